@@ -1,0 +1,72 @@
+/** Builds the service (without listening): one Fastify plugin per concern. `server.ts` listens. */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import { ERROR_MESSAGES, ERROR_STATUS, type ServiceErrorCode } from '@vcw/shared';
+import type { Config } from './config.js';
+import { ServiceError } from './errors.js';
+import demoPages from './plugins/demo-pages.js';
+import health from './plugins/health.js';
+import signaling from './plugins/signaling.js';
+import store from './plugins/store.js';
+import widgetScript from './plugins/widget-script.js';
+import type { Database } from './store/schema.js';
+
+export interface BuildOptions {
+  config: Config;
+  /** An open, migrated database; the app owns it from here and closes it on `close()`. */
+  db: Kysely<Database>;
+  /** Publishable key the demo pages embed (the dev project's); `null` leaves them without one. */
+  demoPublishableKey?: string | null;
+  logger?: FastifyServerOptions['logger'];
+  widgetFile?: string;
+  demoDir?: string;
+}
+
+export const DEFAULT_WIDGET_FILE = createRequire(import.meta.url).resolve('@vcw/widget/widget.js');
+export const DEFAULT_DEMO_DIR = fileURLToPath(new URL('../../../../demo', import.meta.url));
+
+export async function build(options: BuildOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: 64 * 1024,
+    // `info` is one line per lifecycle step; per-request lines only when debugging.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { statusCode, code, message } = describeError(error);
+    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(statusCode).send({ statusCode, error: httpReason(statusCode), code, message });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
+  });
+
+  await app.register(store, { db: options.db });
+  await app.register(health);
+  await app.register(signaling, { config });
+  await app.register(widgetScript, { widgetFile: options.widgetFile ?? DEFAULT_WIDGET_FILE });
+  await app.register(demoPages, { demoDir: options.demoDir ?? DEFAULT_DEMO_DIR, publishableKey: options.demoPublishableKey ?? null });
+  return app;
+}
+
+function describeError(error: unknown): { statusCode: number; code: ServiceErrorCode; message: string } {
+  if (error instanceof ServiceError) return { statusCode: error.status, code: error.code, message: error.message };
+  const fastifyError = error as { validation?: unknown; statusCode?: number; message?: string };
+  if (fastifyError.validation) return { statusCode: 400, code: 'invalid_payload', message: fastifyError.message ?? ERROR_MESSAGES.invalid_payload };
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) {
+    return { statusCode: status, code: status === 404 ? 'not_found' : 'invalid_payload', message: fastifyError.message ?? 'Bad request.' };
+  }
+  return { statusCode: ERROR_STATUS.internal_error, code: 'internal_error', message: ERROR_MESSAGES.internal_error };
+}
+
+function httpReason(status: number): string {
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Internal Server Error';
+}

@@ -1,0 +1,86 @@
+/**
+ * The service's configuration, parsed and validated once at boot from the environment. Nothing deeper
+ * reads `process.env`: modules receive the typed `Config` (or the part they need).
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base URL the service is reached at (origin of widget.js); derived from host and port when unset. */
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  stunUrls: string[];
+  turnUrls: string[];
+  turnSecret: string | null;
+  turnTtlSeconds: number;
+  iceTransportPolicy: 'all' | 'relay';
+  resumeGraceSeconds: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Parses the environment; throws one `ConfigError` listing every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string): T => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = parse(raw.trim());
+    if (value === undefined) {
+      problems.push(`${name}=${JSON.stringify(raw)} is not ${expected}`);
+      return fallback;
+    }
+    return value;
+  };
+  const integer = (min: number, max: number) => (raw: string) => {
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+  };
+  const oneOf = <T extends string>(values: readonly T[]) => (raw: string) =>
+    (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
+  const urlList = (schemes: string[]) => (raw: string) => {
+    const urls = raw.split(',').map((u) => u.trim()).filter(Boolean);
+    return urls.every((u) => schemes.some((s) => u.startsWith(`${s}:`))) ? urls : undefined;
+  };
+
+  const port = read('PORT', 3000, integer(0, 65535), 'a port number (0-65535)');
+  const host = read('HOST', '127.0.0.1', (raw) => raw, 'a host');
+  const publicUrl = read('PUBLIC_URL', '', parseHttpUrl, 'an http(s) URL');
+  const config: Config = {
+    port,
+    host,
+    publicUrl: publicUrl || `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    dataDir: path.resolve(read('DATA_DIR', './data', (raw) => raw, 'a directory')),
+    databaseUrl: read('DATABASE_URL', null, (raw) => (/^postgres(ql)?:\/\//.test(raw) ? raw : undefined), 'a postgres:// URL'),
+    redisUrl: read('REDIS_URL', null, (raw) => (/^rediss?:\/\//.test(raw) ? raw : undefined), 'a redis:// URL'),
+    stunUrls: read('STUN_URLS', [], urlList(['stun', 'stuns']), 'a comma-separated list of stun: URLs'),
+    turnUrls: read('TURN_URLS', [], urlList(['turn', 'turns']), 'a comma-separated list of turn: URLs'),
+    turnSecret: read('TURN_SECRET', null, (raw) => (raw.length >= 16 ? raw : undefined), 'a secret of at least 16 characters'),
+    turnTtlSeconds: read('TURN_TTL_SECONDS', 3600, integer(60, 86_400), 'a number of seconds (60-86400)'),
+    iceTransportPolicy: read('ICE_TRANSPORT_POLICY', 'all' as const, oneOf(['all', 'relay'] as const), '"all" or "relay"'),
+    resumeGraceSeconds: read('RESUME_GRACE_SECONDS', 30, integer(0, 3600), 'a number of seconds (0-3600)'),
+    logLevel: read('LOG_LEVEL', 'info' as const, oneOf(LOG_LEVELS), `one of ${LOG_LEVELS.join(', ')}`),
+  };
+  if (config.turnUrls.length > 0 && !config.turnSecret) problems.push('TURN_URLS is set but TURN_SECRET is not');
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config;
+}
+
+function parseHttpUrl(raw: string): string | undefined {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}

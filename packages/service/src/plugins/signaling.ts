@@ -1,0 +1,42 @@
+/** Socket.io on the same HTTP server as Fastify, with the signaling modules attached. */
+import fp from 'fastify-plugin';
+import { Server } from 'socket.io';
+import { SIGNALING_PATH, type IceServer } from '@vcw/shared';
+import type { Config } from '../config.js';
+import { RoomRegistry } from '../rooms/room-registry.js';
+import { attachSignaling, type SignalingServer } from '../signaling/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    io: SignalingServer;
+    rooms: RoomRegistry;
+  }
+}
+
+/** Largest socket message accepted, in bytes: an SDP body plus room to spare. */
+const MAX_MESSAGE_BYTES = 100_000;
+
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const io: SignalingServer = new Server(app.server, {
+      path: SIGNALING_PATH,
+      serveClient: false,
+      maxHttpBufferSize: MAX_MESSAGE_BYTES,
+      // Browsers need CORS on the polling transport to read our answer at all; who may connect is decided by
+      // the handshake guard (key + allowed origins), which answers a refused origin with a readable code.
+      cors: { origin: true, credentials: false },
+    });
+    const rooms = new RoomRegistry();
+    const stun: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
+    attachSignaling({ io, rooms, projects: app.projects, log: app.log.child({ module: 'signaling' }), iceServersFor: () => stun });
+    app.decorate('io', io);
+    app.decorate('rooms', rooms);
+    app.addHook('preClose', async () => {
+      io.local.disconnectSockets(true);
+    });
+    app.addHook('onClose', async () => {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    });
+  },
+  { name: 'signaling', dependencies: ['store'] },
+);

@@ -1,0 +1,65 @@
+/**
+ * Who sits in which room, for this node. Every change happens synchronously, so capacity checks and seat
+ * assignment are atomic. (A Redis-backed registry for several nodes implements the same methods.)
+ */
+import { DEFAULT_ROOM_CAPACITY } from '@vcw/shared';
+import { ServiceError } from '../errors.js';
+
+export interface Seat {
+  peerId: string;
+  displayName: string;
+  socketId: string;
+  joinedAt: number;
+}
+
+interface Room {
+  key: string;
+  capacity: number;
+  seats: Map<string, Seat>;
+}
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+
+  /** The registry key of a room: room names are scoped to their project. */
+  static keyOf(projectId: string, roomName: string): string {
+    return `${projectId}/${roomName}`;
+  }
+
+  /** Seats `seat` in the room, creating it on first join; returns who was already there. */
+  join(roomKey: string, seat: Seat, capacity = DEFAULT_ROOM_CAPACITY): Seat[] {
+    let room = this.rooms.get(roomKey);
+    if (!room) {
+      room = { key: roomKey, capacity, seats: new Map() };
+      this.rooms.set(roomKey, room);
+    }
+    if (room.seats.size >= room.capacity) {
+      throw new ServiceError('room_full', `The room is full (${room.capacity} participants).`);
+    }
+    const others = [...room.seats.values()];
+    room.seats.set(seat.peerId, seat);
+    return others;
+  }
+
+  /** Frees a seat; the room disappears with its last participant. Returns the freed seat, if any. */
+  leave(roomKey: string, peerId: string): Seat | undefined {
+    const room = this.rooms.get(roomKey);
+    const seat = room?.seats.get(peerId);
+    if (!room || !seat) return undefined;
+    room.seats.delete(peerId);
+    if (room.seats.size === 0) this.rooms.delete(roomKey);
+    return seat;
+  }
+
+  seat(roomKey: string, peerId: string): Seat | undefined {
+    return this.rooms.get(roomKey)?.seats.get(peerId);
+  }
+
+  capacityOf(roomKey: string): number {
+    return this.rooms.get(roomKey)?.capacity ?? DEFAULT_ROOM_CAPACITY;
+  }
+
+  participantCount(roomKey: string): number {
+    return this.rooms.get(roomKey)?.seats.size ?? 0;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Server, Socket } from 'socket.io';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ClientToServerEvents, IceServer, InterServerEvents, ServerToClientEvents, SocketData } from '@vcw/shared';
+import type { RoomRegistry } from '../rooms/room-registry.js';
+import type { ProjectStore } from '../store/project-store.js';
+
+export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** What every signaling module may use. */
+export interface SignalingContext {
+  io: SignalingServer;
+  rooms: RoomRegistry;
+  projects: ProjectStore;
+  log: FastifyBaseLogger;
+  iceServersFor(peerId: string): IceServer[];
+}
+
+/** The Socket.io room that carries a room's broadcasts. */
+export const broadcastRoom = (roomKey: string): string => `room:${roomKey}`;

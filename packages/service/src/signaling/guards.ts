@@ -1,0 +1,50 @@
+/**
+ * Wraps each command handler so that no handler ever sees an unvalidated payload, every command gets
+ * exactly one acknowledgement, and a failure becomes an error ack instead of a crash.
+ */
+import type { TSchema, Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { errorBody, type Ack, type ClientCommand } from '@vcw/shared';
+import { ServiceError } from '../errors.js';
+import type { SignalingContext, SignalingSocket } from './context.js';
+
+type Handler<S extends TSchema, R extends object> = (payload: Static<S>) => Promise<R> | R;
+
+export function command<S extends TSchema, R extends object>(
+  socket: SignalingSocket,
+  ctx: SignalingContext,
+  event: ClientCommand,
+  schema: S,
+  handler: Handler<S, R>,
+): void {
+  const check = TypeCompiler.Compile(schema);
+  // The typed maps are compile-time only; at run time anything can arrive, so take it as unknown.
+  (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
+    const ack = args.at(-1);
+    if (typeof ack !== 'function') {
+      ctx.log.debug({ event, socket: socket.id }, 'command without acknowledgement ignored');
+      return;
+    }
+    const reply = ack as (reply: Ack<R>) => void;
+    const payload = args.length > 1 ? args[0] : undefined;
+    if (!check.Check(payload)) {
+      const first = check.Errors(payload).First();
+      const where = first ? `${first.path || '(payload)'}: ${first.message}` : 'payload';
+      reply({ ok: false, error: errorBody('invalid_payload', `Invalid ${event} payload at ${where}.`) });
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(payload))
+      .then(
+        (result) => reply({ ok: true, ...result }),
+        (error: unknown) => {
+          if (error instanceof ServiceError) {
+            reply({ ok: false, error: error.toBody() });
+          } else {
+            ctx.log.error({ err: error, event }, 'signaling command failed');
+            reply({ ok: false, error: errorBody('internal_error') });
+          }
+        },
+      );
+  });
+}

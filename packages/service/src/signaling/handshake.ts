@@ -1,0 +1,59 @@
+/**
+ * The connection guard: protocol version, publishable key, and the page's `Origin` against the project's
+ * allowed origins. It runs on the first request of every connection, whichever transport it arrives on
+ * (a polling handshake or a direct websocket upgrade). Failures reach the client as `connect_error` with
+ * `data: {code, message}`.
+ */
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { HandshakeAuth, PROTOCOL_VERSION } from '@vcw/shared';
+import { ServiceError } from '../errors.js';
+import type { SignalingContext, SignalingSocket } from './context.js';
+
+const checkAuth = TypeCompiler.Compile(HandshakeAuth);
+
+type ConnectError = Error & { data?: unknown };
+
+export function handshakeGuard(ctx: SignalingContext) {
+  return (socket: SignalingSocket, next: (err?: ConnectError) => void): void => {
+    authenticate(socket, ctx).then(
+      () => next(),
+      (error: unknown) => {
+        const failure = error instanceof ServiceError ? error : new ServiceError('internal_error');
+        if (!(error instanceof ServiceError)) ctx.log.error({ err: error }, 'handshake failed');
+        else ctx.log.info({ code: failure.code, origin: socket.handshake.headers.origin ?? null }, 'connection refused');
+        const refusal: ConnectError = new Error(failure.message);
+        refusal.data = failure.toBody();
+        next(refusal);
+      },
+    );
+  };
+}
+
+async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Promise<void> {
+  const auth: unknown = socket.handshake.auth;
+  if (!checkAuth.Check(auth)) {
+    const protocol = (auth as { protocol?: unknown } | null)?.protocol;
+    if (protocol !== undefined && protocol !== PROTOCOL_VERSION) throw new ServiceError('protocol_unsupported');
+    const first = checkAuth.Errors(auth).First();
+    throw new ServiceError('invalid_payload', `Invalid handshake auth${first ? ` at ${first.path || '(auth)'}: ${first.message}` : ''}.`);
+  }
+  if (auth.protocol !== PROTOCOL_VERSION) {
+    throw new ServiceError('protocol_unsupported', `The service speaks protocol ${PROTOCOL_VERSION}; this client sent ${auth.protocol}.`);
+  }
+  if (!auth.apiKey) {
+    throw new ServiceError('auth_missing', 'Connect with the publishable key of your project (the api-key attribute).');
+  }
+  const match = await ctx.projects.authenticateKey(auth.apiKey, 'publishable');
+  if (!match) throw new ServiceError('api_key_invalid');
+
+  const origin = socket.handshake.headers.origin;
+  if (typeof origin !== 'string' || origin === '') {
+    throw new ServiceError('origin_not_allowed', 'The request carried no Origin header; publishable keys only work from a web page on an allowed origin.');
+  }
+  if (!match.project.allowedOrigins.includes(origin)) {
+    throw new ServiceError('origin_not_allowed', `The origin ${origin} is not allowed for this key. Add it to the project's allowed origins.`);
+  }
+  socket.data.projectId = match.project.id;
+  socket.data.origin = origin;
+  void ctx.projects.markKeyUsed(match.key.id).catch((err: unknown) => ctx.log.warn({ err }, 'could not record key use'));
+}

@@ -1,0 +1,56 @@
+/** `room:join`, `room:leave` and disconnects: seats, and telling the others who came and went. */
+import { randomBytes } from 'node:crypto';
+import { JoinRequest, LeaveReason, LeaveRequest, type JoinResult } from '@vcw/shared';
+import { ServiceError } from '../errors.js';
+import { RoomRegistry } from '../rooms/room-registry.js';
+import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
+import { command } from './guards.js';
+
+const DEFAULT_DISPLAY_NAME = 'Guest';
+
+export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): void {
+  command(socket, ctx, 'room:join', JoinRequest, (request): JoinResult => {
+    if (socket.data.roomKey) throw new ServiceError('already_in_room');
+    const roomKey = RoomRegistry.keyOf(socket.data.projectId, request.room);
+    const peerId = randomBytes(12).toString('base64url');
+    const displayName = request.displayName?.trim() || DEFAULT_DISPLAY_NAME;
+    const others = ctx.rooms.join(roomKey, { peerId, displayName, socketId: socket.id, joinedAt: Date.now() });
+
+    socket.data.peerId = peerId;
+    socket.data.roomKey = roomKey;
+    socket.data.displayName = displayName;
+    void socket.join(broadcastRoom(roomKey));
+    // Those already in the room are the polite side toward a newcomer; the newcomer makes the offers.
+    socket.to(broadcastRoom(roomKey)).emit('peer:joined', { peerId, displayName, polite: true });
+    ctx.log.info({ room: request.room, project: socket.data.projectId, peer: peerId, count: others.length + 1 }, 'participant joined');
+    return {
+      peerId,
+      room: request.room,
+      capacity: ctx.rooms.capacityOf(roomKey),
+      peers: others.map((seat) => ({ peerId: seat.peerId, displayName: seat.displayName, polite: false })),
+      iceServers: ctx.iceServersFor(peerId),
+    };
+  });
+
+  command(socket, ctx, 'room:leave', LeaveRequest, () => {
+    if (!socket.data.roomKey) throw new ServiceError('not_in_room');
+    vacate(socket, ctx, LeaveReason.hangup);
+    return {};
+  });
+
+  socket.on('disconnect', (reason) => {
+    // A client that closes its socket on purpose hung up; anything else is a network loss.
+    vacate(socket, ctx, reason === 'client namespace disconnect' ? LeaveReason.hangup : LeaveReason.network);
+  });
+}
+
+function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: LeaveReason): void {
+  const { roomKey, peerId } = socket.data;
+  if (!roomKey || !peerId) return;
+  socket.data.roomKey = undefined;
+  socket.data.peerId = undefined;
+  if (!ctx.rooms.leave(roomKey, peerId)) return;
+  void socket.leave(broadcastRoom(roomKey));
+  ctx.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
+  ctx.log.info({ roomKey, peer: peerId, reason }, 'participant left');
+}

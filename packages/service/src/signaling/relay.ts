@@ -1,0 +1,19 @@
+/** `signal`: offers, answers and ICE candidates, relayed only between two peers of the same room. */
+import { SignalRequest, type RelayedSignal } from '@vcw/shared';
+import { ServiceError } from '../errors.js';
+import type { SignalingContext, SignalingSocket } from './context.js';
+import { command } from './guards.js';
+
+export function registerRelay(socket: SignalingSocket, ctx: SignalingContext): void {
+  command(socket, ctx, 'signal', SignalRequest, (request) => {
+    const { roomKey, peerId } = socket.data;
+    if (!roomKey || !peerId) throw new ServiceError('not_in_room');
+    const target = ctx.rooms.seat(roomKey, request.to);
+    if (!target || target.peerId === peerId) throw new ServiceError('peer_not_found');
+    const relayed: RelayedSignal =
+      'description' in request ? { from: peerId, description: request.description } : { from: peerId, candidate: request.candidate };
+    ctx.io.to(target.socketId).emit('signal', relayed);
+    ctx.log.debug({ from: peerId, to: target.peerId, kind: 'description' in request ? request.description.type : 'candidate' }, 'signal relayed');
+    return {};
+  });
+}

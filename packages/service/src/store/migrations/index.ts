@@ -1,0 +1,18 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { projectsAndKeys } from './0001-projects-and-keys.js';
+
+/** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-projects-and-keys': projectsAndKeys,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Brings the schema up to date; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.publicUrl, 'http://127.0.0.1:3000');
+    assert.equal(config.dataDir, path.resolve('./data'));
+    assert.equal(config.databaseUrl, null);
+    assert.equal(config.iceTransportPolicy, 'all');
+    assert.equal(config.resumeGraceSeconds, 30);
+    assert.equal(config.logLevel, 'info');
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'https://video.example.com/',
+      DATA_DIR: '/var/lib/vcw',
+      STUN_URLS: 'stun:stun.example.com:3478',
+      TURN_URLS: 'turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349',
+      TURN_SECRET: 'a-long-enough-secret',
+      ICE_TRANSPORT_POLICY: 'relay',
+      RESUME_GRACE_SECONDS: '5',
+      LOG_LEVEL: 'debug',
+    });
+    assert.equal(config.port, 8080);
+    assert.equal(config.publicUrl, 'https://video.example.com');
+    assert.deepEqual(config.turnUrls, ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349']);
+    assert.equal(config.iceTransportPolicy, 'relay');
+    assert.equal(config.resumeGraceSeconds, 5);
+  });
+
+  it('refuses bad values, naming every bad variable at once', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', ICE_TRANSPORT_POLICY: 'sometimes', LOG_LEVEL: 'loud', STUN_URLS: 'http://x', TURN_URLS: 'turn:x' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const name of ['PORT', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'STUN_URLS', 'TURN_SECRET']) assert.match(error.message, new RegExp(name));
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildService } from './helpers/service.js';
+
+describe('operations endpoints and assets', () => {
+  it('GET /health answers ok', async (t) => {
+    const { app } = await buildService(t, { listen: false });
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.json().status, 'ok');
+  });
+
+  it('serves /widget.js to any origin as JavaScript, with revalidation', async (t) => {
+    const { app } = await buildService(t, { listen: false });
+    const res = await app.inject({ method: 'GET', url: '/widget.js', headers: { origin: 'https://elsewhere.example' } });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.match(String(res.headers['content-type']), /^text\/javascript/);
+    assert.ok(res.body.includes('video-chat-widget'), 'the bundle defines the element');
+    const again = await app.inject({ method: 'GET', url: '/widget.js', headers: { 'if-none-match': String(res.headers.etag) } });
+    assert.equal(again.statusCode, 304);
+  });
+
+  it('serves the demo page with the publishable key filled in', async (t) => {
+    const { app } = await buildService(t, { listen: false });
+    const res = await app.inject({ method: 'GET', url: '/demo/' });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /<video-chat-widget api-key="[^"]*" room="demo">/);
+    assert.ok(!res.body.includes('%%VCW_PUBLISHABLE_KEY%%'));
+    assert.equal((await app.inject({ method: 'GET', url: '/demo/../package.json' })).statusCode, 404);
+  });
+
+  it('answers unknown routes with the error body of the contract', async (t) => {
+    const { app } = await buildService(t, { listen: false });
+    const res = await app.inject({ method: 'GET', url: '/nothing-here' });
+    assert.equal(res.statusCode, 404);
+    assert.deepEqual(Object.keys(res.json()).sort(), ['code', 'error', 'message', 'statusCode']);
+    assert.equal(res.json().code, 'not_found');
+  });
+});

@@ -1,0 +1,85 @@
+/** Test helpers: a real service on port 0 with a fresh in-memory store, and real socket.io clients. */
+import type { TestContext } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { io, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION, SIGNALING_PATH, type Ack, type ClientToServerEvents, type ErrorBody, type ServerToClientEvents } from '@vcw/shared';
+import { build } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { openSqlite } from '../../src/store/database.js';
+
+/** The origin of the test "site" whose key the helper mints. */
+export const SITE_ORIGIN = 'https://site.example';
+
+export interface TestService {
+  app: FastifyInstance;
+  url: string;
+  projectId: string;
+  publishableKey: string;
+}
+
+/** Builds the app over an in-memory store; `listen` also binds it to 127.0.0.1 on a free port. */
+export async function buildService(t: TestContext, { listen = true, env = {} }: { listen?: boolean; env?: Record<string, string> } = {}): Promise<TestService> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
+  const app = await build({ config, db: await openSqlite(':memory:'), logger: false });
+  t.after(() => app.close());
+  const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
+  const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');
+  let url = '';
+  if (listen) {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  }
+  return { app, url, projectId: project.id, publishableKey: plaintext };
+}
+
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface ClientOptions {
+  apiKey?: string;
+  origin?: string | null;
+  transport?: 'websocket' | 'polling';
+  auth?: Record<string, unknown>;
+}
+
+/** Opens a socket.io client like a page on `origin` would; rejects with the refusal's `{code, message}`. */
+export function connect(t: TestContext, service: TestService, options: ClientOptions = {}): Promise<Client> {
+  const origin = options.origin === undefined ? SITE_ORIGIN : options.origin;
+  const client: Client = io(service.url, {
+    path: SIGNALING_PATH,
+    transports: [options.transport ?? 'websocket'],
+    upgrade: false,
+    reconnection: false,
+    forceNew: true,
+    auth: options.auth ?? { protocol: PROTOCOL_VERSION, apiKey: options.apiKey ?? service.publishableKey },
+    extraHeaders: origin === null ? {} : { origin },
+  });
+  t.after(() => client.disconnect());
+  return new Promise((resolve, reject) => {
+    client.once('connect', () => resolve(client));
+    client.once('connect_error', (error: Error & { data?: ErrorBody }) => {
+      client.disconnect();
+      reject(error.data ?? error);
+    });
+  });
+}
+
+/** Sends a command and resolves with its acknowledgement. */
+export function command<R extends object = Record<never, never>>(client: Client, event: string, payload: unknown): Promise<Ack<R>> {
+  return new Promise((resolve, reject) => {
+    const loose = client.timeout(5000) as unknown as { emit(e: string, p: unknown, ack: (err: Error | null, reply: Ack<R>) => void): void };
+    loose.emit(event, payload, (err, reply) => (err ? reject(err) : resolve(reply)));
+  });
+}
+
+/** Resolves with the next `event` the client receives. */
+export function next<E extends keyof ServerToClientEvents>(client: Client, event: E, timeoutMs = 5000): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    (client as unknown as { once(e: string, fn: (v: never) => void): void }).once(event, (value: never) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JoinResult } from '@vcw/shared';
+import { buildService, command, connect, next, type Client, type TestService } from './helpers/service.js';
+import type { TestContext } from 'node:test';
+
+async function joined(t: TestContext, service: TestService, room: string, displayName?: string): Promise<{ client: Client; seat: JoinResult }> {
+  const client = await connect(t, service);
+  const reply = await command<JoinResult>(client, 'room:join', displayName ? { room, displayName } : { room });
+  assert.ok(reply.ok, `join failed: ${JSON.stringify(reply)}`);
+  return { client, seat: reply };
+}
+
+describe('rooms and relay', () => {
+  it('join returns the peers already there; they learn of the newcomer as the polite side', async (t) => {
+    const service = await buildService(t);
+    const alice = await joined(t, service, 'standup', 'Alice');
+    assert.deepEqual(alice.seat.peers, []);
+    assert.equal(alice.seat.room, 'standup');
+    assert.equal(alice.seat.capacity, 4);
+
+    const announced = next(alice.client, 'peer:joined');
+    const bob = await joined(t, service, 'standup', 'Bob');
+    assert.deepEqual(bob.seat.peers, [{ peerId: alice.seat.peerId, displayName: 'Alice', polite: false }]);
+    assert.deepEqual(await announced, { peerId: bob.seat.peerId, displayName: 'Bob', polite: true });
+  });
+
+  it('relays offers, answers and candidates between two peers of a room, stamped with the sender', async (t) => {
+    const service = await buildService(t);
+    const alice = await joined(t, service, 'r1');
+    const bob = await joined(t, service, 'r1');
+
+    const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
+    let arriving = next(alice.client, 'signal');
+    assert.deepEqual(await command(bob.client, 'signal', { to: alice.seat.peerId, description: offer }), { ok: true });
+    assert.deepEqual(await arriving, { from: bob.seat.peerId, description: offer });
+
+    const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'abcd' };
+    arriving = next(bob.client, 'signal');
+    assert.deepEqual(await command(alice.client, 'signal', { to: bob.seat.peerId, candidate }), { ok: true });
+    assert.deepEqual(await arriving, { from: alice.seat.peerId, candidate });
+  });
+
+  it('refuses relay to a peer of another room, to oneself, and before joining', async (t) => {
+    const service = await buildService(t);
+    const alice = await joined(t, service, 'room-a');
+    const mallory = await joined(t, service, 'room-b');
+    const offer = { type: 'offer', sdp: 'v=0' };
+    let leaked = false;
+    alice.client.on('signal', () => (leaked = true));
+
+    const reply = await command(mallory.client, 'signal', { to: alice.seat.peerId, description: offer });
+    assert.equal(reply.ok, false);
+    assert.equal(!reply.ok && reply.error.code, 'peer_not_found');
+    const self = await command(alice.client, 'signal', { to: alice.seat.peerId, description: offer });
+    assert.equal(!self.ok && self.error.code, 'peer_not_found');
+    const outsider = await connect(t, service);
+    const early = await command(outsider, 'signal', { to: alice.seat.peerId, description: offer });
+    assert.equal(!early.ok && early.error.code, 'not_in_room');
+    assert.equal(leaked, false);
+  });
+
+  it('keeps rooms of different projects apart even with the same name', async (t) => {
+    const service = await buildService(t);
+    const other = await service.app.projects.createProject({ name: 'other', allowedOrigins: ['https://site.example'] });
+    const { plaintext } = await service.app.projects.createApiKey(other.id, 'publishable');
+    await joined(t, service, 'lobby');
+    const stranger = await connect(t, service, { apiKey: plaintext });
+    const reply = await command<JoinResult>(stranger, 'room:join', { room: 'lobby' });
+    assert.ok(reply.ok);
+    assert.deepEqual(reply.peers, []);
+  });
+
+  it('tells the others at once when someone leaves (hangup) or disconnects', async (t) => {
+    const service = await buildService(t);
+    const alice = await joined(t, service, 'r2');
+    const bob = await joined(t, service, 'r2');
+    const carol = await joined(t, service, 'r2');
+
+    let left = next(alice.client, 'peer:left');
+    assert.deepEqual(await command(bob.client, 'room:leave', {}), { ok: true });
+    assert.deepEqual(await left, { peerId: bob.seat.peerId, reason: 'hangup' });
+
+    left = next(alice.client, 'peer:left');
+    carol.client.disconnect();
+    assert.deepEqual(await left, { peerId: carol.seat.peerId, reason: 'hangup' });
+
+    const again = await command(bob.client, 'room:leave', {});
+    assert.equal(!again.ok && again.error.code, 'not_in_room');
+    assert.equal(service.app.rooms.participantCount(`${service.projectId}/r2`), 1);
+  });
+
+  it('refuses a fifth participant from a room of four with room_full, then admits one when a seat frees', async (t) => {
+    const service = await buildService(t);
+    const seated = [];
+    for (let i = 0; i < 4; i++) seated.push(await joined(t, service, 'full'));
+    const fifth = await connect(t, service);
+    const refused = await command(fifth, 'room:join', { room: 'full' });
+    assert.equal(refused.ok, false);
+    assert.equal(!refused.ok && refused.error.code, 'room_full');
+
+    await command(seated[0]!.client, 'room:leave', {});
+    const admitted = await command<JoinResult>(fifth, 'room:join', { room: 'full' });
+    assert.ok(admitted.ok);
+    assert.equal(admitted.peers.length, 3);
+  });
+
+  it('admits exactly the capacity when many join at once', async (t) => {
+    const service = await buildService(t);
+    const clients = await Promise.all(Array.from({ length: 10 }, () => connect(t, service)));
+    const replies = await Promise.all(clients.map((c) => command(c, 'room:join', { room: 'rush' })));
+    assert.equal(replies.filter((r) => r.ok).length, 4);
+    assert.ok(replies.filter((r) => !r.ok).every((r) => !r.ok && r.error.code === 'room_full'));
+  });
+
+  it('refuses a second join on the same connection', async (t) => {
+    const service = await buildService(t);
+    const alice = await joined(t, service, 'once');
+    const reply = await command(alice.client, 'room:join', { room: 'twice' });
+    assert.equal(!reply.ok && reply.error.code, 'already_in_room');
+  });
+});

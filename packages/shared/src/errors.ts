@@ -1,0 +1,69 @@
+/**
+ * The error table: every code the product can report, with its default message. The same code travels in
+ * REST error bodies, socket acknowledgements, `connect_error.data` and the widget's `vc-error` event.
+ * `docs/errors.md` explains each one and how to fix it.
+ */
+
+/** Codes raised by the service, each with the HTTP status it maps to. */
+const SERVICE_ERRORS = {
+  protocol_unsupported: { status: 400, message: 'This widget speaks a protocol version the service does not support. Load widget.js from the service you connect to.' },
+  auth_missing: { status: 401, message: 'No API key or join token was given.' },
+  api_key_invalid: { status: 401, message: 'The API key is unknown, revoked or malformed.' },
+  origin_not_allowed: { status: 403, message: 'This page\'s origin is not allowed to use this API key.' },
+  invalid_payload: { status: 400, message: 'The message does not match its schema.' },
+  room_full: { status: 409, message: 'The room is full.' },
+  already_in_room: { status: 409, message: 'This connection is already in a room; leave it first.' },
+  not_in_room: { status: 409, message: 'Join a room first.' },
+  peer_not_found: { status: 404, message: 'That participant is not in your room.' },
+  not_found: { status: 404, message: 'Not found.' },
+  internal_error: { status: 500, message: 'Something went wrong on the service.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** Codes raised inside the widget itself (devices, network); they never cross HTTP. */
+const WIDGET_ERRORS = {
+  media_permission_denied: { message: 'Camera and microphone access is blocked. Allow it in your browser\'s site settings and reload, or join without them.' },
+  media_unavailable: { message: 'No camera or microphone was found. You can still join to see and hear the others.' },
+  connection_failed: { message: 'Could not reach the video chat service.' },
+  peer_connection_failed: { message: 'The call to a participant could not be connected.' },
+  configuration_invalid: { message: 'The widget is missing a required attribute.' },
+} as const satisfies Record<string, { message: string }>;
+
+export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
+export type WidgetErrorCode = keyof typeof WIDGET_ERRORS;
+export type ErrorCode = ServiceErrorCode | WidgetErrorCode;
+
+/** Every code with its default message; a code missing from either table is a compile error where it is used. */
+export const ERROR_MESSAGES: { readonly [C in ErrorCode]: string } = {
+  ...mapMessages(SERVICE_ERRORS),
+  ...mapMessages(WIDGET_ERRORS),
+};
+
+/** HTTP status of each service code. */
+export const ERROR_STATUS: { readonly [C in ServiceErrorCode]: number } = Object.fromEntries(
+  Object.entries(SERVICE_ERRORS).map(([code, { status }]) => [code, status]),
+) as { [C in ServiceErrorCode]: number };
+
+/** The error shape carried by socket acknowledgements and `connect_error.data`. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_MESSAGES, value);
+}
+
+export function isServiceErrorCode(value: unknown): value is ServiceErrorCode {
+  return typeof value === 'string' && Object.hasOwn(SERVICE_ERRORS, value);
+}
+
+/** Builds the wire error for a code, with its default message unless a more specific one is given. */
+export function errorBody(code: ErrorCode, message: string = ERROR_MESSAGES[code]): ErrorBody {
+  return { code, message };
+}
+
+function mapMessages<T extends Record<string, { message: string }>>(table: T): { [C in keyof T]: string } {
+  return Object.fromEntries(Object.entries(table).map(([code, { message }]) => [code, message])) as {
+    [C in keyof T]: string;
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The four typed Socket.io event maps. They are compile-time only: the service validates every inbound
+ * payload against the runtime schemas before a handler runs.
+ */
+import type { Ack } from './schemas/common.js';
+import type { JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft } from './schemas/room.js';
+import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
+
+export interface ClientToServerEvents {
+  'room:join': (request: JoinRequest, ack: (reply: Ack<JoinResult>) => void) => void;
+  'room:leave': (request: LeaveRequest, ack: (reply: Ack) => void) => void;
+  signal: (request: SignalRequest, ack: (reply: Ack) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'peer:joined': (peer: PeerInfo) => void;
+  'peer:left': (left: PeerLeft) => void;
+  signal: (signal: RelayedSignal) => void;
+}
+
+/** Events between service nodes (none yet: one node, in-process bus). */
+export type InterServerEvents = Record<never, never>;
+
+/** What the service keeps on each socket once the handshake succeeded. */
+export interface SocketData {
+  projectId: string;
+  origin: string | null;
+  peerId?: string;
+  roomKey?: string;
+  displayName?: string;
+}
+
+export type ClientCommand = keyof ClientToServerEvents;

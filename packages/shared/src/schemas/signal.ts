@@ -1,0 +1,41 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PeerId } from './common.js';
+
+/** Upper bound of an SDP body; a mesh call's offer is a few kilobytes. */
+export const MAX_SDP_LENGTH = 64 * 1024;
+
+export const SessionDescription = Type.Object(
+  {
+    type: Type.Union([Type.Literal('offer'), Type.Literal('answer')]),
+    sdp: Type.String({ minLength: 1, maxLength: MAX_SDP_LENGTH }),
+  },
+  { additionalProperties: false },
+);
+export type SessionDescription = Static<typeof SessionDescription>;
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Optional(Type.Union([schema, Type.Null()]));
+
+export const IceCandidate = Type.Object(
+  {
+    // An empty string is the end-of-candidates marker.
+    candidate: Type.String({ maxLength: 1024 }),
+    sdpMid: Nullable(Type.String({ maxLength: 32 })),
+    sdpMLineIndex: Nullable(Type.Integer({ minimum: 0, maximum: 255 })),
+    usernameFragment: Nullable(Type.String({ maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+export type IceCandidate = Static<typeof IceCandidate>;
+
+/** `signal` sent by a client: one offer, answer or ICE candidate for one peer of the same room. */
+export const SignalRequest = Type.Union([
+  Type.Object({ to: PeerId, description: SessionDescription }, { additionalProperties: false }),
+  Type.Object({ to: PeerId, candidate: IceCandidate }, { additionalProperties: false }),
+]);
+export type SignalRequest = Static<typeof SignalRequest>;
+
+/** `signal` delivered by the service: the same payload, stamped with its sender. */
+export type RelayedSignal =
+  | { from: string; description: SessionDescription }
+  | { from: string; candidate: IceCandidate };
