@@ -146,6 +146,7 @@ export class VideoChatWidget extends LitElement {
     const current = () => this.engine === engine;
     engine.on('state', (state) => {
       if (!current()) return;
+      if (state === 'connected' && this.notice?.code === 'connection_failed') this.notice = engine.media.issue;
       this.requestUpdate();
       this.dispatchEvent(new VcConnectionStateChangeEvent({ state }));
     });

@@ -58,9 +58,18 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     return [...this.people.values()];
   }
 
-  /** Before joining: opens the devices and the socket in parallel, so Join has nothing left to open. */
+  /**
+   * Before joining: opens the devices and the socket in parallel, so Join has nothing left to open.
+   * Rejects (after emitting `error`) when the service refuses the connection.
+   */
   prepare(): Promise<void> {
     if (this.state === 'idle' || this.state === 'left') this.setState('prejoin');
+    return this.prepared().catch((error: unknown) => {
+      throw this.fail(error);
+    });
+  }
+
+  private prepared(): Promise<void> {
     this.preparing ??= Promise.all([
       this.media.acquire().then(() => {
         if (this.media.issue) this.emit('error', this.media.issue);
@@ -81,17 +90,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting') return;
     this.setState('connecting');
     try {
-      await this.prepare();
+      await this.prepared();
       const result = await this.signaling!.join(room, this.options.displayName);
       this.joined = result;
       for (const peer of result.peers) this.addParticipant(peer, true);
       this.setState('connected');
       this.emit('joined', result);
     } catch (error) {
-      const failure = toCallError(error);
-      this.emit('error', failure);
-      this.setState(failure.fatal ? 'error' : 'prejoin');
-      throw failure;
+      throw this.fail(error);
     }
   }
 
@@ -133,6 +139,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
         if (this.state === 'connected') this.setState('reconnecting');
       });
       signaling.on('reconnected', () => void this.rejoin());
+      signaling.on('unreachable', (why) => this.emit('error', new CallError('connection_failed', `Could not reach the video chat service (${why}); retrying…`)));
       this.signaling = signaling;
     }
     return this.signaling.connect();
@@ -197,6 +204,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     for (const link of this.links.values()) link.close();
     this.links.clear();
     this.people.clear();
+  }
+
+  /** Reports a failure; a fatal one stops the widget, any other returns it to the pre-join screen. */
+  private fail(error: unknown): CallError {
+    const failure = toCallError(error);
+    this.emit('error', failure);
+    this.setState(failure.fatal ? 'error' : 'prejoin');
+    return failure;
   }
 
   private setState(state: CallState): void {

@@ -25,6 +25,8 @@ type SignalingEvents = {
   disconnected: [];
   /** The socket came back after a drop. */
   reconnected: [];
+  /** A connection attempt failed at the transport level; Socket.io keeps retrying with backoff. */
+  unreachable: [string];
 };
 
 export interface SignalingClientOptions {
@@ -71,13 +73,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       const onError = (error: Error & { data?: unknown }) => {
         const refusal = CallError.fromBody(error.data, true);
         // A refusal by the service is final; a transport failure is retried by Socket.io until it gives up.
-        if (refusal || !this.socket.active) {
-          this.socket.off('connect', onConnect);
-          this.socket.off('connect_error', onError);
-          this.socket.disconnect();
-          this.connecting = null;
-          reject(refusal ?? new CallError('connection_failed', `Could not reach the service: ${error.message}`, true));
+        if (!refusal && this.socket.active) {
+          this.emit('unreachable', error.message);
+          return;
         }
+        this.socket.off('connect', onConnect);
+        this.socket.off('connect_error', onError);
+        this.socket.disconnect();
+        this.connecting = null;
+        reject(refusal ?? new CallError('connection_failed', `Could not reach the service: ${error.message}`, true));
       };
       this.socket.once('connect', onConnect);
       this.socket.on('connect_error', onError);

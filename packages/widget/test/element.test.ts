@@ -1,0 +1,110 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import { connectedAttributes, mount, part, service, showsFrames, until, uniqueRoom } from './helpers.js';
+
+const ALL_EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-error'];
+const ofType = (events: CustomEvent[], type: string) => events.filter((e) => e.type === type);
+
+describe('<video-chat-widget>', () => {
+  it('is defined, renders into an open shadow root, and asks for a missing api-key', async () => {
+    const { widget, events } = mount({ room: 'lobby' }, ALL_EVENTS);
+    await widget.updateComplete;
+    expect(customElements.get('video-chat-widget')).to.equal(widget.constructor);
+    expect(widget.shadowRoot).to.not.equal(null);
+    const [error] = ofType(events, 'vc-error');
+    expect(error?.detail).to.deep.equal({ code: 'configuration_invalid', message: 'Set the api-key attribute on <video-chat-widget>.', fatal: true });
+    expect(error?.bubbles && error.composed).to.equal(true);
+    expect(widget.state).to.equal('error');
+    const notice = await until(() => part(widget, '[part="notice"]'), 'the notice');
+    expect(notice.textContent).to.contain('api-key');
+  });
+
+  it('shows the pre-join screen with a live camera preview and a Join button', async () => {
+    const { widget } = mount(await connectedAttributes());
+    await until(() => widget.state === 'prejoin', 'prejoin');
+    const preview = await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]'), 'the preview');
+    await showsFrames(preview);
+    expect(part(widget, '[part="join-button"]')?.textContent?.trim()).to.equal('Join');
+  });
+
+  it('joins on click, moving through connecting to connected, and fires vc-join with the room', async () => {
+    const attributes = await connectedAttributes();
+    const { widget, events } = mount(attributes, ALL_EVENTS);
+    await until(() => part(widget, '[part="join-button"]'), 'the Join button');
+    part(widget, '[part="join-button"]')!.click();
+    await until(() => ofType(events, 'vc-join').length === 1, 'vc-join');
+    expect(ofType(events, 'vc-join')[0]!.detail.room).to.equal(attributes.room);
+    expect(ofType(events, 'vc-join')[0]!.detail.peerId).to.match(/^[A-Za-z0-9_-]{8,40}$/);
+    expect(ofType(events, 'vc-connection-state-change').map((e) => e.detail.state)).to.deep.equal(['prejoin', 'connecting', 'connected']);
+    expect(widget.state).to.equal('connected');
+    await showsFrames(part<HTMLVideoElement>(widget, '[part="call"] video[part="local-video"]')!);
+  });
+
+  it('joins by itself with autojoin', async () => {
+    const { widget, events } = mount(await connectedAttributes({ autojoin: true }), ALL_EVENTS);
+    await until(() => widget.state === 'connected', 'connected');
+    expect(ofType(events, 'vc-join')).to.have.length(1);
+  });
+
+  it('connects two widgets of one room: participant events, display names, remote video, hangup', async () => {
+    const room = uniqueRoom();
+    const first = mount(await connectedAttributes({ room, 'display-name': 'Ada', autojoin: true }), ALL_EVENTS);
+    await until(() => first.widget.state === 'connected', 'first connected');
+    const second = mount(await connectedAttributes({ room, 'display-name': 'Grace', autojoin: true }), ALL_EVENTS);
+
+    const joinedFirst = await until(() => ofType(first.events, 'vc-participant-join')[0], 'first sees the second');
+    const joinedSecond = await until(() => ofType(second.events, 'vc-participant-join')[0], 'second sees the first');
+    expect(joinedFirst.detail.displayName).to.equal('Grace');
+    expect(joinedSecond.detail.displayName).to.equal('Ada');
+    expect(first.widget.participants).to.deep.equal([{ peerId: joinedFirst.detail.peerId, displayName: 'Grace' }]);
+
+    const remote = await until(
+      () => part<HTMLVideoElement>(first.widget, `video[part="remote-video"][data-peer-id="${joinedFirst.detail.peerId}"]`),
+      'the remote video',
+    );
+    await showsFrames(remote);
+    expect(part(first.widget, `[data-peer-id="${joinedFirst.detail.peerId}"] [part="tile-name"]`)?.textContent).to.equal('Grace');
+
+    await second.widget.leave();
+    const left = await until(() => ofType(first.events, 'vc-participant-leave')[0], 'vc-participant-leave');
+    expect(left.detail).to.deep.equal({ peerId: joinedFirst.detail.peerId, reason: 'hangup' });
+    expect(ofType(second.events, 'vc-leave').map((e) => e.detail)).to.deep.equal([{ reason: 'hangup' }]);
+    expect(second.widget.state).to.equal('left');
+    await until(() => !part(first.widget, 'video[part="remote-video"]'), 'the remote tile to go');
+  });
+
+  it('toggles microphone and camera from the controls', async () => {
+    const { widget } = mount(await connectedAttributes({ autojoin: true }));
+    await until(() => widget.state === 'connected', 'connected');
+    const mic = part<HTMLButtonElement>(widget, '[part="microphone-button"]')!;
+    expect(mic.getAttribute('aria-pressed')).to.equal('true');
+    mic.click();
+    await widget.updateComplete;
+    expect(mic.getAttribute('aria-pressed')).to.equal('false');
+    expect(mic.getAttribute('aria-label')).to.equal('Turn microphone on');
+
+    widget.setCameraEnabled(false);
+    await widget.updateComplete;
+    expect(part(widget, '[part="camera-button"]')!.getAttribute('aria-pressed')).to.equal('false');
+    expect(part(widget, '[part="call"] video[part="local-video"]')!.hidden).to.equal(true);
+  });
+
+  it('reports a wrong api-key as a fatal api_key_invalid', async () => {
+    const { serviceUrl } = await service();
+    const { widget, events } = mount({ 'api-key': 'pk_test_000000000000000000000000000000', server: serviceUrl, room: 'x' }, ALL_EVENTS);
+    const error = await until(() => ofType(events, 'vc-error')[0], 'vc-error');
+    expect(error.detail.code).to.equal('api_key_invalid');
+    expect(error.detail.fatal).to.equal(true);
+    await until(() => widget.state === 'error', 'error state');
+    await widget.updateComplete;
+    expect(part(widget, '[part="notice"]')?.getAttribute('data-code')).to.equal('api_key_invalid');
+  });
+
+  it('uses the server attribute, and says so when that service cannot be reached', async () => {
+    const { publishableKey } = await service();
+    const { events } = mount({ 'api-key': publishableKey, server: 'http://127.0.0.1:9', room: 'x' }, ALL_EVENTS);
+    const error = await until(() => ofType(events, 'vc-error')[0], 'vc-error');
+    expect(error.detail.code).to.equal('connection_failed');
+    expect(error.detail.fatal).to.equal(false);
+  });
+});

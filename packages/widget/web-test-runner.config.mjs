@@ -1,0 +1,26 @@
+// Component tests in real Chromium (Debian's), against the real service booted by the plugin below.
+import { fileURLToPath } from 'node:url';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { vcwService } from './test-support/wtr-service-plugin.mjs';
+
+const launcher = (options) => chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs(options) } });
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const tests = fileURLToPath(new URL('dist/test', import.meta.url));
+const DENIED = `${tests}/permission-denied.test.js`;
+
+export default {
+  rootDir: repo,
+  hostname: '127.0.0.1',
+  files: [`${tests}/**/*.test.js`, `!${DENIED}`],
+  nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
+  browsers: [launcher()],
+  groups: [
+    // A browser whose every camera/microphone prompt is answered "block", as a user would.
+    { name: 'media-denied', files: DENIED, browsers: [launcher({ mediaPermission: 'deny' })] },
+  ],
+  concurrency: 1,
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 180000,
+  plugins: [vcwService()],
+};

@@ -1,0 +1,26 @@
+// How every browser test and benchmark launches Chromium: the Debian binary (never a downloaded one), fake
+// camera and microphone, loopback allowed for WebRTC, nothing that phones home.
+import { existsSync } from 'node:fs';
+
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Whether the browser is installed; browser suites are skipped (or fail under CI) without it. */
+export const chromiumAvailable = () => existsSync(chromiumPath);
+
+/** Flags for a headless Chromium with fake devices; `mediaPermission: 'deny'` makes every device prompt fail. */
+export function chromiumArgs({ mediaPermission = 'allow' } = {}) {
+  return [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-device-for-media-stream',
+    mediaPermission === 'deny' ? '--use-fake-ui-for-media-stream=deny' : '--use-fake-ui-for-media-stream',
+    '--allow-loopback-in-peer-connection',
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+  ];
+}
