@@ -1,7 +1,9 @@
 // Component tests in real Chromium (Debian's), against the real service booted by the plugin below.
 import { fileURLToPath } from 'node:url';
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { countReporter } from './test-support/count-reporter.mjs';
 import { vcwService } from './test-support/wtr-service-plugin.mjs';
 
 const launcher = (options) => chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs(options) } });
@@ -23,4 +25,5 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 180000,
   plugins: [vcwService()],
+  reporters: [defaultReporter(), countReporter(process.env.VCW_COUNTS_FILE)],
 };

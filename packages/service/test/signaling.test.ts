@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JoinResult } from '@vcw/shared';
-import { buildService, command, connect, next, type Client, type TestService } from './helpers/service.js';
+import { buildService, command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
 import type { TestContext } from 'node:test';
 
 async function joined(t: TestContext, service: TestService, room: string, displayName?: string): Promise<{ client: Client; seat: JoinResult }> {
@@ -23,6 +23,39 @@ describe('rooms and relay', () => {
     const bob = await joined(t, service, 'standup', 'Bob');
     assert.deepEqual(bob.seat.peers, [{ peerId: alice.seat.peerId, displayName: 'Alice', polite: false }]);
     assert.deepEqual(await announced, { peerId: bob.seat.peerId, displayName: 'Bob', polite: true });
+  });
+
+  it('tells each accepted connection its peer id and ICE servers, and keeps that id on join', async (t) => {
+    const service = await buildService(t, { env: { STUN_URLS: 'stun:127.0.0.1:3478' } });
+    const client = await connect(t, service, { transport: 'polling' });
+    const session = sessionOf(client);
+    assert.match(session.peerId, /^[A-Za-z0-9_-]{16}$/);
+    assert.deepEqual(session.iceServers, [{ urls: ['stun:127.0.0.1:3478'] }]);
+    const reply = await command<JoinResult>(client, 'room:join', { room: 'who' });
+    assert.ok(reply.ok);
+    assert.equal(reply.peerId, session.peerId);
+    assert.deepEqual(reply.iceServers, session.iceServers);
+  });
+
+  it('hands an offer made before joining to one participant already there, right after announcing the newcomer', async (t) => {
+    const service = await buildService(t);
+    const alice = await joined(t, service, 'warm');
+    const order: string[] = [];
+    alice.client.on('peer:joined', () => order.push('peer:joined'));
+    const signal = next(alice.client, 'signal');
+    alice.client.on('signal', () => order.push('signal'));
+    const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' };
+    const bob = await connect(t, service);
+    const reply = await command<JoinResult>(bob, 'room:join', { room: 'warm', offer });
+    assert.ok(reply.ok);
+    assert.equal(reply.offeredTo, alice.seat.peerId);
+    assert.deepEqual(await signal, { from: reply.peerId, description: offer });
+    assert.deepEqual(order, ['peer:joined', 'signal']);
+
+    const alone = await connect(t, service);
+    const empty = await command<JoinResult>(alone, 'room:join', { room: 'nobody-here', offer });
+    assert.ok(empty.ok);
+    assert.equal(empty.offeredTo, undefined);
   });
 
   it('relays offers, answers and candidates between two peers of a room, stamped with the sender', async (t) => {

@@ -19,6 +19,8 @@ const BAD_PAYLOADS: Record<string, unknown[]> = {
     { room: 'ok', displayName: 7 },
     { room: 'ok', admin: true },
     { room: { $ne: null } },
+    { room: 'ok', offer: { type: 'answer', sdp: 'v=0' } },
+    { room: 'ok', offer: 'v=0' },
   ],
   'room:leave': [null, 'now', { reason: 'x' }, [1]],
   signal: [

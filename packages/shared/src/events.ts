@@ -3,7 +3,7 @@
  * payload against the runtime schemas before a handler runs.
  */
 import type { Ack } from './schemas/common.js';
-import type { JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft } from './schemas/room.js';
+import type { JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
 import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
 
 export interface ClientToServerEvents {
@@ -13,6 +13,7 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
+  session: (session: SessionInfo) => void;
   'peer:joined': (peer: PeerInfo) => void;
   'peer:left': (left: PeerLeft) => void;
   signal: (signal: RelayedSignal) => void;
@@ -25,7 +26,9 @@ export type InterServerEvents = Record<never, never>;
 export interface SocketData {
   projectId: string;
   origin: string | null;
-  peerId?: string;
+  /** This connection's identity, assigned when it is accepted. */
+  peerId: string;
+  /** The room this connection sits in, if any. */
   roomKey?: string;
   displayName?: string;
 }

@@ -1,4 +1,5 @@
 /** Wires the signaling modules onto a Socket.io server: the handshake guard, then one module per concern. */
+import { randomBytes } from 'node:crypto';
 import type { SignalingContext } from './context.js';
 import { handshakeGuard } from './handshake.js';
 import { registerJoin } from './join.js';
@@ -7,8 +8,10 @@ import { registerRelay } from './relay.js';
 export function attachSignaling(ctx: SignalingContext): void {
   ctx.io.use(handshakeGuard(ctx));
   ctx.io.on('connection', (socket) => {
+    socket.data.peerId = randomBytes(12).toString('base64url');
     registerJoin(socket, ctx);
     registerRelay(socket, ctx);
+    socket.emit('session', { peerId: socket.data.peerId, iceServers: ctx.iceServersFor(socket.data.peerId) });
   });
 }
 

@@ -1,5 +1,4 @@
 /** `room:join`, `room:leave` and disconnects: seats, and telling the others who came and went. */
-import { randomBytes } from 'node:crypto';
 import { JoinRequest, LeaveReason, LeaveRequest, type JoinResult } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
@@ -12,16 +11,18 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
   command(socket, ctx, 'room:join', JoinRequest, (request): JoinResult => {
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     const roomKey = RoomRegistry.keyOf(socket.data.projectId, request.room);
-    const peerId = randomBytes(12).toString('base64url');
+    const { peerId } = socket.data;
     const displayName = request.displayName?.trim() || DEFAULT_DISPLAY_NAME;
     const others = ctx.rooms.join(roomKey, { peerId, displayName, socketId: socket.id, joinedAt: Date.now() });
 
-    socket.data.peerId = peerId;
     socket.data.roomKey = roomKey;
     socket.data.displayName = displayName;
     void socket.join(broadcastRoom(roomKey));
     // Those already in the room are the polite side toward a newcomer; the newcomer makes the offers.
     socket.to(broadcastRoom(roomKey)).emit('peer:joined', { peerId, displayName, polite: true });
+    // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
+    const offeredTo = request.offer ? others[0] : undefined;
+    if (offeredTo && request.offer) ctx.io.to(offeredTo.socketId).emit('signal', { from: peerId, description: request.offer });
     ctx.log.info({ room: request.room, project: socket.data.projectId, peer: peerId, count: others.length + 1 }, 'participant joined');
     return {
       peerId,
@@ -29,6 +30,7 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
       capacity: ctx.rooms.capacityOf(roomKey),
       peers: others.map((seat) => ({ peerId: seat.peerId, displayName: seat.displayName, polite: false })),
       iceServers: ctx.iceServersFor(peerId),
+      ...(offeredTo ? { offeredTo: offeredTo.peerId } : {}),
     };
   });
 
@@ -46,9 +48,8 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
 
 function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: LeaveReason): void {
   const { roomKey, peerId } = socket.data;
-  if (!roomKey || !peerId) return;
+  if (!roomKey) return;
   socket.data.roomKey = undefined;
-  socket.data.peerId = undefined;
   if (!ctx.rooms.leave(roomKey, peerId)) return;
   void socket.leave(broadcastRoom(roomKey));
   ctx.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });

@@ -7,7 +7,7 @@ import { command } from './guards.js';
 export function registerRelay(socket: SignalingSocket, ctx: SignalingContext): void {
   command(socket, ctx, 'signal', SignalRequest, (request) => {
     const { roomKey, peerId } = socket.data;
-    if (!roomKey || !peerId) throw new ServiceError('not_in_room');
+    if (!roomKey) throw new ServiceError('not_in_room');
     const target = ctx.rooms.seat(roomKey, request.to);
     if (!target || target.peerId === peerId) throw new ServiceError('peer_not_found');
     const relayed: RelayedSignal =

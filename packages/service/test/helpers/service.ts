@@ -3,7 +3,7 @@ import type { TestContext } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, SIGNALING_PATH, type Ack, type ClientToServerEvents, type ErrorBody, type ServerToClientEvents } from '@vcw/shared';
+import { PROTOCOL_VERSION, SIGNALING_PATH, type Ack, type ClientToServerEvents, type ErrorBody, type ServerToClientEvents, type SessionInfo } from '@vcw/shared';
 import { build } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openSqlite } from '../../src/store/database.js';
@@ -43,7 +43,19 @@ export interface ClientOptions {
   auth?: Record<string, unknown>;
 }
 
-/** Opens a socket.io client like a page on `origin` would; rejects with the refusal's `{code, message}`. */
+const sessions = new WeakMap<Client, SessionInfo>();
+
+/** The `session` the service pushed to this accepted client. */
+export function sessionOf(client: Client): SessionInfo {
+  const session = sessions.get(client);
+  if (!session) throw new Error('no session received');
+  return session;
+}
+
+/**
+ * Opens a socket.io client like a page on `origin` would; resolves once the service accepted it and pushed
+ * its session, rejects with the refusal's `{code, message}`.
+ */
 export function connect(t: TestContext, service: TestService, options: ClientOptions = {}): Promise<Client> {
   const origin = options.origin === undefined ? SITE_ORIGIN : options.origin;
   const client: Client = io(service.url, {
@@ -57,7 +69,10 @@ export function connect(t: TestContext, service: TestService, options: ClientOpt
   });
   t.after(() => client.disconnect());
   return new Promise((resolve, reject) => {
-    client.once('connect', () => resolve(client));
+    client.once('session', (session) => {
+      sessions.set(client, session);
+      resolve(client);
+    });
     client.once('connect_error', (error: Error & { data?: ErrorBody }) => {
       client.disconnect();
       reject(error.data ?? error);

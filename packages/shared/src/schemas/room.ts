@@ -1,12 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DisplayName, PeerId, RoomName } from './common.js';
 import type { LeaveReason } from '../protocol.js';
+import { OfferDescription } from './signal.js';
 
 /** `room:join` — take a seat in a room (public rooms are created on first join). */
 export const JoinRequest = Type.Object(
   {
     room: RoomName,
     displayName: Type.Optional(DisplayName),
+    /**
+     * An offer made before joining. The service hands it to one participant already in the room, so the
+     * call starts without waiting for this command's reply; the reply's `offeredTo` says who got it.
+     */
+    offer: Type.Optional(OfferDescription),
   },
   { additionalProperties: false },
 );
@@ -41,6 +47,14 @@ export interface JoinResult {
   capacity: number;
   /** Participants already in the room; the newcomer offers to each of them. */
   peers: PeerInfo[];
+  iceServers: IceServer[];
+  /** The participant that received the join's offer, if it carried one and anyone was there. */
+  offeredTo?: PeerId;
+}
+
+/** `session`, pushed once a connection is accepted: who this connection is, and how to reach peers. */
+export interface SessionInfo {
+  peerId: PeerId;
   iceServers: IceServer[];
 }
 

@@ -13,6 +13,13 @@ export const SessionDescription = Type.Object(
 );
 export type SessionDescription = Static<typeof SessionDescription>;
 
+/** An SDP offer, as carried by `room:join`. */
+export const OfferDescription = Type.Object(
+  { type: Type.Literal('offer'), sdp: Type.String({ minLength: 1, maxLength: MAX_SDP_LENGTH }) },
+  { additionalProperties: false },
+);
+export type OfferDescription = Static<typeof OfferDescription>;
+
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Optional(Type.Union([schema, Type.Null()]));
 

@@ -3,10 +3,10 @@
  * nothing of the element; the element renders `state`, `participants` and `media`, and maps engine events to
  * DOM events.
  */
-import { LeaveReason, type JoinResult, type PeerInfo } from '@vcw/shared';
+import { LeaveReason, type IceServer, type JoinResult, type PeerInfo, type SessionInfo } from '@vcw/shared';
 import { CallError } from './call-error.js';
 import { MediaManager } from './media-manager.js';
-import { PeerLink } from './peer-link.js';
+import { PeerLink, type OutgoingSignal } from './peer-link.js';
 import { SignalingClient } from './signaling-client.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -46,6 +46,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private preparing: Promise<void> | null = null;
   /** The seat we hold, while in a room. */
   private joined: JoinResult | null = null;
+  /** A link with its offer already made, for the first participant we meet on joining. */
+  private warm: PeerLink | null = null;
   private readonly links = new Map<string, PeerLink>();
   private readonly people = new Map<string, Participant>();
 
@@ -76,7 +78,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       }),
       this.connect(),
     ]).then(
-      () => undefined,
+      () => this.warmUp(),
       (error: unknown) => {
         this.preparing = null;
         throw error;
@@ -91,9 +93,23 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.setState('connecting');
     try {
       await this.prepared();
-      const result = await this.signaling!.join(room, this.options.displayName);
+      const warm = this.warm;
+      this.warm = null;
+      let result: JoinResult;
+      try {
+        result = await this.signaling!.join(room, this.options.displayName, warm?.localOffer ?? undefined);
+      } catch (error) {
+        this.warm = warm; // not used: keep it for the next attempt
+        throw error;
+      }
       this.joined = result;
-      for (const peer of result.peers) this.addParticipant(peer, true);
+      // The warm link serves the peer that received its offer with the join (or, if it was not ready, the first).
+      const warmFor = warm ? (result.offeredTo ?? result.peers[0]?.peerId) : undefined;
+      for (const peer of result.peers) {
+        const prepared = peer.peerId === warmFor && warm ? { link: warm, offerDelivered: result.offeredTo === warmFor } : undefined;
+        this.addParticipant(peer, true, prepared);
+      }
+      if (warm && !warmFor) warm.close();
       this.setState('connected');
       this.emit('joined', result);
     } catch (error) {
@@ -106,6 +122,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (this.state === 'idle' || this.state === 'left') return;
     const wasInRoom = this.joined !== null;
     this.closeLinks();
+    this.warm?.close();
+    this.warm = null;
     this.joined = null;
     const signaling = this.signaling;
     this.signaling = null;
@@ -127,7 +145,25 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.media.setCameraEnabled(on);
   }
 
-  private connect(): Promise<void> {
+  /**
+   * Makes the offer for the first participant before Join is clicked: the link gathers its ICE candidates and
+   * its offer travels with the join request, so the call starts a round trip sooner.
+   */
+  private warmUp(): void {
+    const session = this.signaling?.session;
+    if (!this.warm && session && !this.joined) this.warm = this.createLink(session.iceServers, true);
+  }
+
+  private createLink(iceServers: IceServer[], initiator: boolean): PeerLink {
+    return new PeerLink({
+      iceServers,
+      localTracks: { audio: this.media.audioTrack, video: this.media.videoTrack },
+      localStream: this.media.stream ?? new MediaStream(),
+      initiator,
+    });
+  }
+
+  private connect(): Promise<SessionInfo> {
     if (!this.signaling) {
       const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, apiKey: this.options.apiKey });
       signaling.on('peer-joined', (peer) => {
@@ -158,23 +194,17 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     await this.join(room).catch(() => undefined);
   }
 
-  private addParticipant(peer: PeerInfo, initiator: boolean): void {
+  private addParticipant(peer: PeerInfo, initiator: boolean, prepared?: { link: PeerLink; offerDelivered: boolean }): void {
     if (this.links.has(peer.peerId)) return;
     const signaling = this.signaling!;
-    const link = new PeerLink({
-      peerId: peer.peerId,
-      polite: peer.polite,
-      iceServers: this.joined?.iceServers ?? [],
-      localTracks: { audio: this.media.audioTrack, video: this.media.videoTrack },
-      localStream: this.media.stream ?? new MediaStream(),
-      initiator,
-      send: (signal) => {
-        signaling.signal({ to: peer.peerId, ...signal }).catch((error: unknown) => {
-          // The peer may have just left; anything else is worth reporting.
-          if (!(error instanceof CallError && error.code === 'peer_not_found')) this.emit('error', toCallError(error));
-        });
-      },
-    });
+    const link = prepared?.link ?? this.createLink(this.joined?.iceServers ?? [], initiator);
+    const send = (signal: OutgoingSignal) => {
+      signaling.signal({ to: peer.peerId, ...signal }).catch((error: unknown) => {
+        // The peer may have just left; anything else is worth reporting.
+        if (!(error instanceof CallError && error.code === 'peer_not_found')) this.emit('error', toCallError(error));
+      });
+    };
+    link.bind({ peerId: peer.peerId, polite: peer.polite, send }, { offerDelivered: prepared?.offerDelivered ?? false });
     const participant: Participant = { peerId: peer.peerId, displayName: peer.displayName, stream: null, connectionState: link.state };
     link.on('stream', (stream) => {
       participant.stream = stream;

@@ -1,5 +1,5 @@
 export { CallEngine, type CallEngineOptions, type CallState, type Participant } from './call-engine.js';
 export { CallError } from './call-error.js';
 export { MediaManager } from './media-manager.js';
-export { PeerLink, type PeerLinkOptions } from './peer-link.js';
+export { PeerLink, type PeerBinding, type PeerLinkOptions } from './peer-link.js';
 export { SignalingClient, type SignalingClientOptions } from './signaling-client.js';

@@ -8,10 +8,12 @@ import type {
   Ack,
   ClientToServerEvents,
   JoinResult,
+  OfferDescription,
   PeerInfo,
   PeerLeft,
   RelayedSignal,
   ServerToClientEvents,
+  SessionInfo,
   SignalRequest,
 } from '@vcw/shared';
 import { CallError } from './call-error.js';
@@ -38,8 +40,10 @@ const COMMAND_TIMEOUT_MS = 10_000;
 
 export class SignalingClient extends TypedEmitter<SignalingEvents> {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  private connecting: Promise<void> | null = null;
+  private connecting: Promise<SessionInfo> | null = null;
   private everConnected = false;
+  /** Who this connection is and its ICE servers, from the service's `session` message. */
+  session: SessionInfo | null = null;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -51,6 +55,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
     });
+    this.socket.on('session', (session) => (this.session = session));
     this.socket.on('peer:joined', (peer) => this.emit('peer-joined', peer));
     this.socket.on('peer:left', (left) => this.emit('peer-left', left));
     this.socket.on('signal', (signal) => this.emit('signal', signal));
@@ -63,12 +68,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     });
   }
 
-  /** Connects once; resolves when the handshake is accepted, rejects with the service's error code. */
-  connect(): Promise<void> {
-    this.connecting ??= new Promise<void>((resolve, reject) => {
+  /**
+   * Connects once; resolves with the session when the handshake is accepted, rejects with the service's
+   * error code when it is refused.
+   */
+  connect(): Promise<SessionInfo> {
+    this.connecting ??= new Promise<SessionInfo>((resolve, reject) => {
       const onConnect = () => {
         this.socket.off('connect_error', onError);
-        resolve();
+        this.socket.once('session', resolve);
       };
       const onError = (error: Error & { data?: unknown }) => {
         const refusal = CallError.fromBody(error.data, true);
@@ -90,8 +98,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return this.connecting;
   }
 
-  join(room: string, displayName?: string): Promise<JoinResult> {
-    return this.command<JoinResult>('room:join', displayName ? { room, displayName } : { room });
+  /** Takes a seat; `offer`, if given, goes to one participant already there (see `JoinResult.offeredTo`). */
+  join(room: string, displayName?: string, offer?: OfferDescription): Promise<JoinResult> {
+    return this.command<JoinResult>('room:join', { room, ...(displayName ? { displayName } : {}), ...(offer ? { offer } : {}) });
   }
 
   async leave(): Promise<void> {

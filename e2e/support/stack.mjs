@@ -1,0 +1,56 @@
+// The end-to-end stack: the real service (in-memory SQLite) on one port, a site on another origin that embeds
+// the widget by script tag, and Debian's Chromium with fake devices. Everything listens on 127.0.0.1.
+import http from 'node:http';
+import { chromium } from 'playwright-core';
+import { build, loadConfig, openSqlite } from '@vcw/service';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+
+const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-error'];
+
+/** The embedding site's page: one script tag, one element, and a log of the element's events. */
+function sitePage({ serviceUrl, apiKey, room, name }) {
+  const attr = (v) => String(v).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Partner site</title></head>
+<body>
+  <h1>A partner's page</h1>
+  <script>
+    window.vcEvents = [];
+    addEventListener('DOMContentLoaded', () => {
+      const widget = document.querySelector('video-chat-widget');
+      for (const type of ${JSON.stringify(EVENTS)}) widget.addEventListener(type, (e) => vcEvents.push({ type, detail: e.detail, at: Date.now() }));
+    });
+  </script>
+  <script type="module" src="${attr(serviceUrl)}/widget.js"></script>
+  <video-chat-widget api-key="${attr(apiKey)}" room="${attr(room)}" display-name="${attr(name)}"></video-chat-widget>
+</body></html>`;
+}
+
+/** Starts service, site and browser; `stop()` ends all three. */
+export async function startStack() {
+  const app = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), db: await openSqlite(':memory:'), logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const serviceUrl = `http://127.0.0.1:${app.server.address().port}`;
+
+  const site = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://site');
+    if (url.pathname !== '/call.html') return res.writeHead(404).end();
+    const q = (name) => url.searchParams.get(name) ?? '';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(sitePage({ serviceUrl: q('service'), apiKey: q('key'), room: q('room'), name: q('name') }));
+  });
+  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const siteOrigin = `http://127.0.0.1:${site.address().port}`;
+
+  const project = await app.projects.createProject({ name: 'partner site', allowedOrigins: [siteOrigin] });
+  const { plaintext: apiKey } = await app.projects.createApiKey(project.id, 'publishable');
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
+
+  const stop = async () => {
+    await browser.close();
+    site.closeAllConnections();
+    await new Promise((resolve) => site.close(resolve));
+    await app.close();
+  };
+  return { app, serviceUrl, siteOrigin, apiKey, browser, stop };
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// Every test of the repository (run after `npm run build`): `npm test`, or `npm test -- service widget e2e`
+// for some suites. Service tests run here; browser suites run inside a loopback-only network namespace.
+// Ends with one line of totals: "N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromiumAvailable, chromiumPath } from './chromium.mjs';
+import { repoRoot, runNodeTests, testFiles } from './test-runners.mjs';
+
+const SUITES = ['service', 'widget', 'e2e'];
+const requested = process.argv.slice(2);
+const unknown = requested.filter((s) => !SUITES.includes(s));
+if (unknown.length > 0) {
+  console.error(`unknown suite(s): ${unknown.join(', ')}; choose from ${SUITES.join(', ')}`);
+  process.exit(2);
+}
+const wanted = (name) => requested.length === 0 || requested.includes(name);
+const underCI = process.env.CI === 'true';
+const results = {};
+const notes = [];
+
+if (wanted('service')) results.service = runNodeTests(testFiles(path.join(repoRoot, 'packages/service/dist/test')));
+
+const browserSuites = ['widget', 'e2e'].filter(wanted);
+if (browserSuites.length > 0) {
+  if (!chromiumAvailable()) {
+    const why = `Chromium not found at ${chromiumPath} (install it with \`apt-get install chromium\` or set CHROMIUM_PATH)`;
+    if (underCI) {
+      notes.push(`FAILED browser suites (${browserSuites.join(', ')}): ${why}`);
+      for (const s of browserSuites) results[s] = { passed: 0, failed: 1, skipped: 0 };
+    } else {
+      notes.push(`skipped browser suites (${browserSuites.join(', ')}): ${why}`);
+    }
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vcw-counts-'));
+    const counts = path.join(dir, 'browser.json');
+    const { status } = spawnSync(process.execPath, ['scripts/in-loopback-netns.mjs', process.execPath, 'scripts/test-browser.mjs', counts, ...browserSuites], {
+      stdio: 'inherit',
+      cwd: repoRoot,
+    });
+    try {
+      Object.assign(results, JSON.parse(readFileSync(counts, 'utf8')));
+    } catch {
+      for (const s of browserSuites) results[s] = { passed: 0, failed: 1, skipped: 0 };
+      notes.push(`browser suites did not report (exit ${status})`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const total = { passed: 0, failed: 0, skipped: 0 };
+console.log('\n── test summary ──');
+for (const [suite, r] of Object.entries(results)) {
+  console.log(`${suite.padEnd(8)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  for (const k of Object.keys(total)) total[k] += r[k];
+}
+for (const note of notes) console.log(note);
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
