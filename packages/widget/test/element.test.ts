@@ -73,6 +73,20 @@ describe('<video-chat-widget>', () => {
     await until(() => !part(first.widget, 'video[part="remote-video"]'), 'the remote tile to go');
   });
 
+  it('takes the display-name and room current at Join, even when set after the element started', async () => {
+    const room = uniqueRoom();
+    const first = mount(await connectedAttributes({ room, autojoin: true }), ALL_EVENTS);
+    await until(() => first.widget.state === 'connected', 'first connected');
+    const { widget, events } = mount(await connectedAttributes(), ALL_EVENTS);
+    await until(() => widget.state === 'prejoin', 'prejoin');
+    widget.setAttribute('display-name', 'Late Name');
+    widget.setAttribute('room', room);
+    await widget.join();
+    expect(ofType(events, 'vc-join')[0]!.detail.room).to.equal(room);
+    const seen = await until(() => ofType(first.events, 'vc-participant-join')[0], 'the first widget sees the second');
+    expect(seen.detail.displayName).to.equal('Late Name');
+  });
+
   it('toggles microphone and camera from the controls', async () => {
     const { widget } = mount(await connectedAttributes({ autojoin: true }));
     await until(() => widget.state === 'connected', 'connected');
@@ -98,6 +112,17 @@ describe('<video-chat-widget>', () => {
     await until(() => widget.state === 'error', 'error state');
     await widget.updateComplete;
     expect(part(widget, '[part="notice"]')?.getAttribute('data-code')).to.equal('api_key_invalid');
+  });
+
+  it('recovers when a wrong api-key is replaced by the right one', async () => {
+    const { serviceUrl, publishableKey } = await service();
+    const { widget, events } = mount({ 'api-key': 'pk_test_000000000000000000000000000000', server: serviceUrl, room: uniqueRoom() }, ALL_EVENTS);
+    await until(() => widget.state === 'error', 'error state');
+    widget.setAttribute('api-key', publishableKey);
+    await until(() => widget.state === 'prejoin', 'prejoin with the right key');
+    await widget.join();
+    expect(widget.state).to.equal('connected');
+    expect(ofType(events, 'vc-error').map((e) => e.detail.code)).to.deep.equal(['api_key_invalid']);
   });
 
   it('uses the server attribute, and says so when that service cannot be reached', async () => {

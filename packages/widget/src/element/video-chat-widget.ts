@@ -82,7 +82,7 @@ export class VideoChatWidget extends LitElement {
     if (!engine) throw this.notice;
     this.joining = true;
     try {
-      await engine.join(this.room);
+      await engine.join(this.room, this.displayName || undefined);
     } finally {
       this.joining = false;
     }
@@ -118,11 +118,13 @@ export class VideoChatWidget extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // A new key or server means a new connection; a new room applies at the next join.
-    if ((changed.has('apiKey') || changed.has('server')) && this.hasUpdated && changed.get('apiKey') !== undefined) {
+    // A new key or server after the start means a new connection; room and name apply at the next join.
+    const reconnect = (['apiKey', 'server'] as const).some((name) => changed.has(name) && changed.get(name) !== undefined);
+    if (reconnect) {
       const engine = this.engine;
       this.engine = null;
-      void engine?.leave().then(() => this.begin());
+      this.notice = null;
+      void (engine?.leave() ?? Promise.resolve()).then(() => this.begin());
     }
   }
 
@@ -142,7 +144,7 @@ export class VideoChatWidget extends LitElement {
       return null;
     }
     this.notice = null;
-    const engine = new CallEngine({ serverUrl: this.server || BUNDLE_ORIGIN, apiKey: this.apiKey, displayName: this.displayName || undefined });
+    const engine = new CallEngine({ serverUrl: this.server || BUNDLE_ORIGIN, apiKey: this.apiKey });
     const current = () => this.engine === engine;
     engine.on('state', (state) => {
       if (!current()) return;

@@ -36,7 +36,6 @@ type CallEngineEvents = {
 export interface CallEngineOptions {
   serverUrl: string;
   apiKey: string;
-  displayName?: string;
 }
 
 export class CallEngine extends TypedEmitter<CallEngineEvents> {
@@ -44,8 +43,9 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   state: CallState = 'idle';
   private signaling: SignalingClient | null = null;
   private preparing: Promise<void> | null = null;
-  /** The seat we hold, while in a room. */
+  /** The seat we hold, while in a room, and the name we took it under. */
   private joined: JoinResult | null = null;
+  private joinedAs: string | undefined;
   /** A link with its offer already made, for the first participant we meet on joining. */
   private warm: PeerLink | null = null;
   private readonly links = new Map<string, PeerLink>();
@@ -88,7 +88,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   }
 
   /** Takes a seat in `room` and calls everyone already there. Rejects (after emitting `error`) on failure. */
-  async join(room: string): Promise<void> {
+  async join(room: string, displayName?: string): Promise<void> {
     if (this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting') return;
     this.setState('connecting');
     try {
@@ -97,12 +97,13 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       this.warm = null;
       let result: JoinResult;
       try {
-        result = await this.signaling!.join(room, this.options.displayName, warm?.localOffer ?? undefined);
+        result = await this.signaling!.join(room, displayName, warm?.localOffer ?? undefined);
       } catch (error) {
         this.warm = warm; // not used: keep it for the next attempt
         throw error;
       }
       this.joined = result;
+      this.joinedAs = displayName;
       // The warm link serves the peer that received its offer with the join (or, if it was not ready, the first).
       const warmFor = warm ? (result.offeredTo ?? result.peers[0]?.peerId) : undefined;
       for (const peer of result.peers) {
@@ -187,11 +188,12 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   private async rejoin(): Promise<void> {
     const room = this.joined?.room;
+    const displayName = this.joinedAs;
     if (!room || this.state !== 'reconnecting') return;
     for (const peerId of [...this.people.keys()]) this.removeParticipant(peerId, LeaveReason.network);
     this.joined = null;
     this.setState('prejoin');
-    await this.join(room).catch(() => undefined);
+    await this.join(room, displayName).catch(() => undefined);
   }
 
   private addParticipant(peer: PeerInfo, initiator: boolean, prepared?: { link: PeerLink; offerDelivered: boolean }): void {

@@ -1,0 +1,84 @@
+// The product as `npm start` runs it: the service process with its SQLite store, serving the demo page with
+// the dev project's key. Two tabs of the demo page hold a call.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+
+const SERVER = new URL('../packages/service/dist/src/server.js', import.meta.url).pathname;
+
+async function freePort() {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts the service process; resolves with its printed demo URL and the full output so far. */
+function startService(env) {
+  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const ready = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      const demo = /demo page:\s+(\S+)/.exec(output);
+      if (demo) resolve(demo[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}:\n${output}`)));
+  });
+  return { child, ready, output: () => output };
+}
+
+describe('the demo page of a started service', () => {
+  let dataDir;
+  let service;
+  let browser;
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'vcw-demo-'));
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
+  });
+  after(async () => {
+    await browser?.close();
+    if (service && service.child.exitCode === null) {
+      service.child.kill('SIGTERM');
+      await new Promise((resolve) => service.child.once('exit', resolve));
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the dev key on first start, and two tabs of the demo page hold a call', async () => {
+    const port = await freePort();
+    service = startService({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    const demoUrl = await service.ready;
+    assert.equal(demoUrl, `http://127.0.0.1:${port}/demo/`);
+    assert.match(service.output(), /dev project publishable key .*: pk_test_[0-9A-Za-z]{28}/);
+
+    const context = await browser.newContext();
+    const tabs = [await context.newPage(), await context.newPage()];
+    for (const tab of tabs) {
+      await tab.goto(demoUrl);
+      await tab.locator('video-chat-widget [part="join-button"]').click();
+    }
+    for (const tab of tabs) {
+      await tab.waitForFunction(() => {
+        const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+        return v && v.videoWidth > 0 && v.currentTime > 0.3;
+      }, undefined, { timeout: 20_000 });
+    }
+    await context.close();
+  });
+
+  it('exits cleanly on SIGTERM', async () => {
+    service.child.kill('SIGTERM');
+    const code = await new Promise((resolve) => service.child.once('exit', resolve));
+    assert.equal(code, 0);
+  });
+});
