@@ -1,10 +1,11 @@
-// A widget whose signaling connection drops reconnects by itself, takes a seat again, and the call resumes.
+// A widget whose signaling connection drops, or whose service restarts, reconnects by itself, takes a seat
+// again, and the call is set up again.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Participant } from './support/participant.mjs';
 import { startStack } from './support/stack.mjs';
 
-describe('signaling connection lost mid-call', () => {
+describe('signaling lost mid-call', () => {
   let stack;
   const people = [];
   before(async () => {
@@ -41,5 +42,23 @@ describe('signaling connection lost mid-call', () => {
       assert.ok(video.width > 0 && video.advanced > 0.2, `${p.name} sees moving video again`);
     }
     assert.equal(await ada.page.evaluate(() => document.querySelector('video-chat-widget').state), 'connected');
+  });
+
+  it('after a service restart, every widget reconnects by itself and the call is set up again', async () => {
+    const [ada, grace] = people;
+    const seatsBefore = await Promise.all(people.map(async (p) => (await p.events('vc-join')).length));
+    await stack.restartService();
+    for (const [i, p] of people.entries()) {
+      await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'reconnecting');
+      const deadline = Date.now() + 20_000;
+      while ((await p.events('vc-join')).length === seatsBefore[i]) {
+        assert.ok(Date.now() < deadline, `${p.name} did not rejoin after the restart`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    for (const p of [ada, grace]) {
+      const [video] = await p.seesRemoteVideos(1);
+      assert.ok(video.width > 0 && video.advanced > 0.2, `${p.name} sees moving video after the restart`);
+    }
   });
 });

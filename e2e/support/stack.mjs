@@ -1,6 +1,9 @@
 // The end-to-end stack: the real service (in-memory SQLite) on one port, a site on another origin that embeds
 // the widget by script tag, and Debian's Chromium with fake devices. Everything listens on 127.0.0.1.
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { build, loadConfig, openSqlite } from '@vcw/service';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
@@ -26,11 +29,20 @@ function sitePage({ serviceUrl, apiKey, room, name }) {
 </body></html>`;
 }
 
-/** Starts service, site and browser; `stop()` ends all three. */
+/**
+ * Starts service, site and browser; `stop()` ends all three. The store is an SQLite file in a temporary
+ * directory, so `restartService()` brings the service back on the same port with the same projects and keys.
+ */
 export async function startStack() {
-  const app = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), db: await openSqlite(':memory:'), logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const serviceUrl = `http://127.0.0.1:${app.server.address().port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vcw-e2e-'));
+  const startService = async (port) => {
+    const service = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: String(port) }), db: await openSqlite(path.join(dataDir, 'vcw.sqlite')), logger: false });
+    await service.listen({ port, host: '127.0.0.1' });
+    return service;
+  };
+  let app = await startService(0);
+  const port = app.server.address().port;
+  const serviceUrl = `http://127.0.0.1:${port}`;
 
   const site = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://site');
@@ -46,11 +58,24 @@ export async function startStack() {
   const { plaintext: apiKey } = await app.projects.createApiKey(project.id, 'publishable');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
 
-  const stop = async () => {
-    await browser.close();
-    site.closeAllConnections();
-    await new Promise((resolve) => site.close(resolve));
-    await app.close();
+  const stack = {
+    app,
+    serviceUrl,
+    siteOrigin,
+    apiKey,
+    browser,
+    /** Stops the service gracefully (every client is disconnected) and starts it again on the same port. */
+    async restartService() {
+      await app.close();
+      app = stack.app = await startService(port);
+    },
+    async stop() {
+      await browser.close();
+      site.closeAllConnections();
+      await new Promise((resolve) => site.close(resolve));
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
-  return { app, serviceUrl, siteOrigin, apiKey, browser, stop };
+  return stack;
 }

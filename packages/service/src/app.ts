@@ -1,5 +1,6 @@
 /** Builds the service (without listening): one Fastify plugin per concern. `server.ts` listens. */
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -24,7 +25,9 @@ export interface BuildOptions {
   demoDir?: string;
 }
 
-export const DEFAULT_WIDGET_FILE = createRequire(import.meta.url).resolve('@vcw/widget/widget.js');
+// Found through the package (always present), so a service started before the widget is built still starts
+// and answers /widget.js with a clear 503.
+export const DEFAULT_WIDGET_FILE = path.join(path.dirname(createRequire(import.meta.url).resolve('@vcw/widget/package.json')), 'dist/widget.js');
 export const DEFAULT_DEMO_DIR = fileURLToPath(new URL('../../../../demo', import.meta.url));
 
 export async function build(options: BuildOptions): Promise<FastifyInstance> {

@@ -1,7 +1,8 @@
 /**
- * The `dev` project for a first start: a publishable key allowed on this service's own origins, used by the
- * demo pages. The key is printed once when minted and kept in `DATA_DIR/dev-publishable-key` so the demo
- * pages work on later starts (a publishable key is public by design; the store keeps only its hash).
+ * The `dev` project for a first start: when the store is empty, a project whose publishable key is allowed on
+ * this service's own origins, used by the demo pages. The key is printed once when minted and kept in
+ * `DATA_DIR/dev-publishable-key` so the demo pages work on later starts (a publishable key is public by
+ * design; the store keeps only its hash). Later starts never change the project's origins.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,11 +19,12 @@ export interface DevProject {
   minted: boolean;
 }
 
-export async function ensureDevProject(projects: ProjectStore, config: Config): Promise<DevProject> {
-  const origins = devOrigins(config);
+export async function ensureDevProject(projects: ProjectStore, config: Config): Promise<DevProject | null> {
   let project = await projects.findProjectByName(DEV_PROJECT_NAME);
-  if (!project) project = await projects.createProject({ name: DEV_PROJECT_NAME, allowedOrigins: origins });
-  for (const origin of origins) await projects.addOrigin(project.id, origin);
+  if (!project) {
+    if (await projects.hasProjects()) return null; // a store in real use: no demo project
+    project = await projects.createProject({ name: DEV_PROJECT_NAME, allowedOrigins: devOrigins(config) });
+  }
 
   const keyFile = path.join(config.dataDir, KEY_FILE);
   const saved = (await readFile(keyFile, 'utf8').catch(() => '')).trim();

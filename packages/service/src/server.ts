@@ -2,16 +2,28 @@
 /** Starts the service: config from the environment, the store, the dev project, then listen. */
 import path from 'node:path';
 import { build } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { ensureDevProject } from './dev-project.js';
 import { openSqlite, SQLITE_FILE_NAME } from './store/database.js';
 import { ProjectStore } from './store/project-store.js';
 
+/** Settings of the contract whose features this version does not have yet: refused, never silently ignored. */
+function refuseUnbuiltFeatures(config: Config): void {
+  const unbuilt = [
+    config.databaseUrl && 'DATABASE_URL (PostgreSQL store)',
+    config.redisUrl && 'REDIS_URL (Redis bus)',
+    config.turnUrls.length > 0 && 'TURN_URLS (TURN credentials)',
+    config.iceTransportPolicy === 'relay' && 'ICE_TRANSPORT_POLICY=relay',
+  ].filter(Boolean);
+  if (unbuilt.length > 0) throw new ConfigError(`Not supported by this version yet: ${unbuilt.join(', ')}. Unset them to start.`);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  refuseUnbuiltFeatures(config);
   const db = await openSqlite(path.join(config.dataDir, SQLITE_FILE_NAME));
   const dev = await ensureDevProject(new ProjectStore(db), config);
-  const app = await build({ config, db, demoPublishableKey: dev.publishableKey });
+  const app = await build({ config, db, demoPublishableKey: dev?.publishableKey ?? null });
 
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'shutting down');
@@ -34,7 +46,11 @@ async function main(): Promise<void> {
     `  video-chat-widget service on ${base}`,
     `  demo page:   ${base}/demo/`,
     `  widget:      ${base}/widget.js`,
-    dev.minted ? `  dev project publishable key (allowed on ${base}): ${dev.publishableKey}` : `  dev project key: see ${path.join(config.dataDir, 'dev-publishable-key')}`,
+    !dev
+      ? '  (no dev project: the store already holds projects; the demo pages have no key)'
+      : dev.minted
+        ? `  dev project publishable key (allowed on ${base}): ${dev.publishableKey}`
+        : `  dev project key: see ${path.join(config.dataDir, 'dev-publishable-key')}`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

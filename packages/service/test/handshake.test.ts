@@ -42,6 +42,16 @@ for (const transport of ['polling', 'websocket'] as const) {
       await assert.rejects(connect(t, service, { transport, auth: { protocol: 1, apiKey: 42 } }), { code: 'invalid_payload' });
     });
 
+    it('takes a same-origin page of the service itself (no Origin, Sec-Fetch-Site: same-origin) as PUBLIC_URL', async (t) => {
+      const own = await buildService(t, { env: { PUBLIC_URL: SITE_ORIGIN } });
+      const client = await connect(t, own, { transport, origin: null, headers: { 'sec-fetch-site': 'same-origin' } });
+      assert.equal(client.connected, true);
+      const elsewhere = await buildService(t, { env: { PUBLIC_URL: 'https://video.example' } });
+      await assert.rejects(connect(t, elsewhere, { transport, origin: null, headers: { 'sec-fetch-site': 'same-origin' } }), { code: 'origin_not_allowed' });
+      await assert.rejects(connect(t, own, { transport, origin: null, headers: { 'sec-fetch-site': 'cross-site' } }), { code: 'origin_not_allowed' });
+      await assert.rejects(connect(t, own, { transport, origin: 'null' }), { code: 'origin_not_allowed' });
+    });
+
     it('records when a key was last used', async (t) => {
       const service = await buildService(t);
       await connect(t, service, { transport, origin: SITE_ORIGIN });

@@ -123,6 +123,15 @@ describe('rooms and relay', () => {
     assert.equal(service.app.rooms.participantCount(`${service.projectId}/r2`), 1);
   });
 
+  it('reports a lost connection as network', async (t) => {
+    const service = await buildService(t);
+    const alice = await joined(t, service, 'r3');
+    const bob = await joined(t, service, 'r3');
+    const left = next(alice.client, 'peer:left');
+    (bob.client.io as unknown as { engine: { close(): void } }).engine.close(); // the transport dies, no goodbye
+    assert.deepEqual(await left, { peerId: bob.seat.peerId, reason: 'network' });
+  });
+
   it('refuses a fifth participant from a room of four with room_full, then admits one when a seat frees', async (t) => {
     const service = await buildService(t);
     const seated = [];

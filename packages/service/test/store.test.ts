@@ -44,17 +44,32 @@ describe('SQLite store', () => {
     await assert.rejects(new ProjectStore(db).createProject({ name: 'x', allowedOrigins: ['javascript:alert(1)'] }));
   });
 
-  it('creates the dev project on first start and reuses its key afterwards', async (t) => {
+  it('creates the dev project on first start, reuses its key afterwards, and leaves its origins alone', async (t) => {
     const dir = await tempDir(t);
     const config = loadConfig({ DATA_DIR: dir, PORT: '4321' });
     const db = await openSqlite(path.join(dir, 'vcw.sqlite'));
     t.after(() => db.destroy());
     const store = new ProjectStore(db);
     const first = await ensureDevProject(store, config);
+    assert.ok(first);
     assert.equal(first.minted, true);
+    assert.equal((await readFile(path.join(dir, 'dev-publishable-key'), 'utf8')).trim(), first.publishableKey);
     const match = await store.authenticateKey(first.publishableKey, 'publishable');
     assert.deepEqual(match?.project.allowedOrigins, ['http://127.0.0.1:4321', 'http://localhost:4321']);
-    const second = await ensureDevProject(store, config);
+
+    await store.addOrigin(first.projectId, 'https://team.example');
+    const second = await ensureDevProject(store, loadConfig({ DATA_DIR: dir, PORT: '5555' }));
     assert.deepEqual(second, { ...first, minted: false });
+    assert.deepEqual(await store.originsOf(first.projectId), ['http://127.0.0.1:4321', 'http://localhost:4321', 'https://team.example']);
+  });
+
+  it('makes no dev project in a store that already holds projects', async (t) => {
+    const dir = await tempDir(t);
+    const db = await openSqlite(path.join(dir, 'vcw.sqlite'));
+    t.after(() => db.destroy());
+    const store = new ProjectStore(db);
+    await store.createProject({ name: 'Acme', allowedOrigins: ['https://acme.example'] });
+    assert.equal(await ensureDevProject(store, loadConfig({ DATA_DIR: dir })), null);
+    assert.equal(await store.findProjectByName('dev'), null);
   });
 });

@@ -114,6 +114,62 @@ describe('<video-chat-widget>', () => {
     expect(part(widget, '[part="notice"]')?.getAttribute('data-code')).to.equal('api_key_invalid');
   });
 
+  it('starts once a missing room is set', async () => {
+    const { serviceUrl, publishableKey } = await service();
+    const { widget, events } = mount({ 'api-key': publishableKey, server: serviceUrl }, ALL_EVENTS);
+    await until(() => ofType(events, 'vc-error')[0], 'vc-error');
+    expect(ofType(events, 'vc-error')[0]!.detail.code).to.equal('configuration_invalid');
+    widget.setAttribute('room', uniqueRoom());
+    await until(() => widget.state === 'prejoin', 'prejoin');
+    await widget.join();
+    expect(widget.state).to.equal('connected');
+  });
+
+  it('leaving while the join is under way ends in left, and takes no seat', async () => {
+    const attributes = await connectedAttributes();
+    const { widget, events } = mount(attributes, ALL_EVENTS);
+    const joining = widget.join();
+    await widget.leave();
+    await joining;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(widget.state).to.equal('left');
+    const states = ofType(events, 'vc-connection-state-change').map((e) => e.detail.state);
+    expect(states.at(-1)).to.equal('left');
+    expect(ofType(events, 'vc-join')).to.have.length(0);
+    expect(ofType(events, 'vc-error')).to.have.length(0);
+
+    const { widget: later } = mount({ ...attributes, autojoin: true });
+    await until(() => later.state === 'connected', 'a later widget connected');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(later.participants).to.deep.equal([]);
+  });
+
+  it('keeps the call when the element is moved in the page', async () => {
+    const room = uniqueRoom();
+    const first = mount(await connectedAttributes({ room, autojoin: true }), ALL_EVENTS);
+    await until(() => first.widget.state === 'connected', 'first connected');
+    const second = mount(await connectedAttributes({ room, autojoin: true }), ALL_EVENTS);
+    await until(() => ofType(first.events, 'vc-participant-join').length === 1, 'first sees second');
+    const box = document.createElement('section');
+    document.body.append(box);
+    box.append(first.widget);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(first.widget.state).to.equal('connected');
+    expect(ofType(first.events, 'vc-leave')).to.have.length(0);
+    expect(ofType(second.events, 'vc-participant-leave')).to.have.length(0);
+    box.remove();
+  });
+
+  it('releases camera and microphone when the service refuses the key', async () => {
+    const { serviceUrl } = await service();
+    const { widget } = mount({ 'api-key': 'pk_test_000000000000000000000000000000', server: serviceUrl, room: 'x' });
+    await until(() => widget.state === 'error', 'error state');
+    const engine = (widget as unknown as { engine: { media: { stream: MediaStream | null } } }).engine;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(engine.media.stream).to.equal(null);
+    expect(part(widget, 'video')).to.equal(null);
+  });
+
   it('recovers when a wrong api-key is replaced by the right one', async () => {
     const { serviceUrl, publishableKey } = await service();
     const { widget, events } = mount({ 'api-key': 'pk_test_000000000000000000000000000000', server: serviceUrl, room: uniqueRoom() }, ALL_EVENTS);

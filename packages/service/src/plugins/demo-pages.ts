@@ -23,7 +23,7 @@ export default fp<{ demoDir: string; publishableKey: string | null }>(
       const type = TYPES[path.extname(file)];
       if (!type) continue;
       let body: Buffer | string = await readFile(file);
-      if (type.startsWith('text/html')) body = body.toString('utf8').replaceAll(DEMO_KEY_PLACEHOLDER, publishableKey ?? '');
+      if (type.startsWith('text/html')) body = body.toString('utf8').replaceAll(DEMO_KEY_PLACEHOLDER, () => publishableKey ?? '');
       const urlPath = path.relative(demoDir, file).split(path.sep).join('/');
       pages.set(urlPath, { body, type });
       if (urlPath.endsWith('index.html')) pages.set(urlPath.slice(0, -'index.html'.length), { body, type });

@@ -28,7 +28,14 @@ export default fp<{ config: Config }>(
     });
     const rooms = new RoomRegistry();
     const stun: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
-    attachSignaling({ io, rooms, projects: app.projects, log: app.log.child({ module: 'signaling' }), iceServersFor: () => stun });
+    attachSignaling({
+      io,
+      rooms,
+      projects: app.projects,
+      log: app.log.child({ module: 'signaling' }),
+      selfOrigin: config.publicUrl,
+      iceServersFor: () => stun,
+    });
     app.decorate('io', io);
     app.decorate('rooms', rooms);
     app.addHook('preClose', async () => {

@@ -13,6 +13,8 @@ export interface SignalingContext {
   rooms: RoomRegistry;
   projects: ProjectStore;
   log: FastifyBaseLogger;
+  /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */
+  selfOrigin: string;
   iceServersFor(peerId: string): IceServer[];
 }
 

@@ -29,6 +29,17 @@ export function handshakeGuard(ctx: SignalingContext) {
   };
 }
 
+/**
+ * The origin of the page that opened the connection. Browsers send `Origin` on WebSocket upgrades and
+ * cross-origin requests, but not on a same-origin GET (the polling handshake from a page served by this very
+ * service); for that one, the browser-set `Sec-Fetch-Site: same-origin` vouches that the page is ours.
+ */
+function pageOrigin(headers: Record<string, string | string[] | undefined>, selfOrigin: string): string | null {
+  const origin = headers.origin;
+  if (typeof origin === 'string' && origin !== '' && origin !== 'null') return origin;
+  return headers['sec-fetch-site'] === 'same-origin' ? selfOrigin : null;
+}
+
 async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Promise<void> {
   const auth: unknown = socket.handshake.auth;
   if (!checkAuth.Check(auth)) {
@@ -46,8 +57,8 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
   const match = await ctx.projects.authenticateKey(auth.apiKey, 'publishable');
   if (!match) throw new ServiceError('api_key_invalid');
 
-  const origin = socket.handshake.headers.origin;
-  if (typeof origin !== 'string' || origin === '') {
+  const origin = pageOrigin(socket.handshake.headers, ctx.selfOrigin);
+  if (!origin) {
     throw new ServiceError('origin_not_allowed', 'The request carried no Origin header; publishable keys only work from a web page on an allowed origin.');
   }
   if (!match.project.allowedOrigins.includes(origin)) {

@@ -59,6 +59,10 @@ export class ProjectStore {
     return row ? this.findProject(row.id) : null;
   }
 
+  async hasProjects(): Promise<boolean> {
+    return (await this.db.selectFrom('projects').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
   async addOrigin(projectId: string, origin: string): Promise<void> {
     await this.db
       .insertInto('project_origins')

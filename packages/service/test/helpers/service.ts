@@ -19,9 +19,12 @@ export interface TestService {
 }
 
 /** Builds the app over an in-memory store; `listen` also binds it to 127.0.0.1 on a free port. */
-export async function buildService(t: TestContext, { listen = true, env = {} }: { listen?: boolean; env?: Record<string, string> } = {}): Promise<TestService> {
+export async function buildService(
+  t: TestContext,
+  { listen = true, env = {}, demoPublishableKey = null }: { listen?: boolean; env?: Record<string, string>; demoPublishableKey?: string | null } = {},
+): Promise<TestService> {
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const app = await build({ config, db: await openSqlite(':memory:'), logger: false });
+  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey });
   t.after(() => app.close());
   const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');
@@ -41,6 +44,8 @@ export interface ClientOptions {
   origin?: string | null;
   transport?: 'websocket' | 'polling';
   auth?: Record<string, unknown>;
+  /** More request headers, as a browser would set them. */
+  headers?: Record<string, string>;
 }
 
 const sessions = new WeakMap<Client, SessionInfo>();
@@ -65,7 +70,7 @@ export function connect(t: TestContext, service: TestService, options: ClientOpt
     reconnection: false,
     forceNew: true,
     auth: options.auth ?? { protocol: PROTOCOL_VERSION, apiKey: options.apiKey ?? service.publishableKey },
-    extraHeaders: origin === null ? {} : { origin },
+    extraHeaders: { ...(origin === null ? {} : { origin }), ...options.headers },
   });
   t.after(() => client.disconnect());
   return new Promise((resolve, reject) => {

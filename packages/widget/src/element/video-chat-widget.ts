@@ -112,24 +112,32 @@ export class VideoChatWidget extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    const engine = this.engine;
-    this.engine = null;
-    void engine?.leave();
+    // Moving the element (removed and re-inserted in one task) keeps the call; only a real removal ends it.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.stop();
+    });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // A new key or server after the start means a new connection; room and name apply at the next join.
-    const reconnect = (['apiKey', 'server'] as const).some((name) => changed.has(name) && changed.get(name) !== undefined);
-    if (reconnect) {
-      const engine = this.engine;
-      this.engine = null;
+    const changedLater = (name: 'apiKey' | 'server' | 'room') => changed.has(name) && changed.get(name) !== undefined;
+    if (this.engine && (changedLater('apiKey') || changedLater('server'))) {
+      // A new key or server means a new connection; room and name apply at the next join.
       this.notice = null;
-      void (engine?.leave() ?? Promise.resolve()).then(() => this.begin());
+      void this.stop().then(() => this.begin());
+    } else if (!this.engine && (changedLater('apiKey') || changedLater('server') || changedLater('room'))) {
+      this.begin(); // a missing attribute was set
     }
   }
 
+  /** Ends the engine (hanging up if in a call); its late events are ignored. */
+  private stop(): Promise<void> {
+    const engine = this.engine;
+    this.engine = null;
+    return engine?.leave() ?? Promise.resolve();
+  }
+
   private begin(): void {
-    if (this.engine) return;
+    if (this.engine || !this.isConnected) return;
     const engine = this.start();
     if (!engine) return;
     const run = this.autojoin ? this.join() : engine.prepare();
@@ -154,16 +162,20 @@ export class VideoChatWidget extends LitElement {
     });
     engine.on('media', () => current() && this.requestUpdate());
     engine.on('joined', ({ peerId, room }) => {
-      this.notice = this.engine?.media.issue ?? null;
+      if (!current()) return;
+      this.notice = engine.media.issue;
       this.dispatchEvent(new VcJoinEvent({ peerId, room }));
     });
+    // A hang-up by `leave()` or removal is still reported, even though the engine is already detached.
     engine.on('left', ({ reason }) => this.dispatchEvent(new VcLeaveEvent({ reason })));
     engine.on('participant-join', ({ peerId, displayName }) => {
+      if (!current()) return;
       this.requestUpdate();
       this.dispatchEvent(new VcParticipantJoinEvent({ peerId, displayName }));
     });
-    engine.on('participant-update', () => this.requestUpdate());
+    engine.on('participant-update', () => current() && this.requestUpdate());
     engine.on('participant-leave', ({ peerId, reason }) => {
+      if (!current()) return;
       this.requestUpdate();
       this.dispatchEvent(new VcParticipantLeaveEvent({ peerId, reason }));
     });

@@ -1,25 +1,18 @@
 /**
- * The call engine: one signaling client, one media manager, one PeerLink per remote participant. It knows
- * nothing of the element; the element renders `state`, `participants` and `media`, and maps engine events to
- * DOM events.
+ * The call engine: one signaling client, one media manager, one PeerMesh of links to the other participants.
+ * It knows nothing of the element; the element renders `state`, `participants` and `media`, and maps engine
+ * events to DOM events.
  */
-import { LeaveReason, type IceServer, type JoinResult, type PeerInfo, type SessionInfo } from '@vcw/shared';
+import { LeaveReason, type IceServer, type JoinResult } from '@vcw/shared';
 import { CallError } from './call-error.js';
 import { MediaManager } from './media-manager.js';
-import { PeerLink, type OutgoingSignal } from './peer-link.js';
+import { PeerLink } from './peer-link.js';
+import { PeerMesh, type Participant } from './peer-mesh.js';
 import { SignalingClient } from './signaling-client.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 export type CallState = 'idle' | 'prejoin' | 'connecting' | 'connected' | 'reconnecting' | 'left' | 'error';
-
-/** A remote participant as the UI sees it. */
-export interface Participant {
-  peerId: string;
-  displayName: string;
-  /** Their audio and video, once the first track arrived. */
-  stream: MediaStream | null;
-  connectionState: RTCPeerConnectionState;
-}
+export type { Participant };
 
 type CallEngineEvents = {
   state: [CallState];
@@ -41,6 +34,7 @@ export interface CallEngineOptions {
 export class CallEngine extends TypedEmitter<CallEngineEvents> {
   readonly media = new MediaManager();
   state: CallState = 'idle';
+  private readonly mesh: PeerMesh;
   private signaling: SignalingClient | null = null;
   private preparing: Promise<void> | null = null;
   /** The seat we hold, while in a room, and the name we took it under. */
@@ -48,16 +42,28 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private joinedAs: string | undefined;
   /** A link with its offer already made, for the first participant we meet on joining. */
   private warm: PeerLink | null = null;
-  private readonly links = new Map<string, PeerLink>();
-  private readonly people = new Map<string, Participant>();
+  /** Bumped by leave and fatal failures: a join that sees it change was abandoned. */
+  private generation = 0;
+  /** Service events that arrive while a join is in flight, applied once its reply is. */
+  private held: Array<() => void> | null = null;
 
   constructor(private readonly options: CallEngineOptions) {
     super();
     this.media.on('change', () => this.emit('media'));
+    this.mesh = new PeerMesh((to, signal) => {
+      this.signaling?.signal({ to, ...signal }).catch((error: unknown) => {
+        // The peer may have just left; anything else is worth reporting.
+        if (!(error instanceof CallError && error.code === 'peer_not_found')) this.emit('error', toCallError(error));
+      });
+    });
+    this.mesh.on('participant-join', (p) => this.emit('participant-join', p));
+    this.mesh.on('participant-update', (p) => this.emit('participant-update', p));
+    this.mesh.on('participant-leave', (left) => this.emit('participant-leave', left));
+    this.mesh.on('error', (error) => this.emit('error', error));
   }
 
   get participants(): Participant[] {
-    return [...this.people.values()];
+    return this.mesh.participants;
   }
 
   /**
@@ -66,9 +72,81 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   prepare(): Promise<void> {
     if (this.state === 'idle' || this.state === 'left') this.setState('prejoin');
+    const generation = this.generation;
     return this.prepared().catch((error: unknown) => {
+      if (generation !== this.generation) return; // left meanwhile
       throw this.fail(error);
     });
+  }
+
+  /** Takes a seat in `room` and calls everyone already there. Rejects (after emitting `error`) on failure. */
+  async join(room: string, displayName?: string): Promise<void> {
+    if (this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting') return;
+    this.setState('connecting');
+    const generation = this.generation;
+    const abandoned = () => generation !== this.generation;
+    let warm: PeerLink | null = null;
+    try {
+      await this.prepared();
+      if (abandoned()) return;
+      const signaling = this.signaling!;
+      warm = this.warm;
+      this.warm = null;
+      this.held = [];
+      let result: JoinResult;
+      try {
+        result = await signaling.join(room, displayName, warm?.localOffer ?? undefined);
+      } catch (error) {
+        if (!abandoned() && error instanceof CallError && error.code === 'connection_failed') {
+          // The reply was lost; a fresh connection makes the service free any seat it gave us.
+          signaling.close();
+          this.signaling = null;
+          this.preparing = null;
+        } else if (!abandoned()) {
+          [this.warm, warm] = [warm, null]; // not used: keep it for the next attempt
+        }
+        throw error;
+      }
+      if (abandoned()) return;
+      this.joined = result;
+      this.joinedAs = displayName;
+      // The warm link serves the peer that received its offer with the join (or, if it was not ready, the first).
+      const warmFor = warm ? (result.offeredTo ?? result.peers[0]?.peerId) : undefined;
+      for (const peer of result.peers) {
+        const useWarm = warm !== null && peer.peerId === warmFor;
+        this.mesh.add(peer, useWarm ? warm! : this.createLink(result.iceServers, true), useWarm && result.offeredTo === warmFor);
+        if (useWarm) warm = null;
+      }
+      this.setState('connected');
+      this.emit('joined', result);
+      for (const apply of this.held.splice(0)) apply();
+    } catch (error) {
+      if (!abandoned()) throw this.fail(error);
+    } finally {
+      warm?.close();
+      if (!abandoned()) this.held = null;
+    }
+  }
+
+  /** Hangs up: closes every peer connection, gives the seat back, releases devices and the socket. */
+  async leave(reason: LeaveReason = LeaveReason.hangup): Promise<void> {
+    if (this.state === 'idle' || this.state === 'left') return;
+    const wasInRoom = this.joined !== null;
+    const signaling = this.teardown();
+    this.setState('left');
+    if (signaling) {
+      if (wasInRoom && signaling.connected) await signaling.leave().catch(() => undefined);
+      signaling.close();
+    }
+    if (wasInRoom) this.emit('left', { reason });
+  }
+
+  setMicrophoneEnabled(on: boolean): void {
+    this.media.setMicrophoneEnabled(on);
+  }
+
+  setCameraEnabled(on: boolean): void {
+    this.media.setCameraEnabled(on);
   }
 
   private prepared(): Promise<void> {
@@ -85,65 +163,6 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       },
     );
     return this.preparing;
-  }
-
-  /** Takes a seat in `room` and calls everyone already there. Rejects (after emitting `error`) on failure. */
-  async join(room: string, displayName?: string): Promise<void> {
-    if (this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting') return;
-    this.setState('connecting');
-    try {
-      await this.prepared();
-      const warm = this.warm;
-      this.warm = null;
-      let result: JoinResult;
-      try {
-        result = await this.signaling!.join(room, displayName, warm?.localOffer ?? undefined);
-      } catch (error) {
-        this.warm = warm; // not used: keep it for the next attempt
-        throw error;
-      }
-      this.joined = result;
-      this.joinedAs = displayName;
-      // The warm link serves the peer that received its offer with the join (or, if it was not ready, the first).
-      const warmFor = warm ? (result.offeredTo ?? result.peers[0]?.peerId) : undefined;
-      for (const peer of result.peers) {
-        const prepared = peer.peerId === warmFor && warm ? { link: warm, offerDelivered: result.offeredTo === warmFor } : undefined;
-        this.addParticipant(peer, true, prepared);
-      }
-      if (warm && !warmFor) warm.close();
-      this.setState('connected');
-      this.emit('joined', result);
-    } catch (error) {
-      throw this.fail(error);
-    }
-  }
-
-  /** Hangs up: closes every peer connection, gives the seat back, releases devices and the socket. */
-  async leave(reason: LeaveReason = LeaveReason.hangup): Promise<void> {
-    if (this.state === 'idle' || this.state === 'left') return;
-    const wasInRoom = this.joined !== null;
-    this.closeLinks();
-    this.warm?.close();
-    this.warm = null;
-    this.joined = null;
-    const signaling = this.signaling;
-    this.signaling = null;
-    this.preparing = null;
-    if (signaling) {
-      if (wasInRoom && signaling.connected) await signaling.leave().catch(() => undefined);
-      signaling.close();
-    }
-    this.media.stop();
-    this.setState('left');
-    if (wasInRoom) this.emit('left', { reason });
-  }
-
-  setMicrophoneEnabled(on: boolean): void {
-    this.media.setMicrophoneEnabled(on);
-  }
-
-  setCameraEnabled(on: boolean): void {
-    this.media.setCameraEnabled(on);
   }
 
   /**
@@ -164,86 +183,63 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     });
   }
 
-  private connect(): Promise<SessionInfo> {
+  private connect(): Promise<unknown> {
     if (!this.signaling) {
       const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, apiKey: this.options.apiKey });
-      signaling.on('peer-joined', (peer) => {
-        if (this.joined) this.addParticipant(peer, false);
-      });
-      signaling.on('peer-left', ({ peerId, reason }) => this.removeParticipant(peerId, reason));
-      signaling.on('signal', (signal) => void this.links.get(signal.from)?.receive(signal));
+      const inOrder = (apply: () => void) => (this.held ? this.held.push(apply) : apply());
+      signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.createLink(this.joined.iceServers, false))));
+      signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));
+      signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
       signaling.on('disconnected', () => {
         if (this.state === 'connected') this.setState('reconnecting');
       });
       signaling.on('reconnected', () => void this.rejoin());
       signaling.on('unreachable', (why) => this.emit('error', new CallError('connection_failed', `Could not reach the video chat service (${why}); retrying…`)));
+      signaling.on('refused', (error) => this.fail(error));
       this.signaling = signaling;
     }
     return this.signaling.connect();
   }
 
   /**
-   * After the socket came back, the service has given our seat away: take a new one. Media to peers that are
-   * still connected is renegotiated under the new identity.
+   * After the socket came back, the service has given our seat away: the others saw us leave. Take a new seat
+   * in the same room; the calls are set up again from scratch.
    */
   private async rejoin(): Promise<void> {
     const room = this.joined?.room;
-    const displayName = this.joinedAs;
     if (!room || this.state !== 'reconnecting') return;
-    for (const peerId of [...this.people.keys()]) this.removeParticipant(peerId, LeaveReason.network);
+    for (const { peerId } of this.mesh.participants) this.mesh.remove(peerId, LeaveReason.network);
     this.joined = null;
     this.setState('prejoin');
-    await this.join(room, displayName).catch(() => undefined);
+    await this.join(room, this.joinedAs).catch(() => undefined);
   }
 
-  private addParticipant(peer: PeerInfo, initiator: boolean, prepared?: { link: PeerLink; offerDelivered: boolean }): void {
-    if (this.links.has(peer.peerId)) return;
-    const signaling = this.signaling!;
-    const link = prepared?.link ?? this.createLink(this.joined?.iceServers ?? [], initiator);
-    const send = (signal: OutgoingSignal) => {
-      signaling.signal({ to: peer.peerId, ...signal }).catch((error: unknown) => {
-        // The peer may have just left; anything else is worth reporting.
-        if (!(error instanceof CallError && error.code === 'peer_not_found')) this.emit('error', toCallError(error));
-      });
-    };
-    link.bind({ peerId: peer.peerId, polite: peer.polite, send }, { offerDelivered: prepared?.offerDelivered ?? false });
-    const participant: Participant = { peerId: peer.peerId, displayName: peer.displayName, stream: null, connectionState: link.state };
-    link.on('stream', (stream) => {
-      participant.stream = stream;
-      this.emit('participant-update', participant);
-    });
-    link.on('state', (state) => {
-      participant.connectionState = state;
-      this.emit('participant-update', participant);
-      if (state === 'failed') this.emit('error', new CallError('peer_connection_failed', `The call to ${participant.displayName} could not be connected.`));
-    });
-    link.on('failure', (error) => this.emit('error', new CallError('peer_connection_failed', error.message)));
-    this.links.set(peer.peerId, link);
-    this.people.set(peer.peerId, participant);
-    this.emit('participant-join', participant);
-  }
-
-  private removeParticipant(peerId: string, reason: LeaveReason): void {
-    const link = this.links.get(peerId);
-    if (!link) return;
-    link.close();
-    this.links.delete(peerId);
-    this.people.delete(peerId);
-    this.emit('participant-leave', { peerId, reason });
-  }
-
-  private closeLinks(): void {
-    for (const link of this.links.values()) link.close();
-    this.links.clear();
-    this.people.clear();
-  }
-
-  /** Reports a failure; a fatal one stops the widget, any other returns it to the pre-join screen. */
+  /** Reports a failure; a fatal one releases everything and stops, any other returns to the pre-join screen. */
   private fail(error: unknown): CallError {
     const failure = toCallError(error);
     this.emit('error', failure);
-    this.setState(failure.fatal ? 'error' : 'prejoin');
+    if (failure.fatal) {
+      this.teardown()?.close();
+      this.setState('error');
+    } else {
+      this.setState('prejoin');
+    }
     return failure;
+  }
+
+  /** Drops links, seat, devices and any join in flight; returns the signaling client for the caller to close. */
+  private teardown(): SignalingClient | null {
+    this.generation++;
+    this.mesh.clear();
+    this.warm?.close();
+    this.warm = null;
+    this.joined = null;
+    this.held = null;
+    this.media.stop();
+    const signaling = this.signaling;
+    this.signaling = null;
+    this.preparing = null;
+    return signaling;
   }
 
   private setState(state: CallState): void {

@@ -17,6 +17,8 @@ export class MediaManager extends TypedEmitter<MediaEvents> {
   /** Why some or all devices are missing, if they are. */
   issue: CallError | null = null;
   private acquiring: Promise<void> | null = null;
+  /** Bumped by `stop()`, so a stream that arrives after it is released at once instead of kept. */
+  private generation = 0;
 
   get audioTrack(): MediaStreamTrack | null {
     return this.stream?.getAudioTracks()[0] ?? null;
@@ -36,7 +38,12 @@ export class MediaManager extends TypedEmitter<MediaEvents> {
 
   /** Opens camera and microphone once; later calls share the first attempt. Never rejects. */
   acquire(): Promise<void> {
+    const generation = this.generation;
     this.acquiring ??= this.open().then((stream) => {
+      if (generation !== this.generation) {
+        for (const track of stream.getTracks()) track.stop();
+        return;
+      }
       this.stream = stream;
       this.emit('change');
     });
@@ -55,6 +62,7 @@ export class MediaManager extends TypedEmitter<MediaEvents> {
 
   /** Releases the devices (the camera light goes off). A later `acquire()` opens them again. */
   stop(): void {
+    this.generation++;
     for (const track of this.stream?.getTracks() ?? []) track.stop();
     this.stream = null;
     this.acquiring = null;
@@ -62,6 +70,7 @@ export class MediaManager extends TypedEmitter<MediaEvents> {
   }
 
   private async open(): Promise<MediaStream> {
+    this.issue = null;
     const devices = navigator.mediaDevices;
     if (!devices?.getUserMedia) {
       this.issue = new CallError('media_unavailable', 'Camera and microphone need a secure (https) page. You can still join to see and hear the others.');

@@ -139,9 +139,12 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
         await pc.setLocalDescription();
         this.sendLocalDescription();
       }
-      for (const candidate of this.earlyCandidates.splice(0)) await this.addCandidate(candidate);
+      for (const candidate of this.earlyCandidates.splice(0)) {
+        await this.addCandidate(candidate).catch((error: unknown) => this.emit('failure', asError(error)));
+      }
     } else if (!pc.remoteDescription) {
-      this.earlyCandidates.push(signal.candidate);
+      // Candidates of an offer we ignored are dropped; any other waits for its description.
+      if (!this.ignoreOffer) this.earlyCandidates.push(signal.candidate);
     } else {
       await this.addCandidate(signal.candidate);
     }

@@ -23,12 +23,14 @@ type SignalingEvents = {
   'peer-joined': [PeerInfo];
   'peer-left': [PeerLeft];
   signal: [RelayedSignal];
-  /** The socket dropped without us asking; Socket.io is retrying. */
+  /** The socket dropped without us asking; it is being re-established. */
   disconnected: [];
-  /** The socket came back after a drop. */
-  reconnected: [];
-  /** A connection attempt failed at the transport level; Socket.io keeps retrying with backoff. */
+  /** The socket is back after a drop, as a new session (a new peer id). */
+  reconnected: [SessionInfo];
+  /** A connection attempt failed at the transport level; attempts go on with backoff. */
   unreachable: [string];
+  /** The service refused a reconnection (key revoked, origin removed…); no more attempts are made. */
+  refused: [CallError];
 };
 
 export interface SignalingClientOptions {
@@ -37,13 +39,16 @@ export interface SignalingClientOptions {
 }
 
 const COMMAND_TIMEOUT_MS = 10_000;
+/** Wait before reconnecting after the service closed the connection (typically while it restarts). */
+const SERVICE_CLOSED_RETRY_MS = 1_000;
 
 export class SignalingClient extends TypedEmitter<SignalingEvents> {
+  /** Who this connection is and its ICE servers, from the service's latest `session` message. */
+  session: SessionInfo | null = null;
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private connecting: Promise<SessionInfo> | null = null;
-  private everConnected = false;
-  /** Who this connection is and its ICE servers, from the service's `session` message. */
-  session: SessionInfo | null = null;
+  private pending: { resolve(session: SessionInfo): void; reject(error: CallError): void } | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -55,44 +60,36 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
     });
-    this.socket.on('session', (session) => (this.session = session));
+    this.socket.on('session', (session) => {
+      this.session = session;
+      if (this.pending) {
+        this.pending.resolve(session);
+        this.pending = null;
+      } else {
+        this.emit('reconnected', session);
+      }
+    });
     this.socket.on('peer:joined', (peer) => this.emit('peer-joined', peer));
     this.socket.on('peer:left', (left) => this.emit('peer-left', left));
     this.socket.on('signal', (signal) => this.emit('signal', signal));
-    this.socket.on('connect', () => {
-      if (this.everConnected) this.emit('reconnected');
-      this.everConnected = true;
-    });
+    this.socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
     this.socket.on('disconnect', (reason) => {
-      if (reason !== 'io client disconnect') this.emit('disconnected');
+      if (reason === 'io client disconnect') return;
+      this.emit('disconnected');
+      // Socket.io retries by itself, except when the service itself closed the connection (a restart).
+      if (reason === 'io server disconnect') {
+        this.retryTimer = setTimeout(() => this.socket.connect(), SERVICE_CLOSED_RETRY_MS * (1 + Math.random()));
+      }
     });
   }
 
   /**
    * Connects once; resolves with the session when the handshake is accepted, rejects with the service's
-   * error code when it is refused.
+   * error code when it is refused (or when the client is closed first).
    */
   connect(): Promise<SessionInfo> {
     this.connecting ??= new Promise<SessionInfo>((resolve, reject) => {
-      const onConnect = () => {
-        this.socket.off('connect_error', onError);
-        this.socket.once('session', resolve);
-      };
-      const onError = (error: Error & { data?: unknown }) => {
-        const refusal = CallError.fromBody(error.data, true);
-        // A refusal by the service is final; a transport failure is retried by Socket.io until it gives up.
-        if (!refusal && this.socket.active) {
-          this.emit('unreachable', error.message);
-          return;
-        }
-        this.socket.off('connect', onConnect);
-        this.socket.off('connect_error', onError);
-        this.socket.disconnect();
-        this.connecting = null;
-        reject(refusal ?? new CallError('connection_failed', `Could not reach the service: ${error.message}`, true));
-      };
-      this.socket.once('connect', onConnect);
-      this.socket.on('connect_error', onError);
+      this.pending = { resolve, reject };
       this.socket.connect();
     });
     return this.connecting;
@@ -116,8 +113,32 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   }
 
   close(): void {
+    clearTimeout(this.retryTimer);
     this.socket.disconnect();
+    this.settle(new CallError('connection_failed', 'The connection was closed before it was established.'));
     this.removeAllListeners();
+  }
+
+  private onConnectError(error: Error & { data?: unknown }): void {
+    const refusal = CallError.fromBody(error.data, true);
+    // A transport failure is retried by Socket.io with backoff; a refusal by the service is final.
+    if (!refusal && this.socket.active) {
+      this.emit('unreachable', error.message);
+      return;
+    }
+    this.socket.disconnect();
+    const failure = refusal ?? new CallError('connection_failed', `Could not reach the service: ${error.message}`, true);
+    if (!this.settle(failure)) this.emit('refused', failure);
+  }
+
+  /** Rejects a pending `connect()`; false when none was pending. */
+  private settle(failure: CallError): boolean {
+    const pending = this.pending;
+    if (!pending) return false;
+    this.pending = null;
+    this.connecting = null;
+    pending.reject(failure);
+    return true;
   }
 
   private command<R extends object>(event: keyof ClientToServerEvents, payload: unknown): Promise<R> {
