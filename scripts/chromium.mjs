@@ -7,8 +7,11 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** Whether the browser is installed; browser suites are skipped (or fail under CI) without it. */
 export const chromiumAvailable = () => existsSync(chromiumPath);
 
-/** Flags for a headless Chromium with fake devices; `mediaPermission: 'deny'` makes every device prompt fail. */
-export function chromiumArgs({ mediaPermission = 'allow' } = {}) {
+/**
+ * Flags for a headless Chromium with fake devices. `mediaPermission: 'deny'` answers every device prompt with
+ * "block"; `camera: 'missing'` leaves the browser with a microphone but no usable camera.
+ */
+export function chromiumArgs({ mediaPermission = 'allow', camera = 'present' } = {}) {
   return [
     '--headless=new',
     '--no-sandbox',
@@ -22,5 +25,7 @@ export function chromiumArgs({ mediaPermission = 'allow' } = {}) {
     mediaPermission === 'deny' ? '--use-fake-ui-for-media-stream=deny' : '--use-fake-ui-for-media-stream',
     '--allow-loopback-in-peer-connection',
     '--disable-features=WebRtcHideLocalIpsWithMdns',
+    // The fake camera reads frames from this file; when it does not exist, opening the camera fails (NotFoundError).
+    ...(camera === 'missing' ? ['--use-file-for-fake-video-capture=/nonexistent/no-camera.y4m'] : []),
   ];
 }

@@ -10,16 +10,19 @@ const launcher = (options) => chromeLauncher({ launchOptions: { executablePath: 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const tests = fileURLToPath(new URL('dist/test', import.meta.url));
 const DENIED = `${tests}/permission-denied.test.js`;
+const NO_CAMERA = `${tests}/no-camera.test.js`;
 
 export default {
   rootDir: repo,
   hostname: '127.0.0.1',
-  files: [`${tests}/**/*.test.js`, `!${DENIED}`],
+  files: [`${tests}/**/*.test.js`, `!${DENIED}`, `!${NO_CAMERA}`],
   nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
   browsers: [launcher()],
   groups: [
     // A browser whose every camera/microphone prompt is answered "block", as a user would.
     { name: 'media-denied', files: DENIED, browsers: [launcher({ mediaPermission: 'deny' })] },
+    // A browser with a microphone but no usable camera.
+    { name: 'no-camera', files: NO_CAMERA, browsers: [launcher({ camera: 'missing' })] },
   ],
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
