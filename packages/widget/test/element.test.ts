@@ -71,6 +71,22 @@ describe('<video-chat-widget>', () => {
     expect(ofType(second.events, 'vc-leave').map((e) => e.detail)).to.deep.equal([{ reason: 'hangup' }]);
     expect(second.widget.state).to.equal('left');
     await until(() => !part(first.widget, 'video[part="remote-video"]'), 'the remote tile to go');
+
+    // "Join again" after leaving takes a new seat and the call comes back.
+    await until(() => part(second.widget, '[part="left"] [part="join-button"]'), 'the Join again button');
+    part(second.widget, '[part="left"] [part="join-button"]')!.click();
+    const back = await until(() => ofType(first.events, 'vc-participant-join')[1], 'the second one back');
+    expect(back.detail.displayName).to.equal('Grace');
+    await showsFrames(await until(() => part<HTMLVideoElement>(first.widget, 'video[part="remote-video"]'), 'the remote video again'));
+  });
+
+  it('refuses to join while not in the page', async () => {
+    const widget = document.createElement('video-chat-widget');
+    Object.assign(widget, await connectedAttributes().then((a) => ({ apiKey: a['api-key'], server: a.server, room: a.room })));
+    let refused: unknown = null;
+    await widget.join().catch((error: unknown) => (refused = error));
+    expect((refused as { code?: string } | null)?.code).to.equal('configuration_invalid');
+    expect(widget.state).to.equal('idle');
   });
 
   it('takes the display-name and room current at Join, even when set after the element started', async () => {

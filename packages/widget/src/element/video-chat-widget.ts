@@ -78,6 +78,7 @@ export class VideoChatWidget extends LitElement {
 
   /** Joins the room (opening camera and microphone if the pre-join screen has not). */
   async join(): Promise<void> {
+    if (!this.isConnected) throw new CallError('configuration_invalid', 'Add <video-chat-widget> to the page before joining.');
     const engine = this.engine ?? this.start();
     if (!engine) throw this.notice;
     this.joining = true;
