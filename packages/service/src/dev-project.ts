@@ -4,7 +4,7 @@
  * `DATA_DIR/dev-publishable-key` so the demo pages work on later starts (a publishable key is public by
  * design; the store keeps only its hash). Later starts never change the project's origins.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.js';
 import type { ProjectStore } from './store/project-store.js';
@@ -26,6 +26,7 @@ export async function ensureDevProject(projects: ProjectStore, config: Config): 
     project = await projects.createProject({ name: DEV_PROJECT_NAME, allowedOrigins: devOrigins(config) });
   }
 
+  await mkdir(config.dataDir, { recursive: true }); // with PostgreSQL nothing else creates it
   const keyFile = path.join(config.dataDir, KEY_FILE);
   const saved = (await readFile(keyFile, 'utf8').catch(() => '')).trim();
   if (saved && (await projects.authenticateKey(saved, 'publishable'))?.project.id === project.id) {

@@ -4,13 +4,12 @@ import path from 'node:path';
 import { build } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ensureDevProject } from './dev-project.js';
-import { openSqlite, SQLITE_FILE_NAME } from './store/database.js';
+import { openStore } from './store/database.js';
 import { ProjectStore } from './store/project-store.js';
 
 /** Settings of the contract whose features this version does not have yet: refused, never silently ignored. */
 function refuseUnbuiltFeatures(config: Config): void {
   const unbuilt = [
-    config.databaseUrl && 'DATABASE_URL (PostgreSQL store)',
     config.redisUrl && 'REDIS_URL (Redis bus)',
     config.turnUrls.length > 0 && 'TURN_URLS (TURN credentials)',
     config.iceTransportPolicy === 'relay' && 'ICE_TRANSPORT_POLICY=relay',
@@ -21,7 +20,7 @@ function refuseUnbuiltFeatures(config: Config): void {
 async function main(): Promise<void> {
   const config = loadConfig();
   refuseUnbuiltFeatures(config);
-  const db = await openSqlite(path.join(config.dataDir, SQLITE_FILE_NAME));
+  const db = await openStore(config);
   const dev = await ensureDevProject(new ProjectStore(db), config);
   const app = await build({ config, db, demoPublishableKey: dev?.publishableKey ?? null });
 

@@ -63,6 +63,14 @@ describe('SQLite store', () => {
     assert.deepEqual(await store.originsOf(first.projectId), ['http://127.0.0.1:4321', 'http://localhost:4321', 'https://team.example']);
   });
 
+  it('creates DATA_DIR for the dev key file when the store does not live there (regression: PostgreSQL start)', async (t) => {
+    const dir = path.join(await tempDir(t), 'not', 'yet');
+    const db = await openSqlite(':memory:');
+    t.after(() => db.destroy());
+    const dev = await ensureDevProject(new ProjectStore(db), loadConfig({ DATA_DIR: dir }));
+    assert.equal((await readFile(path.join(dir, 'dev-publishable-key'), 'utf8')).trim(), dev?.publishableKey);
+  });
+
   it('makes no dev project in a store that already holds projects', async (t) => {
     const dir = await tempDir(t);
     const db = await openSqlite(path.join(dir, 'vcw.sqlite'));

@@ -1,8 +1,12 @@
-/** Opens the store's database and migrates it. SQLite by default; PostgreSQL arrives with DATABASE_URL. */
+/**
+ * Opens the store's database and migrates it: SQLite (better-sqlite3) by default, PostgreSQL when
+ * `DATABASE_URL` is set. Both go through the same Kysely code.
+ */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -18,4 +22,31 @@ export async function openSqlite(file: string): Promise<Kysely<Database>> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db as Kysely<unknown>);
   return db;
+}
+
+/**
+ * Opens the PostgreSQL store at `url`. `schema`, if given, is created if missing and used for every query
+ * (tests use one schema per run).
+ */
+export async function openPostgres(url: string, { schema }: { schema?: string } = {}): Promise<Kysely<Database>> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+/** The store the configuration names: PostgreSQL for `DATABASE_URL`, else SQLite in `DATA_DIR`. */
+export function openStore(config: { databaseUrl: string | null; dataDir: string }): Promise<Kysely<Database>> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(path.join(config.dataDir, SQLITE_FILE_NAME));
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Not a plain schema name: ${name}`);
+  return `"${name}"`;
 }

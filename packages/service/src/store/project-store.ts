@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { hashApiKey, mintApiKey, parseApiKey, type KeyEnvironment, type KeyType } from '../auth/api-key.js';
+import { hashApiKey, mintApiKey, parseApiKey, type KeyEnvironment, type KeyType, type MintedKey } from '../auth/api-key.js';
 import type { Database } from './schema.js';
 
 export interface Project {
@@ -24,18 +24,37 @@ export interface ApiKeyRecord {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** A rolled key keeps working until this time. */
+  expiresAt: string | null;
+  replacedBy: string | null;
 }
+
+/** Longest a rolled key may keep working beside its replacement. */
+export const MAX_ROLL_OVERLAP_SECONDS = 30 * 24 * 3600;
 
 export class ProjectStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async createProject(input: { name: string; allowedOrigins: string[] }): Promise<Project> {
+  /** Creates a project with its origins, and mints `keys` for it in the same transaction (all or nothing). */
+  async createProject(input: { name: string; allowedOrigins: string[] }): Promise<Project>;
+  async createProject(
+    input: { name: string; allowedOrigins: string[] },
+    keys: Array<{ type: KeyType; environment: KeyEnvironment }>,
+  ): Promise<{ project: Project; keys: Array<{ key: ApiKeyRecord; plaintext: string }> }>;
+  async createProject(
+    input: { name: string; allowedOrigins: string[] },
+    keys?: Array<{ type: KeyType; environment: KeyEnvironment }>,
+  ): Promise<Project | { project: Project; keys: Array<{ key: ApiKeyRecord; plaintext: string }> }> {
     const project: Project = {
       id: newId('prj'),
       name: input.name,
       allowedOrigins: [...new Set(input.allowedOrigins.map(normalizeOrigin))],
       createdAt: now(),
     };
+    const minted = (keys ?? []).map(({ type, environment }) => {
+      const secret = mintApiKey(type, environment);
+      return { key: newKeyRecord(project.id, type, environment, secret), secret };
+    });
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('projects').values({ id: project.id, name: project.name, created_at: project.createdAt }).execute();
       if (project.allowedOrigins.length > 0) {
@@ -44,8 +63,10 @@ export class ProjectStore {
           .values(project.allowedOrigins.map((origin) => ({ project_id: project.id, origin })))
           .execute();
       }
+      for (const { key, secret } of minted) await trx.insertInto('api_keys').values(keyRow(key, secret.hash)).execute();
     });
-    return project;
+    if (!keys) return project;
+    return { project, keys: minted.map(({ key, secret }) => ({ key, plaintext: secret.plaintext })) };
   }
 
   async findProject(id: string): Promise<Project | null> {
@@ -54,8 +75,14 @@ export class ProjectStore {
     return { id: row.id, name: row.name, createdAt: row.created_at, allowedOrigins: await this.originsOf(id) };
   }
 
+  async listProjects(): Promise<Project[]> {
+    const rows = await this.db.selectFrom('projects').select('id').orderBy('created_at').orderBy('id').execute();
+    const projects = await Promise.all(rows.map((r) => this.findProject(r.id)));
+    return projects.filter((p): p is Project => p !== null);
+  }
+
   async findProjectByName(name: string): Promise<Project | null> {
-    const row = await this.db.selectFrom('projects').select('id').where('name', '=', name).orderBy('created_at').executeTakeFirst();
+    const row = await this.db.selectFrom('projects').select('id').where('name', '=', name).orderBy('created_at').orderBy('id').executeTakeFirst();
     return row ? this.findProject(row.id) : null;
   }
 
@@ -71,41 +98,68 @@ export class ProjectStore {
       .execute();
   }
 
+  /** Removes an allowed origin; false when the project did not have it. */
+  async removeOrigin(projectId: string, origin: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('project_origins')
+      .where('project_id', '=', projectId)
+      .where('origin', '=', normalizeOrigin(origin))
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
   async originsOf(projectId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('project_origins').select('origin').where('project_id', '=', projectId).orderBy('origin').execute();
-    return rows.map((r) => r.origin);
+    const rows = await this.db.selectFrom('project_origins').select('origin').where('project_id', '=', projectId).execute();
+    // Sorted here, not by the database, whose collation differs between SQLite and PostgreSQL locales.
+    return rows.map((r) => r.origin).sort();
   }
 
   /** Mints a key for a project; the plaintext is returned once and never stored. */
   async createApiKey(projectId: string, type: KeyType, environment: KeyEnvironment = 'test'): Promise<{ key: ApiKeyRecord; plaintext: string }> {
     const minted = mintApiKey(type, environment);
-    const key: ApiKeyRecord = {
-      id: newId('key'),
-      projectId,
-      type,
-      environment,
-      displayPrefix: minted.displayPrefix,
-      last4: minted.last4,
-      createdAt: now(),
-      lastUsedAt: null,
-      revokedAt: null,
-    };
-    await this.db
-      .insertInto('api_keys')
-      .values({
-        id: key.id,
-        project_id: projectId,
-        type,
-        environment,
-        hash: minted.hash,
-        display_prefix: key.displayPrefix,
-        last4: key.last4,
-        created_at: key.createdAt,
-        last_used_at: null,
-        revoked_at: null,
-      })
-      .execute();
+    const key = newKeyRecord(projectId, type, environment, minted);
+    await this.db.insertInto('api_keys').values(keyRow(key, minted.hash)).execute();
     return { key, plaintext: minted.plaintext };
+  }
+
+  async findKey(keyId: string): Promise<ApiKeyRecord | null> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
+    return row ? toKeyRecord(row) : null;
+  }
+
+  /** A project's keys, newest first (their display prefix and last four characters only). */
+  async listKeys(projectId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('project_id', '=', projectId).orderBy('created_at', 'desc').orderBy('id').execute();
+    return rows.map(toKeyRecord);
+  }
+
+  /**
+   * Replaces a key with a new one of the same kind. The old key keeps working for `overlapSeconds` (0: stops
+   * at once), so a site can deploy the new key first. Returns the new key, shown once.
+   */
+  async rollKey(keyId: string, overlapSeconds: number): Promise<{ key: ApiKeyRecord; plaintext: string; previous: ApiKeyRecord }> {
+    if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_ROLL_OVERLAP_SECONDS) {
+      throw new RangeError(`The overlap must be a whole number of seconds from 0 to ${MAX_ROLL_OVERLAP_SECONDS}.`);
+    }
+    const old = await this.findKey(keyId);
+    if (!old || old.revokedAt || old.replacedBy) throw new RangeError(`No active key ${keyId} to roll.`);
+    const minted = mintApiKey(old.type, old.environment);
+    const next = newKeyRecord(old.projectId, old.type, old.environment, minted);
+    const expiresAt = new Date(Date.now() + overlapSeconds * 1000).toISOString();
+    // One transaction, and the old key is claimed only if nobody rolled or revoked it meanwhile: two
+    // concurrent rolls cannot both leave a replacement behind.
+    await this.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable('api_keys')
+        .set({ expires_at: expiresAt, replaced_by: next.id })
+        .where('id', '=', keyId)
+        .where('replaced_by', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (claimed.numUpdatedRows === 0n) throw new RangeError(`No active key ${keyId} to roll.`);
+      await trx.insertInto('api_keys').values(keyRow(next, minted.hash)).execute();
+    });
+    return { key: next, plaintext: minted.plaintext, previous: { ...old, expiresAt, replacedBy: next.id } };
   }
 
   /**
@@ -117,6 +171,7 @@ export class ProjectStore {
     if (!parsed || parsed.type !== expectedType) return null;
     const row = await this.db.selectFrom('api_keys').selectAll().where('hash', '=', hashApiKey(plaintext)).executeTakeFirst();
     if (!row || row.revoked_at !== null) return null;
+    if (row.expires_at !== null && Date.parse(row.expires_at) <= Date.now()) return null;
     const project = await this.findProject(row.project_id);
     if (!project) return null;
     return { key: toKeyRecord(row), project };
@@ -139,6 +194,39 @@ export function normalizeOrigin(origin: string): string {
   return url.origin;
 }
 
+function newKeyRecord(projectId: string, type: KeyType, environment: KeyEnvironment, minted: MintedKey): ApiKeyRecord {
+  return {
+    id: newId('key'),
+    projectId,
+    type,
+    environment,
+    displayPrefix: minted.displayPrefix,
+    last4: minted.last4,
+    createdAt: now(),
+    lastUsedAt: null,
+    revokedAt: null,
+    expiresAt: null,
+    replacedBy: null,
+  };
+}
+
+function keyRow(key: ApiKeyRecord, hash: string): Database['api_keys'] {
+  return {
+    id: key.id,
+    project_id: key.projectId,
+    type: key.type,
+    environment: key.environment,
+    hash,
+    display_prefix: key.displayPrefix,
+    last4: key.last4,
+    created_at: key.createdAt,
+    last_used_at: key.lastUsedAt,
+    revoked_at: key.revokedAt,
+    expires_at: key.expiresAt,
+    replaced_by: key.replacedBy,
+  };
+}
+
 function toKeyRecord(row: Database['api_keys']): ApiKeyRecord {
   return {
     id: row.id,
@@ -150,6 +238,8 @@ function toKeyRecord(row: Database['api_keys']): ApiKeyRecord {
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
+    expiresAt: row.expires_at,
+    replacedBy: row.replaced_by,
   };
 }
 

@@ -23,10 +23,38 @@ export interface ApiKeysTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Set when the key was rolled: it keeps working until then. */
+  expires_at: string | null;
+  /** The key that replaced this one when it was rolled. */
+  replaced_by: string | null;
+}
+
+export interface RoomsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  privacy: 'public' | 'private';
+  max_participants: number;
+  /** JSON text. */
+  metadata: string | null;
+  created_at: string;
+  expires_at: string | null;
+  ended_at: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  project_id: string;
+  key: string;
+  /** SHA-256 of the request body it was first used with. */
+  request_hash: string;
+  room_id: string;
+  created_at: string;
 }
 
 export interface Database {
   projects: ProjectsTable;
   project_origins: ProjectOriginsTable;
   api_keys: ApiKeysTable;
+  rooms: RoomsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

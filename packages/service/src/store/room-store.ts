@@ -1,0 +1,187 @@
+/**
+ * Rooms of a project: created through REST (public or private, with capacity, expiry and metadata) or
+ * ad hoc by the first public join, listed with cursor paging, and ended. One implementation over Kysely for
+ * every dialect.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import { DEFAULT_ROOM_CAPACITY, type RoomPrivacy } from '@vcw/shared';
+import { ServiceError } from '../errors.js';
+import type { Database, RoomsTable } from './schema.js';
+
+export interface StoredRoom {
+  id: string;
+  projectId: string;
+  name: string;
+  privacy: RoomPrivacy;
+  maxParticipants: number;
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+  expiresAt: string | null;
+  endedAt: string | null;
+}
+
+export interface NewRoom {
+  name?: string;
+  privacy: RoomPrivacy;
+  maxParticipants?: number;
+  ttlSeconds?: number;
+  metadata?: Record<string, unknown>;
+}
+
+export class RoomStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Creates a room. With an idempotency key, the same key and body return the room made the first time
+   * (`created: false`); the same key with another body is an `idempotency_conflict`.
+   */
+  async create(projectId: string, input: NewRoom, idempotencyKey?: string): Promise<{ room: StoredRoom; created: boolean }> {
+    const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex');
+    if (idempotencyKey) {
+      const seen = await this.db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('key', '=', idempotencyKey)
+        .executeTakeFirst();
+      if (seen) return { room: await this.replay(seen.request_hash, requestHash, projectId, seen.room_id), created: false };
+    }
+    const now = new Date();
+    const room: StoredRoom = {
+      id: `room_${randomBytes(12).toString('hex')}`,
+      projectId,
+      name: input.name ?? `room-${randomBytes(6).toString('hex')}`,
+      privacy: input.privacy,
+      maxParticipants: input.maxParticipants ?? DEFAULT_ROOM_CAPACITY,
+      metadata: input.metadata ?? null,
+      createdAt: now.toISOString(),
+      expiresAt: input.ttlSeconds ? new Date(now.getTime() + input.ttlSeconds * 1000).toISOString() : null,
+      endedAt: null,
+    };
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx.insertInto('rooms').values(toRow(room)).execute();
+        if (idempotencyKey) {
+          await trx
+            .insertInto('idempotency_keys')
+            .values({ project_id: projectId, key: idempotencyKey, request_hash: requestHash, room_id: room.id, created_at: room.createdAt })
+            .execute();
+        }
+      });
+    } catch (error) {
+      // A concurrent request with the same idempotency key won the race: answer as it did.
+      const seen = idempotencyKey
+        ? await this.db.selectFrom('idempotency_keys').selectAll().where('project_id', '=', projectId).where('key', '=', idempotencyKey).executeTakeFirst()
+        : undefined;
+      if (seen) return { room: await this.replay(seen.request_hash, requestHash, projectId, seen.room_id), created: false };
+      if (await this.findByName(projectId, room.name)) throw new ServiceError('invalid_payload', `A room named "${room.name}" already exists in this project.`);
+      throw error;
+    }
+    return { room, created: true };
+  }
+
+  /** The public room a first join creates, or the existing room of that name (concurrent joins agree). */
+  async ensureAdHoc(projectId: string, name: string): Promise<StoredRoom> {
+    const existing = await this.findByName(projectId, name);
+    if (existing) return existing;
+    const room: StoredRoom = {
+      id: `room_${randomBytes(12).toString('hex')}`,
+      projectId,
+      name,
+      privacy: 'public',
+      maxParticipants: DEFAULT_ROOM_CAPACITY,
+      metadata: null,
+      createdAt: new Date().toISOString(),
+      expiresAt: null,
+      endedAt: null,
+    };
+    await this.db.insertInto('rooms').values(toRow(room)).onConflict((oc) => oc.columns(['project_id', 'name']).doNothing()).execute();
+    return (await this.findByName(projectId, name))!;
+  }
+
+  async find(projectId: string, id: string): Promise<StoredRoom | null> {
+    const row = await this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+    return row ? fromRow(row) : null;
+  }
+
+  async findByName(projectId: string, name: string): Promise<StoredRoom | null> {
+    const row = await this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
+    return row ? fromRow(row) : null;
+  }
+
+  /** Newest first; `cursor` is the opaque `nextCursor` of the previous page. */
+  async list(projectId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<{ rooms: StoredRoom[]; nextCursor: string | null }> {
+    let query = this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId);
+    if (cursor) {
+      const after = decodeCursor(cursor);
+      query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit).map(fromRow);
+    const last = page.at(-1);
+    return { rooms: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  /** Marks a room ended (it refuses joins from now on); returns it, or null if there is no such room. */
+  async end(projectId: string, id: string): Promise<StoredRoom | null> {
+    const endedAt = new Date().toISOString();
+    await this.db.updateTable('rooms').set({ ended_at: endedAt }).where('project_id', '=', projectId).where('id', '=', id).where('ended_at', 'is', null).execute();
+    return this.find(projectId, id);
+  }
+
+  private async replay(firstHash: string, requestHash: string, projectId: string, roomId: string): Promise<StoredRoom> {
+    if (firstHash !== requestHash) throw new ServiceError('idempotency_conflict');
+    const room = await this.find(projectId, roomId);
+    if (!room) throw new ServiceError('room_not_found');
+    return room;
+  }
+}
+
+function toRow(room: StoredRoom): Selectable<RoomsTable> {
+  return {
+    id: room.id,
+    project_id: room.projectId,
+    name: room.name,
+    privacy: room.privacy,
+    max_participants: room.maxParticipants,
+    metadata: room.metadata ? JSON.stringify(room.metadata) : null,
+    created_at: room.createdAt,
+    expires_at: room.expiresAt,
+    ended_at: room.endedAt,
+  };
+}
+
+function fromRow(row: Selectable<RoomsTable>): StoredRoom {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    privacy: row.privacy,
+    maxParticipants: Number(row.max_participants),
+    metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    endedAt: row.ended_at,
+  };
+}
+
+function encodeCursor(room: StoredRoom): string {
+  return Buffer.from(`${room.createdAt}|${room.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new ServiceError('invalid_payload', 'The cursor is not one this API returned.');
+  return { createdAt, id };
+}
+
+/** JSON with object keys sorted, so equal requests hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
