@@ -1,0 +1,285 @@
+#!/usr/bin/env node
+/**
+ * vcw-admin: manages projects, their allowed origins and their API keys in the store the environment names
+ * (`DATA_DIR` for SQLite, `DATABASE_URL` for PostgreSQL). Every input is checked before the store is opened,
+ * so a bad invocation writes nothing. Exit codes: 0 done, 1 no such thing or refused, 2 bad usage.
+ */
+import { parseArgs } from 'node:util';
+import type { KeyEnvironment, KeyType } from '../auth/api-key.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { openStore } from '../store/database.js';
+import { MAX_ROLL_OVERLAP_SECONDS, ProjectStore } from '../store/project-store.js';
+import { createKey, listKeys, revokeKey, rollKey } from './commands/keys.js';
+import { addOrigin, removeOrigin, toOrigin } from './commands/origins.js';
+import { createProject, listProjects } from './commands/projects.js';
+import { CliError, EXIT, render, type CommandResult, type ExitCode } from './output.js';
+
+const BIN = 'vcw-admin';
+const DEFAULT_ROLL_OVERLAP_SECONDS = 86_400;
+const ENVIRONMENTS = ['test', 'live'] as const satisfies readonly KeyEnvironment[];
+const KEY_TYPES = ['publishable', 'secret'] as const satisfies readonly KeyType[];
+
+interface OptionSpec {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  /** How help names the option's value. */
+  value?: string;
+  help: string;
+}
+
+/** A checked invocation, ready to run against the store. */
+type Run = (store: ProjectStore) => Promise<CommandResult>;
+
+interface CommandSpec {
+  /** What follows the command's name, for help and usage messages. */
+  usage: string;
+  summary: string;
+  options: Record<string, OptionSpec>;
+  /** Names of the positional arguments, all required. */
+  positionals: string[];
+  prepare(args: Args): Run;
+}
+
+const ENVIRONMENT_OPTION: OptionSpec = { type: 'string', value: 'test|live', help: 'test (default) or live: which kind of key to mint' };
+const PROJECT_OPTION: OptionSpec = { type: 'string', value: 'ID', help: 'the project id (see projects list)' };
+
+const COMMANDS: Record<string, Record<string, CommandSpec>> = {
+  projects: {
+    create: {
+      usage: '--name NAME --origin URL [--origin URL…] [--environment test|live]',
+      summary: 'Creates a project with a publishable and a secret key. The keys are shown this once; the store keeps only their hashes.',
+      options: {
+        name: { type: 'string', value: 'NAME', help: 'a name people recognise' },
+        origin: { type: 'string', multiple: true, value: 'URL', help: 'an origin whose pages may use the publishable key, e.g. https://acme.example (repeatable)' },
+        environment: ENVIRONMENT_OPTION,
+      },
+      positionals: [],
+      prepare: (a) => {
+        const input = { name: a.required('name'), origins: a.list('origin').map(toOrigin), environment: a.choice('environment', ENVIRONMENTS, 'test') };
+        return (store) => createProject(store, input);
+      },
+    },
+    list: { usage: '', summary: 'Lists every project with its allowed origins.', options: {}, positionals: [], prepare: () => listProjects },
+  },
+  origins: {
+    add: {
+      usage: '--project ID URL',
+      summary: "Allows pages on another origin to use the project's publishable keys.",
+      options: { project: PROJECT_OPTION },
+      positionals: ['URL'],
+      prepare: (a) => {
+        const input = { projectId: a.required('project'), origin: toOrigin(a.positional(0)) };
+        return (store) => addOrigin(store, input);
+      },
+    },
+    remove: {
+      usage: '--project ID URL',
+      summary: "Stops pages on an origin from using the project's publishable keys.",
+      options: { project: PROJECT_OPTION },
+      positionals: ['URL'],
+      prepare: (a) => {
+        const input = { projectId: a.required('project'), origin: toOrigin(a.positional(0)) };
+        return (store) => removeOrigin(store, input);
+      },
+    },
+  },
+  keys: {
+    create: {
+      usage: '--project ID --type publishable|secret [--environment test|live]',
+      summary: 'Mints a key for a project and shows it this once; the store keeps only its hash.',
+      options: { project: PROJECT_OPTION, type: { type: 'string', value: 'publishable|secret', help: 'publishable (for pages, locked to origins) or secret (for servers)' }, environment: ENVIRONMENT_OPTION },
+      positionals: [],
+      prepare: (a) => {
+        const input = { projectId: a.required('project'), type: a.choice('type', KEY_TYPES), environment: a.choice('environment', ENVIRONMENTS, 'test') };
+        return (store) => createKey(store, input);
+      },
+    },
+    list: {
+      usage: '--project ID',
+      summary: "Lists a project's keys, newest first: prefix and last four characters only, never a whole key.",
+      options: { project: PROJECT_OPTION },
+      positionals: [],
+      prepare: (a) => {
+        const input = { projectId: a.required('project') };
+        return (store) => listKeys(store, input);
+      },
+    },
+    revoke: {
+      usage: 'KEY_ID',
+      summary: 'Revokes a key: it stops working at once.',
+      options: {},
+      positionals: ['KEY_ID'],
+      prepare: (a) => {
+        const input = { keyId: a.positional(0) };
+        return (store) => revokeKey(store, input);
+      },
+    },
+    roll: {
+      usage: 'KEY_ID [--overlap SECONDS]',
+      summary: 'Replaces a key with a new one (shown this once); the old one keeps working for the overlap, so the new one can be deployed first.',
+      options: { overlap: { type: 'string', value: 'SECONDS', help: `how long the old key keeps working, in seconds (default ${DEFAULT_ROLL_OVERLAP_SECONDS}; 0 stops it at once; at most ${MAX_ROLL_OVERLAP_SECONDS})` } },
+      positionals: ['KEY_ID'],
+      prepare: (a) => {
+        const input = { keyId: a.positional(0), overlapSeconds: a.overlap() };
+        return (store) => rollKey(store, input);
+      },
+    },
+  },
+};
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** A command's parsed arguments, read with usage errors that name the command. */
+class Args {
+  constructor(
+    private readonly command: string,
+    private readonly values: Values,
+    private readonly positionals: string[],
+  ) {}
+
+  required(name: string): string {
+    const value = this.values[name];
+    if (typeof value !== 'string' || value.trim() === '') throw this.usage(`--${name} is required`);
+    return value.trim();
+  }
+
+  list(name: string): string[] {
+    const value = this.values[name];
+    const items = (Array.isArray(value) ? value : []).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    if (items.length === 0) throw this.usage(`--${name} is required`);
+    return items;
+  }
+
+  choice<T extends string>(name: string, choices: readonly T[], fallback?: T): T {
+    const value = this.values[name];
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (value === undefined) throw this.usage(`--${name} is required (${choices.join(' or ')})`);
+    const found = choices.find((c) => c === value);
+    if (!found) throw this.usage(`--${name} must be ${choices.join(' or ')}, not ${JSON.stringify(value)}`);
+    return found;
+  }
+
+  positional(index: number): string {
+    const value = this.positionals[index];
+    if (value === undefined) throw new Error('positional count is checked before prepare');
+    return value;
+  }
+
+  overlap(): number {
+    const raw = this.values['overlap'];
+    if (raw === undefined) return DEFAULT_ROLL_OVERLAP_SECONDS;
+    const seconds = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(seconds <= MAX_ROLL_OVERLAP_SECONDS)) {
+      throw this.usage(`--overlap must be a whole number of seconds from 0 to ${MAX_ROLL_OVERLAP_SECONDS} (30 days), not ${JSON.stringify(raw)}`);
+    }
+    return seconds;
+  }
+
+  usage(message: string): CliError {
+    return usageError(`${this.command}: ${message}.`, this.command);
+  }
+}
+
+function usageError(message: string, command?: string): CliError {
+  return new CliError(`${message} Run '${BIN} ${command ? `${command} ` : ''}--help' for usage.`, EXIT.usage);
+}
+
+/** Reads the argument list: either help to print, or a checked command to run. */
+function resolve(argv: string[]): { help: string } | { run: Run; json: boolean } {
+  const [group, action, ...rest] = argv;
+  if (group === undefined) throw usageError('Missing command.');
+  if (group === '--help' || group === '-h') return { help: overview(Object.keys(COMMANDS)) };
+  if (group.startsWith('-')) throw usageError(`The command comes first, then its options: ${BIN} <command> [options] (got ${JSON.stringify(group)}).`);
+  const actions = COMMANDS[group];
+  if (!actions) throw usageError(`Unknown command ${JSON.stringify(group)}.`);
+  if (action === '--help' || action === '-h') return { help: overview([group]) };
+  if (action === undefined) throw usageError(`Missing command: ${group} ${Object.keys(actions).join('|')}.`, group);
+  const spec = actions[action];
+  const name = `${group} ${action}`;
+  if (!spec) throw usageError(`Unknown command ${JSON.stringify(name)}.`, group);
+
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: true,
+      options: { ...spec.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    // parseArgs explains at length how to pass positionals starting with '-'; its first sentence is the point.
+    const first = (error as Error).message.split(/\.\s/)[0] ?? 'Bad arguments';
+    throw usageError(`${name}: ${first.replace(/\.$/, '')}.`, name);
+  }
+  if (parsed.values['help'] === true) return { help: commandHelp(name, spec) };
+  const extra = parsed.positionals.slice(spec.positionals.length);
+  if (extra.length > 0) throw usageError(`${name}: unexpected argument ${JSON.stringify(extra[0])}.`, name);
+  const missing = spec.positionals.slice(parsed.positionals.length);
+  if (missing.length > 0) throw usageError(`${name}: ${missing.join(' ')} is required.`, name);
+  return { run: spec.prepare(new Args(name, parsed.values, parsed.positionals)), json: parsed.values['json'] === true };
+}
+
+function overview(groups: string[]): string {
+  const lines = groups.flatMap((group) =>
+    Object.entries(COMMANDS[group] ?? {}).map(([action, spec]) => `  ${`${group} ${action} ${spec.usage}`.trimEnd()}\n      ${spec.summary}`),
+  );
+  return [
+    `${BIN}: manage the projects, allowed origins and API keys of the video-chat-widget service.`,
+    '',
+    `Usage: ${BIN} <command> [options]    (in the repository: npm run admin -- <command>)`,
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Every command takes --json (one JSON document on stdout) and --help.',
+    'The store is SQLite in DATA_DIR (./data), or PostgreSQL when DATABASE_URL is set.',
+    'Exit codes: 0 done, 1 no such project or key (or refused), 2 bad usage.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(name: string, spec: CommandSpec): string {
+  const options: [string, string][] = [
+    ...Object.entries(spec.options).map(([flag, o]): [string, string] => [`--${flag}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`, o.help]),
+    ['--json', 'print one JSON document on stdout'],
+    ['--help', 'show this help'],
+  ];
+  const width = Math.max(...options.map(([flag]) => flag.length));
+  return [
+    `Usage: ${BIN} ${name} ${spec.usage}`.trimEnd(),
+    '',
+    spec.summary,
+    '',
+    'Options:',
+    ...options.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`),
+    '',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<ExitCode> {
+  const invocation = resolve(argv);
+  if ('help' in invocation) {
+    process.stdout.write(invocation.help);
+    return EXIT.ok;
+  }
+  const db = await openStore(loadConfig(process.env));
+  try {
+    const result = await invocation.run(new ProjectStore(db));
+    process.stdout.write(render(result, invocation.json));
+  } finally {
+    await db.destroy();
+  }
+  return EXIT.ok;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Only the message: a stack helps nobody running an admin command, and messages never carry keys.
+    const code = error instanceof CliError ? error.exitCode : error instanceof ConfigError ? EXIT.usage : EXIT.refused;
+    process.stderr.write(`${BIN}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = code;
+  },
+);
