@@ -60,6 +60,7 @@ export async function startStack() {
 
   const stack = {
     app,
+    projectId: project.id,
     serviceUrl,
     siteOrigin,
     apiKey,

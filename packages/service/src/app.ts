@@ -4,11 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
-import { ERROR_MESSAGES, ERROR_STATUS, type ServiceErrorCode } from '@vcw/shared';
+import { ERROR_MESSAGES, ERROR_STATUS, MAX_ROOM_PARTICIPANTS, MIN_ROOM_PARTICIPANTS, type ServiceErrorCode } from '@vcw/shared';
 import type { Config } from './config.js';
 import { ServiceError } from './errors.js';
 import demoPages from './plugins/demo-pages.js';
 import health from './plugins/health.js';
+import openapi from './plugins/openapi.js';
+import rest from './plugins/rest/index.js';
 import signaling from './plugins/signaling.js';
 import store from './plugins/store.js';
 import widgetScript from './plugins/widget-script.js';
@@ -38,6 +40,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     bodyLimit: 64 * 1024,
+    // Unknown fields are an error for the partner to fix, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     // `info` is one line per lifecycle step; per-request lines only when debugging.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
@@ -54,6 +58,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(store, { db: options.db });
   await app.register(health);
   await app.register(signaling, { config });
+  await app.register(openapi);
+  await app.register(rest);
   await app.register(widgetScript, { widgetFile: options.widgetFile ?? DEFAULT_WIDGET_FILE });
   await app.register(demoPages, { demoDir: options.demoDir ?? DEFAULT_DEMO_DIR, publishableKey: options.demoPublishableKey ?? null });
   return app;
@@ -62,7 +68,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 function describeError(error: unknown): { statusCode: number; code: ServiceErrorCode; message: string } {
   if (error instanceof ServiceError) return { statusCode: error.status, code: error.code, message: error.message };
   const fastifyError = error as { validation?: unknown; statusCode?: number; message?: string };
-  if (fastifyError.validation) return { statusCode: 400, code: 'invalid_payload', message: fastifyError.message ?? ERROR_MESSAGES.invalid_payload };
+  if (fastifyError.validation) return { statusCode: 400, code: 'invalid_payload', message: validationMessage(fastifyError) };
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
     return { statusCode: status, code: status === 404 ? 'not_found' : 'invalid_payload', message: fastifyError.message ?? 'Bad request.' };
@@ -70,6 +76,15 @@ function describeError(error: unknown): { statusCode: number; code: ServiceError
   return { statusCode: ERROR_STATUS.internal_error, code: 'internal_error', message: ERROR_MESSAGES.internal_error };
 }
 
+/** Fastify's validation message, with the reason spelled out where a bare bound would puzzle a partner. */
+function validationMessage(error: { validation?: unknown; message?: string }): string {
+  const issues = Array.isArray(error.validation) ? (error.validation as Array<{ instancePath?: string }>) : [];
+  if (issues.some((issue) => issue.instancePath === '/maxParticipants')) {
+    return `maxParticipants must be from ${MIN_ROOM_PARTICIPANTS} to ${MAX_ROOM_PARTICIPANTS}: calls are a mesh, where every browser sends a stream to every other.`;
+  }
+  return error.message ?? ERROR_MESSAGES.invalid_payload;
+}
+
 function httpReason(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Internal Server Error';
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Internal Server Error';
 }

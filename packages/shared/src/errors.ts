@@ -16,6 +16,11 @@ const SERVICE_ERRORS = {
   not_in_room: { status: 409, message: 'Join a room first.' },
   peer_not_found: { status: 404, message: 'That participant is not in your room.' },
   not_found: { status: 404, message: 'Not found.' },
+  room_not_found: { status: 404, message: 'No such room in this project.' },
+  room_ended: { status: 410, message: 'This call has been ended.' },
+  room_expired: { status: 410, message: 'This room has expired.' },
+  room_private: { status: 403, message: 'This room is private: join it with a join token.' },
+  idempotency_conflict: { status: 409, message: 'This Idempotency-Key was already used with a different request.' },
   internal_error: { status: 500, message: 'Something went wrong on the service.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -16,6 +16,8 @@ export interface ServerToClientEvents {
   session: (session: SessionInfo) => void;
   'peer:joined': (peer: PeerInfo) => void;
   'peer:left': (left: PeerLeft) => void;
+  /** The room was ended (by its partner through REST); everyone in it has been removed. */
+  'room:ended': (ended: { room: string }) => void;
   signal: (signal: RelayedSignal) => void;
 }
 

@@ -5,3 +5,4 @@ export * from './schemas/common.js';
 export * from './schemas/handshake.js';
 export * from './schemas/room.js';
 export * from './schemas/signal.js';
+export * from './schemas/rest.js';

@@ -5,11 +5,14 @@ import { SIGNALING_PATH, type IceServer } from '@vcw/shared';
 import type { Config } from '../config.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import { attachSignaling, type SignalingServer } from '../signaling/index.js';
+import { endRoomCall } from '../signaling/room-end.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     io: SignalingServer;
     rooms: RoomRegistry;
+    /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
+    endRoomCall(projectId: string, roomName: string): number;
   }
 }
 
@@ -28,16 +31,19 @@ export default fp<{ config: Config }>(
     });
     const rooms = new RoomRegistry();
     const stun: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
-    attachSignaling({
+    const ctx = {
       io,
       rooms,
       projects: app.projects,
+      roomStore: app.roomStore,
       log: app.log.child({ module: 'signaling' }),
       selfOrigin: config.publicUrl,
       iceServersFor: () => stun,
-    });
+    };
+    attachSignaling(ctx);
     app.decorate('io', io);
     app.decorate('rooms', rooms);
+    app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
     app.addHook('preClose', async () => {
       io.local.disconnectSockets(true);
     });

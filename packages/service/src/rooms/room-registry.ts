@@ -51,6 +51,13 @@ export class RoomRegistry {
     return seat;
   }
 
+  /** Empties a room at once; returns who was in it. */
+  clear(roomKey: string): Seat[] {
+    const seats = [...(this.rooms.get(roomKey)?.seats.values() ?? [])];
+    this.rooms.delete(roomKey);
+    return seats;
+  }
+
   seat(roomKey: string, peerId: string): Seat | undefined {
     return this.rooms.get(roomKey)?.seats.get(peerId);
   }

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ClientToServerEvents, IceServer, InterServerEvents, ServerToClientEvents, SocketData } from '@vcw/shared';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
+import type { RoomStore } from '../store/room-store.js';
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -12,6 +13,7 @@ export interface SignalingContext {
   io: SignalingServer;
   rooms: RoomRegistry;
   projects: ProjectStore;
+  roomStore: RoomStore;
   log: FastifyBaseLogger;
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */
   selfOrigin: string;

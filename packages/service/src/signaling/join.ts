@@ -2,18 +2,21 @@
 import { JoinRequest, LeaveReason, LeaveRequest, type JoinResult } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
+import type { StoredRoom } from '../store/room-store.js';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
 const DEFAULT_DISPLAY_NAME = 'Guest';
 
 export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): void {
-  command(socket, ctx, 'room:join', JoinRequest, (request): JoinResult => {
+  command(socket, ctx, 'room:join', JoinRequest, async (request): Promise<JoinResult> => {
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
+    const stored = await admissibleRoom(ctx, socket.data.projectId, request.room);
+    if (socket.data.roomKey) throw new ServiceError('already_in_room'); // a concurrent join got there first
     const roomKey = RoomRegistry.keyOf(socket.data.projectId, request.room);
     const { peerId } = socket.data;
     const displayName = request.displayName?.trim() || DEFAULT_DISPLAY_NAME;
-    const others = ctx.rooms.join(roomKey, { peerId, displayName, socketId: socket.id, joinedAt: Date.now() });
+    const others = ctx.rooms.join(roomKey, { peerId, displayName, socketId: socket.id, joinedAt: Date.now() }, stored.maxParticipants);
 
     socket.data.roomKey = roomKey;
     socket.data.displayName = displayName;
@@ -44,6 +47,15 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     // A client that closes its socket on purpose hung up; anything else is a network loss.
     vacate(socket, ctx, reason === 'client namespace disconnect' ? LeaveReason.hangup : LeaveReason.network);
   });
+}
+
+/** The stored room a publishable key may join by name: public, not ended, not expired (made on first join). */
+async function admissibleRoom(ctx: SignalingContext, projectId: string, name: string): Promise<StoredRoom> {
+  const room = (await ctx.roomStore.findByName(projectId, name)) ?? (await ctx.roomStore.ensureAdHoc(projectId, name));
+  if (room.endedAt) throw new ServiceError('room_ended');
+  if (room.expiresAt && Date.parse(room.expiresAt) <= Date.now()) throw new ServiceError('room_expired');
+  if (room.privacy === 'private') throw new ServiceError('room_private');
+  return room;
 }
 
 function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: LeaveReason): void {

@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { LeaveReason } from '@vcw/shared/protocol';
 import { CallEngine, type CallState, type Participant } from '../engine/call-engine.js';
 import { CallError } from '../engine/call-error.js';
 import { VcConnectionStateChangeEvent } from '../events/vc-connection-state-change-event.js';
@@ -64,6 +65,8 @@ export class VideoChatWidget extends LitElement {
 
   @state() private notice: CallError | null = null;
   @state() private joining = false;
+  /** Why the last call ended, for the screen shown after it. */
+  @state() private leftBecause: LeaveReason | null = null;
   private engine: CallEngine | null = null;
 
   /** `idle` · `prejoin` · `connecting` · `connected` · `reconnecting` · `left` · `error` */
@@ -168,7 +171,10 @@ export class VideoChatWidget extends LitElement {
       this.dispatchEvent(new VcJoinEvent({ peerId, room }));
     });
     // A hang-up by `leave()` or removal is still reported, even though the engine is already detached.
-    engine.on('left', ({ reason }) => this.dispatchEvent(new VcLeaveEvent({ reason })));
+    engine.on('left', ({ reason }) => {
+      if (current()) this.leftBecause = reason;
+      this.dispatchEvent(new VcLeaveEvent({ reason }));
+    });
     engine.on('participant-join', ({ peerId, displayName }) => {
       if (!current()) return;
       this.requestUpdate();
@@ -209,10 +215,11 @@ export class VideoChatWidget extends LitElement {
       `;
     }
     if (state === 'left') {
+      const ended = this.leftBecause === LeaveReason.roomEnded;
       return html`
         <div class="panel" part="left">
-          <p role="status">You left the call.</p>
-          <button part="join-button" class="primary" @click=${() => void this.rejoin()}>Join again</button>
+          <p role="status">${ended ? 'The call has been ended.' : 'You left the call.'}</p>
+          ${ended ? nothing : html`<button part="join-button" class="primary" @click=${() => void this.rejoin()}>Join again</button>`}
         </div>
       `;
     }

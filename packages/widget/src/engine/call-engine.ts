@@ -190,6 +190,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.createLink(this.joined.iceServers, false))));
       signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));
       signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
+      signaling.on('room-ended', () => inOrder(() => void this.leave(LeaveReason.roomEnded)));
       signaling.on('disconnected', () => {
         if (this.state === 'connected') this.setState('reconnecting');
       });

@@ -23,6 +23,8 @@ type SignalingEvents = {
   'peer-joined': [PeerInfo];
   'peer-left': [PeerLeft];
   signal: [RelayedSignal];
+  /** The room was ended by its partner; the service already took every seat away. */
+  'room-ended': [];
   /** The socket dropped without us asking; it is being re-established. */
   disconnected: [];
   /** The socket is back after a drop, as a new session (a new peer id). */
@@ -72,6 +74,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('peer:joined', (peer) => this.emit('peer-joined', peer));
     this.socket.on('peer:left', (left) => this.emit('peer-left', left));
     this.socket.on('signal', (signal) => this.emit('signal', signal));
+    this.socket.on('room:ended', () => this.emit('room-ended'));
     this.socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
     this.socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;

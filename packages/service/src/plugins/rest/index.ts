@@ -1,0 +1,17 @@
+/** The partner REST API under `/v1`: secret-key authentication, then one route module per resource. No CORS. */
+import fp from 'fastify-plugin';
+import { roomRoutes } from './rooms.js';
+import { requireSecretKey } from './secret-key-auth.js';
+
+export default fp(
+  async (app) => {
+    await app.register(
+      async (v1) => {
+        requireSecretKey(v1);
+        await v1.register(roomRoutes);
+      },
+      { prefix: '/v1' },
+    );
+  },
+  { name: 'rest', dependencies: ['store', 'signaling', 'openapi'] },
+);

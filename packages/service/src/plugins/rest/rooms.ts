@@ -1,0 +1,97 @@
+/** `/v1/rooms`: partners create, list, inspect and end rooms. */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  CreateRoomBody,
+  ListRoomsQuery,
+  MAX_ROOM_METADATA_BYTES,
+  RestError,
+  Room,
+  RoomIdParams,
+  RoomList,
+} from '@vcw/shared';
+import { Type } from '@sinclair/typebox';
+import { ServiceError } from '../../errors.js';
+import { RoomRegistry } from '../../rooms/room-registry.js';
+import type { StoredRoom } from '../../store/room-store.js';
+
+const errors = { 400: RestError, 401: RestError, 404: RestError, 409: RestError };
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
+
+export async function roomRoutes(app: FastifyInstance): Promise<void> {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const view = (room: StoredRoom): Room => ({
+    id: room.id,
+    name: room.name,
+    privacy: room.privacy,
+    maxParticipants: room.maxParticipants,
+    metadata: room.metadata,
+    createdAt: room.createdAt,
+    expiresAt: room.expiresAt,
+    endedAt: room.endedAt,
+    participantCount: app.rooms.participantCount(RoomRegistry.keyOf(room.projectId, room.name)),
+  });
+
+  api.post(
+    '/rooms',
+    {
+      schema: {
+        tags: ['rooms'],
+        summary: 'Create a room',
+        description: 'Honours `Idempotency-Key`: the same key and body return the same room; the same key with another body is a 409.',
+        headers: IdempotencyHeaders,
+        body: CreateRoomBody,
+        response: { 201: Room, 200: Room, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (body.metadata && Buffer.byteLength(JSON.stringify(body.metadata)) > MAX_ROOM_METADATA_BYTES) {
+        throw new ServiceError('invalid_payload', `metadata must be at most ${MAX_ROOM_METADATA_BYTES} bytes of JSON.`);
+      }
+      const { room, created } = await app.roomStore.create(request.project.id, body, request.headers['idempotency-key']);
+      return reply.code(created ? 201 : 200).send(view(room));
+    },
+  );
+
+  api.get(
+    '/rooms',
+    { schema: { tags: ['rooms'], summary: 'List rooms, newest first', querystring: ListRoomsQuery, response: { 200: RoomList, ...errors } } },
+    async (request) => {
+      const { rooms, nextCursor } = await app.roomStore.list(request.project.id, { limit: request.query.limit ?? 20, cursor: request.query.cursor });
+      return { data: rooms.map(view), nextCursor };
+    },
+  );
+
+  api.get(
+    '/rooms/:id',
+    { schema: { tags: ['rooms'], summary: 'One room, with its live participant count', params: RoomIdParams, response: { 200: Room, ...errors } } },
+    async (request) => view(await roomOf(app, request.project.id, request.params.id)),
+  );
+
+  api.delete(
+    '/rooms/:id',
+    {
+      schema: {
+        tags: ['rooms'],
+        summary: 'End a room',
+        description: 'Everyone in it is disconnected with reason `room-ended`; the room refuses joins from then on.',
+        params: RoomIdParams,
+        response: { 200: Room, ...errors },
+      },
+    },
+    async (request) => {
+      const room = await roomOf(app, request.project.id, request.params.id);
+      const ended = (await app.roomStore.end(room.projectId, room.id)) ?? room;
+      app.endRoomCall(room.projectId, room.name);
+      request.log.info({ room: room.id, project: room.projectId }, 'room ended');
+      return view(ended);
+    },
+  );
+}
+
+async function roomOf(app: FastifyInstance, projectId: string, id: string): Promise<StoredRoom> {
+  const room = await app.roomStore.find(projectId, id);
+  if (!room) throw new ServiceError('room_not_found');
+  return room;
+}

@@ -1,0 +1,17 @@
+/** Ending a room's call: everyone in it is told `room:ended` and loses their seat at once. */
+import { RoomRegistry } from '../rooms/room-registry.js';
+import { broadcastRoom, type SignalingContext } from './context.js';
+
+export function endRoomCall(ctx: SignalingContext, projectId: string, roomName: string): number {
+  const roomKey = RoomRegistry.keyOf(projectId, roomName);
+  const seats = ctx.rooms.clear(roomKey);
+  for (const seat of seats) {
+    const socket = ctx.io.sockets.sockets.get(seat.socketId);
+    if (!socket) continue;
+    socket.data.roomKey = undefined;
+    void socket.leave(broadcastRoom(roomKey));
+    socket.emit('room:ended', { room: roomName });
+  }
+  if (seats.length > 0) ctx.log.info({ roomKey, removed: seats.length }, 'room call ended');
+  return seats.length;
+}

@@ -1,0 +1,69 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { RoomName } from './common.js';
+
+/** Calls are a full mesh: every browser sends a stream to every other, so rooms stay small. */
+export const MIN_ROOM_PARTICIPANTS = 2;
+export const MAX_ROOM_PARTICIPANTS = 8;
+/** Largest `metadata` document, in bytes of JSON. */
+export const MAX_ROOM_METADATA_BYTES = 4096;
+export const MAX_ROOM_TTL_SECONDS = 30 * 24 * 3600;
+
+export const RoomPrivacy = Type.Union([Type.Literal('public'), Type.Literal('private')], {
+  description: 'public: anyone with the project\'s publishable key may join by name; private: only holders of a join token',
+});
+export type RoomPrivacy = Static<typeof RoomPrivacy>;
+
+/** `POST /v1/rooms` body. */
+export const CreateRoomBody = Type.Object(
+  {
+    name: Type.Optional(RoomName),
+    privacy: RoomPrivacy,
+    maxParticipants: Type.Optional(Type.Integer({ minimum: MIN_ROOM_PARTICIPANTS, maximum: MAX_ROOM_PARTICIPANTS, default: 4 })),
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_ROOM_TTL_SECONDS, description: 'the room refuses joins after this long' })),
+    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: `any JSON object up to ${MAX_ROOM_METADATA_BYTES} bytes` })),
+  },
+  { additionalProperties: false },
+);
+export type CreateRoomBody = Static<typeof CreateRoomBody>;
+
+export const Room = Type.Object({
+  id: Type.String(),
+  name: RoomName,
+  privacy: RoomPrivacy,
+  maxParticipants: Type.Integer(),
+  metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** Participants connected right now. */
+  participantCount: Type.Integer(),
+});
+export type Room = Static<typeof Room>;
+
+export const RoomList = Type.Object({
+  data: Type.Array(Room),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type RoomList = Static<typeof RoomList>;
+
+export const ListRoomsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type ListRoomsQuery = Static<typeof ListRoomsQuery>;
+
+export const RoomIdParams = Type.Object({ id: Type.String({ pattern: '^room_[A-Za-z0-9]{1,40}$' }) });
+export type RoomIdParams = Static<typeof RoomIdParams>;
+
+/** The error body of every REST failure. */
+export const RestError = Type.Object({
+  statusCode: Type.Integer(),
+  error: Type.String(),
+  code: Type.String(),
+  message: Type.String(),
+});
+export type RestError = Static<typeof RestError>;
