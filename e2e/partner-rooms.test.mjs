@@ -23,21 +23,52 @@ describe('partner REST and the widget', () => {
     await stack?.stop();
   });
 
+  it('a private room: token holders on another origin hold a call; the page without a token is refused', async () => {
+    const room = await rest('POST', '/rooms', { name: 'clinic', privacy: 'private' });
+    assert.equal(room.status, 201);
+    const doctor = await rest('POST', `/rooms/${room.body.id}/tokens`, { role: 'host', displayName: 'Dr. Ada' });
+    const patient = await rest('POST', `/rooms/${room.body.id}/tokens`, { role: 'guest', displayName: 'Grace' });
+    assert.equal(doctor.status, 201);
+    const holders = [];
+    for (const [name, token] of [['Dr. Ada', doctor.body.token], ['Grace', patient.body.token]]) {
+      const p = await Participant.open(stack, { name, token });
+      people.push(p);
+      holders.push(p);
+      await p.join();
+      const joined = await p.waitForEvent('vc-join');
+      assert.equal(joined.detail.room, 'clinic');
+    }
+    for (const p of holders) await p.seesRemoteVideos(1);
+    const seen = await holders[0].waitForEvent('vc-participant-join');
+    assert.equal(seen.detail.displayName, 'Grace', 'the name comes from the token');
+
+    const outsider = await Participant.open(stack, { room: 'clinic', name: 'Mallory' });
+    people.push(outsider);
+    await outsider.join();
+    const refused = await outsider.waitForEvent('vc-error', (d) => d.code === 'room_private');
+    assert.match(refused.detail.message, /private: join it with a join token/);
+    assert.equal(await outsider.page.locator('video-chat-widget [part="notice"]').textContent(), refused.detail.message);
+    assert.equal((await outsider.events('vc-join')).length, 0);
+    for (const p of [...holders, outsider]) await p.close();
+  });
+
   it('ending a room through REST ends the call in every widget, which says so', async () => {
+    const inRoom = [];
     const created = await rest('POST', '/rooms', { name: 'webinar', privacy: 'public', maxParticipants: 3 });
     assert.equal(created.status, 201);
     for (const name of ['Ada', 'Grace']) {
       const p = await Participant.open(stack, { room: 'webinar', name });
       people.push(p);
+      inRoom.push(p);
       await p.join();
       await p.waitForEvent('vc-join');
     }
-    await people[1].seesRemoteVideos(1);
+    await inRoom[1].seesRemoteVideos(1);
     assert.equal((await rest('GET', `/rooms/${created.body.id}`)).body.participantCount, 2);
 
     const ended = await rest('DELETE', `/rooms/${created.body.id}`);
     assert.equal(ended.status, 200);
-    for (const p of people) {
+    for (const p of inRoom) {
       const left = await p.waitForEvent('vc-leave');
       assert.deepEqual(left.detail, { reason: 'room-ended' });
       const screen = p.page.locator('video-chat-widget [part="left"]');

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 
 export class Participant {
-  /** Opens the partner page for `name` in `room`, ready to click Join. */
-  static async open(stack, { room, name }) {
+  /** Opens the partner page for `name` in `room` (or with a join `token`), ready to click Join. */
+  static async open(stack, { room = '', name, token = '' }) {
     const context = await stack.browser.newContext();
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    const query = new URLSearchParams({ service: stack.serviceUrl, key: stack.apiKey, room, name });
+    const query = new URLSearchParams({ service: stack.serviceUrl, key: stack.apiKey, room, name, token });
     await page.goto(`${stack.siteOrigin}/call.html?${query}`);
     const participant = new Participant(name, context, page, errors);
     await participant.button('join-button').waitFor({ state: 'visible' });

@@ -11,7 +11,7 @@ import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-error'];
 
 /** The embedding site's page: one script tag, one element, and a log of the element's events. */
-function sitePage({ serviceUrl, apiKey, room, name }) {
+function sitePage({ serviceUrl, apiKey, room, name, token }) {
   const attr = (v) => String(v).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Partner site</title></head>
@@ -25,7 +25,7 @@ function sitePage({ serviceUrl, apiKey, room, name }) {
     });
   </script>
   <script type="module" src="${attr(serviceUrl)}/widget.js"></script>
-  <video-chat-widget api-key="${attr(apiKey)}" room="${attr(room)}" display-name="${attr(name)}"></video-chat-widget>
+  ${token ? `<video-chat-widget token="${attr(token)}"></video-chat-widget>` : `<video-chat-widget api-key="${attr(apiKey)}" room="${attr(room)}" display-name="${attr(name)}"></video-chat-widget>`}
 </body></html>`;
 }
 
@@ -49,7 +49,7 @@ export async function startStack() {
     if (url.pathname !== '/call.html') return res.writeHead(404).end();
     const q = (name) => url.searchParams.get(name) ?? '';
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(sitePage({ serviceUrl: q('service'), apiKey: q('key'), room: q('room'), name: q('name') }));
+    res.end(sitePage({ serviceUrl: q('service'), apiKey: q('key'), room: q('room'), name: q('name'), token: q('token') }));
   });
   await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
   const siteOrigin = `http://127.0.0.1:${site.address().port}`;

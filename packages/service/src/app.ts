@@ -1,10 +1,12 @@
 /** Builds the service (without listening): one Fastify plugin per concern. `server.ts` listens. */
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ERROR_MESSAGES, ERROR_STATUS, MAX_ROOM_PARTICIPANTS, MIN_ROOM_PARTICIPANTS, type ServiceErrorCode } from '@vcw/shared';
+import { JoinTokens } from './auth/join-token.js';
 import type { Config } from './config.js';
 import { ServiceError } from './errors.js';
 import demoPages from './plugins/demo-pages.js';
@@ -25,6 +27,14 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   widgetFile?: string;
   demoDir?: string;
+  /** Signs and checks join tokens; a random one (tokens die with the process) when not given. */
+  tokenSecret?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    joinTokens: JoinTokens;
+  }
 }
 
 // Found through the package (always present), so a service started before the widget is built still starts
@@ -55,9 +65,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
   });
 
+  const joinTokens = new JoinTokens(options.tokenSecret ?? randomBytes(32).toString('base64url'));
+  app.decorate('joinTokens', joinTokens);
   await app.register(store, { db: options.db });
   await app.register(health);
-  await app.register(signaling, { config });
+  await app.register(signaling, { config, joinTokens });
   await app.register(openapi);
   await app.register(rest);
   await app.register(widgetScript, { widgetFile: options.widgetFile ?? DEFAULT_WIDGET_FILE });

@@ -18,6 +18,8 @@ export interface Config {
   turnTtlSeconds: number;
   iceTransportPolicy: 'all' | 'relay';
   resumeGraceSeconds: number;
+  /** Signs join tokens; every node of one deployment needs the same. Null: the service keeps one in DATA_DIR. */
+  tokenSecret: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = process.env): Config {
     turnSecret: read('TURN_SECRET', null, (raw) => (raw.length >= 16 ? raw : undefined), 'a secret of at least 16 characters'),
     turnTtlSeconds: read('TURN_TTL_SECONDS', 3600, integer(60, 86_400), 'a number of seconds (60-86400)'),
     iceTransportPolicy: read('ICE_TRANSPORT_POLICY', 'all' as const, oneOf(['all', 'relay'] as const), '"all" or "relay"'),
+    tokenSecret: read('TOKEN_SECRET', null, (raw) => (raw.length >= 32 ? raw : undefined), 'a secret of at least 32 characters'),
     resumeGraceSeconds: read('RESUME_GRACE_SECONDS', 30, integer(0, 3600), 'a number of seconds (0-3600)'),
     logLevel: read('LOG_LEVEL', 'info' as const, oneOf(LOG_LEVELS), `one of ${LOG_LEVELS.join(', ')}`),
   };

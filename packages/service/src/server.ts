@@ -4,6 +4,7 @@ import path from 'node:path';
 import { build } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ensureDevProject } from './dev-project.js';
+import { localTokenSecret } from './auth/local-token-secret.js';
 import { openStore } from './store/database.js';
 import { ProjectStore } from './store/project-store.js';
 
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   refuseUnbuiltFeatures(config);
   const db = await openStore(config);
   const dev = await ensureDevProject(new ProjectStore(db), config);
-  const app = await build({ config, db, demoPublishableKey: dev?.publishableKey ?? null });
+  const tokenSecret = config.tokenSecret ?? (await localTokenSecret(config.dataDir));
+  const app = await build({ config, db, demoPublishableKey: dev?.publishableKey ?? null, tokenSecret });
 
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'shutting down');

@@ -20,6 +20,10 @@ const SERVICE_ERRORS = {
   room_ended: { status: 410, message: 'This call has been ended.' },
   room_expired: { status: 410, message: 'This room has expired.' },
   room_private: { status: 403, message: 'This room is private: join it with a join token.' },
+  token_invalid: { status: 401, message: 'The join token is malformed, tampered with, or not signed by this service.' },
+  token_expired: { status: 401, message: 'The join token has expired; ask for a new one.' },
+  token_not_yet_valid: { status: 401, message: 'The join token is not valid yet.' },
+  token_room_mismatch: { status: 403, message: 'This join token is for another room.' },
   idempotency_conflict: { status: 409, message: 'This Idempotency-Key was already used with a different request.' },
   internal_error: { status: 500, message: 'Something went wrong on the service.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -32,6 +32,8 @@ export interface SocketData {
   peerId: string;
   /** The room this connection sits in, if any. */
   roomKey?: string;
+  /** For a connection made with a join token: the room, role and name it grants. */
+  grant?: { roomId: string; room: string; role: 'host' | 'guest' | 'agent'; displayName?: string };
   displayName?: string;
 }
 

@@ -12,7 +12,7 @@ describe('<video-chat-widget>', () => {
     expect(customElements.get('video-chat-widget')).to.equal(widget.constructor);
     expect(widget.shadowRoot).to.not.equal(null);
     const [error] = ofType(events, 'vc-error');
-    expect(error?.detail).to.deep.equal({ code: 'configuration_invalid', message: 'Set the api-key attribute on <video-chat-widget>.', fatal: true });
+    expect(error?.detail).to.deep.equal({ code: 'configuration_invalid', message: 'Set the api-key attribute (or a token) on <video-chat-widget>.', fatal: true });
     expect(error?.bubbles && error.composed).to.equal(true);
     expect(widget.state).to.equal('error');
     const notice = await until(() => part(widget, '[part="notice"]'), 'the notice');

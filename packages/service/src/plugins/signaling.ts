@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { SIGNALING_PATH, type IceServer } from '@vcw/shared';
 import type { Config } from '../config.js';
+import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import { attachSignaling, type SignalingServer } from '../signaling/index.js';
 import { endRoomCall } from '../signaling/room-end.js';
@@ -19,8 +20,8 @@ declare module 'fastify' {
 /** Largest socket message accepted, in bytes: an SDP body plus room to spare. */
 const MAX_MESSAGE_BYTES = 100_000;
 
-export default fp<{ config: Config }>(
-  async (app, { config }) => {
+export default fp<{ config: Config; joinTokens: JoinTokens }>(
+  async (app, { config, joinTokens }) => {
     const io: SignalingServer = new Server(app.server, {
       path: SIGNALING_PATH,
       serveClient: false,
@@ -36,6 +37,7 @@ export default fp<{ config: Config }>(
       rooms,
       projects: app.projects,
       roomStore: app.roomStore,
+      joinTokens,
       log: app.log.child({ module: 'signaling' }),
       selfOrigin: config.publicUrl,
       iceServersFor: () => stun,

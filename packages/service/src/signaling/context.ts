@@ -4,6 +4,7 @@ import type { ClientToServerEvents, IceServer, InterServerEvents, ServerToClient
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { RoomStore } from '../store/room-store.js';
+import type { JoinTokens } from '../auth/join-token.js';
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -14,6 +15,7 @@ export interface SignalingContext {
   rooms: RoomRegistry;
   projects: ProjectStore;
   roomStore: RoomStore;
+  joinTokens: JoinTokens;
   log: FastifyBaseLogger;
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */
   selfOrigin: string;

@@ -51,8 +51,17 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
   if (auth.protocol !== PROTOCOL_VERSION) {
     throw new ServiceError('protocol_unsupported', `The service speaks protocol ${PROTOCOL_VERSION}; this client sent ${auth.protocol}.`);
   }
+  if (auth.token) {
+    // A join token is its own credential, minted by the partner's server for one room.
+    const grant = await ctx.joinTokens.verify(auth.token);
+    if (!(await ctx.projects.findProject(grant.projectId))) throw new ServiceError('token_invalid');
+    socket.data.projectId = grant.projectId;
+    socket.data.origin = typeof socket.handshake.headers.origin === 'string' ? socket.handshake.headers.origin : null;
+    socket.data.grant = { roomId: grant.roomId, room: grant.room, role: grant.role, ...(grant.displayName ? { displayName: grant.displayName } : {}) };
+    return;
+  }
   if (!auth.apiKey) {
-    throw new ServiceError('auth_missing', 'Connect with the publishable key of your project (the api-key attribute).');
+    throw new ServiceError('auth_missing', 'Connect with the publishable key of your project (the api-key attribute) or a join token.');
   }
   const match = await ctx.projects.authenticateKey(auth.apiKey, 'publishable');
   if (!match) throw new ServiceError('api_key_invalid');

@@ -11,11 +11,11 @@ const DEFAULT_DISPLAY_NAME = 'Guest';
 export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): void {
   command(socket, ctx, 'room:join', JoinRequest, async (request): Promise<JoinResult> => {
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
-    const stored = await admissibleRoom(ctx, socket.data.projectId, request.room);
+    const stored = await admissibleRoom(ctx, socket, request.room);
     if (socket.data.roomKey) throw new ServiceError('already_in_room'); // a concurrent join got there first
-    const roomKey = RoomRegistry.keyOf(socket.data.projectId, request.room);
+    const roomKey = RoomRegistry.keyOf(socket.data.projectId, stored.name);
     const { peerId } = socket.data;
-    const displayName = request.displayName?.trim() || DEFAULT_DISPLAY_NAME;
+    const displayName = socket.data.grant?.displayName ?? (request.displayName?.trim() || DEFAULT_DISPLAY_NAME);
     const others = ctx.rooms.join(roomKey, { peerId, displayName, socketId: socket.id, joinedAt: Date.now() }, stored.maxParticipants);
 
     socket.data.roomKey = roomKey;
@@ -26,10 +26,10 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
     const offeredTo = request.offer ? others[0] : undefined;
     if (offeredTo && request.offer) ctx.io.to(offeredTo.socketId).emit('signal', { from: peerId, description: request.offer });
-    ctx.log.info({ room: request.room, project: socket.data.projectId, peer: peerId, count: others.length + 1 }, 'participant joined');
+    ctx.log.info({ room: stored.name, project: socket.data.projectId, peer: peerId, count: others.length + 1 }, 'participant joined');
     return {
       peerId,
-      room: request.room,
+      room: stored.name,
       capacity: ctx.rooms.capacityOf(roomKey),
       peers: others.map((seat) => ({ peerId: seat.peerId, displayName: seat.displayName, polite: false })),
       iceServers: ctx.iceServersFor(peerId),
@@ -49,12 +49,24 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
   });
 }
 
-/** The stored room a publishable key may join by name: public, not ended, not expired (made on first join). */
-async function admissibleRoom(ctx: SignalingContext, projectId: string, name: string): Promise<StoredRoom> {
-  const room = (await ctx.roomStore.findByName(projectId, name)) ?? (await ctx.roomStore.ensureAdHoc(projectId, name));
+/**
+ * The stored room this connection may join. With a join token: the token's room (public or private), and no
+ * other. With a publishable key: a public room by name, made on first join.
+ */
+async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, name: string | undefined): Promise<StoredRoom> {
+  const { projectId, grant } = socket.data;
+  let room: StoredRoom | null;
+  if (grant) {
+    if (name !== undefined && name !== grant.room) throw new ServiceError('token_room_mismatch', `This join token is for room "${grant.room}", not "${name}".`);
+    room = await ctx.roomStore.find(projectId, grant.roomId);
+    if (!room) throw new ServiceError('room_not_found');
+  } else {
+    if (name === undefined) throw new ServiceError('invalid_payload', 'Invalid room:join payload at /room: a room name is required without a join token.');
+    room = (await ctx.roomStore.findByName(projectId, name)) ?? (await ctx.roomStore.ensureAdHoc(projectId, name));
+    if (room.privacy === 'private') throw new ServiceError('room_private');
+  }
   if (room.endedAt) throw new ServiceError('room_ended');
   if (room.expiresAt && Date.parse(room.expiresAt) <= Date.now()) throw new ServiceError('room_expired');
-  if (room.privacy === 'private') throw new ServiceError('room_private');
   return room;
 }
 

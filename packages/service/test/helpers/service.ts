@@ -10,6 +10,8 @@ import { openSqlite } from '../../src/store/database.js';
 
 /** The origin of the test "site" whose key the helper mints. */
 export const SITE_ORIGIN = 'https://site.example';
+/** The join-token signing secret of every test service, so tests can forge tokens the way an attacker would. */
+export const TEST_TOKEN_SECRET = 'test-token-secret-0123456789abcdefghijklmnop';
 
 export interface TestService {
   app: FastifyInstance;
@@ -24,7 +26,7 @@ export async function buildService(
   { listen = true, env = {}, demoPublishableKey = null }: { listen?: boolean; env?: Record<string, string>; demoPublishableKey?: string | null } = {},
 ): Promise<TestService> {
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey });
+  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey, tokenSecret: TEST_TOKEN_SECRET });
   t.after(() => app.close());
   const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');

@@ -6,6 +6,7 @@ export const HandshakeAuth = Type.Object(
     protocol: Type.Integer({ minimum: 1, maximum: 1000 }),
     apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    // Exactly one of apiKey and token is checked by the service.
   },
   { additionalProperties: false },
 );

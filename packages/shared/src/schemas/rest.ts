@@ -59,6 +59,33 @@ export type ListRoomsQuery = Static<typeof ListRoomsQuery>;
 export const RoomIdParams = Type.Object({ id: Type.String({ pattern: '^room_[A-Za-z0-9]{1,40}$' }) });
 export type RoomIdParams = Static<typeof RoomIdParams>;
 
+export const MAX_TOKEN_TTL_SECONDS = 24 * 3600;
+export const DEFAULT_TOKEN_TTL_SECONDS = 600;
+
+export const ParticipantRole = Type.Union([Type.Literal('host'), Type.Literal('guest'), Type.Literal('agent')]);
+export type ParticipantRole = Static<typeof ParticipantRole>;
+
+/** `POST /v1/rooms/:id/tokens` body. */
+export const CreateTokenBody = Type.Object(
+  {
+    role: ParticipantRole,
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_TOKEN_TTL_SECONDS, default: DEFAULT_TOKEN_TTL_SECONDS })),
+  },
+  { additionalProperties: false },
+);
+export type CreateTokenBody = Static<typeof CreateTokenBody>;
+
+export const JoinToken = Type.Object({
+  /** Give this to the widget's `token` attribute. */
+  token: Type.String(),
+  roomId: Type.String(),
+  room: RoomName,
+  role: ParticipantRole,
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+export type JoinToken = Static<typeof JoinToken>;
+
 /** The error body of every REST failure. */
 export const RestError = Type.Object({
   statusCode: Type.Integer(),

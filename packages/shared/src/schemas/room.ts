@@ -6,7 +6,8 @@ import { OfferDescription } from './signal.js';
 /** `room:join` — take a seat in a room (public rooms are created on first join). */
 export const JoinRequest = Type.Object(
   {
-    room: RoomName,
+    /** The room to join; may be left out on a connection made with a join token, which names its room. */
+    room: Type.Optional(RoomName),
     displayName: Type.Optional(DisplayName),
     /**
      * An offer made before joining. The service hands it to one participant already in the room, so the

@@ -54,6 +54,8 @@ export class VideoChatWidget extends LitElement {
 
   /** Publishable key (`pk_…`) of the site's project. */
   @property({ attribute: 'api-key' }) apiKey = '';
+  /** Join token minted by the partner's server; names the room (and may name the user). Wins over `api-key`. */
+  @property() token = '';
   /** Service base URL; defaults to the origin `widget.js` was loaded from. */
   @property() server = '';
   /** Name of the room to join. */
@@ -86,7 +88,7 @@ export class VideoChatWidget extends LitElement {
     if (!engine) throw this.notice;
     this.joining = true;
     try {
-      await engine.join(this.room, this.displayName || undefined);
+      await engine.join(this.room || undefined, this.displayName || undefined);
     } finally {
       this.joining = false;
     }
@@ -123,12 +125,12 @@ export class VideoChatWidget extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const changedLater = (name: 'apiKey' | 'server' | 'room') => changed.has(name) && changed.get(name) !== undefined;
-    if (this.engine && (changedLater('apiKey') || changedLater('server'))) {
-      // A new key or server means a new connection; room and name apply at the next join.
+    const changedLater = (name: 'apiKey' | 'token' | 'server' | 'room') => changed.has(name) && changed.get(name) !== undefined;
+    if (this.engine && (changedLater('apiKey') || changedLater('token') || changedLater('server'))) {
+      // A new credential or server means a new connection; room and name apply at the next join.
       this.notice = null;
       void this.stop().then(() => this.begin());
-    } else if (!this.engine && (changedLater('apiKey') || changedLater('server') || changedLater('room'))) {
+    } else if (!this.engine && (changedLater('apiKey') || changedLater('token') || changedLater('server') || changedLater('room'))) {
       this.begin(); // a missing attribute was set
     }
   }
@@ -150,13 +152,16 @@ export class VideoChatWidget extends LitElement {
 
   /** Creates the engine for the current attributes, or reports what is missing. */
   private start(): CallEngine | null {
-    const missing = !this.apiKey ? 'api-key' : !this.room ? 'room' : null;
+    // A join token names its room; a publishable key needs the room attribute.
+    const missing = this.token ? null : !this.apiKey ? 'api-key' : !this.room ? 'room' : null;
     if (missing) {
-      this.report(new CallError('configuration_invalid', `Set the ${missing} attribute on <video-chat-widget>.`, true));
+      const what = missing === 'api-key' ? 'the api-key attribute (or a token)' : 'the room attribute';
+      this.report(new CallError('configuration_invalid', `Set ${what} on <video-chat-widget>.`, true));
       return null;
     }
     this.notice = null;
-    const engine = new CallEngine({ serverUrl: this.server || BUNDLE_ORIGIN, apiKey: this.apiKey });
+    const credential = this.token ? { token: this.token } : { apiKey: this.apiKey };
+    const engine = new CallEngine({ serverUrl: this.server || BUNDLE_ORIGIN, credential });
     const current = () => this.engine === engine;
     engine.on('state', (state) => {
       if (!current()) return;

@@ -8,7 +8,7 @@ import { CallError } from './call-error.js';
 import { MediaManager } from './media-manager.js';
 import { PeerLink } from './peer-link.js';
 import { PeerMesh, type Participant } from './peer-mesh.js';
-import { SignalingClient } from './signaling-client.js';
+import { SignalingClient, type Credential } from './signaling-client.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 export type CallState = 'idle' | 'prejoin' | 'connecting' | 'connected' | 'reconnecting' | 'left' | 'error';
@@ -28,7 +28,7 @@ type CallEngineEvents = {
 
 export interface CallEngineOptions {
   serverUrl: string;
-  apiKey: string;
+  credential: Credential;
 }
 
 export class CallEngine extends TypedEmitter<CallEngineEvents> {
@@ -80,7 +80,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   }
 
   /** Takes a seat in `room` and calls everyone already there. Rejects (after emitting `error`) on failure. */
-  async join(room: string, displayName?: string): Promise<void> {
+  async join(room: string | undefined, displayName?: string): Promise<void> {
     if (this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting') return;
     this.setState('connecting');
     const generation = this.generation;
@@ -185,7 +185,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   private connect(): Promise<unknown> {
     if (!this.signaling) {
-      const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, apiKey: this.options.apiKey });
+      const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, credential: this.options.credential });
       const inOrder = (apply: () => void) => (this.held ? this.held.push(apply) : apply());
       signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.createLink(this.joined.iceServers, false))));
       signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));

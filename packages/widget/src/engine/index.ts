@@ -3,4 +3,4 @@ export { PeerMesh, type Participant } from './peer-mesh.js';
 export { CallError } from './call-error.js';
 export { MediaManager } from './media-manager.js';
 export { PeerLink, type PeerBinding, type PeerLinkOptions } from './peer-link.js';
-export { SignalingClient, type SignalingClientOptions } from './signaling-client.js';
+export { SignalingClient, type Credential, type SignalingClientOptions } from './signaling-client.js';

@@ -35,9 +35,12 @@ type SignalingEvents = {
   refused: [CallError];
 };
 
+/** How the widget proves it may connect: the site's publishable key, or a join token. */
+export type Credential = { apiKey: string } | { token: string };
+
 export interface SignalingClientOptions {
   serverUrl: string;
-  apiKey: string;
+  credential: Credential;
 }
 
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -56,7 +59,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     super();
     this.socket = io(options.serverUrl, {
       path: SIGNALING_PATH,
-      auth: { protocol: PROTOCOL_VERSION, apiKey: options.apiKey },
+      auth: { protocol: PROTOCOL_VERSION, ...options.credential },
       autoConnect: false,
       // WebSocket first for the lowest setup latency; long-polling if a proxy blocks it.
       transports: ['websocket', 'polling'],
@@ -98,9 +101,12 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return this.connecting;
   }
 
-  /** Takes a seat; `offer`, if given, goes to one participant already there (see `JoinResult.offeredTo`). */
-  join(room: string, displayName?: string, offer?: OfferDescription): Promise<JoinResult> {
-    return this.command<JoinResult>('room:join', { room, ...(displayName ? { displayName } : {}), ...(offer ? { offer } : {}) });
+  /**
+   * Takes a seat (with a join token, `room` may be left out: the token names it); `offer`, if given, goes to
+   * one participant already there (see `JoinResult.offeredTo`).
+   */
+  join(room: string | undefined, displayName?: string, offer?: OfferDescription): Promise<JoinResult> {
+    return this.command<JoinResult>('room:join', { ...(room ? { room } : {}), ...(displayName ? { displayName } : {}), ...(offer ? { offer } : {}) });
   }
 
   async leave(): Promise<void> {

@@ -90,7 +90,8 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-async function roomOf(app: FastifyInstance, projectId: string, id: string): Promise<StoredRoom> {
+/** The project's room `id`, or `room_not_found`. */
+export async function roomOf(app: FastifyInstance, projectId: string, id: string): Promise<StoredRoom> {
   const room = await app.roomStore.find(projectId, id);
   if (!room) throw new ServiceError('room_not_found');
   return room;

@@ -1,0 +1,31 @@
+/** `POST /v1/rooms/:id/tokens`: partners mint short-lived join tokens for their own users. */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { CreateTokenBody, DEFAULT_TOKEN_TTL_SECONDS, JoinToken, RestError, RoomIdParams } from '@vcw/shared';
+import { ServiceError } from '../../errors.js';
+import { roomOf } from './rooms.js';
+
+export async function tokenRoutes(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/rooms/:id/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Mint a join token',
+        description: 'A JWT for one room and role (default lifetime 10 minutes, at most 24 hours). The widget joins with it through its `token` attribute; it is the only way into a private room.',
+        params: RoomIdParams,
+        body: CreateTokenBody,
+        response: { 201: JoinToken, 400: RestError, 401: RestError, 404: RestError, 410: RestError },
+      },
+    },
+    async (request, reply) => {
+      const room = await roomOf(app, request.project.id, request.params.id);
+      if (room.endedAt) throw new ServiceError('room_ended');
+      if (room.expiresAt && Date.parse(room.expiresAt) <= Date.now()) throw new ServiceError('room_expired');
+      const { role, displayName, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS } = request.body;
+      const minted = await app.joinTokens.mint({ projectId: room.projectId, roomId: room.id, room: room.name, role, ...(displayName ? { displayName } : {}) }, ttlSeconds);
+      request.log.info({ room: room.id, role, tokenId: minted.tokenId }, 'join token minted');
+      return reply.code(201).send({ token: minted.token, roomId: room.id, room: room.name, role, expiresAt: minted.expiresAt });
+    },
+  );
+}
