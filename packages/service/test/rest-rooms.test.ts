@@ -96,6 +96,13 @@ describe('REST /v1/rooms', () => {
     assert.equal((await app.inject({ method: 'GET', url: '/v1/rooms?limit=500', headers: auth })).statusCode, 400);
   });
 
+  it('lists nobody in an empty room, and 404s for a room of another project', async (t) => {
+    const { app, auth } = await partner(t);
+    const room = (await app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: { privacy: 'public' } })).json<Room>();
+    assert.deepEqual((await app.inject({ method: 'GET', url: `/v1/rooms/${room.id}/participants`, headers: auth })).json(), { data: [] });
+    assert.equal((await app.inject({ method: 'GET', url: '/v1/rooms/room_000000000000000000000000/participants', headers: auth })).json().code, 'room_not_found');
+  });
+
   it('keeps projects apart: another project\'s room is not found', async (t) => {
     const { app, auth } = await partner(t);
     const room = (await app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: { privacy: 'public' } })).json<Room>();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { SignJWT } from 'jose';
-import { PROTOCOL_VERSION, type JoinResult, type JoinToken, type Room } from '@vcw/shared';
+import { PROTOCOL_VERSION, type JoinResult, type JoinToken, type ParticipantList, type Room } from '@vcw/shared';
 import { buildService, command, connect, SITE_ORIGIN, TEST_TOKEN_SECRET, type TestService } from './helpers/service.js';
 
 interface Partner extends TestService {
@@ -64,6 +64,11 @@ describe('join tokens', () => {
     const seen = await command<JoinResult>(guest, 'room:join', { room: 'consult', displayName: 'Amy' });
     assert.ok(seen.ok);
     assert.deepEqual(seen.peers.map((peer) => peer.displayName), ['Dr. Who']);
+
+    const listed = (await p.app.inject({ method: 'GET', url: `/v1/rooms/${room.id}/participants`, headers: p.auth })).json<ParticipantList>();
+    assert.deepEqual(listed.data.map(({ displayName, role }) => [displayName, role]), [['Dr. Who', 'host'], ['Amy', 'guest']]);
+    assert.equal(listed.data[0]!.peerId, joined.peerId);
+    assert.ok(Date.parse(listed.data[0]!.joinedAt) <= Date.now());
 
     const byName = await connect(t, p, { origin: SITE_ORIGIN });
     const refused = await command(byName, 'room:join', { room: 'consult' });

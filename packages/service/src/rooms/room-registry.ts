@@ -8,6 +8,7 @@ import { ServiceError } from '../errors.js';
 export interface Seat {
   peerId: string;
   displayName: string;
+  role: 'host' | 'guest' | 'agent';
   socketId: string;
   joinedAt: number;
 }
@@ -53,13 +54,18 @@ export class RoomRegistry {
 
   /** Empties a room at once; returns who was in it. */
   clear(roomKey: string): Seat[] {
-    const seats = [...(this.rooms.get(roomKey)?.seats.values() ?? [])];
+    const seats = this.seats(roomKey);
     this.rooms.delete(roomKey);
     return seats;
   }
 
   seat(roomKey: string, peerId: string): Seat | undefined {
     return this.rooms.get(roomKey)?.seats.get(peerId);
+  }
+
+  /** Who sits in the room now, in order of arrival. */
+  seats(roomKey: string): Seat[] {
+    return [...(this.rooms.get(roomKey)?.seats.values() ?? [])];
   }
 
   capacityOf(roomKey: string): number {

@@ -16,7 +16,8 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     const roomKey = RoomRegistry.keyOf(socket.data.projectId, stored.name);
     const { peerId } = socket.data;
     const displayName = socket.data.grant?.displayName ?? (request.displayName?.trim() || DEFAULT_DISPLAY_NAME);
-    const others = ctx.rooms.join(roomKey, { peerId, displayName, socketId: socket.id, joinedAt: Date.now() }, stored.maxParticipants);
+    const role = socket.data.grant?.role ?? 'guest';
+    const others = ctx.rooms.join(roomKey, { peerId, displayName, role, socketId: socket.id, joinedAt: Date.now() }, stored.maxParticipants);
 
     socket.data.roomKey = roomKey;
     socket.data.displayName = displayName;

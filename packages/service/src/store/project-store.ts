@@ -32,7 +32,13 @@ export interface ApiKeyRecord {
 /** Longest a rolled key may keep working beside its replacement. */
 export const MAX_ROLL_OVERLAP_SECONDS = 30 * 24 * 3600;
 
+/** How stale a key's recorded last use may be: at most one write per key per this many ms. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 export class ProjectStore {
+  /** When each key's use was last written, so a busy key is not a write on every request. */
+  private readonly lastUseWritten = new Map<string, number>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Creates a project with its origins, and mints `keys` for it in the same transaction (all or nothing). */
@@ -169,11 +175,17 @@ export class ProjectStore {
   async authenticateKey(plaintext: string, expectedType: KeyType): Promise<{ key: ApiKeyRecord; project: Project } | null> {
     const parsed = parseApiKey(plaintext);
     if (!parsed || parsed.type !== expectedType) return null;
-    const row = await this.db.selectFrom('api_keys').selectAll().where('hash', '=', hashApiKey(plaintext)).executeTakeFirst();
+    // Key and project in one query: this runs on every REST request and every connection.
+    const row = await this.db
+      .selectFrom('api_keys')
+      .innerJoin('projects', 'projects.id', 'api_keys.project_id')
+      .selectAll('api_keys')
+      .select(['projects.name as project_name', 'projects.created_at as project_created_at'])
+      .where('api_keys.hash', '=', hashApiKey(plaintext))
+      .executeTakeFirst();
     if (!row || row.revoked_at !== null) return null;
     if (row.expires_at !== null && Date.parse(row.expires_at) <= Date.now()) return null;
-    const project = await this.findProject(row.project_id);
-    if (!project) return null;
+    const project: Project = { id: row.project_id, name: row.project_name, createdAt: row.project_created_at, allowedOrigins: await this.originsOf(row.project_id) };
     return { key: toKeyRecord(row), project };
   }
 
@@ -182,8 +194,12 @@ export class ProjectStore {
     return result.numUpdatedRows > 0n;
   }
 
+  /** Records that a key was used (to the minute: repeated uses within a minute are not written again). */
   async markKeyUsed(keyId: string): Promise<void> {
-    await this.db.updateTable('api_keys').set({ last_used_at: now() }).where('id', '=', keyId).execute();
+    const at = Date.now();
+    if (at - (this.lastUseWritten.get(keyId) ?? -Infinity) < LAST_USED_RESOLUTION_MS) return;
+    this.lastUseWritten.set(keyId, at);
+    await this.db.updateTable('api_keys').set({ last_used_at: new Date(at).toISOString() }).where('id', '=', keyId).execute();
   }
 }
 

@@ -49,7 +49,7 @@ export class RoomStore {
     }
     const now = new Date();
     const room: StoredRoom = {
-      id: `room_${randomBytes(12).toString('hex')}`,
+      id: newRoomId(),
       projectId,
       name: input.name ?? `room-${randomBytes(6).toString('hex')}`,
       privacy: input.privacy,
@@ -60,15 +60,17 @@ export class RoomStore {
       endedAt: null,
     };
     try {
-      await this.db.transaction().execute(async (trx) => {
-        await trx.insertInto('rooms').values(toRow(room)).execute();
-        if (idempotencyKey) {
+      if (!idempotencyKey) {
+        await this.db.insertInto('rooms').values(toRow(room)).execute(); // one statement: atomic by itself
+      } else {
+        await this.db.transaction().execute(async (trx) => {
+          await trx.insertInto('rooms').values(toRow(room)).execute();
           await trx
             .insertInto('idempotency_keys')
             .values({ project_id: projectId, key: idempotencyKey, request_hash: requestHash, room_id: room.id, created_at: room.createdAt })
             .execute();
-        }
-      });
+        });
+      }
     } catch (error) {
       // A concurrent request with the same idempotency key won the race: answer as it did.
       const seen = idempotencyKey
@@ -86,7 +88,7 @@ export class RoomStore {
     const existing = await this.findByName(projectId, name);
     if (existing) return existing;
     const room: StoredRoom = {
-      id: `room_${randomBytes(12).toString('hex')}`,
+      id: newRoomId(),
       projectId,
       name,
       privacy: 'public',
@@ -136,6 +138,20 @@ export class RoomStore {
     if (!room) throw new ServiceError('room_not_found');
     return room;
   }
+}
+
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * `room_` + 24 hex digits: creation time in ms, a counter within the ms, then random bits. Ids sort by creation,
+ * so "newest first" stays exact for rooms created in the same millisecond.
+ */
+function newRoomId(): string {
+  const ms = Date.now();
+  sequence = ms === lastMs ? (sequence + 1) & 0xffff : 0;
+  lastMs = ms;
+  return `room_${ms.toString(16).padStart(12, '0')}${sequence.toString(16).padStart(4, '0')}${randomBytes(4).toString('hex')}`;
 }
 
 function toRow(room: StoredRoom): Selectable<RoomsTable> {

@@ -86,6 +86,18 @@ export const JoinToken = Type.Object({
 });
 export type JoinToken = Static<typeof JoinToken>;
 
+export const Participant = Type.Object({
+  peerId: Type.String(),
+  displayName: Type.String(),
+  /** From the join token; `guest` for those who joined a public room with the publishable key. */
+  role: ParticipantRole,
+  joinedAt: Type.String({ format: 'date-time' }),
+});
+export type Participant = Static<typeof Participant>;
+
+export const ParticipantList = Type.Object({ data: Type.Array(Participant) });
+export type ParticipantList = Static<typeof ParticipantList>;
+
 /** The error body of every REST failure. */
 export const RestError = Type.Object({
   statusCode: Type.Integer(),

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   CreateRoomBody,
   ListRoomsQuery,
+  ParticipantList,
   MAX_ROOM_METADATA_BYTES,
   RestError,
   Room,
@@ -67,6 +68,16 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     '/rooms/:id',
     { schema: { tags: ['rooms'], summary: 'One room, with its live participant count', params: RoomIdParams, response: { 200: Room, ...errors } } },
     async (request) => view(await roomOf(app, request.project.id, request.params.id)),
+  );
+
+  api.get(
+    '/rooms/:id/participants',
+    { schema: { tags: ['rooms'], summary: 'Who is in the room now', params: RoomIdParams, response: { 200: ParticipantList, ...errors } } },
+    async (request) => {
+      const room = await roomOf(app, request.project.id, request.params.id);
+      const seats = app.rooms.seats(RoomRegistry.keyOf(room.projectId, room.name));
+      return { data: seats.map((s) => ({ peerId: s.peerId, displayName: s.displayName, role: s.role, joinedAt: new Date(s.joinedAt).toISOString() })) };
+    },
   );
 
   api.delete(

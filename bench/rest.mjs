@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// bench/rest: autocannon against POST /v1/rooms on the real service process, every request a real SQLite
+// write (a new room). Prints requests/s, latency percentiles and errors. Target: >= 2,000 req/s, p99 <= 50 ms,
+// no errors. Usage: node bench/rest.mjs [seconds] [connections]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const seconds = Number(process.argv[2] ?? 10) || 10;
+const connections = Number(process.argv[3] ?? 20) || 20;
+const root = new URL('..', import.meta.url).pathname;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'vcw-bench-rest-'));
+
+const port = await new Promise((resolve) => {
+  const probe = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
+const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+const created = JSON.parse(
+  execFileSync(process.execPath, [path.join(root, 'packages/service/dist/src/cli/admin.js'), 'projects', 'create', '--name', 'bench', '--origin', 'https://bench.example', '--json'], { env }),
+);
+const secretKey = created.secretKey.plaintext;
+const service = spawn(process.execPath, [path.join(root, 'packages/service/dist/src/server.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((resolve, reject) => {
+  service.stdout.on('data', (chunk) => String(chunk).includes('service on') && resolve());
+  service.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
+});
+
+try {
+  // One request first: a bench of refusals would measure nothing.
+  const probe = await fetch(`http://127.0.0.1:${port}/v1/rooms`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ privacy: 'public' }),
+  });
+  if (probe.status !== 201) throw new Error(`POST /v1/rooms answered ${probe.status}: ${await probe.text()}`);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/v1/rooms`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ privacy: 'public', maxParticipants: 4, metadata: { source: 'bench' } }),
+    connections,
+    duration: seconds,
+  });
+  const errors = result.errors + result.timeouts + result.non2xx;
+  console.log(`\nbench/rest: POST /v1/rooms, ${connections} connections, ${seconds} s, SQLite in ${dataDir}`);
+  console.log(`requests/s   mean ${result.requests.average.toFixed(0)}   min ${result.requests.min}   total ${result.requests.total}`);
+  console.log(`latency ms   p50 ${result.latency.p50}   p90 ${result.latency.p90}   p99 ${result.latency.p99}   max ${result.latency.max}`);
+  console.log(`errors       ${errors} (${result.non2xx} non-2xx, ${result.timeouts} timeouts, ${result.errors} socket errors)`);
+  const ok = result.requests.average >= 2000 && result.latency.p99 <= 50 && errors === 0;
+  console.log(`target       >= 2000 req/s, p99 <= 50 ms, no errors: ${ok ? 'met' : 'NOT met'}`);
+} finally {
+  service.kill('SIGTERM');
+  await new Promise((resolve) => service.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}
