@@ -62,10 +62,6 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_MESSAGES, value);
 }
 
-export function isServiceErrorCode(value: unknown): value is ServiceErrorCode {
-  return typeof value === 'string' && Object.hasOwn(SERVICE_ERRORS, value);
-}
-
 /** Builds the wire error for a code, with its default message unless a more specific one is given. */
 export function errorBody(code: ErrorCode, message: string = ERROR_MESSAGES[code]): ErrorBody {
   return { code, message };

@@ -27,7 +27,6 @@ export type InterServerEvents = Record<never, never>;
 /** What the service keeps on each socket once the handshake succeeded. */
 export interface SocketData {
   projectId: string;
-  origin: string | null;
   /** This connection's identity, assigned when it is accepted. */
   peerId: string;
   /** The room this connection sits in, if any. */

@@ -68,10 +68,6 @@ export class RoomRegistry {
     return [...(this.rooms.get(roomKey)?.seats.values() ?? [])];
   }
 
-  capacityOf(roomKey: string): number {
-    return this.rooms.get(roomKey)?.capacity ?? DEFAULT_ROOM_CAPACITY;
-  }
-
   participantCount(roomKey: string): number {
     return this.rooms.get(roomKey)?.seats.size ?? 0;
   }

@@ -56,7 +56,6 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
     const grant = await ctx.joinTokens.verify(auth.token);
     if (!(await ctx.projects.findProject(grant.projectId))) throw new ServiceError('token_invalid');
     socket.data.projectId = grant.projectId;
-    socket.data.origin = typeof socket.handshake.headers.origin === 'string' ? socket.handshake.headers.origin : null;
     socket.data.grant = { roomId: grant.roomId, room: grant.room, role: grant.role, ...(grant.displayName ? { displayName: grant.displayName } : {}) };
     return;
   }
@@ -74,6 +73,5 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
     throw new ServiceError('origin_not_allowed', `The origin ${origin} is not allowed for this key. Add it to the project's allowed origins.`);
   }
   socket.data.projectId = match.project.id;
-  socket.data.origin = origin;
   void ctx.projects.markKeyUsed(match.key.id).catch((err: unknown) => ctx.log.warn({ err }, 'could not record key use'));
 }

@@ -2,7 +2,7 @@
 import { JoinRequest, LeaveReason, LeaveRequest, type JoinResult } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
-import type { StoredRoom } from '../store/room-store.js';
+import { assertRoomOpen, type StoredRoom } from '../store/room-store.js';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
@@ -31,7 +31,7 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     return {
       peerId,
       room: stored.name,
-      capacity: ctx.rooms.capacityOf(roomKey),
+      capacity: stored.maxParticipants,
       peers: others.map((seat) => ({ peerId: seat.peerId, displayName: seat.displayName, polite: false })),
       iceServers: ctx.iceServersFor(peerId),
       ...(offeredTo ? { offeredTo: offeredTo.peerId } : {}),
@@ -66,8 +66,7 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
     room = (await ctx.roomStore.findByName(projectId, name)) ?? (await ctx.roomStore.ensureAdHoc(projectId, name));
     if (room.privacy === 'private') throw new ServiceError('room_private');
   }
-  if (room.endedAt) throw new ServiceError('room_ended');
-  if (room.expiresAt && Date.parse(room.expiresAt) <= Date.now()) throw new ServiceError('room_expired');
+  assertRoomOpen(room);
   return room;
 }
 

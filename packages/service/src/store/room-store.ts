@@ -140,6 +140,12 @@ export class RoomStore {
   }
 }
 
+/** Refuses a room that no longer admits anyone: ended through REST, or past its `ttlSeconds`. */
+export function assertRoomOpen(room: StoredRoom): void {
+  if (room.endedAt) throw new ServiceError('room_ended');
+  if (room.expiresAt && Date.parse(room.expiresAt) <= Date.now()) throw new ServiceError('room_expired');
+}
+
 let lastMs = 0;
 let sequence = 0;
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CreateTokenBody, DEFAULT_TOKEN_TTL_SECONDS, JoinToken, RestError, RoomIdParams } from '@vcw/shared';
-import { ServiceError } from '../../errors.js';
+import { assertRoomOpen } from '../../store/room-store.js';
 import { roomOf } from './rooms.js';
 
 export async function tokenRoutes(app: FastifyInstance): Promise<void> {
@@ -20,8 +20,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const room = await roomOf(app, request.project.id, request.params.id);
-      if (room.endedAt) throw new ServiceError('room_ended');
-      if (room.expiresAt && Date.parse(room.expiresAt) <= Date.now()) throw new ServiceError('room_expired');
+      assertRoomOpen(room);
       const { role, displayName, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS } = request.body;
       const minted = await app.joinTokens.mint({ projectId: room.projectId, roomId: room.id, room: room.name, role, ...(displayName ? { displayName } : {}) }, ttlSeconds);
       request.log.info({ room: room.id, role, tokenId: minted.tokenId }, 'join token minted');
