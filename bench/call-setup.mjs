@@ -109,7 +109,8 @@ function quantile(sorted, q) {
   return sorted[lo] + (sorted[Math.ceil(i)] - sorted[lo]) * (i - lo);
 }
 
-const stack = await startStack();
+// Every trial opens two connections from 127.0.0.1; the per-address handshake limit is not what is measured.
+const stack = await startStack({ env: { RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0' } });
 try {
   const widget = [];
   const loopback = [];

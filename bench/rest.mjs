@@ -20,7 +20,8 @@ const port = await new Promise((resolve) => {
     probe.close(() => resolve(port));
   });
 });
-const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+// The bench measures throughput, so the per-key rate limit (600/min by default) is off.
+const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_REST_PER_MINUTE: '0' };
 const created = JSON.parse(
   execFileSync(process.execPath, [path.join(root, 'packages/service/dist/src/cli/admin.js'), 'projects', 'create', '--name', 'bench', '--origin', 'https://bench.example', '--json'], { env }),
 );

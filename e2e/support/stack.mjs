@@ -33,10 +33,10 @@ function sitePage({ serviceUrl, apiKey, room, name, token }) {
  * Starts service, site and browser; `stop()` ends all three. The store is an SQLite file in a temporary
  * directory, so `restartService()` brings the service back on the same port with the same projects and keys.
  */
-export async function startStack() {
+export async function startStack({ env = {} } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vcw-e2e-'));
   const startService = async (port) => {
-    const service = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: String(port) }), db: await openSqlite(path.join(dataDir, 'vcw.sqlite')), logger: false });
+    const service = await build({ config: loadConfig({ LOG_LEVEL: 'silent', ...env, PORT: String(port) }), db: await openSqlite(path.join(dataDir, 'vcw.sqlite')), logger: false });
     await service.listen({ port, host: '127.0.0.1' });
     return service;
   };

@@ -9,10 +9,12 @@ import { ERROR_MESSAGES, ERROR_STATUS, MAX_ROOM_PARTICIPANTS, MIN_ROOM_PARTICIPA
 import { JoinTokens } from './auth/join-token.js';
 import type { Config } from './config.js';
 import { ServiceError } from './errors.js';
+import { createLimits, type Limits } from './limits/limits.js';
 import demoPages from './plugins/demo-pages.js';
 import health from './plugins/health.js';
 import openapi from './plugins/openapi.js';
 import rest from './plugins/rest/index.js';
+import roomPruning from './plugins/room-pruning.js';
 import signaling from './plugins/signaling.js';
 import store from './plugins/store.js';
 import widgetScript from './plugins/widget-script.js';
@@ -34,6 +36,7 @@ export interface BuildOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     joinTokens: JoinTokens;
+    limits: Limits;
   }
 }
 
@@ -67,9 +70,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   const joinTokens = new JoinTokens(options.tokenSecret ?? randomBytes(32).toString('base64url'));
   app.decorate('joinTokens', joinTokens);
+  app.decorate('limits', createLimits(config.rateLimits));
   await app.register(store, { db: options.db });
   await app.register(health);
   await app.register(signaling, { config, joinTokens });
+  await app.register(roomPruning);
   await app.register(openapi);
   await app.register(rest);
   await app.register(widgetScript, { widgetFile: options.widgetFile ?? DEFAULT_WIDGET_FILE });
@@ -83,7 +88,8 @@ function describeError(error: unknown): { statusCode: number; code: ServiceError
   if (fastifyError.validation) return { statusCode: 400, code: 'invalid_payload', message: validationMessage(fastifyError) };
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
-    return { statusCode: status, code: status === 404 ? 'not_found' : 'invalid_payload', message: fastifyError.message ?? 'Bad request.' };
+    const code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_payload';
+    return { statusCode: status, code, message: fastifyError.message ?? 'Bad request.' };
   }
   return { statusCode: ERROR_STATUS.internal_error, code: 'internal_error', message: ERROR_MESSAGES.internal_error };
 }

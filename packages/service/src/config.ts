@@ -18,6 +18,8 @@ export interface Config {
   turnTtlSeconds: number;
   iceTransportPolicy: 'all' | 'relay';
   resumeGraceSeconds: number;
+  /** Per secret key on REST, per socket on signaling messages, per client IP on handshakes; 0 turns one off. */
+  rateLimits: { restPerMinute: number; signalsPerSecond: number; handshakesPerMinute: number };
   /** Signs join tokens; every node of one deployment needs the same. Null: the service keeps one in DATA_DIR. */
   tokenSecret: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -72,6 +74,11 @@ export function loadConfig(env: Env = process.env): Config {
     iceTransportPolicy: read('ICE_TRANSPORT_POLICY', 'all' as const, oneOf(['all', 'relay'] as const), '"all" or "relay"'),
     tokenSecret: read('TOKEN_SECRET', null, (raw) => (raw.length >= 32 ? raw : undefined), 'a secret of at least 32 characters'),
     resumeGraceSeconds: read('RESUME_GRACE_SECONDS', 30, integer(0, 3600), 'a number of seconds (0-3600)'),
+    rateLimits: {
+      restPerMinute: read('RATE_LIMIT_REST_PER_MINUTE', 600, integer(0, 10_000_000), 'a number of requests per minute (0 = no limit)'),
+      signalsPerSecond: read('RATE_LIMIT_SIGNALS_PER_SECOND', 50, integer(0, 100_000), 'a number of messages per second (0 = no limit)'),
+      handshakesPerMinute: read('RATE_LIMIT_HANDSHAKES_PER_MINUTE', 120, integer(0, 1_000_000), 'a number of connections per minute (0 = no limit)'),
+    },
     logLevel: read('LOG_LEVEL', 'info' as const, oneOf(LOG_LEVELS), `one of ${LOG_LEVELS.join(', ')}`),
   };
   if (config.turnUrls.length > 0 && !config.turnSecret) problems.push('TURN_URLS is set but TURN_SECRET is not');

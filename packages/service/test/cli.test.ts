@@ -1,112 +1,18 @@
 /** The admin CLI, run as a user runs it: the compiled `vcw-admin` in a child process against a real SQLite store. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import type { Kysely } from 'kysely';
+import { readdir } from 'node:fs/promises';
+import { describe, it } from 'node:test';
 import type { KeyCreated, KeyList, KeyRevoked, KeyRolled } from '../src/cli/commands/keys.js';
 import type { OriginsChanged } from '../src/cli/commands/origins.js';
-import type { ProjectCreated, ProjectList } from '../src/cli/commands/projects.js';
-import { openSqlite, SQLITE_FILE_NAME } from '../src/store/database.js';
-import { ProjectStore } from '../src/store/project-store.js';
-import type { Database } from '../src/store/schema.js';
-
-const ADMIN = fileURLToPath(new URL('../src/cli/admin.js', import.meta.url));
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** What `--json` prints: the result without its internal `kind`. */
-type Json<T> = Omit<T, 'kind'>;
-
-interface Cli {
-  dir: string;
-  /** Runs `vcw-admin …` with DATA_DIR set to this test's directory (and no DATABASE_URL). */
-  run(...args: string[]): Promise<Outcome>;
-  /** Runs a command that must succeed with `--json` and returns its document. */
-  json<T>(...args: string[]): Promise<Json<T>>;
-  /** The same SQLite file, opened as the service would open it. */
-  store(): Promise<ProjectStore>;
-  /** Remembers a key the CLI printed, to check later that the store never held it. */
-  minted(...keys: string[]): void;
-  assertNoKeyStored(): Promise<void>;
-}
-
-async function cli(t: TestContext): Promise<Cli> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'vcw-admin-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const file = path.join(dir, SQLITE_FILE_NAME);
-  const keys: string[] = [];
-  let db: Kysely<Database> | null = null;
-  t.after(() => db?.destroy());
-
-  const run = (...args: string[]) =>
-    new Promise<Outcome>((resolve, reject) => {
-      const child = spawn(process.execPath, [ADMIN, ...args], { env: { DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-
-  return {
-    dir,
-    run,
-    async json<T>(...args: string[]) {
-      const outcome = await run(...args, '--json');
-      assert.equal(outcome.code, 0, `vcw-admin ${args.join(' ')} --json failed: ${outcome.stderr}`);
-      assert.equal(outcome.stderr, '');
-      return JSON.parse(outcome.stdout) as Json<T>;
-    },
-    async store() {
-      db ??= await openSqlite(file);
-      return new ProjectStore(db);
-    },
-    minted(...more) {
-      keys.push(...more);
-    },
-    async assertNoKeyStored() {
-      assert.ok(keys.length > 0, 'the test minted keys');
-      const files = (await readdir(dir)).filter((f) => f.startsWith(SQLITE_FILE_NAME)); // the file, its -wal and -shm
-      assert.ok(files.includes(SQLITE_FILE_NAME));
-      for (const name of files) {
-        const bytes = await readFile(path.join(dir, name));
-        for (const key of keys) {
-          assert.equal(bytes.includes(key), false, `${name} holds a minted key`);
-          assert.equal(bytes.includes(key.slice(8, 30)), false, `${name} holds a minted key's random part`);
-        }
-      }
-    },
-  };
-}
-
-/** Creates a project through the CLI and returns its id and keys. */
-async function createProject(c: Cli, name = 'Acme', origins = ['https://acme.example']): Promise<Json<ProjectCreated>> {
-  const created = await c.json<ProjectCreated>('projects', 'create', '--name', name, ...origins.flatMap((o) => ['--origin', o]));
-  c.minted(created.publishableKey.plaintext, created.secretKey.plaintext);
-  return created;
-}
-
-function assertUsageError(outcome: Outcome, pattern: RegExp): void {
-  assert.equal(outcome.code, 2, `exit code 2 expected; stderr: ${outcome.stderr}`);
-  assert.equal(outcome.stdout, '');
-  assert.match(outcome.stderr, pattern);
-}
+import type { ProjectCreated, ProjectList, ProjectUpdated } from '../src/cli/commands/projects.js';
+import { assertUsageError, cli, createProject } from './helpers/cli.js';
 
 describe('vcw-admin', () => {
   it('lists its commands with --help and explains each one, without creating a store', async (t) => {
     const c = await cli(t);
     const overview = await c.run('--help');
     assert.equal(overview.code, 0);
-    for (const command of ['projects create', 'projects list', 'origins add', 'origins remove', 'keys create', 'keys list', 'keys revoke', 'keys roll']) {
+    for (const command of ['projects create', 'projects list', 'projects update', 'origins add', 'origins remove', 'keys create', 'keys list', 'keys revoke', 'keys roll']) {
       assert.ok(overview.stdout.includes(command), `--help lists ${command}`);
     }
     const roll = await c.run('keys', 'roll', '--help');
@@ -158,6 +64,39 @@ describe('vcw-admin', () => {
       assert.equal(outcome.stdout.includes(created.secretKey.plaintext), false, 'a listing never shows a key');
     }
     await c.assertNoKeyStored();
+  });
+
+  it('creates a project without ad-hoc rooms, lists the setting, and switches it with projects update', async (t) => {
+    const c = await cli(t);
+    const open = await createProject(c, 'Open', ['https://open.example']);
+    const strict = await c.json<ProjectCreated>('projects', 'create', '--name', 'Strict', '--origin', 'https://strict.example', '--no-ad-hoc-rooms');
+    c.minted(strict.publishableKey.plaintext, strict.secretKey.plaintext);
+    assert.deepEqual([open.project.allowAdHocRooms, strict.project.allowAdHocRooms], [true, false]);
+    const store = await c.store();
+    assert.equal((await store.findProject(strict.project.id))?.allowAdHocRooms, false);
+
+    const listed = await c.run('projects', 'list');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /AD-HOC ROOMS/);
+    assert.match(listed.stdout, new RegExp(`${open.project.id}\\s+Open\\s+https://open\\.example\\s+on\\s`));
+    assert.match(listed.stdout, new RegExp(`${strict.project.id}\\s+Strict\\s+https://strict\\.example\\s+off\\s`));
+    const json = await c.json<ProjectList>('projects', 'list');
+    assert.deepEqual(json.projects.map((p) => [p.name, p.allowAdHocRooms]), [['Open', true], ['Strict', false]]);
+
+    const on = await c.run('projects', 'update', '--project', strict.project.id, '--ad-hoc-rooms', 'on');
+    assert.equal(on.code, 0, on.stderr);
+    assert.match(on.stdout, /now has ad-hoc rooms on/);
+    assert.equal((await store.findProject(strict.project.id))?.allowAdHocRooms, true);
+    const again = await c.json<ProjectUpdated>('projects', 'update', '--project', strict.project.id, '--ad-hoc-rooms', 'on');
+    assert.deepEqual([again.changed, again.project.allowAdHocRooms], [false, true]);
+    const off = await c.json<ProjectUpdated>('projects', 'update', '--project', open.project.id, '--ad-hoc-rooms', 'off');
+    assert.deepEqual([off.changed, off.project.id, off.project.allowAdHocRooms], [true, open.project.id, false]);
+    assert.equal((await store.findProject(open.project.id))?.allowAdHocRooms, false);
+
+    assertUsageError(await c.run('projects', 'update', '--project', open.project.id, '--ad-hoc-rooms', 'maybe'), /--ad-hoc-rooms must be on or off/);
+    assertUsageError(await c.run('projects', 'update', '--project', open.project.id), /--ad-hoc-rooms is required/);
+    assertUsageError(await c.run('projects', 'update', '--ad-hoc-rooms', 'on'), /--project is required/);
+    assert.equal((await store.findProject(open.project.id))?.allowAdHocRooms, false, 'a refused update changes nothing');
   });
 
   it('adds and removes allowed origins', async (t) => {
@@ -293,6 +232,7 @@ describe('vcw-admin', () => {
       ['origins', 'add', '--project', 'prj_nope', 'https://acme.example'],
       ['keys', 'revoke', 'key_nope'],
       ['keys', 'roll', 'key_nope'],
+      ['projects', 'update', '--project', 'prj_nope', '--ad-hoc-rooms', 'off'],
     ];
     for (const args of cases) {
       const outcome = await c.run(...args);

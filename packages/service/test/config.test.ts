@@ -14,6 +14,7 @@ describe('configuration', () => {
     assert.equal(config.iceTransportPolicy, 'all');
     assert.equal(config.resumeGraceSeconds, 30);
     assert.equal(config.logLevel, 'info');
+    assert.deepEqual(config.rateLimits, { restPerMinute: 600, signalsPerSecond: 50, handshakesPerMinute: 120 });
   });
 
   it('reads every variable', () => {
@@ -28,7 +29,11 @@ describe('configuration', () => {
       ICE_TRANSPORT_POLICY: 'relay',
       RESUME_GRACE_SECONDS: '5',
       LOG_LEVEL: 'debug',
+      RATE_LIMIT_REST_PER_MINUTE: '0',
+      RATE_LIMIT_SIGNALS_PER_SECOND: '10',
+      RATE_LIMIT_HANDSHAKES_PER_MINUTE: '30',
     });
+    assert.deepEqual(config.rateLimits, { restPerMinute: 0, signalsPerSecond: 10, handshakesPerMinute: 30 });
     assert.equal(config.port, 8080);
     assert.equal(config.publicUrl, 'https://video.example.com');
     assert.deepEqual(config.turnUrls, ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349']);
@@ -38,10 +43,10 @@ describe('configuration', () => {
 
   it('refuses bad values, naming every bad variable at once', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', ICE_TRANSPORT_POLICY: 'sometimes', LOG_LEVEL: 'loud', STUN_URLS: 'http://x', TURN_URLS: 'turn:x' }),
+      () => loadConfig({ PORT: 'eighty', ICE_TRANSPORT_POLICY: 'sometimes', LOG_LEVEL: 'loud', STUN_URLS: 'http://x', TURN_URLS: 'turn:x', RATE_LIMIT_SIGNALS_PER_SECOND: '-1' }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        for (const name of ['PORT', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'STUN_URLS', 'TURN_SECRET']) assert.match(error.message, new RegExp(name));
+        for (const name of ['PORT', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'STUN_URLS', 'TURN_SECRET', 'RATE_LIMIT_SIGNALS_PER_SECOND']) assert.match(error.message, new RegExp(name));
         return true;
       },
     );

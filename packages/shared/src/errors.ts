@@ -25,6 +25,8 @@ const SERVICE_ERRORS = {
   token_not_yet_valid: { status: 401, message: 'The join token is not valid yet.' },
   token_room_mismatch: { status: 403, message: 'This join token is for another room.' },
   idempotency_conflict: { status: 409, message: 'This Idempotency-Key was already used with a different request.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  rate_limited: { status: 429, message: 'Too many requests; slow down and retry later.' },
   internal_error: { status: 500, message: 'Something went wrong on the service.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -2,6 +2,8 @@
  * The four typed Socket.io event maps. They are compile-time only: the service validates every inbound
  * payload against the runtime schemas before a handler runs.
  */
+import type { ErrorBody } from './errors.js';
+import type { LeaveReason } from './protocol.js';
 import type { Ack } from './schemas/common.js';
 import type { JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
 import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
@@ -19,6 +21,8 @@ export interface ServerToClientEvents {
   /** The room was ended (by its partner through REST); everyone in it has been removed. */
   'room:ended': (ended: { room: string }) => void;
   signal: (signal: RelayedSignal) => void;
+  /** The service is closing this connection for good (e.g. it kept flooding); do not reconnect. */
+  'session:closed': (reason: ErrorBody) => void;
 }
 
 /** Events between service nodes (none yet: one node, in-process bus). */
@@ -34,6 +38,8 @@ export interface SocketData {
   /** For a connection made with a join token: the room, role and name it grants. */
   grant?: { roomId: string; room: string; role: 'host' | 'guest' | 'agent'; displayName?: string };
   displayName?: string;
+  /** Set when the service closes the connection itself: the reason the others are told. */
+  closedAs?: LeaveReason;
 }
 
 export type ClientCommand = keyof ClientToServerEvents;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * vcw-admin: manages projects, their allowed origins and their API keys in the store the environment names
+ * vcw-admin: manages projects, their settings, allowed origins and API keys in the store the environment names
  * (`DATA_DIR` for SQLite, `DATABASE_URL` for PostgreSQL). Every input is checked before the store is opened,
  * so a bad invocation writes nothing. Exit codes: 0 done, 1 no such thing or refused, 2 bad usage.
  */
@@ -11,13 +11,13 @@ import { openStore } from '../store/database.js';
 import { MAX_ROLL_OVERLAP_SECONDS, ProjectStore } from '../store/project-store.js';
 import { createKey, listKeys, revokeKey, rollKey } from './commands/keys.js';
 import { addOrigin, removeOrigin, toOrigin } from './commands/origins.js';
-import { createProject, listProjects } from './commands/projects.js';
+import { createProject, listProjects, updateProject } from './commands/projects.js';
+import { Args, BIN, DEFAULT_ROLL_OVERLAP_SECONDS, usageError, type Values } from './args.js';
 import { CliError, EXIT, render, type CommandResult, type ExitCode } from './output.js';
 
-const BIN = 'vcw-admin';
-const DEFAULT_ROLL_OVERLAP_SECONDS = 86_400;
 const ENVIRONMENTS = ['test', 'live'] as const satisfies readonly KeyEnvironment[];
 const KEY_TYPES = ['publishable', 'secret'] as const satisfies readonly KeyType[];
+const ON_OFF = ['on', 'off'] as const;
 
 interface OptionSpec {
   type: 'string' | 'boolean';
@@ -46,20 +46,37 @@ const PROJECT_OPTION: OptionSpec = { type: 'string', value: 'ID', help: 'the pro
 const COMMANDS: Record<string, Record<string, CommandSpec>> = {
   projects: {
     create: {
-      usage: '--name NAME --origin URL [--origin URL…] [--environment test|live]',
+      usage: '--name NAME --origin URL [--origin URL…] [--environment test|live] [--no-ad-hoc-rooms]',
       summary: 'Creates a project with a publishable and a secret key. The keys are shown this once; the store keeps only their hashes.',
       options: {
         name: { type: 'string', value: 'NAME', help: 'a name people recognise' },
         origin: { type: 'string', multiple: true, value: 'URL', help: 'an origin whose pages may use the publishable key, e.g. https://acme.example (repeatable)' },
         environment: ENVIRONMENT_OPTION,
+        'no-ad-hoc-rooms': { type: 'boolean', help: 'the publishable key joins only rooms created through the REST API, instead of opening a public room for any new name' },
       },
       positionals: [],
       prepare: (a) => {
-        const input = { name: a.required('name'), origins: a.list('origin').map(toOrigin), environment: a.choice('environment', ENVIRONMENTS, 'test') };
+        const input = {
+          name: a.required('name'),
+          origins: a.list('origin').map(toOrigin),
+          environment: a.choice('environment', ENVIRONMENTS, 'test'),
+          allowAdHocRooms: !a.flag('no-ad-hoc-rooms'),
+        };
         return (store) => createProject(store, input);
       },
     },
-    list: { usage: '', summary: 'Lists every project with its allowed origins.', options: {}, positionals: [], prepare: () => listProjects },
+    list: { usage: '', summary: 'Lists every project with its allowed origins and whether it allows ad-hoc rooms.', options: {}, positionals: [], prepare: () => listProjects },
+    update: {
+      usage: '--project ID --ad-hoc-rooms on|off',
+      summary:
+        "Changes a project's settings. --ad-hoc-rooms off: its publishable keys join only rooms created through the REST API (public rooms that exist keep working); on: joining a new name opens a public room.",
+      options: { project: PROJECT_OPTION, 'ad-hoc-rooms': { type: 'string', value: 'on|off', help: 'whether a publishable key may open a public room by joining a new name' } },
+      positionals: [],
+      prepare: (a) => {
+        const input = { projectId: a.required('project'), allowAdHocRooms: a.choice('ad-hoc-rooms', ON_OFF) === 'on' };
+        return (store) => updateProject(store, input);
+      },
+    },
   },
   origins: {
     add: {
@@ -127,63 +144,6 @@ const COMMANDS: Record<string, Record<string, CommandSpec>> = {
   },
 };
 
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-/** A command's parsed arguments, read with usage errors that name the command. */
-class Args {
-  constructor(
-    private readonly command: string,
-    private readonly values: Values,
-    private readonly positionals: string[],
-  ) {}
-
-  required(name: string): string {
-    const value = this.values[name];
-    if (typeof value !== 'string' || value.trim() === '') throw this.usage(`--${name} is required`);
-    return value.trim();
-  }
-
-  list(name: string): string[] {
-    const value = this.values[name];
-    const items = (Array.isArray(value) ? value : []).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
-    if (items.length === 0) throw this.usage(`--${name} is required`);
-    return items;
-  }
-
-  choice<T extends string>(name: string, choices: readonly T[], fallback?: T): T {
-    const value = this.values[name];
-    if (value === undefined && fallback !== undefined) return fallback;
-    if (value === undefined) throw this.usage(`--${name} is required (${choices.join(' or ')})`);
-    const found = choices.find((c) => c === value);
-    if (!found) throw this.usage(`--${name} must be ${choices.join(' or ')}, not ${JSON.stringify(value)}`);
-    return found;
-  }
-
-  positional(index: number): string {
-    const value = this.positionals[index];
-    if (value === undefined) throw new Error('positional count is checked before prepare');
-    return value;
-  }
-
-  overlap(): number {
-    const raw = this.values['overlap'];
-    if (raw === undefined) return DEFAULT_ROLL_OVERLAP_SECONDS;
-    const seconds = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!(seconds <= MAX_ROLL_OVERLAP_SECONDS)) {
-      throw this.usage(`--overlap must be a whole number of seconds from 0 to ${MAX_ROLL_OVERLAP_SECONDS} (30 days), not ${JSON.stringify(raw)}`);
-    }
-    return seconds;
-  }
-
-  usage(message: string): CliError {
-    return usageError(`${this.command}: ${message}.`, this.command);
-  }
-}
-
-function usageError(message: string, command?: string): CliError {
-  return new CliError(`${message} Run '${BIN} ${command ? `${command} ` : ''}--help' for usage.`, EXIT.usage);
-}
-
 /** Reads the argument list: either help to print, or a checked command to run. */
 function resolve(argv: string[]): { help: string } | { run: Run; json: boolean } {
   const [group, action, ...rest] = argv;
@@ -224,7 +184,7 @@ function overview(groups: string[]): string {
     Object.entries(COMMANDS[group] ?? {}).map(([action, spec]) => `  ${`${group} ${action} ${spec.usage}`.trimEnd()}\n      ${spec.summary}`),
   );
   return [
-    `${BIN}: manage the projects, allowed origins and API keys of the video-chat-widget service.`,
+    `${BIN}: manage the projects (and their settings), allowed origins and API keys of the video-chat-widget service.`,
     '',
     `Usage: ${BIN} <command> [options]    (in the repository: npm run admin -- <command>)`,
     '',

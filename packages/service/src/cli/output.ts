@@ -4,7 +4,7 @@
  */
 import type { KeyCreated, KeyList, KeyRevoked, KeyRolled, KeyView, MintedKeyView } from './commands/keys.js';
 import type { OriginsChanged } from './commands/origins.js';
-import type { ProjectCreated, ProjectList } from './commands/projects.js';
+import type { ProjectCreated, ProjectList, ProjectUpdated } from './commands/projects.js';
 
 /** Exit codes: 1 when the store has no such thing or refuses the operation, 2 when the invocation is wrong. */
 export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
@@ -21,7 +21,7 @@ export class CliError extends Error {
   }
 }
 
-export type CommandResult = ProjectCreated | ProjectList | OriginsChanged | KeyCreated | KeyList | KeyRevoked | KeyRolled;
+export type CommandResult = ProjectCreated | ProjectList | ProjectUpdated | OriginsChanged | KeyCreated | KeyList | KeyRevoked | KeyRolled;
 
 /** The text to print on stdout for a result: one JSON document, or lines for a person. */
 export function render(result: CommandResult, json: boolean): string {
@@ -39,6 +39,7 @@ function humanLines(result: CommandResult): string[] {
       return [
         `Created project ${project.name} (${project.id})`,
         `  allowed origins: ${project.allowedOrigins.join(', ')}`,
+        `  ad-hoc rooms: ${adHocRooms(project.allowAdHocRooms)}`,
         '',
         ...mintedLines('Publishable key', publishableKey),
         ...mintedLines('Secret key', secretKey),
@@ -49,9 +50,13 @@ function humanLines(result: CommandResult): string[] {
     case 'project-list':
       if (result.projects.length === 0) return ['No projects yet. Create one with: vcw-admin projects create --name NAME --origin URL'];
       return table(
-        ['ID', 'NAME', 'ORIGINS', 'CREATED'],
-        result.projects.map((p) => [p.id, p.name, p.allowedOrigins.join(', ') || '(none)', time(p.createdAt)]),
+        ['ID', 'NAME', 'ORIGINS', 'AD-HOC ROOMS', 'CREATED'],
+        result.projects.map((p) => [p.id, p.name, p.allowedOrigins.join(', ') || '(none)', p.allowAdHocRooms ? 'on' : 'off', time(p.createdAt)]),
       );
+    case 'project-updated': {
+      const { project, changed } = result;
+      return [`Project ${project.name} (${project.id}) ${changed ? 'now' : 'already'} has ad-hoc rooms ${adHocRooms(project.allowAdHocRooms)}.`];
+    }
     case 'origins-changed': {
       const verb = result.action === 'added' ? (result.changed ? 'now allows' : 'already allowed') : 'no longer allows';
       return [
@@ -78,6 +83,10 @@ function humanLines(result: CommandResult): string[] {
       return [...mintedLines(`Rolled ${previous.id}; new ${key.type} key`, key), 'This key is shown this once: the store keeps only its hash. Copy it now.', until];
     }
   }
+}
+
+function adHocRooms(allowed: boolean): string {
+  return allowed ? 'on (joining a new room name opens a public room)' : 'off (only rooms created through the REST API)';
 }
 
 function mintedLines(label: string, key: MintedKeyView): string[] {

@@ -5,6 +5,7 @@ import { SIGNALING_PATH, type IceServer } from '@vcw/shared';
 import type { Config } from '../config.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
+import { CallRecorder } from '../signaling/call-recorder.js';
 import { attachSignaling, type SignalingServer } from '../signaling/index.js';
 import { endRoomCall } from '../signaling/room-end.js';
 
@@ -12,6 +13,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     io: SignalingServer;
     rooms: RoomRegistry;
+    /** Queues call history writes; `flushed()` waits for them. */
+    callRecorder: CallRecorder;
     /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
     endRoomCall(projectId: string, roomName: string): number;
   }
@@ -32,25 +35,32 @@ export default fp<{ config: Config; joinTokens: JoinTokens }>(
     });
     const rooms = new RoomRegistry();
     const stun: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
+    const log = app.log.child({ module: 'signaling' });
+    const recorder = new CallRecorder(app.callHistory, log);
     const ctx = {
       io,
       rooms,
       projects: app.projects,
       roomStore: app.roomStore,
       joinTokens,
-      log: app.log.child({ module: 'signaling' }),
+      limits: app.limits,
+      recorder,
+      log,
       selfOrigin: config.publicUrl,
       iceServersFor: () => stun,
     };
     attachSignaling(ctx);
     app.decorate('io', io);
     app.decorate('rooms', rooms);
+    app.decorate('callRecorder', recorder);
     app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
     app.addHook('preClose', async () => {
       io.local.disconnectSockets(true);
     });
     app.addHook('onClose', async () => {
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // The leaves of the sockets closed above are still queued; write them before the store closes.
+      await recorder.flushed();
     });
   },
   { name: 'signaling', dependencies: ['store'] },

@@ -1,7 +1,8 @@
-/** The store: projects and keys, over the Kysely database handed to `build()`. Closed with the app. */
+/** The store: projects and keys, rooms and call history, over the Kysely database handed to `build()`. Closed with the app. */
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { CallHistory } from '../store/call-history.js';
 import { ProjectStore } from '../store/project-store.js';
 import { RoomStore } from '../store/room-store.js';
 
@@ -9,6 +10,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     projects: ProjectStore;
     roomStore: RoomStore;
+    callHistory: CallHistory;
   }
 }
 
@@ -16,6 +18,13 @@ export default fp<{ db: Kysely<Database> }>(
   async (app, { db }) => {
     app.decorate('projects', new ProjectStore(db));
     app.decorate('roomStore', new RoomStore(db));
+    const callHistory = new CallHistory(db);
+    app.decorate('callHistory', callHistory);
+    // Calls open in the store at boot were cut off when the last process stopped: their participants are
+    // recorded as lost to the network now. With one node that is always true; once several nodes share the
+    // store, a multi-node coordinator must own this, since another node's calls would still be live.
+    const closed = await callHistory.closeInterrupted(new Date());
+    if (closed.sessions > 0 || closed.participants > 0) app.log.info(closed, 'closed calls interrupted by the last stop');
     app.addHook('onClose', async () => {
       await db.destroy();
     });

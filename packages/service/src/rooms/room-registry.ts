@@ -6,6 +6,8 @@ import { DEFAULT_ROOM_CAPACITY } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 
 export interface Seat {
+  /** The stored room's id: the call's history is recorded under it. */
+  roomId: string;
   peerId: string;
   displayName: string;
   role: 'host' | 'guest' | 'agent';

@@ -5,6 +5,8 @@ import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { JoinTokens } from '../auth/join-token.js';
+import type { Limits } from '../limits/limits.js';
+import type { CallRecorder } from './call-recorder.js';
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -16,6 +18,9 @@ export interface SignalingContext {
   projects: ProjectStore;
   roomStore: RoomStore;
   joinTokens: JoinTokens;
+  limits: Limits;
+  /** Call history, written behind the call's back (never awaited on the signaling path). */
+  recorder: CallRecorder;
   log: FastifyBaseLogger;
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */
   selfOrigin: string;

@@ -1,10 +1,10 @@
 /**
- * Wraps each command handler so that no handler ever sees an unvalidated payload, every command gets
- * exactly one acknowledgement, and a failure becomes an error ack instead of a crash.
+ * Wraps each command handler so that no handler ever sees an unvalidated payload or a flood, every command
+ * gets exactly one acknowledgement, and a failure becomes an error ack instead of a crash.
  */
 import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { errorBody, type Ack, type ClientCommand } from '@vcw/shared';
+import { errorBody, LeaveReason, type Ack, type ClientCommand } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
 
@@ -21,6 +21,7 @@ export function command<S extends TSchema, R extends object>(
   // The typed maps are compile-time only; at run time anything can arrive, so take it as unknown.
   (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
     const ack = args.at(-1);
+    if (throttled(socket, ctx, typeof ack === 'function' ? (ack as (reply: Ack) => void) : undefined)) return;
     if (typeof ack !== 'function') {
       ctx.log.debug({ event, socket: socket.id }, 'command without acknowledgement ignored');
       return;
@@ -47,4 +48,21 @@ export function command<S extends TSchema, R extends object>(
         },
       );
   });
+}
+
+/**
+ * Spends one of the socket's message tokens. Over the limit, the message is refused with `rate_limited`;
+ * a socket that keeps going after its strikes run out is told why and disconnected.
+ */
+function throttled(socket: SignalingSocket, ctx: SignalingContext, reply: ((reply: Ack) => void) | undefined): boolean {
+  const verdict = ctx.limits.signals?.take(socket.id);
+  if (!verdict || verdict.ok) return false;
+  reply?.({ ok: false, error: errorBody('rate_limited', `Too many messages on this connection; retry in ${verdict.retryAfterMs} ms.`) });
+  if (!ctx.limits.strikes.take(socket.id).ok && socket.connected) {
+    ctx.log.warn({ socket: socket.id, project: socket.data.projectId }, 'connection closed for flooding');
+    socket.data.closedAs = LeaveReason.kicked;
+    socket.emit('session:closed', errorBody('rate_limited', 'This connection sent too many messages and was closed.'));
+    socket.disconnect(true);
+  }
+  return true;
 }

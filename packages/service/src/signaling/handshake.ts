@@ -1,5 +1,5 @@
 /**
- * The connection guard: protocol version, publishable key, and the page's `Origin` against the project's
+ * The connection guard: attempts per client address, protocol version, publishable key, and the page's `Origin` against the project's
  * allowed origins. It runs on the first request of every connection, whichever transport it arrives on
  * (a polling handshake or a direct websocket upgrade). Failures reach the client as `connect_error` with
  * `data: {code, message}`.
@@ -41,6 +41,10 @@ function pageOrigin(headers: Record<string, string | string[] | undefined>, self
 }
 
 async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Promise<void> {
+  const attempt = ctx.limits.handshakes?.take(socket.handshake.address);
+  if (attempt && !attempt.ok) {
+    throw new ServiceError('rate_limited', `Too many connection attempts from this address; retry in ${Math.ceil(attempt.retryAfterMs / 1000)} s.`);
+  }
   const auth: unknown = socket.handshake.auth;
   if (!checkAuth.Check(auth)) {
     const protocol = (auth as { protocol?: unknown } | null)?.protocol;

@@ -11,6 +11,10 @@ export function attachSignaling(ctx: SignalingContext): void {
     socket.data.peerId = randomBytes(12).toString('base64url');
     registerJoin(socket, ctx);
     registerRelay(socket, ctx);
+    socket.on('disconnect', () => {
+      ctx.limits.signals?.forget(socket.id);
+      ctx.limits.strikes.forget(socket.id);
+    });
     socket.emit('session', { peerId: socket.data.peerId, iceServers: ctx.iceServersFor(socket.data.peerId) });
   });
 }

@@ -17,7 +17,8 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     const { peerId } = socket.data;
     const displayName = socket.data.grant?.displayName ?? (request.displayName?.trim() || DEFAULT_DISPLAY_NAME);
     const role = socket.data.grant?.role ?? 'guest';
-    const others = ctx.rooms.join(roomKey, { peerId, displayName, role, socketId: socket.id, joinedAt: Date.now() }, stored.maxParticipants);
+    const others = ctx.rooms.join(roomKey, { roomId: stored.id, peerId, displayName, role, socketId: socket.id, joinedAt: Date.now() }, stored.maxParticipants);
+    ctx.recorder.joined({ projectId: stored.projectId, roomId: stored.id, peerId, displayName, role });
 
     socket.data.roomKey = roomKey;
     socket.data.displayName = displayName;
@@ -46,13 +47,14 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
 
   socket.on('disconnect', (reason) => {
     // A client that closes its socket on purpose hung up; anything else is a network loss.
-    vacate(socket, ctx, reason === 'client namespace disconnect' ? LeaveReason.hangup : LeaveReason.network);
+    vacate(socket, ctx, socket.data.closedAs ?? (reason === 'client namespace disconnect' ? LeaveReason.hangup : LeaveReason.network));
   });
 }
 
 /**
  * The stored room this connection may join. With a join token: the token's room (public or private), and no
- * other. With a publishable key: a public room by name, made on first join.
+ * other. With a publishable key: a public room by name, made on first join unless the project only admits
+ * rooms created through REST.
  */
 async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, name: string | undefined): Promise<StoredRoom> {
   const { projectId, grant } = socket.data;
@@ -63,18 +65,31 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
     if (!room) throw new ServiceError('room_not_found');
   } else {
     if (name === undefined) throw new ServiceError('invalid_payload', 'Invalid room:join payload at /room: a room name is required without a join token.');
-    room = (await ctx.roomStore.findByName(projectId, name)) ?? (await ctx.roomStore.ensureAdHoc(projectId, name));
+    room = (await ctx.roomStore.findByName(projectId, name)) ?? (await adHocRoom(ctx, projectId, name));
     if (room.privacy === 'private') throw new ServiceError('room_private');
   }
   assertRoomOpen(room);
   return room;
 }
 
+/** The public room a first join by an unknown name opens, if the project allows that. */
+async function adHocRoom(ctx: SignalingContext, projectId: string, name: string): Promise<StoredRoom> {
+  // Read here rather than at the handshake: this path is taken once per new room, and a change made with
+  // the admin CLI then applies to connections already open.
+  const project = await ctx.projects.findProject(projectId);
+  if (!project?.allowAdHocRooms) {
+    throw new ServiceError('room_not_found', `No room named "${name}": this project only admits rooms created through the REST API (POST /v1/rooms).`);
+  }
+  return ctx.roomStore.ensureAdHoc(projectId, name);
+}
+
 function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: LeaveReason): void {
   const { roomKey, peerId } = socket.data;
   if (!roomKey) return;
   socket.data.roomKey = undefined;
-  if (!ctx.rooms.leave(roomKey, peerId)) return;
+  const seat = ctx.rooms.leave(roomKey, peerId);
+  if (!seat) return;
+  ctx.recorder.left(seat.roomId, peerId, reason);
   void socket.leave(broadcastRoom(roomKey));
   ctx.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
   ctx.log.info({ roomKey, peer: peerId, reason }, 'participant left');

@@ -12,6 +12,10 @@ export function endRoomCall(ctx: SignalingContext, projectId: string, roomName: 
     void socket.leave(broadcastRoom(roomKey));
     socket.emit('room:ended', { room: roomName });
   }
-  if (seats.length > 0) ctx.log.info({ roomKey, removed: seats.length }, 'room call ended');
+  const roomId = seats[0]?.roomId; // every seat of a room carries the same stored room
+  if (roomId) {
+    ctx.recorder.ended(roomId);
+    ctx.log.info({ roomKey, removed: seats.length }, 'room call ended');
+  }
   return seats.length;
 }

@@ -5,13 +5,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { hashApiKey, mintApiKey, parseApiKey, type KeyEnvironment, type KeyType, type MintedKey } from '../auth/api-key.js';
-import type { Database } from './schema.js';
+import { sqlBoolean, type Database } from './schema.js';
 
 export interface Project {
   id: string;
   name: string;
   allowedOrigins: string[];
+  /** Whether a publishable key may open a public room by joining a name no room has yet. */
+  allowAdHocRooms: boolean;
   createdAt: string;
+}
+
+/** What a new project is made with; ad-hoc rooms are allowed unless said otherwise. */
+export interface NewProject {
+  name: string;
+  allowedOrigins: string[];
+  allowAdHocRooms?: boolean;
 }
 
 export interface ApiKeyRecord {
@@ -42,19 +51,20 @@ export class ProjectStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Creates a project with its origins, and mints `keys` for it in the same transaction (all or nothing). */
-  async createProject(input: { name: string; allowedOrigins: string[] }): Promise<Project>;
+  async createProject(input: NewProject): Promise<Project>;
   async createProject(
-    input: { name: string; allowedOrigins: string[] },
+    input: NewProject,
     keys: Array<{ type: KeyType; environment: KeyEnvironment }>,
   ): Promise<{ project: Project; keys: Array<{ key: ApiKeyRecord; plaintext: string }> }>;
   async createProject(
-    input: { name: string; allowedOrigins: string[] },
+    input: NewProject,
     keys?: Array<{ type: KeyType; environment: KeyEnvironment }>,
   ): Promise<Project | { project: Project; keys: Array<{ key: ApiKeyRecord; plaintext: string }> }> {
     const project: Project = {
       id: newId('prj'),
       name: input.name,
       allowedOrigins: [...new Set(input.allowedOrigins.map(normalizeOrigin))],
+      allowAdHocRooms: input.allowAdHocRooms ?? true,
       createdAt: now(),
     };
     const minted = (keys ?? []).map(({ type, environment }) => {
@@ -62,7 +72,10 @@ export class ProjectStore {
       return { key: newKeyRecord(project.id, type, environment, secret), secret };
     });
     await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('projects').values({ id: project.id, name: project.name, created_at: project.createdAt }).execute();
+      await trx
+        .insertInto('projects')
+        .values({ id: project.id, name: project.name, created_at: project.createdAt, allow_ad_hoc_rooms: sqlBoolean(project.allowAdHocRooms) })
+        .execute();
       if (project.allowedOrigins.length > 0) {
         await trx
           .insertInto('project_origins')
@@ -78,7 +91,13 @@ export class ProjectStore {
   async findProject(id: string): Promise<Project | null> {
     const row = await this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return null;
-    return { id: row.id, name: row.name, createdAt: row.created_at, allowedOrigins: await this.originsOf(id) };
+    return { id: row.id, name: row.name, createdAt: row.created_at, allowAdHocRooms: Boolean(row.allow_ad_hoc_rooms), allowedOrigins: await this.originsOf(id) };
+  }
+
+  /** Allows or stops ad-hoc rooms for a project; false when there is no such project. */
+  async setAllowAdHocRooms(projectId: string, allow: boolean): Promise<boolean> {
+    const result = await this.db.updateTable('projects').set({ allow_ad_hoc_rooms: sqlBoolean(allow) }).where('id', '=', projectId).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async listProjects(): Promise<Project[]> {
@@ -180,12 +199,18 @@ export class ProjectStore {
       .selectFrom('api_keys')
       .innerJoin('projects', 'projects.id', 'api_keys.project_id')
       .selectAll('api_keys')
-      .select(['projects.name as project_name', 'projects.created_at as project_created_at'])
+      .select(['projects.name as project_name', 'projects.created_at as project_created_at', 'projects.allow_ad_hoc_rooms as project_allow_ad_hoc_rooms'])
       .where('api_keys.hash', '=', hashApiKey(plaintext))
       .executeTakeFirst();
     if (!row || row.revoked_at !== null) return null;
     if (row.expires_at !== null && Date.parse(row.expires_at) <= Date.now()) return null;
-    const project: Project = { id: row.project_id, name: row.project_name, createdAt: row.project_created_at, allowedOrigins: await this.originsOf(row.project_id) };
+    const project: Project = {
+      id: row.project_id,
+      name: row.project_name,
+      createdAt: row.project_created_at,
+      allowAdHocRooms: Boolean(row.project_allow_ad_hoc_rooms),
+      allowedOrigins: await this.originsOf(row.project_id),
+    };
     return { key: toKeyRecord(row), project };
   }
 

@@ -1,12 +1,13 @@
 /**
  * Rooms of a project: created through REST (public or private, with capacity, expiry and metadata) or
- * ad hoc by the first public join, listed with cursor paging, and ended. One implementation over Kysely for
- * every dialect.
+ * ad hoc by the first public join, listed with cursor paging, ended, and deleted once expired. One
+ * implementation over Kysely for every dialect.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { DEFAULT_ROOM_CAPACITY, type RoomPrivacy } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
+import { decodeCursor, encodeCursor, sortableId } from './ids.js';
 import type { Database, RoomsTable } from './schema.js';
 
 export interface StoredRoom {
@@ -49,7 +50,7 @@ export class RoomStore {
     }
     const now = new Date();
     const room: StoredRoom = {
-      id: newRoomId(),
+      id: sortableId('room'),
       projectId,
       name: input.name ?? `room-${randomBytes(6).toString('hex')}`,
       privacy: input.privacy,
@@ -88,7 +89,7 @@ export class RoomStore {
     const existing = await this.findByName(projectId, name);
     if (existing) return existing;
     const room: StoredRoom = {
-      id: newRoomId(),
+      id: sortableId('room'),
       projectId,
       name,
       privacy: 'public',
@@ -117,12 +118,12 @@ export class RoomStore {
     let query = this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId);
     if (cursor) {
       const after = decodeCursor(cursor);
-      query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+      query = query.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit).map(fromRow);
     const last = page.at(-1);
-    return { rooms: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return { rooms: page, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
   }
 
   /** Marks a room ended (it refuses joins from now on); returns it, or null if there is no such room. */
@@ -130,6 +131,32 @@ export class RoomStore {
     const endedAt = new Date().toISOString();
     await this.db.updateTable('rooms').set({ ended_at: endedAt }).where('project_id', '=', projectId).where('id', '=', id).where('ended_at', 'is', null).execute();
     return this.find(projectId, id);
+  }
+
+  /** Rooms whose `ttlSeconds` ran out by `now`, soonest expired first (at most `limit`). */
+  async expired(now: Date, limit = 500): Promise<StoredRoom[]> {
+    const rows = await this.db.selectFrom('rooms').selectAll().where('expires_at', '<=', now.toISOString()).orderBy('expires_at').orderBy('id').limit(limit).execute();
+    return rows.map(fromRow);
+  }
+
+  /**
+   * Deletes the rooms of `ids` that have expired by `now` (checked again here: never a room still open), with
+   * their call history and the idempotency keys that would replay them. Returns how many it deleted.
+   */
+  async deleteExpired(ids: string[], now: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      const doomed = trx.selectFrom('rooms').select('id').where('id', 'in', ids).where('expires_at', '<=', now.toISOString());
+      await trx.deleteFrom('idempotency_keys').where('room_id', 'in', doomed).execute();
+      const deleted = await trx.deleteFrom('rooms').where('id', 'in', ids).where('expires_at', '<=', now.toISOString()).executeTakeFirst();
+      return Number(deleted.numDeletedRows);
+    });
+  }
+
+  /** Forgets idempotency keys first used before `before`, so a partner may use them again; returns how many. */
+  async forgetIdempotencyKeys(before: Date): Promise<number> {
+    const deleted = await this.db.deleteFrom('idempotency_keys').where('created_at', '<', before.toISOString()).executeTakeFirst();
+    return Number(deleted.numDeletedRows);
   }
 
   private async replay(firstHash: string, requestHash: string, projectId: string, roomId: string): Promise<StoredRoom> {
@@ -144,20 +171,6 @@ export class RoomStore {
 export function assertRoomOpen(room: StoredRoom): void {
   if (room.endedAt) throw new ServiceError('room_ended');
   if (room.expiresAt && Date.parse(room.expiresAt) <= Date.now()) throw new ServiceError('room_expired');
-}
-
-let lastMs = 0;
-let sequence = 0;
-
-/**
- * `room_` + 24 hex digits: creation time in ms, a counter within the ms, then random bits. Ids sort by creation,
- * so "newest first" stays exact for rooms created in the same millisecond.
- */
-function newRoomId(): string {
-  const ms = Date.now();
-  sequence = ms === lastMs ? (sequence + 1) & 0xffff : 0;
-  lastMs = ms;
-  return `room_${ms.toString(16).padStart(12, '0')}${sequence.toString(16).padStart(4, '0')}${randomBytes(4).toString('hex')}`;
 }
 
 function toRow(room: StoredRoom): Selectable<RoomsTable> {
@@ -186,16 +199,6 @@ function fromRow(row: Selectable<RoomsTable>): StoredRoom {
     expiresAt: row.expires_at,
     endedAt: row.ended_at,
   };
-}
-
-function encodeCursor(room: StoredRoom): string {
-  return Buffer.from(`${room.createdAt}|${room.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new ServiceError('invalid_payload', 'The cursor is not one this API returned.');
-  return { createdAt, id };
 }
 
 /** JSON with object keys sorted, so equal requests hash equally whatever their key order. */

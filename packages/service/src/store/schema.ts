@@ -1,8 +1,22 @@
 /** Table types of the store, shared by every dialect. Times are ISO-8601 strings in UTC. */
+import { sql, type ColumnType, type RawBuilder } from 'kysely';
+
+/**
+ * A boolean column: SQLite reads it as 0/1, PostgreSQL as false/true. better-sqlite3 cannot bind a boolean,
+ * so writes take only `sqlBoolean(…)`, a literal both dialects accept; read it with `Boolean(…)`.
+ */
+export type BooleanColumn = ColumnType<boolean | number, RawBuilder<boolean> | undefined, RawBuilder<boolean>>;
+
+export function sqlBoolean(value: boolean): RawBuilder<boolean> {
+  return sql.lit(value);
+}
+
 export interface ProjectsTable {
   id: string;
   name: string;
   created_at: string;
+  /** Whether a publishable key may open a public room by joining an unknown name (default true). */
+  allow_ad_hoc_rooms: BooleanColumn;
 }
 
 export interface ProjectOriginsTable {
@@ -51,10 +65,33 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** One call in a room: from the first participant joining the empty room until the last one leaves. */
+export interface RoomSessionsTable {
+  id: string;
+  project_id: string;
+  room_id: string;
+  started_at: string;
+  ended_at: string | null;
+}
+
+export interface RoomSessionParticipantsTable {
+  id: string;
+  session_id: string;
+  peer_id: string;
+  display_name: string;
+  role: 'host' | 'guest' | 'agent';
+  joined_at: string;
+  left_at: string | null;
+  /** A `LeaveReason` of the shared protocol; null while the participant is in the call. */
+  leave_reason: 'hangup' | 'timeout' | 'network' | 'kicked' | 'room-ended' | null;
+}
+
 export interface Database {
   projects: ProjectsTable;
   project_origins: ProjectOriginsTable;
   api_keys: ApiKeysTable;
   rooms: RoomsTable;
   idempotency_keys: IdempotencyKeysTable;
+  room_sessions: RoomSessionsTable;
+  room_session_participants: RoomSessionParticipantsTable;
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { Kysely } from 'kysely';
+import { CallHistory } from '../../src/store/call-history.js';
 import { ProjectStore } from '../../src/store/project-store.js';
 import { RoomStore } from '../../src/store/room-store.js';
 import type { Database } from '../../src/store/schema.js';
@@ -10,7 +11,7 @@ export function describeRoomStore(freshDb: (t: TestContext) => Promise<Kysely<Da
   async function fresh(t: TestContext) {
     const db = await freshDb(t);
     const project = await new ProjectStore(db).createProject({ name: 'Rooms', allowedOrigins: [] });
-    return { rooms: new RoomStore(db), projectId: project.id };
+    return { db, rooms: new RoomStore(db), projects: new ProjectStore(db), projectId: project.id };
   }
 
   describe('rooms', () => {
@@ -62,6 +63,53 @@ export function describeRoomStore(freshDb: (t: TestContext) => Promise<Kysely<Da
       assert.ok(ended?.endedAt);
       assert.equal((await rooms.end(projectId, ids[0]!))?.endedAt, ended.endedAt, 'ending twice keeps the first time');
       assert.equal(await rooms.end(projectId, 'room_missing'), null);
+    });
+
+    it('deletes only expired rooms, with their call history and idempotency keys', async (t) => {
+      const { db, rooms, projectId } = await fresh(t);
+      const short = (await rooms.create(projectId, { name: 'short', privacy: 'public', ttlSeconds: 60 }, 'order-1')).room;
+      const long = (await rooms.create(projectId, { name: 'long', privacy: 'public', ttlSeconds: 3600 })).room;
+      const forever = (await rooms.create(projectId, { name: 'forever', privacy: 'public' })).room;
+      const history = new CallHistory(db);
+      await history.participantJoined({ projectId, roomId: short.id, peerId: 'alice', displayName: 'Alice', role: 'guest', at: new Date() });
+      const later = new Date(Date.now() + 120_000);
+
+      assert.deepEqual((await rooms.expired(later)).map((r) => r.id), [short.id]);
+      assert.equal(await rooms.deleteExpired([short.id, long.id, forever.id], later), 1, 'a room still open is never deleted');
+      assert.equal(await rooms.find(projectId, short.id), null);
+      assert.ok(await rooms.find(projectId, long.id));
+      assert.ok(await rooms.find(projectId, forever.id));
+      assert.deepEqual(await db.selectFrom('room_sessions').select('id').execute(), [], 'the history went with its room');
+      assert.deepEqual(await db.selectFrom('room_session_participants').select('id').execute(), []);
+      const retried = await rooms.create(projectId, { name: 'short', privacy: 'public', ttlSeconds: 60 }, 'order-1');
+      assert.equal(retried.created, true, 'the idempotency key no longer replays a deleted room');
+      assert.equal(await rooms.deleteExpired([], later), 0);
+    });
+
+    it('forgets idempotency keys used before a time, after which the key may be used again', async (t) => {
+      const { rooms, projectId } = await fresh(t);
+      await rooms.create(projectId, { privacy: 'public' }, 'k1');
+      assert.equal(await rooms.forgetIdempotencyKeys(new Date(Date.now() - 60_000)), 0);
+      assert.equal(await rooms.forgetIdempotencyKeys(new Date(Date.now() + 60_000)), 1);
+      assert.equal((await rooms.create(projectId, { privacy: 'private' }, 'k1')).created, true);
+    });
+
+    it('lets a project open ad-hoc rooms unless it was made or set otherwise', async (t) => {
+      const { db, projects, projectId } = await fresh(t);
+      assert.equal((await projects.findProject(projectId))?.allowAdHocRooms, true);
+      const strict = await projects.createProject({ name: 'Strict', allowedOrigins: [], allowAdHocRooms: false });
+      assert.equal(strict.allowAdHocRooms, false);
+      assert.equal((await projects.findProject(strict.id))?.allowAdHocRooms, false);
+      const { plaintext } = await projects.createApiKey(strict.id, 'publishable');
+      assert.equal((await projects.authenticateKey(plaintext, 'publishable'))?.project.allowAdHocRooms, false);
+      assert.equal(await projects.setAllowAdHocRooms(strict.id, true), true);
+      assert.equal((await projects.findProject(strict.id))?.allowAdHocRooms, true);
+      assert.equal(await projects.setAllowAdHocRooms(projectId, false), true);
+      assert.equal((await projects.findProject(projectId))?.allowAdHocRooms, false);
+      assert.equal(await projects.setAllowAdHocRooms('prj_unknown', false), false);
+      // A project written before the setting existed (no value given) allows them, as upgraded projects do.
+      await db.insertInto('projects').values({ id: 'prj_old', name: 'Old', created_at: new Date().toISOString() }).execute();
+      assert.equal((await projects.findProject('prj_old'))?.allowAdHocRooms, true);
     });
   });
 }

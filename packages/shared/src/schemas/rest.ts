@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LeaveReason } from '../protocol.js';
 import { RoomName } from './common.js';
 
 /** Calls are a full mesh: every browser sends a stream to every other, so rooms stay small. */
@@ -97,6 +98,54 @@ export type Participant = Static<typeof Participant>;
 
 export const ParticipantList = Type.Object({ data: Type.Array(Participant) });
 export type ParticipantList = Static<typeof ParticipantList>;
+
+/** Why a participant left a call (the protocol's `LeaveReason`). */
+export const CallLeaveReason = Type.Union(
+  [
+    Type.Literal(LeaveReason.hangup),
+    Type.Literal(LeaveReason.timeout),
+    Type.Literal(LeaveReason.network),
+    Type.Literal(LeaveReason.kicked),
+    Type.Literal(LeaveReason.roomEnded),
+  ],
+  { description: 'hangup: left or closed the page; timeout: did not come back in time; network: connection lost; kicked: removed by the service; room-ended: the room was ended or expired' },
+);
+// The schema lists exactly the protocol's reasons: this stops compiling when one is added to either alone.
+true satisfies [Static<typeof CallLeaveReason>] extends [LeaveReason] ? ([LeaveReason] extends [Static<typeof CallLeaveReason>] ? true : false) : false;
+
+/** One participant of a past or ongoing call. */
+export const CallParticipant = Type.Object({
+  peerId: Type.String(),
+  displayName: Type.String(),
+  role: ParticipantRole,
+  joinedAt: Type.String({ format: 'date-time' }),
+  /** Null while the participant is in the call. */
+  leftAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  leaveReason: Type.Union([CallLeaveReason, Type.Null()]),
+});
+export type CallParticipant = Static<typeof CallParticipant>;
+
+/** One call in a room: from the first participant joining the empty room until the last one left. */
+export const CallSession = Type.Object({
+  id: Type.String(),
+  startedAt: Type.String({ format: 'date-time' }),
+  /** Null while the call goes on. */
+  endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** Everyone who joined the call, in order of arrival. */
+  participants: Type.Array(CallParticipant),
+});
+export type CallSession = Static<typeof CallSession>;
+
+export const CallSessionList = Type.Object({
+  data: Type.Array(CallSession),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type CallSessionList = Static<typeof CallSessionList>;
+
+/** `GET /v1/rooms/:id/sessions` query: the same paging as the room list. */
+export const ListSessionsQuery = ListRoomsQuery;
+export type ListSessionsQuery = ListRoomsQuery;
 
 /** The error body of every REST failure. */
 export const RestError = Type.Object({

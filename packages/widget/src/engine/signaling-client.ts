@@ -46,6 +46,8 @@ export interface SignalingClientOptions {
 const COMMAND_TIMEOUT_MS = 10_000;
 /** Wait before reconnecting after the service closed the connection (typically while it restarts). */
 const SERVICE_CLOSED_RETRY_MS = 1_000;
+/** Wait before trying again when the service turned a connection away for coming too often. */
+const RATE_LIMITED_RETRY_MS = 5_000;
 
 export class SignalingClient extends TypedEmitter<SignalingEvents> {
   /** Who this connection is and its ICE servers, from the service's latest `session` message. */
@@ -54,6 +56,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   private connecting: Promise<SessionInfo> | null = null;
   private pending: { resolve(session: SessionInfo): void; reject(error: CallError): void } | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set when the service closed this connection for good; no reconnection follows. */
+  private closedByService: CallError | null = null;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -78,9 +82,16 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('peer:left', (left) => this.emit('peer-left', left));
     this.socket.on('signal', (signal) => this.emit('signal', signal));
     this.socket.on('room:ended', () => this.emit('room-ended'));
+    this.socket.on('session:closed', (reason) => {
+      this.closedByService = CallError.fromBody(reason, true) ?? new CallError('connection_failed', undefined, true);
+    });
     this.socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
     this.socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
+      if (this.closedByService) {
+        this.emit('refused', this.closedByService);
+        return;
+      }
       this.emit('disconnected');
       // Socket.io retries by itself, except when the service itself closed the connection (a restart).
       if (reason === 'io server disconnect') {
@@ -130,9 +141,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
 
   private onConnectError(error: Error & { data?: unknown }): void {
     const refusal = CallError.fromBody(error.data, true);
-    // A transport failure is retried by Socket.io with backoff; a refusal by the service is final.
+    // A transport failure is retried by Socket.io with backoff; a refusal by the service is final, except
+    // being turned away for coming too often, which passes.
     if (!refusal && this.socket.active) {
       this.emit('unreachable', error.message);
+      return;
+    }
+    if (refusal?.code === 'rate_limited') {
+      this.emit('unreachable', refusal.message);
+      this.retryTimer = setTimeout(() => this.socket.connect(), RATE_LIMITED_RETRY_MS * (1 + Math.random()));
       return;
     }
     this.socket.disconnect();

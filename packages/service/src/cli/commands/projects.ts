@@ -1,7 +1,8 @@
-/** `projects create|list`: a project is a site (or app) with its allowed origins and its keys. */
+/** `projects create|list|update`: a project is a site (or app) with its allowed origins, its keys and its settings. */
 import type { KeyEnvironment } from '../../auth/api-key.js';
 import type { Project, ProjectStore } from '../../store/project-store.js';
 import { mintedView, type MintedKeyView } from './keys.js';
+import { requireProject } from './origins.js';
 
 export interface ProjectCreated {
   kind: 'project-created';
@@ -15,17 +16,35 @@ export interface ProjectList {
   projects: Project[];
 }
 
+export interface ProjectUpdated {
+  kind: 'project-updated';
+  project: Project;
+  /** False when the project already had these settings. */
+  changed: boolean;
+}
+
 /**
  * Creates a project with one publishable and one secret key, so it is usable at once, in one transaction.
  * `origins` must already be checked (see `toOrigin`): every input is validated before anything is written.
  */
-export async function createProject(store: ProjectStore, input: { name: string; origins: string[]; environment: KeyEnvironment }): Promise<ProjectCreated> {
-  const { project, keys } = await store.createProject({ name: input.name, allowedOrigins: input.origins }, [
+export async function createProject(
+  store: ProjectStore,
+  input: { name: string; origins: string[]; environment: KeyEnvironment; allowAdHocRooms: boolean },
+): Promise<ProjectCreated> {
+  const { project, keys } = await store.createProject({ name: input.name, allowedOrigins: input.origins, allowAdHocRooms: input.allowAdHocRooms }, [
     { type: 'publishable', environment: input.environment },
     { type: 'secret', environment: input.environment },
   ]);
   const [publishable, secret] = keys as [(typeof keys)[0], (typeof keys)[0]];
   return { kind: 'project-created', project, publishableKey: mintedView(publishable), secretKey: mintedView(secret) };
+}
+
+/** Allows or stops ad-hoc rooms; setting what the project already has changes nothing and is not an error. */
+export async function updateProject(store: ProjectStore, input: { projectId: string; allowAdHocRooms: boolean }): Promise<ProjectUpdated> {
+  const project = await requireProject(store, input.projectId);
+  const changed = project.allowAdHocRooms !== input.allowAdHocRooms;
+  if (changed) await store.setAllowAdHocRooms(project.id, input.allowAdHocRooms);
+  return { kind: 'project-updated', project: { ...project, allowAdHocRooms: input.allowAdHocRooms }, changed };
 }
 
 /** Every project, oldest first. */

@@ -1,6 +1,7 @@
 /** The partner REST API under `/v1`: secret-key authentication, then one route module per resource. No CORS. */
 import fp from 'fastify-plugin';
 import { roomRoutes } from './rooms.js';
+import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
 import { requireSecretKey } from './secret-key-auth.js';
 
@@ -11,6 +12,7 @@ export default fp(
         requireSecretKey(v1);
         await v1.register(roomRoutes);
         await v1.register(tokenRoutes);
+        await v1.register(sessionRoutes);
       },
       { prefix: '/v1' },
     );

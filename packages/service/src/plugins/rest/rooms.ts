@@ -6,17 +6,16 @@ import {
   ListRoomsQuery,
   ParticipantList,
   MAX_ROOM_METADATA_BYTES,
-  RestError,
   Room,
   RoomIdParams,
   RoomList,
 } from '@vcw/shared';
 import { Type } from '@sinclair/typebox';
 import { ServiceError } from '../../errors.js';
+import { errorResponses } from './error-responses.js';
 import { RoomRegistry } from '../../rooms/room-registry.js';
 import type { StoredRoom } from '../../store/room-store.js';
 
-const errors = { 400: RestError, 401: RestError, 404: RestError, 409: RestError };
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
 export async function roomRoutes(app: FastifyInstance): Promise<void> {
@@ -42,7 +41,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
         description: 'Honours `Idempotency-Key`: the same key and body return the same room; the same key with another body is a 409.',
         headers: IdempotencyHeaders,
         body: CreateRoomBody,
-        response: { 201: Room, 200: Room, ...errors },
+        response: { 201: Room, 200: Room, ...errorResponses(409, 413) },
       },
     },
     async (request, reply) => {
@@ -57,7 +56,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
 
   api.get(
     '/rooms',
-    { schema: { tags: ['rooms'], summary: 'List rooms, newest first', querystring: ListRoomsQuery, response: { 200: RoomList, ...errors } } },
+    { schema: { tags: ['rooms'], summary: 'List rooms, newest first', querystring: ListRoomsQuery, response: { 200: RoomList, ...errorResponses() } } },
     async (request) => {
       const { rooms, nextCursor } = await app.roomStore.list(request.project.id, { limit: request.query.limit ?? 20, cursor: request.query.cursor });
       return { data: rooms.map(view), nextCursor };
@@ -66,13 +65,13 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
 
   api.get(
     '/rooms/:id',
-    { schema: { tags: ['rooms'], summary: 'One room, with its live participant count', params: RoomIdParams, response: { 200: Room, ...errors } } },
+    { schema: { tags: ['rooms'], summary: 'One room, with its live participant count', params: RoomIdParams, response: { 200: Room, ...errorResponses(404) } } },
     async (request) => view(await roomOf(app, request.project.id, request.params.id)),
   );
 
   api.get(
     '/rooms/:id/participants',
-    { schema: { tags: ['rooms'], summary: 'Who is in the room now', params: RoomIdParams, response: { 200: ParticipantList, ...errors } } },
+    { schema: { tags: ['rooms'], summary: 'Who is in the room now', params: RoomIdParams, response: { 200: ParticipantList, ...errorResponses(404) } } },
     async (request) => {
       const room = await roomOf(app, request.project.id, request.params.id);
       const seats = app.rooms.seats(RoomRegistry.keyOf(room.projectId, room.name));
@@ -88,7 +87,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
         summary: 'End a room',
         description: 'Everyone in it is disconnected with reason `room-ended`; the room refuses joins from then on.',
         params: RoomIdParams,
-        response: { 200: Room, ...errors },
+        response: { 200: Room, ...errorResponses(404) },
       },
     },
     async (request) => {

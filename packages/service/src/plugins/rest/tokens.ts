@@ -1,8 +1,9 @@
 /** `POST /v1/rooms/:id/tokens`: partners mint short-lived join tokens for their own users. */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CreateTokenBody, DEFAULT_TOKEN_TTL_SECONDS, JoinToken, RestError, RoomIdParams } from '@vcw/shared';
+import { CreateTokenBody, DEFAULT_TOKEN_TTL_SECONDS, JoinToken, RoomIdParams } from '@vcw/shared';
 import { assertRoomOpen } from '../../store/room-store.js';
+import { errorResponses } from './error-responses.js';
 import { roomOf } from './rooms.js';
 
 export async function tokenRoutes(app: FastifyInstance): Promise<void> {
@@ -15,7 +16,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
         description: 'A JWT for one room and role (default lifetime 10 minutes, at most 24 hours). The widget joins with it through its `token` attribute; it is the only way into a private room.',
         params: RoomIdParams,
         body: CreateTokenBody,
-        response: { 201: JoinToken, 400: RestError, 401: RestError, 404: RestError, 410: RestError },
+        response: { 201: JoinToken, ...errorResponses(404, 410, 413) },
       },
     },
     async (request, reply) => {

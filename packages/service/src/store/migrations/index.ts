@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { projectsAndKeys } from './0001-projects-and-keys.js';
 import { keyExpiry } from './0002-key-expiry.js';
 import { rooms } from './0003-rooms.js';
+import { callHistory } from './0004-call-history.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-projects-and-keys': projectsAndKeys,
   '0002-key-expiry': keyExpiry,
   '0003-rooms': rooms,
+  '0004-call-history': callHistory,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,0 +1,33 @@
+/**
+ * The service's rate limits, built once from the configuration: per secret key on REST, per socket on
+ * signaling messages (with strikes that end a connection that keeps flooding), per IP on handshakes.
+ * A limit configured as 0 is off.
+ */
+import type { Config } from '../config.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/** Refused messages a socket may earn back at one per second before the service closes it. */
+const ABUSE_STRIKES = 20;
+/** A socket may send this many seconds' worth of its rate at once (joining a full mesh is a burst). */
+const SIGNAL_BURST_SECONDS = 6;
+
+export interface Limits {
+  /** Requests per secret key. */
+  rest: RateLimiter | null;
+  /** Messages per socket. */
+  signals: RateLimiter | null;
+  /** Refused messages per socket; running out closes the connection. */
+  strikes: RateLimiter;
+  /** Connection attempts per client IP. */
+  handshakes: RateLimiter | null;
+}
+
+export function createLimits(config: Config['rateLimits'], now: () => number = Date.now): Limits {
+  const perMinute = (n: number) => (n > 0 ? new RateLimiter({ capacity: n, perSecond: n / 60 }, now) : null);
+  return {
+    rest: perMinute(config.restPerMinute),
+    signals: config.signalsPerSecond > 0 ? new RateLimiter({ capacity: config.signalsPerSecond * SIGNAL_BURST_SECONDS, perSecond: config.signalsPerSecond }, now) : null,
+    strikes: new RateLimiter({ capacity: ABUSE_STRIKES, perSecond: 1 }, now),
+    handshakes: perMinute(config.handshakesPerMinute),
+  };
+}

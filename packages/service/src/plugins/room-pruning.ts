@@ -1,0 +1,63 @@
+/**
+ * Pruning: rooms past their `ttlSeconds` already refuse joins; once a minute they are also ended (anyone
+ * still in the call is told `room:ended`) and deleted with their call history, and idempotency keys older
+ * than a day are forgotten. `app.pruneExpiredRooms(now)` runs one pass, so tests choose the time.
+ */
+import fp from 'fastify-plugin';
+
+/** How often the service prunes. Expired rooms refuse joins meanwhile, so this only bounds storage. */
+export const PRUNE_INTERVAL_MS = 60_000;
+/** How long an `Idempotency-Key` replays its first answer: a day, like the partner's retries. */
+export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 3600 * 1000;
+
+export interface PruneResult {
+  /** Expired rooms deleted. */
+  rooms: number;
+  /** Participants removed from the calls of those rooms. */
+  participants: number;
+  /** Idempotency keys forgotten. */
+  idempotencyKeys: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Ends and deletes the rooms expired by `now`, and forgets day-old idempotency keys. */
+    pruneExpiredRooms(now?: Date): Promise<PruneResult>;
+  }
+}
+
+export default fp(
+  async (app) => {
+    const log = app.log.child({ module: 'pruning' });
+
+    async function pruneExpiredRooms(now = new Date()): Promise<PruneResult> {
+      const expired = await app.roomStore.expired(now);
+      let participants = 0;
+      for (const room of expired) participants += app.endRoomCall(room.projectId, room.name);
+      // The ends just recorded would otherwise race the delete; the history goes with the room anyway.
+      await Promise.all(expired.map((room) => app.callRecorder.flushed(room.id)));
+      const rooms = await app.roomStore.deleteExpired(
+        expired.map((room) => room.id),
+        now,
+      );
+      const idempotencyKeys = await app.roomStore.forgetIdempotencyKeys(new Date(now.getTime() - IDEMPOTENCY_KEY_LIFETIME_MS));
+      if (rooms > 0 || idempotencyKeys > 0) log.info({ rooms, participants, idempotencyKeys }, 'pruned expired rooms');
+      return { rooms, participants, idempotencyKeys };
+    }
+
+    app.decorate('pruneExpiredRooms', pruneExpiredRooms);
+    let running: Promise<unknown> | null = null;
+    // unref: a pending prune never keeps the process alive on its own.
+    const timer = setInterval(() => {
+      if (running) return; // a slow pass is still going; skip rather than pile up
+      running = pruneExpiredRooms()
+        .catch((err: unknown) => log.error({ err }, 'pruning failed'))
+        .finally(() => (running = null));
+    }, PRUNE_INTERVAL_MS).unref();
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await running;
+    });
+  },
+  { name: 'room-pruning', dependencies: ['store', 'signaling'] },
+);

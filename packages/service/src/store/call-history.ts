@@ -1,0 +1,166 @@
+/**
+ * Call history: one session per call in a room, from the first participant joining the empty room until the
+ * last one leaves (or the room is ended), with who joined, who left, when and why. One implementation over
+ * Kysely for every dialect; the conformance suite in `test/store` runs it on each.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { LeaveReason, type ParticipantRole } from '@vcw/shared';
+import { decodeCursor, encodeCursor, sortableId } from './ids.js';
+import type { Database, RoomSessionParticipantsTable, RoomSessionsTable } from './schema.js';
+
+export interface CallParticipant {
+  peerId: string;
+  displayName: string;
+  role: ParticipantRole;
+  joinedAt: string;
+  leftAt: string | null;
+  leaveReason: LeaveReason | null;
+}
+
+export interface CallSession {
+  id: string;
+  roomId: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** In order of arrival. */
+  participants: CallParticipant[];
+}
+
+export interface ParticipantJoin {
+  projectId: string;
+  roomId: string;
+  peerId: string;
+  displayName: string;
+  role: ParticipantRole;
+  at: Date;
+}
+
+export interface ParticipantLeave {
+  roomId: string;
+  peerId: string;
+  reason: LeaveReason;
+  at: Date;
+}
+
+export class CallHistory {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Records a participant joining; the first one into an empty room starts a new session. */
+  async participantJoined(join: ParticipantJoin): Promise<void> {
+    const at = join.at.toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      let sessionId = await openSessionOf(trx, join.roomId);
+      if (!sessionId) {
+        sessionId = sortableId('ses');
+        await trx.insertInto('room_sessions').values({ id: sessionId, project_id: join.projectId, room_id: join.roomId, started_at: at, ended_at: null }).execute();
+      }
+      await trx
+        .insertInto('room_session_participants')
+        .values({ id: sortableId('par'), session_id: sessionId, peer_id: join.peerId, display_name: join.displayName, role: join.role, joined_at: at, left_at: null, leave_reason: null })
+        .execute();
+    });
+  }
+
+  /** Records a participant leaving; the session ends with its last participant. */
+  async participantLeft(leave: ParticipantLeave): Promise<void> {
+    const at = leave.at.toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      const sessionId = await openSessionOf(trx, leave.roomId);
+      if (!sessionId) return;
+      await trx
+        .updateTable('room_session_participants')
+        .set({ left_at: at, leave_reason: leave.reason })
+        .where('session_id', '=', sessionId)
+        .where('peer_id', '=', leave.peerId)
+        .where('left_at', 'is', null)
+        .execute();
+      const stillIn = await trx.selectFrom('room_session_participants').select('id').where('session_id', '=', sessionId).where('left_at', 'is', null).executeTakeFirst();
+      if (!stillIn) await trx.updateTable('room_sessions').set({ ended_at: at }).where('id', '=', sessionId).execute();
+    });
+  }
+
+  /** Records a room's call ended for everyone: those still in it leave with `room-ended`, and the session ends. */
+  async roomEnded({ roomId, at }: { roomId: string; at: Date }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.closeOpen(trx, at, LeaveReason.roomEnded, roomId);
+    });
+  }
+
+  /**
+   * Closes what a service that stopped without recording the ends left open: its participants leave with
+   * `network` at `at`, and their sessions end then. Returns how many of each it closed.
+   */
+  async closeInterrupted(at: Date): Promise<{ sessions: number; participants: number }> {
+    return this.db.transaction().execute((trx) => this.closeOpen(trx, at, LeaveReason.network));
+  }
+
+  /** A room's sessions, newest first; `cursor` is the opaque `nextCursor` of the previous page. */
+  async listSessions(
+    projectId: string,
+    roomId: string,
+    { limit, cursor }: { limit: number; cursor?: string },
+  ): Promise<{ sessions: CallSession[]; nextCursor: string | null }> {
+    let query = this.db.selectFrom('room_sessions').selectAll().where('project_id', '=', projectId).where('room_id', '=', roomId);
+    if (cursor) {
+      const after = decodeCursor(cursor);
+      query = query.where((eb) => eb.or([eb('started_at', '<', after.at), eb.and([eb('started_at', '=', after.at), eb('id', '<', after.id)])]));
+    }
+    const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const participants =
+      page.length === 0
+        ? []
+        : await this.db
+            .selectFrom('room_session_participants')
+            .selectAll()
+            .where('session_id', 'in', page.map((s) => s.id))
+            .orderBy('joined_at')
+            .orderBy('id')
+            .execute();
+    const last = page.at(-1);
+    return {
+      sessions: page.map((row) => toSession(row, participants.filter((p) => p.session_id === row.id))),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.started_at, id: last.id }) : null,
+    };
+  }
+
+  /** Closes open participants and sessions (of one room, or all), everyone leaving with `reason` at `at`. */
+  private async closeOpen(trx: Transaction<Database>, at: Date, reason: LeaveReason, roomId?: string): Promise<{ sessions: number; participants: number }> {
+    const when = at.toISOString();
+    let open = trx.selectFrom('room_sessions').select('id').where('ended_at', 'is', null);
+    if (roomId) open = open.where('room_id', '=', roomId);
+    const participants = await trx
+      .updateTable('room_session_participants')
+      .set({ left_at: when, leave_reason: reason })
+      .where('left_at', 'is', null)
+      .where('session_id', 'in', open)
+      .executeTakeFirst();
+    let sessions = trx.updateTable('room_sessions').set({ ended_at: when }).where('ended_at', 'is', null);
+    if (roomId) sessions = sessions.where('room_id', '=', roomId);
+    const ended = await sessions.executeTakeFirst();
+    return { sessions: Number(ended.numUpdatedRows), participants: Number(participants.numUpdatedRows) };
+  }
+}
+
+/** The session a room's call is in now, if one is going on. */
+async function openSessionOf(trx: Transaction<Database>, roomId: string): Promise<string | undefined> {
+  const row = await trx.selectFrom('room_sessions').select('id').where('room_id', '=', roomId).where('ended_at', 'is', null).orderBy('started_at', 'desc').executeTakeFirst();
+  return row?.id;
+}
+
+function toSession(row: Selectable<RoomSessionsTable>, participants: Selectable<RoomSessionParticipantsTable>[]): CallSession {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    participants: participants.map((p) => ({
+      peerId: p.peer_id,
+      displayName: p.display_name,
+      role: p.role,
+      joinedAt: p.joined_at,
+      leftAt: p.left_at,
+      leaveReason: p.leave_reason,
+    })),
+  };
+}
