@@ -82,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read('LOG_LEVEL', 'info' as const, oneOf(LOG_LEVELS), `one of ${LOG_LEVELS.join(', ')}`),
   };
   if (config.turnUrls.length > 0 && !config.turnSecret) problems.push('TURN_URLS is set but TURN_SECRET is not');
+  if (config.iceTransportPolicy === 'relay' && config.turnUrls.length === 0) problems.push('ICE_TRANSPORT_POLICY=relay needs a TURN server (TURN_URLS)');
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }

@@ -12,8 +12,6 @@ import { ProjectStore } from './store/project-store.js';
 function refuseUnbuiltFeatures(config: Config): void {
   const unbuilt = [
     config.redisUrl && 'REDIS_URL (Redis bus)',
-    config.turnUrls.length > 0 && 'TURN_URLS (TURN credentials)',
-    config.iceTransportPolicy === 'relay' && 'ICE_TRANSPORT_POLICY=relay',
   ].filter(Boolean);
   if (unbuilt.length > 0) throw new ConfigError(`Not supported by this version yet: ${unbuilt.join(', ')}. Unset them to start.`);
 }

@@ -37,6 +37,7 @@ const WIDGET_ERRORS = {
   connection_failed: { message: 'Could not reach the video chat service.' },
   peer_connection_failed: { message: 'The call to a participant could not be connected.' },
   configuration_invalid: { message: 'The widget is missing a required attribute.' },
+  screen_share_failed: { message: 'The screen could not be shared.' },
 } as const satisfies Record<string, { message: string }>;
 
 export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;

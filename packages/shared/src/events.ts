@@ -4,7 +4,9 @@
  */
 import type { ErrorBody } from './errors.js';
 import type { LeaveReason } from './protocol.js';
+import type { ChatMessage, ChatSendRequest, ChatSent } from './schemas/chat.js';
 import type { Ack } from './schemas/common.js';
+import type { MediaStateRequest, PeerMedia } from './schemas/presence.js';
 import type { JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
 import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
 
@@ -12,6 +14,10 @@ export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: (reply: Ack<JoinResult>) => void) => void;
   'room:leave': (request: LeaveRequest, ack: (reply: Ack) => void) => void;
   signal: (request: SignalRequest, ack: (reply: Ack) => void) => void;
+  /** A chat message to the others in the room; the ack carries the id and time they receive. */
+  'chat:send': (request: ChatSendRequest, ack: (reply: Ack<ChatSent>) => void) => void;
+  /** This participant's microphone, camera or screen share changed. */
+  'media:state': (request: MediaStateRequest, ack: (reply: Ack) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -21,6 +27,10 @@ export interface ServerToClientEvents {
   /** The room was ended (by its partner through REST); everyone in it has been removed. */
   'room:ended': (ended: { room: string }) => void;
   signal: (signal: RelayedSignal) => void;
+  /** A chat message from another participant of your room. */
+  'chat:message': (message: ChatMessage) => void;
+  /** Another participant of your room turned a microphone, camera or screen share on or off. */
+  'peer:media': (media: PeerMedia) => void;
   /** The service is closing this connection for good (e.g. it kept flooding); do not reconnect. */
   'session:closed': (reason: ErrorBody) => void;
 }

@@ -5,4 +5,6 @@ export * from './schemas/common.js';
 export * from './schemas/handshake.js';
 export * from './schemas/room.js';
 export * from './schemas/signal.js';
+export * from './schemas/chat.js';
+export * from './schemas/presence.js';
 export * from './schemas/rest.js';

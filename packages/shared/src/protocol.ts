@@ -19,3 +19,6 @@ export const LeaveReason = {
   roomEnded: 'room-ended',
 } as const;
 export type LeaveReason = (typeof LeaveReason)[keyof typeof LeaveReason];
+
+/** Longest chat message, in characters once trimmed. */
+export const CHAT_TEXT_MAX_LENGTH = 2000;

@@ -1,7 +1,8 @@
 /** Socket.io on the same HTTP server as Fastify, with the signaling modules attached. */
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
-import { SIGNALING_PATH, type IceServer } from '@vcw/shared';
+import { SIGNALING_PATH, type IceTransportPolicy } from '@vcw/shared';
+import { iceServers } from '../signaling/ice-servers.js';
 import type { Config } from '../config.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
@@ -13,6 +14,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     io: SignalingServer;
     rooms: RoomRegistry;
+    /** The service's `ICE_TRANSPORT_POLICY`. */
+    iceTransportPolicy: IceTransportPolicy;
+    /** A TURN server is configured, so relay-only calls can connect. */
+    hasTurn: boolean;
     /** Queues call history writes; `flushed()` waits for them. */
     callRecorder: CallRecorder;
     /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
@@ -34,7 +39,6 @@ export default fp<{ config: Config; joinTokens: JoinTokens }>(
       cors: { origin: true, credentials: false },
     });
     const rooms = new RoomRegistry();
-    const stun: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
     const log = app.log.child({ module: 'signaling' });
     const recorder = new CallRecorder(app.callHistory, log);
     const ctx = {
@@ -47,10 +51,13 @@ export default fp<{ config: Config; joinTokens: JoinTokens }>(
       recorder,
       log,
       selfOrigin: config.publicUrl,
-      iceServersFor: () => stun,
+      iceServersFor: iceServers(config),
+      iceTransportPolicy: config.iceTransportPolicy,
     };
     attachSignaling(ctx);
     app.decorate('io', io);
+    app.decorate('iceTransportPolicy', config.iceTransportPolicy);
+    app.decorate('hasTurn', config.turnUrls.length > 0);
     app.decorate('rooms', rooms);
     app.decorate('callRecorder', recorder);
     app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));

@@ -2,7 +2,7 @@
  * Who sits in which room, for this node. Every change happens synchronously, so capacity checks and seat
  * assignment are atomic. (A Redis-backed registry for several nodes implements the same methods.)
  */
-import { DEFAULT_ROOM_CAPACITY } from '@vcw/shared';
+import { DEFAULT_ROOM_CAPACITY, type MediaState } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 
 export interface Seat {
@@ -13,6 +13,8 @@ export interface Seat {
   role: 'host' | 'guest' | 'agent';
   socketId: string;
   joinedAt: number;
+  /** Microphone, camera and screen as the participant last signaled them (unknown until they do). */
+  media?: MediaState;
 }
 
 interface Room {
@@ -59,6 +61,13 @@ export class RoomRegistry {
     const seats = this.seats(roomKey);
     this.rooms.delete(roomKey);
     return seats;
+  }
+
+  /** Records a participant's media state; returns their seat, or undefined when they hold none. */
+  setMedia(roomKey: string, peerId: string, media: MediaState): Seat | undefined {
+    const seat = this.seat(roomKey, peerId);
+    if (seat) seat.media = media;
+    return seat;
   }
 
   seat(roomKey: string, peerId: string): Seat | undefined {

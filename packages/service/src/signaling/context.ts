@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ClientToServerEvents, IceServer, InterServerEvents, ServerToClientEvents, SocketData } from '@vcw/shared';
+import type { ClientToServerEvents, IceServer, IceTransportPolicy, InterServerEvents, ServerToClientEvents, SocketData } from '@vcw/shared';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { RoomStore } from '../store/room-store.js';
@@ -25,6 +25,8 @@ export interface SignalingContext {
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */
   selfOrigin: string;
   iceServersFor(peerId: string): IceServer[];
+  /** The service's `ICE_TRANSPORT_POLICY`; a room may tighten it to `relay`. */
+  iceTransportPolicy: IceTransportPolicy;
 }
 
 /** The Socket.io room that carries a room's broadcasts. */

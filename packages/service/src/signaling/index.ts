@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import type { SignalingContext } from './context.js';
 import { handshakeGuard } from './handshake.js';
+import { registerChat } from './chat.js';
 import { registerJoin } from './join.js';
+import { registerPresence } from './presence.js';
 import { registerRelay } from './relay.js';
 
 export function attachSignaling(ctx: SignalingContext): void {
@@ -11,11 +13,13 @@ export function attachSignaling(ctx: SignalingContext): void {
     socket.data.peerId = randomBytes(12).toString('base64url');
     registerJoin(socket, ctx);
     registerRelay(socket, ctx);
+    registerChat(socket, ctx);
+    registerPresence(socket, ctx);
     socket.on('disconnect', () => {
       ctx.limits.signals?.forget(socket.id);
       ctx.limits.strikes.forget(socket.id);
     });
-    socket.emit('session', { peerId: socket.data.peerId, iceServers: ctx.iceServersFor(socket.data.peerId) });
+    socket.emit('session', { peerId: socket.data.peerId, iceServers: ctx.iceServersFor(socket.data.peerId), iceTransportPolicy: ctx.iceTransportPolicy });
   });
 }
 

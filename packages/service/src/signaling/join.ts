@@ -5,6 +5,7 @@ import { RoomRegistry } from '../rooms/room-registry.js';
 import { assertRoomOpen, type StoredRoom } from '../store/room-store.js';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
+import { effectivePolicy } from './ice-servers.js';
 
 const DEFAULT_DISPLAY_NAME = 'Guest';
 
@@ -17,24 +18,28 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     const { peerId } = socket.data;
     const displayName = socket.data.grant?.displayName ?? (request.displayName?.trim() || DEFAULT_DISPLAY_NAME);
     const role = socket.data.grant?.role ?? 'guest';
-    const others = ctx.rooms.join(roomKey, { roomId: stored.id, peerId, displayName, role, socketId: socket.id, joinedAt: Date.now() }, stored.maxParticipants);
+    const { media } = request;
+    const others = ctx.rooms.join(roomKey, { roomId: stored.id, peerId, displayName, role, socketId: socket.id, joinedAt: Date.now(), media }, stored.maxParticipants);
     ctx.recorder.joined({ projectId: stored.projectId, roomId: stored.id, peerId, displayName, role });
 
     socket.data.roomKey = roomKey;
     socket.data.displayName = displayName;
     void socket.join(broadcastRoom(roomKey));
     // Those already in the room are the polite side toward a newcomer; the newcomer makes the offers.
-    socket.to(broadcastRoom(roomKey)).emit('peer:joined', { peerId, displayName, polite: true });
+    socket.to(broadcastRoom(roomKey)).emit('peer:joined', { peerId, displayName, polite: true, media });
     // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
-    const offeredTo = request.offer ? others[0] : undefined;
+    // The offer was made under the service's policy (the session's); a relay-only room needs one made under its own.
+    const iceTransportPolicy = effectivePolicy(ctx.iceTransportPolicy, stored.iceTransportPolicy);
+    const offeredTo = request.offer && iceTransportPolicy === ctx.iceTransportPolicy ? others[0] : undefined;
     if (offeredTo && request.offer) ctx.io.to(offeredTo.socketId).emit('signal', { from: peerId, description: request.offer });
     ctx.log.info({ room: stored.name, project: socket.data.projectId, peer: peerId, count: others.length + 1 }, 'participant joined');
     return {
       peerId,
       room: stored.name,
       capacity: stored.maxParticipants,
-      peers: others.map((seat) => ({ peerId: seat.peerId, displayName: seat.displayName, polite: false })),
+      peers: others.map((seat) => ({ peerId: seat.peerId, displayName: seat.displayName, polite: false, media: seat.media })),
       iceServers: ctx.iceServersFor(peerId),
+      iceTransportPolicy,
       ...(offeredTo ? { offeredTo: offeredTo.peerId } : {}),
     };
   });

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { DEFAULT_ROOM_CAPACITY, type RoomPrivacy } from '@vcw/shared';
+import { DEFAULT_ROOM_CAPACITY, type IceTransportPolicy, type RoomPrivacy } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { decodeCursor, encodeCursor, sortableId } from './ids.js';
 import type { Database, RoomsTable } from './schema.js';
@@ -17,6 +17,8 @@ export interface StoredRoom {
   privacy: RoomPrivacy;
   maxParticipants: number;
   metadata: Record<string, unknown> | null;
+  /** `relay`: calls in this room go through TURN only (participants never see each other's addresses). */
+  iceTransportPolicy: IceTransportPolicy | null;
   createdAt: string;
   expiresAt: string | null;
   endedAt: string | null;
@@ -28,6 +30,7 @@ export interface NewRoom {
   maxParticipants?: number;
   ttlSeconds?: number;
   metadata?: Record<string, unknown>;
+  iceTransportPolicy?: IceTransportPolicy;
 }
 
 export class RoomStore {
@@ -56,6 +59,7 @@ export class RoomStore {
       privacy: input.privacy,
       maxParticipants: input.maxParticipants ?? DEFAULT_ROOM_CAPACITY,
       metadata: input.metadata ?? null,
+      iceTransportPolicy: input.iceTransportPolicy ?? null,
       createdAt: now.toISOString(),
       expiresAt: input.ttlSeconds ? new Date(now.getTime() + input.ttlSeconds * 1000).toISOString() : null,
       endedAt: null,
@@ -95,6 +99,7 @@ export class RoomStore {
       privacy: 'public',
       maxParticipants: DEFAULT_ROOM_CAPACITY,
       metadata: null,
+      iceTransportPolicy: null,
       createdAt: new Date().toISOString(),
       expiresAt: null,
       endedAt: null,
@@ -181,6 +186,7 @@ function toRow(room: StoredRoom): Selectable<RoomsTable> {
     privacy: room.privacy,
     max_participants: room.maxParticipants,
     metadata: room.metadata ? JSON.stringify(room.metadata) : null,
+    ice_transport_policy: room.iceTransportPolicy,
     created_at: room.createdAt,
     expires_at: room.expiresAt,
     ended_at: room.endedAt,
@@ -195,6 +201,7 @@ function fromRow(row: Selectable<RoomsTable>): StoredRoom {
     privacy: row.privacy,
     maxParticipants: Number(row.max_participants),
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    iceTransportPolicy: row.ice_transport_policy ?? null,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     endedAt: row.ended_at,

@@ -51,6 +51,8 @@ export interface RoomsTable {
   max_participants: number;
   /** JSON text. */
   metadata: string | null;
+  /** Null: the service's setting (ICE_TRANSPORT_POLICY). */
+  ice_transport_policy: 'all' | 'relay' | null;
   created_at: string;
   expires_at: string | null;
   ended_at: string | null;

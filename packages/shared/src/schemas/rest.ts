@@ -14,6 +14,10 @@ export const RoomPrivacy = Type.Union([Type.Literal('public'), Type.Literal('pri
 });
 export type RoomPrivacy = Static<typeof RoomPrivacy>;
 
+const IceTransportPolicySchema = Type.Union([Type.Literal('all'), Type.Literal('relay')], {
+  description: 'relay: every call in the room goes through TURN, so participants never see each other\'s IP addresses. A relay-only service makes every room relay-only.',
+});
+
 /** `POST /v1/rooms` body. */
 export const CreateRoomBody = Type.Object(
   {
@@ -22,6 +26,7 @@ export const CreateRoomBody = Type.Object(
     maxParticipants: Type.Optional(Type.Integer({ minimum: MIN_ROOM_PARTICIPANTS, maximum: MAX_ROOM_PARTICIPANTS, default: 4 })),
     ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_ROOM_TTL_SECONDS, description: 'the room refuses joins after this long' })),
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: `any JSON object up to ${MAX_ROOM_METADATA_BYTES} bytes` })),
+    iceTransportPolicy: Type.Optional(IceTransportPolicySchema),
   },
   { additionalProperties: false },
 );
@@ -33,6 +38,8 @@ export const Room = Type.Object({
   privacy: RoomPrivacy,
   maxParticipants: Type.Integer(),
   metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  /** What calls in this room use: the room's own setting, or the service's when it is relay-only. */
+  iceTransportPolicy: IceTransportPolicySchema,
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DisplayName, PeerId, RoomName } from './common.js';
 import type { LeaveReason } from '../protocol.js';
 import { OfferDescription } from './signal.js';
+import { MediaState } from './presence.js';
 
 /** `room:join` — take a seat in a room (public rooms are created on first join). */
 export const JoinRequest = Type.Object(
@@ -14,6 +15,8 @@ export const JoinRequest = Type.Object(
      * call starts without waiting for this command's reply; the reply's `offeredTo` says who got it.
      */
     offer: Type.Optional(OfferDescription),
+    /** Which media this participant starts with; the others see it in `peer:joined` and `peers[]`. */
+    media: Type.Optional(MediaState),
   },
   { additionalProperties: false },
 );
@@ -32,6 +35,8 @@ export interface PeerInfo {
    * The service decides, so both sides always agree.
    */
   polite: boolean;
+  /** Their media as they last signaled it; absent when they never said (older widgets). */
+  media?: MediaState;
 }
 
 /** An ICE server as given to `RTCPeerConnection`. */
@@ -49,14 +54,25 @@ export interface JoinResult {
   /** Participants already in the room; the newcomer offers to each of them. */
   peers: PeerInfo[];
   iceServers: IceServer[];
+  /** This room's policy; an offer made under another policy is not forwarded (see `offeredTo`). */
+  iceTransportPolicy: IceTransportPolicy;
   /** The participant that received the join's offer, if it carried one and anyone was there. */
   offeredTo?: PeerId;
 }
 
+/**
+ * `all`: browsers may connect directly. `relay`: only through TURN, so participants never learn each other's
+ * IP addresses (set for the whole service, or per room).
+ */
+export type IceTransportPolicy = 'all' | 'relay';
+
 /** `session`, pushed once a connection is accepted: who this connection is, and how to reach peers. */
 export interface SessionInfo {
   peerId: PeerId;
+  /** STUN and TURN servers; TURN credentials are fresh for this connection. */
   iceServers: IceServer[];
+  /** The service's policy: what a link made before joining (the warm offer) must use. */
+  iceTransportPolicy: IceTransportPolicy;
 }
 
 /** `peer:left` payload. */

@@ -13,6 +13,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import { ServiceError } from '../../errors.js';
 import { errorResponses } from './error-responses.js';
+import { effectivePolicy } from '../../signaling/ice-servers.js';
 import { RoomRegistry } from '../../rooms/room-registry.js';
 import type { StoredRoom } from '../../store/room-store.js';
 
@@ -26,6 +27,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     privacy: room.privacy,
     maxParticipants: room.maxParticipants,
     metadata: room.metadata,
+    iceTransportPolicy: effectivePolicy(app.iceTransportPolicy, room.iceTransportPolicy),
     createdAt: room.createdAt,
     expiresAt: room.expiresAt,
     endedAt: room.endedAt,
@@ -48,6 +50,9 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
       const body = request.body;
       if (body.metadata && Buffer.byteLength(JSON.stringify(body.metadata)) > MAX_ROOM_METADATA_BYTES) {
         throw new ServiceError('invalid_payload', `metadata must be at most ${MAX_ROOM_METADATA_BYTES} bytes of JSON.`);
+      }
+      if (body.iceTransportPolicy === 'relay' && !app.hasTurn) {
+        throw new ServiceError('invalid_payload', 'iceTransportPolicy "relay" needs a TURN server, and this service has none (TURN_URLS).');
       }
       const { room, created } = await app.roomStore.create(request.project.id, body, request.headers['idempotency-key']);
       return reply.code(created ? 201 : 200).send(view(room));

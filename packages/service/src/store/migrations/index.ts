@@ -3,6 +3,7 @@ import { projectsAndKeys } from './0001-projects-and-keys.js';
 import { keyExpiry } from './0002-key-expiry.js';
 import { rooms } from './0003-rooms.js';
 import { callHistory } from './0004-call-history.js';
+import { roomIcePolicy } from './0005-room-ice-policy.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-key-expiry': keyExpiry,
   '0003-rooms': rooms,
   '0004-call-history': callHistory,
+  '0005-room-ice-policy': roomIcePolicy,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

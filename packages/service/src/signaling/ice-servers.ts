@@ -1,0 +1,23 @@
+/**
+ * The ICE servers a participant gets: STUN as configured, and TURN with credentials minted for this peer
+ * (TURN REST scheme, `TURN_TTL_SECONDS`). They are minted again for every session and join, so a widget that
+ * restarts ICE after a reconnect or a join always holds credentials the relay still accepts.
+ */
+import type { IceServer, IceTransportPolicy } from '@vcw/shared';
+import { mintTurnCredential } from '../auth/turn-credentials.js';
+import type { Config } from '../config.js';
+
+export function iceServers(config: Pick<Config, 'stunUrls' | 'turnUrls' | 'turnSecret' | 'turnTtlSeconds'>): (peerId: string) => IceServer[] {
+  const stun: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
+  const { turnUrls, turnSecret, turnTtlSeconds } = config;
+  if (turnUrls.length === 0 || !turnSecret) return () => stun;
+  return (peerId) => {
+    const { username, credential } = mintTurnCredential(turnSecret, peerId, turnTtlSeconds);
+    return [...stun, { urls: turnUrls, username, credential }];
+  };
+}
+
+/** A room may make itself relay-only; a relay-only service makes every room so. */
+export function effectivePolicy(service: IceTransportPolicy, room: IceTransportPolicy | null): IceTransportPolicy {
+  return service === 'relay' || room === 'relay' ? 'relay' : 'all';
+}
