@@ -21,7 +21,9 @@ const underCI = process.env.CI === 'true';
 const results = {};
 const notes = [];
 
-if (wanted('service')) results.service = runNodeTests(testFiles(path.join(repoRoot, 'packages/service/dist/test')));
+// The 'service' suite is every node:test file: the service's, and the widget's packaging checks (no browser).
+const nodeTestDirs = ['packages/service/dist/test', 'packages/widget/test-node'];
+if (wanted('service')) results.service = runNodeTests(nodeTestDirs.flatMap((dir) => testFiles(path.join(repoRoot, dir))));
 
 const browserSuites = ['widget', 'e2e'].filter(wanted);
 if (browserSuites.length > 0) {

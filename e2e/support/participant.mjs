@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 
 export class Participant {
   /** Opens the partner page for `name` in `room` (or with a join `token`), ready to click Join. */
-  static async open(stack, { room = '', name, token = '' }) {
-    const context = await stack.browser.newContext();
+  static async open(stack, { room = '', name, token = '', quality = '', browser = stack.browser }) {
+    const context = await browser.newContext();
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    const query = new URLSearchParams({ service: stack.serviceUrl, key: stack.apiKey, room, name, token });
+    const query = new URLSearchParams({ service: stack.serviceUrl, key: stack.apiKey, room, name, token, quality });
     await page.goto(`${stack.siteOrigin}/call.html?${query}`);
     const participant = new Participant(name, context, page, errors);
     await participant.button('join-button').waitFor({ state: 'visible' });
@@ -75,6 +75,23 @@ export class Participant {
       await new Promise((r) => setTimeout(r, 700));
       return videos.map((v, i) => ({ peerId: v.dataset.peerId, width: v.videoWidth, height: v.videoHeight, advanced: v.currentTime - before[i] }));
     });
+  }
+
+  /** An element of the widget's shadow root, e.g. `[part="chat-input"]` (Playwright's CSS pierces it). */
+  part(selector) {
+    return this.page.locator(`video-chat-widget ${selector}`);
+  }
+
+  /** The remote tile showing `peerId`. */
+  tileOf(peerId) {
+    return this.page.locator(`video-chat-widget div.tile[data-peer-id="${peerId}"]`);
+  }
+
+  /** Sends a chat message through the chat panel, as a user would. */
+  async chat(text) {
+    if (!(await this.part('[part="chat-input"]').isVisible())) await this.button('chat-button').click();
+    await this.part('[part="chat-input"]').fill(text);
+    await this.part('[part="chat-input"]').press('Enter');
   }
 
   async close() {

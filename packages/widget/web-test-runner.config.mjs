@@ -4,6 +4,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { countReporter } from './test-support/count-reporter.mjs';
+import { reactForBrowser } from './test-support/react-for-browser.mjs';
 import { vcwService } from './test-support/wtr-service-plugin.mjs';
 
 const launcher = (options) => chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs(options) } });
@@ -27,6 +28,6 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 180000,
-  plugins: [vcwService()],
+  plugins: [reactForBrowser(), vcwService()],
   reporters: [defaultReporter(), countReporter(process.env.VCW_COUNTS_FILE)],
 };

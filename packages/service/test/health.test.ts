@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { DEFAULT_WIDGET_FILE } from '../src/app.js';
 import { buildService } from './helpers/service.js';
 
 describe('operations endpoints and assets', () => {
@@ -19,6 +22,26 @@ describe('operations endpoints and assets', () => {
     assert.ok(res.body.includes('video-chat-widget'), 'the bundle defines the element');
     const again = await app.inject({ method: 'GET', url: '/widget.js', headers: { 'if-none-match': String(res.headers.etag) } });
     assert.equal(again.statusCode, 304);
+  });
+
+  it('serves the lazily loaded chunks of the build to any origin, immutable, and nothing else', async (t) => {
+    const { app } = await buildService(t, { listen: false });
+    const chunksDir = path.join(path.dirname(DEFAULT_WIDGET_FILE), 'chunks');
+    const built = readdirSync(chunksDir).filter((f) => f.endsWith('.js'));
+    assert.ok(built.length > 0, 'the build emits lazy chunks');
+    for (const file of built) {
+      const res = await app.inject({ method: 'GET', url: `/chunks/${file}`, headers: { origin: 'https://elsewhere.example' } });
+      assert.equal(res.statusCode, 200, file);
+      assert.equal(res.headers['access-control-allow-origin'], '*');
+      assert.match(String(res.headers['content-type']), /^text\/javascript/);
+      assert.match(String(res.headers['cache-control']), /immutable/);
+      assert.equal(res.body, readFileSync(path.join(chunksDir, file), 'utf8'), 'the chunk as built');
+    }
+    for (const url of ['/chunks/nope-123.js', '/chunks/..%2Fwidget.js', '/chunks/..%2F..%2Fpackage.json', '/chunks/x.map']) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 404, url);
+      assert.equal(res.json().code, 'not_found');
+    }
   });
 
   it('serves the demo page with the publishable key filled in', async (t) => {

@@ -56,7 +56,7 @@ describe('<video-chat-widget>', () => {
     const joinedSecond = await until(() => ofType(second.events, 'vc-participant-join')[0], 'second sees the first');
     expect(joinedFirst.detail.displayName).to.equal('Grace');
     expect(joinedSecond.detail.displayName).to.equal('Ada');
-    expect(first.widget.participants).to.deep.equal([{ peerId: joinedFirst.detail.peerId, displayName: 'Grace' }]);
+    expect(first.widget.participants.map(({ peerId, displayName }) => ({ peerId, displayName }))).to.deep.equal([{ peerId: joinedFirst.detail.peerId, displayName: 'Grace' }]);
 
     const remote = await until(
       () => part<HTMLVideoElement>(first.widget, `video[part="remote-video"][data-peer-id="${joinedFirst.detail.peerId}"]`),
@@ -111,7 +111,7 @@ describe('<video-chat-widget>', () => {
     mic.click();
     await widget.updateComplete;
     expect(mic.getAttribute('aria-pressed')).to.equal('false');
-    expect(mic.getAttribute('aria-label')).to.equal('Turn microphone on');
+    expect(mic.getAttribute('aria-label')).to.equal('Microphone'); // one name; aria-pressed says on or off
 
     widget.setCameraEnabled(false);
     await widget.updateComplete;

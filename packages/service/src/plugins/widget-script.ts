@@ -1,10 +1,15 @@
 /**
- * `GET /widget.js`: the single-file widget bundle for the script tag. Any site may load it (CORS `*`,
- * required for `<script type="module">` across origins); what a site may *do* is decided by its key.
+ * `GET /widget.js`: the widget bundle for the script tag, and `GET /chunks/:file`: the parts it loads lazily
+ * (stats panel, languages…). Any site may load them (CORS `*`, required for `<script type="module">` and
+ * `import()` across origins); what a site may *do* is decided by its key.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import fp from 'fastify-plugin';
+
+/** Chunk names are rollup's `[name]-[hash].js`: nothing else, and never a path. */
+const CHUNK_NAME = /^[A-Za-z0-9_-]+\.js$/;
 
 export default fp<{ widgetFile: string }>(
   async (app, { widgetFile }) => {
@@ -26,6 +31,18 @@ export default fp<{ widgetFile: string }>(
       reply.header('etag', script.etag).header('cache-control', 'public, max-age=300');
       if (request.headers['if-none-match'] === script.etag) return reply.code(304).send();
       return reply.type('text/javascript; charset=utf-8').send(script.body);
+    });
+
+    const chunksDir = path.join(path.dirname(widgetFile), 'chunks');
+    const chunks = new Map<string, Buffer>();
+    app.get<{ Params: { file: string } }>('/chunks/:file', async (request, reply) => {
+      const { file } = request.params;
+      reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
+      const body = CHUNK_NAME.test(file) ? (chunks.get(file) ?? (await readFile(path.join(chunksDir, file)).catch(() => null))) : null;
+      if (!body) return reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No widget chunk ${file}.` });
+      chunks.set(file, body);
+      // The name carries the content hash: a changed chunk is a new name, so this one never changes.
+      return reply.header('cache-control', 'public, max-age=31536000, immutable').type('text/javascript; charset=utf-8').send(body);
     });
   },
   { name: 'widget-script' },

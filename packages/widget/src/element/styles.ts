@@ -1,15 +1,52 @@
 import { css } from 'lit';
+import { callStyles } from '../ui/call-styles.js';
+import { panelStyles } from '../ui/panel-styles.js';
+import { prejoinStyles } from '../ui/prejoin-styles.js';
 
-/** The widget's styles. Site owners theme through the `--vc-*` custom properties and `::part()`. */
+/**
+ * The widget's styles. Site owners theme through `::part()` (names in the README) and these custom properties,
+ * set on the element (`video-chat-widget { --vc-accent: #7c3aed }`). Colours follow the page's
+ * `prefers-color-scheme`; the `theme` attribute (`light` · `dark`) forces one.
+ *
+ * | property                 | light · dark default   | used for                                           |
+ * |--------------------------|------------------------|----------------------------------------------------|
+ * | `--vc-background`        | #ffffff · #111827      | the widget                                         |
+ * | `--vc-foreground`        | #111827 · #f9fafb      | text                                               |
+ * | `--vc-muted`             | #4b5563 · #9ca3af      | secondary text                                     |
+ * | `--vc-surface`           | #f3f4f6 · #1f2937      | buttons, fields, panels                            |
+ * | `--vc-border`            | #d1d5db · #374151      | field and panel borders                            |
+ * | `--vc-tile-background`   | #e5e7eb · #1f2937      | a tile without video                               |
+ * | `--vc-accent`            | #2563eb · #3b82f6      | Join, Send, open panels, avatars                   |
+ * | `--vc-accent-foreground` | #ffffff                | text on the accent                                 |
+ * | `--vc-danger`            | #dc2626 · #ef4444      | Leave, devices off, errors, unread badge, poor net |
+ * | `--vc-warning`           | #d97706 · #f59e0b      | fair network                                       |
+ * | `--vc-success`           | #16a34a · #22c55e      | good network                                       |
+ * | `--vc-speaking`          | `--vc-accent`          | the active speaker's outline                       |
+ * | `--vc-focus-ring`        | `--vc-accent`          | keyboard focus outline                             |
+ * | `--vc-radius`            | 12px                   | tiles, panels, preview                             |
+ * | `--vc-font`              | 14px/1.4 system-ui     | font shorthand                                     |
+ * | `--vc-panel-width`       | 300px                  | the side panel (chat, participants, stats)         |
+ *
+ * Private `--_*` properties hold the resolved values; CSS comments are left out because they would ship. The
+ * views' own rules live next to them (ui/*-styles.ts) and are joined here, theme and base first.
+ */
 export const widgetStyles = css`
   :host {
-    --_bg: var(--vc-background, #111827);
-    --_fg: var(--vc-foreground, #f9fafb);
-    --_muted: var(--vc-muted, #9ca3af);
+    --_bg: var(--vc-background, #fff);
+    --_fg: var(--vc-foreground, #111827);
+    --_muted: var(--vc-muted, #4b5563);
+    --_surface: var(--vc-surface, #f3f4f6);
+    --_border: var(--vc-border, #d1d5db);
+    --_tile: var(--vc-tile-background, #e5e7eb);
     --_accent: var(--vc-accent, #2563eb);
     --_danger: var(--vc-danger, #dc2626);
-    --_tile: var(--vc-tile-background, #1f2937);
+    --_warn: var(--vc-warning, #d97706);
+    --_ok: var(--vc-success, #16a34a);
+    --_on-accent: var(--vc-accent-foreground, #fff);
+    --_speaking: var(--vc-speaking, var(--_accent));
+    --_ring: var(--vc-focus-ring, var(--_accent));
     --_radius: var(--vc-radius, 12px);
+    color-scheme: light;
     display: block;
     position: relative;
     min-height: 240px;
@@ -20,33 +57,152 @@ export const widgetStyles = css`
     overflow: hidden;
     container-type: inline-size;
   }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --_bg: var(--vc-background, #111827);
+      --_fg: var(--vc-foreground, #f9fafb);
+      --_muted: var(--vc-muted, #9ca3af);
+      --_surface: var(--vc-surface, #1f2937);
+      --_border: var(--vc-border, #374151);
+      --_tile: var(--vc-tile-background, #1f2937);
+      --_accent: var(--vc-accent, #3b82f6);
+      --_danger: var(--vc-danger, #ef4444);
+      --_warn: var(--vc-warning, #f59e0b);
+      --_ok: var(--vc-success, #22c55e);
+      color-scheme: dark;
+    }
+  }
+  :host([theme='dark']) {
+    --_bg: var(--vc-background, #111827);
+    --_fg: var(--vc-foreground, #f9fafb);
+    --_muted: var(--vc-muted, #9ca3af);
+    --_surface: var(--vc-surface, #1f2937);
+    --_border: var(--vc-border, #374151);
+    --_tile: var(--vc-tile-background, #1f2937);
+    --_accent: var(--vc-accent, #3b82f6);
+    --_danger: var(--vc-danger, #ef4444);
+    --_warn: var(--vc-warning, #f59e0b);
+    --_ok: var(--vc-success, #22c55e);
+    color-scheme: dark;
+  }
   [hidden] {
     display: none !important;
   }
+  *:focus-visible {
+    outline: 2px solid var(--_ring);
+    outline-offset: 2px;
+  }
+  svg {
+    width: 20px;
+    height: 20px;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+    flex: none;
+  }
+  h2,
+  h3,
+  p {
+    margin: 0;
+  }
+  h2 {
+    font-size: 1em;
+  }
+  h3 {
+    font-size: 0.9em;
+    margin: 8px 0 4px;
+  }
+  .muted {
+    color: var(--_muted);
+  }
+
+  button {
+    font: inherit;
+    color: inherit;
+    border: 0;
+    border-radius: 999px;
+    padding: 8px 16px;
+    background: var(--_surface);
+    cursor: pointer;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+  button.primary,
+  .control[aria-pressed='true']:not(.device) {
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .control {
+    position: relative;
+    display: inline-grid;
+    place-items: center;
+    width: 44px;
+    height: 44px;
+    padding: 0;
+  }
+  .device[aria-pressed='false'],
+  .danger {
+    background: var(--_danger);
+    color: #fff;
+  }
+  .danger {
+    width: 56px;
+  }
+  .icon {
+    display: grid;
+    padding: 6px;
+    background: none;
+  }
+  .count,
+  .badge {
+    border-radius: 999px;
+    font-size: 11px;
+    font-weight: 600;
+    line-height: 18px;
+    padding: 0 6px;
+  }
+  .count {
+    position: absolute;
+    top: -4px;
+    right: -4px;
+    min-width: 6px;
+    background: var(--_danger);
+    color: #fff;
+  }
+  .badge {
+    background: var(--_surface);
+    color: var(--_fg);
+  }
+  input,
+  select {
+    font: inherit;
+    color: inherit;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    padding: 7px 10px;
+    min-width: 0;
+  }
+  .field {
+    display: grid;
+    gap: 4px;
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+  .field > * {
+    color: var(--_fg);
+  }
+
   .panel {
     display: flex;
     flex-direction: column;
     align-items: center;
     gap: 12px;
     padding: 16px;
-  }
-  video {
-    display: block;
-    width: 100%;
-    height: 100%;
-    object-fit: cover;
-    background: var(--_tile);
-  }
-  video.mirrored {
-    transform: scaleX(-1);
-  }
-  .preview {
-    position: relative;
-    width: min(100%, 480px);
-    aspect-ratio: 16 / 9;
-    border-radius: var(--_radius);
-    overflow: hidden;
-    background: var(--_tile);
   }
   .placeholder {
     position: absolute;
@@ -55,69 +211,46 @@ export const widgetStyles = css`
     place-items: center;
     color: var(--_muted);
   }
-  .grid {
-    display: grid;
-    gap: 8px;
-    padding: 8px;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 220px), 1fr));
-  }
-  .tile {
-    position: relative;
-    aspect-ratio: 16 / 9;
-    border-radius: var(--_radius);
-    overflow: hidden;
-    background: var(--_tile);
-  }
-  .name {
-    position: absolute;
-    left: 8px;
-    bottom: 8px;
-    padding: 2px 8px;
-    border-radius: 999px;
-    background: rgb(0 0 0 / 55%);
-    font-size: 12px;
-  }
-  .controls {
-    display: flex;
-    justify-content: center;
-    gap: 8px;
-    padding: 8px 8px 12px;
-  }
-  button {
-    font: inherit;
-    color: inherit;
-    border: 0;
-    border-radius: 999px;
-    padding: 8px 16px;
-    background: var(--_tile);
-    cursor: pointer;
-  }
-  button:focus-visible {
-    outline: 2px solid var(--_accent);
-    outline-offset: 2px;
-  }
-  button[aria-pressed='false'] {
-    background: var(--_danger);
-  }
-  button.primary {
-    background: var(--_accent);
-  }
-  button.danger {
-    background: var(--_danger);
-  }
-  button:disabled {
-    opacity: 0.6;
-    cursor: progress;
+  .notice,
+  .banner {
+    padding: 8px 12px;
+    border-radius: 8px;
+    background: color-mix(in srgb, var(--_danger) 15%, transparent);
+    border: 1px solid var(--_danger);
   }
   .notice {
     margin: 8px;
-    padding: 8px 12px;
-    border-radius: 8px;
-    background: rgb(220 38 38 / 18%);
-    border: 1px solid var(--_danger);
   }
-  .notice.info {
-    background: rgb(37 99 235 / 18%);
+  .notice.info,
+  .banner {
+    background: color-mix(in srgb, var(--_accent) 15%, transparent);
     border-color: var(--_accent);
+  }
+  .banner {
+    margin: 8px 8px 0;
+  }
+  .avatar {
+    position: absolute;
+    left: 50%;
+    top: 50%;
+    translate: -50% -50%;
+    width: min(30%, 96px);
+    aspect-ratio: 1;
+    display: grid;
+    place-items: center;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: var(--_on-accent);
+    font-size: 1.4em;
+    font-weight: 600;
+  }
+  ${prejoinStyles}
+  ${callStyles}
+  ${panelStyles}
+  @media (prefers-reduced-motion: reduce) {
+    * {
+      transition: none !important;
+      animation: none !important;
+    }
   }
 `;

@@ -1,11 +1,16 @@
 /**
- * The call engine: one signaling client, one media manager, one PeerMesh of links to the other participants.
- * It knows nothing of the element; the element renders `state`, `participants` and `media`, and maps engine
- * events to DOM events.
+ * The call engine: one signaling client, the local media (camera and microphone; what is sent, with screen
+ * share and quality), one PeerMesh of links to the other participants, the chat log, the device lists and the
+ * monitor of the links' statistics. It knows nothing of the element; the element renders `state`,
+ * `participants` and the parts above, calls them, and maps their events to DOM events.
  */
-import { LeaveReason, type IceServer, type JoinResult } from '@vcw/shared';
+import { LeaveReason, type JoinResult, type MediaState, type SessionInfo } from '@vcw/shared';
 import { CallError } from './call-error.js';
+import { CallMonitor } from './call-monitor.js';
+import { ChatLog } from './chat-log.js';
+import { DeviceCatalog } from './device-catalog.js';
 import { MediaManager } from './media-manager.js';
+import { OutgoingMedia } from './outgoing-media.js';
 import { PeerLink } from './peer-link.js';
 import { PeerMesh, type Participant } from './peer-mesh.js';
 import { SignalingClient, type Credential } from './signaling-client.js';
@@ -14,9 +19,12 @@ import { TypedEmitter } from './typed-emitter.js';
 export type CallState = 'idle' | 'prejoin' | 'connecting' | 'connected' | 'reconnecting' | 'left' | 'error';
 export type { Participant };
 
+/** Why the call runs as a text chat: no camera or microphone here, or no media path to anyone. */
+export type TextOnlyReason = 'no-devices' | 'no-media-connection';
+
 type CallEngineEvents = {
   state: [CallState];
-  /** Local devices changed (opened, toggled, released). */
+  /** Local media changed (opened, toggled, switched, screen share started or stopped, speaking). */
   media: [];
   joined: [JoinResult];
   left: [{ reason: LeaveReason }];
@@ -33,6 +41,14 @@ export interface CallEngineOptions {
 
 export class CallEngine extends TypedEmitter<CallEngineEvents> {
   readonly media = new MediaManager();
+  /** Microphone, camera or screen, at the chosen quality, as sent to every participant. */
+  readonly outgoing: OutgoingMedia;
+  /** Cameras, microphones and speakers to choose from, and the chosen speaker. */
+  readonly devices = new DeviceCatalog();
+  /** The text chat; `chat.send(text)` while in the room. */
+  readonly chat = new ChatLog();
+  /** Active speaker, network quality, `auto` quality and the stats panel's rows, from the links' statistics. */
+  readonly monitor: CallMonitor;
   state: CallState = 'idle';
   private readonly mesh: PeerMesh;
   private signaling: SignalingClient | null = null;
@@ -49,7 +65,10 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   constructor(private readonly options: CallEngineOptions) {
     super();
+    // What is sent goes to every participant's link, and to the one made before joining.
+    this.outgoing = new OutgoingMedia(this.media, () => [...this.mesh.entries.map((e) => e.link), ...(this.warm ? [this.warm] : [])]);
     this.media.on('change', () => this.emit('media'));
+    this.outgoing.on('change', () => this.emit('media'));
     this.mesh = new PeerMesh((to, signal) => {
       this.signaling?.signal({ to, ...signal }).catch((error: unknown) => {
         // The peer may have just left; anything else is worth reporting.
@@ -60,10 +79,25 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.mesh.on('participant-update', (p) => this.emit('participant-update', p));
     this.mesh.on('participant-leave', (left) => this.emit('participant-leave', left));
     this.mesh.on('error', (error) => this.emit('error', error));
+    this.monitor = new CallMonitor(this.mesh, this.outgoing, () => this.media.microphoneEnabled);
+    this.monitor.on('self-speaking', () => this.emit('media'));
   }
 
   get participants(): Participant[] {
     return this.mesh.participants;
+  }
+
+  /** Set while the call can only go on as a text chat, and why; cleared when media flows again. */
+  get textOnly(): { reason: TextOnlyReason } | null {
+    if (this.state !== 'connected' && this.state !== 'reconnecting') return null;
+    if (this.outgoing.sendsNothing) return { reason: 'no-devices' };
+    const people = this.participants;
+    return people.length > 0 && people.every((p) => p.textOnly) ? { reason: 'no-media-connection' } : null;
+  }
+
+  /** The connection to one participant, for diagnostics. */
+  peerConnection(peerId: string): RTCPeerConnection | null {
+    return this.mesh.link(peerId)?.connection ?? null;
   }
 
   /**
@@ -94,8 +128,10 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       this.warm = null;
       this.held = [];
       let result: JoinResult;
+      let media: MediaState;
       try {
-        result = await signaling.join(room, displayName, warm?.localOffer ?? undefined);
+        media = this.outgoing.state;
+        result = await signaling.join(room, displayName, warm?.localOffer ?? undefined, media);
       } catch (error) {
         if (!abandoned() && error instanceof CallError && error.code === 'connection_failed') {
           // The reply was lost; a fresh connection makes the service free any seat it gave us.
@@ -110,14 +146,19 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       if (abandoned()) return;
       this.joined = result;
       this.joinedAs = displayName;
-      // The warm link serves the peer that received its offer with the join (or, if it was not ready, the first).
-      const warmFor = warm ? (result.offeredTo ?? result.peers[0]?.peerId) : undefined;
+      // The warm link serves the peer that received its offer with the join (or, if it was not ready, the first),
+      // unless the room is relay-only and the link was not: then every link is made under the room's policy.
+      const warmFits = warm !== null && warm.iceTransportPolicy === result.iceTransportPolicy;
+      const warmFor = warmFits ? (result.offeredTo ?? result.peers[0]?.peerId) : undefined;
       for (const peer of result.peers) {
         const useWarm = warm !== null && peer.peerId === warmFor;
-        this.mesh.add(peer, useWarm ? warm! : this.createLink(result.iceServers, true), useWarm && result.offeredTo === warmFor);
+        this.mesh.add(peer, useWarm ? warm! : this.createLink(result, true), useWarm && result.offeredTo === warmFor);
         if (useWarm) warm = null;
       }
       this.setState('connected');
+      this.monitor.start();
+      this.chat.open(signaling, { peerId: result.peerId, displayName: displayName ?? '' });
+      this.outgoing.announceTo(signaling, media);
       this.emit('joined', result);
       for (const apply of this.held.splice(0)) apply();
     } catch (error) {
@@ -144,7 +185,6 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   setMicrophoneEnabled(on: boolean): void {
     this.media.setMicrophoneEnabled(on);
   }
-
   setCameraEnabled(on: boolean): void {
     this.media.setCameraEnabled(on);
   }
@@ -153,6 +193,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.preparing ??= Promise.all([
       this.media.acquire().then(() => {
         if (this.media.issue) this.emit('error', this.media.issue);
+        void this.devices.watch(); // labels are known once a device is open
       }),
       this.connect(),
     ]).then(
@@ -171,35 +212,49 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   private warmUp(): void {
     const session = this.signaling?.session;
-    if (!this.warm && session && !this.joined) this.warm = this.createLink(session.iceServers, true);
+    if (!this.warm && session && !this.joined) this.warm = this.createLink(session, true);
   }
 
-  private createLink(iceServers: IceServer[], initiator: boolean): PeerLink {
-    return new PeerLink({
-      iceServers,
-      localTracks: { audio: this.media.audioTrack, video: this.media.videoTrack },
-      localStream: this.media.stream ?? new MediaStream(),
-      initiator,
-    });
+  /** A link under `route`'s ICE servers and policy: the session's before joining, the room's after. */
+  private createLink(route: Pick<SessionInfo, 'iceServers' | 'iceTransportPolicy'>, initiator: boolean): PeerLink {
+    const localTracks = { audio: this.outgoing.audioTrack, video: this.outgoing.videoTrack };
+    const { iceServers, iceTransportPolicy } = route;
+    const link = new PeerLink({ iceServers, iceTransportPolicy, localTracks, localStream: this.media.stream ?? new MediaStream(), initiator });
+    link.setMaxBitrate(this.outgoing.maxBitrate);
+    return link;
   }
 
   private connect(): Promise<unknown> {
     if (!this.signaling) {
       const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, credential: this.options.credential });
       const inOrder = (apply: () => void) => (this.held ? this.held.push(apply) : apply());
-      signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.createLink(this.joined.iceServers, false))));
+      signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.createLink(this.joined, false))));
       signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));
       signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
+      signaling.on('peer-media', ({ peerId, ...media }) => inOrder(() => this.mesh.update(peerId, media)));
+      signaling.on('chat-message', (message) => inOrder(() => this.chat.receive(message)));
       signaling.on('room-ended', () => inOrder(() => void this.leave(LeaveReason.roomEnded)));
       signaling.on('disconnected', () => {
         if (this.state === 'connected') this.setState('reconnecting');
       });
-      signaling.on('reconnected', () => void this.rejoin());
+      signaling.on('reconnected', (session) => (session.resumed ? this.resumed(session) : void this.rejoin()));
       signaling.on('unreachable', (why) => this.emit('error', new CallError('connection_failed', `Could not reach the video chat service (${why}); retrying…`)));
       signaling.on('refused', (error) => this.fail(error));
       this.signaling = signaling;
+      addEventListener('pagehide', this.onPageHide);
     }
     return this.signaling.connect();
+  }
+
+  /**
+   * The socket came back within the service's grace period: the seat, the peer id and the calls are as they
+   * were (media kept flowing browser to browser meanwhile). Fresh TURN credentials serve later ICE restarts.
+   */
+  private resumed(session: SessionInfo): void {
+    if (this.state !== 'reconnecting' || !this.joined) return;
+    this.joined = { ...this.joined, iceServers: session.iceServers };
+    this.mesh.useIceServers(session.iceServers);
+    this.setState('connected');
   }
 
   /**
@@ -228,10 +283,25 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     return failure;
   }
 
+  /**
+   * The tab is closing or navigating away: say goodbye on the socket at once (a close packet is sent
+   * synchronously), so the others see `hangup` now rather than `timeout` after the service's grace period.
+   */
+  private readonly onPageHide = (): void => {
+    this.signaling?.close();
+    void this.leave();
+  };
+
   /** Drops links, seat, devices and any join in flight; returns the signaling client for the caller to close. */
   private teardown(): SignalingClient | null {
+    removeEventListener('pagehide', this.onPageHide);
     this.generation++;
+    this.monitor.stop();
     this.mesh.clear();
+    this.outgoing.announceTo(null);
+    this.outgoing.reset();
+    this.devices.unwatch();
+    this.chat.close();
     this.warm?.close();
     this.warm = null;
     this.joined = null;

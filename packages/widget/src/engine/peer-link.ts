@@ -3,7 +3,7 @@
  * side may renegotiate at any time; on a collision the polite side (chosen by the service) yields. Signals are
  * handled one at a time, and ICE candidates that arrive before their description wait in a queue.
  */
-import type { IceCandidate, IceServer, OfferDescription, RelayedSignal, SessionDescription } from '@vcw/shared';
+import type { IceCandidate, IceServer, IceTransportPolicy, OfferDescription, RelayedSignal, SessionDescription } from '@vcw/shared';
 import { TypedEmitter } from './typed-emitter.js';
 
 type PeerLinkEvents = {
@@ -16,10 +16,14 @@ type PeerLinkEvents = {
 
 export type OutgoingSignal = { description: SessionDescription } | { candidate: IceCandidate };
 
+export type TrackKind = 'audio' | 'video';
+
 export interface PeerLinkOptions {
   iceServers: IceServer[];
-  /** Local tracks to send (missing kinds are received only). */
-  localTracks: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
+  /** `relay`: only TURN candidates are gathered, so the other side never learns this browser's addresses. */
+  iceTransportPolicy: IceTransportPolicy;
+  /** Local tracks to send (missing kinds are received only); `replaceTrack` changes them later. */
+  localTracks: Record<TrackKind, MediaStreamTrack | null>;
   localStream: MediaStream;
   /** The side that makes the first offer: the newcomer, toward everyone already in the room. */
   initiator: boolean;
@@ -33,6 +37,8 @@ export interface PeerBinding {
 }
 
 const KINDS = ['audio', 'video'] as const;
+/** How long a `disconnected` path may take to come back by itself before ICE is restarted. */
+const DISCONNECTED_GRACE_MS = 2_000;
 
 export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   readonly connection: RTCPeerConnection;
@@ -42,14 +48,22 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   remoteStream = new MediaStream();
 
   private makingOffer = false;
+  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
   private ignoreOffer = false;
   private tracksAttached = false;
   private readonly earlyCandidates: RTCIceCandidateInit[] = [];
   private inbox: Promise<void> = Promise.resolve();
+  /** What this link sends now: the options' tracks until `replaceTrack` swaps one. */
+  private readonly tracks: Record<TrackKind, MediaStreamTrack | null>;
+  /** Cap of the video encoding (bits per second), re-applied after each negotiation with the resolution policy. */
+  private maxBitrate: number | null = null;
+  /** `setParameters` calls run one at a time: a second one in flight would be refused. */
+  private encoding: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PeerLinkOptions) {
     super();
-    this.connection = new RTCPeerConnection({ iceServers: options.iceServers });
+    this.tracks = { ...options.localTracks };
+    this.connection = new RTCPeerConnection({ iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy });
     const pc = this.connection;
 
     pc.onicecandidate = ({ candidate }) => {
@@ -61,12 +75,25 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       this.remoteStream = new MediaStream([...this.remoteStream.getTracks().filter((t) => t.kind !== track.kind), track]);
       this.emit('stream', this.remoteStream);
     };
-    pc.onconnectionstatechange = () => this.emit('state', pc.connectionState);
+    pc.onconnectionstatechange = () => {
+      // A failed path may come back with fresh candidates; perfect negotiation carries the restart's offer.
+      // A disconnected one often recovers by itself (a blip): give it a moment first.
+      clearTimeout(this.disconnectedTimer);
+      if (pc.connectionState === 'failed') this.restartIce();
+      if (pc.connectionState === 'disconnected') {
+        this.disconnectedTimer = setTimeout(() => pc.connectionState === 'disconnected' && this.restartIce(), DISCONNECTED_GRACE_MS);
+      }
+      this.emit('state', pc.connectionState);
+    };
+    pc.onsignalingstatechange = () => {
+      // Encodings exist only once a description is applied; a cap set before that is applied now.
+      if (pc.signalingState === 'stable') this.applyMaxBitrate();
+    };
 
     if (options.initiator) {
       this.tracksAttached = true;
       for (const kind of KINDS) {
-        const track = options.localTracks[kind];
+        const track = this.tracks[kind];
         if (track) pc.addTransceiver(track, { direction: 'sendrecv', streams: [options.localStream] });
         else pc.addTransceiver(kind, { direction: 'recvonly' });
       }
@@ -74,6 +101,15 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       // browser sees nothing left to negotiate, so no second offer follows.
       void this.offer();
     }
+  }
+
+  get iceTransportPolicy(): IceTransportPolicy {
+    return this.options.iceTransportPolicy;
+  }
+
+  /** New ICE servers (fresh TURN credentials) for the next ICE restart; the policy stays. */
+  useIceServers(iceServers: IceServer[]): void {
+    if (this.connection.signalingState !== 'closed') this.connection.setConfiguration({ ...this.connection.getConfiguration(), iceServers });
   }
 
   get peerId(): string | null {
@@ -120,7 +156,49 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     }
   }
 
+  /**
+   * Sends `track` (or nothing) for `kind` from now on. Where the link already has a transceiver sending that
+   * kind this is `RTCRtpSender.replaceTrack`, with no renegotiation; a receive-only one is turned to send,
+   * which needs one (perfect negotiation makes the offer).
+   */
+  async replaceTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<void> {
+    this.tracks[kind] = track;
+    const pc = this.connection;
+    if (!this.tracksAttached || pc.signalingState === 'closed') return; // attached with the first offer or answer
+    const transceiver = this.transceiverOf(kind);
+    if (!transceiver) {
+      if (track) pc.addTrack(track, this.options.localStream);
+      return;
+    }
+    await transceiver.sender.replaceTrack(track);
+    if (track && (transceiver.direction === 'recvonly' || transceiver.direction === 'inactive')) {
+      transceiver.sender.setStreams(this.options.localStream);
+      transceiver.direction = transceiver.direction === 'recvonly' ? 'sendrecv' : 'sendonly';
+    }
+  }
+
+  /**
+   * Tries the media path again with fresh ICE candidates. Only the impolite side restarts (the other follows
+   * with the answer): when both restart at once the polite side rolls back, after which Chromium decodes the
+   * incoming video but never shows it (see element-text-only.test.ts).
+   */
+  restartIce(): void {
+    if (this.peer && !this.peer.polite && this.connection.signalingState !== 'closed') this.connection.restartIce();
+  }
+
+  /** Caps the video this link sends, in bits per second (`null`: the browser decides). */
+  setMaxBitrate(bitsPerSecond: number | null): void {
+    this.maxBitrate = bitsPerSecond;
+    this.applyMaxBitrate();
+  }
+
+  /** The sender of this link's video (camera or screen), once there is a video transceiver. */
+  get videoSender(): RTCRtpSender | null {
+    return this.transceiverOf('video')?.sender ?? null;
+  }
+
   close(): void {
+    clearTimeout(this.disconnectedTimer);
     this.connection.close();
     this.removeAllListeners();
   }
@@ -167,9 +245,30 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     if (this.tracksAttached) return;
     this.tracksAttached = true;
     for (const kind of KINDS) {
-      const track = this.options.localTracks[kind];
+      const track = this.tracks[kind];
       if (track) this.connection.addTrack(track, this.options.localStream);
     }
+  }
+
+  private transceiverOf(kind: TrackKind): RTCRtpTransceiver | undefined {
+    return this.connection.getTransceivers().find((t) => t.direction !== 'stopped' && t.receiver.track.kind === kind);
+  }
+
+  private applyMaxBitrate(): void {
+    this.encoding = this.encoding.then(async () => {
+      const sender = this.videoSender;
+      if (!sender || this.connection.signalingState === 'closed') return;
+      const parameters = sender.getParameters();
+      const encoding = parameters.encodings[0];
+      if (!encoding) return;
+      if (encoding.maxBitrate === (this.maxBitrate ?? undefined) && parameters.degradationPreference === 'maintain-resolution') return;
+      if (this.maxBitrate === null) delete encoding.maxBitrate;
+      else encoding.maxBitrate = this.maxBitrate;
+      // The capture size is the chosen quality (and `auto` lowers it itself); left to itself, the encoder would
+      // shrink a hard-to-encode picture far below it even with bandwidth to spare. It drops frames instead.
+      parameters.degradationPreference = 'maintain-resolution';
+      await sender.setParameters(parameters).catch(() => undefined); // applied again after the next negotiation
+    });
   }
 
   private sendLocalDescription(): void {

@@ -1,7 +1,8 @@
 /** Every remote participant of the call: one PeerLink each, and what the UI shows of them. */
-import type { LeaveReason, PeerInfo, RelayedSignal } from '@vcw/shared';
+import type { IceServer, LeaveReason, MediaState, PeerInfo, RelayedSignal } from '@vcw/shared';
 import { CallError } from './call-error.js';
-import type { OutgoingSignal, PeerLink } from './peer-link.js';
+import type { NetworkQuality } from './network-quality.js';
+import type { OutgoingSignal, PeerLink, TrackKind } from './peer-link.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** A remote participant as the UI sees it. */
@@ -11,7 +12,22 @@ export interface Participant {
   /** Their audio and video, once the first track arrived. */
   stream: MediaStream | null;
   connectionState: RTCPeerConnectionState;
+  /** Microphone, camera and screen share as the participant signaled them (never guessed from the stream). */
+  microphone: boolean;
+  camera: boolean;
+  screen: boolean;
+  /** The loudest participant above the speaking threshold. */
+  speaking: boolean;
+  /** How healthy the media path to them is, from its statistics. */
+  quality: NetworkQuality;
+  /** No media path to them (not connected in time, or failed): they are reachable by chat only. */
+  textOnly: boolean;
 }
+
+/** What a participant that never signaled its media is assumed to have (an older widget): everything on. */
+const UNSIGNALED: MediaState = { microphone: true, camera: true, screen: false };
+/** A media connection not up by then makes the participant text-only until it comes up (checked again as often). */
+export const MEDIA_CONNECT_DEADLINE_MS = 8_000;
 
 type PeerMeshEvents = {
   'participant-join': [Participant];
@@ -23,6 +39,7 @@ type PeerMeshEvents = {
 export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
   private readonly links = new Map<string, PeerLink>();
   private readonly people = new Map<string, Participant>();
+  private readonly deadlines = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** `send` delivers a signal to one participant through the service. */
   constructor(private readonly send: (to: string, signal: OutgoingSignal) => void) {
@@ -33,27 +50,71 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     return [...this.people.values()];
   }
 
+  /** Each participant with the link to them, for sampling statistics. */
+  get entries(): Array<{ participant: Participant; link: PeerLink }> {
+    return [...this.people.values()].map((participant) => ({ participant, link: this.links.get(participant.peerId)! }));
+  }
+
+  /** Hands every link new ICE servers (fresh TURN credentials), for their next ICE restart. */
+  useIceServers(iceServers: IceServer[]): void {
+    for (const { link } of this.entries) link.useIceServers(iceServers);
+  }
+
+  link(peerId: string): PeerLink | undefined {
+    return this.links.get(peerId);
+  }
+
   /** Adds a participant, calling them over `link`. `offerDelivered`: the link's offer already reached them. */
   add(peer: PeerInfo, link: PeerLink, offerDelivered = false): void {
     if (this.links.has(peer.peerId)) {
       link.close();
       return;
     }
-    const participant: Participant = { peerId: peer.peerId, displayName: peer.displayName, stream: null, connectionState: link.state };
+    const participant: Participant = {
+      peerId: peer.peerId,
+      displayName: peer.displayName,
+      stream: null,
+      connectionState: link.state,
+      ...(peer.media ?? UNSIGNALED),
+      speaking: false,
+      quality: 'unknown',
+      textOnly: false,
+    };
     link.on('stream', (stream) => {
       participant.stream = stream;
       this.emit('participant-update', participant);
     });
     link.on('state', (state) => {
       participant.connectionState = state;
+      if (state === 'connected') participant.textOnly = false; // a late or restored path upgrades back
+      if (state === 'failed') participant.textOnly = true;
       this.emit('participant-update', participant);
-      if (state === 'failed') this.emit('error', new CallError('peer_connection_failed', `The call to ${participant.displayName} could not be connected.`));
+      if (state === 'failed') this.emit('error', new CallError('peer_connection_failed', `The call to ${participant.displayName} could not be connected; you can still chat.`));
     });
     link.on('failure', (error) => this.emit('error', new CallError('peer_connection_failed', error.message)));
     this.links.set(peer.peerId, link);
     this.people.set(peer.peerId, participant);
+    this.watchConnection(participant, link);
     link.bind({ peerId: peer.peerId, polite: peer.polite, send: (signal) => this.send(peer.peerId, signal) }, { offerDelivered });
     this.emit('participant-join', participant);
+  }
+
+  /**
+   * Every deadline the media path is still not up, the participant is text-only and the path is tried again
+   * with fresh candidates; once it comes up (the `state` listener), they are upgraded back.
+   */
+  private watchConnection(participant: Participant, link: PeerLink): void {
+    const check = () => {
+      if (participant.connectionState !== 'connected') {
+        link.restartIce();
+        if (!participant.textOnly) {
+          participant.textOnly = true;
+          this.emit('participant-update', participant);
+        }
+      }
+      this.deadlines.set(participant.peerId, setTimeout(check, MEDIA_CONNECT_DEADLINE_MS));
+    };
+    this.deadlines.set(participant.peerId, setTimeout(check, MEDIA_CONNECT_DEADLINE_MS));
   }
 
   /** Hands a signal to the link of its sender; signals from strangers are dropped. */
@@ -61,10 +122,31 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     void this.links.get(signal.from)?.receive(signal);
   }
 
+  /** Applies what the participant signaled about its media, or what the widget measured about them. */
+  update(peerId: string, change: Partial<Pick<Participant, 'microphone' | 'camera' | 'screen' | 'speaking' | 'quality'>>): void {
+    const participant = this.people.get(peerId);
+    if (!participant) return;
+    const changed = Object.entries(change).some(([key, value]) => participant[key as keyof Participant] !== value);
+    if (!changed) return;
+    Object.assign(participant, change);
+    this.emit('participant-update', participant);
+  }
+
+  /** Sends `track` for `kind` on every link, without renegotiating where a sender exists. */
+  async replaceTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<void> {
+    await Promise.all([...this.links.values()].map((link) => link.replaceTrack(kind, track)));
+  }
+
+  setMaxBitrate(bitsPerSecond: number | null): void {
+    for (const link of this.links.values()) link.setMaxBitrate(bitsPerSecond);
+  }
+
   remove(peerId: string, reason: LeaveReason): void {
     const link = this.links.get(peerId);
     if (!link) return;
     link.close();
+    clearTimeout(this.deadlines.get(peerId));
+    this.deadlines.delete(peerId);
     this.links.delete(peerId);
     this.people.delete(peerId);
     this.emit('participant-leave', { peerId, reason });
@@ -73,6 +155,8 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
   /** Closes every link without reporting departures (we are the one leaving). */
   clear(): void {
     for (const link of this.links.values()) link.close();
+    for (const timer of this.deadlines.values()) clearTimeout(timer);
+    this.deadlines.clear();
     this.links.clear();
     this.people.clear();
   }

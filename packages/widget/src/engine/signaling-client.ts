@@ -6,9 +6,13 @@ import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, SIGNALING_PATH } from '@vcw/shared/protocol';
 import type {
   Ack,
+  ChatMessage,
+  ChatSent,
   ClientToServerEvents,
   JoinResult,
+  MediaState,
   OfferDescription,
+  PeerMedia,
   PeerInfo,
   PeerLeft,
   RelayedSignal,
@@ -23,6 +27,10 @@ type SignalingEvents = {
   'peer-joined': [PeerInfo];
   'peer-left': [PeerLeft];
   signal: [RelayedSignal];
+  /** A chat message from another participant. */
+  'chat-message': [ChatMessage];
+  /** Another participant turned a microphone, camera or screen share on or off. */
+  'peer-media': [PeerMedia];
   /** The room was ended by its partner; the service already took every seat away. */
   'room-ended': [];
   /** The socket dropped without us asking; it is being re-established. */
@@ -68,6 +76,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       // WebSocket first for the lowest setup latency; long-polling if a proxy blocks it.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
+      // Back off with jitter from 0.5 s up to 3 s: a service back from a restart is found within a few seconds,
+      // and many widgets do not all knock at the same instant.
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+      randomizationFactor: 0.5,
     });
     this.socket.on('session', (session) => {
       this.session = session;
@@ -81,6 +94,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('peer:joined', (peer) => this.emit('peer-joined', peer));
     this.socket.on('peer:left', (left) => this.emit('peer-left', left));
     this.socket.on('signal', (signal) => this.emit('signal', signal));
+    this.socket.on('chat:message', (message) => this.emit('chat-message', message));
+    this.socket.on('peer:media', (media) => this.emit('peer-media', media));
     this.socket.on('room:ended', () => this.emit('room-ended'));
     this.socket.on('session:closed', (reason) => {
       this.closedByService = CallError.fromBody(reason, true) ?? new CallError('connection_failed', undefined, true);
@@ -116,8 +131,23 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
    * Takes a seat (with a join token, `room` may be left out: the token names it); `offer`, if given, goes to
    * one participant already there (see `JoinResult.offeredTo`).
    */
-  join(room: string | undefined, displayName?: string, offer?: OfferDescription): Promise<JoinResult> {
-    return this.command<JoinResult>('room:join', { ...(room ? { room } : {}), ...(displayName ? { displayName } : {}), ...(offer ? { offer } : {}) });
+  join(room: string | undefined, displayName?: string, offer?: OfferDescription, media?: MediaState): Promise<JoinResult> {
+    return this.command<JoinResult>('room:join', {
+      ...(room ? { room } : {}),
+      ...(displayName ? { displayName } : {}),
+      ...(offer ? { offer } : {}),
+      ...(media ? { media } : {}),
+    });
+  }
+
+  /** Sends a chat message to the others in the room; resolves with the id and time the service gave it. */
+  sendChat(text: string): Promise<ChatSent> {
+    return this.command<ChatSent>('chat:send', { text }).then(({ id, ts }) => ({ id, ts }));
+  }
+
+  /** Tells the others which of this participant's media are on. */
+  async sendMediaState(media: MediaState): Promise<void> {
+    await this.command('media:state', media);
   }
 
   async leave(): Promise<void> {

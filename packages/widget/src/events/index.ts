@@ -1,6 +1,8 @@
+export { VcChatMessageEvent, type VcChatMessageDetail } from './vc-chat-message-event.js';
 export { VcConnectionStateChangeEvent, type VcConnectionStateChangeDetail } from './vc-connection-state-change-event.js';
 export { VcErrorEvent, type VcErrorDetail } from './vc-error-event.js';
 export { VcJoinEvent, type VcJoinDetail } from './vc-join-event.js';
 export { VcLeaveEvent, type VcLeaveDetail } from './vc-leave-event.js';
 export { VcParticipantJoinEvent, type VcParticipantJoinDetail } from './vc-participant-join-event.js';
 export { VcParticipantLeaveEvent, type VcParticipantLeaveDetail } from './vc-participant-leave-event.js';
+export { VcQualityChangeEvent, type VcQualityChangeDetail } from './vc-quality-change-event.js';

@@ -1,56 +1,51 @@
-/** The call: a tile per participant (self first, mirrored) and the call controls. */
+/**
+ * The call: a grid of tiles (self first), the open panel beside it, the control bar below, and a banner
+ * while the call runs as text chat only.
+ */
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Participant } from '../engine/call-engine.js';
-import type { MediaManager } from '../engine/media-manager.js';
-import { deviceToggles } from './device-toggles.js';
-
-export interface CallView {
-  media: MediaManager;
-  selfName: string;
-  participants: Participant[];
-  onLeave(): void;
-  onToggleMicrophone(): void;
-  onToggleCamera(): void;
-}
+import { callControls } from './call-controls.js';
+import { chatPanel } from './chat-panel.js';
+import { participantsPanel } from './participants-panel.js';
+import { closePanel, sidePanel } from './side-panel.js';
+import { remoteTile, selfTile } from './tile.js';
+import type { CallView } from './view-model.js';
 
 export function renderCall(view: CallView): TemplateResult {
-  const { media } = view;
-  const showSelf = media.videoTrack !== null && media.cameraEnabled;
-  return html`
-    <div part="call">
-      <div class="grid" part="grid">
-        <div class="tile" part="tile local-tile">
-          <video part="local-video" class="mirrored" .srcObject=${media.stream} autoplay playsinline muted ?hidden=${!showSelf}></video>
-          ${showSelf ? nothing : html`<div class="placeholder">Camera off</div>`}
-          <span class="name" part="tile-name">${view.selfName} (you)</span>
-        </div>
-        ${repeat(view.participants, (p) => p.peerId, (p) => remoteTile(p))}
+  const s = view.strings;
+  // styles.ts picks the column count from data-count (1 → 1 column … 7+ → 4).
+  return html`<div class="call" part="call" @keydown=${(e: KeyboardEvent) => escape(view, e)}>
+    ${view.textOnly
+      ? html`<div class="banner" part="text-only-banner" role="status"><strong>${s.textOnlyBanner}</strong> ${view.textOnly.reason}</div>`
+      : nothing}
+    <div class="stage ${view.panel ? 'with-panel' : ''}">
+      <div class="grid" part="grid" data-count=${view.tiles.length + 1}>
+        ${selfTile(view.local, view.selfName, s)}
+        ${repeat(view.tiles, (t) => t.peerId, (t) => remoteTile(t, s))}
       </div>
-      <div class="controls" part="controls">
-        ${deviceToggles(view)}
-        <button part="leave-button" class="danger" @click=${view.onLeave}>Leave</button>
-      </div>
+      ${openPanel(view)}
     </div>
-  `;
+    ${callControls(view)}
+  </div>`;
 }
 
-function remoteTile(participant: Participant): TemplateResult {
-  const waiting = !participant.stream || participant.connectionState !== 'connected';
-  return html`
-    <div class="tile" part="tile remote-tile" data-peer-id=${participant.peerId}>
-      <video part="remote-video" data-peer-id=${participant.peerId} .srcObject=${participant.stream} autoplay playsinline @loadedmetadata=${playWithSound}></video>
-      ${waiting ? html`<div class="placeholder">Connecting…</div>` : nothing}
-      <span class="name" part="tile-name">${participant.displayName}</span>
-    </div>
-  `;
+function openPanel(view: CallView): TemplateResult | typeof nothing {
+  const s = view.strings;
+  switch (view.panel) {
+    case 'chat':
+      return sidePanel(view, 'chat', s.chat, chatPanel(view.chat, s, view.onSendChat));
+    case 'participants':
+      return sidePanel(view, 'participants', s.participants, participantsPanel(view));
+    case 'stats':
+      // stats-panel.ts is loaded on demand by the element, which hands its rendering over in `statsPanel`.
+      return sidePanel(view, 'stats', s.stats, view.statsPanel ?? html`<p class="muted">${s.loading}</p>`);
+    default:
+      return nothing;
+  }
 }
 
-/** Starts playback with sound; where the browser's autoplay policy forbids that, plays muted instead. */
-function playWithSound(event: Event): void {
-  const video = event.target as HTMLVideoElement;
-  video.play().catch(() => {
-    video.muted = true;
-    void video.play().catch(() => undefined);
-  });
+function escape(view: CallView, event: KeyboardEvent): void {
+  if (event.key !== 'Escape' || !view.panel) return;
+  event.preventDefault();
+  closePanel(view, event);
 }

@@ -1,34 +1,37 @@
-/** Microphone and camera toggle buttons, shared by the pre-join screen and the call. */
-import { html, type TemplateResult } from 'lit';
-import type { MediaManager } from '../engine/media-manager.js';
+/** Microphone and camera toggles, shared by the pre-join screen and the call's control bar. */
+import type { TemplateResult } from 'lit';
+import { controlButton } from './control-button.js';
+import { icons } from './icons.js';
+import type { Strings } from './strings.js';
+import type { LocalMediaView } from './view-model.js';
 
-export interface DeviceToggleView {
-  media: MediaManager;
+export interface DeviceTogglesView {
+  strings: Strings;
+  local: LocalMediaView;
   onToggleMicrophone(): void;
   onToggleCamera(): void;
 }
 
-export function deviceToggles({ media, onToggleMicrophone, onToggleCamera }: DeviceToggleView): TemplateResult {
-  const mic = media.microphoneEnabled;
-  const cam = media.cameraEnabled;
-  return html`
-    <button
-      part="microphone-button"
-      aria-pressed=${String(mic)}
-      aria-label=${mic ? 'Turn microphone off' : 'Turn microphone on'}
-      ?disabled=${!media.audioTrack}
-      @click=${onToggleMicrophone}
-    >
-      ${mic ? 'Mic on' : 'Mic off'}
-    </button>
-    <button
-      part="camera-button"
-      aria-pressed=${String(cam)}
-      aria-label=${cam ? 'Turn camera off' : 'Turn camera on'}
-      ?disabled=${!media.videoTrack}
-      @click=${onToggleCamera}
-    >
-      ${cam ? 'Camera on' : 'Camera off'}
-    </button>
-  `;
+/** Disabled when the device is missing or blocked: there is nothing to turn on. */
+export function deviceToggles({ strings, local, onToggleMicrophone, onToggleCamera }: DeviceTogglesView): TemplateResult[] {
+  return [
+    controlButton({
+      part: 'microphone-button',
+      label: strings.microphone,
+      icon: icons.microphone(local.microphoneOn),
+      pressed: local.microphoneOn,
+      disabled: !local.hasMicrophone,
+      kind: 'device',
+      onClick: onToggleMicrophone,
+    }),
+    controlButton({
+      part: 'camera-button',
+      label: strings.camera,
+      icon: icons.camera(local.cameraOn),
+      pressed: local.cameraOn,
+      disabled: !local.hasCamera,
+      kind: 'device',
+      onClick: onToggleCamera,
+    }),
+  ];
 }

@@ -1,0 +1,151 @@
+// End to end, two browser contexts on a partner's page: what one participant does, the other sees — media
+// state indicators, chat, screen share, and the capture quality the `quality` attribute asks for.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { Participant } from './support/participant.mjs';
+import { startStack } from './support/stack.mjs';
+
+/** Two participants of `room` in a call, each seeing the other's video. */
+async function pair(stack, room, options = {}) {
+  const a = await Participant.open(stack, { room, name: 'Ada', ...options });
+  const b = await Participant.open(stack, { room, name: 'Grace', ...options });
+  await a.join();
+  await a.waitForEvent('vc-join');
+  await b.join();
+  const joined = await b.waitForEvent('vc-join');
+  await a.seesRemoteVideos(1);
+  await b.seesRemoteVideos(1);
+  return { a, b, bPeerId: joined.detail.peerId, aPeerId: (await a.waitForEvent('vc-join')).detail.peerId };
+}
+
+/** The decoded size of the one remote video `viewer` shows, once it is at least `min` or at most `max` wide. */
+async function remoteWidth(viewer, predicate, timeoutMs = 20_000) {
+  const handle = await viewer.page.waitForFunction(
+    (source) => {
+      const video = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+      const width = video?.videoWidth ?? 0;
+      return width > 0 && new Function('w', `return ${source}`)(width) ? width : false;
+    },
+    predicate,
+    { timeout: timeoutMs, polling: 100 },
+  );
+  return handle.jsonValue();
+}
+
+describe('the call experience between two browsers', () => {
+  let stack;
+  const opened = [];
+  before(async () => {
+    stack = await startStack();
+  });
+  after(async () => {
+    for (const p of opened) await p.close().catch(() => undefined);
+    await stack?.stop();
+  });
+
+  it('microphone off shows on the other side within 1 s; camera off shows an avatar there', async () => {
+    const { a, b, aPeerId } = await pair(stack, 'indicators');
+    opened.push(a, b);
+    const tile = b.tileOf(aPeerId);
+    assert.equal(await tile.locator('[part="microphone-off"]').count(), 0, 'microphone on at first');
+
+    const clicked = Date.now();
+    await a.button('microphone-button').click();
+    await tile.locator('[part="microphone-off"]').waitFor({ state: 'visible', timeout: 1000 });
+    const shownAfter = Date.now() - clicked;
+    assert.ok(shownAfter <= 1000, `shown after ${shownAfter} ms`);
+
+    await a.button('camera-button').click();
+    await tile.locator('[part="avatar"]').waitFor({ state: 'visible', timeout: 2000 });
+    assert.equal(await tile.locator('[part="avatar"]').innerText(), 'A', "Ada's initial");
+    await tile.locator('[part="camera-off"]').waitFor({ state: 'visible', timeout: 1000 });
+
+    await a.button('camera-button').click();
+    await a.button('microphone-button').click();
+    await tile.locator('[part="avatar"]').waitFor({ state: 'detached', timeout: 2000 });
+    await tile.locator('[part="microphone-off"]').waitFor({ state: 'detached', timeout: 1000 });
+  });
+
+  it('chat goes both ways, with sender and time, and markup arrives as text', async () => {
+    const { a, b } = await pair(stack, 'chat');
+    opened.push(a, b);
+    const sneaky = '<img src=x onerror="window.pwned=1"> hello';
+    await a.chat(sneaky);
+    const received = await b.waitForEvent('vc-chat-message', (d) => !d.self);
+    assert.equal(received.detail.text, sneaky);
+    assert.equal(received.detail.displayName, 'Ada');
+    assert.ok(Math.abs(received.detail.ts - Date.now()) < 10_000);
+    // Grace has not opened the chat: an unread badge says so.
+    assert.equal(await b.part('[part="unread-badge"]').innerText(), '1');
+    await b.chat('hi Ada');
+    assert.equal((await a.waitForEvent('vc-chat-message', (d) => !d.self)).detail.text, 'hi Ada');
+    // Grace's panel is open now: the message is there, as text.
+    const message = b.part('[part="chat-message"]').filter({ hasText: 'hello' });
+    await message.waitFor();
+    assert.ok((await message.innerText()).includes('<img src=x'));
+    assert.equal(await b.part('[part="chat-panel"] img').count(), 0, 'no element made from the text');
+    assert.equal(await b.page.evaluate(() => window.pwned), undefined);
+  });
+
+  it('a shared screen reaches the other side, and stopping it brings the camera back', async () => {
+    // At quality="low" the camera sends 640x480, unlike the fake screen (the size of the headless window).
+    const { a, b } = await pair(stack, 'screen', { quality: 'low' });
+    opened.push(a, b);
+    const size = () => b.page.evaluate(() => {
+      const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+      return `${v.videoWidth}x${v.videoHeight}`;
+    });
+    const camera = await size();
+    await a.button('screen-share-button').click();
+    const settings = await (await a.page.waitForFunction(() => {
+      const local = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="local-video"]');
+      const track = local?.srcObject?.getVideoTracks()[0];
+      return track?.getSettings().displaySurface ? track.getSettings() : false;
+    })).jsonValue();
+    const screen = `${settings.width}x${settings.height}`;
+    assert.notEqual(screen, camera, 'the fake screen and the fake camera differ in size');
+    await b.page.waitForFunction((want) => {
+      const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+      return `${v.videoWidth}x${v.videoHeight}` === want;
+    }, screen, { timeout: 15_000 });
+    assert.equal(await b.part('[part="tile-badge"]').innerText(), 'Sharing screen');
+    await a.button('screen-share-button').click();
+    await b.page.waitForFunction((want) => {
+      const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+      return `${v.videoWidth}x${v.videoHeight}` === want;
+    }, camera, { timeout: 15_000 });
+  });
+
+  it('quality="high" is decoded at least 1280 wide on the other side; "low" at most 640', async () => {
+    const high = await pair(stack, 'quality-high', { quality: 'high' });
+    opened.push(high.a, high.b);
+    assert.ok((await remoteWidth(high.b, 'w >= 1280', 30_000)) >= 1280);
+    const low = await pair(stack, 'quality-low', { quality: 'low' });
+    opened.push(low.a, low.b);
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.ok((await remoteWidth(low.b, 'w > 0')) <= 640);
+  });
+
+  it('a participant who blocked camera and microphone still chats with the others', async () => {
+    const denying = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs({ mediaPermission: 'deny' }) });
+    try {
+      const a = await Participant.open(stack, { room: 'denied', name: 'Ada' });
+      const b = await Participant.open(stack, { room: 'denied', name: 'Grace', browser: denying });
+      opened.push(a, b);
+      await a.join();
+      await a.waitForEvent('vc-join');
+      await b.waitForEvent('vc-error', (d) => d.code === 'media_permission_denied');
+      await b.join();
+      await b.waitForEvent('vc-join');
+      await b.chat('I can only type');
+      assert.equal((await a.waitForEvent('vc-chat-message', (d) => !d.self)).detail.text, 'I can only type');
+      await a.chat('and I can read you');
+      assert.equal((await b.waitForEvent('vc-chat-message', (d) => !d.self)).detail.text, 'and I can read you');
+      await b.close();
+    } finally {
+      await denying.close();
+    }
+  });
+});

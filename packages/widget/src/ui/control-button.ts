@@ -1,0 +1,31 @@
+/** One round icon button of the control bar: its part name, label and (for toggles) pressed state are API. */
+import { html, nothing, type TemplateResult } from 'lit';
+
+export interface ControlButton {
+  /** The `::part` name, e.g. `microphone-button`. */
+  part: string;
+  /** The accessible name (also the tooltip); it stays the same when a toggle flips. */
+  label: string;
+  icon: TemplateResult;
+  /** Set for toggles: becomes `aria-pressed`. */
+  pressed?: boolean;
+  disabled?: boolean;
+  /** Extra classes: `device` (red while off), `danger`. */
+  kind?: string;
+  /** Rendered inside the button after the icon, e.g. the unread badge. */
+  extra?: TemplateResult;
+  onClick(event: Event): void;
+}
+
+export function controlButton(b: ControlButton): TemplateResult {
+  return html`<button
+    type="button"
+    part=${b.part}
+    class="control ${b.kind ?? ''}"
+    aria-label=${b.label}
+    title=${b.label}
+    aria-pressed=${b.pressed === undefined ? nothing : String(b.pressed)}
+    ?disabled=${b.disabled}
+    @click=${b.onClick}
+  >${b.icon}${b.extra ?? nothing}</button>`;
+}

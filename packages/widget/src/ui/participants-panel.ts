@@ -1,0 +1,30 @@
+/** The participants panel: everyone in the call, self first, with their microphone and camera state. */
+import { html, nothing, type TemplateResult } from 'lit';
+import { avatar } from './avatar.js';
+import { icons } from './icons.js';
+import type { Strings } from './strings.js';
+import type { CallView } from './view-model.js';
+
+export function participantsPanel(view: CallView): TemplateResult {
+  const s = view.strings;
+  return html`<div part="participants-panel">
+    <p class="muted">${s.participantsCount(view.tiles.length + 1)}</p>
+    <ul class="people">
+      ${person(view.selfName, view.local.microphoneOn, view.local.cameraOn, false, s)}
+      ${view.tiles.map((t) => person(t.displayName, t.microphoneOn, t.cameraOn, t.textOnly, s, t.peerId))}
+    </ul>
+  </div>`;
+}
+
+/** Without a peer id, the row is this participant's own. */
+function person(name: string, microphoneOn: boolean, cameraOn: boolean, textOnly: boolean, s: Strings, peerId?: string): TemplateResult {
+  const mic = microphoneOn ? s.microphone : s.microphoneOff;
+  const cam = cameraOn ? s.camera : s.cameraOff;
+  return html`<li data-peer-id=${peerId ?? nothing}>
+    ${avatar(name)}
+    <span class="name">${peerId ? name : s.you(name)}</span>
+    ${textOnly ? html`<span class="badge">${s.textOnly}</span>` : nothing}
+    <span class="state" data-on=${microphoneOn} role="img" aria-label=${mic} title=${mic}>${icons.microphone(microphoneOn)}</span>
+    <span class="state" data-on=${cameraOn} role="img" aria-label=${cam} title=${cam}>${icons.camera(cameraOn)}</span>
+  </li>`;
+}

@@ -1,0 +1,178 @@
+/**
+ * Every word the widget shows or announces, in one table per language. Site owners override any of them
+ * (`widget.strings = {join: 'Enter'}`); the `lang` attribute picks the table. English is built in; the other
+ * tables are lazy chunks (about 0.5 KiB gzip each), so a page pays only for the language it shows.
+ */
+
+export interface Strings {
+  /** BCP 47 tag of the table: formats times and numbers. */
+  lang: string;
+
+  // Pre-join screen
+  preview: string;
+  camera: string;
+  microphone: string;
+  speaker: string;
+  yourName: string;
+  join: string;
+  /** Join while a device problem is shown: the user joins with what works. */
+  joinAnyway: string;
+  joining: string;
+  cameraOff: string;
+  startingCamera: string;
+  noDevice: string;
+  /** Fallback label of an unnamed device (labels are empty before permission): "Camera 2". */
+  deviceN: (kind: string, n: number) => string;
+
+  // Call controls (toggles keep one label; `aria-pressed` tells their state)
+  controls: string;
+  shareScreen: string;
+  chat: string;
+  participants: string;
+  stats: string;
+  fullscreen: string;
+  pictureInPicture: string;
+  leave: string;
+  close: string;
+  unread: (n: number) => string;
+
+  // Tiles
+  /** The self tile's name: "Ada (you)". */
+  you: (name: string) => string;
+  connecting: string;
+  microphoneOff: string;
+  sharingScreen: string;
+  textOnly: string;
+  textOnlyBanner: string;
+  /** Why the call is text only: no camera or microphone here. */
+  textOnlyNoDevices: string;
+  /** Why the call is text only: the media connection did not come up. */
+  textOnlyNoConnection: string;
+  networkGood: string;
+  networkFair: string;
+  networkPoor: string;
+  networkUnknown: string;
+
+  // Chat
+  message: string;
+  send: string;
+  noMessages: string;
+
+  // Participants
+  participantsCount: (n: number) => string;
+
+  // Stats
+  loading: string;
+  noStats: string;
+  bitrateIn: string;
+  bitrateOut: string;
+  frameRate: string;
+  resolution: string;
+  roundTrip: string;
+  packetLoss: string;
+  path: string;
+  pathDirect: string;
+  pathStun: string;
+  pathRelay: string;
+
+  // Call status, shown by the element
+  joinedAs: (name: string) => string;
+  reconnecting: string;
+  youLeft: string;
+  callEnded: string;
+  joinAgain: string;
+  waiting: string;
+}
+
+export const en: Strings = {
+  lang: 'en',
+  preview: 'Camera preview',
+  camera: 'Camera',
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  yourName: 'Your name',
+  join: 'Join',
+  joinAnyway: 'Join anyway',
+  joining: 'Joining…',
+  cameraOff: 'Camera off',
+  startingCamera: 'Starting camera…',
+  noDevice: 'None found',
+  deviceN: (kind, n) => `${kind} ${n}`,
+  controls: 'Call controls',
+  shareScreen: 'Share screen',
+  chat: 'Chat',
+  participants: 'Participants',
+  stats: 'Statistics',
+  fullscreen: 'Full screen',
+  pictureInPicture: 'Picture in picture',
+  leave: 'Leave call',
+  close: 'Close',
+  unread: (n) => `${n} unread`,
+  you: (name) => `${name} (you)`,
+  connecting: 'Connecting…',
+  microphoneOff: 'Microphone off',
+  sharingScreen: 'Sharing screen',
+  textOnly: 'Chat only',
+  textOnlyBanner: 'Text chat only',
+  textOnlyNoDevices: 'No camera or microphone is available here; you can still chat.',
+  textOnlyNoConnection: 'Video could not connect; you can still chat.',
+  networkGood: 'Good connection',
+  networkFair: 'Fair connection',
+  networkPoor: 'Poor connection',
+  networkUnknown: 'Connection unknown',
+  message: 'Message',
+  send: 'Send',
+  noMessages: 'No messages yet',
+  participantsCount: (n) => `${n} in the call`,
+  loading: 'Loading…',
+  noStats: 'No one else is here yet',
+  bitrateIn: 'Receiving',
+  bitrateOut: 'Sending',
+  frameRate: 'Frame rate',
+  resolution: 'Resolution',
+  roundTrip: 'Round trip',
+  packetLoss: 'Packet loss',
+  path: 'Path',
+  pathDirect: 'Direct',
+  pathStun: 'Direct (STUN)',
+  pathRelay: 'Relayed (TURN)',
+  joinedAs: (name) => `You joined as ${name}`,
+  reconnecting: 'Reconnecting…',
+  youLeft: 'You left the call.',
+  callEnded: 'The call has been ended.',
+  joinAgain: 'Join again',
+  waiting: 'Waiting for others to join…',
+};
+
+// Maps, so that a tag like 'constructor' cannot reach Object.prototype.
+const tables = new Map<string, Strings>([['en', en]]);
+const loaders = new Map<string, () => Promise<Strings>>([
+  ['fr', () => import('./strings-fr.js').then((m) => m.fr)],
+  ['de', () => import('./strings-de.js').then((m) => m.de)],
+  ['es', () => import('./strings-es.js').then((m) => m.es)],
+]);
+
+/** The language subtag of a BCP 47 tag, which alone picks the table: 'fr-CA' → 'fr'. */
+const languageOf = (lang: string | null) => (lang ?? '').split(/[-_]/)[0]!.toLowerCase();
+
+/**
+ * Fetches the table for this tag, so that `resolveStrings` returns it from then on. Resolves at once for English
+ * and for languages without a table; rejects only if the chunk cannot be fetched (English stays in use).
+ */
+export async function loadStrings(lang: string | null): Promise<void> {
+  const code = languageOf(lang);
+  const load = loaders.get(code);
+  if (load && !tables.has(code)) tables.set(code, await load());
+}
+
+/**
+ * The table for a BCP 47 tag: its language subtag decides ('fr-CA' → French); unknown, missing, or not loaded yet
+ * (see `loadStrings`) → English. Overrides win, key by key (undefined values are ignored).
+ */
+export function resolveStrings(lang: string | null, overrides?: Partial<Strings>): Strings {
+  const strings = { ...(tables.get(languageOf(lang)) ?? en) };
+  for (const [key, value] of Object.entries(overrides ?? {})) {
+    if (value !== undefined) (strings as Record<string, unknown>)[key] = value;
+  }
+  return strings;
+}
