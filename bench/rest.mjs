@@ -2,35 +2,14 @@
 // bench/rest: autocannon against POST /v1/rooms on the real service process, every request a real SQLite
 // write (a new room). Prints requests/s, latency percentiles and errors. Target: >= 2,000 req/s, p99 <= 50 ms,
 // no errors. Usage: node bench/rest.mjs [seconds] [connections]
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
+import { startServiceProcess } from '../scripts/service-process.mjs';
 
 const seconds = Number(process.argv[2] ?? 10) || 10;
 const connections = Number(process.argv[3] ?? 20) || 20;
-const root = new URL('..', import.meta.url).pathname;
-const dataDir = mkdtempSync(path.join(tmpdir(), 'vcw-bench-rest-'));
-
-const port = await new Promise((resolve) => {
-  const probe = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = probe.address();
-    probe.close(() => resolve(port));
-  });
-});
 // The bench measures throughput, so the per-key rate limit (600/min by default) is off.
-const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_REST_PER_MINUTE: '0' };
-const created = JSON.parse(
-  execFileSync(process.execPath, [path.join(root, 'packages/service/dist/src/cli/admin.js'), 'projects', 'create', '--name', 'bench', '--origin', 'https://bench.example', '--json'], { env }),
-);
-const secretKey = created.secretKey.plaintext;
-const service = spawn(process.execPath, [path.join(root, 'packages/service/dist/src/server.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise((resolve, reject) => {
-  service.stdout.on('data', (chunk) => String(chunk).includes('service on') && resolve());
-  service.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
-});
+const service = await startServiceProcess({ env: { RATE_LIMIT_REST_PER_MINUTE: '0' }, name: 'bench' });
+const { port, secretKey, dataDir } = service;
 
 try {
   // One request first: a bench of refusals would measure nothing.
@@ -56,7 +35,5 @@ try {
   const ok = result.requests.average >= 2000 && result.latency.p99 <= 50 && errors === 0;
   console.log(`target       >= 2000 req/s, p99 <= 50 ms, no errors: ${ok ? 'met' : 'NOT met'}`);
 } finally {
-  service.kill('SIGTERM');
-  await new Promise((resolve) => service.once('exit', resolve));
-  rmSync(dataDir, { recursive: true, force: true });
+  await service.stop();
 }

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { build, loadConfig, openSqlite } from '@vcw/service';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { startServiceProcess } from '../../scripts/service-process.mjs';
 
-const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-error'];
+const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-chat-message', 'vc-quality-change', 'vc-error'];
 
 /** The embedding site's page: one script tag, one element, and a log of the element's events. */
-function sitePage({ serviceUrl, apiKey, room, name, token }) {
+function sitePage({ serviceUrl, apiKey, room, name, token, quality }) {
   const attr = (v) => String(v).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Partner site</title></head>
@@ -25,8 +26,49 @@ function sitePage({ serviceUrl, apiKey, room, name, token }) {
     });
   </script>
   <script type="module" src="${attr(serviceUrl)}/widget.js"></script>
-  ${token ? `<video-chat-widget token="${attr(token)}"></video-chat-widget>` : `<video-chat-widget api-key="${attr(apiKey)}" room="${attr(room)}" display-name="${attr(name)}"></video-chat-widget>`}
+  ${token ? `<video-chat-widget token="${attr(token)}"${quality ? ` quality="${attr(quality)}"` : ''}></video-chat-widget>` : `<video-chat-widget api-key="${attr(apiKey)}" room="${attr(room)}" display-name="${attr(name)}"${quality ? ` quality="${attr(quality)}"` : ''}></video-chat-widget>`}
 </body></html>`;
+}
+
+/** The partner's site: `/call.html?service&key&room&name&token&quality`, on an origin of its own. */
+async function startSite() {
+  const site = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://site');
+    if (url.pathname !== '/call.html') return res.writeHead(404).end();
+    const q = (name) => url.searchParams.get(name) ?? '';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(sitePage({ serviceUrl: q('service'), apiKey: q('key'), room: q('room'), name: q('name'), token: q('token'), quality: q('quality') }));
+  });
+  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  return { site, siteOrigin: `http://127.0.0.1:${site.address().port}` };
+}
+
+async function stopSite(site) {
+  site.closeAllConnections();
+  await new Promise((resolve) => site.close(resolve));
+}
+
+/**
+ * The same stack with the service as a process of its own (`scripts/service-process.mjs`), for what needs one
+ * to kill: `killService(signal)` and `startService()` (same port, same store). There is no `app` to reach into.
+ */
+export async function startProcessStack({ env = {} } = {}) {
+  const { site, siteOrigin } = await startSite();
+  const service = await startServiceProcess({ env: { LOG_LEVEL: 'silent', ...env }, origins: [siteOrigin], name: 'partner site' });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
+  return {
+    serviceUrl: service.url,
+    siteOrigin,
+    apiKey: service.publishableKey,
+    browser,
+    killService: service.kill,
+    startService: service.start,
+    async stop() {
+      await browser.close();
+      await stopSite(site);
+      await service.stop();
+    },
+  };
 }
 
 /**
@@ -44,15 +86,7 @@ export async function startStack({ env = {} } = {}) {
   const port = app.server.address().port;
   const serviceUrl = `http://127.0.0.1:${port}`;
 
-  const site = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://site');
-    if (url.pathname !== '/call.html') return res.writeHead(404).end();
-    const q = (name) => url.searchParams.get(name) ?? '';
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(sitePage({ serviceUrl: q('service'), apiKey: q('key'), room: q('room'), name: q('name'), token: q('token') }));
-  });
-  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
-  const siteOrigin = `http://127.0.0.1:${site.address().port}`;
+  const { site, siteOrigin } = await startSite();
 
   const project = await app.projects.createProject({ name: 'partner site', allowedOrigins: [siteOrigin] });
   const { plaintext: apiKey } = await app.projects.createApiKey(project.id, 'publishable');
@@ -72,8 +106,7 @@ export async function startStack({ env = {} } = {}) {
     },
     async stop() {
       await browser.close();
-      site.closeAllConnections();
-      await new Promise((resolve) => site.close(resolve));
+      await stopSite(site);
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -3,3 +3,4 @@ export { loadConfig, type Config } from './config.js';
 export { openSqlite } from './store/database.js';
 export { ProjectStore, type Project } from './store/project-store.js';
 export { ensureDevProject } from './dev-project.js';
+export { mintTurnCredential } from './auth/turn-credentials.js';

@@ -40,8 +40,8 @@ async function join(t: TestContext, service: TestService, payload: object, auth?
 }
 
 describe('call history', () => {
-  it('shows a call going on, then who left and why: hangup for leaving, network for a dropped connection', async (t) => {
-    const service = await partner(t);
+  it('shows a call going on, then who left and why: hangup for leaving, network for a dropped connection (no resume grace)', async (t) => {
+    const service = await partner(t, { env: { RESUME_GRACE_SECONDS: '0' } });
     const room = await createRoom(service, { name: 'clinic', privacy: 'public' });
     const alice = await join(t, service, { room: 'clinic', displayName: 'Alice' });
     const bob = await join(t, service, { room: 'clinic', displayName: 'Bob' });

@@ -123,8 +123,8 @@ describe('rooms and relay', () => {
     assert.equal(service.app.rooms.participantCount(`${service.projectId}/r2`), 1);
   });
 
-  it('reports a lost connection as network', async (t) => {
-    const service = await buildService(t);
+  it('reports a lost connection as network at once when seats are not kept (RESUME_GRACE_SECONDS=0)', async (t) => {
+    const service = await buildService(t, { env: { RESUME_GRACE_SECONDS: '0' } });
     const alice = await joined(t, service, 'r3');
     const bob = await joined(t, service, 'r3');
     const left = next(alice.client, 'peer:left');

@@ -9,6 +9,7 @@ import { RoomRegistry } from '../rooms/room-registry.js';
 import { CallRecorder } from '../signaling/call-recorder.js';
 import { attachSignaling, type SignalingServer } from '../signaling/index.js';
 import { endRoomCall } from '../signaling/room-end.js';
+import { SeatHolds } from '../signaling/seat-holds.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,7 +38,14 @@ export default fp<{ config: Config; joinTokens: JoinTokens }>(
       // Browsers need CORS on the polling transport to read our answer at all; who may connect is decided by
       // the handshake guard (key + allowed origins), which answers a refused origin with a readable code.
       cors: { origin: true, credentials: false },
+      // A dropped connection that comes back within the grace period gets its socket back (id, data, rooms)
+      // and the messages sent to it meanwhile. The handshake was checked when it first connected.
+      connectionStateRecovery: { maxDisconnectionDuration: config.resumeGraceSeconds * 1000, skipMiddlewares: true },
+      // Notice a silent network loss within ~15 s (the defaults take 45 s).
+      pingInterval: 10_000,
+      pingTimeout: 5_000,
     });
+    const holds = new SeatHolds(config.resumeGraceSeconds * 1000);
     const rooms = new RoomRegistry();
     const log = app.log.child({ module: 'signaling' });
     const recorder = new CallRecorder(app.callHistory, log);
@@ -49,6 +57,8 @@ export default fp<{ config: Config; joinTokens: JoinTokens }>(
       joinTokens,
       limits: app.limits,
       recorder,
+      holds,
+      resumeGraceMs: config.resumeGraceSeconds * 1000,
       log,
       selfOrigin: config.publicUrl,
       iceServersFor: iceServers(config),
@@ -65,6 +75,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens }>(
       io.local.disconnectSockets(true);
     });
     app.addHook('onClose', async () => {
+      holds.clear();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // The leaves of the sockets closed above are still queued; write them before the store closes.
       await recorder.flushed();

@@ -7,6 +7,7 @@ import type { RoomStore } from '../store/room-store.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import type { Limits } from '../limits/limits.js';
 import type { CallRecorder } from './call-recorder.js';
+import type { SeatHolds } from './seat-holds.js';
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -21,6 +22,9 @@ export interface SignalingContext {
   limits: Limits;
   /** Call history, written behind the call's back (never awaited on the signaling path). */
   recorder: CallRecorder;
+  /** Seats kept for sockets that dropped, until they resume or `resumeGraceMs` passes. */
+  holds: SeatHolds;
+  resumeGraceMs: number;
   log: FastifyBaseLogger;
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */
   selfOrigin: string;

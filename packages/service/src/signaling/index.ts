@@ -1,6 +1,6 @@
 /** Wires the signaling modules onto a Socket.io server: the handshake guard, then one module per concern. */
 import { randomBytes } from 'node:crypto';
-import type { SignalingContext } from './context.js';
+import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { handshakeGuard } from './handshake.js';
 import { registerChat } from './chat.js';
 import { registerJoin } from './join.js';
@@ -10,7 +10,9 @@ import { registerRelay } from './relay.js';
 export function attachSignaling(ctx: SignalingContext): void {
   ctx.io.use(handshakeGuard(ctx));
   ctx.io.on('connection', (socket) => {
-    socket.data.peerId = randomBytes(12).toString('base64url');
+    // A recovered socket is one that dropped and came back within the grace period: same id, same data.
+    const resumed = socket.recovered && resumeSeat(socket, ctx);
+    if (!socket.recovered) socket.data.peerId = randomBytes(12).toString('base64url');
     registerJoin(socket, ctx);
     registerRelay(socket, ctx);
     registerChat(socket, ctx);
@@ -19,8 +21,25 @@ export function attachSignaling(ctx: SignalingContext): void {
       ctx.limits.signals?.forget(socket.id);
       ctx.limits.strikes.forget(socket.id);
     });
-    socket.emit('session', { peerId: socket.data.peerId, iceServers: ctx.iceServersFor(socket.data.peerId), iceTransportPolicy: ctx.iceTransportPolicy });
+    const { peerId } = socket.data;
+    socket.emit('session', { peerId, iceServers: ctx.iceServersFor(peerId), iceTransportPolicy: ctx.iceTransportPolicy, ...(resumed ? { resumed: true } : {}) });
   });
+}
+
+/**
+ * Takes a recovered socket's held seat back. False when the seat is gone meanwhile (the room was ended, or the
+ * hold ran out just before): the socket then starts over outside any room and the widget joins again.
+ */
+function resumeSeat(socket: SignalingSocket, ctx: SignalingContext): boolean {
+  ctx.holds.resume(socket.id);
+  const { roomKey, peerId } = socket.data;
+  if (roomKey && ctx.rooms.seat(roomKey, peerId)?.socketId === socket.id) {
+    ctx.log.info({ roomKey, peer: peerId }, 'participant resumed');
+    return true;
+  }
+  if (roomKey) void socket.leave(broadcastRoom(roomKey));
+  socket.data.roomKey = undefined;
+  return false;
 }
 
 export type { SignalingContext, SignalingServer, SignalingSocket } from './context.js';

@@ -51,8 +51,15 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
   });
 
   socket.on('disconnect', (reason) => {
-    // A client that closes its socket on purpose hung up; anything else is a network loss.
-    vacate(socket, ctx, socket.data.closedAs ?? (reason === 'client namespace disconnect' ? LeaveReason.hangup : LeaveReason.network));
+    if (socket.data.closedAs) return vacate(socket, ctx, socket.data.closedAs);
+    // A client that closes its socket on purpose hung up (a widget does on leave and when its page goes away).
+    if (reason === 'client namespace disconnect') return vacate(socket, ctx, LeaveReason.hangup);
+    // The service let go of it (shutting down, or it was removed): the seat goes with it.
+    if (reason === 'server namespace disconnect' || reason === 'server shutting down' || ctx.resumeGraceMs === 0) {
+      return vacate(socket, ctx, LeaveReason.network);
+    }
+    // Anything else is the network: keep the seat for the grace period, for the same socket to resume.
+    if (socket.data.roomKey) ctx.holds.hold(socket.id, () => vacate(socket, ctx, LeaveReason.timeout));
   });
 }
 
@@ -88,7 +95,7 @@ async function adHocRoom(ctx: SignalingContext, projectId: string, name: string)
   return ctx.roomStore.ensureAdHoc(projectId, name);
 }
 
-function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: LeaveReason): void {
+export function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: LeaveReason): void {
   const { roomKey, peerId } = socket.data;
   if (!roomKey) return;
   socket.data.roomKey = undefined;

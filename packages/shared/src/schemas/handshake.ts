@@ -7,6 +7,11 @@ export const HandshakeAuth = Type.Object(
     apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     // Exactly one of apiKey and token is checked by the service.
+    // Added by socket.io-client when it tries to recover a dropped session (connection state recovery). A
+    // session the service still holds never reaches the handshake check; one it does not know (the service
+    // restarted) arrives here with them and is a fresh connection.
+    pid: Type.Optional(Type.String({ maxLength: 64 })),
+    offset: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
 );

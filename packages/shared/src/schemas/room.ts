@@ -73,6 +73,11 @@ export interface SessionInfo {
   iceServers: IceServer[];
   /** The service's policy: what a link made before joining (the warm offer) must use. */
   iceTransportPolicy: IceTransportPolicy;
+  /**
+   * This connection dropped and came back within the grace period: it still holds its seat, under the same
+   * peer id, and the messages sent to it meanwhile follow. The widget keeps its calls as they are.
+   */
+  resumed?: boolean;
 }
 
 /** `peer:left` payload. */

@@ -1,0 +1,75 @@
+// End to end with the service as a process of its own: killed mid-call, media keeps flowing browser to
+// browser; back up (same store), the room works again by itself. And how a departure reaches the others:
+// a closed tab within 5 s, an explicit leave as `hangup`.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Participant } from './support/participant.mjs';
+import { startProcessStack } from './support/stack.mjs';
+
+/** How far the remote video's playback has come, in seconds. */
+const playedSeconds = (p) =>
+  p.page.evaluate(() => document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]')?.currentTime ?? 0);
+
+async function inCall(stack, room, names) {
+  const people = [];
+  for (const name of names) {
+    const p = await Participant.open(stack, { room, name });
+    await p.join();
+    await p.waitForEvent('vc-join');
+    people.push(p);
+  }
+  for (const p of people) await p.seesRemoteVideos(names.length - 1);
+  return people;
+}
+
+describe('the service goes away mid-call', () => {
+  let stack;
+  const opened = [];
+  before(async () => {
+    stack = await startProcessStack();
+  });
+  after(async () => {
+    for (const p of opened) await p.close().catch(() => undefined);
+    await stack?.stop();
+  });
+
+  it('SIGKILLed: frames keep coming during the outage; restarted: the room works again within 10 s, for a newcomer too', async () => {
+    const [ada, grace] = await inCall(stack, 'outage', ['Ada', 'Grace']);
+    opened.push(ada, grace);
+    await stack.killService('SIGKILL');
+    const before = await Promise.all([ada, grace].map(playedSeconds));
+    await new Promise((r) => setTimeout(r, 3000));
+    const during = await Promise.all([ada, grace].map(playedSeconds));
+    for (const i of [0, 1]) assert.ok(during[i] - before[i] > 2, `media kept flowing while the service was down (${(during[i] - before[i]).toFixed(2)} s of 3)`);
+
+    await stack.startService();
+    const restarted = Date.now();
+    const lin = await Participant.open(stack, { room: 'outage', name: 'Lin' });
+    opened.push(lin);
+    await lin.join();
+    await lin.waitForEvent('vc-join', () => true, 10_000);
+    const videos = await lin.seesRemoteVideos(2, 10_000);
+    const usableAfter = Date.now() - restarted;
+    console.log(`# service restart: a newcomer saw both others ${usableAfter} ms after the service was back`);
+    assert.equal(videos.length, 2);
+    assert.ok(usableAfter <= 10_000, `room usable again after ${usableAfter} ms`);
+    for (const p of [ada, grace]) await p.seesRemoteVideos(2, 10_000);
+  });
+
+  it('a closed tab reaches the others within 5 s; an explicit leave is a hangup at once', async () => {
+    const [ada, grace, lin] = await inCall(stack, 'departures', ['Ada', 'Grace', 'Lin']);
+    opened.push(ada, grace);
+    const { detail: linSeat } = await lin.waitForEvent('vc-join');
+    const closedAt = Date.now();
+    await lin.page.close();
+    const gone = await ada.waitForEvent('vc-participant-leave', (d) => d.peerId === linSeat.peerId, 5000);
+    assert.ok(gone.at - closedAt <= 5000, `noticed after ${gone.at - closedAt} ms`);
+    await lin.close();
+
+    const { detail: graceSeat } = await grace.waitForEvent('vc-join');
+    const leftAt = await grace.leave();
+    const hungUp = await ada.waitForEvent('vc-participant-leave', (d) => d.peerId === graceSeat.peerId, 5000);
+    assert.equal(hungUp.detail.reason, 'hangup');
+    assert.ok(hungUp.at - leftAt < 2000, `seen after ${hungUp.at - leftAt} ms`);
+  });
+});

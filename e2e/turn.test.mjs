@@ -1,0 +1,119 @@
+// End to end through a real TURN server: Debian's coturn on loopback with `use-auth-secret`, the service
+// minting credentials for it, and relay-only calls between two browsers.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { mintTurnCredential } from '@vcw/service';
+import { coturnAvailable, startCoturn, turnserverPath } from '../scripts/coturn.mjs';
+import { Participant } from './support/participant.mjs';
+import { startStack } from './support/stack.mjs';
+
+const SECRET = 'e2e-turn-secret-0123456789';
+const missing = !coturnAvailable();
+const why = `coturn not found at ${turnserverPath} (apt-get install coturn, or set TURNSERVER_PATH)`;
+if (missing && process.env.CI === 'true') throw new Error(`under CI every suite must run: ${why}`);
+
+/** In a page: gathers candidates under a relay-only policy with `iceServers`; says what TURN answered. */
+function gatherRelay(page, iceServers) {
+  return page.evaluate(async (servers) => {
+    const pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: 'relay' });
+    const relays = [];
+    const errors = [];
+    pc.onicecandidate = ({ candidate }) => candidate?.type === 'relay' && relays.push(candidate.candidate);
+    pc.onicecandidateerror = (e) => errors.push(e.errorCode);
+    pc.createDataChannel('probe');
+    await pc.setLocalDescription();
+    await new Promise((resolve) => {
+      if (pc.iceGatheringState === 'complete') resolve();
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+      setTimeout(resolve, 8000);
+    });
+    pc.close();
+    return { relays: relays.length, errors };
+  }, iceServers);
+}
+
+/** The "path" cells of the stats panel, once it shows one. */
+async function statsPaths(participant) {
+  await participant.button('stats-button').click();
+  const panel = participant.part('[part="stats-panel"]');
+  await panel.getByText('TURN').first().waitFor({ timeout: 10_000 });
+  return panel.innerText();
+}
+
+describe('calls through TURN (coturn)', { skip: missing && why }, () => {
+  let turn;
+  let stack;
+  const opened = [];
+  before(async () => {
+    turn = await startCoturn({ secret: SECRET });
+    stack = await startStack({ env: { TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_TTL_SECONDS: '600', ICE_TRANSPORT_POLICY: 'relay' } });
+  });
+  after(async () => {
+    for (const p of opened) await p.close().catch(() => undefined);
+    await stack?.stop();
+    await turn?.stop();
+  });
+
+  it('coturn accepts the credentials the service mints, and refuses them once expired', async () => {
+    const probe = await Participant.open(stack, { room: 'probe', name: 'Probe' });
+    opened.push(probe);
+    const fresh = mintTurnCredential(SECRET, 'probe-peer', 600);
+    const expired = mintTurnCredential(SECRET, 'probe-peer', -60);
+    const good = await gatherRelay(probe.page, [{ urls: turn.url, username: fresh.username, credential: fresh.credential }]);
+    assert.ok(good.relays > 0, `a relay candidate with fresh credentials (${JSON.stringify(good)})`);
+    const refused = await gatherRelay(probe.page, [{ urls: turn.url, username: expired.username, credential: expired.credential }]);
+    assert.equal(refused.relays, 0, 'no relay with expired credentials');
+    assert.ok(refused.errors.includes(401), `coturn answered 401 (${JSON.stringify(refused.errors)})`);
+  });
+
+  it('with ICE_TRANSPORT_POLICY=relay two browsers hold a call through the relay', async () => {
+    const a = await Participant.open(stack, { room: 'relayed', name: 'Ada' });
+    const b = await Participant.open(stack, { room: 'relayed', name: 'Grace' });
+    opened.push(a, b);
+    await a.join();
+    await a.waitForEvent('vc-join');
+    await b.join();
+    await b.waitForEvent('vc-join');
+    for (const v of await a.seesRemoteVideos(1)) assert.ok(v.advanced > 0.2);
+    for (const v of await b.seesRemoteVideos(1)) assert.ok(v.advanced > 0.2);
+    assert.match(await statsPaths(a), /Relayed \(TURN\)/);
+  });
+
+  it('when coturn restarts mid-call, the call recovers by ICE restart within 10 s', async () => {
+    const a = await Participant.open(stack, { room: 'restart', name: 'Ada' });
+    const b = await Participant.open(stack, { room: 'restart', name: 'Grace' });
+    opened.push(a, b);
+    await a.join();
+    await a.waitForEvent('vc-join');
+    await b.join();
+    await b.waitForEvent('vc-join');
+    await a.seesRemoteVideos(1);
+    await b.seesRemoteVideos(1);
+    const frames = (p) => p.page.evaluate(() => {
+      const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+      return v.getVideoPlaybackQuality().totalVideoFrames;
+    });
+    const both = async () => [await frames(a), await frames(b)];
+    await turn.restart();
+    const restarted = Date.now();
+    // The relay forgot every allocation: pictures stop. Wait until they have (no new frame for a second)…
+    let last = await both();
+    for (let still = 0; still < 5; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      const now = await both();
+      still = now[0] === last[0] && now[1] === last[1] ? still + 1 : 0;
+      last = now;
+      assert.ok(Date.now() - restarted < 8000, 'the call never lost its pictures: the relay restart changed nothing');
+    }
+    // …then until new frames show on both sides again.
+    for (;;) {
+      const now = await both();
+      if (now[0] > last[0] + 5 && now[1] > last[1] + 5) break;
+      assert.ok(Date.now() - restarted < 20_000, `media did not come back (frames ${now} after ${last})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const recoveredIn = Date.now() - restarted;
+    console.log(`# coturn restart: media flowing again after ${recoveredIn} ms`);
+    assert.ok(recoveredIn <= 10_000, `recovered in ${recoveredIn} ms`);
+  });
+});

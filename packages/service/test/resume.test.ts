@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION, SIGNALING_PATH, type JoinResult, type SessionInfo } from '@vcw/shared';
+import { buildService, command, connect, next, sessionOf, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
+
+/** A client that reconnects by itself, as the widget's does, so Socket.io can recover its session. */
+async function reconnectingClient(t: TestContext, service: TestService): Promise<{ client: Client; session: SessionInfo }> {
+  const client: Client = io(service.url, {
+    path: SIGNALING_PATH,
+    transports: ['websocket'],
+    forceNew: true,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 100,
+    auth: { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey },
+    extraHeaders: { origin: SITE_ORIGIN },
+  });
+  t.after(() => client.disconnect());
+  const session = await next(client, 'session');
+  return { client, session };
+}
+
+/** Cuts the client's connection as a network loss would: no goodbye, the transport just closes. */
+const dropTransport = (client: Client) => client.io.engine.close();
+
+describe('seats kept through a dropped connection', () => {
+  it('a dropped participant resumes with the same identity; the others see no leave and it gets what was sent meanwhile', async (t) => {
+    const service = await buildService(t, { env: { RESUME_GRACE_SECONDS: '5' } });
+    const staying = await connect(t, service);
+    const { client: dropping, session } = await reconnectingClient(t, service);
+    assert.ok((await command<JoinResult>(staying, 'room:join', { room: 'desk' })).ok);
+    assert.ok((await command<JoinResult>(dropping, 'room:join', { room: 'desk' })).ok);
+    let leaves = 0;
+    staying.on('peer:left', () => leaves++);
+
+    const back = next(dropping, 'session');
+    dropTransport(dropping);
+    await new Promise((r) => setTimeout(r, 20));
+    // Sent while it is away: a signal to it, and a chat message to the room.
+    assert.ok((await command(staying, 'signal', { to: session.peerId, candidate: { candidate: '' } })).ok, 'its seat is still there');
+    const signal = next(dropping, 'signal');
+    const chat = next(dropping, 'chat:message');
+    assert.ok((await command(staying, 'chat:send', { text: 'are you there?' })).ok);
+
+    const resumed = await back;
+    assert.equal(resumed.resumed, true);
+    assert.equal(resumed.peerId, session.peerId);
+    assert.equal((await signal).from !== undefined, true);
+    assert.equal((await chat).text, 'are you there?');
+    assert.equal(leaves, 0);
+    // Still seated: a leave now is a hang-up the others see.
+    const left = next(staying, 'peer:left');
+    assert.ok((await command(dropping, 'room:leave', {})).ok);
+    assert.deepEqual(await left, { peerId: session.peerId, reason: 'hangup' });
+  });
+
+  it('a participant that does not come back within the grace period leaves with reason timeout', async (t) => {
+    const service = await buildService(t, { env: { RESUME_GRACE_SECONDS: '1' } });
+    const staying = await connect(t, service);
+    const { client: gone, session } = await reconnectingClient(t, service);
+    assert.ok((await command<JoinResult>(staying, 'room:join', { room: 'desk' })).ok);
+    assert.ok((await command<JoinResult>(gone, 'room:join', { room: 'desk' })).ok);
+    gone.io.reconnection(false);
+    const dropped = Date.now();
+    dropTransport(gone);
+    const left = await next(staying, 'peer:left', 5000);
+    const waited = Date.now() - dropped;
+    assert.deepEqual(left, { peerId: session.peerId, reason: 'timeout' });
+    assert.ok(waited >= 900 && waited < 3000, `left after the 1 s grace (${waited} ms)`);
+    const rejoiner = await connect(t, service);
+    assert.ok((await command<JoinResult>(rejoiner, 'room:join', { room: 'desk' })).ok, 'the seat is free again');
+  });
+
+  it('hanging up by closing the socket frees the seat at once', async (t) => {
+    const service = await buildService(t, { env: { RESUME_GRACE_SECONDS: '30' } });
+    const staying = await connect(t, service);
+    const leaving = await connect(t, service);
+    assert.ok((await command<JoinResult>(staying, 'room:join', { room: 'desk' })).ok);
+    assert.ok((await command<JoinResult>(leaving, 'room:join', { room: 'desk' })).ok);
+    const started = Date.now();
+    const left = next(staying, 'peer:left');
+    leaving.disconnect();
+    assert.equal((await left).reason, 'hangup');
+    assert.ok(Date.now() - started < 1000);
+  });
+
+  it('a participant resuming into a room ended meanwhile starts over outside it', async (t) => {
+    const service = await buildService(t, { env: { RESUME_GRACE_SECONDS: '5' } });
+    const { client, session } = await reconnectingClient(t, service);
+    assert.ok((await command<JoinResult>(client, 'room:join', { room: 'desk' })).ok);
+    const room = await service.app.roomStore.findByName(service.projectId, 'desk');
+    const back = next(client, 'session');
+    dropTransport(client);
+    service.app.endRoomCall(service.projectId, room!.name);
+    const resumed = await back;
+    assert.equal(resumed.peerId, session.peerId);
+    assert.equal(resumed.resumed, undefined);
+    const again = await command(client, 'room:leave', {});
+    assert.equal(!again.ok && again.error.code, 'not_in_room');
+  });
+});
+
+describe('a session the service does not know', () => {
+  it('a client recovering a session from before a restart is let in as a fresh connection', async (t) => {
+    const service = await buildService(t);
+    const client = await connect(t, service, { auth: { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey, pid: 'from-before-restart', offset: '3' } });
+    const session = sessionOf(client);
+    assert.equal(session.resumed, undefined);
+    assert.ok((await command<JoinResult>(client, 'room:join', { room: 'desk' })).ok);
+  });
+});

@@ -1,0 +1,63 @@
+// The real service as its own process, the way `npm start` runs it: SQLite in a temporary DATA_DIR, one
+// project made with the admin CLI. For what needs a process to kill (SIGKILL, SIGTERM) or to measure
+// without the test's own load in the same event loop. `kill()` then `start()` brings it back on the same
+// port with the same store.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const ADMIN = path.join(root, 'packages/service/dist/src/cli/admin.js');
+const SERVER = path.join(root, 'packages/service/dist/src/server.js');
+
+export async function freePort() {
+  const probe = net.createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+export async function startServiceProcess({ env: extra = {}, origins = ['https://bench.example'], name = 'test site' } = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vcw-service-'));
+  const port = await freePort();
+  const env = { ...process.env, LOG_LEVEL: 'warn', ...extra, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
+  const created = JSON.parse(execFileSync(process.execPath, [ADMIN, 'projects', 'create', '--name', name, ...origins.flatMap((o) => ['--origin', o]), '--json'], { env }));
+  let child = null;
+
+  const start = async () => {
+    const started = spawn(process.execPath, [SERVER], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child = started;
+    await new Promise((resolve, reject) => {
+      started.stdout.on('data', (chunk) => String(chunk).includes('service on') && resolve());
+      started.once('exit', (code, signal) => reject(new Error(`service exited (${code ?? signal}) before listening`)));
+    });
+    started.removeAllListeners('exit');
+  };
+  /** Ends the process with `signal` and waits for it to be gone; resolves with how long that took. */
+  const kill = async (signal = 'SIGKILL') => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return 0;
+    const began = Date.now();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+    return Date.now() - began;
+  };
+  await start();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    projectId: created.project.id,
+    publishableKey: created.publishableKey.plaintext,
+    secretKey: created.secretKey.plaintext,
+    start,
+    kill,
+    async stop() {
+      await kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
