@@ -128,6 +128,23 @@ describe('the call experience between two browsers', () => {
     assert.ok((await remoteWidth(low.b, 'w > 0')) <= 640);
   });
 
+  it('quality="auto" steps down when the sender\'s bandwidth is constrained, and says why', async () => {
+    const { a, b, bPeerId } = await pair(stack, 'quality-auto', { quality: 'auto' });
+    opened.push(a, b);
+    await remoteWidth(b, 'w === 1280', 20_000); // auto starts at medium (720p)
+    // A congested uplink: Ada's encoder may only send 80 kbit/s to Grace, far too little for 720p.
+    await a.page.evaluate(async (peer) => {
+      const pc = document.querySelector('video-chat-widget').engine.peerConnection(peer);
+      const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
+      const parameters = sender.getParameters();
+      parameters.encodings[0].maxBitrate = 80_000;
+      await sender.setParameters(parameters);
+    }, bPeerId);
+    const change = await a.waitForEvent('vc-quality-change', () => true, 25_000);
+    assert.deepEqual(change.detail, { from: 'medium', to: 'low', reason: 'bandwidth' });
+    assert.ok((await remoteWidth(b, 'w <= 640', 15_000)) <= 640, 'Grace receives the lower quality');
+  });
+
   it('a participant who blocked camera and microphone still chats with the others', async () => {
     const denying = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs({ mediaPermission: 'deny' }) });
     try {

@@ -4,6 +4,7 @@ import { keyExpiry } from './0002-key-expiry.js';
 import { rooms } from './0003-rooms.js';
 import { callHistory } from './0004-call-history.js';
 import { roomIcePolicy } from './0005-room-ice-policy.js';
+import { partialExpiryIndex } from './0006-partial-expiry-index.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-rooms': rooms,
   '0004-call-history': callHistory,
   '0005-room-ice-policy': roomIcePolicy,
+  '0006-partial-expiry-index': partialExpiryIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
