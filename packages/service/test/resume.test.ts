@@ -109,3 +109,47 @@ describe('a session the service does not know', () => {
     assert.ok((await command<JoinResult>(client, 'room:join', { room: 'desk' })).ok);
   });
 });
+
+describe('resuming does not reset limits, nor leave ghosts', () => {
+  it('a flooder that drops its transport and resumes keeps its spent budget', async (t) => {
+    const service = await buildService(t, { env: { RESUME_GRACE_SECONDS: '5', RATE_LIMIT_SIGNALS_PER_SECOND: '1' } });
+    const { client, session } = await reconnectingClient(t, service);
+    const outcomes = async (n: number) => {
+      const codes = [];
+      for (let i = 0; i < n; i++) {
+        const reply = await command(client, 'room:leave', {});
+        codes.push(reply.ok ? 'ok' : reply.error.code);
+      }
+      return codes;
+    };
+    // 1 per second with a 6-second burst: the seventh message is refused.
+    assert.deepEqual(await outcomes(7), [...Array(6).fill('not_in_room'), 'rate_limited']);
+    const back = next(client, 'session');
+    dropTransport(client);
+    assert.equal((await back).peerId, session.peerId, 'the same socket came back');
+    assert.deepEqual(await outcomes(1), ['rate_limited'], 'the budget came back with the socket, still spent');
+  });
+
+  it('a connection that closes while its join waits on the store is not seated', async (t) => {
+    const service = await buildService(t);
+    const store = service.app.roomStore;
+    const findByName = store.findByName.bind(store);
+    // The store answers slowly (a busy database): the client hangs up meanwhile.
+    store.findByName = async (...args) => {
+      await new Promise((r) => setTimeout(r, 150));
+      return findByName(...args);
+    };
+    const leaving = await connect(t, service);
+    (leaving as unknown as { emit(e: string, p: unknown, ack: () => void): void }).emit('room:join', { room: 'desk' }, () => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    leaving.disconnect();
+    // Long enough for the slowed join (three store reads of 150 ms) to finish.
+    await new Promise((r) => setTimeout(r, 1000));
+    store.findByName = findByName;
+    assert.equal(service.app.rooms.participantCount(`${service.projectId}/desk`), 0, 'no seat left behind');
+    const newcomer = await connect(t, service);
+    const joined = await command<JoinResult>(newcomer, 'room:join', { room: 'desk' });
+    assert.ok(joined.ok);
+    assert.deepEqual(joined.peers, []);
+  });
+});

@@ -11,19 +11,38 @@ export function attachSignaling(ctx: SignalingContext): void {
   ctx.io.use(handshakeGuard(ctx));
   ctx.io.on('connection', (socket) => {
     // A recovered socket is one that dropped and came back within the grace period: same id, same data.
+    // Recovery skips the handshake guard, but not the per-address connection budget.
+    if (socket.recovered && ctx.limits.handshakes?.take(socket.handshake.address).ok === false) {
+      socket.disconnect(true);
+      return;
+    }
     const resumed = socket.recovered && resumeSeat(socket, ctx);
     if (!socket.recovered) socket.data.peerId = randomBytes(12).toString('base64url');
     registerJoin(socket, ctx);
     registerRelay(socket, ctx);
     registerChat(socket, ctx);
     registerPresence(socket, ctx);
-    socket.on('disconnect', () => {
-      ctx.limits.signals?.forget(socket.id);
-      ctx.limits.strikes.forget(socket.id);
-    });
+    socket.on('disconnect', (reason) => forgetLimits(socket, ctx, reason));
     const { peerId } = socket.data;
     socket.emit('session', { peerId, iceServers: ctx.iceServersFor(peerId), iceTransportPolicy: ctx.iceTransportPolicy, ...(resumed ? { resumed: true } : {}) });
   });
+}
+
+/** Reasons after which Socket.io never recovers the socket. */
+const FINAL_DISCONNECTS = new Set(['client namespace disconnect', 'server namespace disconnect', 'server shutting down']);
+
+/**
+ * Drops the socket's message budget and strikes once it is gone for good. A socket that may still resume
+ * keeps them through the grace period: dropping the transport must not buy a flooder a fresh allowance.
+ */
+function forgetLimits(socket: SignalingSocket, ctx: SignalingContext, reason: string): void {
+  const forget = () => {
+    if (ctx.io.sockets.sockets.has(socket.id)) return; // it resumed: same id, same budget
+    ctx.limits.signals?.forget(socket.id);
+    ctx.limits.strikes.forget(socket.id);
+  };
+  if (FINAL_DISCONNECTS.has(reason) || ctx.resumeGraceMs === 0) forget();
+  else setTimeout(forget, ctx.resumeGraceMs + 1000).unref();
 }
 
 /**

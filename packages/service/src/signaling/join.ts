@@ -14,6 +14,8 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     const stored = await admissibleRoom(ctx, socket, request.room);
     if (socket.data.roomKey) throw new ServiceError('already_in_room'); // a concurrent join got there first
+    // It hung up while the store answered: seating it now would leave a seat nobody ever frees.
+    if (!socket.connected) throw new ServiceError('not_in_room', 'The connection closed while joining.');
     const roomKey = RoomRegistry.keyOf(socket.data.projectId, stored.name);
     const { peerId } = socket.data;
     const displayName = socket.data.grant?.displayName ?? (request.displayName?.trim() || DEFAULT_DISPLAY_NAME);

@@ -30,6 +30,21 @@ import { prejoinStyles } from '../ui/prejoin-styles.js';
  * Private `--_*` properties hold the resolved values; CSS comments are left out because they would ship. The
  * views' own rules live next to them (ui/*-styles.ts) and are joined here, theme and base first.
  */
+/** The dark colours: under a dark system setting unless `theme="light"`, and always with `theme="dark"`. */
+const darkPalette = css`
+  --_bg: var(--vc-background, #111827);
+  --_fg: var(--vc-foreground, #f9fafb);
+  --_muted: var(--vc-muted, #9ca3af);
+  --_surface: var(--vc-surface, #1f2937);
+  --_border: var(--vc-border, #374151);
+  --_tile: var(--vc-tile-background, #1f2937);
+  --_accent: var(--vc-accent, #3b82f6);
+  --_danger: var(--vc-danger, #ef4444);
+  --_warn: var(--vc-warning, #f59e0b);
+  --_ok: var(--vc-success, #22c55e);
+  color-scheme: dark;
+`;
+
 export const widgetStyles = css`
   :host {
     --_bg: var(--vc-background, #fff);
@@ -59,31 +74,11 @@ export const widgetStyles = css`
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_bg: var(--vc-background, #111827);
-      --_fg: var(--vc-foreground, #f9fafb);
-      --_muted: var(--vc-muted, #9ca3af);
-      --_surface: var(--vc-surface, #1f2937);
-      --_border: var(--vc-border, #374151);
-      --_tile: var(--vc-tile-background, #1f2937);
-      --_accent: var(--vc-accent, #3b82f6);
-      --_danger: var(--vc-danger, #ef4444);
-      --_warn: var(--vc-warning, #f59e0b);
-      --_ok: var(--vc-success, #22c55e);
-      color-scheme: dark;
+      ${darkPalette}
     }
   }
   :host([theme='dark']) {
-    --_bg: var(--vc-background, #111827);
-    --_fg: var(--vc-foreground, #f9fafb);
-    --_muted: var(--vc-muted, #9ca3af);
-    --_surface: var(--vc-surface, #1f2937);
-    --_border: var(--vc-border, #374151);
-    --_tile: var(--vc-tile-background, #1f2937);
-    --_accent: var(--vc-accent, #3b82f6);
-    --_danger: var(--vc-danger, #ef4444);
-    --_warn: var(--vc-warning, #f59e0b);
-    --_ok: var(--vc-success, #22c55e);
-    color-scheme: dark;
+    ${darkPalette}
   }
   [hidden] {
     display: none !important;
