@@ -9,6 +9,7 @@ import type { OutgoingMedia } from './outgoing-media.js';
 import type { PeerMesh } from './peer-mesh.js';
 import { peerStats, type PeerStats } from './peer-stats.js';
 import { WARM_UP_MS } from './send-quality.js';
+import { StallWatch } from './stall-watch.js';
 import { readReport, type LinkReport } from './stats-report.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -29,6 +30,7 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
   private sampling = false;
   private watched = false;
   private readonly speakers = new SpeakerDetector();
+  private readonly stalls = new StallWatch();
   /** Per peer: the report of a second ago, and since when the link is connected. */
   private readonly history = new Map<string, { report?: LinkReport; connectedAt: number }>();
 
@@ -63,9 +65,11 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
       const now = performance.now();
       const connected = this.mesh.entries.filter(({ participant }) => participant.connectionState === 'connected');
       const reports = await Promise.all(
-        connected.map(async ({ participant, link }) => ({ participant, report: readReport(await link.connection.getStats(), now) })),
+        connected.map(async ({ participant, link }) => ({ participant, link, report: readReport(await link.connection.getStats(), now) })),
       );
-      for (const { participant, report } of reports) {
+      this.stalls.keepOnly(new Set(reports.map((r) => r.participant.peerId)));
+      for (const { participant, link, report } of reports) {
+        if (this.stalls.stalled(participant.peerId, report.bytesIn, now)) link.restartIce();
         this.speakers.hear(participant.peerId, report.audioLevel, now);
         this.speakers.hear('self', report.selfAudioLevel, now);
       }
