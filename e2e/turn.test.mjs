@@ -94,6 +94,13 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
       return v.getVideoPlaybackQuality().totalVideoFrames;
     });
     const both = async () => [await frames(a), await frames(b)];
+    const turnUser = (p) => p.page.evaluate(() => {
+      const engine = document.querySelector('video-chat-widget').engine;
+      const pc = engine.peerConnection(engine.participants[0].peerId);
+      return pc.getConfiguration().iceServers.find((s) => s.username)?.username;
+    });
+    const usersBefore = [await turnUser(a), await turnUser(b)];
+    await new Promise((r) => setTimeout(r, 1100)); // a later second: fresh credentials get another expiry
     await turn.restart();
     const restarted = Date.now();
     // The relay forgot every allocation: pictures stop. Wait until they have (no new frame for a second)…
@@ -113,6 +120,9 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const recoveredIn = Date.now() - restarted;
+    // The side that restarted ICE asked the service for credentials first (the others may be expired).
+    const usersAfter = [await turnUser(a), await turnUser(b)];
+    assert.ok(usersAfter.some((u, i) => u !== usersBefore[i]), `fresh TURN credentials before the restart (${usersBefore} -> ${usersAfter})`);
     console.log(`# coturn restart: media flowing again after ${recoveredIn} ms`);
     assert.ok(recoveredIn <= 10_000, `recovered in ${recoveredIn} ms`);
   });

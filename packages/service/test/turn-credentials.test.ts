@@ -44,6 +44,18 @@ describe('TURN and relay-only calls through the service', () => {
     assert.equal(joined.iceTransportPolicy, 'all');
   });
 
+  it('ice:servers hands out fresh credentials on demand, for the next ICE restart', async (t) => {
+    const service = await buildService(t, { env: TURN_ENV });
+    const client = await connect(t, service);
+    const { peerId } = sessionOf(client);
+    const reply = await command<{ iceServers: IceServer[] }>(client, 'ice:servers', {});
+    assert.ok(reply.ok);
+    const left = checkTurn(reply.iceServers, peerId);
+    assert.ok(left > 590 && left <= 600);
+    const refused = await command(client, 'ice:servers', { give: 'me more' });
+    assert.equal(!refused.ok && refused.error.code, 'invalid_payload');
+  });
+
   it('without TURN_URLS only STUN is handed out, and a relay-only room is refused', async (t) => {
     const service = await buildService(t, { env: { STUN_URLS: 'stun:127.0.0.1:3478' } });
     const client = await connect(t, service);

@@ -7,12 +7,14 @@ import type { LeaveReason } from './protocol.js';
 import type { ChatMessage, ChatSendRequest, ChatSent } from './schemas/chat.js';
 import type { Ack } from './schemas/common.js';
 import type { MediaStateRequest, PeerMedia } from './schemas/presence.js';
-import type { JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
+import type { IceServer, IceServersRequest, JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
 import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
 
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: (reply: Ack<JoinResult>) => void) => void;
   'room:leave': (request: LeaveRequest, ack: (reply: Ack) => void) => void;
+  /** Fresh ICE servers for this connection (new TURN credentials), before an ICE restart. */
+  'ice:servers': (request: IceServersRequest, ack: (reply: Ack<{ iceServers: IceServer[] }>) => void) => void;
   signal: (request: SignalRequest, ack: (reply: Ack) => void) => void;
   /** A chat message to the others in the room; the ack carries the id and time they receive. */
   'chat:send': (request: ChatSendRequest, ack: (reply: Ack<ChatSent>) => void) => void;

@@ -3,9 +3,16 @@
  * (TURN REST scheme, `TURN_TTL_SECONDS`). They are minted again for every session and join, so a widget that
  * restarts ICE after a reconnect or a join always holds credentials the relay still accepts.
  */
-import type { IceServer, IceTransportPolicy } from '@vcw/shared';
+import { IceServersRequest, type IceServer, type IceTransportPolicy } from '@vcw/shared';
 import { mintTurnCredential } from '../auth/turn-credentials.js';
 import type { Config } from '../config.js';
+import type { SignalingContext, SignalingSocket } from './context.js';
+import { command } from './guards.js';
+
+/** `ice:servers`: a widget about to restart ICE asks for credentials the relay will still accept. */
+export function registerIceServers(socket: SignalingSocket, ctx: SignalingContext): void {
+  command(socket, ctx, 'ice:servers', IceServersRequest, () => ({ iceServers: ctx.iceServersFor(socket.data.peerId) }));
+}
 
 export function iceServers(config: Pick<Config, 'stunUrls' | 'turnUrls' | 'turnSecret' | 'turnTtlSeconds'>): (peerId: string) => IceServer[] {
   const stun: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];

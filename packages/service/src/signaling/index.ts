@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { handshakeGuard } from './handshake.js';
 import { registerChat } from './chat.js';
+import { registerIceServers } from './ice-servers.js';
 import { registerJoin } from './join.js';
 import { registerPresence } from './presence.js';
 import { registerRelay } from './relay.js';
@@ -22,6 +23,7 @@ export function attachSignaling(ctx: SignalingContext): void {
     registerRelay(socket, ctx);
     registerChat(socket, ctx);
     registerPresence(socket, ctx);
+    registerIceServers(socket, ctx);
     socket.on('disconnect', (reason) => forgetLimits(socket, ctx, reason));
     const { peerId } = socket.data;
     socket.emit('session', { peerId, iceServers: ctx.iceServersFor(peerId), iceTransportPolicy: ctx.iceTransportPolicy, ...(resumed ? { resumed: true } : {}) });

@@ -26,6 +26,10 @@ export type JoinRequest = Static<typeof JoinRequest>;
 export const LeaveRequest = Type.Object({}, { additionalProperties: false });
 export type LeaveRequest = Static<typeof LeaveRequest>;
 
+/** `ice:servers` — fresh ICE servers (new TURN credentials), asked for before each ICE restart. */
+export const IceServersRequest = Type.Object({}, { additionalProperties: false });
+export type IceServersRequest = Static<typeof IceServersRequest>;
+
 /** A participant as seen by another one. */
 export interface PeerInfo {
   peerId: PeerId;

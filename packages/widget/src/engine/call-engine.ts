@@ -219,7 +219,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private createLink(route: Pick<SessionInfo, 'iceServers' | 'iceTransportPolicy'>, initiator: boolean): PeerLink {
     const localTracks = { audio: this.outgoing.audioTrack, video: this.outgoing.videoTrack };
     const { iceServers, iceTransportPolicy } = route;
-    const link = new PeerLink({ iceServers, iceTransportPolicy, localTracks, localStream: this.media.stream ?? new MediaStream(), initiator });
+    const freshIceServers = () => (this.signaling ? this.signaling.iceServers() : Promise.reject(new Error('no service connection')));
+    const link = new PeerLink({ iceServers, iceTransportPolicy, localTracks, localStream: this.media.stream ?? new MediaStream(), initiator, freshIceServers });
     link.setMaxBitrate(this.outgoing.maxBitrate);
     return link;
   }

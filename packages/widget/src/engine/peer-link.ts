@@ -27,6 +27,8 @@ export interface PeerLinkOptions {
   localStream: MediaStream;
   /** The side that makes the first offer: the newcomer, toward everyone already in the room. */
   initiator: boolean;
+  /** Fresh ICE servers (TURN credentials the relay still accepts), asked for before each ICE restart. */
+  freshIceServers?: () => Promise<IceServer[]>;
 }
 
 /** Who is on the other end; a link made before joining learns it later. */
@@ -39,6 +41,8 @@ export interface PeerBinding {
 const KINDS = ['audio', 'video'] as const;
 /** How long a `disconnected` path may take to come back by itself before ICE is restarted. */
 const DISCONNECTED_GRACE_MS = 2_000;
+/** ICE restarts without the path coming back before the link gives up and says so (chat goes on). */
+const MAX_ICE_RESTARTS = 6;
 
 export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   readonly connection: RTCPeerConnection;
@@ -49,6 +53,9 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
 
   private makingOffer = false;
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** ICE restarts since the path was last connected; one in flight while fetching fresh servers. */
+  private restarts = 0;
+  private restarting = false;
   private ignoreOffer = false;
   private tracksAttached = false;
   private readonly earlyCandidates: RTCIceCandidateInit[] = [];
@@ -79,6 +86,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       // A failed path may come back with fresh candidates; perfect negotiation carries the restart's offer.
       // A disconnected one often recovers by itself (a blip): give it a moment first.
       clearTimeout(this.disconnectedTimer);
+      if (pc.connectionState === 'connected') this.restarts = 0;
       if (pc.connectionState === 'failed') this.restartIce();
       if (pc.connectionState === 'disconnected') {
         this.disconnectedTimer = setTimeout(() => pc.connectionState === 'disconnected' && this.restartIce(), DISCONNECTED_GRACE_MS);
@@ -183,7 +191,21 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
    * incoming video but never shows it (see element-text-only.test.ts).
    */
   restartIce(): void {
-    if (this.peer && !this.peer.polite && this.connection.signalingState !== 'closed') this.connection.restartIce();
+    if (!this.peer || this.peer.polite || this.restarting || this.connection.signalingState === 'closed') return;
+    if (this.restarts >= MAX_ICE_RESTARTS) return;
+    if (++this.restarts === MAX_ICE_RESTARTS) {
+      this.emit('failure', new Error(`The media path could not be restored after ${MAX_ICE_RESTARTS} attempts; chat still works.`));
+    }
+    this.restarting = true;
+    // Fresh TURN credentials first: the ones from joining may have expired in a long call. Without an
+    // answer (the service is away), restart with what the link has.
+    const fresh = this.options.freshIceServers?.().catch(() => null) ?? Promise.resolve(null);
+    void fresh.then((servers) => {
+      this.restarting = false;
+      if (this.connection.signalingState === 'closed') return;
+      if (servers) this.useIceServers(servers);
+      this.connection.restartIce();
+    });
   }
 
   /** Caps the video this link sends, in bits per second (`null`: the browser decides). */

@@ -9,6 +9,7 @@ import type {
   ChatMessage,
   ChatSent,
   ClientToServerEvents,
+  IceServer,
   JoinResult,
   MediaState,
   OfferDescription,
@@ -152,6 +153,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
 
   async leave(): Promise<void> {
     await this.command('room:leave', {});
+  }
+
+  /** Fresh ICE servers (new TURN credentials) for this connection. */
+  async iceServers(): Promise<IceServer[]> {
+    return (await this.command<{ iceServers: IceServer[] }>('ice:servers', {})).iceServers;
   }
 
   async signal(request: SignalRequest): Promise<void> {
