@@ -69,7 +69,9 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
       );
       this.stalls.keepOnly(new Set(reports.map((r) => r.participant.peerId)));
       for (const { participant, link, report } of reports) {
-        if (this.stalls.stalled(participant.peerId, report.bytesIn, now)) link.restartIce();
+        const flow = this.stalls.sample(participant.peerId, report.bytesIn, now);
+        if (flow === 'stalled') link.restartIce();
+        else if (flow === 'flowing') link.mediaArrived();
         this.speakers.hear(participant.peerId, report.audioLevel, now);
         this.speakers.hear('self', report.selfAudioLevel, now);
       }

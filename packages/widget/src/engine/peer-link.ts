@@ -190,6 +190,11 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
    * with the answer): when both restart at once the polite side rolls back, after which Chromium decodes the
    * incoming video but never shows it (see element-text-only.test.ts).
    */
+  /** Media came in: whatever restarts happened worked, so the count of failed ones starts over. */
+  mediaArrived(): void {
+    this.restarts = 0;
+  }
+
   restartIce(): void {
     if (!this.peer || this.peer.polite || this.restarting || this.connection.signalingState === 'closed') return;
     if (this.restarts >= MAX_ICE_RESTARTS) return;

@@ -18,22 +18,25 @@ interface Flow {
 export class StallWatch {
   private readonly flows = new Map<string, Flow>();
 
-  /** Feeds one sample of a connected link; returns true when its ICE should be restarted now. */
-  stalled(peerId: string, bytesIn: number, now: number): boolean {
+  /**
+   * Feeds one sample of a connected link: `stalled` when its ICE should be restarted now, `flowing` when
+   * media arrived since the last sample, `steady` otherwise.
+   */
+  sample(peerId: string, bytesIn: number, now: number): 'stalled' | 'flowing' | 'steady' {
     const flow = this.flows.get(peerId);
     if (!flow) {
       this.flows.set(peerId, { bytes: bytesIn, changedAt: now, flowing: false, restartedAt: -Infinity });
-      return false;
+      return 'steady';
     }
     if (bytesIn !== flow.bytes) {
       flow.flowing = true;
       flow.bytes = bytesIn;
       flow.changedAt = now;
-      return false;
+      return 'flowing';
     }
-    if (!flow.flowing || now - flow.changedAt < STALL_MS || now - flow.restartedAt < RESTART_BACKOFF_MS) return false;
+    if (!flow.flowing || now - flow.changedAt < STALL_MS || now - flow.restartedAt < RESTART_BACKOFF_MS) return 'steady';
     flow.restartedAt = now;
-    return true;
+    return 'stalled';
   }
 
   /** Forgets links no longer connected: their counters start over with the next connection. */
