@@ -58,7 +58,6 @@ export default fp<{ config: Config; joinTokens: JoinTokens }>(
       limits: app.limits,
       recorder,
       holds,
-      resumeGraceMs: config.resumeGraceSeconds * 1000,
       log,
       selfOrigin: config.publicUrl,
       iceServersFor: iceServers(config),

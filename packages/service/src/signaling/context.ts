@@ -22,9 +22,8 @@ export interface SignalingContext {
   limits: Limits;
   /** Call history, written behind the call's back (never awaited on the signaling path). */
   recorder: CallRecorder;
-  /** Seats kept for sockets that dropped, until they resume or `resumeGraceMs` passes. */
+  /** Seats kept for sockets that dropped, until they resume or the grace period passes. */
   holds: SeatHolds;
-  resumeGraceMs: number;
   log: FastifyBaseLogger;
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */
   selfOrigin: string;

@@ -30,9 +30,6 @@ export function attachSignaling(ctx: SignalingContext): void {
   });
 }
 
-/** Reasons after which Socket.io never recovers the socket. */
-const FINAL_DISCONNECTS = new Set(['client namespace disconnect', 'server namespace disconnect', 'server shutting down']);
-
 /**
  * Drops the socket's message budget and strikes once it is gone for good. A socket that may still resume
  * keeps them through the grace period: dropping the transport must not buy a flooder a fresh allowance.
@@ -43,8 +40,8 @@ function forgetLimits(socket: SignalingSocket, ctx: SignalingContext, reason: st
     ctx.limits.signals?.forget(socket.id);
     ctx.limits.strikes.forget(socket.id);
   };
-  if (FINAL_DISCONNECTS.has(reason) || ctx.resumeGraceMs === 0) forget();
-  else setTimeout(forget, ctx.resumeGraceMs + 1000).unref();
+  if (ctx.holds.mayResume(reason)) setTimeout(forget, ctx.holds.graceMs + 1000).unref();
+  else forget();
 }
 
 /**

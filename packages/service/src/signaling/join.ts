@@ -56,10 +56,8 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     if (socket.data.closedAs) return vacate(socket, ctx, socket.data.closedAs);
     // A client that closes its socket on purpose hung up (a widget does on leave and when its page goes away).
     if (reason === 'client namespace disconnect') return vacate(socket, ctx, LeaveReason.hangup);
-    // The service let go of it (shutting down, or it was removed): the seat goes with it.
-    if (reason === 'server namespace disconnect' || reason === 'server shutting down' || ctx.resumeGraceMs === 0) {
-      return vacate(socket, ctx, LeaveReason.network);
-    }
+    // The service let go of it (shutting down, or it was removed), or seats are not kept: the seat goes with it.
+    if (!ctx.holds.mayResume(reason)) return vacate(socket, ctx, LeaveReason.network);
     // Anything else is the network: keep the seat for the grace period, for the same socket to resume.
     if (socket.data.roomKey) ctx.holds.hold(socket.id, () => vacate(socket, ctx, LeaveReason.timeout));
   });

@@ -4,10 +4,18 @@
  * brings the same socket id, data and rooms back, with the messages sent meanwhile, so the call carries on
  * as if nothing happened. If nobody comes back in time, the seat is vacated with reason `timeout`.
  */
+/** Reasons after which Socket.io never recovers a socket: a hang-up, or the service letting go of it. */
+const FINAL_DISCONNECTS = new Set(['client namespace disconnect', 'server namespace disconnect', 'server shutting down']);
+
 export class SeatHolds {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly graceMs: number) {}
+  constructor(readonly graceMs: number) {}
+
+  /** Whether a socket that disconnected for `reason` may still come back (and so keeps its seat meanwhile). */
+  mayResume(reason: string): boolean {
+    return this.graceMs > 0 && !FINAL_DISCONNECTS.has(reason);
+  }
 
   /** Keeps a socket's seat for the grace period; `expire` frees it if the socket has not resumed by then. */
   hold(socketId: string, expire: () => void): void {
