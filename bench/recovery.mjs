@@ -15,18 +15,6 @@ const stateOf = (p) => p.page.evaluate(() => document.querySelector('video-chat-
 const framesOf = (p) =>
   p.page.evaluate(() => document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]')?.getVideoPlaybackQuality().totalVideoFrames ?? 0);
 
-async function call(stack, room) {
-  const people = [];
-  for (const name of ['Ada', 'Grace']) {
-    const p = await Participant.open(stack, { room, name });
-    await p.join();
-    await p.waitForEvent('vc-join');
-    people.push(p);
-  }
-  for (const p of people) await p.seesRemoteVideos(1);
-  return people;
-}
-
 function summary(label, times) {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
@@ -39,7 +27,7 @@ async function serviceRestarts() {
   const stack = await startProcessStack();
   const times = [];
   try {
-    const people = await call(stack, 'recovery');
+    const people = await Participant.inCall(stack, 'recovery', ['Ada', 'Grace']);
     for (let i = 0; i < runs; i++) {
       const joins = await Promise.all(people.map(async (p) => (await p.events('vc-join')).length));
       await stack.killService('SIGKILL');
@@ -67,7 +55,7 @@ async function coturnRestarts() {
   const stack = await startStack({ env: { TURN_URLS: turn.url, TURN_SECRET: secret, ICE_TRANSPORT_POLICY: 'relay' } });
   const times = [];
   try {
-    const people = await call(stack, 'relayed');
+    const people = await Participant.inCall(stack, 'relayed', ['Ada', 'Grace']);
     for (let i = 0; i < runs; i++) {
       await turn.restart();
       const restarted = Date.now();

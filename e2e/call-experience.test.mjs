@@ -9,15 +9,8 @@ import { startStack } from './support/stack.mjs';
 
 /** Two participants of `room` in a call, each seeing the other's video. */
 async function pair(stack, room, options = {}) {
-  const a = await Participant.open(stack, { room, name: 'Ada', ...options });
-  const b = await Participant.open(stack, { room, name: 'Grace', ...options });
-  await a.join();
-  await a.waitForEvent('vc-join');
-  await b.join();
-  const joined = await b.waitForEvent('vc-join');
-  await a.seesRemoteVideos(1);
-  await b.seesRemoteVideos(1);
-  return { a, b, bPeerId: joined.detail.peerId, aPeerId: (await a.waitForEvent('vc-join')).detail.peerId };
+  const [a, b] = await Participant.inCall(stack, room, ['Ada', 'Grace'], options);
+  return { a, b, aPeerId: (await a.seat()).peerId, bPeerId: (await b.seat()).peerId };
 }
 
 /** The decoded size of the one remote video `viewer` shows, once it is at least `min` or at most `max` wide. */

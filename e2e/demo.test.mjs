@@ -37,7 +37,15 @@ function startService(env) {
   return { child, ready, output: () => output };
 }
 
-describe('the demo page of a started service', () => {
+/** Waits until the page's widget shows a remote video that plays. */
+function seesRemoteVideo(page) {
+  return page.waitForFunction(() => {
+    const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+    return v && v.videoWidth > 0 && v.currentTime > 0.3;
+  }, undefined, { timeout: 20_000 });
+}
+
+describe('the demo pages of a started service', () => {
   let dataDir;
   let service;
   let browser;
@@ -68,12 +76,49 @@ describe('the demo page of a started service', () => {
       await tab.locator('video-chat-widget [part="join-button"]').click();
     }
     for (const tab of tabs) {
-      await tab.waitForFunction(() => {
-        const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
-        return v && v.videoWidth > 0 && v.currentTime > 0.3;
-      }, undefined, { timeout: 20_000 });
+      await seesRemoteVideo(tab);
     }
     await context.close();
+  });
+
+  it('the support demo: a customer on the help page calls, the agent console takes the call', async () => {
+    const base = (await service.ready).replace(/\/demo\/$/, '');
+    const [customer, agent] = [await browser.newContext(), await browser.newContext()];
+    try {
+      const console = await agent.newPage();
+      await console.goto(`${base}/demo/support/agent.html`);
+      await console.locator('video-chat-widget [part="join-button"]').click();
+      await console.locator('video-chat-widget [part="agent-console"]').waitFor({ state: 'visible', timeout: 10_000 });
+      const help = await customer.newPage();
+      await help.goto(`${base}/demo/support/`);
+      await help.locator('video-chat-widget [part="join-button"]').click();
+      await console.locator('video-chat-widget [part="take-next-button"]').click();
+      for (const page of [help, console]) {
+        await seesRemoteVideo(page);
+      }
+    } finally {
+      await customer.close();
+      await agent.close();
+    }
+  });
+
+  it('the random demo: two visitors are paired', async () => {
+    const base = (await service.ready).replace(/\/demo\/$/, '');
+    const visitors = [await browser.newContext(), await browser.newContext()];
+    try {
+      const pages = [];
+      for (const visitor of visitors) {
+        const page = await visitor.newPage();
+        await page.goto(`${base}/demo/random/`);
+        await page.locator('video-chat-widget [part="join-button"]').click();
+        pages.push(page);
+      }
+      for (const page of pages) {
+        await seesRemoteVideo(page);
+      }
+    } finally {
+      for (const visitor of visitors) await visitor.close();
+    }
   });
 
   it('exits cleanly on SIGTERM', async () => {

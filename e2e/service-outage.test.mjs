@@ -10,18 +10,6 @@ import { startProcessStack } from './support/stack.mjs';
 const playedSeconds = (p) =>
   p.page.evaluate(() => document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]')?.currentTime ?? 0);
 
-async function inCall(stack, room, names) {
-  const people = [];
-  for (const name of names) {
-    const p = await Participant.open(stack, { room, name });
-    await p.join();
-    await p.waitForEvent('vc-join');
-    people.push(p);
-  }
-  for (const p of people) await p.seesRemoteVideos(names.length - 1);
-  return people;
-}
-
 describe('the service goes away mid-call', () => {
   let stack;
   const opened = [];
@@ -34,7 +22,7 @@ describe('the service goes away mid-call', () => {
   });
 
   it('SIGKILLed: frames keep coming during the outage; restarted: the room works again within 10 s, for a newcomer too', async () => {
-    const [ada, grace] = await inCall(stack, 'outage', ['Ada', 'Grace']);
+    const [ada, grace] = await Participant.inCall(stack, 'outage', ['Ada', 'Grace']);
     opened.push(ada, grace);
     await stack.killService('SIGKILL');
     const before = await Promise.all([ada, grace].map(playedSeconds));
@@ -57,7 +45,7 @@ describe('the service goes away mid-call', () => {
   });
 
   it('a closed tab reaches the others within 5 s; an explicit leave is a hangup at once', async () => {
-    const [ada, grace, lin] = await inCall(stack, 'departures', ['Ada', 'Grace', 'Lin']);
+    const [ada, grace, lin] = await Participant.inCall(stack, 'departures', ['Ada', 'Grace', 'Lin']);
     opened.push(ada, grace);
     const { detail: linSeat } = await lin.waitForEvent('vc-join');
     const closedAt = Date.now();

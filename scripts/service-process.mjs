@@ -20,11 +20,17 @@ export async function freePort() {
   return port;
 }
 
-export async function startServiceProcess({ env: extra = {}, origins = ['https://bench.example'], name = 'test site' } = {}) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'vcw-service-'));
+/**
+ * `sameStoreAs`: a second node of the same deployment — another process on its own port, sharing the first
+ * one's DATA_DIR (store, token secret) and so its project and keys.
+ */
+export async function startServiceProcess({ env: extra = {}, origins = ['https://bench.example'], name = 'test site', sameStoreAs = null } = {}) {
+  const dataDir = sameStoreAs?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vcw-service-'));
   const port = await freePort();
   const env = { ...process.env, LOG_LEVEL: 'warn', ...extra, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
-  const created = JSON.parse(execFileSync(process.execPath, [ADMIN, 'projects', 'create', '--name', name, ...origins.flatMap((o) => ['--origin', o]), '--json'], { env }));
+  const project = sameStoreAs
+    ? { id: sameStoreAs.projectId, publishableKey: sameStoreAs.publishableKey, secretKey: sameStoreAs.secretKey }
+    : createProject(env, name, origins);
   let child = null;
 
   const start = async () => {
@@ -45,19 +51,27 @@ export async function startServiceProcess({ env: extra = {}, origins = ['https:/
     await exited;
     return Date.now() - began;
   };
+  const owner = !sameStoreAs;
   await start();
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     dataDir,
-    projectId: created.project.id,
-    publishableKey: created.publishableKey.plaintext,
-    secretKey: created.secretKey.plaintext,
+    projectId: project.id,
+    publishableKey: project.publishableKey,
+    secretKey: project.secretKey,
     start,
     kill,
+    /** How the process last ended: its exit code, or null while it runs (or when a signal ended it). */
+    exitCode: () => child?.exitCode ?? null,
     async stop() {
       await kill('SIGTERM');
-      rmSync(dataDir, { recursive: true, force: true });
+      if (owner) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function createProject(env, name, origins) {
+  const created = JSON.parse(execFileSync(process.execPath, [ADMIN, 'projects', 'create', '--name', name, ...origins.flatMap((o) => ['--origin', o]), '--json'], { env }));
+  return { id: created.project.id, publishableKey: created.publishableKey.plaintext, secretKey: created.secretKey.plaintext };
 }

@@ -8,5 +8,5 @@ const [countsFile, ...suites] = process.argv.slice(2);
 const wanted = (name) => suites.length === 0 || suites.includes(name);
 const results = {};
 if (wanted('widget')) results.widget = runWebTestRunner();
-if (wanted('e2e')) results.e2e = runNodeTests(testFiles(path.join(repoRoot, 'e2e')), { timeoutMs: 180_000 });
+if (wanted('e2e')) results.e2e = runNodeTests(testFiles(path.join(repoRoot, 'e2e')), { timeoutMs: 300_000 });
 writeFileSync(countsFile, JSON.stringify(results));

@@ -2,13 +2,39 @@
 import assert from 'node:assert/strict';
 
 export class Participant {
-  /** Opens the partner page for `name` in `room` (or with a join `token`), ready to click Join. */
-  static async open(stack, { room = '', name, token = '', quality = '', browser = stack.browser }) {
+  /**
+   * Opens one participant per name in `room`, joins them one after the other, and waits until each sees
+   * every other's video. `options` go to `open` (quality, initScript…).
+   */
+  static async inCall(stack, room, names, options = {}, opened = []) {
+    const people = [];
+    for (const name of names) {
+      const p = await Participant.open(stack, { room, name, ...options });
+      opened.push(p);
+      await p.join();
+      await p.waitForEvent('vc-join');
+      people.push(p);
+    }
+    for (const p of people) await p.seesRemoteVideos(names.length - 1);
+    return people;
+  }
+
+  /** This participant's seat: `{peerId, room}` from its `vc-join`. */
+  async seat() {
+    return (await this.waitForEvent('vc-join')).detail;
+  }
+
+  /**
+   * Opens the partner page for `name` in `room` (or with a join `token`), ready to click Join. `initScript`
+   * runs in the page before any of its own scripts (to observe what the widget does).
+   */
+  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', browser = stack.browser, initScript = null }) {
     const context = await browser.newContext();
+    if (initScript) await context.addInitScript(initScript);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    const query = new URLSearchParams({ service: stack.serviceUrl, key: stack.apiKey, room, name, token, quality });
+    const query = new URLSearchParams({ service: stack.serviceUrl, key: stack.apiKey, room, name, token, quality, mode, queue });
     await page.goto(`${stack.siteOrigin}/call.html?${query}`);
     const participant = new Participant(name, context, page, errors);
     await participant.button('join-button').waitFor({ state: 'visible' });
@@ -45,11 +71,11 @@ export class Participant {
     return this.page.evaluate((t) => window.vcEvents.filter((e) => !t || e.type === t), type);
   }
 
-  /** Waits for the first event of `type` whose detail matches `predicate`, and returns it. */
-  async waitForEvent(type, predicate = () => true, timeoutMs = 15_000) {
+  /** Waits for the first event of `type` (at or after page time `after`) whose detail matches `predicate`. */
+  async waitForEvent(type, predicate = () => true, timeoutMs = 15_000, { after = 0 } = {}) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const match = (await this.events(type)).find((e) => predicate(e.detail));
+      const match = (await this.events(type)).find((e) => e.at >= after && predicate(e.detail));
       if (match) return match;
       assert.ok(Date.now() < deadline, `${this.name}: no ${type} within ${timeoutMs} ms; events: ${JSON.stringify(await this.events())}`);
       await new Promise((r) => setTimeout(r, 50));

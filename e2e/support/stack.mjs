@@ -8,12 +8,16 @@ import { chromium } from 'playwright-core';
 import { build, loadConfig, openSqlite } from '@vcw/service';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { startServiceProcess } from '../../scripts/service-process.mjs';
+import { startBalancer } from './balancer.mjs';
 
-const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-chat-message', 'vc-quality-change', 'vc-error'];
+const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-chat-message', 'vc-quality-change', 'vc-queue-update', 'vc-recording-ready', 'vc-error'];
 
 /** The embedding site's page: one script tag, one element, and a log of the element's events. */
-function sitePage({ serviceUrl, apiKey, room, name, token, quality }) {
+function sitePage({ serviceUrl, ...attributes }) {
   const attr = (v) => String(v).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const names = { key: 'api-key', room: 'room', name: 'display-name', token: 'token', quality: 'quality', mode: 'mode', queue: 'queue' };
+  // With a token the widget needs no key, room or name: the token says them.
+  const given = Object.entries(attributes).filter(([k, v]) => v && !(attributes.token && ['key', 'room', 'name'].includes(k)));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Partner site</title></head>
 <body>
@@ -26,18 +30,18 @@ function sitePage({ serviceUrl, apiKey, room, name, token, quality }) {
     });
   </script>
   <script type="module" src="${attr(serviceUrl)}/widget.js"></script>
-  ${token ? `<video-chat-widget token="${attr(token)}"${quality ? ` quality="${attr(quality)}"` : ''}></video-chat-widget>` : `<video-chat-widget api-key="${attr(apiKey)}" room="${attr(room)}" display-name="${attr(name)}"${quality ? ` quality="${attr(quality)}"` : ''}></video-chat-widget>`}
+  <video-chat-widget ${given.map(([k, v]) => `${names[k]}="${attr(v)}"`).join(' ')}></video-chat-widget>
 </body></html>`;
 }
 
-/** The partner's site: `/call.html?service&key&room&name&token&quality`, on an origin of its own. */
+/** The partner's site: `/call.html?service&key&room&name&token&quality&mode&queue`, on an origin of its own. */
 async function startSite() {
   const site = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://site');
     if (url.pathname !== '/call.html') return res.writeHead(404).end();
     const q = (name) => url.searchParams.get(name) ?? '';
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(sitePage({ serviceUrl: q('service'), apiKey: q('key'), room: q('room'), name: q('name'), token: q('token'), quality: q('quality') }));
+    res.end(sitePage({ serviceUrl: q('service'), key: q('key'), room: q('room'), name: q('name'), token: q('token'), quality: q('quality'), mode: q('mode'), queue: q('queue') }));
   });
   await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
   return { site, siteOrigin: `http://127.0.0.1:${site.address().port}` };
@@ -51,22 +55,29 @@ async function stopSite(site) {
 /**
  * The same stack with the service as a process of its own (`scripts/service-process.mjs`), for what needs one
  * to kill: `killService(signal)` and `startService()` (same port, same store). There is no `app` to reach into.
+ * With `nodes: 2`, a second node shares the first one's store behind a load balancer (`support/balancer.mjs`)
+ * that prefers the first: `nodes[i].kill(signal)` takes one away, and the widgets find the other.
  */
-export async function startProcessStack({ env = {} } = {}) {
+export async function startProcessStack({ env = {}, nodes: count = 1 } = {}) {
   const { site, siteOrigin } = await startSite();
-  const service = await startServiceProcess({ env: { LOG_LEVEL: 'silent', ...env }, origins: [siteOrigin], name: 'partner site' });
+  const first = await startServiceProcess({ env: { LOG_LEVEL: 'silent', ...env }, origins: [siteOrigin], name: 'partner site' });
+  const nodes = [first];
+  while (nodes.length < count) nodes.push(await startServiceProcess({ env: { LOG_LEVEL: 'silent', ...env }, sameStoreAs: first }));
+  const balancer = count > 1 ? await startBalancer(nodes.map((node) => node.port)) : null;
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
   return {
-    serviceUrl: service.url,
+    serviceUrl: balancer?.url ?? first.url,
     siteOrigin,
-    apiKey: service.publishableKey,
+    apiKey: first.publishableKey,
     browser,
-    killService: service.kill,
-    startService: service.start,
+    nodes,
+    killService: first.kill,
+    startService: first.start,
     async stop() {
       await browser.close();
       await stopSite(site);
-      await service.stop();
+      await balancer?.stop();
+      for (const node of nodes.slice().reverse()) await node.stop();
     },
   };
 }

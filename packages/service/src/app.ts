@@ -10,6 +10,7 @@ import { JoinTokens } from './auth/join-token.js';
 import type { Config } from './config.js';
 import { ServiceError } from './errors.js';
 import { createLimits, type Limits } from './limits/limits.js';
+import effectAssets from './plugins/effect-assets.js';
 import demoPages from './plugins/demo-pages.js';
 import health from './plugins/health.js';
 import openapi from './plugins/openapi.js';
@@ -19,6 +20,7 @@ import signaling from './plugins/signaling.js';
 import store from './plugins/store.js';
 import widgetScript from './plugins/widget-script.js';
 import type { Database } from './store/schema.js';
+import type { MatchTimings } from './matching/local-coordinator.js';
 
 export interface BuildOptions {
   config: Config;
@@ -26,11 +28,15 @@ export interface BuildOptions {
   db: Kysely<Database>;
   /** Publishable key the demo pages embed (the dev project's); `null` leaves them without one. */
   demoPublishableKey?: string | null;
+  /** The dev project, whose agent tokens the support demo's agent console gets; `null`: none. */
+  demoProjectId?: string | null;
   logger?: FastifyServerOptions['logger'];
   widgetFile?: string;
   demoDir?: string;
   /** Signs and checks join tokens; a random one (tokens die with the process) when not given. */
   tokenSecret?: string;
+  /** Matching's deadlines and pauses, when not the product's (tests shorten them). */
+  matchTimings?: Partial<MatchTimings>;
 }
 
 declare module 'fastify' {
@@ -73,14 +79,29 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('limits', createLimits(config.rateLimits));
   await app.register(store, { db: options.db });
   await app.register(health);
-  await app.register(signaling, { config, joinTokens });
+  await app.register(signaling, { config, joinTokens, ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}) });
   await app.register(roomPruning);
   await app.register(openapi);
   await app.register(rest);
+  await app.register(effectAssets);
   await app.register(widgetScript, { widgetFile: options.widgetFile ?? DEFAULT_WIDGET_FILE });
-  await app.register(demoPages, { demoDir: options.demoDir ?? DEFAULT_DEMO_DIR, publishableKey: options.demoPublishableKey ?? null });
+  // The demo agent console hands out agent tokens to whoever loads it: only on a service that runs on this
+  // machine (PUBLIC_URL on loopback), never on a deployment that happens to keep its first-start dev project.
+  const demoProjectId = isLoopback(config.publicUrl) ? (options.demoProjectId ?? null) : null;
+  await app.register(demoPages, {
+    demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
+    publishableKey: options.demoPublishableKey ?? null,
+    agentToken: demoProjectId ? async (queue) => (await joinTokens.mintAgent({ projectId: demoProjectId, queue, displayName: 'Demo agent' }, DEMO_AGENT_TOKEN_TTL_SECONDS)).token : null,
+  });
   return app;
 }
+
+function isLoopback(url: string): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+}
+
+/** Lifetime of the agent tokens the demo agent console gets. */
+const DEMO_AGENT_TOKEN_TTL_SECONDS = 3600;
 
 function describeError(error: unknown): { statusCode: number; code: ServiceErrorCode; message: string } {
   if (error instanceof ServiceError) return { statusCode: error.status, code: error.code, message: error.message };

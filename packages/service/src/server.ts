@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const db = await openStore(config);
   const dev = await ensureDevProject(new ProjectStore(db), config);
   const tokenSecret = config.tokenSecret ?? (await localTokenSecret(config.dataDir));
-  const app = await build({ config, db, demoPublishableKey: dev?.publishableKey ?? null, tokenSecret });
+  const app = await build({ config, db, demoPublishableKey: dev?.publishableKey ?? null, demoProjectId: dev?.projectId ?? null, tokenSecret });
 
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'shutting down');

@@ -1,3 +1,4 @@
+import { EFFECT_ASSET_FILES, EFFECT_ASSETS_PATH } from '@vcw/shared';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,6 +52,44 @@ describe('operations endpoints and assets', () => {
     assert.ok(res.body.includes('<video-chat-widget api-key="pk_test_0123456789abcdefghijABCDEF$&" room="demo">'), 'the key, taken literally');
     assert.ok(!res.body.includes('%%VCW_PUBLISHABLE_KEY%%'));
     assert.equal((await app.inject({ method: 'GET', url: '/demo/../package.json' })).statusCode, 404);
+  });
+
+  it('serves the support demo agent console with a fresh agent token of the dev project on every load', async (t) => {
+    const { app } = await buildService(t, { listen: false, demoProjectId: 'prj_dev' });
+    const tokenOf = async () => {
+      const res = await app.inject({ method: 'GET', url: '/demo/support/agent.html' });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['cache-control'], 'no-store');
+      return /<video-chat-widget mode="agent" queue="help" token="([^"]+)">/.exec(res.body)?.[1];
+    };
+    const [first, second] = [await tokenOf(), await tokenOf()];
+    assert.ok(first && second && first !== second, 'a token, new on each load');
+    const grant = await app.joinTokens.verify(first);
+    assert.equal(grant.kind, 'agent');
+    assert.deepEqual(grant.kind === 'agent' && [grant.projectId, grant.queue], ['prj_dev', 'help']);
+
+    for (const [why, options] of [
+      ['no dev project', {}],
+      ['a public deployment', { demoProjectId: 'prj_dev', env: { PUBLIC_URL: 'https://video.example.com' } }],
+    ] as const) {
+      const { app: other } = await buildService(t, { listen: false, ...options });
+      const res = await other.inject({ method: 'GET', url: '/demo/support/agent.html' });
+      assert.ok(res.body.includes('token=""'), `${why}: no token`);
+    }
+  });
+
+  it('serves background-blur\'s model files from the npm package, to any site, and nothing else there', async (t) => {
+    const { app } = await buildService(t, { listen: false });
+    for (const file of EFFECT_ASSET_FILES) {
+      const res = await app.inject({ method: 'GET', url: `${EFFECT_ASSETS_PATH}${file}` });
+      assert.equal(res.statusCode, 200, file);
+      assert.equal(res.headers['access-control-allow-origin'], '*');
+      assert.ok(res.rawPayload.length > 300, `${file} has content`);
+      if (file.endsWith('.wasm')) assert.equal(res.headers['content-type'], 'application/wasm');
+    }
+    for (const url of [`${EFFECT_ASSETS_PATH}package.json`, `${EFFECT_ASSETS_PATH}..%2F..%2Fpackage.json`, `${EFFECT_ASSETS_PATH}selfie_segmentation.tflite`]) {
+      assert.equal((await app.inject({ method: 'GET', url })).statusCode, 404, url);
+    }
   });
 
   it('answers unknown routes with the error body of the contract', async (t) => {

@@ -3,6 +3,10 @@
  * REST error bodies, socket acknowledgements, `connect_error.data` and the widget's `vc-error` event.
  * `docs/errors.md` explains each one and how to fix it.
  */
+import { RECORDING_ERROR_MESSAGES, type RecordingErrorCode } from './recording-errors.js';
+import { WIDGET_ERROR_MESSAGES, type WidgetErrorCode } from './widget-errors.js';
+
+export type { RecordingErrorCode, WidgetErrorCode };
 
 /** Codes raised by the service, each with the HTTP status it maps to. */
 const SERVICE_ERRORS = {
@@ -26,28 +30,29 @@ const SERVICE_ERRORS = {
   token_room_mismatch: { status: 403, message: 'This join token is for another room.' },
   idempotency_conflict: { status: 409, message: 'This Idempotency-Key was already used with a different request.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
+  already_in_queue: { status: 409, message: 'This connection is already waiting in a queue; leave it first.' },
+  not_in_queue: { status: 409, message: 'This connection is not waiting in a queue.' },
+  not_matched: { status: 409, message: 'There is no current match to end or report.' },
+  agent_only: { status: 403, message: 'Only a support agent (connected with an agent token) may do this.' },
+  token_queue_mismatch: { status: 403, message: 'This agent token is for another queue.' },
+  queue_empty: { status: 409, message: 'Nobody is waiting in this queue.' },
+  customer_not_waiting: { status: 404, message: 'That customer is no longer waiting.' },
+  recording_busy: { status: 409, message: 'A recording, or a request to record, is already under way in this room.' },
+  recording_not_found: { status: 404, message: 'There is no such recording request, or no recording of yours, in this room.' },
+  recording_not_consented: { status: 409, message: 'Not everyone asked has accepted this recording yet.' },
+  shutting_down: { status: 503, message: 'This service node is shutting down; connect again in a moment.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down and retry later.' },
   internal_error: { status: 500, message: 'Something went wrong on the service.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
-/** Codes raised inside the widget itself (devices, network); they never cross HTTP. */
-const WIDGET_ERRORS = {
-  media_permission_denied: { message: 'Camera and microphone access is blocked. Allow it in your browser\'s site settings and reload, or join without them.' },
-  media_unavailable: { message: 'No camera or microphone was found. You can still join to see and hear the others.' },
-  connection_failed: { message: 'Could not reach the video chat service.' },
-  peer_connection_failed: { message: 'The call to a participant could not be connected.' },
-  configuration_invalid: { message: 'The widget is missing a required attribute.' },
-  screen_share_failed: { message: 'The screen could not be shared.' },
-} as const satisfies Record<string, { message: string }>;
-
 export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
-export type WidgetErrorCode = keyof typeof WIDGET_ERRORS;
-export type ErrorCode = ServiceErrorCode | WidgetErrorCode;
+export type ErrorCode = ServiceErrorCode | WidgetErrorCode | RecordingErrorCode;
 
 /** Every code with its default message; a code missing from either table is a compile error where it is used. */
 export const ERROR_MESSAGES: { readonly [C in ErrorCode]: string } = {
   ...mapMessages(SERVICE_ERRORS),
-  ...mapMessages(WIDGET_ERRORS),
+  ...WIDGET_ERROR_MESSAGES,
+  ...RECORDING_ERROR_MESSAGES,
 };
 
 /** HTTP status of each service code. */

@@ -9,6 +9,35 @@ import type { Ack } from './schemas/common.js';
 import type { MediaStateRequest, PeerMedia } from './schemas/presence.js';
 import type { IceServer, IceServersRequest, JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
 import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
+import type {
+  RecordingAnswered,
+  RecordingAnswerRequest,
+  RecordingCancelled,
+  RecordingCancelRequest,
+  RecordingRequest,
+  RecordingRequested,
+  RecordingRequestResult,
+  RecordingState,
+  RecordingStateRequest,
+  RecordingSync,
+  RecordingSyncRequest,
+} from './schemas/recording.js';
+import type {
+  AgentDeclineRequest,
+  AgentStatusRequest,
+  AgentTaken,
+  AgentTakeRequest,
+  MatchEnded,
+  MatchFound,
+  MatchNextRequest,
+  MatchReportRequest,
+  QueueEnterRequest,
+  QueueLeaveRequest,
+  QueueSnapshot,
+  QueueStatus,
+  TicketCreated,
+  TicketCreateRequest,
+} from './schemas/queue.js';
 
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: (reply: Ack<JoinResult>) => void) => void;
@@ -20,6 +49,29 @@ export interface ClientToServerEvents {
   'chat:send': (request: ChatSendRequest, ack: (reply: Ack<ChatSent>) => void) => void;
   /** This participant's microphone, camera or screen share changed. */
   'media:state': (request: MediaStateRequest, ack: (reply: Ack) => void) => void;
+  /** Wait in a random or support queue (see schemas/queue.ts). */
+  'queue:enter': (request: QueueEnterRequest, ack: (reply: Ack<QueueStatus>) => void) => void;
+  'queue:leave': (request: QueueLeaveRequest, ack: (reply: Ack) => void) => void;
+  /** Random mode: end the pair, both wait again. */
+  'match:next': (request: MatchNextRequest, ack: (reply: Ack<QueueStatus>) => void) => void;
+  /** Random mode: report the partner; the pair ends and is never matched again. */
+  'match:report': (request: MatchReportRequest, ack: (reply: Ack<QueueStatus>) => void) => void;
+  /** Support mode: leave a message for the support team (stored as a ticket). */
+  'ticket:create': (request: TicketCreateRequest, ack: (reply: Ack<TicketCreated>) => void) => void;
+  /** Agents only (agent token): availability; the ack is the queue as it stands. */
+  'agent:status': (request: AgentStatusRequest, ack: (reply: Ack<QueueSnapshot>) => void) => void;
+  'agent:take': (request: AgentTakeRequest, ack: (reply: Ack<AgentTaken>) => void) => void;
+  'agent:decline': (request: AgentDeclineRequest, ack: (reply: Ack) => void) => void;
+  /** Ask everyone else in the room to agree to a recording (see schemas/recording.ts). */
+  'recording:request': (request: RecordingRequest, ack: (reply: Ack<RecordingRequestResult>) => void) => void;
+  /** Accept or decline a request that asked this participant. */
+  'recording:answer': (request: RecordingAnswerRequest, ack: (reply: Ack) => void) => void;
+  /** The requester withdraws its request. */
+  'recording:cancel': (request: RecordingCancelRequest, ack: (reply: Ack) => void) => void;
+  /** The requester started recording (everyone accepted), or the recorder stopped. */
+  'recording:state': (request: RecordingStateRequest, ack: (reply: Ack) => void) => void;
+  /** The room's recording state now, and a request still waiting for this participant's answer. */
+  'recording:sync': (request: RecordingSyncRequest, ack: (reply: Ack<RecordingSync>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -35,6 +87,27 @@ export interface ServerToClientEvents {
   'peer:media': (media: PeerMedia) => void;
   /** The service is closing this connection for good (e.g. it kept flooding); do not reconnect. */
   'session:closed': (reason: ErrorBody) => void;
+  /**
+   * This node is shutting down (SIGTERM) and is about to close the connection: reconnect, spread over about
+   * `reconnectWithinMs` (a load balancer sends you to another node; a single node is back after its restart).
+   */
+  'service:draining': (drain: { reconnectWithinMs: number }) => void;
+  /** Your place in the queue changed. */
+  'queue:update': (status: QueueStatus) => void;
+  /** Agents: the queue changed (someone came, left, was taken or declined; an agent came or went). */
+  'queue:snapshot': (snapshot: QueueSnapshot) => void;
+  /** You were matched: join `room` now. */
+  'match:found': (match: MatchFound) => void;
+  /** Random mode: the pair ended; you wait again. */
+  'match:ended': (ended: MatchEnded) => void;
+  /** Someone in your room wants to record the call: answer with `recording:answer`. */
+  'recording:requested': (requested: RecordingRequested) => void;
+  /** A participant answered a recording request. */
+  'recording:answered': (answered: RecordingAnswered) => void;
+  /** A recording request ended without a recording (declined, withdrawn, requester gone, expired). */
+  'recording:cancelled': (cancelled: RecordingCancelled) => void;
+  /** A recording of your room's call started or ended. */
+  'recording:state': (state: RecordingState) => void;
 }
 
 /** Events between service nodes (none yet: one node, in-process bus). */
@@ -50,6 +123,11 @@ export interface SocketData {
   /** For a connection made with a join token: the room, role and name it grants. */
   grant?: { roomId: string; room: string; role: 'host' | 'guest' | 'agent'; displayName?: string };
   displayName?: string;
+  /**
+   * For a connection made with an agent token: the support queue it serves and the agent's name. Such a
+   * connection joins no room but those of the customers it takes.
+   */
+  agent?: { queue: string; displayName: string };
   /** Set when the service closes the connection itself: the reason the others are told. */
   closedAs?: LeaveReason;
 }

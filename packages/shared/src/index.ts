@@ -7,4 +7,6 @@ export * from './schemas/room.js';
 export * from './schemas/signal.js';
 export * from './schemas/chat.js';
 export * from './schemas/presence.js';
+export * from './schemas/queue.js';
+export * from './schemas/recording.js';
 export * from './schemas/rest.js';

@@ -20,5 +20,26 @@ export const LeaveReason = {
 } as const;
 export type LeaveReason = (typeof LeaveReason)[keyof typeof LeaveReason];
 
+/** How long the widget waits for everyone to answer a request to record before it gives up. */
+export const RECORDING_CONSENT_TIMEOUT_MS = 30_000;
+/** A request to record still unanswered after this long is cancelled by the service (reason `expired`). */
+export const RECORDING_REQUEST_EXPIRY_MS = 45_000;
+
+/** A room or queue name: letters, digits, `_ . -`, 1–64 characters, starting with a letter or digit. */
+export const NAME_PATTERN = '[A-Za-z0-9][A-Za-z0-9_.-]{0,63}';
+
 /** Longest chat message, in characters once trimmed. */
 export const CHAT_TEXT_MAX_LENGTH = 2000;
+
+/** Where the service serves the files of background-blur's segmentation model (from the npm package). */
+export const EFFECT_ASSETS_PATH = '/models/selfie-segmentation/';
+/** The files of `@mediapipe/selfie_segmentation` the widget loads from there: script, wasm (SIMD and fallback), graph, model. */
+export const EFFECT_ASSET_FILES = [
+  'selfie_segmentation.js',
+  'selfie_segmentation_solution_simd_wasm_bin.js',
+  'selfie_segmentation_solution_simd_wasm_bin.wasm',
+  'selfie_segmentation_solution_wasm_bin.js',
+  'selfie_segmentation_solution_wasm_bin.wasm',
+  'selfie_segmentation.binarypb',
+  'selfie_segmentation_landscape.tflite',
+] as const;

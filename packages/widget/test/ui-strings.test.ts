@@ -1,6 +1,8 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import { en, loadStrings, resolveStrings, type Strings } from '../src/ui/strings.js';
+import { queueEn, withQueueStrings } from '../src/ui/queue-strings.js';
+import { recordingEn } from '../src/ui/recording-strings.js';
+import { en, loadStrings, resolveStrings, type QueueStrings, type RecordingStrings, type Strings } from '../src/ui/strings.js';
 
 describe('UI strings', () => {
   it('speaks English until the table of another language has loaded (it is a lazy chunk)', async () => {
@@ -37,14 +39,30 @@ describe('UI strings', () => {
 
   it('has every string in every language, of the same kind, and translated', async () => {
     await Promise.all(['fr', 'de', 'es'].map(loadStrings));
+    // The matching modes' and recording's words are in every table but the built-in English one (theirs are lazy chunks).
+    const english: Strings & QueueStrings & RecordingStrings = { ...en, ...queueEn, ...recordingEn };
     for (const lang of ['fr', 'de', 'es']) {
-      const table = resolveStrings(lang);
-      for (const key of Object.keys(en) as (keyof Strings)[]) {
-        expect(typeof table[key], `${lang}.${key}`).to.equal(typeof en[key]);
+      const table = resolveStrings(lang) as Strings & QueueStrings & RecordingStrings;
+      for (const key of Object.keys(english) as (keyof (Strings & QueueStrings & RecordingStrings))[]) {
+        expect(typeof table[key], `${lang}.${key}`).to.equal(typeof english[key]);
       }
-      expect(Object.keys(table)).to.have.length(Object.keys(en).length);
+      expect(Object.keys(table)).to.have.length(Object.keys(english).length);
       expect(table.leave, lang).to.not.equal(en.leave);
+      expect(table.lookingForSomeone, lang).to.not.equal(queueEn.lookingForSomeone);
+      expect(table.callSupport, lang).to.not.equal(en.callSupport);
+      expect(table.recordingConsent('Ada'), lang).to.not.equal(recordingEn.recordingConsent('Ada'));
     }
+  });
+
+  it('completes a table with the matching modes\' words: the language\'s own, else English; overrides win', async () => {
+    await loadStrings('de');
+    expect(withQueueStrings(resolveStrings('en')).takeNext).to.equal('Take next');
+    expect(withQueueStrings(resolveStrings('de')).takeNext).to.equal('Nächsten annehmen');
+    expect(withQueueStrings(resolveStrings('zz')).cancel).to.equal('Cancel');
+    const overridden = withQueueStrings(resolveStrings('de', { takeNext: 'Weiter bitte', queuePosition: (n: number) => `#${n}` } as Partial<Strings>));
+    expect(overridden.takeNext).to.equal('Weiter bitte');
+    expect(overridden.queuePosition(4)).to.equal('#4');
+    expect(overridden.take).to.equal('Annehmen');
   });
 
   it('words the parameterised strings', async () => {
@@ -57,5 +75,13 @@ describe('UI strings', () => {
     expect(resolveStrings('fr').unread(2)).to.equal('2 non lus');
     expect(resolveStrings('de').participantsCount(4)).to.equal('4 im Anruf');
     expect(resolveStrings('es').you('Ada')).to.equal('Ada (tú)');
+    const [fr, de, es] = ['fr', 'de', 'es'].map((lang) => resolveStrings(lang) as Strings & QueueStrings);
+    expect([1, 4].map(queueEn.queuePosition)).to.deep.equal(['You are next in line', 'You are number 4 in line']);
+    expect([0, 3].map(queueEn.estimatedWait)).to.deep.equal(['Estimated wait: under a minute', 'Estimated wait: about 3 min']);
+    expect([1, 2].map(queueEn.agentsOnline)).to.deep.equal(['1 agent online', '2 agents online']);
+    expect(queueEn.waitedFor('1:05')).to.equal('waiting 1:05');
+    expect([1, 3].map(fr!.agentsOnline)).to.deep.equal(['1 agent en ligne', '3 agents en ligne']);
+    expect(de!.queuePosition(2)).to.equal('Sie sind an Position 2');
+    expect(es!.estimatedWait(0)).to.equal('Espera estimada: menos de un minuto');
   });
 });

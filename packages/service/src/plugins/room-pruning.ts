@@ -26,12 +26,16 @@ declare module 'fastify' {
   }
 }
 
+/** Rooms one pass deletes at most (the store's `expired` default), and passes one run makes at most. */
+const PRUNE_BATCH = 500;
+const MAX_PASSES_PER_RUN = 100;
+
 export default fp(
   async (app) => {
     const log = app.log.child({ module: 'pruning' });
 
     async function pruneExpiredRooms(now = new Date()): Promise<PruneResult> {
-      const expired = await app.roomStore.expired(now);
+      const expired = await app.roomStore.expired(now, PRUNE_BATCH);
       let participants = 0;
       for (const room of expired) participants += app.endRoomCall(room.projectId, room.name);
       // The ends just recorded would otherwise race the delete; the history goes with the room anyway.
@@ -46,11 +50,17 @@ export default fp(
     }
 
     app.decorate('pruneExpiredRooms', pruneExpiredRooms);
+    /** Passes until one finds less than a full batch: rooms may expire faster than one batch a minute (busy random chat). */
+    async function pruneUntilDone(): Promise<void> {
+      for (let pass = 0; pass < MAX_PASSES_PER_RUN; pass++) {
+        if ((await pruneExpiredRooms()).rooms < PRUNE_BATCH) return;
+      }
+    }
     let running: Promise<unknown> | null = null;
     // unref: a pending prune never keeps the process alive on its own.
     const timer = setInterval(() => {
       if (running) return; // a slow pass is still going; skip rather than pile up
-      running = pruneExpiredRooms()
+      running = pruneUntilDone()
         .catch((err: unknown) => log.error({ err }, 'pruning failed'))
         .finally(() => (running = null));
     }, PRUNE_INTERVAL_MS).unref();

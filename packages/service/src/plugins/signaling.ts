@@ -1,15 +1,18 @@
 /** Socket.io on the same HTTP server as Fastify, with the signaling modules attached. */
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
-import { SIGNALING_PATH, type IceTransportPolicy } from '@vcw/shared';
+import { errorBody, SIGNALING_PATH, type IceTransportPolicy } from '@vcw/shared';
 import { iceServers } from '../signaling/ice-servers.js';
 import type { Config } from '../config.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import { CallRecorder } from '../signaling/call-recorder.js';
-import { attachSignaling, type SignalingServer } from '../signaling/index.js';
+import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { endRoomCall } from '../signaling/room-end.js';
 import { SeatHolds } from '../signaling/seat-holds.js';
+import { createMatching } from '../signaling/matching.js';
+import type { MatchCoordinator } from '../matching/coordinator.js';
+import type { MatchTimings } from '../matching/local-coordinator.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,14 +26,18 @@ declare module 'fastify' {
     callRecorder: CallRecorder;
     /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
     endRoomCall(projectId: string, roomName: string): number;
+    /** Random pairs and support queues; the REST routes read their state here. */
+    matching: MatchCoordinator;
   }
 }
 
 /** Largest socket message accepted, in bytes: an SDP body plus room to spare. */
 const MAX_MESSAGE_BYTES = 100_000;
+/** Widgets told that this node is going away reconnect spread over this window, not all at once. */
+const DRAIN_SPREAD_MS = 1_000;
 
-export default fp<{ config: Config; joinTokens: JoinTokens }>(
-  async (app, { config, joinTokens }) => {
+export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Partial<MatchTimings> }>(
+  async (app, { config, joinTokens, matchTimings }) => {
     const io: SignalingServer = new Server(app.server, {
       path: SIGNALING_PATH,
       serveClient: false,
@@ -49,7 +56,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens }>(
     const rooms = new RoomRegistry();
     const log = app.log.child({ module: 'signaling' });
     const recorder = new CallRecorder(app.callHistory, log);
-    const ctx = {
+    const ctx: SignalingContext = {
       io,
       rooms,
       projects: app.projects,
@@ -63,19 +70,36 @@ export default fp<{ config: Config; joinTokens: JoinTokens }>(
       iceServersFor: iceServers(config),
       iceTransportPolicy: config.iceTransportPolicy,
     };
+    const matching = createMatching(ctx, { roomStore: app.roomStore, queueStore: app.queueStore, log: app.log.child({ module: 'matching' }), ...(matchTimings ? { timings: matchTimings } : {}) });
+    ctx.matching = matching;
+    // Once shutting down, new connections are turned away with a code the widget retries on (elsewhere,
+    // behind a load balancer, or here after the restart).
+    let draining = false;
+    io.use((_socket, next) => {
+      if (!draining) return next();
+      const refusal = errorBody('shutting_down');
+      next(Object.assign(new Error(refusal.message), { data: refusal }));
+    });
     attachSignaling(ctx);
     app.decorate('io', io);
     app.decorate('iceTransportPolicy', config.iceTransportPolicy);
     app.decorate('hasTurn', config.turnUrls.length > 0);
     app.decorate('rooms', rooms);
     app.decorate('callRecorder', recorder);
+    app.decorate('matching', matching.coordinator);
     app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
     app.addHook('preClose', async () => {
+      // Say why before closing: a widget told it is a handover shows "reconnecting" and comes back at once
+      // (spread over a second), instead of treating the close as a failure.
+      draining = true;
+      io.local.emit('service:draining', { reconnectWithinMs: DRAIN_SPREAD_MS });
       io.local.disconnectSockets(true);
     });
     app.addHook('onClose', async () => {
       holds.clear();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Before the store closes: match rooms being opened or ended finish their writes.
+      await matching.close();
       // The leaves of the sockets closed above are still queued; write them before the store closes.
       await recorder.flushed();
     });

@@ -1,9 +1,13 @@
-/** The store: projects and keys, rooms and call history, over the Kysely database handed to `build()`. Closed with the app. */
+/**
+ * The store: projects and keys, rooms and call history, match reports and support tickets, over the Kysely
+ * database handed to `build()`. Closed with the app.
+ */
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { CallHistory } from '../store/call-history.js';
 import { ProjectStore } from '../store/project-store.js';
+import { QueueStore } from '../store/queue-store.js';
 import { RoomStore } from '../store/room-store.js';
 
 declare module 'fastify' {
@@ -11,6 +15,7 @@ declare module 'fastify' {
     projects: ProjectStore;
     roomStore: RoomStore;
     callHistory: CallHistory;
+    queueStore: QueueStore;
   }
 }
 
@@ -18,6 +23,7 @@ export default fp<{ db: Kysely<Database> }>(
   async (app, { db }) => {
     app.decorate('projects', new ProjectStore(db));
     app.decorate('roomStore', new RoomStore(db));
+    app.decorate('queueStore', new QueueStore(db));
     const callHistory = new CallHistory(db);
     app.decorate('callHistory', callHistory);
     // Calls open in the store at boot were cut off when the last process stopped: their participants are

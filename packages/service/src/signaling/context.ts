@@ -6,7 +6,10 @@ import type { ProjectStore } from '../store/project-store.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import type { Limits } from '../limits/limits.js';
+import type { MatchCoordinator } from '../matching/coordinator.js';
+import type { QueueStore } from '../store/queue-store.js';
 import type { CallRecorder } from './call-recorder.js';
+import type { SocketDelivery } from './match-delivery.js';
 import type { SeatHolds } from './seat-holds.js';
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -30,7 +33,24 @@ export interface SignalingContext {
   iceServersFor(peerId: string): IceServer[];
   /** The service's `ICE_TRANSPORT_POLICY`; a room may tighten it to `relay`. */
   iceTransportPolicy: IceTransportPolicy;
+  /** Queues and pairs (see `matching.ts`); set right after the context is made, before any connection. */
+  matching?: MatchingContext;
 }
+
+/** What the queue and agent modules use. */
+export interface MatchingContext {
+  coordinator: MatchCoordinator;
+  queueStore: QueueStore;
+  delivery: SocketDelivery;
+  /** Places in line kept through a dropped connection, until it resumes or the grace period passes. */
+  holds: SeatHolds;
+}
+
+/** The name shown for a participant who gave none. */
+export const DEFAULT_DISPLAY_NAME = 'Guest';
 
 /** The Socket.io room that carries a room's broadcasts. */
 export const broadcastRoom = (roomKey: string): string => `room:${roomKey}`;
+
+/** Whether a Socket.io room is one of `broadcastRoom`'s (rather than a socket's own). */
+export const isBroadcastRoom = (name: string): boolean => name.startsWith('room:');

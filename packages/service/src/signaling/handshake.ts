@@ -1,6 +1,7 @@
 /**
- * The connection guard: attempts per client address, protocol version, publishable key, and the page's `Origin` against the project's
- * allowed origins. It runs on the first request of every connection, whichever transport it arrives on
+ * The connection guard: attempts per client address, protocol version, then either a token (a room's join
+ * token, or a support agent's) or a publishable key and the page's `Origin` against the project's allowed
+ * origins. It runs on the first request of every connection, whichever transport it arrives on
  * (a polling handshake or a direct websocket upgrade). Failures reach the client as `connect_error` with
  * `data: {code, message}`.
  */
@@ -56,10 +57,14 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
     throw new ServiceError('protocol_unsupported', `The service speaks protocol ${PROTOCOL_VERSION}; this client sent ${auth.protocol}.`);
   }
   if (auth.token) {
-    // A join token is its own credential, minted by the partner's server for one room.
+    // A token is its own credential, minted by the partner's server for one room, or for an agent of one queue.
     const grant = await ctx.joinTokens.verify(auth.token);
     if (!(await ctx.projects.findProject(grant.projectId))) throw new ServiceError('token_invalid');
     socket.data.projectId = grant.projectId;
+    if (grant.kind === 'agent') {
+      socket.data.agent = { queue: grant.queue, displayName: grant.displayName };
+      return;
+    }
     socket.data.grant = { roomId: grant.roomId, room: grant.room, role: grant.role, ...(grant.displayName ? { displayName: grant.displayName } : {}) };
     return;
   }

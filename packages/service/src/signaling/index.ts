@@ -1,11 +1,14 @@
 /** Wires the signaling modules onto a Socket.io server: the handshake guard, then one module per concern. */
 import { randomBytes } from 'node:crypto';
-import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
+import { registerAgent } from './agent.js';
+import { broadcastRoom, isBroadcastRoom, type SignalingContext, type SignalingServer, type SignalingSocket } from './context.js';
 import { handshakeGuard } from './handshake.js';
 import { registerChat } from './chat.js';
 import { registerIceServers } from './ice-servers.js';
 import { registerJoin } from './join.js';
 import { registerPresence } from './presence.js';
+import { registerQueue } from './queue.js';
+import { registerRecording } from './recording.js';
 import { registerRelay } from './relay.js';
 
 export function attachSignaling(ctx: SignalingContext): void {
@@ -23,10 +26,14 @@ export function attachSignaling(ctx: SignalingContext): void {
     registerRelay(socket, ctx);
     registerChat(socket, ctx);
     registerPresence(socket, ctx);
+    registerRecording(socket, ctx);
     registerIceServers(socket, ctx);
+    // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
+    const resumedPlace = ctx.matching ? registerQueue(socket, ctx, ctx.matching) : false;
+    if (ctx.matching) registerAgent(socket, ctx, ctx.matching);
     socket.on('disconnect', (reason) => forgetLimits(socket, ctx, reason));
     const { peerId } = socket.data;
-    socket.emit('session', { peerId, iceServers: ctx.iceServersFor(peerId), iceTransportPolicy: ctx.iceTransportPolicy, ...(resumed ? { resumed: true } : {}) });
+    socket.emit('session', { peerId, iceServers: ctx.iceServersFor(peerId), iceTransportPolicy: ctx.iceTransportPolicy, ...(resumed || resumedPlace ? { resumed: true } : {}) });
   });
 }
 
@@ -51,11 +58,15 @@ function forgetLimits(socket: SignalingSocket, ctx: SignalingContext, reason: st
 function resumeSeat(socket: SignalingSocket, ctx: SignalingContext): boolean {
   ctx.holds.resume(socket.id);
   const { roomKey, peerId } = socket.data;
-  if (roomKey && ctx.rooms.seat(roomKey, peerId)?.socketId === socket.id) {
+  const seated = roomKey !== undefined && ctx.rooms.seat(roomKey, peerId)?.socketId === socket.id;
+  // The rooms restored are those it was in when it dropped: leave the broadcasts of any seat freed meanwhile
+  // (the room was ended, or its match was over and matching freed the seat).
+  const kept = seated && roomKey ? broadcastRoom(roomKey) : null;
+  for (const room of [...socket.rooms]) if (isBroadcastRoom(room) && room !== kept) void socket.leave(room);
+  if (seated) {
     ctx.log.info({ roomKey, peer: peerId }, 'participant resumed');
     return true;
   }
-  if (roomKey) void socket.leave(broadcastRoom(roomKey));
   socket.data.roomKey = undefined;
   return false;
 }

@@ -1,28 +1,36 @@
-/** `room:join`, `room:leave` and disconnects: seats, and telling the others who came and went. */
+/**
+ * `room:join`, `room:leave` and disconnects: seats, and telling the others who came and went. Matched
+ * connections join their match's private room here too; matching hears of every seat taken and freed in one.
+ */
 import { JoinRequest, LeaveReason, LeaveRequest, type JoinResult } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
+import type { MatchTicket } from '../matching/coordinator.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import { assertRoomOpen, type StoredRoom } from '../store/room-store.js';
-import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
+import { DEFAULT_DISPLAY_NAME, broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 import { effectivePolicy } from './ice-servers.js';
+import { recordingAfterJoin, recordingAfterLeave } from './recording.js';
 
-const DEFAULT_DISPLAY_NAME = 'Guest';
 
 export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): void {
   command(socket, ctx, 'room:join', JoinRequest, async (request): Promise<JoinResult> => {
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
-    const stored = await admissibleRoom(ctx, socket, request.room);
+    const { room: stored, ticket } = await admissibleRoom(ctx, socket, request.room);
     if (socket.data.roomKey) throw new ServiceError('already_in_room'); // a concurrent join got there first
     // It hung up while the store answered: seating it now would leave a seat nobody ever frees.
     if (!socket.connected) throw new ServiceError('not_in_room', 'The connection closed while joining.');
-    const roomKey = RoomRegistry.keyOf(socket.data.projectId, stored.name);
     const { peerId } = socket.data;
-    const displayName = socket.data.grant?.displayName ?? (request.displayName?.trim() || DEFAULT_DISPLAY_NAME);
-    const role = socket.data.grant?.role ?? 'guest';
+    assertStillAdmitted(ctx, peerId, ticket ? stored.id : null);
+    const roomKey = RoomRegistry.keyOf(socket.data.projectId, stored.name);
+    const { agent, grant } = socket.data;
+    const displayName = grant?.displayName ?? agent?.displayName ?? (request.displayName?.trim() || ticket?.displayName || DEFAULT_DISPLAY_NAME);
+    const role = grant?.role ?? (agent ? 'agent' : 'guest');
     const { media } = request;
     const others = ctx.rooms.join(roomKey, { roomId: stored.id, peerId, displayName, role, socketId: socket.id, joinedAt: Date.now(), media }, stored.maxParticipants);
+    recordingAfterJoin(ctx, roomKey, peerId);
     ctx.recorder.joined({ projectId: stored.projectId, roomId: stored.id, peerId, displayName, role });
+    if (ticket) ctx.matching?.coordinator.seated(peerId, stored.id);
 
     socket.data.roomKey = roomKey;
     socket.data.displayName = displayName;
@@ -64,12 +72,23 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
 }
 
 /**
- * The stored room this connection may join. With a join token: the token's room (public or private), and no
- * other. With a publishable key: a public room by name, made on first join unless the project only admits
- * rooms created through REST.
+ * The stored room this connection may join. Matched (random or support): the private room of its match, and
+ * no other. With a join token: the token's room (public or private), and no other. With an agent token: only
+ * match rooms. With a publishable key: a public room by name, made on first join unless the project only
+ * admits rooms created through REST. Waiting in a queue: none (`already_in_queue`).
  */
-async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, name: string | undefined): Promise<StoredRoom> {
-  const { projectId, grant } = socket.data;
+async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, name: string | undefined): Promise<{ room: StoredRoom; ticket?: MatchTicket }> {
+  const { projectId, grant, peerId } = socket.data;
+  const ticket = ctx.matching?.coordinator.ticketOf(peerId);
+  if (ticket) {
+    if (name !== undefined && name !== ticket.room) throw new ServiceError('already_in_queue', `This connection was matched: join room "${ticket.room}", or leave the queue first.`);
+    const room = await ctx.roomStore.find(projectId, ticket.roomId);
+    if (!room) throw new ServiceError('room_not_found');
+    assertRoomOpen(room);
+    return { room, ticket };
+  }
+  if (ctx.matching?.coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
+  if (socket.data.agent) throw new ServiceError('token_room_mismatch', 'An agent token admits only the rooms of the customers its agent takes (agent:take).');
   let room: StoredRoom | null;
   if (grant) {
     if (name !== undefined && name !== grant.room) throw new ServiceError('token_room_mismatch', `This join token is for room "${grant.room}", not "${name}".`);
@@ -81,7 +100,18 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
     if (room.privacy === 'private') throw new ServiceError('room_private');
   }
   assertRoomOpen(room);
-  return room;
+  return { room };
+}
+
+/**
+ * While the store answered, matching may have moved on: a match may have ended (its room is no longer this
+ * connection's to join), or the connection may have entered a queue.
+ */
+function assertStillAdmitted(ctx: SignalingContext, peerId: string, matchRoomId: string | null): void {
+  const coordinator = ctx.matching?.coordinator;
+  if (!coordinator) return;
+  if (matchRoomId !== null && coordinator.ticketOf(peerId)?.roomId !== matchRoomId) throw new ServiceError('not_matched', 'The match ended before this connection joined its room.');
+  if (matchRoomId === null && coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
 }
 
 /** The public room a first join by an unknown name opens, if the project allows that. */
@@ -105,4 +135,7 @@ export function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: L
   void socket.leave(broadcastRoom(roomKey));
   ctx.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
   ctx.log.info({ roomKey, peer: peerId, reason }, 'participant left');
+  recordingAfterLeave(ctx, roomKey, peerId);
+  // After `peer:left`, so a matched partner hears of the leave before it hears the pair is over.
+  ctx.matching?.coordinator.unseated(peerId, seat.roomId);
 }

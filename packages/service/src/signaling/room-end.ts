@@ -17,5 +17,7 @@ export function endRoomCall(ctx: SignalingContext, projectId: string, roomName: 
     ctx.recorder.ended(roomId);
     ctx.log.info({ roomKey, removed: seats.length }, 'room call ended');
   }
+  // A match's room: its pair is over too (and one of them may not have taken its seat yet).
+  ctx.matching?.coordinator.roomEnded(projectId, roomName);
   return seats.length;
 }

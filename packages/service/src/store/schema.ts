@@ -88,6 +88,36 @@ export interface RoomSessionParticipantsTable {
   leave_reason: 'hangup' | 'timeout' | 'network' | 'kicked' | 'room-ended' | null;
 }
 
+/** A visitor of a random pair reporting the other; the two are never paired again. */
+export interface MatchReportsTable {
+  id: string;
+  project_id: string;
+  /** The random queue they were paired in. */
+  queue: string;
+  reporter_peer_id: string;
+  /** The widget's `visitorId`, when it sent one: what keeps the pair apart across reloads. */
+  reporter_visitor_id: string | null;
+  reported_peer_id: string;
+  reported_visitor_id: string | null;
+  /** A `ReportReason` of the shared protocol. */
+  reason: 'abuse' | 'nudity' | 'spam' | 'underage' | 'other';
+  note: string | null;
+  created_at: string;
+}
+
+/** A message a customer left for a support queue. Holds what they typed (and maybe contact details): never log it. */
+export interface SupportTicketsTable {
+  id: string;
+  project_id: string;
+  queue: string;
+  display_name: string | null;
+  message: string;
+  contact: string | null;
+  /** The connection that left it, to tell tickets from one visit apart. */
+  peer_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   project_origins: ProjectOriginsTable;
@@ -96,4 +126,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   room_sessions: RoomSessionsTable;
   room_session_participants: RoomSessionParticipantsTable;
+  match_reports: MatchReportsTable;
+  support_tickets: SupportTicketsTable;
 }

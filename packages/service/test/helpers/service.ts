@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, SIGNALING_PATH, type Ack, type ClientToServerEvents, type ErrorBody, type ServerToClientEvents, type SessionInfo } from '@vcw/shared';
-import { build } from '../../src/app.js';
+import { build, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openSqlite } from '../../src/store/database.js';
 
@@ -23,10 +23,16 @@ export interface TestService {
 /** Builds the app over an in-memory store; `listen` also binds it to 127.0.0.1 on a free port. */
 export async function buildService(
   t: TestContext,
-  { listen = true, env = {}, demoPublishableKey = null }: { listen?: boolean; env?: Record<string, string>; demoPublishableKey?: string | null } = {},
+  {
+    listen = true,
+    env = {},
+    demoPublishableKey = null,
+    demoProjectId = null,
+    matchTimings,
+  }: { listen?: boolean; env?: Record<string, string>; demoPublishableKey?: string | null; demoProjectId?: string | null; matchTimings?: BuildOptions['matchTimings'] } = {},
 ): Promise<TestService> {
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey, tokenSecret: TEST_TOKEN_SECRET });
+  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey, demoProjectId, tokenSecret: TEST_TOKEN_SECRET, ...(matchTimings ? { matchTimings } : {}) });
   t.after(() => app.close());
   const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');

@@ -9,6 +9,7 @@ import { mintApiKey } from '../../src/auth/api-key.js';
 import { MAX_ROLL_OVERLAP_SECONDS, ProjectStore } from '../../src/store/project-store.js';
 import type { Database } from '../../src/store/schema.js';
 import { describeCallHistory } from './call-history-conformance.js';
+import { describeQueueStore } from './queue-conformance.js';
 import { describeRoomStore } from './room-conformance.js';
 
 export interface StoreConformanceOptions {
@@ -43,6 +44,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
   describe(`store conformance: ${name}`, () => {
     describeRoomStore(async (t) => (await freshStore(t)).db);
     describeCallHistory(async (t) => (await freshStore(t)).db);
+    describeQueueStore(async (t) => (await freshStore(t)).db);
     describe('projects', () => {
       it('creates a project with its origins normalised and de-duplicated, and finds it again', async (t) => {
         const { store } = await freshStore(t);

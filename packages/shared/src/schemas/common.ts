@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NAME_PATTERN } from '../protocol.js';
 
 /** A room name: letters, digits, `_ . -`, 1–64 characters, starting with a letter or digit. */
-export const RoomName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', maxLength: 64 });
+export const RoomName = Type.String({ pattern: `^${NAME_PATTERN}$`, maxLength: 64 });
 export type RoomName = Static<typeof RoomName>;
 
 /** A peer id as minted by the service for one seat in one room. */

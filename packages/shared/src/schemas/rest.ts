@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LeaveReason } from '../protocol.js';
-import { RoomName } from './common.js';
+import { DisplayName, RoomName } from './common.js';
+import { QUEUE_MESSAGE_MAX_LENGTH, QueueName } from './queue.js';
 
 /** Calls are a full mesh: every browser sends a stream to every other, so rooms stay small. */
 export const MIN_ROOM_PARTICIPANTS = 2;
@@ -153,6 +154,77 @@ export type CallSessionList = Static<typeof CallSessionList>;
 /** `GET /v1/rooms/:id/sessions` query: the same paging as the room list. */
 export const ListSessionsQuery = ListRoomsQuery;
 export type ListSessionsQuery = ListRoomsQuery;
+
+/** `/v1/queues/:name` path parameters. */
+export const QueueNameParams = Type.Object({ name: QueueName });
+export type QueueNameParams = Static<typeof QueueNameParams>;
+
+/** `GET /v1/queues/:name`: the support queue and the random pool of that name, as they stand now. */
+export const QueueStats = Type.Object({
+  name: QueueName,
+  support: Type.Object({
+    /** Customers waiting for an agent. */
+    waiting: Type.Integer(),
+    /** Agents of this queue that are online (in a call or not). */
+    agentsOnline: Type.Integer(),
+    /** Average wait of the recent customers taken (the last 20), in seconds; null without history. */
+    averageWaitSeconds: Type.Union([Type.Number(), Type.Null()]),
+  }),
+  random: Type.Object({
+    /** Visitors waiting to be paired. */
+    waiting: Type.Integer(),
+    /** Pairs matched now (in a call, or about to join it). */
+    pairs: Type.Integer(),
+  }),
+});
+export type QueueStats = Static<typeof QueueStats>;
+
+/** An agent token lives for a working shift unless told otherwise. */
+export const DEFAULT_AGENT_TOKEN_TTL_SECONDS = 8 * 3600;
+
+/** `POST /v1/queues/:name/agent-tokens` body. */
+export const CreateAgentTokenBody = Type.Object(
+  {
+    /** The agent's name, shown to the customers they take. */
+    displayName: DisplayName,
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_TOKEN_TTL_SECONDS, default: DEFAULT_AGENT_TOKEN_TTL_SECONDS })),
+  },
+  { additionalProperties: false },
+);
+export type CreateAgentTokenBody = Static<typeof CreateAgentTokenBody>;
+
+export const AgentToken = Type.Object({
+  /** Give this to the agent widget's `token` attribute (with `mode="agent"`). */
+  token: Type.String(),
+  queue: QueueName,
+  role: Type.Literal('agent'),
+  displayName: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+export type AgentToken = Static<typeof AgentToken>;
+
+/** A message a customer left for the support team (typically when no agent was online). */
+export const SupportTicket = Type.Object({
+  id: Type.String(),
+  queue: QueueName,
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  message: Type.String({ maxLength: QUEUE_MESSAGE_MAX_LENGTH }),
+  /** How to reach the customer, as they typed it; null when they left none. */
+  contact: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type SupportTicket = Static<typeof SupportTicket>;
+
+export const SupportTicketList = Type.Object({
+  data: Type.Array(SupportTicket),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type SupportTicketList = Static<typeof SupportTicketList>;
+
+/** `GET /v1/queues/:name/tickets` query: the same paging as the room list. */
+export const ListTicketsQuery = ListRoomsQuery;
+export type ListTicketsQuery = ListRoomsQuery;
 
 /** The error body of every REST failure. */
 export const RestError = Type.Object({

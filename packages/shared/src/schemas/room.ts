@@ -78,8 +78,9 @@ export interface SessionInfo {
   /** The service's policy: what a link made before joining (the warm offer) must use. */
   iceTransportPolicy: IceTransportPolicy;
   /**
-   * This connection dropped and came back within the grace period: it still holds its seat, under the same
-   * peer id, and the messages sent to it meanwhile follow. The widget keeps its calls as they are.
+   * This connection dropped and came back within the grace period: it still holds its seat (or its place in a
+   * queue or a pair), under the same peer id, and the messages sent to it meanwhile follow. The widget keeps
+   * its calls as they are.
    */
   resumed?: boolean;
 }

@@ -1,18 +1,22 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { LeaveReason } from '@vcw/shared/protocol';
 import { CallEngine, type CallState, type Participant } from '../engine/call-engine.js';
 import { CallError } from '../engine/call-error.js';
 import { QUALITY_SETTINGS, type QualitySetting } from '../engine/send-quality.js';
+import { EFFECTS, parseEffect } from '../media/effects/effect-name.js';
 import { siteMemory } from '../engine/site-memory.js';
 import type { VcChatMessageDetail } from '../events/vc-chat-message-event.js';
+import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.js';
 import { VcErrorEvent } from '../events/vc-error-event.js';
 import { renderCall } from '../ui/call-view.js';
 import { renderPrejoin } from '../ui/prejoin-view.js';
-import { loadStrings, resolveStrings, type Strings } from '../ui/strings.js';
+import { loadStrings, resolveStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
+import { configurationProblem } from './configuration.js';
 import { DisplayModes } from './display-modes.js';
 import { forwardEngineEvents } from './engine-events.js';
+import { Matching } from './matching.js';
+import { Recording } from './recording.js';
 import { widgetStyles } from './styles.js';
 import { callView, prejoinView, type UiActions, type UiState } from './view-builder.js';
 
@@ -34,6 +38,8 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @fires {VcConnectionStateChangeEvent} vc-connection-state-change - `state` changed: `{state}`
  * @fires {VcChatMessageEvent} vc-chat-message - a chat message, received or this widget's own once sent: `{id, from, displayName, text, ts, self}`
  * @fires {VcQualityChangeEvent} vc-quality-change - the video quality sent changed: `{from, to, reason}`
+ * @fires {VcQueueUpdateEvent} vc-queue-update - random and support modes: this visitor's place in the queue changed: `{status, position, waiting, agentsOnline, estimatedWaitMs, reason}`
+ * @fires {VcRecordingReadyEvent} vc-recording-ready - a recording this widget made is complete: `{blob, mimeType, durationMs}`
  * @fires {VcErrorEvent} vc-error - something failed: `{code, message, fatal}`
  *
  * @csspart local-video - this participant's camera, or shared screen (`<video>`)
@@ -56,6 +62,11 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart microphone-button - toggles the microphone
  * @csspart camera-button - toggles the camera
  * @csspart screen-share-button - starts and stops sharing the screen
+ * @csspart record-button - asks everyone to agree to a recording, then records; pressed while recording
+ * @csspart recording-indicator - shown to everyone while the call is recorded (`data-self`: this participant records)
+ * @csspart recording-consent - another participant asks to record (with `recording-allow-button`, `recording-decline-button`)
+ * @csspart recording-pending - this participant's request waits for everyone's answer
+ * @csspart recording-download - the link to the last recording this participant made
  * @csspart chat-button - opens the chat (with `unread-badge`)
  * @csspart unread-badge - the count of chat messages not read yet
  * @csspart participants-button - opens the participants panel
@@ -70,6 +81,29 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart participants-panel - the list of participants
  * @csspart stats-panel - the connection statistics
  * @csspart notice - a message to the user (errors, device problems)
+ * @csspart left - the screen shown after leaving; in support mode also once a message was left, a call declined, or the call ended (`data-outcome`)
+ * @csspart support-message - support mode: the pre-join screen's "What do you need help with?" field
+ * @csspart waiting - random and support modes: the waiting screen (`data-mode`)
+ * @csspart queue-status - the waiting screen's status line ("Looking for someone…", "Joining the queue…")
+ * @csspart queue-position - support mode: the place in line (`data-position`)
+ * @csspart estimated-wait - support mode: the estimated wait
+ * @csspart waiting-message - support mode: the message sent with the request, while waiting
+ * @csspart cancel-button - stops waiting
+ * @csspart no-agent - support mode: "No agent is online"
+ * @csspart ticket-form - support mode, no agent online: the leave-a-message form (also `ticket-message`, `ticket-contact`, `ticket-send-button`)
+ * @csspart ticket-sent - the thank-you once the message was left
+ * @csspart declined - an agent declined the call (with `decline-reason`)
+ * @csspart next-button - random mode: ends the pair and looks for someone else
+ * @csspart report-button - random mode: opens the report form
+ * @csspart report-form - the report form (also `report-reason` radios, `report-send-button`, `report-cancel-button`)
+ * @csspart agent-console - agent mode: the console shown between calls
+ * @csspart availability-toggle - online (pressed) or away
+ * @csspart agents-online - how many agents are online
+ * @csspart take-next-button - takes the customer waiting longest
+ * @csspart queue-list - the waiting customers (`queue-entry` rows with `data-customer-id`; `queue-empty` when none)
+ * @csspart queue-entry - one waiting customer (also `customer-name`, `waited`, `customer-message`)
+ * @csspart take-button - takes this customer (also `decline-button`)
+ * @csspart decline-form - the reason to decline a customer (also `decline-reason`, `decline-send-button`, `decline-cancel-button`)
  *
  * @cssproperty --vc-background - widget background
  * @cssproperty --vc-foreground - text colour
@@ -82,38 +116,64 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  */
 export class VideoChatWidget extends LitElement {
   static override styles = widgetStyles;
+  /**
+   * The reactive properties (documented on their fields below). Declared here rather than with decorators, whose
+   * runtime would cost the script-tag bundle about 0.4 KiB gzip: add new ones here too. An attribute is the
+   * lower-case property name unless named; `attribute: false` on internal state (implied by `state`) keeps the
+   * manifest from listing it as an attribute.
+   */
+  static override properties = {
+    apiKey: { attribute: 'api-key' }, token: {}, server: {}, room: {}, displayName: { attribute: 'display-name' }, autojoin: { type: Boolean },
+    quality: {}, effects: {}, mode: {}, queue: {}, lang: {}, strings: { attribute: false }, theme: { reflect: true },
+    notice: { state: true, attribute: false }, joining: { state: true, attribute: false },
+    leftBecause: { state: true, attribute: false }, typedName: { state: true, attribute: false },
+  };
 
   /** Publishable key (`pk_…`) of the site's project. */
-  @property({ attribute: 'api-key' }) apiKey = '';
+  apiKey = '';
   /** Join token minted by the partner's server; names the room (and may name the user). Wins over `api-key`. */
-  @property() token = '';
+  token = '';
   /** Service base URL; defaults to the origin `widget.js` was loaded from. */
-  @property() server = '';
+  server = '';
   /** Name of the room to join. */
-  @property() room = '';
+  room = '';
   /** Name shown to the other participants (the user can still change it on the pre-join screen). */
-  @property({ attribute: 'display-name' }) displayName = '';
+  displayName = '';
   /** Join at once, without the pre-join screen. */
-  @property({ type: Boolean }) autojoin = false;
+  autojoin = false;
   /** Video sent: `low` 480p · `medium` 720p (default) · `high` 1080p · `auto` (adapts to the network). Applies live. */
-  @property() quality: string = 'medium';
+  quality: string = 'medium';
+  /**
+   * Effect on the camera, seen by everyone and in the self-view: `none` (default) · `blur` · `grayscale` ·
+   * `sepia` · `invert` · `brightness` · `background-blur`. Applies live, without renegotiating.
+   */
+  effects: string = 'none';
+  /**
+   * What joining means: `room` (default) joins the `room`; `random` pairs this visitor with another at random;
+   * `support` waits for a support agent; `agent` is the agent's console (needs an agent `token`).
+   */
+  mode: string = 'room';
+  /** The queue of the `random`, `support` and `agent` modes (default `default`); an agent's must be its token's. */
+  queue = 'default';
   /** UI language, a BCP 47 tag (`fr`, `de-CH`…); defaults to the page's language, then English. */
-  @property() override lang = '';
+  override lang = '';
   /** Overrides of the UI's words, key by key (e.g. `{join: 'Enter'}`). */
-  @property({ attribute: false }) strings: Partial<Strings> = {};
+  strings: Partial<Strings & QueueStrings & RecordingStrings> = {};
   /** `light` or `dark` forces a colour scheme; without it the widget follows the visitor's system setting. */
-  @property({ reflect: true }) theme: '' | 'light' | 'dark' = '';
+  theme: '' | 'light' | 'dark' = '';
   /** The language whose table has been asked for, so each is fetched once. */
   private loadingLang: string | null = null;
 
-  @state() private notice: CallError | null = null;
-  @state() private joining = false;
+  private notice: CallError | null = null;
+  private joining = false;
   /** Why the last call ended, for the screen shown after it. */
-  @state() private leftBecause: LeaveReason | null = null;
+  private leftBecause: LeaveReason | null = null;
   /** The name typed on the pre-join screen; wins over `display-name` until that changes. */
-  @state() private typedName: string | null = null;
+  private typedName: string | null = null;
   private readonly panels = new CallPanels(this);
   private readonly modes = new DisplayModes(this);
+  private readonly matching = new Matching();
+  private readonly recording = new Recording();
   private engine: CallEngine | null = null;
 
   /** `idle` · `prejoin` · `connecting` · `connected` · `reconnecting` · `left` · `error` */
@@ -135,10 +195,20 @@ export class VideoChatWidget extends LitElement {
     if (!engine) throw this.notice;
     this.joining = true;
     try {
-      await engine.join(this.room || undefined, this.nameToJoin.trim() || undefined);
+      const name = this.nameToJoin.trim();
+      if (this.mode === 'room') await engine.join(this.room || undefined, name || undefined);
+      else await (await this.matching.get()).join(name);
     } finally {
       this.joining = false;
     }
+  }
+
+  /**
+   * Random mode: ends the current pair and looks for someone else (the Next button); the partner waits again
+   * too. Rejects with `configuration_invalid` in another mode, and `not_matched` before joining.
+   */
+  async next(): Promise<void> {
+    await (await this.matching.get()).next();
   }
 
   /** Hangs up and releases camera and microphone. */
@@ -175,6 +245,22 @@ export class VideoChatWidget extends LitElement {
     return { ...(await this.engine.chat.send(text)) };
   }
 
+  /**
+   * Asks everyone else in the call to agree to a recording (each sees Allow / Decline), then records the call:
+   * every video tiled, every sound mixed. Everyone sees an indicator while it runs. Resolves once recording;
+   * rejects with `recording_declined` (someone declined: nothing was recorded), `recording_unanswered` (not
+   * everyone answered within 30 s), `recording_busy` (a recording is under way), `recording_failed` (this
+   * browser cannot record) or `not_in_room`.
+   */
+  async startRecording(): Promise<void> {
+    await (await this.recording.get()).start();
+  }
+
+  /** Stops recording; resolves with the file after `vc-recording-ready` fired. Rejects with `recording_not_found`. */
+  async stopRecording(): Promise<VcRecordingReadyDetail> {
+    return (await this.recording.get()).stop();
+  }
+
   protected override firstUpdated(): void {
     this.begin();
   }
@@ -197,13 +283,14 @@ export class VideoChatWidget extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const changedLater = (name: 'apiKey' | 'token' | 'server' | 'room') => changed.has(name) && changed.get(name) !== undefined;
-    if (this.engine && (changedLater('apiKey') || changedLater('token') || changedLater('server'))) {
-      // A new credential or server means a new connection; room and name apply at the next join.
+    const changedLater = (name: 'apiKey' | 'token' | 'server' | 'room' | 'mode' | 'queue') => changed.has(name) && changed.get(name) !== undefined;
+    const restart = changedLater('apiKey') || changedLater('token') || changedLater('server') || changedLater('mode') || changedLater('queue');
+    if (this.engine && restart) {
+      // A new credential, server or mode means a new connection; room and name apply at the next join.
       this.notice = null;
       void this.stop().then(() => this.begin());
-    } else if (!this.engine && (changedLater('apiKey') || changedLater('token') || changedLater('server') || changedLater('room'))) {
-      this.begin(); // a missing attribute was set
+    } else if (!this.engine && (restart || changedLater('room'))) {
+      this.begin(); // a missing or invalid attribute was set
     }
     if (changed.has('quality')) {
       if (!QUALITY_SETTINGS.includes(this.quality as QualitySetting)) {
@@ -211,6 +298,7 @@ export class VideoChatWidget extends LitElement {
       }
       this.engine?.outgoing.setQuality(this.qualitySetting);
     }
+    if (changed.has('effects')) this.applyEffect(this.engine, true);
     this.modes.routeSound(this.engine?.devices.speakerId ?? null);
     this.loadLanguage();
   }
@@ -231,6 +319,13 @@ export class VideoChatWidget extends LitElement {
     );
   }
 
+  /** Puts the `effects` value on the engine's camera; `report`: say so when the value is not one we know. */
+  private applyEffect(engine: CallEngine | null, report: boolean): void {
+    const effect = parseEffect(this.effects);
+    if (!effect && report) this.report(new CallError('configuration_invalid', `effects="${this.effects}" is not one of ${EFFECTS.join(', ')}; using none.`));
+    engine?.outgoing.setEffect(effect ?? 'none').catch((error: unknown) => this.report(new CallError('effect_unavailable', error instanceof Error ? error.message : undefined)));
+  }
+
   private get qualitySetting(): QualitySetting {
     return QUALITY_SETTINGS.includes(this.quality as QualitySetting) ? (this.quality as QualitySetting) : 'medium';
   }
@@ -245,6 +340,8 @@ export class VideoChatWidget extends LitElement {
     this.engine = null;
     this.panels.close();
     this.panels.attach(null);
+    this.matching.attach(null, this, this.actions.onError);
+    this.recording.attach(null, this, this.actions.onError);
     return engine?.leave() ?? Promise.resolve();
   }
 
@@ -258,17 +355,16 @@ export class VideoChatWidget extends LitElement {
 
   /** Creates the engine for the current attributes, or reports what is missing. */
   private start(): CallEngine | null {
-    // A join token names its room; a publishable key needs the room attribute.
-    const missing = this.token ? null : !this.apiKey ? 'api-key' : !this.room ? 'room' : null;
-    if (missing) {
-      const what = missing === 'api-key' ? 'the api-key attribute (or a token)' : 'the room attribute';
-      this.report(new CallError('configuration_invalid', `Set ${what} on <video-chat-widget>.`, true));
+    const problem = configurationProblem(this);
+    if (problem) {
+      this.report(new CallError('configuration_invalid', problem, true));
       return null;
     }
     this.notice = null;
     const credential = this.token ? { token: this.token } : { apiKey: this.apiKey };
     const engine = new CallEngine({ serverUrl: this.server || BUNDLE_ORIGIN, credential });
     engine.outgoing.setQuality(this.qualitySetting); // the starting quality is no change to report
+    this.applyEffect(engine, false);
     forwardEngineEvents(engine, this, {
       follows: (e) => this.engine === e,
       onConnected: () => {
@@ -280,6 +376,8 @@ export class VideoChatWidget extends LitElement {
       onError: (error) => this.report(error),
     });
     this.panels.attach(engine.monitor);
+    this.matching.attach(engine, this, this.actions.onError);
+    this.recording.attach(engine, this, this.actions.onError);
     this.engine = engine;
     return engine;
   }
@@ -296,7 +394,7 @@ export class VideoChatWidget extends LitElement {
       siteMemory.set('display-name', name.trim());
     },
     onJoin: () => void this.join().catch(() => undefined),
-    onLeave: () => void this.leave(),
+    onLeave: () => void (this.matching.session?.hangUp() || this.leave()),
     onToggleScreenShare: () => {
       const outgoing = this.engine?.outgoing;
       if (outgoing?.screen.active) outgoing.stopScreenShare();
@@ -321,6 +419,9 @@ export class VideoChatWidget extends LitElement {
       pictureInPicture: this.modes.pictureInPicture,
       stats: this.panels.stats,
       statsPanel: this.panels.statsPanel(strings),
+      joinLabel: this.mode === 'support' ? strings.callSupport : undefined,
+      ...this.matching.session?.additions(strings),
+      ...this.recording.session?.additions(strings),
     };
   }
 
@@ -332,6 +433,8 @@ export class VideoChatWidget extends LitElement {
       ? html`<div class="notice" part="notice" role="alert" data-code=${this.notice.code}>${this.notice.message}</div>`
       : nothing;
     if (!engine || state === 'error') return html`${notice}`;
+    const own = this.matching.session?.screen(state, s);
+    if (own) return html`${notice}${own}`;
     if (state === 'connected' || state === 'reconnecting') {
       return html`
         ${state === 'reconnecting' ? html`<div class="notice info" part="status" role="status">${s.reconnecting}</div>` : notice}

@@ -28,6 +28,12 @@ export interface UiState {
   stats: PeerStats[];
   /** The stats panel's rendering, once its module is loaded. */
   statsPanel: unknown;
+  /** The matching mode's additions (lazily loaded views): Join's label, pre-join fields, control-bar buttons. */
+  joinLabel?: string;
+  prejoinFields?: unknown;
+  matchControls?: unknown;
+  /** Call recording's additions (lazily loaded views): the record button, and the bar above the tiles. */
+  recording?: CallView['recording'];
 }
 
 /** What the views may ask the element to do. */
@@ -52,6 +58,8 @@ export function prejoinView(engine: CallEngine, ui: UiState, actions: UiActions)
     displayName: ui.displayName,
     joining: ui.joining,
     issue: ui.notice && { code: ui.notice.code, message: ui.notice.message },
+    joinLabel: ui.joinLabel,
+    extraFields: ui.prejoinFields,
     onDisplayNameInput: actions.onDisplayNameInput,
     ...toggles(engine),
     onJoin: actions.onJoin,
@@ -73,6 +81,8 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     panel: ui.panel,
     stats: ui.panel === 'stats' ? ui.stats : [],
     statsPanel: ui.panel === 'stats' ? ui.statsPanel : undefined,
+    matchControls: ui.matchControls,
+    recording: ui.recording,
     textOnly: textOnly && { reason: textOnly.reason === 'no-devices' ? ui.strings.textOnlyNoDevices : ui.strings.textOnlyNoConnection },
     fullscreen: ui.fullscreen,
     pictureInPicture: ui.pictureInPicture,
@@ -90,7 +100,7 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
 function localMedia(engine: CallEngine): LocalMediaView {
   const { media, outgoing, monitor } = engine;
   return {
-    stream: outgoing.screen.stream ?? media.stream,
+    stream: outgoing.previewStream,
     hasMicrophone: media.audioTrack !== null,
     hasCamera: media.videoTrack !== null,
     microphoneOn: media.microphoneEnabled,

@@ -2,16 +2,18 @@
  * The call engine: one signaling client, the local media (camera and microphone; what is sent, with screen
  * share and quality), one PeerMesh of links to the other participants, the chat log, the device lists and the
  * monitor of the links' statistics. It knows nothing of the element; the element renders `state`,
- * `participants` and the parts above, calls them, and maps their events to DOM events.
+ * `participants` and the parts above, calls them, and maps their events to DOM events. Matching (random and
+ * support modes) drives it from outside, through `join`, `setWaiting` and `vacate` (see matchmaker.ts).
  */
-import { LeaveReason, type JoinResult, type MediaState, type SessionInfo } from '@vcw/shared';
+import { EFFECT_ASSETS_PATH, LeaveReason, type JoinResult, type MediaState, type SessionInfo } from '@vcw/shared';
 import { CallError } from './call-error.js';
 import { CallMonitor } from './call-monitor.js';
 import { ChatLog } from './chat-log.js';
 import { DeviceCatalog } from './device-catalog.js';
+import { LinkFactory } from './link-factory.js';
 import { MediaManager } from './media-manager.js';
 import { OutgoingMedia } from './outgoing-media.js';
-import { PeerLink } from './peer-link.js';
+import type { PeerLink } from './peer-link.js';
 import { PeerMesh, type Participant } from './peer-mesh.js';
 import { SignalingClient, type Credential } from './signaling-client.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -51,14 +53,16 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   readonly monitor: CallMonitor;
   state: CallState = 'idle';
   private readonly mesh: PeerMesh;
+  private readonly links: LinkFactory;
   private signaling: SignalingClient | null = null;
   private preparing: Promise<void> | null = null;
   /** The seat we hold, while in a room, and the name we took it under. */
   private joined: JoinResult | null = null;
   private joinedAs: string | undefined;
-  /** A link with its offer already made, for the first participant we meet on joining. */
-  private warm: PeerLink | null = null;
-  /** Bumped by leave and fatal failures: a join that sees it change was abandoned. */
+  /** A join is under way; and whether a seat lost with the session is taken again (not a matched pair's). */
+  private joining = false;
+  private retake = true;
+  /** Bumped by leave, fatal failures and a vacated pair: a join that sees it change was abandoned. */
   private generation = 0;
   /** Service events that arrive while a join is in flight, applied once its reply is. */
   private held: Array<() => void> | null = null;
@@ -66,13 +70,19 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   constructor(private readonly options: CallEngineOptions) {
     super();
     // What is sent goes to every participant's link, and to the one made before joining.
-    this.outgoing = new OutgoingMedia(this.media, () => [...this.mesh.entries.map((e) => e.link), ...(this.warm ? [this.warm] : [])]);
+    this.outgoing = new OutgoingMedia(
+      this.media,
+      () => [...this.mesh.entries.map((e) => e.link), ...(this.links.warm ? [this.links.warm] : [])],
+      new URL(EFFECT_ASSETS_PATH, options.serverUrl).href,
+    );
+    const freshIceServers = () => (this.signaling ? this.signaling.iceServers() : Promise.reject(new Error('no service connection')));
+    this.links = new LinkFactory(this.media, this.outgoing, freshIceServers);
     this.media.on('change', () => this.emit('media'));
     this.outgoing.on('change', () => this.emit('media'));
     this.mesh = new PeerMesh((to, signal) => {
       this.signaling?.signal({ to, ...signal }).catch((error: unknown) => {
         // The peer may have just left; anything else is worth reporting.
-        if (!(error instanceof CallError && error.code === 'peer_not_found')) this.emit('error', toCallError(error));
+        if (!(error instanceof CallError && error.code === 'peer_not_found')) this.emit('error', CallError.from(error));
       });
     });
     this.mesh.on('participant-join', (p) => this.emit('participant-join', p));
@@ -95,6 +105,11 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     return people.length > 0 && people.every((p) => p.textOnly) ? { reason: 'no-media-connection' } : null;
   }
 
+  /** The connection to the service, once `prepare()` opened it (matching sends its own commands on it). */
+  get service(): SignalingClient | null {
+    return this.signaling;
+  }
+
   /** The connection to one participant, for diagnostics. */
   peerConnection(peerId: string): RTCPeerConnection | null {
     return this.mesh.link(peerId)?.connection ?? null;
@@ -113,9 +128,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     });
   }
 
-  /** Takes a seat in `room` and calls everyone already there. Rejects (after emitting `error`) on failure. */
-  async join(room: string | undefined, displayName?: string): Promise<void> {
-    if (this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting') return;
+  /**
+   * Takes a seat in `room` and calls everyone already there. Rejects (after emitting `error`) on failure.
+   * `retake`: if the session is lost, take a seat in the room again (a matched pair's room admits no new one).
+   */
+  async join(room: string | undefined, displayName?: string, retake = true): Promise<void> {
+    if (this.joining || this.joined) return;
+    this.joining = true;
+    this.retake = retake;
     this.setState('connecting');
     const generation = this.generation;
     const abandoned = () => generation !== this.generation;
@@ -124,8 +144,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       await this.prepared();
       if (abandoned()) return;
       const signaling = this.signaling!;
-      warm = this.warm;
-      this.warm = null;
+      warm = this.links.take();
       this.held = [];
       let result: JoinResult;
       let media: MediaState;
@@ -139,22 +158,18 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
           this.signaling = null;
           this.preparing = null;
         } else if (!abandoned()) {
-          [this.warm, warm] = [warm, null]; // not used: keep it for the next attempt
+          [this.links.warm, warm] = [warm, null]; // not used: keep it for the next attempt
         }
         throw error;
       }
-      if (abandoned()) return;
+      if (abandoned()) {
+        // Given up while the service seated us (a vacated pair keeps the socket open): free the seat again.
+        if (signaling === this.signaling) signaling.leave().catch(() => undefined);
+        return;
+      }
       this.joined = result;
       this.joinedAs = displayName;
-      // The warm link serves the peer that received its offer with the join (or, if it was not ready, the first),
-      // unless the room is relay-only and the link was not: then every link is made under the room's policy.
-      const warmFits = warm !== null && warm.iceTransportPolicy === result.iceTransportPolicy;
-      const warmFor = warmFits ? (result.offeredTo ?? result.peers[0]?.peerId) : undefined;
-      for (const peer of result.peers) {
-        const useWarm = warm !== null && peer.peerId === warmFor;
-        this.mesh.add(peer, useWarm ? warm! : this.createLink(result, true), useWarm && result.offeredTo === warmFor);
-        if (useWarm) warm = null;
-      }
+      warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) => this.mesh.add(peer, link, offerDelivered));
       this.setState('connected');
       this.monitor.start();
       this.chat.open(signaling, { peerId: result.peerId, displayName: displayName ?? '' });
@@ -165,8 +180,25 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       if (!abandoned()) throw this.fail(error);
     } finally {
       warm?.close();
-      if (!abandoned()) this.held = null;
+      if (!abandoned()) [this.held, this.joining] = [null, false];
     }
+  }
+
+  /** Matching: waiting in a queue shows as `connecting`; done waiting, `prejoin`. Devices and connection stay. */
+  setWaiting(waiting: boolean): void {
+    if (!this.joining && !this.joined && this.signaling) this.setState(waiting ? 'connecting' : 'prejoin');
+  }
+
+  /**
+   * Matching: this pair is over. Drops its links, chat and seat, keeps devices and connection, and waits again;
+   * the partner is reported gone (`hangup`). `giveBack`: tell the service (unless it ended the pair itself).
+   */
+  vacate(giveBack = false): void {
+    if (giveBack && this.joined) this.signaling?.leave().catch(() => undefined);
+    for (const { peerId } of this.mesh.participants) this.mesh.remove(peerId, LeaveReason.hangup);
+    this.dropRoom();
+    if (this.signaling) this.setState('connecting');
+    this.warmUp();
   }
 
   /** Hangs up: closes every peer connection, gives the seat back, releases devices and the socket. */
@@ -212,24 +244,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   private warmUp(): void {
     const session = this.signaling?.session;
-    if (!this.warm && session && !this.joined) this.warm = this.createLink(session, true);
-  }
-
-  /** A link under `route`'s ICE servers and policy: the session's before joining, the room's after. */
-  private createLink(route: Pick<SessionInfo, 'iceServers' | 'iceTransportPolicy'>, initiator: boolean): PeerLink {
-    const localTracks = { audio: this.outgoing.audioTrack, video: this.outgoing.videoTrack };
-    const { iceServers, iceTransportPolicy } = route;
-    const freshIceServers = () => (this.signaling ? this.signaling.iceServers() : Promise.reject(new Error('no service connection')));
-    const link = new PeerLink({ iceServers, iceTransportPolicy, localTracks, localStream: this.media.stream ?? new MediaStream(), initiator, freshIceServers });
-    link.setMaxBitrate(this.outgoing.maxBitrate);
-    return link;
+    if (session && !this.joined) this.links.warmUp(session);
   }
 
   private connect(): Promise<unknown> {
     if (!this.signaling) {
       const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, credential: this.options.credential });
       const inOrder = (apply: () => void) => (this.held ? this.held.push(apply) : apply());
-      signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.createLink(this.joined, false))));
+      signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.links.create(this.joined, false))));
       signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));
       signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
       signaling.on('peer-media', ({ peerId, ...media }) => inOrder(() => this.mesh.update(peerId, media)));
@@ -266,6 +288,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     const room = this.joined?.room;
     if (!room || this.state !== 'reconnecting') return;
     for (const { peerId } of this.mesh.participants) this.mesh.remove(peerId, LeaveReason.network);
+    if (!this.retake) return this.vacate(); // a matched pair's room: matching decides what comes next
     this.joined = null;
     this.setState('prejoin');
     await this.join(room, this.joinedAs).catch(() => undefined);
@@ -273,7 +296,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   /** Reports a failure; a fatal one releases everything and stops, any other returns to the pre-join screen. */
   private fail(error: unknown): CallError {
-    const failure = toCallError(error);
+    const failure = CallError.from(error);
     this.emit('error', failure);
     if (failure.fatal) {
       this.teardown()?.close();
@@ -296,17 +319,11 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   /** Drops links, seat, devices and any join in flight; returns the signaling client for the caller to close. */
   private teardown(): SignalingClient | null {
     removeEventListener('pagehide', this.onPageHide);
-    this.generation++;
-    this.monitor.stop();
     this.mesh.clear();
-    this.outgoing.announceTo(null);
+    this.dropRoom();
     this.outgoing.reset();
     this.devices.unwatch();
-    this.chat.close();
-    this.warm?.close();
-    this.warm = null;
-    this.joined = null;
-    this.held = null;
+    this.links.drop();
     this.media.stop();
     const signaling = this.signaling;
     this.signaling = null;
@@ -314,14 +331,18 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     return signaling;
   }
 
+  /** Forgets the room: its seat, chat, statistics and any join in flight (the links are the caller's to drop). */
+  private dropRoom(): void {
+    this.generation++;
+    this.monitor.stop();
+    this.outgoing.announceTo(null);
+    this.chat.close();
+    [this.joined, this.held, this.joining] = [null, null, false];
+  }
+
   private setState(state: CallState): void {
     if (this.state === state) return;
     this.state = state;
     this.emit('state', state);
   }
-}
-
-function toCallError(error: unknown): CallError {
-  if (error instanceof CallError) return error;
-  return new CallError('connection_failed', error instanceof Error ? error.message : String(error));
 }

@@ -1,10 +1,12 @@
 /**
- * What this participant sends to every peer: the microphone, and the camera or, while sharing, the screen,
- * at the chosen quality. Every change reaches the peers with `RTCRtpSender.replaceTrack` (see PeerLink), so a
+ * What this participant sends to every peer: the microphone, and the camera (through its effect, if one is
+ * set) or, while sharing, the screen, at the chosen quality. Every change reaches the peers with `RTCRtpSender.replaceTrack` (see PeerLink), so a
  * device switch, a screen share or a quality step never restarts the call; and the others are told which
  * media are on (`media:state`), once per change.
  */
 import type { MediaState } from '@vcw/shared';
+import type { EffectName } from '../media/effects/effect-name.js';
+import { CameraEffect } from './camera-effect.js';
 import type { MediaManager } from './media-manager.js';
 import type { LinkHealth } from './network-quality.js';
 import type { PeerLink } from './peer-link.js';
@@ -22,6 +24,7 @@ type OutgoingMediaEvents = {
 
 export class OutgoingMedia extends TypedEmitter<OutgoingMediaEvents> {
   readonly screen = new ScreenShare();
+  readonly effect: CameraEffect;
   /** As set (`quality` attribute); `auto` moves `level` by itself. */
   setting: QualitySetting = 'medium';
   /** The level sent now. */
@@ -35,13 +38,21 @@ export class OutgoingMedia extends TypedEmitter<OutgoingMediaEvents> {
   constructor(
     private readonly media: MediaManager,
     private readonly links: () => PeerLink[],
+    /** Where background-blur's model files are served. */
+    effectAssetsUrl: string,
   ) {
     super();
+    this.effect = new CameraEffect(effectAssetsUrl);
     media.videoConstraints = captureConstraints(this.level);
     media.on('track', (kind, track) => {
-      if (kind === 'audio' || !this.screen.active) void this.send(kind, track);
+      if (kind === 'audio') void this.send(kind, track);
+      else if (!this.effect.stale(track)) this.sendVideo();
     });
-    media.on('change', () => this.tell());
+    media.on('change', () => {
+      // A camera opened or replaced while an effect is set: the effect moves to it before it is sent.
+      if (this.effect.stale(media.videoTrack)) void this.applyEffect().catch(() => undefined);
+      this.tell();
+    });
     this.screen.on('change', () => {
       void this.send('video', this.videoTrack);
       this.tell();
@@ -63,9 +74,24 @@ export class OutgoingMedia extends TypedEmitter<OutgoingMediaEvents> {
     return this.media.audioTrack;
   }
 
-  /** The video every peer gets: the shared screen while sharing, else the camera. */
+  /** The video every peer gets: the shared screen while sharing, else the camera (with its effect). */
   get videoTrack(): MediaStreamTrack | null {
-    return this.screen.track ?? this.media.videoTrack;
+    return this.screen.track ?? this.effect.track ?? this.media.videoTrack;
+  }
+
+  /** What the self-view shows: the same picture the others get. */
+  get previewStream(): MediaStream | null {
+    return this.screen.stream ?? this.effect.stream ?? this.media.stream;
+  }
+
+  /**
+   * Applies an `effects` value live. Switching between two effects changes nothing for the links (the
+   * processed track stays); starting or ending one puts the new track in every sender, without renegotiation.
+   * Rejects when the effect cannot run in this browser (the picture stays as it was).
+   */
+  async setEffect(effect: EffectName): Promise<void> {
+    if (effect === this.effect.effect && !this.effect.stale(this.media.videoTrack)) return;
+    await this.applyEffect(effect);
   }
 
   /** Neither camera nor microphone could be opened, and no screen is shared: there is nothing to send. */
@@ -109,10 +135,22 @@ export class OutgoingMedia extends TypedEmitter<OutgoingMediaEvents> {
     if (step) this.moveTo(step.to, step.reason);
   }
 
-  /** Stops sharing and forgets `auto`'s counters (the call ended). */
+  /** Stops sharing and the effect's processing, and forgets `auto`'s counters (the call ended). */
   reset(): void {
     this.screen.stop();
+    this.effect.stop();
     this.auto.reset();
+  }
+
+  private async applyEffect(effect?: EffectName): Promise<void> {
+    if (await this.effect.apply(this.media.videoTrack, effect)) {
+      this.sendVideo();
+      this.emit('change');
+    }
+  }
+
+  private sendVideo(): void {
+    if (!this.screen.active) void this.send('video', this.videoTrack);
   }
 
   private moveTo(level: QualityLevel, reason: QualityChangeReason): void {

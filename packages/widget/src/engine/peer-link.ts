@@ -57,6 +57,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   private restarts = 0;
   private restarting = false;
   private ignoreOffer = false;
+  /** The `o=` line's session id and version of the last remote description applied. */
+  private remoteVersion: SessionVersion | null = null;
   private tracksAttached = false;
   private readonly earlyCandidates: RTCIceCandidateInit[] = [];
   private inbox: Promise<void> = Promise.resolve();
@@ -185,15 +187,16 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     }
   }
 
+  /** Media came in: whatever restarts happened worked, so the count of failed ones starts over. */
+  mediaArrived(): void {
+    this.restarts = 0;
+  }
+
   /**
    * Tries the media path again with fresh ICE candidates. Only the impolite side restarts (the other follows
    * with the answer): when both restart at once the polite side rolls back, after which Chromium decodes the
    * incoming video but never shows it (see element-text-only.test.ts).
    */
-  /** Media came in: whatever restarts happened worked, so the count of failed ones starts over. */
-  mediaArrived(): void {
-    this.restarts = 0;
-  }
 
   restartIce(): void {
     if (!this.peer || this.peer.polite || this.restarting || this.connection.signalingState === 'closed') return;
@@ -235,11 +238,13 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     if (pc.signalingState === 'closed') return;
     if ('description' in signal) {
       const description = signal.description;
+      if (this.isStale(description)) return;
       const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
       this.ignoreOffer = !this.peer?.polite && collision;
       if (this.ignoreOffer) return;
       if (description.type === 'offer') this.attachLocalTracks();
       await pc.setRemoteDescription(description); // a polite peer rolls its own offer back implicitly
+      this.remoteVersion = sessionVersion(description.sdp);
       if (description.type === 'offer') {
         await pc.setLocalDescription();
         this.sendLocalDescription();
@@ -259,9 +264,24 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     try {
       await this.connection.addIceCandidate(candidate);
     } catch (error) {
-      // Candidates of an offer we ignored are expected to fail.
-      if (!this.ignoreOffer) throw error;
+      // Candidates of an offer we ignored are expected to fail, and so are late ones of an ICE generation
+      // an ICE restart replaced (their username fragment is no longer the remote description's).
+      const ufrag = candidate.usernameFragment;
+      const stale = ufrag && !this.connection.remoteDescription?.sdp.includes(`a=ice-ufrag:${ufrag}`);
+      if (!this.ignoreOffer && !stale) throw error;
     }
+  }
+
+  /**
+   * A description already applied, or older than one applied (a relay delivered it twice, or late): the
+   * remote browser numbers its descriptions, so an answer with nothing of ours to answer, or a version not
+   * newer than the last one taken, is dropped instead of failing the link.
+   */
+  private isStale(description: SessionDescription): boolean {
+    if (description.type === 'answer' && this.connection.signalingState !== 'have-local-offer') return true;
+    const version = sessionVersion(description.sdp);
+    const last = this.remoteVersion;
+    return version !== null && last !== null && version.session === last.session && version.version <= last.version;
   }
 
   /**
@@ -314,6 +334,17 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
 function toIceCandidate(candidate: RTCIceCandidate): IceCandidate {
   const { candidate: line, sdpMid, sdpMLineIndex, usernameFragment } = candidate.toJSON();
   return { candidate: line ?? '', sdpMid: sdpMid ?? null, sdpMLineIndex: sdpMLineIndex ?? null, usernameFragment: usernameFragment ?? null };
+}
+
+interface SessionVersion {
+  session: string;
+  version: bigint;
+}
+
+/** The session id and version of an SDP's origin line (`o=<user> <session id> <version> …`, RFC 8866 5.2). */
+function sessionVersion(sdp: string): SessionVersion | null {
+  const origin = /^o=\S+ (\d+) (\d+) /m.exec(sdp);
+  return origin ? { session: origin[1]!, version: BigInt(origin[2]!) } : null;
 }
 
 function asError(error: unknown): Error {

@@ -91,10 +91,12 @@ export class AutoQualityPolicy {
 
   private problemOf(level: QualityLevel, health: LinkHealth): QualityChangeReason | null {
     if ((health.lossPercent ?? 0) > POOR.lossPercent) return 'packet-loss';
-    if ((health.rttMs ?? 0) > POOR.rttMs) return 'round-trip-time';
+    // Bandwidth before round-trip time: a link too narrow for the level is the cause to name, and a
+    // congested one usually shows a longer round trip too (queues fill), which is the symptom.
     const neededKbps = (QUALITY_PRESETS[level].maxBitrate / 1000) * BANDWIDTH_SHARE;
     const short = (kbps: number | null) => kbps !== null && kbps < neededKbps;
     if (level !== 'low' && (short(health.availableOutgoingKbps) || short(health.videoTargetKbps))) return 'bandwidth';
+    if ((health.rttMs ?? 0) > POOR.rttMs) return 'round-trip-time';
     return null;
   }
 }

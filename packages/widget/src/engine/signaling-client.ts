@@ -8,20 +8,30 @@ import type {
   Ack,
   ChatMessage,
   ChatSent,
+  ClientCommand,
   ClientToServerEvents,
   IceServer,
   JoinResult,
+  MatchEnded,
+  MatchFound,
   MediaState,
   OfferDescription,
   PeerMedia,
   PeerInfo,
   PeerLeft,
+  QueueSnapshot,
+  QueueStatus,
+  RecordingAnswered,
+  RecordingCancelled,
+  RecordingRequested,
+  RecordingState,
   RelayedSignal,
   ServerToClientEvents,
   SessionInfo,
   SignalRequest,
 } from '@vcw/shared';
 import { CallError } from './call-error.js';
+import { BackoffPolicy, type ReconnectPolicy, type RetryCause } from './reconnect-policy.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 type SignalingEvents = {
@@ -42,7 +52,24 @@ type SignalingEvents = {
   unreachable: [string];
   /** The service refused a reconnection (key revoked, origin removed…); no more attempts are made. */
   refused: [CallError];
+  /** Matching (random and support modes): this visitor's place in a queue changed. */
+  'queue-update': [QueueStatus];
+  /** Agents: the queue they serve changed. */
+  'queue-snapshot': [QueueSnapshot];
+  /** Matched: join the room it names. */
+  'match-found': [MatchFound];
+  /** Random mode: the pair ended; waiting again. */
+  'match-ended': [MatchEnded];
+  /** Recording consent (see engine/recording-session.ts): the service's messages, as they come. */
+  'recording:requested': [RecordingRequested];
+  'recording:answered': [RecordingAnswered];
+  'recording:cancelled': [RecordingCancelled];
+  'recording:state': [RecordingState];
 };
+
+/** What a command sends, and what its successful acknowledgement carries (without `ok`). */
+export type CommandRequest<E extends ClientCommand> = Parameters<ClientToServerEvents[E]>[0];
+export type CommandResult<E extends ClientCommand> = Omit<Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>, 'ok'>;
 
 /** How the widget proves it may connect: the site's publishable key, or a join token. */
 export type Credential = { apiKey: string } | { token: string };
@@ -50,13 +77,11 @@ export type Credential = { apiKey: string } | { token: string };
 export interface SignalingClientOptions {
   serverUrl: string;
   credential: Credential;
+  /** When to try again after the connection was lost; the default backs off from 0.5 s to 3 s with jitter. */
+  reconnectPolicy?: ReconnectPolicy;
 }
 
 const COMMAND_TIMEOUT_MS = 10_000;
-/** Wait before reconnecting after the service closed the connection (typically while it restarts). */
-const SERVICE_CLOSED_RETRY_MS = 1_000;
-/** Wait before trying again when the service turned a connection away for coming too often. */
-const RATE_LIMITED_RETRY_MS = 5_000;
 
 export class SignalingClient extends TypedEmitter<SignalingEvents> {
   /** Who this connection is and its ICE servers, from the service's latest `session` message. */
@@ -67,6 +92,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set when the service closed this connection for good; no reconnection follows. */
   private closedByService: CallError | null = null;
+  private readonly reconnectPolicy: ReconnectPolicy;
+  /** Retries since the connection was last up. */
+  private attempt = 0;
+  /** Set by `service:draining`: the close that follows is a handover, not a failure. */
+  private drainingWithinMs: number | null = null;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -77,14 +107,13 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       // WebSocket first for the lowest setup latency; long-polling if a proxy blocks it.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
-      // Back off with jitter from 0.5 s up to 3 s: a service back from a restart is found within a few seconds,
-      // and many widgets do not all knock at the same instant.
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 3000,
-      randomizationFactor: 0.5,
+      // Every retry is scheduled here, by the reconnect policy, whatever ended the connection.
+      reconnection: false,
     });
+    this.reconnectPolicy = options.reconnectPolicy ?? new BackoffPolicy();
     this.socket.on('session', (session) => {
       this.session = session;
+      this.attempt = 0;
       if (this.pending) {
         this.pending.resolve(session);
         this.pending = null;
@@ -98,8 +127,19 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('chat:message', (message) => this.emit('chat-message', message));
     this.socket.on('peer:media', (media) => this.emit('peer-media', media));
     this.socket.on('room:ended', () => this.emit('room-ended'));
+    this.socket.on('queue:update', (status) => this.emit('queue-update', status));
+    this.socket.on('queue:snapshot', (snapshot) => this.emit('queue-snapshot', snapshot));
+    this.socket.on('match:found', (match) => this.emit('match-found', match));
+    this.socket.on('match:ended', (ended) => this.emit('match-ended', ended));
+    this.socket.on('recording:requested', (p) => this.emit('recording:requested', p));
+    this.socket.on('recording:answered', (p) => this.emit('recording:answered', p));
+    this.socket.on('recording:cancelled', (p) => this.emit('recording:cancelled', p));
+    this.socket.on('recording:state', (p) => this.emit('recording:state', p));
     this.socket.on('session:closed', (reason) => {
       this.closedByService = CallError.fromBody(reason, true) ?? new CallError('connection_failed', undefined, true);
+    });
+    this.socket.on('service:draining', ({ reconnectWithinMs }) => {
+      this.drainingWithinMs = reconnectWithinMs;
     });
     this.socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
     this.socket.on('disconnect', (reason) => {
@@ -109,10 +149,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         return;
       }
       this.emit('disconnected');
-      // Socket.io retries by itself, except when the service itself closed the connection (a restart).
-      if (reason === 'io server disconnect') {
-        this.retryTimer = setTimeout(() => this.socket.connect(), SERVICE_CLOSED_RETRY_MS * (1 + Math.random()));
-      }
+      const draining = this.drainingWithinMs !== null;
+      this.retry(draining ? 'draining' : reason === 'io server disconnect' ? 'service-closed' : 'network');
     });
   }
 
@@ -133,7 +171,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
    * one participant already there (see `JoinResult.offeredTo`).
    */
   join(room: string | undefined, displayName?: string, offer?: OfferDescription, media?: MediaState): Promise<JoinResult> {
-    return this.command<JoinResult>('room:join', {
+    return this.command('room:join', {
       ...(room ? { room } : {}),
       ...(displayName ? { displayName } : {}),
       ...(offer ? { offer } : {}),
@@ -143,7 +181,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
 
   /** Sends a chat message to the others in the room; resolves with the id and time the service gave it. */
   sendChat(text: string): Promise<ChatSent> {
-    return this.command<ChatSent>('chat:send', { text }).then(({ id, ts }) => ({ id, ts }));
+    return this.command('chat:send', { text });
   }
 
   /** Tells the others which of this participant's media are on. */
@@ -157,7 +195,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
 
   /** Fresh ICE servers (new TURN credentials) for this connection. */
   async iceServers(): Promise<IceServer[]> {
-    return (await this.command<{ iceServers: IceServer[] }>('ice:servers', {})).iceServers;
+    return (await this.command('ice:servers', {})).iceServers;
   }
 
   async signal(request: SignalRequest): Promise<void> {
@@ -177,20 +215,31 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
 
   private onConnectError(error: Error & { data?: unknown }): void {
     const refusal = CallError.fromBody(error.data, true);
-    // A transport failure is retried by Socket.io with backoff; a refusal by the service is final, except
-    // being turned away for coming too often, which passes.
-    if (!refusal && this.socket.active) {
-      this.emit('unreachable', error.message);
-      return;
-    }
-    if (refusal?.code === 'rate_limited') {
-      this.emit('unreachable', refusal.message);
-      this.retryTimer = setTimeout(() => this.socket.connect(), RATE_LIMITED_RETRY_MS * (1 + Math.random()));
+    // A transport failure is retried with backoff; a refusal by the service is final, except being turned
+    // away for coming too often, or by a node that is shutting down, which pass.
+    if (!refusal || refusal.code === 'rate_limited' || refusal.code === 'shutting_down') {
+      // A node going away is a handover, not a failure to show: the next attempt finds another one.
+      if (refusal?.code !== 'shutting_down') this.emit('unreachable', refusal?.message ?? error.message);
+      this.retry(refusal?.code === 'rate_limited' ? 'rate-limited' : 'network');
       return;
     }
     this.socket.disconnect();
-    const failure = refusal ?? new CallError('connection_failed', `Could not reach the service: ${error.message}`, true);
-    if (!this.settle(failure)) this.emit('refused', failure);
+    if (!this.settle(refusal)) this.emit('refused', refusal);
+  }
+
+  /** Schedules the next connection attempt as the reconnect policy says, or gives up when it says so. */
+  private retry(cause: RetryCause): void {
+    clearTimeout(this.retryTimer);
+    const withinMs = this.drainingWithinMs ?? undefined;
+    this.drainingWithinMs = null;
+    const delay = this.reconnectPolicy.nextRetryDelayInMs({ attempt: this.attempt++, cause, ...(withinMs !== undefined ? { withinMs } : {}) });
+    if (delay === null) {
+      const failure = new CallError('connection_failed', 'Could not reach the video chat service; gave up retrying.', true);
+      this.socket.disconnect();
+      if (!this.settle(failure)) this.emit('refused', failure);
+      return;
+    }
+    this.retryTimer = setTimeout(() => this.socket.connect(), delay);
   }
 
   /** Rejects a pending `connect()`; false when none was pending. */
@@ -203,15 +252,19 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return true;
   }
 
-  private command<R extends object>(event: keyof ClientToServerEvents, payload: unknown): Promise<R> {
+  /** Sends a command and resolves with its acknowledgement's result, or rejects with its error code. */
+  command<E extends ClientCommand>(event: E, payload: CommandRequest<E>): Promise<CommandResult<E>> {
     return new Promise((resolve, reject) => {
-      // The typed maps cannot express "this command's payload" generically; the public methods above are typed.
+      // The typed maps cannot express "this command's ack" generically; the signature above is typed.
       const withTimeout = this.socket.timeout(COMMAND_TIMEOUT_MS) as unknown as {
-        emit(event: string, payload: unknown, ack: (timeout: Error | null, reply: Ack<R>) => void): void;
+        emit(event: string, payload: unknown, ack: (timeout: Error | null, reply: Ack<CommandResult<E>>) => void): void;
       };
       withTimeout.emit(event, payload, (timeout, reply) => {
         if (timeout) return reject(new CallError('connection_failed', `The service did not answer ${event} in time.`));
-        if (reply.ok) return resolve(reply);
+        if (reply.ok) {
+          const { ok: _ok, ...result } = reply;
+          return resolve(result as unknown as CommandResult<E>);
+        }
         reject(CallError.fromBody(reply.error) ?? new CallError('connection_failed'));
       });
     });

@@ -1,11 +1,11 @@
 /**
- * Choices remembered for this site (camera, microphone, speaker, display name) in `localStorage`, under keys
+ * Choices remembered for this site (camera, microphone, speaker, display name; random mode's visitor id) in `localStorage`, under keys
  * prefixed `vcw:` so they never collide with the host page's own. Storage may be blocked (private modes,
  * sandboxed frames): then nothing is remembered and nothing fails.
  */
 const PREFIX = 'vcw:';
 
-export type MemoryKey = 'camera' | 'microphone' | 'speaker' | 'display-name';
+export type MemoryKey = 'camera' | 'microphone' | 'speaker' | 'display-name' | 'visitor-id';
 
 export const siteMemory = {
   get(key: MemoryKey): string | null {

@@ -6,3 +6,5 @@ export { VcLeaveEvent, type VcLeaveDetail } from './vc-leave-event.js';
 export { VcParticipantJoinEvent, type VcParticipantJoinDetail } from './vc-participant-join-event.js';
 export { VcParticipantLeaveEvent, type VcParticipantLeaveDetail } from './vc-participant-leave-event.js';
 export { VcQualityChangeEvent, type VcQualityChangeDetail } from './vc-quality-change-event.js';
+export { VcQueueUpdateEvent, type VcQueueUpdateDetail } from './vc-queue-update-event.js';
+export { VcRecordingReadyEvent, type VcRecordingReadyDetail } from './vc-recording-ready-event.js';

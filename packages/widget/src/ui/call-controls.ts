@@ -1,4 +1,7 @@
-/** The call's control bar: devices, screen share, the three panels, full screen, picture-in-picture, leave. */
+/**
+ * The call's control bar: devices, screen share, recording, the three panels, full screen, picture-in-picture,
+ * the matching mode's buttons (random: Next, Report), leave.
+ */
 import { html, nothing, type TemplateResult } from 'lit';
 import { controlButton } from './control-button.js';
 import { deviceToggles } from './device-toggles.js';
@@ -17,6 +20,7 @@ export function callControls(view: CallView): TemplateResult {
     ${local.canShareScreen
       ? controlButton({ part: 'screen-share-button', label: s.shareScreen, icon: icons.screen(), pressed: local.screenSharing, onClick: view.onToggleScreenShare })
       : nothing}
+    ${view.recording?.control}
     ${panelButton(
       'chat',
       unread ? `${s.chat} (${s.unread(unread)})` : s.chat,
@@ -29,6 +33,7 @@ export function callControls(view: CallView): TemplateResult {
     ${view.canPictureInPicture
       ? controlButton({ part: 'pip-button', label: s.pictureInPicture, icon: icons.pictureInPicture(), pressed: view.pictureInPicture, onClick: view.onTogglePictureInPicture })
       : nothing}
+    ${view.matchControls}
     ${controlButton({ part: 'leave-button', label: s.leave, icon: icons.leave(), kind: 'danger', onClick: view.onLeave })}
   </div>`;
 }

@@ -18,6 +18,7 @@ export function renderCall(view: CallView): TemplateResult {
     ${view.textOnly
       ? html`<div class="banner" part="text-only-banner" role="status"><strong>${s.textOnlyBanner}</strong> ${view.textOnly.reason}</div>`
       : nothing}
+    ${view.recording?.status}
     <div class="stage ${view.panel ? 'with-panel' : ''}">
       <div class="grid" part="grid" data-count=${view.tiles.length + 1}>
         ${selfTile(view.local, view.selfName, s)}

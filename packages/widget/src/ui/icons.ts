@@ -8,8 +8,8 @@ const SLASH = 'M3 3l18 18';
 const MIC = 'M12 3a3 3 0 00-3 3v5a3 3 0 006 0V6a3 3 0 00-3-3zM5 11a7 7 0 0014 0M12 18v3';
 const CAMERA = 'M3 7h12v10H3zM15 10l6-3v10l-6-3';
 
-/** Stroke style lives in styles.ts (`svg` rule), so each icon is one path. */
-const icon = (d: string): TemplateResult => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d}></path></svg>`;
+/** Stroke style lives in styles.ts (`svg` rule), so each icon is one path. Lazy views draw theirs with it too. */
+export const icon = (d: string): TemplateResult => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d}></path></svg>`;
 
 export const icons = {
   microphone: (on: boolean) => icon(on ? MIC : MIC + SLASH),

@@ -32,8 +32,9 @@ export function renderPrejoin(view: PrejoinView): TemplateResult {
             .value=${view.displayName}
             @input=${(e: Event) => view.onDisplayNameInput((e.target as HTMLInputElement).value)}
         /></label>
+        ${view.extraFields}
         ${devicePickers(view.devices, s)}
-        <button part="join-button" class="primary" ?disabled=${view.joining}>${view.joining ? s.joining : issue ? s.joinAnyway : s.join}</button>
+        <button part="join-button" class="primary" ?disabled=${view.joining}>${view.joining ? s.joining : (view.joinLabel ?? (issue ? s.joinAnyway : s.join))}</button>
       </div>
     </div>
   </form>`;

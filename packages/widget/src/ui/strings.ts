@@ -1,7 +1,9 @@
 /**
  * Every word the widget shows or announces, in one table per language. Site owners override any of them
  * (`widget.strings = {join: 'Enter'}`); the `lang` attribute picks the table. English is built in; the other
- * tables are lazy chunks (about 0.5 KiB gzip each), so a page pays only for the language it shows.
+ * tables are lazy chunks (about 1 KiB gzip each), so a page pays only for the language it shows. The words of
+ * the matching modes' screens (`QueueStrings`) are the exception: their English travels in the lazy chunk of
+ * those screens (queue-strings.ts), so that a page in room mode does not download them.
  */
 
 export interface Strings {
@@ -15,6 +17,8 @@ export interface Strings {
   speaker: string;
   yourName: string;
   join: string;
+  /** The Join button in support mode (`mode="support"`). */
+  callSupport: string;
   /** Join while a device problem is shown: the user joins with what works. */
   joinAnyway: string;
   joining: string;
@@ -84,6 +88,84 @@ export interface Strings {
   waiting: string;
 }
 
+/**
+ * The words of the random, support and agent screens (`mode` other than `room`). The other languages' tables
+ * hold them too; English is in queue-strings.ts. Override them through `strings` like the others.
+ */
+export interface QueueStrings {
+  // Random mode
+  lookingForSomeone: string;
+  /** Shown while waiting again after a pair ended. */
+  chatEnded: string;
+  cancel: string;
+  next: string;
+  report: string;
+  /** The question of the report form. */
+  reportReason: string;
+  reasonAbuse: string;
+  reasonNudity: string;
+  reasonSpam: string;
+  reasonUnderage: string;
+  reasonOther: string;
+  sendReport: string;
+
+  // Support mode, the customer
+  /** The optional message field of the pre-join screen. */
+  helpMessage: string;
+  joiningQueue: string;
+  /** 1 is next in line. */
+  queuePosition: (position: number) => string;
+  /** Whole minutes, rounded up; 0 means under a minute. */
+  estimatedWait: (minutes: number) => string;
+  /** No estimate yet (no recent history). */
+  waitUnknown: string;
+  /** Matched: the agent's call is being set up. */
+  agentJoining: string;
+  noAgentOnline: string;
+  leaveMessage: string;
+  yourMessage: string;
+  contact: string;
+  sendMessage: string;
+  ticketSent: string;
+  /** An agent turned the request away; their reason follows. */
+  declined: string;
+
+  // Support mode, the agent
+  supportQueue: string;
+  /** The availability toggle (online when pressed, away when not). */
+  available: string;
+  agentsOnline: (n: number) => string;
+  noOneWaiting: string;
+  /** How long a customer has waited, e.g. "3:07". */
+  waitedFor: (duration: string) => string;
+  takeNext: string;
+  take: string;
+  decline: string;
+  declineReason: string;
+}
+
+/**
+ * The words of call recording: its control, the consent prompt, the indicator. Like `QueueStrings`, the other
+ * languages' tables hold them, and English travels in the lazy chunk of those views (recording-strings.ts).
+ */
+export interface RecordingStrings {
+  /** The record button (a toggle: pressed while this participant records). */
+  record: string;
+  /** The indicator everyone sees while the call is recorded. */
+  recording: string;
+  /** The indicator's full wording: who records. */
+  recordingBy: (name: string) => string;
+  recordingBySelf: string;
+  /** The consent prompt: `name` asks to record. */
+  recordingConsent: (name: string) => string;
+  allowRecording: string;
+  declineRecording: string;
+  /** This participant's request waits for the others' answers. */
+  askingConsent: string;
+  /** The link to the file once a recording stopped (its duration follows). */
+  downloadRecording: string;
+}
+
 export const en: Strings = {
   lang: 'en',
   preview: 'Camera preview',
@@ -92,6 +174,7 @@ export const en: Strings = {
   speaker: 'Speaker',
   yourName: 'Your name',
   join: 'Join',
+  callSupport: 'Call support',
   joinAnyway: 'Join anyway',
   joining: 'Joining…',
   cameraOff: 'Camera off',

@@ -2,7 +2,8 @@
  * What the views render: plain data and callbacks, built by the element from the call engine. The views
  * never import the engine, so they can be rendered (and tested) from any state.
  */
-import type { Strings } from './strings.js';
+import type { QueueStatus, ReportReason } from '@vcw/shared';
+import type { QueueStrings, RecordingStrings, Strings } from './strings.js';
 
 /** A camera, microphone or speaker the user can pick. */
 export interface DeviceChoice {
@@ -99,6 +100,10 @@ export interface PrejoinView {
   joining: boolean;
   /** Permission denied or no device: say so, and the Join button still works ("join anyway"). */
   issue: NoticeView | null;
+  /** Replaces "Join" (and "Join anyway"): "Call support" in support mode. */
+  joinLabel?: string;
+  /** More fields after the name, rendered by a lazily loaded view (support mode: the message to the agents). */
+  extraFields?: unknown;
   onDisplayNameInput(name: string): void;
   onToggleMicrophone(): void;
   onToggleCamera(): void;
@@ -123,6 +128,16 @@ export interface CallView {
    * does not carry the stats panel.
    */
   statsPanel?: unknown;
+  /**
+   * More control-bar buttons, before Leave, rendered by a lazily loaded view (random mode: Next and Report,
+   * `renderMatchControls` of ui/match-controls.ts).
+   */
+  matchControls?: unknown;
+  /**
+   * Call recording, rendered by lazily loaded views (ui/recording-view.ts): its control-bar button, and the bar
+   * above the tiles (indicator, consent prompt, download).
+   */
+  recording?: { control: unknown; status: unknown };
   /** Set while the call runs as a text chat: why, for the banner. */
   textOnly: { reason: string } | null;
   fullscreen: boolean;
@@ -137,4 +152,105 @@ export interface CallView {
   onToggleFullscreen(): void;
   onTogglePictureInPicture(): void;
   onLeave(): void;
+}
+
+// Matching modes (random, support, agent). These views are lazy chunks: the element loads them with the mode.
+
+/** What the waiting screens show of `QueueStatus`. */
+export type QueueStatusView = Pick<QueueStatus, 'status' | 'position' | 'waiting' | 'agentsOnline' | 'estimatedWaitMs'>;
+
+/** Support mode, no agent online: leave a message instead of waiting (it becomes a ticket). */
+export interface TicketFormView {
+  message: string;
+  contact: string;
+  sending: boolean;
+  onMessageInput(text: string): void;
+  onContactInput(text: string): void;
+  /** Sends the message (trimmed, never blank) and the contact (trimmed, maybe empty), as the form holds them. */
+  onSend(message: string, contact: string): void;
+}
+
+/** Random mode and the support customer while `state` is `connecting`: waiting in a queue to be matched. */
+export interface WaitingView {
+  strings: Strings & QueueStrings;
+  mode: 'random' | 'support';
+  /** The service's latest word on this visitor's place; null until it answered. */
+  status: QueueStatusView | null;
+  /** Random mode: the last pair just ended (said until the next one starts). */
+  chatEnded: boolean;
+  /** Support mode: the message sent with the request (empty if none). */
+  message: string;
+  ticket: TicketFormView;
+  onCancel(): void;
+}
+
+/** Support mode, the pre-join screen's extra field. */
+export interface SupportPrejoinView {
+  strings: Strings & QueueStrings;
+  message: string;
+  onMessageInput(text: string): void;
+}
+
+/** Support mode, after the visit ended: a message was left, an agent declined, or the call with the agent ended. */
+export interface QueueOutcomeView {
+  strings: Strings & QueueStrings;
+  outcome: { kind: 'ticket-sent' } | { kind: 'declined'; reason: string } | { kind: 'call-ended' };
+  onCallAgain(): void;
+}
+
+/** Random mode: the call's Next and Report buttons, and the report form while it is open. */
+export interface MatchControlsView {
+  strings: Strings & QueueStrings;
+  reportOpen: boolean;
+  onNext(): void;
+  onToggleReport(): void;
+  onReport(reason: ReportReason): void;
+}
+
+/** A waiting customer as the agent console lists them. */
+export interface QueuedCustomerView {
+  customerId: string;
+  displayName: string;
+  /** How long they have waited, now. */
+  waitedMs: number;
+  message: string | null;
+}
+
+/** Agent mode, while not in a call: availability, the live queue, taking and declining customers. */
+export interface AgentConsoleView {
+  strings: Strings & QueueStrings;
+  /** Online (customers may be given to this agent) or away. */
+  available: boolean;
+  agentsOnline: number;
+  customers: QueuedCustomerView[];
+  /** A take is under way, or its call is being set up: nobody else can be taken meanwhile. */
+  busy: boolean;
+  /** The customer whose decline form is open, if any, and the reason typed there. */
+  declining: string | null;
+  declineReason: string;
+  onToggleAvailable(): void;
+  onTakeNext(): void;
+  onTake(customerId: string): void;
+  onStartDecline(customerId: string): void;
+  onDeclineReasonInput(text: string): void;
+  /** Declines the customer of the open form with `reason` (trimmed, never blank), as the form holds it. */
+  onDecline(reason: string): void;
+  onCancelDecline(): void;
+}
+
+/** Call recording, as its lazily loaded views show it. */
+export interface RecordingView {
+  strings: Strings & RecordingStrings;
+  /** This participant records now (the record button is pressed). */
+  recording: boolean;
+  /** This participant's request waits for the others' consent. */
+  asking: boolean;
+  /** The call is being recorded (show the indicator): by this participant, or by another, named. */
+  active: { self: true } | { self: false; by: string } | null;
+  /** Another participant asks to record: answer with Allow or Decline. */
+  ask: { requestId: string; by: string } | null;
+  /** The last recording this participant made, to download. */
+  download: { url: string; fileName: string; durationMs: number } | null;
+  onToggleRecording(): void;
+  onAnswer(requestId: string, accept: boolean): void;
 }

@@ -1,5 +1,6 @@
 /** The partner REST API under `/v1`: secret-key authentication, then one route module per resource. No CORS. */
 import fp from 'fastify-plugin';
+import { queueRoutes } from './queues.js';
 import { roomRoutes } from './rooms.js';
 import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
@@ -13,6 +14,7 @@ export default fp(
         await v1.register(roomRoutes);
         await v1.register(tokenRoutes);
         await v1.register(sessionRoutes);
+        await v1.register(queueRoutes);
       },
       { prefix: '/v1' },
     );

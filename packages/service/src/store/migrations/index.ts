@@ -5,6 +5,7 @@ import { rooms } from './0003-rooms.js';
 import { callHistory } from './0004-call-history.js';
 import { roomIcePolicy } from './0005-room-ice-policy.js';
 import { partialExpiryIndex } from './0006-partial-expiry-index.js';
+import { matching } from './0007-matching.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-call-history': callHistory,
   '0005-room-ice-policy': roomIcePolicy,
   '0006-partial-expiry-index': partialExpiryIndex,
+  '0007-matching': matching,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

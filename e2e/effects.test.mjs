@@ -1,0 +1,104 @@
+// End to end, two browsers in a call: an effect set on one widget is what the other decodes — grayscale
+// frames have R ≈ G ≈ B, sepia has its warm ratios, invert turns the picture over — and switching effects
+// mid-call keeps the same peer connection, with no new offer.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Participant } from './support/participant.mjs';
+import { recordPeerConnections } from './support/peer-connections.mjs';
+import { startStack } from './support/stack.mjs';
+
+/**
+ * In the page: the mean colour of a video of the widget (`part`: remote-video or local-video) over a grid of
+ * pixels (ignoring near-black ones), how far they are from grey on average, and the share of warm ones.
+ */
+function colourOf(part) {
+  const video = document.querySelector('video-chat-widget').shadowRoot.querySelector(`video[part="${part}"]`);
+  const canvas = new OffscreenCanvas(160, 120);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  context.drawImage(video, 0, 0, 160, 120);
+  const { data } = context.getImageData(0, 0, 160, 120);
+  let r = 0, g = 0, b = 0, chroma = 0, warm = 0, n = 0, edges = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if ((i / 4) % 160 < 159) edges += Math.abs(data[i + 1] - data[i + 5]); // green steps between neighbours
+    const [pr, pg, pb] = [data[i], data[i + 1], data[i + 2]];
+    if (pr + pg + pb < 60) continue;
+    r += pr; g += pg; b += pb; n++;
+    chroma += Math.max(pr, pg, pb) - Math.min(pr, pg, pb);
+    if (pr >= pg - 3 && pg >= pb - 3 && pr - pb > 6) warm++;
+  }
+  return { r: r / n, g: g / n, b: b / n, chroma: chroma / n, warm: warm / n, pixels: n, sharpness: edges / (160 * 120) };
+}
+
+/** Waits until the picture `viewer` shows in `part` satisfies `check`; returns its colours. */
+async function sees(viewer, check, what, { part = 'remote-video', timeoutMs = 10_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await viewer.page.evaluate(colourOf, part);
+    if (check(last)) return last;
+    assert.ok(Date.now() < deadline, `${what}: last seen ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const setEffect = (p, value) => p.page.evaluate((v) => document.querySelector('video-chat-widget').setAttribute('effects', v), value);
+const negotiations = (p) => p.page.evaluate(() => window.peerConnections.map((pc) => pc.states.length));
+
+describe('video effects between two browsers', () => {
+  let stack;
+  const opened = [];
+  before(async () => {
+    stack = await startStack();
+  });
+  after(async () => {
+    for (const p of opened) await p.close().catch(() => undefined);
+    await stack?.stop();
+  });
+
+  it('grayscale, sepia and invert are what the other side decodes; switching keeps the same connection', async () => {
+    const [ada, grace] = await Participant.inCall(stack, 'effects', ['Ada', 'Grace'], { initScript: recordPeerConnections }, opened);
+    const original = await sees(grace, (c) => c.pixels > 1000 && c.chroma > 20 && c.warm < 0.5, 'the camera in colour');
+    console.log(`# the camera as Grace sees it: ${JSON.stringify(original)}`);
+    const connections = await ada.page.evaluate(() => window.peerConnections.length);
+    const before = await negotiations(ada);
+
+    await setEffect(ada, 'grayscale');
+    const grey = await sees(grace, (c) => c.chroma < 6, 'grayscale: R ≈ G ≈ B');
+    assert.ok(Math.abs(grey.r - grey.g) < 4 && Math.abs(grey.g - grey.b) < 4, JSON.stringify(grey));
+
+    await setEffect(ada, 'sepia');
+    // Sepia maps every colour onto one warm hue: each pixel has R ≥ G ≥ B (bright ones clip at 255).
+    await sees(grace, (c) => c.warm > 0.9 && c.r > c.g && c.g > c.b, 'sepia: every pixel warm, R ≥ G ≥ B');
+
+    await setEffect(ada, 'invert');
+    const inverted = await sees(grace, (c) => Math.abs(c.g - (255 - original.g)) < 40, 'invert: the picture turned over');
+    assert.ok(Math.abs(inverted.r + original.r - 255) < 45 && Math.abs(inverted.b + original.b - 255) < 45, `${JSON.stringify(inverted)} vs ${JSON.stringify(original)}`);
+
+    await setEffect(ada, 'none');
+    await sees(grace, (c) => c.chroma > 20, 'back in colour');
+    assert.equal(await ada.page.evaluate(() => window.peerConnections.length), connections, 'no new peer connection');
+    assert.deepEqual(await negotiations(ada), before, 'no new offer or answer on any connection');
+    assert.deepEqual((await ada.events('vc-error')).map((e) => e.detail.code), []);
+
+    // The self-view shows what the others get.
+    await setEffect(ada, 'grayscale');
+    await sees(ada, (c) => c.chroma < 6, 'the self-view in grayscale', { part: 'local-video' });
+  });
+
+  it('background-blur loads its model from the service and blurs the picture (no person in it: all of it)', async () => {
+    const [ada, grace] = await Participant.inCall(stack, 'background', ['Ada', 'Grace'], {}, opened);
+    const fetched = [];
+    ada.page.on('request', (request) => fetched.push(request.url()));
+    const sharp = await sees(grace, (c) => c.sharpness > 0, 'the camera');
+    // The model itself is fetched once the segmenter first runs, which may be after the first blurred frames.
+    const model = ada.page.waitForRequest((request) => request.url().endsWith('.tflite'), { timeout: 45_000 });
+    await setEffect(ada, 'background-blur');
+    const blurred = await sees(grace, (c) => c.sharpness < sharp.sharpness * 0.6, 'the picture blurred', { timeoutMs: 45_000 });
+    console.log(`# background-blur: neighbour steps ${sharp.sharpness.toFixed(2)} -> ${blurred.sharpness.toFixed(2)}`);
+    await model;
+    const models = fetched.filter((url) => /selfie_segmentation/.test(url));
+    assert.ok(models.some((url) => url.endsWith('.tflite')), `the model was fetched: ${models.join(', ')}`);
+    for (const url of models) assert.ok(url.startsWith(`${stack.serviceUrl}/models/selfie-segmentation/`), `from the service: ${url}`);
+    assert.deepEqual((await ada.events('vc-error')).map((e) => e.detail.code), []);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * How the matchmaking core reaches connections: notifications go to the socket's own Socket.io room, so one
+ * that dropped and resumes gets what was sent meanwhile (connection state recovery), and a seat is freed
+ * through the same `vacate` as a hang-up. Sockets are remembered from connection until they are gone for
+ * good, so a dropped one can still be unseated during its grace period.
+ */
+import type { LeaveReason, MatchEnded, MatchFound, QueueSnapshot, QueueStatus } from '@vcw/shared';
+import type { MatchDelivery } from '../matching/coordinator.js';
+import type { SignalingContext, SignalingSocket } from './context.js';
+import { vacate } from './join.js';
+
+export class SocketDelivery implements MatchDelivery {
+  private readonly sockets = new Map<string, SignalingSocket>();
+
+  constructor(private readonly ctx: SignalingContext) {}
+
+  /** Remembers the socket (again, for one that resumed: same id, same data). */
+  track(socket: SignalingSocket): void {
+    this.sockets.set(socket.id, socket);
+  }
+
+  untrack(socketId: string): void {
+    this.sockets.delete(socketId);
+  }
+
+  status(socketId: string, status: QueueStatus): void {
+    this.ctx.io.to(socketId).emit('queue:update', status);
+  }
+
+  snapshot(socketIds: string[], snapshot: QueueSnapshot): void {
+    if (socketIds.length > 0) this.ctx.io.to(socketIds).emit('queue:snapshot', snapshot);
+  }
+
+  found(socketId: string, match: MatchFound): void {
+    this.ctx.io.to(socketId).emit('match:found', match);
+  }
+
+  ended(socketId: string, ended: MatchEnded): void {
+    this.ctx.io.to(socketId).emit('match:ended', ended);
+  }
+
+  unseat(socketId: string, reason: LeaveReason): void {
+    const socket = this.sockets.get(socketId);
+    if (socket) vacate(socket, this.ctx, reason);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Matching (random pairs and support calls) as signaling uses it: the in-process coordinator over the room
+ * and queue stores, delivering to this node's sockets. (A Redis coordinator for several nodes implements the
+ * same `MatchCoordinator`.)
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { LocalCoordinator, type MatchTimings } from '../matching/local-coordinator.js';
+import { StoreMatchRooms } from '../matching/match-rooms.js';
+import type { QueueStore } from '../store/queue-store.js';
+import type { RoomStore } from '../store/room-store.js';
+import type { MatchingContext, SignalingContext } from './context.js';
+import { SocketDelivery } from './match-delivery.js';
+import { SeatHolds } from './seat-holds.js';
+
+export interface MatchingDeps {
+  roomStore: RoomStore;
+  queueStore: QueueStore;
+  log: FastifyBaseLogger;
+  /** Shorter deadlines and pauses, for tests. */
+  timings?: Partial<MatchTimings>;
+}
+
+/** Builds matching over `ctx`; `close()` lets rooms being opened or ended finish their writes. */
+export function createMatching(ctx: SignalingContext, { roomStore, queueStore, log, timings }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
+  const rooms = new StoreMatchRooms(roomStore, log);
+  const delivery = new SocketDelivery(ctx);
+  const coordinator = new LocalCoordinator({ delivery, rooms, reportedPairs: (projectId) => queueStore.blockedPairs(projectId), log, ...(timings ? { timings } : {}) });
+  const holds = new SeatHolds(ctx.holds.graceMs);
+  return {
+    coordinator,
+    queueStore,
+    delivery,
+    holds,
+    async close() {
+      holds.clear();
+      await coordinator.close();
+      await rooms.settled();
+    },
+  };
+}

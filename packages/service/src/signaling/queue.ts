@@ -1,0 +1,110 @@
+/**
+ * Waiting to be matched: `queue:enter` and `queue:leave`, random mode's `match:next` and `match:report`, and
+ * `ticket:create` for a customer who would rather leave a message. Who is paired with whom is the
+ * coordinator's business; this module checks who may ask, and keeps the coordinator told of the connection's
+ * drops, resumptions and end.
+ */
+import { MatchNextRequest, MatchReportRequest, QueueEnterRequest, QueueLeaveRequest, TicketCreateRequest, type QueueStatus, type TicketCreated } from '@vcw/shared';
+import { ServiceError } from '../errors.js';
+import { DEFAULT_DISPLAY_NAME, type MatchingContext, type SignalingContext, type SignalingSocket } from './context.js';
+import { command } from './guards.js';
+
+/** Tickets one connection may leave: enough for a customer, too few to fill the store from one page. */
+const MAX_TICKETS_PER_CONNECTION = 5;
+
+/** Registers the queue commands; whether this (recovered) socket got its place in matching back. */
+export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, matching: MatchingContext): boolean {
+  const { coordinator, delivery, holds } = matching;
+  delivery.track(socket);
+  // A socket back within its grace period finds its place in line (or its pair) as it left it.
+  const resumed = socket.recovered && holds.resume(socket.id) && coordinator.resume(socket.data.peerId);
+
+  command(socket, ctx, 'queue:enter', QueueEnterRequest, async (request): Promise<QueueStatus> => {
+    const { projectId, peerId, agent, grant } = socket.data;
+    if (agent) {
+      if (request.mode !== 'support' || request.queue !== agent.queue) throw new ServiceError('token_queue_mismatch', `This agent token is for support queue "${agent.queue}".`);
+      throw new ServiceError('already_in_queue', 'An agent serves this queue (agent:status, agent:take); it does not wait in it.');
+    }
+    if (grant) throw new ServiceError('token_room_mismatch', `This join token admits room "${grant.room}" only; queues need the publishable key.`);
+    if (socket.data.roomKey) throw new ServiceError('already_in_room');
+    if (coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
+    if (request.mode === 'random') await coordinator.prepare(projectId);
+    // Checked again after the store answered: a connection gone meanwhile must not leave a ghost in line.
+    if (!socket.connected) throw new ServiceError('not_in_queue', 'The connection closed while entering the queue.');
+    if (socket.data.roomKey) throw new ServiceError('already_in_room');
+    const { mode, queue, media, visitorId, message } = request;
+    return coordinator.enter({
+      projectId,
+      mode,
+      queue,
+      peerId,
+      socketId: socket.id,
+      displayName: request.displayName?.trim() || DEFAULT_DISPLAY_NAME,
+      ...(media ? { media } : {}),
+      ...(visitorId ? { visitorId } : {}),
+      ...(message && mode === 'support' ? { message } : {}),
+    });
+  });
+
+  command(socket, ctx, 'queue:leave', QueueLeaveRequest, () => {
+    coordinator.leave(socket.data.peerId);
+    return {};
+  });
+
+  command(socket, ctx, 'match:next', MatchNextRequest, () => coordinator.next(socket.data.peerId));
+
+  command(socket, ctx, 'match:report', MatchReportRequest, async ({ reason, note }): Promise<QueueStatus> => {
+    const { projectId, peerId } = socket.data;
+    // The pair ends and is kept apart at once; the store write follows. If it fails, this node still keeps
+    // them apart, and the reporter is not asked to report again.
+    const outcome = coordinator.report(peerId);
+    try {
+      await matching.queueStore.createReport({
+        projectId,
+        queue: outcome.queue,
+        reporter: { peerId: outcome.reporter.peerId, visitorId: outcome.reporter.visitorId ?? null },
+        reported: { peerId: outcome.reported.peerId, visitorId: outcome.reported.visitorId ?? null },
+        reason,
+        note: note ?? null,
+      });
+    } catch (err) {
+      ctx.log.error({ err, project: projectId }, 'could not store a match report');
+    }
+    // Its place may have changed while the store wrote; the acknowledgement tells where it is now.
+    return coordinator.statusOf(peerId) ?? outcome.status;
+  });
+
+  let tickets = 0;
+  command(socket, ctx, 'ticket:create', TicketCreateRequest, async (request): Promise<TicketCreated> => {
+    if (tickets >= MAX_TICKETS_PER_CONNECTION) throw new ServiceError('rate_limited', `A connection may leave at most ${MAX_TICKETS_PER_CONNECTION} messages.`);
+    tickets++;
+    const { projectId, peerId } = socket.data;
+    const ticket = await matching.queueStore.createTicket({
+      projectId,
+      queue: request.queue,
+      message: request.message,
+      displayName: request.displayName?.trim() || null,
+      contact: request.contact?.trim() || null,
+      peerId,
+    });
+    // Never the message or the contact: they are the customer's.
+    ctx.log.info({ project: projectId, queue: request.queue, ticket: ticket.id }, 'support ticket created');
+    return { ticketId: ticket.id };
+  });
+
+  socket.on('disconnect', (reason) => {
+    const { peerId } = socket.data;
+    const gone = () => {
+      coordinator.disconnected(peerId);
+      delivery.untrack(socket.id);
+    };
+    // Same rule as seats: a connection that may come back keeps its place (unmatchable) for the grace period.
+    if (!socket.data.closedAs && ctx.holds.mayResume(reason)) {
+      coordinator.suspend(peerId);
+      holds.hold(socket.id, gone);
+    } else {
+      gone();
+    }
+  });
+  return resumed;
+}

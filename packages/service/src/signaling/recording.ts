@@ -1,0 +1,145 @@
+/**
+ * Consent for call recording (see schemas/recording.ts for the exchange). The recording is made in the
+ * requester's browser; the service makes sure it only starts once everyone asked accepted, and keeps the
+ * room's recording state so that everyone, newcomers too, can show it. Nothing about it is stored.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  RECORDING_REQUEST_EXPIRY_MS,
+  RecordingAnswerRequest,
+  RecordingCancelRequest,
+  RecordingRequest,
+  RecordingStateRequest,
+  RecordingSyncRequest,
+  type RecordingRequestResult,
+  type RecordingSync,
+} from '@vcw/shared';
+import { ServiceError } from '../errors.js';
+import type { RoomRecording } from '../rooms/room-registry.js';
+import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
+import { command } from './guards.js';
+
+export function registerRecording(socket: SignalingSocket, ctx: SignalingContext): void {
+  /** The room this connection sits in, and who it is there. */
+  const seated = () => {
+    const { roomKey, peerId, displayName } = socket.data;
+    if (!roomKey || !ctx.rooms.seat(roomKey, peerId)) throw new ServiceError('not_in_room');
+    return { roomKey, room: broadcastRoom(roomKey), self: { peerId, displayName: displayName ?? '' } };
+  };
+  /** The room's request `requestId`, while it waits for answers. */
+  const pending = (roomKey: string, requestId: string): RoomRecording | undefined => {
+    const recording = current(ctx, roomKey);
+    return recording && recording.since === undefined && recording.requestId === requestId ? recording : undefined;
+  };
+
+  command(socket, ctx, 'recording:request', RecordingRequest, (): RecordingRequestResult => {
+    const { roomKey, room, self } = seated();
+    if (current(ctx, roomKey)) throw new ServiceError('recording_busy');
+    // Those present now are asked; so is anyone who joins later (see `recordingAfterJoin`).
+    const asked = ctx.rooms.seats(roomKey).map((seat) => seat.peerId).filter((peerId) => peerId !== self.peerId);
+    const requestId = `rec_${randomBytes(12).toString('base64url')}`;
+    ctx.rooms.setRecording(roomKey, { requestId, by: self, requestedAt: Date.now(), asked: new Set(asked), accepted: new Set() });
+    socket.to(room).emit('recording:requested', { requestId, by: self });
+    ctx.log.info({ roomKey, peer: self.peerId, requestId, asked: asked.length }, 'recording requested');
+    return { requestId, asked };
+  });
+
+  command(socket, ctx, 'recording:answer', RecordingAnswerRequest, ({ requestId, accept }) => {
+    const { roomKey, room, self } = seated();
+    const request = current(ctx, roomKey);
+    if (request?.requestId !== requestId || !request.asked.has(self.peerId)) throw new ServiceError('recording_not_found');
+    socket.to(room).emit('recording:answered', { requestId, peerId: self.peerId, accept });
+    if (accept) {
+      request.accepted.add(self.peerId);
+    } else if (request.since !== undefined) {
+      // Came in while it runs and said no: the recorder leaves this participant out, the others go on.
+      ctx.log.info({ roomKey, peer: self.peerId, requestId }, 'recording declined by a newcomer');
+    } else {
+      // One refusal is enough: the request ends for everyone, before anything was recorded.
+      ctx.rooms.setRecording(roomKey, undefined);
+      ctx.io.to(room).emit('recording:cancelled', { requestId, reason: 'declined' });
+      ctx.log.info({ roomKey, peer: self.peerId, requestId }, 'recording declined');
+    }
+    return {};
+  });
+
+  command(socket, ctx, 'recording:cancel', RecordingCancelRequest, ({ requestId }) => {
+    const { roomKey, room, self } = seated();
+    if (pending(roomKey, requestId)?.by.peerId !== self.peerId) throw new ServiceError('recording_not_found');
+    ctx.rooms.setRecording(roomKey, undefined);
+    socket.to(room).emit('recording:cancelled', { requestId, reason: 'withdrawn' });
+    return {};
+  });
+
+  command(socket, ctx, 'recording:state', RecordingStateRequest, (request) => {
+    const { roomKey, room, self } = seated();
+    const recording = current(ctx, roomKey);
+    if (recording?.by.peerId !== self.peerId) throw new ServiceError('recording_not_found');
+    if (request.active) {
+      if (recording.since !== undefined || recording.requestId !== request.requestId) throw new ServiceError('recording_not_found');
+      if ([...recording.asked].some((peerId) => !recording.accepted.has(peerId))) throw new ServiceError('recording_not_consented');
+      recording.since = Date.now();
+      socket.to(room).emit('recording:state', { active: true, by: recording.by, since: recording.since });
+      ctx.log.info({ roomKey, peer: self.peerId, requestId: recording.requestId }, 'recording started');
+    } else {
+      if (recording.since === undefined) throw new ServiceError('recording_not_found');
+      ctx.rooms.setRecording(roomKey, undefined);
+      socket.to(room).emit('recording:state', { active: false, by: recording.by });
+      ctx.log.info({ roomKey, peer: self.peerId, requestId: recording.requestId }, 'recording stopped');
+    }
+    return {};
+  });
+
+  command(socket, ctx, 'recording:sync', RecordingSyncRequest, (): RecordingSync => {
+    const { roomKey, self } = seated();
+    const recording = current(ctx, roomKey);
+    if (!recording) return { recording: null, request: null };
+    const waiting = recording.asked.has(self.peerId) && !recording.accepted.has(self.peerId);
+    return {
+      recording: recording.since !== undefined ? { active: true, by: recording.by, since: recording.since } : null,
+      request: waiting ? { requestId: recording.requestId, by: recording.by } : null,
+    };
+  });
+}
+
+/**
+ * A participant took a seat while a recording is asked for or runs: they are asked too, through
+ * `recording:sync`, which every widget sends once seated. A request then waits for their answer; a running
+ * recording leaves them out until they accept (the recorder follows the answers).
+ */
+export function recordingAfterJoin(ctx: SignalingContext, roomKey: string, peerId: string): void {
+  const recording = current(ctx, roomKey);
+  if (!recording || recording.by.peerId === peerId) return;
+  recording.asked.add(peerId);
+  recording.accepted.delete(peerId);
+}
+
+/**
+ * A participant left the room: a request or recording of theirs ends (the others are told), and a request
+ * no longer waits for their answer.
+ */
+export function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: string): void {
+  const recording = ctx.rooms.recording(roomKey);
+  if (!recording) return;
+  if (recording.by.peerId !== peerId) {
+    recording.asked.delete(peerId);
+    return;
+  }
+  ctx.rooms.setRecording(roomKey, undefined);
+  const room = ctx.io.to(broadcastRoom(roomKey));
+  if (recording.since === undefined) room.emit('recording:cancelled', { requestId: recording.requestId, reason: 'left' });
+  else room.emit('recording:state', { active: false, by: recording.by });
+  ctx.log.info({ roomKey, peer: peerId, requestId: recording.requestId }, 'recorder left');
+}
+
+/**
+ * The room's request or recording. A request left unanswered past its expiry is cancelled here, when the room
+ * next looks at it (no timer: a requester that hung must not keep the room from ever recording again).
+ */
+function current(ctx: SignalingContext, roomKey: string): RoomRecording | undefined {
+  const recording = ctx.rooms.recording(roomKey);
+  if (!recording || recording.since !== undefined || Date.now() - recording.requestedAt < RECORDING_REQUEST_EXPIRY_MS) return recording;
+  ctx.rooms.setRecording(roomKey, undefined);
+  ctx.io.to(broadcastRoom(roomKey)).emit('recording:cancelled', { requestId: recording.requestId, reason: 'expired' });
+  return undefined;
+}

@@ -1,0 +1,136 @@
+/**
+ * What matching keeps: reports of random pairs (which are then never paired again) and the tickets customers
+ * leave for a support queue. One implementation over Kysely for every dialect; the conformance suite in
+ * `test/store` runs it on each. Tickets hold what customers typed, contact details included: never log them.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { ReportReason } from '@vcw/shared';
+import { decodeCursor, encodeCursor, sortableId } from './ids.js';
+import type { Database, SupportTicketsTable } from './schema.js';
+
+/** One side of a reported pair: the connection, and the widget's visitor id when it sent one. */
+export interface ReportedParty {
+  peerId: string;
+  visitorId: string | null;
+}
+
+export interface NewMatchReport {
+  projectId: string;
+  queue: string;
+  reporter: ReportedParty;
+  reported: ReportedParty;
+  reason: ReportReason;
+  note: string | null;
+}
+
+export interface MatchReport extends NewMatchReport {
+  id: string;
+  createdAt: string;
+}
+
+/** Two parties that must never be paired again (in either order). */
+export interface BlockedPair {
+  reporter: ReportedParty;
+  reported: ReportedParty;
+}
+
+export interface NewSupportTicket {
+  projectId: string;
+  queue: string;
+  message: string;
+  displayName: string | null;
+  contact: string | null;
+  peerId: string | null;
+}
+
+export interface StoredTicket extends NewSupportTicket {
+  id: string;
+  createdAt: string;
+}
+
+export class QueueStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async createReport(input: NewMatchReport): Promise<MatchReport> {
+    const report: MatchReport = { ...input, id: sortableId('rep'), createdAt: new Date().toISOString() };
+    await this.db
+      .insertInto('match_reports')
+      .values({
+        id: report.id,
+        project_id: report.projectId,
+        queue: report.queue,
+        reporter_peer_id: report.reporter.peerId,
+        reporter_visitor_id: report.reporter.visitorId,
+        reported_peer_id: report.reported.peerId,
+        reported_visitor_id: report.reported.visitorId,
+        reason: report.reason,
+        note: report.note,
+        created_at: report.createdAt,
+      })
+      .execute();
+    return report;
+  }
+
+  /** Every reported pair of a project, whatever queue it was reported in. */
+  async blockedPairs(projectId: string): Promise<BlockedPair[]> {
+    const rows = await this.db
+      .selectFrom('match_reports')
+      .select(['reporter_peer_id', 'reporter_visitor_id', 'reported_peer_id', 'reported_visitor_id'])
+      .where('project_id', '=', projectId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      reporter: { peerId: row.reporter_peer_id, visitorId: row.reporter_visitor_id },
+      reported: { peerId: row.reported_peer_id, visitorId: row.reported_visitor_id },
+    }));
+  }
+
+  async createTicket(input: NewSupportTicket): Promise<StoredTicket> {
+    const ticket: StoredTicket = { ...input, id: sortableId('tkt'), createdAt: new Date().toISOString() };
+    await this.db
+      .insertInto('support_tickets')
+      .values({
+        id: ticket.id,
+        project_id: ticket.projectId,
+        queue: ticket.queue,
+        display_name: ticket.displayName,
+        message: ticket.message,
+        contact: ticket.contact,
+        peer_id: ticket.peerId,
+        created_at: ticket.createdAt,
+      })
+      .execute();
+    return ticket;
+  }
+
+  /** A queue's tickets, newest first; `cursor` is the opaque `nextCursor` of the previous page. */
+  async listTickets(
+    projectId: string,
+    queue: string,
+    { limit, cursor }: { limit: number; cursor?: string },
+  ): Promise<{ tickets: StoredTicket[]; nextCursor: string | null }> {
+    let query = this.db.selectFrom('support_tickets').selectAll().where('project_id', '=', projectId).where('queue', '=', queue);
+    if (cursor) {
+      const after = decodeCursor(cursor);
+      query = query.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit).map(toTicket);
+    const last = page.at(-1);
+    return { tickets: page, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+  }
+}
+
+function toTicket(row: Selectable<SupportTicketsTable>): StoredTicket {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    queue: row.queue,
+    message: row.message,
+    displayName: row.display_name,
+    contact: row.contact,
+    peerId: row.peer_id,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * The matchmaking core's rules, without sockets: the queue order, the random pairing rule, wait estimates, reported
+ * pairs, and the in-process coordinator driven directly (its connections are a recording delivery, its rooms
+ * an in-memory stand-in for the room store).
+ */
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import Fastify from 'fastify';
+import type { MatchEnded, MatchFound, QueueSnapshot, QueueStatus } from '@vcw/shared';
+import type { MatchDelivery, MatchRooms, Visitor } from '../src/matching/coordinator.js';
+import { newLine, type Member } from '../src/matching/lines.js';
+import { LocalCoordinator, type MatchTimings } from '../src/matching/local-coordinator.js';
+import { MatchQueue } from '../src/matching/match-queue.js';
+import { nextRandomPair } from '../src/matching/random-pairing.js';
+import { ReportedPairs } from '../src/matching/reported-pairs.js';
+import { estimateWaitMs, WaitEstimate } from '../src/matching/wait-estimate.js';
+
+const PROJECT = 'prj_test';
+
+describe('the queue order', () => {
+  it('keeps arrival order, puts a returning entry at the front, and numbers positions from 1 without gaps', () => {
+    const queue = new MatchQueue<{ peerId: string }>();
+    for (const peerId of ['a', 'b', 'c']) queue.add({ peerId });
+    queue.add({ peerId: 'back' }, { front: true });
+    assert.deepEqual(queue.all().map((e) => e.peerId), ['back', 'a', 'b', 'c']);
+    assert.equal(queue.remove('a')?.peerId, 'a');
+    assert.deepEqual(['back', 'b', 'c', 'a'].map((p) => queue.positionOf(p)), [1, 2, 3, 0]);
+    assert.throws(() => queue.add({ peerId: 'b' }), /already queued/);
+  });
+
+  it('pairs the earliest entry with the earliest it may go with, and lets the next one try when the first has nobody', () => {
+    const queue = new MatchQueue<{ peerId: string }>();
+    for (const peerId of ['a', 'b', 'c', 'd']) queue.add({ peerId });
+    const never = new Set(['a b', 'a c', 'a d']);
+    const pair = queue.firstPair(() => true, (x, y) => !never.has(`${x.peerId} ${y.peerId}`));
+    assert.deepEqual(pair?.map((e) => e.peerId), ['b', 'c']);
+    assert.equal(queue.firstPair((e) => e.peerId === 'a', () => true), undefined, 'one eligible entry makes no pair');
+  });
+});
+
+function member(line: ReturnType<typeof newLine>, peerId: string, extra: Partial<Member> = {}, visitorId?: string): Member {
+  const m: Member = {
+    kind: 'member',
+    peerId,
+    visitor: { projectId: PROJECT, mode: 'random', queue: 'default', peerId, socketId: `s-${peerId}`, displayName: peerId, ...(visitorId ? { visitorId } : {}) },
+    line,
+    since: 0,
+    state: 'waiting',
+    suspended: false,
+    ...extra,
+  };
+  line.waiting.add(m);
+  return m;
+}
+
+describe('the random pairing rule', () => {
+  const rules = (now = 10_000, reported = new ReportedPairs()) => ({ reported, now, rematchAfterMs: 3000 });
+  const line = () => newLine({ projectId: PROJECT, mode: 'random', queue: 'default' });
+  const ids = (choice: ReturnType<typeof nextRandomPair>) => (choice && 'pair' in choice ? choice.pair.map((m) => m.peerId) : choice);
+
+  it('pairs in arrival order, skipping suspended visitors and two tabs of one visitor', () => {
+    const l = line();
+    member(l, 'gone', { suspended: true });
+    member(l, 'tab1', {}, 'same-visitor');
+    member(l, 'tab2', {}, 'same-visitor');
+    member(l, 'other');
+    assert.deepEqual(ids(nextRandomPair(l, rules())), ['tab1', 'other']);
+  });
+
+  it('never pairs a reported pair, by peer id or by visitor id', () => {
+    const l = line();
+    const reported = new ReportedPairs();
+    member(l, 'a', {}, 'visitor-a');
+    member(l, 'b-again', {}, 'visitor-b');
+    reported.add({ peerId: 'a' }, { peerId: 'b-first', visitorId: 'visitor-b' });
+    assert.equal(nextRandomPair(l, rules(10_000, reported)), null);
+    member(l, 'c');
+    assert.deepEqual(ids(nextRandomPair(l, rules(10_000, reported))), ['a', 'c']);
+  });
+
+  it('keeps two who just left each other apart while anyone else can be paired, and reunites them after the pause', () => {
+    const l = line();
+    const at = 10_000;
+    const a = member(l, 'a');
+    const b = member(l, 'b');
+    a.lastPartner = { ids: { peerId: 'b' }, at };
+    b.lastPartner = { ids: { peerId: 'a' }, at };
+    assert.deepEqual(nextRandomPair(l, rules(at + 1000)), { retryInMs: 2000 });
+    assert.deepEqual(ids(nextRandomPair(l, rules(at + 3000))), ['a', 'b']);
+    member(l, 'c');
+    assert.deepEqual(ids(nextRandomPair(l, rules(at + 1000))), ['a', 'c']);
+  });
+});
+
+describe('wait estimates', () => {
+  it('averages the last 20 waits and shares them among the agents online', () => {
+    const waits = new WaitEstimate();
+    assert.equal(waits.averageMs(), null);
+    for (let i = 1; i <= 25; i++) waits.record(i * 1000);
+    assert.equal(waits.averageMs(), 15_500, 'waits 6 to 25 s');
+    assert.equal(estimateWaitMs(10_000, 3, 2), 15_000);
+    assert.equal(estimateWaitMs(10_000, 3, 0), null, 'nobody to say, with nobody online');
+    assert.equal(estimateWaitMs(null, 3, 2), null);
+    assert.equal(estimateWaitMs(10_000, 0, 2), null, 'not waiting');
+  });
+});
+
+type Sent = { to: string; event: string; payload: unknown };
+
+function harness(t: TestContext, timings: Partial<MatchTimings> = {}) {
+  const sent: Sent[] = [];
+  const record = (to: string, event: string, payload: unknown) => sent.push({ to, event, payload });
+  const delivery: MatchDelivery = {
+    status: (to, status: QueueStatus) => record(to, 'queue:update', status),
+    snapshot: (to, snapshot: QueueSnapshot) => to.forEach((id) => record(id, 'queue:snapshot', snapshot)),
+    found: (to, match: MatchFound) => record(to, 'match:found', match),
+    ended: (to, ended: MatchEnded) => record(to, 'match:ended', ended),
+    unseat: (to, reason) => record(to, 'unseat', reason),
+  };
+  let rooms = 0;
+  const failing = { next: false };
+  const closed: string[] = [];
+  const matchRooms: MatchRooms = {
+    open: async () => {
+      if (failing.next) throw new Error('the store is down');
+      rooms++;
+      return { id: `room_${rooms}`, name: `match-${rooms}` };
+    },
+    close: (_projectId, roomId) => closed.push(roomId),
+  };
+  const coordinator = new LocalCoordinator({ delivery, rooms: matchRooms, reportedPairs: async () => [], log: Fastify({ logger: false }).log, timings });
+  t.after(() => coordinator.close());
+  const visitor = (peerId: string, extra: Partial<Visitor> = {}): Visitor => ({ projectId: PROJECT, mode: 'random', queue: 'default', peerId, socketId: `s-${peerId}`, displayName: peerId, ...extra });
+  const to = (peerId: string, event?: string) => sent.filter((s) => s.to === `s-${peerId}` && (!event || s.event === event)).map((s) => s.payload);
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return { coordinator, visitor, to, sent, settle, failing, closed };
+}
+
+describe('the in-process coordinator', () => {
+  it('matches a dropped visitor with nobody until it resumes, and removes it when it is gone', async (t) => {
+    const { coordinator, visitor, to, settle } = harness(t);
+    await coordinator.prepare(PROJECT);
+    coordinator.enter(visitor('a'));
+    coordinator.suspend('a');
+    assert.equal(coordinator.enter(visitor('b')).position, 2);
+    await settle();
+    assert.deepEqual(to('b', 'match:found'), []);
+    coordinator.resume('a');
+    await settle();
+    assert.equal((to('b', 'match:found')[0] as MatchFound).partner.peerId, 'a');
+
+    coordinator.enter(visitor('c'));
+    coordinator.suspend('c');
+    coordinator.disconnected('c');
+    assert.equal(coordinator.stateOf('c'), undefined);
+    assert.deepEqual(coordinator.waiting({ projectId: PROJECT, mode: 'random', queue: 'default' }), []);
+  });
+
+  it('a side that leaves while the room is being opened: the other waits again at the front, never told of the pair', async (t) => {
+    const { coordinator, visitor, to, settle, closed } = harness(t);
+    await coordinator.prepare(PROJECT);
+    coordinator.enter(visitor('early'));
+    coordinator.enter(visitor('a'));
+    coordinator.enter(visitor('b'));
+    coordinator.enter(visitor('c'));
+    // early–a and b–c are opening their rooms; a leaves meanwhile.
+    coordinator.leave('a');
+    await settle();
+    assert.deepEqual(to('early', 'match:found'), []);
+    assert.deepEqual((to('early', 'queue:update') as QueueStatus[]).map((s) => [s.status, s.position]), [['matched', 0], ['waiting', 1]]);
+    assert.equal(closed.length, 1, 'the room opened for nobody is ended');
+    assert.equal(coordinator.statistics(PROJECT, 'default').random.pairs, 1);
+  });
+
+  it('when the room cannot be opened, both are told they left the line, with the reason', async (t) => {
+    const { coordinator, visitor, to, settle, failing } = harness(t);
+    await coordinator.prepare(PROJECT);
+    failing.next = true;
+    coordinator.enter(visitor('a'));
+    coordinator.enter(visitor('b'));
+    await settle();
+    for (const peer of ['a', 'b']) {
+      const last = to(peer, 'queue:update').at(-1) as QueueStatus;
+      assert.deepEqual([last.status, last.reason], ['left', 'The service could not open a room for this match; try again.']);
+      assert.equal(coordinator.stateOf(peer), undefined);
+    }
+  });
+
+  it('refuses a random visitor before the project\'s reported pairs are loaded', (t) => {
+    const { coordinator, visitor } = harness(t);
+    assert.throws(() => coordinator.enter(visitor('a')), /prepare/);
+    assert.equal(coordinator.enter(visitor('s', { mode: 'support' })).status, 'waiting', 'support needs no reports');
+  });
+
+  it('tells each waiting customer only when its place, the agents online or its estimate change', async (t) => {
+    const { coordinator, visitor, to } = harness(t);
+    const agent = { projectId: PROJECT, queue: 'default', peerId: 'agent', socketId: 's-agent', displayName: 'Agent' };
+    coordinator.enter(visitor('a', { mode: 'support' }));
+    coordinator.enter(visitor('b', { mode: 'support' }));
+    assert.deepEqual(to('a'), [], 'the acknowledgement told a; a customer behind it changes nothing for a');
+    coordinator.agentStatus(agent, 'online');
+    coordinator.agentStatus(agent, 'online');
+    assert.deepEqual((to('a', 'queue:update') as QueueStatus[]).map((s) => s.agentsOnline), [1], 'once, not twice');
+    assert.equal(coordinator.take(agent), 'a');
+    assert.deepEqual((to('b', 'queue:update') as QueueStatus[]).map((s) => [s.position, s.agentsOnline]), [[2, 1], [1, 1]]);
+    assert.deepEqual((to('agent', 'queue:snapshot') as QueueSnapshot[]).map((s) => s.customers.map((c) => c.customerId)), [['b']]);
+  });
+});

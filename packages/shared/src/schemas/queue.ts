@@ -1,0 +1,168 @@
+/**
+ * Matching: the two ways of joining that are not "type a room name". A visitor waits in a queue of the site's
+ * project; the service pairs them (random mode: two strangers; support mode: a customer and an agent) and
+ * sends both `match:found` with a fresh private room, which each joins with `room:join` as usual.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { DisplayName, RoomName, type PeerId } from './common.js';
+import { MediaState } from './presence.js';
+
+/** A queue name (the `queue` attribute): same rules as a room name; `default` when none is given. */
+export const QueueName = RoomName;
+export type QueueName = Static<typeof QueueName>;
+
+/** Longest message a customer may attach to a support request or leave as a ticket. */
+export const QUEUE_MESSAGE_MAX_LENGTH = 1000;
+const QueueMessage = Type.String({ minLength: 1, maxLength: QUEUE_MESSAGE_MAX_LENGTH });
+
+/** `random`: pair two visitors; `support`: a customer waits for an agent. */
+export const QueueMode = Type.Union([Type.Literal('random'), Type.Literal('support')]);
+export type QueueMode = Static<typeof QueueMode>;
+
+/** `queue:enter` — wait in a queue. One queue per connection; a connection in a room leaves it first. */
+export const QueueEnterRequest = Type.Object(
+  {
+    mode: QueueMode,
+    queue: QueueName,
+    displayName: Type.Optional(DisplayName),
+    /** Support mode: what the customer needs help with, shown to the agents. */
+    message: Type.Optional(QueueMessage),
+    /** Which media the visitor has; a visitor with none is still paired (for text chat). */
+    media: Type.Optional(MediaState),
+    /**
+     * Random mode: an opaque id the widget keeps in the site's storage, so that a reported pair is not
+     * matched again after a reload. Not trusted for anything else.
+     */
+    visitorId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' })),
+  },
+  { additionalProperties: false },
+);
+export type QueueEnterRequest = Static<typeof QueueEnterRequest>;
+
+/** `queue:leave` — stop waiting (Cancel). */
+export const QueueLeaveRequest = Type.Object({}, { additionalProperties: false });
+export type QueueLeaveRequest = Static<typeof QueueLeaveRequest>;
+
+/** `match:next` — random mode: end the current pair and wait again; the partner waits again too. */
+export const MatchNextRequest = Type.Object({}, { additionalProperties: false });
+export type MatchNextRequest = Static<typeof MatchNextRequest>;
+
+export const ReportReason = Type.Union([
+  Type.Literal('abuse'),
+  Type.Literal('nudity'),
+  Type.Literal('spam'),
+  Type.Literal('underage'),
+  Type.Literal('other'),
+]);
+export type ReportReason = Static<typeof ReportReason>;
+
+/** `match:report` — random mode: report the current partner; the pair ends and is never matched again. */
+export const MatchReportRequest = Type.Object(
+  { reason: ReportReason, note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { additionalProperties: false },
+);
+export type MatchReportRequest = Static<typeof MatchReportRequest>;
+
+/** `ticket:create` — support mode, typically when no agent is online: leave a message instead of waiting. */
+export const TicketCreateRequest = Type.Object(
+  {
+    queue: QueueName,
+    message: QueueMessage,
+    displayName: Type.Optional(DisplayName),
+    /** How to reach the customer (an e-mail address or a phone number, as they typed it). */
+    contact: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type TicketCreateRequest = Static<typeof TicketCreateRequest>;
+
+/** `agent:status` — an agent (connected with an agent token) is available or not; the ack is the queue. */
+export const AgentStatusRequest = Type.Object(
+  {
+    status: Type.Union([Type.Literal('online'), Type.Literal('away')]),
+    /**
+     * The queue the agent's widget was set up for (its `queue` attribute). The token names the queue the agent
+     * serves; another name here is `token_queue_mismatch`, so a console pointed at the wrong queue says so.
+     */
+    queue: Type.Optional(QueueName),
+  },
+  { additionalProperties: false },
+);
+export type AgentStatusRequest = Static<typeof AgentStatusRequest>;
+
+/** `agent:take` — take the customer waiting longest, or the one named. Both get `match:found`. */
+export const AgentTakeRequest = Type.Object({ customerId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{8,40}$' })) }, { additionalProperties: false });
+export type AgentTakeRequest = Static<typeof AgentTakeRequest>;
+
+/** `agent:decline` — turn a waiting customer away with a reason they are shown; they leave the queue. */
+export const AgentDeclineRequest = Type.Object(
+  { customerId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,40}$' }), reason: Type.String({ minLength: 1, maxLength: 300 }) },
+  { additionalProperties: false },
+);
+export type AgentDeclineRequest = Static<typeof AgentDeclineRequest>;
+
+/**
+ * `queue:update`, pushed to a waiting visitor whenever their place changes, and the ack of `queue:enter`
+ * and `match:next`. `status`: `waiting` (in the queue), `matched` (a `match:found` follows or came),
+ * `declined` (an agent turned the request away; `reason` says why), `left` (no longer queued).
+ */
+export interface QueueStatus {
+  mode: QueueMode;
+  queue: QueueName;
+  status: 'waiting' | 'matched' | 'declined' | 'left';
+  /** 1 for the next one to be matched; 0 when not waiting. */
+  position: number;
+  /** How many wait in this queue now (including this visitor). */
+  waiting: number;
+  /** Support mode: agents online now (random mode: 0). */
+  agentsOnline: number;
+  /** Support mode: estimate from the recent average wait; null when there is no history or no agent online. */
+  estimatedWaitMs: number | null;
+  reason?: string;
+}
+
+/** A customer as an agent sees them. */
+export interface QueuedCustomer {
+  /** The customer's peer id; what `agent:take` and `agent:decline` name. */
+  customerId: PeerId;
+  displayName: string;
+  /** Milliseconds since the epoch, when they started waiting. */
+  since: number;
+  message?: string;
+}
+
+/** `queue:snapshot`, pushed to every agent of a queue when it changes, and the ack of `agent:status`. */
+export interface QueueSnapshot {
+  queue: QueueName;
+  customers: QueuedCustomer[];
+  agentsOnline: number;
+  /** Average wait of the recent matches, in milliseconds; null without history. */
+  averageWaitMs: number | null;
+}
+
+/** `match:found`: join `room` now (`room:join`); the service admits exactly the two matched connections. */
+export interface MatchFound {
+  mode: QueueMode;
+  queue: QueueName;
+  room: RoomName;
+  partner: { peerId: PeerId; displayName: string; media?: MediaState };
+}
+
+/** `match:ended`: the pair is over (the partner moved on, left or reported); the visitor waits again. */
+export interface MatchEnded {
+  reason: 'next' | 'partner-left' | 'reported';
+  /** Where the visitor is now: normally waiting again. */
+  status: QueueStatus;
+}
+
+/** The ack of `ticket:create`. */
+export interface TicketCreated {
+  ticketId: string;
+}
+
+/** The ack of `agent:take`. */
+export interface AgentTaken {
+  customerId: PeerId;
+}
+
+export type { RoomName };

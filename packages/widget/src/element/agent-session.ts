@@ -1,0 +1,127 @@
+/**
+ * Agent mode, for one call engine: the matchmaker on the agent's side, and the console shown between calls
+ * (its "waited" times tick every second while it is on screen). A lazy chunk, loaded by matching.ts in agent
+ * mode only.
+ */
+import type { CallEngine, CallState } from '../engine/call-engine.js';
+import { CallError } from '../engine/call-error.js';
+import { Matchmaker } from '../engine/matchmaker.js';
+import { renderAgentConsole } from '../ui/agent-console.js';
+import { withQueueStrings } from '../ui/queue-strings.js';
+import { adoptQueueStyles } from '../ui/queue-styles.js';
+import type { Strings } from '../ui/strings.js';
+import type { MatchingHost, MatchingSession, StartSession } from './matching.js';
+import type { UiState } from './view-builder.js';
+
+export const startAgentSession: StartSession = (engine, host, onError) => new AgentSession(engine, host, onError);
+
+class AgentSession implements MatchingSession {
+  private readonly matchmaker: Matchmaker;
+  /** A take is under way: no second one until its call starts (or it fails). */
+  private taking = false;
+  private declining: string | null = null;
+  private declineReason = '';
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
+
+  constructor(
+    engine: CallEngine,
+    private readonly host: MatchingHost,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.matchmaker = new Matchmaker(engine, 'agent', host.queue);
+    adoptQueueStyles(host.renderRoot as ShadowRoot);
+    this.matchmaker.on('error', onError);
+    this.matchmaker.on('snapshot', ({ customers }) => {
+      // The customer being declined left, or was taken by another agent: the form goes with them.
+      if (this.declining && !customers.some((c) => c.customerId === this.declining)) this.declining = null;
+      this.render();
+    });
+    this.matchmaker.on('found', () => {
+      this.taking = false;
+      this.render();
+    });
+    // The console is shown while `connecting` (and not in a call): only then do the waited times tick.
+    engine.on('state', (state) => this.tick(state === 'connecting'));
+  }
+
+  join(displayName: string): Promise<void> {
+    return this.matchmaker.setAvailable(true, displayName);
+  }
+
+  next(): Promise<void> {
+    return Promise.reject(new CallError('configuration_invalid', 'next() is for mode="random"; an agent takes customers from the console.'));
+  }
+
+  hangUp(): boolean {
+    if (!this.matchmaker.match) return false;
+    this.matchmaker.hangUp();
+    return true;
+  }
+
+  screen(state: CallState, strings: Strings): unknown {
+    if (state !== 'connecting') return undefined;
+    const { snapshot, match, available } = this.matchmaker;
+    const now = Date.now();
+    return renderAgentConsole({
+      strings: withQueueStrings(strings),
+      available,
+      agentsOnline: snapshot?.agentsOnline ?? 0,
+      customers: (snapshot?.customers ?? []).map((c) => ({ customerId: c.customerId, displayName: c.displayName, waitedMs: now - c.since, message: c.message ?? null })),
+      busy: this.taking || match !== null,
+      declining: this.declining,
+      declineReason: this.declineReason,
+      onToggleAvailable: () => this.act(this.matchmaker.setAvailable(!available)),
+      onTakeNext: () => this.take(),
+      onTake: (customerId) => this.take(customerId),
+      onStartDecline: (customerId) => {
+        [this.declining, this.declineReason] = [customerId, ''];
+        this.render();
+      },
+      onDeclineReasonInput: (text) => (this.declineReason = text),
+      onDecline: (reason) => {
+        const customerId = this.declining;
+        if (!customerId) return;
+        this.declining = null;
+        this.act(this.matchmaker.decline(customerId, reason));
+      },
+      onCancelDecline: () => {
+        this.declining = null;
+        this.render();
+      },
+    });
+  }
+
+  additions(): Pick<UiState, 'prejoinFields' | 'matchControls'> {
+    return {};
+  }
+
+  close(): void {
+    this.closed = true;
+    this.tick(false);
+  }
+
+  private take(customerId?: string): void {
+    this.taking = true;
+    this.render();
+    this.matchmaker.take(customerId).catch((error: unknown) => {
+      this.taking = false;
+      this.onError(error);
+      this.render();
+    });
+  }
+
+  private act(done: Promise<unknown>): void {
+    this.render();
+    done.catch(this.onError).finally(() => this.render());
+  }
+
+  private tick(on: boolean): void {
+    clearInterval(this.ticker);
+    this.ticker = on && !this.closed ? setInterval(() => this.render(), 1000) : undefined;
+  }
+
+  private render(): void {
+    if (!this.closed) this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Call recording as the element sees it. All of it (consent exchange, recorder, record button, consent prompt,
+ * indicator) is a lazy chunk, recording-controls.ts, fetched when a call engine is made: well before anyone
+ * can ask to record, and without weighing on the script-tag bundle, which carries only this file.
+ */
+import type { CallEngine } from '../engine/call-engine.js';
+import { CallError } from '../engine/call-error.js';
+import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.js';
+import type { Strings } from '../ui/strings.js';
+import type { UiState } from './view-builder.js';
+
+/** The recording of one call engine (recording-controls.ts). */
+export interface RecordingControls {
+  /** Asks everyone for consent, then records; see the element's `startRecording()`. */
+  start(): Promise<void>;
+  /** Stops; resolves once `vc-recording-ready` was dispatched. */
+  stop(): Promise<VcRecordingReadyDetail>;
+  /** The record button and the bar above the tiles. */
+  additions(strings: Strings): Pick<UiState, 'recording'>;
+  /** The element let go of this engine: a recording under way ends and is handed over. */
+  close(): void;
+}
+
+/** The element, as the recording controls see it. */
+export interface RecordingHost extends HTMLElement {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  requestUpdate(): void;
+  startRecording(): Promise<void>;
+  stopRecording(): Promise<VcRecordingReadyDetail>;
+}
+
+export type StartRecordingControls = (engine: CallEngine, host: RecordingHost, onError: (error: unknown) => void) => RecordingControls;
+
+export class Recording {
+  /** The current engine's controls, once their code is here (named as matching.ts names its own). */
+  session: RecordingControls | null = null;
+  private ready: Promise<void> | null = null;
+
+  /** Starts the controls of a new engine (fetching their code), or closes those of the last one. */
+  attach(engine: CallEngine | null, host: RecordingHost, onError: (error: unknown) => void): void {
+    this.session?.close();
+    this.session = null;
+    const ready: Promise<void> | null = (this.ready =
+      engine &&
+      import('./recording-controls.js').then(
+        ({ startRecordingControls }) => {
+          if (this.ready !== ready) return; // the element moved on to another engine meanwhile
+          this.session = startRecordingControls(engine, host, onError);
+          host.requestUpdate();
+        },
+        () => undefined, // the chunk could not be fetched: `get` says recording is unavailable
+      ));
+  }
+
+  /** The controls, once their code is here; rejects before the widget started, or if the code cannot be fetched. */
+  async get(): Promise<RecordingControls> {
+    await this.ready;
+    if (!this.session) throw new CallError('not_in_room', 'Join the call before recording.');
+    return this.session;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Makes the call's peer links: each with this participant's tracks and the route's ICE servers and policy,
+ * and one "warm" link made before joining, whose offer travels with the join request so that the call with
+ * the first participant met starts a round trip sooner.
+ */
+import type { IceServer, JoinResult, PeerInfo, SessionInfo } from '@vcw/shared';
+import type { MediaManager } from './media-manager.js';
+import type { OutgoingMedia } from './outgoing-media.js';
+import { PeerLink } from './peer-link.js';
+
+/** Where a link's ICE servers and policy come from: the session's before joining, the room's after. */
+export type LinkRoute = Pick<SessionInfo, 'iceServers' | 'iceTransportPolicy'>;
+
+export class LinkFactory {
+  /** The link made before joining, with its offer under way; null once taken or dropped. */
+  warm: PeerLink | null = null;
+
+  constructor(
+    private readonly media: MediaManager,
+    private readonly outgoing: OutgoingMedia,
+    /** Fresh ICE servers (new TURN credentials) for an ICE restart. */
+    private readonly freshIceServers: () => Promise<IceServer[]>,
+  ) {}
+
+  create(route: LinkRoute, initiator: boolean): PeerLink {
+    const { outgoing } = this;
+    const localTracks = { audio: outgoing.audioTrack, video: outgoing.videoTrack };
+    const { iceServers, iceTransportPolicy } = route;
+    const link = new PeerLink({ iceServers, iceTransportPolicy, localTracks, localStream: this.media.stream ?? new MediaStream(), initiator, freshIceServers: this.freshIceServers });
+    link.setMaxBitrate(outgoing.maxBitrate);
+    return link;
+  }
+
+  /** Makes the warm link under `route` (the session's), unless there is one. */
+  warmUp(route: LinkRoute): void {
+    this.warm ??= this.create(route, true);
+  }
+
+  /** Hands the warm link over to a join (null if there is none). */
+  take(): PeerLink | null {
+    const warm = this.warm;
+    this.warm = null;
+    return warm;
+  }
+
+  /**
+   * Makes a link to every peer already in the room a join took us into, and hands each to `add`. The warm link
+   * serves the peer that received its offer with the join (or, if it was not ready, the first), unless the room
+   * is relay-only and the link was not: then every link is made under the room's policy. Returns the warm link
+   * if it served no one (for the caller to close).
+   */
+  callPeers(result: JoinResult, warm: PeerLink | null, add: (peer: PeerInfo, link: PeerLink, offerDelivered: boolean) => void): PeerLink | null {
+    const warmFits = warm !== null && warm.iceTransportPolicy === result.iceTransportPolicy;
+    const warmFor = warmFits ? (result.offeredTo ?? result.peers[0]?.peerId) : undefined;
+    for (const peer of result.peers) {
+      const useWarm = warm !== null && peer.peerId === warmFor;
+      add(peer, useWarm ? warm! : this.create(result, true), useWarm && result.offeredTo === warmFor);
+      if (useWarm) warm = null;
+    }
+    return warm;
+  }
+
+  drop(): void {
+    this.warm?.close();
+    this.warm = null;
+  }
+}
