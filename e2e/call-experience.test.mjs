@@ -1,10 +1,10 @@
 // End to end, two browser contexts on a partner's page: what one participant does, the other sees — media
 // state indicators, chat, screen share, and the capture quality the `quality` attribute asks for.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
-import { Participant } from './support/participant.mjs';
+import { Participant, closeAll } from './support/participant.mjs';
 import { startStack } from './support/stack.mjs';
 
 /** Two participants of `room` in a call, each seeing the other's video. */
@@ -33,8 +33,8 @@ describe('the call experience between two browsers', () => {
   before(async () => {
     stack = await startStack();
   });
+  afterEach(() => closeAll(opened));
   after(async () => {
-    for (const p of opened) await p.close().catch(() => undefined);
     await stack?.stop();
   });
 

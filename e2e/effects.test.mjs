@@ -2,8 +2,8 @@
 // frames have R ≈ G ≈ B, sepia has its warm ratios, invert turns the picture over — and switching effects
 // mid-call keeps the same peer connection, with no new offer.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Participant } from './support/participant.mjs';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { Participant, closeAll } from './support/participant.mjs';
 import { recordPeerConnections } from './support/peer-connections.mjs';
 import { startStack } from './support/stack.mjs';
 
@@ -50,8 +50,8 @@ describe('video effects between two browsers', () => {
   before(async () => {
     stack = await startStack();
   });
+  afterEach(() => closeAll(opened));
   after(async () => {
-    for (const p of opened) await p.close().catch(() => undefined);
     await stack?.stop();
   });
 

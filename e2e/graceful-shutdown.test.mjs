@@ -2,8 +2,8 @@
 // It tells its widgets to reconnect, stops taking connections and exits within 10 s; the widgets land on the
 // other node by themselves, never report a failure, and the room works there, for a newcomer too.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Participant } from './support/participant.mjs';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { Participant, closeAll } from './support/participant.mjs';
 import { startProcessStack } from './support/stack.mjs';
 
 describe('a service node is stopped gracefully mid-call', () => {
@@ -12,8 +12,8 @@ describe('a service node is stopped gracefully mid-call', () => {
   before(async () => {
     stack = await startProcessStack({ nodes: 2 });
   });
+  afterEach(() => closeAll(opened));
   after(async () => {
-    for (const p of opened) await p.close().catch(() => undefined);
     await stack?.stop();
   });
 

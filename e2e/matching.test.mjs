@@ -2,10 +2,10 @@
 // agent end up in a call with video both ways; four random visitors form two pairs and `next()` re-pairs
 // them; a visitor without camera or microphone is paired for a text chat.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
-import { Participant } from './support/participant.mjs';
+import { Participant, closeAll } from './support/participant.mjs';
 import { startStack } from './support/stack.mjs';
 
 /** The partner of a random visitor once they are in a call: the other's peer id. */
@@ -20,8 +20,8 @@ describe('matching between browsers', () => {
   before(async () => {
     stack = await startStack();
   });
+  afterEach(() => closeAll(opened));
   after(async () => {
-    for (const p of opened) await p.close().catch(() => undefined);
     await stack?.stop();
   });
 

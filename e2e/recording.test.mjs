@@ -2,8 +2,8 @@
 // WebM a player plays, with video and sound, as long as the time recorded; both saw the indicator meanwhile.
 // A decline cancels the recording before anything was recorded, and nobody ever sees the indicator.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Participant } from './support/participant.mjs';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { Participant, closeAll } from './support/participant.mjs';
 import { startStack } from './support/stack.mjs';
 
 /**
@@ -79,8 +79,8 @@ describe('recording a call between two browsers', () => {
   before(async () => {
     stack = await startStack();
   });
+  afterEach(() => closeAll(opened));
   after(async () => {
-    for (const p of opened) await p.close().catch(() => undefined);
     await stack?.stop();
   });
 

@@ -2,8 +2,8 @@
 // cross in flight ("glare"). Perfect negotiation must settle every one: no negotiation left stuck, and both
 // sides keep receiving video throughout.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Participant } from './support/participant.mjs';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { Participant, closeAll } from './support/participant.mjs';
 import { recordPeerConnections } from './support/peer-connections.mjs';
 import { startStack } from './support/stack.mjs';
 
@@ -49,8 +49,8 @@ describe('renegotiation from both sides at once', () => {
   before(async () => {
     stack = await startStack();
   });
+  afterEach(() => closeAll(opened));
   after(async () => {
-    for (const p of opened) await p.close().catch(() => undefined);
     await stack?.stop();
   });
 

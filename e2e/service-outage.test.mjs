@@ -2,8 +2,8 @@
 // browser; back up (same store), the room works again by itself. And how a departure reaches the others:
 // a closed tab within 5 s, an explicit leave as `hangup`.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Participant } from './support/participant.mjs';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { Participant, closeAll } from './support/participant.mjs';
 import { startProcessStack } from './support/stack.mjs';
 
 /** How far the remote video's playback has come, in seconds. */
@@ -16,8 +16,8 @@ describe('the service goes away mid-call', () => {
   before(async () => {
     stack = await startProcessStack();
   });
+  afterEach(() => closeAll(opened));
   after(async () => {
-    for (const p of opened) await p.close().catch(() => undefined);
     await stack?.stop();
   });
 

@@ -1,10 +1,10 @@
 // End to end through a real TURN server: Debian's coturn on loopback with `use-auth-secret`, the service
 // minting credentials for it, and relay-only calls between two browsers.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { mintTurnCredential } from '@vcw/service';
 import { coturnAvailable, startCoturn, turnserverPath } from '../scripts/coturn.mjs';
-import { Participant } from './support/participant.mjs';
+import { Participant, closeAll } from './support/participant.mjs';
 import { startStack } from './support/stack.mjs';
 
 const SECRET = 'e2e-turn-secret-0123456789';
@@ -48,8 +48,8 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
     turn = await startCoturn({ secret: SECRET });
     stack = await startStack({ env: { TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_TTL_SECONDS: '600', ICE_TRANSPORT_POLICY: 'relay' } });
   });
+  afterEach(() => closeAll(opened));
   after(async () => {
-    for (const p of opened) await p.close().catch(() => undefined);
     await stack?.stop();
     await turn?.stop();
   });
