@@ -1,9 +1,13 @@
 // End to end, two browsers in a call: an effect set on one widget is what the other decodes — grayscale
-// frames have R ≈ G ≈ B, sepia has its warm ratios, invert turns the picture over — and switching effects
-// mid-call keeps the same peer connection, with no new offer.
+// frames have R ≈ G ≈ B, sepia has its warm ratios, invert turns the picture over, background-blur keeps a
+// person sharp and blurs what is behind them — and switching effects mid-call keeps the same peer connection,
+// with no new offer.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { Participant, closeAll } from './support/participant.mjs';
+import { FRAME, REGIONS, personCameraFile } from './support/person-camera.mjs';
 import { recordPeerConnections } from './support/peer-connections.mjs';
 import { startStack } from './support/stack.mjs';
 
@@ -37,6 +41,41 @@ async function sees(viewer, check, what, { part = 'remote-video', timeoutMs = 10
     last = await viewer.page.evaluate(colourOf, part);
     if (check(last)) return last;
     assert.ok(Date.now() < deadline, `${what}: last seen ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * In the page: the remote video drawn back at the source image's scale, and the mean step between neighbouring
+ * pixels (their detail) in each of `regions` (rectangles of the source image, see person-camera.mjs).
+ */
+function detailOf({ regions, frame }) {
+  const video = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+  const [width, height] = [frame.width / frame.scale, frame.height / frame.scale];
+  const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+  context.drawImage(video, 0, 0, width, height);
+  const { data } = context.getImageData(0, 0, width, height);
+  const luma = (x, y) => data[(y * width + x) * 4 + 1];
+  const detail = {};
+  for (const [name, [x0, y0, x1, y1]] of Object.entries(regions)) {
+    let steps = 0, n = 0;
+    for (let y = Math.max(0, y0 - frame.top); y < Math.min(height - 1, y1 - frame.top); y++) {
+      for (let x = x0; x < Math.min(width - 1, x1); x++, n++) {
+        steps += Math.abs(luma(x, y) - luma(x + 1, y)) + Math.abs(luma(x, y) - luma(x, y + 1));
+      }
+    }
+    detail[name] = steps / (2 * n);
+  }
+  return detail;
+}
+
+/** Waits until the detail of the regions `viewer` shows satisfies `check`; returns it. */
+async function detailIn(viewer, check, what, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const detail = await viewer.page.evaluate(detailOf, { regions: REGIONS, frame: FRAME });
+    if (check(detail)) return detail;
+    assert.ok(Date.now() < deadline, `${what}: last seen ${JSON.stringify(detail)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -85,20 +124,43 @@ describe('video effects between two browsers', () => {
     await sees(ada, (c) => c.chroma < 6, 'the self-view in grayscale', { part: 'local-video' });
   });
 
-  it('background-blur loads its model from the service and blurs the picture (no person in it: all of it)', async () => {
-    const [ada, grace] = await Participant.inCall(stack, 'background', ['Ada', 'Grace'], {}, opened);
-    const fetched = [];
-    ada.page.on('request', (request) => fetched.push(request.url()));
-    const sharp = await sees(grace, (c) => c.sharpness > 0, 'the camera');
-    // The model itself is fetched once the segmenter first runs, which may be after the first blurred frames.
-    const model = ada.page.waitForRequest((request) => request.url().endsWith('.tflite'), { timeout: 45_000 });
-    await setEffect(ada, 'background-blur');
-    const blurred = await sees(grace, (c) => c.sharpness < sharp.sharpness * 0.6, 'the picture blurred', { timeoutMs: 45_000 });
-    console.log(`# background-blur: neighbour steps ${sharp.sharpness.toFixed(2)} -> ${blurred.sharpness.toFixed(2)}`);
-    await model;
-    const models = fetched.filter((url) => /selfie_segmentation/.test(url));
-    assert.ok(models.some((url) => url.endsWith('.tflite')), `the model was fetched: ${models.join(', ')}`);
-    for (const url of models) assert.ok(url.startsWith(`${stack.serviceUrl}/models/selfie-segmentation/`), `from the service: ${url}`);
-    assert.deepEqual((await ada.events('vc-error')).map((e) => e.detail.code), []);
+  it('background-blur keeps the person sharp and blurs the rest, with the model the service serves', async () => {
+    // Ada's camera shows a person: the cameraman test image (e2e/support/person-camera.mjs).
+    const personBrowser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs({ cameraFile: personCameraFile() }) });
+    try {
+      const ada = await Participant.open(stack, { room: 'background', name: 'Ada', quality: 'low', browser: personBrowser });
+      opened.push(ada);
+      await ada.join();
+      await ada.waitForEvent('vc-join');
+      const grace = await Participant.open(stack, { room: 'background', name: 'Grace' });
+      opened.push(grace);
+      await grace.join();
+      for (const p of [ada, grace]) await p.seesRemoteVideos(1);
+      const fetched = [];
+      ada.page.on('request', (request) => fetched.push(request.url()));
+      const sharp = await detailIn(grace, (d) => d.person > 4 && d.background > 2, 'the person and the field in focus');
+      // The model itself is fetched once the segmenter first runs, which may be after the first blurred frames.
+      const model = ada.page.waitForRequest((request) => request.url().endsWith('.tflite'), { timeout: 45_000 });
+      await setEffect(ada, 'background-blur');
+      await detailIn(grace, (d) => d.background < sharp.background * 0.5, 'the background blurred', 45_000);
+      // Until the model's first mask, the whole picture is blurred; then the person comes back into focus.
+      const blurred = await detailIn(grace, (d) => d.person > sharp.person * 0.75 && d.background < sharp.background * 0.5, 'the person sharp, the background blurred', 45_000);
+      // And stays so, frame after frame.
+      for (let i = 0; i < 5; i++) {
+        const now = await detailIn(grace, () => true, 'a frame');
+        assert.ok(now.background < sharp.background * 0.6, `the background stays blurred: ${JSON.stringify({ sharp, now })}`);
+        assert.ok(now.person > sharp.person * 0.75, `the person stays sharp: ${JSON.stringify({ sharp, now })}`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      console.log(`# background-blur: detail (mean neighbour step) of the person ${sharp.person.toFixed(1)} -> ${blurred.person.toFixed(1)}, of the background ${sharp.background.toFixed(1)} -> ${blurred.background.toFixed(1)}`);
+      await model;
+      const models = fetched.filter((url) => /selfie_segmentation/.test(url));
+      assert.ok(models.some((url) => url.endsWith('.tflite')), `the model was fetched: ${models.join(', ')}`);
+      for (const url of models) assert.ok(url.startsWith(`${stack.serviceUrl}/models/selfie-segmentation/`), `from the service: ${url}`);
+      assert.deepEqual((await ada.events('vc-error')).map((e) => e.detail.code), []);
+    } finally {
+      await closeAll(opened);
+      await personBrowser.close();
+    }
   });
 });

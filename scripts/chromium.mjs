@@ -9,9 +9,10 @@ export const chromiumAvailable = () => existsSync(chromiumPath);
 
 /**
  * Flags for a headless Chromium with fake devices. `mediaPermission: 'deny'` answers every device prompt with
- * "block"; `camera: 'missing'` leaves the browser with a microphone but no usable camera.
+ * "block"; `camera: 'missing'` leaves the browser with a microphone but no usable camera; `cameraFile` (a Y4M
+ * file) is what the camera shows instead of its moving pattern.
  */
-export function chromiumArgs({ mediaPermission = 'allow', camera = 'present' } = {}) {
+export function chromiumArgs({ mediaPermission = 'allow', camera = 'present', cameraFile = '' } = {}) {
   return [
     '--headless=new',
     '--no-sandbox',
@@ -27,5 +28,6 @@ export function chromiumArgs({ mediaPermission = 'allow', camera = 'present' } =
     '--disable-features=WebRtcHideLocalIpsWithMdns',
     // The fake camera reads frames from this file; when it does not exist, opening the camera fails (NotFoundError).
     ...(camera === 'missing' ? ['--use-file-for-fake-video-capture=/nonexistent/no-camera.y4m'] : []),
+    ...(cameraFile ? [`--use-file-for-fake-video-capture=${cameraFile}`] : []),
   ];
 }
