@@ -21,29 +21,19 @@ function colourOf(part) {
   const context = canvas.getContext('2d', { willReadFrequently: true });
   context.drawImage(video, 0, 0, 160, 120);
   const { data } = context.getImageData(0, 0, 160, 120);
-  let r = 0, g = 0, b = 0, chroma = 0, warm = 0, n = 0, edges = 0;
+  let r = 0, g = 0, b = 0, chroma = 0, warm = 0, n = 0;
   for (let i = 0; i < data.length; i += 4) {
-    if ((i / 4) % 160 < 159) edges += Math.abs(data[i + 1] - data[i + 5]); // green steps between neighbours
     const [pr, pg, pb] = [data[i], data[i + 1], data[i + 2]];
     if (pr + pg + pb < 60) continue;
     r += pr; g += pg; b += pb; n++;
     chroma += Math.max(pr, pg, pb) - Math.min(pr, pg, pb);
     if (pr >= pg - 3 && pg >= pb - 3 && pr - pb > 6) warm++;
   }
-  return { r: r / n, g: g / n, b: b / n, chroma: chroma / n, warm: warm / n, pixels: n, sharpness: edges / (160 * 120) };
+  return { r: r / n, g: g / n, b: b / n, chroma: chroma / n, warm: warm / n, pixels: n };
 }
 
 /** Waits until the picture `viewer` shows in `part` satisfies `check`; returns its colours. */
-async function sees(viewer, check, what, { part = 'remote-video', timeoutMs = 10_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    last = await viewer.page.evaluate(colourOf, part);
-    if (check(last)) return last;
-    assert.ok(Date.now() < deadline, `${what}: last seen ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const sees = (viewer, check, what, { part = 'remote-video', timeoutMs = 10_000 } = {}) => viewer.until(colourOf, part, check, what, timeoutMs);
 
 /**
  * In the page: the remote video drawn back at the source image's scale, and the mean step between neighbouring
@@ -70,15 +60,7 @@ function detailOf({ regions, frame }) {
 }
 
 /** Waits until the detail of the regions `viewer` shows satisfies `check`; returns it. */
-async function detailIn(viewer, check, what, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const detail = await viewer.page.evaluate(detailOf, { regions: REGIONS, frame: FRAME });
-    if (check(detail)) return detail;
-    assert.ok(Date.now() < deadline, `${what}: last seen ${JSON.stringify(detail)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const detailIn = (viewer, check, what, timeoutMs = 10_000) => viewer.until(detailOf, { regions: REGIONS, frame: FRAME }, check, what, timeoutMs);
 
 const setEffect = (p, value) => p.page.evaluate((v) => document.querySelector('video-chat-widget').setAttribute('effects', v), value);
 const negotiations = (p) => p.page.evaluate(() => window.peerConnections.map((pc) => pc.states.length));

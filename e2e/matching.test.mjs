@@ -72,15 +72,9 @@ describe('matching between browsers', () => {
 
     // One of each pair moves on: all four wait again and pair up anew, each with someone new.
     const other = [1, 2, 3].find((i) => i !== seats.indexOf(first[0]));
-    const joinsBefore = await Promise.all(people.map(async (p) => (await p.events('vc-join')).length));
+    const since = await Promise.all(people.map((p) => p.pageTime()));
     await Promise.all([0, other].map((i) => people[i].page.evaluate(() => document.querySelector('video-chat-widget').next())));
-    for (const [i, p] of people.entries()) {
-      const deadline = Date.now() + 20_000;
-      while ((await p.events('vc-join')).length === joinsBefore[i]) {
-        assert.ok(Date.now() < deadline, `${p.name} was paired again`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    for (const [i, p] of people.entries()) await p.waitForEvent('vc-join', () => true, 20_000, { after: since[i] });
     const second = await Promise.all(people.map(partnerOf));
     for (let i = 0; i < 4; i++) {
       const j = seats.indexOf(second[i]);

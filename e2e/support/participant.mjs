@@ -53,15 +53,20 @@ export class Participant {
     return this.page.locator(`video-chat-widget [part="${part}"]`);
   }
 
+  /** The page's clock, which stamps its events (`at`). */
+  pageTime() {
+    return this.page.evaluate(() => Date.now());
+  }
+
   /** Clicks Join; resolves with the page time of the click. */
   async join() {
-    const at = await this.page.evaluate(() => Date.now());
+    const at = await this.pageTime();
     await this.button('join-button').click();
     return at;
   }
 
   async leave() {
-    const at = await this.page.evaluate(() => Date.now());
+    const at = await this.pageTime();
     await this.button('leave-button').click();
     return at;
   }
@@ -79,6 +84,20 @@ export class Participant {
       if (match) return match;
       assert.ok(Date.now() < deadline, `${this.name}: no ${type} within ${timeoutMs} ms; events: ${JSON.stringify(await this.events())}`);
       await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /**
+   * Runs `probe(arg)` in the page every 200 ms until `check` accepts what it returns, and returns that. Fails
+   * after `timeoutMs`, naming `what` and the last value seen.
+   */
+  async until(probe, arg, check, what, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = await this.page.evaluate(probe, arg);
+      if (check(seen)) return seen;
+      assert.ok(Date.now() < deadline, `${this.name}: ${what}: last seen ${JSON.stringify(seen)}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 
