@@ -1,11 +1,11 @@
 // End to end, two browser contexts on a partner's page: what one participant does, the other sees — media
 // state indicators, chat, screen share, and the capture quality the `quality` attribute asks for.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
-import { Participant, closeAll } from './support/participant.mjs';
-import { startStack } from './support/stack.mjs';
+import { Participant } from './support/participant.mjs';
+import { suiteStack } from './support/stack.mjs';
 
 /** Two participants of `room` in a call, each seeing the other's video. */
 async function pair(stack, room, options = {}) {
@@ -28,19 +28,11 @@ async function remoteWidth(viewer, predicate, timeoutMs = 20_000) {
 }
 
 describe('the call experience between two browsers', () => {
-  let stack;
-  const opened = [];
-  before(async () => {
-    stack = await startStack();
-  });
-  afterEach(() => closeAll(opened));
-  after(async () => {
-    await stack?.stop();
-  });
+  const suite = suiteStack();
 
   it('microphone off shows on the other side within 1 s; camera off shows an avatar there', async () => {
-    const { a, b, aPeerId } = await pair(stack, 'indicators');
-    opened.push(a, b);
+    const { a, b, aPeerId } = await pair(suite.stack, 'indicators');
+    suite.opened.push(a, b);
     const tile = b.tileOf(aPeerId);
     assert.equal(await tile.locator('[part="microphone-off"]').count(), 0, 'microphone on at first');
 
@@ -62,15 +54,15 @@ describe('the call experience between two browsers', () => {
   });
 
   it('chat goes both ways, with sender and time, and markup arrives as text', async () => {
-    const { a, b } = await pair(stack, 'chat');
-    opened.push(a, b);
+    const { a, b } = await pair(suite.stack, 'chat');
+    suite.opened.push(a, b);
     const sneaky = '<img src=x onerror="window.pwned=1"> hello';
     await a.chat(sneaky);
     const received = await b.waitForEvent('vc-chat-message', (d) => !d.self);
     assert.equal(received.detail.text, sneaky);
     assert.equal(received.detail.displayName, 'Ada');
     assert.ok(Math.abs(received.detail.ts - Date.now()) < 10_000);
-    // Grace has not opened the chat: an unread badge says so.
+    // Grace has not suite.opened the chat: an unread badge says so.
     assert.equal(await b.part('[part="unread-badge"]').innerText(), '1');
     await b.chat('hi Ada');
     assert.equal((await a.waitForEvent('vc-chat-message', (d) => !d.self)).detail.text, 'hi Ada');
@@ -84,8 +76,8 @@ describe('the call experience between two browsers', () => {
 
   it('a shared screen reaches the other side, and stopping it brings the camera back', async () => {
     // At quality="low" the camera sends 640x480, unlike the fake screen (the size of the headless window).
-    const { a, b } = await pair(stack, 'screen', { quality: 'low' });
-    opened.push(a, b);
+    const { a, b } = await pair(suite.stack, 'screen', { quality: 'low' });
+    suite.opened.push(a, b);
     const size = () => b.page.evaluate(() => {
       const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
       return `${v.videoWidth}x${v.videoHeight}`;
@@ -112,18 +104,18 @@ describe('the call experience between two browsers', () => {
   });
 
   it('quality="high" is decoded at least 1280 wide on the other side; "low" at most 640', async () => {
-    const high = await pair(stack, 'quality-high', { quality: 'high' });
-    opened.push(high.a, high.b);
+    const high = await pair(suite.stack, 'quality-high', { quality: 'high' });
+    suite.opened.push(high.a, high.b);
     assert.ok((await remoteWidth(high.b, 'w >= 1280', 30_000)) >= 1280);
-    const low = await pair(stack, 'quality-low', { quality: 'low' });
-    opened.push(low.a, low.b);
+    const low = await pair(suite.stack, 'quality-low', { quality: 'low' });
+    suite.opened.push(low.a, low.b);
     await new Promise((r) => setTimeout(r, 2000));
     assert.ok((await remoteWidth(low.b, 'w > 0')) <= 640);
   });
 
   it('quality="auto" steps down when the sender\'s bandwidth is constrained, and says why', async () => {
-    const { a, b, bPeerId } = await pair(stack, 'quality-auto', { quality: 'auto' });
-    opened.push(a, b);
+    const { a, b, bPeerId } = await pair(suite.stack, 'quality-auto', { quality: 'auto' });
+    suite.opened.push(a, b);
     await remoteWidth(b, 'w === 1280', 20_000); // auto starts at medium (720p)
     // A congested uplink: Ada's encoder may only send 80 kbit/s to Grace, far too little for 720p.
     await a.page.evaluate(async (peer) => {
@@ -141,9 +133,9 @@ describe('the call experience between two browsers', () => {
   it('a participant who blocked camera and microphone still chats with the others', async () => {
     const denying = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs({ mediaPermission: 'deny' }) });
     try {
-      const a = await Participant.open(stack, { room: 'denied', name: 'Ada' });
-      const b = await Participant.open(stack, { room: 'denied', name: 'Grace', browser: denying });
-      opened.push(a, b);
+      const a = await Participant.open(suite.stack, { room: 'denied', name: 'Ada' });
+      const b = await Participant.open(suite.stack, { room: 'denied', name: 'Grace', browser: denying });
+      suite.opened.push(a, b);
       await a.join();
       await a.waitForEvent('vc-join');
       await b.waitForEvent('vc-error', (d) => d.code === 'media_permission_denied');

@@ -3,13 +3,13 @@
 // person sharp and blurs what is behind them — and switching effects mid-call keeps the same peer connection,
 // with no new offer.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { Participant, closeAll } from './support/participant.mjs';
 import { FRAME, REGIONS, personCameraFile } from './support/person-camera.mjs';
 import { recordPeerConnections } from './support/peer-connections.mjs';
-import { startStack } from './support/stack.mjs';
+import { suiteStack } from './support/stack.mjs';
 
 /**
  * In the page: the mean colour of a video of the widget (`part`: remote-video or local-video) over a grid of
@@ -66,18 +66,10 @@ const setEffect = (p, value) => p.page.evaluate((v) => document.querySelector('v
 const negotiations = (p) => p.page.evaluate(() => window.peerConnections.map((pc) => pc.states.length));
 
 describe('video effects between two browsers', () => {
-  let stack;
-  const opened = [];
-  before(async () => {
-    stack = await startStack();
-  });
-  afterEach(() => closeAll(opened));
-  after(async () => {
-    await stack?.stop();
-  });
+  const suite = suiteStack();
 
   it('grayscale, sepia and invert are what the other side decodes; switching keeps the same connection', async () => {
-    const [ada, grace] = await Participant.inCall(stack, 'effects', ['Ada', 'Grace'], { initScript: recordPeerConnections }, opened);
+    const [ada, grace] = await Participant.inCall(suite.stack, 'effects', ['Ada', 'Grace'], { initScript: recordPeerConnections }, suite.opened);
     const original = await sees(grace, (c) => c.pixels > 1000 && c.chroma > 20 && c.warm < 0.5, 'the camera in colour');
     console.log(`# the camera as Grace sees it: ${JSON.stringify(original)}`);
     const connections = await ada.page.evaluate(() => window.peerConnections.length);
@@ -110,12 +102,12 @@ describe('video effects between two browsers', () => {
     // Ada's camera shows a person: the cameraman test image (e2e/support/person-camera.mjs).
     const personBrowser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs({ cameraFile: personCameraFile() }) });
     try {
-      const ada = await Participant.open(stack, { room: 'background', name: 'Ada', quality: 'low', browser: personBrowser });
-      opened.push(ada);
+      const ada = await Participant.open(suite.stack, { room: 'background', name: 'Ada', quality: 'low', browser: personBrowser });
+      suite.opened.push(ada);
       await ada.join();
       await ada.waitForEvent('vc-join');
-      const grace = await Participant.open(stack, { room: 'background', name: 'Grace' });
-      opened.push(grace);
+      const grace = await Participant.open(suite.stack, { room: 'background', name: 'Grace' });
+      suite.opened.push(grace);
       await grace.join();
       for (const p of [ada, grace]) await p.seesRemoteVideos(1);
       const fetched = [];
@@ -138,10 +130,10 @@ describe('video effects between two browsers', () => {
       await model;
       const models = fetched.filter((url) => /selfie_segmentation/.test(url));
       assert.ok(models.some((url) => url.endsWith('.tflite')), `the model was fetched: ${models.join(', ')}`);
-      for (const url of models) assert.ok(url.startsWith(`${stack.serviceUrl}/models/selfie-segmentation/`), `from the service: ${url}`);
+      for (const url of models) assert.ok(url.startsWith(`${suite.stack.serviceUrl}/models/selfie-segmentation/`), `from the service: ${url}`);
       assert.deepEqual((await ada.events('vc-error')).map((e) => e.detail.code), []);
     } finally {
-      await closeAll(opened);
+      await closeAll(suite.opened);
       await personBrowser.close();
     }
   });

@@ -2,24 +2,16 @@
 // It tells its widgets to reconnect, stops taking connections and exits within 10 s; the widgets land on the
 // other node by themselves, never report a failure, and the room works there, for a newcomer too.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { Participant, closeAll } from './support/participant.mjs';
-import { startProcessStack } from './support/stack.mjs';
+import { describe, it } from 'node:test';
+import { Participant } from './support/participant.mjs';
+import { startProcessStack, suiteStack } from './support/stack.mjs';
 
 describe('a service node is stopped gracefully mid-call', () => {
-  let stack;
-  const opened = [];
-  before(async () => {
-    stack = await startProcessStack({ nodes: 2 });
-  });
-  afterEach(() => closeAll(opened));
-  after(async () => {
-    await stack?.stop();
-  });
+  const suite = suiteStack(() => startProcessStack({ nodes: 2 }));
 
   it('SIGTERM: the node exits cleanly within 10 s, its widgets reconnect to the other node and the call goes on', async () => {
-    const people = await Participant.inCall(stack, 'handover', ['Ada', 'Grace'], {}, opened);
-    const [first] = stack.nodes;
+    const people = await Participant.inCall(suite.stack, 'handover', ['Ada', 'Grace'], {}, suite.opened);
+    const [first] = suite.stack.nodes;
 
     const stoppedAt = Date.now();
     const exitMs = await first.kill('SIGTERM');
@@ -39,8 +31,8 @@ describe('a service node is stopped gracefully mid-call', () => {
     // On the new node each takes a new seat (seats are held per node), so each sees the other's video again.
     for (const p of people) await p.seesRemoteVideos(1, 10_000);
 
-    const lin = await Participant.open(stack, { room: 'handover', name: 'Lin' });
-    opened.push(lin);
+    const lin = await Participant.open(suite.stack, { room: 'handover', name: 'Lin' });
+    suite.opened.push(lin);
     await lin.join();
     await lin.waitForEvent('vc-join', () => true, 10_000);
     assert.equal((await lin.seesRemoteVideos(2, 15_000)).length, 2);

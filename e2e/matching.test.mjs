@@ -2,11 +2,11 @@
 // agent end up in a call with video both ways; four random visitors form two pairs and `next()` re-pairs
 // them; a visitor without camera or microphone is paired for a text chat.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
-import { Participant, closeAll } from './support/participant.mjs';
-import { startStack } from './support/stack.mjs';
+import { Participant } from './support/participant.mjs';
+import { suiteStack } from './support/stack.mjs';
 
 /** The partner of a random visitor once they are in a call: the other's peer id. */
 async function partnerOf(p) {
@@ -15,21 +15,13 @@ async function partnerOf(p) {
 }
 
 describe('matching between browsers', () => {
-  let stack;
-  const opened = [];
-  before(async () => {
-    stack = await startStack();
-  });
-  afterEach(() => closeAll(opened));
-  after(async () => {
-    await stack?.stop();
-  });
+  const suite = suiteStack();
 
   it('support: the customer calls, the agent takes them, and both see and hear each other', async () => {
-    const { token } = await stack.app.joinTokens.mintAgent({ projectId: stack.projectId, queue: 'help', displayName: 'Alan' }, 600);
-    const agent = await Participant.open(stack, { token, mode: 'agent', queue: 'help', name: 'Alan' });
-    const customer = await Participant.open(stack, { mode: 'support', queue: 'help', name: 'Ada' });
-    opened.push(agent, customer);
+    const { token } = await suite.stack.app.joinTokens.mintAgent({ projectId: suite.stack.projectId, queue: 'help', displayName: 'Alan' }, 600);
+    const agent = await Participant.open(suite.stack, { token, mode: 'agent', queue: 'help', name: 'Alan' });
+    const customer = await Participant.open(suite.stack, { mode: 'support', queue: 'help', name: 'Ada' });
+    suite.opened.push(agent, customer);
     await agent.join();
     await agent.part('[part="agent-console"]').waitFor({ state: 'visible', timeout: 10_000 });
 
@@ -56,8 +48,8 @@ describe('matching between browsers', () => {
   it('random: four visitors form two pairs; next() re-pairs them', async () => {
     const people = [];
     for (const name of ['Ann', 'Ben', 'Cat', 'Dan']) {
-      const p = await Participant.open(stack, { mode: 'random', queue: 'lobby', name });
-      opened.push(p);
+      const p = await Participant.open(suite.stack, { mode: 'random', queue: 'lobby', name });
+      suite.opened.push(p);
       people.push(p);
       await p.join();
     }
@@ -88,9 +80,9 @@ describe('matching between browsers', () => {
   it('random: a visitor without camera or microphone is paired for a text chat', async () => {
     const deviceless = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs({ mediaPermission: 'deny' }) });
     try {
-      const eve = await Participant.open(stack, { mode: 'random', queue: 'texters', name: 'Eve', browser: deviceless });
-      const fay = await Participant.open(stack, { mode: 'random', queue: 'texters', name: 'Fay' });
-      opened.push(eve, fay);
+      const eve = await Participant.open(suite.stack, { mode: 'random', queue: 'texters', name: 'Eve', browser: deviceless });
+      const fay = await Participant.open(suite.stack, { mode: 'random', queue: 'texters', name: 'Fay' });
+      suite.opened.push(eve, fay);
       await eve.waitForEvent('vc-error', (d) => d.code === 'media_permission_denied');
       await eve.join();
       await fay.join();

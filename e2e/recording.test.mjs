@@ -2,9 +2,9 @@
 // WebM a player plays, with video and sound, as long as the time recorded; both saw the indicator meanwhile.
 // A decline cancels the recording before anything was recorded, and nobody ever sees the indicator.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { Participant, closeAll } from './support/participant.mjs';
-import { startStack } from './support/stack.mjs';
+import { describe, it } from 'node:test';
+import { Participant } from './support/participant.mjs';
+import { suiteStack } from './support/stack.mjs';
 
 /**
  * In the page: notes when the recording indicator first appears in the widget and when it goes again, from
@@ -74,18 +74,10 @@ async function playRecording() {
 const indicator = (p) => p.page.evaluate(() => window.indicator);
 
 describe('recording a call between two browsers', () => {
-  let stack;
-  const opened = [];
-  before(async () => {
-    stack = await startStack();
-  });
-  afterEach(() => closeAll(opened));
-  after(async () => {
-    await stack?.stop();
-  });
+  const suite = suiteStack();
 
   it('records once the other allowed it: a playable WebM with video and sound, as long as the time recorded', async () => {
-    const [ada, grace] = await Participant.inCall(stack, 'recorded', ['Ada', 'Grace'], {}, opened);
+    const [ada, grace] = await Participant.inCall(suite.stack, 'recorded', ['Ada', 'Grace'], {}, suite.opened);
     for (const p of [ada, grace]) await p.page.evaluate(watchIndicator);
 
     await ada.button('record-button').click();
@@ -129,7 +121,7 @@ describe('recording a call between two browsers', () => {
   });
 
   it('a decline cancels it: Ada is told, and nobody ever sees the indicator', async () => {
-    const [ada, grace] = await Participant.inCall(stack, 'declined', ['Ada', 'Grace'], {}, opened);
+    const [ada, grace] = await Participant.inCall(suite.stack, 'declined', ['Ada', 'Grace'], {}, suite.opened);
     for (const p of [ada, grace]) await p.page.evaluate(watchIndicator);
 
     await ada.button('record-button').click();

@@ -2,10 +2,10 @@
 // cross in flight ("glare"). Perfect negotiation must settle every one: no negotiation left stuck, and both
 // sides keep receiving video throughout.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { Participant, closeAll } from './support/participant.mjs';
+import { describe, it } from 'node:test';
+import { Participant } from './support/participant.mjs';
 import { recordPeerConnections } from './support/peer-connections.mjs';
-import { startStack } from './support/stack.mjs';
+import { suiteStack } from './support/stack.mjs';
 
 /**
  * In the page: `steps` renegotiations, alternately adding an audio transceiver and stopping it (so the offers
@@ -44,18 +44,10 @@ function renegotiate({ steps, startAt, spacingMs, stuckMs }) {
 }
 
 describe('renegotiation from both sides at once', () => {
-  let stack;
-  const opened = [];
-  before(async () => {
-    stack = await startStack();
-  });
-  afterEach(() => closeAll(opened));
-  after(async () => {
-    await stack?.stop();
-  });
+  const suite = suiteStack();
 
   it('fifty back-to-back renegotiations each, crossing in flight: none stuck, both keep receiving', async () => {
-    const people = await Participant.inCall(stack, 'glare', ['Ada', 'Grace'], { initScript: recordPeerConnections }, opened);
+    const people = await Participant.inCall(suite.stack, 'glare', ['Ada', 'Grace'], { initScript: recordPeerConnections }, suite.opened);
 
     const plan = { steps: 50, startAt: Date.now() + 500, spacingMs: 120, stuckMs: 10_000 };
     const results = await Promise.all(people.map((p) => p.page.evaluate(renegotiate, plan)));

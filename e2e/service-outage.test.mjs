@@ -2,38 +2,30 @@
 // browser; back up (same store), the room works again by itself. And how a departure reaches the others:
 // a closed tab within 5 s, an explicit leave as `hangup`.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { Participant, closeAll } from './support/participant.mjs';
-import { startProcessStack } from './support/stack.mjs';
+import { describe, it } from 'node:test';
+import { Participant } from './support/participant.mjs';
+import { startProcessStack, suiteStack } from './support/stack.mjs';
 
 /** How far the remote video's playback has come, in seconds. */
 const playedSeconds = (p) =>
   p.page.evaluate(() => document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]')?.currentTime ?? 0);
 
 describe('the service goes away mid-call', () => {
-  let stack;
-  const opened = [];
-  before(async () => {
-    stack = await startProcessStack();
-  });
-  afterEach(() => closeAll(opened));
-  after(async () => {
-    await stack?.stop();
-  });
+  const suite = suiteStack(() => startProcessStack());
 
   it('SIGKILLed: frames keep coming during the outage; restarted: the room works again within 10 s, for a newcomer too', async () => {
-    const [ada, grace] = await Participant.inCall(stack, 'outage', ['Ada', 'Grace']);
-    opened.push(ada, grace);
-    await stack.killService('SIGKILL');
+    const [ada, grace] = await Participant.inCall(suite.stack, 'outage', ['Ada', 'Grace']);
+    suite.opened.push(ada, grace);
+    await suite.stack.killService('SIGKILL');
     const before = await Promise.all([ada, grace].map(playedSeconds));
     await new Promise((r) => setTimeout(r, 3000));
     const during = await Promise.all([ada, grace].map(playedSeconds));
     for (const i of [0, 1]) assert.ok(during[i] - before[i] > 2, `media kept flowing while the service was down (${(during[i] - before[i]).toFixed(2)} s of 3)`);
 
-    await stack.startService();
+    await suite.stack.startService();
     const restarted = Date.now();
-    const lin = await Participant.open(stack, { room: 'outage', name: 'Lin' });
-    opened.push(lin);
+    const lin = await Participant.open(suite.stack, { room: 'outage', name: 'Lin' });
+    suite.opened.push(lin);
     await lin.join();
     await lin.waitForEvent('vc-join', () => true, 10_000);
     const videos = await lin.seesRemoteVideos(2, 10_000);
@@ -45,8 +37,8 @@ describe('the service goes away mid-call', () => {
   });
 
   it('a closed tab reaches the others within 5 s; an explicit leave is a hangup at once', async () => {
-    const [ada, grace, lin] = await Participant.inCall(stack, 'departures', ['Ada', 'Grace', 'Lin']);
-    opened.push(ada, grace);
+    const [ada, grace, lin] = await Participant.inCall(suite.stack, 'departures', ['Ada', 'Grace', 'Lin']);
+    suite.opened.push(ada, grace);
     const { detail: linSeat } = await lin.waitForEvent('vc-join');
     const closedAt = Date.now();
     await lin.page.close();

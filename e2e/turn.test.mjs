@@ -1,11 +1,11 @@
 // End to end through a real TURN server: Debian's coturn on loopback with `use-auth-secret`, the service
 // minting credentials for it, and relay-only calls between two browsers.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { mintTurnCredential } from '@vcw/service';
 import { coturnAvailable, startCoturn, turnserverPath } from '../scripts/coturn.mjs';
-import { Participant, closeAll } from './support/participant.mjs';
-import { startStack } from './support/stack.mjs';
+import { Participant } from './support/participant.mjs';
+import { startStack, suiteStack } from './support/stack.mjs';
 
 const SECRET = 'e2e-turn-secret-0123456789';
 const missing = !coturnAvailable();
@@ -42,21 +42,17 @@ async function statsPaths(participant) {
 
 describe('calls through TURN (coturn)', { skip: missing && why }, () => {
   let turn;
-  let stack;
-  const opened = [];
-  before(async () => {
+  const suite = suiteStack(async () => {
     turn = await startCoturn({ secret: SECRET });
-    stack = await startStack({ env: { TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_TTL_SECONDS: '600', ICE_TRANSPORT_POLICY: 'relay' } });
+    return startStack({ env: { TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_TTL_SECONDS: '600', ICE_TRANSPORT_POLICY: 'relay' } });
   });
-  afterEach(() => closeAll(opened));
   after(async () => {
-    await stack?.stop();
     await turn?.stop();
   });
 
   it('coturn accepts the credentials the service mints, and refuses them once expired', async () => {
-    const probe = await Participant.open(stack, { room: 'probe', name: 'Probe' });
-    opened.push(probe);
+    const probe = await Participant.open(suite.stack, { room: 'probe', name: 'Probe' });
+    suite.opened.push(probe);
     const fresh = mintTurnCredential(SECRET, 'probe-peer', 600);
     const expired = mintTurnCredential(SECRET, 'probe-peer', -60);
     const good = await gatherRelay(probe.page, [{ urls: turn.url, username: fresh.username, credential: fresh.credential }]);
@@ -67,9 +63,9 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
   });
 
   it('with ICE_TRANSPORT_POLICY=relay two browsers hold a call through the relay', async () => {
-    const a = await Participant.open(stack, { room: 'relayed', name: 'Ada' });
-    const b = await Participant.open(stack, { room: 'relayed', name: 'Grace' });
-    opened.push(a, b);
+    const a = await Participant.open(suite.stack, { room: 'relayed', name: 'Ada' });
+    const b = await Participant.open(suite.stack, { room: 'relayed', name: 'Grace' });
+    suite.opened.push(a, b);
     await a.join();
     await a.waitForEvent('vc-join');
     await b.join();
@@ -80,9 +76,9 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
   });
 
   it('when coturn restarts mid-call, the call recovers by ICE restart within 10 s', async () => {
-    const a = await Participant.open(stack, { room: 'restart', name: 'Ada' });
-    const b = await Participant.open(stack, { room: 'restart', name: 'Grace' });
-    opened.push(a, b);
+    const a = await Participant.open(suite.stack, { room: 'restart', name: 'Ada' });
+    const b = await Participant.open(suite.stack, { room: 'restart', name: 'Grace' });
+    suite.opened.push(a, b);
     await a.join();
     await a.waitForEvent('vc-join');
     await b.join();

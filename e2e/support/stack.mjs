@@ -8,7 +8,9 @@ import { chromium } from 'playwright-core';
 import { build, loadConfig, openSqlite } from '@vcw/service';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { startServiceProcess } from '../../scripts/service-process.mjs';
+import { after, afterEach, before } from 'node:test';
 import { startBalancer } from './balancer.mjs';
+import { closeAll } from './participant.mjs';
 
 const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-chat-message', 'vc-quality-change', 'vc-queue-update', 'vc-recording-ready', 'vc-error'];
 
@@ -123,4 +125,20 @@ export async function startStack({ env = {} } = {}) {
     },
   };
   return stack;
+}
+
+/**
+ * A browser suite's hooks: `start()` (an in-process stack by default) before its tests, the participants each
+ * test pushes to `suite.opened` closed after it, the stack stopped at the end. Tests read `suite.stack`.
+ */
+export function suiteStack(start = () => startStack()) {
+  const suite = { stack: null, opened: [] };
+  before(async () => {
+    suite.stack = await start();
+  });
+  afterEach(() => closeAll(suite.opened));
+  after(async () => {
+    await suite.stack?.stop();
+  });
+  return suite;
 }
