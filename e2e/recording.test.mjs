@@ -1,6 +1,7 @@
 // End to end, two browsers in a call: Ada records with the record button once Grace allowed it. The file is a
 // WebM a player plays, with video and sound, as long as the time recorded; both saw the indicator meanwhile.
-// A decline cancels the recording before anything was recorded, and nobody ever sees the indicator.
+// A decline cancels the recording before anything was recorded, and nobody ever sees the indicator. Someone who
+// agreed may leave themselves out while it runs: the file goes on without their picture.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Participant } from './support/participant.mjs';
@@ -71,6 +72,35 @@ async function playRecording() {
   };
 }
 
+/**
+ * In the page: how much of the top of the last recording's picture is the dark background, at `times` (in
+ * seconds from its start). Two participants side by side leave dark bands above and below their pictures; one
+ * alone fills the frame.
+ */
+async function darkTopAt(times) {
+  const { blob } = window.vcEvents.findLast((e) => e.type === 'vc-recording-ready').detail;
+  const video = document.createElement('video');
+  video.muted = true;
+  video.src = URL.createObjectURL(blob);
+  await new Promise((resolve) => video.addEventListener('loadedmetadata', resolve, { once: true }));
+  if (!Number.isFinite(video.duration)) {
+    video.currentTime = 1e9;
+    while (!Number.isFinite(video.duration)) await new Promise((r) => setTimeout(r, 100));
+  }
+  const context = new OffscreenCanvas(160, 90).getContext('2d', { willReadFrequently: true });
+  const shares = [];
+  for (const t of times) {
+    video.currentTime = t < 0 ? video.duration + t : t;
+    await new Promise((r) => video.addEventListener('seeked', r, { once: true }));
+    context.drawImage(video, 0, 0, 160, 90);
+    const { data } = context.getImageData(0, 0, 160, 12); // the top eighth
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 90) dark++;
+    shares.push(dark / (data.length / 4));
+  }
+  return shares;
+}
+
 const indicator = (p) => p.page.evaluate(() => window.indicator);
 
 describe('recording a call between two browsers', () => {
@@ -137,5 +167,37 @@ describe('recording a call between two browsers', () => {
       assert.deepEqual(await p.events('vc-recording-ready'), []);
     }
     assert.equal(await ada.button('record-button').isEnabled(), true, 'Ada may ask again');
+  });
+  it('someone who agreed leaves themselves out mid-recording: it goes on without their picture, until they come back', async () => {
+    const [ada, grace] = await Participant.inCall(suite.stack, 'change-of-mind', ['Ada', 'Grace'], {}, suite.opened);
+    await ada.page.evaluate(watchIndicator);
+    await ada.button('record-button').click();
+    await grace.button('recording-allow-button').click();
+    await grace.part('[part="recording-indicator"]').waitFor({ timeout: 5000 });
+    const pause = () => new Promise((r) => setTimeout(r, 2500));
+    await pause();
+
+    const leftAt = await grace.pageTime();
+    await grace.button('recording-leave-out-button').click();
+    await grace.part('[part="recording-left-out"]').waitFor({ timeout: 5000 });
+    assert.match(await grace.part('[part="recording-indicator"]').innerText(), /Recording/, 'the recording goes on');
+    await pause();
+    const backAt = await grace.pageTime();
+    await grace.button('recording-include-button').click();
+    await grace.part('[part="recording-leave-out-button"]').waitFor({ timeout: 5000 });
+    await pause();
+    await ada.button('record-button').click();
+    await ada.waitForEvent('vc-recording-ready');
+
+    // Side by side, there are dark bands above both pictures; Ada alone fills the frame.
+    const start = (await indicator(ada)).shownAt;
+    const [before, without, after] = await ada.page.evaluate(darkTopAt, [1, (leftAt + backAt) / 2000 - start / 1000, -0.5]);
+    console.log(`# recording while Grace left herself out: share of the top that is background ${before.toFixed(2)} -> ${without.toFixed(2)} -> ${after.toFixed(2)}`);
+    assert.ok(before > 0.9, `both side by side at first: ${before} of the top is background`);
+    assert.ok(without < 0.1, `Ada alone while Grace was left out: ${without} of the top is background`);
+    assert.ok(after > 0.9, `both again once Grace came back: ${after} of the top is background`);
+    await grace.part('[part="recording-indicator"]').waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await grace.part('[part="recording-leave-out-button"]').count(), 0, 'nothing left to choose once it stopped');
+    for (const p of [ada, grace]) assert.deepEqual(await p.events('vc-error'), []);
   });
 });

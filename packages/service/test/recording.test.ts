@@ -169,6 +169,31 @@ describe('recording consent', () => {
     assert.ok(still.ok && still.recording?.active, 'a newcomer saying no does not stop the others\' recording');
   });
 
+  it('lets someone who agreed leave themselves out while it runs, and come back in; the recording goes on', async (t) => {
+    const service = await buildService(t);
+    const ada = await joined(t, service, 'change-of-mind', 'Ada');
+    const grace = await joined(t, service, 'change-of-mind', 'Grace');
+    const { requestId } = await request(ada);
+    assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: true })).ok);
+    assert.ok((await command(ada.client, 'recording:state', { active: true, requestId })).ok);
+
+    const withdrawn = next(ada.client, 'recording:answered');
+    assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: false })).ok);
+    assert.deepEqual(await withdrawn, { requestId, peerId: grace.peerId, accept: false }, 'the recorder hears it, to leave her out');
+    const meanwhile = await command<RecordingSync>(grace.client, 'recording:sync', {});
+    assert.ok(meanwhile.ok && meanwhile.recording?.active, 'the recording goes on');
+    assert.deepEqual(meanwhile.request, { requestId, by: { peerId: ada.peerId, displayName: 'Ada' } }, 'left out: her consent is open again');
+
+    const back = next(ada.client, 'recording:answered');
+    assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: true })).ok);
+    assert.deepEqual(await back, { requestId, peerId: grace.peerId, accept: true });
+    const after = await command<RecordingSync>(grace.client, 'recording:sync', {});
+    assert.ok(after.ok);
+    assert.equal(after.request, null, 'back in: nothing left to answer');
+    await settle();
+    assert.deepEqual(events(grace, 'recording:state').map((state) => (state as RecordingState).active), [true], 'it started once and never stopped');
+  });
+
   it('ends the recording when the recorder leaves, and a request when the requester leaves', async (t) => {
     const { service, ada, grace, linus } = await trio(t, 'leaving');
     const { requestId } = await request(ada);

@@ -16,9 +16,11 @@ function recordingView(patch: Partial<RecordingView> = {}): RecordingView {
     asking: false,
     active: null,
     ask: null,
+    included: null,
     download: null,
     onToggleRecording: () => void (view.recording ? Object.assign(view, { recording: false, active: null }) : (view.asking = true)),
     onAnswer: () => void (view.ask = null),
+    onSetIncluded: (included) => void (view.included = included),
     ...patch,
   };
   return view;
@@ -29,7 +31,7 @@ function recordingCall(recording: RecordingView = recordingView()) {
   const draw = (view: CallView & { rec: RecordingView }) => renderCall({ ...view, recording: { control: renderRecordButton(view.rec), status: renderRecordingStatus(view.rec) } });
   const ui = mount(draw, { ...callView(), rec: recording });
   adoptRecordingStyles(ui.root);
-  for (const key of ['onToggleRecording', 'onAnswer'] as const) {
+  for (const key of ['onToggleRecording', 'onAnswer', 'onSetIncluded'] as const) {
     const act = recording[key] as (...args: unknown[]) => void;
     recording[key] = ((...args: unknown[]) => {
       (ui.calls[key] ??= []).push(args);
@@ -106,6 +108,29 @@ describe('call view: recording', () => {
       ui.$(`[part="${button}"]`).click();
       expect(ui.calls.onAnswer).to.deep.equal([['rec_abcdefghijkl', accept]]);
       expect(ui.$$('[part="recording-consent"]')).to.have.length(0, 'the prompt closes once answered');
+    }
+  });
+
+  it('lets someone in another’s recording leave it, says they are left out, and takes them back in', () => {
+    const ui = recordingCall(recordingView({ active: { self: false, by: 'Grace Hopper' }, included: true }));
+    expect(ui.$$('[part="recording-left-out"]')).to.have.length(0);
+    const leave = ui.$('[part="recording-leave-out-button"]');
+    expect(leave.textContent).to.equal('Leave me out');
+    leave.click();
+    expect(ui.calls.onSetIncluded).to.deep.equal([[false]]);
+    expect(ui.$('[part="recording-indicator"]').textContent, 'the recording goes on').to.contain('Grace Hopper is recording this call');
+    expect(ui.$('[part="recording-left-out"]').textContent).to.equal('You are left out of the recording');
+    expect(ui.$$('[part="recording-leave-out-button"]')).to.have.length(0);
+    ui.$('[part="recording-include-button"]').click();
+    expect(ui.calls.onSetIncluded).to.deep.equal([[false], [true]]);
+    expect(ui.$$('[part="recording-left-out"]')).to.have.length(0);
+    expect(ui.$('[part="recording-leave-out-button"]').textContent).to.equal('Leave me out');
+  });
+
+  it('offers no choice to whoever records, nor while nothing runs', () => {
+    for (const patch of [{ recording: true, active: { self: true } as const }, {}]) {
+      const ui = recordingCall(recordingView(patch));
+      expect(ui.$$('[part="recording-leave-out-button"], [part="recording-include-button"]')).to.have.length(0);
     }
   });
 

@@ -52,8 +52,10 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
     if (accept) {
       request.accepted.add(self.peerId);
     } else if (request.since !== undefined) {
-      // Came in while it runs and said no: the recorder leaves this participant out, the others go on.
-      ctx.log.info({ roomKey, peer: self.peerId, requestId }, 'recording declined by a newcomer');
+      // No while it runs (a newcomer declining, or someone who had agreed withdrawing): the recorder leaves this
+      // participant out from now on, the others go on. A yes later takes them back in.
+      request.accepted.delete(self.peerId);
+      ctx.log.info({ roomKey, peer: self.peerId, requestId }, 'recording goes on without a participant');
     } else {
       // One refusal is enough: the request ends for everyone, before anything was recorded.
       ctx.rooms.setRecording(roomKey, undefined);

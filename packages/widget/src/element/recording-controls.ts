@@ -68,16 +68,18 @@ class CallRecording implements RecordingControls {
 
   additions(strings: Strings): Pick<UiState, 'recording'> {
     const { session, host, onError } = this;
-    const { active, ask } = session;
+    const { active, ask, answered } = session;
     const view: RecordingView = {
       strings: withRecordingStrings(strings),
       recording: session.recording,
       asking: session.asking,
       active: active && (session.recording ? { self: true } : { self: false, by: active.by.displayName }),
       ask: ask && { requestId: ask.requestId, by: ask.by.displayName },
+      included: active && !session.recording && answered ? answered.included : null,
       download: this.download,
       onToggleRecording: () => void (session.recording ? host.stopRecording() : host.startRecording()).catch(onError),
       onAnswer: (requestId, accept) => void session.answer(requestId, accept).catch(onError),
+      onSetIncluded: (included) => void session.setIncluded(included).catch(onError),
     };
     return { recording: { control: renderRecordButton(view), status: renderRecordingStatus(view) } };
   }

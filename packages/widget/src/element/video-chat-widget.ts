@@ -66,6 +66,8 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart recording-indicator - shown to everyone while the call is recorded (`data-self`: this participant records)
  * @csspart recording-consent - another participant asks to record (with `recording-allow-button`, `recording-decline-button`)
  * @csspart recording-pending - this participant's request waits for everyone's answer
+ * @csspart recording-leave-out-button - another participant records and this one agreed: leave me out from now on
+ * @csspart recording-left-out - this participant is left out of another's recording (with `recording-include-button`)
  * @csspart recording-download - the link to the last recording this participant made
  * @csspart chat-button - opens the chat (with `unread-badge`)
  * @csspart unread-badge - the count of chat messages not read yet

@@ -49,6 +49,11 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
   ask: RecordingRequested | null = null;
   /** This participant's request is waiting for everyone's consent. */
   asking = false;
+  /**
+   * This participant's answer to another's recording that runs or is asked for: whether they are in it. While
+   * it runs they may change their mind (`setIncluded`): the recorder leaves them out, or takes them back in.
+   */
+  answered: { requestId: string; included: boolean } | null = null;
   private room: { signaling: SignalingClient; peerId: string; unsubscribe: Array<() => void> } | null = null;
   private own: OwnRequest | null = null;
   private recorder: CallRecorder | null = null;
@@ -84,10 +89,12 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
       }),
       signaling.on('recording:cancelled', ({ requestId, reason }) => {
         if (this.ask?.requestId === requestId) this.setAsk(null);
+        if (this.answered?.requestId === requestId) this.answered = null;
         if (this.own?.requestId === requestId) this.own.settle(recordingError(reason === 'declined' ? 'recording_declined' : 'recording_unanswered'));
       }),
       signaling.on('recording:state', (state) => {
         this.active = state.active ? state : null;
+        if (!state.active) this.answered = null;
         this.emit('change');
       }),
     );
@@ -113,6 +120,7 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
     this.recorder = null;
     this.requestId = null;
     this.active = null;
+    this.answered = null;
     this.setAsk(null);
   }
 
@@ -190,9 +198,26 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
   /** Answers the request shown; a request that ended meanwhile needs no answer. */
   async answer(requestId: string, accept: boolean): Promise<void> {
     if (this.ask?.requestId === requestId) this.setAsk(null);
+    const before = this.answered;
+    const answered = (this.answered = { requestId, included: accept });
+    this.emit('change');
     await this.room?.signaling.command('recording:answer', { requestId, accept }).catch((error: unknown) => {
-      if (!(error instanceof CallError && error.code === 'recording_not_found')) throw error;
+      const over = error instanceof CallError && error.code === 'recording_not_found';
+      // Not delivered: the service still holds the earlier answer, and so does the view.
+      if (this.answered === answered) this.answered = over ? null : before;
+      this.emit('change');
+      if (!over) throw error;
     });
+  }
+
+  /**
+   * While another's recording runs: leaves this participant out of it from now on (`false`), or takes them back
+   * in (`true`). The recorder follows at once; the recording itself goes on.
+   */
+  async setIncluded(included: boolean): Promise<void> {
+    const answered = this.answered;
+    if (!answered || !this.active || this.recording) throw new CallError('recording_not_found', 'No recording of another participant runs.');
+    if (answered.included !== included) await this.answer(answered.requestId, included);
   }
 
   private consent(signaling: SignalingClient, requestId: string, asked: string[]): Promise<void> {

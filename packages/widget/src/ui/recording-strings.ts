@@ -13,6 +13,9 @@ export const recordingEn: RecordingStrings = {
   allowRecording: 'Allow',
   declineRecording: 'Decline',
   askingConsent: 'Waiting for everyone to agree to the recording…',
+  leaveOutOfRecording: 'Leave me out',
+  includeInRecording: 'Include me',
+  leftOutOfRecording: 'You are left out of the recording',
   downloadRecording: 'Download the recording',
 };
 

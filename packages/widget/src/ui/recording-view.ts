@@ -1,7 +1,8 @@
 /**
  * Call recording's views, a lazy chunk: the control bar's record button, and the bar above the tiles with the
- * indicator everyone sees while the call is recorded, the consent prompt (Allow / Decline), the requester's
- * "waiting for everyone" and, once it stopped recording, the link to download the file.
+ * indicator everyone sees while the call is recorded, "Leave me out" / "Include me" while another records, the
+ * consent prompt (Allow / Decline), the requester's "waiting for everyone" and, once it stopped recording, the
+ * link to download the file.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { controlButton } from './control-button.js';
@@ -27,6 +28,12 @@ export function renderRecordingStatus(view: RecordingView): TemplateResult | typ
           ><i aria-hidden="true"></i>${s.recording}<span class="hidden">: ${by}</span></span
         >`
       : nothing}
+    ${view.included === true
+      ? html`<button type="button" part="recording-leave-out-button" @click=${() => view.onSetIncluded(false)}>${s.leaveOutOfRecording}</button>`
+      : view.included === false
+        ? html`<span class="muted" part="recording-left-out" role="status">${s.leftOutOfRecording}</span
+            ><button type="button" part="recording-include-button" @click=${() => view.onSetIncluded(true)}>${s.includeInRecording}</button>`
+        : nothing}
     ${view.asking ? html`<span class="muted" part="recording-pending" role="status">${s.askingConsent}</span>` : nothing}
     ${ask
       ? html`<div class="recording-consent" part="recording-consent" role="group" aria-labelledby="recording-consent-text">

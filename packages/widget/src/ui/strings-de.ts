@@ -102,5 +102,8 @@ export const de: Strings & QueueStrings & RecordingStrings = {
   allowRecording: 'Erlauben',
   declineRecording: 'Ablehnen',
   askingConsent: 'Warten auf die Zustimmung aller zur Aufnahme…',
+  leaveOutOfRecording: 'Mich nicht aufnehmen',
+  includeInRecording: 'Mich einbeziehen',
+  leftOutOfRecording: 'Sie sind nicht in der Aufnahme',
   downloadRecording: 'Aufnahme herunterladen',
 };

@@ -102,5 +102,8 @@ export const es: Strings & QueueStrings & RecordingStrings = {
   allowRecording: 'Permitir',
   declineRecording: 'Rechazar',
   askingConsent: 'Esperando a que todos acepten la grabación…',
+  leaveOutOfRecording: 'No grabarme',
+  includeInRecording: 'Incluirme',
+  leftOutOfRecording: 'No sale en la grabación',
   downloadRecording: 'Descargar la grabación',
 };

@@ -102,5 +102,8 @@ export const fr: Strings & QueueStrings & RecordingStrings = {
   allowRecording: 'Autoriser',
   declineRecording: 'Refuser',
   askingConsent: 'En attente de l’accord de chacun pour l’enregistrement…',
+  leaveOutOfRecording: 'Ne plus m’enregistrer',
+  includeInRecording: 'M’inclure',
+  leftOutOfRecording: 'Vous n’êtes pas dans l’enregistrement',
   downloadRecording: 'Télécharger l’enregistrement',
 };

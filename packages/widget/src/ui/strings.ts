@@ -162,6 +162,11 @@ export interface RecordingStrings {
   declineRecording: string;
   /** This participant's request waits for the others' answers. */
   askingConsent: string;
+  /** While another records: leaves this participant out of the recording from now on, or takes them back in. */
+  leaveOutOfRecording: string;
+  includeInRecording: string;
+  /** Said beside the indicator while this participant is left out. */
+  leftOutOfRecording: string;
   /** The link to the file once a recording stopped (its duration follows). */
   downloadRecording: string;
 }

@@ -249,8 +249,11 @@ export interface RecordingView {
   active: { self: true } | { self: false; by: string } | null;
   /** Another participant asks to record: answer with Allow or Decline. */
   ask: { requestId: string; by: string } | null;
+  /** Another's recording runs and this participant answered it: whether they are in it (they may change it). */
+  included: boolean | null;
   /** The last recording this participant made, to download. */
   download: { url: string; fileName: string; durationMs: number } | null;
   onToggleRecording(): void;
   onAnswer(requestId: string, accept: boolean): void;
+  onSetIncluded(included: boolean): void;
 }
