@@ -31,6 +31,8 @@ export interface RecordingSessionOptions {
   streams(consented: (peerId: string) => boolean): MediaStream[];
   /** How long to wait for everyone's answer. */
   consentTimeoutMs?: number;
+  /** How long another's request stays on screen unanswered. */
+  askExpiryMs?: number;
 }
 
 /** Our own request while it waits: who still has to accept, and how it ends. */
@@ -124,13 +126,18 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
     this.setAsk(null);
   }
 
-  /** A participant came: the service asks them too, so our request waits for their answer as well. */
+  /**
+   * A participant came: the service asks them too, so our request waits for their answer as well, and they are
+   * not recorded until they agree (even under a peer id that agreed before it left).
+   */
   peerJoined(peerId: string): void {
+    this.consented.delete(peerId);
     this.own?.waiting.add(peerId);
   }
 
-  /** A participant left: our request no longer waits for their answer. */
+  /** A participant left: our request no longer waits for their answer, and their consent went with them. */
   peerLeft(peerId: string): void {
+    this.consented.delete(peerId);
     this.own?.waiting.delete(peerId);
     this.checkConsent();
   }
@@ -175,6 +182,9 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
         throw new CallError('recording_failed', error instanceof Error ? error.message : undefined);
       });
     } catch (error) {
+      // Asked but not recording (refused at the start, or the call ended): nobody is left with a question open.
+      const requestId = this.requestId;
+      if (requestId && !this.recorder) room.signaling.command('recording:cancel', { requestId }).catch(() => undefined);
       this.requestId = null;
       throw error;
     } finally {
@@ -256,8 +266,13 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
   private asked(request: RecordingRequested): void {
     this.setAsk(request);
     // Should its requester vanish without a word, the prompt does not stay for ever (the service expires it too).
+    // Left unanswered while the recording runs, it becomes "left out", with the way back in.
     clearTimeout(this.askTimer);
-    this.askTimer = setTimeout(() => this.ask === request && this.setAsk(null), RECORDING_REQUEST_EXPIRY_MS);
+    this.askTimer = setTimeout(() => {
+      if (this.ask !== request) return;
+      if (this.active) this.answered = { requestId: request.requestId, included: false };
+      this.setAsk(null);
+    }, this.options.askExpiryMs ?? RECORDING_REQUEST_EXPIRY_MS);
   }
 
   private setAsk(ask: RecordingRequested | null): void {

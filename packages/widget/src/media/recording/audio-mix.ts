@@ -1,4 +1,8 @@
 /** All participants' audio summed into one track, for the recorder. Nothing is played out loud. */
+
+/** How long starting a recording waits for the browser to let the mix run. */
+const RESUME_WAIT_MS = 300;
+
 export class AudioMix {
   readonly #context = new AudioContext();
   readonly #destination = this.#context.createMediaStreamDestination();
@@ -10,9 +14,14 @@ export class AudioMix {
     return this.#destination.stream.getAudioTracks()[0];
   }
 
-  /** Starts the mix; a context created without a user gesture begins suspended. */
-  resume(): Promise<void> {
-    return this.#context.resume();
+  /**
+   * Starts the mix. A page the browser does not let play sound yet (no gesture, no camera or microphone in use)
+   * keeps the context suspended and this promise waiting; the recording does not wait for it beyond a moment,
+   * and its sound starts once the browser allows.
+   */
+  async resume(): Promise<void> {
+    const resumed = this.#context.resume().catch(() => undefined);
+    await Promise.race([resumed, new Promise((r) => setTimeout(r, RESUME_WAIT_MS))]);
   }
 
   /** Mixes exactly the live audio tracks of `streams`: adds new ones, removes the rest. */
