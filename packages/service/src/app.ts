@@ -12,7 +12,7 @@ import { ServiceError } from './errors.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import effectAssets from './plugins/effect-assets.js';
 import demoPages from './plugins/demo-pages.js';
-import health from './plugins/health.js';
+import operations from './plugins/operations.js';
 import openapi from './plugins/openapi.js';
 import rest from './plugins/rest/index.js';
 import roomPruning from './plugins/room-pruning.js';
@@ -78,7 +78,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('joinTokens', joinTokens);
   app.decorate('limits', createLimits(config.rateLimits));
   await app.register(store, { db: options.db });
-  await app.register(health);
+  await app.register(operations);
   await app.register(signaling, { config, joinTokens, ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}) });
   await app.register(roomPruning);
   await app.register(openapi);

@@ -76,6 +76,11 @@ export interface QueueStatistics {
 }
 
 /** How the coordinator reaches connections (over Socket.io; with its adapter, on whichever node holds them). */
+export interface MatchGauges {
+  waiting: { random: number; support: number };
+  agentsOnline: number;
+}
+
 export interface MatchDelivery {
   status(socketId: string, status: QueueStatus): void;
   snapshot(socketIds: string[], snapshot: QueueSnapshot): void;
@@ -127,6 +132,8 @@ export interface MatchCoordinator {
   /** A match room's call was ended from outside (REST, expiry): its pair is over and nobody waits again. */
   roomEnded(projectId: string, roomName: string): void;
   statistics(projectId: string, queue: string): QueueStatistics;
+  /** Across projects and queues: visitors waiting by mode, and agents online (for the metrics). */
+  gauges(): MatchGauges;
   waiting(ref: QueueRef): WaitingEntry[];
   /** Stops pairing and timers; resolves once the rooms being opened are settled. */
   close(): Promise<void>;

@@ -12,6 +12,7 @@ import type {
   AgentConnection,
   MatchCoordinator,
   MatchDelivery,
+  MatchGauges,
   MatchingState,
   MatchRooms,
   MatchTicket,
@@ -255,6 +256,14 @@ export class LocalCoordinator implements MatchCoordinator {
       support: { waiting: support?.waiting.size ?? 0, agentsOnline: support ? agentsOnline(support) : 0, averageWaitMs: support?.waits.averageMs() ?? null },
       random: { waiting: random?.waiting.size ?? 0, pairs: random?.pairs.size ?? 0 },
     };
+  }
+
+  gauges(): MatchGauges {
+    const waiting = { random: 0, support: 0 };
+    for (const member of this.members.values()) if (member.state === 'waiting') waiting[member.line.ref.mode]++;
+    let agentsOnline = 0;
+    for (const agent of this.agents.values()) if (agent.status === 'online') agentsOnline++;
+    return { waiting, agentsOnline };
   }
 
   waiting(ref: QueueRef): WaitingEntry[] {

@@ -3,7 +3,7 @@
  * database handed to `build()`. Closed with the app.
  */
 import fp from 'fastify-plugin';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { CallHistory } from '../store/call-history.js';
 import { ProjectStore } from '../store/project-store.js';
@@ -16,8 +16,12 @@ declare module 'fastify' {
     roomStore: RoomStore;
     callHistory: CallHistory;
     queueStore: QueueStore;
+    /** Whether the store answers a query within a couple of seconds (for `GET /ready`). */
+    storeReachable(): Promise<boolean>;
   }
 }
+
+const STORE_CHECK_TIMEOUT_MS = 2000;
 
 export default fp<{ db: Kysely<Database> }>(
   async (app, { db }) => {
@@ -26,6 +30,16 @@ export default fp<{ db: Kysely<Database> }>(
     app.decorate('queueStore', new QueueStore(db));
     const callHistory = new CallHistory(db);
     app.decorate('callHistory', callHistory);
+    app.decorate('storeReachable', async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STORE_CHECK_TIMEOUT_MS)));
+      const answered = sql`select 1`.execute(db).then(() => true, () => false);
+      try {
+        return await Promise.race([answered, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
     // Calls open in the store at boot were cut off when the last process stopped: their participants are
     // recorded as lost to the network now. With one node that is always true; once several nodes share the
     // store, a multi-node coordinator must own this, since another node's calls would still be live.

@@ -110,4 +110,16 @@ export class RoomRegistry {
   participantCount(roomKey: string): number {
     return this.rooms.get(roomKey)?.seats.size ?? 0;
   }
+
+  /** Rooms with someone in them, and everyone seated, across projects (for the metrics). */
+  totals(): { rooms: number; participants: number } {
+    let rooms = 0;
+    let participants = 0;
+    for (const room of this.rooms.values()) {
+      if (room.seats.size === 0) continue;
+      rooms++;
+      participants += room.seats.size;
+    }
+    return { rooms, participants };
+  }
 }

@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ServiceMetrics } from '../operations/metrics.js';
 import type { ClientToServerEvents, IceServer, IceTransportPolicy, InterServerEvents, ServerToClientEvents, SocketData } from '@vcw/shared';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
@@ -28,6 +29,8 @@ export interface SignalingContext {
   /** Seats kept for sockets that dropped, until they resume or the grace period passes. */
   holds: SeatHolds;
   log: FastifyBaseLogger;
+  /** Counts every command's outcome for `GET /metrics`. */
+  metrics: ServiceMetrics;
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */
   selfOrigin: string;
   iceServersFor(peerId: string): IceServer[];

@@ -26,7 +26,11 @@ export function command<S extends TSchema, R extends object>(
       ctx.log.debug({ event, socket: socket.id }, 'command without acknowledgement ignored');
       return;
     }
-    const reply = ack as (reply: Ack<R>) => void;
+    const answer = ack as (reply: Ack<R>) => void;
+    const reply = (result: Ack<R>) => {
+      ctx.metrics.commands.inc({ command: event, outcome: result.ok ? 'ok' : result.error.code });
+      answer(result);
+    };
     const payload = args.length > 1 ? args[0] : undefined;
     if (!check.Check(payload)) {
       const first = check.Errors(payload).First();

@@ -1,0 +1,86 @@
+/**
+ * What `GET /metrics` tells Prometheus: HTTP requests and signaling commands by outcome, what this node holds
+ * now (connections, rooms, participants, visitors waiting, agents online), and the process's own figures.
+ * Labels are route patterns, command names and error codes, never ids: the series stay few, and no project,
+ * room or person can be read from them.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What this node holds at the moment of a scrape. */
+export interface NodeGauges {
+  connections: number;
+  rooms: number;
+  participants: number;
+  waiting: { random: number; support: number };
+  agentsOnline: number;
+}
+
+/** The process's figures (CPU, memory, event loop, GC): one set per process, however many apps it builds. */
+let processRegistry: Registry | null = null;
+
+export class ServiceMetrics {
+  private readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'vcw_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'vcw_http_request_duration_seconds',
+    help: 'Time to answer HTTP requests, by method and route pattern.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly commands = new Counter({
+    name: 'vcw_signaling_commands_total',
+    help: 'Signaling commands answered, by command and outcome (ok, or the error code).',
+    labelNames: ['command', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private read: () => NodeGauges = () => ({ connections: 0, rooms: 0, participants: 0, waiting: { random: 0, support: 0 }, agentsOnline: 0 });
+
+  constructor() {
+    const metrics = this;
+    const node = (name: string, help: string, value: (g: NodeGauges) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(value(metrics.read()));
+        },
+      });
+    node('vcw_connections', 'Signaling connections open on this node.', (g) => g.connections);
+    node('vcw_rooms_active', 'Rooms with at least one participant on this node.', (g) => g.rooms);
+    node('vcw_participants', 'Participants seated in rooms on this node.', (g) => g.participants);
+    new Gauge({
+      name: 'vcw_queue_waiting',
+      help: 'Visitors waiting in random and support queues on this node, by mode.',
+      labelNames: ['mode'] as const,
+      registers: [this.registry],
+      collect() {
+        const { waiting } = metrics.read();
+        this.set({ mode: 'random' }, waiting.random);
+        this.set({ mode: 'support' }, waiting.support);
+      },
+    });
+    node('vcw_agents_online', 'Support agents online on this node.', (g) => g.agentsOnline);
+  }
+
+  /** Where the gauges read this node's state from, at each scrape. */
+  observe(read: () => NodeGauges): void {
+    this.read = read;
+  }
+
+  /** The text exposition format, and its content type. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    if (!processRegistry) {
+      processRegistry = new Registry();
+      collectDefaultMetrics({ register: processRegistry, prefix: 'vcw_' });
+    }
+    const merged = Registry.merge([processRegistry, this.registry]);
+    return { contentType: merged.contentType, body: await merged.metrics() };
+  }
+}

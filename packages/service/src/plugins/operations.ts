@@ -1,0 +1,58 @@
+/**
+ * The operations endpoints: `GET /health` (liveness: the process answers), `GET /ready` (this node should get
+ * traffic: its store answers and it is not shutting down) and `GET /metrics` (Prometheus). Also counts every
+ * HTTP request for the metrics.
+ */
+import { Type } from '@sinclair/typebox';
+import fp from 'fastify-plugin';
+import { ServiceMetrics } from '../operations/metrics.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: ServiceMetrics;
+  }
+}
+
+const HealthReply = Type.Object({ status: Type.Literal('ok'), uptimeSeconds: Type.Number() });
+const ReadyReply = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+  store: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
+  /** Where rooms and queues are shared: in this process (one node). */
+  bus: Type.Literal('in-process'),
+  draining: Type.Boolean(),
+});
+
+export default fp(
+  async (app) => {
+    const metrics = new ServiceMetrics();
+    app.decorate('metrics', metrics);
+    metrics.observe(() => ({
+      connections: app.io.of('/').sockets.size,
+      ...app.rooms.totals(),
+      ...app.matching.gauges(),
+    }));
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+      metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    });
+
+    app.get('/health', { schema: { response: { 200: HealthReply } }, logLevel: 'warn' }, async () => ({
+      status: 'ok' as const,
+      uptimeSeconds: Math.round(process.uptime()),
+    }));
+
+    app.get('/ready', { schema: { response: { 200: ReadyReply, 503: ReadyReply } }, logLevel: 'warn' }, async (_request, reply) => {
+      const store = (await app.storeReachable()) ? ('ok' as const) : ('unreachable' as const);
+      const draining = app.draining();
+      const ready = store === 'ok' && !draining;
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', store, bus: 'in-process', draining });
+    });
+
+    app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+      const { contentType, body } = await metrics.scrape();
+      return reply.type(contentType).send(body);
+    });
+  },
+  { name: 'operations' },
+);
