@@ -68,9 +68,13 @@ describe('partner REST and the widget', () => {
 
     const ended = await rest('DELETE', `/rooms/${created.body.id}`);
     assert.equal(ended.status, 200);
-    for (const p of inRoom) {
+    const seats = await Promise.all(inRoom.map(async (p) => (await p.waitForEvent('vc-join')).detail.peerId));
+    for (const [i, p] of inRoom.entries()) {
       const left = await p.waitForEvent('vc-leave');
       assert.deepEqual(left.detail, { reason: 'room-ended' });
+      const other = await p.waitForEvent('vc-participant-leave');
+      assert.deepEqual(other.detail, { peerId: seats[1 - i], reason: 'room-ended' }, 'the other went with the room');
+      assert.ok(other.at <= left.at, 'the others leave before this widget does');
       const screen = p.page.locator('video-chat-widget [part="left"]');
       assert.equal((await screen.locator('[role="status"]').textContent()).trim(), 'The call has been ended.');
       assert.equal(await p.page.locator('video-chat-widget [part="left"] [part="join-button"]').count(), 0);

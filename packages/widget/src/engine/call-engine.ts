@@ -256,7 +256,13 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
       signaling.on('peer-media', ({ peerId, ...media }) => inOrder(() => this.mesh.update(peerId, media)));
       signaling.on('chat-message', (message) => inOrder(() => this.chat.receive(message)));
-      signaling.on('room-ended', () => inOrder(() => void this.leave(LeaveReason.roomEnded)));
+      signaling.on('room-ended', () =>
+        inOrder(() => {
+          // Everyone went with the room: the page hears each of the others leave, then this widget's own leave.
+          for (const { peerId } of this.mesh.participants) this.mesh.remove(peerId, LeaveReason.roomEnded);
+          void this.leave(LeaveReason.roomEnded);
+        }),
+      );
       signaling.on('disconnected', () => {
         if (this.state === 'connected') this.setState('reconnecting');
       });

@@ -72,7 +72,8 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
     seat.on('state', (state) => {
       if (state === 'left' || state === 'error') this.reset();
     });
-    seat.on('participant-leave', () => this.partnerGone());
+    // A room ended from outside takes this seat too: the seat's own leave (`room-ended`) says so.
+    seat.on('participant-leave', ({ reason }) => reason !== LeaveReason.roomEnded && this.partnerGone());
   }
 
   /** Random and support: waits in the queue; resolves once the service took the visitor in. */
