@@ -421,6 +421,7 @@ describe('bad input', () => {
     const { token } = (await service.app.inject({ method: 'POST', url: `/v1/rooms/${room.id}/tokens`, headers: auth, payload: { role: 'guest' } })).json<{ token: string }>();
     const holder = await visitor(t, service, { auth: { protocol: PROTOCOL_VERSION, token } });
     assert.equal(await outcome(holder.client, 'queue:enter', { mode: 'random', queue: 'default' }), 'token_room_mismatch');
+    assert.equal(await outcome(holder.client, 'ticket:create', { queue: 'default', message: 'not for this room' }), 'token_room_mismatch');
   });
 });
 

@@ -205,6 +205,7 @@ describe('agent tokens', () => {
     assert.equal(await outcome(helpAgent.client, 'queue:enter', { mode: 'random', queue: 'help' }), 'token_queue_mismatch');
     assert.equal(await outcome(helpAgent.client, 'queue:enter', support('help')), 'already_in_queue');
     assert.equal(await outcome(helpAgent.client, 'room:join', { room: 'lobby' }), 'token_room_mismatch');
+    assert.equal(await outcome(helpAgent.client, 'ticket:create', { queue: 'help', message: 'from the agent' }), 'token_queue_mismatch');
 
     const billingCustomer = await visitor(t, service);
     await enter(billingCustomer, support('billing'));

@@ -130,6 +130,8 @@ export interface SocketData {
   agent?: { queue: string; displayName: string };
   /** Set when the service closes the connection itself: the reason the others are told. */
   closedAs?: LeaveReason;
+  /** Support messages (`ticket:create`) this connection has left; they are capped per connection. */
+  ticketsLeft?: number;
 }
 
 export type ClientCommand = keyof ClientToServerEvents;

@@ -74,10 +74,15 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     return coordinator.statusOf(peerId) ?? outcome.status;
   });
 
-  let tickets = 0;
   command(socket, ctx, 'ticket:create', TicketCreateRequest, async (request): Promise<TicketCreated> => {
-    if (tickets >= MAX_TICKETS_PER_CONNECTION) throw new ServiceError('rate_limited', `A connection may leave at most ${MAX_TICKETS_PER_CONNECTION} messages.`);
-    tickets++;
+    // A customer's message: not an agent's, nor a room's token holder's (who came for that room only).
+    const { agent, grant } = socket.data;
+    if (agent) throw new ServiceError('token_queue_mismatch', 'An agent token serves its queue; it does not leave messages in it.');
+    if (grant) throw new ServiceError('token_room_mismatch', `This join token admits room "${grant.room}" only; messages need the publishable key.`);
+    // Counted on the connection's data, which a resumed connection keeps.
+    const left = socket.data.ticketsLeft ?? 0;
+    if (left >= MAX_TICKETS_PER_CONNECTION) throw new ServiceError('rate_limited', `A connection may leave at most ${MAX_TICKETS_PER_CONNECTION} messages.`);
+    socket.data.ticketsLeft = left + 1;
     const { projectId, peerId } = socket.data;
     const ticket = await matching.queueStore.createTicket({
       projectId,
