@@ -1,11 +1,10 @@
 /** Random mode through a real service: pairing, joining the match room, next, leaving, reporting, drops. */
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, SIGNALING_PATH, type QueueStatus, type SessionInfo } from '@vcw/shared';
+import { PROTOCOL_VERSION, type QueueStatus } from '@vcw/shared';
 import { collect, enter, FAST_MATCHING, joinMatch, next, outcome, randomVisitor, until, visitor, type Visitor } from './helpers/matching.js';
 import { partnerAuth } from './helpers/partner.js';
-import { buildService, command, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
+import { buildService, command, reconnectingClient, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
 
 const fast = (t: TestContext, env: Record<string, string> = {}) => buildService(t, { matchTimings: FAST_MATCHING, env });
 
@@ -314,19 +313,9 @@ describe('queues and rooms exclude each other', () => {
   });
 });
 
-/** A client that reconnects by itself, as the widget's does, so Socket.io can recover its session. */
+/** A visitor whose client reconnects by itself, as the widget's does. */
 async function reconnectingVisitor(t: TestContext, service: TestService): Promise<Visitor> {
-  const client: Client = io(service.url, {
-    path: SIGNALING_PATH,
-    transports: ['websocket'],
-    forceNew: true,
-    reconnectionDelay: 50,
-    reconnectionDelayMax: 100,
-    auth: { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey },
-    extraHeaders: { origin: SITE_ORIGIN },
-  });
-  t.after(() => client.disconnect());
-  const session: SessionInfo = await next(client, 'session');
+  const { client, session } = await reconnectingClient(t, service);
   return { client, peerId: session.peerId };
 }
 

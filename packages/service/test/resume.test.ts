@@ -1,24 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
-import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, SIGNALING_PATH, type JoinResult, type SessionInfo } from '@vcw/shared';
-import { buildService, command, connect, next, sessionOf, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
-
-/** A client that reconnects by itself, as the widget's does, so Socket.io can recover its session. */
-async function reconnectingClient(t: TestContext, service: TestService): Promise<{ client: Client; session: SessionInfo }> {
-  const client: Client = io(service.url, {
-    path: SIGNALING_PATH,
-    transports: ['websocket'],
-    forceNew: true,
-    reconnectionDelay: 50,
-    reconnectionDelayMax: 100,
-    auth: { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey },
-    extraHeaders: { origin: SITE_ORIGIN },
-  });
-  t.after(() => client.disconnect());
-  const session = await next(client, 'session');
-  return { client, session };
-}
+import { describe, it } from 'node:test';
+import { PROTOCOL_VERSION, type JoinResult } from '@vcw/shared';
+import { buildService, command, connect, next, reconnectingClient, sessionOf, type Client } from './helpers/service.js';
 
 /** Cuts the client's connection as a network loss would: no goodbye, the transport just closes. */
 const dropTransport = (client: Client) => client.io.engine.close();

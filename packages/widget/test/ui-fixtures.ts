@@ -20,6 +20,8 @@ export interface Mounted<V> {
   calls: Calls;
   /** Changes the view-model and renders again. */
   update(patch: Partial<V>): void;
+  /** Records the calls of `target`'s `on*` functions (a part of the view) and renders again after each. */
+  track<T extends object>(target: T): T;
   $<E extends Element = HTMLElement>(selector: string): E;
   $$<E extends Element = HTMLElement>(selector: string): E[];
 }
@@ -54,8 +56,13 @@ export function mount<V extends object>(draw: (view: V) => TemplateResult, view:
       return found as never;
     },
     $$: (selector) => [...root.querySelectorAll(selector)] as never,
+    track(target) {
+      record(target);
+      render(draw(view), root); // the template bound the functions it was given
+      return target;
+    },
   };
-  const record = <T extends object>(target: T): T => {
+  function record<T extends object>(target: T): T {
     for (const [key, value] of Object.entries(target)) {
       if (key.startsWith('on') && typeof value === 'function') {
         (target as Record<string, unknown>)[key] = (...args: unknown[]) => {
@@ -66,7 +73,7 @@ export function mount<V extends object>(draw: (view: V) => TemplateResult, view:
       }
     }
     return target;
-  };
+  }
   record(view);
   if ('devices' in view) record(view.devices as DevicesView);
   render(draw(view), root);

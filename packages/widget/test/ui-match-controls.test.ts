@@ -14,15 +14,7 @@ function randomCall(controls: MatchControlsView = matchControls()) {
   const draw = (view: CallView & { controls: MatchControlsView }) => renderCall({ ...view, matchControls: renderMatchControls(view.controls) });
   const ui = mountQueueView(draw, { ...callView(), controls });
   // The controls' callbacks change `controls` in place; render again after each, as the element does.
-  for (const key of ['onNext', 'onToggleReport', 'onReport'] as const) {
-    const act = controls[key] as (...args: unknown[]) => void;
-    controls[key] = ((...args: unknown[]) => {
-      (ui.calls[key] ??= []).push(args);
-      act(...args);
-      ui.update({});
-    }) as never;
-  }
-  ui.update({});
+  ui.track(controls);
   return ui;
 }
 

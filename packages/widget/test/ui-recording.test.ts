@@ -31,15 +31,7 @@ function recordingCall(recording: RecordingView = recordingView()) {
   const draw = (view: CallView & { rec: RecordingView }) => renderCall({ ...view, recording: { control: renderRecordButton(view.rec), status: renderRecordingStatus(view.rec) } });
   const ui = mount(draw, { ...callView(), rec: recording });
   adoptRecordingStyles(ui.root);
-  for (const key of ['onToggleRecording', 'onAnswer', 'onSetIncluded'] as const) {
-    const act = recording[key] as (...args: unknown[]) => void;
-    recording[key] = ((...args: unknown[]) => {
-      (ui.calls[key] ??= []).push(args);
-      act(...args);
-      ui.update({});
-    }) as never;
-  }
-  ui.update({});
+  ui.track(recording);
   return ui;
 }
 

@@ -65,6 +65,22 @@ export function sessionOf(client: Client): SessionInfo {
   return session;
 }
 
+/** A client that reconnects by itself, as the widget's does, so Socket.io can recover its session. */
+export async function reconnectingClient(t: TestContext, service: TestService): Promise<{ client: Client; session: SessionInfo }> {
+  const client: Client = io(service.url, {
+    path: SIGNALING_PATH,
+    transports: ['websocket'],
+    forceNew: true,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 100,
+    auth: { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey },
+    extraHeaders: { origin: SITE_ORIGIN },
+  });
+  t.after(() => client.disconnect());
+  const session = await next(client, 'session');
+  return { client, session };
+}
+
 /**
  * Opens a socket.io client like a page on `origin` would; resolves once the service accepted it and pushed
  * its session, rejects with the refusal's `{code, message}`.

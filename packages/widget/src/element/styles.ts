@@ -173,7 +173,8 @@ export const widgetStyles = css`
     color: var(--_fg);
   }
   input,
-  select {
+  select,
+  textarea {
     font: inherit;
     color: inherit;
     background: var(--_surface);

@@ -24,12 +24,6 @@ export const queueStyles = css`
     }
   }
   textarea {
-    font: inherit;
-    color: inherit;
-    background: var(--_surface);
-    border: 1px solid var(--_border);
-    border-radius: 8px;
-    padding: 7px 10px;
     resize: vertical;
   }
   .ticket {
