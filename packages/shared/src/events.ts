@@ -131,7 +131,7 @@ export interface SocketData {
   /** Set when the service closes the connection itself: the reason the others are told. */
   closedAs?: LeaveReason;
   /** Support messages (`ticket:create`) this connection has left; they are capped per connection. */
-  ticketsLeft?: number;
+  ticketsCreated?: number;
 }
 
 export type ClientCommand = keyof ClientToServerEvents;

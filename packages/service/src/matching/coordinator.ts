@@ -75,12 +75,13 @@ export interface QueueStatistics {
   random: { waiting: number; pairs: number };
 }
 
-/** How the coordinator reaches connections (over Socket.io; with its adapter, on whichever node holds them). */
+/** What the coordinator holds, for the metrics: visitors waiting by mode, and agents online. */
 export interface MatchGauges {
-  waiting: { random: number; support: number };
+  waiting: Record<QueueMode, number>;
   agentsOnline: number;
 }
 
+/** How the coordinator reaches connections (over Socket.io; with its adapter, on whichever node holds them). */
 export interface MatchDelivery {
   status(socketId: string, status: QueueStatus): void;
   snapshot(socketIds: string[], snapshot: QueueSnapshot): void;

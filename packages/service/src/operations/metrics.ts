@@ -5,15 +5,11 @@
  * room or person can be read from them.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MatchGauges } from '../matching/coordinator.js';
+import type { RoomTotals } from '../rooms/room-registry.js';
 
 /** What this node holds at the moment of a scrape. */
-export interface NodeGauges {
-  connections: number;
-  rooms: number;
-  participants: number;
-  waiting: { random: number; support: number };
-  agentsOnline: number;
-}
+export type NodeGauges = { connections: number } & RoomTotals & MatchGauges;
 
 /** The process's figures (CPU, memory, event loop, GC): one set per process, however many apps it builds. */
 let processRegistry: Registry | null = null;

@@ -40,6 +40,11 @@ interface Room {
   recording?: RoomRecording;
 }
 
+export interface RoomTotals {
+  rooms: number;
+  participants: number;
+}
+
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
 
@@ -112,7 +117,7 @@ export class RoomRegistry {
   }
 
   /** Rooms with someone in them, and everyone seated, across projects (for the metrics). */
-  totals(): { rooms: number; participants: number } {
+  totals(): RoomTotals {
     let rooms = 0;
     let participants = 0;
     for (const room of this.rooms.values()) {

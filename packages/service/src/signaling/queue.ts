@@ -80,9 +80,9 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     if (agent) throw new ServiceError('token_queue_mismatch', 'An agent token serves its queue; it does not leave messages in it.');
     if (grant) throw new ServiceError('token_room_mismatch', `This join token admits room "${grant.room}" only; messages need the publishable key.`);
     // Counted on the connection's data, which a resumed connection keeps.
-    const left = socket.data.ticketsLeft ?? 0;
-    if (left >= MAX_TICKETS_PER_CONNECTION) throw new ServiceError('rate_limited', `A connection may leave at most ${MAX_TICKETS_PER_CONNECTION} messages.`);
-    socket.data.ticketsLeft = left + 1;
+    const created = socket.data.ticketsCreated ?? 0;
+    if (created >= MAX_TICKETS_PER_CONNECTION) throw new ServiceError('rate_limited', `A connection may leave at most ${MAX_TICKETS_PER_CONNECTION} messages.`);
+    socket.data.ticketsCreated = created + 1;
     const { projectId, peerId } = socket.data;
     const ticket = await matching.queueStore.createTicket({
       projectId,

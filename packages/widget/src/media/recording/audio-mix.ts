@@ -17,7 +17,7 @@ export class AudioMix {
   /**
    * Starts the mix. A page the browser does not let play sound yet (no gesture, no camera or microphone in use)
    * keeps the context suspended and this promise waiting; the recording does not wait for it beyond a moment,
-   * and its sound starts once the browser allows.
+   * and may then be silent. In a call the page captures the microphone or the user clicked Record, so it runs.
    */
   async resume(): Promise<void> {
     const resumed = this.#context.resume().catch(() => undefined);
