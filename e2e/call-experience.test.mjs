@@ -62,7 +62,7 @@ describe('the call experience between two browsers', () => {
     assert.equal(received.detail.text, sneaky);
     assert.equal(received.detail.displayName, 'Ada');
     assert.ok(Math.abs(received.detail.ts - Date.now()) < 10_000);
-    // Grace has not suite.opened the chat: an unread badge says so.
+    // Grace has not opened the chat: an unread badge says so.
     assert.equal(await b.part('[part="unread-badge"]').innerText(), '1');
     await b.chat('hi Ada');
     assert.equal((await a.waitForEvent('vc-chat-message', (d) => !d.self)).detail.text, 'hi Ada');

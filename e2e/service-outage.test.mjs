@@ -14,8 +14,7 @@ describe('the service goes away mid-call', () => {
   const suite = suiteStack(() => startProcessStack());
 
   it('SIGKILLed: frames keep coming during the outage; restarted: the room works again within 10 s, for a newcomer too', async () => {
-    const [ada, grace] = await Participant.inCall(suite.stack, 'outage', ['Ada', 'Grace']);
-    suite.opened.push(ada, grace);
+    const [ada, grace] = await Participant.inCall(suite.stack, 'outage', ['Ada', 'Grace'], {}, suite.opened);
     await suite.stack.killService('SIGKILL');
     const before = await Promise.all([ada, grace].map(playedSeconds));
     await new Promise((r) => setTimeout(r, 3000));
@@ -37,8 +36,7 @@ describe('the service goes away mid-call', () => {
   });
 
   it('a closed tab reaches the others within 5 s; an explicit leave is a hangup at once', async () => {
-    const [ada, grace, lin] = await Participant.inCall(suite.stack, 'departures', ['Ada', 'Grace', 'Lin']);
-    suite.opened.push(ada, grace);
+    const [ada, grace, lin] = await Participant.inCall(suite.stack, 'departures', ['Ada', 'Grace', 'Lin'], {}, suite.opened);
     const { detail: linSeat } = await lin.waitForEvent('vc-join');
     const closedAt = Date.now();
     await lin.page.close();

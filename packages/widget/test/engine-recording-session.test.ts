@@ -114,7 +114,7 @@ describe('RecordingSession against the service', () => {
     expect(late.active?.active).to.equal(true);
 
     await late.setIncluded(true);
-    await until(() => (session.refresh(), recorded.length), 'Linus in the recording');
+    await until(() => recorded.length, 'Linus in the recording: the recorder follows his answer');
     expect(recorded).to.deep.equal([linus.peerId]);
     await session.stop();
   });

@@ -119,13 +119,6 @@ describe('call view: recording', () => {
     expect(ui.$('[part="recording-leave-out-button"]').textContent).to.equal('Leave me out');
   });
 
-  it('offers no choice to whoever records, nor while nothing runs', () => {
-    for (const patch of [{ recording: true, active: { self: true } as const }, {}]) {
-      const ui = recordingCall(recordingView(patch));
-      expect(ui.$$('[part="recording-leave-out-button"], [part="recording-include-button"]')).to.have.length(0);
-    }
-  });
-
   it('offers the last recording for download, named and with its duration', () => {
     const url = URL.createObjectURL(new Blob(['x'], { type: 'video/webm' }));
     const ui = recordingCall(recordingView({ download: { url, fileName: 'call-recording-2026-01-02-10-20-30.webm', durationMs: 65_400 } }));

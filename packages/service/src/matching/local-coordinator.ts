@@ -261,9 +261,9 @@ export class LocalCoordinator implements MatchCoordinator {
   gauges(): MatchGauges {
     const waiting = { random: 0, support: 0 };
     for (const member of this.members.values()) if (member.state === 'waiting') waiting[member.line.ref.mode]++;
-    let agentsOnline = 0;
-    for (const agent of this.agents.values()) if (agent.status === 'online') agentsOnline++;
-    return { waiting, agentsOnline };
+    let online = 0;
+    for (const line of this.lines.values()) online += agentsOnline(line);
+    return { waiting, agentsOnline: online };
   }
 
   waiting(ref: QueueRef): WaitingEntry[] {

@@ -1,6 +1,6 @@
 /**
  * The operations endpoints: `GET /health` (liveness: the process answers), `GET /ready` (this node should get
- * traffic: its store answers and it is not shutting down) and `GET /metrics` (Prometheus). Also counts every
+ * traffic: its store answers) and `GET /metrics` (Prometheus). Also counts every
  * HTTP request for the metrics.
  */
 import { Type } from '@sinclair/typebox';
@@ -19,7 +19,6 @@ const ReadyReply = Type.Object({
   store: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
   /** Where rooms and queues are shared: in this process (one node). */
   bus: Type.Literal('in-process'),
-  draining: Type.Boolean(),
 });
 
 export default fp(
@@ -43,10 +42,10 @@ export default fp(
     }));
 
     app.get('/ready', { schema: { response: { 200: ReadyReply, 503: ReadyReply } }, logLevel: 'warn' }, async (_request, reply) => {
+      // While the node shuts down, Fastify itself answers every route, this one too, with 503.
       const store = (await app.storeReachable()) ? ('ok' as const) : ('unreachable' as const);
-      const draining = app.draining();
-      const ready = store === 'ok' && !draining;
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', store, bus: 'in-process', draining });
+      const ready = store === 'ok';
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', store, bus: 'in-process' });
     });
 
     app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {

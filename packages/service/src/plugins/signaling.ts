@@ -28,8 +28,6 @@ declare module 'fastify' {
     endRoomCall(projectId: string, roomName: string): number;
     /** Random pairs and support queues; the REST routes read their state here. */
     matching: MatchCoordinator;
-    /** Shutting down: connections are being handed over and new ones refused (`GET /ready` says so). */
-    draining(): boolean;
   }
 }
 
@@ -91,7 +89,6 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.decorate('callRecorder', recorder);
     app.decorate('matching', matching.coordinator);
     app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
-    app.decorate('draining', () => draining);
     app.addHook('preClose', async () => {
       // Say why before closing: a widget told it is a handover shows "reconnecting" and comes back at once
       // (spread over a second), instead of treating the close as a failure.
@@ -108,5 +105,5 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       await recorder.flushed();
     });
   },
-  { name: 'signaling', dependencies: ['store'] },
+  { name: 'signaling', dependencies: ['store', 'operations'] },
 );

@@ -21,7 +21,10 @@ export function command<S extends TSchema, R extends object>(
   // The typed maps are compile-time only; at run time anything can arrive, so take it as unknown.
   (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
     const ack = args.at(-1);
-    if (throttled(socket, ctx, typeof ack === 'function' ? (ack as (reply: Ack) => void) : undefined)) return;
+    if (throttled(socket, ctx, typeof ack === 'function' ? (ack as (reply: Ack) => void) : undefined)) {
+      ctx.metrics.commands.inc({ command: event, outcome: 'rate_limited' });
+      return;
+    }
     if (typeof ack !== 'function') {
       ctx.log.debug({ event, socket: socket.id }, 'command without acknowledgement ignored');
       return;

@@ -195,7 +195,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   vacate(giveBack = false): void {
     if (giveBack && this.joined) this.signaling?.leave().catch(() => undefined);
-    for (const { peerId } of this.mesh.participants) this.mesh.remove(peerId, LeaveReason.hangup);
+    this.mesh.removeAll(LeaveReason.hangup);
     this.dropRoom();
     if (this.signaling) this.setState('connecting');
     this.warmUp();
@@ -259,7 +259,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       signaling.on('room-ended', () =>
         inOrder(() => {
           // Everyone went with the room: the page hears each of the others leave, then this widget's own leave.
-          for (const { peerId } of this.mesh.participants) this.mesh.remove(peerId, LeaveReason.roomEnded);
+          this.mesh.removeAll(LeaveReason.roomEnded);
           void this.leave(LeaveReason.roomEnded);
         }),
       );
@@ -293,7 +293,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private async rejoin(): Promise<void> {
     const room = this.joined?.room;
     if (!room || this.state !== 'reconnecting') return;
-    for (const { peerId } of this.mesh.participants) this.mesh.remove(peerId, LeaveReason.network);
+    this.mesh.removeAll(LeaveReason.network);
     if (!this.retake) return this.vacate(); // a matched pair's room: matching decides what comes next
     this.joined = null;
     this.setState('prejoin');

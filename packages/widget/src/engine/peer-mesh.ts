@@ -152,6 +152,11 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     this.emit('participant-leave', { peerId, reason });
   }
 
+  /** Removes everyone, each reported gone for `reason`. */
+  removeAll(reason: LeaveReason): void {
+    for (const peerId of [...this.people.keys()]) this.remove(peerId, reason);
+  }
+
   /** Closes every link without reporting departures (we are the one leaving). */
   clear(): void {
     for (const link of this.links.values()) link.close();
