@@ -1,7 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { LeaveReason } from '../protocol.js';
 import { DisplayName, RoomName } from './common.js';
 import { QUEUE_MESSAGE_MAX_LENGTH, QueueName } from './queue.js';
+
+/** One page of a cursor-paged list: `nextCursor` is passed as `cursor` for the next page, and is null on the last. */
+const Page = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** Calls are a full mesh: every browser sends a stream to every other, so rooms stay small. */
 export const MIN_ROOM_PARTICIPANTS = 2;
@@ -49,11 +52,7 @@ export const Room = Type.Object({
 });
 export type Room = Static<typeof Room>;
 
-export const RoomList = Type.Object({
-  data: Type.Array(Room),
-  /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const RoomList = Page(Room);
 export type RoomList = Static<typeof RoomList>;
 
 export const ListRoomsQuery = Type.Object(
@@ -144,11 +143,7 @@ export const CallSession = Type.Object({
 });
 export type CallSession = Static<typeof CallSession>;
 
-export const CallSessionList = Type.Object({
-  data: Type.Array(CallSession),
-  /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const CallSessionList = Page(CallSession);
 export type CallSessionList = Static<typeof CallSessionList>;
 
 /** `GET /v1/rooms/:id/sessions` query: the same paging as the room list. */
@@ -215,11 +210,7 @@ export const SupportTicket = Type.Object({
 });
 export type SupportTicket = Static<typeof SupportTicket>;
 
-export const SupportTicketList = Type.Object({
-  data: Type.Array(SupportTicket),
-  /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const SupportTicketList = Page(SupportTicket);
 export type SupportTicketList = Static<typeof SupportTicketList>;
 
 /** `GET /v1/queues/:name/tickets` query: the same paging as the room list. */
