@@ -39,8 +39,9 @@ describe('the call experience between two browsers', () => {
     // Timed in the pages themselves, from the click Ada's page receives to the moment the indicator enters
     // Grace's: what a user sees, without the test driver's own delays (which grow on a loaded machine).
     await a.page.evaluate(() => {
-      const button = document.querySelector('video-chat-widget').shadowRoot.querySelector('[part="microphone-button"]');
-      button.addEventListener('click', () => (window.clickedAt = Date.now()), { once: true });
+      // On the way down to the button (capture), before the widget's own handler runs.
+      const root = document.querySelector('video-chat-widget').shadowRoot;
+      root.addEventListener('click', () => (window.clickedAt ??= Date.now()), { capture: true });
     });
     await b.page.evaluate((peerId) => {
       const root = document.querySelector('video-chat-widget').shadowRoot;
