@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
-import { ERROR_MESSAGES, ERROR_STATUS, MAX_ROOM_PARTICIPANTS, MIN_ROOM_PARTICIPANTS, type ServiceErrorCode } from '@vcw/shared';
+import { ERROR_MESSAGES, ERROR_STATUS, MAX_ROOM_METADATA_DEPTH, MAX_ROOM_METADATA_KEYS, MAX_ROOM_PARTICIPANTS, MIN_ROOM_PARTICIPANTS, type ServiceErrorCode } from '@vcw/shared';
 import { JoinTokens } from './auth/join-token.js';
 import type { Config } from './config.js';
 import { ServiceError } from './errors.js';
@@ -15,6 +15,7 @@ import demoPages from './plugins/demo-pages.js';
 import operations from './plugins/operations.js';
 import openapi from './plugins/openapi.js';
 import rest from './plugins/rest/index.js';
+import { jsonLimits } from './plugins/rest/json-limits.js';
 import roomPruning from './plugins/room-pruning.js';
 import signaling from './plugins/signaling.js';
 import store from './plugins/store.js';
@@ -60,7 +61,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     },
     bodyLimit: 64 * 1024,
     // Unknown fields are an error for the partner to fix, not something to drop silently.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true }, plugins: [jsonLimits] },
     // `info` is one line per lifecycle step; per-request lines only when debugging.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
@@ -117,7 +118,9 @@ function describeError(error: unknown): { statusCode: number; code: ServiceError
 
 /** Fastify's validation message, with the reason spelled out where a bare bound would puzzle a partner. */
 function validationMessage(error: { validation?: unknown; message?: string }): string {
-  const issues = Array.isArray(error.validation) ? (error.validation as Array<{ instancePath?: string }>) : [];
+  const issues = Array.isArray(error.validation) ? (error.validation as Array<{ instancePath?: string; keyword?: string }>) : [];
+  if (issues.some((issue) => issue.keyword === 'x-max-depth')) return `metadata may nest objects and arrays at most ${MAX_ROOM_METADATA_DEPTH} deep.`;
+  if (issues.some((issue) => issue.keyword === 'x-max-keys')) return `metadata may hold at most ${MAX_ROOM_METADATA_KEYS} keys in all.`;
   if (issues.some((issue) => issue.instancePath === '/maxParticipants')) {
     return `maxParticipants must be from ${MIN_ROOM_PARTICIPANTS} to ${MAX_ROOM_PARTICIPANTS}: calls are a mesh, where every browser sends a stream to every other.`;
   }

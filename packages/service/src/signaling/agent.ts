@@ -4,17 +4,17 @@
  * `queue:snapshot`), takes the next or a chosen customer (`agent:take`: both are matched into a private room),
  * or turns one away with a reason (`agent:decline`). Anyone else is refused with `agent_only`.
  */
-import { AgentDeclineRequest, AgentStatusRequest, AgentTakeRequest, type AgentTaken } from '@vcw/shared';
+import { messageText, AgentDeclineRequest, AgentStatusRequest, AgentTakeRequest, type AgentTaken } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { AgentConnection } from '../matching/coordinator.js';
-import type { MatchingContext, SignalingContext, SignalingSocket } from './context.js';
+import { DEFAULT_DISPLAY_NAME, shownName, type MatchingContext, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
 export function registerAgent(socket: SignalingSocket, ctx: SignalingContext, { coordinator }: MatchingContext): void {
   const agent = (): AgentConnection => {
     const { agent: granted, projectId, peerId } = socket.data;
     if (!granted) throw new ServiceError('agent_only');
-    return { projectId, queue: granted.queue, peerId, socketId: socket.id, displayName: granted.displayName };
+    return { projectId, queue: granted.queue, peerId, socketId: socket.id, displayName: shownName(granted.displayName) ?? DEFAULT_DISPLAY_NAME };
   };
 
   command(socket, ctx, 'agent:status', AgentStatusRequest, ({ status, queue }) => {
@@ -33,7 +33,7 @@ export function registerAgent(socket: SignalingSocket, ctx: SignalingContext, { 
   });
 
   command(socket, ctx, 'agent:decline', AgentDeclineRequest, ({ customerId, reason }) => {
-    coordinator.decline(agent(), customerId, reason);
+    coordinator.decline(agent(), customerId, messageText(reason) || 'An agent declined the request.');
     return {};
   });
 }

@@ -3,7 +3,7 @@
  * each message with an id and its time; the sender learns both from the ack, the others get `chat:message`.
  */
 import { randomBytes } from 'node:crypto';
-import { ChatSendRequest, type ChatMessage, type ChatSent } from '@vcw/shared';
+import { ChatSendRequest, messageText, type ChatMessage, type ChatSent } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
@@ -12,7 +12,9 @@ export function registerChat(socket: SignalingSocket, ctx: SignalingContext): vo
   command(socket, ctx, 'chat:send', ChatSendRequest, ({ text }): ChatSent => {
     const { roomKey, peerId, displayName } = socket.data;
     if (!roomKey) throw new ServiceError('not_in_room');
-    const message: ChatMessage = { id: `msg_${randomBytes(9).toString('base64url')}`, ts: Date.now(), from: peerId, displayName: displayName ?? '', text: text.trim() };
+    const shown = messageText(text);
+    if (!shown) throw new ServiceError('invalid_payload', 'The message is empty once invisible characters are removed.');
+    const message: ChatMessage = { id: `msg_${randomBytes(9).toString('base64url')}`, ts: Date.now(), from: peerId, displayName: displayName ?? '', text: shown };
     // The text is never logged: it is the participants' conversation.
     socket.to(broadcastRoom(roomKey)).emit('chat:message', message);
     ctx.log.debug({ peer: peerId, id: message.id, length: message.text.length }, 'chat message relayed');

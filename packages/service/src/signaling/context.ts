@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceMetrics } from '../operations/metrics.js';
-import type { ClientToServerEvents, IceServer, IceTransportPolicy, InterServerEvents, ServerToClientEvents, SocketData } from '@vcw/shared';
+import { displayNameText, type ClientToServerEvents, type IceServer, type IceTransportPolicy, type InterServerEvents, type ServerToClientEvents, type SocketData } from '@vcw/shared';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { RoomStore } from '../store/room-store.js';
@@ -51,6 +51,9 @@ export interface MatchingContext {
 
 /** The name shown for a participant who gave none. */
 export const DEFAULT_DISPLAY_NAME = 'Guest';
+
+/** A name as others are shown it (see `displayNameText`); undefined when none is left to show. */
+export const shownName = (raw: string | undefined): string | undefined => (raw === undefined ? undefined : displayNameText(raw) || undefined);
 
 /** The Socket.io room that carries a room's broadcasts. */
 export const broadcastRoom = (roomKey: string): string => `room:${roomKey}`;

@@ -7,7 +7,7 @@ import { ServiceError } from '../errors.js';
 import type { MatchTicket } from '../matching/coordinator.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import { assertRoomOpen, type StoredRoom } from '../store/room-store.js';
-import { DEFAULT_DISPLAY_NAME, broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
+import { DEFAULT_DISPLAY_NAME, broadcastRoom, shownName, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 import { effectivePolicy } from './ice-servers.js';
 import { recordingAfterJoin, recordingAfterLeave } from './recording.js';
@@ -24,7 +24,7 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     assertStillAdmitted(ctx, peerId, ticket ? stored.id : null);
     const roomKey = RoomRegistry.keyOf(socket.data.projectId, stored.name);
     const { agent, grant } = socket.data;
-    const displayName = grant?.displayName ?? agent?.displayName ?? (request.displayName?.trim() || ticket?.displayName || DEFAULT_DISPLAY_NAME);
+    const displayName = shownName(grant?.displayName) ?? shownName(agent?.displayName) ?? shownName(request.displayName) ?? ticket?.displayName ?? DEFAULT_DISPLAY_NAME;
     const role = grant?.role ?? (agent ? 'agent' : 'guest');
     const { media } = request;
     const others = ctx.rooms.join(roomKey, { roomId: stored.id, peerId, displayName, role, socketId: socket.id, joinedAt: Date.now(), media }, stored.maxParticipants);

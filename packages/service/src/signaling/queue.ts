@@ -4,9 +4,9 @@
  * coordinator's business; this module checks who may ask, and keeps the coordinator told of the connection's
  * drops, resumptions and end.
  */
-import { MatchNextRequest, MatchReportRequest, QueueEnterRequest, QueueLeaveRequest, TicketCreateRequest, type QueueStatus, type TicketCreated } from '@vcw/shared';
+import { MatchNextRequest, MatchReportRequest, QueueEnterRequest, QueueLeaveRequest, TicketCreateRequest, messageText, type QueueStatus, type TicketCreated } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
-import { DEFAULT_DISPLAY_NAME, type MatchingContext, type SignalingContext, type SignalingSocket } from './context.js';
+import { DEFAULT_DISPLAY_NAME, shownName, type MatchingContext, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
 /** Tickets one connection may leave: enough for a customer, too few to fill the store from one page. */
@@ -39,10 +39,10 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
       queue,
       peerId,
       socketId: socket.id,
-      displayName: request.displayName?.trim() || DEFAULT_DISPLAY_NAME,
+      displayName: shownName(request.displayName) ?? DEFAULT_DISPLAY_NAME,
       ...(media ? { media } : {}),
       ...(visitorId ? { visitorId } : {}),
-      ...(message && mode === 'support' ? { message } : {}),
+      ...(message && mode === 'support' && messageText(message) ? { message: messageText(message) } : {}),
     });
   });
 
@@ -80,6 +80,8 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     if (agent) throw new ServiceError('token_queue_mismatch', 'An agent token serves its queue; it does not leave messages in it.');
     if (grant) throw new ServiceError('token_room_mismatch', `This join token admits room "${grant.room}" only; messages need the publishable key.`);
     // Counted on the connection's data, which a resumed connection keeps.
+    const ticketText = messageText(request.message);
+    if (!ticketText) throw new ServiceError('invalid_payload', 'The message is empty once invisible characters are removed.');
     const created = socket.data.ticketsCreated ?? 0;
     if (created >= MAX_TICKETS_PER_CONNECTION) throw new ServiceError('rate_limited', `A connection may leave at most ${MAX_TICKETS_PER_CONNECTION} messages.`);
     socket.data.ticketsCreated = created + 1;
@@ -87,9 +89,9 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     const ticket = await matching.queueStore.createTicket({
       projectId,
       queue: request.queue,
-      message: request.message,
-      displayName: request.displayName?.trim() || null,
-      contact: request.contact?.trim() || null,
+      message: ticketText,
+      displayName: shownName(request.displayName) ?? null,
+      contact: (request.contact && messageText(request.contact)) || null,
       peerId,
     });
     // Never the message or the contact: they are the customer's.

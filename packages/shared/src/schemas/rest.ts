@@ -11,6 +11,9 @@ export const MIN_ROOM_PARTICIPANTS = 2;
 export const MAX_ROOM_PARTICIPANTS = 8;
 /** Largest `metadata` document, in bytes of JSON. */
 export const MAX_ROOM_METADATA_BYTES = 4096;
+/** Deepest nesting of `metadata` (the object itself is depth 1), and most keys in all of its objects together. */
+export const MAX_ROOM_METADATA_DEPTH = 8;
+export const MAX_ROOM_METADATA_KEYS = 256;
 export const MAX_ROOM_TTL_SECONDS = 30 * 24 * 3600;
 
 export const RoomPrivacy = Type.Union([Type.Literal('public'), Type.Literal('private')], {
@@ -29,7 +32,14 @@ export const CreateRoomBody = Type.Object(
     privacy: RoomPrivacy,
     maxParticipants: Type.Optional(Type.Integer({ minimum: MIN_ROOM_PARTICIPANTS, maximum: MAX_ROOM_PARTICIPANTS, default: 4 })),
     ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_ROOM_TTL_SECONDS, description: 'the room refuses joins after this long' })),
-    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: `any JSON object up to ${MAX_ROOM_METADATA_BYTES} bytes` })),
+    metadata: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: `any JSON object up to ${MAX_ROOM_METADATA_BYTES} bytes, nested at most ${MAX_ROOM_METADATA_DEPTH} deep, with at most ${MAX_ROOM_METADATA_KEYS} keys in all`,
+        // Checked by the service's validator before anything walks the document (see json-limits.ts).
+        'x-max-depth': MAX_ROOM_METADATA_DEPTH,
+        'x-max-keys': MAX_ROOM_METADATA_KEYS,
+      }),
+    ),
     iceTransportPolicy: Type.Optional(IceTransportPolicySchema),
   },
   { additionalProperties: false },
