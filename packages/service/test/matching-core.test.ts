@@ -28,13 +28,23 @@ describe('the queue order', () => {
     assert.throws(() => queue.add({ peerId: 'b' }), /already queued/);
   });
 
-  it('pairs the earliest entry with the earliest it may go with, and lets the next one try when the first has nobody', () => {
-    const queue = new MatchQueue<{ peerId: string }>();
-    for (const peerId of ['a', 'b', 'c', 'd']) queue.add({ peerId });
-    const never = new Set(['a b', 'a c', 'a d']);
-    const pair = queue.firstPair(() => true, (x, y) => !never.has(`${x.peerId} ${y.peerId}`));
-    assert.deepEqual(pair?.map((e) => e.peerId), ['b', 'c']);
-    assert.equal(queue.firstPair((e) => e.peerId === 'a', () => true), undefined, 'one eligible entry makes no pair');
+  it('keeps positions and the first free entry right through many adds and removes at both ends', () => {
+    const queue = new MatchQueue<{ peerId: string; free: boolean }>({ free: (e) => e.free, group: (e) => e.peerId });
+    const mirror: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const peerId = `p${i}`;
+      const front = i % 3 === 0;
+      queue.add({ peerId, free: i % 4 !== 0 }, { front });
+      if (front) mirror.unshift(peerId);
+      else mirror.push(peerId);
+      if (i % 5 === 0) {
+        const gone = mirror.splice(Math.floor(mirror.length / 2), 1)[0]!;
+        queue.remove(gone);
+      }
+    }
+    assert.deepEqual(queue.all().map((e) => e.peerId), mirror);
+    for (const [i, peerId] of mirror.entries()) assert.equal(queue.positionOf(peerId), i + 1);
+    assert.equal(queue.firstFree()?.peerId, mirror.find((p) => Number(p.slice(1)) % 4 !== 0));
   });
 });
 
@@ -78,6 +88,19 @@ describe('the random pairing rule', () => {
     assert.deepEqual(ids(nextRandomPair(l, rules(10_000, reported))), ['a', 'c']);
   });
 
+  it('finds a partner past a crowd of one visitor in one step, and never runs a search that found nobody again', () => {
+    const l = line();
+    const reported = new CountingReports();
+    for (let i = 0; i < 2000; i++) member(l, `tab${i}`, {}, 'one-visitor');
+    assert.equal(nextRandomPair(l, rules(10_000, reported)), null, 'the tabs of one visitor never meet');
+    assert.equal(reported.checks, 0, 'their own group is skipped whole, not entry by entry');
+    assert.equal(nextRandomPair(l, rules(10_000, reported)), null);
+    assert.equal(reported.checks, 0, 'nothing changed: no search runs again');
+    member(l, 'newcomer');
+    assert.deepEqual(ids(nextRandomPair(l, rules(10_000, reported))), ['tab0', 'newcomer']);
+    assert.equal(reported.checks, 1, 'one candidate looked at, not 2,000');
+  });
+
   it('keeps two who just left each other apart while anyone else can be paired, and reunites them after the pause', () => {
     const l = line();
     const at = 10_000;
@@ -91,6 +114,15 @@ describe('the random pairing rule', () => {
     assert.deepEqual(ids(nextRandomPair(l, rules(at + 1000))), ['a', 'c']);
   });
 });
+
+/** Reported pairs that count how often a pair is checked. */
+class CountingReports extends ReportedPairs {
+  checks = 0;
+  override blocks(...args: Parameters<ReportedPairs['blocks']>): boolean {
+    this.checks++;
+    return super.blocks(...args);
+  }
+}
 
 describe('wait estimates', () => {
   it('averages the last 20 waits and shares them among the agents online', () => {
@@ -107,7 +139,9 @@ describe('wait estimates', () => {
 
 type Sent = { to: string; event: string; payload: unknown };
 
-function harness(t: TestContext, timings: Partial<MatchTimings> = {}) {
+/** Unless a test says otherwise, everyone is told of every change at once (no pacing). */
+function harness(t: TestContext, given: Partial<MatchTimings> = {}) {
+  const timings = { positionEveryMs: 0, snapshotEveryMs: 0, ...given };
   const sent: Sent[] = [];
   const record = (to: string, event: string, payload: unknown) => sent.push({ to, event, payload });
   const delivery: MatchDelivery = {
@@ -204,5 +238,24 @@ describe('the in-process coordinator', () => {
     assert.equal(coordinator.take(agent), 'a');
     assert.deepEqual((to('b', 'queue:update') as QueueStatus[]).map((s) => [s.position, s.agentsOnline]), [[2, 1], [1, 1]]);
     assert.deepEqual((to('agent', 'queue:snapshot') as QueueSnapshot[]).map((s) => s.customers.map((c) => c.customerId)), [['b']]);
+  });
+
+  it('tells those behind in line their new place at most once per interval, and agents a bounded snapshot', async (t) => {
+    const { coordinator, visitor, to } = harness(t, { positionEveryMs: 150, snapshotEveryMs: 150, snapshotSize: 3 });
+    const agent = { projectId: PROJECT, queue: 'default', peerId: 'agent', socketId: 's-agent', displayName: 'Agent' };
+    const ack = coordinator.agentStatus(agent, 'online');
+    assert.deepEqual([ack.customers.length, ack.total], [0, 0]);
+    for (let i = 0; i < 10; i++) assert.equal(coordinator.enter(visitor(`c${i}`, { mode: 'support' })).position, i + 1);
+    coordinator.decline(agent, 'c0', 'closed');
+    coordinator.leave('c1');
+    assert.deepEqual(to('c9', 'queue:update'), [], 'two changes ahead of c9 within the interval: nothing yet');
+    const started = Date.now();
+    while (to('c9', 'queue:update').length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual((to('c9', 'queue:update') as QueueStatus[]).map((s) => s.position), [8], 'one update, with the place as it stands');
+    while ((to('agent', 'queue:snapshot') as QueueSnapshot[]).at(-1)?.total !== 8 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    const snapshots = to('agent', 'queue:snapshot') as QueueSnapshot[];
+    assert.ok(snapshots.length <= 2, `at most one now and one at the end of the interval, not one per change (${snapshots.length})`);
+    assert.ok(snapshots.every((s) => s.customers.length <= 3));
+    assert.deepEqual(snapshots.at(-1)?.customers.map((c) => c.customerId), ['c2', 'c3', 'c4']);
   });
 });

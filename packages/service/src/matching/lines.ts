@@ -6,6 +6,7 @@
 import type { QueueSnapshot, QueueStatus } from '@vcw/shared';
 import type { AgentConnection, MatchDelivery, QueueRef, Visitor } from './coordinator.js';
 import { MatchQueue, type QueueEntry } from './match-queue.js';
+import { visitorGroup } from './random-pairing.js';
 import type { PartyIds } from './reported-pairs.js';
 import { estimateWaitMs, WaitEstimate } from './wait-estimate.js';
 
@@ -19,6 +20,8 @@ export interface Line {
   waits: WaitEstimate;
   /** Random: when two who just left each other are the only pair left, pairing is tried again then. */
   rematchTimer?: ReturnType<typeof setTimeout>;
+  /** When its waiting members and agents were last told, and the timers that tell them next. */
+  paced: { positionsAt: number; snapshotAt: number; agentsOnline: number; positions?: ReturnType<typeof setTimeout>; snapshot?: ReturnType<typeof setTimeout> };
 }
 
 /** A random visitor or a support customer, from entering a queue until it leaves matching. */
@@ -63,8 +66,14 @@ export interface Match {
 
 export const queueKey = ({ projectId, mode, queue }: QueueRef): string => `${projectId}/${mode}/${queue}`;
 
+/** A member may be matched now: it waits and its connection is up. */
+const isFree = (member: Member): boolean => member.state === 'waiting' && !member.suspended;
+
 export function newLine(ref: QueueRef): Line {
-  return { key: queueKey(ref), ref, waiting: new MatchQueue<Member>(), agents: new Map(), pairs: new Set(), waits: new WaitEstimate() };
+  // Random: the tabs of one visitor are one group (never paired together); support: each customer is its own.
+  const group = ref.mode === 'random' ? visitorGroup : (member: Member) => member.peerId;
+  const waiting = new MatchQueue<Member>({ free: isFree, group });
+  return { key: queueKey(ref), ref, waiting, agents: new Map(), pairs: new Set(), waits: new WaitEstimate(), paced: { positionsAt: -Infinity, snapshotAt: -Infinity, agentsOnline: 0 } };
 }
 
 export const idsOf = (party: Party): PartyIds =>
@@ -108,10 +117,12 @@ function lineStatus(line: Line, status: QueueStatus['status'], position: number,
   };
 }
 
-export function snapshotOf(line: Line): QueueSnapshot {
+/** How an agent sees its queue: the first `limit` customers in line, and how many wait in all. */
+export function snapshotOf(line: Line, limit: number): QueueSnapshot {
   return {
     queue: line.ref.queue,
-    customers: line.waiting.all().map((member) => ({
+    total: line.waiting.size,
+    customers: line.waiting.firstEntries(limit).map((member) => ({
       customerId: member.peerId,
       displayName: member.visitor.displayName,
       since: member.since,
@@ -125,15 +136,35 @@ export function snapshotOf(line: Line): QueueSnapshot {
 /** What decides whether a member must be told again: the waiting count alone changes too often to push. */
 const toldKey = (status: QueueStatus): string => `${status.status} ${status.position} ${status.agentsOnline} ${status.estimatedWaitMs}`;
 
+/** How often waiting members and agents are told of changes that are not their own, and how much agents see. */
+export interface NoticePacing {
+  /** A member behind in line is told its new place at most this often (its own changes go out at once). */
+  positionEveryMs: number;
+  /** An agent gets a snapshot of its queue at most this often. */
+  snapshotEveryMs: number;
+  /** The customers a snapshot lists (the first in line); `total` says how many wait in all. */
+  snapshotSize: number;
+}
+
+export const DEFAULT_NOTICE_PACING: NoticePacing = { positionEveryMs: 1000, snapshotEveryMs: 250, snapshotSize: 20 };
+
 /**
- * Collects the lines and members a change touched, then tells each member whose place changed
- * (`queue:update`) and each agent of a changed support queue (`queue:snapshot`), once per change.
+ * Collects the lines and members a change touched, then tells each member whose own status changed at once,
+ * and, at most once per `positionEveryMs` per line (at once when the agents online change), every waiting member whose place changed (`queue:update`);
+ * each agent of a changed support queue gets a bounded snapshot (`queue:snapshot`) at most once per
+ * `snapshotEveryMs`. A busy line so costs one walk per interval, not one per change, and an agent's traffic
+ * is bounded whatever the customers do.
  */
 export class LineNotices {
   private readonly lines = new Set<Line>();
   private readonly members = new Set<Member>();
+  /** Lines with a timer pending, to stop them on close. */
+  private readonly pending = new Set<Line>();
 
-  constructor(private readonly delivery: MatchDelivery) {}
+  constructor(
+    private readonly delivery: MatchDelivery,
+    readonly pacing: NoticePacing = DEFAULT_NOTICE_PACING,
+  ) {}
 
   line(line: Line): void {
     this.lines.add(line);
@@ -149,28 +180,67 @@ export class LineNotices {
     member.told = toldKey(status);
   }
 
+  /** Records that `agent` was sent `snapshot` some other way (the acknowledgement of `agent:status`). */
+  sent(agent: Agent, snapshot: QueueSnapshot): void {
+    agent.told = JSON.stringify(snapshot);
+  }
+
   /** Tells everyone concerned; `present` says whether a member is still in matching. */
   flush(present: (member: Member) => boolean): void {
-    // One pass per line for those waiting (positions in order), then the members whose pair began or ended.
-    const done = new Set<Member>();
+    for (const member of this.members) if (present(member)) this.tell(member, statusOf(member));
     for (const line of this.lines) {
-      const figures = lineFigures(line);
-      line.waiting.all().forEach((member, i) => {
-        done.add(member);
-        this.tell(member, lineStatus(line, 'waiting', i + 1, figures));
-      });
-    }
-    for (const member of this.members) if (!done.has(member) && present(member)) this.tell(member, statusOf(member));
-    for (const line of this.lines) {
-      if (line.ref.mode !== 'support' || line.agents.size === 0) continue;
-      const snapshot = snapshotOf(line);
-      const key = JSON.stringify(snapshot);
-      const agents = [...line.agents.values()].filter((agent) => agent.told !== key);
-      for (const agent of agents) agent.told = key;
-      if (agents.length > 0) this.delivery.snapshot(agents.map((agent) => agent.connection.socketId), snapshot);
+      // Agents coming and going (few, and trusted) is news for everyone at once: nobody is told help is there when it is not.
+      if (agentsOnline(line) !== line.paced.agentsOnline) {
+        clearTimeout(line.paced.positions);
+        line.paced.positions = undefined;
+        this.sweepPositions(line);
+      } else {
+        this.pace(line, 'positions', this.pacing.positionEveryMs, () => this.sweepPositions(line));
+      }
+      if (line.ref.mode === 'support' && line.agents.size > 0) this.pace(line, 'snapshot', this.pacing.snapshotEveryMs, () => this.sendSnapshot(line));
     }
     this.lines.clear();
     this.members.clear();
+  }
+
+  /** Stops every pending timer. */
+  close(): void {
+    for (const line of this.pending) {
+      clearTimeout(line.paced.positions);
+      clearTimeout(line.paced.snapshot);
+    }
+    this.pending.clear();
+  }
+
+  /** Runs `run` now if the last run is `everyMs` ago, else once when it will be (however many changes come meanwhile). */
+  private pace(line: Line, what: 'positions' | 'snapshot', everyMs: number, run: () => void): void {
+    if (line.paced[what] !== undefined) return;
+    const at = what === 'positions' ? line.paced.positionsAt : line.paced.snapshotAt;
+    const wait = at + everyMs - Date.now();
+    if (wait <= 0) return run();
+    this.pending.add(line);
+    line.paced[what] = setTimeout(() => {
+      line.paced[what] = undefined;
+      run();
+    }, wait);
+  }
+
+  private sweepPositions(line: Line): void {
+    line.paced.positionsAt = Date.now();
+    const figures = lineFigures(line);
+    line.paced.agentsOnline = agentsOnline(line);
+    let position = 0;
+    for (const member of line.waiting.all()) this.tell(member, lineStatus(line, 'waiting', ++position, figures));
+  }
+
+  private sendSnapshot(line: Line): void {
+    line.paced.snapshotAt = Date.now();
+    if (line.agents.size === 0) return;
+    const snapshot = snapshotOf(line, this.pacing.snapshotSize);
+    const key = JSON.stringify(snapshot);
+    const agents = [...line.agents.values()].filter((agent) => agent.told !== key);
+    for (const agent of agents) agent.told = key;
+    if (agents.length > 0) this.delivery.snapshot(agents.map((agent) => agent.connection.socketId), snapshot);
   }
 
   private tell(member: Member, status: QueueStatus): void {

@@ -22,19 +22,19 @@ import type {
   Visitor,
   WaitingEntry,
 } from './coordinator.js';
-import { agentsOnline, idsOf, LineNotices, newLine, partnerOf, queueKey, snapshotOf, statusOf, type Agent, type Line, type Member, type Party } from './lines.js';
+import { agentsOnline, DEFAULT_NOTICE_PACING, idsOf, LineNotices, type NoticePacing, newLine, partnerOf, queueKey, snapshotOf, statusOf, type Agent, type Line, type Member, type Party } from './lines.js';
 import { nameOf, Pairs, socketOf } from './pairs.js';
 import { nextRandomPair } from './random-pairing.js';
 import { ReportedPairsByProject } from './reported-pairs.js';
 
-export interface MatchTimings {
+export interface MatchTimings extends NoticePacing {
   /** How long a pair has to take its seats; then whoever did waits again and whoever did not is let go. */
   joinDeadlineMs: number;
   /** The pause before two who just left each other are paired again when nobody else waits. */
   rematchAfterMs: number;
 }
 
-export const DEFAULT_MATCH_TIMINGS: MatchTimings = { joinDeadlineMs: 10_000, rematchAfterMs: 3_000 };
+export const DEFAULT_MATCH_TIMINGS: MatchTimings = { joinDeadlineMs: 10_000, rematchAfterMs: 3_000, ...DEFAULT_NOTICE_PACING };
 
 export interface LocalCoordinatorOptions {
   delivery: MatchDelivery;
@@ -61,8 +61,8 @@ export class LocalCoordinator implements MatchCoordinator {
   private closed = false;
 
   constructor(private readonly options: LocalCoordinatorOptions) {
-    this.notices = new LineNotices(options.delivery);
     this.timings = { ...DEFAULT_MATCH_TIMINGS, ...options.timings };
+    this.notices = new LineNotices(options.delivery, this.timings);
     this.log = options.log;
     this.reported = new ReportedPairsByProject(options.reportedPairs);
     this.pairs = new Pairs({
@@ -137,8 +137,8 @@ export class LocalCoordinator implements MatchCoordinator {
       const agent = this.agentOf(connection);
       agent.status = status;
       this.notices.line(agent.line);
-      const snapshot = snapshotOf(agent.line);
-      agent.told = JSON.stringify(snapshot);
+      const snapshot = snapshotOf(agent.line, this.timings.snapshotSize);
+      this.notices.sent(agent, snapshot);
       this.log.info({ project: connection.projectId, queue: connection.queue, peer: connection.peerId, status }, 'agent status');
       return snapshot;
     });
@@ -149,7 +149,7 @@ export class LocalCoordinator implements MatchCoordinator {
       const agent = this.agentOf(connection);
       if (agent.match) throw new ServiceError('already_in_room', 'Finish the current call (leave its room) before taking another customer.');
       const { waiting } = agent.line;
-      const customer = customerId ? waiting.get(customerId) : waiting.first((member) => !member.suspended);
+      const customer = customerId ? waiting.get(customerId) : waiting.firstFree();
       if (!customer) throw new ServiceError(customerId ? 'customer_not_waiting' : 'queue_empty');
       if (customer.suspended) throw new ServiceError('customer_not_waiting', "That customer's connection dropped; they may be back in a moment.");
       this.pairs.start(agent.line, customer, agent);
@@ -211,7 +211,9 @@ export class LocalCoordinator implements MatchCoordinator {
   suspend(peerId: string): void {
     // Agents keep counting as online through a short drop: customers should not be told nobody is there.
     const member = this.members.get(peerId);
-    if (member) member.suspended = true;
+    if (!member) return;
+    member.suspended = true;
+    member.line.waiting.refresh(peerId);
   }
 
   resume(peerId: string): boolean {
@@ -219,6 +221,7 @@ export class LocalCoordinator implements MatchCoordinator {
       const member = this.members.get(peerId);
       if (member?.suspended) {
         member.suspended = false;
+        member.line.waiting.refresh(peerId);
         this.pair(member.line);
       }
       return this.partyOf(peerId) !== undefined;
@@ -274,6 +277,7 @@ export class LocalCoordinator implements MatchCoordinator {
   async close(): Promise<void> {
     this.closed = true;
     for (const line of this.lines.values()) clearTimeout(line.rematchTimer);
+    this.notices.close();
     await this.pairs.close();
   }
 

@@ -23,6 +23,13 @@ export class ReportedPairs {
     return false;
   }
 
+  /** Whether any identity of `a` reported, or was reported by, the visitor `visitorId` (every tab of it). */
+  blocksVisitor(a: PartyIds, visitorId: string): boolean {
+    const visitor = `v:${visitorId}`;
+    for (const x of idsOf(a)) if (this.pairs.has(pairKey(x, visitor))) return true;
+    return false;
+  }
+
   get size(): number {
     return this.pairs.size;
   }

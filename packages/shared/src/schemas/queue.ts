@@ -131,10 +131,16 @@ export interface QueuedCustomer {
   message?: string;
 }
 
-/** `queue:snapshot`, pushed to every agent of a queue when it changes, and the ack of `agent:status`. */
+/**
+ * `queue:snapshot`, pushed to every agent of a queue when it changes (at most four times a second), and the ack
+ * of `agent:status`. It lists the first customers in line (20), and how many wait in all.
+ */
 export interface QueueSnapshot {
   queue: QueueName;
+  /** The first customers in line, in order: at most 20, however many wait. */
   customers: QueuedCustomer[];
+  /** How many customers wait in all (`customers` lists the first of them). */
+  total: number;
   agentsOnline: number;
   /** Average wait of the recent matches, in milliseconds; null without history. */
   averageWaitMs: number | null;
