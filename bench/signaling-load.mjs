@@ -13,7 +13,8 @@
 // Goals (issue 16): memory per connection <= 20 KB and <= 1.3x the relay's; connects/s >= 0.8x the relay's;
 // max rate >= the relay's; RSS after the ramp <= 1.2x RSS before; RSS at start <= 80 MB.
 // Usage: node bench/signaling-load.mjs [connections (1000)] [step seconds (3)] [max steps (6)]
-// (loopback only; the lead's figures: 10000 connections, 10 s steps, on a quiet machine).
+// (loopback only; the lead's figures: 10000 connections, 10 s steps, on a quiet machine). SERVICE_NODE_OPTIONS
+// goes to the service's process only (e.g. --import of a profiler).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -164,7 +165,7 @@ async function measure(start) {
 
 const meets = (ok) => (ok ? 'met' : 'NOT met');
 console.log(`bench/signaling-load: ${CONNECTIONS} connections in rooms of two, 1 KB signals, ${STEP_SECONDS} s steps; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
-const relay = process.env.ONLY_OURS ? null : await measure(startRelay);
+const relay = await measure(startRelay);
 const ours = await measure(startOurs);
 for (const r of [relay, ours]) {
   console.log(`\n${r.name}:`);
