@@ -58,6 +58,8 @@ export async function startServiceProcess({ env: extra = {}, origins = ['https:/
     port,
     dataDir,
     projectId: project.id,
+    /** The process id while it runs (benches read its memory and CPU from /proc). */
+    pid: () => child?.pid ?? null,
     publishableKey: project.publishableKey,
     secretKey: project.secretKey,
     start,

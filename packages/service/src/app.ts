@@ -9,6 +9,7 @@ import { ERROR_MESSAGES, ERROR_STATUS, MAX_ROOM_METADATA_DEPTH, MAX_ROOM_METADAT
 import { JoinTokens } from './auth/join-token.js';
 import type { Config } from './config.js';
 import { ServiceError } from './errors.js';
+import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import effectAssets from './plugins/effect-assets.js';
 import demoPages from './plugins/demo-pages.js';
@@ -62,6 +63,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     // Unknown fields are an error for the partner to fix, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true }, plugins: [jsonLimits] },
+    schemaController: lazySchemaCompilers(),
     // `info` is one line per lifecycle step; per-request lines only when debugging.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });

@@ -8,7 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
+
+/** jose, loaded with the first token: a service whose sites use keys alone never loads it. */
+const jose = () => import('jose');
 import { ParticipantRole, QueueName, RoomName } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 
@@ -83,6 +86,7 @@ export class JoinTokens {
   }
 
   async verify(token: string): Promise<TokenGrant> {
+    const { errors, jwtVerify } = await jose();
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER, audience: [AUDIENCE, AGENT_AUDIENCE] }));
@@ -103,6 +107,7 @@ export class JoinTokens {
   }
 
   private async sign(claims: Record<string, string>, audience: string, ttlSeconds: number): Promise<Minted> {
+    const { SignJWT } = await jose();
     const tokenId = randomUUID();
     const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
     const token = await new SignJWT(claims)

@@ -10,6 +10,14 @@ import type { SignalingContext, SignalingSocket } from './context.js';
 
 type Handler<S extends TSchema, R extends object> = (payload: Static<S>) => Promise<R> | R;
 
+/** Each schema's validator, compiled once for the process (compiling per socket cost most of a connect). */
+const validators = new WeakMap<TSchema, ReturnType<typeof TypeCompiler.Compile>>();
+function validatorOf<S extends TSchema>(schema: S): ReturnType<typeof TypeCompiler.Compile<S>> {
+  let check = validators.get(schema);
+  if (!check) validators.set(schema, (check = TypeCompiler.Compile(schema)));
+  return check as ReturnType<typeof TypeCompiler.Compile<S>>;
+}
+
 export function command<S extends TSchema, R extends object>(
   socket: SignalingSocket,
   ctx: SignalingContext,
@@ -17,7 +25,7 @@ export function command<S extends TSchema, R extends object>(
   schema: S,
   handler: Handler<S, R>,
 ): void {
-  const check = TypeCompiler.Compile(schema);
+  const check = validatorOf(schema);
   // The typed maps are compile-time only; at run time anything can arrive, so take it as unknown.
   (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
     const ack = args.at(-1);

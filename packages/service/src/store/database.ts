@@ -6,8 +6,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { migrateToLatest } from './migrations/index.js';
+import { withPreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 export const SQLITE_FILE_NAME = 'vcw.sqlite';
@@ -22,7 +22,7 @@ export async function openSqlite(file: string): Promise<Kysely<Database>> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withPreparedStatements(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);
   return db;
 }
@@ -32,6 +32,8 @@ export async function openSqlite(file: string): Promise<Kysely<Database>> {
  * (tests use one schema per run).
  */
 export async function openPostgres(url: string, { schema }: { schema?: string } = {}): Promise<Kysely<Database>> {
+  // Loaded only here: a service on SQLite never pays for the PostgreSQL client.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10, ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}) });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {

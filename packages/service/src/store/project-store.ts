@@ -47,6 +47,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export class ProjectStore {
   /** When each key's use was last written, so a busy key is not a write on every request. */
   private readonly lastUseWritten = new Map<string, number>();
+  /** The key lookup, compiled once (see `authenticateKey`). */
+  private keyLookup: ReturnType<ProjectStore['keyLookupQuery']> | null = null;
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -194,14 +196,11 @@ export class ProjectStore {
   async authenticateKey(plaintext: string, expectedType: KeyType): Promise<{ key: ApiKeyRecord; project: Project } | null> {
     const parsed = parseApiKey(plaintext);
     if (!parsed || parsed.type !== expectedType) return null;
-    // Key and project in one query: this runs on every REST request and every connection.
-    const row = await this.db
-      .selectFrom('api_keys')
-      .innerJoin('projects', 'projects.id', 'api_keys.project_id')
-      .selectAll('api_keys')
-      .select(['projects.name as project_name', 'projects.created_at as project_created_at', 'projects.allow_ad_hoc_rooms as project_allow_ad_hoc_rooms'])
-      .where('api_keys.hash', '=', hashApiKey(plaintext))
-      .executeTakeFirst();
+    // Key, project and origins in one query (a row per origin): this runs on every REST request and every
+    // connection, so it is built once and only its parameter changes.
+    const query = (this.keyLookup ??= this.keyLookupQuery(''));
+    const { rows } = await this.db.executeQuery({ ...query, parameters: [hashApiKey(plaintext)] } as typeof query);
+    const row = rows[0];
     if (!row || row.revoked_at !== null) return null;
     if (row.expires_at !== null && Date.parse(row.expires_at) <= Date.now()) return null;
     const project: Project = {
@@ -209,9 +208,21 @@ export class ProjectStore {
       name: row.project_name,
       createdAt: row.project_created_at,
       allowAdHocRooms: Boolean(row.project_allow_ad_hoc_rooms),
-      allowedOrigins: await this.originsOf(row.project_id),
+      // Sorted here, as originsOf does.
+      allowedOrigins: rows.flatMap((r) => (r.origin === null ? [] : [r.origin])).sort(),
     };
     return { key: toKeyRecord(row), project };
+  }
+
+  private keyLookupQuery(hash: string) {
+    return this.db
+      .selectFrom('api_keys')
+      .innerJoin('projects', 'projects.id', 'api_keys.project_id')
+      .leftJoin('project_origins', 'project_origins.project_id', 'api_keys.project_id')
+      .selectAll('api_keys')
+      .select(['projects.name as project_name', 'projects.created_at as project_created_at', 'projects.allow_ad_hoc_rooms as project_allow_ad_hoc_rooms', 'project_origins.origin as origin'])
+      .where('api_keys.hash', '=', hash)
+      .compile();
   }
 
   async revokeKey(keyId: string): Promise<boolean> {

@@ -1,8 +1,10 @@
 /**
  * Call recording as the element sees it. All of it (consent exchange, recorder, record button, consent prompt,
- * indicator) is a lazy chunk, recording-controls.ts, fetched when a call engine is made: well before anyone
- * can ask to record, and without weighing on the script-tag bundle, which carries only this file.
+ * indicator) is a lazy chunk, recording-controls.ts, fetched when the visitor sets out to join (the Join
+ * click, or waiting in a queue): before anyone can ask them to record, but never on a page that only shows the
+ * pre-join screen. The controls catch up with the room when they arrive (`recording:sync`).
  */
+import type { CallState } from '../engine/call-engine.js';
 import type { CallEngine } from '../engine/call-engine.js';
 import { CallError } from '../engine/call-error.js';
 import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.js';
@@ -36,20 +38,35 @@ export class Recording {
   session: RecordingControls | null = null;
   private ready: Promise<void> | null = null;
 
-  /** Starts the controls of a new engine (fetching their code), or closes those of the last one. */
+  private stopWaiting: (() => void) | null = null;
+
+  /** Starts the controls of a new engine once it sets out to join (fetching their code), or closes those of the last one. */
   attach(engine: CallEngine | null, host: RecordingHost, onError: (error: unknown) => void): void {
     this.session?.close();
     this.session = null;
-    const ready: Promise<void> | null = (this.ready =
-      engine &&
-      import('./recording-controls.js').then(
-        ({ startRecordingControls }) => {
-          if (this.ready !== ready) return; // the element moved on to another engine meanwhile
-          this.session = startRecordingControls(engine, host, onError);
-          host.requestUpdate();
-        },
-        () => undefined, // the chunk could not be fetched: `get` says recording is unavailable
-      ));
+    this.ready = null;
+    this.stopWaiting?.();
+    this.stopWaiting = null;
+    if (!engine) return;
+    if (joining(engine.state)) return this.load(engine, host, onError);
+    const stop = engine.on('state', (state) => {
+      if (!joining(state) || this.stopWaiting !== stop) return;
+      stop();
+      this.stopWaiting = null;
+      this.load(engine, host, onError);
+    });
+    this.stopWaiting = stop;
+  }
+
+  private load(engine: CallEngine, host: RecordingHost, onError: (error: unknown) => void): void {
+    const ready: Promise<void> = (this.ready = import('./recording-controls.js').then(
+      ({ startRecordingControls }) => {
+        if (this.ready !== ready) return; // the element moved on to another engine meanwhile
+        this.session = startRecordingControls(engine, host, onError);
+        host.requestUpdate();
+      },
+      () => undefined, // the chunk could not be fetched: `get` says recording is unavailable
+    ));
   }
 
   /** The controls, once their code is here; rejects before the widget started, or if the code cannot be fetched. */
@@ -59,3 +76,6 @@ export class Recording {
     return this.session;
   }
 }
+
+/** The engine is on its way into a room, or in one. */
+const joining = (state: CallState) => state === 'connecting' || state === 'connected' || state === 'reconnecting';
