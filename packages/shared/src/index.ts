@@ -10,3 +10,4 @@ export * from './schemas/presence.js';
 export * from './schemas/queue.js';
 export * from './schemas/recording.js';
 export * from './schemas/rest.js';
+export * from './schemas/webhooks.js';

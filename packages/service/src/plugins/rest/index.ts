@@ -4,6 +4,7 @@ import { queueRoutes } from './queues.js';
 import { roomRoutes } from './rooms.js';
 import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
+import { webhookRoutes } from './webhooks.js';
 import { requireSecretKey } from './secret-key-auth.js';
 
 export default fp(
@@ -15,9 +16,10 @@ export default fp(
         await v1.register(tokenRoutes);
         await v1.register(sessionRoutes);
         await v1.register(queueRoutes);
+        await v1.register(webhookRoutes);
       },
       { prefix: '/v1' },
     );
   },
-  { name: 'rest', dependencies: ['store', 'signaling', 'openapi'] },
+  { name: 'rest', dependencies: ['store', 'signaling', 'openapi', 'webhooks'] },
 );

@@ -43,7 +43,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
         description: 'Honours `Idempotency-Key`: the same key and body return the same room; the same key with another body is a 409.',
         headers: IdempotencyHeaders,
         body: CreateRoomBody,
-        response: { 201: Room, 200: Room, ...errorResponses(409, 413) },
+        response: { 201: Room, 200: Room, ...errorResponses(409, 413, 415) },
       },
     },
     async (request, reply) => {
