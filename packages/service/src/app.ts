@@ -19,6 +19,7 @@ import roomPruning from './plugins/room-pruning.js';
 import signaling from './plugins/signaling.js';
 import store from './plugins/store.js';
 import webhooks from './plugins/webhooks.js';
+import joinPage from './plugins/join-page.js';
 import widgetScript from './plugins/widget-script.js';
 import { ServiceEvents } from './events/service-events.js';
 import type { WebhookTimings } from './webhooks/dispatcher.js';
@@ -103,6 +104,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(operations);
   await app.register(signaling, { config, joinTokens, ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}) });
   await app.register(roomPruning);
+  await app.register(joinPage, { db: options.db, publicUrl: config.publicUrl });
   await app.register(openapi);
   await app.register(rest);
   await app.register(effectAssets);

@@ -157,6 +157,16 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+/** A project's join page look; a project without a row uses the defaults. */
+export interface ProjectBrandingTable {
+  project_id: string;
+  display_name: string | null;
+  /** `#rrggbb`. */
+  accent_color: string | null;
+  logo_url: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   project_origins: ProjectOriginsTable;
@@ -170,4 +180,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  project_branding: ProjectBrandingTable;
 }
