@@ -20,7 +20,12 @@ import { jsonLimits } from './plugins/rest/json-limits.js';
 import roomPruning from './plugins/room-pruning.js';
 import signaling from './plugins/signaling.js';
 import store from './plugins/store.js';
+import webhooks from './plugins/webhooks.js';
+import joinPage from './plugins/join-page.js';
 import widgetScript from './plugins/widget-script.js';
+import { ServiceEvents } from './events/service-events.js';
+import type { WebhookTimings } from './webhooks/dispatcher.js';
+import type { Clock } from './webhooks/retry-schedule.js';
 import type { Database } from './store/schema.js';
 import type { MatchTimings } from './matching/local-coordinator.js';
 
@@ -39,12 +44,18 @@ export interface BuildOptions {
   tokenSecret?: string;
   /** Matching's deadlines and pauses, when not the product's (tests shorten them). */
   matchTimings?: Partial<MatchTimings>;
+  /** Webhook retries and timeouts, when not the product's (tests shorten them). */
+  webhookTimings?: Partial<WebhookTimings>;
+  /** The clock webhook retries are scheduled on (tests). */
+  webhookClock?: Clock;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     joinTokens: JoinTokens;
     limits: Limits;
+    /** What happened (calls, recordings, queues, tickets), for subscribers such as webhooks. */
+    serviceEvents: ServiceEvents;
   }
 }
 
@@ -77,13 +88,26 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
   });
 
-  const joinTokens = new JoinTokens(options.tokenSecret ?? randomBytes(32).toString('base64url'));
+  const tokenSecret = options.tokenSecret ?? randomBytes(32).toString('base64url');
+  const joinTokens = new JoinTokens(tokenSecret);
   app.decorate('joinTokens', joinTokens);
   app.decorate('limits', createLimits(config.rateLimits));
+  const serviceEvents = new ServiceEvents(app.log);
+  app.decorate('serviceEvents', serviceEvents);
   await app.register(store, { db: options.db });
+  // Before signaling: it closes after the last calls' events are published, before the store closes.
+  await app.register(webhooks, {
+    db: options.db,
+    events: serviceEvents,
+    tokenSecret,
+    serviceOnLoopback: isLoopback(config.publicUrl),
+    ...(options.webhookTimings ? { timings: options.webhookTimings } : {}),
+    ...(options.webhookClock ? { clock: options.webhookClock } : {}),
+  });
   await app.register(operations);
   await app.register(signaling, { config, joinTokens, ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}) });
   await app.register(roomPruning);
+  await app.register(joinPage, { db: options.db, publicUrl: config.publicUrl });
   await app.register(openapi);
   await app.register(rest);
   await app.register(effectAssets);
@@ -112,7 +136,8 @@ function describeError(error: unknown): { statusCode: number; code: ServiceError
   if (fastifyError.validation) return { statusCode: 400, code: 'invalid_payload', message: validationMessage(fastifyError) };
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
-    const code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_payload';
+    const code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_payload';
+    if (code === 'unsupported_media_type') return { statusCode: status, code, message: ERROR_MESSAGES.unsupported_media_type };
     return { statusCode: status, code, message: fastifyError.message ?? 'Bad request.' };
   }
   return { statusCode: ERROR_STATUS.internal_error, code: 'internal_error', message: ERROR_MESSAGES.internal_error };
@@ -130,5 +155,5 @@ function validationMessage(error: { validation?: unknown; message?: string }): s
 }
 
 function httpReason(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Internal Server Error';
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Internal Server Error';
 }

@@ -4,7 +4,10 @@ import { readdir } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { KeyCreated, KeyList, KeyRevoked, KeyRolled } from '../src/cli/commands/keys.js';
 import type { OriginsChanged } from '../src/cli/commands/origins.js';
-import type { ProjectCreated, ProjectList, ProjectUpdated } from '../src/cli/commands/projects.js';
+import type { ProjectBranded, ProjectCreated, ProjectList, ProjectUpdated } from '../src/cli/commands/projects.js';
+import { ProjectBrandingStore } from '../src/store/project-branding-store.js';
+import { openSqlite, SQLITE_FILE_NAME } from '../src/store/database.js';
+import path from 'node:path';
 import { assertUsageError, cli, createProject } from './helpers/cli.js';
 
 describe('vcw-admin', () => {
@@ -12,7 +15,7 @@ describe('vcw-admin', () => {
     const c = await cli(t);
     const overview = await c.run('--help');
     assert.equal(overview.code, 0);
-    for (const command of ['projects create', 'projects list', 'projects update', 'origins add', 'origins remove', 'keys create', 'keys list', 'keys revoke', 'keys roll']) {
+    for (const command of ['projects create', 'projects list', 'projects update', 'projects brand', 'origins add', 'origins remove', 'keys create', 'keys list', 'keys revoke', 'keys roll']) {
       assert.ok(overview.stdout.includes(command), `--help lists ${command}`);
     }
     const roll = await c.run('keys', 'roll', '--help');
@@ -64,6 +67,25 @@ describe('vcw-admin', () => {
       assert.equal(outcome.stdout.includes(created.secretKey.plaintext), false, 'a listing never shows a key');
     }
     await c.assertNoKeyStored();
+  });
+
+  it("brands a project's join page: name, accent colour, logo; 'none' clears; bad values refused", async (t) => {
+    const c = await cli(t);
+    const { project } = await createProject(c, 'Acme', ['https://acme.example']);
+    const set = await c.run('projects', 'brand', '--project', project.id, '--display-name', 'Acme Care', '--accent-color', '#0F766E', '--logo-url', 'https://cdn.acme.example/logo.svg');
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stdout, /name shown: Acme Care\n  accent colour: #0F766E\n  logo: https:\/\/cdn\.acme\.example\/logo\.svg/);
+    const cleared = await c.json<ProjectBranded>('projects', 'brand', '--project', project.id, '--logo-url', 'none');
+    assert.deepEqual(cleared.branding, { displayName: 'Acme Care', accentColor: '#0F766E', logoUrl: null });
+    assertUsageError(await c.run('projects', 'brand', '--project', project.id, '--accent-color', 'teal'), /--accent-color must be #rrggbb/);
+    assertUsageError(await c.run('projects', 'brand', '--project', project.id, '--logo-url', 'http://cdn.example/x.png'), /--logo-url must be an https:\/\/ URL/);
+    assertUsageError(await c.run('projects', 'brand', '--project', project.id), /give at least one of/);
+    const refused = await c.run('projects', 'brand', '--project', 'prj_000000000000000000000000', '--display-name', 'X');
+    assert.equal(refused.code, 1);
+    // What the service's join page reads.
+    const db = await openSqlite(path.join(c.dir, SQLITE_FILE_NAME));
+    t.after(() => db.destroy());
+    assert.deepEqual(await new ProjectBrandingStore(db).get(project.id), { displayName: 'Acme Care', accentColor: '#0F766E', logoUrl: null });
   });
 
   it('creates a project without ad-hoc rooms, lists the setting, and switches it with projects update', async (t) => {

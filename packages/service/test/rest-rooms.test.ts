@@ -27,7 +27,8 @@ describe('REST /v1/rooms', () => {
     assert.equal(room.participantCount, 0);
     assert.ok(room.expiresAt && Math.abs(Date.parse(room.expiresAt) - Date.now() - 3600_000) < 5000);
     const read = await app.inject({ method: 'GET', url: `/v1/rooms/${room.id}`, headers: auth });
-    assert.deepEqual(read.json(), room);
+    const { url: _link, ...stored } = room as Room & { url: string };
+    assert.deepEqual(read.json(), stored);
   });
 
   it('names a room itself when no name is given, and defaults to 4 participants', async (t) => {
@@ -55,7 +56,18 @@ describe('REST /v1/rooms', () => {
     assert.match(heavy.json().message, /metadata must be at most 4096 bytes/);
     const duplicate = await post({ privacy: 'public', name: 'twice' });
     assert.equal(duplicate.statusCode, 201);
-    assert.equal((await post({ privacy: 'public', name: 'twice' })).statusCode, 400);
+    const taken = await post({ privacy: 'public', name: 'twice' });
+    assert.equal(taken.statusCode, 409);
+    assert.deepEqual(taken.json(), { statusCode: 409, error: 'Conflict', code: 'room_name_taken', message: 'A room named "twice" already exists in this project.' });
+  });
+
+  it('a body that is not JSON answers 415 Unsupported Media Type with its own code', async (t) => {
+    const { app, auth } = await partner(t);
+    for (const headers of [{ 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'application/xml' }]) {
+      const res = await app.inject({ method: 'POST', url: '/v1/rooms', headers: { ...auth, ...headers }, payload: 'privacy=public' });
+      assert.equal(res.statusCode, 415, headers['content-type']);
+      assert.deepEqual(res.json(), { statusCode: 415, error: 'Unsupported Media Type', code: 'unsupported_media_type', message: 'Send the request body as JSON, with `Content-Type: application/json`.' });
+    }
   });
 
   it('honours Idempotency-Key: same body, same room; other body, 409', async (t) => {

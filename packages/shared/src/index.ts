@@ -11,3 +11,5 @@ export * from './schemas/queue.js';
 export * from './schemas/recording.js';
 export * from './schemas/rest.js';
 export * from './display-text.js';
+export * from './schemas/webhooks.js';
+export * from './schemas/branding.js';

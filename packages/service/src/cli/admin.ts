@@ -11,7 +11,11 @@ import { openStore } from '../store/database.js';
 import { MAX_ROLL_OVERLAP_SECONDS, ProjectStore } from '../store/project-store.js';
 import { createKey, listKeys, revokeKey, rollKey } from './commands/keys.js';
 import { addOrigin, removeOrigin, toOrigin } from './commands/origins.js';
-import { createProject, listProjects, updateProject } from './commands/projects.js';
+import { brandProject, createProject, listProjects, updateProject } from './commands/projects.js';
+import { checkBranding } from '../join-page/branding-check.js';
+import { ServiceError } from '../errors.js';
+import { ProjectBrandingStore } from '../store/project-branding-store.js';
+import type { ProjectBranding } from '../store/project-branding-store.js';
 import { Args, BIN, DEFAULT_ROLL_OVERLAP_SECONDS, usageError, type Values } from './args.js';
 import { CliError, EXIT, render, type CommandResult, type ExitCode } from './output.js';
 
@@ -28,7 +32,7 @@ interface OptionSpec {
 }
 
 /** A checked invocation, ready to run against the store. */
-type Run = (store: ProjectStore) => Promise<CommandResult>;
+type Run = (store: ProjectStore, branding: ProjectBrandingStore) => Promise<CommandResult>;
 
 interface CommandSpec {
   /** What follows the command's name, for help and usage messages. */
@@ -75,6 +79,21 @@ const COMMANDS: Record<string, Record<string, CommandSpec>> = {
       prepare: (a) => {
         const input = { projectId: a.required('project'), allowAdHocRooms: a.choice('ad-hoc-rooms', ON_OFF) === 'on' };
         return (store) => updateProject(store, input);
+      },
+    },
+    brand: {
+      usage: '--project ID [--display-name TEXT] [--accent-color #RRGGBB] [--logo-url URL]',
+      summary: "Sets how the project's join page (the url of rooms and tokens) looks. Each option given changes; 'none' clears one.",
+      options: {
+        project: PROJECT_OPTION,
+        'display-name': { type: 'string', value: 'TEXT', help: "the name the page shows (default: the project's name)" },
+        'accent-color': { type: 'string', value: '#RRGGBB', help: 'the colour of buttons and highlights' },
+        'logo-url': { type: 'string', value: 'URL', help: 'an https:// image shown beside the name' },
+      },
+      positionals: [],
+      prepare: (a) => {
+        const input = { projectId: a.required('project'), patch: brandingPatch(a) };
+        return (store, branding) => brandProject(store, branding, input);
       },
     },
   },
@@ -216,6 +235,23 @@ function commandHelp(name: string, spec: CommandSpec): string {
   ].join('\n');
 }
 
+/** The branding options given, checked as the REST API checks them ('none' clears one). */
+function brandingPatch(a: Args): Partial<ProjectBranding> {
+  const patch: Partial<ProjectBranding> = {};
+  const fields = { 'display-name': 'displayName', 'accent-color': 'accentColor', 'logo-url': 'logoUrl' } as const;
+  for (const [option, field] of Object.entries(fields)) {
+    const value = a.optional(option);
+    if (value !== undefined) patch[field] = value === 'none' ? null : value;
+  }
+  if (Object.keys(patch).length === 0) throw a.usage('give at least one of --display-name, --accent-color, --logo-url');
+  try {
+    return checkBranding(patch);
+  } catch (error) {
+    if (error instanceof ServiceError) throw a.usage(error.message.replace(/\.$/, '').replace(/^(\w+)/, (field) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+    throw error;
+  }
+}
+
 async function main(argv: string[]): Promise<ExitCode> {
   const invocation = resolve(argv);
   if ('help' in invocation) {
@@ -224,7 +260,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   const db = await openStore(loadConfig(process.env));
   try {
-    const result = await invocation.run(new ProjectStore(db));
+    const result = await invocation.run(new ProjectStore(db), new ProjectBrandingStore(db));
     process.stdout.write(render(result, invocation.json));
   } finally {
     await db.destroy();

@@ -21,6 +21,12 @@ export class Args {
     return value.trim();
   }
 
+  /** A string option that may be left out. */
+  optional(name: string): string | undefined {
+    const value = this.values[name];
+    return typeof value === 'string' ? value.trim() : undefined;
+  }
+
   list(name: string): string[] {
     const value = this.values[name];
     const items = (Array.isArray(value) ? value : []).filter((v): v is string => typeof v === 'string' && v.trim() !== '');

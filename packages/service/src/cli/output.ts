@@ -4,7 +4,7 @@
  */
 import type { KeyCreated, KeyList, KeyRevoked, KeyRolled, KeyView, MintedKeyView } from './commands/keys.js';
 import type { OriginsChanged } from './commands/origins.js';
-import type { ProjectCreated, ProjectList, ProjectUpdated } from './commands/projects.js';
+import type { ProjectBranded, ProjectCreated, ProjectList, ProjectUpdated } from './commands/projects.js';
 
 /** Exit codes: 1 when the store has no such thing or refuses the operation, 2 when the invocation is wrong. */
 export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
@@ -21,7 +21,7 @@ export class CliError extends Error {
   }
 }
 
-export type CommandResult = ProjectCreated | ProjectList | ProjectUpdated | OriginsChanged | KeyCreated | KeyList | KeyRevoked | KeyRolled;
+export type CommandResult = ProjectCreated | ProjectList | ProjectUpdated | ProjectBranded | OriginsChanged | KeyCreated | KeyList | KeyRevoked | KeyRolled;
 
 /** The text to print on stdout for a result: one JSON document, or lines for a person. */
 export function render(result: CommandResult, json: boolean): string {
@@ -56,6 +56,15 @@ function humanLines(result: CommandResult): string[] {
     case 'project-updated': {
       const { project, changed } = result;
       return [`Project ${project.name} (${project.id}) ${changed ? 'now' : 'already'} has ad-hoc rooms ${adHocRooms(project.allowAdHocRooms)}.`];
+    }
+    case 'project-branded': {
+      const { branding } = result;
+      return [
+        `Project ${result.projectId}'s join page:`,
+        `  name shown: ${branding.displayName ?? "(the project's name)"}`,
+        `  accent colour: ${branding.accentColor ?? "(the widget's)"}`,
+        `  logo: ${branding.logoUrl ?? '(none)'}`,
+      ];
     }
     case 'origins-changed': {
       const verb = result.action === 'added' ? (result.changed ? 'now allows' : 'already allowed') : 'no longer allows';

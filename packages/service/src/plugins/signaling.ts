@@ -55,7 +55,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     const holds = new SeatHolds(config.resumeGraceSeconds * 1000);
     const rooms = new RoomRegistry();
     const log = app.log.child({ module: 'signaling' });
-    const recorder = new CallRecorder(app.callHistory, log);
+    const recorder = new CallRecorder(app.callHistory, log, app.serviceEvents);
     const ctx: SignalingContext = {
       io,
       rooms,
@@ -67,6 +67,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       holds,
       log,
       metrics: app.metrics,
+      events: app.serviceEvents,
       selfOrigin: config.publicUrl,
       iceServersFor: iceServers(config),
       iceTransportPolicy: config.iceTransportPolicy,

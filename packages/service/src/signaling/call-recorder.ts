@@ -3,41 +3,101 @@
  * queued and the call goes on. Writes of one room run one after another in the order of the events, so a
  * leave never reaches the store before its join, even on a PostgreSQL pool that would otherwise run them
  * side by side. A failed write is logged and dropped; it never reaches the call.
+ *
+ * Once a write is done the recorder publishes what it recorded (a call started or ended, someone joined or
+ * left) as service events, in the same order, with the ids the history holds.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { LeaveReason } from '@vcw/shared';
-import type { CallHistory, ParticipantJoin } from '../store/call-history.js';
+import type { ServiceEvents } from '../events/service-events.js';
+import type { CallHistory, CallSession, ParticipantJoin } from '../store/call-history.js';
+
+/** What a join tells the recorder beyond the history row: the room's name and whether its calls are relay-only. */
+export interface RecordedJoin extends Omit<ParticipantJoin, 'at'> {
+  room: string;
+  relayOnly: boolean;
+}
+
+interface OpenCall {
+  projectId: string;
+  room: string;
+  relayOnly: boolean;
+}
 
 export class CallRecorder {
   /** The last queued write of each room with writes pending. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Rooms with a call going on (as this recorder saw it start): what their events carry. */
+  private readonly calls = new Map<string, OpenCall>();
 
   constructor(
     private readonly history: CallHistory,
     private readonly log: FastifyBaseLogger,
+    private readonly events?: ServiceEvents,
   ) {}
 
   /** A participant took a seat (the event's time is now, not when the write runs). */
-  joined(join: Omit<ParticipantJoin, 'at'>): void {
+  joined({ room, relayOnly, ...join }: RecordedJoin): void {
     const at = new Date();
-    this.enqueue(join.roomId, 'join', () => this.history.participantJoined({ ...join, at }));
+    this.enqueue(join.roomId, 'join', async () => {
+      const { sessionId, started } = await this.history.participantJoined({ ...join, at });
+      const call = { projectId: join.projectId, room, relayOnly };
+      this.calls.set(join.roomId, call);
+      const where = { roomId: join.roomId, room, sessionId };
+      if (started) this.publish(call, 'room.session.started', at, { ...where, startedAt: at.toISOString() });
+      this.publish(call, 'participant.joined', at, { ...where, peerId: join.peerId, displayName: join.displayName, role: join.role, joinedAt: at.toISOString() });
+    });
   }
 
   left(roomId: string, peerId: string, reason: LeaveReason): void {
     const at = new Date();
-    this.enqueue(roomId, 'leave', () => this.history.participantLeft({ roomId, peerId, reason, at }));
+    this.enqueue(roomId, 'leave', async () => {
+      const outcome = await this.history.participantLeft({ roomId, peerId, reason, at });
+      const call = this.calls.get(roomId);
+      if (!outcome || !call) return;
+      this.publish(call, 'participant.left', at, { roomId, room: call.room, sessionId: outcome.sessionId, peerId, displayName: outcome.participant?.displayName ?? null, reason, leftAt: at.toISOString() });
+      if (outcome.ended) this.sessionEnded(roomId, call, outcome.ended);
+    });
   }
 
   /** The room's call was ended for everyone in it. */
   ended(roomId: string): void {
     const at = new Date();
-    this.enqueue(roomId, 'room end', () => this.history.roomEnded({ roomId, at }));
+    this.enqueue(roomId, 'room end', async () => {
+      const { left, ended } = await this.history.roomEnded({ roomId, at });
+      const call = this.calls.get(roomId);
+      if (!call || !ended) return;
+      for (const p of left) this.publish(call, 'participant.left', at, { roomId, room: call.room, sessionId: ended.id, peerId: p.peerId, displayName: p.displayName, reason: p.leaveReason, leftAt: p.leftAt });
+      this.sessionEnded(roomId, call, ended);
+    });
   }
 
   /** Resolves once every write queued so far (for one room, or all) has run. */
   async flushed(roomId?: string): Promise<void> {
     const pending = roomId === undefined ? [...this.queues.values()] : [this.queues.get(roomId)];
     await Promise.all(pending);
+  }
+
+  private sessionEnded(roomId: string, call: OpenCall, session: CallSession): void {
+    this.calls.delete(roomId);
+    const endedAt = session.endedAt ?? new Date().toISOString();
+    this.publish(call, 'room.session.ended', new Date(endedAt), {
+      roomId,
+      room: call.room,
+      sessionId: session.id,
+      startedAt: session.startedAt,
+      endedAt,
+      durationSeconds: Math.round((Date.parse(endedAt) - Date.parse(session.startedAt)) / 1000),
+      participants: session.participants,
+      // The service relays signaling, never media: it knows a call went through TURN only when the room
+      // allowed nothing else, and it never sees the network's quality (the widgets do not report it).
+      relayUsed: call.relayOnly ? true : null,
+      worstNetworkQuality: null,
+    });
+  }
+
+  private publish(call: OpenCall, type: Parameters<ServiceEvents['publish']>[0]['type'], at: Date, data: Record<string, unknown>): void {
+    this.events?.publish({ projectId: call.projectId, type, at, data });
   }
 
   private enqueue(roomId: string, event: string, write: () => Promise<void>): void {

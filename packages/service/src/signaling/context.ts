@@ -9,6 +9,7 @@ import type { JoinTokens } from '../auth/join-token.js';
 import type { Limits } from '../limits/limits.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { QueueStore } from '../store/queue-store.js';
+import type { ServiceEvents } from '../events/service-events.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { SocketDelivery } from './match-delivery.js';
 import type { SeatHolds } from './seat-holds.js';
@@ -29,6 +30,8 @@ export interface SignalingContext {
   /** Seats kept for sockets that dropped, until they resume or the grace period passes. */
   holds: SeatHolds;
   log: FastifyBaseLogger;
+  /** Where what happened is published for subscribers (webhooks). */
+  events?: ServiceEvents;
   /** Counts every command's outcome for `GET /metrics`. */
   metrics: ServiceMetrics;
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */

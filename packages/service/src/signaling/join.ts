@@ -29,7 +29,8 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     const { media } = request;
     const others = ctx.rooms.join(roomKey, { roomId: stored.id, peerId, displayName, role, socketId: socket.id, joinedAt: Date.now(), media }, stored.maxParticipants);
     recordingAfterJoin(ctx, roomKey, peerId);
-    ctx.recorder.joined({ projectId: stored.projectId, roomId: stored.id, peerId, displayName, role });
+    const iceTransportPolicy = effectivePolicy(ctx.iceTransportPolicy, stored.iceTransportPolicy);
+    ctx.recorder.joined({ projectId: stored.projectId, roomId: stored.id, room: stored.name, relayOnly: iceTransportPolicy === 'relay', peerId, displayName, role });
     if (ticket) ctx.matching?.coordinator.seated(peerId, stored.id);
 
     socket.data.roomKey = roomKey;
@@ -39,7 +40,6 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     socket.to(broadcastRoom(roomKey)).emit('peer:joined', { peerId, displayName, polite: true, media });
     // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
     // The offer was made under the service's policy (the session's); a relay-only room needs one made under its own.
-    const iceTransportPolicy = effectivePolicy(ctx.iceTransportPolicy, stored.iceTransportPolicy);
     const offeredTo = request.offer && iceTransportPolicy === ctx.iceTransportPolicy ? others[0] : undefined;
     if (offeredTo && request.offer) ctx.io.to(offeredTo.socketId).emit('signal', { from: peerId, description: request.offer });
     ctx.log.info({ room: stored.name, project: socket.data.projectId, peer: peerId, count: others.length + 1 }, 'participant joined');

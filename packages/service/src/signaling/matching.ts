@@ -5,6 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { LocalCoordinator, type MatchTimings } from '../matching/local-coordinator.js';
+import { ObservedCoordinator } from '../matching/observed-coordinator.js';
 import { StoreMatchRooms } from '../matching/match-rooms.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { RoomStore } from '../store/room-store.js';
@@ -24,7 +25,9 @@ export interface MatchingDeps {
 export function createMatching(ctx: SignalingContext, { roomStore, queueStore, log, timings }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
   const rooms = new StoreMatchRooms(roomStore, log);
   const delivery = new SocketDelivery(ctx);
-  const coordinator = new LocalCoordinator({ delivery, rooms, reportedPairs: (projectId) => queueStore.blockedPairs(projectId), log, ...(timings ? { timings } : {}) });
+  const options = { delivery, rooms, reportedPairs: (projectId: string) => queueStore.blockedPairs(projectId), log, ...(timings ? { timings } : {}) };
+  // Support customers' waits are published (webhooks) when something listens.
+  const coordinator = ctx.events ? new ObservedCoordinator(options, ctx.events) : new LocalCoordinator(options);
   const holds = new SeatHolds(ctx.holds.graceMs);
   return {
     coordinator,

@@ -82,11 +82,13 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
       if ([...recording.asked].some((peerId) => !recording.accepted.has(peerId))) throw new ServiceError('recording_not_consented');
       recording.since = Date.now();
       socket.to(room).emit('recording:state', { active: true, by: recording.by, since: recording.since });
+      publishRecording(ctx, roomKey, 'recording.started', recording, {});
       ctx.log.info({ roomKey, peer: self.peerId, requestId: recording.requestId }, 'recording started');
     } else {
       if (recording.since === undefined) throw new ServiceError('recording_not_found');
       ctx.rooms.setRecording(roomKey, undefined);
       socket.to(room).emit('recording:state', { active: false, by: recording.by });
+      publishRecording(ctx, roomKey, 'recording.stopped', recording, { reason: 'stopped' });
       ctx.log.info({ roomKey, peer: self.peerId, requestId: recording.requestId }, 'recording stopped');
     }
     return {};
@@ -130,7 +132,10 @@ export function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peer
   ctx.rooms.setRecording(roomKey, undefined);
   const room = ctx.io.to(broadcastRoom(roomKey));
   if (recording.since === undefined) room.emit('recording:cancelled', { requestId: recording.requestId, reason: 'left' });
-  else room.emit('recording:state', { active: false, by: recording.by });
+  else {
+    room.emit('recording:state', { active: false, by: recording.by });
+    publishRecording(ctx, roomKey, 'recording.stopped', recording, { reason: 'recorder-left' });
+  }
   ctx.log.info({ roomKey, peer: peerId, requestId: recording.requestId }, 'recorder left');
 }
 
@@ -144,4 +149,23 @@ function current(ctx: SignalingContext, roomKey: string): RoomRecording | undefi
   ctx.rooms.setRecording(roomKey, undefined);
   ctx.io.to(broadcastRoom(roomKey)).emit('recording:cancelled', { requestId: recording.requestId, reason: 'expired' });
   return undefined;
+}
+
+/** Tells subscribers (webhooks) that a room's recording started or stopped. */
+function publishRecording(ctx: SignalingContext, roomKey: string, type: 'recording.started' | 'recording.stopped', recording: RoomRecording, extra: Record<string, unknown>): void {
+  const slash = roomKey.indexOf('/');
+  const at = new Date();
+  ctx.events?.publish({
+    projectId: roomKey.slice(0, slash),
+    type,
+    at,
+    data: {
+      roomId: ctx.rooms.seats(roomKey)[0]?.roomId ?? null,
+      room: roomKey.slice(slash + 1),
+      requestId: recording.requestId,
+      by: recording.by,
+      ...(type === 'recording.started' ? { startedAt: at.toISOString() } : { startedAt: recording.since === undefined ? null : new Date(recording.since).toISOString(), stoppedAt: at.toISOString() }),
+      ...extra,
+    },
+  });
 }

@@ -42,14 +42,34 @@ export interface ParticipantLeave {
   at: Date;
 }
 
+/** What recording a join did: the session it went into, and whether this join started it. */
+export interface JoinOutcome {
+  sessionId: string;
+  started: boolean;
+}
+
+/** What recording a leave did: the session left, and the whole session if this leave ended it. */
+export interface LeaveOutcome {
+  sessionId: string;
+  participant: CallParticipant | null;
+  ended: CallSession | null;
+}
+
+/** What ending a room's call did: who was still in it (and left now), and the session it ended. */
+export interface RoomEndOutcome {
+  left: CallParticipant[];
+  ended: CallSession | null;
+}
+
 export class CallHistory {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Records a participant joining; the first one into an empty room starts a new session. */
-  async participantJoined(join: ParticipantJoin): Promise<void> {
+  async participantJoined(join: ParticipantJoin): Promise<JoinOutcome> {
     const at = join.at.toISOString();
-    await this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       let sessionId = await openSessionOf(trx, join.roomId);
+      const started = !sessionId;
       if (!sessionId) {
         sessionId = sortableId('ses');
         await trx.insertInto('room_sessions').values({ id: sessionId, project_id: join.projectId, room_id: join.roomId, started_at: at, ended_at: null }).execute();
@@ -58,15 +78,16 @@ export class CallHistory {
         .insertInto('room_session_participants')
         .values({ id: sortableId('par'), session_id: sessionId, peer_id: join.peerId, display_name: join.displayName, role: join.role, joined_at: at, left_at: null, leave_reason: null })
         .execute();
+      return { sessionId, started };
     });
   }
 
   /** Records a participant leaving; the session ends with its last participant. */
-  async participantLeft(leave: ParticipantLeave): Promise<void> {
+  async participantLeft(leave: ParticipantLeave): Promise<LeaveOutcome | null> {
     const at = leave.at.toISOString();
-    await this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       const sessionId = await openSessionOf(trx, leave.roomId);
-      if (!sessionId) return;
+      if (!sessionId) return null;
       await trx
         .updateTable('room_session_participants')
         .set({ left_at: at, leave_reason: leave.reason })
@@ -76,13 +97,20 @@ export class CallHistory {
         .execute();
       const stillIn = await trx.selectFrom('room_session_participants').select('id').where('session_id', '=', sessionId).where('left_at', 'is', null).executeTakeFirst();
       if (!stillIn) await trx.updateTable('room_sessions').set({ ended_at: at }).where('id', '=', sessionId).execute();
+      const session = await sessionById(trx, sessionId);
+      const participant = [...(session?.participants ?? [])].reverse().find((p) => p.peerId === leave.peerId && p.leftAt === at) ?? null;
+      return { sessionId, participant, ended: stillIn ? null : session };
     });
   }
 
   /** Records a room's call ended for everyone: those still in it leave with `room-ended`, and the session ends. */
-  async roomEnded({ roomId, at }: { roomId: string; at: Date }): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  async roomEnded({ roomId, at }: { roomId: string; at: Date }): Promise<RoomEndOutcome> {
+    return this.db.transaction().execute(async (trx) => {
+      const sessionId = await openSessionOf(trx, roomId);
       await this.closeOpen(trx, at, LeaveReason.roomEnded, roomId);
+      const ended = sessionId ? await sessionById(trx, sessionId) : null;
+      const when = at.toISOString();
+      return { left: ended?.participants.filter((p) => p.leftAt === when && p.leaveReason === LeaveReason.roomEnded) ?? [], ended };
     });
   }
 
@@ -146,6 +174,13 @@ export class CallHistory {
 async function openSessionOf(trx: Transaction<Database>, roomId: string): Promise<string | undefined> {
   const row = await trx.selectFrom('room_sessions').select('id').where('room_id', '=', roomId).where('ended_at', 'is', null).orderBy('started_at', 'desc').executeTakeFirst();
   return row?.id;
+}
+
+async function sessionById(trx: Transaction<Database>, id: string): Promise<CallSession | null> {
+  const row = await trx.selectFrom('room_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const participants = await trx.selectFrom('room_session_participants').selectAll().where('session_id', '=', id).orderBy('joined_at').orderBy('id').execute();
+  return toSession(row, participants);
 }
 
 function toSession(row: Selectable<RoomSessionsTable>, participants: Selectable<RoomSessionParticipantsTable>[]): CallSession {

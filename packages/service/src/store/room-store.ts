@@ -82,7 +82,7 @@ export class RoomStore {
         ? await this.db.selectFrom('idempotency_keys').selectAll().where('project_id', '=', projectId).where('key', '=', idempotencyKey).executeTakeFirst()
         : undefined;
       if (seen) return { room: await this.replay(seen.request_hash, requestHash, projectId, seen.room_id), created: false };
-      if (await this.findByName(projectId, room.name)) throw new ServiceError('invalid_payload', `A room named "${room.name}" already exists in this project.`);
+      if (await this.findByName(projectId, room.name)) throw new ServiceError('room_name_taken', `A room named "${room.name}" already exists in this project.`);
       throw error;
     }
     return { room, created: true };

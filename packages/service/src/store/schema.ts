@@ -118,6 +118,55 @@ export interface SupportTicketsTable {
   created_at: string;
 }
 
+/** A project's webhook endpoint. The signing secret is sealed (AES-256-GCM), never stored in plaintext. */
+export interface WebhookEndpointsTable {
+  id: string;
+  project_id: string;
+  url: string;
+  /** JSON array of the event types it wants. */
+  events: string;
+  description: string | null;
+  secret_sealed: string;
+  /** After a roll with overlap: the old secret, which signs beside the new one until it expires. */
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: string | null;
+  created_at: string;
+}
+
+/** One message to one endpoint; its id is the `webhook-id` header of every attempt. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_type: string;
+  /** The JSON body, exactly as signed and sent. */
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  /** Failed attempts since it was queued (or replayed): what the retry schedule counts. */
+  failures: number;
+  /** When a pending delivery is due; null once delivered or failed. */
+  next_attempt_at: string | null;
+  created_at: string;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempted_at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** A project's join page look; a project without a row uses the defaults. */
+export interface ProjectBrandingTable {
+  project_id: string;
+  display_name: string | null;
+  /** `#rrggbb`. */
+  accent_color: string | null;
+  logo_url: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   project_origins: ProjectOriginsTable;
@@ -128,4 +177,8 @@ export interface Database {
   room_session_participants: RoomSessionParticipantsTable;
   match_reports: MatchReportsTable;
   support_tickets: SupportTicketsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  project_branding: ProjectBrandingTable;
 }

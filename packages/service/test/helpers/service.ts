@@ -29,10 +29,18 @@ export async function buildService(
     demoPublishableKey = null,
     demoProjectId = null,
     matchTimings,
-  }: { listen?: boolean; env?: Record<string, string>; demoPublishableKey?: string | null; demoProjectId?: string | null; matchTimings?: BuildOptions['matchTimings'] } = {},
+    webhookTimings,
+  }: {
+    listen?: boolean;
+    env?: Record<string, string>;
+    demoPublishableKey?: string | null;
+    demoProjectId?: string | null;
+    matchTimings?: BuildOptions['matchTimings'];
+    webhookTimings?: BuildOptions['webhookTimings'];
+  } = {},
 ): Promise<TestService> {
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey, demoProjectId, tokenSecret: TEST_TOKEN_SECRET, ...(matchTimings ? { matchTimings } : {}) });
+  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey, demoProjectId, tokenSecret: TEST_TOKEN_SECRET, ...(matchTimings ? { matchTimings } : {}), ...(webhookTimings ? { webhookTimings } : {}) });
   t.after(() => app.close());
   const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');

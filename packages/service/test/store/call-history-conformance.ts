@@ -135,8 +135,8 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       // Joins and leaves queued in one go, as a burst of short calls would: a leave written before its join
       // would find no seat to close and leave the call open for ever.
       for (const { room } of calls) {
-        recorder.joined({ projectId, roomId: room.id, peerId: 'alice', displayName: 'Alice', role: 'guest' });
-        recorder.joined({ projectId, roomId: room.id, peerId: 'bob', displayName: 'Bob', role: 'guest' });
+        recorder.joined({ projectId, roomId: room.id, room: room.name, relayOnly: false, peerId: 'alice', displayName: 'Alice', role: 'guest' });
+        recorder.joined({ projectId, roomId: room.id, room: room.name, relayOnly: false, peerId: 'bob', displayName: 'Bob', role: 'guest' });
         recorder.left(room.id, 'alice', 'hangup');
         recorder.left(room.id, 'bob', 'network');
       }

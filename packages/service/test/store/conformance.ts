@@ -11,6 +11,7 @@ import type { Database } from '../../src/store/schema.js';
 import { describeCallHistory } from './call-history-conformance.js';
 import { describeQueueStore } from './queue-conformance.js';
 import { describeRoomStore } from './room-conformance.js';
+import { describeWebhookStore } from './webhook-conformance.js';
 
 export interface StoreConformanceOptions {
   /** Runs after each test's database has been destroyed, e.g. to drop its PostgreSQL schema. */
@@ -45,6 +46,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
     describeRoomStore(async (t) => (await freshStore(t)).db);
     describeCallHistory(async (t) => (await freshStore(t)).db);
     describeQueueStore(async (t) => (await freshStore(t)).db);
+    describeWebhookStore(async (t) => (await freshStore(t)).db);
     describe('projects', () => {
       it('creates a project with its origins normalised and de-duplicated, and finds it again', async (t) => {
         const { store } = await freshStore(t);

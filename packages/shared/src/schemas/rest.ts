@@ -62,6 +62,16 @@ export const Room = Type.Object({
 });
 export type Room = Static<typeof Room>;
 
+/** What `POST /v1/rooms` answers: the room, and a link anyone may join it with. */
+export const CreatedRoom = Type.Composite([
+  Room,
+  Type.Object({
+    /** The service's join page for this room, with a guest token valid for 24 hours (or until the room expires). */
+    url: Type.String(),
+  }),
+]);
+export type CreatedRoom = Static<typeof CreatedRoom>;
+
 export const RoomList = Page(Room);
 export type RoomList = Static<typeof RoomList>;
 
@@ -101,6 +111,8 @@ export const JoinToken = Type.Object({
   room: RoomName,
   role: ParticipantRole,
   expiresAt: Type.String({ format: 'date-time' }),
+  /** The service's join page for the room with this token: send it to the person the token is for. */
+  url: Type.String(),
 });
 export type JoinToken = Static<typeof JoinToken>;
 

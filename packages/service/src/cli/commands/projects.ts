@@ -1,6 +1,7 @@
 /** `projects create|list|update`: a project is a site (or app) with its allowed origins, its keys and its settings. */
 import type { KeyEnvironment } from '../../auth/api-key.js';
 import type { Project, ProjectStore } from '../../store/project-store.js';
+import type { ProjectBranding, ProjectBrandingStore } from '../../store/project-branding-store.js';
 import { mintedView, type MintedKeyView } from './keys.js';
 import { requireProject } from './origins.js';
 
@@ -50,4 +51,16 @@ export async function updateProject(store: ProjectStore, input: { projectId: str
 /** Every project, oldest first. */
 export async function listProjects(store: ProjectStore): Promise<ProjectList> {
   return { kind: 'project-list', projects: await store.listProjects() };
+}
+
+export interface ProjectBranded {
+  kind: 'project-branded';
+  projectId: string;
+  branding: ProjectBranding;
+}
+
+/** Changes how the project's join page looks (the fields given; null clears one). `patch` is already checked. */
+export async function brandProject(store: ProjectStore, branding: ProjectBrandingStore, input: { projectId: string; patch: Partial<ProjectBranding> }): Promise<ProjectBranded> {
+  const project = await requireProject(store, input.projectId);
+  return { kind: 'project-branded', projectId: project.id, branding: await branding.update(project.id, input.patch) };
 }

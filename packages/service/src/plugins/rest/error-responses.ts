@@ -4,7 +4,7 @@
  */
 import { RestError } from '@vcw/shared';
 
-type ErrorStatus = 400 | 401 | 404 | 409 | 410 | 413 | 429;
+type ErrorStatus = 400 | 401 | 404 | 409 | 410 | 413 | 415 | 429;
 
 export function errorResponses(...statuses: ErrorStatus[]): Partial<Record<ErrorStatus, typeof RestError>> {
   return Object.fromEntries([400, 401, 429, ...statuses].map((status) => [status, RestError]));

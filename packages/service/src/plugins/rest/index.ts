@@ -1,9 +1,11 @@
 /** The partner REST API under `/v1`: secret-key authentication, then one route module per resource. No CORS. */
 import fp from 'fastify-plugin';
+import { projectRoutes } from './project.js';
 import { queueRoutes } from './queues.js';
 import { roomRoutes } from './rooms.js';
 import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
+import { webhookRoutes } from './webhooks.js';
 import { requireSecretKey } from './secret-key-auth.js';
 
 export default fp(
@@ -15,9 +17,11 @@ export default fp(
         await v1.register(tokenRoutes);
         await v1.register(sessionRoutes);
         await v1.register(queueRoutes);
+        await v1.register(webhookRoutes);
+        await v1.register(projectRoutes);
       },
       { prefix: '/v1' },
     );
   },
-  { name: 'rest', dependencies: ['store', 'signaling', 'openapi'] },
+  { name: 'rest', dependencies: ['store', 'signaling', 'openapi', 'webhooks', 'join-page'] },
 );

@@ -2,7 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
+  CreatedRoom,
   CreateRoomBody,
+  MAX_TOKEN_TTL_SECONDS,
   ListRoomsQuery,
   ParticipantList,
   MAX_ROOM_METADATA_BYTES,
@@ -40,10 +42,11 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['rooms'],
         summary: 'Create a room',
-        description: 'Honours `Idempotency-Key`: the same key and body return the same room; the same key with another body is a 409.',
+        description:
+          'Honours `Idempotency-Key`: the same key and body return the same room; the same key with another body is a 409. `url` is a link to the service\'s join page for the room, with a guest token valid for 24 hours (or until the room expires); mint tokens for anything else.',
         headers: IdempotencyHeaders,
         body: CreateRoomBody,
-        response: { 201: Room, 200: Room, ...errorResponses(409, 413) },
+        response: { 201: CreatedRoom, 200: CreatedRoom, ...errorResponses(409, 413, 415) },
       },
     },
     async (request, reply) => {
@@ -55,7 +58,9 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
         throw new ServiceError('invalid_payload', 'iceTransportPolicy "relay" needs a TURN server, and this service has none (TURN_URLS).');
       }
       const { room, created } = await app.roomStore.create(request.project.id, body, request.headers['idempotency-key']);
-      return reply.code(created ? 201 : 200).send(view(room));
+      const untilExpiry = room.expiresAt ? Math.floor((Date.parse(room.expiresAt) - Date.now()) / 1000) : MAX_TOKEN_TTL_SECONDS;
+      const link = await app.joinTokens.mint({ projectId: room.projectId, roomId: room.id, room: room.name, role: 'guest' }, Math.max(1, Math.min(MAX_TOKEN_TTL_SECONDS, untilExpiry)));
+      return reply.code(created ? 201 : 200).send({ ...view(room), url: app.joinLink(room.name, link.token) });
     },
   );
 

@@ -6,6 +6,8 @@ import { callHistory } from './0004-call-history.js';
 import { roomIcePolicy } from './0005-room-ice-policy.js';
 import { partialExpiryIndex } from './0006-partial-expiry-index.js';
 import { matching } from './0007-matching.js';
+import { webhooks } from './0010-webhooks.js';
+import { projectBranding } from './0011-project-branding.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +18,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-room-ice-policy': roomIcePolicy,
   '0006-partial-expiry-index': partialExpiryIndex,
   '0007-matching': matching,
+  // 0008 and 0009 are taken by another change under way.
+  '0010-webhooks': webhooks,
+  '0011-project-branding': projectBranding,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
