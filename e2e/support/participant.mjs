@@ -28,17 +28,21 @@ export class Participant {
    * Opens the partner page for `name` in `room` (or with a join `token`), ready to click Join. `initScript`
    * runs in the page before any of its own scripts (to observe what the widget does).
    */
-  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', browser = stack.browser, initScript = null }) {
+  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', browser = stack.browser, initScript = null }) {
     const context = await browser.newContext();
     if (initScript) await context.addInitScript(initScript);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    const query = new URLSearchParams({ service: stack.serviceUrl, key: stack.apiKey, room, name, token, quality, mode, queue });
-    await page.goto(`${stack.siteOrigin}/call.html?${query}`);
+    await page.goto(Participant.pageUrl(stack, { room, name, token, quality, mode, queue, effects }));
     const participant = new Participant(name, context, page, errors);
     await participant.button('join-button').waitFor({ state: 'visible' });
     return participant;
+  }
+
+  /** The partner page's address for these attributes. */
+  static pageUrl(stack, attributes) {
+    return `${stack.siteOrigin}/call.html?${new URLSearchParams({ service: stack.serviceUrl, key: stack.apiKey, ...attributes })}`;
   }
 
   constructor(name, context, page, errors) {

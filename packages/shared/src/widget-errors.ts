@@ -10,6 +10,7 @@ export const WIDGET_ERROR_MESSAGES = {
   peer_connection_failed: 'The call to a participant could not be connected.',
   configuration_invalid: 'The widget is missing a required attribute.',
   screen_share_failed: 'The screen could not be shared.',
+  webrtc_unsupported: "Video calls aren't supported in this browser. You can still chat with the others.",
   effect_unavailable: 'That video effect cannot run in this browser; the camera is sent as it is.',
 } as const satisfies Record<string, string>;
 

@@ -2,7 +2,7 @@
  * Maps the call engine and the element's own UI state onto the view model the views render. The views never
  * see the engine; this is the one place that knows both sides.
  */
-import type { CallEngine } from '../engine/call-engine.js';
+import type { CallEngine, TextOnlyReason } from '../engine/call-engine.js';
 import type { CallError } from '../engine/call-error.js';
 import type { ChatEntry } from '../engine/chat-log.js';
 import type { PeerStats } from '../engine/peer-stats.js';
@@ -50,6 +50,12 @@ export interface UiActions {
   onError(error: unknown): void;
 }
 
+const TEXT_ONLY_REASONS: Record<TextOnlyReason, (s: Strings) => string> = {
+  'no-devices': (s) => s.textOnlyNoDevices,
+  'no-media-connection': (s) => s.textOnlyNoConnection,
+  'no-webrtc': (s) => s.textOnlyNoWebrtc,
+};
+
 export function prejoinView(engine: CallEngine, ui: UiState, actions: UiActions): PrejoinView {
   return {
     strings: ui.strings,
@@ -58,7 +64,8 @@ export function prejoinView(engine: CallEngine, ui: UiState, actions: UiActions)
     displayName: ui.displayName,
     joining: ui.joining,
     issue: ui.notice && { code: ui.notice.code, message: ui.notice.message },
-    joinLabel: ui.joinLabel,
+    // Nothing to "join anyway" without WebRTC: Join takes the visitor into the room's chat.
+    joinLabel: ui.joinLabel ?? (ui.notice?.code === 'webrtc_unsupported' ? ui.strings.join : undefined),
     extraFields: ui.prejoinFields,
     onDisplayNameInput: actions.onDisplayNameInput,
     ...toggles(engine),
@@ -83,7 +90,7 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     statsPanel: ui.panel === 'stats' ? ui.statsPanel : undefined,
     matchControls: ui.matchControls,
     recording: ui.recording,
-    textOnly: textOnly && { reason: textOnly.reason === 'no-devices' ? ui.strings.textOnlyNoDevices : ui.strings.textOnlyNoConnection },
+    textOnly: textOnly && { reason: TEXT_ONLY_REASONS[textOnly.reason](ui.strings) },
     fullscreen: ui.fullscreen,
     pictureInPicture: ui.pictureInPicture,
     canPictureInPicture: typeof document !== 'undefined' && document.pictureInPictureEnabled === true && engine.participants.some((p) => p.stream),

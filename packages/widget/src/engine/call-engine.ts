@@ -22,7 +22,7 @@ export type CallState = 'idle' | 'prejoin' | 'connecting' | 'connected' | 'recon
 export type { Participant };
 
 /** Why the call runs as a text chat: no camera or microphone here, or no media path to anyone. */
-export type TextOnlyReason = 'no-devices' | 'no-media-connection';
+export type TextOnlyReason = 'no-devices' | 'no-media-connection' | 'no-webrtc';
 
 type CallEngineEvents = {
   state: [CallState];
@@ -52,6 +52,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   /** Active speaker, network quality, `auto` quality and the stats panel's rows, from the links' statistics. */
   readonly monitor: CallMonitor;
   state: CallState = 'idle';
+  /** Whether this browser can make media connections at all; without, the call is a text chat (no camera opened). */
+  readonly videoCalls = typeof globalThis.RTCPeerConnection === 'function';
   private readonly mesh: PeerMesh;
   private readonly links: LinkFactory;
   private signaling: SignalingClient | null = null;
@@ -79,6 +81,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.links = new LinkFactory(this.media, this.outgoing, freshIceServers);
     this.media.on('change', () => this.emit('media'));
     this.outgoing.on('change', () => this.emit('media'));
+    this.outgoing.on('effect-failed', (error) => this.emit('error', new CallError('effect_unavailable', error.message)));
     this.mesh = new PeerMesh((to, signal) => {
       this.signaling?.signal({ to, ...signal }).catch((error: unknown) => {
         // The peer may have just left; anything else is worth reporting.
@@ -100,6 +103,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   /** Set while the call can only go on as a text chat, and why; cleared when media flows again. */
   get textOnly(): { reason: TextOnlyReason } | null {
     if (this.state !== 'connected' && this.state !== 'reconnecting') return null;
+    if (!this.videoCalls) return { reason: 'no-webrtc' };
     if (this.outgoing.sendsNothing) return { reason: 'no-devices' };
     const people = this.participants;
     return people.length > 0 && people.every((p) => p.textOnly) ? { reason: 'no-media-connection' } : null;
@@ -169,7 +173,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       }
       this.joined = result;
       this.joinedAs = displayName;
-      warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) => this.mesh.add(peer, link, offerDelivered));
+      if (this.videoCalls) warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) => this.mesh.add(peer, link, offerDelivered));
+      else for (const peer of result.peers) this.mesh.add(peer, null);
       this.setState('connected');
       this.monitor.start();
       this.chat.open(signaling, { peerId: result.peerId, displayName: displayName ?? '' });
@@ -223,10 +228,13 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   private prepared(): Promise<void> {
     this.preparing ??= Promise.all([
-      this.media.acquire().then(() => {
-        if (this.media.issue) this.emit('error', this.media.issue);
-        void this.devices.watch(); // labels are known once a device is open
-      }),
+      // Without WebRTC nothing could be sent: the camera stays closed, and the visitor is told once.
+      this.videoCalls
+        ? this.media.acquire().then(() => {
+            if (this.media.issue) this.emit('error', this.media.issue);
+            void this.devices.watch(); // labels are known once a device is open
+          })
+        : Promise.resolve(this.emit('error', new CallError('webrtc_unsupported'))),
       this.connect(),
     ]).then(
       () => this.warmUp(),
@@ -244,14 +252,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   private warmUp(): void {
     const session = this.signaling?.session;
-    if (session && !this.joined) this.links.warmUp(session);
+    if (session && !this.joined && this.videoCalls) this.links.warmUp(session);
   }
 
   private connect(): Promise<unknown> {
     if (!this.signaling) {
       const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, credential: this.options.credential });
       const inOrder = (apply: () => void) => (this.held ? this.held.push(apply) : apply());
-      signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.links.create(this.joined, false))));
+      signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.videoCalls ? this.links.create(this.joined, false) : null)));
       signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));
       signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
       signaling.on('peer-media', ({ peerId, ...media }) => inOrder(() => this.mesh.update(peerId, media)));

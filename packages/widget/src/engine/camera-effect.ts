@@ -14,6 +14,8 @@ export class CameraEffect {
   /** The camera track the running effect reads. */
   private source: MediaStreamTrack | null = null;
   private pipeline: CameraEffects | null = null;
+  /** The camera and effect that last failed to start: not tried again on that camera (reported once). */
+  private refused: { camera: MediaStreamTrack; effect: EffectName } | null = null;
   /** Changes apply one after another, so quick changes end in the last one's state. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -22,7 +24,8 @@ export class CameraEffect {
 
   /** Whether `camera` is not what the wanted effect runs on (a new camera, or the effect is not running). */
   stale(camera: MediaStreamTrack | null): boolean {
-    return this.effect !== 'none' && camera !== null && camera !== this.source;
+    const refused = this.refused?.camera === camera && this.refused.effect === this.effect;
+    return this.effect !== 'none' && camera !== null && camera !== this.source && !refused;
   }
 
   /**
@@ -51,7 +54,10 @@ export class CameraEffect {
         const { CameraEffects } = await import('../media/effects/camera-effects.js');
         this.pipeline ??= new CameraEffects({ assetsBaseUrl: this.assetsBaseUrl });
       }
-      const out = await this.pipeline.apply(camera, effect);
+      const out = await this.pipeline.apply(camera, effect).catch((error: unknown) => {
+        this.refused = { camera, effect };
+        throw error;
+      });
       this.use(out === camera ? null : out, camera);
     }
     return this.track !== before;

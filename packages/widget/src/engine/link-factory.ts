@@ -27,7 +27,7 @@ export class LinkFactory {
     const localTracks = { audio: outgoing.audioTrack, video: outgoing.videoTrack };
     const { iceServers, iceTransportPolicy } = route;
     const link = new PeerLink({ iceServers, iceTransportPolicy, localTracks, localStream: this.media.stream ?? new MediaStream(), initiator, freshIceServers: this.freshIceServers });
-    link.setMaxBitrate(outgoing.maxBitrate);
+    link.setSendLimit(outgoing.sendLimit);
     return link;
   }
 

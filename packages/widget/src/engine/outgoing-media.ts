@@ -12,7 +12,7 @@ import type { LinkHealth } from './network-quality.js';
 import type { PeerLink } from './peer-link.js';
 import { ScreenShare } from './screen-share.js';
 import type { SignalingClient } from './signaling-client.js';
-import { AUTO_START, AutoQualityPolicy, captureConstraints, QUALITY_PRESETS, type QualityChange, type QualityChangeReason, type QualityLevel, type QualitySetting } from './send-quality.js';
+import { AUTO_START, AutoQualityPolicy, captureConstraints, QUALITY_PRESETS, type QualityChange, type QualityChangeReason, type QualityLevel, type QualitySetting, type SendLimit } from './send-quality.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 type OutgoingMediaEvents = {
@@ -20,6 +20,8 @@ type OutgoingMediaEvents = {
   change: [];
   /** The level sent changed: by the `quality` setting, or by `auto` following the network. */
   quality: [QualityChange];
+  /** The effect set (before joining, or kept from markup) cannot run on the camera just opened. */
+  'effect-failed': [Error];
 };
 
 export class OutgoingMedia extends TypedEmitter<OutgoingMediaEvents> {
@@ -50,10 +52,14 @@ export class OutgoingMedia extends TypedEmitter<OutgoingMediaEvents> {
     });
     media.on('change', () => {
       // A camera opened or replaced while an effect is set: the effect moves to it before it is sent.
-      if (this.effect.stale(media.videoTrack)) void this.applyEffect().catch(() => undefined);
+      // One that cannot run here is said once per camera; the camera is sent as it is.
+      if (this.effect.stale(media.videoTrack)) {
+        this.applyEffect().catch((error: unknown) => this.emit('effect-failed', error instanceof Error ? error : new Error(String(error))));
+      }
       this.tell();
     });
     this.screen.on('change', () => {
+      for (const link of this.links()) link.setSendLimit(this.sendLimit);
       void this.send('video', this.videoTrack);
       this.tell();
       this.emit('change');
@@ -105,9 +111,10 @@ export class OutgoingMedia extends TypedEmitter<OutgoingMediaEvents> {
     return { microphone: this.media.microphoneEnabled, camera: this.media.cameraEnabled, screen: this.screen.active };
   }
 
-  /** The cap each link puts on its video now. */
-  get maxBitrate(): number {
-    return QUALITY_PRESETS[this.level].maxBitrate;
+  /** The cap each link puts on its video now: the level's bitrate, and its size unless a screen is shared. */
+  get sendLimit(): SendLimit {
+    const { maxBitrate, width, height } = QUALITY_PRESETS[this.level];
+    return this.screen.active ? { maxBitrate, width: null, height: null } : { maxBitrate, width, height };
   }
 
   /** Replaces the camera in every call with a screen the user picks; resolves once it is being sent. */
@@ -157,8 +164,11 @@ export class OutgoingMedia extends TypedEmitter<OutgoingMediaEvents> {
     const from = this.level;
     if (level === from) return;
     this.level = level;
-    void this.media.setVideoConstraints(captureConstraints(level));
-    for (const link of this.links()) link.setMaxBitrate(this.maxBitrate);
+    for (const link of this.links()) link.setSendLimit(this.sendLimit);
+    // Once the camera took the new size (or could not), each sender scales what it got to the level.
+    void this.media.setVideoConstraints(captureConstraints(level)).then(() => {
+      for (const link of this.links()) link.refreshLimit();
+    });
     this.emit('quality', { from, to: level, reason });
   }
 

@@ -4,6 +4,7 @@
  * handled one at a time, and ICE candidates that arrive before their description wait in a queue.
  */
 import type { IceCandidate, IceServer, IceTransportPolicy, OfferDescription, RelayedSignal, SessionDescription } from '@vcw/shared';
+import { scaleDownFor, type SendLimit } from './send-quality.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 type PeerLinkEvents = {
@@ -64,8 +65,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   private inbox: Promise<void> = Promise.resolve();
   /** What this link sends now: the options' tracks until `replaceTrack` swaps one. */
   private readonly tracks: Record<TrackKind, MediaStreamTrack | null>;
-  /** Cap of the video encoding (bits per second), re-applied after each negotiation with the resolution policy. */
-  private maxBitrate: number | null = null;
+  /** Cap of the video encoding (bitrate and size), re-applied after each negotiation and each new track. */
+  private limit: SendLimit | null = null;
   /** `setParameters` calls run one at a time: a second one in flight would be refused. */
   private encoding: Promise<void> = Promise.resolve();
 
@@ -97,7 +98,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     };
     pc.onsignalingstatechange = () => {
       // Encodings exist only once a description is applied; a cap set before that is applied now.
-      if (pc.signalingState === 'stable') this.applyMaxBitrate();
+      if (pc.signalingState === 'stable') this.applyLimit();
     };
 
     if (options.initiator) {
@@ -181,6 +182,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       return;
     }
     await transceiver.sender.replaceTrack(track);
+    if (kind === 'video') this.applyLimit();
     if (track && (transceiver.direction === 'recvonly' || transceiver.direction === 'inactive')) {
       transceiver.sender.setStreams(this.options.localStream);
       transceiver.direction = transceiver.direction === 'recvonly' ? 'sendrecv' : 'sendonly';
@@ -216,10 +218,18 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     });
   }
 
-  /** Caps the video this link sends, in bits per second (`null`: the browser decides). */
-  setMaxBitrate(bitsPerSecond: number | null): void {
-    this.maxBitrate = bitsPerSecond;
-    this.applyMaxBitrate();
+  /**
+   * Caps the video this link sends (`null`: the browser decides). Applied again whenever the track sent
+   * changes, or `refreshLimit()` says its size did.
+   */
+  setSendLimit(limit: SendLimit | null): void {
+    this.limit = limit;
+    this.applyLimit();
+  }
+
+  /** The video track's size changed (new capture constraints): the sender's scaling follows. */
+  refreshLimit(): void {
+    this.applyLimit();
   }
 
   /** The sender of this link's video (camera or screen), once there is a video transceiver. */
@@ -301,21 +311,30 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     return this.connection.getTransceivers().find((t) => t.direction !== 'stopped' && t.receiver.track.kind === kind);
   }
 
-  private applyMaxBitrate(): void {
+  private applyLimit(): void {
     this.encoding = this.encoding.then(async () => {
-      const sender = this.videoSender;
-      if (!sender || this.connection.signalingState === 'closed') return;
-      const parameters = sender.getParameters();
-      const encoding = parameters.encodings[0];
-      if (!encoding) return;
-      if (encoding.maxBitrate === (this.maxBitrate ?? undefined) && parameters.degradationPreference === 'maintain-resolution') return;
-      if (this.maxBitrate === null) delete encoding.maxBitrate;
-      else encoding.maxBitrate = this.maxBitrate;
-      // The capture size is the chosen quality (and `auto` lowers it itself); left to itself, the encoder would
-      // shrink a hard-to-encode picture far below it even with bandwidth to spare. It drops frames instead.
-      parameters.degradationPreference = 'maintain-resolution';
-      await sender.setParameters(parameters).catch(() => undefined); // applied again after the next negotiation
+      // Applied again after the next negotiation if the sender has no encoding yet.
+      if (!(await this.putLimit(true))) await this.putLimit(false);
     });
+  }
+
+  /**
+   * Puts the limit on the video sender. The size sent is the chosen quality (and `auto` lowers it itself); left
+   * to itself, the encoder would shrink a hard-to-encode picture far below it even with bandwidth to spare, so
+   * it is asked to drop frames instead (`preferResolution`). False when the browser refused that (Firefox).
+   */
+  private async putLimit(preferResolution: boolean): Promise<boolean> {
+    const sender = this.videoSender;
+    const parameters = sender?.getParameters();
+    const encoding = parameters?.encodings[0];
+    if (!sender || !parameters || !encoding || !this.limit || this.connection.signalingState === 'closed') return true;
+    encoding.maxBitrate = this.limit.maxBitrate;
+    encoding.scaleResolutionDownBy = scaleDownFor(sender.track, this.limit);
+    if (preferResolution) parameters.degradationPreference = 'maintain-resolution';
+    return sender.setParameters(parameters).then(
+      () => true,
+      () => !preferResolution,
+    );
   }
 
   private sendLocalDescription(): void {

@@ -2,7 +2,7 @@
 import type { IceServer, LeaveReason, MediaState, PeerInfo, RelayedSignal } from '@vcw/shared';
 import { CallError } from './call-error.js';
 import type { NetworkQuality } from './network-quality.js';
-import type { OutgoingSignal, PeerLink, TrackKind } from './peer-link.js';
+import type { OutgoingSignal, PeerBinding, PeerLink, TrackKind } from './peer-link.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** A remote participant as the UI sees it. */
@@ -50,9 +50,12 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     return [...this.people.values()];
   }
 
-  /** Each participant with the link to them, for sampling statistics. */
+  /** Each participant with the link to them (those with a media connection), for sampling statistics. */
   get entries(): Array<{ participant: Participant; link: PeerLink }> {
-    return [...this.people.values()].map((participant) => ({ participant, link: this.links.get(participant.peerId)! }));
+    return [...this.people.values()].flatMap((participant) => {
+      const link = this.links.get(participant.peerId);
+      return link ? [{ participant, link }] : [];
+    });
   }
 
   /** Hands every link new ICE servers (fresh TURN credentials), for their next ICE restart. */
@@ -64,22 +67,31 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     return this.links.get(peerId);
   }
 
-  /** Adds a participant, calling them over `link`. `offerDelivered`: the link's offer already reached them. */
-  add(peer: PeerInfo, link: PeerLink, offerDelivered = false): void {
-    if (this.links.has(peer.peerId)) {
-      link.close();
+  /**
+   * Adds a participant, calling them over `link`. `offerDelivered`: the link's offer already reached them.
+   * Without a link (this browser has no WebRTC) they are reachable by chat only.
+   */
+  add(peer: PeerInfo, link: PeerLink | null, offerDelivered = false): void {
+    if (this.people.has(peer.peerId)) {
+      link?.close();
       return;
     }
     const participant: Participant = {
       peerId: peer.peerId,
       displayName: peer.displayName,
       stream: null,
-      connectionState: link.state,
+      connectionState: link?.state ?? 'new',
       ...(peer.media ?? UNSIGNALED),
       speaking: false,
       quality: 'unknown',
-      textOnly: false,
+      textOnly: !link,
     };
+    this.people.set(peer.peerId, participant);
+    if (link) this.connect(participant, link, { peerId: peer.peerId, polite: peer.polite, send: (signal) => this.send(peer.peerId, signal) }, offerDelivered);
+    this.emit('participant-join', participant);
+  }
+
+  private connect(participant: Participant, link: PeerLink, binding: PeerBinding, offerDelivered: boolean): void {
     link.on('stream', (stream) => {
       participant.stream = stream;
       this.emit('participant-update', participant);
@@ -92,11 +104,9 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
       if (state === 'failed') this.emit('error', new CallError('peer_connection_failed', `The call to ${participant.displayName} could not be connected; you can still chat.`));
     });
     link.on('failure', (error) => this.emit('error', new CallError('peer_connection_failed', error.message)));
-    this.links.set(peer.peerId, link);
-    this.people.set(peer.peerId, participant);
+    this.links.set(participant.peerId, link);
     this.watchConnection(participant, link);
-    link.bind({ peerId: peer.peerId, polite: peer.polite, send: (signal) => this.send(peer.peerId, signal) }, { offerDelivered });
-    this.emit('participant-join', participant);
+    link.bind(binding, { offerDelivered });
   }
 
   /**
@@ -137,14 +147,9 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     await Promise.all([...this.links.values()].map((link) => link.replaceTrack(kind, track)));
   }
 
-  setMaxBitrate(bitsPerSecond: number | null): void {
-    for (const link of this.links.values()) link.setMaxBitrate(bitsPerSecond);
-  }
-
   remove(peerId: string, reason: LeaveReason): void {
-    const link = this.links.get(peerId);
-    if (!link) return;
-    link.close();
+    if (!this.people.has(peerId)) return;
+    this.links.get(peerId)?.close();
     clearTimeout(this.deadlines.get(peerId));
     this.deadlines.delete(peerId);
     this.links.delete(peerId);

@@ -26,6 +26,26 @@ export const QUALITY_PRESETS: Record<QualityLevel, { width: number; height: numb
 /** `auto` starts here and never climbs above it: 1080p is only sent when asked for. */
 export const AUTO_START: QualityLevel = 'medium';
 
+/**
+ * What one link may send of the video: a bitrate cap, and the largest picture (null: any size, for a shared
+ * screen, whose text must stay readable). The size is enforced on the sender (`scaleResolutionDownBy`), so a
+ * camera that gives more than asked (Firefox keeps the size it opened at) is still sent at the chosen level.
+ */
+export interface SendLimit {
+  maxBitrate: number;
+  width: number | null;
+  height: number | null;
+}
+
+/** How much the sender scales `track` down to fit `limit` (1: as it is). */
+export function scaleDownFor(track: MediaStreamTrack | null, limit: SendLimit): number {
+  const { width = 0, height = 0 } = track?.getSettings() ?? {};
+  if (!limit.width || !limit.height || !width || !height) return 1;
+  // Either side may be the long one (a portrait camera): fit the picture into the box either way round.
+  const [long, short] = [Math.max(width, height), Math.min(width, height)];
+  return Math.max(1, long / Math.max(limit.width, limit.height), short / Math.min(limit.width, limit.height));
+}
+
 export function captureConstraints(level: QualityLevel): MediaTrackConstraints {
   const { width, height } = QUALITY_PRESETS[level];
   return { width: { ideal: width }, height: { ideal: height }, frameRate: { ideal: 30 } };

@@ -34,6 +34,7 @@ export const de: Strings & QueueStrings & RecordingStrings = {
   textOnlyBanner: 'Nur Text-Chat',
   textOnlyNoDevices: 'Hier gibt es keine Kamera und kein Mikrofon; Sie können weiter chatten.',
   textOnlyNoConnection: 'Das Video konnte keine Verbindung aufbauen; Sie können weiter chatten.',
+  textOnlyNoWebrtc: 'Videoanrufe werden in diesem Browser nicht unterstützt; Sie können weiter chatten.',
   networkGood: 'Gute Verbindung',
   networkFair: 'Mäßige Verbindung',
   networkPoor: 'Schlechte Verbindung',

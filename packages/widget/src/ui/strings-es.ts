@@ -34,6 +34,7 @@ export const es: Strings & QueueStrings & RecordingStrings = {
   textOnlyBanner: 'Solo chat de texto',
   textOnlyNoDevices: 'No hay cámara ni micrófono disponibles; puedes seguir chateando.',
   textOnlyNoConnection: 'El vídeo no pudo conectarse; puedes seguir chateando.',
+  textOnlyNoWebrtc: 'Las videollamadas no son compatibles con este navegador; puedes seguir chateando.',
   networkGood: 'Buena conexión',
   networkFair: 'Conexión regular',
   networkPoor: 'Mala conexión',

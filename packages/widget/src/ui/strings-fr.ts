@@ -34,6 +34,7 @@ export const fr: Strings & QueueStrings & RecordingStrings = {
   textOnlyBanner: 'Discussion texte uniquement',
   textOnlyNoDevices: 'Aucune caméra ni aucun micro ici ; vous pouvez toujours écrire.',
   textOnlyNoConnection: 'La vidéo n’a pas pu se connecter ; vous pouvez toujours écrire.',
+  textOnlyNoWebrtc: 'Les appels vidéo ne sont pas pris en charge dans ce navigateur ; vous pouvez toujours écrire.',
   networkGood: 'Bonne connexion',
   networkFair: 'Connexion moyenne',
   networkPoor: 'Mauvaise connexion',

@@ -52,6 +52,8 @@ export interface Strings {
   textOnlyNoDevices: string;
   /** Why the call is text only: the media connection did not come up. */
   textOnlyNoConnection: string;
+  /** The text-only banner's reason when this browser has no WebRTC. */
+  textOnlyNoWebrtc: string;
   networkGood: string;
   networkFair: string;
   networkPoor: string;
@@ -204,6 +206,7 @@ export const en: Strings = {
   textOnlyBanner: 'Text chat only',
   textOnlyNoDevices: 'No camera or microphone is available here; you can still chat.',
   textOnlyNoConnection: 'Video could not connect; you can still chat.',
+  textOnlyNoWebrtc: "Video calls aren't supported in this browser; you can still chat.",
   networkGood: 'Good connection',
   networkFair: 'Fair connection',
   networkPoor: 'Poor connection',
