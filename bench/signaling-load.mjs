@@ -124,7 +124,6 @@ async function measure(start) {
   const clients = [];
   try {
     await sleep(1000);
-    if (process.env.MEM_PROBE && server.name === 'ours') process.kill(server.pid, 'SIGUSR2');
     const rssStart = rssOf(server.pid);
     const cpuBefore = cpuOf(server.pid);
     const began = performance.now();
@@ -138,7 +137,6 @@ async function measure(start) {
       }),
     );
     const connectSeconds = (performance.now() - began) / 1000;
-    if (process.env.MEM_PROBE && server.name === 'ours') process.kill(server.pid, 'SIGUSR2');
     const cpuPerConnect = (cpuOf(server.pid) - cpuBefore) / CONNECTIONS;
     const pairs = [];
     for (let i = 0; i + 1 < clients.length; i += 2) pairs.push([clients[i], clients[i + 1]]);
@@ -146,7 +144,6 @@ async function measure(start) {
       await Promise.all(pairs.slice(i, i + CONCURRENCY).flatMap(([a, b], k) => [server.join(a, `load-${i + k}`).then(() => server.join(b, `load-${i + k}`))]));
     }
     await sleep(1000);
-    if (process.env.MEM_PROBE && server.name === 'ours') process.kill(server.pid, 'SIGUSR2');
     const rssJoined = rssOf(server.pid);
     const cpuBeforeSignals = cpuOf(server.pid);
     const at1000 = await signalAt(server, pairs, 1000, STEP_SECONDS);
