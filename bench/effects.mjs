@@ -4,8 +4,12 @@
 // output fps against the camera's, and for background-blur also how often the person mask is refreshed.
 // For comparison it also times the same colour effects done as an OffscreenCanvas 2D `filter` (draw, then
 // VideoFrame from the canvas), the other way one would build them. Target: <= 5 ms/frame for colour effects.
+// Then, as a host page lives with it: the camera shown with no effect, then with background-blur, for
+// `host seconds` each (30 by default): long tasks (> 50 ms) on the page's main thread, and the browser's CPU
+// time (every Chromium process) against no effect. Goals (issue 16): no long task with background-blur, and
+// CPU <= 2x no effect.
 // Usage (after `npm run build`, inside the loopback-only namespace):
-//   node scripts/in-loopback-netns.mjs node bench/effects.mjs [seconds per effect, default 6]
+//   node scripts/in-loopback-netns.mjs node bench/effects.mjs [seconds per effect, default 6] [host seconds, default 30]
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import http from 'node:http';
@@ -15,6 +19,7 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 
 const SECONDS = Math.max(2, Number(process.argv[2] ?? 6) || 6);
+const HOST_SECONDS = Math.max(2, Number(process.argv[3] ?? 30) || 30);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 /** Only what the page needs: the built effect modules and the segmentation package's files. */
 const SERVED = ['/packages/widget/dist/src/media/', '/node_modules/@mediapipe/selfie_segmentation/'];
@@ -100,6 +105,62 @@ async function measureCanvasFilter({ filter, frames }) {
   return { times };
 }
 
+/** In the page: shows the camera with `effect` (or none) and keeps it running in `window.hosted`. */
+async function startHosted({ effect }) {
+  const camera = (await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } })).getVideoTracks()[0];
+  let track = camera;
+  let pipeline = null;
+  if (effect !== 'none') {
+    const { VideoEffects } = await import('/packages/widget/dist/src/media/effects/index.js');
+    pipeline = await VideoEffects.start(camera, effect, { assetsBaseUrl: '/node_modules/@mediapipe/selfie_segmentation/' });
+    track = pipeline.track;
+  }
+  const video = Object.assign(document.createElement('video'), { muted: true, srcObject: new MediaStream([track]) });
+  document.body.append(video);
+  await video.play();
+  await new Promise((r) => setTimeout(r, 2000)); // warm-up: JIT, the model's first inferences
+  window.hosted = { camera, pipeline, video };
+}
+
+/** In the page: the main thread's long tasks over `seconds` while the hosted camera runs. */
+async function hostedLongTasks(seconds) {
+  const tasks = [];
+  const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
+  observer.observe({ type: 'longtask' });
+  const presented = window.hosted.video.getVideoPlaybackQuality().totalVideoFrames;
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  observer.disconnect();
+  const fps = (window.hosted.video.getVideoPlaybackQuality().totalVideoFrames - presented) / seconds;
+  return { count: tasks.length, totalMs: tasks.reduce((a, b) => a + b, 0), longestMs: Math.max(0, ...tasks), fps };
+}
+
+function stopHosted() {
+  const { camera, pipeline, video } = window.hosted;
+  pipeline?.stop();
+  camera.stop();
+  video.remove();
+}
+
+/** CPU time (ms, user + system) of this process's descendants: the browser's processes. */
+async function browserCpuMs() {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const stats = new Map();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => null);
+    if (!stat) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    stats.set(Number(name), { ppid: Number(fields[1]), cpu: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 });
+  }
+  const isDescendant = (pid) => {
+    for (let p = stats.get(pid)?.ppid; p; p = stats.get(p)?.ppid) if (p === process.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, { cpu }] of stats) if (isDescendant(pid)) total += cpu;
+  return total;
+}
+
 function quantile(values, q) {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
@@ -129,6 +190,22 @@ try {
         `processed ${r.fps.toFixed(1).padStart(4)} fps  presented ${r.shown.toFixed(1).padStart(4)} fps${target}`,
     );
   }
+  console.log(`\nas a host page lives with it, ${HOST_SECONDS} s each (main thread of the page; CPU of every browser process):`);
+  const hosted = {};
+  for (const effect of ['none', 'background-blur']) {
+    await page.evaluate(startHosted, { effect });
+    const before = await browserCpuMs();
+    const tasks = await page.evaluate(hostedLongTasks, HOST_SECONDS);
+    hosted[effect] = { ...tasks, cpuMs: (await browserCpuMs()) - before };
+    await page.evaluate(stopHosted);
+    const h = hosted[effect];
+    console.log(`${effect.padEnd(16)} long tasks ${String(h.count).padStart(3)} (${(h.totalMs / 1000).toFixed(1)} s in all, longest ${h.longestMs.toFixed(0)} ms)  browser CPU ${(h.cpuMs / HOST_SECONDS / 10).toFixed(0)} % of a core  presented ${h.fps.toFixed(1)} fps`);
+  }
+  const blur = hosted['background-blur'];
+  const cpuRatio = blur.cpuMs / hosted.none.cpuMs;
+  console.log(`background-blur: ${blur.count} long tasks on the host's main thread   goal 0: ${blur.count === 0 ? 'met' : 'NOT met'}`);
+  console.log(`background-blur: CPU ${cpuRatio.toFixed(2)}x no effect   goal <= 2x: ${cpuRatio <= 2 ? 'met' : 'NOT met'}`);
+
   const seg = await page.evaluate(measureSegmenter, SECONDS);
   console.log(`background-blur mask refresh (selfie segmentation, CPU inference, 256x144): ${seg.masksPerSecond.toFixed(1)} masks/s`);
   console.log('\nfor comparison, OffscreenCanvas 2D filter (drawImage + new VideoFrame(canvas)) on the same frames:');

@@ -145,7 +145,9 @@ async function measure(start) {
     }
     await sleep(1000);
     const rssJoined = rssOf(server.pid);
+    const cpuBeforeSignals = cpuOf(server.pid);
     const at1000 = await signalAt(server, pairs, 1000, STEP_SECONDS);
+    const cpuPerSignal = (cpuOf(server.pid) - cpuBeforeSignals) / at1000.sent;
     const rssBeforeRamp = rssOf(server.pid);
     const steps = [];
     let maxRate = 0;
@@ -156,7 +158,7 @@ async function measure(start) {
       maxRate = rate;
     }
     const rssAfterRamp = rssOf(server.pid);
-    return { name: server.name, rssStart, perConnection: (rssJoined - rssStart) / CONNECTIONS, connectsPerSecond: CONNECTIONS / connectSeconds, cpuPerConnect, at1000, steps, maxRate, rssBeforeRamp, rssAfterRamp };
+    return { name: server.name, rssStart, perConnection: (rssJoined - rssStart) / CONNECTIONS, connectsPerSecond: CONNECTIONS / connectSeconds, cpuPerConnect, at1000, cpuPerSignal, steps, maxRate, rssBeforeRamp, rssAfterRamp };
   } finally {
     for (const client of clients) client.socket.disconnect();
     await server.stop();
@@ -170,12 +172,13 @@ const ours = await measure(startOurs);
 for (const r of [relay, ours]) {
   console.log(`\n${r.name}:`);
   console.log(`  RSS at start ${mb(r.rssStart)}; memory per connection ${kb(r.perConnection)}; ${r.connectsPerSecond.toFixed(0)} connects/s; server CPU ${r.cpuPerConnect.toFixed(2)} ms per connect`);
-  console.log(`  at 1,000 signals/s: p50 ${r.at1000.p50.toFixed(1)} ms, p99 ${r.at1000.p99.toFixed(1)} ms, ${r.at1000.received}/${r.at1000.sent} arrived`);
+  console.log(`  at 1,000 signals/s: p50 ${r.at1000.p50.toFixed(1)} ms, p99 ${r.at1000.p99.toFixed(1)} ms, ${r.at1000.received}/${r.at1000.sent} arrived; server CPU ${(r.cpuPerSignal * 1000).toFixed(0)} µs per signal`);
   for (const s of r.steps) console.log(`  ramp ${String(s.rate).padStart(6)}/s: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${s.received}/${s.sent} arrived`);
   console.log(`  max rate with p99 < 100 ms: ${r.maxRate}/s; RSS before the ramp ${mb(r.rssBeforeRamp)}, after ${mb(r.rssAfterRamp)} (${(r.rssAfterRamp / r.rssBeforeRamp).toFixed(2)}x)`);
 }
 console.log('\ngoals (ours, beside the relay of this run):');
 console.log(`  memory per connection ${kb(ours.perConnection)} (relay ${kb(relay.perConnection)}, ${(ours.perConnection / relay.perConnection).toFixed(2)}x)   goal <= 20 KB and <= 1.3x: ${meets(ours.perConnection <= 20 * 1024 && ours.perConnection <= 1.3 * relay.perConnection)}`);
+console.log(`  server CPU per connect ${ours.cpuPerConnect.toFixed(2)} ms (relay ${relay.cpuPerConnect.toFixed(2)} ms, ${(ours.cpuPerConnect / relay.cpuPerConnect).toFixed(2)}x), per signal ${(ours.cpuPerSignal * 1000).toFixed(0)} µs (relay ${(relay.cpuPerSignal * 1000).toFixed(0)} µs, ${(ours.cpuPerSignal / relay.cpuPerSignal).toFixed(2)}x)   (no goal: the CPU a load average cannot distort)`);
 console.log(`  connects/s ${ours.connectsPerSecond.toFixed(0)} (relay ${relay.connectsPerSecond.toFixed(0)}, ${(ours.connectsPerSecond / relay.connectsPerSecond).toFixed(2)}x)   goal >= 0.8x: ${meets(ours.connectsPerSecond >= 0.8 * relay.connectsPerSecond)}`);
 console.log(`  max signals/s with p99 < 100 ms ${ours.maxRate} (relay ${relay.maxRate})   goal >= the relay's: ${meets(ours.maxRate >= relay.maxRate)}`);
 console.log(`  RSS after the ramp ${(ours.rssAfterRamp / ours.rssBeforeRamp).toFixed(2)}x before (relay ${(relay.rssAfterRamp / relay.rssBeforeRamp).toFixed(2)}x)   goal <= 1.2x: ${meets(ours.rssAfterRamp <= 1.2 * ours.rssBeforeRamp)}`);

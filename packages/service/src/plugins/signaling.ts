@@ -9,6 +9,7 @@ import { RoomRegistry } from '../rooms/room-registry.js';
 import { CallRecorder } from '../signaling/call-recorder.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { endRoomCall } from '../signaling/room-end.js';
+import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
 import { SeatHolds } from '../signaling/seat-holds.js';
 import { createMatching } from '../signaling/matching.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
@@ -48,6 +49,8 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       // A dropped connection that comes back within the grace period gets its socket back (id, data, rooms)
       // and the messages sent to it meanwhile. The handshake was checked when it first connected.
       connectionStateRecovery: { maxDisconnectionDuration: config.resumeGraceSeconds * 1000, skipMiddlewares: true },
+      // …kept in a buffer that lets go of what has arrived (its size does not follow the message rate).
+      adapter: RecoveryBuffer as never,
       // Notice a silent network loss within ~15 s (the defaults take 45 s).
       pingInterval: 10_000,
       pingTimeout: 5_000,

@@ -1,0 +1,178 @@
+/**
+ * What a dropped connection gets back when it resumes: Socket.io's connection state recovery, with a buffer
+ * whose size does not follow the message rate. Socket.io's own keeps every packet for the grace period and
+ * prunes once a minute (up to 90 s of all traffic). Here:
+ * - a packet to one socket (a relayed signal) is kept until that socket shows it has it: Engine.IO writes a
+ *   ping after every packet queued before it, in order, so its pong proves them delivered (about every
+ *   `pingInterval`). A socket that drops keeps its packets for the grace period, then they go. At most
+ *   `MAX_HELD_PER_SOCKET` wait for one socket; past that its session is not resumed (the widget joins anew)
+ *   rather than resumed without a signal;
+ * - a packet to a room (joins, leaves, chat, media state: a few per call) is kept for the grace period plus
+ *   the time a silent loss takes to notice, which is all a resuming socket can have missed.
+ * Offsets (the id the client sends back when it resumes) are this process's sequence numbers.
+ */
+import { Adapter, SessionAwareAdapter, type BroadcastOptions, type PrivateSessionId, type Room, type Session, type SocketId } from 'socket.io-adapter';
+import type { Namespace } from 'socket.io';
+
+/** A socket with more undelivered packets than this is not resumed: it is far behind or gone. */
+export const MAX_HELD_PER_SOCKET = 512;
+
+interface Held {
+  seq: number;
+  opts: BroadcastOptions;
+  data: unknown[];
+  emittedAt: number;
+}
+
+/** The Engine.IO connection of a socket, as far as this buffer listens to it. */
+interface Connection {
+  protocol: number;
+  on(event: 'packetCreate', listener: (packet: { type: string }) => void): void;
+  on(event: 'heartbeat', listener: () => void): void;
+}
+
+type Packet = { type: number; id?: number; data: unknown[] };
+type DroppedSession = Session & { disconnectedAt: number };
+/** What `restoreSession` answers when there is nothing to restore (Socket.io's own adapter answers it too). */
+const NO_SESSION = null as unknown as Promise<Session>;
+
+export class RecoveryBuffer extends SessionAwareAdapter {
+  private seq = 0;
+  /** Per socket, packets sent to it alone that it has not shown it received, oldest first. */
+  private readonly direct = new Map<SocketId, Held[]>();
+  /** Per socket, the last sequence number sent before its latest ping. */
+  private readonly pinged = new Map<SocketId, number>();
+  /** Sockets that fell too far behind: their sessions are not resumed. */
+  private readonly overflowed = new Set<SocketId>();
+  /** Sessions of dropped sockets, by private id, while they may resume. */
+  private readonly dropped = new Map<PrivateSessionId, DroppedSession>();
+  /** Dropped sockets whose packets wait for them, until when. */
+  private readonly parked = new Map<SocketId, number>();
+  /** Packets to rooms, oldest first, kept for `sharedRetentionMs`. */
+  private shared: Held[] = [];
+  private readonly sharedRetentionMs: number;
+  private readonly graceMs: number;
+  private readonly sweeper: ReturnType<typeof setInterval>;
+
+  constructor(nsp: Namespace) {
+    super(nsp as never);
+    const { connectionStateRecovery, pingInterval, pingTimeout } = (nsp.server as unknown as { opts: { connectionStateRecovery: { maxDisconnectionDuration: number }; pingInterval: number; pingTimeout: number } }).opts;
+    this.graceMs = connectionStateRecovery.maxDisconnectionDuration;
+    this.sharedRetentionMs = this.graceMs + pingInterval + pingTimeout;
+    this.sweeper = setInterval(() => this.sweep(), 5_000);
+    this.sweeper.unref();
+  }
+
+  override addAll(id: SocketId, rooms: Set<Room>): void {
+    super.addAll(id, rooms);
+    // A socket joins its own room when it connects (again, when it resumes): follow its heartbeats from there.
+    if (!rooms.has(id) || this.pinged.has(id)) return;
+    const conn = (this.nsp.sockets.get(id) as { conn?: Connection } | undefined)?.conn;
+    if (!conn || conn.protocol === 3) return; // protocol 3 pings come from the client: no proof of delivery
+    this.pinged.set(id, 0);
+    this.parked.delete(id);
+    conn.on('packetCreate', (packet) => {
+      if (packet.type === 'ping') this.pinged.set(id, this.seq);
+    });
+    conn.on('heartbeat', () => this.delivered(id));
+  }
+
+  override delAll(id: SocketId): void {
+    super.delAll(id);
+    this.pinged.delete(id);
+    if (!this.parked.has(id)) this.forget(id);
+  }
+
+  override persistSession(session: Parameters<SessionAwareAdapter['persistSession']>[0]): void {
+    const disconnectedAt = Date.now();
+    this.dropped.set(session.pid, { ...session, disconnectedAt, missedPackets: [] });
+    this.parked.set(session.sid, disconnectedAt + this.graceMs);
+  }
+
+  override restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
+    const session = this.dropped.get(pid);
+    if (!session) return NO_SESSION;
+    const after = /^[0-9a-z]{1,11}$/.test(offset) ? parseInt(offset, 36) : NaN;
+    if (session.disconnectedAt + this.graceMs < Date.now() || !(after <= this.seq) || this.overflowed.has(session.sid)) return NO_SESSION;
+    // What the client processed needs no keeping; the rest is sent again and kept until a pong says it arrived.
+    this.delivered(session.sid, after);
+    const missed = [...(this.direct.get(session.sid) ?? []), ...this.shared.filter((held) => held.seq > after && reaches(session.rooms, held.opts))].sort((a, b) => a.seq - b.seq);
+    return Promise.resolve({ ...session, missedPackets: missed.map((held) => held.data) });
+  }
+
+  override broadcast(packet: Packet, opts: BroadcastOptions): void {
+    // As Socket.io's: events without acknowledgement (a callback cannot be restored) that are not volatile.
+    if (packet.type === 2 && packet.id === undefined && opts.flags?.volatile === undefined) {
+      const seq = ++this.seq;
+      // The client reads the offset off the end of the event's arguments.
+      packet.data.push(seq.toString(36));
+      const held: Held = { seq, opts, data: packet.data, emittedAt: Date.now() };
+      const to = this.soleSocket(opts);
+      if (to) this.hold(to, held);
+      else this.shared.push(held);
+    }
+    Adapter.prototype.broadcast.call(this, packet as never, opts);
+  }
+
+  override close(): void | Promise<void> {
+    clearInterval(this.sweeper);
+    return super.close();
+  }
+
+  /** How many packets wait for delivery proof or a resume (for tests and metrics). */
+  get heldCount(): number {
+    let count = this.shared.length;
+    for (const queue of this.direct.values()) count += queue.length;
+    return count;
+  }
+
+  /** The one socket a broadcast goes to, when it goes to one socket (its own room) and nowhere else. */
+  private soleSocket(opts: BroadcastOptions): SocketId | null {
+    if (opts.rooms.size !== 1 || (opts.except && opts.except.size > 0)) return null;
+    const [room] = opts.rooms as Set<string>;
+    return room !== undefined && (this.pinged.has(room) || this.parked.has(room)) ? room : null;
+  }
+
+  private hold(id: SocketId, held: Held): void {
+    if (this.overflowed.has(id)) return;
+    let queue = this.direct.get(id);
+    if (!queue) this.direct.set(id, (queue = []));
+    queue.push(held);
+    if (queue.length > MAX_HELD_PER_SOCKET) {
+      this.direct.delete(id);
+      this.overflowed.add(id);
+    }
+  }
+
+  /** A pong from `id`: everything sent to it before the ping it answers (or up to `upTo`) has arrived. */
+  private delivered(id: SocketId, upTo = this.pinged.get(id) ?? 0): void {
+    const queue = this.direct.get(id);
+    if (!queue) return;
+    let arrived = 0;
+    while (arrived < queue.length && queue[arrived]!.seq <= upTo) arrived++;
+    if (arrived === queue.length) this.direct.delete(id);
+    else queue.splice(0, arrived);
+  }
+
+  private forget(id: SocketId): void {
+    this.direct.delete(id);
+    this.parked.delete(id);
+    this.overflowed.delete(id);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, until] of this.parked) if (until < now) this.forget(id);
+    for (const [pid, session] of this.dropped) if (session.disconnectedAt + this.graceMs < now) this.dropped.delete(pid);
+    const threshold = now - this.sharedRetentionMs;
+    let expired = 0;
+    while (expired < this.shared.length && this.shared[expired]!.emittedAt < threshold) expired++;
+    if (expired > 0) this.shared = this.shared.slice(expired);
+  }
+}
+
+/** Whether a packet sent with `opts` reached a socket in `rooms` (Socket.io's rule). */
+function reaches(rooms: Room[], opts: BroadcastOptions): boolean {
+  const included = opts.rooms.size === 0 || rooms.some((room) => opts.rooms.has(room));
+  return included && rooms.every((room) => !opts.except?.has(room));
+}

@@ -1,0 +1,25 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import { connectedAttributes, mount, part, until } from './helpers.js';
+
+/** Every resource the page fetches from here on (an observer: the timeline's buffer fills up with the test modules). */
+const seen: string[] = [];
+new PerformanceObserver((list) => seen.push(...list.getEntries().map((entry) => new URL(entry.name).pathname))).observe({ type: 'resource' });
+
+/** Paths fetched since this file loaded that end with `file`. */
+const fetched = (file: string) => seen.filter((path) => path.endsWith(`/${file}`));
+
+describe('<video-chat-widget> lazy code', () => {
+  it('fetches no recording code for the pre-join, and fetches it with Join', async () => {
+    const { widget } = mount(await connectedAttributes());
+    await until(() => widget.state === 'prejoin' && part(widget, '[part="join-button"]'), 'the pre-join');
+    // The visitor looks at their preview: the camera is open and showing, long after anything fetched at start.
+    await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]')?.videoWidth, 'the camera preview');
+    expect(fetched('recording-controls.js'), 'recording controls before Join').to.deep.equal([]);
+    expect(fetched('recording-session.js'), 'recording session before Join').to.deep.equal([]);
+
+    await widget.join();
+    await until(() => fetched('recording-controls.js').length > 0, 'the recording controls once joining');
+    await until(() => part(widget, '[part="record-button"]'), 'the record button in the call');
+  });
+});
