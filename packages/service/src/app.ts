@@ -1,6 +1,7 @@
 /** Builds the service (without listening): one Fastify plugin per concern. `server.ts` listens. */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -60,6 +61,14 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     bodyLimit: 64 * 1024,
+    // Set deliberately, so that silent or slow connections cannot pile up: headers must arrive within the
+    // handshake timeout (checked every second), a whole request within 30 s, an idle keep-alive connection
+    // closes after 5 s, and any connection silent for 30 s closes (websockets are pinged every 10 s, and a
+    // long poll is answered within 10 s, so live ones never are).
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    http: { headersTimeout: config.handshakeTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
     // Unknown fields are an error for the partner to fix, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true }, plugins: [jsonLimits] },
     // `info` is one line per lifecycle step; per-request lines only when debugging.
@@ -75,6 +84,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
   });
 
+  closeSilentConnections(app, config.handshakeTimeoutSeconds * 1000);
   const joinTokens = new JoinTokens(options.tokenSecret ?? randomBytes(32).toString('base64url'));
   app.decorate('joinTokens', joinTokens);
   app.decorate('limits', createLimits(config.rateLimits));
@@ -95,6 +105,21 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     agentToken: demoProjectId ? async (queue) => (await joinTokens.mintAgent({ projectId: demoProjectId, queue, displayName: 'Demo agent' }, DEMO_AGENT_TOKEN_TTL_SECONDS)).token : null,
   });
   return app;
+}
+
+/**
+ * A TCP connection that has not sent a byte within `ms` is closed. Node's `headersTimeout` only starts at the
+ * first byte of a request, and the idle timeout must stay longer than a long poll, so without this a connection
+ * that never speaks holds a file descriptor for 30 s.
+ */
+function closeSilentConnections(app: FastifyInstance, ms: number): void {
+  app.server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, ms);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
 }
 
 function isLoopback(url: string): boolean {

@@ -1,7 +1,7 @@
 /** Socket.io on the same HTTP server as Fastify, with the signaling modules attached. */
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
-import { errorBody, SIGNALING_PATH, type IceTransportPolicy } from '@vcw/shared';
+import { errorBody, MAX_SDP_LENGTH, SIGNALING_PATH, type IceTransportPolicy } from '@vcw/shared';
 import { iceServers } from '../signaling/ice-servers.js';
 import type { Config } from '../config.js';
 import type { JoinTokens } from '../auth/join-token.js';
@@ -10,6 +10,7 @@ import { CallRecorder } from '../signaling/call-recorder.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { endRoomCall } from '../signaling/room-end.js';
 import { SeatHolds } from '../signaling/seat-holds.js';
+import { OpenConnections } from '../signaling/open-connections.js';
 import { createMatching } from '../signaling/matching.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
@@ -31,8 +32,12 @@ declare module 'fastify' {
   }
 }
 
-/** Largest socket message accepted, in bytes: an SDP body plus room to spare. */
-const MAX_MESSAGE_BYTES = 100_000;
+/**
+ * Largest socket frame accepted, in bytes, checked before parsing: the largest legal message is a `room:join`
+ * or `signal` carrying an SDP body of MAX_SDP_LENGTH ASCII characters, whose line breaks JSON escapes (an SDP
+ * line is at least 3 characters and its CRLF, so escaping adds at most 2 bytes in 5), plus the envelope.
+ */
+const MAX_MESSAGE_BYTES = Math.ceil(MAX_SDP_LENGTH * 1.4) + 4096;
 /** Widgets told that this node is going away reconnect spread over this window, not all at once. */
 const DRAIN_SPREAD_MS = 1_000;
 
@@ -51,6 +56,8 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       // Notice a silent network loss within ~15 s (the defaults take 45 s).
       pingInterval: 10_000,
       pingTimeout: 5_000,
+      // A connection that opened its transport but never sends the socket.io connect is closed after this.
+      connectTimeout: config.handshakeTimeoutSeconds * 1000,
     });
     const holds = new SeatHolds(config.resumeGraceSeconds * 1000);
     const rooms = new RoomRegistry();
@@ -70,6 +77,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       selfOrigin: config.publicUrl,
       iceServersFor: iceServers(config),
       iceTransportPolicy: config.iceTransportPolicy,
+      openConnections: new OpenConnections(config.caps.connectionsPerAddress),
     };
     const matching = createMatching(ctx, { roomStore: app.roomStore, queueStore: app.queueStore, log: app.log.child({ module: 'matching' }), ...(matchTimings ? { timings: matchTimings } : {}) });
     ctx.matching = matching;
