@@ -11,6 +11,7 @@ import { attachSignaling, type SignalingContext, type SignalingServer } from '..
 import { endRoomCall } from '../signaling/room-end.js';
 import { SeatHolds } from '../signaling/seat-holds.js';
 import { OpenConnections } from '../signaling/open-connections.js';
+import { CredentialWatch } from '../signaling/credential-watch.js';
 import { createMatching } from '../signaling/matching.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
@@ -51,8 +52,8 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       // the handshake guard (key + allowed origins), which answers a refused origin with a readable code.
       cors: { origin: true, credentials: false },
       // A dropped connection that comes back within the grace period gets its socket back (id, data, rooms)
-      // and the messages sent to it meanwhile. The handshake was checked when it first connected.
-      connectionStateRecovery: { maxDisconnectionDuration: config.resumeGraceSeconds * 1000, skipMiddlewares: true },
+      // and the messages sent to it meanwhile, once the handshake guard has checked its key, origin or token again.
+      connectionStateRecovery: { maxDisconnectionDuration: config.resumeGraceSeconds * 1000, skipMiddlewares: false },
       // Notice a silent network loss within ~15 s (the defaults take 45 s).
       pingInterval: 10_000,
       pingTimeout: 5_000,
@@ -90,6 +91,8 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       next(Object.assign(new Error(refusal.message), { data: refusal }));
     });
     attachSignaling(ctx);
+    const credentials = new CredentialWatch(ctx);
+    credentials.start();
     app.decorate('io', io);
     app.decorate('iceTransportPolicy', config.iceTransportPolicy);
     app.decorate('hasTurn', config.turnUrls.length > 0);
@@ -105,6 +108,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       io.local.disconnectSockets(true);
     });
     app.addHook('onClose', async () => {
+      await credentials.stop();
       holds.clear();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Before the store closes: match rooms being opened or ended finish their writes.

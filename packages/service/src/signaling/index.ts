@@ -27,12 +27,8 @@ export function attachSignaling(ctx: SignalingContext): void {
   ctx.io.use(handshakeGuard(ctx));
   ctx.io.on('connection', (socket) => {
     guardUnknownEvents(socket, ctx);
-    // A recovered socket is one that dropped and came back within the grace period: same id, same data.
-    // Recovery skips the handshake guard, but not the per-address connection budget.
-    if (socket.recovered && (ctx.limits.handshakes?.take(socket.handshake.address).ok === false || ctx.openConnections.over(socket.handshake.address))) {
-      socket.disconnect(true);
-      return;
-    }
+    // A recovered socket is one that dropped and came back within the grace period: same id, same data. It
+    // went through the middlewares again (attempts and connections per address, key, origin, token).
     const resumed = socket.recovered && resumeSeat(socket, ctx);
     if (!socket.recovered) socket.data.peerId = randomBytes(12).toString('base64url');
     registerJoin(socket, ctx);
