@@ -87,11 +87,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   closeSilentConnections(app, config.handshakeTimeoutSeconds * 1000);
   const joinTokens = new JoinTokens(options.tokenSecret ?? randomBytes(32).toString('base64url'));
   app.decorate('joinTokens', joinTokens);
-  app.decorate('limits', createLimits(config.rateLimits));
+  app.decorate('limits', createLimits(config.rateLimits, Date.now, config.caps));
   await app.register(store, { db: options.db });
   await app.register(operations);
   await app.register(signaling, { config, joinTokens, ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}) });
-  await app.register(roomPruning);
+  await app.register(roomPruning, { adHocRoomIdleSeconds: config.adHocRoomIdleSeconds, ticketRetentionDays: config.ticketRetentionDays });
   await app.register(openapi);
   await app.register(rest);
   await app.register(effectAssets);

@@ -79,6 +79,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       iceServersFor: iceServers(config),
       iceTransportPolicy: config.iceTransportPolicy,
       openConnections: new OpenConnections(config.caps.connectionsPerAddress),
+      caps: config.caps,
     };
     const matching = createMatching(ctx, { roomStore: app.roomStore, queueStore: app.queueStore, log: app.log.child({ module: 'matching' }), ...(matchTimings ? { timings: matchTimings } : {}) });
     ctx.matching = matching;

@@ -24,7 +24,8 @@ export interface MatchingDeps {
 export function createMatching(ctx: SignalingContext, { roomStore, queueStore, log, timings }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
   const rooms = new StoreMatchRooms(roomStore, log);
   const delivery = new SocketDelivery(ctx);
-  const coordinator = new LocalCoordinator({ delivery, rooms, reportedPairs: (projectId) => queueStore.blockedPairs(projectId), log, ...(timings ? { timings } : {}) });
+  const { waitingPerQueue, waitingPerProject } = ctx.caps;
+  const coordinator = new LocalCoordinator({ delivery, rooms, reportedPairs: (projectId) => queueStore.blockedPairs(projectId), log, caps: { waitingPerQueue, waitingPerProject }, ...(timings ? { timings } : {}) });
   const holds = new SeatHolds(ctx.holds.graceMs);
   return {
     coordinator,

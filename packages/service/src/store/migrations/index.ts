@@ -6,6 +6,7 @@ import { callHistory } from './0004-call-history.js';
 import { roomIcePolicy } from './0005-room-ice-policy.js';
 import { partialExpiryIndex } from './0006-partial-expiry-index.js';
 import { matching } from './0007-matching.js';
+import { abuseBounds } from './0008-abuse-bounds.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-room-ice-policy': roomIcePolicy,
   '0006-partial-expiry-index': partialExpiryIndex,
   '0007-matching': matching,
+  '0008-abuse-bounds': abuseBounds,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
