@@ -84,7 +84,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
   });
 
-  closeSilentConnections(app, config.handshakeTimeoutSeconds * 1000);
+  // Twice the signaling cap at the TCP level: a polling client holds two HTTP connections at once (its long poll
+  // and a send), and the signaling handshake is where a client over the cap gets its readable `rate_limited`.
+  guardConnections(app, config.handshakeTimeoutSeconds * 1000, 2 * config.caps.connectionsPerAddress);
   const joinTokens = new JoinTokens(options.tokenSecret ?? randomBytes(32).toString('base64url'));
   app.decorate('joinTokens', joinTokens);
   app.decorate('limits', createLimits(config.rateLimits, Date.now, config.caps));
@@ -108,17 +110,33 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 }
 
 /**
- * A TCP connection that has not sent a byte within `ms` is closed. Node's `headersTimeout` only starts at the
- * first byte of a request, and the idle timeout must stay longer than a long poll, so without this a connection
- * that never speaks holds a file descriptor for 30 s.
+ * Bounds on raw TCP connections, before any HTTP: one that has not sent a byte within `silentMs` is closed
+ * (Node's `headersTimeout` only starts at the first byte of a request, and the idle timeout must stay longer
+ * than a long poll, so without this a connection that never speaks holds a file descriptor for 30 s); and an
+ * address holding more than `perAddress` open is refused at once (0: no limit). The signaling handshake
+ * answers the same cap with `rate_limited`; this only keeps a flood of bare connections from one machine from
+ * exhausting the file descriptors everyone else needs.
  */
-function closeSilentConnections(app: FastifyInstance, ms: number): void {
+function guardConnections(app: FastifyInstance, silentMs: number, perAddress: number): void {
+  const open = new Map<string, number>();
   app.server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const count = (open.get(address) ?? 0) + 1;
+    if (perAddress > 0 && count > perAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
     const timer = setTimeout(() => {
       if (socket.bytesRead === 0) socket.destroy();
-    }, ms);
+    }, silentMs);
     timer.unref();
-    socket.once('close', () => clearTimeout(timer));
+    socket.once('close', () => {
+      clearTimeout(timer);
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
   });
 }
 

@@ -63,6 +63,32 @@ describe('connections', () => {
     assert.ok(Date.now() - started < 5000, `closed after ${Date.now() - started} ms`);
   });
 
+  it('bare TCP connections from one address beyond twice the cap are closed at once, the others only when silent too long', async (t) => {
+    const service = await buildService(t, { env: { MAX_CONNECTIONS_PER_ADDRESS: '3', HANDSHAKE_TIMEOUT_SECONDS: '30' } });
+    const { port } = new URL(service.url);
+    const sockets = Array.from({ length: 10 }, () => net.connect(Number(port), '127.0.0.1'));
+    t.after(() => sockets.forEach((s) => s.destroy()));
+    const closed = new Set<net.Socket>();
+    for (const socket of sockets) {
+      socket.resume();
+      socket.once('close', () => closed.add(socket));
+    }
+    await Promise.all(sockets.map((s) => new Promise((resolve) => (s.readyState === 'open' ? resolve(null) : s.once('connect', resolve)))));
+    const started = Date.now();
+    while (closed.size < 4 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(closed.size, 4, 'six held, four refused');
+    // A marker from another address: once it is answered, the server has handled the connections opened before it.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const other = net.connect({ port: Number(port), host: '127.0.0.1', localAddress: '127.0.0.2' }, () => other.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      other.on('data', (chunk) => (text += String(chunk)));
+      other.once('end', () => resolve(text));
+      other.once('error', reject);
+    });
+    assert.match(answer, /^HTTP\/1.1 200/, 'another address is served meanwhile');
+    assert.equal(closed.size, 4);
+  });
+
   it('one address holds at most MAX_CONNECTIONS_PER_ADDRESS connections; the next is refused with rate_limited', async (t) => {
     const service = await buildService(t, { env: { MAX_CONNECTIONS_PER_ADDRESS: '3' } });
     const open = [await connect(t, service), await connect(t, service), await connect(t, service)];
