@@ -1,6 +1,7 @@
 /** Builds the service (without listening): one Fastify plugin per concern. `server.ts` listens. */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -72,6 +73,14 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     bodyLimit: 64 * 1024,
+    // Set deliberately, so that silent or slow connections cannot pile up: headers must arrive within the
+    // handshake timeout (checked every second), a whole request within 30 s, an idle keep-alive connection
+    // closes after 5 s, and any connection silent for 30 s closes (websockets are pinged every 10 s, and a
+    // long poll is answered within 10 s, so live ones never are).
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    http: { headersTimeout: config.handshakeTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
     // Unknown fields are an error for the partner to fix, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true }, plugins: [jsonLimits] },
     schemaController: lazySchemaCompilers(),
@@ -88,10 +97,13 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
   });
 
+  // Twice the signaling cap at the TCP level: a polling client holds two HTTP connections at once (its long poll
+  // and a send), and the signaling handshake is where a client over the cap gets its readable `rate_limited`.
+  guardConnections(app, config.handshakeTimeoutSeconds * 1000, 2 * config.caps.connectionsPerAddress);
   const tokenSecret = options.tokenSecret ?? randomBytes(32).toString('base64url');
   const joinTokens = new JoinTokens(tokenSecret);
   app.decorate('joinTokens', joinTokens);
-  app.decorate('limits', createLimits(config.rateLimits));
+  app.decorate('limits', createLimits(config.rateLimits, Date.now, config.caps));
   const serviceEvents = new ServiceEvents(app.log);
   app.decorate('serviceEvents', serviceEvents);
   await app.register(store, { db: options.db });
@@ -106,7 +118,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   });
   await app.register(operations);
   await app.register(signaling, { config, joinTokens, ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}) });
-  await app.register(roomPruning);
+  await app.register(roomPruning, { adHocRoomIdleSeconds: config.adHocRoomIdleSeconds, ticketRetentionDays: config.ticketRetentionDays });
   await app.register(joinPage, { db: options.db, publicUrl: config.publicUrl });
   await app.register(openapi);
   await app.register(rest);
@@ -121,6 +133,37 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     agentToken: demoProjectId ? async (queue) => (await joinTokens.mintAgent({ projectId: demoProjectId, queue, displayName: 'Demo agent' }, DEMO_AGENT_TOKEN_TTL_SECONDS)).token : null,
   });
   return app;
+}
+
+/**
+ * Bounds on raw TCP connections, before any HTTP: one that has not sent a byte within `silentMs` is closed
+ * (Node's `headersTimeout` only starts at the first byte of a request, and the idle timeout must stay longer
+ * than a long poll, so without this a connection that never speaks holds a file descriptor for 30 s); and an
+ * address holding more than `perAddress` open is refused at once (0: no limit). The signaling handshake
+ * answers the same cap with `rate_limited`; this only keeps a flood of bare connections from one machine from
+ * exhausting the file descriptors everyone else needs.
+ */
+function guardConnections(app: FastifyInstance, silentMs: number, perAddress: number): void {
+  const open = new Map<string, number>();
+  app.server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const count = (open.get(address) ?? 0) + 1;
+    if (perAddress > 0 && count > perAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, silentMs);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
 }
 
 function isLoopback(url: string): boolean {

@@ -20,6 +20,26 @@ export interface Config {
   resumeGraceSeconds: number;
   /** Per secret key on REST, per socket on signaling messages, per client IP on handshakes; 0 turns one off. */
   rateLimits: { restPerMinute: number; signalsPerSecond: number; handshakesPerMinute: number };
+  /** A connection must finish its handshake (HTTP headers, then the socket.io connect) within this many seconds. */
+  handshakeTimeoutSeconds: number;
+  /**
+   * Bounds on what visitors can fill, far above what a real site reaches; 0 turns one off. Connections open at
+   * once per client address; waiting per queue and per project; support tickets per address per hour and per
+   * queue; ad-hoc rooms (opened by a join by name) per project per hour and open at once.
+   */
+  caps: {
+    connectionsPerAddress: number;
+    waitingPerQueue: number;
+    waitingPerProject: number;
+    ticketsPerAddressPerHour: number;
+    ticketsPerQueue: number;
+    adHocRoomsPerHour: number;
+    adHocRoomsAlive: number;
+  };
+  /** An ad-hoc room nobody is in closes after this many seconds (and its call history goes with it). */
+  adHocRoomIdleSeconds: number;
+  /** Support tickets are deleted this many days after they were left. */
+  ticketRetentionDays: number;
   /** Signs join tokens; every node of one deployment needs the same. Null: the service keeps one in DATA_DIR. */
   tokenSecret: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -79,6 +99,18 @@ export function loadConfig(env: Env = process.env): Config {
       signalsPerSecond: read('RATE_LIMIT_SIGNALS_PER_SECOND', 50, integer(0, 100_000), 'a number of messages per second (0 = no limit)'),
       handshakesPerMinute: read('RATE_LIMIT_HANDSHAKES_PER_MINUTE', 120, integer(0, 1_000_000), 'a number of connections per minute (0 = no limit)'),
     },
+    handshakeTimeoutSeconds: read('HANDSHAKE_TIMEOUT_SECONDS', 5, integer(1, 60), 'a number of seconds (1-60)'),
+    caps: {
+      connectionsPerAddress: read('MAX_CONNECTIONS_PER_ADDRESS', 200, integer(0, 1_000_000), 'a number of connections (0 = no limit)'),
+      waitingPerQueue: read('MAX_WAITING_PER_QUEUE', 500, integer(0, 10_000_000), 'a number of waiting visitors (0 = no limit)'),
+      waitingPerProject: read('MAX_WAITING_PER_PROJECT', 2000, integer(0, 10_000_000), 'a number of waiting visitors (0 = no limit)'),
+      ticketsPerAddressPerHour: read('MAX_TICKETS_PER_ADDRESS_PER_HOUR', 20, integer(0, 1_000_000), 'a number of tickets (0 = no limit)'),
+      ticketsPerQueue: read('MAX_TICKETS_PER_QUEUE', 10_000, integer(0, 100_000_000), 'a number of tickets (0 = no limit)'),
+      adHocRoomsPerHour: read('MAX_AD_HOC_ROOMS_PER_HOUR', 1000, integer(0, 100_000_000), 'a number of rooms (0 = no limit)'),
+      adHocRoomsAlive: read('MAX_AD_HOC_ROOMS_ALIVE', 2000, integer(0, 100_000_000), 'a number of rooms (0 = no limit)'),
+    },
+    adHocRoomIdleSeconds: read('AD_HOC_ROOM_IDLE_SECONDS', 3600, integer(10, 30 * 86_400), 'a number of seconds (10-2592000)'),
+    ticketRetentionDays: read('TICKET_RETENTION_DAYS', 90, integer(1, 3650), 'a number of days (1-3650)'),
     logLevel: read('LOG_LEVEL', 'info' as const, oneOf(LOG_LEVELS), `one of ${LOG_LEVELS.join(', ')}`),
   };
   if (config.turnUrls.length > 0 && !config.turnSecret) problems.push('TURN_URLS is set but TURN_SECRET is not');

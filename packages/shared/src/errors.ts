@@ -48,6 +48,10 @@ const SERVICE_ERRORS = {
   recording_not_consented: { status: 409, message: 'Not everyone asked has accepted this recording yet.' },
   shutting_down: { status: 503, message: 'This service node is shutting down; connect again in a moment.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down and retry later.' },
+  unknown_event: { status: 400, message: 'The service does not know this event.' },
+  queue_full: { status: 503, message: 'This queue is full; try again in a while.' },
+  ticket_limit: { status: 429, message: 'Too many messages were left here; try again later.' },
+  room_limit: { status: 429, message: 'This project opened too many rooms by name; try again later, or use an existing room.' },
   internal_error: { status: 500, message: 'Something went wrong on the service.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -128,6 +128,9 @@ export interface SocketData {
    * connection joins no room but those of the customers it takes.
    */
   agent?: { queue: string; displayName: string };
+  /** For a connection made with a publishable key: the key's id and the page's origin, re-checked while it lives. */
+  keyId?: string;
+  origin?: string;
   /** Set when the service closes the connection itself: the reason the others are told. */
   closedAs?: LeaveReason;
   /** Support messages (`ticket:create`) this connection has left; they are capped per connection. */

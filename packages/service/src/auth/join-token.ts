@@ -9,11 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { JWTPayload } from 'jose';
+import { ParticipantRole, QueueName, RoomName } from '@vcw/shared';
+import { ServiceError } from '../errors.js';
 
 /** jose, loaded with the first token: a service whose sites use keys alone never loads it. */
 const jose = () => import('jose');
-import { ParticipantRole, QueueName, RoomName } from '@vcw/shared';
-import { ServiceError } from '../errors.js';
 
 const ISSUER = 'vcw';
 const AUDIENCE = 'vcw:join';
@@ -85,16 +85,26 @@ export class JoinTokens {
     return this.sign({ pid: grant.projectId, queue: grant.queue, role: 'agent', name: grant.displayName }, AGENT_AUDIENCE, ttlSeconds);
   }
 
-  async verify(token: string): Promise<TokenGrant> {
+  /**
+   * Checks a token's signature and claims. `acceptExpired`: a token past its expiry is still accepted (a
+   * connection it admitted that comes back after a drop resumes; the expiry bounds admission, not the call).
+   */
+  async verify(token: string, { acceptExpired = false }: { acceptExpired?: boolean } = {}): Promise<TokenGrant> {
     const { errors, jwtVerify } = await jose();
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER, audience: [AUDIENCE, AGENT_AUDIENCE] }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new ServiceError('token_expired');
-      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') throw new ServiceError('token_not_yet_valid');
-      throw new ServiceError('token_invalid');
+      // jose checks the expiry after the signature, issuer and audience: an expired token's payload is authentic.
+      if (error instanceof errors.JWTExpired && acceptExpired) payload = error.payload;
+      else if (error instanceof errors.JWTExpired) throw new ServiceError('token_expired');
+      else if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') throw new ServiceError('token_not_yet_valid');
+      else throw new ServiceError('token_invalid');
     }
+    return this.grantOf(payload);
+  }
+
+  private grantOf(payload: JWTPayload): TokenGrant {
     // jose accepted one of the two audiences; an `aud` naming both would leave the kind ambiguous.
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (audiences.length !== 1) throw new ServiceError('token_invalid');

@@ -20,11 +20,20 @@ export interface Limits {
   strikes: RateLimiter;
   /** Connection attempts per client IP. */
   handshakes: RateLimiter | null;
+  /** Support tickets per client IP, per hour. */
+  tickets: RateLimiter | null;
+  /** Ad-hoc rooms (opened by a join by name) per project, per hour. */
+  adHocRooms: RateLimiter | null;
 }
 
-export function createLimits(config: Config['rateLimits'], now: () => number = Date.now): Limits {
+const NO_CAPS = { ticketsPerAddressPerHour: 0, adHocRoomsPerHour: 0 };
+
+export function createLimits(config: Config['rateLimits'], now: () => number = Date.now, caps: Pick<Config['caps'], 'ticketsPerAddressPerHour' | 'adHocRoomsPerHour'> = NO_CAPS): Limits {
   const perMinute = (n: number) => (n > 0 ? new RateLimiter({ capacity: n, perSecond: n / 60 }, now) : null);
+  const perHour = (n: number) => (n > 0 ? new RateLimiter({ capacity: n, perSecond: n / 3600 }, now) : null);
   return {
+    tickets: perHour(caps.ticketsPerAddressPerHour),
+    adHocRooms: perHour(caps.adHocRoomsPerHour),
     rest: perMinute(config.restPerMinute),
     signals: config.signalsPerSecond > 0 ? new RateLimiter({ capacity: config.signalsPerSecond * SIGNAL_BURST_SECONDS, perSecond: config.signalsPerSecond }, now) : null,
     strikes: new RateLimiter({ capacity: ABUSE_STRIKES, perSecond: 1 }, now),

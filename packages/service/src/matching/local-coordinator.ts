@@ -43,6 +43,8 @@ export interface LocalCoordinatorOptions {
   reportedPairs(projectId: string): Promise<BlockedPair[]>;
   log: FastifyBaseLogger;
   timings?: Partial<MatchTimings>;
+  /** How many may be in matching at once, per queue and per project (0: no limit); beyond, `queue_full`. */
+  caps?: { waitingPerQueue: number; waitingPerProject: number };
 }
 
 const ROOM_ENDED = 'The room of this match was ended.';
@@ -51,6 +53,8 @@ export class LocalCoordinator implements MatchCoordinator {
   private readonly lines = new Map<string, Line>();
   private readonly members = new Map<string, Member>();
   private readonly agents = new Map<string, Agent>();
+  /** Members (waiting or matched) per project, for its cap. */
+  private readonly perProject = new Map<string, number>();
   private readonly pairs: Pairs;
   private readonly reported: ReportedPairsByProject;
   private readonly notices: LineNotices;
@@ -84,9 +88,11 @@ export class LocalCoordinator implements MatchCoordinator {
       if (this.closed) throw new ServiceError('shutting_down');
       if (this.partyOf(visitor.peerId)) throw new ServiceError('already_in_queue');
       if (visitor.mode === 'random' && !this.reported.isLoaded(visitor.projectId)) throw new Error('prepare(projectId) must complete before a random visitor enters');
+      this.assertRoomFor(visitor);
       const line = this.lineOf(visitor);
       const member: Member = { kind: 'member', peerId: visitor.peerId, visitor, line, since: Date.now(), state: 'waiting', suspended: false };
       this.members.set(member.peerId, member);
+      this.perProject.set(visitor.projectId, (this.perProject.get(visitor.projectId) ?? 0) + 1);
       line.waiting.add(member);
       this.notices.line(line);
       this.log.info({ project: visitor.projectId, mode: visitor.mode, queue: visitor.queue, peer: visitor.peerId }, 'entered queue');
@@ -331,9 +337,25 @@ export class LocalCoordinator implements MatchCoordinator {
 
   private forget(member: Member): void {
     member.line.waiting.remove(member.peerId);
-    if (this.members.get(member.peerId) === member) this.members.delete(member.peerId);
+    if (this.members.get(member.peerId) === member) {
+      this.members.delete(member.peerId);
+      const { projectId } = member.visitor;
+      const left = (this.perProject.get(projectId) ?? 1) - 1;
+      if (left > 0) this.perProject.set(projectId, left);
+      else this.perProject.delete(projectId);
+    }
     this.notices.line(member.line);
     this.forgetLineIfIdle(member.line);
+  }
+
+  /** Refuses a visitor with `queue_full` when its queue, or its project's queues together, hold as many as allowed. */
+  private assertRoomFor(visitor: Visitor): void {
+    const { waitingPerQueue = 0, waitingPerProject = 0 } = this.options.caps ?? {};
+    const inLine = this.lines.get(queueKey(visitor))?.waiting.size ?? 0;
+    if (waitingPerQueue > 0 && inLine >= waitingPerQueue) throw new ServiceError('queue_full', `This queue holds ${waitingPerQueue} waiting already; try again in a while.`);
+    if (waitingPerProject > 0 && (this.perProject.get(visitor.projectId) ?? 0) >= waitingPerProject) {
+      throw new ServiceError('queue_full', `This site's queues hold ${waitingPerProject} waiting already; try again in a while.`);
+    }
   }
 
   private agentOf(connection: AgentConnection): Agent {

@@ -1,9 +1,12 @@
 /**
  * Pruning: rooms past their `ttlSeconds` already refuse joins; once a minute they are also ended (anyone
  * still in the call is told `room:ended`) and deleted with their call history, and idempotency keys older
- * than a day are forgotten. `app.pruneExpiredRooms(now)` runs one pass, so tests choose the time.
+ * than a day are forgotten. Rooms opened by a join by name are deleted with their history once nobody has
+ * been in them for `adHocRoomIdleSeconds`, and support tickets once they are `ticketRetentionDays` old.
+ * `app.pruneExpiredRooms(now)` and `app.pruneIdle(now)` run one pass each, so tests choose the time.
  */
 import fp from 'fastify-plugin';
+import { RoomRegistry } from '../rooms/room-registry.js';
 
 /** How often the service prunes. Expired rooms refuse joins meanwhile, so this only bounds storage. */
 export const PRUNE_INTERVAL_MS = 60_000;
@@ -19,10 +22,24 @@ export interface PruneResult {
   idempotencyKeys: number;
 }
 
+export interface IdlePruneResult {
+  /** Ad-hoc rooms deleted, idle for the configured time. */
+  adHocRooms: number;
+  /** Tickets deleted, past their retention. */
+  tickets: number;
+}
+
+export interface PruningOptions {
+  adHocRoomIdleSeconds: number;
+  ticketRetentionDays: number;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** Ends and deletes the rooms expired by `now`, and forgets day-old idempotency keys. */
     pruneExpiredRooms(now?: Date): Promise<PruneResult>;
+    /** Deletes the ad-hoc rooms idle by `now` (nobody in them) and the tickets past their retention. */
+    pruneIdle(now?: Date): Promise<IdlePruneResult>;
   }
 }
 
@@ -30,8 +47,8 @@ declare module 'fastify' {
 const PRUNE_BATCH = 500;
 const MAX_PASSES_PER_RUN = 100;
 
-export default fp(
-  async (app) => {
+export default fp<PruningOptions>(
+  async (app, { adHocRoomIdleSeconds, ticketRetentionDays }) => {
     const log = app.log.child({ module: 'pruning' });
 
     async function pruneExpiredRooms(now = new Date()): Promise<PruneResult> {
@@ -50,11 +67,32 @@ export default fp(
     }
 
     app.decorate('pruneExpiredRooms', pruneExpiredRooms);
+
+    async function pruneIdle(now = new Date()): Promise<IdlePruneResult> {
+      const since = new Date(now.getTime() - adHocRoomIdleSeconds * 1000);
+      let adHocRooms = 0;
+      for (let pass = 0; pass < MAX_PASSES_PER_RUN; pass++) {
+        const idle = await app.roomStore.idleAdHoc(since, PRUNE_BATCH);
+        // Seats live in memory: a room someone sits in now is not idle, whatever its history says.
+        const empty = idle.filter((room) => app.rooms.participantCount(RoomRegistry.keyOf(room.projectId, room.name)) === 0);
+        await Promise.all(empty.map((room) => app.callRecorder.flushed(room.id)));
+        adHocRooms += await app.roomStore.deleteIdleAdHoc(
+          empty.map((room) => room.id),
+          since,
+        );
+        if (idle.length < PRUNE_BATCH) break;
+      }
+      const tickets = await app.queueStore.deleteTicketsBefore(new Date(now.getTime() - ticketRetentionDays * 86_400_000));
+      if (adHocRooms > 0 || tickets > 0) log.info({ adHocRooms, tickets }, 'pruned idle rooms and old tickets');
+      return { adHocRooms, tickets };
+    }
+    app.decorate('pruneIdle', pruneIdle);
     /** Passes until one finds less than a full batch: rooms may expire faster than one batch a minute (busy random chat). */
     async function pruneUntilDone(): Promise<void> {
       for (let pass = 0; pass < MAX_PASSES_PER_RUN; pass++) {
-        if ((await pruneExpiredRooms()).rooms < PRUNE_BATCH) return;
+        if ((await pruneExpiredRooms()).rooms < PRUNE_BATCH) break;
       }
+      await pruneIdle();
     }
     let running: Promise<unknown> | null = null;
     // unref: a pending prune never keeps the process alive on its own.

@@ -1,7 +1,7 @@
 /** Socket.io on the same HTTP server as Fastify, with the signaling modules attached. */
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
-import { errorBody, SIGNALING_PATH, type IceTransportPolicy } from '@vcw/shared';
+import { errorBody, MAX_SDP_LENGTH, SIGNALING_PATH, type IceTransportPolicy } from '@vcw/shared';
 import { iceServers } from '../signaling/ice-servers.js';
 import type { Config } from '../config.js';
 import type { JoinTokens } from '../auth/join-token.js';
@@ -11,6 +11,8 @@ import { attachSignaling, type SignalingContext, type SignalingServer } from '..
 import { endRoomCall } from '../signaling/room-end.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
 import { SeatHolds } from '../signaling/seat-holds.js';
+import { OpenConnections } from '../signaling/open-connections.js';
+import { CredentialWatch } from '../signaling/credential-watch.js';
 import { createMatching } from '../signaling/matching.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
@@ -32,8 +34,12 @@ declare module 'fastify' {
   }
 }
 
-/** Largest socket message accepted, in bytes: an SDP body plus room to spare. */
-const MAX_MESSAGE_BYTES = 100_000;
+/**
+ * Largest socket frame accepted, in bytes, checked before parsing: the largest legal message is a `room:join`
+ * or `signal` carrying an SDP body of MAX_SDP_LENGTH ASCII characters, whose line breaks JSON escapes (an SDP
+ * line is at least 3 characters and its CRLF, so escaping adds at most 2 bytes in 5), plus the envelope.
+ */
+const MAX_MESSAGE_BYTES = Math.ceil(MAX_SDP_LENGTH * 1.4) + 4096;
 /** Widgets told that this node is going away reconnect spread over this window, not all at once. */
 const DRAIN_SPREAD_MS = 1_000;
 
@@ -47,13 +53,15 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       // the handshake guard (key + allowed origins), which answers a refused origin with a readable code.
       cors: { origin: true, credentials: false },
       // A dropped connection that comes back within the grace period gets its socket back (id, data, rooms)
-      // and the messages sent to it meanwhile. The handshake was checked when it first connected.
-      connectionStateRecovery: { maxDisconnectionDuration: config.resumeGraceSeconds * 1000, skipMiddlewares: true },
+      // and the messages sent to it meanwhile, once the handshake guard has checked its key, origin or token again.
+      connectionStateRecovery: { maxDisconnectionDuration: config.resumeGraceSeconds * 1000, skipMiddlewares: false },
       // …kept in a buffer that lets go of what has arrived (its size does not follow the message rate).
       adapter: RecoveryBuffer as never,
       // Notice a silent network loss within ~15 s (the defaults take 45 s).
       pingInterval: 10_000,
       pingTimeout: 5_000,
+      // A connection that opened its transport but never sends the socket.io connect is closed after this.
+      connectTimeout: config.handshakeTimeoutSeconds * 1000,
     });
     const holds = new SeatHolds(config.resumeGraceSeconds * 1000);
     const rooms = new RoomRegistry();
@@ -74,6 +82,8 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       selfOrigin: config.publicUrl,
       iceServersFor: iceServers(config),
       iceTransportPolicy: config.iceTransportPolicy,
+      openConnections: new OpenConnections(config.caps.connectionsPerAddress),
+      caps: config.caps,
     };
     const matching = createMatching(ctx, { roomStore: app.roomStore, queueStore: app.queueStore, log: app.log.child({ module: 'matching' }), ...(matchTimings ? { timings: matchTimings } : {}) });
     ctx.matching = matching;
@@ -86,6 +96,8 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       next(Object.assign(new Error(refusal.message), { data: refusal }));
     });
     attachSignaling(ctx);
+    const credentials = new CredentialWatch(ctx);
+    credentials.start();
     app.decorate('io', io);
     app.decorate('iceTransportPolicy', config.iceTransportPolicy);
     app.decorate('hasTurn', config.turnUrls.length > 0);
@@ -101,6 +113,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       io.local.disconnectSockets(true);
     });
     app.addHook('onClose', async () => {
+      await credentials.stop();
       holds.clear();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Before the store closes: match rooms being opened or ended finish their writes.

@@ -13,6 +13,8 @@ import type { ServiceEvents } from '../events/service-events.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { SocketDelivery } from './match-delivery.js';
 import type { SeatHolds } from './seat-holds.js';
+import type { Config } from '../config.js';
+import type { OpenConnections } from './open-connections.js';
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -39,6 +41,10 @@ export interface SignalingContext {
   iceServersFor(peerId: string): IceServer[];
   /** The service's `ICE_TRANSPORT_POLICY`; a room may tighten it to `relay`. */
   iceTransportPolicy: IceTransportPolicy;
+  /** The bounds on what visitors can fill (`Config['caps']`). */
+  caps: Config['caps'];
+  /** Connections open at once per client address, and the cap on them. */
+  openConnections: OpenConnections;
   /** Queues and pairs (see `matching.ts`); set right after the context is made, before any connection. */
   matching?: MatchingContext;
 }

@@ -69,7 +69,7 @@ export function command<S extends TSchema, R extends object>(
  * Spends one of the socket's message tokens. Over the limit, the message is refused with `rate_limited`;
  * a socket that keeps going after its strikes run out is told why and disconnected.
  */
-function throttled(socket: SignalingSocket, ctx: SignalingContext, reply: ((reply: Ack) => void) | undefined): boolean {
+export function throttled(socket: SignalingSocket, ctx: SignalingContext, reply: ((reply: Ack) => void) | undefined): boolean {
   const verdict = ctx.limits.signals?.take(socket.id);
   if (!verdict || verdict.ok) return false;
   reply?.({ ok: false, error: errorBody('rate_limited', `Too many messages on this connection; retry in ${verdict.retryAfterMs} ms.`) });

@@ -2,7 +2,8 @@
  * The connection guard: attempts per client address, protocol version, then either a token (a room's join
  * token, or a support agent's) or a publishable key and the page's `Origin` against the project's allowed
  * origins. It runs on the first request of every connection, whichever transport it arrives on
- * (a polling handshake or a direct websocket upgrade). Failures reach the client as `connect_error` with
+ * (a polling handshake or a direct websocket upgrade), and again when a dropped connection is recovered (a key
+ * revoked or an origin removed meanwhile ends it there). Failures reach the client as `connect_error` with
  * `data: {code, message}`.
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -58,7 +59,8 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
   }
   if (auth.token) {
     // A token is its own credential, minted by the partner's server for one room, or for an agent of one queue.
-    const grant = await ctx.joinTokens.verify(auth.token);
+    // A recovered connection was admitted once: its token's expiry does not end it, the rest is checked again.
+    const grant = await ctx.joinTokens.verify(auth.token, { acceptExpired: socket.recovered });
     if (!(await ctx.projects.findProject(grant.projectId))) throw new ServiceError('token_invalid');
     socket.data.projectId = grant.projectId;
     if (grant.kind === 'agent') {
@@ -82,5 +84,7 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
     throw new ServiceError('origin_not_allowed', `The origin ${origin} is not allowed for this key. Add it to the project's allowed origins.`);
   }
   socket.data.projectId = match.project.id;
+  socket.data.keyId = match.key.id;
+  socket.data.origin = origin;
   void ctx.projects.markKeyUsed(match.key.id).catch((err: unknown) => ctx.log.warn({ err }, 'could not record key use'));
 }

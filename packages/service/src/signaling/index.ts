@@ -1,5 +1,7 @@
 /** Wires the signaling modules onto a Socket.io server: the handshake guard, then one module per concern. */
 import { randomBytes } from 'node:crypto';
+import { errorBody } from '@vcw/shared';
+import { guardUnknownEvents } from './inbound.js';
 import { registerAgent } from './agent.js';
 import { broadcastRoom, isBroadcastRoom, type SignalingContext, type SignalingServer, type SignalingSocket } from './context.js';
 import { handshakeGuard } from './handshake.js';
@@ -12,14 +14,21 @@ import { registerRecording } from './recording.js';
 import { registerRelay } from './relay.js';
 
 export function attachSignaling(ctx: SignalingContext): void {
+  // Counted from the transport's opening, so the count includes handshakes still under way.
+  ctx.io.engine.on('connection', (raw: { remoteAddress: string; once(event: 'close', listener: () => void): void }) => {
+    ctx.openConnections.opened(raw.remoteAddress);
+    raw.once('close', () => ctx.openConnections.closed(raw.remoteAddress));
+  });
+  ctx.io.use((socket, next) => {
+    if (!ctx.openConnections.over(socket.handshake.address)) return next();
+    const refusal = errorBody('rate_limited', `Too many connections open from this address (at most ${ctx.openConnections.cap}).`);
+    next(Object.assign(new Error(refusal.message), { data: refusal }));
+  });
   ctx.io.use(handshakeGuard(ctx));
   ctx.io.on('connection', (socket) => {
-    // A recovered socket is one that dropped and came back within the grace period: same id, same data.
-    // Recovery skips the handshake guard, but not the per-address connection budget.
-    if (socket.recovered && ctx.limits.handshakes?.take(socket.handshake.address).ok === false) {
-      socket.disconnect(true);
-      return;
-    }
+    guardUnknownEvents(socket, ctx);
+    // A recovered socket is one that dropped and came back within the grace period: same id, same data. It
+    // went through the middlewares again (attempts and connections per address, key, origin, token).
     const resumed = socket.recovered && resumeSeat(socket, ctx);
     if (!socket.recovered) socket.data.peerId = randomBytes(12).toString('base64url');
     registerJoin(socket, ctx);

@@ -122,6 +122,12 @@ async function adHocRoom(ctx: SignalingContext, projectId: string, name: string)
   if (!project?.allowAdHocRooms) {
     throw new ServiceError('room_not_found', `No room named "${name}": this project only admits rooms created through the REST API (POST /v1/rooms).`);
   }
+  const alive = ctx.caps.adHocRoomsAlive;
+  if (alive > 0 && (await ctx.roomStore.countOpenAdHoc(projectId)) >= alive) {
+    throw new ServiceError('room_limit', `This project has ${alive} rooms opened by name already; join one of them, or try again later.`);
+  }
+  const perHour = ctx.limits.adHocRooms?.take(projectId);
+  if (perHour && !perHour.ok) throw new ServiceError('room_limit', `This project opened too many rooms by name lately; try again in ${Math.ceil(perHour.retryAfterMs / 1000)} s.`);
   return ctx.roomStore.ensureAdHoc(projectId, name);
 }
 

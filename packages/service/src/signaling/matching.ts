@@ -25,7 +25,15 @@ export interface MatchingDeps {
 export function createMatching(ctx: SignalingContext, { roomStore, queueStore, log, timings }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
   const rooms = new StoreMatchRooms(roomStore, log);
   const delivery = new SocketDelivery(ctx);
-  const options = { delivery, rooms, reportedPairs: (projectId: string) => queueStore.blockedPairs(projectId), log, ...(timings ? { timings } : {}) };
+  const { waitingPerQueue, waitingPerProject } = ctx.caps;
+  const options = {
+    delivery,
+    rooms,
+    reportedPairs: (projectId: string) => queueStore.blockedPairs(projectId),
+    log,
+    caps: { waitingPerQueue, waitingPerProject },
+    ...(timings ? { timings } : {}),
+  };
   // Support customers' waits are published (webhooks) when something listens.
   const coordinator = ctx.events ? new ObservedCoordinator(options, ctx.events) : new LocalCoordinator(options);
   const holds = new SeatHolds(ctx.holds.graceMs);

@@ -17,6 +17,17 @@ export interface Project {
 }
 
 /** What a new project is made with; ad-hoc rooms are allowed unless said otherwise. */
+/** See `ProjectStore.liveCredentials`: usable key id → its project; existing project id → its allowed origins. */
+export interface LiveCredentials {
+  keys: Map<string, string>;
+  origins: Map<string, Set<string>>;
+}
+
+/** Ids in batches small enough for one `IN (…)` on either database. */
+function* batches(ids: string[], size = 500): Generator<string[]> {
+  for (let i = 0; i < ids.length; i += size) yield ids.slice(i, i + size);
+}
+
 export interface NewProject {
   name: string;
   allowedOrigins: string[];
@@ -231,6 +242,27 @@ export class ProjectStore {
   }
 
   /** Records that a key was used (to the minute: repeated uses within a minute are not written again). */
+  /**
+   * What live connections still stand on: of `keyIds`, those usable now (not revoked, not expired), with their
+   * project; of `projectIds`, those that still exist, with their allowed origins. Looked up in batches.
+   */
+  async liveCredentials(keyIds: string[], projectIds: string[]): Promise<LiveCredentials> {
+    const keys = new Map<string, string>();
+    const origins = new Map<string, Set<string>>();
+    const at = Date.now();
+    for (const batch of batches(keyIds)) {
+      const rows = await this.db.selectFrom('api_keys').select(['id', 'project_id', 'revoked_at', 'expires_at']).where('id', 'in', batch).execute();
+      for (const row of rows) if (row.revoked_at === null && (row.expires_at === null || Date.parse(row.expires_at) > at)) keys.set(row.id, row.project_id);
+    }
+    for (const batch of batches(projectIds)) {
+      const projects = await this.db.selectFrom('projects').select('id').where('id', 'in', batch).execute();
+      for (const { id } of projects) origins.set(id, new Set());
+      const rows = await this.db.selectFrom('project_origins').select(['project_id', 'origin']).where('project_id', 'in', batch).execute();
+      for (const row of rows) origins.get(row.project_id)?.add(row.origin);
+    }
+    return { keys, origins };
+  }
+
   async markKeyUsed(keyId: string): Promise<void> {
     const at = Date.now();
     if (at - (this.lastUseWritten.get(keyId) ?? -Infinity) < LAST_USED_RESOLUTION_MS) return;

@@ -120,6 +120,23 @@ export class QueueStore {
     const last = page.at(-1);
     return { tickets: page, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
   }
+
+  /** How many tickets a queue holds. */
+  async countTickets(projectId: string, queue: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('support_tickets')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('project_id', '=', projectId)
+      .where('queue', '=', queue)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Deletes the tickets left before `before` (their retention is over); how many. */
+  async deleteTicketsBefore(before: Date): Promise<number> {
+    const deleted = await this.db.deleteFrom('support_tickets').where('created_at', '<', before.toISOString()).executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
 }
 
 function toTicket(row: Selectable<SupportTicketsTable>): StoredTicket {

@@ -4,11 +4,11 @@
  * implementation over Kysely for every dialect.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { DEFAULT_ROOM_CAPACITY, type IceTransportPolicy, type RoomPrivacy } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { decodeCursor, encodeCursor, sortableId } from './ids.js';
-import type { Database, RoomsTable } from './schema.js';
+import { sqlBoolean, type Database, type RoomsTable } from './schema.js';
 
 export interface StoredRoom {
   id: string;
@@ -104,7 +104,7 @@ export class RoomStore {
       expiresAt: null,
       endedAt: null,
     };
-    await this.db.insertInto('rooms').values(toRow(room)).onConflict((oc) => oc.columns(['project_id', 'name']).doNothing()).execute();
+    await this.db.insertInto('rooms').values({ ...toRow(room), ad_hoc: sqlBoolean(true) }).onConflict((oc) => oc.columns(['project_id', 'name']).doNothing()).execute();
     return (await this.findByName(projectId, name))!;
   }
 
@@ -158,6 +158,60 @@ export class RoomStore {
     });
   }
 
+  /** How many rooms opened by a join by name the project has open (not ended). */
+  async countOpenAdHoc(projectId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('rooms')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('project_id', '=', projectId)
+      .where('ad_hoc', '=', sqlBoolean(true))
+      .where('ended_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Rooms opened by a join by name in which nothing happened since `since`: created before it, and no call
+   * started or ended after it (at most `limit`, oldest first). Whether someone is in one right now is the
+   * caller's to check (seats live in memory).
+   */
+  async idleAdHoc(since: Date, limit = 500): Promise<StoredRoom[]> {
+    const at = since.toISOString();
+    const rows = await this.idleAdHocQuery(this.db, at).selectAll('rooms').orderBy('created_at').orderBy('id').limit(limit).execute();
+    return rows.map(fromRow);
+  }
+
+  /** Deletes the rooms of `ids` still idle since `since` (checked again here), with their call history; how many. */
+  async deleteIdleAdHoc(ids: string[], since: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const at = since.toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const doomed = (await this.idleAdHocQuery(trx, at).select('rooms.id').where('rooms.id', 'in', ids).execute()).map((r) => r.id);
+      if (doomed.length === 0) return 0;
+      await trx.deleteFrom('idempotency_keys').where('room_id', 'in', doomed).execute();
+      const deleted = await trx.deleteFrom('rooms').where('id', 'in', doomed).executeTakeFirst();
+      return Number(deleted.numDeletedRows);
+    });
+  }
+
+  private idleAdHocQuery(db: Kysely<Database>, at: string) {
+    return db
+      .selectFrom('rooms')
+      .where('ad_hoc', '=', sqlBoolean(true))
+      .where('created_at', '<', at)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('room_sessions')
+              .select('room_sessions.id')
+              .whereRef('room_sessions.room_id', '=', 'rooms.id')
+              .where((s) => s.or([s('room_sessions.started_at', '>=', at), s('room_sessions.ended_at', '>=', at)])),
+          ),
+        ),
+      );
+  }
+
   /** Forgets idempotency keys first used before `before`, so a partner may use them again; returns how many. */
   async forgetIdempotencyKeys(before: Date): Promise<number> {
     const deleted = await this.db.deleteFrom('idempotency_keys').where('created_at', '<', before.toISOString()).executeTakeFirst();
@@ -178,7 +232,7 @@ export function assertRoomOpen(room: StoredRoom): void {
   if (room.expiresAt && Date.parse(room.expiresAt) <= Date.now()) throw new ServiceError('room_expired');
 }
 
-function toRow(room: StoredRoom): Selectable<RoomsTable> {
+function toRow(room: StoredRoom): Insertable<RoomsTable> {
   return {
     id: room.id,
     project_id: room.projectId,

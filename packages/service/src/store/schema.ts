@@ -56,6 +56,8 @@ export interface RoomsTable {
   created_at: string;
   expires_at: string | null;
   ended_at: string | null;
+  /** Opened by a join by name (not through REST): counted against the project's caps, deleted once idle. */
+  ad_hoc: BooleanColumn;
 }
 
 export interface IdempotencyKeysTable {

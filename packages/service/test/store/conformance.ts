@@ -214,6 +214,24 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
         assert.deepEqual(await store.listKeys(project.id), [{ ...key, revokedAt: iso(START + 60_000) }]);
       });
 
+      it('tells which keys and projects live connections still stand on: revoked, rolled past, removed origins', async (t) => {
+        const { store } = await freshStore(t);
+        const advance = freezeClock(t);
+        const project = await store.createProject({ name: 'Live', allowedOrigins: ['https://a.example', 'https://b.example'] });
+        const kept = (await store.createApiKey(project.id, 'publishable')).key;
+        const revoked = (await store.createApiKey(project.id, 'publishable')).key;
+        const rolled = (await store.createApiKey(project.id, 'publishable')).key;
+        await store.revokeKey(revoked.id);
+        await store.rollKey(rolled.id, 60);
+        await store.removeOrigin(project.id, 'https://b.example');
+        const before = await store.liveCredentials([kept.id, revoked.id, rolled.id, 'key_unknown'], [project.id, 'prj_gone']);
+        assert.deepEqual([...before.keys.keys()].sort(), [kept.id, rolled.id].sort(), 'a rolled key works until its overlap ends');
+        assert.equal(before.keys.get(kept.id), project.id);
+        assert.deepEqual([...before.origins.entries()].map(([id, origins]) => [id, [...origins]]), [[project.id, ['https://a.example']]]);
+        advance(61);
+        assert.deepEqual([...(await store.liveCredentials([kept.id, rolled.id], [])).keys.keys()], [kept.id]);
+      });
+
       it('records when a key was last used, to the minute', async (t) => {
         const { store } = await freshStore(t);
         const advance = freezeClock(t);

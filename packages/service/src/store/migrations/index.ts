@@ -6,6 +6,7 @@ import { callHistory } from './0004-call-history.js';
 import { roomIcePolicy } from './0005-room-ice-policy.js';
 import { partialExpiryIndex } from './0006-partial-expiry-index.js';
 import { matching } from './0007-matching.js';
+import { abuseBounds } from './0008-abuse-bounds.js';
 import { webhooks } from './0010-webhooks.js';
 import { projectBranding } from './0011-project-branding.js';
 
@@ -18,7 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-room-ice-policy': roomIcePolicy,
   '0006-partial-expiry-index': partialExpiryIndex,
   '0007-matching': matching,
-  // 0008 and 0009 are taken by another change under way.
+  '0008-abuse-bounds': abuseBounds,
   '0010-webhooks': webhooks,
   '0011-project-branding': projectBranding,
 };
