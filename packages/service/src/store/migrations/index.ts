@@ -8,6 +8,7 @@ import { partialExpiryIndex } from './0006-partial-expiry-index.js';
 import { matching } from './0007-matching.js';
 import { webhooks } from './0010-webhooks.js';
 import { projectBranding } from './0011-project-branding.js';
+import { ticketStatus } from './0012-ticket-status.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   // 0008 and 0009 are taken by another change under way.
   '0010-webhooks': webhooks,
   '0011-project-branding': projectBranding,
+  '0012-ticket-status': ticketStatus,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
