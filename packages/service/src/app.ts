@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { ERROR_MESSAGES, ERROR_STATUS, MAX_ROOM_PARTICIPANTS, MIN_ROOM_PARTICIPANTS, type ServiceErrorCode } from '@vcw/shared';
 import { JoinTokens } from './auth/join-token.js';
 import type { Config } from './config.js';
+import { isLoopbackUrl } from './dev-project.js';
 import { ServiceError } from './errors.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import effectAssets from './plugins/effect-assets.js';
@@ -97,7 +98,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     db: options.db,
     events: serviceEvents,
     tokenSecret,
-    serviceOnLoopback: isLoopback(config.publicUrl),
+    serviceOnLoopback: isLoopbackUrl(config.publicUrl),
     ...(options.webhookTimings ? { timings: options.webhookTimings } : {}),
     ...(options.webhookClock ? { clock: options.webhookClock } : {}),
   });
@@ -111,7 +112,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(widgetScript, { widgetFile: options.widgetFile ?? DEFAULT_WIDGET_FILE });
   // The demo agent console hands out agent tokens to whoever loads it: only on a service that runs on this
   // machine (PUBLIC_URL on loopback), never on a deployment that happens to keep its first-start dev project.
-  const demoProjectId = isLoopback(config.publicUrl) ? (options.demoProjectId ?? null) : null;
+  const demoProjectId = isLoopbackUrl(config.publicUrl) ? (options.demoProjectId ?? null) : null;
   await app.register(demoPages, {
     demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
     publishableKey: options.demoPublishableKey ?? null,
@@ -120,9 +121,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   return app;
 }
 
-function isLoopback(url: string): boolean {
-  return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
-}
+
 
 /** Lifetime of the agent tokens the demo agent console gets. */
 const DEMO_AGENT_TOKEN_TTL_SECONDS = 3600;
