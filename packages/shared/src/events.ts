@@ -121,7 +121,7 @@ export interface SocketData {
   /** The room this connection sits in, if any. */
   roomKey?: string;
   /** For a connection made with a join token: the room, role and name it grants. */
-  grant?: { roomId: string; room: string; role: 'host' | 'guest' | 'agent'; displayName?: string };
+  grant?: { roomId: string; room: string; role: 'host' | 'guest' | 'agent'; displayName?: string; tokenId?: string };
   displayName?: string;
   /**
    * For a connection made with an agent token: the support queue it serves and the agent's name. Such a

@@ -11,6 +11,7 @@ import { DEFAULT_DISPLAY_NAME, broadcastRoom, type SignalingContext, type Signal
 import { command } from './guards.js';
 import { effectivePolicy } from './ice-servers.js';
 import { recordingAfterJoin, recordingAfterLeave } from './recording.js';
+import { assertAdmits } from './participant-removal.js';
 
 
 export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): void {
@@ -100,6 +101,7 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
     if (room.privacy === 'private') throw new ServiceError('room_private');
   }
   assertRoomOpen(room);
+  assertAdmits(ctx, room, grant);
   return { room };
 }
 

@@ -56,6 +56,8 @@ export interface RoomsTable {
   created_at: string;
   expires_at: string | null;
   ended_at: string | null;
+  /** Nobody new joins a locked room but its hosts. */
+  locked: BooleanColumn;
 }
 
 export interface IdempotencyKeysTable {

@@ -49,8 +49,18 @@ export const Room = Type.Object({
   endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   /** Participants connected right now. */
   participantCount: Type.Integer(),
+  /** Nobody new joins (`room_locked`) but the room's hosts. */
+  locked: Type.Boolean(),
 });
 export type Room = Static<typeof Room>;
+
+/** `PATCH /v1/rooms/:id`: lock or unlock the room. */
+export const UpdateRoomBody = Type.Object({ locked: Type.Boolean() }, { additionalProperties: false });
+export type UpdateRoomBody = Static<typeof UpdateRoomBody>;
+
+/** `DELETE /v1/rooms/:id/participants/:peerId` path parameters. */
+export const ParticipantParams = Type.Object({ id: Type.String({ pattern: '^room_[A-Za-z0-9]{1,40}$' }), peerId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,40}$' }) });
+export type ParticipantParams = Static<typeof ParticipantParams>;
 
 /** What `POST /v1/rooms` answers: the room, and a link anyone may join it with. */
 export const CreatedRoom = Type.Composite([
