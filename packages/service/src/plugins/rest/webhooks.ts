@@ -140,7 +140,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Send a delivery again',
         description: 'The same message (same `webhook-id` and body, a fresh signature) is sent again at once, with a fresh set of retries, whatever became of it before.',
         params: DeliveryParams,
-        response: { 202: Delivery, ...errorResponses(404) },
+        response: { 202: Delivery, ...errorResponses(404, 413) },
       },
     },
     async (request, reply) => {
