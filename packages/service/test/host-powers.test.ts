@@ -86,3 +86,39 @@ describe('host powers over REST', () => {
     for (const bad of [{}, { locked: 'yes' }, { locked: true, name: 'x' }]) assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, bad)).statusCode, 400, JSON.stringify(bad));
   });
 });
+
+describe('host powers over signaling', () => {
+  it('a host removes a guest, locks the room and ends the call; a guest may do none of it', async (t) => {
+    const { rest, token, ...service } = await partner(t);
+    const room = (await rest('POST', '/v1/rooms', { name: 'studio', privacy: 'private', maxParticipants: 4 })).json<CreatedRoom>();
+    const host = await joinWith(t, service, await token(room.id, 'host', 'Chair'));
+    const grace = await joinWith(t, service, await token(room.id, 'guest', 'Grace'));
+    const mallory = await joinWith(t, service, await token(room.id, 'guest', 'Mallory'));
+    for (const who of [host, grace, mallory]) assert.ok(who.reply.ok);
+    const [hostId, malloryId] = [host, mallory].map((who) => sessionOf(who.client).peerId);
+
+    for (const [event, payload] of [['host:remove', { peerId: hostId }], ['host:lock', { locked: true }], ['host:end', {}]] as const) {
+      const refused = await command(grace.client, event, payload);
+      assert.equal(!refused.ok && refused.error.code, 'host_only', event);
+    }
+    const self = await command(host.client, 'host:remove', { peerId: hostId });
+    assert.equal(!self.ok && self.error.code, 'peer_not_found', 'a host does not remove itself');
+
+    const graceSees = next(grace.client, 'peer:left');
+    const malloryTold = next(mallory.client, 'session:closed');
+    assert.ok((await command(host.client, 'host:remove', { peerId: malloryId })).ok);
+    assert.equal(((await malloryTold) as ErrorBody).code, 'participant_removed');
+    assert.deepEqual(await graceSees, { peerId: malloryId, reason: 'kicked' });
+
+    const lockSeen = next(grace.client, 'room:locked');
+    assert.ok((await command(host.client, 'host:lock', { locked: true })).ok);
+    assert.deepEqual(await lockSeen, { locked: true, by: { peerId: hostId, displayName: 'Chair' } });
+    const late = await joinWith(t, service, await token(room.id, 'guest', 'Late'));
+    assert.equal(!late.reply.ok && late.reply.error.code, 'room_locked');
+
+    const ended = [next(host.client, 'room:ended'), next(grace.client, 'room:ended')];
+    assert.ok((await command(host.client, 'host:end', {})).ok);
+    assert.deepEqual(await Promise.all(ended), [{ room: 'studio' }, { room: 'studio' }]);
+    assert.ok((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().endedAt, 'the room refuses joins from now on');
+  });
+});

@@ -12,3 +12,4 @@ export * from './schemas/recording.js';
 export * from './schemas/rest.js';
 export * from './schemas/webhooks.js';
 export * from './schemas/branding.js';
+export * from './schemas/host.js';
