@@ -129,6 +129,25 @@ describe('webhook deliveries', () => {
     assert.equal(history.json<{ data: Array<{ id: string }> }>().data[0]?.id, ended.sessionId);
   });
 
+  it('a recorder who is the last to leave stops the recording: recording.stopped with reason recorder-left', async (t) => {
+    const service = await buildService(t, { webhookTimings: FAST });
+    const receiver = await webhookReceiver(t);
+    await register(service, receiver.url, ['recording.started', 'recording.stopped', 'room.session.ended']);
+    const ada = await joined(t, service, 'studio', 'Ada');
+    const grace = await joined(t, service, 'studio', 'Grace');
+    const { requestId } = (await command<{ requestId: string }>(ada.client, 'recording:request', {})) as { requestId: string };
+    assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: true })).ok);
+    assert.ok((await command(ada.client, 'recording:state', { active: true, requestId })).ok);
+    assert.ok((await command(grace.client, 'room:leave', {})).ok);
+    assert.ok((await command(ada.client, 'room:leave', {})).ok);
+    const got = await receiver.until(3);
+    assert.deepEqual(got.map((r) => r.payload.type), ['recording.started', 'recording.stopped', 'room.session.ended']);
+    const stopped = got[1]!.payload.data as { reason: string; requestId: string; roomId: string | null; startedAt: string | null };
+    assert.deepEqual([stopped.reason, stopped.requestId], ['recorder-left', requestId]);
+    assert.equal(stopped.roomId, (got[2]!.payload.data as { roomId: string }).roomId);
+    assert.ok(stopped.startedAt);
+  });
+
   it('a room ended over REST: everyone leaves with room-ended, then the session ends', async (t) => {
     const service = await buildService(t, { webhookTimings: FAST });
     const receiver = await webhookReceiver(t);

@@ -131,13 +131,14 @@ export function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: L
   const { roomKey, peerId } = socket.data;
   if (!roomKey) return;
   socket.data.roomKey = undefined;
+  const recording = ctx.rooms.recording(roomKey); // the room, and so its recording, goes with its last seat
   const seat = ctx.rooms.leave(roomKey, peerId);
   if (!seat) return;
   ctx.recorder.left(seat.roomId, peerId, reason);
   void socket.leave(broadcastRoom(roomKey));
   ctx.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
   ctx.log.info({ roomKey, peer: peerId, reason }, 'participant left');
-  recordingAfterLeave(ctx, roomKey, peerId);
+  recordingAfterLeave(ctx, roomKey, peerId, recording, seat.roomId);
   // After `peer:left`, so a matched partner hears of the leave before it hears the pair is over.
   ctx.matching?.coordinator.unseated(peerId, seat.roomId);
 }
