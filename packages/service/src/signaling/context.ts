@@ -32,9 +32,9 @@ export interface SignalingContext {
   holds: SeatHolds;
   log: FastifyBaseLogger;
   /** Join tokens of removed participants, which admit nobody to their room again. */
-  removedTokens?: RemovedTokens;
+  removedTokens: RemovedTokens;
   /** Where what happened is published for subscribers (webhooks). */
-  events?: ServiceEvents;
+  events: ServiceEvents;
   /** Counts every command's outcome for `GET /metrics`. */
   metrics: ServiceMetrics;
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */

@@ -33,7 +33,7 @@ export class RemovedTokens {
 
 /** Refuses a join a removal or a lock keeps out. */
 export function assertAdmits(ctx: SignalingContext, room: StoredRoom, grant: { role: string; tokenId?: string } | undefined): void {
-  if (grant?.tokenId && ctx.removedTokens?.has(room.id, grant.tokenId)) throw new ServiceError('participant_removed', 'You were removed from this call; this link no longer admits you.');
+  if (grant?.tokenId && ctx.removedTokens.has(room.id, grant.tokenId)) throw new ServiceError('participant_removed', 'You were removed from this call; this link no longer admits you.');
   if (room.locked && grant?.role !== 'host') throw new ServiceError('room_locked');
 }
 
@@ -43,7 +43,7 @@ export function removeParticipant(ctx: SignalingContext, roomKey: string, peerId
   if (!seat) return undefined;
   const socket = ctx.io.sockets.sockets.get(seat.socketId);
   const tokenId = socket?.data.grant?.tokenId;
-  if (tokenId) ctx.removedTokens?.add(seat.roomId, tokenId);
+  if (tokenId) ctx.removedTokens.add(seat.roomId, tokenId);
   if (socket) {
     // The disconnect handler frees the seat with this reason, so the others hear `kicked`.
     socket.data.closedAs = LeaveReason.kicked;

@@ -163,7 +163,7 @@ function publishRecording(
 ): void {
   const slash = roomKey.indexOf('/');
   const at = new Date();
-  ctx.events?.publish({
+  ctx.events.publish({
     projectId: roomKey.slice(0, slash),
     type,
     at,
