@@ -67,7 +67,12 @@ describe('the demo pages of a started service', () => {
     service = startService({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     const demoUrl = await service.ready;
     assert.equal(demoUrl, `http://127.0.0.1:${port}/demo/`);
-    assert.match(service.output(), /dev project publishable key .*: pk_test_[0-9A-Za-z]{28}/);
+    assert.match(service.output(), new RegExp(`dev project publishable key \\(works on http://127\\.0\\.0\\.1:${port} and http://localhost:${port}\\): pk_test_[0-9A-Za-z]{28}`));
+    // The secret key is printed this once, and works on the REST API at once.
+    const secretKey = /dev project secret key.*: (sk_test_[0-9A-Za-z]{28})/.exec(service.output())?.[1];
+    assert.ok(secretKey, service.output());
+    const rooms = await fetch(`http://127.0.0.1:${port}/v1/rooms`, { headers: { authorization: `Bearer ${secretKey}` } });
+    assert.equal(rooms.status, 200);
 
     const context = await browser.newContext();
     const tabs = [await context.newPage(), await context.newPage()];
@@ -121,9 +126,44 @@ describe('the demo pages of a started service', () => {
     }
   });
 
+  it('on a phone every demo page fits the screen, its event log too: no sideways scrolling, no zooming out', async () => {
+    const base = (await service.ready).replace(/\/demo\/$/, '');
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    try {
+      for (const pagePath of ['/demo/', '/demo/support/', '/demo/support/agent.html', '/demo/random/']) {
+        const page = await phone.newPage();
+        await page.goto(`${base}${pagePath}`);
+        await page.locator('video-chat-widget [part="join-button"]').waitFor({ state: 'visible' });
+        // Events as a call logs them, with details long enough to wrap (ids, messages, a long name).
+        await page.evaluate(() => {
+          const widget = document.querySelector('video-chat-widget');
+          for (let i = 0; i < 5; i++) {
+            widget.dispatchEvent(new CustomEvent('vc-participant-join', { detail: { peerId: `p${'x'.repeat(40)}${i}`, displayName: 'Someone-with-a-very-long-name-that-does-not-break-anywhere-at-all' } }));
+            widget.dispatchEvent(new CustomEvent('vc-error', { detail: { code: 'media_permission_denied', message: 'The camera or microphone was refused: allow them in the browser settings and try again.', fatal: false } }));
+          }
+        });
+        const fit = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth, scale: visualViewport.scale, log: document.querySelector('#log').textContent.length }));
+        assert.ok(fit.log > 500, `${pagePath}: the log filled`);
+        assert.deepEqual({ scrollWidth: fit.scrollWidth, innerWidth: fit.innerWidth, scale: fit.scale }, { scrollWidth: 390, innerWidth: 390, scale: 1 }, pagePath);
+        await page.close();
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('exits cleanly on SIGTERM', async () => {
     service.child.kill('SIGTERM');
     const code = await new Promise((resolve) => service.child.once('exit', resolve));
     assert.equal(code, 0);
+  });
+
+  it('a second start on the same store prints the publishable key\'s file, never a secret key', async () => {
+    const port = await freePort();
+    service = startService({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    await service.ready;
+    // The banner is written in one go: everything it says is in the output once the demo URL is.
+    assert.match(service.output(), /dev project publishable key: see .*dev-publishable-key/);
+    assert.doesNotMatch(service.output(), /sk_test_/);
   });
 });

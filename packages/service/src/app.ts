@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { ERROR_MESSAGES, ERROR_STATUS, MAX_ROOM_METADATA_DEPTH, MAX_ROOM_METADATA_KEYS, MAX_ROOM_PARTICIPANTS, MIN_ROOM_PARTICIPANTS, type ServiceErrorCode } from '@vcw/shared';
 import { JoinTokens } from './auth/join-token.js';
 import type { Config } from './config.js';
+import { isLoopbackUrl } from './dev-project.js';
 import { ServiceError } from './errors.js';
 import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 import { createLimits, type Limits } from './limits/limits.js';
@@ -112,7 +113,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     db: options.db,
     events: serviceEvents,
     tokenSecret,
-    serviceOnLoopback: isLoopback(config.publicUrl),
+    serviceOnLoopback: isLoopbackUrl(config.publicUrl),
     ...(options.webhookTimings ? { timings: options.webhookTimings } : {}),
     ...(options.webhookClock ? { clock: options.webhookClock } : {}),
   });
@@ -126,7 +127,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(widgetScript, { widgetFile: options.widgetFile ?? DEFAULT_WIDGET_FILE });
   // The demo agent console hands out agent tokens to whoever loads it: only on a service that runs on this
   // machine (PUBLIC_URL on loopback), never on a deployment that happens to keep its first-start dev project.
-  const demoProjectId = isLoopback(config.publicUrl) ? (options.demoProjectId ?? null) : null;
+  const demoProjectId = isLoopbackUrl(config.publicUrl) ? (options.demoProjectId ?? null) : null;
   await app.register(demoPages, {
     demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
     publishableKey: options.demoPublishableKey ?? null,
@@ -166,10 +167,6 @@ function guardConnections(app: FastifyInstance, silentMs: number, perAddress: nu
   });
 }
 
-function isLoopback(url: string): boolean {
-  return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
-}
-
 /** Lifetime of the agent tokens the demo agent console gets. */
 const DEMO_AGENT_TOKEN_TTL_SECONDS = 3600;
 
@@ -198,5 +195,5 @@ function validationMessage(error: { validation?: unknown; message?: string }): s
 }
 
 function httpReason(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Internal Server Error';
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 423: 'Locked', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Internal Server Error';
 }

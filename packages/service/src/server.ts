@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { build } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { ensureDevProject } from './dev-project.js';
+import { ensureDevProject, type DevProject } from './dev-project.js';
 import { localTokenSecret } from './auth/local-token-secret.js';
 import { openStore } from './store/database.js';
 import { ProjectStore } from './store/project-store.js';
@@ -45,14 +45,27 @@ async function main(): Promise<void> {
     `  video-chat-widget service on ${base}`,
     `  demo page:   ${base}/demo/`,
     `  widget:      ${base}/widget.js`,
-    !dev
-      ? '  (no dev project: the store already holds projects; the demo pages have no key)'
-      : dev.minted
-        ? `  dev project publishable key (allowed on ${base}): ${dev.publishableKey}`
-        : `  dev project key: see ${path.join(config.dataDir, 'dev-publishable-key')}`,
+    ...devProjectLines(dev, config),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** What the start banner says about the dev project: its keys when this start minted them, else where to look. */
+function devProjectLines(dev: DevProject | null, config: Config): string[] {
+  if (!dev) return ['  (no dev project: the store already holds projects; the demo pages have no key)'];
+  const lines = [
+    dev.minted
+      ? `  dev project publishable key (works on ${dev.allowedOrigins.join(' and ')}): ${dev.publishableKey}`
+      : `  dev project publishable key: see ${path.join(config.dataDir, 'dev-publishable-key')} (works on ${dev.allowedOrigins.join(' and ')})`,
+  ];
+  if (dev.secretKey) {
+    lines.push(
+      `  dev project secret key, for the REST API (shown this once; the store keeps only its hash): ${dev.secretKey}`,
+      `    try: curl -X POST ${config.publicUrl}/v1/rooms -H 'Authorization: Bearer ${dev.secretKey}' -H 'Content-Type: application/json' -d '{"privacy": "private"}'`,
+    );
+  }
+  return lines;
 }
 
 main().catch((error: unknown) => {

@@ -8,6 +8,8 @@ import type { ProjectBranded, ProjectCreated, ProjectList, ProjectUpdated } from
 import { ProjectBrandingStore } from '../src/store/project-branding-store.js';
 import { openSqlite, SQLITE_FILE_NAME } from '../src/store/database.js';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { assertUsageError, cli, createProject } from './helpers/cli.js';
 
 describe('vcw-admin', () => {
@@ -67,6 +69,19 @@ describe('vcw-admin', () => {
       assert.equal(outcome.stdout.includes(created.secretKey.plaintext), false, 'a listing never shows a key');
     }
     await c.assertNoKeyStored();
+  });
+
+  it('`npm run -s admin -- … --json` prints the JSON document alone, without npm\'s banner', async (t) => {
+    const c = await cli(t);
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = spawn('npm', ['--prefix', root, 'run', '-s', 'admin', '--', 'projects', 'list', '--json'], { env: { ...process.env, DATA_DIR: c.dir, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`npm exited with ${code}`))));
+    });
+    assert.deepEqual(JSON.parse(stdout), { projects: [] }, 'stdout parses as JSON whole');
   });
 
   it("brands a project's join page: name, accent colour, logo; 'none' clears; bad values refused", async (t) => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { PROTOCOL_VERSION, type AgentToken, type QueueSnapshot, type QueueStats, type SupportTicketList, type TicketCreated } from '@vcw/shared';
+import { PROTOCOL_VERSION, type AgentToken, type QueueSnapshot, type QueueStats, type SupportTicket, type SupportTicketList, type TicketCreated } from '@vcw/shared';
 import { build } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openSqlite } from '../src/store/database.js';
@@ -67,6 +67,27 @@ describe('REST /v1/queues/:name', () => {
     const publishable = await service.app.inject({ method: 'POST', url: '/v1/queues/help/agent-tokens', headers: { authorization: `Bearer ${service.publishableKey}` }, payload: { displayName: 'A' } });
     assert.equal(publishable.json().code, 'api_key_invalid');
     assert.equal((await service.app.inject({ method: 'POST', url: '/v1/queues/help/agent-tokens', payload: { displayName: 'A' } })).json().code, 'auth_missing');
+  });
+
+  it("PATCH a ticket: close it, assign it, list by status; another project's ticket is not found", async (t) => {
+    const service = await buildService(t, { listen: false });
+    const auth = await partnerAuth(service);
+    const ticket = await service.app.queueStore.createTicket({ projectId: service.projectId, queue: 'help', message: 'Call me', displayName: 'Ann', contact: null, peerId: null });
+    const patch = (url: string, payload: object, headers = auth) => service.app.inject({ method: 'PATCH', url, headers, payload });
+    const closed = await patch(`/v1/queues/help/tickets/${ticket.id}`, { status: 'closed', assignee: 'grace' });
+    assert.equal(closed.statusCode, 200, closed.body);
+    const body = closed.json<SupportTicket>();
+    assert.deepEqual([body.id, body.status, body.assignee, body.message], [ticket.id, 'closed', 'grace', 'Call me']);
+    assert.ok(body.updatedAt);
+    const open = (await service.app.inject({ method: 'GET', url: '/v1/queues/help/tickets?status=open', headers: auth })).json<SupportTicketList>();
+    assert.deepEqual(open.data, []);
+    const all = (await service.app.inject({ method: 'GET', url: '/v1/queues/help/tickets', headers: auth })).json<SupportTicketList>();
+    assert.deepEqual(all.data, [body]);
+    for (const bad of [{}, { status: 'done' }, { assignee: 'x'.repeat(129) }, { priority: 1 }]) assert.equal((await patch(`/v1/queues/help/tickets/${ticket.id}`, bad)).json().code, 'invalid_payload', JSON.stringify(bad));
+    assert.equal((await patch(`/v1/queues/billing/tickets/${ticket.id}`, { status: 'open' })).json().code, 'ticket_not_found');
+    const other = await service.app.projects.createProject({ name: 'other', allowedOrigins: [] });
+    const foreign = await patch(`/v1/queues/help/tickets/${ticket.id}`, { status: 'open' }, await partnerAuth({ app: service.app, projectId: other.id }));
+    assert.equal(foreign.statusCode, 404);
   });
 
   it('lists the tickets customers left in one queue, newest first with cursor paging, only the key\'s project', async (t) => {

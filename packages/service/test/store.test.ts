@@ -58,8 +58,10 @@ describe('SQLite store', () => {
     assert.deepEqual(match?.project.allowedOrigins, ['http://127.0.0.1:4321', 'http://localhost:4321']);
 
     await store.addOrigin(first.projectId, 'https://team.example');
+    assert.match(first.secretKey ?? '', /^sk_test_/, 'the start that makes the project mints it a secret key, on loopback');
+    assert.equal((await store.authenticateKey(first.secretKey ?? '', 'secret'))?.project.id, first.projectId, 'and it works');
     const second = await ensureDevProject(store, loadConfig({ DATA_DIR: dir, PORT: '5555' }));
-    assert.deepEqual(second, { ...first, minted: false });
+    assert.deepEqual(second, { ...first, minted: false, secretKey: null, allowedOrigins: [...first.allowedOrigins, 'https://team.example'] }, 'never a secret key again');
     assert.deepEqual(await store.originsOf(first.projectId), ['http://127.0.0.1:4321', 'http://localhost:4321', 'https://team.example']);
   });
 
@@ -69,6 +71,15 @@ describe('SQLite store', () => {
     t.after(() => db.destroy());
     const dev = await ensureDevProject(new ProjectStore(db), loadConfig({ DATA_DIR: dir }));
     assert.equal((await readFile(path.join(dir, 'dev-publishable-key'), 'utf8')).trim(), dev?.publishableKey);
+  });
+
+  it('mints no secret key for the dev project of a service that is not on loopback', async (t) => {
+    const dir = await tempDir(t);
+    const db = await openSqlite(':memory:');
+    t.after(() => db.destroy());
+    const dev = await ensureDevProject(new ProjectStore(db), loadConfig({ DATA_DIR: dir, PUBLIC_URL: 'https://video.example' }));
+    assert.equal(dev?.secretKey, null);
+    assert.equal(dev?.minted, true);
   });
 
   it('makes no dev project in a store that already holds projects', async (t) => {

@@ -14,6 +14,12 @@ import type { Delivery, DeliveryList, QueueStatus, TicketCreated, WebhookEventTy
 import { build } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openSqlite } from '../src/store/database.js';
+import { CallHistory } from '../src/store/call-history.js';
+import { ProjectStore } from '../src/store/project-store.js';
+import { RoomStore } from '../src/store/room-store.js';
+import { WebhookStore } from '../src/store/webhook-store.js';
+import { SecretBox } from '../src/webhooks/secret-box.js';
+import { newWebhookSecret } from '../src/webhooks/signing.js';
 import { agent, enter, visitor } from './helpers/matching.js';
 import { partnerAuth } from './helpers/partner.js';
 import { buildService, command, connect, sessionOf, TEST_TOKEN_SECRET, type TestService } from './helpers/service.js';
@@ -123,6 +129,25 @@ describe('webhook deliveries', () => {
     assert.equal(history.json<{ data: Array<{ id: string }> }>().data[0]?.id, ended.sessionId);
   });
 
+  it('a recorder who is the last to leave stops the recording: recording.stopped with reason recorder-left', async (t) => {
+    const service = await buildService(t, { webhookTimings: FAST });
+    const receiver = await webhookReceiver(t);
+    await register(service, receiver.url, ['recording.started', 'recording.stopped', 'room.session.ended']);
+    const ada = await joined(t, service, 'studio', 'Ada');
+    const grace = await joined(t, service, 'studio', 'Grace');
+    const { requestId } = (await command<{ requestId: string }>(ada.client, 'recording:request', {})) as { requestId: string };
+    assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: true })).ok);
+    assert.ok((await command(ada.client, 'recording:state', { active: true, requestId })).ok);
+    assert.ok((await command(grace.client, 'room:leave', {})).ok);
+    assert.ok((await command(ada.client, 'room:leave', {})).ok);
+    const got = await receiver.until(3);
+    assert.deepEqual(got.map((r) => r.payload.type), ['recording.started', 'recording.stopped', 'room.session.ended']);
+    const stopped = got[1]!.payload.data as { reason: string; requestId: string; roomId: string | null; startedAt: string | null };
+    assert.deepEqual([stopped.reason, stopped.requestId], ['recorder-left', requestId]);
+    assert.equal(stopped.roomId, (got[2]!.payload.data as { roomId: string }).roomId);
+    assert.ok(stopped.startedAt);
+  });
+
   it('a room ended over REST: everyone leaves with room-ended, then the session ends', async (t) => {
     const service = await buildService(t, { webhookTimings: FAST });
     const receiver = await webhookReceiver(t);
@@ -218,6 +243,33 @@ describe('webhook deliveries', () => {
     assert.equal(delivery?.status, 'delivered');
     assert.equal(delivery?.attempts[0]?.statusCode, 500);
     assert.equal(delivery?.attempts.at(-1)?.statusCode, 200);
+  });
+
+  it('calls a stopped process left open are ended at the next start, and their ends are delivered', async (t) => {
+    const receiver = await webhookReceiver(t);
+    // What a process that died mid-call leaves in the store: a call with two participants still in it.
+    const db = await openSqlite(':memory:');
+    const project = await new ProjectStore(db).createProject({ name: 'crashed', allowedOrigins: [] });
+    const { room } = await new RoomStore(db).create(project.id, { name: 'cut-off', privacy: 'private' });
+    const secret = newWebhookSecret();
+    await new WebhookStore(db).createEndpoint({ projectId: project.id, url: receiver.url, events: ['participant.left', 'room.session.ended'], description: null, secretSealed: new SecretBox(TEST_TOKEN_SECRET).seal(secret) });
+    const history = new CallHistory(db);
+    for (const peerId of ['peer-ada-1', 'peer-bob-2']) await history.participantJoined({ projectId: project.id, roomId: room.id, peerId, displayName: peerId, role: 'guest', at: new Date(Date.now() - 60_000) });
+
+    const app = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), db, logger: false, tokenSecret: TEST_TOKEN_SECRET, webhookTimings: FAST });
+    t.after(() => app.close());
+    await app.ready();
+    const got = await receiver.until(3);
+    assert.deepEqual(got.map((r) => [r.payload.type, (r.payload.data as { peerId?: string; reason?: string }).peerId ?? null, (r.payload.data as { reason?: string }).reason ?? null]), [
+      ['participant.left', 'peer-ada-1', 'network'],
+      ['participant.left', 'peer-bob-2', 'network'],
+      ['room.session.ended', null, null],
+    ]);
+    for (const request of got) verify(secret, request);
+    const ended = got[2]!.payload.data as { room: string; durationSeconds: number; participants: Array<{ leaveReason: string }> };
+    assert.equal(ended.room, 'cut-off');
+    assert.ok(ended.durationSeconds >= 59, `${ended.durationSeconds} s`);
+    assert.deepEqual(ended.participants.map((p) => p.leaveReason), ['network', 'network']);
   });
 
   it('a receiver that never answers does not slow the calls: joins, chat and leaves go on meanwhile', async (t) => {

@@ -7,6 +7,7 @@ import type { LeaveReason } from './protocol.js';
 import type { ChatMessage, ChatSendRequest, ChatSent } from './schemas/chat.js';
 import type { Ack } from './schemas/common.js';
 import type { MediaStateRequest, PeerMedia } from './schemas/presence.js';
+import type { HostEndRequest, HostLockRequest, HostRemoveRequest, RoomLockChanged } from './schemas/host.js';
 import type { IceServer, IceServersRequest, JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
 import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
 import type {
@@ -56,6 +57,12 @@ export interface ClientToServerEvents {
   'match:next': (request: MatchNextRequest, ack: (reply: Ack<QueueStatus>) => void) => void;
   /** Random mode: report the partner; the pair ends and is never matched again. */
   'match:report': (request: MatchReportRequest, ack: (reply: Ack<QueueStatus>) => void) => void;
+  /** Hosts: remove a participant from the room (reason `kicked`). */
+  'host:remove': (request: HostRemoveRequest, ack: (reply: Ack) => void) => void;
+  /** Hosts: lock or unlock the room (a locked room admits nobody new but hosts). */
+  'host:lock': (request: HostLockRequest, ack: (reply: Ack) => void) => void;
+  /** Hosts: end the call for everyone (they are told `room:ended`). */
+  'host:end': (request: HostEndRequest, ack: (reply: Ack) => void) => void;
   /** Support mode: leave a message for the support team (stored as a ticket). */
   'ticket:create': (request: TicketCreateRequest, ack: (reply: Ack<TicketCreated>) => void) => void;
   /** Agents only (agent token): availability; the ack is the queue as it stands. */
@@ -80,6 +87,8 @@ export interface ServerToClientEvents {
   'peer:left': (left: PeerLeft) => void;
   /** The room was ended (by its partner through REST); everyone in it has been removed. */
   'room:ended': (ended: { room: string }) => void;
+  /** A host locked or unlocked the room. */
+  'room:locked': (change: RoomLockChanged) => void;
   signal: (signal: RelayedSignal) => void;
   /** A chat message from another participant of your room. */
   'chat:message': (message: ChatMessage) => void;
@@ -121,7 +130,7 @@ export interface SocketData {
   /** The room this connection sits in, if any. */
   roomKey?: string;
   /** For a connection made with a join token: the room, role and name it grants. */
-  grant?: { roomId: string; room: string; role: 'host' | 'guest' | 'agent'; displayName?: string };
+  grant?: { roomId: string; room: string; role: 'host' | 'guest' | 'agent'; displayName?: string; tokenId?: string };
   displayName?: string;
   /**
    * For a connection made with an agent token: the support queue it serves and the agent's name. Such a

@@ -13,3 +13,4 @@ export * from './schemas/rest.js';
 export * from './display-text.js';
 export * from './schemas/webhooks.js';
 export * from './schemas/branding.js';
+export * from './schemas/host.js';

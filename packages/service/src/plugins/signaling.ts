@@ -10,6 +10,8 @@ import { CallRecorder } from '../signaling/call-recorder.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { endRoomCall } from '../signaling/room-end.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
+import { RemovedTokens, removeParticipant } from '../signaling/participant-removal.js';
+import type { Seat } from '../rooms/room-registry.js';
 import { SeatHolds } from '../signaling/seat-holds.js';
 import { OpenConnections } from '../signaling/open-connections.js';
 import { CredentialWatch } from '../signaling/credential-watch.js';
@@ -29,6 +31,8 @@ declare module 'fastify' {
     callRecorder: CallRecorder;
     /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
     endRoomCall(projectId: string, roomName: string): number;
+    /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
+    removeParticipant(projectId: string, roomName: string, peerId: string): Seat | undefined;
     /** Random pairs and support queues; the REST routes read their state here. */
     matching: MatchCoordinator;
   }
@@ -79,6 +83,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       log,
       metrics: app.metrics,
       events: app.serviceEvents,
+      removedTokens: new RemovedTokens(),
       selfOrigin: config.publicUrl,
       iceServersFor: iceServers(config),
       iceTransportPolicy: config.iceTransportPolicy,
@@ -105,6 +110,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.decorate('callRecorder', recorder);
     app.decorate('matching', matching.coordinator);
     app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
+    app.decorate('removeParticipant', (projectId: string, roomName: string, peerId: string) => removeParticipant(ctx, RoomRegistry.keyOf(projectId, roomName), peerId));
     app.addHook('preClose', async () => {
       // Say why before closing: a widget told it is a handover shows "reconnecting" and comes back at once
       // (spread over a second), instead of treating the close as a failure.

@@ -4,6 +4,8 @@
  */
 import fp from 'fastify-plugin';
 import { sql, type Kysely } from 'kysely';
+import { LeaveReason } from '@vcw/shared';
+import { participantLeftEvent, sessionEndedEvent } from '../events/call-events.js';
 import type { Database } from '../store/schema.js';
 import { CallHistory } from '../store/call-history.js';
 import { ProjectStore } from '../store/project-store.js';
@@ -43,8 +45,24 @@ export default fp<{ db: Kysely<Database> }>(
     // Calls open in the store at boot were cut off when the last process stopped: their participants are
     // recorded as lost to the network now. With one node that is always true; once several nodes share the
     // store, a multi-node coordinator must own this, since another node's calls would still be live.
-    const closed = await callHistory.closeInterrupted(new Date());
+    const interrupted = await callHistory.openCalls();
+    const closedAt = new Date();
+    const closed = await callHistory.closeInterrupted(closedAt);
     if (closed.sessions > 0 || closed.participants > 0) app.log.info(closed, 'closed calls interrupted by the last stop');
+    // Their ends are told like any call's (webhooks), once everything that listens is registered.
+    if (interrupted.length > 0) {
+      app.addHook('onReady', async () => {
+        for (const call of interrupted) {
+          const session = await callHistory.session(call.sessionId);
+          if (!session) continue;
+          for (const p of session.participants) {
+            if (p.leftAt !== closedAt.toISOString() || p.leaveReason !== LeaveReason.network) continue;
+            app.serviceEvents.publish(participantLeftEvent(call, session.id, { peerId: p.peerId, displayName: p.displayName, reason: LeaveReason.network, leftAt: p.leftAt }));
+          }
+          app.serviceEvents.publish(sessionEndedEvent(call, session));
+        }
+      });
+    }
     app.addHook('onClose', async () => {
       await db.destroy();
     });

@@ -9,6 +9,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { LeaveReason } from '@vcw/shared';
+import { participantLeftEvent, sessionEndedEvent, type CallPlace } from '../events/call-events.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { CallHistory, CallSession, ParticipantJoin } from '../store/call-history.js';
 
@@ -18,11 +19,7 @@ export interface RecordedJoin extends Omit<ParticipantJoin, 'at'> {
   relayOnly: boolean;
 }
 
-interface OpenCall {
-  projectId: string;
-  room: string;
-  relayOnly: boolean;
-}
+type OpenCall = CallPlace;
 
 export class CallRecorder {
   /** The last queued write of each room with writes pending. */
@@ -41,7 +38,7 @@ export class CallRecorder {
     const at = new Date();
     this.enqueue(join.roomId, 'join', async () => {
       const { sessionId, started } = await this.history.participantJoined({ ...join, at });
-      const call = { projectId: join.projectId, room, relayOnly };
+      const call = { projectId: join.projectId, roomId: join.roomId, room, relayOnly };
       this.calls.set(join.roomId, call);
       const where = { roomId: join.roomId, room, sessionId };
       if (started) this.publish(call, 'room.session.started', at, { ...where, startedAt: at.toISOString() });
@@ -55,7 +52,7 @@ export class CallRecorder {
       const outcome = await this.history.participantLeft({ roomId, peerId, reason, at });
       const call = this.calls.get(roomId);
       if (!outcome || !call) return;
-      this.publish(call, 'participant.left', at, { roomId, room: call.room, sessionId: outcome.sessionId, peerId, displayName: outcome.participant?.displayName ?? null, reason, leftAt: at.toISOString() });
+      this.events?.publish(participantLeftEvent(call, outcome.sessionId, { peerId, displayName: outcome.participant?.displayName ?? null, reason, leftAt: at.toISOString() }));
       if (outcome.ended) this.sessionEnded(roomId, call, outcome.ended);
     });
   }
@@ -67,7 +64,7 @@ export class CallRecorder {
       const { left, ended } = await this.history.roomEnded({ roomId, at });
       const call = this.calls.get(roomId);
       if (!call || !ended) return;
-      for (const p of left) this.publish(call, 'participant.left', at, { roomId, room: call.room, sessionId: ended.id, peerId: p.peerId, displayName: p.displayName, reason: p.leaveReason, leftAt: p.leftAt });
+      for (const p of left) this.events?.publish(participantLeftEvent(call, ended.id, { peerId: p.peerId, displayName: p.displayName, reason: p.leaveReason ?? 'room-ended', leftAt: p.leftAt ?? at.toISOString() }));
       this.sessionEnded(roomId, call, ended);
     });
   }
@@ -80,20 +77,7 @@ export class CallRecorder {
 
   private sessionEnded(roomId: string, call: OpenCall, session: CallSession): void {
     this.calls.delete(roomId);
-    const endedAt = session.endedAt ?? new Date().toISOString();
-    this.publish(call, 'room.session.ended', new Date(endedAt), {
-      roomId,
-      room: call.room,
-      sessionId: session.id,
-      startedAt: session.startedAt,
-      endedAt,
-      durationSeconds: Math.round((Date.parse(endedAt) - Date.parse(session.startedAt)) / 1000),
-      participants: session.participants,
-      // The service relays signaling, never media: it knows a call went through TURN only when the room
-      // allowed nothing else, and it never sees the network's quality (the widgets do not report it).
-      relayUsed: call.relayOnly ? true : null,
-      worstNetworkQuality: null,
-    });
+    this.events?.publish(sessionEndedEvent(call, session));
   }
 
   private publish(call: OpenCall, type: Parameters<ServiceEvents['publish']>[0]['type'], at: Date, data: Record<string, unknown>): void {

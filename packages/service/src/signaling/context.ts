@@ -11,6 +11,7 @@ import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { CallRecorder } from './call-recorder.js';
+import type { RemovedTokens } from './participant-removal.js';
 import type { SocketDelivery } from './match-delivery.js';
 import type { SeatHolds } from './seat-holds.js';
 import type { Config } from '../config.js';
@@ -32,8 +33,10 @@ export interface SignalingContext {
   /** Seats kept for sockets that dropped, until they resume or the grace period passes. */
   holds: SeatHolds;
   log: FastifyBaseLogger;
+  /** Join tokens of removed participants, which admit nobody to their room again. */
+  removedTokens: RemovedTokens;
   /** Where what happened is published for subscribers (webhooks). */
-  events?: ServiceEvents;
+  events: ServiceEvents;
   /** Counts every command's outcome for `GET /metrics`. */
   metrics: ServiceMetrics;
   /** This service's own origin (`PUBLIC_URL`), for pages it serves itself. */

@@ -67,7 +67,7 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
       socket.data.agent = { queue: grant.queue, displayName: grant.displayName };
       return;
     }
-    socket.data.grant = { roomId: grant.roomId, room: grant.room, role: grant.role, ...(grant.displayName ? { displayName: grant.displayName } : {}) };
+    socket.data.grant = { roomId: grant.roomId, room: grant.room, role: grant.role, tokenId: grant.tokenId, ...(grant.displayName ? { displayName: grant.displayName } : {}) };
     return;
   }
   if (!auth.apiKey) {

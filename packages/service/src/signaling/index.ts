@@ -6,6 +6,7 @@ import { registerAgent } from './agent.js';
 import { broadcastRoom, isBroadcastRoom, type SignalingContext, type SignalingServer, type SignalingSocket } from './context.js';
 import { handshakeGuard } from './handshake.js';
 import { registerChat } from './chat.js';
+import { registerHost } from './host.js';
 import { registerIceServers } from './ice-servers.js';
 import { registerJoin } from './join.js';
 import { registerPresence } from './presence.js';
@@ -36,6 +37,7 @@ export function attachSignaling(ctx: SignalingContext): void {
     registerChat(socket, ctx);
     registerPresence(socket, ctx);
     registerRecording(socket, ctx);
+    registerHost(socket, ctx);
     registerIceServers(socket, ctx);
     // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
     const resumedPlace = ctx.matching ? registerQueue(socket, ctx, ctx.matching) : false;

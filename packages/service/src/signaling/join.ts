@@ -11,6 +11,7 @@ import { DEFAULT_DISPLAY_NAME, broadcastRoom, shownName, type SignalingContext, 
 import { command } from './guards.js';
 import { effectivePolicy } from './ice-servers.js';
 import { recordingAfterJoin, recordingAfterLeave } from './recording.js';
+import { assertAdmits } from './participant-removal.js';
 
 
 export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): void {
@@ -100,6 +101,7 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
     if (room.privacy === 'private') throw new ServiceError('room_private');
   }
   assertRoomOpen(room);
+  assertAdmits(ctx, room, grant);
   return { room };
 }
 
@@ -135,13 +137,14 @@ export function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: L
   const { roomKey, peerId } = socket.data;
   if (!roomKey) return;
   socket.data.roomKey = undefined;
+  const recording = ctx.rooms.recording(roomKey); // the room, and so its recording, goes with its last seat
   const seat = ctx.rooms.leave(roomKey, peerId);
   if (!seat) return;
   ctx.recorder.left(seat.roomId, peerId, reason);
   void socket.leave(broadcastRoom(roomKey));
   ctx.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
   ctx.log.info({ roomKey, peer: peerId, reason }, 'participant left');
-  recordingAfterLeave(ctx, roomKey, peerId);
+  recordingAfterLeave(ctx, roomKey, peerId, recording, seat.roomId);
   // After `peer:left`, so a matched partner hears of the leave before it hears the pair is over.
   ctx.matching?.coordinator.unseated(peerId, seat.roomId);
 }

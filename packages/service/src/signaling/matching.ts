@@ -4,7 +4,7 @@
  * same `MatchCoordinator`.)
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { LocalCoordinator, type MatchTimings } from '../matching/local-coordinator.js';
+import type { MatchTimings } from '../matching/local-coordinator.js';
 import { ObservedCoordinator } from '../matching/observed-coordinator.js';
 import { StoreMatchRooms } from '../matching/match-rooms.js';
 import type { QueueStore } from '../store/queue-store.js';
@@ -34,8 +34,8 @@ export function createMatching(ctx: SignalingContext, { roomStore, queueStore, l
     caps: { waitingPerQueue, waitingPerProject },
     ...(timings ? { timings } : {}),
   };
-  // Support customers' waits are published (webhooks) when something listens.
-  const coordinator = ctx.events ? new ObservedCoordinator(options, ctx.events) : new LocalCoordinator(options);
+  // Support customers' waits are published as service events (webhooks).
+  const coordinator = new ObservedCoordinator(options, ctx.events);
   const holds = new SeatHolds(ctx.holds.graceMs);
   return {
     coordinator,

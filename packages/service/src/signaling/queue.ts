@@ -100,7 +100,7 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     });
     // Never the message or the contact: they are the customer's.
     ctx.log.info({ project: projectId, queue: request.queue, ticket: ticket.id }, 'support ticket created');
-    ctx.events?.publish({ projectId, type: 'ticket.created', at: new Date(ticket.createdAt), data: { ticketId: ticket.id, queue: ticket.queue, displayName: ticket.displayName, message: ticket.message, contact: ticket.contact, createdAt: ticket.createdAt } });
+    ctx.events.publish({ projectId, type: 'ticket.created', at: new Date(ticket.createdAt), data: { ticketId: ticket.id, queue: ticket.queue, displayName: ticket.displayName, message: ticket.message, contact: ticket.contact, createdAt: ticket.createdAt } });
     return { ticketId: ticket.id };
   });
 

@@ -122,8 +122,9 @@ export function recordingAfterJoin(ctx: SignalingContext, roomKey: string, peerI
  * A participant left the room: a request or recording of theirs ends (the others are told), and a request
  * no longer waits for their answer.
  */
-export function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: string): void {
-  const recording = ctx.rooms.recording(roomKey);
+export function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: string, before: RoomRecording | undefined, roomId: string): void {
+  // The last one out took the room, and its recording, with them: what it was is `before`.
+  const recording = ctx.rooms.recording(roomKey) ?? before;
   if (!recording) return;
   if (recording.by.peerId !== peerId) {
     recording.asked.delete(peerId);
@@ -134,7 +135,7 @@ export function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peer
   if (recording.since === undefined) room.emit('recording:cancelled', { requestId: recording.requestId, reason: 'left' });
   else {
     room.emit('recording:state', { active: false, by: recording.by });
-    publishRecording(ctx, roomKey, 'recording.stopped', recording, { reason: 'recorder-left' });
+    publishRecording(ctx, roomKey, 'recording.stopped', recording, { reason: 'recorder-left' }, roomId);
   }
   ctx.log.info({ roomKey, peer: peerId, requestId: recording.requestId }, 'recorder left');
 }
@@ -152,15 +153,22 @@ function current(ctx: SignalingContext, roomKey: string): RoomRecording | undefi
 }
 
 /** Tells subscribers (webhooks) that a room's recording started or stopped. */
-function publishRecording(ctx: SignalingContext, roomKey: string, type: 'recording.started' | 'recording.stopped', recording: RoomRecording, extra: Record<string, unknown>): void {
+function publishRecording(
+  ctx: SignalingContext,
+  roomKey: string,
+  type: 'recording.started' | 'recording.stopped',
+  recording: RoomRecording,
+  extra: Record<string, unknown>,
+  roomId = ctx.rooms.seats(roomKey)[0]?.roomId ?? null,
+): void {
   const slash = roomKey.indexOf('/');
   const at = new Date();
-  ctx.events?.publish({
+  ctx.events.publish({
     projectId: roomKey.slice(0, slash),
     type,
     at,
     data: {
-      roomId: ctx.rooms.seats(roomKey)[0]?.roomId ?? null,
+      roomId,
       room: roomKey.slice(slash + 1),
       requestId: recording.requestId,
       by: recording.by,

@@ -114,6 +114,23 @@ export class CallHistory {
     });
   }
 
+  /** The calls going on in the store (at boot: those the last process left open), with their rooms. */
+  async openCalls(): Promise<Array<{ projectId: string; roomId: string; room: string; relayOnly: boolean; sessionId: string }>> {
+    const rows = await this.db
+      .selectFrom('room_sessions')
+      .innerJoin('rooms', 'rooms.id', 'room_sessions.room_id')
+      .select(['room_sessions.id as sessionId', 'room_sessions.project_id as projectId', 'rooms.id as roomId', 'rooms.name as room', 'rooms.ice_transport_policy as policy'])
+      .where('room_sessions.ended_at', 'is', null)
+      .orderBy('room_sessions.started_at')
+      .execute();
+    return rows.map(({ policy, ...call }) => ({ ...call, relayOnly: policy === 'relay' }));
+  }
+
+  /** One session with its participants. */
+  async session(id: string): Promise<CallSession | null> {
+    return this.db.transaction().execute((trx) => sessionById(trx, id));
+  }
+
   /**
    * Closes what a service that stopped without recording the ends left open: its participants leave with
    * `network` at `at`, and their sessions end then. Returns how many of each it closed.

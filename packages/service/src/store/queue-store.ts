@@ -43,9 +43,20 @@ export interface NewSupportTicket {
   peerId: string | null;
 }
 
+export type TicketStatus = 'open' | 'closed';
+
 export interface StoredTicket extends NewSupportTicket {
   id: string;
   createdAt: string;
+  status: TicketStatus;
+  assignee: string | null;
+  updatedAt: string | null;
+}
+
+/** A change to a ticket: the fields given (`assignee: null` unassigns). */
+export interface TicketChange {
+  status?: TicketStatus;
+  assignee?: string | null;
 }
 
 export class QueueStore {
@@ -87,7 +98,7 @@ export class QueueStore {
   }
 
   async createTicket(input: NewSupportTicket): Promise<StoredTicket> {
-    const ticket: StoredTicket = { ...input, id: sortableId('tkt'), createdAt: new Date().toISOString() };
+    const ticket: StoredTicket = { ...input, id: sortableId('tkt'), createdAt: new Date().toISOString(), status: 'open', assignee: null, updatedAt: null };
     await this.db
       .insertInto('support_tickets')
       .values({
@@ -104,13 +115,14 @@ export class QueueStore {
     return ticket;
   }
 
-  /** A queue's tickets, newest first; `cursor` is the opaque `nextCursor` of the previous page. */
+  /** A queue's tickets (of one status, if given), newest first; `cursor` is the opaque `nextCursor` of the previous page. */
   async listTickets(
     projectId: string,
     queue: string,
-    { limit, cursor }: { limit: number; cursor?: string },
+    { limit, cursor, status }: { limit: number; cursor?: string | undefined; status?: TicketStatus | undefined },
   ): Promise<{ tickets: StoredTicket[]; nextCursor: string | null }> {
     let query = this.db.selectFrom('support_tickets').selectAll().where('project_id', '=', projectId).where('queue', '=', queue);
+    if (status) query = query.where('status', '=', status);
     if (cursor) {
       const after = decodeCursor(cursor);
       query = query.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
@@ -137,6 +149,20 @@ export class QueueStore {
     const deleted = await this.db.deleteFrom('support_tickets').where('created_at', '<', before.toISOString()).executeTakeFirst();
     return Number(deleted.numDeletedRows);
   }
+
+  /** Changes a ticket of the queue; the ticket as it is now, or null if the queue has no such ticket. */
+  async updateTicket(projectId: string, queue: string, id: string, change: TicketChange): Promise<StoredTicket | null> {
+    const result = await this.db
+      .updateTable('support_tickets')
+      .set({ ...(change.status ? { status: change.status } : {}), ...(change.assignee !== undefined ? { assignee: change.assignee } : {}), updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('project_id', '=', projectId)
+      .where('queue', '=', queue)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return null;
+    const row = await this.db.selectFrom('support_tickets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    return toTicket(row);
+  }
 }
 
 function toTicket(row: Selectable<SupportTicketsTable>): StoredTicket {
@@ -149,5 +175,8 @@ function toTicket(row: Selectable<SupportTicketsTable>): StoredTicket {
     contact: row.contact,
     peerId: row.peer_id,
     createdAt: row.created_at,
+    status: row.status,
+    assignee: row.assignee,
+    updatedAt: row.updated_at,
   };
 }

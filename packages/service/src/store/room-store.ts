@@ -22,6 +22,8 @@ export interface StoredRoom {
   createdAt: string;
   expiresAt: string | null;
   endedAt: string | null;
+  /** Nobody new joins it but its hosts (`room_locked`). */
+  locked: boolean;
 }
 
 export interface NewRoom {
@@ -63,6 +65,7 @@ export class RoomStore {
       createdAt: now.toISOString(),
       expiresAt: input.ttlSeconds ? new Date(now.getTime() + input.ttlSeconds * 1000).toISOString() : null,
       endedAt: null,
+      locked: false,
     };
     try {
       if (!idempotencyKey) {
@@ -103,6 +106,7 @@ export class RoomStore {
       createdAt: new Date().toISOString(),
       expiresAt: null,
       endedAt: null,
+      locked: false,
     };
     await this.db.insertInto('rooms').values({ ...toRow(room), ad_hoc: sqlBoolean(true) }).onConflict((oc) => oc.columns(['project_id', 'name']).doNothing()).execute();
     return (await this.findByName(projectId, name))!;
@@ -212,6 +216,12 @@ export class RoomStore {
       );
   }
 
+  /** Locks or unlocks a room; the room as it is now, or null if the project has no such room. */
+  async setLocked(projectId: string, id: string, locked: boolean): Promise<StoredRoom | null> {
+    await this.db.updateTable('rooms').set({ locked: sqlBoolean(locked) }).where('id', '=', id).where('project_id', '=', projectId).execute();
+    return this.find(projectId, id);
+  }
+
   /** Forgets idempotency keys first used before `before`, so a partner may use them again; returns how many. */
   async forgetIdempotencyKeys(before: Date): Promise<number> {
     const deleted = await this.db.deleteFrom('idempotency_keys').where('created_at', '<', before.toISOString()).executeTakeFirst();
@@ -244,6 +254,7 @@ function toRow(room: StoredRoom): Insertable<RoomsTable> {
     created_at: room.createdAt,
     expires_at: room.expiresAt,
     ended_at: room.endedAt,
+    locked: sqlBoolean(room.locked),
   };
 }
 
@@ -259,6 +270,7 @@ function fromRow(row: Selectable<RoomsTable>): StoredRoom {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     endedAt: row.ended_at,
+    locked: Boolean(row.locked),
   };
 }
 

@@ -58,6 +58,8 @@ export interface RoomsTable {
   ended_at: string | null;
   /** Opened by a join by name (not through REST): counted against the project's caps, deleted once idle. */
   ad_hoc: BooleanColumn;
+  /** Nobody new joins a locked room but its hosts. */
+  locked: BooleanColumn;
 }
 
 export interface IdempotencyKeysTable {
@@ -118,6 +120,11 @@ export interface SupportTicketsTable {
   /** The connection that left it, to tell tickets from one visit apart. */
   peer_id: string | null;
   created_at: string;
+  /** `open` until someone on the support team closes it. */
+  status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
+  /** Who on the support team handles it (the partner's own name or id for them). */
+  assignee: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A project's webhook endpoint. The signing secret is sealed (AES-256-GCM), never stored in plaintext. */

@@ -114,7 +114,13 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       await join('alice', 10);
       await join('bob', 11);
       await join('carol', 12, { roomId: other.id });
+      const open = await history.openCalls();
+      assert.deepEqual(open.map((c) => [c.projectId, c.room, c.relayOnly]), [[projectId, 'consult', false], [projectId, 'other', false]], 'the calls going on, oldest first, with their rooms');
       assert.deepEqual(await history.closeInterrupted(at(100)), { sessions: 2, participants: 3 });
+      assert.deepEqual(await history.openCalls(), []);
+      const closed = await history.session(open[0]!.sessionId);
+      assert.deepEqual(closed?.participants.map((p) => [p.peerId, p.leaveReason]), [['alice', 'network'], ['bob', 'network']]);
+      assert.equal(await history.session('ses_unknown'), null);
       const [interrupted, finished] = await sessions();
       assert.equal(interrupted?.endedAt, iso(100));
       assert.deepEqual(interrupted?.participants.map((p) => [p.peerId, p.leftAt, p.leaveReason]), [

@@ -61,12 +61,30 @@ export function describeQueueStore(freshDb: (t: TestContext) => Promise<Kysely<D
       assert.deepEqual(second.tickets.map((tk) => tk.id), [ids[2], ids[1]]);
       const third = await store.listTickets(projectId, 'help', { limit: 2, cursor: second.nextCursor ?? undefined });
       assert.deepEqual(third, {
-        tickets: [{ id: ids[0], projectId, queue: 'help', message: 'message 0', displayName: null, contact: null, peerId: 'peer-0', createdAt: new Date(START).toISOString() }],
+        tickets: [{ id: ids[0], projectId, queue: 'help', message: 'message 0', displayName: null, contact: null, peerId: 'peer-0', createdAt: new Date(START).toISOString(), status: 'open', assignee: null, updatedAt: null }],
         nextCursor: null,
       });
       assert.equal(second.tickets[1]?.contact, 'c1@example.com');
       assert.deepEqual((await store.listTickets(otherId, 'billing', { limit: 10 })).tickets, []);
       await assert.rejects(store.listTickets(projectId, 'help', { limit: 2, cursor: 'bogus' }), { code: 'invalid_payload' });
+    });
+
+    it('closes, reopens and assigns a ticket of the right queue and project only; lists by status', async (t) => {
+      const { store, projectId, otherId } = await fresh(t);
+      t.mock.timers.enable({ apis: ['Date'], now: START });
+      const ticket = await store.createTicket({ projectId, queue: 'help', message: 'm', displayName: null, contact: null, peerId: null });
+      const other = await store.createTicket({ projectId, queue: 'help', message: 'n', displayName: null, contact: null, peerId: null });
+      t.mock.timers.tick(5000);
+      const closed = await store.updateTicket(projectId, 'help', ticket.id, { status: 'closed', assignee: 'grace@acme.example' });
+      assert.deepEqual([closed?.status, closed?.assignee, closed?.updatedAt], ['closed', 'grace@acme.example', new Date(START + 5000).toISOString()]);
+      assert.deepEqual((await store.listTickets(projectId, 'help', { limit: 10, status: 'closed' })).tickets.map((tk) => tk.id), [ticket.id]);
+      assert.deepEqual((await store.listTickets(projectId, 'help', { limit: 10, status: 'open' })).tickets.map((tk) => tk.id), [other.id]);
+      const unassigned = await store.updateTicket(projectId, 'help', ticket.id, { assignee: null });
+      assert.deepEqual([unassigned?.status, unassigned?.assignee], ['closed', null], 'only the fields given change');
+      assert.equal(await store.updateTicket(projectId, 'billing', ticket.id, { status: 'open' }), null, 'another queue');
+      assert.equal(await store.updateTicket(otherId, 'help', ticket.id, { status: 'open' }), null, 'another project');
+      assert.equal(await store.updateTicket(projectId, 'help', 'tkt_unknown', { status: 'open' }), null);
+      assert.equal((await store.listTickets(projectId, 'help', { limit: 10, status: 'closed' })).tickets.length, 1, 'refused changes changed nothing');
     });
 
     it('deleting a project deletes its reports and tickets', async (t) => {

@@ -59,8 +59,18 @@ export const Room = Type.Object({
   endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   /** Participants connected right now. */
   participantCount: Type.Integer(),
+  /** Nobody new joins (`room_locked`) but the room's hosts. */
+  locked: Type.Boolean(),
 });
 export type Room = Static<typeof Room>;
+
+/** `PATCH /v1/rooms/:id`: lock or unlock the room. */
+export const UpdateRoomBody = Type.Object({ locked: Type.Boolean() }, { additionalProperties: false });
+export type UpdateRoomBody = Static<typeof UpdateRoomBody>;
+
+/** `DELETE /v1/rooms/:id/participants/:peerId` path parameters. */
+export const ParticipantParams = Type.Object({ id: Type.String({ pattern: '^room_[A-Za-z0-9]{1,40}$' }), peerId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,40}$' }) });
+export type ParticipantParams = Static<typeof ParticipantParams>;
 
 /** What `POST /v1/rooms` answers: the room, and a link anyone may join it with. */
 export const CreatedRoom = Type.Composite([
@@ -220,6 +230,9 @@ export const AgentToken = Type.Object({
 });
 export type AgentToken = Static<typeof AgentToken>;
 
+export const TicketStatus = Type.Union([Type.Literal('open'), Type.Literal('closed')], { description: 'open until someone on the support team closes it' });
+export type TicketStatus = Static<typeof TicketStatus>;
+
 /** A message a customer left for the support team (typically when no agent was online). */
 export const SupportTicket = Type.Object({
   id: Type.String(),
@@ -229,15 +242,40 @@ export const SupportTicket = Type.Object({
   /** How to reach the customer, as they typed it; null when they left none. */
   contact: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
+  status: TicketStatus,
+  /** Who on the support team handles it; null while nobody does. */
+  assignee: Type.Union([Type.String(), Type.Null()]),
+  /** When its status or assignee last changed; null if never. */
+  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 export type SupportTicket = Static<typeof SupportTicket>;
+
+/** `PATCH /v1/queues/:name/tickets/:id`: the fields given change (`assignee: null` unassigns). */
+export const UpdateTicketBody = Type.Object(
+  {
+    status: Type.Optional(TicketStatus),
+    assignee: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateTicketBody = Static<typeof UpdateTicketBody>;
+
+export const TicketParams = Type.Object({ name: QueueName, id: Type.String({ pattern: '^tkt_[A-Za-z0-9]{1,40}$' }) });
+export type TicketParams = Static<typeof TicketParams>;
 
 export const SupportTicketList = Page(SupportTicket);
 export type SupportTicketList = Static<typeof SupportTicketList>;
 
-/** `GET /v1/queues/:name/tickets` query: the same paging as the room list. */
-export const ListTicketsQuery = ListRoomsQuery;
-export type ListTicketsQuery = ListRoomsQuery;
+/** `GET /v1/queues/:name/tickets` query: the same paging as the room list, and a status to keep. */
+export const ListTicketsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    status: Type.Optional(TicketStatus),
+  },
+  { additionalProperties: false },
+);
+export type ListTicketsQuery = Static<typeof ListTicketsQuery>;
 
 /** The error body of every REST failure. */
 export const RestError = Type.Object({

@@ -4,7 +4,20 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AgentToken, CreateAgentTokenBody, DEFAULT_AGENT_TOKEN_TTL_SECONDS, ListTicketsQuery, QueueNameParams, QueueStats, SupportTicketList } from '@vcw/shared';
+import {
+  AgentToken,
+  CreateAgentTokenBody,
+  DEFAULT_AGENT_TOKEN_TTL_SECONDS,
+  ListTicketsQuery,
+  QueueNameParams,
+  QueueStats,
+  SupportTicket,
+  SupportTicketList,
+  TicketParams,
+  UpdateTicketBody,
+} from '@vcw/shared';
+import { ServiceError } from '../../errors.js';
+import type { StoredTicket } from '../../store/queue-store.js';
 import { errorResponses } from './error-responses.js';
 
 export async function queueRoutes(app: FastifyInstance): Promise<void> {
@@ -57,7 +70,7 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['queues'],
         summary: 'Messages customers left, newest first',
-        description: 'What customers of this support queue wrote (typically when no agent was online), with the name and contact they gave.',
+        description: 'What customers of this support queue wrote (typically when no agent was online), with the name and contact they gave, its status and assignee. `status` keeps only open or closed tickets.',
         params: QueueNameParams,
         querystring: ListTicketsQuery,
         response: { 200: SupportTicketList, ...errorResponses() },
@@ -67,8 +80,35 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
       const { tickets, nextCursor } = await app.queueStore.listTickets(request.project.id, request.params.name, {
         limit: request.query.limit ?? 20,
         cursor: request.query.cursor,
+        status: request.query.status,
       });
-      return { data: tickets.map(({ id, queue, displayName, message, contact, createdAt }) => ({ id, queue, displayName, message, contact, createdAt })), nextCursor };
+      return { data: tickets.map(ticketView), nextCursor };
     },
   );
+
+  api.patch(
+    '/queues/:name/tickets/:id',
+    {
+      schema: {
+        tags: ['queues'],
+        summary: "Change a ticket's status or assignee",
+        description: '`status`: `open` or `closed`; `assignee`: who on your team handles it (any name or id of yours), `null` to unassign.',
+        params: TicketParams,
+        body: UpdateTicketBody,
+        response: { 200: SupportTicket, ...errorResponses(404, 413, 415) },
+      },
+    },
+    async (request) => {
+      const { name, id } = request.params;
+      const ticket = await app.queueStore.updateTicket(request.project.id, name, id, request.body);
+      if (!ticket) throw new ServiceError('ticket_not_found');
+      request.log.info({ queue: name, ticket: id, status: ticket.status }, 'support ticket updated');
+      return ticketView(ticket);
+    },
+  );
+}
+
+/** A ticket as the API shows it (never the connection that left it). */
+function ticketView({ id, queue, displayName, message, contact, createdAt, status, assignee, updatedAt }: StoredTicket): SupportTicket {
+  return { id, queue, displayName, message, contact, createdAt, status, assignee, updatedAt };
 }

@@ -7,6 +7,9 @@ import {
   MAX_TOKEN_TTL_SECONDS,
   ListRoomsQuery,
   ParticipantList,
+  Participant,
+  ParticipantParams,
+  UpdateRoomBody,
   MAX_ROOM_METADATA_BYTES,
   Room,
   RoomIdParams,
@@ -34,6 +37,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     expiresAt: room.expiresAt,
     endedAt: room.endedAt,
     participantCount: app.rooms.participantCount(RoomRegistry.keyOf(room.projectId, room.name)),
+    locked: room.locked,
   });
 
   api.post(
@@ -86,6 +90,46 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
       const room = await roomOf(app, request.project.id, request.params.id);
       const seats = app.rooms.seats(RoomRegistry.keyOf(room.projectId, room.name));
       return { data: seats.map((s) => ({ peerId: s.peerId, displayName: s.displayName, role: s.role, joinedAt: new Date(s.joinedAt).toISOString() })) };
+    },
+  );
+
+  api.patch(
+    '/rooms/:id',
+    {
+      schema: {
+        tags: ['rooms'],
+        summary: 'Lock or unlock a room',
+        description: 'A locked room admits nobody new (`room_locked`) but holders of a `host` token; those in the call stay.',
+        params: RoomIdParams,
+        body: UpdateRoomBody,
+        response: { 200: Room, ...errorResponses(404, 413, 415) },
+      },
+    },
+    async (request) => {
+      const room = await roomOf(app, request.project.id, request.params.id);
+      const updated = (await app.roomStore.setLocked(room.projectId, room.id, request.body.locked)) ?? room;
+      request.log.info({ room: room.id, locked: updated.locked }, 'room lock changed');
+      return view(updated);
+    },
+  );
+
+  api.delete(
+    '/rooms/:id/participants/:peerId',
+    {
+      schema: {
+        tags: ['rooms'],
+        summary: 'Remove a participant',
+        description:
+          'They are disconnected (their widget gets `participant_removed`), the others see them leave with reason `kicked`, and the join token they came with admits nobody to this room again. Someone who joined a public room with the publishable key can join again: use private rooms and a token per person to keep someone out.',
+        params: ParticipantParams,
+        response: { 200: Participant, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const room = await roomOf(app, request.project.id, request.params.id);
+      const seat = app.removeParticipant(room.projectId, room.name, request.params.peerId);
+      if (!seat) throw new ServiceError('peer_not_found', 'Nobody with that peerId is in this room now.');
+      return { peerId: seat.peerId, displayName: seat.displayName, role: seat.role, joinedAt: new Date(seat.joinedAt).toISOString() };
     },
   );
 

@@ -98,7 +98,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
         description: 'A new secret, shown this once. With `overlapSeconds`, deliveries carry a signature by the old secret too until then (the spec allows several), so the receiver can switch without losing any.',
         params: WebhookIdParams,
         body: RollWebhookSecretBody,
-        response: { 200: WebhookWithSecret, ...errorResponses(404, 415) },
+        response: { 200: WebhookWithSecret, ...errorResponses(404, 413, 415) },
       },
     },
     async (request) => {
@@ -140,7 +140,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Send a delivery again',
         description: 'The same message (same `webhook-id` and body, a fresh signature) is sent again at once, with a fresh set of retries, whatever became of it before.',
         params: DeliveryParams,
-        response: { 202: Delivery, ...errorResponses(404) },
+        response: { 202: Delivery, ...errorResponses(404, 413) },
       },
     },
     async (request, reply) => {

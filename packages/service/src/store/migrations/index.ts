@@ -9,6 +9,8 @@ import { matching } from './0007-matching.js';
 import { abuseBounds } from './0008-abuse-bounds.js';
 import { webhooks } from './0010-webhooks.js';
 import { projectBranding } from './0011-project-branding.js';
+import { ticketStatus } from './0012-ticket-status.js';
+import { roomLock } from './0013-room-lock.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +24,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-abuse-bounds': abuseBounds,
   '0010-webhooks': webhooks,
   '0011-project-branding': projectBranding,
+  '0012-ticket-status': ticketStatus,
+  '0013-room-lock': roomLock,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

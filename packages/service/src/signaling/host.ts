@@ -1,0 +1,43 @@
+/**
+ * `host:remove`, `host:lock`, `host:end`: what a participant who joined with a `host` token may do to its
+ * room. The same powers a partner has over REST (`DELETE …/participants/:peerId`, `PATCH` `locked`, `DELETE`).
+ */
+import { HostEndRequest, HostLockRequest, HostRemoveRequest, type RoomLockChanged } from '@vcw/shared';
+import { ServiceError } from '../errors.js';
+import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
+import { command } from './guards.js';
+import { removeParticipant } from './participant-removal.js';
+import { endRoomCall } from './room-end.js';
+
+export function registerHost(socket: SignalingSocket, ctx: SignalingContext): void {
+  /** This connection's seat, which must be a host's. */
+  const hostSeat = () => {
+    const { roomKey, peerId } = socket.data;
+    const seat = roomKey ? ctx.rooms.seat(roomKey, peerId) : undefined;
+    if (!roomKey || !seat) throw new ServiceError('not_in_room');
+    if (seat.role !== 'host') throw new ServiceError('host_only');
+    return { roomKey, seat };
+  };
+
+  command(socket, ctx, 'host:remove', HostRemoveRequest, ({ peerId }) => {
+    const { roomKey, seat } = hostSeat();
+    if (peerId === seat.peerId || !removeParticipant(ctx, roomKey, peerId)) throw new ServiceError('peer_not_found');
+    return {};
+  });
+
+  command(socket, ctx, 'host:lock', HostLockRequest, async ({ locked }) => {
+    const { roomKey, seat } = hostSeat();
+    await ctx.roomStore.setLocked(socket.data.projectId, seat.roomId, locked);
+    const change: RoomLockChanged = { locked, by: { peerId: seat.peerId, displayName: seat.displayName } };
+    ctx.io.to(broadcastRoom(roomKey)).emit('room:locked', change);
+    ctx.log.info({ roomKey, peer: seat.peerId, locked }, 'room lock changed by its host');
+    return {};
+  });
+
+  command(socket, ctx, 'host:end', HostEndRequest, async () => {
+    const { roomKey, seat } = hostSeat();
+    await ctx.roomStore.end(socket.data.projectId, seat.roomId);
+    endRoomCall(ctx, socket.data.projectId, roomKey.slice(roomKey.indexOf('/') + 1));
+    return {};
+  });
+}

@@ -1,0 +1,124 @@
+/** Host powers on the service side: a partner removes a participant (reason `kicked`) and locks a room. */
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import { PROTOCOL_VERSION, type CallSessionList, type CreatedRoom, type ErrorBody, type JoinResult, type JoinToken, type Room } from '@vcw/shared';
+import { partnerAuth } from './helpers/partner.js';
+import { buildService, command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
+
+async function partner(t: TestContext) {
+  const service = await buildService(t);
+  const auth = await partnerAuth(service);
+  const rest = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => service.app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
+  const token = async (roomId: string, role: 'host' | 'guest', displayName: string) => (await rest('POST', `/v1/rooms/${roomId}/tokens`, { role, displayName })).json<JoinToken>().token;
+  return { ...service, rest, token };
+}
+
+async function joinWith(t: TestContext, service: TestService, token: string): Promise<{ client: Client; reply: Awaited<ReturnType<typeof command<JoinResult>>> }> {
+  const client = await connect(t, service, { auth: { protocol: PROTOCOL_VERSION, token } });
+  return { client, reply: await command<JoinResult>(client, 'room:join', {}) };
+}
+
+describe('host powers over REST', () => {
+  it('removes a participant: they are told, the others see `kicked`, and their token no longer admits them', async (t) => {
+    const { rest, token, ...service } = await partner(t);
+    const room = (await rest('POST', '/v1/rooms', { name: 'clinic', privacy: 'private' })).json<CreatedRoom>();
+    const hostToken = await token(room.id, 'host', 'Dr. Ada');
+    const guestToken = await token(room.id, 'guest', 'Mallory');
+    const ada = await joinWith(t, service, hostToken);
+    assert.ok(ada.reply.ok);
+    const mallory = await joinWith(t, service, guestToken);
+    assert.ok(mallory.reply.ok);
+    const malloryId = sessionOf(mallory.client).peerId;
+
+    const told = next(mallory.client, 'session:closed');
+    const gone = new Promise<string>((resolve) => mallory.client.once('disconnect', resolve));
+    const adaSees = next(ada.client, 'peer:left');
+    const removed = await rest('DELETE', `/v1/rooms/${room.id}/participants/${malloryId}`);
+    assert.equal(removed.statusCode, 200, removed.body);
+    assert.deepEqual([removed.json().peerId, removed.json().displayName, removed.json().role], [malloryId, 'Mallory', 'guest']);
+    assert.equal(((await told) as ErrorBody).code, 'participant_removed');
+    assert.equal(await gone, 'io server disconnect');
+    assert.deepEqual(await adaSees, { peerId: malloryId, reason: 'kicked' });
+
+    // Back with the same token: connected, but the room refuses it. A fresh token admits them again.
+    const again = await joinWith(t, service, guestToken);
+    assert.equal(again.reply.ok, false);
+    assert.equal(!again.reply.ok && again.reply.error.code, 'participant_removed');
+    const forgiven = await joinWith(t, service, await token(room.id, 'guest', 'Mallory'));
+    assert.ok(forgiven.reply.ok, JSON.stringify(forgiven.reply));
+
+    await service.app.callRecorder.flushed();
+    const history = (await rest('GET', `/v1/rooms/${room.id}/sessions`)).json<CallSessionList>();
+    assert.equal(history.data[0]?.participants.find((p) => p.peerId === malloryId)?.leaveReason, 'kicked');
+    const participants = (await rest('GET', `/v1/rooms/${room.id}/participants`)).json<{ data: Array<{ peerId: string }> }>();
+    assert.equal(participants.data.some((p) => p.peerId === malloryId), false);
+  });
+
+  it('removing someone who is not in the room is a 404 peer_not_found', async (t) => {
+    const { rest } = await partner(t);
+    const room = (await rest('POST', '/v1/rooms', { name: 'empty', privacy: 'private' })).json<CreatedRoom>();
+    const res = await rest('DELETE', `/v1/rooms/${room.id}/participants/nobody-here-123`);
+    assert.equal(res.statusCode, 404);
+    assert.equal(res.json().code, 'peer_not_found');
+  });
+
+  it('a locked room admits nobody new but hosts; those in it stay; unlocking lets people in again', async (t) => {
+    const { rest, token, ...service } = await partner(t);
+    const room = (await rest('POST', '/v1/rooms', { name: 'board', privacy: 'public' })).json<CreatedRoom>();
+    const first = await joinWith(t, service, await token(room.id, 'guest', 'Ada'));
+    assert.ok(first.reply.ok);
+    const locked = await rest('PATCH', `/v1/rooms/${room.id}`, { locked: true });
+    assert.equal(locked.statusCode, 200, locked.body);
+    assert.equal(locked.json<Room>().locked, true);
+    assert.equal((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().locked, true);
+
+    const guest = await joinWith(t, service, await token(room.id, 'guest', 'Grace'));
+    assert.equal(!guest.reply.ok && guest.reply.error.code, 'room_locked');
+    const byKey = await connect(t, service);
+    const keyReply = await command(byKey, 'room:join', { room: 'board' });
+    assert.equal(!keyReply.ok && keyReply.error.code, 'room_locked', 'a publishable key is a newcomer too');
+    const host = await joinWith(t, service, await token(room.id, 'host', 'Chair'));
+    assert.ok(host.reply.ok, 'a host still gets in');
+    assert.equal((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().participantCount, 2, 'those in the call stay');
+
+    assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, { locked: false })).json<Room>().locked, false);
+    assert.ok((await command(byKey, 'room:join', { room: 'board' })).ok);
+    for (const bad of [{}, { locked: 'yes' }, { locked: true, name: 'x' }]) assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, bad)).statusCode, 400, JSON.stringify(bad));
+  });
+});
+
+describe('host powers over signaling', () => {
+  it('a host removes a guest, locks the room and ends the call; a guest may do none of it', async (t) => {
+    const { rest, token, ...service } = await partner(t);
+    const room = (await rest('POST', '/v1/rooms', { name: 'studio', privacy: 'private', maxParticipants: 4 })).json<CreatedRoom>();
+    const host = await joinWith(t, service, await token(room.id, 'host', 'Chair'));
+    const grace = await joinWith(t, service, await token(room.id, 'guest', 'Grace'));
+    const mallory = await joinWith(t, service, await token(room.id, 'guest', 'Mallory'));
+    for (const who of [host, grace, mallory]) assert.ok(who.reply.ok);
+    const [hostId, malloryId] = [host, mallory].map((who) => sessionOf(who.client).peerId);
+
+    for (const [event, payload] of [['host:remove', { peerId: hostId }], ['host:lock', { locked: true }], ['host:end', {}]] as const) {
+      const refused = await command(grace.client, event, payload);
+      assert.equal(!refused.ok && refused.error.code, 'host_only', event);
+    }
+    const self = await command(host.client, 'host:remove', { peerId: hostId });
+    assert.equal(!self.ok && self.error.code, 'peer_not_found', 'a host does not remove itself');
+
+    const graceSees = next(grace.client, 'peer:left');
+    const malloryTold = next(mallory.client, 'session:closed');
+    assert.ok((await command(host.client, 'host:remove', { peerId: malloryId })).ok);
+    assert.equal(((await malloryTold) as ErrorBody).code, 'participant_removed');
+    assert.deepEqual(await graceSees, { peerId: malloryId, reason: 'kicked' });
+
+    const lockSeen = next(grace.client, 'room:locked');
+    assert.ok((await command(host.client, 'host:lock', { locked: true })).ok);
+    assert.deepEqual(await lockSeen, { locked: true, by: { peerId: hostId, displayName: 'Chair' } });
+    const late = await joinWith(t, service, await token(room.id, 'guest', 'Late'));
+    assert.equal(!late.reply.ok && late.reply.error.code, 'room_locked');
+
+    const ended = [next(host.client, 'room:ended'), next(grace.client, 'room:ended')];
+    assert.ok((await command(host.client, 'host:end', {})).ok);
+    assert.deepEqual(await Promise.all(ended), [{ room: 'studio' }, { room: 'studio' }]);
+    assert.ok((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().endedAt, 'the room refuses joins from now on');
+  });
+});
