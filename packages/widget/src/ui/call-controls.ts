@@ -23,7 +23,7 @@ export function callControls(view: CallView): TemplateResult {
     ${view.recording?.control}
     ${panelButton(
       'chat',
-      unread ? `${s.chat} (${s.unread(unread)})` : s.chat,
+      unread ? `${s.chat}, ${s.unread(unread)}` : s.chat,
       icons.chat(),
       unread ? html`<span class="count" part="unread-badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : undefined,
     )}
