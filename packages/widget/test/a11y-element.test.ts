@@ -6,7 +6,7 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import type { VideoChatWidget } from '../src/element/video-chat-widget.js';
 import { seriousViolations } from './axe.js';
-import { engineOf, ofType, twoInCall } from './call-helpers.js';
+import { clickPart, engineOf, ofType, twoInCall } from './call-helpers.js';
 import { connectedAttributes, mount, part, until, uniqueRoom } from './helpers.js';
 import { agent, uniqueQueue, visitor } from './match-helpers.js';
 
@@ -142,6 +142,19 @@ describe('<video-chat-widget> accessibility', () => {
     expect(said(a.widget).some((line) => line.includes('now it is on screen'))).to.equal(false);
     await b.widget.leave();
     await until(() => said(a.widget).includes('Grace left'), '"Grace left"');
+  });
+
+  it('says when the call starts and stops being recorded, and by whom', async function () {
+    this.timeout(30_000);
+    const { a, b } = await twoInCall();
+    const started = a.widget.startRecording();
+    await until(() => part(b.widget, '[part="recording-consent"]'), 'the consent prompt at Grace');
+    await clickPart(b.widget, '[part="recording-allow-button"]');
+    await started;
+    await until(() => said(b.widget).includes('Ada is recording this call'), 'Grace told who records');
+    await until(() => said(a.widget).includes('You are recording this call'), 'Ada told she records');
+    await a.widget.stopRecording();
+    await until(() => said(b.widget).includes('The recording stopped'), 'Grace told it stopped');
   });
 
   it('tells an agent when a new customer starts waiting', async function () {
