@@ -53,9 +53,9 @@ describe('call view: controls', () => {
     );
   });
 
-  it('hides screen share and picture-in-picture where the browser cannot do them', () => {
-    const ui = mountCall({ local: localMedia({ canShareScreen: false }), canPictureInPicture: false });
-    expect(ui.$$('[part="screen-share-button"], [part="pip-button"]')).to.have.length(0);
+  it('hides screen share, picture-in-picture and full screen where the browser cannot do them (Safari on iPhone)', () => {
+    const ui = mountCall({ local: localMedia({ canShareScreen: false }), canPictureInPicture: false, canFullscreen: false });
+    expect(ui.$$('[part="screen-share-button"], [part="pip-button"], [part="fullscreen-button"]')).to.have.length(0);
   });
 
   it('counts unread messages on the chat button, and drops the badge once the chat is open', () => {

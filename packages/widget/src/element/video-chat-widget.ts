@@ -10,6 +10,7 @@ import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.
 import { VcErrorEvent } from '../events/vc-error-event.js';
 import { renderCall } from '../ui/call-view.js';
 import { renderPrejoin } from '../ui/prejoin-view.js';
+import { onSoundRefusal, playRefusedSound, soundRefused, startSoundFromGesture } from '../ui/sound-playback.js';
 import { loadStrings, resolveStrings, type AnnounceStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
 import { configurationProblem } from './configuration.js';
@@ -79,6 +80,7 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart fullscreen-button - full screen
  * @csspart pip-button - picture-in-picture
  * @csspart leave-button - hangs up
+ * @csspart sound-button - "Turn sound on": shown when the browser refused the others' sound without a click
  * @csspart panel - the open side panel (chat, participants, stats)
  * @csspart close-panel-button - closes the open panel (Escape does too)
  * @csspart chat-panel - the chat
@@ -185,6 +187,7 @@ export class VideoChatWidget extends LitElement {
   /** Moves focus to each new screen while the visitor uses the widget. */
   protected readonly screenFocus = new ScreenFocus(this);
   private engine: CallEngine | null = null;
+  private unwatchSound = (): unknown => undefined;
 
   /** `idle` · `prejoin` · `connecting` · `connected` · `reconnecting` · `left` · `error` */
   get state(): CallState {
@@ -277,11 +280,13 @@ export class VideoChatWidget extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.unwatchSound = onSoundRefusal(() => this.requestUpdate());
     if (this.hasUpdated) this.begin();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.unwatchSound();
     // Moving the element (removed and re-inserted in one task) keeps the call; only a real removal ends it.
     queueMicrotask(() => {
       if (!this.isConnected) void this.stop();
@@ -407,7 +412,10 @@ export class VideoChatWidget extends LitElement {
       this.typedName = name;
       siteMemory.set('display-name', name.trim());
     },
-    onJoin: () => void this.join().catch(() => undefined),
+    onJoin: () => {
+      startSoundFromGesture(); // in the click: Safari lets sound start only from the visitor's gesture
+      void this.join().catch(() => undefined);
+    },
     onLeave: () => void (this.matching.session?.hangUp() || this.leave()),
     onToggleScreenShare: () => {
       const outgoing = this.engine?.outgoing;
@@ -452,6 +460,9 @@ export class VideoChatWidget extends LitElement {
     if (state === 'connected' || state === 'reconnecting') {
       return html`
         ${state === 'reconnecting' ? html`<div class="notice info" part="status" role="status">${s.reconnecting}</div>` : notice}
+        ${soundRefused(this.renderRoot)
+          ? html`<button type="button" class="primary" part="sound-button" @click=${() => playRefusedSound(this.renderRoot)}>${s.turnSoundOn}</button>`
+          : nothing}
         ${renderCall(callView(engine, this.uiState(s), this.actions))}
       `;
     }

@@ -29,7 +29,9 @@ export function callControls(view: CallView): TemplateResult {
     )}
     ${panelButton('participants', s.participants, icons.participants())}
     ${panelButton('stats', s.stats, icons.stats())}
-    ${controlButton({ part: 'fullscreen-button', label: s.fullscreen, icon: icons.fullscreen(view.fullscreen), pressed: view.fullscreen, onClick: view.onToggleFullscreen })}
+    ${view.canFullscreen
+      ? controlButton({ part: 'fullscreen-button', label: s.fullscreen, icon: icons.fullscreen(view.fullscreen), pressed: view.fullscreen, onClick: view.onToggleFullscreen })
+      : nothing}
     ${view.canPictureInPicture
       ? controlButton({ part: 'pip-button', label: s.pictureInPicture, icon: icons.pictureInPicture(), pressed: view.pictureInPicture, onClick: view.onTogglePictureInPicture })
       : nothing}

@@ -10,6 +10,7 @@ export const de: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
   turnMicrophoneOn: 'Mikrofon einschalten',
   turnCameraOff: 'Kamera ausschalten',
   turnCameraOn: 'Kamera einschalten',
+  turnSoundOn: 'Ton einschalten',
   speaker: 'Lautsprecher',
   yourName: 'Ihr Name',
   join: 'Beitreten',

@@ -10,6 +10,7 @@ export const es: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
   turnMicrophoneOn: 'Activar micrófono',
   turnCameraOff: 'Desactivar cámara',
   turnCameraOn: 'Activar cámara',
+  turnSoundOn: 'Activar sonido',
   speaker: 'Altavoz',
   yourName: 'Tu nombre',
   join: 'Unirse',

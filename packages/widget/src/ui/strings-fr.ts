@@ -10,6 +10,7 @@ export const fr: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
   turnMicrophoneOn: 'Activer le micro',
   turnCameraOff: 'Couper la caméra',
   turnCameraOn: 'Activer la caméra',
+  turnSoundOn: 'Activer le son',
   speaker: 'Haut-parleur',
   yourName: 'Votre nom',
   join: 'Rejoindre',

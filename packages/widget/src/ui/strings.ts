@@ -19,6 +19,8 @@ export interface Strings {
   turnMicrophoneOn: string;
   turnCameraOff: string;
   turnCameraOn: string;
+  /** Shown when the browser refused to play the others' sound without a click. */
+  turnSoundOn: string;
   speaker: string;
   yourName: string;
   join: string;
@@ -209,6 +211,7 @@ export const en: Strings = {
   turnMicrophoneOn: 'Turn microphone on',
   turnCameraOff: 'Turn camera off',
   turnCameraOn: 'Turn camera on',
+  turnSoundOn: 'Turn sound on',
   speaker: 'Speaker',
   yourName: 'Your name',
   join: 'Join',
