@@ -157,15 +157,27 @@ describe('<video-chat-widget> accessibility', () => {
     await until(() => said(b.widget).includes('The recording stopped'), 'Grace told it stopped');
   });
 
-  it('tells an agent when a new customer starts waiting', async function () {
-    this.timeout(30_000);
+  it('tells an agent when a new customer starts waiting; Call support and Take move focus to the new screen', async function () {
+    this.timeout(45_000);
     const queue = uniqueQueue();
     const alan = await agent(queue, 'Alan');
     await until(() => part(alan.widget, '[part="queue-empty"]'), 'the empty queue');
     const ada = await visitor('support', queue, 'Ada');
-    (await until(() => part<HTMLButtonElement>(ada.widget, '[part="join-button"]'), 'the Call support button')).click();
+    // From the keyboard: "Call support" → the waiting screen takes focus (its first control, Cancel).
+    const callSupport = await until(() => part<HTMLButtonElement>(ada.widget, '[part="join-button"]'), 'the Call support button');
+    await until(() => !callSupport.disabled && engineOf(ada.widget).state === 'prejoin', 'ready to call');
+    callSupport.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => focused(ada.widget)?.getAttribute('part') === 'cancel-button', 'focus on the waiting screen');
     await until(() => said(alan.widget).includes('Ada is waiting for support'), 'the new customer said');
     await axeInBothThemes(alan.widget, 'the agent console with a customer');
     await axeInBothThemes(ada.widget, 'support: waiting');
+
+    // Take, from the keyboard: the call takes the agent's focus.
+    const take = await until(() => part<HTMLButtonElement>(alan.widget, '[part="take-next-button"]:not([disabled])'), 'Take next enabled');
+    take.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => alan.widget.state === 'connected', 'the agent in the call');
+    await until(() => focused(alan.widget)?.getAttribute('part') === 'microphone-button', "focus on the agent's call");
   });
 });
