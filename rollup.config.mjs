@@ -13,8 +13,8 @@ const OUT_DIR = 'packages/widget/dist';
 const CHUNKS_DIR = 'chunks';
 
 /** The first file a page loads must stay small: the build fails above this many gzip bytes. */
-// 41 KiB since WebRTC-less browsers, sender-side quality and the accessibility hooks came in (issue 13).
-const GZIP_BUDGET_BYTES = 41 * 1024;
+// 42 KiB since WebRTC-less browsers, sender-side quality, the accessibility hooks and Safari's sound rules came in (issue 13).
+const GZIP_BUDGET_BYTES = 42 * 1024;
 
 /** Prints the gzip size of each file and fails the build when the entry (widget.js) is over budget. */
 function sizeReport() {

@@ -3,6 +3,7 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { duration, renderAgentConsole } from '../src/ui/agent-console.js';
 import { agentConsole, mountQueueView } from './queue-fixtures.js';
+import { until } from './ui-fixtures.js';
 
 const row = (root: ShadowRoot, id: string) => root.querySelector<HTMLElement>(`[part="queue-entry"][data-customer-id="${id}"]`)!;
 
@@ -112,6 +113,27 @@ describe('agent console', () => {
     expect(ui.$$('[part="decline-form"]')).to.have.length(0);
     expect(ui.calls.onCancelDecline).to.have.length(3);
     expect(ui.calls.onDecline).to.equal(undefined);
+  });
+
+  it('from the keyboard: Decline moves focus into the reason, Escape anywhere in the form closes it and gives focus back', async () => {
+    const ui = mountQueueView(renderAgentConsole, agentConsole());
+    const declineButton = () => row(ui.root, 'customer-aaaa1111').querySelector<HTMLButtonElement>('[part="decline-button"]')!;
+    declineButton().focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => ui.root.activeElement?.getAttribute('part') === 'decline-reason', 'focus in the reason field');
+    await sendKeys({ type: 'Busy' });
+    await sendKeys({ press: 'Tab' }); // to the form's Decline (send) button: Escape works there too
+    expect(ui.root.activeElement!.getAttribute('part')).to.equal('decline-send-button');
+    await sendKeys({ press: 'Escape' });
+    expect(ui.$$('[part="decline-form"]')).to.have.length(0);
+    expect(ui.root.activeElement).to.equal(declineButton());
+    expect(ui.calls.onDecline).to.equal(undefined);
+
+    // Cancel gives focus back too.
+    await sendKeys({ press: 'Enter' });
+    await until(() => ui.root.activeElement?.getAttribute('part') === 'decline-reason', 'focus in the reason field again');
+    ui.$('[part="decline-cancel-button"]').click();
+    expect(ui.root.activeElement).to.equal(declineButton());
   });
 
   it('formats waited times as m:ss, and h:mm:ss past an hour', () => {

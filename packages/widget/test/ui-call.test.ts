@@ -9,8 +9,8 @@ const mountCall = (patch: Parameters<typeof callView>[0] = {}, width?: number) =
 const peers = (n: number) => Array.from({ length: n }, (_, i) => tile(`p${i + 1}`));
 
 const CONTROLS: [part: string, label: string, toggle: boolean][] = [
-  ['microphone-button', 'Microphone', true],
-  ['camera-button', 'Camera', true],
+  ['microphone-button', 'Turn microphone off', false],
+  ['camera-button', 'Turn camera off', false],
   ['screen-share-button', 'Share screen', true],
   ['chat-button', 'Chat', true],
   ['participants-button', 'Participants', true],
@@ -21,7 +21,7 @@ const CONTROLS: [part: string, label: string, toggle: boolean][] = [
 ];
 
 describe('call view: controls', () => {
-  it('has every control as a labelled button with its part, in order; toggles carry aria-pressed', () => {
+  it('has every control as a labelled button with its part, in order; toggles carry aria-pressed, device buttons say their action', () => {
     const ui = mountCall();
     const buttons = ui.$$<HTMLButtonElement>('[part="controls"] button');
     expect(buttons.map((b) => b.getAttribute('part'))).to.deep.equal(CONTROLS.map(([part]) => part));
@@ -38,7 +38,11 @@ describe('call view: controls', () => {
   it('runs each control and shows its new state', () => {
     const ui = mountCall();
     const pressed = (part: string) => ui.$(`[part="${part}"]`).getAttribute('aria-pressed');
-    for (const part of ['microphone-button', 'camera-button', 'screen-share-button', 'fullscreen-button', 'pip-button']) {
+    const label = (part: string) => ui.$(`[part="${part}"]`).getAttribute('aria-label');
+    ui.$('[part="microphone-button"]').click();
+    ui.$('[part="camera-button"]').click();
+    expect([label('microphone-button'), label('camera-button')]).to.deep.equal(['Turn microphone on', 'Turn camera on']);
+    for (const part of ['screen-share-button', 'fullscreen-button', 'pip-button']) {
       const before = pressed(part);
       ui.$(`[part="${part}"]`).click();
       expect(pressed(part), part).to.equal(before === 'true' ? 'false' : 'true');
@@ -49,16 +53,16 @@ describe('call view: controls', () => {
     );
   });
 
-  it('hides screen share and picture-in-picture where the browser cannot do them', () => {
-    const ui = mountCall({ local: localMedia({ canShareScreen: false }), canPictureInPicture: false });
-    expect(ui.$$('[part="screen-share-button"], [part="pip-button"]')).to.have.length(0);
+  it('hides screen share, picture-in-picture and full screen where the browser cannot do them (Safari on iPhone)', () => {
+    const ui = mountCall({ local: localMedia({ canShareScreen: false }), canPictureInPicture: false, canFullscreen: false });
+    expect(ui.$$('[part="screen-share-button"], [part="pip-button"], [part="fullscreen-button"]')).to.have.length(0);
   });
 
   it('counts unread messages on the chat button, and drops the badge once the chat is open', () => {
     const ui = mountCall({ unread: 3 });
     const chat = ui.$('[part="chat-button"]');
     expect(ui.$('[part="unread-badge"]').textContent).to.equal('3');
-    expect(chat.getAttribute('aria-label')).to.equal('Chat (3 unread)');
+    expect(chat.getAttribute('aria-label')).to.equal('Chat, 3 unread'); // the badge's visible "3" is a word of the name
     ui.update({ unread: 120 });
     expect(ui.$('[part="unread-badge"]').textContent).to.equal('99+');
     ui.update({ panel: 'chat', unread: 0 });

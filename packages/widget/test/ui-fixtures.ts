@@ -159,6 +159,7 @@ export function callView(patch: Partial<CallView> = {}): CallView {
     fullscreen: false,
     pictureInPicture: false,
     canPictureInPicture: true,
+    canFullscreen: true,
     onTogglePanel: (panel) => void (view.panel = view.panel === panel ? null : panel),
     onToggleMicrophone: () => void (view.local = { ...view.local, microphoneOn: !view.local.microphoneOn }),
     onToggleCamera: () => void (view.local = { ...view.local, cameraOn: !view.local.cameraOn }),

@@ -1,8 +1,11 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import { queueEn, withQueueStrings } from '../src/ui/queue-strings.js';
+import { announceEn } from '../src/ui/announce-strings.js';
 import { recordingEn } from '../src/ui/recording-strings.js';
-import { en, loadStrings, resolveStrings, type QueueStrings, type RecordingStrings, type Strings } from '../src/ui/strings.js';
+import { en, loadStrings, resolveStrings, type AnnounceStrings, type QueueStrings, type RecordingStrings, type Strings } from '../src/ui/strings.js';
+
+type AllStrings = Strings & QueueStrings & RecordingStrings & AnnounceStrings;
 
 describe('UI strings', () => {
   it('speaks English until the table of another language has loaded (it is a lazy chunk)', async () => {
@@ -39,11 +42,12 @@ describe('UI strings', () => {
 
   it('has every string in every language, of the same kind, and translated', async () => {
     await Promise.all(['fr', 'de', 'es'].map(loadStrings));
-    // The matching modes' and recording's words are in every table but the built-in English one (theirs are lazy chunks).
-    const english: Strings & QueueStrings & RecordingStrings = { ...en, ...queueEn, ...recordingEn };
+    // The matching modes', recording's and announcements' words are in every table but the built-in English one
+    // (theirs are lazy chunks).
+    const english: AllStrings = { ...en, ...queueEn, ...recordingEn, ...announceEn };
     for (const lang of ['fr', 'de', 'es']) {
-      const table = resolveStrings(lang) as Strings & QueueStrings & RecordingStrings;
-      for (const key of Object.keys(english) as (keyof (Strings & QueueStrings & RecordingStrings))[]) {
+      const table = resolveStrings(lang) as AllStrings;
+      for (const key of Object.keys(english) as (keyof AllStrings)[]) {
         expect(typeof table[key], `${lang}.${key}`).to.equal(typeof english[key]);
       }
       expect(Object.keys(table)).to.have.length(Object.keys(english).length);
@@ -51,6 +55,8 @@ describe('UI strings', () => {
       expect(table.lookingForSomeone, lang).to.not.equal(queueEn.lookingForSomeone);
       expect(table.callSupport, lang).to.not.equal(en.callSupport);
       expect(table.recordingConsent('Ada'), lang).to.not.equal(recordingEn.recordingConsent('Ada'));
+      expect(table.participantMicrophone('Ada', false), lang).to.not.equal(announceEn.participantMicrophone('Ada', false));
+      expect(table.turnCameraOff, lang).to.not.equal(en.turnCameraOff);
     }
   });
 

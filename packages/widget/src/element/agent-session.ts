@@ -9,7 +9,8 @@ import { Matchmaker } from '../engine/matchmaker.js';
 import { renderAgentConsole } from '../ui/agent-console.js';
 import { withQueueStrings } from '../ui/queue-strings.js';
 import { adoptQueueStyles } from '../ui/queue-styles.js';
-import type { Strings } from '../ui/strings.js';
+import { resolveStrings, type QueueStrings, type Strings } from '../ui/strings.js';
+import { announce } from './live-region.js';
 import type { MatchingHost, MatchingSession, StartSession } from './matching.js';
 import type { UiState } from './view-builder.js';
 
@@ -23,6 +24,9 @@ class AgentSession implements MatchingSession {
   private declineReason = '';
   private ticker: ReturnType<typeof setInterval> | undefined;
   private closed = false;
+  /** Customers already on the console (announced when they arrive, not at the first look), and the words of the last render. */
+  private seen: Set<string> | null = null;
+  private words: Strings & QueueStrings = withQueueStrings(resolveStrings(null));
 
   constructor(
     engine: CallEngine,
@@ -35,6 +39,9 @@ class AgentSession implements MatchingSession {
     this.matchmaker.on('snapshot', ({ customers }) => {
       // The customer being declined left, or was taken by another agent: the form goes with them.
       if (this.declining && !customers.some((c) => c.customerId === this.declining)) this.declining = null;
+      // A new customer waiting is said aloud: an agent may be looking elsewhere, and the list changes silently.
+      for (const c of this.seen ? customers.filter((c) => !this.seen!.has(c.customerId)) : []) announce(this.host, this.words.customerWaiting(c.displayName));
+      this.seen = new Set(customers.map((c) => c.customerId));
       this.render();
     });
     this.matchmaker.on('found', () => {
@@ -63,8 +70,9 @@ class AgentSession implements MatchingSession {
     if (state !== 'connecting') return undefined;
     const { snapshot, match, available } = this.matchmaker;
     const now = Date.now();
+    this.words = withQueueStrings(strings);
     return renderAgentConsole({
-      strings: withQueueStrings(strings),
+      strings: this.words,
       available,
       agentsOnline: snapshot?.agentsOnline ?? 0,
       customers: (snapshot?.customers ?? []).map((c) => ({ customerId: c.customerId, displayName: c.displayName, waitedMs: now - c.since, message: c.message ?? null })),

@@ -9,7 +9,8 @@ import { VcRecordingReadyEvent, type VcRecordingReadyDetail } from '../events/vc
 import { withRecordingStrings } from '../ui/recording-strings.js';
 import { adoptRecordingStyles } from '../ui/recording-styles.js';
 import { renderRecordButton, renderRecordingStatus } from '../ui/recording-view.js';
-import type { Strings } from '../ui/strings.js';
+import { resolveStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
+import { announce } from './live-region.js';
 import type { RecordingView } from '../ui/view-model.js';
 import type { RecordingControls, RecordingHost, StartRecordingControls } from './recording.js';
 import type { UiState } from './view-builder.js';
@@ -23,6 +24,9 @@ class CallRecording implements RecordingControls {
   private local: MediaStream | null = null;
   private download: RecordingView['download'] = null;
   private closed = false;
+  /** Who records, as last said (`self`, another's name, or null), and the words of the last render. */
+  private said: string | null = null;
+  private words: Strings & RecordingStrings = withRecordingStrings(resolveStrings(null));
 
   constructor(
     private readonly engine: CallEngine,
@@ -31,7 +35,10 @@ class CallRecording implements RecordingControls {
   ) {
     adoptRecordingStyles(host.renderRoot as ShadowRoot);
     const session = (this.session = new RecordingSession({ streams: (consented) => this.streams(consented) }));
-    session.on('change', () => host.requestUpdate());
+    session.on('change', () => {
+      this.sayRecording();
+      host.requestUpdate();
+    });
     session.on('error', onError);
     session.on('ready', ({ blob, mimeType, durationMs }) => {
       this.offer(blob, mimeType, durationMs);
@@ -69,8 +76,9 @@ class CallRecording implements RecordingControls {
   additions(strings: Strings): Pick<UiState, 'recording'> {
     const { session, host, onError } = this;
     const { active, ask, answered } = session;
+    this.words = withRecordingStrings(strings);
     const view: RecordingView = {
-      strings: withRecordingStrings(strings),
+      strings: this.words,
       recording: session.recording,
       asking: session.asking,
       active: active && (session.recording ? { self: true } : { self: false, by: active.by.displayName }),
@@ -90,6 +98,16 @@ class CallRecording implements RecordingControls {
     this.session.leave();
     if (this.download) URL.revokeObjectURL(this.download.url);
     this.download = null;
+  }
+
+  /** Says when the call starts or stops being recorded, and by whom (the indicator shows it). */
+  private sayRecording(): void {
+    const { active, recording } = this.session;
+    const by = active && (recording ? 'self' : active.by.displayName);
+    if (by === this.said) return;
+    const s = this.words;
+    announce(this.host, by === null ? s.recordingStopped : by === 'self' ? s.recordingBySelf : s.recordingBy(by));
+    this.said = by;
   }
 
   private enter(): void {

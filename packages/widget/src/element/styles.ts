@@ -16,9 +16,11 @@ import { prejoinStyles } from '../ui/prejoin-styles.js';
  * | `--vc-surface`           | #f3f4f6 · #1f2937      | buttons, fields, panels                            |
  * | `--vc-border`            | #d1d5db · #374151      | field and panel borders                            |
  * | `--vc-tile-background`   | #e5e7eb · #1f2937      | a tile without video                               |
- * | `--vc-accent`            | #2563eb · #3b82f6      | Join, Send, open panels, avatars                   |
+ * | `--vc-accent`            | #2563eb · #3b82f6      | focus ring, links, speaking; fills below           |
+ * |   (as a fill, under text)| #2563eb · #2563eb      | Join, Send, open panels, avatars (4.5:1 with white)|
  * | `--vc-accent-foreground` | #ffffff                | text on the accent                                 |
- * | `--vc-danger`            | #dc2626 · #ef4444      | Leave, devices off, errors, unread badge, poor net |
+ * | `--vc-danger`            | #dc2626 · #ef4444      | errors, devices off as text, poor network          |
+ * |   (as a fill, under text)| #dc2626 · #dc2626      | Leave, devices off, unread badge, recording        |
  * | `--vc-warning`           | #d97706 · #f59e0b      | fair network                                       |
  * | `--vc-success`           | #16a34a · #22c55e      | good network                                       |
  * | `--vc-speaking`          | `--vc-accent`          | the active speaker's outline                       |
@@ -40,6 +42,8 @@ const darkPalette = css`
   --_tile: var(--vc-tile-background, #1f2937);
   --_accent: var(--vc-accent, #3b82f6);
   --_danger: var(--vc-danger, #ef4444);
+  --_accent-fill: var(--vc-accent, #2563eb);
+  --_danger-fill: var(--vc-danger, #dc2626);
   --_warn: var(--vc-warning, #f59e0b);
   --_ok: var(--vc-success, #22c55e);
   color-scheme: dark;
@@ -58,6 +62,8 @@ export const widgetStyles = css`
     --_warn: var(--vc-warning, #d97706);
     --_ok: var(--vc-success, #16a34a);
     --_on-accent: var(--vc-accent-foreground, #fff);
+    --_accent-fill: var(--_accent);
+    --_danger-fill: var(--_danger);
     --_speaking: var(--vc-speaking, var(--_accent));
     --_ring: var(--vc-focus-ring, var(--_accent));
     --_radius: var(--vc-radius, 12px);
@@ -128,7 +134,7 @@ export const widgetStyles = css`
   }
   button.primary,
   .control[aria-pressed='true']:not(.device) {
-    background: var(--_accent);
+    background: var(--_accent-fill);
     color: var(--_on-accent);
   }
   .control {
@@ -139,9 +145,9 @@ export const widgetStyles = css`
     height: 44px;
     padding: 0;
   }
-  .device[aria-pressed='false'],
+  .device.off,
   .danger {
-    background: var(--_danger);
+    background: var(--_danger-fill);
     color: #fff;
   }
   .danger {
@@ -165,7 +171,7 @@ export const widgetStyles = css`
     top: -4px;
     right: -4px;
     min-width: 6px;
-    background: var(--_danger);
+    background: var(--_danger-fill);
     color: #fff;
   }
   .badge {
@@ -235,7 +241,7 @@ export const widgetStyles = css`
     display: grid;
     place-items: center;
     border-radius: 50%;
-    background: var(--_accent);
+    background: var(--_accent-fill);
     color: var(--_on-accent);
     font-size: 1.4em;
     font-weight: 600;

@@ -10,13 +10,16 @@ import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.
 import { VcErrorEvent } from '../events/vc-error-event.js';
 import { renderCall } from '../ui/call-view.js';
 import { renderPrejoin } from '../ui/prejoin-view.js';
-import { loadStrings, resolveStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
+import { onSoundRefusal, playRefusedSound, soundRefused, startSoundFromGesture } from '../ui/sound-playback.js';
+import { loadStrings, resolveStrings, type AnnounceStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
 import { configurationProblem } from './configuration.js';
 import { DisplayModes } from './display-modes.js';
 import { forwardEngineEvents } from './engine-events.js';
 import { Matching } from './matching.js';
+import { LiveRegion } from './live-region.js';
 import { Recording } from './recording.js';
+import { ScreenFocus } from './screen-focus.js';
 import { widgetStyles } from './styles.js';
 import { callView, prejoinView, type UiActions, type UiState } from './view-builder.js';
 
@@ -42,6 +45,7 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @fires {VcRecordingReadyEvent} vc-recording-ready - a recording this widget made is complete: `{blob, mimeType, durationMs}`
  * @fires {VcErrorEvent} vc-error - something failed: `{code, message, fatal}`
  *
+ * @csspart announcer - the polite live region (`role="status"`, visually hidden): joins, leaves, mutes, chat while its panel is closed, recording, new customers (agent)
  * @csspart local-video - this participant's camera, or shared screen (`<video>`)
  * @csspart remote-video - a remote participant's video (`<video data-peer-id>`)
  * @csspart prejoin - the pre-join screen
@@ -59,8 +63,8 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart microphone-off - a tile's "microphone off" indicator (also `camera-off`, `text-only-badge`)
  * @csspart text-only-banner - shown while the call runs as a text chat
  * @csspart controls - the control bar
- * @csspart microphone-button - toggles the microphone
- * @csspart camera-button - toggles the camera
+ * @csspart microphone-button - toggles the microphone; named for what a press does ("Turn microphone off")
+ * @csspart camera-button - toggles the camera ("Turn camera off" / "Turn camera on")
  * @csspart screen-share-button - starts and stops sharing the screen
  * @csspart record-button - asks everyone to agree to a recording, then records; pressed while recording
  * @csspart recording-indicator - shown to everyone while the call is recorded (`data-self`: this participant records)
@@ -76,6 +80,7 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart fullscreen-button - full screen
  * @csspart pip-button - picture-in-picture
  * @csspart leave-button - hangs up
+ * @csspart sound-button - "Turn sound on": shown when the browser refused the others' sound without a click
  * @csspart panel - the open side panel (chat, participants, stats)
  * @csspart close-panel-button - closes the open panel (Escape does too)
  * @csspart chat-panel - the chat
@@ -160,7 +165,7 @@ export class VideoChatWidget extends LitElement {
   /** UI language, a BCP 47 tag (`fr`, `de-CH`…); defaults to the page's language, then English. */
   override lang = '';
   /** Overrides of the UI's words, key by key (e.g. `{join: 'Enter'}`). */
-  strings: Partial<Strings & QueueStrings & RecordingStrings> = {};
+  strings: Partial<Strings & QueueStrings & RecordingStrings & AnnounceStrings> = {};
   /** `light` or `dark` forces a colour scheme; without it the widget follows the visitor's system setting. */
   theme: '' | 'light' | 'dark' = '';
   /** The language whose table has been asked for, so each is fetched once. */
@@ -176,7 +181,13 @@ export class VideoChatWidget extends LitElement {
   private readonly modes = new DisplayModes(this);
   private readonly matching = new Matching();
   private readonly recording = new Recording();
+  /** The polite live region, and what it says of the call. */
+  private readonly live = new LiveRegion(this);
+  private readonly announcing = { strings: () => resolveStrings(this.uiLanguage, this.strings), chatOpen: () => this.panels.open === 'chat' };
+  /** Moves focus to each new screen while the visitor uses the widget. */
+  protected readonly screenFocus = new ScreenFocus(this);
   private engine: CallEngine | null = null;
+  private unwatchSound = (): unknown => undefined;
 
   /** `idle` · `prejoin` · `connecting` · `connected` · `reconnecting` · `left` · `error` */
   get state(): CallState {
@@ -269,11 +280,13 @@ export class VideoChatWidget extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.unwatchSound = onSoundRefusal(() => this.requestUpdate());
     if (this.hasUpdated) this.begin();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.unwatchSound();
     // Moving the element (removed and re-inserted in one task) keeps the call; only a real removal ends it.
     queueMicrotask(() => {
       if (!this.isConnected) void this.stop();
@@ -344,6 +357,7 @@ export class VideoChatWidget extends LitElement {
     this.panels.attach(null);
     this.matching.attach(null, this, this.actions.onError);
     this.recording.attach(null, this, this.actions.onError);
+    this.live.follow(null, this.announcing);
     return engine?.leave() ?? Promise.resolve();
   }
 
@@ -380,13 +394,16 @@ export class VideoChatWidget extends LitElement {
     this.panels.attach(engine.monitor);
     this.matching.attach(engine, this, this.actions.onError);
     this.recording.attach(engine, this, this.actions.onError);
+    this.live.follow(engine, this.announcing);
     this.engine = engine;
     return engine;
   }
 
   private report(error: CallError): void {
-    // A fatal problem stays on screen until something fixes it; a lesser one does not hide it.
+    // A fatal problem stays on screen until something fixes it; a lesser one does not hide it, and is said
+    // through the live region instead (a notice on screen is an alert, read out as it appears).
     if (!this.notice?.fatal || error.fatal) this.notice = error;
+    else this.live.say(error.message);
     this.dispatchEvent(new VcErrorEvent({ code: error.code, message: error.message, fatal: error.fatal }));
   }
 
@@ -395,7 +412,10 @@ export class VideoChatWidget extends LitElement {
       this.typedName = name;
       siteMemory.set('display-name', name.trim());
     },
-    onJoin: () => void this.join().catch(() => undefined),
+    onJoin: () => {
+      startSoundFromGesture(); // in the click: Safari lets sound start only from the visitor's gesture
+      void this.join().catch(() => undefined);
+    },
     onLeave: () => void (this.matching.session?.hangUp() || this.leave()),
     onToggleScreenShare: () => {
       const outgoing = this.engine?.outgoing;
@@ -440,6 +460,9 @@ export class VideoChatWidget extends LitElement {
     if (state === 'connected' || state === 'reconnecting') {
       return html`
         ${state === 'reconnecting' ? html`<div class="notice info" part="status" role="status">${s.reconnecting}</div>` : notice}
+        ${soundRefused(this.renderRoot)
+          ? html`<button type="button" class="primary" part="sound-button" @click=${() => playRefusedSound(this.renderRoot)}>${s.turnSoundOn}</button>`
+          : nothing}
         ${renderCall(callView(engine, this.uiState(s), this.actions))}
       `;
     }

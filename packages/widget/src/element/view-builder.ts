@@ -93,6 +93,7 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     textOnly: textOnly && { reason: TEXT_ONLY_REASONS[textOnly.reason](ui.strings) },
     fullscreen: ui.fullscreen,
     pictureInPicture: ui.pictureInPicture,
+    canFullscreen: typeof document !== 'undefined' && document.fullscreenEnabled === true,
     canPictureInPicture: typeof document !== 'undefined' && document.pictureInPictureEnabled === true && engine.participants.some((p) => p.stream),
     ...toggles(engine),
     onLeave,

@@ -65,7 +65,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   private inbox: Promise<void> = Promise.resolve();
   /** What this link sends now: the options' tracks until `replaceTrack` swaps one. */
   private readonly tracks: Record<TrackKind, MediaStreamTrack | null>;
-  /** Cap of the video encoding (bitrate and size), re-applied after each negotiation and each new track. */
+  /** Cap of the video encoding (bitrate and size), re-applied after each negotiation and each new track; none until set. */
   private limit: SendLimit | null = null;
   /** `setParameters` calls run one at a time: a second one in flight would be refused. */
   private encoding: Promise<void> = Promise.resolve();
@@ -219,10 +219,10 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   }
 
   /**
-   * Caps the video this link sends (`null`: the browser decides). Applied again whenever the track sent
-   * changes, or `refreshLimit()` says its size did.
+   * Caps the video this link sends (bitrate, and size through `scaleResolutionDownBy`). Applied again whenever
+   * the track sent changes, or `refreshLimit()` says its size did.
    */
-  setSendLimit(limit: SendLimit | null): void {
+  setSendLimit(limit: SendLimit): void {
     this.limit = limit;
     this.applyLimit();
   }

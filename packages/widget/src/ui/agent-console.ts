@@ -45,7 +45,7 @@ function customer(view: AgentConsoleView, c: QueuedCustomerView, s: Strings & Qu
         ${s.take}
       </button>
       <button type="button" part="decline-button" aria-describedby=${nameId} aria-expanded=${String(view.declining === c.customerId)}
-        @click=${() => (view.declining === c.customerId ? view.onCancelDecline() : view.onStartDecline(c.customerId))}>${s.decline}</button>
+        @click=${(e: Event) => toggleDecline(view, c.customerId, e)}>${s.decline}</button>
     </div>
     ${view.declining === c.customerId ? declineForm(view, s) : nothing}
   </li>`;
@@ -58,7 +58,7 @@ function declineForm(view: AgentConsoleView, s: Strings & QueueStrings): Templat
     const reason = (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('[part="decline-reason"]')!.value.trim();
     if (reason) view.onDecline(reason);
   };
-  return html`<form class="row" part="decline-form" @submit=${submit}>
+  return html`<form class="row" part="decline-form" @submit=${submit} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && cancelDecline(view, e)}>
     <input
       part="decline-reason"
       aria-label=${s.declineReason}
@@ -67,11 +67,29 @@ function declineForm(view: AgentConsoleView, s: Strings & QueueStrings): Templat
       maxlength=${DECLINE_REASON_MAX_LENGTH}
       .value=${view.declineReason}
       @input=${(e: Event) => view.onDeclineReasonInput((e.target as HTMLInputElement).value)}
-      @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && view.onCancelDecline()}
     />
     <button part="decline-send-button">${s.decline}</button>
-    <button type="button" part="decline-cancel-button" @click=${view.onCancelDecline}>${s.cancel}</button>
+    <button type="button" part="decline-cancel-button" @click=${(e: Event) => cancelDecline(view, e)}>${s.cancel}</button>
   </form>`;
+}
+
+/**
+ * Opens a customer's decline form and puts focus in its reason field (it appears at the next render), or
+ * closes it. Keyboard users type the reason at once, and Escape brings them back.
+ */
+function toggleDecline(view: AgentConsoleView, customerId: string, event: Event): void {
+  if (view.declining === customerId) return cancelDecline(view, event);
+  const row = (event.currentTarget as HTMLElement).closest('[part="queue-entry"]')!;
+  view.onStartDecline(customerId);
+  requestAnimationFrame(() => row.querySelector<HTMLElement>('[part="decline-reason"]')?.focus());
+}
+
+/** Closes the decline form (Escape anywhere in it, or Cancel) and gives focus back to its row's Decline button. */
+function cancelDecline(view: AgentConsoleView, event: Event): void {
+  const row = (event.currentTarget as HTMLElement).closest('[part="queue-entry"]');
+  event.preventDefault();
+  view.onCancelDecline();
+  row?.querySelector<HTMLElement>('[part="decline-button"]')?.focus();
 }
 
 /** "m:ss", or "h:mm:ss" past an hour: the same in every language. */

@@ -23,13 +23,15 @@ export function callControls(view: CallView): TemplateResult {
     ${view.recording?.control}
     ${panelButton(
       'chat',
-      unread ? `${s.chat} (${s.unread(unread)})` : s.chat,
+      unread ? `${s.chat}, ${s.unread(unread)}` : s.chat,
       icons.chat(),
       unread ? html`<span class="count" part="unread-badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : undefined,
     )}
     ${panelButton('participants', s.participants, icons.participants())}
     ${panelButton('stats', s.stats, icons.stats())}
-    ${controlButton({ part: 'fullscreen-button', label: s.fullscreen, icon: icons.fullscreen(view.fullscreen), pressed: view.fullscreen, onClick: view.onToggleFullscreen })}
+    ${view.canFullscreen
+      ? controlButton({ part: 'fullscreen-button', label: s.fullscreen, icon: icons.fullscreen(view.fullscreen), pressed: view.fullscreen, onClick: view.onToggleFullscreen })
+      : nothing}
     ${view.canPictureInPicture
       ? controlButton({ part: 'pip-button', label: s.pictureInPicture, icon: icons.pictureInPicture(), pressed: view.pictureInPicture, onClick: view.onTogglePictureInPicture })
       : nothing}

@@ -12,25 +12,27 @@ export interface DeviceTogglesView {
   onToggleCamera(): void;
 }
 
-/** Disabled when the device is missing or blocked: there is nothing to turn on. */
+/**
+ * Disabled when the device is missing or blocked: there is nothing to turn on. Each says what pressing it does
+ * ("Turn camera off"), so it carries no `aria-pressed` (a toggle's name must not change with its state); the
+ * `off` class colours it while the device is off.
+ */
 export function deviceToggles({ strings, local, onToggleMicrophone, onToggleCamera }: DeviceTogglesView): TemplateResult[] {
   return [
     controlButton({
       part: 'microphone-button',
-      label: strings.microphone,
+      label: local.microphoneOn ? strings.turnMicrophoneOff : strings.turnMicrophoneOn,
       icon: icons.microphone(local.microphoneOn),
-      pressed: local.microphoneOn,
       disabled: !local.hasMicrophone,
-      kind: 'device',
+      kind: local.microphoneOn ? 'device' : 'device off',
       onClick: onToggleMicrophone,
     }),
     controlButton({
       part: 'camera-button',
-      label: strings.camera,
+      label: local.cameraOn ? strings.turnCameraOff : strings.turnCameraOn,
       icon: icons.camera(local.cameraOn),
-      pressed: local.cameraOn,
       disabled: !local.hasCamera,
-      kind: 'device',
+      kind: local.cameraOn ? 'device' : 'device off',
       onClick: onToggleCamera,
     }),
   ];

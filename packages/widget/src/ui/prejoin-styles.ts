@@ -27,7 +27,7 @@ export const prejoinStyles = css`
     justify-content: center;
     gap: 8px;
   }
-  .preview-controls .control:not([aria-pressed='false']) {
+  .preview-controls .control:not(.off) {
     background: rgb(0 0 0 / 55%);
     color: #fff;
   }

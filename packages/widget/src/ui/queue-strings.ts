@@ -39,6 +39,7 @@ export const queueEn: QueueStrings = {
   take: 'Take',
   decline: 'Decline',
   declineReason: 'Reason for declining',
+  customerWaiting: (name) => `${name} is waiting for support`,
 };
 
 /**

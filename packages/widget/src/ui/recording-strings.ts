@@ -17,6 +17,7 @@ export const recordingEn: RecordingStrings = {
   includeInRecording: 'Include me',
   leftOutOfRecording: 'You are left out of the recording',
   downloadRecording: 'Download the recording',
+  recordingStopped: 'The recording stopped',
 };
 
 /**

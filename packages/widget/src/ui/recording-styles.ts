@@ -18,7 +18,7 @@ export const recordingStyles = css`
     gap: 6px;
     padding: 2px 10px;
     border-radius: 999px;
-    background: var(--_danger);
+    background: var(--_danger-fill);
     color: #fff;
     font-weight: 600;
   }
@@ -63,7 +63,7 @@ export const recordingStyles = css`
     margin: 0;
   }
   .record[aria-pressed='true'] {
-    background: var(--_danger);
+    background: var(--_danger-fill);
     color: #fff;
   }
   [part~='recording-download'] {

@@ -1,11 +1,16 @@
 /** German. */
-import type { QueueStrings, RecordingStrings, Strings } from './strings.js';
+import type { AnnounceStrings, QueueStrings, RecordingStrings, Strings } from './strings.js';
 
-export const de: Strings & QueueStrings & RecordingStrings = {
+export const de: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
   lang: 'de',
   preview: 'Kameravorschau',
   camera: 'Kamera',
   microphone: 'Mikrofon',
+  turnMicrophoneOff: 'Mikrofon ausschalten',
+  turnMicrophoneOn: 'Mikrofon einschalten',
+  turnCameraOff: 'Kamera ausschalten',
+  turnCameraOn: 'Kamera einschalten',
+  turnSoundOn: 'Ton einschalten',
   speaker: 'Lautsprecher',
   yourName: 'Ihr Name',
   join: 'Beitreten',
@@ -107,4 +112,14 @@ export const de: Strings & QueueStrings & RecordingStrings = {
   includeInRecording: 'Mich einbeziehen',
   leftOutOfRecording: 'Sie sind nicht in der Aufnahme',
   downloadRecording: 'Aufnahme herunterladen',
+  recordingStopped: 'Die Aufnahme wurde beendet',
+  customerWaiting: (name) => `${name} wartet auf Support`,
+  joinedCall: (n) => (n === 0 ? 'Sie sind dem Anruf beigetreten. Noch ist niemand sonst da.' : `Sie sind dem Anruf beigetreten. ${n === 1 ? 'Eine weitere Person ist' : `${n} weitere Personen sind`} da.`),
+  participantJoined: (name) => `${name} ist beigetreten`,
+  participantLeft: (name) => `${name} hat den Anruf verlassen`,
+  participantMicrophone: (name, on) => `${name} hat das Mikrofon ${on ? 'eingeschaltet' : 'ausgeschaltet'}`,
+  participantCamera: (name, on) => `${name} hat die Kamera ${on ? 'eingeschaltet' : 'ausgeschaltet'}`,
+  ownMicrophone: (on) => (on ? 'Ihr Mikrofon ist an' : 'Ihr Mikrofon ist aus'),
+  ownCamera: (on) => (on ? 'Ihre Kamera ist an' : 'Ihre Kamera ist aus'),
+  chatFrom: (name, text) => `Nachricht von ${name}: ${text}`,
 };

@@ -1,11 +1,16 @@
 /** Spanish. */
-import type { QueueStrings, RecordingStrings, Strings } from './strings.js';
+import type { AnnounceStrings, QueueStrings, RecordingStrings, Strings } from './strings.js';
 
-export const es: Strings & QueueStrings & RecordingStrings = {
+export const es: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
   lang: 'es',
   preview: 'Vista previa de la cámara',
   camera: 'Cámara',
   microphone: 'Micrófono',
+  turnMicrophoneOff: 'Desactivar micrófono',
+  turnMicrophoneOn: 'Activar micrófono',
+  turnCameraOff: 'Desactivar cámara',
+  turnCameraOn: 'Activar cámara',
+  turnSoundOn: 'Activar sonido',
   speaker: 'Altavoz',
   yourName: 'Tu nombre',
   join: 'Unirse',
@@ -107,4 +112,14 @@ export const es: Strings & QueueStrings & RecordingStrings = {
   includeInRecording: 'Incluirme',
   leftOutOfRecording: 'No sale en la grabación',
   downloadRecording: 'Descargar la grabación',
+  recordingStopped: 'La grabación se ha detenido',
+  customerWaiting: (name) => `${name} espera al soporte`,
+  joinedCall: (n) => (n === 0 ? 'Te has unido a la llamada. Todavía no hay nadie más.' : `Te has unido a la llamada. ${n === 1 ? 'Hay otra persona' : `Hay ${n} personas más`}.`),
+  participantJoined: (name) => `${name} se ha unido`,
+  participantLeft: (name) => `${name} ha salido de la llamada`,
+  participantMicrophone: (name, on) => `${name} ha ${on ? 'activado' : 'desactivado'} su micrófono`,
+  participantCamera: (name, on) => `${name} ha ${on ? 'activado' : 'desactivado'} su cámara`,
+  ownMicrophone: (on) => (on ? 'Tu micrófono está activado' : 'Tu micrófono está desactivado'),
+  ownCamera: (on) => (on ? 'Tu cámara está activada' : 'Tu cámara está desactivada'),
+  chatFrom: (name, text) => `Mensaje de ${name}: ${text}`,
 };

@@ -1,11 +1,16 @@
 /** French. */
-import type { QueueStrings, RecordingStrings, Strings } from './strings.js';
+import type { AnnounceStrings, QueueStrings, RecordingStrings, Strings } from './strings.js';
 
-export const fr: Strings & QueueStrings & RecordingStrings = {
+export const fr: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
   lang: 'fr',
   preview: 'Aperçu de la caméra',
   camera: 'Caméra',
   microphone: 'Micro',
+  turnMicrophoneOff: 'Couper le micro',
+  turnMicrophoneOn: 'Activer le micro',
+  turnCameraOff: 'Couper la caméra',
+  turnCameraOn: 'Activer la caméra',
+  turnSoundOn: 'Activer le son',
   speaker: 'Haut-parleur',
   yourName: 'Votre nom',
   join: 'Rejoindre',
@@ -107,4 +112,14 @@ export const fr: Strings & QueueStrings & RecordingStrings = {
   includeInRecording: 'M’inclure',
   leftOutOfRecording: 'Vous n’êtes pas dans l’enregistrement',
   downloadRecording: 'Télécharger l’enregistrement',
+  recordingStopped: 'L’enregistrement est terminé',
+  customerWaiting: (name) => `${name} attend le support`,
+  joinedCall: (n) => (n === 0 ? 'Vous avez rejoint l’appel. Personne d’autre n’est encore là.' : `Vous avez rejoint l’appel. ${n === 1 ? 'Une autre personne est' : `${n} autres personnes sont`} là.`),
+  participantJoined: (name) => `${name} a rejoint l’appel`,
+  participantLeft: (name) => `${name} a quitté l’appel`,
+  participantMicrophone: (name, on) => `${name} a ${on ? 'activé' : 'coupé'} son micro`,
+  participantCamera: (name, on) => `${name} a ${on ? 'activé' : 'coupé'} sa caméra`,
+  ownMicrophone: (on) => (on ? 'Votre micro est activé' : 'Votre micro est coupé'),
+  ownCamera: (on) => (on ? 'Votre caméra est activée' : 'Votre caméra est coupée'),
+  chatFrom: (name, text) => `Message de ${name} : ${text}`,
 };

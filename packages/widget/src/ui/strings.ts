@@ -14,6 +14,13 @@ export interface Strings {
   preview: string;
   camera: string;
   microphone: string;
+  /** The microphone and camera toggles say what pressing them does. */
+  turnMicrophoneOff: string;
+  turnMicrophoneOn: string;
+  turnCameraOff: string;
+  turnCameraOn: string;
+  /** Shown when the browser refused to play the others' sound without a click. */
+  turnSoundOn: string;
   speaker: string;
   yourName: string;
   join: string;
@@ -144,6 +151,8 @@ export interface QueueStrings {
   take: string;
   decline: string;
   declineReason: string;
+  /** Said by the live region to an agent when a customer starts waiting. */
+  customerWaiting: (name: string) => string;
 }
 
 /**
@@ -171,6 +180,26 @@ export interface RecordingStrings {
   leftOutOfRecording: string;
   /** The link to the file once a recording stopped (its duration follows). */
   downloadRecording: string;
+  /** Said by the live region when the call stops being recorded. */
+  recordingStopped: string;
+}
+
+/**
+ * What the live region says during a call (joins, leaves, mutes, chat while the panel is closed). Like
+ * `RecordingStrings`, the other languages' tables hold them; English travels in the announcer's lazy chunk
+ * (announce-strings.ts).
+ */
+export interface AnnounceStrings {
+  /** Said once this participant is in the room: `others` are there already. */
+  joinedCall: (others: number) => string;
+  participantJoined: (name: string) => string;
+  participantLeft: (name: string) => string;
+  participantMicrophone: (name: string, on: boolean) => string;
+  participantCamera: (name: string, on: boolean) => string;
+  ownMicrophone: (on: boolean) => string;
+  ownCamera: (on: boolean) => string;
+  /** A chat message that arrived while the chat panel was closed. */
+  chatFrom: (name: string, text: string) => string;
 }
 
 export const en: Strings = {
@@ -178,6 +207,11 @@ export const en: Strings = {
   preview: 'Camera preview',
   camera: 'Camera',
   microphone: 'Microphone',
+  turnMicrophoneOff: 'Turn microphone off',
+  turnMicrophoneOn: 'Turn microphone on',
+  turnCameraOff: 'Turn camera off',
+  turnCameraOn: 'Turn camera on',
+  turnSoundOn: 'Turn sound on',
   speaker: 'Speaker',
   yourName: 'Your name',
   join: 'Join',

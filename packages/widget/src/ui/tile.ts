@@ -8,6 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { avatar } from './avatar.js';
 import { icons } from './icons.js';
+import { playWithSound } from './sound-playback.js';
 import type { Strings } from './strings.js';
 import type { LocalMediaView, NetworkQuality, TileView } from './view-model.js';
 
@@ -69,13 +70,4 @@ function networkQuality(quality: NetworkQuality, strings: Strings): TemplateResu
   return html`<span class="quality" part="network-quality" data-quality=${quality} role="img" aria-label=${label} title=${label}
     ><i></i><i></i><i></i
   ></span>`;
-}
-
-/** Starts playback with sound; where the browser's autoplay policy forbids that, plays muted instead. */
-function playWithSound(event: Event): void {
-  const video = event.target as HTMLVideoElement;
-  video.play().catch(() => {
-    video.muted = true;
-    void video.play().catch(() => undefined);
-  });
 }

@@ -144,6 +144,8 @@ export interface CallView {
   pictureInPicture: boolean;
   /** The browser supports picture-in-picture for video. */
   canPictureInPicture: boolean;
+  /** The browser can show an element full screen (not Safari on iPhone). */
+  canFullscreen: boolean;
   onTogglePanel(panel: PanelName): void;
   onToggleMicrophone(): void;
   onToggleCamera(): void;

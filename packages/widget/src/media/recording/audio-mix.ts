@@ -1,10 +1,13 @@
 /** All participants' audio summed into one track, for the recorder. Nothing is played out loud. */
+import { gestureAudioContext } from '../../ui/sound-playback.js';
 
 /** How long starting a recording waits for the browser to let the mix run. */
 const RESUME_WAIT_MS = 300;
 
 export class AudioMix {
-  readonly #context = new AudioContext();
+  /** The page's context the Join click started, where there is one (Safari keeps a context made later suspended). */
+  readonly #shared = gestureAudioContext();
+  readonly #context = this.#shared ?? new AudioContext();
   readonly #destination = this.#context.createMediaStreamDestination();
   /** One source node per audio track mixed in. */
   readonly #sources = new Map<MediaStreamTrack, MediaStreamAudioSourceNode>();
@@ -44,6 +47,6 @@ export class AudioMix {
     for (const node of this.#sources.values()) node.disconnect();
     this.#sources.clear();
     for (const track of this.#destination.stream.getTracks()) track.stop();
-    void this.#context.close().catch(() => undefined);
+    if (this.#context !== this.#shared) void this.#context.close().catch(() => undefined);
   }
 }
