@@ -8,17 +8,21 @@ import { siteMemory } from '../engine/site-memory.js';
 import type { VcChatMessageDetail } from '../events/vc-chat-message-event.js';
 import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.js';
 import { VcErrorEvent } from '../events/vc-error-event.js';
-import { renderCall } from '../ui/call-view.js';
+import { renderNotice, visitorNotice } from '../ui/notice.js';
 import { renderPrejoin } from '../ui/prejoin-view.js';
 import { loadStrings, resolveStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
 import { configurationProblem } from './configuration.js';
+import { tokenName } from './token-name.js';
 import { DisplayModes } from './display-modes.js';
 import { forwardEngineEvents } from './engine-events.js';
 import { Matching } from './matching.js';
 import { Recording } from './recording.js';
 import { widgetStyles } from './styles.js';
 import { callView, prejoinView, type UiActions, type UiState } from './view-builder.js';
+
+/** Where each error code is explained for site owners, with how to fix it (the repository's docs/errors.md). */
+const ERRORS_DOCS_URL = 'docs/errors.md';
 
 /** The service the bundle was loaded from: the default for the `server` attribute. */
 const BUNDLE_ORIGIN = new URL(import.meta.url).origin;
@@ -125,10 +129,11 @@ export class VideoChatWidget extends LitElement {
    * manifest from listing it as an attribute.
    */
   static override properties = {
-    apiKey: { attribute: 'api-key' }, token: {}, server: {}, room: {}, displayName: { attribute: 'display-name' }, autojoin: { type: Boolean },
+    apiKey: { attribute: 'api-key' }, token: {}, server: {}, room: {}, displayName: { attribute: 'display-name' }, autojoin: { type: Boolean }, preview: { type: Boolean },
     quality: {}, effects: {}, mode: {}, queue: {}, lang: {}, strings: { attribute: false }, theme: { reflect: true },
     notice: { state: true, attribute: false }, joining: { state: true, attribute: false },
-    leftBecause: { state: true, attribute: false }, typedName: { state: true, attribute: false },
+    leftBecause: { state: true, attribute: false }, typedName: { state: true, attribute: false }, wantsToJoin: { state: true, attribute: false },
+    pinned: { state: true, attribute: false }, speakerView: { state: true, attribute: false }, moreOpen: { state: true, attribute: false },
   };
 
   /** Publishable key (`pk_…`) of the site's project. */
@@ -143,6 +148,11 @@ export class VideoChatWidget extends LitElement {
   displayName = '';
   /** Join at once, without the pre-join screen. */
   autojoin = false;
+  /**
+   * Open camera and microphone for the pre-join preview as soon as the widget loads. Without it (the default)
+   * nothing is opened before the visitor clicks Join or "Check camera".
+   */
+  preview = false;
   /** Video sent: `low` 480p · `medium` 720p (default) · `high` 1080p · `auto` (adapts to the network). Applies live. */
   quality: string = 'medium';
   /**
@@ -168,6 +178,15 @@ export class VideoChatWidget extends LitElement {
 
   private notice: CallError | null = null;
   private joining = false;
+  /** The visitor asked to join and a lost connection stopped it: it joins by itself once the service is back. */
+  private wantsToJoin = false;
+  /** The tile pinned to the stage, the speaker view, who spoke last (for it), and the "More" menu. */
+  private pinned: string | null = null;
+  private speakerView = false;
+  private lastSpeaker: string | null = null;
+  private moreOpen = false;
+  /** The last line written to the console, so a failure repeated by retries is written once. */
+  private lastLogged = '';
   /** Why the last call ended, for the screen shown after it. */
   private leftBecause: LeaveReason | null = null;
   /** The name typed on the pre-join screen; wins over `display-name` until that changes. */
@@ -177,6 +196,9 @@ export class VideoChatWidget extends LitElement {
   private readonly matching = new Matching();
   private readonly recording = new Recording();
   private engine: CallEngine | null = null;
+  /** The call's views and styles: a lazy chunk, fetched on load, needed from Join on. */
+  private callUi: typeof import('../ui/call-view.js') | null = null;
+  private loadingCallUi: Promise<void> | null = null;
 
   /** `idle` · `prejoin` · `connecting` · `connected` · `reconnecting` · `left` · `error` */
   get state(): CallState {
@@ -196,10 +218,23 @@ export class VideoChatWidget extends LitElement {
     const engine = this.engine ?? this.start();
     if (!engine) throw this.notice;
     this.joining = true;
+    this.wantsToJoin = this.mode === 'room';
     try {
       const name = this.nameToJoin.trim();
-      if (this.mode === 'room') await engine.join(this.room || undefined, name || undefined);
-      else await (await this.matching.get()).join(name);
+      // The call's views (a lazy chunk, asked for on load) arrive while the call is set up.
+      const views = this.loadCallUi().catch((error: CallError) => {
+        this.report(error);
+        throw error;
+      });
+      if (this.mode === 'room') await Promise.all([views, engine.join(this.room || undefined, name || undefined)]);
+      else await Promise.all([views, this.matching.get().then((matching) => matching.join(name))]);
+      this.wantsToJoin = false;
+    } catch (error) {
+      // The service went away while joining: try again as soon as it is back (see onOnline), else give up.
+      const lost = error instanceof CallError && error.code === 'connection_failed' && !error.fatal && this.engine === engine;
+      if (lost && this.wantsToJoin) void engine.prepare().catch(() => undefined);
+      else this.wantsToJoin = false;
+      throw error;
     } finally {
       this.joining = false;
     }
@@ -215,6 +250,7 @@ export class VideoChatWidget extends LitElement {
 
   /** Hangs up and releases camera and microphone. */
   async leave(): Promise<void> {
+    this.wantsToJoin = false;
     await this.engine?.leave();
   }
 
@@ -264,7 +300,24 @@ export class VideoChatWidget extends LitElement {
   }
 
   protected override firstUpdated(): void {
+    this.loadCallUi().catch(() => undefined); // in the background: Join waits for it if it is not there yet
     this.begin();
+  }
+
+  /** Fetches the call's views (once), and adopts their styles. */
+  private loadCallUi(): Promise<void> {
+    this.loadingCallUi ??= import('../ui/call-view.js').then(
+      (module) => {
+        module.adoptCallStyles(this.renderRoot as ShadowRoot);
+        this.callUi = module;
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.loadingCallUi = null;
+        throw new CallError('connection_failed', `Could not load the call view (${String(error)}).`);
+      },
+    );
+    return this.loadingCallUi;
   }
 
   override connectedCallback(): void {
@@ -333,7 +386,8 @@ export class VideoChatWidget extends LitElement {
   }
 
   private get nameToJoin(): string {
-    return this.typedName ?? (this.displayName || siteMemory.get('display-name') || '');
+    // A token that names its holder wins: the service seats them under that name whatever else is sent.
+    return (this.token && tokenName(this.token)) || (this.typedName ?? (this.displayName || siteMemory.get('display-name') || ''));
   }
 
   /** Ends the engine (hanging up if in a call); its late events are ignored. */
@@ -353,6 +407,7 @@ export class VideoChatWidget extends LitElement {
     if (!engine) return;
     const run = this.autojoin ? this.join() : engine.prepare();
     run.catch(() => undefined); // reported through vc-error
+    if (this.preview && !this.autojoin) void engine.openDevices();
   }
 
   /** Creates the engine for the current attributes, or reports what is missing. */
@@ -372,6 +427,11 @@ export class VideoChatWidget extends LitElement {
       onConnected: () => {
         if (this.notice?.code === 'connection_failed') this.notice = engine.media.issue;
       },
+      onOnline: () => {
+        // Back in touch with the service: what said it was unreachable is over, and a join it stopped resumes.
+        if (this.notice?.code === 'connection_failed' && !this.notice.fatal) this.notice = engine.media.issue;
+        if (this.wantsToJoin && !this.joining && engine.state === 'prejoin') void this.join().catch(() => undefined);
+      },
       onJoined: () => (this.notice = engine.media.issue),
       onLeft: (reason, current) => current && (this.leftBecause = reason),
       onChatMessage: (self) => this.panels.messageArrived(self),
@@ -387,6 +447,10 @@ export class VideoChatWidget extends LitElement {
   private report(error: CallError): void {
     // A fatal problem stays on screen until something fixes it; a lesser one does not hide it.
     if (!this.notice?.fatal || error.fatal) this.notice = error;
+    // The visitor reads plain words (see ui/notice.ts); the site owner gets the detail here and in vc-error.
+    const line = `<video-chat-widget> ${error.code}: ${error.message} (how to fix it: ${ERRORS_DOCS_URL}#${error.code})`;
+    if (line !== this.lastLogged) console.warn(line); // once, not at every retry of an unreachable service
+    this.lastLogged = line;
     this.dispatchEvent(new VcErrorEvent({ code: error.code, message: error.message, fatal: error.fatal }));
   }
 
@@ -396,6 +460,8 @@ export class VideoChatWidget extends LitElement {
       siteMemory.set('display-name', name.trim());
     },
     onJoin: () => void this.join().catch(() => undefined),
+    onCheckCamera: () => void this.engine?.openDevices(),
+    onRetry: () => void this.retry(),
     onLeave: () => void (this.matching.session?.hangUp() || this.leave()),
     onToggleScreenShare: () => {
       const outgoing = this.engine?.outgoing;
@@ -406,6 +472,9 @@ export class VideoChatWidget extends LitElement {
     onTogglePanel: (name) => this.panels.toggle(name),
     onToggleFullscreen: () => void this.modes.toggleFullscreen().catch(() => undefined),
     onTogglePictureInPicture: () => void this.modes.togglePictureInPicture(this.engine?.participants ?? []).catch(() => undefined),
+    onTogglePin: (id) => (this.pinned = this.pinned === id ? null : id),
+    onToggleSpeakerView: () => (this.speakerView = !this.speakerView),
+    onToggleMore: () => (this.moreOpen = !this.moreOpen),
     onError: (error) => this.report(error instanceof CallError ? error : new CallError('media_unavailable', String(error))),
   };
 
@@ -413,13 +482,18 @@ export class VideoChatWidget extends LitElement {
     return {
       strings,
       displayName: this.nameToJoin,
-      joining: this.joining || this.state === 'connecting',
+      joining: this.joining || this.wantsToJoin || this.state === 'connecting',
+      nameFromToken: !!this.token && tokenName(this.token) !== null,
       notice: this.notice,
       panel: this.panels.open,
       unread: this.panels.unread,
       fullscreen: this.modes.fullscreen,
       pictureInPicture: this.modes.pictureInPicture,
       stats: this.panels.stats,
+      pinned: this.pinned,
+      speakerView: this.speakerView,
+      lastSpeaker: (this.lastSpeaker = this.engine?.participants.find((p) => p.speaking)?.peerId ?? this.lastSpeaker),
+      moreOpen: this.moreOpen,
       statsPanel: this.panels.statsPanel(strings),
       joinLabel: this.mode === 'support' ? strings.callSupport : undefined,
       ...this.matching.session?.additions(strings),
@@ -431,16 +505,14 @@ export class VideoChatWidget extends LitElement {
     const engine = this.engine;
     const state = this.state;
     const s = resolveStrings(this.uiLanguage, this.strings);
-    const notice = this.notice
-      ? html`<div class="notice" part="notice" role="alert" data-code=${this.notice.code}>${this.notice.message}</div>`
-      : nothing;
+    const notice = renderNotice(this.notice && visitorNotice(this.notice.code, this.notice.fatal, s), this.actions.onRetry);
     if (!engine || state === 'error') return html`${notice}`;
     const own = this.matching.session?.screen(state, s);
     if (own) return html`${notice}${own}`;
     if (state === 'connected' || state === 'reconnecting') {
       return html`
         ${state === 'reconnecting' ? html`<div class="notice info" part="status" role="status">${s.reconnecting}</div>` : notice}
-        ${renderCall(callView(engine, this.uiState(s), this.actions))}
+        ${this.callUi ? this.callUi.renderCall(callView(engine, this.uiState(s), this.actions)) : html`<p class="panel muted" role="status">${s.loading}</p>`}
       `;
     }
     if (state === 'left') {
@@ -453,6 +525,27 @@ export class VideoChatWidget extends LitElement {
       `;
     }
     return renderPrejoin(prejoinView(engine, this.uiState(s), this.actions));
+  }
+
+  /**
+   * The notice's "Try again": asks for the devices again (after the visitor allowed them), starts over after a
+   * fatal failure, or joins again (a full room).
+   */
+  private async retry(): Promise<void> {
+    const notice = this.notice;
+    const engine = this.engine;
+    if (notice?.code.startsWith('media_') && engine) {
+      await engine.retryDevices();
+      if (this.engine === engine && this.notice === notice) this.notice = engine.media.issue;
+      return;
+    }
+    this.notice = null;
+    if (!engine || notice?.fatal) {
+      await this.stop();
+      this.begin();
+    } else if (engine.state === 'prejoin') {
+      await this.join().catch(() => undefined);
+    }
   }
 
   private async rejoin(): Promise<void> {

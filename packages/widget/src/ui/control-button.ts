@@ -1,4 +1,8 @@
-/** One round icon button of the control bar: its part name, label and (for toggles) pressed state are API. */
+/**
+ * One round icon button of the control bar: its part name, label and (for toggles) pressed state are API. The
+ * label is also text in the button: a tooltip on hover and keyboard focus in the bar, and the item's words in
+ * the "More" menu (call-styles.ts).
+ */
 import { html, nothing, type TemplateResult } from 'lit';
 
 export interface ControlButton {
@@ -27,5 +31,5 @@ export function controlButton(b: ControlButton): TemplateResult {
     aria-pressed=${b.pressed === undefined ? nothing : String(b.pressed)}
     ?disabled=${b.disabled}
     @click=${b.onClick}
-  >${b.icon}${b.extra ?? nothing}</button>`;
+  >${b.icon}<span class="label" aria-hidden="true">${b.label}</span>${b.extra ?? nothing}</button>`;
 }
