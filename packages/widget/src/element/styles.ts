@@ -25,7 +25,8 @@ import { prejoinStyles } from '../ui/prejoin-styles.js';
  * | `--vc-font`              | 14px/1.4 system-ui     | font shorthand                                     |
  * | `--vc-panel-width`       | 300px                  | the side panel (chat, participants, stats)         |
  *
- * The element fills the box the page gives it: 100% of its container's width and 16:9 by default, never taller
+ * The element fills the box the page gives it: 100% of its container's width and 16:9 by default (9:16 on a
+ * portrait screen), never taller
  * than the viewport, at least 280×240 (designed for 320×240 and up). A page sets `width`/`height` (or
  * `aspect-ratio`) on `video-chat-widget` to change that; the layout follows the element's box, not the window.
  *
@@ -80,6 +81,11 @@ export const widgetStyles = css`
     border-radius: var(--_radius);
     overflow: hidden;
     container-type: size;
+  }
+  @media (orientation: portrait) {
+    :host {
+      aspect-ratio: 9 / 16;
+    }
   }
   :host > * {
     height: 100%;

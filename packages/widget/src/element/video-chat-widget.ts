@@ -33,7 +33,9 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
 };
 
 /**
- * An embeddable peer-to-peer video call.
+ * An embeddable peer-to-peer video call. It fills the box the page gives it (100% wide, 16:9, at most the
+ * viewport's height by default). Its children are fallback content: shown until the script loads, hidden (not
+ * slotted) once the element upgrades.
  *
  * @fires {VcJoinEvent} vc-join - this widget took its seat: `{peerId, room}`
  * @fires {VcLeaveEvent} vc-leave - this widget left the room: `{reason}`
@@ -50,13 +52,15 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart remote-video - a remote participant's video (`<video data-peer-id>`)
  * @csspart prejoin - the pre-join screen
  * @csspart preview - the camera preview of the pre-join screen
+ * @csspart check-camera-button - "Check camera": opens camera and microphone for the preview before joining
  * @csspart name-input - the display name field of the pre-join screen
  * @csspart device-pickers - the camera, microphone and speaker choices
  * @csspart camera-picker - the camera choice (also `microphone-picker`, `speaker-picker`)
  * @csspart join-button - the Join button
  * @csspart call - the in-call view
- * @csspart grid - the tile grid
+ * @csspart grid - the tile grid (`data-layout`: `grid`, or `stage` while a tile is on the stage)
  * @csspart tile - every tile (also `local-tile`, `remote-tile`, and `speaking` on the active speaker's)
+ * @csspart pin-button - pins a tile to the stage, or unpins it
  * @csspart tile-name - the name on a tile
  * @csspart avatar - initials shown while a camera is off
  * @csspart network-quality - a remote tile's network indicator (`data-quality`)
@@ -77,6 +81,8 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart unread-badge - the count of chat messages not read yet
  * @csspart participants-button - opens the participants panel
  * @csspart stats-button - opens the statistics panel
+ * @csspart speaker-view-button - whoever speaks takes the stage
+ * @csspart more-button - narrow widgets: the menu of the controls that do not fit the row
  * @csspart fullscreen-button - full screen
  * @csspart pip-button - picture-in-picture
  * @csspart leave-button - hangs up
@@ -86,7 +92,8 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart chat-message - one chat message (also `chat-input`, `send-button`)
  * @csspart participants-panel - the list of participants
  * @csspart stats-panel - the connection statistics
- * @csspart notice - a message to the user (errors, device problems)
+ * @csspart notice - a message to the visitor in plain words (errors, device problems; `data-code`)
+ * @csspart retry-button - the notice's "Try again"
  * @csspart left - the screen shown after leaving; in support mode also once a message was left, a call declined, or the call ended (`data-outcome`)
  * @csspart support-message - support mode: the pre-join screen's "What do you need help with?" field
  * @csspart waiting - random and support modes: the waiting screen (`data-mode`)

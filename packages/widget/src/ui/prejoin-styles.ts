@@ -8,8 +8,9 @@ export const prejoinStyles = css`
   }
   .closed {
     position: absolute;
-    inset: auto 0 56px;
+    inset: 0 0 56px;
     display: grid;
+    place-content: center;
     justify-items: center;
     gap: 4px;
     padding: 0 8px;

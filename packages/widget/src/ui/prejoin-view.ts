@@ -46,13 +46,13 @@ export function renderPrejoin(view: PrejoinView): TemplateResult {
 }
 
 /**
- * Before the devices are asked for: initials and "Check camera"; while they open: "Starting camera…"; once
+ * Before the devices are asked for: "Check camera"; while they open: "Starting camera…"; once
  * open (or refused) with the camera off: initials.
  */
 function placeholder(view: PrejoinView): TemplateResult {
   const { local, strings: s } = view;
   if (!local.asked) {
-    return html`${avatar(view.displayName)}<div class="closed">
+    return html`<div class="closed">
         <button type="button" part="check-camera-button" @click=${view.onCheckCamera}>${s.checkCamera}</button>
         <span class="muted">${s.devicesClosed}</span>
       </div>`;

@@ -67,7 +67,6 @@ export const de: Strings & QueueStrings & RecordingStrings = {
   speakerView: "Sprecheransicht",
   pin: "Anheften",
   unpin: "Lösen",
-  noCamera: "Keine Kamera",
   noticeUnavailable: "Der Videochat ist gerade nicht verfügbar.",
   noticeFull: "Dieser Anruf ist voll.",
   noticeOffline: "Videochat nicht erreichbar. Neuer Versuch…",

@@ -67,7 +67,6 @@ export const es: Strings & QueueStrings & RecordingStrings = {
   speakerView: "Vista de orador",
   pin: "Fijar",
   unpin: "Soltar",
-  noCamera: "Sin cámara",
   noticeUnavailable: "El videochat no está disponible ahora.",
   noticeFull: "Esta llamada está llena.",
   noticeOffline: "No se puede conectar con el videochat. Reintentando…",

@@ -67,7 +67,6 @@ export const fr: Strings & QueueStrings & RecordingStrings = {
   speakerView: "Vue orateur",
   pin: "Épingler",
   unpin: "Désépingler",
-  noCamera: "Pas de caméra",
   noticeUnavailable: "La visio n'est pas disponible pour le moment.",
   noticeFull: "Cet appel est complet.",
   noticeOffline: "Impossible de joindre la visio. Nouvel essai…",

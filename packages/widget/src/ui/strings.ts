@@ -99,8 +99,6 @@ export interface Strings {
   /** Tile actions: put this participant on the stage, or take them off. */
   pin: string;
   unpin: string;
-  /** A participant who has no camera on (or none at all). */
-  noCamera: string;
   /** Notices: short, plain words for the visitor; the detail goes to the site owner (`vc-error`). */
   noticeUnavailable: string;
   noticeFull: string;
@@ -268,7 +266,6 @@ export const en: Strings = {
   speakerView: "Speaker view",
   pin: "Pin",
   unpin: "Unpin",
-  noCamera: "No camera",
   noticeUnavailable: "Video chat isn't available right now.",
   noticeFull: "This call is full.",
   noticeOffline: "Can't reach video chat. Trying again…",
