@@ -6,8 +6,11 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { renderCall } from '../src/ui/call-view.js';
-import type { CallView } from '../src/ui/view-model.js';
-import { callView, canvasStream, mount, tile } from './ui-fixtures.js';
+import type { Participant } from '../src/engine/peer-mesh.js';
+import { stageOf } from '../src/element/view-builder.js';
+import { SELF_TILE, type CallView } from '../src/ui/view-model.js';
+import { sendKeys } from '@web/test-runner-commands';
+import { callView, canvasStream, mount, tile, until } from './ui-fixtures.js';
 
 const BOXES = [
   [320, 240],
@@ -84,6 +87,21 @@ describe('call view: fits its box', () => {
     expect(more.getAttribute('aria-expanded'), 'a choice closes the menu').to.equal('false');
   });
 
+  it('walks the "More" menu with the keyboard: opening focuses its first item, Escape closes it and returns to "More"', async () => {
+    const ui = mountCall({}, 390, 844);
+    const more = ui.$('[part="more-button"]');
+    more.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => ui.root.activeElement?.getAttribute('part') === 'screen-share-button', 'focus in the menu');
+    await sendKeys({ press: 'Tab' });
+    expect(ui.root.activeElement?.getAttribute('part')).to.not.equal('leave-button');
+    await sendKeys({ press: 'Escape' });
+    expect(more.getAttribute('aria-expanded')).to.equal('false');
+    expect(ui.root.activeElement).to.equal(more);
+    await sendKeys({ press: 'Tab' });
+    expect(ui.root.activeElement?.getAttribute('part'), 'then on to Leave').to.equal('leave-button');
+  });
+
   it('shows the chat as a sheet on a phone, keeping the tiles above it in view', () => {
     const ui = mountCall({ panel: 'chat', tiles: peers(1) }, 390, 844);
     const panel = ui.$('[part~="panel"]').getBoundingClientRect();
@@ -104,5 +122,71 @@ describe('call view: fits its box', () => {
     pin.click();
     expect(ui.calls.onTogglePin).to.deep.equal([['qp2']]);
     expect(ui.$('[data-peer-id="qp2"] [part="pin-button"]').getAttribute('aria-label')).to.equal('Unpin');
+  });
+});
+
+describe('who takes the stage', () => {
+  const person = (peerId: string, patch: Partial<Participant> = {}) => ({ peerId, displayName: peerId, screen: false, speaking: false, ...patch }) as Participant;
+  const ui = (patch: Partial<Parameters<typeof stageOf>[1]> = {}) => ({ pinned: null, speakerView: false, lastSpeaker: null, ...patch });
+
+  it('a pinned tile, else a shared screen, else (in speaker view) whoever spoke last; nobody when alone', () => {
+    const people = [person('a'), person('b', { screen: true }), person('c')];
+    expect(stageOf([], ui({ pinned: SELF_TILE, speakerView: true })), 'alone: the one tile fills the grid').to.equal(null);
+    expect(stageOf(people, ui({ pinned: 'c' }))).to.equal('c');
+    expect(stageOf(people, ui({ pinned: SELF_TILE }))).to.equal(SELF_TILE);
+    expect(stageOf(people, ui({ pinned: 'gone' })), 'a pinned participant who left lets go').to.equal('b');
+    expect(stageOf(people, ui())).to.equal('b');
+    const talking = [person('a'), person('c')];
+    expect(stageOf(talking, ui()), 'no share, no speaker view: the grid').to.equal(null);
+    expect(stageOf(talking, ui({ speakerView: true })), 'before anyone spoke: the first').to.equal('a');
+    expect(stageOf(talking, ui({ speakerView: true, lastSpeaker: 'c' }))).to.equal('c');
+  });
+});
+
+describe('controls people recognise', () => {
+  /** WCAG contrast ratio of two computed `rgb(…)` colours. */
+  const contrast = (fg: string, bg: string) => {
+    const luminance = (colour: string) => {
+      const [r, g, b] = colour.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((c) => {
+        const v = Number(c) / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const [hi, lo] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+    return (hi! + 0.05) / (lo! + 0.05);
+  };
+  const colours = (element: Element) => [getComputedStyle(element).color, getComputedStyle(element).backgroundColor] as const;
+
+  it('a red hang-up handset apart from the rest, and every state readable at 4.5:1 or more, not by colour alone', () => {
+    const ui = mountCall({ local: { ...callView().local, microphoneOn: false }, tiles: [tile('p1', { microphoneOn: false, cameraOn: false })] }, 1280, 720);
+    const leave = ui.$('[part="leave-button"]');
+    expect(colours(leave)[1]).to.equal('rgb(220, 38, 38)');
+    const previous = leave.previousElementSibling!.getBoundingClientRect();
+    expect(leave.getBoundingClientRect().left - previous.right, 'stands apart').to.be.at.least(16);
+    expect(leave.querySelector('.label')!.checkVisibility(), '"Leave call" in words where there is room').to.equal(true);
+    for (const part of ['leave-button', 'microphone-button', 'camera-button', 'chat-button']) {
+      const [fg, bg] = colours(ui.$(`[part="${part}"]`));
+      expect(contrast(fg, bg), part).to.be.at.least(4.5);
+    }
+    const mic = ui.$('[part="microphone-button"]');
+    expect(mic.getAttribute('aria-pressed'), 'the state is said, not only coloured').to.equal('false');
+    expect(mic.querySelector('path')!.getAttribute('d'), 'and drawn: a slashed microphone').to.contain('M3 3l18 18');
+    for (const mark of ui.$$('[data-peer-id="p1"] [part="microphone-off"], [data-peer-id="p1"] [part="camera-off"]')) {
+      const [fg, bg] = colours(mark);
+      expect(contrast(fg, bg), mark.getAttribute('part')!).to.be.at.least(4.5);
+    }
+  });
+
+  it('says what each control does on hover and keyboard focus', async () => {
+    const ui = mountCall({}, 1280, 720);
+    const chat = ui.$('[part="chat-button"]');
+    const label = chat.querySelector('.label')!;
+    expect(getComputedStyle(label).opacity).to.equal('0');
+    chat.focus();
+    await sendKeys({ press: 'Shift' }); // keyboard use, so :focus-visible applies
+    expect(ui.root.activeElement).to.equal(chat);
+    expect(getComputedStyle(label).opacity).to.equal('1');
+    expect(label.textContent).to.equal('Chat');
   });
 });

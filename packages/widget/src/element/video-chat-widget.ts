@@ -311,6 +311,15 @@ export class VideoChatWidget extends LitElement {
     this.begin();
   }
 
+  /** In a call, the element has finished updating once the call's views (a lazy chunk) are there and drawn. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    const inCall = this.state === 'connected' || this.state === 'reconnecting';
+    if (!inCall || this.callUi || !this.loadingCallUi) return done;
+    await this.loadingCallUi.catch(() => undefined);
+    return super.getUpdateComplete();
+  }
+
   /** Fetches the call's views (once), and adopts their styles. */
   private loadCallUi(): Promise<void> {
     this.loadingCallUi ??= import('../ui/call-view.js').then(

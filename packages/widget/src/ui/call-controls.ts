@@ -38,11 +38,19 @@ export function callControls(view: CallView): TemplateResult {
         ? controlButton({ part: 'pip-button', label: s.pictureInPicture, icon: icons.pictureInPicture(), pressed: view.pictureInPicture, onClick: view.onTogglePictureInPicture })
         : nothing}
     </div>
-    <button type="button" part="more-button" class="control more" aria-label=${s.more} title=${s.more} aria-haspopup="true" aria-controls="more-menu"
-      aria-expanded=${String(view.moreOpen)} @click=${view.onToggleMore}>${icons.more()}${unread ? html`<span class="count" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}</button>
+    <button type="button" part="more-button" class="control more" aria-label=${s.more} title=${s.more} aria-controls="more-menu"
+      aria-expanded=${String(view.moreOpen)} @click=${(e: Event) => toggleMore(view, e)}>${icons.more()}${unread ? html`<span class="count" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}</button>
     ${view.matchControls}
     ${controlButton({ part: 'leave-button', label: s.leave, icon: icons.leave(), kind: 'danger leave', onClick: view.onLeave })}
   </div>`;
+}
+
+/** Opens or closes the "More" menu; opening moves focus to its first item, as a keyboard user expects. */
+function toggleMore(view: CallView, event: Event): void {
+  const opening = !view.moreOpen;
+  const root = (event.currentTarget as Node).getRootNode() as ParentNode;
+  view.onToggleMore();
+  if (opening) requestAnimationFrame(() => root.querySelector<HTMLElement>('.secondary.open button')?.focus());
 }
 
 /** A choice made in the open "More" menu closes it (the panel or mode it opened takes over). */
