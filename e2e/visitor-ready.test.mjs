@@ -101,6 +101,17 @@ describe('ready for real visitors', () => {
     const [ada, grace] = people;
     assertFits(await layoutOf(ada.page), '3-person call, 1280×720');
     await screenshot(ada, 'call-3-people-desktop');
+    // The page gives the widget a smaller box: everything still fits it.
+    for (const [width, height] of [[320, 240], [800, 480]]) {
+      await ada.page.evaluate(([w, h]) => Object.assign(document.querySelector('video-chat-widget').style, { width: `${w}px`, height: `${h}px` }), [width, height]);
+      await ada.page.waitForFunction(([w, h]) => {
+        const box = document.querySelector('video-chat-widget').getBoundingClientRect();
+        return box.width === w && box.height === h;
+      }, [width, height]);
+      assertFits(await layoutOf(ada.page), `3-person call in a ${width}×${height} box`);
+      await screenshot(ada, `call-3-people-${width}x${height}`);
+    }
+    await ada.page.evaluate(() => document.querySelector('video-chat-widget').removeAttribute('style'));
 
     await grace.button('screen-share-button').click();
     const { detail: graceSeat } = await grace.waitForEvent('vc-join');
