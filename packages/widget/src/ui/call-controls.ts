@@ -38,8 +38,8 @@ export function callControls(view: CallView): TemplateResult {
         ? controlButton({ part: 'pip-button', label: s.pictureInPicture, icon: icons.pictureInPicture(), pressed: view.pictureInPicture, onClick: view.onTogglePictureInPicture })
         : nothing}
     </div>
-    <button type="button" part="more-button" class="control more" aria-label=${s.more} title=${s.more} aria-controls="more-menu"
-      aria-expanded=${String(view.moreOpen)} @click=${(e: Event) => toggleMore(view, e)}>${icons.more()}${unread ? html`<span class="count" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}</button>
+    <button type="button" part="more-button" class="control more" aria-label=${s.more} aria-controls="more-menu"
+      aria-expanded=${String(view.moreOpen)} @click=${(e: Event) => toggleMore(view, e)}>${icons.more()}<span class="label" aria-hidden="true">${s.more}</span>${unread ? html`<span class="count" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}</button>
     ${view.matchControls}
     ${controlButton({ part: 'leave-button', label: s.leave, icon: icons.leave(), kind: 'danger leave', onClick: view.onLeave })}
   </div>`;

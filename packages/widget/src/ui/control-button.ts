@@ -8,7 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 export interface ControlButton {
   /** The `::part` name, e.g. `microphone-button`. */
   part: string;
-  /** The accessible name (also the tooltip); it stays the same when a toggle flips. */
+  /** The accessible name (also the tooltip, drawn by the styles: a native `title` would show a second one); it stays the same when a toggle flips. */
   label: string;
   icon: TemplateResult;
   /** Set for toggles: becomes `aria-pressed`. */
@@ -27,7 +27,6 @@ export function controlButton(b: ControlButton): TemplateResult {
     part=${b.part}
     class="control ${b.kind ?? ''}"
     aria-label=${b.label}
-    title=${b.label}
     aria-pressed=${b.pressed === undefined ? nothing : String(b.pressed)}
     ?disabled=${b.disabled}
     @click=${b.onClick}
