@@ -45,7 +45,9 @@ async function widgetTrial(stack, trial) {
   try {
     await a.join();
     await a.waitForEvent('vc-join');
-    // Both pre-join screens are ready (camera open, socket connected), as a user who is about to click sees them.
+    // Both pre-join screens are ready (camera open, socket connected), as a user who is about to click sees them
+    // after checking their camera (nothing opens before the visitor asks: "Check camera").
+    await b.button('check-camera-button').click();
     await b.page.waitForFunction(() => document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="local-video"]')?.videoWidth > 0);
     await b.page.waitForFunction(() => document.querySelector('video-chat-widget').state === 'prejoin');
     await new Promise((r) => setTimeout(r, 500)); // the user looks at their preview before clicking

@@ -155,8 +155,8 @@ describe('the call experience between two browsers', () => {
       suite.opened.push(a, b);
       await a.join();
       await a.waitForEvent('vc-join');
+      await b.join(); // nothing is asked for before the visitor clicks Join
       await b.waitForEvent('vc-error', (d) => d.code === 'media_permission_denied');
-      await b.join();
       await b.waitForEvent('vc-join');
       await b.chat('I can only type');
       assert.equal((await a.waitForEvent('vc-chat-message', (d) => !d.self)).detail.text, 'I can only type');

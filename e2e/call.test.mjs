@@ -66,8 +66,11 @@ describe('a call between browsers on a partner site', () => {
     await fifth.join();
     const refused = await fifth.waitForEvent('vc-error', (d) => d.code === 'room_full');
     assert.equal(refused.detail.message, 'The room is full (4 participants).');
+    // The site owner's detail is in vc-error; the visitor reads plain words, with a way to try again.
     const notice = fifth.page.locator('video-chat-widget [part="notice"]');
-    assert.equal(await notice.textContent(), 'The room is full (4 participants).');
+    assert.equal((await notice.innerText()).split('\n')[0], 'This call is full.');
+    assert.equal(await fifth.button('retry-button').innerText(), 'Try again');
+    assert.equal(await fifth.button('join-button').innerText(), 'Join', 'never "Join anyway" for a full room');
     assert.equal(await fifth.page.evaluate(() => document.querySelector('video-chat-widget').state), 'prejoin');
     assert.equal((await fifth.events('vc-join')).length, 0);
   });

@@ -26,15 +26,16 @@ export class Participant {
 
   /**
    * Opens the partner page for `name` in `room` (or with a join `token`), ready to click Join. `initScript`
-   * runs in the page before any of its own scripts (to observe what the widget does).
+   * runs in the page before any of its own scripts (to observe what the widget does). `context` are Playwright's
+   * context options (a phone's viewport and touch screen…); `fallback` is light-DOM content of the element.
    */
-  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', browser = stack.browser, initScript = null }) {
-    const context = await browser.newContext();
+  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', fallback = '', browser = stack.browser, initScript = null, context: contextOptions = {} }) {
+    const context = await browser.newContext(contextOptions);
     if (initScript) await context.addInitScript(initScript);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    await page.goto(Participant.pageUrl(stack, { room, name, token, quality, mode, queue, effects }));
+    await page.goto(Participant.pageUrl(stack, { room, name, token, quality, mode, queue, effects, fallback }));
     const participant = new Participant(name, context, page, errors);
     await participant.button('join-button').waitFor({ state: 'visible' });
     return participant;

@@ -38,10 +38,10 @@ const stats = [{ peerId: 'p1', displayName: 'Grace Hopper', rows: [] }];
 /** Each state: a name, and how to draw it (its template and view-model). */
 const STATES: Array<[string, () => { draw: (view: never) => TemplateResult; view: object; queue?: boolean; recording?: boolean }]> = [
   ['pre-join', () => ({ draw: renderPrejoin, view: prejoinView() })],
-  ['pre-join with a device problem', () => ({ draw: renderPrejoin, view: prejoinView({ issue: { code: 'media_permission_denied', message: 'Camera and microphone access is blocked.' } }) })],
-  ['pre-join with camera and microphone off', () => ({ draw: renderPrejoin, view: prejoinView({ local: { stream: null, hasMicrophone: true, hasCamera: true, microphoneOn: false, cameraOn: false, screenSharing: false, canShareScreen: true, speaking: false } }) })],
+  ['pre-join with a device problem', () => ({ draw: renderPrejoin, view: prejoinView({ issue: { code: 'media_permission_denied', text: en.noticeBlocked, help: en.allowChromium, action: en.tryAgain } }) })],
+  ['pre-join with camera and microphone off', () => ({ draw: renderPrejoin, view: prejoinView({ local: { stream: null, asked: true, hasMicrophone: true, hasCamera: true, microphoneOn: false, cameraOn: false, screenSharing: false, canShareScreen: true, speaking: false } }) })],
   ['call', () => ({ draw: renderCall, view: callView({ tiles: [tile('p1', { displayName: 'Grace Hopper', speaking: true }), tile('p2', { microphoneOn: false, cameraOn: false, quality: 'poor' })] }) })],
-  ['call, microphone and camera off, unread chat', () => ({ draw: renderCall, view: callView({ unread: 3, local: { stream: null, hasMicrophone: true, hasCamera: true, microphoneOn: false, cameraOn: false, screenSharing: false, canShareScreen: true, speaking: false } }) })],
+  ['call, microphone and camera off, unread chat', () => ({ draw: renderCall, view: callView({ unread: 3, local: { stream: null, asked: true, hasMicrophone: true, hasCamera: true, microphoneOn: false, cameraOn: false, screenSharing: false, canShareScreen: true, speaking: false } }) })],
   ['call as a text chat', () => ({ draw: renderCall, view: callView({ textOnly: { reason: en.textOnlyNoConnection }, tiles: [tile('p1', { textOnly: true })] }) })],
   ['chat panel', () => ({ draw: renderCall, view: callView({ panel: 'chat', chat: [{ id: 'm1', from: 'p1', displayName: 'Grace Hopper', text: 'Hello!', ts: 0, self: false, time: '10:02' }, { id: 'm2', from: 'me', displayName: 'Ada Lovelace', text: 'Hi', ts: 1, self: true, time: '10:03' }] as never }) })],
   ['participants panel', () => ({ draw: renderCall, view: callView({ panel: 'participants', tiles: [tile('p1'), tile('p2', { microphoneOn: false })] }) })],

@@ -73,7 +73,7 @@ describe('<video-chat-widget> in every browser', () => {
     restore = null;
     expect(error.detail).to.deep.equal({ code: 'webrtc_unsupported', message: "Video calls aren't supported in this browser. You can still chat with the others.", fatal: false });
     await old.widget.updateComplete;
-    expect(part(old.widget, '[part="notice"]')!.textContent).to.equal("Video calls aren't supported in this browser. You can still chat with the others.");
+    expect(part(old.widget, '[part="notice"]')!.textContent!.trim()).to.equal("Video calls aren't supported in this browser. You can still chat with the others.");
     expect(part(old.widget, '[part="join-button"]')!.textContent!.trim()).to.equal('Join');
     expect(engineOf(old.widget).media.stream).to.equal(null);
 

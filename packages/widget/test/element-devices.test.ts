@@ -39,7 +39,7 @@ describe('<video-chat-widget> devices', () => {
     await until(async () => (await inbound()) > start + 1000, 'audio to keep flowing');
 
     // After a reload (a new widget), the remembered microphone is opened.
-    const again = mount(await connectedAttributes());
+    const again = mount(await connectedAttributes({ preview: true }));
     await until(() => engineOf(again.widget)?.media.audioTrack, 'the new widget opened its devices');
     expect(engineOf(again.widget).media.microphoneId).to.equal(other.id);
   });
@@ -72,14 +72,14 @@ describe('<video-chat-widget> devices', () => {
 
     localStorage.setItem('vcw:speaker', 'a-speaker-unplugged-long-ago');
     localStorage.setItem('vcw:camera', 'a-camera-unplugged-long-ago');
-    const later = mount(await connectedAttributes());
+    const later = mount(await connectedAttributes({ preview: true }));
     await until(() => engineOf(later.widget)?.media.videoTrack, 'devices open despite stale choices');
     await until(() => engineOf(later.widget).devices.speakers.length > 0, 'the speaker list');
     expect(engineOf(later.widget).devices.speakerId).to.equal(null);
   });
 
   it('opens the microphone picked on the pre-join screen', async () => {
-    const { widget } = mount(await connectedAttributes());
+    const { widget } = mount(await connectedAttributes({ preview: true }));
     const picker = await until(() => part<HTMLSelectElement>(widget, '[part="microphone-picker"]:not([disabled])'), 'the microphone picker');
     const engine = engineOf(widget);
     const other = await until(() => engine.devices.microphones.find((m) => m.id !== engine.media.microphoneId && m.id !== 'default'), 'another microphone');

@@ -17,7 +17,8 @@ describe('<video-chat-widget> mode and queue attributes', () => {
       { code: 'configuration_invalid', message: 'mode="lobby" is not one of room, random, support, agent.', fatal: true },
     ]);
     await widget.updateComplete;
-    expect(part(widget, '[part="notice"]')!.textContent).to.contain('mode="lobby"');
+    // The site owner's detail is in vc-error; the visitor reads plain words.
+    expect(part(widget, '[part="notice"]')!.textContent).to.contain("Video chat isn't available right now.");
     widget.mode = 'random';
     await until(() => widget.state === 'prejoin' && part(widget, '[part="join-button"]'), 'the pre-join screen');
     expect(part(widget, '[part="notice"]')).to.equal(null);

@@ -15,16 +15,26 @@ describe('<video-chat-widget>', () => {
     expect(error?.detail).to.deep.equal({ code: 'configuration_invalid', message: 'Set the api-key attribute (or a token) on <video-chat-widget>.', fatal: true });
     expect(error?.bubbles && error.composed).to.equal(true);
     expect(widget.state).to.equal('error');
+    // The visitor is told in plain words; the site owner's detail stays in vc-error (and the console).
     const notice = await until(() => part(widget, '[part="notice"]'), 'the notice');
-    expect(notice.textContent).to.contain('api-key');
+    expect(notice.textContent).to.contain("Video chat isn't available right now.");
+    expect(notice.textContent).to.not.contain('api-key');
   });
 
-  it('shows the pre-join screen with a live camera preview and a Join button', async () => {
+  it('shows the pre-join screen with a Join button, and a live camera preview once the visitor asks for it', async () => {
     const { widget } = mount(await connectedAttributes());
-    await until(() => widget.state === 'prejoin', 'prejoin');
-    const preview = await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]'), 'the preview');
-    await showsFrames(preview);
+    await until(() => widget.state === 'prejoin' && part(widget, '[part="check-camera-button"]'), 'prejoin');
+    expect(part<HTMLVideoElement>(widget, 'video[part="local-video"]')!.hidden, 'no camera before the visitor asks').to.equal(true);
     expect(part(widget, '[part="join-button"]')?.textContent?.trim()).to.equal('Join');
+    part(widget, '[part="check-camera-button"]')!.click();
+    const preview = await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]:not([hidden])'), 'the preview');
+    await showsFrames(preview);
+    await until(() => part(widget, '[part="camera-picker"]'), 'the camera picker, once the devices are named');
+  });
+
+  it('opens the camera for the preview on load when the site asks for it (preview)', async () => {
+    const { widget } = mount(await connectedAttributes({ preview: true }));
+    await showsFrames(await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]:not([hidden])'), 'the preview'));
   });
 
   it('joins on click, moving through connecting to connected, and fires vc-join with the room', async () => {

@@ -7,7 +7,7 @@ import { connectedAttributes, mount, part, showsFrames, until, uniqueRoom } from
 describe('<video-chat-widget> without a camera', () => {
   it('says so, and joins with the microphone only; the other side still gets the audio', async () => {
     const room = uniqueRoom();
-    const { widget, events } = mount(await connectedAttributes({ room }), ['vc-error', 'vc-participant-join']);
+    const { widget, events } = mount(await connectedAttributes({ room, preview: true }), ['vc-error', 'vc-participant-join']);
     const error = await until(() => events.find((e) => e.type === 'vc-error'), 'vc-error');
     expect(error.detail.code).to.equal('media_unavailable');
     expect(error.detail.fatal).to.equal(false);

@@ -6,6 +6,7 @@ import { connectedAttributes, mount, part, until, uniqueRoom } from './helpers.j
 describe('<video-chat-widget> when camera and microphone are blocked', () => {
   it('says what happened and how to fix it, and still lets the user join to watch and listen', async () => {
     const { widget, events } = mount(await connectedAttributes(), ['vc-error', 'vc-join']);
+    (await until(() => part(widget, '[part="check-camera-button"]'), '"Check camera"')).click();
     const error = await until(() => events.find((e) => e.type === 'vc-error'), 'vc-error');
     expect(error.detail.code).to.equal('media_permission_denied');
     expect(error.detail.fatal).to.equal(false);
@@ -13,6 +14,8 @@ describe('<video-chat-widget> when camera and microphone are blocked', () => {
     const notice = part(widget, '[part="notice"]')!;
     expect(notice.textContent).to.match(/blocked/i);
     expect(notice.textContent).to.match(/site settings/i);
+    expect(part(widget, '[part="retry-button"]')!.textContent).to.equal('Try again');
+    expect(part(widget, '[part="device-pickers"]'), 'no "None found" pickers when blocked').to.equal(null);
     expect(part<HTMLButtonElement>(widget, '[part="microphone-button"]')!.disabled).to.equal(true);
 
     part(widget, '[part="join-button"]')!.click();

@@ -5,7 +5,7 @@ import { renderCall } from '../src/ui/call-view.js';
 import { initials } from '../src/ui/avatar.js';
 import { callView, canvasStream, columns, localMedia, mount, tile, until } from './ui-fixtures.js';
 
-const mountCall = (patch: Parameters<typeof callView>[0] = {}, width?: number) => mount(renderCall, callView(patch), width);
+const mountCall = (patch: Parameters<typeof callView>[0] = {}, width?: number, height?: number) => mount(renderCall, callView(patch), width, height);
 const peers = (n: number) => Array.from({ length: n }, (_, i) => tile(`p${i + 1}`));
 
 const CONTROLS: [part: string, label: string, toggle: boolean][] = [
@@ -15,8 +15,10 @@ const CONTROLS: [part: string, label: string, toggle: boolean][] = [
   ['chat-button', 'Chat', true],
   ['participants-button', 'Participants', true],
   ['stats-button', 'Statistics', true],
+  ['speaker-view-button', 'Speaker view', true],
   ['fullscreen-button', 'Full screen', true],
   ['pip-button', 'Picture in picture', true],
+  ['more-button', 'More', false],
   ['leave-button', 'Leave call', false],
 ];
 
@@ -72,23 +74,23 @@ describe('call view: controls', () => {
 });
 
 describe('call view: tiles', () => {
-  it('lays out 1, 2, 4 and 8 tiles in 1, 2, 2 and 4 columns of 16:9 tiles, self first', () => {
-    for (const [count, expected] of [[1, 1], [2, 2], [4, 2], [8, 4]] as const) {
-      const ui = mountCall({ tiles: peers(count - 1) });
+  it('lays out tiles by the shape of their box, self first: side by side when wide, stacked when tall', () => {
+    for (const [count, width, height, expected] of [
+      [1, 800, 450, 1],
+      [2, 800, 450, 2],
+      [4, 800, 450, 2],
+      [8, 1280, 720, 3],
+      [2, 390, 844, 1],
+      [4, 390, 844, 2],
+    ] as const) {
+      const ui = mountCall({ tiles: peers(count - 1) }, width, height);
       const grid = ui.$('[part="grid"]');
       expect(grid.dataset.count).to.equal(String(count));
-      expect(columns(grid), `${count} tiles`).to.equal(expected);
+      expect(columns(grid), `${count} tiles in ${width}×${height}`).to.equal(expected);
       const tiles = ui.$$('[part~="tile"]');
       expect(tiles).to.have.length(count);
       expect(tiles[0]!.getAttribute('part')).to.equal('tile local-tile');
-      const { width, height } = tiles.at(-1)!.getBoundingClientRect();
-      expect(width / height).to.be.closeTo(16 / 9, 0.02);
     }
-  });
-
-  it('uses at most two columns on a narrow widget, and stacks two tiles', () => {
-    expect(columns(mountCall({ tiles: peers(1) }, 360).$('[part="grid"]'))).to.equal(1);
-    expect(columns(mountCall({ tiles: peers(7) }, 360).$('[part="grid"]'))).to.equal(2);
   });
 
   it('mirrors the self view, but not a shared screen', () => {
@@ -163,6 +165,17 @@ describe('call view: tiles', () => {
     } finally {
       await emulateMedia({ reducedMotion: 'no-preference' });
     }
+  });
+
+  it('shows a participant without camera as initials, name and "camera off" at once, never "Connecting…"', () => {
+    const ui = mountCall({ tiles: [tile('p1', { displayName: 'Grace Hopper', cameraOn: false, microphoneOn: false, connecting: false })] });
+    const remote = ui.$('[data-peer-id="p1"]');
+    expect(remote.querySelector('[part="avatar"]')!.textContent).to.equal('GH');
+    expect(remote.querySelector('[part="tile-name"]')!.textContent).to.equal('Grace Hopper');
+    expect(remote.querySelector('[part="camera-off"]')!.getAttribute('aria-label')).to.equal('Camera off');
+    expect(remote.textContent).to.not.contain('Connecting');
+    // The marks are white on red, not grey: at least 4.5:1 over any picture.
+    expect(getComputedStyle(remote.querySelector('[part="camera-off"]')!).backgroundColor).to.equal('rgb(185, 28, 28)');
   });
 
   it('says "Connecting…" on a tile without media yet, then shows the video', () => {

@@ -20,6 +20,14 @@ const mountChat = (chat: ChatMessageView[] = [], strings = resolveStrings('en'))
 describe('chat panel', () => {
   before(() => loadStrings('de'));
 
+  it('isolates names and messages from the text around them, so right-to-left text cannot reorder it', () => {
+    const ui = mount(renderCall, callView({ panel: 'chat', chat: [message('1', 'مرحبا 123', { displayName: 'עדה' })], tiles: [] }));
+    const item = ui.$('[part="chat-message"]');
+    expect(item.querySelector('.from')!.tagName).to.equal('BDI');
+    expect(item.querySelector('p')!.getAttribute('dir')).to.equal('auto');
+    expect(ui.$('[part="tile-name"]').tagName, 'tile names too').to.equal('BDI');
+  });
+
   it('lists messages with sender and time, in a labelled log', () => {
     const ui = mountChat([message('1', 'Hello'), message('2', 'Hi Grace', { fromSelf: true, displayName: 'Ada' })]);
     const panel = ui.$('[part="chat-panel"]');

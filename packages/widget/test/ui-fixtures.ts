@@ -5,6 +5,8 @@
  */
 import { adoptStyles, render, type TemplateResult } from 'lit';
 import { widgetStyles } from '../src/element/styles.js';
+import { callStyles } from '../src/ui/call-styles.js';
+import { panelStyles } from '../src/ui/panel-styles.js';
 import { resolveStrings } from '../src/ui/strings.js';
 import type { CallView, DevicesView, LocalMediaView, PrejoinView, TileView } from '../src/ui/view-model.js';
 
@@ -33,13 +35,15 @@ afterEach(() => hosts.splice(0).forEach((h) => h.remove()));
  * Renders `draw(view)` into a fresh styled shadow root of `width` pixels. Every `on*` function of the view (and of
  * `view.devices`) is wrapped to record its calls and re-render, unless `react` handles it first.
  */
-export function mount<V extends object>(draw: (view: V) => TemplateResult, view: V, width = 800): Mounted<V> {
+export function mount<V extends object>(draw: (view: V) => TemplateResult, view: V, width = 800, height?: number): Mounted<V> {
   const host = document.createElement('div');
   host.style.width = `${width}px`;
+  // A box of its own size: the widget's default cap at the viewport's height would not let a test box be taller.
+  if (height) Object.assign(host.style, { height: `${height}px`, maxHeight: 'none' });
   document.body.append(host);
   hosts.push(host);
   const root = host.attachShadow({ mode: 'open' });
-  adoptStyles(root, [widgetStyles]);
+  adoptStyles(root, [widgetStyles, callStyles, panelStyles]);
   const calls: Calls = {};
   const mounted: Mounted<V> = {
     host,
@@ -89,6 +93,7 @@ export const localMedia = (patch: Partial<LocalMediaView> = {}): LocalMediaView 
   screenSharing: false,
   canShareScreen: true,
   speaking: false,
+  asked: true,
   ...patch,
 });
 
@@ -138,6 +143,8 @@ export function prejoinView(patch: Partial<PrejoinView> = {}): PrejoinView {
     onToggleMicrophone: () => void (view.local = { ...view.local, microphoneOn: !view.local.microphoneOn }),
     onToggleCamera: () => void (view.local = { ...view.local, cameraOn: !view.local.cameraOn }),
     onJoin() {},
+    onCheckCamera() {},
+    onRetry() {},
     ...patch,
   };
   return view;
@@ -160,6 +167,13 @@ export function callView(patch: Partial<CallView> = {}): CallView {
     pictureInPicture: false,
     canPictureInPicture: true,
     canFullscreen: true,
+    stageId: null,
+    pinnedId: null,
+    speakerView: false,
+    moreOpen: false,
+    onTogglePin: (id) => void (view.pinnedId = view.pinnedId === id ? null : id),
+    onToggleSpeakerView: () => void (view.speakerView = !view.speakerView),
+    onToggleMore: () => void (view.moreOpen = !view.moreOpen),
     onTogglePanel: (panel) => void (view.panel = view.panel === panel ? null : panel),
     onToggleMicrophone: () => void (view.local = { ...view.local, microphoneOn: !view.local.microphoneOn }),
     onToggleCamera: () => void (view.local = { ...view.local, cameraOn: !view.local.cameraOn }),

@@ -100,7 +100,7 @@ describe('support mode: the pre-join screen', () => {
   it('reads "Call support" on its button, even while a device problem is shown', () => {
     const { ui } = supportPrejoin();
     expect(ui.$('[part="join-button"]').textContent).to.equal('Call support');
-    ui.update({ issue: { code: 'media_unavailable', message: 'No camera or microphone was found.' } });
+    ui.update({ issue: { code: 'media_unavailable', text: 'No camera or microphone was found.' } });
     expect(ui.$('[part="join-button"]').textContent).to.equal('Call support');
     ui.update({ joining: true });
     expect(ui.$('[part="join-button"]').textContent).to.equal('Joining…');

@@ -2,8 +2,9 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import { renderPrejoin } from '../src/ui/prejoin-view.js';
+import { visitorNotice } from '../src/ui/notice.js';
 import { loadStrings, resolveStrings } from '../src/ui/strings.js';
-import { canvasStream, devices, localMedia, mount, prejoinView, until } from './ui-fixtures.js';
+import { canvasStream, devices, en, localMedia, mount, prejoinView, until } from './ui-fixtures.js';
 
 const mountPrejoin = (patch: Parameters<typeof prejoinView>[0] = {}) => mount(renderPrejoin, prejoinView(patch));
 /** The label's own words (its text nodes, not the options of the select inside it). */
@@ -29,6 +30,33 @@ describe('pre-join view', () => {
     ui.update({ local: localMedia({ stream: canvasStream(), cameraOn: false }) });
     expect(ui.$<HTMLVideoElement>('video[part="local-video"]').hidden).to.equal(true);
     expect(ui.$('[part="avatar"]').textContent).to.equal('AL');
+  });
+
+  it('opens nothing before it is asked: "Check camera" in the preview, no pickers until the devices are named', () => {
+    const ui = mountPrejoin({ local: localMedia({ asked: false }), devices: devices({ cameras: [], microphones: [], speakers: [], cameraId: null, microphoneId: null, speakerId: null }) });
+    expect(ui.$$('video[part="local-video"]:not([hidden])')).to.have.length(0);
+    expect(ui.$$('[part="device-pickers"]'), 'no "None found" before permission').to.have.length(0);
+    const check = ui.$<HTMLButtonElement>('[part="check-camera-button"]');
+    expect(check.textContent).to.equal('Check camera');
+    check.click();
+    expect(ui.calls.onCheckCamera).to.have.length(1);
+    expect(ui.$('[part="join-button"]').textContent!.trim(), 'Join works without a preview').to.equal('Join');
+  });
+
+  it('says a full room or a lost service in plain words, with "Try again" and never "Join anyway"', () => {
+    const full = visitorNotice('room_full', false, en);
+    const ui = mountPrejoin({ issue: full });
+    expect(ui.$('[part="notice"]').textContent).to.contain('This call is full.');
+    expect(ui.$('[part="retry-button"]').textContent).to.equal('Try again');
+    expect(ui.$('[part="join-button"]').textContent!.trim()).to.equal('Join');
+    ui.update({ issue: visitorNotice('connection_failed', false, en) });
+    expect(ui.$('[part="notice"]').getAttribute('role'), 'a passing state, not an alert').to.equal('status');
+    expect(ui.$('[part="notice"]').textContent).to.contain('Trying again');
+    expect(ui.$('[part="join-button"]').textContent!.trim()).to.equal('Join');
+    for (const code of ['api_key_invalid', 'origin_not_allowed', 'protocol_unsupported']) {
+      const text = visitorNotice(code, true, en).text;
+      expect(text, code).to.equal("Video chat isn't available right now.");
+    }
   });
 
   it('lists cameras, microphones and speakers in labelled pickers, and reports a choice', () => {
@@ -119,13 +147,17 @@ describe('pre-join view', () => {
     expect(ui.calls.onJoin).to.equal(undefined);
   });
 
-  it('explains a device problem and still lets the user "Join anyway"', () => {
-    const issue = { code: 'media_permission_denied', message: 'Camera and microphone are blocked. Allow them in the site settings.' };
+  it('explains a device problem, offers "Try again", and still lets the user "Join anyway"', () => {
+    const issue = visitorNotice('media_permission_denied', false, en, 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36');
     const ui = mountPrejoin({ issue, local: localMedia({ hasCamera: false, hasMicrophone: false, cameraOn: false, microphoneOn: false }) });
     const notice = ui.$('[part="notice"]');
     expect(notice.getAttribute('role')).to.equal('alert');
     expect(notice.dataset.code).to.equal('media_permission_denied');
-    expect(notice.textContent).to.equal(issue.message);
+    expect(notice.textContent).to.contain('Your camera and microphone are blocked.');
+    expect(notice.textContent, 'how to allow them in this browser').to.contain('site settings');
+    ui.$<HTMLButtonElement>('[part="retry-button"]').click();
+    expect(ui.calls.onRetry).to.have.length(1);
+    expect(ui.$('[part="retry-button"]').textContent).to.equal('Try again');
     expect(ui.$('[part="avatar"]').textContent, 'no endless "Starting camera…"').to.equal('AL');
     const join = ui.$<HTMLButtonElement>('[part="join-button"]');
     expect(join.textContent!.trim()).to.equal('Join anyway');
@@ -134,7 +166,7 @@ describe('pre-join view', () => {
   });
 
   it('speaks the chosen language', () => {
-    const ui = mountPrejoin({ strings: resolveStrings('fr-CA'), issue: { code: 'media_unavailable', message: '…' } });
+    const ui = mountPrejoin({ strings: resolveStrings('fr-CA'), issue: { code: 'media_unavailable', text: '…' } });
     expect(ui.$('[part="join-button"]').textContent!.trim()).to.equal('Rejoindre quand même');
     expect(ui.$('[part="microphone-button"]').getAttribute('aria-label')).to.equal('Couper le micro');
     expect(labelOf(ui.$<HTMLSelectElement>('select[part="speaker-picker"]'))).to.equal('Haut-parleur');

@@ -18,6 +18,8 @@ export interface EngineHooks {
   /** Whether `engine` is still the element's engine. */
   follows(engine: CallEngine): boolean;
   onConnected(): void;
+  /** The connection to the service is up: the first time, or again after it was lost. */
+  onOnline(): void;
   onJoined(): void;
   /** Called even for an engine already let go of (a hang-up by `leave()` or removal). */
   onLeft(reason: LeaveReason, current: boolean): void;
@@ -36,6 +38,10 @@ export function forwardEngineEvents(engine: CallEngine, target: EventTarget & { 
     target.dispatchEvent(new VcConnectionStateChangeEvent({ state }));
   }));
   engine.on('media', render);
+  engine.on('online', when(() => {
+    hooks.onOnline();
+    target.requestUpdate();
+  }));
   engine.devices.on('change', render);
   engine.on('participant-update', render);
   engine.on('joined', when(({ peerId, room }) => {

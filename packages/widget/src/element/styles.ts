@@ -1,6 +1,4 @@
 import { css } from 'lit';
-import { callStyles } from '../ui/call-styles.js';
-import { panelStyles } from '../ui/panel-styles.js';
 import { prejoinStyles } from '../ui/prejoin-styles.js';
 
 /**
@@ -29,8 +27,14 @@ import { prejoinStyles } from '../ui/prejoin-styles.js';
  * | `--vc-font`              | 14px/1.4 system-ui     | font shorthand                                     |
  * | `--vc-panel-width`       | 300px                  | the side panel (chat, participants, stats)         |
  *
+ * The element fills the box the page gives it: 100% of its container's width and 16:9 by default (9:16 on a
+ * portrait screen), never taller
+ * than the viewport, at least 280×240 (designed for 320×240 and up). A page sets `width`/`height` (or
+ * `aspect-ratio`) on `video-chat-widget` to change that; the layout follows the element's box, not the window.
+ *
  * Private `--_*` properties hold the resolved values; CSS comments are left out because they would ship. The
- * views' own rules live next to them (ui/*-styles.ts) and are joined here, theme and base first.
+ * views' own rules live next to them (ui/*-styles.ts) and are joined here, theme and base first; the call's
+ * (call-styles.ts, panel-styles.ts) come with its lazily loaded views.
  */
 /** The dark colours: under a dark system setting unless `theme="light"`, and always with `theme="dark"`. */
 const darkPalette = css`
@@ -70,13 +74,28 @@ export const widgetStyles = css`
     color-scheme: light;
     display: block;
     position: relative;
+    box-sizing: border-box;
+    width: 100%;
+    aspect-ratio: 16 / 9;
+    max-height: 100vh;
+    max-height: 100dvh;
+    min-width: 280px;
     min-height: 240px;
     background: var(--_bg);
     color: var(--_fg);
     font: var(--vc-font, 14px/1.4 system-ui, sans-serif);
     border-radius: var(--_radius);
     overflow: hidden;
-    container-type: inline-size;
+    container-type: size;
+  }
+  @media (orientation: portrait) {
+    :host {
+      aspect-ratio: 9 / 16;
+    }
+  }
+  :host > * {
+    height: 100%;
+    box-sizing: border-box;
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
@@ -145,14 +164,31 @@ export const widgetStyles = css`
     height: 44px;
     padding: 0;
   }
+  .control .label {
+    position: absolute;
+    bottom: calc(100% + 6px);
+    left: 50%;
+    translate: -50% 0;
+    padding: 2px 8px;
+    border-radius: 6px;
+    background: var(--_fg);
+    color: var(--_bg);
+    font-size: 12px;
+    white-space: nowrap;
+    pointer-events: none;
+    opacity: 0;
+    z-index: 2;
+  }
+  .control:hover .label,
+  .control:focus-visible .label {
+    opacity: 1;
+  }
   .device.off,
   .danger {
     background: var(--_danger-fill);
     color: #fff;
   }
-  .danger {
-    width: 56px;
-  }
+
   .icon {
     display: grid;
     padding: 6px;
@@ -222,6 +258,21 @@ export const widgetStyles = css`
   }
   .notice {
     margin: 8px;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+  }
+  .notice p {
+    flex: 1 1 200px;
+  }
+  .notice .help {
+    color: var(--_muted);
+  }
+  .notice button {
+    padding: 4px 12px;
+    background: var(--_bg);
+    border: 1px solid currentColor;
   }
   .notice.info,
   .banner {
@@ -247,8 +298,6 @@ export const widgetStyles = css`
     font-weight: 600;
   }
   ${prejoinStyles}
-  ${callStyles}
-  ${panelStyles}
   @media (prefers-reduced-motion: reduce) {
     * {
       transition: none !important;

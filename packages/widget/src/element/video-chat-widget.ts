@@ -8,12 +8,13 @@ import { siteMemory } from '../engine/site-memory.js';
 import type { VcChatMessageDetail } from '../events/vc-chat-message-event.js';
 import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.js';
 import { VcErrorEvent } from '../events/vc-error-event.js';
-import { renderCall } from '../ui/call-view.js';
+import { renderNotice, visitorNotice } from '../ui/notice.js';
 import { renderPrejoin } from '../ui/prejoin-view.js';
 import { onSoundRefusal, playRefusedSound, soundRefused, startSoundFromGesture } from '../ui/sound-playback.js';
 import { loadStrings, resolveStrings, type AnnounceStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
 import { configurationProblem } from './configuration.js';
+import { tokenName } from './token-name.js';
 import { DisplayModes } from './display-modes.js';
 import { forwardEngineEvents } from './engine-events.js';
 import { Matching } from './matching.js';
@@ -22,6 +23,9 @@ import { Recording } from './recording.js';
 import { ScreenFocus } from './screen-focus.js';
 import { widgetStyles } from './styles.js';
 import { callView, prejoinView, type UiActions, type UiState } from './view-builder.js';
+
+/** Where each error code is explained for site owners, with how to fix it (the repository's docs/errors.md). */
+const ERRORS_DOCS_URL = 'docs/errors.md';
 
 /** The service the bundle was loaded from: the default for the `server` attribute. */
 const BUNDLE_ORIGIN = new URL(import.meta.url).origin;
@@ -32,7 +36,9 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
 };
 
 /**
- * An embeddable peer-to-peer video call.
+ * An embeddable peer-to-peer video call. It fills the box the page gives it (100% wide, 16:9, at most the
+ * viewport's height by default). Its children are fallback content: shown until the script loads, hidden (not
+ * slotted) once the element upgrades.
  *
  * @fires {VcJoinEvent} vc-join - this widget took its seat: `{peerId, room}`
  * @fires {VcLeaveEvent} vc-leave - this widget left the room: `{reason}`
@@ -50,13 +56,15 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart remote-video - a remote participant's video (`<video data-peer-id>`)
  * @csspart prejoin - the pre-join screen
  * @csspart preview - the camera preview of the pre-join screen
+ * @csspart check-camera-button - "Check camera": opens camera and microphone for the preview before joining
  * @csspart name-input - the display name field of the pre-join screen
  * @csspart device-pickers - the camera, microphone and speaker choices
  * @csspart camera-picker - the camera choice (also `microphone-picker`, `speaker-picker`)
  * @csspart join-button - the Join button
  * @csspart call - the in-call view
- * @csspart grid - the tile grid
+ * @csspart grid - the tile grid (`data-layout`: `grid`, or `stage` while a tile is on the stage)
  * @csspart tile - every tile (also `local-tile`, `remote-tile`, and `speaking` on the active speaker's)
+ * @csspart pin-button - pins a tile to the stage, or unpins it
  * @csspart tile-name - the name on a tile
  * @csspart avatar - initials shown while a camera is off
  * @csspart network-quality - a remote tile's network indicator (`data-quality`)
@@ -77,6 +85,8 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart unread-badge - the count of chat messages not read yet
  * @csspart participants-button - opens the participants panel
  * @csspart stats-button - opens the statistics panel
+ * @csspart speaker-view-button - whoever speaks takes the stage
+ * @csspart more-button - narrow widgets: the menu of the controls that do not fit the row
  * @csspart fullscreen-button - full screen
  * @csspart pip-button - picture-in-picture
  * @csspart leave-button - hangs up
@@ -87,7 +97,8 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart chat-message - one chat message (also `chat-input`, `send-button`)
  * @csspart participants-panel - the list of participants
  * @csspart stats-panel - the connection statistics
- * @csspart notice - a message to the user (errors, device problems)
+ * @csspart notice - a message to the visitor in plain words (errors, device problems; `data-code`)
+ * @csspart retry-button - the notice's "Try again"
  * @csspart left - the screen shown after leaving; in support mode also once a message was left, a call declined, or the call ended (`data-outcome`)
  * @csspart support-message - support mode: the pre-join screen's "What do you need help with?" field
  * @csspart waiting - random and support modes: the waiting screen (`data-mode`)
@@ -130,10 +141,11 @@ export class VideoChatWidget extends LitElement {
    * manifest from listing it as an attribute.
    */
   static override properties = {
-    apiKey: { attribute: 'api-key' }, token: {}, server: {}, room: {}, displayName: { attribute: 'display-name' }, autojoin: { type: Boolean },
+    apiKey: { attribute: 'api-key' }, token: {}, server: {}, room: {}, displayName: { attribute: 'display-name' }, autojoin: { type: Boolean }, preview: { type: Boolean },
     quality: {}, effects: {}, mode: {}, queue: {}, lang: {}, strings: { attribute: false }, theme: { reflect: true },
     notice: { state: true, attribute: false }, joining: { state: true, attribute: false },
-    leftBecause: { state: true, attribute: false }, typedName: { state: true, attribute: false },
+    leftBecause: { state: true, attribute: false }, typedName: { state: true, attribute: false }, wantsToJoin: { state: true, attribute: false },
+    pinned: { state: true, attribute: false }, speakerView: { state: true, attribute: false }, moreOpen: { state: true, attribute: false },
   };
 
   /** Publishable key (`pk_…`) of the site's project. */
@@ -148,6 +160,11 @@ export class VideoChatWidget extends LitElement {
   displayName = '';
   /** Join at once, without the pre-join screen. */
   autojoin = false;
+  /**
+   * Open camera and microphone for the pre-join preview as soon as the widget loads. Without it (the default)
+   * nothing is opened before the visitor clicks Join or "Check camera".
+   */
+  preview = false;
   /** Video sent: `low` 480p · `medium` 720p (default) · `high` 1080p · `auto` (adapts to the network). Applies live. */
   quality: string = 'medium';
   /**
@@ -173,6 +190,15 @@ export class VideoChatWidget extends LitElement {
 
   private notice: CallError | null = null;
   private joining = false;
+  /** The visitor asked to join and a lost connection stopped it: it joins by itself once the service is back. */
+  private wantsToJoin = false;
+  /** The tile pinned to the stage, the speaker view, who spoke last (for it), and the "More" menu. */
+  private pinned: string | null = null;
+  private speakerView = false;
+  private lastSpeaker: string | null = null;
+  private moreOpen = false;
+  /** The last line written to the console, so a failure repeated by retries is written once. */
+  private lastLogged = '';
   /** Why the last call ended, for the screen shown after it. */
   private leftBecause: LeaveReason | null = null;
   /** The name typed on the pre-join screen; wins over `display-name` until that changes. */
@@ -188,6 +214,9 @@ export class VideoChatWidget extends LitElement {
   protected readonly screenFocus = new ScreenFocus(this);
   private engine: CallEngine | null = null;
   private unwatchSound = (): unknown => undefined;
+  /** The call's views and styles: a lazy chunk, fetched on load, needed from Join on. */
+  private callUi: typeof import('../ui/call-view.js') | null = null;
+  private loadingCallUi: Promise<void> | null = null;
 
   /** `idle` · `prejoin` · `connecting` · `connected` · `reconnecting` · `left` · `error` */
   get state(): CallState {
@@ -207,10 +236,23 @@ export class VideoChatWidget extends LitElement {
     const engine = this.engine ?? this.start();
     if (!engine) throw this.notice;
     this.joining = true;
+    this.wantsToJoin = this.mode === 'room';
     try {
       const name = this.nameToJoin.trim();
-      if (this.mode === 'room') await engine.join(this.room || undefined, name || undefined);
-      else await (await this.matching.get()).join(name);
+      // The call's views (a lazy chunk, asked for on load) arrive while the call is set up.
+      const views = this.loadCallUi().catch((error: CallError) => {
+        this.report(error);
+        throw error;
+      });
+      if (this.mode === 'room') await Promise.all([views, engine.join(this.room || undefined, name || undefined)]);
+      else await Promise.all([views, this.matching.get().then((matching) => matching.join(name))]);
+      this.wantsToJoin = false;
+    } catch (error) {
+      // The service went away while joining: try again as soon as it is back (see onOnline), else give up.
+      const lost = error instanceof CallError && error.code === 'connection_failed' && !error.fatal && this.engine === engine;
+      if (lost && this.wantsToJoin) void engine.prepare().catch(() => undefined);
+      else this.wantsToJoin = false;
+      throw error;
     } finally {
       this.joining = false;
     }
@@ -226,6 +268,7 @@ export class VideoChatWidget extends LitElement {
 
   /** Hangs up and releases camera and microphone. */
   async leave(): Promise<void> {
+    this.wantsToJoin = false;
     await this.engine?.leave();
   }
 
@@ -275,7 +318,33 @@ export class VideoChatWidget extends LitElement {
   }
 
   protected override firstUpdated(): void {
+    this.loadCallUi().catch(() => undefined); // in the background: Join waits for it if it is not there yet
     this.begin();
+  }
+
+  /** In a call, the element has finished updating once the call's views (a lazy chunk) are there and drawn. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    const inCall = this.state === 'connected' || this.state === 'reconnecting';
+    if (!inCall || this.callUi || !this.loadingCallUi) return done;
+    await this.loadingCallUi.catch(() => undefined);
+    return super.getUpdateComplete();
+  }
+
+  /** Fetches the call's views (once), and adopts their styles. */
+  private loadCallUi(): Promise<void> {
+    this.loadingCallUi ??= import('../ui/call-view.js').then(
+      (module) => {
+        module.adoptCallStyles(this.renderRoot as ShadowRoot);
+        this.callUi = module;
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.loadingCallUi = null;
+        throw new CallError('connection_failed', `Could not load the call view (${String(error)}).`);
+      },
+    );
+    return this.loadingCallUi;
   }
 
   override connectedCallback(): void {
@@ -346,7 +415,8 @@ export class VideoChatWidget extends LitElement {
   }
 
   private get nameToJoin(): string {
-    return this.typedName ?? (this.displayName || siteMemory.get('display-name') || '');
+    // A token that names its holder wins: the service seats them under that name whatever else is sent.
+    return (this.token && tokenName(this.token)) || (this.typedName ?? (this.displayName || siteMemory.get('display-name') || ''));
   }
 
   /** Ends the engine (hanging up if in a call); its late events are ignored. */
@@ -367,6 +437,7 @@ export class VideoChatWidget extends LitElement {
     if (!engine) return;
     const run = this.autojoin ? this.join() : engine.prepare();
     run.catch(() => undefined); // reported through vc-error
+    if (this.preview && !this.autojoin) void engine.openDevices();
   }
 
   /** Creates the engine for the current attributes, or reports what is missing. */
@@ -386,6 +457,11 @@ export class VideoChatWidget extends LitElement {
       onConnected: () => {
         if (this.notice?.code === 'connection_failed') this.notice = engine.media.issue;
       },
+      onOnline: () => {
+        // Back in touch with the service: what said it was unreachable is over, and a join it stopped resumes.
+        if (this.notice?.code === 'connection_failed' && !this.notice.fatal) this.notice = engine.media.issue;
+        if (this.wantsToJoin && !this.joining && engine.state === 'prejoin') void this.join().catch(() => undefined);
+      },
       onJoined: () => (this.notice = engine.media.issue),
       onLeft: (reason, current) => current && (this.leftBecause = reason),
       onChatMessage: (self) => this.panels.messageArrived(self),
@@ -403,7 +479,11 @@ export class VideoChatWidget extends LitElement {
     // A fatal problem stays on screen until something fixes it; a lesser one does not hide it, and is said
     // through the live region instead (a notice on screen is an alert, read out as it appears).
     if (!this.notice?.fatal || error.fatal) this.notice = error;
-    else this.live.say(error.message);
+    else this.live.say(visitorNotice(error.code, error.fatal, resolveStrings(this.uiLanguage, this.strings)).text);
+    // The visitor reads plain words (see ui/notice.ts); the site owner gets the detail here and in vc-error.
+    const line = `<video-chat-widget> ${error.code}: ${error.message} (how to fix it: ${ERRORS_DOCS_URL}#${error.code})`;
+    if (line !== this.lastLogged) console.warn(line); // once, not at every retry of an unreachable service
+    this.lastLogged = line;
     this.dispatchEvent(new VcErrorEvent({ code: error.code, message: error.message, fatal: error.fatal }));
   }
 
@@ -416,6 +496,8 @@ export class VideoChatWidget extends LitElement {
       startSoundFromGesture(); // in the click: Safari lets sound start only from the visitor's gesture
       void this.join().catch(() => undefined);
     },
+    onCheckCamera: () => void this.engine?.openDevices(),
+    onRetry: () => void this.retry(),
     onLeave: () => void (this.matching.session?.hangUp() || this.leave()),
     onToggleScreenShare: () => {
       const outgoing = this.engine?.outgoing;
@@ -426,6 +508,9 @@ export class VideoChatWidget extends LitElement {
     onTogglePanel: (name) => this.panels.toggle(name),
     onToggleFullscreen: () => void this.modes.toggleFullscreen().catch(() => undefined),
     onTogglePictureInPicture: () => void this.modes.togglePictureInPicture(this.engine?.participants ?? []).catch(() => undefined),
+    onTogglePin: (id) => (this.pinned = this.pinned === id ? null : id),
+    onToggleSpeakerView: () => (this.speakerView = !this.speakerView),
+    onToggleMore: () => (this.moreOpen = !this.moreOpen),
     onError: (error) => this.report(error instanceof CallError ? error : new CallError('media_unavailable', String(error))),
   };
 
@@ -433,13 +518,18 @@ export class VideoChatWidget extends LitElement {
     return {
       strings,
       displayName: this.nameToJoin,
-      joining: this.joining || this.state === 'connecting',
+      joining: this.joining || this.wantsToJoin || this.state === 'connecting',
+      nameFromToken: !!this.token && tokenName(this.token) !== null,
       notice: this.notice,
       panel: this.panels.open,
       unread: this.panels.unread,
       fullscreen: this.modes.fullscreen,
       pictureInPicture: this.modes.pictureInPicture,
       stats: this.panels.stats,
+      pinned: this.pinned,
+      speakerView: this.speakerView,
+      lastSpeaker: (this.lastSpeaker = this.engine?.participants.find((p) => p.speaking)?.peerId ?? this.lastSpeaker),
+      moreOpen: this.moreOpen,
       statsPanel: this.panels.statsPanel(strings),
       joinLabel: this.mode === 'support' ? strings.callSupport : undefined,
       ...this.matching.session?.additions(strings),
@@ -451,9 +541,7 @@ export class VideoChatWidget extends LitElement {
     const engine = this.engine;
     const state = this.state;
     const s = resolveStrings(this.uiLanguage, this.strings);
-    const notice = this.notice
-      ? html`<div class="notice" part="notice" role="alert" data-code=${this.notice.code}>${this.notice.message}</div>`
-      : nothing;
+    const notice = renderNotice(this.notice && visitorNotice(this.notice.code, this.notice.fatal, s), this.actions.onRetry);
     if (!engine || state === 'error') return html`${notice}`;
     const own = this.matching.session?.screen(state, s);
     if (own) return html`${notice}${own}`;
@@ -463,7 +551,7 @@ export class VideoChatWidget extends LitElement {
         ${soundRefused(this.renderRoot)
           ? html`<button type="button" class="primary" part="sound-button" @click=${() => playRefusedSound(this.renderRoot)}>${s.turnSoundOn}</button>`
           : nothing}
-        ${renderCall(callView(engine, this.uiState(s), this.actions))}
+        ${this.callUi ? this.callUi.renderCall(callView(engine, this.uiState(s), this.actions)) : html`<p class="panel muted" role="status">${s.loading}</p>`}
       `;
     }
     if (state === 'left') {
@@ -476,6 +564,27 @@ export class VideoChatWidget extends LitElement {
       `;
     }
     return renderPrejoin(prejoinView(engine, this.uiState(s), this.actions));
+  }
+
+  /**
+   * The notice's "Try again": asks for the devices again (after the visitor allowed them), starts over after a
+   * fatal failure, or joins again (a full room).
+   */
+  private async retry(): Promise<void> {
+    const notice = this.notice;
+    const engine = this.engine;
+    if (notice?.code.startsWith('media_') && engine) {
+      await engine.retryDevices();
+      if (this.engine === engine && this.notice === notice) this.notice = engine.media.issue;
+      return;
+    }
+    this.notice = null;
+    if (!engine || notice?.fatal) {
+      await this.stop();
+      this.begin();
+    } else if (engine.state === 'prejoin') {
+      await this.join().catch(() => undefined);
+    }
   }
 
   private async rejoin(): Promise<void> {

@@ -8,8 +8,9 @@ import type { ChatEntry } from '../engine/chat-log.js';
 import type { PeerStats } from '../engine/peer-stats.js';
 import type { Participant } from '../engine/peer-mesh.js';
 import { ScreenShare } from '../engine/screen-share.js';
+import { visitorNotice } from '../ui/notice.js';
 import type { Strings } from '../ui/strings.js';
-import type { CallView, ChatMessageView, DevicesView, LocalMediaView, PanelName, PrejoinView, TileView } from '../ui/view-model.js';
+import { SELF_TILE, type CallView, type ChatMessageView, type DevicesView, type LocalMediaView, type PanelName, type PrejoinView, type TileView } from '../ui/view-model.js';
 
 /** The name the service gives a participant who did not choose one; shown on our own tile too. */
 export const DEFAULT_NAME = 'Guest';
@@ -20,12 +21,19 @@ export interface UiState {
   /** The name as it will be (or was) used to join. */
   displayName: string;
   joining: boolean;
+  /** The name to join under comes from the join token. */
+  nameFromToken: boolean;
   notice: CallError | null;
   panel: PanelName | null;
   unread: number;
   fullscreen: boolean;
   pictureInPicture: boolean;
   stats: PeerStats[];
+  /** The tile pinned to the stage (a peer id or `SELF_TILE`), whether the speaker view is on, who spoke last. */
+  pinned: string | null;
+  speakerView: boolean;
+  lastSpeaker: string | null;
+  moreOpen: boolean;
   /** The stats panel's rendering, once its module is loaded. */
   statsPanel: unknown;
   /** The matching mode's additions (lazily loaded views): Join's label, pre-join fields, control-bar buttons. */
@@ -40,12 +48,18 @@ export interface UiState {
 export interface UiActions {
   onDisplayNameInput(name: string): void;
   onJoin(): void;
+  onCheckCamera(): void;
+  /** The notice's "Try again". */
+  onRetry(): void;
   onLeave(): void;
   onToggleScreenShare(): void;
   onSendChat(text: string): void;
   onTogglePanel(panel: PanelName): void;
   onToggleFullscreen(): void;
   onTogglePictureInPicture(): void;
+  onTogglePin(id: string): void;
+  onToggleSpeakerView(): void;
+  onToggleMore(): void;
   /** A device could not be switched to, or the like: tell the user and the page. */
   onError(error: unknown): void;
 }
@@ -63,20 +77,23 @@ export function prejoinView(engine: CallEngine, ui: UiState, actions: UiActions)
     devices: devices(engine, actions.onError),
     displayName: ui.displayName,
     joining: ui.joining,
-    issue: ui.notice && { code: ui.notice.code, message: ui.notice.message },
+    issue: ui.notice && visitorNotice(ui.notice.code, ui.notice.fatal, ui.strings),
+    nameFromToken: ui.nameFromToken,
     // Nothing to "join anyway" without WebRTC: Join takes the visitor into the room's chat.
     joinLabel: ui.joinLabel ?? (ui.notice?.code === 'webrtc_unsupported' ? ui.strings.join : undefined),
     extraFields: ui.prejoinFields,
     onDisplayNameInput: actions.onDisplayNameInput,
     ...toggles(engine),
     onJoin: actions.onJoin,
+    onCheckCamera: actions.onCheckCamera,
+    onRetry: actions.onRetry,
   };
 }
 
 export function callView(engine: CallEngine, ui: UiState, actions: UiActions): CallView {
   const selfName = ui.displayName || DEFAULT_NAME;
   const textOnly = engine.textOnly;
-  const { onLeave, onToggleScreenShare, onSendChat, onTogglePanel, onToggleFullscreen, onTogglePictureInPicture } = actions;
+  const { onLeave, onToggleScreenShare, onSendChat, onTogglePanel, onToggleFullscreen, onTogglePictureInPicture, onTogglePin, onToggleSpeakerView, onToggleMore } = actions;
   return {
     strings: ui.strings,
     local: localMedia(engine),
@@ -95,6 +112,13 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     pictureInPicture: ui.pictureInPicture,
     canFullscreen: typeof document !== 'undefined' && document.fullscreenEnabled === true,
     canPictureInPicture: typeof document !== 'undefined' && document.pictureInPictureEnabled === true && engine.participants.some((p) => p.stream),
+    stageId: stageOf(engine.participants, ui),
+    pinnedId: ui.pinned,
+    speakerView: ui.speakerView,
+    moreOpen: ui.moreOpen,
+    onTogglePin,
+    onToggleSpeakerView,
+    onToggleMore,
     ...toggles(engine),
     onLeave,
     onToggleScreenShare,
@@ -105,14 +129,30 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
   };
 }
 
+/**
+ * Who takes the stage: the pinned tile; else someone sharing a screen; else, in speaker view, whoever spoke
+ * last (the first participant until someone speaks). Alone in the call, nobody: the one tile fills the grid.
+ */
+export function stageOf(participants: Participant[], ui: Pick<UiState, 'pinned' | 'speakerView' | 'lastSpeaker'>): string | null {
+  if (!participants.length) return null;
+  const present = (id: string | null) => id !== null && (id === SELF_TILE || participants.some((p) => p.peerId === id));
+  if (present(ui.pinned)) return ui.pinned;
+  const sharing = participants.find((p) => p.screen);
+  if (sharing) return sharing.peerId;
+  if (!ui.speakerView) return null;
+  return present(ui.lastSpeaker) ? ui.lastSpeaker : participants[0]!.peerId;
+}
+
 function localMedia(engine: CallEngine): LocalMediaView {
   const { media, outgoing, monitor } = engine;
   return {
     stream: outgoing.previewStream,
-    hasMicrophone: media.audioTrack !== null,
-    hasCamera: media.videoTrack !== null,
-    microphoneOn: media.microphoneEnabled,
-    cameraOn: media.cameraEnabled,
+    // Before the devices are asked for, the toggles say what will be opened (and can change it).
+    hasMicrophone: !media.opened || media.audioTrack !== null,
+    hasCamera: !media.opened || media.videoTrack !== null,
+    microphoneOn: media.opened ? media.microphoneEnabled : media.wants('audio'),
+    cameraOn: media.opened ? media.cameraEnabled : media.wants('video'),
+    asked: media.asked,
     screenSharing: outgoing.screen.active,
     canShareScreen: ScreenShare.supported,
     speaking: monitor.selfSpeaking,
@@ -137,8 +177,8 @@ function devices(engine: CallEngine, onError: (error: unknown) => void): Devices
 
 function toggles(engine: CallEngine): Pick<CallView, 'onToggleMicrophone' | 'onToggleCamera'> {
   return {
-    onToggleMicrophone: () => engine.setMicrophoneEnabled(!engine.media.microphoneEnabled),
-    onToggleCamera: () => engine.setCameraEnabled(!engine.media.cameraEnabled),
+    onToggleMicrophone: () => engine.setMicrophoneEnabled(!localMedia(engine).microphoneOn),
+    onToggleCamera: () => engine.setCameraEnabled(!localMedia(engine).cameraOn),
   };
 }
 
@@ -147,7 +187,8 @@ function tile(p: Participant): TileView {
     peerId: p.peerId,
     displayName: p.displayName,
     stream: p.stream,
-    connecting: !p.textOnly && (!p.stream || p.connectionState !== 'connected'),
+    // Only a picture can be on its way: without camera or screen the tile is initials and name at once.
+    connecting: !p.textOnly && (p.camera || p.screen) && (!p.stream || p.connectionState !== 'connected'),
     microphoneOn: p.microphone,
     cameraOn: p.camera,
     screenSharing: p.screen,

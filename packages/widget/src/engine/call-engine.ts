@@ -34,6 +34,8 @@ type CallEngineEvents = {
   'participant-update': [Participant];
   'participant-leave': [{ peerId: string; reason: LeaveReason }];
   error: [CallError];
+  /** The connection to the service is up: the first time, or again after it was lost. */
+  online: [];
 };
 
 export interface CallEngineOptions {
@@ -58,6 +60,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private readonly links: LinkFactory;
   private signaling: SignalingClient | null = null;
   private preparing: Promise<void> | null = null;
+  /** Camera and microphone being opened (once asked for), and what was opened reported. */
+  private opening: Promise<void> | null = null;
   /** The seat we hold, while in a room, and the name we took it under. */
   private joined: JoinResult | null = null;
   private joinedAs: string | undefined;
@@ -120,16 +124,44 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   }
 
   /**
-   * Before joining: opens the devices and the socket in parallel, so Join has nothing left to open.
+   * Before joining: opens the connection to the service, so Join has less left to do. Camera and microphone
+   * stay closed until the visitor asks (`openDevices`, or Join): nothing lights up on a page just visited.
    * Rejects (after emitting `error`) when the service refuses the connection.
    */
   prepare(): Promise<void> {
     if (this.state === 'idle' || this.state === 'left') this.setState('prejoin');
     const generation = this.generation;
-    return this.prepared().catch((error: unknown) => {
-      if (generation !== this.generation) return; // left meanwhile
-      throw this.fail(error);
+    return this.connect().then(
+      () => this.warmUp(),
+      (error: unknown) => {
+        if (generation !== this.generation) return; // left meanwhile
+        throw this.fail(error);
+      },
+    );
+  }
+
+  /**
+   * Opens camera and microphone (the pre-join's "Check camera", the `preview` attribute, or Join). Never
+   * rejects: what could not be opened is `media.issue`, also emitted as `error`.
+   */
+  openDevices(): Promise<void> {
+    this.opening ??= this.media.acquire().then(() => {
+      if (this.media.issue) this.emit('error', this.media.issue);
+      void this.devices.watch(); // labels are known once a device is open
+      this.warmUp();
     });
+    return this.opening;
+  }
+
+  /**
+   * Asks for camera and microphone again, without a reload (the notice's "Try again" once the visitor allowed
+   * them); what opens now is sent to everyone in the call.
+   */
+  async retryDevices(): Promise<void> {
+    await this.openDevices();
+    await this.media.retry();
+    if (this.media.issue) this.emit('error', this.media.issue);
+    void this.devices.watch();
   }
 
   /**
@@ -229,12 +261,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private prepared(): Promise<void> {
     this.preparing ??= Promise.all([
       // Without WebRTC nothing could be sent: the camera stays closed, and the visitor is told once.
-      this.videoCalls
-        ? this.media.acquire().then(() => {
-            if (this.media.issue) this.emit('error', this.media.issue);
-            void this.devices.watch(); // labels are known once a device is open
-          })
-        : Promise.resolve(this.emit('error', new CallError('webrtc_unsupported'))),
+      this.videoCalls ? this.openDevices() : Promise.resolve(this.emit('error', new CallError('webrtc_unsupported'))),
       this.connect(),
     ]).then(
       () => this.warmUp(),
@@ -252,7 +279,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   private warmUp(): void {
     const session = this.signaling?.session;
-    if (session && !this.joined && this.videoCalls) this.links.warmUp(session);
+    // Only once the devices are open: a link made before would offer to receive only.
+    if (session && !this.joined && this.videoCalls && this.media.stream) this.links.warmUp(session);
   }
 
   private connect(): Promise<unknown> {
@@ -274,11 +302,19 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       signaling.on('disconnected', () => {
         if (this.state === 'connected') this.setState('reconnecting');
       });
-      signaling.on('reconnected', (session) => (session.resumed ? this.resumed(session) : void this.rejoin()));
+      signaling.on('reconnected', (session) => {
+        if (session.resumed) this.resumed(session);
+        else void this.rejoin();
+        this.emit('online');
+      });
       signaling.on('unreachable', (why) => this.emit('error', new CallError('connection_failed', `Could not reach the video chat service (${why}); retrying…`)));
       signaling.on('refused', (error) => this.fail(error));
       this.signaling = signaling;
       addEventListener('pagehide', this.onPageHide);
+      signaling.connect().then(
+        () => signaling === this.signaling && this.emit('online'),
+        () => undefined, // the callers below hear the refusal
+      );
     }
     return this.signaling.connect();
   }
@@ -342,6 +378,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     const signaling = this.signaling;
     this.signaling = null;
     this.preparing = null;
+    this.opening = null;
     return signaling;
   }
 

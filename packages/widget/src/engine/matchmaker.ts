@@ -22,6 +22,8 @@ export interface MatchSeat {
   readonly participants: ReadonlyArray<{ peerId: string }>;
   readonly outgoing: { readonly state: MediaState };
   prepare(): Promise<void>;
+  /** Opens camera and microphone (what is open is told to the queue). */
+  openDevices(): Promise<void>;
   join(room: string, displayName: string | undefined, retake: boolean): Promise<void>;
   setWaiting(waiting: boolean): void;
   vacate(giveBack?: boolean): void;
@@ -82,7 +84,7 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
     this.entry = entry;
     this.status = null;
     try {
-      await this.seat.prepare();
+      await Promise.all([this.seat.prepare(), this.seat.openDevices()]);
     } catch (error) {
       this.entry = null;
       throw error;

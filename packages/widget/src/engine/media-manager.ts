@@ -103,6 +103,42 @@ export class MediaManager extends TypedEmitter<MediaEvents> {
     return this.acquiring;
   }
 
+  /**
+   * Opens camera and microphone again, after a refusal or a missing device: whatever opens now replaces what
+   * was there (each new track announced by `track`). Does nothing before the first `acquire()`.
+   */
+  async retry(): Promise<void> {
+    if (!this.acquiring) return;
+    await this.acquiring;
+    const generation = this.generation;
+    const fresh = await this.open();
+    if (generation !== this.generation || !this.stream) {
+      for (const track of fresh.getTracks()) track.stop();
+      return;
+    }
+    const old = this.stream;
+    for (const track of fresh.getTracks()) track.enabled = this.wanted[track.kind as TrackKind];
+    this.stream = fresh;
+    for (const track of old.getTracks()) track.stop();
+    for (const track of fresh.getTracks()) this.emit('track', track.kind as TrackKind, track);
+    this.emit('change');
+  }
+
+  /** Whether the devices were asked for (opening, or open). */
+  get asked(): boolean {
+    return this.acquiring !== null;
+  }
+
+  /** Whether the devices were asked for and answered (the answer is in `stream` and `issue`). */
+  get opened(): boolean {
+    return this.stream !== null;
+  }
+
+  /** On or off as the visitor last asked, also before the devices are open. */
+  wants(kind: TrackKind): boolean {
+    return this.wanted[kind];
+  }
+
   setMicrophoneEnabled(on: boolean): void {
     this.wanted.audio = on;
     if (this.audioTrack) this.audioTrack.enabled = on;

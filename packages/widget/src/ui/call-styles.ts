@@ -1,15 +1,18 @@
 /**
- * Styles of the call: the tile grid (columns by tile count and widget width), tiles, captions, network bars and
- * the control bar.
+ * Styles of the call: the tile grid (columns and rows by tile count and the shape of its box), the stage and its
+ * strip, tiles, captions, network bars and the control bar with its "More" menu. They travel with the call's
+ * views in a lazy chunk (call-view.ts), adopted when it loads.
  */
 import { css } from 'lit';
+import { panelStyles } from './panel-styles.js';
 
 export const callStyles = css`
   .call {
     display: flex;
     flex-direction: column;
     height: 100%;
-    min-height: inherit;
+    padding: 0 env(safe-area-inset-right) 0 env(safe-area-inset-left);
+    box-sizing: border-box;
   }
   .stage {
     position: relative;
@@ -17,38 +20,94 @@ export const callStyles = css`
     display: flex;
     min-height: 0;
   }
-  .with-panel {
-    min-height: 320px;
+  .tiles {
+    flex: 1;
+    min-width: 0;
+    container: tiles / size;
   }
   .grid {
-    flex: 1;
+    --cols: 1;
+    --rows: 1;
+    box-sizing: border-box;
+    height: 100%;
     display: grid;
-    gap: 8px;
-    padding: 8px;
-    align-content: center;
-    overflow: auto;
-    grid-template-columns: repeat(4, minmax(0, 1fr));
+    gap: 6px;
+    padding: 6px;
+    grid-template-columns: repeat(var(--cols), minmax(0, 1fr));
+    grid-template-rows: repeat(var(--rows), minmax(0, 1fr));
   }
-  .grid[data-count='1'] {
-    grid-template-columns: minmax(0, 1fr);
+  .grid[data-count='2'] {
+    --cols: 2;
   }
-  .grid:is([data-count='2'], [data-count='3'], [data-count='4']) {
-    grid-template-columns: repeat(2, minmax(0, 1fr));
+  .grid:is([data-count='3'], [data-count='4']) {
+    --cols: 2;
+    --rows: 2;
   }
   .grid:is([data-count='5'], [data-count='6']) {
-    grid-template-columns: repeat(3, minmax(0, 1fr));
+    --cols: 3;
+    --rows: 2;
   }
-  @container (max-width: 480px) {
-    .grid:not([data-count='1']) {
-      grid-template-columns: repeat(2, minmax(0, 1fr));
+  .grid:is([data-count='7'], [data-count='8'], [data-count='9']) {
+    --cols: 3;
+    --rows: 3;
+  }
+  @container tiles (aspect-ratio > 2.2) {
+    .grid[data-count='3'] {
+      --cols: 3;
+      --rows: 1;
     }
+    .grid[data-count='4'] {
+      --cols: 4;
+      --rows: 1;
+    }
+    .grid:is([data-count='7'], [data-count='8']) {
+      --cols: 4;
+      --rows: 2;
+    }
+  }
+  @container tiles (orientation: portrait) {
     .grid[data-count='2'] {
-      grid-template-columns: minmax(0, 1fr);
+      --cols: 1;
+      --rows: 2;
+    }
+    .grid:is([data-count='5'], [data-count='6']) {
+      --cols: 2;
+      --rows: 3;
+    }
+    .grid:is([data-count='7'], [data-count='8']) {
+      --cols: 2;
+      --rows: 4;
+    }
+  }
+  @container tiles (aspect-ratio < 0.5) {
+    .grid[data-count='3'] {
+      --cols: 1;
+      --rows: 3;
+    }
+  }
+  .grid[data-layout='stage'] {
+    grid-template-columns: minmax(0, 3fr) minmax(0, 1fr);
+    grid-template-rows: repeat(var(--strip), minmax(0, 1fr));
+  }
+  .grid[data-layout='stage'] .on-stage {
+    grid-column: 1;
+    grid-row: 1 / -1;
+  }
+  @container tiles (orientation: portrait) {
+    .grid[data-layout='stage'] {
+      grid-template-columns: repeat(var(--strip), minmax(0, 1fr));
+      grid-template-rows: minmax(0, 3fr) minmax(0, 1fr);
+    }
+    .grid[data-layout='stage'] .on-stage {
+      grid-column: 1 / -1;
+      grid-row: 1;
     }
   }
   .tile {
     position: relative;
-    aspect-ratio: 16 / 9;
+    min-width: 0;
+    min-height: 0;
+    container: tile / size;
     border-radius: var(--_radius);
     overflow: hidden;
     background: var(--_tile);
@@ -104,6 +163,7 @@ export const callStyles = css`
   .indicator {
     display: grid;
     padding: 3px;
+    background: #b91c1c;
   }
   .indicator svg {
     width: 14px;
@@ -143,20 +203,155 @@ export const callStyles = css`
     background: var(--_danger);
   }
 
-  .controls {
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: center;
-    gap: 8px;
-    padding: 8px 8px 12px;
-  }
-  @container (max-width: 440px) {
-    .controls {
-      gap: 4px;
+  @container tile (max-height: 90px) {
+    .caption {
+      left: 2px;
+      right: 2px;
+      bottom: 2px;
+      gap: 2px;
     }
+    .name {
+      font-size: 10px;
+      padding: 0 4px;
+    }
+    .quality,
+    .pin,
+    .tile-badge {
+      display: none;
+    }
+  }
+  @container tile (max-height: 24px) {
+    .caption {
+      display: none;
+    }
+  }
+  .pin {
+    position: absolute;
+    top: 6px;
+    right: 6px;
+    background: rgb(0 0 0 / 60%);
+    color: #fff;
+    opacity: 0;
+  }
+  .tile:hover .pin,
+  .pin:focus-visible,
+  .pin[aria-pressed='true'] {
+    opacity: 1;
+  }
+  @media (hover: none) {
+    .pin {
+      opacity: 1;
+    }
+  }
+
+  .controls {
+    position: relative;
+    display: flex;
+    flex-wrap: nowrap;
+    justify-content: center;
+    align-items: center;
+    gap: 8px;
+    padding: 6px 8px max(8px, env(safe-area-inset-bottom));
+  }
+  .secondary {
+    display: contents;
+  }
+  .more {
+    display: none;
+  }
+  .leave {
+    margin-inline-start: 12px;
+    width: auto;
+    min-width: 56px;
+    padding: 0 14px;
+    gap: 6px;
+    display: inline-flex;
+    align-items: center;
+  }
+  .leave svg {
+    width: 24px;
+    height: 24px;
+  }
+  @container (min-width: 720px) {
+    .leave .label {
+      position: static;
+      translate: none;
+      opacity: 1;
+      padding: 0;
+      background: none;
+      color: inherit;
+      font-size: inherit;
+    }
+  }
+  @container (max-width: 719px) {
+    .controls {
+      gap: 6px;
+    }
+    .more {
+      display: inline-grid;
+    }
+    .secondary {
+      display: none;
+    }
+    .secondary.open {
+      position: absolute;
+      bottom: 100%;
+      right: 8px;
+      z-index: 3;
+      display: flex;
+      flex-direction: column;
+      gap: 2px;
+      padding: 6px;
+      max-height: 70cqh;
+      overflow: auto;
+      background: var(--_bg);
+      color: var(--_fg);
+      border: 1px solid var(--_border);
+      border-radius: 12px;
+      box-shadow: 0 4px 16px rgb(0 0 0 / 25%);
+    }
+    .secondary .control {
+      width: auto;
+      height: 40px;
+      justify-content: start;
+      display: flex;
+      align-items: center;
+      gap: 10px;
+      padding: 0 12px;
+      border-radius: 8px;
+    }
+    .secondary .control .label {
+      position: static;
+      translate: none;
+      opacity: 1;
+      background: none;
+      color: inherit;
+      font-size: inherit;
+      padding: 0;
+    }
+    .leave {
+      margin-inline-start: 4px;
+    }
+  }
+  @container (max-width: 360px) {
     .control {
-      width: 36px;
-      height: 36px;
+      width: 40px;
+      height: 40px;
     }
   }
 `;
+
+/** Adds the call's styles (and its panels') to the element's shadow root, once, next to those Lit adopted. */
+export function adoptCallStyles(root: ShadowRoot): void {
+  for (const styles of [callStyles, panelStyles]) {
+    const sheet = styles.styleSheet;
+    if (sheet) {
+      if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    } else {
+      // No constructable style sheets (older browsers): Lit itself falls back to <style> elements there.
+      const style = document.createElement('style');
+      style.textContent = styles.cssText;
+      root.append(style);
+    }
+  }
+}

@@ -1,28 +1,34 @@
 /**
  * The call: a grid of tiles (self first), the open panel beside it, the control bar below, and a banner
- * while the call runs as text chat only.
+ * while the call runs as text chat only. A screen share, a pinned tile or the speaker view puts one tile on
+ * the stage and the others in a strip beside it (below it in a portrait box). The grid's rows and columns
+ * follow the box's shape, not the window's (container queries in call-styles.ts), so tiles never overlap.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { callControls } from './call-controls.js';
+export { adoptCallStyles } from './call-styles.js';
 import { chatPanel } from './chat-panel.js';
 import { participantsPanel } from './participants-panel.js';
 import { closePanel, sidePanel } from './side-panel.js';
-import { remoteTile, selfTile } from './tile.js';
-import type { CallView } from './view-model.js';
+import { remoteTile, selfTile, type TilePlace } from './tile.js';
+import { SELF_TILE, type CallView } from './view-model.js';
 
 export function renderCall(view: CallView): TemplateResult {
   const s = view.strings;
-  // styles.ts picks the column count from data-count (1 → 1 column … 7+ → 4).
+  const count = view.tiles.length + 1;
+  const place = (id: string): TilePlace => ({ onStage: view.stageId === id, pinned: view.pinnedId === id, onTogglePin: () => view.onTogglePin(id) });
   return html`<div class="call" part="call" @keydown=${(e: KeyboardEvent) => escape(view, e)}>
     ${view.textOnly
       ? html`<div class="banner" part="text-only-banner" role="status"><strong>${s.textOnlyBanner}</strong> ${view.textOnly.reason}</div>`
       : nothing}
     ${view.recording?.status}
-    <div class="stage ${view.panel ? 'with-panel' : ''}">
-      <div class="grid" part="grid" data-count=${view.tiles.length + 1}>
-        ${selfTile(view.local, view.selfName, s)}
-        ${repeat(view.tiles, (t) => t.peerId, (t) => remoteTile(t, s))}
+    <div class="stage ${view.panel ? 'with-panel' : ''}" @click=${() => view.moreOpen && view.onToggleMore()}>
+      <div class="tiles">
+        <div class="grid" part="grid" data-count=${count} data-layout=${view.stageId ? 'stage' : 'grid'} style="--strip: ${count - 1}">
+          ${selfTile(view.local, view.selfName, s, place(SELF_TILE))}
+          ${repeat(view.tiles, (t) => t.peerId, (t) => remoteTile(t, s, place(t.peerId)))}
+        </div>
       </div>
       ${openPanel(view)}
     </div>

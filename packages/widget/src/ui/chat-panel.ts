@@ -23,9 +23,9 @@ export function chatPanel(messages: ChatMessageView[], strings: Strings, onSend:
 
 function message(m: ChatMessageView, strings: Strings): TemplateResult {
   return html`<li class=${m.fromSelf ? 'self' : ''} part="chat-message">
-    <span class="from">${m.fromSelf ? strings.you(m.displayName) : m.displayName}</span>
+    <bdi class="from">${m.fromSelf ? strings.you(m.displayName) : m.displayName}</bdi>
     <time datetime=${new Date(m.ts).toISOString()}>${clock(m.ts, strings.lang)}</time>
-    <p>${m.text}</p>
+    <p dir="auto">${m.text}</p>
   </li>`;
 }
 

@@ -1,10 +1,14 @@
-/** One round icon button of the control bar: its part name, label and (for toggles) pressed state are API. */
+/**
+ * One round icon button of the control bar: its part name, label and (for toggles) pressed state are API. The
+ * label is also text in the button: a tooltip on hover and keyboard focus in the bar, and the item's words in
+ * the "More" menu (call-styles.ts).
+ */
 import { html, nothing, type TemplateResult } from 'lit';
 
 export interface ControlButton {
   /** The `::part` name, e.g. `microphone-button`. */
   part: string;
-  /** The accessible name (also the tooltip); it stays the same when a toggle flips. */
+  /** The accessible name (also the tooltip, drawn by the styles: a native `title` would show a second one); it stays the same when a toggle flips. */
   label: string;
   icon: TemplateResult;
   /** Set for toggles: becomes `aria-pressed`. */
@@ -23,9 +27,8 @@ export function controlButton(b: ControlButton): TemplateResult {
     part=${b.part}
     class="control ${b.kind ?? ''}"
     aria-label=${b.label}
-    title=${b.label}
     aria-pressed=${b.pressed === undefined ? nothing : String(b.pressed)}
     ?disabled=${b.disabled}
     @click=${b.onClick}
-  >${b.icon}${b.extra ?? nothing}</button>`;
+  >${b.icon}<span class="label" aria-hidden="true">${b.label}</span>${b.extra ?? nothing}</button>`;
 }

@@ -20,6 +20,10 @@ export const icons = {
   stats: () => icon('M5 20v-8M12 20V4M19 20v-5'),
   fullscreen: (on: boolean) => icon(on ? 'M9 4v5H4M15 4v5h5M15 20v-5h5M9 20v-5H4' : 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5'),
   pictureInPicture: () => icon('M3 5h18v14H3zM12 12h6v4h-6z'),
-  leave: () => icon('M10 17l5-5-5-5M15 12H3M14 4h6v16h-6'),
+  /** A handset put down: what every phone's hang-up button shows. */
+  leave: () => icon('M3 15.5c5-5 13-5 18 0l-2.5 2.5-3.5-2v-3c-2-.7-4-.7-6 0v3L5.5 18z'),
+  speakerView: () => icon('M3 4h18v11H3zM3 18h5v2H3zM10 18h4v2h-4zM16 18h5v2h-5z'),
+  more: () => icon('M5 12h.01M12 12h.01M19 12h.01'),
+  pin: () => icon('M9 4h6l-1 6 3 3H7l3-3zM12 13v7'),
   close: () => icon('M6 6l12 12M18 6L6 18'),
 };

@@ -22,6 +22,17 @@ export const panelStyles = css`
       z-index: 1;
     }
   }
+  @container (max-width: 640px) and (min-height: 480px) {
+    .stage {
+      flex-direction: column;
+    }
+    .side {
+      position: static;
+      flex: 0 0 55%;
+      border-top: 1px solid var(--_border);
+      border-radius: 16px 16px 0 0;
+    }
+  }
   .side header {
     display: flex;
     align-items: center;

@@ -22,7 +22,7 @@ function person(name: string, microphoneOn: boolean, cameraOn: boolean, textOnly
   const cam = cameraOn ? s.camera : s.cameraOff;
   return html`<li data-peer-id=${peerId ?? nothing}>
     ${avatar(name)}
-    <span class="name">${peerId ? name : s.you(name)}</span>
+    <bdi class="name">${peerId ? name : s.you(name)}</bdi>
     ${textOnly ? html`<span class="badge">${s.textOnly}</span>` : nothing}
     <span class="state" data-on=${microphoneOn} role="img" aria-label=${mic} title=${mic}>${icons.microphone(microphoneOn)}</span>
     <span class="state" data-on=${cameraOn} role="img" aria-label=${cam} title=${cam}>${icons.camera(cameraOn)}</span>

@@ -2,6 +2,26 @@
 import { css } from 'lit';
 
 export const prejoinStyles = css`
+  .prejoin {
+    overflow: auto;
+    justify-content: safe center;
+  }
+  .closed {
+    position: absolute;
+    inset: 0 0 56px;
+    display: grid;
+    place-content: center;
+    justify-items: center;
+    gap: 4px;
+    padding: 0 8px;
+    text-align: center;
+    font-size: 0.9em;
+  }
+  .closed .muted {
+    background: var(--_bg);
+    border-radius: 6px;
+    padding: 0 6px;
+  }
   .prejoin-body {
     display: flex;
     flex-wrap: wrap;
@@ -12,8 +32,9 @@ export const prejoinStyles = css`
   }
   .preview {
     position: relative;
-    flex: 1 1 320px;
-    max-width: 560px;
+    flex: 1 1 260px;
+    max-width: min(560px, 100cqw - 32px, (100cqh - 48px) * 16 / 9);
+    min-height: 150px;
     aspect-ratio: 16 / 9;
     border-radius: var(--_radius);
     overflow: hidden;

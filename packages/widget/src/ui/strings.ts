@@ -95,6 +95,36 @@ export interface Strings {
   callEnded: string;
   joinAgain: string;
   waiting: string;
+  // Added for real visitors: asking before opening devices, the More menu, the stage, plain notices
+  /** Opens camera and microphone for a preview, before joining. */
+  checkCamera: string;
+  /** What the preview area says before the devices are asked for. */
+  devicesClosed: string;
+  tryAgain: string;
+  /** The control bar's menu of the controls that do not fit. */
+  more: string;
+  /** Puts whoever speaks on the stage. */
+  speakerView: string;
+  /** Tile actions: put this participant on the stage, or take them off. */
+  pin: string;
+  unpin: string;
+  /** Notices: short, plain words for the visitor; the detail goes to the site owner (`vc-error`). */
+  noticeUnavailable: string;
+  noticeFull: string;
+  noticeOffline: string;
+  noticeEnded: string;
+  noticeBlocked: string;
+  /** How to allow camera and microphone again, per browser family. */
+  allowChromium: string;
+  allowFirefox: string;
+  allowSafari: string;
+  noticeNoDevices: string;
+  noticePeerFailed: string;
+  noticeScreenShare: string;
+  noticeEffect: string;
+  noticeNoWebrtc: string;
+  noticeMessage: string;
+  noticeGeneric: string;
 }
 
 /**
@@ -267,6 +297,28 @@ export const en: Strings = {
   callEnded: 'The call has been ended.',
   joinAgain: 'Join again',
   waiting: 'Waiting for others to join…',
+  checkCamera: "Check camera",
+  devicesClosed: "Your camera is off until you join.",
+  tryAgain: "Try again",
+  more: "More",
+  speakerView: "Speaker view",
+  pin: "Pin",
+  unpin: "Unpin",
+  noticeUnavailable: "Video chat isn't available right now.",
+  noticeFull: "This call is full.",
+  noticeOffline: "Can't reach video chat. Trying again…",
+  noticeEnded: "This call has ended.",
+  noticeBlocked: "Your camera and microphone are blocked.",
+  allowChromium: "To allow them, click the icon at the left of the address bar, turn on Camera and Microphone (site settings), then Try again.",
+  allowFirefox: "To allow them, click the crossed-out camera in the address bar, clear the block, then Try again.",
+  allowSafari: "To allow them, open Safari › Settings for this website, set Camera and Microphone to Allow, then Try again.",
+  noticeNoDevices: "Your camera or microphone couldn't be opened. You can still join.",
+  noticePeerFailed: "Video with someone couldn't connect. You can still chat.",
+  noticeScreenShare: "Your screen couldn't be shared.",
+  noticeEffect: "That video effect doesn't work in this browser.",
+  noticeNoWebrtc: "Video calls aren't supported in this browser. You can still chat with the others.",
+  noticeMessage: "That message couldn't be sent.",
+  noticeGeneric: "Something went wrong. Please try again.",
 };
 
 // Maps, so that a tag like 'constructor' cannot reach Object.prototype.

@@ -12,10 +12,17 @@ import { playWithSound } from './sound-playback.js';
 import type { Strings } from './strings.js';
 import type { LocalMediaView, NetworkQuality, TileView } from './view-model.js';
 
+/** How a tile sits in the layout: on the stage (screen share, pinned, speaker view), and whether it is pinned. */
+export interface TilePlace {
+  onStage: boolean;
+  pinned: boolean;
+  onTogglePin(): void;
+}
+
 /** The self tile: muted, mirrored like a mirror, except a shared screen (its text would read backwards). */
-export function selfTile(local: LocalMediaView, name: string, strings: Strings): TemplateResult {
+export function selfTile(local: LocalMediaView, name: string, strings: Strings, place: TilePlace): TemplateResult {
   const showVideo = !!local.stream && (local.screenSharing || (local.hasCamera && local.cameraOn));
-  return html`<div class="tile" part="tile local-tile${local.speaking ? ' speaking' : ''}" ?data-speaking=${local.speaking}>
+  return html`<div class="tile ${place.onStage ? 'on-stage' : ''}" part="tile local-tile${local.speaking ? ' speaking' : ''}" ?data-speaking=${local.speaking}>
     <video
       part="local-video"
       class=${local.screenSharing ? 'screen' : 'mirrored'}
@@ -28,13 +35,18 @@ export function selfTile(local: LocalMediaView, name: string, strings: Strings):
     ${showVideo ? nothing : avatar(name)}
     ${local.screenSharing ? badge(strings.sharingScreen) : nothing}
     ${caption(strings.you(name), local.microphoneOn, local.cameraOn || local.screenSharing, null, strings)}
+    ${pinButton(place, strings)}
   </div>`;
 }
 
-/** A remote participant's tile. Its `<video>` stays in place while the camera is off: it also plays the sound. */
-export function remoteTile(tile: TileView, strings: Strings): TemplateResult {
+/**
+ * A remote participant's tile. Its `<video>` stays in place while the camera is off: it also plays the sound.
+ * A participant without camera is their initials and name with the "camera off" mark at once, never
+ * "Connecting…" (which is only for a picture on its way).
+ */
+export function remoteTile(tile: TileView, strings: Strings, place: TilePlace): TemplateResult {
   const showVideo = !!tile.stream && !tile.connecting && (tile.cameraOn || tile.screenSharing);
-  return html`<div class="tile" part="tile remote-tile${tile.speaking ? ' speaking' : ''}" data-peer-id=${tile.peerId} ?data-speaking=${tile.speaking}>
+  return html`<div class="tile ${place.onStage ? 'on-stage' : ''}" part="tile remote-tile${tile.speaking ? ' speaking' : ''}" data-peer-id=${tile.peerId} ?data-speaking=${tile.speaking}>
     <video
       part="remote-video"
       data-peer-id=${tile.peerId}
@@ -47,14 +59,20 @@ export function remoteTile(tile: TileView, strings: Strings): TemplateResult {
     ${tile.connecting ? html`<div class="placeholder" role="status">${strings.connecting}</div>` : showVideo ? nothing : avatar(tile.displayName)}
     ${tile.textOnly ? badge(strings.textOnly, 'text-only-badge') : tile.screenSharing ? badge(strings.sharingScreen) : nothing}
     ${caption(tile.displayName, tile.microphoneOn, tile.cameraOn || tile.screenSharing, tile.quality, strings)}
+    ${pinButton(place, strings)}
   </div>`;
 }
+
+/** Puts the tile on the stage, or takes it off (shown on hover and keyboard focus, always on touch screens). */
+const pinButton = (place: TilePlace, strings: Strings) =>
+  html`<button type="button" class="icon pin" part="pin-button" aria-pressed=${String(place.pinned)} aria-label=${place.pinned ? strings.unpin : strings.pin}
+    title=${place.pinned ? strings.unpin : strings.pin} @click=${place.onTogglePin}>${icons.pin()}</button>`;
 
 function caption(name: string, microphoneOn: boolean, videoOn: boolean, quality: NetworkQuality | null, strings: Strings): TemplateResult {
   return html`<div class="caption">
     ${microphoneOn ? nothing : indicator('microphone-off', strings.microphoneOff, icons.microphone(false))}
     ${videoOn ? nothing : indicator('camera-off', strings.cameraOff, icons.camera(false))}
-    <span class="name" part="tile-name">${name}</span>
+    <bdi class="name" part="tile-name">${name}</bdi>
     ${quality ? networkQuality(quality, strings) : nothing}
   </div>`;
 }

@@ -37,6 +37,8 @@ export interface LocalMediaView {
   canShareScreen: boolean;
   /** Audio level above the speaking threshold. */
   speaking: boolean;
+  /** Camera and microphone were asked for (Join, "Check camera" or `preview`); nothing is opened before. */
+  asked: boolean;
 }
 
 export type NetworkQuality = 'good' | 'fair' | 'poor' | 'unknown';
@@ -86,10 +88,16 @@ export interface PeerStatsView {
 
 export type PanelName = 'chat' | 'participants' | 'stats';
 
-/** The user-facing notice (device problems, errors). */
+/** The user-facing notice (device problems, errors), in the visitor's words (ui/notice.ts). */
 export interface NoticeView {
   code: string;
-  message: string;
+  text: string;
+  /** How to fix it, where the visitor can (allow the camera in this browser). */
+  help?: string;
+  /** The label of the notice's button ("Try again"), if it has one. */
+  action?: string;
+  /** A passing state (reconnecting) rather than a failure. */
+  info?: boolean;
 }
 
 export interface PrejoinView {
@@ -100,6 +108,8 @@ export interface PrejoinView {
   joining: boolean;
   /** Permission denied or no device: say so, and the Join button still works ("join anyway"). */
   issue: NoticeView | null;
+  /** The name comes from the join token: shown, not editable. */
+  nameFromToken?: boolean;
   /** Replaces "Join" (and "Join anyway"): "Call support" in support mode. */
   joinLabel?: string;
   /** More fields after the name, rendered by a lazily loaded view (support mode: the message to the agents). */
@@ -108,7 +118,14 @@ export interface PrejoinView {
   onToggleMicrophone(): void;
   onToggleCamera(): void;
   onJoin(): void;
+  /** "Check camera": opens the devices for the preview before joining. */
+  onCheckCamera(): void;
+  /** The notice's action ("Try again"). */
+  onRetry(): void;
 }
+
+/** The id that stands for this participant's own tile where a peer id would (stage, pin). */
+export const SELF_TILE = 'self';
 
 export interface CallView {
   strings: Strings;
@@ -146,6 +163,17 @@ export interface CallView {
   canPictureInPicture: boolean;
   /** The browser can show an element full screen (not Safari on iPhone). */
   canFullscreen: boolean;
+  /** The tile on the stage (a peer id, or `SELF_TILE`), or null: every tile in the grid. */
+  stageId: string | null;
+  /** The tile the visitor pinned to the stage, if any. */
+  pinnedId: string | null;
+  /** Whoever speaks takes the stage. */
+  speakerView: boolean;
+  /** The control bar's "More" menu is open (narrow widgets). */
+  moreOpen: boolean;
+  onTogglePin(id: string): void;
+  onToggleSpeakerView(): void;
+  onToggleMore(): void;
   onTogglePanel(panel: PanelName): void;
   onToggleMicrophone(): void;
   onToggleCamera(): void;
