@@ -100,7 +100,7 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     statsPanel: ui.panel === 'stats' ? ui.statsPanel : undefined,
     matchControls: ui.matchControls,
     recording: ui.recording,
-    textOnly: textOnly && { reason: textOnly.reason === 'no-devices' ? ui.strings.textOnlyNoDevices : ui.strings.textOnlyNoConnection },
+    textOnly: textOnly && { reason: textOnlyReason(engine, textOnly.reason, ui.strings) },
     fullscreen: ui.fullscreen,
     pictureInPicture: ui.pictureInPicture,
     canPictureInPicture: typeof document !== 'undefined' && document.pictureInPictureEnabled === true && engine.participants.some((p) => p.stream),
@@ -133,6 +133,12 @@ export function stageOf(participants: Participant[], ui: Pick<UiState, 'pinned' 
   if (sharing) return sharing.peerId;
   if (!ui.speakerView) return null;
   return present(ui.lastSpeaker) ? ui.lastSpeaker : participants[0]!.peerId;
+}
+
+/** Why the call is text only, in the visitor's words: a blocked permission is named as such. */
+function textOnlyReason(engine: CallEngine, reason: 'no-devices' | 'no-media-connection', s: Strings): string {
+  if (reason === 'no-media-connection') return s.textOnlyNoConnection;
+  return engine.media.issue?.code === 'media_permission_denied' ? s.noticeBlocked : s.textOnlyNoDevices;
 }
 
 function localMedia(engine: CallEngine): LocalMediaView {
