@@ -83,8 +83,8 @@ describe('matching between browsers', () => {
       const eve = await Participant.open(suite.stack, { mode: 'random', queue: 'texters', name: 'Eve', browser: deviceless });
       const fay = await Participant.open(suite.stack, { mode: 'random', queue: 'texters', name: 'Fay' });
       suite.opened.push(eve, fay);
+      await eve.join(); // nothing is asked for before the visitor clicks
       await eve.waitForEvent('vc-error', (d) => d.code === 'media_permission_denied');
-      await eve.join();
       await fay.join();
       await Promise.all([eve.waitForEvent('vc-join', () => true, 20_000), fay.waitForEvent('vc-join', () => true, 20_000)]);
       await eve.chat('no camera here, hello');

@@ -181,6 +181,8 @@ describe('ready for real visitors', () => {
       const notice = bob.part('[part="notice"]');
       assert.match(await notice.innerText(), /blocked/);
       assert.match(await notice.innerText(), /site settings/, 'how to allow it in this browser');
+      assertFits(await layoutOf(bob.page), 'the call under the notice');
+      await screenshot(bob, 'blocked-permission-notice');
 
       const seen = await ada.waitForEvent('vc-participant-join', (d) => d.peerId === joined.detail.peerId);
       const tile = await ada.until(

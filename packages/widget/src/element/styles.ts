@@ -93,9 +93,17 @@ export const widgetStyles = css`
       aspect-ratio: 9 / 16;
     }
   }
-  :host > * {
+  :host > :not(.notice) {
     height: 100%;
     box-sizing: border-box;
+  }
+  .in-call {
+    display: flex;
+    flex-direction: column;
+  }
+  .in-call > :last-child {
+    flex: 1;
+    min-height: 0;
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {

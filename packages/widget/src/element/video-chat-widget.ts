@@ -546,13 +546,14 @@ export class VideoChatWidget extends LitElement {
     const own = this.matching.session?.screen(state, s);
     if (own) return html`${notice}${own}`;
     if (state === 'connected' || state === 'reconnecting') {
-      return html`
+      // One column: a notice (if any) above the call, which takes the rest of the box.
+      return html`<div class="in-call">
         ${state === 'reconnecting' ? html`<div class="notice info" part="status" role="status">${s.reconnecting}</div>` : notice}
         ${soundRefused(this.renderRoot)
           ? html`<button type="button" class="primary" part="sound-button" @click=${() => playRefusedSound(this.renderRoot)}>${s.turnSoundOn}</button>`
           : nothing}
         ${this.callUi ? this.callUi.renderCall(callView(engine, this.uiState(s), this.actions)) : html`<p class="panel muted" role="status">${s.loading}</p>`}
-      `;
+      </div>`;
     }
     if (state === 'left') {
       const ended = this.leftBecause === LeaveReason.roomEnded;

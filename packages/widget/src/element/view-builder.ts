@@ -64,12 +64,6 @@ export interface UiActions {
   onError(error: unknown): void;
 }
 
-const TEXT_ONLY_REASONS: Record<TextOnlyReason, (s: Strings) => string> = {
-  'no-devices': (s) => s.textOnlyNoDevices,
-  'no-media-connection': (s) => s.textOnlyNoConnection,
-  'no-webrtc': (s) => s.textOnlyNoWebrtc,
-};
-
 export function prejoinView(engine: CallEngine, ui: UiState, actions: UiActions): PrejoinView {
   return {
     strings: ui.strings,
@@ -107,7 +101,7 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     statsPanel: ui.panel === 'stats' ? ui.statsPanel : undefined,
     matchControls: ui.matchControls,
     recording: ui.recording,
-    textOnly: textOnly && { reason: TEXT_ONLY_REASONS[textOnly.reason](ui.strings) },
+    textOnly: textOnly && { reason: textOnlyReason(engine, textOnly.reason, ui.strings) },
     fullscreen: ui.fullscreen,
     pictureInPicture: ui.pictureInPicture,
     canFullscreen: typeof document !== 'undefined' && document.fullscreenEnabled === true,
@@ -141,6 +135,13 @@ export function stageOf(participants: Participant[], ui: Pick<UiState, 'pinned' 
   if (sharing) return sharing.peerId;
   if (!ui.speakerView) return null;
   return present(ui.lastSpeaker) ? ui.lastSpeaker : participants[0]!.peerId;
+}
+
+/** Why the call is text only, in the visitor's words: a blocked permission is named as such. */
+function textOnlyReason(engine: CallEngine, reason: TextOnlyReason, s: Strings): string {
+  if (reason === 'no-media-connection') return s.textOnlyNoConnection;
+  if (reason === 'no-webrtc') return s.textOnlyNoWebrtc;
+  return engine.media.issue?.code === 'media_permission_denied' ? s.noticeBlocked : s.textOnlyNoDevices;
 }
 
 function localMedia(engine: CallEngine): LocalMediaView {
