@@ -15,7 +15,9 @@ export type FromWorker =
   /** Milliseconds one frame took (only when the start asked for them). */
   | { type: 'frame'; ms: number }
   /** The loop has ended by itself: the camera ended or the output was closed. */
-  | { type: 'ended' };
+  | { type: 'ended' }
+  /** The worker itself failed (it could not start, say, under a page's Content-Security-Policy). */
+  | { type: 'failed'; error: string };
 
 /** The worker's side of its global scope, as far as this code uses it. */
 export interface WorkerScope {

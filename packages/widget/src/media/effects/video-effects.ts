@@ -46,10 +46,11 @@ export class VideoEffects {
   static async start(source: MediaStreamTrack, effect: ProcessedEffect, options: VideoEffectsOptions = {}): Promise<VideoEffects> {
     const streams = insertableStreams();
     if (!streams || typeof Worker !== 'function') throw new EffectError(UNSUPPORTED);
+    const worker = startEffectsWorker();
     const generator: TrackGenerator = new streams.Generator({ kind: 'video' });
     // A small queue: when processing falls behind, the processor drops old frames instead of adding delay.
     const { readable } = new streams.Processor({ track: source, maxBufferSize: 2 });
-    const pipeline = new VideoEffects(generator, startEffectsWorker(), effect, options);
+    const pipeline = new VideoEffects(generator, worker, effect, options);
     // The worker has no document to resolve a relative URL against.
     const assetsBaseUrl = options.assetsBaseUrl === undefined ? undefined : new URL(options.assetsBaseUrl, document.baseURI).href;
     const started = pipeline.#ask(0);
@@ -114,6 +115,12 @@ export class VideoEffects {
   #receive(message: FromWorker, options: VideoEffectsOptions): void {
     if (message.type === 'frame') return options.onFrameProcessed?.(message.ms);
     if (message.type === 'ended') return this.stop();
+    if (message.type === 'failed') {
+      const waiting = [...this.#waiting.values()];
+      this.#waiting.clear();
+      for (const { reject } of waiting) reject(new EffectError(message.error));
+      return this.stop();
+    }
     const waiting = this.#waiting.get(message.id);
     this.#waiting.delete(message.id);
     if (message.error === undefined) waiting?.resolve(message.urls ?? []);

@@ -4,6 +4,7 @@
  * the worker module from wherever this chunk was loaded. It is a classic worker, not a module worker: the
  * segmentation solution loads its wasm with `importScripts`, which module workers lack; `import()` works in both.
  */
+import { EffectError } from './effect-error.js';
 import type { FromWorker, ToWorker } from './effects-messages.js';
 
 /** Where the worker module is: next to this file in the npm build; the bundle's emitted chunk in widget.js's. */
@@ -24,14 +25,25 @@ export interface EffectsWorker {
   terminate(): void;
 }
 
-/** A new worker running the effects module. */
+/** A new worker running the effects module; throws an EffectError where workers cannot start. */
 export function startEffectsWorker(): EffectsWorker {
   const url = URL.createObjectURL(new Blob([bootstrap(WORKER_MODULE)], { type: 'text/javascript' }));
-  const worker = new Worker(url, { name: 'vcw-effects' });
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { name: 'vcw-effects' });
+  } catch (error) {
+    URL.revokeObjectURL(url);
+    throw new EffectError(`The effects worker cannot start here (${error instanceof Error ? error.message : String(error)}).`);
+  }
   return {
     post: (message, transfer = []) => worker.postMessage(message, transfer),
     set onmessage(listener: (message: FromWorker) => void) {
       worker.onmessage = (event: MessageEvent<FromWorker>) => listener(event.data);
+      // A worker a policy blocks, or whose script fails, reports here and answers nothing more.
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault();
+        listener({ type: 'failed', error: `The effects worker failed${event.message ? ` (${event.message})` : ''}.` });
+      };
     },
     terminate: () => {
       worker.terminate();
