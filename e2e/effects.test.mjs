@@ -1,7 +1,7 @@
 // End to end, two browsers in a call: an effect set on one widget is what the other decodes — grayscale
 // frames have R ≈ G ≈ B, sepia has its warm ratios, invert turns the picture over, background-blur keeps a
 // person sharp and blurs what is behind them — and switching effects mid-call keeps the same peer connection,
-// with no new offer.
+// with no new offer. The effects run in a worker started from the host page (another origin than the service).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -131,6 +131,11 @@ describe('video effects between two browsers', () => {
       const models = fetched.filter((url) => /selfie_segmentation/.test(url));
       assert.ok(models.some((url) => url.endsWith('.tflite')), `the model was fetched: ${models.join(', ')}`);
       for (const url of models) assert.ok(url.startsWith(`${suite.stack.serviceUrl}/models/selfie-segmentation/`), `from the service: ${url}`);
+      // The model runs in the effects worker (a blob worker of the host page, importing its code from the
+      // service): the page's own resource timing lists none of the model's files.
+      assert.ok(ada.page.workers().some((worker) => worker.url().startsWith('blob:')), 'an effects worker runs');
+      const onPage = await ada.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((name) => /selfie_segmentation/.test(name)));
+      assert.deepEqual(onPage, [], 'the page itself loaded nothing of the model');
       assert.deepEqual((await ada.events('vc-error')).map((e) => e.detail.code), []);
     } finally {
       await closeAll(suite.opened);

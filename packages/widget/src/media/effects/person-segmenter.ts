@@ -12,9 +12,9 @@ const MODEL_HEIGHT = 144;
 /** How long loading the script, wasm and model may take before background-blur gives up. */
 const LOAD_TIMEOUT_MS = 30_000;
 /**
- * Idle time after each inference, as a multiple of its duration. Inference runs on the main thread (the
- * solution needs `document`), so this caps it at half of that thread and leaves the rest to the frames: on
- * a slow CPU the mask refreshes less often while the video keeps its frame rate.
+ * Idle time after each inference, as a multiple of its duration. Inference shares the effects worker's
+ * thread with the frames, so this caps it at half of that thread and leaves the rest to the frames: on a
+ * slow CPU the mask refreshes less often while the video keeps its frame rate.
  */
 const IDLE_PER_BUSY = 1;
 
@@ -28,28 +28,59 @@ export interface PersonMask {
 
 type SegmentationConstructor = typeof SelfieSegmentation;
 
-/** The page's one load of the solution script (it defines a global constructor), shared by all pipelines. */
-let script: Promise<SegmentationConstructor> | null = null;
+/** What the worker's global scope offers the solution (a classic dedicated worker: see worker-bootstrap.ts). */
+interface SolutionScope {
+  SelfieSegmentation?: SegmentationConstructor;
+  /** The emscripten settings the solution's worker path passes to its wasm loader. */
+  Module?: { locateFile: (file: string) => string };
+  importScripts?: (...urls: string[]) => void;
+}
 
-function loadScript(url: string): Promise<SegmentationConstructor> {
-  const scope = globalThis as { SelfieSegmentation?: SegmentationConstructor };
-  script ??= new Promise<SegmentationConstructor>((resolve, reject) => {
-    const element = document.createElement('script');
-    element.src = url;
-    element.crossOrigin = 'anonymous';
-    element.onload = () => (scope.SelfieSegmentation ? resolve(scope.SelfieSegmentation) : reject(new Error('no SelfieSegmentation')));
-    element.onerror = () => reject(new Error(`could not load ${url}`));
-    document.head.append(element);
-  }).catch((error: unknown) => {
-    script = null; // a later attempt (the service is back) may succeed
-    throw error;
-  });
+/** The worker's one load of the solution script (it defines a global constructor), shared by all pipelines. */
+let script: SegmentationConstructor | null = null;
+/** The worker's own `importScripts`, before `loadScript` puts its filter in front of it. */
+let run: ((...urls: string[]) => void) | null = null;
+
+/**
+ * Loads the solution in this worker. Its worker path (0.1.1675465747) has two gaps, filled here: it passes a
+ * global `Module` to its wasm loader without defining it (so the wasm would be looked for next to the
+ * worker's blob URL), and it hands the model file to `importScripts` with the scripts, which cannot run it:
+ * that one is fetched instead (its bytes reach the HTTP cache, as the page path does), the scripts are run.
+ */
+function loadScript(base: URL): SegmentationConstructor {
+  const scope = globalThis as SolutionScope;
+  if (script) return script;
+  run ??= scope.importScripts?.bind(globalThis) ?? null;
+  const runScripts = run;
+  if (!runScripts) throw new Error('no importScripts here');
+  scope.Module = { locateFile: (file) => new URL(file, base).href };
+  scope.importScripts = (...urls) => {
+    for (const url of urls) {
+      if (new URL(url).pathname.endsWith('.js')) runScripts(url);
+      else void fetch(url).catch(() => undefined);
+    }
+  };
+  runScripts(new URL('selfie_segmentation.js', base).href);
+  if (!scope.SelfieSegmentation) throw new Error('no SelfieSegmentation');
+  script = scope.SelfieSegmentation;
   return script;
+}
+
+/**
+ * The solution's worker path creates its WebGL context on an OffscreenCanvas but never keeps it where the
+ * input and output textures look for it (the page path does: a canvas's context, field `K`), so the first
+ * `send()` would fail. The OffscreenCanvas answers `getContext` with the context it already has.
+ */
+function keepGlContext(solution: SelfieSegmentation): void {
+  const inner = (solution as unknown as { h?: { m?: OffscreenCanvas; K?: unknown } }).h;
+  const canvas = inner?.m;
+  if (!inner || !(canvas instanceof OffscreenCanvas)) throw new Error('unknown solution version');
+  inner.K ??= canvas.getContext('webgl2') ?? canvas.getContext('webgl');
 }
 
 /** Whether WebGL exists: the solution needs it and, without it, shows an `alert()` instead of failing. */
 function hasWebGl(): boolean {
-  const canvas = document.createElement('canvas');
+  const canvas = new OffscreenCanvas(1, 1);
   return Boolean(canvas.getContext('webgl2') ?? canvas.getContext('webgl'));
 }
 
@@ -63,8 +94,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export class PersonSegmenter {
   mask: PersonMask | null = null;
   #solution: SelfieSegmentation;
-  #input = document.createElement('canvas');
-  #inputContext: CanvasRenderingContext2D;
+  #input = new OffscreenCanvas(MODEL_WIDTH, MODEL_HEIGHT);
+  #inputContext: OffscreenCanvasRenderingContext2D;
   #maskContext: OffscreenCanvasRenderingContext2D;
   #busy = false;
   #closed = false;
@@ -73,9 +104,7 @@ export class PersonSegmenter {
 
   private constructor(solution: SelfieSegmentation) {
     this.#solution = solution;
-    this.#input.width = MODEL_WIDTH;
-    this.#input.height = MODEL_HEIGHT;
-    this.#inputContext = this.#input.getContext('2d') as CanvasRenderingContext2D;
+    this.#inputContext = this.#input.getContext('2d') as OffscreenCanvasRenderingContext2D;
     this.#maskContext = new OffscreenCanvas(MODEL_WIDTH, MODEL_HEIGHT).getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
     solution.onResults((results) => this.#receive(results));
   }
@@ -83,15 +112,17 @@ export class PersonSegmenter {
   /** Loads the solution from `assetsBaseUrl` (a directory URL) and its model; rejects with an EffectError. */
   static async load(assetsBaseUrl: string): Promise<PersonSegmenter> {
     if (!hasWebGl()) throw new EffectError('background-blur needs WebGL, which this browser has turned off.');
-    const base = new URL(assetsBaseUrl.endsWith('/') ? assetsBaseUrl : `${assetsBaseUrl}/`, document.baseURI);
+    // Absolute: the worker has no document to resolve against (VideoEffects resolves it on the page).
+    const base = new URL(assetsBaseUrl.endsWith('/') ? assetsBaseUrl : `${assetsBaseUrl}/`, location.href);
     let solution: SelfieSegmentation | null = null;
     try {
-      const Solution = await withTimeout(loadScript(new URL('selfie_segmentation.js', base).href), LOAD_TIMEOUT_MS);
+      const Solution = loadScript(base);
       solution = new Solution({ locateFile: (file) => new URL(file, base).href });
       // Model 1 ("landscape", 256×144) suits 16:9 video. Inference on the CPU (XNNPACK): without a GPU its
       // WebGL path runs on a software rasteriser and is several times slower (see bench/effects.mjs).
       solution.setOptions({ modelSelection: 1, selfieMode: false, useCpuInference: true } as Parameters<SelfieSegmentation['setOptions']>[0]);
       await withTimeout(solution.initialize(), LOAD_TIMEOUT_MS);
+      keepGlContext(solution);
       return new PersonSegmenter(solution);
     } catch (error) {
       void solution?.close().catch(() => undefined);
@@ -108,7 +139,8 @@ export class PersonSegmenter {
     // Drawn now, while the frame is open; the pipeline closes it before inference finishes.
     this.#inputContext.drawImage(frame, 0, 0, MODEL_WIDTH, MODEL_HEIGHT);
     this.#solution
-      .send({ image: this.#input })
+      // Its types name the page's image elements only; its worker path takes any texImage2D source.
+      .send({ image: this.#input as unknown as HTMLCanvasElement })
       .catch(() => undefined) // a failed frame keeps the previous mask; the next frame tries again
       .finally(() => {
         const now = performance.now();
@@ -123,7 +155,7 @@ export class PersonSegmenter {
     void this.#solution.close().catch(() => undefined);
   }
 
-  /** Reads the mask while the results are valid (only during this callback): alpha is the person's probability. */
+  /** Reads the mask while the results are valid (only during this callback): red is the person's probability. */
   #receive({ segmentationMask }: Results): void {
     if (this.#closed) return;
     const { width, height } = segmentationMask;
@@ -136,7 +168,8 @@ export class PersonSegmenter {
     context.drawImage(segmentationMask, 0, 0);
     const rgba = context.getImageData(0, 0, width, height).data;
     const data = this.mask?.data.length === width * height ? this.mask.data : new Uint8Array(width * height);
-    for (let i = 0; i < data.length; i++) data[i] = rgba[i * 4 + 3]!;
+    // The worker path renders the mask into an opaque canvas (alpha always 255): the probability is in red.
+    for (let i = 0; i < data.length; i++) data[i] = rgba[i * 4]!;
     this.mask = { data, width, height, version: (this.mask?.version ?? 0) + 1 };
   }
 }

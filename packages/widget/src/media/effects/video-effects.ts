@@ -1,11 +1,15 @@
 /**
- * The effect pipeline: camera track → frames → current effect → one output track. Switching the effect swaps
- * the per-frame function between two frames; the output track stays the same object, so senders keep it.
+ * The effect pipeline as the page sees it: camera track → effects worker → one output track. The page only
+ * hands the camera's frame stream and the output's sink to a dedicated worker (transferred streams); reading
+ * frames, the effect, segmentation and writing all happen there, so the host page's main thread does no
+ * per-frame work. Switching the effect swaps it inside the worker; the output track stays the same object,
+ * so senders keep it.
  */
 import { EffectError } from './effect-error.js';
 import type { ProcessedEffect } from './effect-name.js';
-import { PixelEffect, type FrameEffect } from './frame-effect.js';
+import type { FromWorker } from './effects-messages.js';
 import { insertableStreams, type TrackGenerator } from './insertable-streams.js';
+import { startEffectsWorker, type EffectsWorker } from './worker-bootstrap.js';
 
 export interface VideoEffectsOptions {
   /**
@@ -17,52 +21,50 @@ export interface VideoEffectsOptions {
   onFrameProcessed?: (ms: number) => void;
 }
 
-/** Prepares an effect before it is swapped in, so a failure (model missing) leaves the old effect running. */
-async function prepare(effect: ProcessedEffect, options: VideoEffectsOptions): Promise<FrameEffect> {
-  if (effect !== 'background-blur') return new PixelEffect(effect);
-  const { BackgroundBlur } = await import('./background-blur.js');
-  return BackgroundBlur.load(options.assetsBaseUrl);
-}
+const UNSUPPORTED = 'Video effects need MediaStreamTrackProcessor (Chromium-based browsers).';
 
 export class VideoEffects {
   /** The processed video: put it in senders and the self-view once; it lives until `stop()` or the source ends. */
   readonly track: MediaStreamTrack;
   #effect: ProcessedEffect;
-  #current: FrameEffect;
-  #abort = new AbortController();
-  #options: VideoEffectsOptions;
+  #worker: EffectsWorker;
   #stopped = false;
+  /** Answers awaited from the worker, by request id (0 is the start). */
+  #waiting = new Map<number, { resolve: (urls: string[]) => void; reject: (error: EffectError) => void }>();
+  #nextId = 1;
   /** Latest `setEffect` call: an earlier one that finishes loading later must not win. */
   #request = 0;
 
-  private constructor(source: MediaStreamTrack, effect: ProcessedEffect, first: FrameEffect, options: VideoEffectsOptions) {
-    const streams = insertableStreams();
-    if (!streams) throw new EffectError('Video effects need MediaStreamTrackProcessor (Chromium-based browsers).');
+  private constructor(track: TrackGenerator, worker: EffectsWorker, effect: ProcessedEffect, options: VideoEffectsOptions) {
+    this.track = track;
+    this.#worker = worker;
     this.#effect = effect;
-    this.#current = first;
-    this.#options = options;
-    const generator: TrackGenerator = new streams.Generator({ kind: 'video' });
-    this.track = generator;
-    // A small queue: when processing falls behind, the processor drops old frames instead of adding delay.
-    const { readable } = new streams.Processor({ track: source, maxBufferSize: 2 });
-    const transform = new TransformStream<VideoFrame, VideoFrame>({ transform: (frame, controller) => this.#process(frame, controller) });
-    readable
-      .pipeThrough(transform, { signal: this.#abort.signal })
-      .pipeTo(generator.writable, { signal: this.#abort.signal })
-      .catch(() => undefined) // aborted by stop(), or the source failed: either way, clean up
-      .finally(() => this.stop()); // also when the source track ends
+    worker.onmessage = (message) => this.#receive(message, options);
   }
 
   /** Starts processing `source` with `effect`; rejects (EffectError) if the effect cannot run here. */
   static async start(source: MediaStreamTrack, effect: ProcessedEffect, options: VideoEffectsOptions = {}): Promise<VideoEffects> {
-    if (!insertableStreams()) throw new EffectError('Video effects need MediaStreamTrackProcessor (Chromium-based browsers).');
-    const first = await prepare(effect, options);
+    const streams = insertableStreams();
+    if (!streams || typeof Worker !== 'function') throw new EffectError(UNSUPPORTED);
+    const worker = startEffectsWorker();
+    const generator: TrackGenerator = new streams.Generator({ kind: 'video' });
+    // A small queue: when processing falls behind, the processor drops old frames instead of adding delay.
+    const { readable } = new streams.Processor({ track: source, maxBufferSize: 2 });
+    const pipeline = new VideoEffects(generator, worker, effect, options);
+    // The worker has no document to resolve a relative URL against.
+    const assetsBaseUrl = options.assetsBaseUrl === undefined ? undefined : new URL(options.assetsBaseUrl, document.baseURI).href;
+    const started = pipeline.#ask(0);
+    pipeline.#worker.post(
+      { type: 'start', frames: readable, output: generator.writable, effect, assetsBaseUrl, reportFrames: Boolean(options.onFrameProcessed) },
+      [readable, generator.writable],
+    );
     try {
-      return new VideoEffects(source, effect, first, options);
+      await started;
     } catch (error) {
-      first.close();
+      pipeline.stop();
       throw error;
     }
+    return pipeline;
   }
 
   /** The effect now applied to new frames. */
@@ -79,40 +81,49 @@ export class VideoEffects {
   async setEffect(effect: ProcessedEffect): Promise<void> {
     const request = ++this.#request;
     if (effect === this.#effect || this.#stopped) return;
-    const next = await prepare(effect, this.#options);
-    if (this.#stopped || request !== this.#request) return next.close();
-    const previous = this.#current;
-    this.#current = next;
-    this.#effect = effect;
-    // Safe mid-frame: effects hold no state a running apply() still needs after close() (buffers are dropped
-    // by reference, the segmenter ignores late results).
-    previous.close();
+    const id = this.#nextId++;
+    const answered = this.#ask(id);
+    this.#worker.post({ type: 'effect', id, effect });
+    await answered;
+    if (!this.#stopped && request === this.#request) this.#effect = effect;
   }
 
-  /** Ends the output track and releases the frames, buffers and model. Does not stop the source track. */
+  /** The URLs the worker has fetched (its model files): the page's own resource timing does not list them. */
+  async fetched(): Promise<string[]> {
+    const id = this.#nextId++;
+    const answered = this.#ask(id);
+    this.#worker.post({ type: 'fetched', id });
+    return answered;
+  }
+
+  /** Ends the output track and the worker (frames, buffers and model with it). Does not stop the source track. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#abort.abort();
+    this.#worker.post({ type: 'stop' });
+    this.#worker.terminate();
     this.track.stop();
-    this.#current.close();
+    // Whoever waits sees `stopped` (a switch after stop() does nothing, as before).
+    for (const { resolve } of this.#waiting.values()) resolve([]);
+    this.#waiting.clear();
   }
 
-  async #process(frame: VideoFrame, controller: TransformStreamDefaultController<VideoFrame>): Promise<void> {
-    if (this.#stopped) return frame.close();
-    const started = performance.now();
-    let out = frame;
-    const effect = this.#current;
-    try {
-      out = await effect.apply(frame);
-    } catch {
-      // A frame that could not be processed goes out as it is rather than ending the video, unless the
-      // effect hides something: then it does not go out at all.
-      if (effect.failClosed) return frame.close();
+  #ask(id: number): Promise<string[]> {
+    return new Promise((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
+  }
+
+  #receive(message: FromWorker, options: VideoEffectsOptions): void {
+    if (message.type === 'frame') return options.onFrameProcessed?.(message.ms);
+    if (message.type === 'ended') return this.stop();
+    if (message.type === 'failed') {
+      const waiting = [...this.#waiting.values()];
+      this.#waiting.clear();
+      for (const { reject } of waiting) reject(new EffectError(message.error));
+      return this.stop();
     }
-    if (out !== frame) frame.close();
-    if (this.#stopped) return out.close();
-    this.#options.onFrameProcessed?.(performance.now() - started);
-    controller.enqueue(out);
+    const waiting = this.#waiting.get(message.id);
+    this.#waiting.delete(message.id);
+    if (message.error === undefined) waiting?.resolve(message.urls ?? []);
+    else waiting?.reject(new EffectError(message.error));
   }
 }
