@@ -52,7 +52,7 @@ function loadScript(base: URL): SegmentationConstructor {
   if (script) return script;
   run ??= scope.importScripts?.bind(globalThis) ?? null;
   const runScripts = run;
-  if (!runScripts) throw new Error('no importScripts here');
+  if (!runScripts) throw new Error('the segmentation model runs in the effects worker only');
   scope.Module = { locateFile: (file) => new URL(file, base).href };
   scope.importScripts = (...urls) => {
     for (const url of urls) {
@@ -74,7 +74,7 @@ function loadScript(base: URL): SegmentationConstructor {
 function keepGlContext(solution: SelfieSegmentation): void {
   const inner = (solution as unknown as { h?: { m?: OffscreenCanvas; K?: unknown } }).h;
   const canvas = inner?.m;
-  if (!inner || !(canvas instanceof OffscreenCanvas)) throw new Error('unknown solution version');
+  if (!inner || !(canvas instanceof OffscreenCanvas)) throw new Error('an unknown version of the segmentation solution');
   inner.K ??= canvas.getContext('webgl2') ?? canvas.getContext('webgl');
 }
 
