@@ -1,11 +1,13 @@
 /**
- * A support line's availability before waiting (`queue:watch`, `queue:availability`), and an agent's goodbye:
- * a closed tab stops counting at once, a dropped connection only when its grace runs out.
+ * A support line's availability before waiting (`queue:watch`, `queue:availability`), an agent's goodbye (a
+ * closed tab stops counting at once, a dropped connection only when its grace runs out), and a support call's
+ * room linking back to the customer's request.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { QueueAvailability } from '@vcw/shared';
+import type { MatchFound, QueueAvailability } from '@vcw/shared';
 import { agent, collect, enter, visitor } from './helpers/matching.js';
+import { partnerAuth } from './helpers/partner.js';
 import { buildService, command, next } from './helpers/service.js';
 
 describe('queue:watch', () => {
@@ -84,5 +86,24 @@ describe('an agent leaving', () => {
     (jones.client.io.engine as unknown as { close(): void }).close();
     assert.equal((await lost).agentsOnline, 0);
     assert.ok(Date.now() - dropped >= GRACE_SECONDS * 1000 - 100, `counted through the grace (${Date.now() - dropped} ms)`);
+  });
+});
+
+describe('a support call\'s room', () => {
+  it('keeps the customer and their message in its metadata (GET /v1/rooms/:id)', async (t) => {
+    const service = await buildService(t);
+    const ann = await visitor(t, service);
+    await enter(ann, { mode: 'support', queue: 'help', displayName: 'Ann', message: 'My invoice is wrong' });
+    const smith = await agent(t, service, 'help');
+    assert.ok((await command(smith.client, 'agent:status', { status: 'online' })).ok);
+    const found = next(smith.client, 'match:found');
+    assert.ok((await command(smith.client, 'agent:take', {})).ok);
+    const { room: name } = (await found) as MatchFound;
+    const room = await service.app.roomStore.findByName(service.projectId, name);
+    const res = await service.app.inject({ method: 'GET', url: `/v1/rooms/${room?.id}`, headers: await partnerAuth(service) });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json<{ metadata: unknown }>().metadata, {
+      match: { mode: 'support', queue: 'help', customer: { peerId: ann.peerId, displayName: 'Ann', message: 'My invoice is wrong' } },
+    });
   });
 });
