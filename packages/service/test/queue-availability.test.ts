@@ -30,6 +30,8 @@ describe('queue:watch', () => {
     // Waiting ends the watch: its queue:update says the same. An agent online again reaches it only as a status.
     const news = collect(customer.client, 'queue:availability');
     await enter(customer, { mode: 'support', queue: 'help' });
+    const again = await command(customer.client, 'queue:watch', { queue: 'help' });
+    assert.equal(!again.ok && again.error.code, 'already_in_queue', 'a waiting customer has its status instead');
     const update = next(customer.client, 'queue:update');
     assert.ok((await command(smith.client, 'agent:status', { status: 'online' })).ok);
     assert.equal((await update).agentsOnline, 1);

@@ -52,6 +52,8 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     const { agent, grant, projectId } = socket.data;
     if (agent) throw new ServiceError('token_queue_mismatch', 'An agent token serves its queue (agent:status); it does not watch it.');
     if (grant) throw new ServiceError('token_room_mismatch', `This join token admits room "${grant.room}" only; queues need the publishable key.`);
+    // Waiting already: its queue:update says the same.
+    if (coordinator.stateOf(socket.data.peerId)) throw new ServiceError('already_in_queue');
     return matching.availability.watch(socket.id, projectId, queue);
   });
 

@@ -119,7 +119,9 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
    */
   async watch(): Promise<void> {
     this.watching = true;
-    await this.seat.prepare();
+    // The element opened the connection already: wait for it, without reporting its failure a second time.
+    const opening = this.seat.service;
+    await (opening ? opening.connect() : this.seat.prepare());
     const { queue, agentsOnline, estimatedWaitMs } = await this.attach().command('queue:watch', { queue: this.queue });
     this.setAvailability({ queue, agentsOnline, estimatedWaitMs });
   }
