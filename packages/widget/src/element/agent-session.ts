@@ -32,8 +32,8 @@ class AgentSession implements MatchingSession {
   private seen: Set<string> | null = null;
   private words: Strings & QueueStrings = withQueueStrings(resolveStrings(null));
   private readonly alerts = new AgentAlerts();
-  /** What each listed customer wrote, and who the current call is with (for the header in the call). */
-  private messages = new Map<string, string | null>();
+  /** What each customer of the last two lists wrote, and who the current call is with (for the header in the call). */
+  private messages: [Map<string, string | null>, Map<string, string | null>] = [new Map(), new Map()];
   private customer: { displayName: string; message: string | null } | null = null;
 
   constructor(
@@ -48,8 +48,8 @@ class AgentSession implements MatchingSession {
       const { customers, queue, total, agentsOnline, averageWaitMs } = snapshot;
       // The customer being declined left, or was taken by another agent: the form goes with them.
       if (this.declining && !customers.some((c) => c.customerId === this.declining)) this.declining = null;
-      // A new customer waiting is said aloud: an agent may be looking elsewhere, and the list changes silently.
       host.dispatchEvent(new VcQueueUpdateEvent({ mode: 'agent', queue, waiting: total, agentsOnline, averageWaitMs, customers }));
+      // A new customer waiting is said aloud, chimes and is an event: an agent may be looking elsewhere.
       for (const c of this.seen ? customers.filter((c) => !this.seen!.has(c.customerId)) : []) {
         const message = c.message ?? null;
         announce(this.host, this.words.customerWaiting(c.displayName));
@@ -57,14 +57,15 @@ class AgentSession implements MatchingSession {
         this.alerts.arrived(host.notify, this.words.notifyCustomerWaiting(c.displayName), message);
       }
       this.seen = new Set(customers.map((c) => c.customerId));
-      for (const c of customers) this.messages.set(c.customerId, c.message ?? null);
+      // The last two lists: a customer taken may be gone from the newest before its match:found arrives.
+      this.messages = [this.messages[1], new Map(customers.map((c) => [c.customerId, c.message ?? null]))];
       this.alerts.waiting(total, this.words.titleWaiting);
       this.render();
     });
     this.matchmaker.on('found', ({ partner }) => {
       this.taking = false;
-      this.customer = { displayName: partner.displayName, message: this.messages.get(partner.peerId) ?? null };
-      this.messages.clear();
+      const [older, newest] = this.messages;
+      this.customer = { displayName: partner.displayName, message: newest.get(partner.peerId) ?? older.get(partner.peerId) ?? null };
       this.render();
     });
     // The console is shown while `connecting` (and not in a call): only then do the waited times tick.
