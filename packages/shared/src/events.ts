@@ -33,7 +33,9 @@ import type {
   MatchNextRequest,
   MatchReportRequest,
   QueueEnterRequest,
+  QueueAvailability,
   QueueLeaveRequest,
+  QueueWatchRequest,
   QueueSnapshot,
   QueueStatus,
   TicketCreated,
@@ -53,6 +55,8 @@ export interface ClientToServerEvents {
   /** Wait in a random or support queue (see schemas/queue.ts). */
   'queue:enter': (request: QueueEnterRequest, ack: (reply: Ack<QueueStatus>) => void) => void;
   'queue:leave': (request: QueueLeaveRequest, ack: (reply: Ack) => void) => void;
+  /** Support, before waiting: the line's availability now, then `queue:availability` on every change. */
+  'queue:watch': (request: QueueWatchRequest, ack: (reply: Ack<QueueAvailability>) => void) => void;
   /** Random mode: end the pair, both wait again. */
   'match:next': (request: MatchNextRequest, ack: (reply: Ack<QueueStatus>) => void) => void;
   /** Random mode: report the partner; the pair ends and is never matched again. */
@@ -103,6 +107,8 @@ export interface ServerToClientEvents {
   'service:draining': (drain: { reconnectWithinMs: number }) => void;
   /** Your place in the queue changed. */
   'queue:update': (status: QueueStatus) => void;
+  /** After `queue:watch`: the support line's availability changed (agents online, estimated wait). */
+  'queue:availability': (availability: QueueAvailability) => void;
   /** Agents: the queue changed (someone came, left, was taken or declined; an agent came or went). */
   'queue:snapshot': (snapshot: QueueSnapshot) => void;
   /** You were matched: join `room` now. */

@@ -27,6 +27,8 @@ export const VideoChatWidget = createComponent({
     onConnectionStateChange: event('vc-connection-state-change'),
     onChatMessage: event('vc-chat-message'),
     onQueueUpdate: event('vc-queue-update'),
+    onCustomerWaiting: event('vc-customer-waiting'),
+    onAvailability: event('vc-availability'),
     onQualityChange: event('vc-quality-change'),
     onRecordingReady: event('vc-recording-ready'),
     onError: event('vc-error'),

@@ -92,7 +92,7 @@ describe('random mode: Next and Report in the control bar', () => {
 describe('support mode: the pre-join screen', () => {
   /** The pre-join view as the element builds it in support mode. */
   function supportPrejoin() {
-    const support = { strings: qs, message: '', onMessageInput: (text: string) => void (support.message = text) };
+    const support = { strings: qs, agentsOnline: null as number | null, message: '', onMessageInput: (text: string) => void (support.message = text) };
     const draw = (view: PrejoinView) => renderPrejoin({ ...view, joinLabel: qs.callSupport, extraFields: renderSupportPrejoin(support) });
     return { ui: mountQueueView(draw, prejoinView()), support };
   }
@@ -118,6 +118,20 @@ describe('support mode: the pre-join screen', () => {
     expect(support.message).to.equal('The sound cuts out');
     ui.$('[part="join-button"]').click();
     expect(ui.calls.onJoin).to.have.length(1);
+  });
+
+  it('says whether an agent is online once the service told (nothing before), above the field', () => {
+    const { ui, support } = supportPrejoin();
+    expect(ui.$$('[part="support-availability"]')).to.have.length(0);
+    support.agentsOnline = 0;
+    ui.update({});
+    const line = ui.$('[part="support-availability"]');
+    expect(line.textContent).to.equal('No agent is online right now — leave a message');
+    expect(line.getAttribute('role')).to.equal('status');
+    expect(line.compareDocumentPosition(ui.$('[part="support-message"]')) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(0);
+    support.agentsOnline = 2;
+    ui.update({});
+    expect(ui.$('[part="support-availability"]').textContent).to.equal('An agent is available');
   });
 
   it('has no such field, and reads "Join", in room mode', () => {

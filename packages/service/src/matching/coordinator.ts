@@ -30,6 +30,13 @@ export interface Visitor extends QueueRef {
   message?: string;
 }
 
+/** A support call's customer, as its room's metadata keeps them. */
+export interface MatchCustomer {
+  peerId: string;
+  displayName: string;
+  message: string | null;
+}
+
 /** A connection made with an agent token for a support queue. */
 export interface AgentConnection {
   projectId: string;
@@ -93,7 +100,8 @@ export interface MatchDelivery {
 
 /** The private rooms matches meet in. */
 export interface MatchRooms {
-  open(ref: QueueRef): Promise<{ id: string; name: string }>;
+  /** Support: `customer` is who the agent helps (kept in the room's metadata, which links the call back to their request). */
+  open(ref: QueueRef, customer?: MatchCustomer): Promise<{ id: string; name: string }>;
   /** The pair is over: the room admits nobody from now on. Best effort; never throws. */
   close(projectId: string, roomId: string): void;
 }

@@ -52,8 +52,9 @@ export class Pairs {
     }
     line.pairs.add(match);
     this.options.notices.line(line);
+    const customer = line.ref.mode === 'support' ? match.parties.find((party) => party.kind === 'member') : undefined;
     const opening = this.options.rooms
-      .open(line.ref)
+      .open(line.ref, customer && { peerId: customer.peerId, displayName: customer.visitor.displayName, message: customer.visitor.message ?? null })
       .then(
         (room) => this.opened(match, room),
         (error: unknown) => this.openFailed(match, error),

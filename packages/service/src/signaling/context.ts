@@ -1,3 +1,4 @@
+import type { AvailabilityWatch } from './availability-watch.js';
 import type { Server, Socket } from 'socket.io';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceMetrics } from '../operations/metrics.js';
@@ -59,6 +60,8 @@ export interface MatchingContext {
   delivery: SocketDelivery;
   /** Places in line kept through a dropped connection, until it resumes or the grace period passes. */
   holds: SeatHolds;
+  /** Customers watching a support line's availability before they wait (`queue:watch`). */
+  availability: AvailabilityWatch;
 }
 
 /** The name shown for a participant who gave none. */

@@ -10,6 +10,7 @@ import { StoreMatchRooms } from '../matching/match-rooms.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { MatchingContext, SignalingContext } from './context.js';
+import { AvailabilityWatch } from './availability-watch.js';
 import { SocketDelivery } from './match-delivery.js';
 import { SeatHolds } from './seat-holds.js';
 
@@ -37,13 +38,16 @@ export function createMatching(ctx: SignalingContext, { roomStore, queueStore, l
   // Support customers' waits are published as service events (webhooks).
   const coordinator = new ObservedCoordinator(options, ctx.events);
   const holds = new SeatHolds(ctx.holds.graceMs);
+  const availability = new AvailabilityWatch(coordinator, (socketId, news) => ctx.io.to(socketId).emit('queue:availability', news));
   return {
     coordinator,
     queueStore,
     delivery,
     holds,
+    availability,
     async close() {
       holds.clear();
+      availability.close();
       await coordinator.close();
       await rooms.settled();
     },

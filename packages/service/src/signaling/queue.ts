@@ -2,9 +2,9 @@
  * Waiting to be matched: `queue:enter` and `queue:leave`, random mode's `match:next` and `match:report`, and
  * `ticket:create` for a customer who would rather leave a message. Who is paired with whom is the
  * coordinator's business; this module checks who may ask, and keeps the coordinator told of the connection's
- * drops, resumptions and end.
+ * drops, resumptions and end. `queue:watch` tells a customer, before waiting, whether an agent is online.
  */
-import { MatchNextRequest, MatchReportRequest, QueueEnterRequest, QueueLeaveRequest, TicketCreateRequest, messageText, type QueueStatus, type TicketCreated } from '@vcw/shared';
+import { MatchNextRequest, MatchReportRequest, QueueEnterRequest, QueueLeaveRequest, QueueWatchRequest, TicketCreateRequest, messageText, type QueueAvailability, type QueueStatus, type TicketCreated } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { DEFAULT_DISPLAY_NAME, shownName, type MatchingContext, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
@@ -33,6 +33,7 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     if (!socket.connected) throw new ServiceError('not_in_queue', 'The connection closed while entering the queue.');
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     const { mode, queue, media, visitorId, message } = request;
+    matching.availability.unwatch(socket.id); // waiting now: its status says the same
     return coordinator.enter({
       projectId,
       mode,
@@ -44,6 +45,16 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
       ...(visitorId ? { visitorId } : {}),
       ...(message && mode === 'support' && messageText(message) ? { message: messageText(message) } : {}),
     });
+  });
+
+  command(socket, ctx, 'queue:watch', QueueWatchRequest, ({ queue }): QueueAvailability => {
+    // Customers only: an agent sees its own queue, and a room's token holder came for that room.
+    const { agent, grant, projectId } = socket.data;
+    if (agent) throw new ServiceError('token_queue_mismatch', 'An agent token serves its queue (agent:status); it does not watch it.');
+    if (grant) throw new ServiceError('token_room_mismatch', `This join token admits room "${grant.room}" only; queues need the publishable key.`);
+    // Waiting already: its queue:update says the same.
+    if (coordinator.stateOf(socket.data.peerId)) throw new ServiceError('already_in_queue');
+    return matching.availability.watch(socket.id, projectId, queue);
   });
 
   command(socket, ctx, 'queue:leave', QueueLeaveRequest, () => {
@@ -106,6 +117,7 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
 
   socket.on('disconnect', (reason) => {
     const { peerId } = socket.data;
+    matching.availability.unwatch(socket.id);
     const gone = () => {
       coordinator.disconnected(peerId);
       delivery.untrack(socket.id);

@@ -39,6 +39,22 @@ export const QueueEnterRequest = Type.Object(
 );
 export type QueueEnterRequest = Static<typeof QueueEnterRequest>;
 
+/**
+ * `queue:watch` — support mode, before waiting: whether an agent is online. Answered with the line's
+ * availability, then `queue:availability` whenever it changes, until the connection enters a queue, watches
+ * another one, or closes. Needs no camera: a help page can say "no agent online" before asking for one.
+ */
+export const QueueWatchRequest = Type.Object({ queue: QueueName }, { additionalProperties: false });
+export type QueueWatchRequest = Static<typeof QueueWatchRequest>;
+
+/** A support line's availability, as a customer sees it before waiting (`queue:watch`, `queue:availability`). */
+export interface QueueAvailability {
+  queue: QueueName;
+  agentsOnline: number;
+  /** How long a customer joining now would wait, from the recent average; null without history or agent. */
+  estimatedWaitMs: number | null;
+}
+
 /** `queue:leave` — stop waiting (Cancel). */
 export const QueueLeaveRequest = Type.Object({}, { additionalProperties: false });
 export type QueueLeaveRequest = Static<typeof QueueLeaveRequest>;

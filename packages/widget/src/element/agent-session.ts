@@ -1,15 +1,19 @@
 /**
  * Agent mode, for one call engine: the matchmaker on the agent's side, and the console shown between calls
- * (its "waited" times tick every second while it is on screen). A lazy chunk, loaded by matching.ts in agent
- * mode only.
+ * (its "waited" times tick every second while it is on screen), `vc-queue-update` and `vc-customer-waiting`
+ * with their chime and title (agent-alerts.ts), and in the call a header with the customer's name and
+ * message. A lazy chunk, loaded by matching.ts in agent mode only.
  */
 import type { CallEngine, CallState } from '../engine/call-engine.js';
 import { CallError } from '../engine/call-error.js';
+import { VcCustomerWaitingEvent } from '../events/vc-customer-waiting-event.js';
+import { VcQueueUpdateEvent } from '../events/vc-queue-update-event.js';
 import { Matchmaker } from '../engine/matchmaker.js';
-import { renderAgentConsole } from '../ui/agent-console.js';
+import { renderAgentConsole, renderCustomerHeader } from '../ui/agent-console.js';
 import { withQueueStrings } from '../ui/queue-strings.js';
 import { adoptQueueStyles } from '../ui/queue-styles.js';
 import { resolveStrings, type QueueStrings, type Strings } from '../ui/strings.js';
+import { AgentAlerts } from './agent-alerts.js';
 import { announce } from './live-region.js';
 import type { MatchingHost, MatchingSession, StartSession } from './matching.js';
 import type { UiState } from './view-builder.js';
@@ -27,6 +31,10 @@ class AgentSession implements MatchingSession {
   /** Customers already on the console (announced when they arrive, not at the first look), and the words of the last render. */
   private seen: Set<string> | null = null;
   private words: Strings & QueueStrings = withQueueStrings(resolveStrings(null));
+  private readonly alerts = new AgentAlerts();
+  /** What each customer of the last two lists wrote, and who the current call is with (for the header in the call). */
+  private messages: [Map<string, string | null>, Map<string, string | null>] = [new Map(), new Map()];
+  private customer: { displayName: string; message: string | null } | null = null;
 
   constructor(
     engine: CallEngine,
@@ -36,23 +44,39 @@ class AgentSession implements MatchingSession {
     this.matchmaker = new Matchmaker(engine, 'agent', host.queue);
     adoptQueueStyles(host.renderRoot as ShadowRoot);
     this.matchmaker.on('error', onError);
-    this.matchmaker.on('snapshot', ({ customers }) => {
+    this.matchmaker.on('snapshot', (snapshot) => {
+      const { customers, queue, total, agentsOnline, averageWaitMs } = snapshot;
       // The customer being declined left, or was taken by another agent: the form goes with them.
       if (this.declining && !customers.some((c) => c.customerId === this.declining)) this.declining = null;
-      // A new customer waiting is said aloud: an agent may be looking elsewhere, and the list changes silently.
-      for (const c of this.seen ? customers.filter((c) => !this.seen!.has(c.customerId)) : []) announce(this.host, this.words.customerWaiting(c.displayName));
+      host.dispatchEvent(new VcQueueUpdateEvent({ mode: 'agent', queue, waiting: total, agentsOnline, averageWaitMs, customers }));
+      // A new customer waiting is said aloud, chimes and is an event: an agent may be looking elsewhere.
+      for (const c of this.seen ? customers.filter((c) => !this.seen!.has(c.customerId)) : []) {
+        const message = c.message ?? null;
+        announce(this.host, this.words.customerWaiting(c.displayName));
+        host.dispatchEvent(new VcCustomerWaitingEvent({ peerId: c.customerId, displayName: c.displayName, message }));
+        this.alerts.arrived(host.notify, this.words.notifyCustomerWaiting(c.displayName), message);
+      }
       this.seen = new Set(customers.map((c) => c.customerId));
+      // The last two lists: a customer taken may be gone from the newest before its match:found arrives.
+      this.messages = [this.messages[1], new Map(customers.map((c) => [c.customerId, c.message ?? null]))];
+      this.alerts.waiting(total, this.words.titleWaiting);
       this.render();
     });
-    this.matchmaker.on('found', () => {
+    this.matchmaker.on('found', ({ partner }) => {
       this.taking = false;
+      const [older, newest] = this.messages;
+      this.customer = { displayName: partner.displayName, message: newest.get(partner.peerId) ?? older.get(partner.peerId) ?? null };
       this.render();
     });
     // The console is shown while `connecting` (and not in a call): only then do the waited times tick.
-    engine.on('state', (state) => this.tick(state === 'connecting'));
+    engine.on('state', (state) => {
+      this.tick(state === 'connecting');
+      if (state === 'left' || state === 'error') this.alerts.clear();
+    });
   }
 
   join(displayName: string): Promise<void> {
+    this.alerts.askPermission(this.host.notify); // Join is the agent's click
     return this.matchmaker.setAvailable(true, displayName);
   }
 
@@ -79,7 +103,10 @@ class AgentSession implements MatchingSession {
       busy: this.taking || match !== null,
       declining: this.declining,
       declineReason: this.declineReason,
-      onToggleAvailable: () => this.act(this.matchmaker.setAvailable(!available)),
+      onToggleAvailable: () => {
+        this.alerts.askPermission(this.host.notify);
+        this.act(this.matchmaker.setAvailable(!available));
+      },
       onTakeNext: () => this.take(),
       onTake: (customerId) => this.take(customerId),
       onStartDecline: (customerId) => {
@@ -100,12 +127,16 @@ class AgentSession implements MatchingSession {
     });
   }
 
-  additions(): Pick<UiState, 'prejoinFields' | 'matchControls'> {
-    return {};
+  additions(strings: Strings): Pick<UiState, 'prejoinFields' | 'matchControls' | 'matchHeader'> {
+    const { customer } = this;
+    // In the call: who the customer is and what they wrote, kept in view for the whole call.
+    if (!customer || !this.matchmaker.match) return {};
+    return { matchHeader: renderCustomerHeader({ strings: withQueueStrings(strings), ...customer }) };
   }
 
   close(): void {
     this.closed = true;
+    this.alerts.clear();
     this.tick(false);
   }
 

@@ -20,7 +20,7 @@ export interface MatchingSession {
   /** The mode's own screen for `state` (waiting, the agent console, the end of a support visit), if it has one. */
   screen(state: CallState, strings: Strings): unknown;
   /** What the mode adds to the pre-join screen and the call's control bar. */
-  additions(strings: Strings): Pick<UiState, 'prejoinFields' | 'matchControls'>;
+  additions(strings: Strings): Pick<UiState, 'prejoinFields' | 'matchControls' | 'matchHeader'>;
   /** The element let go of this engine. */
   close(): void;
 }
@@ -29,6 +29,8 @@ export interface MatchingSession {
 export interface MatchingHost extends HTMLElement {
   readonly mode: string;
   readonly queue: string;
+  /** Agent mode: a browser notification when a customer starts waiting while the tab is hidden. */
+  readonly notify: boolean;
   readonly renderRoot: HTMLElement | DocumentFragment;
   requestUpdate(): void;
   /** Joins as the Join button does (the "Call support" button after a visit ended). */

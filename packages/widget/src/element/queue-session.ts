@@ -7,6 +7,7 @@ import type { ReportReason } from '@vcw/shared';
 import { LeaveReason } from '@vcw/shared/protocol';
 import type { CallEngine, CallState } from '../engine/call-engine.js';
 import { Matchmaker } from '../engine/matchmaker.js';
+import { VcAvailabilityEvent } from '../events/vc-availability-event.js';
 import { VcQueueUpdateEvent } from '../events/vc-queue-update-event.js';
 import { renderMatchControls } from '../ui/match-controls.js';
 import { renderQueueOutcome } from '../ui/queue-outcome.js';
@@ -54,6 +55,13 @@ class QueueSession implements MatchingSession {
     engine.on('left', ({ reason }) => {
       if (this.mode === 'support' && reason === LeaveReason.roomEnded) this.ending = { kind: 'call-ended' };
     });
+    // Support: whether an agent is online, asked at once (a connection, no camera) and followed until waiting.
+    this.matchmaker.on('availability', ({ queue, agentsOnline, estimatedWaitMs }) => {
+      if (this.closed) return;
+      host.dispatchEvent(new VcAvailabilityEvent({ queue, agentsOnline, estimatedWaitSeconds: estimatedWaitMs === null ? null : Math.round(estimatedWaitMs / 1000) }));
+      this.render();
+    });
+    if (this.mode === 'support') this.matchmaker.watch().catch(() => undefined); // a refused connection is the call's to report
     this.matchmaker.on('found', () => {
       this.chatEnded = false;
       this.render();
@@ -103,7 +111,7 @@ class QueueSession implements MatchingSession {
   additions(strings: Strings): Pick<UiState, 'prejoinFields' | 'matchControls'> {
     const s = withQueueStrings(strings);
     if (this.mode === 'support') {
-      return { prejoinFields: renderSupportPrejoin({ strings: s, message: this.message, onMessageInput: (text) => (this.message = text) }) };
+      return { prejoinFields: renderSupportPrejoin({ strings: s, agentsOnline: this.matchmaker.availability?.agentsOnline ?? null, message: this.message, onMessageInput: (text) => (this.message = text) }) };
     }
     return {
       matchControls: renderMatchControls({

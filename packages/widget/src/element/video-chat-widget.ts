@@ -47,7 +47,9 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @fires {VcConnectionStateChangeEvent} vc-connection-state-change - `state` changed: `{state}`
  * @fires {VcChatMessageEvent} vc-chat-message - a chat message, received or this widget's own once sent: `{id, from, displayName, text, ts, self}`
  * @fires {VcQualityChangeEvent} vc-quality-change - the video quality sent changed: `{from, to, reason}`
- * @fires {VcQueueUpdateEvent} vc-queue-update - random and support modes: this visitor's place in the queue changed: `{status, position, waiting, agentsOnline, estimatedWaitMs, reason}`
+ * @fires {VcQueueUpdateEvent} vc-queue-update - random and support modes: this visitor's place in the queue changed: `{status, position, waiting, agentsOnline, estimatedWaitMs, reason}`; agent mode: the waiting list changed (`{mode: 'agent', waiting, customers, agentsOnline, averageWaitMs}`)
+ * @fires {VcCustomerWaitingEvent} vc-customer-waiting - agent mode: a customer started waiting: `{peerId, displayName, message}`
+ * @fires {VcAvailabilityEvent} vc-availability - support mode, before any camera: `{queue, agentsOnline, estimatedWaitSeconds}`, then each change until waiting
  * @fires {VcRecordingReadyEvent} vc-recording-ready - a recording this widget made is complete: `{blob, mimeType, durationMs}`
  * @fires {VcErrorEvent} vc-error - something failed: `{code, message, fatal}`
  *
@@ -142,7 +144,7 @@ export class VideoChatWidget extends LitElement {
    */
   static override properties = {
     apiKey: { attribute: 'api-key' }, token: {}, server: {}, room: {}, displayName: { attribute: 'display-name' }, autojoin: { type: Boolean }, preview: { type: Boolean },
-    quality: {}, effects: {}, mode: {}, queue: {}, lang: {}, strings: { attribute: false }, theme: { reflect: true },
+    quality: {}, effects: {}, mode: {}, queue: {}, notify: { type: Boolean }, lang: {}, strings: { attribute: false }, theme: { reflect: true },
     notice: { state: true, attribute: false }, joining: { state: true, attribute: false },
     leftBecause: { state: true, attribute: false }, typedName: { state: true, attribute: false }, wantsToJoin: { state: true, attribute: false },
     pinned: { state: true, attribute: false }, speakerView: { state: true, attribute: false }, moreOpen: { state: true, attribute: false },
@@ -179,6 +181,11 @@ export class VideoChatWidget extends LitElement {
   mode: string = 'room';
   /** The queue of the `random`, `support` and `agent` modes (default `default`); an agent's must be its token's. */
   queue = 'default';
+  /**
+   * Agent mode: a browser notification when a customer starts waiting while the tab is hidden (permission
+   * is asked at the agent's Join or Available click). Off by default.
+   */
+  notify = false;
   /** UI language, a BCP 47 tag (`fr`, `de-CH`…); defaults to the page's language, then English. */
   override lang = '';
   /** Overrides of the UI's words, key by key (e.g. `{join: 'Enter'}`). */

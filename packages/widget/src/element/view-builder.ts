@@ -40,6 +40,8 @@ export interface UiState {
   joinLabel?: string;
   prejoinFields?: unknown;
   matchControls?: unknown;
+  /** Above the call's tiles: the agent's header with the customer's name and message. */
+  matchHeader?: unknown;
   /** Call recording's additions (lazily loaded views): the record button, and the bar above the tiles. */
   recording?: CallView['recording'];
 }
@@ -100,6 +102,7 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     stats: ui.panel === 'stats' ? ui.stats : [],
     statsPanel: ui.panel === 'stats' ? ui.statsPanel : undefined,
     matchControls: ui.matchControls,
+    matchHeader: ui.matchHeader,
     recording: ui.recording,
     textOnly: textOnly && { reason: textOnlyReason(engine, textOnly.reason, ui.strings) },
     fullscreen: ui.fullscreen,

@@ -4,7 +4,7 @@
  * when a pair ends drops its links (keeping camera and connection) and waits again. It knows the call only
  * through `MatchSeat`, which CallEngine provides, and is loaded lazily with the mode that needs it.
  */
-import type { MatchEnded, MatchFound, MediaState, QueueEnterRequest, QueueSnapshot, QueueStatus, ReportReason, SessionInfo } from '@vcw/shared';
+import type { MatchEnded, MatchFound, MediaState, QueueAvailability, QueueEnterRequest, QueueSnapshot, QueueStatus, ReportReason, SessionInfo } from '@vcw/shared';
 import { LeaveReason } from '@vcw/shared/protocol';
 import type { CallState } from './call-engine.js';
 import { CallError } from './call-error.js';
@@ -37,6 +37,8 @@ type MatchmakerEvents = {
   status: [QueueStatus];
   /** Agents: the queue they serve changed. */
   snapshot: [QueueSnapshot];
+  /** Support, before waiting (`watch`): whether an agent is online, and the estimate for joining now. */
+  availability: [QueueAvailability];
   /** A partner was found; the call with them is being set up. */
   found: [MatchFound];
   /** Random: the pair ended (the partner moved on, left, or a report ended it); waiting again. */
@@ -55,6 +57,10 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
   snapshot: QueueSnapshot | null = null;
   /** The current pair, from `match:found` until it ends. */
   match: MatchFound | null = null;
+  /** Support: the line's availability before waiting, once `watch` asked for it. */
+  availability: QueueAvailability | null = null;
+  /** Support: availability is wanted whenever not waiting (after a Cancel, a lost session). */
+  private watching = false;
   /** Agents: available for customers (online) or not (away). */
   available = true;
   /** What we entered the queue with, while queued: to enter again after a lost session. */
@@ -107,6 +113,19 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
     }
   }
 
+  /**
+   * Support, before waiting: connects (no camera) and asks whether an agent is online; `availability` then
+   * follows every change until the customer waits, and again after a Cancel.
+   */
+  async watch(): Promise<void> {
+    this.watching = true;
+    // The element opened the connection already: wait for it, without reporting its failure a second time.
+    const opening = this.seat.service;
+    await (opening ? opening.connect() : this.seat.prepare());
+    const { queue, agentsOnline, estimatedWaitMs } = await this.attach().command('queue:watch', { queue: this.queue });
+    this.setAvailability({ queue, agentsOnline, estimatedWaitMs });
+  }
+
   /** Stops waiting (Cancel), or leaves a pair being set up; back to the pre-join screen. */
   async cancel(): Promise<void> {
     const client = this.client;
@@ -121,6 +140,7 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
     await client?.command('queue:leave', {}).catch(() => undefined);
     if (this.status) this.setStatus({ ...this.status, status: 'left', position: 0 });
     this.seat.setWaiting(false);
+    if (this.watching) this.watch().catch(() => undefined);
   }
 
   /** Random: ends this pair and waits for another one; the partner waits again too. */
@@ -237,6 +257,8 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
       const entry = this.entry;
       this.entry = null;
       this.enter(entry).catch(() => undefined);
+    } else if (this.watching) {
+      this.watch().catch(() => undefined);
     }
   };
 
@@ -263,6 +285,11 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
     return failure;
   }
 
+  private setAvailability(availability: QueueAvailability): void {
+    this.availability = availability;
+    this.emit('availability', availability);
+  }
+
   private setSnapshot(snapshot: QueueSnapshot): void {
     this.snapshot = snapshot;
     this.emit('snapshot', snapshot);
@@ -281,6 +308,7 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
       this.client = client;
       client.on('queue-update', (status) => this.setStatus(status));
       client.on('queue-snapshot', (snapshot) => this.setSnapshot(snapshot));
+      client.on('queue-availability', (availability) => this.setAvailability(availability));
       client.on('match-found', this.found);
       client.on('match-ended', this.ended);
       client.on('reconnected', this.recovered);

@@ -5,6 +5,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, SIGNALING_PATH } from '@vcw/shared/protocol';
 import type {
+  QueueAvailability,
   Ack,
   ChatMessage,
   ChatSent,
@@ -56,6 +57,8 @@ type SignalingEvents = {
   'queue-update': [QueueStatus];
   /** Agents: the queue they serve changed. */
   'queue-snapshot': [QueueSnapshot];
+  /** Support, before waiting (after `queue:watch`): whether an agent is online changed. */
+  'queue-availability': [QueueAvailability];
   /** Matched: join the room it names. */
   'match-found': [MatchFound];
   /** Random mode: the pair ended; waiting again. */
@@ -129,6 +132,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('room:ended', () => this.emit('room-ended'));
     this.socket.on('queue:update', (status) => this.emit('queue-update', status));
     this.socket.on('queue:snapshot', (snapshot) => this.emit('queue-snapshot', snapshot));
+    this.socket.on('queue:availability', (availability) => this.emit('queue-availability', availability));
     this.socket.on('match:found', (match) => this.emit('match-found', match));
     this.socket.on('match:ended', (ended) => this.emit('match-ended', ended));
     this.socket.on('recording:requested', (p) => this.emit('recording:requested', p));

@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { QueueStrings, Strings } from './strings.js';
-import type { AgentConsoleView, QueuedCustomerView } from './view-model.js';
+import type { AgentConsoleView, CustomerHeaderView, QueuedCustomerView } from './view-model.js';
 
 /** Longest decline reason the service takes. */
 export const DECLINE_REASON_MAX_LENGTH = 300;
@@ -29,6 +29,14 @@ export function renderAgentConsole(view: AgentConsoleView): TemplateResult {
         </ul>`
       : html`<p class="muted" part="queue-empty">${s.noOneWaiting}</p>`}
   </section>`;
+}
+
+/** In the call, above the tiles: who the agent is helping and what they wrote (the side of the call the customer never sees). */
+export function renderCustomerHeader(view: CustomerHeaderView): TemplateResult {
+  return html`<aside class="banner" part="customer-header" aria-label=${view.strings.customerWrote}>
+    <strong part="customer-name"><bdi>${view.displayName}</bdi></strong>
+    ${view.message ? html`<blockquote part="customer-message" dir="auto">${view.message}</blockquote>` : nothing}
+  </aside>`;
 }
 
 function customer(view: AgentConsoleView, c: QueuedCustomerView, s: Strings & QueueStrings): TemplateResult {

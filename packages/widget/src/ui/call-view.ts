@@ -22,7 +22,7 @@ export function renderCall(view: CallView): TemplateResult {
     ${view.textOnly
       ? html`<div class="banner" part="text-only-banner" role="status"><strong>${s.textOnlyBanner}</strong> ${view.textOnly.reason}</div>`
       : nothing}
-    ${view.recording?.status}
+    ${view.recording?.status} ${view.matchHeader}
     <div class="stage ${view.panel ? 'with-panel' : ''}" @click=${() => view.moreOpen && view.onToggleMore()}>
       <div class="tiles">
         <div class="grid" part="grid" data-count=${count} data-layout=${view.stageId ? 'stage' : 'grid'} style="--strip: ${count - 1}">

@@ -40,6 +40,11 @@ export const queueEn: QueueStrings = {
   decline: 'Decline',
   declineReason: 'Reason for declining',
   customerWaiting: (name) => `${name} is waiting for support`,
+  agentAvailable: 'An agent is available',
+  noAgentLeaveMessage: 'No agent is online right now — leave a message',
+  titleWaiting: (n) => `(${n}) waiting`,
+  notifyCustomerWaiting: (name) => `${name} is waiting for support`,
+  customerWrote: 'Customer’s message',
 };
 
 /**

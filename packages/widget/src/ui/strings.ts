@@ -183,6 +183,15 @@ export interface QueueStrings {
   declineReason: string;
   /** Said by the live region to an agent when a customer starts waiting. */
   customerWaiting: (name: string) => string;
+  /** The support pre-join, before any camera: whether someone is there to answer. */
+  agentAvailable: string;
+  noAgentLeaveMessage: string;
+  /** The agent's tab title prefix while customers wait, e.g. "(1) waiting". */
+  titleWaiting: (n: number) => string;
+  /** The agent's browser notification when a customer starts waiting (the tab hidden). */
+  notifyCustomerWaiting: (name: string) => string;
+  /** The agent's header in the call: the customer's name and what they wrote. */
+  customerWrote: string;
 }
 
 /**

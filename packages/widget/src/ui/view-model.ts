@@ -150,6 +150,8 @@ export interface CallView {
    * `renderMatchControls` of ui/match-controls.ts).
    */
   matchControls?: unknown;
+  /** Above the tiles, for the whole call: the agent's header with the customer's name and message. */
+  matchHeader?: unknown;
   /**
    * Call recording, rendered by lazily loaded views (ui/recording-view.ts): its control-bar button, and the bar
    * above the tiles (indicator, consent prompt, download).
@@ -217,6 +219,8 @@ export interface WaitingView {
 /** Support mode, the pre-join screen's extra field. */
 export interface SupportPrejoinView {
   strings: Strings & QueueStrings;
+  /** Agents online on the line, known before any camera; null until the service said. */
+  agentsOnline: number | null;
   message: string;
   onMessageInput(text: string): void;
 }
@@ -247,6 +251,13 @@ export interface QueuedCustomerView {
 }
 
 /** Agent mode, while not in a call: availability, the live queue, taking and declining customers. */
+/** Agent mode, in the call: the customer's name and what they wrote before waiting. */
+export interface CustomerHeaderView {
+  strings: Strings & QueueStrings;
+  displayName: string;
+  message: string | null;
+}
+
 export interface AgentConsoleView {
   strings: Strings & QueueStrings;
   /** Online (customers may be given to this agent) or away. */
