@@ -46,6 +46,8 @@ describe('<video-chat-widget> in every browser', () => {
   it('reports effects set in markup that cannot run here as effect_unavailable, once per camera, and sends the camera as it is', async () => {
     restore = withoutGlobal('MediaStreamTrackProcessor');
     const { widget, events } = mount(await connectedAttributes({ effects: 'grayscale' }), EVENTS);
+    // The camera opens when the visitor asks ("Check camera" here, else Join), not on load.
+    (await until(() => part<HTMLButtonElement>(widget, '[part="check-camera-button"]'), '"Check camera"')).click();
     const error = await until(() => ofType(events, 'vc-error')[0], 'vc-error when the camera opens');
     expect(error.detail).to.include({ code: 'effect_unavailable', fatal: false });
     expect(error.detail.message).to.contain('MediaStreamTrackProcessor');
