@@ -78,6 +78,7 @@ describe('<video-chat-widget> in every browser', () => {
     expect(part(old.widget, '[part="notice"]')!.textContent!.trim()).to.equal("Video calls aren't supported in this browser. You can still chat with the others.");
     expect(part(old.widget, '[part="join-button"]')!.textContent!.trim()).to.equal('Join');
     expect(engineOf(old.widget).media.stream).to.equal(null);
+    expect(part(old.widget, '[part="check-camera-button"]'), 'no "Check camera" where no camera would be opened').to.equal(null);
 
     part<HTMLButtonElement>(old.widget, '[part="join-button"]')!.click();
     await until(() => old.widget.state === 'connected', 'the old browser in the room');
