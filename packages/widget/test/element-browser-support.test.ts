@@ -46,6 +46,8 @@ describe('<video-chat-widget> in every browser', () => {
   it('reports effects set in markup that cannot run here as effect_unavailable, once per camera, and sends the camera as it is', async () => {
     restore = withoutGlobal('MediaStreamTrackProcessor');
     const { widget, events } = mount(await connectedAttributes({ effects: 'grayscale' }), EVENTS);
+    // The camera opens when the visitor asks ("Check camera" here, else Join), not on load.
+    (await until(() => part<HTMLButtonElement>(widget, '[part="check-camera-button"]'), '"Check camera"')).click();
     const error = await until(() => ofType(events, 'vc-error')[0], 'vc-error when the camera opens');
     expect(error.detail).to.include({ code: 'effect_unavailable', fatal: false });
     expect(error.detail.message).to.contain('MediaStreamTrackProcessor');
@@ -76,6 +78,7 @@ describe('<video-chat-widget> in every browser', () => {
     expect(part(old.widget, '[part="notice"]')!.textContent!.trim()).to.equal("Video calls aren't supported in this browser. You can still chat with the others.");
     expect(part(old.widget, '[part="join-button"]')!.textContent!.trim()).to.equal('Join');
     expect(engineOf(old.widget).media.stream).to.equal(null);
+    expect(part(old.widget, '[part="check-camera-button"]'), 'no "Check camera" where no camera would be opened').to.equal(null);
 
     part<HTMLButtonElement>(old.widget, '[part="join-button"]')!.click();
     await until(() => old.widget.state === 'connected', 'the old browser in the room');

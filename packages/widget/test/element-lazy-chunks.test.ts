@@ -13,7 +13,8 @@ describe('<video-chat-widget> lazy code', () => {
   it('fetches no recording code for the pre-join, and fetches it with Join', async () => {
     const { widget } = mount(await connectedAttributes());
     await until(() => widget.state === 'prejoin' && part(widget, '[part="join-button"]'), 'the pre-join');
-    // The visitor looks at their preview: the camera is open and showing, long after anything fetched at start.
+    // The visitor checks their camera and looks at the preview: open and showing, long after anything fetched at start.
+    part<HTMLButtonElement>(widget, '[part="check-camera-button"]')!.click();
     await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]')?.videoWidth, 'the camera preview');
     expect(fetched('recording-controls.js'), 'recording controls before Join').to.deep.equal([]);
     expect(fetched('recording-session.js'), 'recording session before Join').to.deep.equal([]);

@@ -170,7 +170,8 @@ describe('controls people recognise', () => {
       expect(contrast(fg, bg), part).to.be.at.least(4.5);
     }
     const mic = ui.$('[part="microphone-button"]');
-    expect(mic.getAttribute('aria-pressed'), 'the state is said, not only coloured').to.equal('false');
+    // Said, not only coloured: the button names what pressing it does (no aria-pressed beside a name that changes).
+    expect([mic.getAttribute('aria-label'), mic.getAttribute('aria-pressed')], 'the state is said, not only coloured').to.deep.equal(['Turn microphone on', null]);
     expect(mic.querySelector('path')!.getAttribute('d'), 'and drawn: a slashed microphone').to.contain('M3 3l18 18');
     for (const mark of ui.$$('[data-peer-id="p1"] [part="microphone-off"], [data-peer-id="p1"] [part="camera-off"]')) {
       const [fg, bg] = colours(mark);

@@ -149,14 +149,16 @@ function textOnlyReason(engine: CallEngine, reason: TextOnlyReason, s: Strings):
 
 function localMedia(engine: CallEngine): LocalMediaView {
   const { media, outgoing, monitor } = engine;
+  // Without WebRTC nothing is ever opened (a text chat): no "Check camera", and nothing to turn on.
+  const closed = !engine.videoCalls;
   return {
     stream: outgoing.previewStream,
     // Before the devices are asked for, the toggles say what will be opened (and can change it).
-    hasMicrophone: !media.opened || media.audioTrack !== null,
-    hasCamera: !media.opened || media.videoTrack !== null,
+    hasMicrophone: !closed && (!media.opened || media.audioTrack !== null),
+    hasCamera: !closed && (!media.opened || media.videoTrack !== null),
     microphoneOn: media.opened ? media.microphoneEnabled : media.wants('audio'),
     cameraOn: media.opened ? media.cameraEnabled : media.wants('video'),
-    asked: media.asked,
+    asked: media.asked || closed,
     screenSharing: outgoing.screen.active,
     canShareScreen: ScreenShare.supported,
     speaking: monitor.selfSpeaking,

@@ -62,6 +62,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private preparing: Promise<void> | null = null;
   /** Camera and microphone being opened (once asked for), and what was opened reported. */
   private opening: Promise<void> | null = null;
+  private toldNoWebrtc = false;
   /** The seat we hold, while in a room, and the name we took it under. */
   private joined: JoinResult | null = null;
   private joinedAs: string | undefined;
@@ -130,6 +131,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   prepare(): Promise<void> {
     if (this.state === 'idle' || this.state === 'left') this.setState('prejoin');
+    // Known without opening anything: the pre-join already says the call will be a chat (and Join says so).
+    if (!this.videoCalls) this.tellNoWebrtc();
     const generation = this.generation;
     return this.connect().then(
       () => this.warmUp(),
@@ -145,6 +148,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    * rejects: what could not be opened is `media.issue`, also emitted as `error`.
    */
   openDevices(): Promise<void> {
+    if (!this.videoCalls) return Promise.resolve(); // nothing could be sent: the camera stays closed
     this.opening ??= this.media.acquire().then(() => {
       if (this.media.issue) this.emit('error', this.media.issue);
       void this.devices.watch(); // labels are known once a device is open
@@ -258,10 +262,17 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.media.setCameraEnabled(on);
   }
 
+  /** Emits `webrtc_unsupported`, once per engine (at the pre-join, else at Join). */
+  private tellNoWebrtc(): void {
+    if (this.toldNoWebrtc) return;
+    this.toldNoWebrtc = true;
+    this.emit('error', new CallError('webrtc_unsupported'));
+  }
+
   private prepared(): Promise<void> {
     this.preparing ??= Promise.all([
       // Without WebRTC nothing could be sent: the camera stays closed, and the visitor is told once.
-      this.videoCalls ? this.openDevices() : Promise.resolve(this.emit('error', new CallError('webrtc_unsupported'))),
+      this.videoCalls ? this.openDevices() : Promise.resolve(this.tellNoWebrtc()),
       this.connect(),
     ]).then(
       () => this.warmUp(),

@@ -16,8 +16,9 @@ export function callControls(view: CallView): TemplateResult {
   const unread = view.unread > 0 && view.panel !== 'chat' ? view.unread : 0;
   // A group, not a toolbar: a toolbar promises arrow-key navigation; here Tab moves between buttons. Microphone,
   // camera and Leave always stay in the row; on a narrow widget the others go into the "More" menu (the same
-  // buttons, shown as a list above the bar while it is open: call-styles.ts).
-  return html`<div class="controls" part="controls" role="group" aria-label=${s.controls} @keydown=${(e: KeyboardEvent) => closeMore(view, e)}>
+  // buttons, shown as a list above the bar while it is open: call-styles.ts). Joining moves focus to the bar's
+  // first button (data-screen-start, see element/screen-focus.ts), not to the self tile's pin button before it.
+  return html`<div class="controls" part="controls" data-screen-start role="group" aria-label=${s.controls} @keydown=${(e: KeyboardEvent) => closeMore(view, e)}>
     ${deviceToggles(view)}
     <div class="secondary ${view.moreOpen ? 'open' : ''}" id="more-menu" @click=${(e: Event) => pickedFromMore(view, e)}>
       ${local.canShareScreen
