@@ -60,7 +60,7 @@ describe('operations endpoints and assets', () => {
       const res = await app.inject({ method: 'GET', url: '/demo/support/agent.html' });
       assert.equal(res.statusCode, 200);
       assert.equal(res.headers['cache-control'], 'no-store');
-      return /<video-chat-widget mode="agent" queue="help" token="([^"]+)">/.exec(res.body)?.[1];
+      return /<video-chat-widget mode="agent" queue="help"[^>]* token="([^"]+)">/.exec(res.body)?.[1];
     };
     const [first, second] = [await tokenOf(), await tokenOf()];
     assert.ok(first && second && first !== second, 'a token, new on each load');
