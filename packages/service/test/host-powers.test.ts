@@ -122,3 +122,35 @@ describe('host powers over signaling', () => {
     assert.ok((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().endedAt, 'the room refuses joins from now on');
   });
 });
+
+describe('host:mute', () => {
+  it('tells the muted participant who muted them; guests may not; unknown or self is peer_not_found', async (t) => {
+    const { rest, token, ...service } = await partner(t);
+    const room = (await rest('POST', '/v1/rooms', { name: 'lecture', privacy: 'private' })).json<CreatedRoom>();
+    const host = await joinWith(t, service, await token(room.id, 'host', 'Chair'));
+    const grace = await joinWith(t, service, await token(room.id, 'guest', 'Grace'));
+    const bob = await joinWith(t, service, await token(room.id, 'guest', 'Bob'));
+    for (const who of [host, grace, bob]) assert.ok(who.reply.ok);
+    const [hostId, graceId] = [host, grace].map((who) => sessionOf(who.client).peerId);
+
+    const refused = await command(grace.client, 'host:mute', { peerId: hostId });
+    assert.equal(!refused.ok && refused.error.code, 'host_only');
+    for (const peerId of [hostId, 'nobody-here-123']) {
+      const missing = await command(host.client, 'host:mute', { peerId });
+      assert.equal(!missing.ok && missing.error.code, 'peer_not_found', peerId);
+    }
+    const bad = await command(host.client, 'host:mute', { peerId: graceId, loud: true });
+    assert.equal(!bad.ok && bad.error.code, 'invalid_payload');
+
+    // Bob must hear nothing of Grace's mute: his marker (the chat message Grace sends after) comes first.
+    const bobEvents: string[] = [];
+    bob.client.on('host:muted', () => bobEvents.push('host:muted'));
+    const graceMuted = next(grace.client, 'host:muted');
+    assert.ok((await command(host.client, 'host:mute', { peerId: graceId })).ok);
+    assert.deepEqual(await graceMuted, { by: { peerId: hostId, displayName: 'Chair' } });
+    const marker = next(bob.client, 'chat:message');
+    assert.ok((await command(grace.client, 'chat:send', { text: 'after' })).ok);
+    await marker;
+    assert.deepEqual(bobEvents, []);
+  });
+});

@@ -7,7 +7,7 @@ import type { LeaveReason } from './protocol.js';
 import type { ChatMessage, ChatSendRequest, ChatSent } from './schemas/chat.js';
 import type { Ack } from './schemas/common.js';
 import type { MediaStateRequest, PeerMedia } from './schemas/presence.js';
-import type { HostEndRequest, HostLockRequest, HostRemoveRequest, RoomLockChanged } from './schemas/host.js';
+import type { HostEndRequest, HostLockRequest, HostMuted, HostMuteRequest, HostRemoveRequest, RoomLockChanged } from './schemas/host.js';
 import type { IceServer, IceServersRequest, JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
 import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
 import type {
@@ -61,6 +61,8 @@ export interface ClientToServerEvents {
   'host:remove': (request: HostRemoveRequest, ack: (reply: Ack) => void) => void;
   /** Hosts: lock or unlock the room (a locked room admits nobody new but hosts). */
   'host:lock': (request: HostLockRequest, ack: (reply: Ack) => void) => void;
+  /** Hosts: turn a participant's microphone off (they are told `host:muted`, and may turn it on again). */
+  'host:mute': (request: HostMuteRequest, ack: (reply: Ack) => void) => void;
   /** Hosts: end the call for everyone (they are told `room:ended`). */
   'host:end': (request: HostEndRequest, ack: (reply: Ack) => void) => void;
   /** Support mode: leave a message for the support team (stored as a ticket). */
@@ -87,6 +89,8 @@ export interface ServerToClientEvents {
   'peer:left': (left: PeerLeft) => void;
   /** The room was ended (by its partner through REST); everyone in it has been removed. */
   'room:ended': (ended: { room: string }) => void;
+  /** A host muted you: turn the microphone off. */
+  'host:muted': (muted: HostMuted) => void;
   /** A host locked or unlocked the room. */
   'room:locked': (change: RoomLockChanged) => void;
   signal: (signal: RelayedSignal) => void;

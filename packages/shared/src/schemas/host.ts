@@ -17,6 +17,15 @@ export type HostLockRequest = Static<typeof HostLockRequest>;
 export const HostEndRequest = Type.Object({}, { additionalProperties: false });
 export type HostEndRequest = Static<typeof HostEndRequest>;
 
+/** `host:mute`: ask a participant to mute: their widget turns its microphone off (they may turn it on again). */
+export const HostMuteRequest = Type.Object({ peerId: PeerId }, { additionalProperties: false });
+export type HostMuteRequest = Static<typeof HostMuteRequest>;
+
+/** `host:muted`, to the participant a host muted: who did. */
+export interface HostMuted {
+  by: { peerId: string; displayName: string };
+}
+
 /** `room:locked`, to everyone in the room: it was locked or unlocked, by whom. */
 export interface RoomLockChanged {
   locked: boolean;
