@@ -14,12 +14,13 @@ import { onSoundRefusal, playRefusedSound, soundRefused, startSoundFromGesture }
 import { loadStrings, resolveStrings, type AnnounceStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
 import { configurationProblem } from './configuration.js';
-import { tokenName } from './token-name.js';
+import { tokenIsHost, tokenName } from './token-name.js';
 import { DisplayModes } from './display-modes.js';
 import { forwardEngineEvents } from './engine-events.js';
 import { Matching } from './matching.js';
 import { LiveRegion } from './live-region.js';
 import { Recording } from './recording.js';
+import { HostControls } from './host-controls.js';
 import { ScreenFocus } from './screen-focus.js';
 import { widgetStyles } from './styles.js';
 import { callView, prejoinView, type UiActions, type UiState } from './view-builder.js';
@@ -96,10 +97,15 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart chat-panel - the chat
  * @csspart chat-message - one chat message (also `chat-input`, `send-button`)
  * @csspart participants-panel - the list of participants
+ * @csspart mute-participant-button - hosts: in the participants panel, turns that participant's microphone off
+ * @csspart remove-participant-button - hosts: in the participants panel, removes that participant (reason `kicked`)
+ * @csspart lock-room-button - hosts: locks or unlocks the room (`aria-pressed` while locked)
+ * @csspart end-call-button - hosts: ends the call for everyone
+ * @csspart host-notice - above the tiles: "The host muted you", or (to the others) the room was locked
  * @csspart stats-panel - the connection statistics
  * @csspart notice - a message to the visitor in plain words (errors, device problems; `data-code`)
  * @csspart retry-button - the notice's "Try again"
- * @csspart left - the screen shown after leaving; in support mode also once a message was left, a call declined, or the call ended (`data-outcome`)
+ * @csspart left - the screen shown after leaving (`data-reason`: `kicked` when a host removed this participant); in support mode also once a message was left, a call declined, or the call ended (`data-outcome`)
  * @csspart support-message - support mode: the pre-join screen's "What do you need help with?" field
  * @csspart waiting - random and support modes: the waiting screen (`data-mode`)
  * @csspart queue-status - the waiting screen's status line ("Looking for someone…", "Joining the queue…")
@@ -207,6 +213,7 @@ export class VideoChatWidget extends LitElement {
   private readonly modes = new DisplayModes(this);
   private readonly matching = new Matching();
   private readonly recording = new Recording();
+  private readonly hostControls = new HostControls(this, () => !!this.token && tokenIsHost(this.token), (error) => this.actions.onError(error));
   /** The polite live region, and what it says of the call. */
   private readonly live = new LiveRegion(this);
   private readonly announcing = { strings: () => resolveStrings(this.uiLanguage, this.strings), chatOpen: () => this.panels.open === 'chat' };
@@ -315,6 +322,25 @@ export class VideoChatWidget extends LitElement {
   /** Stops recording; resolves with the file after `vc-recording-ready` fired. Rejects with `recording_not_found`. */
   async stopRecording(): Promise<VcRecordingReadyDetail> {
     return (await this.recording.get()).stop();
+  }
+
+  /**
+   * Host powers, for a participant whose join token's role is `host` (each rejects with `host_only` otherwise,
+   * `not_in_room` outside the call): remove someone (they leave with `kicked`; their token admits them no more),
+   * turn someone's microphone off (they are told, and may turn it on again), lock or unlock the room (nobody
+   * new joins but hosts: `room_locked`), end the call for everyone.
+   */
+  removeParticipant(peerId: string): Promise<void> {
+    return this.hostControls.remove(peerId);
+  }
+  muteParticipant(peerId: string): Promise<void> {
+    return this.hostControls.mute(peerId);
+  }
+  lockRoom(locked: boolean): Promise<void> {
+    return this.hostControls.lock(locked);
+  }
+  endCall(): Promise<void> {
+    return this.hostControls.endCall();
   }
 
   protected override firstUpdated(): void {
@@ -427,6 +453,7 @@ export class VideoChatWidget extends LitElement {
     this.panels.attach(null);
     this.matching.attach(null, this, this.actions.onError);
     this.recording.attach(null, this, this.actions.onError);
+    this.hostControls.attach(null);
     this.live.follow(null, this.announcing);
     return engine?.leave() ?? Promise.resolve();
   }
@@ -470,6 +497,7 @@ export class VideoChatWidget extends LitElement {
     this.panels.attach(engine.monitor);
     this.matching.attach(engine, this, this.actions.onError);
     this.recording.attach(engine, this, this.actions.onError);
+    this.hostControls.attach(engine);
     this.live.follow(engine, this.announcing);
     this.engine = engine;
     return engine;
@@ -534,6 +562,7 @@ export class VideoChatWidget extends LitElement {
       joinLabel: this.mode === 'support' ? strings.callSupport : undefined,
       ...this.matching.session?.additions(strings),
       ...this.recording.session?.additions(strings),
+      ...this.hostControls.additions(strings),
     };
   }
 
@@ -555,10 +584,11 @@ export class VideoChatWidget extends LitElement {
       `;
     }
     if (state === 'left') {
-      const ended = this.leftBecause === LeaveReason.roomEnded;
+      const kicked = this.leftBecause === LeaveReason.kicked;
+      const ended = kicked || this.leftBecause === LeaveReason.roomEnded;
       return html`
-        <div class="panel" part="left">
-          <p role="status">${ended ? s.callEnded : s.youLeft}</p>
+        <div class="panel" part="left" data-reason=${this.leftBecause ?? nothing}>
+          <p role="status">${kicked ? s.noticeRemoved : ended ? s.callEnded : s.youLeft}</p>
           ${ended ? nothing : html`<button part="join-button" class="primary" @click=${() => void this.rejoin()}>${s.joinAgain}</button>`}
         </div>
       `;

@@ -42,6 +42,8 @@ export interface UiState {
   matchControls?: unknown;
   /** Call recording's additions (lazily loaded views): the record button, and the bar above the tiles. */
   recording?: CallView['recording'];
+  /** Host powers: the host's buttons and what everyone is told (host-controls.ts). */
+  host?: CallView['host'];
 }
 
 /** What the views may ask the element to do. */
@@ -107,6 +109,7 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     statsPanel: ui.panel === 'stats' ? ui.statsPanel : undefined,
     matchControls: ui.matchControls,
     recording: ui.recording,
+    ...(ui.host ? { host: ui.host } : {}),
     textOnly: textOnly && { reason: TEXT_ONLY_REASONS[textOnly.reason](ui.strings) },
     fullscreen: ui.fullscreen,
     pictureInPicture: ui.pictureInPicture,

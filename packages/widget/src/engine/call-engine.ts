@@ -5,7 +5,7 @@
  * `participants` and the parts above, calls them, and maps their events to DOM events. Matching (random and
  * support modes) drives it from outside, through `join`, `setWaiting` and `vacate` (see matchmaker.ts).
  */
-import { EFFECT_ASSETS_PATH, LeaveReason, type JoinResult, type MediaState, type SessionInfo } from '@vcw/shared';
+import { EFFECT_ASSETS_PATH, LeaveReason, type HostMuted, type JoinResult, type MediaState, type RoomLockChanged, type SessionInfo } from '@vcw/shared';
 import { CallError } from './call-error.js';
 import { CallMonitor } from './call-monitor.js';
 import { ChatLog } from './chat-log.js';
@@ -36,6 +36,10 @@ type CallEngineEvents = {
   error: [CallError];
   /** The connection to the service is up: the first time, or again after it was lost. */
   online: [];
+  /** A host locked or unlocked the room. */
+  'room-locked': [RoomLockChanged];
+  /** A host muted this participant (the microphone is off now; they may turn it on again). */
+  'host-muted': [HostMuted];
 };
 
 export interface CallEngineOptions {
@@ -308,7 +312,15 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
         this.emit('online');
       });
       signaling.on('unreachable', (why) => this.emit('error', new CallError('connection_failed', `Could not reach the video chat service (${why}); retrying…`)));
-      signaling.on('refused', (error) => this.fail(error));
+      signaling.on('room-locked', (change) => inOrder(() => this.joined && this.emit('room-locked', change)));
+      signaling.on('host-muted', (muted) =>
+        inOrder(() => {
+          this.media.setMicrophoneEnabled(false);
+          this.emit('host-muted', muted);
+        }),
+      );
+      // Removed by a host or the partner: a plain leave (`kicked`), not a failure, and no reconnection.
+      signaling.on('refused', (error) => (error.code === 'participant_removed' && this.joined ? void this.leave(LeaveReason.kicked) : this.fail(error)));
       this.signaling = signaling;
       addEventListener('pagehide', this.onPageHide);
       signaling.connect().then(

@@ -10,6 +10,7 @@ import type {
   ChatSent,
   ClientCommand,
   ClientToServerEvents,
+  HostMuted,
   IceServer,
   JoinResult,
   MatchEnded,
@@ -26,6 +27,7 @@ import type {
   RecordingRequested,
   RecordingState,
   RelayedSignal,
+  RoomLockChanged,
   ServerToClientEvents,
   SessionInfo,
   SignalRequest,
@@ -44,6 +46,10 @@ type SignalingEvents = {
   'peer-media': [PeerMedia];
   /** The room was ended by its partner; the service already took every seat away. */
   'room-ended': [];
+  /** A host locked or unlocked the room. */
+  'room-locked': [RoomLockChanged];
+  /** A host muted this participant. */
+  'host-muted': [HostMuted];
   /** The socket dropped without us asking; it is being re-established. */
   disconnected: [];
   /** The socket is back after a drop, as a new session (a new peer id). */
@@ -127,6 +133,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('chat:message', (message) => this.emit('chat-message', message));
     this.socket.on('peer:media', (media) => this.emit('peer-media', media));
     this.socket.on('room:ended', () => this.emit('room-ended'));
+    this.socket.on('room:locked', (change) => this.emit('room-locked', change));
+    this.socket.on('host:muted', (muted) => this.emit('host-muted', muted));
     this.socket.on('queue:update', (status) => this.emit('queue-update', status));
     this.socket.on('queue:snapshot', (snapshot) => this.emit('queue-snapshot', snapshot));
     this.socket.on('match:found', (match) => this.emit('match-found', match));

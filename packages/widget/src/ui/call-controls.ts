@@ -39,6 +39,10 @@ export function callControls(view: CallView): TemplateResult {
       ${view.canPictureInPicture
         ? controlButton({ part: 'pip-button', label: s.pictureInPicture, icon: icons.pictureInPicture(), pressed: view.pictureInPicture, onClick: view.onTogglePictureInPicture })
         : nothing}
+      ${view.host?.moderate
+        ? html`${controlButton({ part: 'lock-room-button', label: s.lockRoom, icon: icons.lock(view.host.locked), pressed: view.host.locked, onClick: view.host.onToggleLock })}
+          ${controlButton({ part: 'end-call-button', label: s.endForEveryone, icon: icons.leave(), kind: 'danger', onClick: view.host.onEndCall })}`
+        : nothing}
     </div>
     <button type="button" part="more-button" class="control more" aria-label=${s.more} aria-controls="more-menu"
       aria-expanded=${String(view.moreOpen)} @click=${(e: Event) => toggleMore(view, e)}>${icons.more()}<span class="label" aria-hidden="true">${s.more}</span>${unread ? html`<span class="count" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}</button>

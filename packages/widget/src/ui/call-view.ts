@@ -22,6 +22,7 @@ export function renderCall(view: CallView): TemplateResult {
     ${view.textOnly
       ? html`<div class="banner" part="text-only-banner" role="status"><strong>${s.textOnlyBanner}</strong> ${view.textOnly.reason}</div>`
       : nothing}
+    ${view.host?.note ? html`<div class="banner" part="host-notice" role="status">${view.host.note}</div>` : nothing}
     ${view.recording?.status}
     <div class="stage ${view.panel ? 'with-panel' : ''}" @click=${() => view.moreOpen && view.onToggleMore()}>
       <div class="tiles">

@@ -20,6 +20,10 @@ export function visitorNotice(code: string, fatal: boolean, s: Strings, userAgen
       return { code, text: s.noticeNoDevices, action: retry };
     case 'room_full':
       return { code, text: s.noticeFull, action: retry };
+    case 'room_locked':
+      return { code, text: s.noticeLocked, action: retry };
+    case 'participant_removed':
+      return { code, text: s.noticeRemoved };
     case 'room_ended':
       return { code, text: s.noticeEnded };
     case 'connection_failed':

@@ -113,6 +113,16 @@ export interface Strings {
   noticeFull: string;
   noticeOffline: string;
   noticeEnded: string;
+  /** A locked call refused the join; removed by a host (also the screen after it). */
+  noticeLocked: string;
+  noticeRemoved: string;
+  /** Host powers: what everyone is told, and the host's buttons. */
+  hostMutedYou: string;
+  roomLockedNote: string;
+  lockRoom: string;
+  endForEveryone: string;
+  muteParticipant: (name: string) => string;
+  removeParticipant: (name: string) => string;
   noticeBlocked: string;
   /** How to allow camera and microphone again, per browser family. */
   allowChromium: string;
@@ -308,6 +318,14 @@ export const en: Strings = {
   noticeFull: "This call is full.",
   noticeOffline: "Can't reach video chat. Trying again…",
   noticeEnded: "This call has ended.",
+  noticeLocked: "This call is locked: nobody new can join right now.",
+  noticeRemoved: "The host removed you from this call.",
+  hostMutedYou: "The host muted you. You can turn your microphone back on.",
+  roomLockedNote: "The host locked this call: nobody new can join.",
+  lockRoom: "Lock the call",
+  endForEveryone: "End the call for everyone",
+  muteParticipant: (name) => `Mute ${name}`,
+  removeParticipant: (name) => `Remove ${name}`,
   noticeBlocked: "Your camera and microphone are blocked.",
   allowChromium: "To allow them, click the icon at the left of the address bar, turn on Camera and Microphone (site settings), then Try again.",
   allowFirefox: "To allow them, click the crossed-out camera in the address bar, clear the block, then Try again.",

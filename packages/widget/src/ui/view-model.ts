@@ -155,6 +155,8 @@ export interface CallView {
    * above the tiles (indicator, consent prompt, download).
    */
   recording?: { control: unknown; status: unknown };
+  /** Host powers (element/host-controls.ts): what a host or the host's doing shows. */
+  host?: HostView;
   /** Set while the call runs as a text chat: why, for the banner. */
   textOnly: { reason: string } | null;
   fullscreen: boolean;
@@ -182,6 +184,19 @@ export interface CallView {
   onToggleFullscreen(): void;
   onTogglePictureInPicture(): void;
   onLeave(): void;
+}
+
+/** Host powers in the call: a host's buttons (`moderate`), and what everyone is told. */
+export interface HostView {
+  /** This participant holds a host token: remove and mute buttons in the participants panel, lock and end in the bar. */
+  moderate: boolean;
+  locked: boolean;
+  /** A line above the tiles: muted by the host, or the room locked (to the others), else null. */
+  note: string | null;
+  onRemove(peerId: string): void;
+  onMute(peerId: string): void;
+  onToggleLock(): void;
+  onEndCall(): void;
 }
 
 // Matching modes (random, support, agent). These views are lazy chunks: the element loads them with the mode.

@@ -1,0 +1,90 @@
+/**
+ * Host powers as the element sees them. A participant whose join token makes it a host may remove someone,
+ * turn someone's microphone off, lock the room and end the call for everyone; the service checks the role
+ * again on every command (`host_only`). Everyone is told, above the tiles, when a host locked the room or
+ * muted them. The buttons are drawn by the call's views (a lazy chunk); this holder only keeps the state.
+ */
+import type { HostMuted, RoomLockChanged } from '@vcw/shared';
+import type { CallEngine } from '../engine/call-engine.js';
+import { CallError } from '../engine/call-error.js';
+import type { CommandRequest } from '../engine/signaling-client.js';
+import type { Strings } from '../ui/strings.js';
+import type { HostView } from '../ui/view-model.js';
+
+export class HostControls {
+  private engine: CallEngine | null = null;
+  private locked = false;
+  /** A host muted this participant, and its microphone stayed off since. */
+  private mutedByHost = false;
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly element: { requestUpdate(): void },
+    /** Whether the element's token makes it a host (read when asked: the token can change). */
+    private readonly isHost: () => boolean,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Follows a new engine (or none): what the last one said is forgotten. */
+  attach(engine: CallEngine | null): void {
+    for (const stop of this.unsubscribe) stop();
+    [this.engine, this.locked, this.mutedByHost, this.unsubscribe] = [engine, false, false, []];
+    if (!engine) return;
+    this.unsubscribe = [
+      engine.on('room-locked', ({ locked }: RoomLockChanged) => {
+        this.locked = locked;
+        this.element.requestUpdate();
+      }),
+      engine.on('host-muted', (_muted: HostMuted) => {
+        this.mutedByHost = true;
+        this.element.requestUpdate();
+      }),
+      engine.on('joined', () => ([this.locked, this.mutedByHost] = [false, false])),
+    ];
+  }
+
+  remove(peerId: string): Promise<void> {
+    return this.send('host:remove', { peerId });
+  }
+
+  mute(peerId: string): Promise<void> {
+    return this.send('host:mute', { peerId });
+  }
+
+  lock(locked: boolean): Promise<void> {
+    return this.send('host:lock', { locked });
+  }
+
+  endCall(): Promise<void> {
+    return this.send('host:end', {});
+  }
+
+  /** The view's share: the host's buttons, and the line everyone reads. */
+  additions(s: Strings): { host: HostView } {
+    const engine = this.engine;
+    if (this.mutedByHost && engine?.media.microphoneEnabled) this.mutedByHost = false; // they turned it back on
+    const moderate = this.isHost();
+    const note = this.mutedByHost ? s.hostMutedYou : this.locked && !moderate ? s.roomLockedNote : null;
+    const act = (run: () => Promise<void>) => void run().catch(this.onError);
+    return {
+      host: {
+        moderate,
+        locked: this.locked,
+        note,
+        onRemove: (peerId) => act(() => this.remove(peerId)),
+        onMute: (peerId) => act(() => this.mute(peerId)),
+        onToggleLock: () => act(() => this.lock(!this.locked)),
+        onEndCall: () => act(() => this.endCall()),
+      },
+    };
+  }
+
+  /** Sends a host command; rejects with `host_only` without a host token, `not_in_room` outside the call. */
+  private async send<E extends 'host:remove' | 'host:mute' | 'host:lock' | 'host:end'>(event: E, payload: CommandRequest<E>): Promise<void> {
+    if (!this.isHost()) throw new CallError('host_only', 'Only a participant who joined with a host token may do this.');
+    const engine = this.engine;
+    const service = engine?.service;
+    if (!service || (engine.state !== 'connected' && engine.state !== 'reconnecting')) throw new CallError('not_in_room', 'Join the call first.');
+    await service.command(event, payload);
+  }
+}
