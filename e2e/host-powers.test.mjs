@@ -106,4 +106,41 @@ describe('host powers in the widget', () => {
     for (const p of [host.p, grace.p]) assert.deepEqual((await p.waitForEvent('vc-leave')).detail, { reason: 'room-ended' });
     assert.ok((await rest('GET', `/rooms/${roomId}`)).body.endedAt);
   });
+
+  it('knock to enter: a guest waits (no host yet), the host admits it, and denies another with a reason it reads', async () => {
+    const room = await rest('POST', '/rooms', { name: 'porch', privacy: 'private', knock: true });
+    assert.equal(room.status, 201);
+    const roomId = room.body.id;
+    // Grace knocks before any host is in the call: she waits, and is told nobody is there yet.
+    const grace = await Participant.open(suite.stack, { name: 'Grace', token: await tokenFor(roomId, 'guest', 'Grace') });
+    suite.opened.push(grace);
+    await grace.join();
+    assert.deepEqual((await grace.waitForEvent('vc-knock-waiting')).detail, { hostsPresent: 0 });
+    const status = grace.part('[part="knock-status"]');
+    assert.equal((await status.textContent()).replace(/\s+/g, ' ').trim(), 'Waiting for the host to let you in… No host is in the call yet: you will get in once one arrives and lets you in.');
+    assert.equal((await grace.events('vc-join')).length, 0);
+
+    // The host comes in at once, is told of Grace's knock, and lets her in.
+    const host = await joined('Dr. Ada', await tokenFor(roomId, 'host', 'Dr. Ada'));
+    const knock = await host.p.waitForEvent('vc-knock');
+    assert.equal(knock.detail.displayName, 'Grace');
+    await host.p.part(`[part="knock-requests"] li[data-peer-id="${knock.detail.peerId}"] [part="admit-button"]`).click();
+    assert.equal((await grace.seat()).peerId, knock.detail.peerId);
+    await host.p.part('[part="knock-requests"]').waitFor({ state: 'detached' });
+    assert.equal(await status.count(), 0);
+
+    // Mallory knocks while the host is there; the host turns her away, and she reads why.
+    const mallory = await Participant.open(suite.stack, { name: 'Mallory', token: await tokenFor(roomId, 'guest', 'Mallory') });
+    suite.opened.push(mallory);
+    await mallory.join();
+    assert.deepEqual((await mallory.waitForEvent('vc-knock-waiting')).detail, { hostsPresent: 1 });
+    assert.equal((await mallory.part('[part="knock-status"]').textContent()).trim(), 'Waiting for the host to let you in…');
+    const second = await host.p.waitForEvent('vc-knock', (d) => d.displayName === 'Mallory');
+    await host.p.part(`[part="knock-requests"] li[data-peer-id="${second.detail.peerId}"] [part="deny-button"]`).click();
+    const denied = await mallory.waitForEvent('vc-error', (d) => d.code === 'knock_denied');
+    assert.equal(denied.detail.message, 'The host cannot let you in right now.');
+    assert.equal((await mallory.part('[part="notice"] p').textContent()).trim(), 'The host did not let you in: The host cannot let you in right now.');
+    assert.equal((await mallory.events('vc-join')).length, 0);
+    assert.equal((await rest('GET', `/rooms/${roomId}`)).body.participantCount, 2);
+  });
 });

@@ -8,7 +8,7 @@ import type { ChatEntry } from '../engine/chat-log.js';
 import type { PeerStats } from '../engine/peer-stats.js';
 import type { Participant } from '../engine/peer-mesh.js';
 import { ScreenShare } from '../engine/screen-share.js';
-import { visitorNotice } from '../ui/notice.js';
+import { errorNotice } from '../ui/notice.js';
 import type { Strings } from '../ui/strings.js';
 import { SELF_TILE, type CallView, type ChatMessageView, type DevicesView, type LocalMediaView, type PanelName, type PrejoinView, type TileView } from '../ui/view-model.js';
 
@@ -79,7 +79,7 @@ export function prejoinView(engine: CallEngine, ui: UiState, actions: UiActions)
     devices: devices(engine, actions.onError),
     displayName: ui.displayName,
     joining: ui.joining,
-    issue: ui.notice && visitorNotice(ui.notice.code, ui.notice.fatal, ui.strings),
+    issue: ui.notice && errorNotice(ui.notice, ui.strings),
     nameFromToken: ui.nameFromToken,
     // Nothing to "join anyway" without WebRTC: Join takes the visitor into the room's chat.
     joinLabel: ui.joinLabel ?? (ui.notice?.code === 'webrtc_unsupported' ? ui.strings.join : undefined),

@@ -11,6 +11,8 @@ import type {
   ClientCommand,
   ClientToServerEvents,
   HostMuted,
+  KnockAnswer,
+  KnockArrived,
   IceServer,
   JoinResult,
   MatchEnded,
@@ -48,6 +50,10 @@ type SignalingEvents = {
   'room-ended': [];
   /** A host locked or unlocked the room. */
   'room-locked': [RoomLockChanged];
+  /** Hosts: someone knocks; a knock was answered or withdrawn. Guests: the answer to their knock. */
+  'knock-request': [KnockArrived];
+  'knock-withdrawn': [{ peerId: string }];
+  'knock-answer': [KnockAnswer];
   /** A host muted this participant. */
   'host-muted': [HostMuted];
   /** The socket dropped without us asking; it is being re-established. */
@@ -134,6 +140,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('peer:media', (media) => this.emit('peer-media', media));
     this.socket.on('room:ended', () => this.emit('room-ended'));
     this.socket.on('room:locked', (change) => this.emit('room-locked', change));
+    this.socket.on('knock:request', (knock) => this.emit('knock-request', knock));
+    this.socket.on('knock:withdrawn', (withdrawn) => this.emit('knock-withdrawn', withdrawn));
+    this.socket.on('knock:answer', (answer) => this.emit('knock-answer', answer));
     this.socket.on('host:muted', (muted) => this.emit('host-muted', muted));
     this.socket.on('queue:update', (status) => this.emit('queue-update', status));
     this.socket.on('queue:snapshot', (snapshot) => this.emit('queue-snapshot', snapshot));

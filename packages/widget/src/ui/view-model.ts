@@ -192,7 +192,11 @@ export interface HostView {
   moderate: boolean;
   locked: boolean;
   /** A line above the tiles: muted by the host, or the room locked (to the others), else null. */
-  note: string | null;
+  note: 'muted' | 'locked' | null;
+  /** Guests knocking to enter, oldest first. */
+  knocks: Array<{ peerId: string; displayName: string }>;
+  onAdmit(peerId: string): void;
+  onDeny(peerId: string, reason: string): void;
   onRemove(peerId: string): void;
   onMute(peerId: string): void;
   onToggleLock(): void;
