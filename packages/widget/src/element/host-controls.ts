@@ -6,9 +6,9 @@
  * Knock to enter: hosts get `vc-knock` and a Let in / Deny line per knocking guest; a guest waiting at the
  * door gets `vc-knock-waiting` and reads that it waits for the host (and when no host is in the call yet).
  */
-import type { HostMuted, RoomLockChanged } from '@vcw/shared';
 import { html, nothing, type TemplateResult } from 'lit';
-import type { CallEngine } from '../engine/call-engine.js';
+import type { CallEngine, CallEngineEvents } from '../engine/call-engine.js';
+import { HOST_EVENTS, type HostEvent } from './host-powers.js';
 import { CallError } from '../engine/call-error.js';
 import type { CommandRequest } from '../engine/signaling-client.js';
 import type { Strings } from '../ui/strings.js';
@@ -32,33 +32,37 @@ export class HostControls {
     private readonly onError: (error: unknown) => void,
   ) {}
 
+  /** What the engine says, as this holder takes it (host-powers.ts keeps what came before this chunk did). */
+  readonly handle: { [E in HostEvent]: (...args: CallEngineEvents[E]) => void } = {
+    'knock-request': ({ peerId, displayName }) => {
+      this.knocks.set(peerId, displayName);
+      this.element.requestUpdate();
+      this.element.dispatchEvent(new VcKnockEvent({ peerId, displayName }));
+    },
+    'knock-withdrawn': ({ peerId }) => this.knocks.delete(peerId) && this.element.requestUpdate(),
+    'knock-waiting': ({ hostsPresent }) => {
+      this.element.requestUpdate();
+      this.element.dispatchEvent(new VcKnockWaitingEvent({ hostsPresent }));
+    },
+    'room-locked': ({ locked }) => {
+      this.locked = locked;
+      this.element.requestUpdate();
+    },
+    'host-muted': () => {
+      this.mutedByHost = true;
+      this.element.requestUpdate();
+    },
+  };
+
   /** Follows a new engine (or none): what the last one said is forgotten. */
   attach(engine: CallEngine | null): void {
     for (const stop of this.unsubscribe) stop();
     [this.engine, this.locked, this.mutedByHost, this.unsubscribe] = [engine, false, false, []];
     this.knocks.clear();
     if (!engine) return;
-    const changed = () => this.element.requestUpdate();
     this.unsubscribe = [
-      engine.on('knock-request', ({ peerId, displayName }) => {
-        this.knocks.set(peerId, displayName);
-        changed();
-        this.element.dispatchEvent(new VcKnockEvent({ peerId, displayName }));
-      }),
-      engine.on('knock-withdrawn', ({ peerId }) => this.knocks.delete(peerId) && changed()),
-      engine.on('knock-waiting', ({ hostsPresent }) => {
-        changed();
-        this.element.dispatchEvent(new VcKnockWaitingEvent({ hostsPresent }));
-      }),
+      ...HOST_EVENTS.map((name) => engine.on(name, this.handle[name] as (...args: unknown[]) => void)),
       engine.on('state', (state) => state === 'left' && this.knocks.clear()),
-      engine.on('room-locked', ({ locked }: RoomLockChanged) => {
-        this.locked = locked;
-        this.element.requestUpdate();
-      }),
-      engine.on('host-muted', (_muted: HostMuted) => {
-        this.mutedByHost = true;
-        this.element.requestUpdate();
-      }),
       engine.on('joined', () => ([this.locked, this.mutedByHost] = [false, false])),
     ];
   }

@@ -255,9 +255,7 @@ export class VideoChatWidget extends LitElement {
         this.report(error);
         throw error;
       });
-      // Host powers and knocking (a lazy chunk too) listen before the room can say anything to them.
-      const host = this.hostControls.get().catch(() => undefined);
-      if (this.mode === 'room') await Promise.all([views, host.then(() => engine.join(this.room || undefined, name || undefined))]);
+      if (this.mode === 'room') await Promise.all([views, engine.join(this.room || undefined, name || undefined)]);
       else await Promise.all([views, this.matching.get().then((matching) => matching.join(name))]);
       this.wantsToJoin = false;
     } catch (error) {

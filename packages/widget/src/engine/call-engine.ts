@@ -24,7 +24,7 @@ export type { Participant };
 /** Why the call runs as a text chat: no camera or microphone here, or no media path to anyone. */
 export type TextOnlyReason = 'no-devices' | 'no-media-connection' | 'no-webrtc';
 
-type CallEngineEvents = {
+export type CallEngineEvents = {
   state: [CallState];
   /** Local media changed (opened, toggled, switched, screen share started or stopped, speaking). */
   media: [];
