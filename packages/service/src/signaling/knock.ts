@@ -40,9 +40,14 @@ function leaveDoor(ctx: SignalingContext, roomKey: string, peerId: string): void
   for (const id of hostSockets(ctx, roomKey)) ctx.io.to(id).emit('knock:withdrawn', { peerId });
 }
 
+/** Whether this connection must knock before joining the room: it makes guests knock, and no host admitted it yet. */
+function mustKnock(socket: SignalingSocket, room: StoredRoom): boolean {
+  return room.knock && socket.data.grant?.role !== 'host' && socket.data.admittedTo !== room.id;
+}
+
 /** Refuses a join to a room that makes guests knock, unless a host admitted this connection. */
 export function assertKnocked(socket: SignalingSocket, room: StoredRoom): void {
-  if (room.knock && socket.data.grant?.role !== 'host' && socket.data.admittedTo !== room.id) throw new ServiceError('knock_required');
+  if (mustKnock(socket, room)) throw new ServiceError('knock_required');
 }
 
 /** A host just took its seat: it hears of everyone still waiting at the door. */
@@ -63,12 +68,7 @@ export function registerKnock(socket: SignalingSocket, ctx: SignalingContext): v
     const room = await knockedRoom(ctx, socket, request.room);
     const roomKey = RoomRegistry.keyOf(socket.data.projectId, room.name);
     const hostsPresent = hostSockets(ctx, roomKey).length;
-    try {
-      assertKnocked(socket, room);
-      return { status: 'admitted', hostsPresent };
-    } catch {
-      // Knocks, below.
-    }
+    if (!mustKnock(socket, room)) return { status: 'admitted', hostsPresent };
     if (!socket.connected) throw new ServiceError('not_in_room', 'The connection closed while knocking.');
     stopWaiting();
     const { grant, peerId } = socket.data;
