@@ -29,6 +29,8 @@ export const VideoChatWidget = createComponent({
     onQueueUpdate: event('vc-queue-update'),
     onQualityChange: event('vc-quality-change'),
     onRecordingReady: event('vc-recording-ready'),
+    onKnock: event('vc-knock'),
+    onKnockWaiting: event('vc-knock-waiting'),
     onError: event('vc-error'),
   },
 });
