@@ -13,8 +13,10 @@ const OUT_DIR = 'packages/widget/dist';
 const CHUNKS_DIR = 'chunks';
 
 /** The first file a page loads must stay small: the build fails above this many gzip bytes. */
-// 42 KiB since WebRTC-less browsers, sender-side quality, the accessibility hooks and Safari's sound rules came in (issue 13).
-const GZIP_BUDGET_BYTES = 42 * 1024;
+// 43 KiB: WebRTC-less browsers, sender-side quality, the accessibility hooks and Safari's sound rules (issue 13), the
+// layout, notices and pre-join of issue 12, and the host and knock hooks (issue 18); the call's views, host powers,
+// matching, recording and effects are lazy chunks. Brotli, as served, it is ~37 KiB.
+const GZIP_BUDGET_BYTES = 43 * 1024;
 
 /** Prints the gzip size of each file and fails the build when the entry (widget.js) is over budget. */
 function sizeReport() {

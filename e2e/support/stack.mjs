@@ -12,7 +12,7 @@ import { after, afterEach, before } from 'node:test';
 import { startBalancer } from './balancer.mjs';
 import { closeAll } from './participant.mjs';
 
-const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-chat-message', 'vc-quality-change', 'vc-queue-update', 'vc-customer-waiting', 'vc-availability', 'vc-recording-ready', 'vc-error'];
+const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-chat-message', 'vc-quality-change', 'vc-queue-update', 'vc-customer-waiting', 'vc-availability', 'vc-recording-ready', 'vc-knock', 'vc-knock-waiting', 'vc-error'];
 
 /** The embedding site's page: one script tag, one element, and a log of the element's events. */
 function sitePage({ serviceUrl, fallback = '', ...attributes }) {

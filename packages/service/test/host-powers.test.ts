@@ -1,7 +1,7 @@
 /** Host powers on the service side: a partner removes a participant (reason `kicked`) and locks a room. */
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { PROTOCOL_VERSION, type CallSessionList, type CreatedRoom, type ErrorBody, type JoinResult, type JoinToken, type Room } from '@vcw/shared';
+import { PROTOCOL_VERSION, type KnockStatus, type CallSessionList, type CreatedRoom, type ErrorBody, type JoinResult, type JoinToken, type Room } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
 import { buildService, command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
 
@@ -120,5 +120,113 @@ describe('host powers over signaling', () => {
     assert.ok((await command(host.client, 'host:end', {})).ok);
     assert.deepEqual(await Promise.all(ended), [{ room: 'studio' }, { room: 'studio' }]);
     assert.ok((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().endedAt, 'the room refuses joins from now on');
+  });
+});
+
+describe('host:mute', () => {
+  it('tells the muted participant who muted them; guests may not; unknown or self is peer_not_found', async (t) => {
+    const { rest, token, ...service } = await partner(t);
+    const room = (await rest('POST', '/v1/rooms', { name: 'lecture', privacy: 'private' })).json<CreatedRoom>();
+    const host = await joinWith(t, service, await token(room.id, 'host', 'Chair'));
+    const grace = await joinWith(t, service, await token(room.id, 'guest', 'Grace'));
+    const bob = await joinWith(t, service, await token(room.id, 'guest', 'Bob'));
+    for (const who of [host, grace, bob]) assert.ok(who.reply.ok);
+    const [hostId, graceId] = [host, grace].map((who) => sessionOf(who.client).peerId);
+
+    const refused = await command(grace.client, 'host:mute', { peerId: hostId });
+    assert.equal(!refused.ok && refused.error.code, 'host_only');
+    for (const peerId of [hostId, 'nobody-here-123']) {
+      const missing = await command(host.client, 'host:mute', { peerId });
+      assert.equal(!missing.ok && missing.error.code, 'peer_not_found', peerId);
+    }
+    const bad = await command(host.client, 'host:mute', { peerId: graceId, loud: true });
+    assert.equal(!bad.ok && bad.error.code, 'invalid_payload');
+
+    // Bob must hear nothing of Grace's mute: his marker (the chat message Grace sends after) comes first.
+    const bobEvents: string[] = [];
+    bob.client.on('host:muted', () => bobEvents.push('host:muted'));
+    const graceMuted = next(grace.client, 'host:muted');
+    assert.ok((await command(host.client, 'host:mute', { peerId: graceId })).ok);
+    assert.deepEqual(await graceMuted, { by: { peerId: hostId, displayName: 'Chair' } });
+    const marker = next(bob.client, 'chat:message');
+    assert.ok((await command(grace.client, 'chat:send', { text: 'after' })).ok);
+    await marker;
+    assert.deepEqual(bobEvents, []);
+  });
+});
+
+describe('knock to enter', () => {
+  it('guests knock and wait; a host admits one and denies another with a reason; a denied guest must knock again', async (t) => {
+    const { rest, token, ...service } = await partner(t);
+    const room = (await rest('POST', '/v1/rooms', { name: 'porch', privacy: 'private', knock: true })).json<CreatedRoom>();
+    assert.equal((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().knock, true);
+    const guestClient = async (name: string) => connect(t, service, { auth: { protocol: PROTOCOL_VERSION, token: await token(room.id, 'guest', name) } });
+    const grace = await guestClient('Grace');
+    const mallory = await guestClient('Mallory');
+    const [graceId, malloryId] = [grace, mallory].map((c) => sessionOf(c).peerId);
+
+    // Without knocking, no seat; with no host in the call, the knock waits (and says so).
+    const unasked = await command(grace, 'room:join', {});
+    assert.equal(!unasked.ok && unasked.error.code, 'knock_required');
+    const waiting = await command<KnockStatus>(grace, 'room:knock', {});
+    assert.deepEqual(waiting.ok && { status: waiting.status, hostsPresent: waiting.hostsPresent }, { status: 'waiting', hostsPresent: 0 });
+
+    // A host enters at once, and hears of the knock already waiting; a later knock reaches it live.
+    const hostClient = await connect(t, service, { auth: { protocol: PROTOCOL_VERSION, token: await token(room.id, 'host', 'Chair') } });
+    const heldKnock = next(hostClient, 'knock:request');
+    assert.ok((await command(hostClient, 'room:join', {})).ok, 'a host does not knock');
+    assert.deepEqual(await heldKnock, { peerId: graceId, displayName: 'Grace' });
+    const liveKnock = next(hostClient, 'knock:request');
+    const malloryWaits = await command<KnockStatus>(mallory, 'room:knock', {});
+    assert.ok(malloryWaits.ok && malloryWaits.status === 'waiting' && malloryWaits.hostsPresent === 1);
+    assert.deepEqual(await liveKnock, { peerId: malloryId, displayName: 'Mallory' });
+
+    // Guests may not answer knocks.
+    const refused = await command(grace, 'host:admit', { peerId: malloryId });
+    assert.equal(!refused.ok && refused.error.code, 'not_in_room');
+    // A second host joining hears of both knocks still waiting, and of their answers.
+    const second = await connect(t, service, { auth: { protocol: PROTOCOL_VERSION, token: await token(room.id, 'host', 'Second') } });
+    const heard: string[] = [];
+    second.on('knock:request', ({ peerId }) => heard.push(`knock ${peerId}`));
+    second.on('knock:withdrawn', ({ peerId }) => heard.push(`withdrawn ${peerId}`));
+    assert.ok((await command(second, 'room:join', {})).ok);
+
+    // Admit Grace: she is told, and joins.
+    const admitted = next(grace, 'knock:answer');
+    const withdrawn = next(hostClient, 'knock:withdrawn');
+    assert.ok((await command(hostClient, 'host:admit', { peerId: graceId })).ok);
+    assert.deepEqual(await admitted, { admitted: true });
+    assert.deepEqual(await withdrawn, { peerId: graceId });
+    assert.ok((await command(grace, 'room:join', {})).ok);
+    const notHost = await command(grace, 'host:deny', { peerId: malloryId, reason: 'no' });
+    assert.equal(!notHost.ok && notHost.error.code, 'host_only', 'a guest in the call may not answer');
+    const again = await command(hostClient, 'host:admit', { peerId: graceId });
+    assert.equal(!again.ok && again.error.code, 'peer_not_found', 'answered once');
+
+    // Deny Mallory, with a reason; she cannot join, and must knock again.
+    const denied = next(mallory, 'knock:answer');
+    assert.ok((await command(hostClient, 'host:deny', { peerId: malloryId, reason: 'Not on the list' })).ok);
+    assert.deepEqual(await denied, { admitted: false, reason: 'Not on the list' });
+    assert.ok((await command(second, 'chat:send', { text: 'marker' })).ok); // its own events, in order, before its ack
+    assert.deepEqual(heard, [`knock ${graceId}`, `knock ${malloryId}`, `withdrawn ${graceId}`, `withdrawn ${malloryId}`]);
+    const sneaking = await command(mallory, 'room:join', {});
+    assert.equal(!sneaking.ok && sneaking.error.code, 'knock_required');
+    const knocksAgain = next(hostClient, 'knock:request');
+    assert.ok((await command(mallory, 'room:knock', {})).ok);
+    assert.deepEqual(await knocksAgain, { peerId: malloryId, displayName: 'Mallory' });
+
+    // Bad answers are refused; a knocker that goes away is withdrawn.
+    for (const bad of [{ peerId: malloryId }, { peerId: malloryId, reason: '' }, { peerId: malloryId, reason: 'x'.repeat(201) }]) {
+      const reply = await command(hostClient, 'host:deny', bad);
+      assert.equal(!reply.ok && reply.error.code, 'invalid_payload', JSON.stringify(bad).slice(0, 60));
+    }
+    const gone = next(hostClient, 'knock:withdrawn');
+    mallory.disconnect();
+    assert.deepEqual(await gone, { peerId: malloryId });
+
+    // PATCH turns knocking off: guests join directly again.
+    assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, { knock: false })).json<Room>().knock, false);
+    const late = await guestClient('Late');
+    assert.ok((await command(late, 'room:join', {})).ok);
   });
 });

@@ -37,6 +37,7 @@ const SERVICE_ERRORS = {
   webhook_limit_reached: { status: 409, message: 'This project has as many webhook endpoints as it may; remove one first.' },
   host_only: { status: 403, message: 'Only a host of this room (a participant who joined with a host token) may do this.' },
   participant_removed: { status: 403, message: 'You were removed from this call.' },
+  knock_required: { status: 403, message: 'This room lets guests in once a host admits them: knock first.' },
   room_locked: { status: 423, message: 'This room is locked: nobody new may join it now.' },
   ticket_not_found: { status: 404, message: 'No such ticket in this queue.' },
   delivery_not_found: { status: 404, message: 'No such delivery for this webhook endpoint.' },

@@ -7,7 +7,7 @@ import type { LeaveReason } from './protocol.js';
 import type { ChatMessage, ChatSendRequest, ChatSent } from './schemas/chat.js';
 import type { Ack } from './schemas/common.js';
 import type { MediaStateRequest, PeerMedia } from './schemas/presence.js';
-import type { HostEndRequest, HostLockRequest, HostRemoveRequest, RoomLockChanged } from './schemas/host.js';
+import type { HostAdmitRequest, HostDenyRequest, HostEndRequest, HostLockRequest, HostMuted, HostMuteRequest, HostRemoveRequest, KnockAnswer, KnockArrived, KnockRequest, KnockStatus, RoomLockChanged } from './schemas/host.js';
 import type { IceServer, IceServersRequest, JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
 import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
 import type {
@@ -65,6 +65,14 @@ export interface ClientToServerEvents {
   'host:remove': (request: HostRemoveRequest, ack: (reply: Ack) => void) => void;
   /** Hosts: lock or unlock the room (a locked room admits nobody new but hosts). */
   'host:lock': (request: HostLockRequest, ack: (reply: Ack) => void) => void;
+  /** Hosts: turn a participant's microphone off (they are told `host:muted`, and may turn it on again). */
+  'host:mute': (request: HostMuteRequest, ack: (reply: Ack) => void) => void;
+  /** Ask to enter a room that makes guests knock; hosts answer with `host:admit` or `host:deny`. */
+  'room:knock': (request: KnockRequest, ack: (reply: Ack<KnockStatus>) => void) => void;
+  /** Hosts: let a knocking guest in. */
+  'host:admit': (request: HostAdmitRequest, ack: (reply: Ack) => void) => void;
+  /** Hosts: turn a knocking guest away, with a reason they see. */
+  'host:deny': (request: HostDenyRequest, ack: (reply: Ack) => void) => void;
   /** Hosts: end the call for everyone (they are told `room:ended`). */
   'host:end': (request: HostEndRequest, ack: (reply: Ack) => void) => void;
   /** Support mode: leave a message for the support team (stored as a ticket). */
@@ -91,6 +99,14 @@ export interface ServerToClientEvents {
   'peer:left': (left: PeerLeft) => void;
   /** The room was ended (by its partner through REST); everyone in it has been removed. */
   'room:ended': (ended: { room: string }) => void;
+  /** Hosts: someone knocks to enter your room. */
+  'knock:request': (knock: KnockArrived) => void;
+  /** Hosts: a knock was answered (by any host) or its guest went away. */
+  'knock:withdrawn': (withdrawn: { peerId: string }) => void;
+  /** The answer to your knock. */
+  'knock:answer': (answer: KnockAnswer) => void;
+  /** A host muted you: turn the microphone off. */
+  'host:muted': (muted: HostMuted) => void;
   /** A host locked or unlocked the room. */
   'room:locked': (change: RoomLockChanged) => void;
   signal: (signal: RelayedSignal) => void;
@@ -138,6 +154,8 @@ export interface SocketData {
   /** For a connection made with a join token: the room, role and name it grants. */
   grant?: { roomId: string; room: string; role: 'host' | 'guest' | 'agent'; displayName?: string; tokenId?: string };
   displayName?: string;
+  /** The room a host let this connection into after it knocked (until it disconnects). */
+  admittedTo?: string;
   /**
    * For a connection made with an agent token: the support queue it serves and the agent's name. Such a
    * connection joins no room but those of the customers it takes.

@@ -11,6 +11,7 @@ export const WIDGET_ERROR_MESSAGES = {
   configuration_invalid: 'The widget is missing a required attribute.',
   screen_share_failed: 'The screen could not be shared.',
   webrtc_unsupported: "Video calls aren't supported in this browser. You can still chat with the others.",
+  knock_denied: 'The host did not let you in.',
   effect_unavailable: 'That video effect cannot run in this browser; the camera is sent as it is.',
 } as const satisfies Record<string, string>;
 

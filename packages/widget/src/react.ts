@@ -31,6 +31,8 @@ export const VideoChatWidget = createComponent({
     onAvailability: event('vc-availability'),
     onQualityChange: event('vc-quality-change'),
     onRecordingReady: event('vc-recording-ready'),
+    onKnock: event('vc-knock'),
+    onKnockWaiting: event('vc-knock-waiting'),
     onError: event('vc-error'),
   },
 });

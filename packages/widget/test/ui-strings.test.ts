@@ -3,9 +3,10 @@ import { expect } from '@esm-bundle/chai';
 import { queueEn, withQueueStrings } from '../src/ui/queue-strings.js';
 import { announceEn } from '../src/ui/announce-strings.js';
 import { recordingEn } from '../src/ui/recording-strings.js';
-import { en, loadStrings, resolveStrings, type AnnounceStrings, type QueueStrings, type RecordingStrings, type Strings } from '../src/ui/strings.js';
+import { hostEn } from '../src/ui/host-strings.js';
+import { en, loadStrings, resolveStrings, type AnnounceStrings, type HostStrings, type QueueStrings, type RecordingStrings, type Strings } from '../src/ui/strings.js';
 
-type AllStrings = Strings & QueueStrings & RecordingStrings & AnnounceStrings;
+type AllStrings = Strings & QueueStrings & RecordingStrings & AnnounceStrings & HostStrings;
 
 describe('UI strings', () => {
   it('speaks English until the table of another language has loaded (it is a lazy chunk)', async () => {
@@ -44,7 +45,7 @@ describe('UI strings', () => {
     await Promise.all(['fr', 'de', 'es'].map(loadStrings));
     // The matching modes', recording's and announcements' words are in every table but the built-in English one
     // (theirs are lazy chunks).
-    const english: AllStrings = { ...en, ...queueEn, ...recordingEn, ...announceEn };
+    const english: AllStrings = { ...en, ...queueEn, ...recordingEn, ...announceEn, ...hostEn };
     for (const lang of ['fr', 'de', 'es']) {
       const table = resolveStrings(lang) as AllStrings;
       for (const key of Object.keys(english) as (keyof AllStrings)[]) {
@@ -57,6 +58,8 @@ describe('UI strings', () => {
       expect(table.recordingConsent('Ada'), lang).to.not.equal(recordingEn.recordingConsent('Ada'));
       expect(table.participantMicrophone('Ada', false), lang).to.not.equal(announceEn.participantMicrophone('Ada', false));
       expect(table.turnCameraOff, lang).to.not.equal(en.turnCameraOff);
+      expect(table.knockAsks('Ada'), lang).to.not.equal(hostEn.knockAsks('Ada'));
+      expect(table.knockWaiting, lang).to.not.equal(en.knockWaiting);
     }
   });
 

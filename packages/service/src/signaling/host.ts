@@ -1,8 +1,8 @@
 /**
- * `host:remove`, `host:lock`, `host:end`: what a participant who joined with a `host` token may do to its
+ * `host:remove`, `host:mute`, `host:lock`, `host:end`: what a participant who joined with a `host` token may do to its
  * room. The same powers a partner has over REST (`DELETE …/participants/:peerId`, `PATCH` `locked`, `DELETE`).
  */
-import { HostEndRequest, HostLockRequest, HostRemoveRequest, type RoomLockChanged } from '@vcw/shared';
+import { HostEndRequest, HostLockRequest, HostMuteRequest, HostRemoveRequest, type HostMuted, type RoomLockChanged } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
@@ -22,6 +22,16 @@ export function registerHost(socket: SignalingSocket, ctx: SignalingContext): vo
   command(socket, ctx, 'host:remove', HostRemoveRequest, ({ peerId }) => {
     const { roomKey, seat } = hostSeat();
     if (peerId === seat.peerId || !removeParticipant(ctx, roomKey, peerId)) throw new ServiceError('peer_not_found');
+    return {};
+  });
+
+  command(socket, ctx, 'host:mute', HostMuteRequest, ({ peerId }) => {
+    const { roomKey, seat } = hostSeat();
+    const target = peerId === seat.peerId ? undefined : ctx.rooms.seat(roomKey, peerId);
+    if (!target) throw new ServiceError('peer_not_found');
+    const muted: HostMuted = { by: { peerId: seat.peerId, displayName: seat.displayName } };
+    ctx.io.to(target.socketId).emit('host:muted', muted);
+    ctx.log.info({ roomKey, peer: peerId, by: seat.peerId }, 'participant muted by its host');
     return {};
   });
 

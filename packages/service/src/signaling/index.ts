@@ -7,6 +7,7 @@ import { broadcastRoom, isBroadcastRoom, type SignalingContext, type SignalingSe
 import { handshakeGuard } from './handshake.js';
 import { registerChat } from './chat.js';
 import { registerHost } from './host.js';
+import { registerKnock } from './knock.js';
 import { registerIceServers } from './ice-servers.js';
 import { registerJoin } from './join.js';
 import { registerPresence } from './presence.js';
@@ -38,6 +39,7 @@ export function attachSignaling(ctx: SignalingContext): void {
     registerPresence(socket, ctx);
     registerRecording(socket, ctx);
     registerHost(socket, ctx);
+    registerKnock(socket, ctx);
     registerIceServers(socket, ctx);
     // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
     const resumedPlace = ctx.matching ? registerQueue(socket, ctx, ctx.matching) : false;

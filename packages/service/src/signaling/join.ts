@@ -12,6 +12,7 @@ import { command } from './guards.js';
 import { effectivePolicy } from './ice-servers.js';
 import { recordingAfterJoin, recordingAfterLeave } from './recording.js';
 import { assertAdmits } from './participant-removal.js';
+import { assertKnocked, showKnocksTo } from './knock.js';
 
 
 export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): void {
@@ -37,6 +38,7 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     socket.data.roomKey = roomKey;
     socket.data.displayName = displayName;
     void socket.join(broadcastRoom(roomKey));
+    if (role === 'host') showKnocksTo(ctx, socket, roomKey);
     // Those already in the room are the polite side toward a newcomer; the newcomer makes the offers.
     socket.to(broadcastRoom(roomKey)).emit('peer:joined', { peerId, displayName, polite: true, media });
     // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
@@ -102,6 +104,7 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
   }
   assertRoomOpen(room);
   assertAdmits(ctx, room, grant);
+  assertKnocked(socket, room);
   return { room };
 }
 

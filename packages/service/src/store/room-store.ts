@@ -24,6 +24,8 @@ export interface StoredRoom {
   endedAt: string | null;
   /** Nobody new joins it but its hosts (`room_locked`). */
   locked: boolean;
+  /** Guests knock and wait until a host in the call admits them. */
+  knock: boolean;
 }
 
 export interface NewRoom {
@@ -33,6 +35,7 @@ export interface NewRoom {
   ttlSeconds?: number;
   metadata?: Record<string, unknown>;
   iceTransportPolicy?: IceTransportPolicy;
+  knock?: boolean;
 }
 
 export class RoomStore {
@@ -66,6 +69,7 @@ export class RoomStore {
       expiresAt: input.ttlSeconds ? new Date(now.getTime() + input.ttlSeconds * 1000).toISOString() : null,
       endedAt: null,
       locked: false,
+      knock: input.knock ?? false,
     };
     try {
       if (!idempotencyKey) {
@@ -107,6 +111,7 @@ export class RoomStore {
       expiresAt: null,
       endedAt: null,
       locked: false,
+      knock: false,
     };
     await this.db.insertInto('rooms').values({ ...toRow(room), ad_hoc: sqlBoolean(true) }).onConflict((oc) => oc.columns(['project_id', 'name']).doNothing()).execute();
     return (await this.findByName(projectId, name))!;
@@ -218,7 +223,13 @@ export class RoomStore {
 
   /** Locks or unlocks a room; the room as it is now, or null if the project has no such room. */
   async setLocked(projectId: string, id: string, locked: boolean): Promise<StoredRoom | null> {
-    await this.db.updateTable('rooms').set({ locked: sqlBoolean(locked) }).where('id', '=', id).where('project_id', '=', projectId).execute();
+    return this.setAccess(projectId, id, { locked });
+  }
+
+  /** Changes who gets in (locked, knock to enter); the room as it is now, or null if the project has no such room. */
+  async setAccess(projectId: string, id: string, change: { locked?: boolean; knock?: boolean }): Promise<StoredRoom | null> {
+    const set = { ...(change.locked !== undefined ? { locked: sqlBoolean(change.locked) } : {}), ...(change.knock !== undefined ? { knock: sqlBoolean(change.knock) } : {}) };
+    if (Object.keys(set).length) await this.db.updateTable('rooms').set(set).where('id', '=', id).where('project_id', '=', projectId).execute();
     return this.find(projectId, id);
   }
 
@@ -255,6 +266,7 @@ function toRow(room: StoredRoom): Insertable<RoomsTable> {
     expires_at: room.expiresAt,
     ended_at: room.endedAt,
     locked: sqlBoolean(room.locked),
+    knock: sqlBoolean(room.knock),
   };
 }
 
@@ -271,6 +283,7 @@ function fromRow(row: Selectable<RoomsTable>): StoredRoom {
     expiresAt: row.expires_at,
     endedAt: row.ended_at,
     locked: Boolean(row.locked),
+    knock: Boolean(row.knock),
   };
 }
 

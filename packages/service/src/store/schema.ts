@@ -60,6 +60,8 @@ export interface RoomsTable {
   ad_hoc: BooleanColumn;
   /** Nobody new joins a locked room but its hosts. */
   locked: BooleanColumn;
+  /** Guests knock and wait for a host to admit them. */
+  knock: BooleanColumn;
 }
 
 export interface IdempotencyKeysTable {

@@ -37,6 +37,21 @@ export function describeRoomStore(freshDb: (t: TestContext) => Promise<Kysely<Da
       assert.equal(racing.filter((r) => r.created).length, 1);
     });
 
+    it('keeps who gets in: locked and knock to enter, set at creation and changed one at a time', async (t) => {
+      const { rooms, projectId } = await fresh(t);
+      const { room } = await rooms.create(projectId, { name: 'porch', privacy: 'private', knock: true });
+      assert.deepEqual([room.locked, room.knock], [false, true]);
+      assert.deepEqual(await rooms.find(projectId, room.id), room);
+      const locked = await rooms.setAccess(projectId, room.id, { locked: true });
+      assert.deepEqual([locked?.locked, locked?.knock], [true, true], 'the knock setting stays');
+      const open = await rooms.setAccess(projectId, room.id, { knock: false });
+      assert.deepEqual([open?.locked, open?.knock], [true, false], 'the lock stays');
+      assert.equal(await rooms.setAccess('prj_other', room.id, { knock: true }), null);
+      assert.equal((await rooms.find(projectId, room.id))?.knock, false, 'another project changed nothing');
+      assert.equal((await rooms.create(projectId, { privacy: 'public' })).room.knock, false, 'no knocking unless asked');
+      assert.equal((await rooms.ensureAdHoc(projectId, 'lobby')).knock, false);
+    });
+
     it('makes one ad-hoc room per name, even for concurrent first joins', async (t) => {
       const { rooms, projectId } = await fresh(t);
       const made = await Promise.all(Array.from({ length: 6 }, () => rooms.ensureAdHoc(projectId, 'lobby')));

@@ -41,6 +41,7 @@ export const CreateRoomBody = Type.Object(
       }),
     ),
     iceTransportPolicy: Type.Optional(IceTransportPolicySchema),
+    knock: Type.Optional(Type.Boolean({ description: 'guests knock and wait until a host in the call admits them (hosts enter at once)' })),
   },
   { additionalProperties: false },
 );
@@ -61,11 +62,13 @@ export const Room = Type.Object({
   participantCount: Type.Integer(),
   /** Nobody new joins (`room_locked`) but the room's hosts. */
   locked: Type.Boolean(),
+  /** Guests knock and wait until a host in the call admits them. */
+  knock: Type.Boolean(),
 });
 export type Room = Static<typeof Room>;
 
-/** `PATCH /v1/rooms/:id`: lock or unlock the room. */
-export const UpdateRoomBody = Type.Object({ locked: Type.Boolean() }, { additionalProperties: false });
+/** `PATCH /v1/rooms/:id`: lock or unlock the room, make guests knock or not (at least one of them). */
+export const UpdateRoomBody = Type.Object({ locked: Type.Optional(Type.Boolean()), knock: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 });
 export type UpdateRoomBody = Static<typeof UpdateRoomBody>;
 
 /** `DELETE /v1/rooms/:id/participants/:peerId` path parameters. */

@@ -8,18 +8,19 @@ import { siteMemory } from '../engine/site-memory.js';
 import type { VcChatMessageDetail } from '../events/vc-chat-message-event.js';
 import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.js';
 import { VcErrorEvent } from '../events/vc-error-event.js';
-import { renderNotice, visitorNotice } from '../ui/notice.js';
+import { errorNotice, renderNotice, visitorNotice } from '../ui/notice.js';
 import { renderPrejoin } from '../ui/prejoin-view.js';
 import { onSoundRefusal, playRefusedSound, soundRefused, startSoundFromGesture } from '../ui/sound-playback.js';
-import { loadStrings, resolveStrings, type AnnounceStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
+import { loadStrings, resolveStrings, type AnnounceStrings, type HostStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
 import { configurationProblem } from './configuration.js';
-import { tokenName } from './token-name.js';
+import { tokenIsHost, tokenName } from './token-name.js';
 import { DisplayModes } from './display-modes.js';
 import { forwardEngineEvents } from './engine-events.js';
 import { Matching } from './matching.js';
 import { LiveRegion } from './live-region.js';
 import { Recording } from './recording.js';
+import { HostPowers } from './host-powers.js';
 import { ScreenFocus } from './screen-focus.js';
 import { widgetStyles } from './styles.js';
 import { callView, prejoinView, type UiActions, type UiState } from './view-builder.js';
@@ -42,6 +43,8 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  *
  * @fires {VcJoinEvent} vc-join - this widget took its seat: `{peerId, room}`
  * @fires {VcLeaveEvent} vc-leave - this widget left the room: `{reason}`
+ * @fires {VcKnockEvent} vc-knock - hosts: a guest knocks to enter: `{peerId, displayName}` (answer with `admit`/`deny`)
+ * @fires {VcKnockWaitingEvent} vc-knock-waiting - the room makes guests knock; this one waits for a host: `{hostsPresent}`
  * @fires {VcParticipantJoinEvent} vc-participant-join - another participant is in the call: `{peerId, displayName}`
  * @fires {VcParticipantLeaveEvent} vc-participant-leave - another participant left: `{peerId, reason}`
  * @fires {VcConnectionStateChangeEvent} vc-connection-state-change - `state` changed: `{state}`
@@ -98,10 +101,17 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * @csspart chat-panel - the chat
  * @csspart chat-message - one chat message (also `chat-input`, `send-button`)
  * @csspart participants-panel - the list of participants
+ * @csspart mute-participant-button - hosts: in the participants panel, turns that participant's microphone off
+ * @csspart remove-participant-button - hosts: in the participants panel, removes that participant (reason `kicked`)
+ * @csspart lock-room-button - hosts: locks or unlocks the room (`aria-pressed` while locked)
+ * @csspart end-call-button - hosts: ends the call for everyone
+ * @csspart knock-requests - hosts: above the tiles, each knocking guest with `admit-button` and `deny-button`
+ * @csspart knock-status - a guest waiting to be let in (`data-hosts-present`); says so when no host is in the call yet
+ * @csspart host-notice - above the tiles: "The host muted you", or (to the others) the room was locked
  * @csspart stats-panel - the connection statistics
  * @csspart notice - a message to the visitor in plain words (errors, device problems; `data-code`)
  * @csspart retry-button - the notice's "Try again"
- * @csspart left - the screen shown after leaving; in support mode also once a message was left, a call declined, or the call ended (`data-outcome`)
+ * @csspart left - the screen shown after leaving (`data-reason`: `kicked` when a host removed this participant); in support mode also once a message was left, a call declined, or the call ended (`data-outcome`)
  * @csspart support-message - support mode: the pre-join screen's "What do you need help with?" field
  * @csspart waiting - random and support modes: the waiting screen (`data-mode`)
  * @csspart queue-status - the waiting screen's status line ("Looking for someone…", "Joining the queue…")
@@ -189,7 +199,7 @@ export class VideoChatWidget extends LitElement {
   /** UI language, a BCP 47 tag (`fr`, `de-CH`…); defaults to the page's language, then English. */
   override lang = '';
   /** Overrides of the UI's words, key by key (e.g. `{join: 'Enter'}`). */
-  strings: Partial<Strings & QueueStrings & RecordingStrings & AnnounceStrings> = {};
+  strings: Partial<Strings & QueueStrings & RecordingStrings & AnnounceStrings & HostStrings> = {};
   /** `light` or `dark` forces a colour scheme; without it the widget follows the visitor's system setting. */
   theme: '' | 'light' | 'dark' = '';
   /** The language whose table has been asked for, so each is fetched once. */
@@ -214,6 +224,7 @@ export class VideoChatWidget extends LitElement {
   private readonly modes = new DisplayModes(this);
   private readonly matching = new Matching();
   private readonly recording = new Recording();
+  private readonly hostControls = new HostPowers(({ HostControls }) => new HostControls(this, () => !!this.token && tokenIsHost(this.token), (error) => this.actions.onError(error)));
   /** The polite live region, and what it says of the call. */
   private readonly live = new LiveRegion(this);
   private readonly announcing = { strings: () => resolveStrings(this.uiLanguage, this.strings), chatOpen: () => this.panels.open === 'chat' };
@@ -322,6 +333,32 @@ export class VideoChatWidget extends LitElement {
   /** Stops recording; resolves with the file after `vc-recording-ready` fired. Rejects with `recording_not_found`. */
   async stopRecording(): Promise<VcRecordingReadyDetail> {
     return (await this.recording.get()).stop();
+  }
+
+  /**
+   * Host powers, for a participant whose join token's role is `host` (each rejects with `host_only` otherwise,
+   * `not_in_room` outside the call): remove someone (they leave with `kicked`; their token admits them no more),
+   * turn someone's microphone off (they are told, and may turn it on again), lock or unlock the room (nobody
+   * new joins but hosts: `room_locked`), end the call for everyone; admit or deny a guest who knocks.
+   */
+  async removeParticipant(peerId: string): Promise<void> {
+    return (await this.hostControls.get()).remove(peerId);
+  }
+  async muteParticipant(peerId: string): Promise<void> {
+    return (await this.hostControls.get()).mute(peerId);
+  }
+  async lockRoom(locked: boolean): Promise<void> {
+    return (await this.hostControls.get()).lock(locked);
+  }
+  async endCall(): Promise<void> {
+    return (await this.hostControls.get()).endCall();
+  }
+  /** Knock to enter: let a knocking guest in (`vc-knock` named them), or turn them away with a reason they read. */
+  async admit(peerId: string): Promise<void> {
+    return (await this.hostControls.get()).admit(peerId);
+  }
+  async deny(peerId: string, reason: string): Promise<void> {
+    return (await this.hostControls.get()).deny(peerId, reason);
   }
 
   protected override firstUpdated(): void {
@@ -434,6 +471,7 @@ export class VideoChatWidget extends LitElement {
     this.panels.attach(null);
     this.matching.attach(null, this, this.actions.onError);
     this.recording.attach(null, this, this.actions.onError);
+    this.hostControls.attach(null);
     this.live.follow(null, this.announcing);
     return engine?.leave() ?? Promise.resolve();
   }
@@ -477,6 +515,7 @@ export class VideoChatWidget extends LitElement {
     this.panels.attach(engine.monitor);
     this.matching.attach(engine, this, this.actions.onError);
     this.recording.attach(engine, this, this.actions.onError);
+    this.hostControls.attach(engine);
     this.live.follow(engine, this.announcing);
     this.engine = engine;
     return engine;
@@ -541,6 +580,7 @@ export class VideoChatWidget extends LitElement {
       joinLabel: this.mode === 'support' ? strings.callSupport : undefined,
       ...this.matching.session?.additions(strings),
       ...this.recording.session?.additions(strings),
+      ...this.hostControls.additions(),
     };
   }
 
@@ -548,7 +588,7 @@ export class VideoChatWidget extends LitElement {
     const engine = this.engine;
     const state = this.state;
     const s = resolveStrings(this.uiLanguage, this.strings);
-    const notice = renderNotice(this.notice && visitorNotice(this.notice.code, this.notice.fatal, s), this.actions.onRetry);
+    const notice = renderNotice(this.notice && errorNotice(this.notice, s), this.actions.onRetry);
     if (!engine || state === 'error') return html`${notice}`;
     const own = this.matching.session?.screen(state, s);
     if (own) return html`${notice}${own}`;
@@ -563,15 +603,16 @@ export class VideoChatWidget extends LitElement {
       </div>`;
     }
     if (state === 'left') {
-      const ended = this.leftBecause === LeaveReason.roomEnded;
+      const kicked = this.leftBecause === LeaveReason.kicked;
+      const ended = kicked || this.leftBecause === LeaveReason.roomEnded;
       return html`
-        <div class="panel" part="left">
-          <p role="status">${ended ? s.callEnded : s.youLeft}</p>
+        <div class="panel" part="left" data-reason=${this.leftBecause ?? nothing}>
+          <p role="status">${kicked ? s.noticeRemoved : ended ? s.callEnded : s.youLeft}</p>
           ${ended ? nothing : html`<button part="join-button" class="primary" @click=${() => void this.rejoin()}>${s.joinAgain}</button>`}
         </div>
       `;
     }
-    return renderPrejoin(prejoinView(engine, this.uiState(s), this.actions));
+    return html`${this.hostControls.waiting(s)}${renderPrejoin(prejoinView(engine, this.uiState(s), this.actions))}`;
   }
 
   /**

@@ -8,7 +8,7 @@ import type { ChatEntry } from '../engine/chat-log.js';
 import type { PeerStats } from '../engine/peer-stats.js';
 import type { Participant } from '../engine/peer-mesh.js';
 import { ScreenShare } from '../engine/screen-share.js';
-import { visitorNotice } from '../ui/notice.js';
+import { errorNotice } from '../ui/notice.js';
 import type { Strings } from '../ui/strings.js';
 import { SELF_TILE, type CallView, type ChatMessageView, type DevicesView, type LocalMediaView, type PanelName, type PrejoinView, type TileView } from '../ui/view-model.js';
 
@@ -44,6 +44,8 @@ export interface UiState {
   matchHeader?: unknown;
   /** Call recording's additions (lazily loaded views): the record button, and the bar above the tiles. */
   recording?: CallView['recording'];
+  /** Host powers: the host's buttons and what everyone is told (host-controls.ts). */
+  host?: CallView['host'];
 }
 
 /** What the views may ask the element to do. */
@@ -73,7 +75,7 @@ export function prejoinView(engine: CallEngine, ui: UiState, actions: UiActions)
     devices: devices(engine, actions.onError),
     displayName: ui.displayName,
     joining: ui.joining,
-    issue: ui.notice && visitorNotice(ui.notice.code, ui.notice.fatal, ui.strings),
+    issue: ui.notice && errorNotice(ui.notice, ui.strings),
     nameFromToken: ui.nameFromToken,
     // Nothing to "join anyway" without WebRTC: Join takes the visitor into the room's chat.
     joinLabel: ui.joinLabel ?? (ui.notice?.code === 'webrtc_unsupported' ? ui.strings.join : undefined),
@@ -104,6 +106,7 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     matchControls: ui.matchControls,
     matchHeader: ui.matchHeader,
     recording: ui.recording,
+    ...(ui.host ? { host: ui.host } : {}),
     textOnly: textOnly && { reason: textOnlyReason(engine, textOnly.reason, ui.strings) },
     fullscreen: ui.fullscreen,
     pictureInPicture: ui.pictureInPicture,

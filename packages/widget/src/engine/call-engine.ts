@@ -5,7 +5,7 @@
  * `participants` and the parts above, calls them, and maps their events to DOM events. Matching (random and
  * support modes) drives it from outside, through `join`, `setWaiting` and `vacate` (see matchmaker.ts).
  */
-import { EFFECT_ASSETS_PATH, LeaveReason, type JoinResult, type MediaState, type SessionInfo } from '@vcw/shared';
+import { EFFECT_ASSETS_PATH, LeaveReason, type HostMuted, type JoinResult, type KnockArrived, type MediaState, type RoomLockChanged, type SessionInfo } from '@vcw/shared';
 import { CallError } from './call-error.js';
 import { CallMonitor } from './call-monitor.js';
 import { ChatLog } from './chat-log.js';
@@ -24,7 +24,7 @@ export type { Participant };
 /** Why the call runs as a text chat: no camera or microphone here, or no media path to anyone. */
 export type TextOnlyReason = 'no-devices' | 'no-media-connection' | 'no-webrtc';
 
-type CallEngineEvents = {
+export type CallEngineEvents = {
   state: [CallState];
   /** Local media changed (opened, toggled, switched, screen share started or stopped, speaking). */
   media: [];
@@ -36,6 +36,15 @@ type CallEngineEvents = {
   error: [CallError];
   /** The connection to the service is up: the first time, or again after it was lost. */
   online: [];
+  /** A host locked or unlocked the room. */
+  'room-locked': [RoomLockChanged];
+  /** A host muted this participant (the microphone is off now; they may turn it on again). */
+  'host-muted': [HostMuted];
+  /** This guest knocked and waits for a host to let it in (`hostsPresent`: hosts in the call when it knocked). */
+  'knock-waiting': [{ hostsPresent: number }];
+  /** Hosts: someone knocks; a knock was answered or its guest went away. */
+  'knock-request': [KnockArrived];
+  'knock-withdrawn': [{ peerId: string }];
 };
 
 export interface CallEngineOptions {
@@ -71,6 +80,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private retake = true;
   /** Bumped by leave, fatal failures and a vacated pair: a join that sees it change was abandoned. */
   private generation = 0;
+  /** While this guest waits at a knocking room's door: how many hosts were in the call when it knocked. */
+  knocking: { hostsPresent: number } | null = null;
   /** Service events that arrive while a join is in flight, applied once its reply is. */
   private held: Array<() => void> | null = null;
 
@@ -190,7 +201,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       let media: MediaState;
       try {
         media = this.outgoing.state;
-        result = await signaling.join(room, displayName, warm?.localOffer ?? undefined, media);
+        result = await this.joinOrKnock(signaling, () => signaling.join(room, displayName, warm?.localOffer ?? undefined, media), room, displayName);
       } catch (error) {
         if (!abandoned() && error instanceof CallError && error.code === 'connection_failed') {
           // The reply was lost; a fresh connection makes the service free any seat it gave us.
@@ -223,6 +234,39 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       warm?.close();
       if (!abandoned()) [this.held, this.joining] = [null, false];
     }
+  }
+
+  /**
+   * Joins; a room that makes guests knock answers `knock_required`: knock, wait for a host's answer (however
+   * long: with no host in the call the guest waits for one), and join once admitted. Denied, rejects with
+   * `knock_denied` and the host's reason; knocking again takes another Join.
+   */
+  private async joinOrKnock(signaling: SignalingClient, join: () => Promise<JoinResult>, room: string | undefined, displayName: string | undefined): Promise<JoinResult> {
+    try {
+      return await join();
+    } catch (error) {
+      if (!(error instanceof CallError && error.code === 'knock_required')) throw error;
+    }
+    const stops: Array<() => void> = [];
+    const answered = new Promise<void>((resolve, reject) => {
+      stops.push(signaling.on('knock-answer', (answer) => (answer.admitted ? resolve() : reject(new CallError('knock_denied', answer.reason)))));
+      // Hung up, or the connection failed for good, while waiting.
+      stops.push(this.on('state', (state) => (state === 'left' || state === 'error') && reject(new CallError('not_in_room', 'Stopped waiting to be let in.'))));
+    });
+    answered.catch(() => undefined); // awaited below only while waiting
+    try {
+      const status = await signaling.command('room:knock', { ...(room ? { room } : {}), ...(displayName ? { displayName } : {}) });
+      if (status.status === 'waiting') {
+        this.knocking = { hostsPresent: status.hostsPresent };
+        this.emit('knock-waiting', this.knocking);
+        await answered;
+      }
+    } finally {
+      for (const stop of stops) stop();
+      this.knocking = null;
+    }
+    this.held?.splice(0); // what the room did while we waited at its door is in the join's answer
+    return join();
   }
 
   /** Matching: waiting in a queue shows as `connecting`; done waiting, `prejoin`. Devices and connection stay. */
@@ -319,7 +363,17 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
         this.emit('online');
       });
       signaling.on('unreachable', (why) => this.emit('error', new CallError('connection_failed', `Could not reach the video chat service (${why}); retrying…`)));
-      signaling.on('refused', (error) => this.fail(error));
+      signaling.on('room-locked', (change) => inOrder(() => this.joined && this.emit('room-locked', change)));
+      signaling.on('knock-request', (knock) => this.emit('knock-request', knock));
+      signaling.on('knock-withdrawn', (withdrawn) => this.emit('knock-withdrawn', withdrawn));
+      signaling.on('host-muted', (muted) =>
+        inOrder(() => {
+          this.media.setMicrophoneEnabled(false);
+          this.emit('host-muted', muted);
+        }),
+      );
+      // Removed by a host or the partner: a plain leave (`kicked`), not a failure, and no reconnection.
+      signaling.on('refused', (error) => (error.code === 'participant_removed' && this.joined ? void this.leave(LeaveReason.kicked) : this.fail(error)));
       this.signaling = signaling;
       addEventListener('pagehide', this.onPageHide);
       signaling.connect().then(

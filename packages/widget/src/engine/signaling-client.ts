@@ -11,6 +11,9 @@ import type {
   ChatSent,
   ClientCommand,
   ClientToServerEvents,
+  HostMuted,
+  KnockAnswer,
+  KnockArrived,
   IceServer,
   JoinResult,
   MatchEnded,
@@ -27,6 +30,7 @@ import type {
   RecordingRequested,
   RecordingState,
   RelayedSignal,
+  RoomLockChanged,
   ServerToClientEvents,
   SessionInfo,
   SignalRequest,
@@ -45,6 +49,14 @@ type SignalingEvents = {
   'peer-media': [PeerMedia];
   /** The room was ended by its partner; the service already took every seat away. */
   'room-ended': [];
+  /** A host locked or unlocked the room. */
+  'room-locked': [RoomLockChanged];
+  /** Hosts: someone knocks; a knock was answered or withdrawn. Guests: the answer to their knock. */
+  'knock-request': [KnockArrived];
+  'knock-withdrawn': [{ peerId: string }];
+  'knock-answer': [KnockAnswer];
+  /** A host muted this participant. */
+  'host-muted': [HostMuted];
   /** The socket dropped without us asking; it is being re-established. */
   disconnected: [];
   /** The socket is back after a drop, as a new session (a new peer id). */
@@ -130,6 +142,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('chat:message', (message) => this.emit('chat-message', message));
     this.socket.on('peer:media', (media) => this.emit('peer-media', media));
     this.socket.on('room:ended', () => this.emit('room-ended'));
+    this.socket.on('room:locked', (change) => this.emit('room-locked', change));
+    this.socket.on('knock:request', (knock) => this.emit('knock-request', knock));
+    this.socket.on('knock:withdrawn', (withdrawn) => this.emit('knock-withdrawn', withdrawn));
+    this.socket.on('knock:answer', (answer) => this.emit('knock-answer', answer));
+    this.socket.on('host:muted', (muted) => this.emit('host-muted', muted));
     this.socket.on('queue:update', (status) => this.emit('queue-update', status));
     this.socket.on('queue:snapshot', (snapshot) => this.emit('queue-snapshot', snapshot));
     this.socket.on('queue:availability', (availability) => this.emit('queue-availability', availability));

@@ -10,3 +10,5 @@ export { VcParticipantLeaveEvent, type VcParticipantLeaveDetail } from './vc-par
 export { VcQualityChangeEvent, type VcQualityChangeDetail } from './vc-quality-change-event.js';
 export { VcQueueUpdateEvent, type VcQueueUpdateDetail, type VcAgentQueueDetail } from './vc-queue-update-event.js';
 export { VcRecordingReadyEvent, type VcRecordingReadyDetail } from './vc-recording-ready-event.js';
+export { VcKnockEvent, type VcKnockDetail } from './vc-knock-event.js';
+export { VcKnockWaitingEvent, type VcKnockWaitingDetail } from './vc-knock-waiting-event.js';

@@ -5,6 +5,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { controlButton } from './control-button.js';
 import { deviceToggles } from './device-toggles.js';
+import { withHostStrings } from './host-strings.js';
 import { icons } from './icons.js';
 import { togglePanel } from './side-panel.js';
 import type { CallView, PanelName } from './view-model.js';
@@ -39,6 +40,10 @@ export function callControls(view: CallView): TemplateResult {
         : nothing}
       ${view.canPictureInPicture
         ? controlButton({ part: 'pip-button', label: s.pictureInPicture, icon: icons.pictureInPicture(), pressed: view.pictureInPicture, onClick: view.onTogglePictureInPicture })
+        : nothing}
+      ${view.host?.moderate
+        ? html`${controlButton({ part: 'lock-room-button', label: withHostStrings(s).lockRoom, icon: icons.lock(view.host.locked), pressed: view.host.locked, onClick: view.host.onToggleLock })}
+          ${controlButton({ part: 'end-call-button', label: withHostStrings(s).endForEveryone, icon: icons.leave(), kind: 'danger', onClick: view.host.onEndCall })}`
         : nothing}
     </div>
     <button type="button" part="more-button" class="control more" aria-label=${s.more} aria-controls="more-menu"

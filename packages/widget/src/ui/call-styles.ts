@@ -7,6 +7,24 @@ import { css } from 'lit';
 import { panelStyles } from './panel-styles.js';
 
 export const callStyles = css`
+  /* A host's list of guests knocking, each with Let in and Deny. */
+  [part='knock-requests'] {
+    list-style: none;
+    display: grid;
+    gap: 4px;
+  }
+  [part='knock-requests'] li {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+  }
+  [part='knock-requests'] bdi {
+    flex: 1;
+  }
+  [part='knock-requests'] button {
+    padding: 4px 12px;
+  }
   .call {
     display: flex;
     flex-direction: column;

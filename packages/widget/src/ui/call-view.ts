@@ -12,7 +12,9 @@ import { chatPanel } from './chat-panel.js';
 import { participantsPanel } from './participants-panel.js';
 import { closePanel, sidePanel } from './side-panel.js';
 import { remoteTile, selfTile, type TilePlace } from './tile.js';
-import { SELF_TILE, type CallView } from './view-model.js';
+import { withHostStrings } from './host-strings.js';
+import type { HostStrings, Strings } from './strings.js';
+import { SELF_TILE, type CallView, type HostView } from './view-model.js';
 
 export function renderCall(view: CallView): TemplateResult {
   const s = view.strings;
@@ -22,6 +24,7 @@ export function renderCall(view: CallView): TemplateResult {
     ${view.textOnly
       ? html`<div class="banner" part="text-only-banner" role="status"><strong>${s.textOnlyBanner}</strong> ${view.textOnly.reason}</div>`
       : nothing}
+    ${view.host ? hostLines(view.host, withHostStrings(s)) : nothing}
     ${view.recording?.status} ${view.matchHeader}
     <div class="stage ${view.panel ? 'with-panel' : ''}" @click=${() => view.moreOpen && view.onToggleMore()}>
       <div class="tiles">
@@ -34,6 +37,23 @@ export function renderCall(view: CallView): TemplateResult {
     </div>
     ${callControls(view)}
   </div>`;
+}
+
+/** What a host did to this participant or room; and, to hosts, who knocks, each with Let in and Deny. */
+function hostLines(host: HostView, s: Strings & HostStrings): TemplateResult {
+  const note = host.note === 'muted' ? s.hostMutedYou : host.note === 'locked' ? s.roomLockedNote : null;
+  return html`${note ? html`<div class="banner" part="host-notice" role="status">${note}</div>` : nothing}
+    ${host.knocks.length ? knockRequests(host, s) : nothing}`;
+}
+
+function knockRequests(host: HostView, s: Strings & HostStrings): TemplateResult {
+  return html`<ul class="banner" part="knock-requests" role="status">
+    ${host.knocks.map(({ peerId, displayName }) => html`<li data-peer-id=${peerId}>
+      <bdi>${s.knockAsks(displayName)}</bdi>
+      <button type="button" part="admit-button" class="primary" @click=${() => host.onAdmit(peerId)}>${s.admit}</button>
+      <button type="button" part="deny-button" @click=${() => host.onDeny(peerId, s.denyReason)}>${s.deny}</button>
+    </li>`)}
+  </ul>`;
 }
 
 function openPanel(view: CallView): TemplateResult | typeof nothing {

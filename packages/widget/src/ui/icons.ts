@@ -23,6 +23,7 @@ export const icons = {
   /** A handset put down: what every phone's hang-up button shows. */
   leave: () => icon('M3 15.5c5-5 13-5 18 0l-2.5 2.5-3.5-2v-3c-2-.7-4-.7-6 0v3L5.5 18z'),
   speakerView: () => icon('M3 4h18v11H3zM3 18h5v2H3zM10 18h4v2h-4zM16 18h5v2h-5z'),
+  lock: (locked: boolean) => icon(locked ? 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4' : 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 7.5-2'),
   more: () => icon('M5 12h.01M12 12h.01M19 12h.01'),
   pin: () => icon('M9 4h6l-1 6 3 3H7l3-3zM12 13v7'),
   close: () => icon('M6 6l12 12M18 6L6 18'),

@@ -20,6 +20,12 @@ export function visitorNotice(code: string, fatal: boolean, s: Strings, userAgen
       return { code, text: s.noticeNoDevices, action: retry };
     case 'room_full':
       return { code, text: s.noticeFull, action: retry };
+    case 'room_locked':
+      return { code, text: s.noticeLocked, action: retry };
+    case 'knock_denied': // the element puts the host's reason in (knockDenied)
+      return { code, text: s.noticeGeneric, action: retry };
+    case 'participant_removed':
+      return { code, text: s.noticeRemoved };
     case 'room_ended':
       return { code, text: s.noticeEnded };
     case 'connection_failed':
@@ -38,6 +44,12 @@ export function visitorNotice(code: string, fatal: boolean, s: Strings, userAgen
   }
   if (UNAVAILABLE.test(code)) return { code, text: s.noticeUnavailable, ...(fatal ? { action: retry } : {}) };
   return { code, text: s.noticeGeneric };
+}
+
+/** The notice for an error the widget holds: as `visitorNotice` says, with a host's reason for turning a knock away. */
+export function errorNotice(error: { code: string; fatal: boolean; message: string }, s: Strings): NoticeView {
+  const notice = visitorNotice(error.code, error.fatal, s);
+  return error.code === 'knock_denied' ? { ...notice, text: s.knockDenied(error.message) } : notice;
 }
 
 /** Where the browser keeps its camera permission: said in the words of the visitor's browser. */

@@ -112,6 +112,20 @@ export const panelStyles = css`
     text-align: end;
     font-variant-numeric: tabular-nums;
   }
+  /* A host's mute and remove buttons beside each participant. */
+  .people button {
+    display: grid;
+    place-items: center;
+    min-width: 32px;
+    min-height: 32px;
+    padding: 4px;
+  }
+  .people button.danger {
+    color: var(--_danger);
+  }
+  .people button:disabled {
+    opacity: 0.4;
+  }
   .people .avatar {
     position: static;
     translate: none;

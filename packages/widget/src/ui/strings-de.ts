@@ -1,7 +1,7 @@
 /** German. */
-import type { AnnounceStrings, QueueStrings, RecordingStrings, Strings } from './strings.js';
+import type { AnnounceStrings, HostStrings, QueueStrings, RecordingStrings, Strings } from './strings.js';
 
-export const de: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
+export const de: Strings & QueueStrings & RecordingStrings & AnnounceStrings & HostStrings = {
   lang: 'de',
   preview: 'Kameravorschau',
   camera: 'Kamera',
@@ -77,6 +77,21 @@ export const de: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
   noticeFull: "Dieser Anruf ist voll.",
   noticeOffline: "Videochat nicht erreichbar. Neuer Versuch…",
   noticeEnded: "Dieser Anruf wurde beendet.",
+  noticeLocked: "Dieser Anruf ist gesperrt: Gerade kann niemand Neues beitreten.",
+  noticeRemoved: "Der Gastgeber hat Sie aus diesem Anruf entfernt.",
+  hostMutedYou: "Der Gastgeber hat Sie stummgeschaltet. Sie können Ihr Mikrofon wieder einschalten.",
+  roomLockedNote: "Der Gastgeber hat diesen Anruf gesperrt: Niemand Neues kann beitreten.",
+  lockRoom: "Anruf sperren",
+  endForEveryone: "Anruf für alle beenden",
+  muteParticipant: (name) => `${name} stummschalten`,
+  removeParticipant: (name) => `${name} entfernen`,
+  knockWaiting: "Warten, bis der Gastgeber Sie hereinlässt…",
+  knockNoHost: "Noch ist kein Gastgeber im Anruf: Sie kommen herein, sobald einer da ist und Sie hereinlässt.",
+  knockDenied: (reason) => `Der Gastgeber hat Sie nicht hereingelassen: ${reason}`,
+  knockAsks: (name) => `${name} möchte beitreten`,
+  admit: "Hereinlassen",
+  deny: "Ablehnen",
+  denyReason: "Der Gastgeber kann Sie gerade nicht hereinlassen.",
   noticeBlocked: "Kamera und Mikrofon sind blockiert.",
   allowChromium: "Klicken Sie links in der Adressleiste auf das Symbol, erlauben Sie Kamera und Mikrofon (Website-Einstellungen) und wählen Sie dann Erneut versuchen.",
   allowFirefox: "Klicken Sie in der Adressleiste auf die durchgestrichene Kamera, heben Sie die Blockierung auf und wählen Sie dann Erneut versuchen.",

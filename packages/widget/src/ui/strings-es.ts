@@ -1,7 +1,7 @@
 /** Spanish. */
-import type { AnnounceStrings, QueueStrings, RecordingStrings, Strings } from './strings.js';
+import type { AnnounceStrings, HostStrings, QueueStrings, RecordingStrings, Strings } from './strings.js';
 
-export const es: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
+export const es: Strings & QueueStrings & RecordingStrings & AnnounceStrings & HostStrings = {
   lang: 'es',
   preview: 'Vista previa de la cámara',
   camera: 'Cámara',
@@ -77,6 +77,21 @@ export const es: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
   noticeFull: "Esta llamada está llena.",
   noticeOffline: "No se puede conectar con el videochat. Reintentando…",
   noticeEnded: "Esta llamada ha terminado.",
+  noticeLocked: "Esta llamada está bloqueada: nadie nuevo puede unirse ahora.",
+  noticeRemoved: "El anfitrión te ha quitado de esta llamada.",
+  hostMutedYou: "El anfitrión te ha silenciado. Puedes volver a activar el micrófono.",
+  roomLockedNote: "El anfitrión ha bloqueado esta llamada: nadie nuevo puede unirse.",
+  lockRoom: "Bloquear la llamada",
+  endForEveryone: "Terminar la llamada para todos",
+  muteParticipant: (name) => `Silenciar a ${name}`,
+  removeParticipant: (name) => `Quitar a ${name}`,
+  knockWaiting: "Esperando a que el anfitrión te deje entrar…",
+  knockNoHost: "Aún no hay ningún anfitrión en la llamada: entrarás cuando llegue uno y te deje pasar.",
+  knockDenied: (reason) => `El anfitrión no te ha dejado entrar: ${reason}`,
+  knockAsks: (name) => `${name} pide entrar`,
+  admit: "Dejar entrar",
+  deny: "Rechazar",
+  denyReason: "El anfitrión no puede dejarte entrar ahora.",
   noticeBlocked: "Tu cámara y tu micrófono están bloqueados.",
   allowChromium: "Para permitirlos, haz clic en el icono a la izquierda de la barra de direcciones, activa Cámara y Micrófono (configuración del sitio) y pulsa Reintentar.",
   allowFirefox: "Para permitirlos, haz clic en la cámara tachada de la barra de direcciones, quita el bloqueo y pulsa Reintentar.",

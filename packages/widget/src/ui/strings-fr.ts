@@ -1,7 +1,7 @@
 /** French. */
-import type { AnnounceStrings, QueueStrings, RecordingStrings, Strings } from './strings.js';
+import type { AnnounceStrings, HostStrings, QueueStrings, RecordingStrings, Strings } from './strings.js';
 
-export const fr: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
+export const fr: Strings & QueueStrings & RecordingStrings & AnnounceStrings & HostStrings = {
   lang: 'fr',
   preview: 'Aperçu de la caméra',
   camera: 'Caméra',
@@ -77,6 +77,21 @@ export const fr: Strings & QueueStrings & RecordingStrings & AnnounceStrings = {
   noticeFull: "Cet appel est complet.",
   noticeOffline: "Impossible de joindre la visio. Nouvel essai…",
   noticeEnded: "Cet appel est terminé.",
+  noticeLocked: "Cet appel est verrouillé : personne ne peut le rejoindre pour le moment.",
+  noticeRemoved: "L'hôte vous a retiré de cet appel.",
+  hostMutedYou: "L'hôte a coupé votre micro. Vous pouvez le réactiver.",
+  roomLockedNote: "L'hôte a verrouillé cet appel : personne d'autre ne peut le rejoindre.",
+  lockRoom: "Verrouiller l'appel",
+  endForEveryone: "Terminer l’appel pour tous",
+  muteParticipant: (name) => `Couper le micro de ${name}`,
+  removeParticipant: (name) => `Retirer ${name}`,
+  knockWaiting: "En attente que l’hôte vous fasse entrer…",
+  knockNoHost: "Aucun hôte n’est encore dans l’appel : vous entrerez dès qu’un hôte arrivera et vous fera entrer.",
+  knockDenied: (reason) => `L’hôte ne vous a pas fait entrer : ${reason}`,
+  knockAsks: (name) => `${name} demande à entrer`,
+  admit: "Faire entrer",
+  deny: "Refuser",
+  denyReason: "L’hôte ne peut pas vous faire entrer pour le moment.",
   noticeBlocked: "Votre caméra et votre micro sont bloqués.",
   allowChromium: "Pour les autoriser, cliquez sur l'icône à gauche de la barre d'adresse, activez Caméra et Micro (paramètres du site), puis Réessayer.",
   allowFirefox: "Pour les autoriser, cliquez sur la caméra barrée dans la barre d'adresse, levez le blocage, puis Réessayer.",

@@ -113,6 +113,13 @@ export interface Strings {
   noticeFull: string;
   noticeOffline: string;
   noticeEnded: string;
+  /** A locked call refused the join; removed by a host (also the screen after it). */
+  noticeLocked: string;
+  noticeRemoved: string;
+  /** Knock to enter: the guest's wait and answer; the host's list of knocks. */
+  knockWaiting: string;
+  knockNoHost: string;
+  knockDenied: (reason: string) => string;
   noticeBlocked: string;
   /** How to allow camera and microphone again, per browser family. */
   allowChromium: string;
@@ -198,6 +205,20 @@ export interface QueueStrings {
  * The words of call recording: its control, the consent prompt, the indicator. Like `QueueStrings`, the other
  * languages' tables hold them, and English travels in the lazy chunk of those views (recording-strings.ts).
  */
+/** Host powers and knocking, the host's side (English in ui/host-strings.ts, a lazy chunk's). */
+export interface HostStrings {
+  hostMutedYou: string;
+  roomLockedNote: string;
+  lockRoom: string;
+  endForEveryone: string;
+  muteParticipant: (name: string) => string;
+  removeParticipant: (name: string) => string;
+  knockAsks: (name: string) => string;
+  admit: string;
+  deny: string;
+  denyReason: string;
+}
+
 export interface RecordingStrings {
   /** The record button (a toggle: pressed while this participant records). */
   record: string;
@@ -317,6 +338,11 @@ export const en: Strings = {
   noticeFull: "This call is full.",
   noticeOffline: "Can't reach video chat. Trying again…",
   noticeEnded: "This call has ended.",
+  noticeLocked: "This call is locked: nobody new can join right now.",
+  noticeRemoved: "The host removed you from this call.",
+  knockWaiting: "Waiting for the host to let you in…",
+  knockNoHost: "No host is in the call yet: you will get in once one arrives and lets you in.",
+  knockDenied: (reason) => `The host did not let you in: ${reason}`,
   noticeBlocked: "Your camera and microphone are blocked.",
   allowChromium: "To allow them, click the icon at the left of the address bar, turn on Camera and Microphone (site settings), then Try again.",
   allowFirefox: "To allow them, click the crossed-out camera in the address bar, clear the block, then Try again.",

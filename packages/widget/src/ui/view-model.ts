@@ -157,6 +157,8 @@ export interface CallView {
    * above the tiles (indicator, consent prompt, download).
    */
   recording?: { control: unknown; status: unknown };
+  /** Host powers (element/host-controls.ts): what a host or the host's doing shows. */
+  host?: HostView;
   /** Set while the call runs as a text chat: why, for the banner. */
   textOnly: { reason: string } | null;
   fullscreen: boolean;
@@ -184,6 +186,23 @@ export interface CallView {
   onToggleFullscreen(): void;
   onTogglePictureInPicture(): void;
   onLeave(): void;
+}
+
+/** Host powers in the call: a host's buttons (`moderate`), and what everyone is told. */
+export interface HostView {
+  /** This participant holds a host token: remove and mute buttons in the participants panel, lock and end in the bar. */
+  moderate: boolean;
+  locked: boolean;
+  /** A line above the tiles: muted by the host, or the room locked (to the others), else null. */
+  note: 'muted' | 'locked' | null;
+  /** Guests knocking to enter, oldest first. */
+  knocks: Array<{ peerId: string; displayName: string }>;
+  onAdmit(peerId: string): void;
+  onDeny(peerId: string, reason: string): void;
+  onRemove(peerId: string): void;
+  onMute(peerId: string): void;
+  onToggleLock(): void;
+  onEndCall(): void;
 }
 
 // Matching modes (random, support, agent). These views are lazy chunks: the element loads them with the mode.

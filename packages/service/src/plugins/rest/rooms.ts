@@ -38,6 +38,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     endedAt: room.endedAt,
     participantCount: app.rooms.participantCount(RoomRegistry.keyOf(room.projectId, room.name)),
     locked: room.locked,
+    knock: room.knock,
   });
 
   api.post(
@@ -98,8 +99,8 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['rooms'],
-        summary: 'Lock or unlock a room',
-        description: 'A locked room admits nobody new (`room_locked`) but holders of a `host` token; those in the call stay.',
+        summary: 'Lock or unlock a room; make guests knock or not',
+        description: 'A locked room admits nobody new (`room_locked`) but holders of a `host` token; those in the call stay. With `knock`, guests wait until a host in the call admits them (`knock_required` until they knock).',
         params: RoomIdParams,
         body: UpdateRoomBody,
         response: { 200: Room, ...errorResponses(404, 413, 415) },
@@ -107,8 +108,8 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const room = await roomOf(app, request.project.id, request.params.id);
-      const updated = (await app.roomStore.setLocked(room.projectId, room.id, request.body.locked)) ?? room;
-      request.log.info({ room: room.id, locked: updated.locked }, 'room lock changed');
+      const updated = (await app.roomStore.setAccess(room.projectId, room.id, request.body)) ?? room;
+      request.log.info({ room: room.id, locked: updated.locked, knock: updated.knock }, 'room access changed');
       return view(updated);
     },
   );

@@ -11,6 +11,7 @@ import { webhooks } from './0010-webhooks.js';
 import { projectBranding } from './0011-project-branding.js';
 import { ticketStatus } from './0012-ticket-status.js';
 import { roomLock } from './0013-room-lock.js';
+import { roomKnock } from './0014-room-knock.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-project-branding': projectBranding,
   '0012-ticket-status': ticketStatus,
   '0013-room-lock': roomLock,
+  '0014-room-knock': roomKnock,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
