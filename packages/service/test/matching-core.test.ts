@@ -124,6 +124,18 @@ class CountingReports extends ReportedPairs {
   }
 }
 
+describe('an agent\'s view rebuilt from queue:changes', () => {
+  const entry = (id: string) => ({ customerId: id, displayName: id, since: 1, message: `about ${id}` });
+  const last: QueueSnapshot = { queue: 'help', customers: [entry('a'), entry('b')], total: 5, agentsOnline: 1, averageWaitMs: null };
+  it('takes the entries it holds and the ones added, in the new order, with the new figures', () => {
+    const changes: QueueChanges = { queue: 'help', order: ['b', 'c'], added: [entry('c')], total: 4, agentsOnline: 2, averageWaitMs: 1000 };
+    assert.deepEqual(applyQueueChanges(last, changes), { queue: 'help', customers: [entry('b'), entry('c')], total: 4, agentsOnline: 2, averageWaitMs: 1000 });
+  });
+  it('refuses changes naming a customer it was never sent', () => {
+    assert.equal(applyQueueChanges(last, { queue: 'help', order: ['a', 'x'], added: [], total: 2, agentsOnline: 1, averageWaitMs: null }), null);
+  });
+});
+
 describe('wait estimates', () => {
   it('averages the last 20 waits and shares them among the agents online', () => {
     const waits = new WaitEstimate();
