@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import Fastify from 'fastify';
-import type { MatchEnded, MatchFound, QueueSnapshot, QueueStatus } from '@vcw/shared';
+import { applyQueueChanges, type MatchEnded, type MatchFound, type QueueChanges, type QueueSnapshot, type QueueStatus } from '@vcw/shared';
 import type { MatchDelivery, MatchRooms, Visitor } from '../src/matching/coordinator.js';
 import { newLine, type Member } from '../src/matching/lines.js';
 import { LocalCoordinator, type MatchTimings } from '../src/matching/local-coordinator.js';
@@ -124,6 +124,18 @@ class CountingReports extends ReportedPairs {
   }
 }
 
+describe('an agent\'s view rebuilt from queue:changes', () => {
+  const entry = (id: string) => ({ customerId: id, displayName: id, since: 1, message: `about ${id}` });
+  const last: QueueSnapshot = { queue: 'help', customers: [entry('a'), entry('b')], total: 5, agentsOnline: 1, averageWaitMs: null };
+  it('takes the entries it holds and the ones added, in the new order, with the new figures', () => {
+    const changes: QueueChanges = { queue: 'help', order: ['b', 'c'], added: [entry('c')], total: 4, agentsOnline: 2, averageWaitMs: 1000 };
+    assert.deepEqual(applyQueueChanges(last, changes), { queue: 'help', customers: [entry('b'), entry('c')], total: 4, agentsOnline: 2, averageWaitMs: 1000 });
+  });
+  it('refuses changes naming a customer it was never sent', () => {
+    assert.equal(applyQueueChanges(last, { queue: 'help', order: ['a', 'x'], added: [], total: 2, agentsOnline: 1, averageWaitMs: null }), null);
+  });
+});
+
 describe('wait estimates', () => {
   it('averages the last 20 waits and shares them among the agents online', () => {
     const waits = new WaitEstimate();
@@ -146,7 +158,7 @@ function harness(t: TestContext, given: Partial<MatchTimings> = {}) {
   const record = (to: string, event: string, payload: unknown) => sent.push({ to, event, payload });
   const delivery: MatchDelivery = {
     status: (to, status: QueueStatus) => record(to, 'queue:update', status),
-    snapshot: (to, snapshot: QueueSnapshot) => to.forEach((id) => record(id, 'queue:snapshot', snapshot)),
+    changes: (to, changes: QueueChanges) => to.forEach((id) => record(id, 'queue:changes', changes)),
     found: (to, match: MatchFound) => record(to, 'match:found', match),
     ended: (to, ended: MatchEnded) => record(to, 'match:ended', ended),
     unseat: (to, reason) => record(to, 'unseat', reason),
@@ -237,7 +249,7 @@ describe('the in-process coordinator', () => {
     assert.deepEqual((to('a', 'queue:update') as QueueStatus[]).map((s) => s.agentsOnline), [1], 'once, not twice');
     assert.equal(coordinator.take(agent), 'a');
     assert.deepEqual((to('b', 'queue:update') as QueueStatus[]).map((s) => [s.position, s.agentsOnline]), [[2, 1], [1, 1]]);
-    assert.deepEqual((to('agent', 'queue:snapshot') as QueueSnapshot[]).map((s) => s.customers.map((c) => c.customerId)), [['b']]);
+    assert.deepEqual((to('agent', 'queue:changes') as QueueChanges[]).map((c) => [c.order, c.added.map((a) => a.customerId)]), [[['b'], []]], 'b was in the ack');
   });
 
   it('tells those behind in line their new place at most once per interval, and agents a bounded snapshot', async (t) => {
@@ -252,8 +264,13 @@ describe('the in-process coordinator', () => {
     const started = Date.now();
     while (to('c9', 'queue:update').length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual((to('c9', 'queue:update') as QueueStatus[]).map((s) => s.position), [8], 'one update, with the place as it stands');
-    while ((to('agent', 'queue:snapshot') as QueueSnapshot[]).at(-1)?.total !== 8 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
-    const snapshots = to('agent', 'queue:snapshot') as QueueSnapshot[];
+    while ((to('agent', 'queue:changes') as QueueChanges[]).at(-1)?.total !== 8 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    const snapshots: QueueSnapshot[] = [];
+    for (const changes of to('agent', 'queue:changes') as QueueChanges[]) {
+      const view = applyQueueChanges(snapshots.at(-1) ?? ack, changes);
+      assert.ok(view, 'every id is resolved');
+      snapshots.push(view);
+    }
     assert.ok(snapshots.length <= 2, `at most one now and one at the end of the interval, not one per change (${snapshots.length})`);
     assert.ok(snapshots.every((s) => s.customers.length <= 3));
     assert.deepEqual(snapshots.at(-1)?.customers.map((c) => c.customerId), ['c2', 'c3', 'c4']);

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { PROTOCOL_VERSION, type AgentTaken, type ParticipantList, type QueueSnapshot, type QueueStatus, type TicketCreated } from '@vcw/shared';
-import { agent, collect, enter, FAST_MATCHING, joinMatch, next, outcome, randomVisitor, until, visitor } from './helpers/matching.js';
+import { applyQueueChanges, PROTOCOL_VERSION, type AgentTaken, type ParticipantList, type QueueSnapshot, type QueueStatus, type TicketCreated } from '@vcw/shared';
+import { agent, collect, enter, FAST_MATCHING, joinMatch, next, outcome, randomVisitor, until, visitor, type Visitor } from './helpers/matching.js';
 import { partnerAuth } from './helpers/partner.js';
 import { buildService, command, connect, TEST_TOKEN_SECRET } from './helpers/service.js';
 
@@ -63,8 +63,9 @@ describe('agents taking customers', () => {
       [ann.peerId, 'Ann', 'No sound'],
       [bob.peerId, 'Bob', undefined],
     ]);
-    assert.ok((await command(jones.client, 'agent:status', { status: 'away' })).ok);
-    const jonesSees = next(jones.client, 'queue:snapshot');
+    const jonesAck = await command<QueueSnapshot>(jones.client, 'agent:status', { status: 'away' });
+    assert.ok(jonesAck.ok);
+    const jonesSees = next(jones.client, 'queue:changes');
     const annFound = next(ann.client, 'match:found');
     const smithFound = next(smith.client, 'match:found');
     const bobMoves = next(bob.client, 'queue:update');
@@ -76,7 +77,9 @@ describe('agents taking customers', () => {
     assert.deepEqual(forAnn.partner, { peerId: smith.peerId, displayName: 'Agent Smith' });
     assert.deepEqual(forSmith, { mode: 'support', queue: 'help', room: forAnn.room, partner: { peerId: ann.peerId, displayName: 'Ann' } });
     assert.equal((await bobMoves).position, 1);
-    assert.deepEqual((await jonesSees).customers.map((c) => c.customerId), [bob.peerId]);
+    const jonesChanges = await jonesSees;
+    assert.deepEqual([jonesChanges.order, jonesChanges.added], [[bob.peerId], []], 'Bob was in the ack: only his id again');
+    assert.deepEqual(applyQueueChanges(jonesAck, jonesChanges)?.customers.map((c) => c.customerId), [bob.peerId]);
 
     // The call starts without further clicks: both join the room the match names.
     await joinMatch(smith, forSmith);
@@ -187,6 +190,65 @@ describe('agents taking customers', () => {
     assert.equal((await gone).agentsOnline, 0);
   });
 });
+
+describe('what agents are sent', () => {
+  it('one snapshot, then changes carrying each customer\'s entry once; the view rebuilt always equals the queue', async (t) => {
+    const service = await buildService(t);
+    const smith = await agent(t, service, 'help', 'Agent Smith');
+    const jones = await agent(t, service, 'help', 'Agent Jones');
+    const seen = collect(smith.client, 'queue:changes');
+    /** Smith's view: the last ack, with the changes that came after it applied in order. */
+    let base = await snapshotFor(smith, 'online');
+    let from = seen.length;
+    const view = (): QueueSnapshot => {
+      let rebuilt = base;
+      for (const changes of seen.slice(from)) {
+        const next = applyQueueChanges(rebuilt, changes);
+        assert.ok(next, `every id of queue:changes was sent before: ${changes.order.join(' ')}`);
+        rebuilt = next;
+      }
+      return rebuilt;
+    };
+    const customers = [];
+    for (let i = 0; i < 30; i++) {
+      const customer = await visitor(t, service);
+      await enter(customer, { ...support(), displayName: `Customer ${i}`, message: `question ${i} `.padEnd(1000, '.') });
+      customers.push(customer);
+    }
+    await until(() => view().total === 30, 'Smith sees all 30');
+    assert.deepEqual(view(), await snapshotFor(jones, 'away'), 'a second agent\'s first snapshot lists the same');
+    assert.deepEqual(view().customers.map((c) => c.customerId), customers.slice(0, 20).map((c) => c.peerId), 'the first 20, in order');
+    const addedIds = () => seen.flatMap((changes) => changes.added.map((c) => c.customerId));
+    assert.deepEqual(addedIds().sort(), customers.slice(0, 20).map((c) => c.peerId).sort(), 'each of the first 20 entries sent once; none behind them');
+    assert.ok(seen.every((changes) => changes.order.length <= 20));
+
+    // Someone behind the first 20 leaves: the order is the same, only the figures change.
+    let count = seen.length;
+    assert.ok((await command(customers[24]!.client, 'queue:leave', {})).ok);
+    await until(() => seen.length > count && view().total === 29, 'Smith told 29 wait');
+    assert.deepEqual(seen.slice(count).map((changes) => changes.added), [[]]);
+    const fresh = await snapshotFor(smith, 'online');
+    assert.deepEqual(view(), fresh, 'a fresh agent:status ack lists the same');
+    base = fresh;
+    from = seen.length;
+
+    // The first leaves: the 21st moves up, and its entry is the only one sent.
+    count = seen.length;
+    assert.ok((await command(customers[0]!.client, 'queue:leave', {})).ok);
+    await until(() => view().total === 28, 'Smith told 28 wait');
+    assert.deepEqual(seen.slice(count).map((changes) => changes.added.map((c) => [c.customerId, c.message])), [[[customers[20]!.peerId, `question 20 `.padEnd(1000, '.')]]]);
+    assert.deepEqual(view(), await snapshotFor(jones, 'away'));
+    assert.deepEqual(view().customers.map((c) => c.customerId), customers.slice(1, 21).map((c) => c.peerId));
+  });
+});
+
+/** An agent's `agent:status` ack (the queue as it stands), without `ok`. */
+async function snapshotFor(who: Visitor, status: 'online' | 'away'): Promise<QueueSnapshot> {
+  const reply = await command<QueueSnapshot>(who.client, 'agent:status', { status });
+  assert.ok(reply.ok);
+  const { ok: _ok, ...snapshot } = reply;
+  return snapshot;
+}
 
 describe('agent tokens', () => {
   it('are required for agent commands, serve one queue, and open no room but those of the customers taken', async (t) => {

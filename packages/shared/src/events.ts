@@ -36,6 +36,7 @@ import type {
   QueueAvailability,
   QueueLeaveRequest,
   QueueWatchRequest,
+  QueueChanges,
   QueueSnapshot,
   QueueStatus,
   TicketCreated,
@@ -125,8 +126,11 @@ export interface ServerToClientEvents {
   'queue:update': (status: QueueStatus) => void;
   /** After `queue:watch`: the support line's availability changed (agents online, estimated wait). */
   'queue:availability': (availability: QueueAvailability) => void;
-  /** Agents: the queue changed (someone came, left, was taken or declined; an agent came or went). */
-  'queue:snapshot': (snapshot: QueueSnapshot) => void;
+  /**
+   * Agents: the queue changed (someone came, left, was taken or declined; an agent came or went). Relative to
+   * what this agent was sent before (the `agent:status` ack, then earlier changes): see `applyQueueChanges`.
+   */
+  'queue:changes': (changes: QueueChanges) => void;
   /** You were matched: join `room` now. */
   'match:found': (match: MatchFound) => void;
   /** Random mode: the pair ended; you wait again. */

@@ -8,6 +8,7 @@ export * from './schemas/signal.js';
 export * from './schemas/chat.js';
 export * from './schemas/presence.js';
 export * from './schemas/queue.js';
+export * from './queue-changes.js';
 export * from './schemas/recording.js';
 export * from './schemas/rest.js';
 export * from './display-text.js';

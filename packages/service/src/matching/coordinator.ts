@@ -8,7 +8,7 @@
  * who is next in line) is atomic on this node. A coordinator shared by several nodes will need them to become
  * asynchronous; their callers already sit in asynchronous handlers.
  */
-import type { LeaveReason, MatchEnded, MatchFound, MediaState, QueueMode, QueueSnapshot, QueueStatus } from '@vcw/shared';
+import type { LeaveReason, MatchEnded, MatchFound, MediaState, QueueChanges, QueueMode, QueueSnapshot, QueueStatus } from '@vcw/shared';
 import type { PartyIds } from './reported-pairs.js';
 
 /** A queue: scoped to a project, and a random and a support queue of one name are different queues. */
@@ -91,7 +91,8 @@ export interface MatchGauges {
 /** How the coordinator reaches connections (over Socket.io; with its adapter, on whichever node holds them). */
 export interface MatchDelivery {
   status(socketId: string, status: QueueStatus): void;
-  snapshot(socketIds: string[], snapshot: QueueSnapshot): void;
+  /** An agent's queue changed: the same `queue:changes` to every one of `socketIds` (one emit). */
+  changes(socketIds: string[], changes: QueueChanges): void;
   found(socketId: string, match: MatchFound): void;
   ended(socketId: string, ended: MatchEnded): void;
   /** Frees the connection's seat in its match room, if it holds one; the others there see it leave as `reason`. */

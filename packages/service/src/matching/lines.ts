@@ -3,7 +3,7 @@
  * formed), and what each waiting connection and agent is told about it. `LocalCoordinator` changes this
  * state; `LineNotices` tells everyone concerned once a change is complete.
  */
-import type { QueueSnapshot, QueueStatus } from '@vcw/shared';
+import type { QueueChanges, QueueSnapshot, QueueStatus } from '@vcw/shared';
 import type { AgentConnection, MatchDelivery, QueueRef, Visitor } from './coordinator.js';
 import { MatchQueue, type QueueEntry } from './match-queue.js';
 import { visitorGroup } from './random-pairing.js';
@@ -46,8 +46,10 @@ export interface Agent extends QueueEntry {
   line: Line;
   status: 'online' | 'away';
   match?: Match;
-  /** The last snapshot it was sent. */
+  /** What the last snapshot or changes it was sent said, bar the entries (`sentKey`). */
   told?: string;
+  /** The customers whose entries it holds: those its last snapshot or changes listed (at most `snapshotSize`). */
+  holds: Set<string>;
 }
 
 export type Party = Member | Agent;
@@ -133,6 +135,19 @@ export function snapshotOf(line: Line, limit: number): QueueSnapshot {
   };
 }
 
+/** A snapshot as `queue:changes` say it, bar `added`: the ids of its customers instead of their entries. */
+const orderOf = (snapshot: QueueSnapshot): Omit<QueueChanges, 'added'> => ({
+  queue: snapshot.queue,
+  order: snapshot.customers.map((customer) => customer.customerId),
+  total: snapshot.total,
+  agentsOnline: snapshot.agentsOnline,
+  averageWaitMs: snapshot.averageWaitMs,
+});
+
+/** What an agent's view of its line says, bar the entries (which never change while a customer waits). */
+const sentKey = (changes: Omit<QueueChanges, 'added'>): string =>
+  `${changes.order.join(' ')}|${changes.total}|${changes.agentsOnline}|${changes.averageWaitMs}`;
+
 /** What decides whether a member must be told again: the waiting count alone changes too often to push. */
 const toldKey = (status: QueueStatus): string => `${status.status} ${status.position} ${status.agentsOnline} ${status.estimatedWaitMs}`;
 
@@ -151,9 +166,9 @@ export const DEFAULT_NOTICE_PACING: NoticePacing = { positionEveryMs: 1000, snap
 /**
  * Collects the lines and members a change touched, then tells each member whose own status changed at once,
  * and, at most once per `positionEveryMs` per line (at once when the agents online change), every waiting member whose place changed (`queue:update`);
- * each agent of a changed support queue gets a bounded snapshot (`queue:snapshot`) at most once per
- * `snapshotEveryMs`. A busy line so costs one walk per interval, not one per change, and an agent's traffic
- * is bounded whatever the customers do.
+ * each agent of a changed support queue gets what changed in its bounded view (`queue:changes`: the order of
+ * the first in line, and only the entries it was not sent yet) at most once per `snapshotEveryMs`. A busy line
+ * so costs one walk per interval, not one per change, and an agent's traffic is bounded whatever the customers do.
  */
 export class LineNotices {
   private readonly lines = new Set<Line>();
@@ -182,7 +197,9 @@ export class LineNotices {
 
   /** Records that `agent` was sent `snapshot` some other way (the acknowledgement of `agent:status`). */
   sent(agent: Agent, snapshot: QueueSnapshot): void {
-    agent.told = JSON.stringify(snapshot);
+    const view = orderOf(snapshot);
+    agent.told = sentKey(view);
+    agent.holds = new Set(view.order);
   }
 
   /** Tells everyone concerned; `present` says whether a member is still in matching. */
@@ -197,7 +214,7 @@ export class LineNotices {
       } else {
         this.pace(line, 'positions', this.pacing.positionEveryMs, () => this.sweepPositions(line));
       }
-      if (line.ref.mode === 'support' && line.agents.size > 0) this.pace(line, 'snapshot', this.pacing.snapshotEveryMs, () => this.sendSnapshot(line));
+      if (line.ref.mode === 'support' && line.agents.size > 0) this.pace(line, 'snapshot', this.pacing.snapshotEveryMs, () => this.sendChanges(line));
     }
     this.lines.clear();
     this.members.clear();
@@ -233,14 +250,28 @@ export class LineNotices {
     for (const member of line.waiting.all()) this.tell(member, lineStatus(line, 'waiting', ++position, figures));
   }
 
-  private sendSnapshot(line: Line): void {
+  /**
+   * Sends each agent whose view is out of date what changed for it: agents that hold the same entries get the
+   * same `queue:changes`, in one emit.
+   */
+  private sendChanges(line: Line): void {
     line.paced.snapshotAt = Date.now();
     if (line.agents.size === 0) return;
     const snapshot = snapshotOf(line, this.pacing.snapshotSize);
-    const key = JSON.stringify(snapshot);
-    const agents = [...line.agents.values()].filter((agent) => agent.told !== key);
-    for (const agent of agents) agent.told = key;
-    if (agents.length > 0) this.delivery.snapshot(agents.map((agent) => agent.connection.socketId), snapshot);
+    const base = orderOf(snapshot);
+    const key = sentKey(base);
+    const groups = new Map<string, { added: QueueSnapshot['customers']; agents: Agent[] }>();
+    for (const agent of line.agents.values()) {
+      if (agent.told === key) continue;
+      const added = snapshot.customers.filter((customer) => !agent.holds.has(customer.customerId));
+      const addedKey = added.map((customer) => customer.customerId).join(' ');
+      const group = groups.get(addedKey) ?? { added, agents: [] };
+      group.agents.push(agent);
+      groups.set(addedKey, group);
+      agent.told = key;
+      agent.holds = new Set(base.order);
+    }
+    for (const { added, agents } of groups.values()) this.delivery.changes(agents.map((agent) => agent.connection.socketId), { ...base, added });
   }
 
   private tell(member: Member, status: QueueStatus): void {

@@ -363,7 +363,7 @@ export class LocalCoordinator implements MatchCoordinator {
     if (existing) return existing;
     if (this.members.has(connection.peerId)) throw new ServiceError('already_in_queue');
     const line = this.lineOf({ projectId: connection.projectId, mode: 'support', queue: connection.queue });
-    const agent: Agent = { kind: 'agent', peerId: connection.peerId, connection, line, status: 'away' };
+    const agent: Agent = { kind: 'agent', peerId: connection.peerId, connection, line, status: 'away', holds: new Set() };
     this.agents.set(agent.peerId, agent);
     line.agents.set(agent.peerId, agent);
     this.notices.line(line);

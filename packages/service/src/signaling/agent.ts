@@ -1,7 +1,7 @@
 /**
  * Support agents: a connection made with an agent token serves that token's queue. It says whether it is
  * available (`agent:status`, answered with the queue as it stands, then kept up to date with
- * `queue:snapshot`), takes the next or a chosen customer (`agent:take`: both are matched into a private room),
+ * `queue:changes`), takes the next or a chosen customer (`agent:take`: both are matched into a private room),
  * or turns one away with a reason (`agent:decline`). Anyone else is refused with `agent_only`.
  */
 import { messageText, AgentDeclineRequest, AgentStatusRequest, AgentTakeRequest, type AgentTaken } from '@vcw/shared';

@@ -4,7 +4,7 @@
  * through the same `vacate` as a hang-up. Sockets are remembered from connection until they are gone for
  * good, so a dropped one can still be unseated during its grace period.
  */
-import type { LeaveReason, MatchEnded, MatchFound, QueueSnapshot, QueueStatus } from '@vcw/shared';
+import type { LeaveReason, MatchEnded, MatchFound, QueueChanges, QueueStatus } from '@vcw/shared';
 import type { MatchDelivery } from '../matching/coordinator.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
 import { vacate } from './join.js';
@@ -27,8 +27,8 @@ export class SocketDelivery implements MatchDelivery {
     this.ctx.io.to(socketId).emit('queue:update', status);
   }
 
-  snapshot(socketIds: string[], snapshot: QueueSnapshot): void {
-    if (socketIds.length > 0) this.ctx.io.to(socketIds).emit('queue:snapshot', snapshot);
+  changes(socketIds: string[], changes: QueueChanges): void {
+    if (socketIds.length > 0) this.ctx.io.to(socketIds).emit('queue:changes', changes);
   }
 
   found(socketId: string, match: MatchFound): void {

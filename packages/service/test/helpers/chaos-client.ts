@@ -4,7 +4,7 @@
  * position, matched, seated in its match room), and notes any event that contradicts it.
  */
 import { io } from 'socket.io-client';
-import { SIGNALING_PATH, type Ack, type MatchFound, type QueueSnapshot, type QueueStatus } from '@vcw/shared';
+import { applyQueueChanges, SIGNALING_PATH, type Ack, type MatchFound, type QueueChanges, type QueueSnapshot, type QueueStatus } from '@vcw/shared';
 import type { Client } from './service.js';
 
 /** `over`: a support call ended by the other side; still seated alone until it leaves. */
@@ -91,7 +91,11 @@ export class ChaosConnection {
       this.note(`queue:update ${status.status} ${status.position}`);
       this.apply(status);
     });
-    on.on('queue:snapshot', (snapshot: QueueSnapshot) => (this.snapshot = snapshot));
+    on.on('queue:changes', (changes: QueueChanges) => {
+      const view = applyQueueChanges(this.snapshot ?? { ...changes, customers: [] }, changes);
+      if (!view) throw new Error(`queue:changes names a customer never sent: ${changes.order.join(' ')}`);
+      this.snapshot = view;
+    });
     on.on('peer:left', ({ peerId }: { peerId: string }) => {
       this.note(`peer:left ${peerId}`);
       // A support call is over when the other side leaves; a random partner's leave is followed by match:ended.
@@ -157,6 +161,9 @@ export class ChaosConnection {
       this.position = 0;
     } else if (event === 'room:join' && this.match) {
       this.view = 'seated';
+    } else if (event === 'agent:status') {
+      // The queue as it stands: the next queue:changes build on it.
+      this.snapshot = reply as unknown as QueueSnapshot;
     }
   }
 

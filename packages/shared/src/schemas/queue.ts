@@ -148,8 +148,8 @@ export interface QueuedCustomer {
 }
 
 /**
- * `queue:snapshot`, pushed to every agent of a queue when it changes (at most four times a second), and the ack
- * of `agent:status`. It lists the first customers in line (20), and how many wait in all.
+ * The ack of `agent:status`: the queue as it stands (`queue:changes` keep it up to date after). It lists the
+ * first customers in line (20), and how many wait in all.
  */
 export interface QueueSnapshot {
   queue: QueueName;
@@ -159,6 +159,23 @@ export interface QueueSnapshot {
   total: number;
   agentsOnline: number;
   /** Average wait of the recent matches, in milliseconds; null without history. */
+  averageWaitMs: number | null;
+}
+
+/**
+ * `queue:changes`, pushed to an agent after its first snapshot (the ack of `agent:status`) whenever its queue
+ * changed, at most four times a second: the ids of the first customers in line, in order, and only the entries
+ * of those the agent was not sent yet (an entry never changes while the customer waits). Applied to the last
+ * snapshot (`applyQueueChanges`) it gives the snapshot the agent would have been sent.
+ */
+export interface QueueChanges {
+  queue: QueueName;
+  /** The first customers in line, in order (at most 20): `customers` of the snapshot, by id. */
+  order: PeerId[];
+  /** The entries of `order` this agent had not been sent before. */
+  added: QueuedCustomer[];
+  total: number;
+  agentsOnline: number;
   averageWaitMs: number | null;
 }
 

@@ -176,7 +176,9 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
       const client = this.attach();
       this.seat.setWaiting(true);
       // The queue too: a console set up for another queue than its token's is told so (token_queue_mismatch).
-      this.setSnapshot(await client.command('agent:status', { status: available ? 'online' : 'away', queue: this.queue }));
+      const snapshot = await client.command('agent:status', { status: available ? 'online' : 'away', queue: this.queue });
+      // Changes that came right behind the ack are already in the client's view.
+      this.setSnapshot(client.queueView ?? snapshot);
     } catch (error) {
       if (!this.snapshot) this.seat.setWaiting(false); // the console never opened
       throw this.failed(error);

@@ -4,6 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, SIGNALING_PATH } from '@vcw/shared/protocol';
+import { applyQueueChanges } from '@vcw/shared/queue-changes';
 import type {
   QueueAvailability,
   Ack,
@@ -23,6 +24,7 @@ import type {
   PeerMedia,
   PeerInfo,
   PeerLeft,
+  QueueChanges,
   QueueSnapshot,
   QueueStatus,
   RecordingAnswered,
@@ -67,7 +69,7 @@ type SignalingEvents = {
   refused: [CallError];
   /** Matching (random and support modes): this visitor's place in a queue changed. */
   'queue-update': [QueueStatus];
-  /** Agents: the queue they serve changed. */
+  /** Agents: the queue they serve changed; the whole view, rebuilt from `queue:changes`. */
   'queue-snapshot': [QueueSnapshot];
   /** Support, before waiting (after `queue:watch`): whether an agent is online changed. */
   'queue-availability': [QueueAvailability];
@@ -112,6 +114,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   private attempt = 0;
   /** Set by `service:draining`: the close that follows is a handover, not a failure. */
   private drainingWithinMs: number | null = null;
+  private agentQueue: QueueSnapshot | null = null;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -148,7 +151,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('knock:answer', (answer) => this.emit('knock-answer', answer));
     this.socket.on('host:muted', (muted) => this.emit('host-muted', muted));
     this.socket.on('queue:update', (status) => this.emit('queue-update', status));
-    this.socket.on('queue:snapshot', (snapshot) => this.emit('queue-snapshot', snapshot));
+    this.socket.on('queue:changes', (changes) => this.applyChanges(changes));
     this.socket.on('queue:availability', (availability) => this.emit('queue-availability', availability));
     this.socket.on('match:found', (match) => this.emit('match-found', match));
     this.socket.on('match:ended', (ended) => this.emit('match-ended', ended));
@@ -273,6 +276,22 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return true;
   }
 
+  /** Agents: the queue they serve as this connection was last told (the `agent:status` ack, then its changes). */
+  get queueView(): QueueSnapshot | null {
+    return this.agentQueue;
+  }
+
+  /** Applies `queue:changes` to the view it builds on; one naming a customer never sent is a protocol fault, ignored. */
+  private applyChanges(changes: QueueChanges): void {
+    const view = applyQueueChanges(this.agentQueue ?? { ...changes, customers: [] }, changes);
+    if (!view) {
+      console.error('video-chat-widget: protocol problem: queue:changes names a customer it never sent; ignored.', changes.order);
+      return;
+    }
+    this.agentQueue = view;
+    this.emit('queue-snapshot', view);
+  }
+
   /** Sends a command and resolves with its acknowledgement's result, or rejects with its error code. */
   command<E extends ClientCommand>(event: E, payload: CommandRequest<E>): Promise<CommandResult<E>> {
     return new Promise((resolve, reject) => {
@@ -284,6 +303,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         if (timeout) return reject(new CallError('connection_failed', `The service did not answer ${event} in time.`));
         if (reply.ok) {
           const { ok: _ok, ...result } = reply;
+          // Agents: the queue as it stands, which the next `queue:changes` builds on (kept before any of them runs).
+          if (event === 'agent:status') this.agentQueue = result as unknown as QueueSnapshot;
           return resolve(result as unknown as CommandResult<E>);
         }
         reject(CallError.fromBody(reply.error) ?? new CallError('connection_failed'));
