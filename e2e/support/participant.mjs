@@ -71,9 +71,16 @@ export class Participant {
   }
 
   async leave() {
-    const at = await this.pageTime();
+    // Stamped by the page as the click comes down to the Leave button (capture, before the widget's handler), so a
+    // loaded test driver's own wait before clicking is not counted; pages of one machine share its clock.
+    await this.page.evaluate(() => {
+      window.leaveClickedAt = undefined;
+      const root = document.querySelector('video-chat-widget').shadowRoot;
+      const stamp = (e) => e.composedPath().some((n) => n.getAttribute?.('part')?.split(' ').includes('leave-button')) && (window.leaveClickedAt ??= Date.now());
+      root.addEventListener('click', stamp, { capture: true });
+    });
     await this.button('leave-button').click();
-    return at;
+    return this.page.evaluate(() => window.leaveClickedAt);
   }
 
   /** The widget's events so far: `{type, detail, at}`. */
