@@ -1,7 +1,6 @@
 /** Builds the service (without listening): one Fastify plugin per concern. `server.ts` listens. */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -12,6 +11,7 @@ import type { Config } from './config.js';
 import { isLoopbackUrl } from './dev-project.js';
 import { ServiceError } from './errors.js';
 import { lazySchemaCompilers } from './lazy-schema-compilers.js';
+import { guardConnections } from './limits/connection-guard.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import effectAssets from './plugins/effect-assets.js';
 import demoPages from './plugins/demo-pages.js';
@@ -134,37 +134,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     agentToken: demoProjectId ? async (queue) => (await joinTokens.mintAgent({ projectId: demoProjectId, queue, displayName: 'Demo agent' }, DEMO_AGENT_TOKEN_TTL_SECONDS)).token : null,
   });
   return app;
-}
-
-/**
- * Bounds on raw TCP connections, before any HTTP: one that has not sent a byte within `silentMs` is closed
- * (Node's `headersTimeout` only starts at the first byte of a request, and the idle timeout must stay longer
- * than a long poll, so without this a connection that never speaks holds a file descriptor for 30 s); and an
- * address holding more than `perAddress` open is refused at once (0: no limit). The signaling handshake
- * answers the same cap with `rate_limited`; this only keeps a flood of bare connections from one machine from
- * exhausting the file descriptors everyone else needs.
- */
-function guardConnections(app: FastifyInstance, silentMs: number, perAddress: number): void {
-  const open = new Map<string, number>();
-  app.server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? '';
-    const count = (open.get(address) ?? 0) + 1;
-    if (perAddress > 0 && count > perAddress) {
-      socket.destroy();
-      return;
-    }
-    open.set(address, count);
-    const timer = setTimeout(() => {
-      if (socket.bytesRead === 0) socket.destroy();
-    }, silentMs);
-    timer.unref();
-    socket.once('close', () => {
-      clearTimeout(timer);
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-    });
-  });
 }
 
 /** Lifetime of the agent tokens the demo agent console gets. */

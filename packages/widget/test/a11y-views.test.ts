@@ -9,29 +9,14 @@ import { renderCall } from '../src/ui/call-view.js';
 import { renderMatchControls } from '../src/ui/match-controls.js';
 import { renderPrejoin } from '../src/ui/prejoin-view.js';
 import { renderQueueOutcome } from '../src/ui/queue-outcome.js';
-import { withRecordingStrings } from '../src/ui/recording-strings.js';
 import { adoptRecordingStyles } from '../src/ui/recording-styles.js';
 import { renderRecordButton, renderRecordingStatus } from '../src/ui/recording-view.js';
 import { renderStatsPanel } from '../src/ui/stats-panel.js';
 import { renderWaiting } from '../src/ui/waiting-view.js';
-import type { RecordingView } from '../src/ui/view-model.js';
 import { seriousViolations } from './axe.js';
 import { agentConsole, matchControls, mountQueueView, qs, waitingStatus, waitingView } from './queue-fixtures.js';
-import { callView, en, mount, prejoinView, tile } from './ui-fixtures.js';
+import { callView, en, mount, prejoinView, recordingView as recording, tile } from './ui-fixtures.js';
 
-const recording = (patch: Partial<RecordingView>): RecordingView => ({
-  strings: withRecordingStrings(en),
-  recording: false,
-  asking: false,
-  active: null,
-  ask: null,
-  included: null,
-  download: null,
-  onToggleRecording() {},
-  onAnswer() {},
-  onSetIncluded() {},
-  ...patch,
-});
 
 const stats = [{ peerId: 'p1', displayName: 'Grace Hopper', rows: [] }];
 

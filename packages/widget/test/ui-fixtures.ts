@@ -7,8 +7,9 @@ import { adoptStyles, render, type TemplateResult } from 'lit';
 import { widgetStyles } from '../src/element/styles.js';
 import { callStyles } from '../src/ui/call-styles.js';
 import { panelStyles } from '../src/ui/panel-styles.js';
+import { withRecordingStrings } from '../src/ui/recording-strings.js';
 import { resolveStrings } from '../src/ui/strings.js';
-import type { CallView, DevicesView, LocalMediaView, PrejoinView, TileView } from '../src/ui/view-model.js';
+import type { CallView, DevicesView, LocalMediaView, PrejoinView, RecordingView, TileView } from '../src/ui/view-model.js';
 
 export const en = resolveStrings('en');
 
@@ -220,3 +221,21 @@ export async function until<T>(condition: () => T, what: string, timeoutMs = 500
 
 /** The columns a grid lays out (its computed template lists one track size per column). */
 export const columns = (grid: Element): number => getComputedStyle(grid).gridTemplateColumns.split(' ').length;
+
+/** A recording view-model whose button and answers behave as the element's do. */
+export function recordingView(patch: Partial<RecordingView> = {}): RecordingView {
+  const view: RecordingView = {
+    strings: withRecordingStrings(en),
+    recording: false,
+    asking: false,
+    active: null,
+    ask: null,
+    included: null,
+    download: null,
+    onToggleRecording: () => void (view.recording ? Object.assign(view, { recording: false, active: null }) : (view.asking = true)),
+    onAnswer: () => void (view.ask = null),
+    onSetIncluded: (included) => void (view.included = included),
+    ...patch,
+  };
+  return view;
+}

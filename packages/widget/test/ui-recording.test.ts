@@ -6,25 +6,7 @@ import { adoptRecordingStyles } from '../src/ui/recording-styles.js';
 import { renderRecordButton, renderRecordingStatus } from '../src/ui/recording-view.js';
 import { loadStrings, resolveStrings } from '../src/ui/strings.js';
 import type { CallView, RecordingView } from '../src/ui/view-model.js';
-import { callView, en, mount } from './ui-fixtures.js';
-
-/** A recording view-model whose button and answers behave as the element's do. */
-function recordingView(patch: Partial<RecordingView> = {}): RecordingView {
-  const view: RecordingView = {
-    strings: withRecordingStrings(en),
-    recording: false,
-    asking: false,
-    active: null,
-    ask: null,
-    included: null,
-    download: null,
-    onToggleRecording: () => void (view.recording ? Object.assign(view, { recording: false, active: null }) : (view.asking = true)),
-    onAnswer: () => void (view.ask = null),
-    onSetIncluded: (included) => void (view.included = included),
-    ...patch,
-  };
-  return view;
-}
+import { callView, en, mount, recordingView } from './ui-fixtures.js';
 
 /** A call whose control bar and status bar carry the recording views, re-rendered after each callback. */
 function recordingCall(recording: RecordingView = recordingView()) {
