@@ -249,11 +249,22 @@ describe('the service is away when the visitor joins', () => {
   const suite = suiteStack(() => startProcessStack());
 
   it('joins by itself within 10 s of the service coming back, and no stale notice stays', async () => {
-    const ada = await Participant.open(suite.stack, { room: 'away', name: 'Ada', context: DESKTOP });
+    // The worst case: the call's views (a lazy chunk asked for on load) did not arrive before the service went away.
+    let cutOff;
+    const viewsCutOff = new Promise((resolve) => (cutOff = resolve));
+    const cutOffViews = (context) =>
+      context.route('**/chunks/call-view-*.js', (route) => {
+        if (!cutOff) return route.continue();
+        cutOff();
+        cutOff = null;
+        return route.abort('connectionrefused');
+      });
+    const ada = await Participant.open(suite.stack, { room: 'away', name: 'Ada', context: DESKTOP, network: cutOffViews });
     suite.opened.push(ada);
     const consoleLines = [];
     ada.page.on('console', (message) => consoleLines.push(message.text()));
     await ada.until(() => document.querySelector('video-chat-widget').state, null, (state) => state === 'prejoin', 'the pre-join screen');
+    await viewsCutOff;
     await suite.stack.killService('SIGKILL');
     await ada.join();
     // Down long enough for the join to give up once (the service did not answer in time).
@@ -273,5 +284,6 @@ describe('the service is away when the visitor joins', () => {
     console.log(`# service back: the widget joined by itself ${after} ms later`);
     assert.ok(after <= 10_000, `joined ${after} ms after the service was back`);
     await ada.part('[part="notice"]').waitFor({ state: 'detached', timeout: 5000 });
+    await ada.button('leave-button').waitFor({ state: 'visible', timeout: 5000 }); // the call's views came after all
   });
 });

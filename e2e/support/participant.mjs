@@ -28,10 +28,12 @@ export class Participant {
    * Opens the partner page for `name` in `room` (or with a join `token`), ready to click Join. `initScript`
    * runs in the page before any of its own scripts (to observe what the widget does). `context` are Playwright's
    * context options (a phone's viewport and touch screen…); `fallback` is light-DOM content of the element.
+   * `network` is called with the new context before the page loads (to cut the page off from some address).
    */
-  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', fallback = '', browser = stack.browser, initScript = null, context: contextOptions = {} }) {
+  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', fallback = '', browser = stack.browser, initScript = null, network = null, context: contextOptions = {} }) {
     const context = await browser.newContext(contextOptions);
     if (initScript) await context.addInitScript(initScript);
+    if (network) await network(context);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));

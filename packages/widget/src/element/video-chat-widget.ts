@@ -258,13 +258,17 @@ export class VideoChatWidget extends LitElement {
     try {
       const name = this.nameToJoin.trim();
       // The call's views (a lazy chunk, asked for on load) arrive while the call is set up.
-      const views = this.loadCallUi().catch((error: CallError) => {
+      const views = this.loadCallUi();
+      views.catch(() => undefined); // awaited once in the call: the service's own answer comes first
+      if (this.mode === 'room') await engine.join(this.room || undefined, name || undefined);
+      else await (await this.matching.get()).join(name);
+      this.wantsToJoin = false;
+      // Fetching them failed while the service was away; it has answered since, so fetch them again.
+      await views.catch(() => this.loadCallUi()).catch(async (error: CallError) => {
         this.report(error);
+        await this.leave();
         throw error;
       });
-      if (this.mode === 'room') await Promise.all([views, engine.join(this.room || undefined, name || undefined)]);
-      else await Promise.all([views, this.matching.get().then((matching) => matching.join(name))]);
-      this.wantsToJoin = false;
     } catch (error) {
       // The service went away while joining: try again as soon as it is back (see onOnline), else give up.
       const lost = error instanceof CallError && error.code === 'connection_failed' && !error.fatal && this.engine === engine;
