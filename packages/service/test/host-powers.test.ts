@@ -67,9 +67,11 @@ describe('host powers over REST', () => {
     const room = (await rest('POST', '/v1/rooms', { name: 'board', privacy: 'public' })).json<CreatedRoom>();
     const first = await joinWith(t, service, await token(room.id, 'guest', 'Ada'));
     assert.ok(first.reply.ok);
+    const lockSeen = next(first.client, 'room:locked');
     const locked = await rest('PATCH', `/v1/rooms/${room.id}`, { locked: true });
     assert.equal(locked.statusCode, 200, locked.body);
     assert.equal(locked.json<Room>().locked, true);
+    assert.deepEqual(await lockSeen, { locked: true, by: null }, 'those in the call hear that the partner locked it');
     assert.equal((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().locked, true);
 
     const guest = await joinWith(t, service, await token(room.id, 'guest', 'Grace'));
@@ -81,7 +83,9 @@ describe('host powers over REST', () => {
     assert.ok(host.reply.ok, 'a host still gets in');
     assert.equal((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().participantCount, 2, 'those in the call stay');
 
+    const unlockSeen = [next(first.client, 'room:locked'), next(host.client, 'room:locked')];
     assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, { locked: false })).json<Room>().locked, false);
+    assert.deepEqual(await Promise.all(unlockSeen), [{ locked: false, by: null }, { locked: false, by: null }]);
     assert.ok((await command(byKey, 'room:join', { room: 'board' })).ok);
     for (const bad of [{}, { locked: 'yes' }, { locked: true, name: 'x' }]) assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, bad)).statusCode, 400, JSON.stringify(bad));
   });
