@@ -1,9 +1,16 @@
 /** Host powers on the service side: a partner removes a participant (reason `kicked`) and locks a room. */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { PROTOCOL_VERSION, type KnockStatus, type CallSessionList, type CreatedRoom, type ErrorBody, type JoinResult, type JoinToken, type Room } from '@vcw/shared';
+import { build } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openSqlite } from '../src/store/database.js';
 import { partnerAuth } from './helpers/partner.js';
-import { buildService, command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
+import { buildService, command, connect, next, sessionOf, TEST_TOKEN_SECRET, type Client, type TestService } from './helpers/service.js';
 
 async function partner(t: TestContext) {
   const service = await buildService(t);
@@ -52,6 +59,38 @@ describe('host powers over REST', () => {
     assert.equal(history.data[0]?.participants.find((p) => p.peerId === malloryId)?.leaveReason, 'kicked');
     const participants = (await rest('GET', `/v1/rooms/${room.id}/participants`)).json<{ data: Array<{ peerId: string }> }>();
     assert.equal(participants.data.some((p) => p.peerId === malloryId), false);
+  });
+
+  it('a removed participant\'s token stays refused after the service restarts', async (t) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'vcw-removal-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'vcw.sqlite');
+    const start = async (projectId?: string) => {
+      const app = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), db: await openSqlite(file), logger: false, tokenSecret: TEST_TOKEN_SECRET });
+      t.after(() => app.close());
+      const id = projectId ?? (await app.projects.createProject({ name: 'clinic', allowedOrigins: [] })).id;
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const service = { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, projectId: id, publishableKey: '' };
+      const auth = await partnerAuth(service);
+      const rest = (method: 'POST' | 'DELETE', url: string, payload?: object) => app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
+      return { ...service, rest };
+    };
+    const first = await start();
+    const room = (await first.rest('POST', '/v1/rooms', { name: 'clinic', privacy: 'private' })).json<CreatedRoom>();
+    const mint = async (service: typeof first, displayName: string) => (await service.rest('POST', `/v1/rooms/${room.id}/tokens`, { role: 'guest', displayName })).json<JoinToken>().token;
+    const malloryToken = await mint(first, 'Mallory');
+    const mallory = await joinWith(t, first, malloryToken);
+    assert.ok(mallory.reply.ok);
+    assert.equal((await first.rest('DELETE', `/v1/rooms/${room.id}/participants/${sessionOf(mallory.client).peerId}`)).statusCode, 200);
+    await first.app.close();
+
+    const second = await start(first.projectId);
+    const again = await joinWith(t, second, malloryToken);
+    assert.equal(!again.reply.ok && again.reply.error.code, 'participant_removed', JSON.stringify(again.reply));
+    const knock = await command(again.client, 'room:knock', {});
+    assert.equal(!knock.ok && knock.error.code, 'participant_removed', 'knocking is no way back in either');
+    const ada = await joinWith(t, second, await mint(second, 'Ada'));
+    assert.ok(ada.reply.ok, 'another token of the room still admits');
   });
 
   it('removing someone who is not in the room is a 404 peer_not_found', async (t) => {

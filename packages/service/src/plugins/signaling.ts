@@ -11,7 +11,7 @@ import { attachSignaling, type SignalingContext, type SignalingServer } from '..
 import { announceRoomLock } from '../signaling/host.js';
 import { endRoomCall } from '../signaling/room-end.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
-import { RemovedTokens, removeParticipant } from '../signaling/participant-removal.js';
+import { removeParticipant } from '../signaling/participant-removal.js';
 import type { Seat } from '../rooms/room-registry.js';
 import { SeatHolds } from '../signaling/seat-holds.js';
 import { OpenConnections } from '../signaling/open-connections.js';
@@ -33,7 +33,7 @@ declare module 'fastify' {
     /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
     endRoomCall(projectId: string, roomName: string): number;
     /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
-    removeParticipant(projectId: string, roomName: string, peerId: string): Seat | undefined;
+    removeParticipant(projectId: string, roomName: string, peerId: string): Promise<Seat | undefined>;
     /** Tells the room's participants the partner locked or unlocked it (`room:locked` with `by: null`). */
     announceRoomLock(projectId: string, roomName: string, locked: boolean): void;
     /** Random pairs and support queues; the REST routes read their state here. */
@@ -86,7 +86,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       log,
       metrics: app.metrics,
       events: app.serviceEvents,
-      removedTokens: new RemovedTokens(),
+      removedTokens: app.removedTokens,
       selfOrigin: config.publicUrl,
       iceServersFor: iceServers(config),
       iceTransportPolicy: config.iceTransportPolicy,

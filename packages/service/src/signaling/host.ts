@@ -19,9 +19,9 @@ export function registerHost(socket: SignalingSocket, ctx: SignalingContext): vo
     return { roomKey, seat };
   };
 
-  command(socket, ctx, 'host:remove', HostRemoveRequest, ({ peerId }) => {
+  command(socket, ctx, 'host:remove', HostRemoveRequest, async ({ peerId }) => {
     const { roomKey, seat } = hostSeat();
-    if (peerId === seat.peerId || !removeParticipant(ctx, roomKey, peerId)) throw new ServiceError('peer_not_found');
+    if (peerId === seat.peerId || !(await removeParticipant(ctx, roomKey, peerId))) throw new ServiceError('peer_not_found');
     return {};
   });
 

@@ -178,6 +178,16 @@ export interface ProjectBrandingTable {
   updated_at: string;
 }
 
+/** A join token that admits nobody to its room any more: its holder was removed from the call. */
+export interface RemovedTokensTable {
+  room_id: string;
+  /** The token's `jti`; the token itself is never stored. */
+  token_id: string;
+  removed_at: string;
+  /** When the removal lapses: no token it could refuse lives that long. */
+  expires_at: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   project_origins: ProjectOriginsTable;
@@ -192,4 +202,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   project_branding: ProjectBrandingTable;
+  removed_tokens: RemovedTokensTable;
 }

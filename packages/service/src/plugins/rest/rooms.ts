@@ -129,7 +129,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const room = await roomOf(app, request.project.id, request.params.id);
-      const seat = app.removeParticipant(room.projectId, room.name, request.params.peerId);
+      const seat = await app.removeParticipant(room.projectId, room.name, request.params.peerId);
       if (!seat) throw new ServiceError('peer_not_found', 'Nobody with that peerId is in this room now.');
       return { peerId: seat.peerId, displayName: seat.displayName, role: seat.role, joinedAt: new Date(seat.joinedAt).toISOString() };
     },
