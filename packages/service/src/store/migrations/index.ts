@@ -13,6 +13,7 @@ import { ticketStatus } from './0012-ticket-status.js';
 import { roomLock } from './0013-room-lock.js';
 import { roomKnock } from './0014-room-knock.js';
 import { removedTokens } from './0015-removed-tokens.js';
+import { callNetwork } from './0016-call-network.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-room-lock': roomLock,
   '0014-room-knock': roomKnock,
   '0015-removed-tokens': removedTokens,
+  '0016-call-network': callNetwork,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
