@@ -29,13 +29,13 @@ export class Participant {
    * runs in the page before any of its own scripts (to observe what the widget does). `context` are Playwright's
    * context options (a phone's viewport and touch screen…); `fallback` is light-DOM content of the element.
    */
-  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', fallback = '', browser = stack.browser, initScript = null, context: contextOptions = {} }) {
+  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', notify = '', fallback = '', browser = stack.browser, initScript = null, context: contextOptions = {} }) {
     const context = await browser.newContext(contextOptions);
     if (initScript) await context.addInitScript(initScript);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    await page.goto(Participant.pageUrl(stack, { room, name, token, quality, mode, queue, effects, fallback }));
+    await page.goto(Participant.pageUrl(stack, { room, name, token, quality, mode, queue, effects, notify, fallback }));
     const participant = new Participant(name, context, page, errors);
     await participant.button('join-button').waitFor({ state: 'visible' });
     return participant;
