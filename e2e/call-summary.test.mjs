@@ -18,15 +18,7 @@ describe('the call summary of a real call', () => {
         resolve(event.data);
       });
     });
-    const ada = await Participant.open(stack, { room: 'summary', name: 'Ada' });
-    const grace = await Participant.open(stack, { room: 'summary', name: 'Grace' });
-    suite.opened.push(ada, grace);
-    await ada.join();
-    await ada.waitForEvent('vc-join');
-    await grace.join();
-    await grace.waitForEvent('vc-join');
-    for (const v of await ada.seesRemoteVideos(1)) assert.ok(v.advanced > 0.2);
-    for (const v of await grace.seesRemoteVideos(1)) assert.ok(v.advanced > 0.2);
+    const [ada, grace] = await Participant.inCall(stack, 'summary', ['Ada', 'Grace'], {}, suite.opened);
 
     // Once a link has settled its widget rates it and reports; the call in the store holds it.
     const live = await sessionWhen(stack, 'summary', (s) => s.worstNetworkQuality !== null);
