@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { mintTurnCredential } from '@vcw/service';
 import { coturnAvailable, startCoturn, turnserverPath } from '../scripts/coturn.mjs';
+import { sessionWhen } from './support/call-history.mjs';
 import { Participant } from './support/participant.mjs';
 import { startStack, suiteStack } from './support/stack.mjs';
 
@@ -73,6 +74,10 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
     for (const v of await a.seesRemoteVideos(1)) assert.ok(v.advanced > 0.2);
     for (const v of await b.seesRemoteVideos(1)) assert.ok(v.advanced > 0.2);
     assert.match(await statsPaths(a), /Relayed \(TURN\)/);
+    // The widgets saw their selected candidate pair go through the relay, and told the service (what the call
+    // history holds is theirs: the summary would say relayUsed for a relay-only service anyway).
+    const call = await sessionWhen(suite.stack, 'relayed', (s) => s.relayUsed !== null && s.worstNetworkQuality !== null);
+    assert.equal(call.relayUsed, true);
   });
 
   it('when coturn restarts mid-call, the call recovers by ICE restart within 10 s', async () => {

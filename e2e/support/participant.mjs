@@ -30,14 +30,14 @@ export class Participant {
    * context options (a phone's viewport and touch screen…); `fallback` is light-DOM content of the element.
    * `network` is called with the new context before the page loads (to cut the page off from some address).
    */
-  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', fallback = '', browser = stack.browser, initScript = null, network = null, context: contextOptions = {} }) {
+  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', notify = '', fallback = '', browser = stack.browser, initScript = null, network = null, context: contextOptions = {} }) {
     const context = await browser.newContext(contextOptions);
     if (initScript) await context.addInitScript(initScript);
     if (network) await network(context);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    await page.goto(Participant.pageUrl(stack, { room, name, token, quality, mode, queue, effects, fallback }));
+    await page.goto(Participant.pageUrl(stack, { room, name, token, quality, mode, queue, effects, notify, fallback }));
     const participant = new Participant(name, context, page, errors);
     await participant.button('join-button').waitFor({ state: 'visible' });
     return participant;

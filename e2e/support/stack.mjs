@@ -17,7 +17,7 @@ const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-le
 /** The embedding site's page: one script tag, one element, and a log of the element's events. */
 function sitePage({ serviceUrl, fallback = '', ...attributes }) {
   const attr = (v) => String(v).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const names = { key: 'api-key', room: 'room', name: 'display-name', token: 'token', quality: 'quality', mode: 'mode', queue: 'queue', effects: 'effects' };
+  const names = { key: 'api-key', room: 'room', name: 'display-name', token: 'token', quality: 'quality', mode: 'mode', queue: 'queue', effects: 'effects', notify: 'notify' };
   // With a token the widget needs no key, room or name: the token says them.
   const given = Object.entries(attributes).filter(([k, v]) => v && !(attributes.token && ['key', 'room', 'name'].includes(k)));
   return `<!doctype html>
@@ -36,14 +36,14 @@ function sitePage({ serviceUrl, fallback = '', ...attributes }) {
 </body></html>`;
 }
 
-/** The partner's site: `/call.html?service&key&room&name&token&quality&mode&queue&effects&fallback`, on an origin of its own. */
+/** The partner's site: `/call.html?service&key&room&name&token&quality&mode&queue&effects&notify&fallback`, on an origin of its own. */
 async function startSite() {
   const site = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://site');
     if (url.pathname !== '/call.html') return res.writeHead(404).end();
     const q = (name) => url.searchParams.get(name) ?? '';
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(sitePage({ serviceUrl: q('service'), key: q('key'), room: q('room'), name: q('name'), token: q('token'), quality: q('quality'), mode: q('mode'), queue: q('queue'), effects: q('effects'), fallback: q('fallback') }));
+    res.end(sitePage({ serviceUrl: q('service'), key: q('key'), room: q('room'), name: q('name'), token: q('token'), quality: q('quality'), mode: q('mode'), queue: q('queue'), effects: q('effects'), notify: q('notify'), fallback: q('fallback') }));
   });
   await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
   return { site, siteOrigin: `http://127.0.0.1:${site.address().port}` };

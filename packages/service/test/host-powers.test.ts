@@ -1,9 +1,16 @@
 /** Host powers on the service side: a partner removes a participant (reason `kicked`) and locks a room. */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { PROTOCOL_VERSION, type KnockStatus, type CallSessionList, type CreatedRoom, type ErrorBody, type JoinResult, type JoinToken, type Room } from '@vcw/shared';
+import { build } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openSqlite } from '../src/store/database.js';
 import { partnerAuth } from './helpers/partner.js';
-import { buildService, command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
+import { buildService, command, connect, next, sessionOf, TEST_TOKEN_SECRET, type Client, type TestService } from './helpers/service.js';
 
 async function partner(t: TestContext) {
   const service = await buildService(t);
@@ -54,6 +61,38 @@ describe('host powers over REST', () => {
     assert.equal(participants.data.some((p) => p.peerId === malloryId), false);
   });
 
+  it('a removed participant\'s token stays refused after the service restarts', async (t) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'vcw-removal-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'vcw.sqlite');
+    const start = async (projectId?: string) => {
+      const app = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), db: await openSqlite(file), logger: false, tokenSecret: TEST_TOKEN_SECRET });
+      t.after(() => app.close());
+      const id = projectId ?? (await app.projects.createProject({ name: 'clinic', allowedOrigins: [] })).id;
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const service = { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, projectId: id, publishableKey: '' };
+      const auth = await partnerAuth(service);
+      const rest = (method: 'POST' | 'DELETE', url: string, payload?: object) => app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
+      return { ...service, rest };
+    };
+    const first = await start();
+    const room = (await first.rest('POST', '/v1/rooms', { name: 'clinic', privacy: 'private' })).json<CreatedRoom>();
+    const mint = async (service: typeof first, displayName: string) => (await service.rest('POST', `/v1/rooms/${room.id}/tokens`, { role: 'guest', displayName })).json<JoinToken>().token;
+    const malloryToken = await mint(first, 'Mallory');
+    const mallory = await joinWith(t, first, malloryToken);
+    assert.ok(mallory.reply.ok);
+    assert.equal((await first.rest('DELETE', `/v1/rooms/${room.id}/participants/${sessionOf(mallory.client).peerId}`)).statusCode, 200);
+    await first.app.close();
+
+    const second = await start(first.projectId);
+    const again = await joinWith(t, second, malloryToken);
+    assert.equal(!again.reply.ok && again.reply.error.code, 'participant_removed', JSON.stringify(again.reply));
+    const knock = await command(again.client, 'room:knock', {});
+    assert.equal(!knock.ok && knock.error.code, 'participant_removed', 'knocking is no way back in either');
+    const ada = await joinWith(t, second, await mint(second, 'Ada'));
+    assert.ok(ada.reply.ok, 'another token of the room still admits');
+  });
+
   it('removing someone who is not in the room is a 404 peer_not_found', async (t) => {
     const { rest } = await partner(t);
     const room = (await rest('POST', '/v1/rooms', { name: 'empty', privacy: 'private' })).json<CreatedRoom>();
@@ -67,9 +106,11 @@ describe('host powers over REST', () => {
     const room = (await rest('POST', '/v1/rooms', { name: 'board', privacy: 'public' })).json<CreatedRoom>();
     const first = await joinWith(t, service, await token(room.id, 'guest', 'Ada'));
     assert.ok(first.reply.ok);
+    const lockSeen = next(first.client, 'room:locked');
     const locked = await rest('PATCH', `/v1/rooms/${room.id}`, { locked: true });
     assert.equal(locked.statusCode, 200, locked.body);
     assert.equal(locked.json<Room>().locked, true);
+    assert.deepEqual(await lockSeen, { locked: true, by: null }, 'those in the call hear that the partner locked it');
     assert.equal((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().locked, true);
 
     const guest = await joinWith(t, service, await token(room.id, 'guest', 'Grace'));
@@ -81,7 +122,9 @@ describe('host powers over REST', () => {
     assert.ok(host.reply.ok, 'a host still gets in');
     assert.equal((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().participantCount, 2, 'those in the call stay');
 
+    const unlockSeen = [next(first.client, 'room:locked'), next(host.client, 'room:locked')];
     assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, { locked: false })).json<Room>().locked, false);
+    assert.deepEqual(await Promise.all(unlockSeen), [{ locked: false, by: null }, { locked: false, by: null }]);
     assert.ok((await command(byKey, 'room:join', { room: 'board' })).ok);
     for (const bad of [{}, { locked: 'yes' }, { locked: true, name: 'x' }]) assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, bad)).statusCode, 400, JSON.stringify(bad));
   });

@@ -117,8 +117,8 @@ describe('webhook deliveries', () => {
       [ada.peerId, 'Ada', 'hangup'],
       [grace.peerId, 'Grace', 'hangup'],
     ]);
-    assert.equal(ended.relayUsed, null, 'a room that allows direct calls: the service cannot tell whether TURN was used');
-    assert.equal(ended.worstNetworkQuality, null, 'the service never sees the network quality');
+    assert.equal(ended.relayUsed, null, 'a room that allows direct calls and no widget reported: unknown');
+    assert.equal(ended.worstNetworkQuality, null, 'no widget reported its network quality');
     assert.deepEqual((got[3]!.payload.data as { by: unknown }).by, { peerId: ada.peerId, displayName: 'Ada' });
 
     // The endpoint that asked for session ends only hears that one; it matches the REST call history.

@@ -7,6 +7,7 @@ import type { LeaveReason } from './protocol.js';
 import type { ChatMessage, ChatSendRequest, ChatSent } from './schemas/chat.js';
 import type { Ack } from './schemas/common.js';
 import type { MediaStateRequest, PeerMedia } from './schemas/presence.js';
+import type { CallQualityRequest } from './schemas/call-quality.js';
 import type { HostAdmitRequest, HostDenyRequest, HostEndRequest, HostLockRequest, HostMuted, HostMuteRequest, HostRemoveRequest, KnockAnswer, KnockArrived, KnockRequest, KnockStatus, RoomLockChanged } from './schemas/host.js';
 import type { IceServer, IceServersRequest, JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
 import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
@@ -53,6 +54,8 @@ export interface ClientToServerEvents {
   'chat:send': (request: ChatSendRequest, ack: (reply: Ack<ChatSent>) => void) => void;
   /** This participant's microphone, camera or screen share changed. */
   'media:state': (request: MediaStateRequest, ack: (reply: Ack) => void) => void;
+  /** This participant's network quality and whether it goes through a relay, on change (for the call summary). */
+  'call:quality': (request: CallQualityRequest, ack: (reply: Ack) => void) => void;
   /** Wait in a random or support queue (see schemas/queue.ts). */
   'queue:enter': (request: QueueEnterRequest, ack: (reply: Ack<QueueStatus>) => void) => void;
   'queue:leave': (request: QueueLeaveRequest, ack: (reply: Ack) => void) => void;

@@ -7,6 +7,7 @@ export * from './schemas/room.js';
 export * from './schemas/signal.js';
 export * from './schemas/chat.js';
 export * from './schemas/presence.js';
+export * from './schemas/call-quality.js';
 export * from './schemas/queue.js';
 export * from './queue-changes.js';
 export * from './schemas/recording.js';

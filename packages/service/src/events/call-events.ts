@@ -39,10 +39,10 @@ export function sessionEndedEvent(place: CallPlace, session: CallSession): Servi
       endedAt,
       durationSeconds: Math.round((Date.parse(endedAt) - Date.parse(session.startedAt)) / 1000),
       participants: session.participants,
-      // The service relays signaling, never media: it knows a call went through TURN only when the room
-      // allowed nothing else, and it never sees the network's quality (the widgets do not report it).
-      relayUsed: place.relayOnly ? true : null,
-      worstNetworkQuality: null,
+      // The service relays signaling, never media: what it knows of the network is what the widgets reported
+      // (null when none did), and that a room allowing nothing but TURN relays every call.
+      relayUsed: place.relayOnly ? true : session.relayUsed,
+      worstNetworkQuality: session.worstNetworkQuality,
     },
   };
 }

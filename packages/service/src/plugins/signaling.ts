@@ -8,9 +8,10 @@ import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import { CallRecorder } from '../signaling/call-recorder.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
+import { announceRoomLock } from '../signaling/host.js';
 import { endRoomCall } from '../signaling/room-end.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
-import { RemovedTokens, removeParticipant } from '../signaling/participant-removal.js';
+import { removeParticipant } from '../signaling/participant-removal.js';
 import type { Seat } from '../rooms/room-registry.js';
 import { SeatHolds } from '../signaling/seat-holds.js';
 import { OpenConnections } from '../signaling/open-connections.js';
@@ -32,7 +33,9 @@ declare module 'fastify' {
     /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
     endRoomCall(projectId: string, roomName: string): number;
     /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
-    removeParticipant(projectId: string, roomName: string, peerId: string): Seat | undefined;
+    removeParticipant(projectId: string, roomName: string, peerId: string): Promise<Seat | undefined>;
+    /** Tells the room's participants the partner locked or unlocked it (`room:locked` with `by: null`). */
+    announceRoomLock(projectId: string, roomName: string, locked: boolean): void;
     /** Random pairs and support queues; the REST routes read their state here. */
     matching: MatchCoordinator;
   }
@@ -83,7 +86,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       log,
       metrics: app.metrics,
       events: app.serviceEvents,
-      removedTokens: new RemovedTokens(),
+      removedTokens: app.removedTokens,
       selfOrigin: config.publicUrl,
       iceServersFor: iceServers(config),
       iceTransportPolicy: config.iceTransportPolicy,
@@ -110,6 +113,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.decorate('callRecorder', recorder);
     app.decorate('matching', matching.coordinator);
     app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
+    app.decorate('announceRoomLock', (projectId: string, roomName: string, locked: boolean) => announceRoomLock(ctx, RoomRegistry.keyOf(projectId, roomName), { locked, by: null }));
     app.decorate('removeParticipant', (projectId: string, roomName: string, peerId: string) => removeParticipant(ctx, RoomRegistry.keyOf(projectId, roomName), peerId));
     app.addHook('preClose', async () => {
       // Say why before closing: a widget told it is a handover shows "reconnecting" and comes back at once

@@ -10,6 +10,7 @@ import type { Database } from '../store/schema.js';
 import { CallHistory } from '../store/call-history.js';
 import { ProjectStore } from '../store/project-store.js';
 import { QueueStore } from '../store/queue-store.js';
+import { RemovedTokenStore } from '../store/removed-token-store.js';
 import { RoomStore } from '../store/room-store.js';
 
 declare module 'fastify' {
@@ -18,6 +19,8 @@ declare module 'fastify' {
     roomStore: RoomStore;
     callHistory: CallHistory;
     queueStore: QueueStore;
+    /** Join tokens of removed participants. */
+    removedTokens: RemovedTokenStore;
     /** Whether the store answers a query within a couple of seconds (for `GET /ready`). */
     storeReachable(): Promise<boolean>;
   }
@@ -30,6 +33,7 @@ export default fp<{ db: Kysely<Database> }>(
     app.decorate('projects', new ProjectStore(db));
     app.decorate('roomStore', new RoomStore(db));
     app.decorate('queueStore', new QueueStore(db));
+    app.decorate('removedTokens', new RemovedTokenStore(db));
     const callHistory = new CallHistory(db);
     app.decorate('callHistory', callHistory);
     app.decorate('storeReachable', async () => {

@@ -11,7 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { LeaveReason } from '@vcw/shared';
 import { participantLeftEvent, sessionEndedEvent, type CallPlace } from '../events/call-events.js';
 import type { ServiceEvents } from '../events/service-events.js';
-import type { CallHistory, CallSession, ParticipantJoin } from '../store/call-history.js';
+import type { CallHistory, CallSession, NetworkReport, ParticipantJoin } from '../store/call-history.js';
 
 /** What a join tells the recorder beyond the history row: the room's name and whether its calls are relay-only. */
 export interface RecordedJoin extends Omit<ParticipantJoin, 'at'> {
@@ -67,6 +67,11 @@ export class CallRecorder {
       for (const p of left) this.events?.publish(participantLeftEvent(call, ended.id, { peerId: p.peerId, displayName: p.displayName, reason: p.leaveReason ?? 'room-ended', leftAt: p.leftAt ?? at.toISOString() }));
       this.sessionEnded(roomId, call, ended);
     });
+  }
+
+  /** A participant's widget reported its network (written in turn with the room's joins and leaves). */
+  networkReported(report: NetworkReport): void {
+    this.enqueue(report.roomId, 'network', () => this.history.networkReported(report));
   }
 
   /** Resolves once every write queued so far (for one room, or all) has run. */

@@ -12,7 +12,7 @@ import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { CallRecorder } from './call-recorder.js';
-import type { RemovedTokens } from './participant-removal.js';
+import type { RemovedTokenStore } from '../store/removed-token-store.js';
 import type { SocketDelivery } from './match-delivery.js';
 import type { SeatHolds } from './seat-holds.js';
 import type { Config } from '../config.js';
@@ -35,7 +35,7 @@ export interface SignalingContext {
   holds: SeatHolds;
   log: FastifyBaseLogger;
   /** Join tokens of removed participants, which admit nobody to their room again. */
-  removedTokens: RemovedTokens;
+  removedTokens: RemovedTokenStore;
   /** Where what happened is published for subscribers (webhooks). */
   events: ServiceEvents;
   /** Counts every command's outcome for `GET /metrics`. */

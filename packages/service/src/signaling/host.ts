@@ -19,9 +19,9 @@ export function registerHost(socket: SignalingSocket, ctx: SignalingContext): vo
     return { roomKey, seat };
   };
 
-  command(socket, ctx, 'host:remove', HostRemoveRequest, ({ peerId }) => {
+  command(socket, ctx, 'host:remove', HostRemoveRequest, async ({ peerId }) => {
     const { roomKey, seat } = hostSeat();
-    if (peerId === seat.peerId || !removeParticipant(ctx, roomKey, peerId)) throw new ServiceError('peer_not_found');
+    if (peerId === seat.peerId || !(await removeParticipant(ctx, roomKey, peerId))) throw new ServiceError('peer_not_found');
     return {};
   });
 
@@ -38,8 +38,7 @@ export function registerHost(socket: SignalingSocket, ctx: SignalingContext): vo
   command(socket, ctx, 'host:lock', HostLockRequest, async ({ locked }) => {
     const { roomKey, seat } = hostSeat();
     await ctx.roomStore.setLocked(socket.data.projectId, seat.roomId, locked);
-    const change: RoomLockChanged = { locked, by: { peerId: seat.peerId, displayName: seat.displayName } };
-    ctx.io.to(broadcastRoom(roomKey)).emit('room:locked', change);
+    announceRoomLock(ctx, roomKey, { locked, by: { peerId: seat.peerId, displayName: seat.displayName } });
     ctx.log.info({ roomKey, peer: seat.peerId, locked }, 'room lock changed by its host');
     return {};
   });
@@ -50,4 +49,9 @@ export function registerHost(socket: SignalingSocket, ctx: SignalingContext): vo
     endRoomCall(ctx, socket.data.projectId, roomKey.slice(roomKey.indexOf('/') + 1));
     return {};
   });
+}
+
+/** Tells everyone in the room (on every node) that it was locked or unlocked: by a host, or by the partner over REST. */
+export function announceRoomLock(ctx: SignalingContext, roomKey: string, change: RoomLockChanged): void {
+  ctx.io.to(broadcastRoom(roomKey)).emit('room:locked', change);
 }

@@ -5,6 +5,7 @@ import { guardUnknownEvents } from './inbound.js';
 import { registerAgent } from './agent.js';
 import { broadcastRoom, isBroadcastRoom, type SignalingContext, type SignalingServer, type SignalingSocket } from './context.js';
 import { handshakeGuard } from './handshake.js';
+import { registerCallQuality } from './call-quality.js';
 import { registerChat } from './chat.js';
 import { registerHost } from './host.js';
 import { registerKnock } from './knock.js';
@@ -37,6 +38,7 @@ export function attachSignaling(ctx: SignalingContext): void {
     registerRelay(socket, ctx);
     registerChat(socket, ctx);
     registerPresence(socket, ctx);
+    registerCallQuality(socket, ctx);
     registerRecording(socket, ctx);
     registerHost(socket, ctx);
     registerKnock(socket, ctx);

@@ -103,7 +103,7 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
     if (room.privacy === 'private') throw new ServiceError('room_private');
   }
   assertRoomOpen(room);
-  assertAdmits(ctx, room, grant);
+  await assertAdmits(ctx, room, grant);
   assertKnocked(socket, room);
   return { room };
 }

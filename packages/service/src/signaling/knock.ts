@@ -125,6 +125,6 @@ async function knockedRoom(ctx: SignalingContext, socket: SignalingSocket, name:
   }
   if (!room) throw new ServiceError('room_not_found');
   assertRoomOpen(room);
-  assertAdmits(ctx, room, grant);
+  await assertAdmits(ctx, room, grant);
   return room;
 }

@@ -3,47 +3,29 @@
  * `participant_removed` and disconnected, the others see them leave with reason `kicked`, and the join token
  * they came with admits nobody to that room again. A locked room admits nobody new but its hosts.
  */
-import { errorBody, LeaveReason, MAX_TOKEN_TTL_SECONDS } from '@vcw/shared';
+import { errorBody, LeaveReason } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { Seat } from '../rooms/room-registry.js';
 import type { StoredRoom } from '../store/room-store.js';
 import type { SignalingContext } from './context.js';
 
-/**
- * Join tokens of removed participants, per room. Kept as long as any token can live (24 hours), then
- * forgotten; on this node only, like the seats.
- */
-export class RemovedTokens {
-  private readonly until = new Map<string, number>();
-
-  add(roomId: string, tokenId: string, now = Date.now()): void {
-    this.prune(now);
-    this.until.set(`${roomId}/${tokenId}`, now + MAX_TOKEN_TTL_SECONDS * 1000);
-  }
-
-  has(roomId: string, tokenId: string, now = Date.now()): boolean {
-    const until = this.until.get(`${roomId}/${tokenId}`);
-    return until !== undefined && until > now;
-  }
-
-  private prune(now: number): void {
-    for (const [key, until] of this.until) if (until <= now) this.until.delete(key);
-  }
-}
-
 /** Refuses a join a removal or a lock keeps out. */
-export function assertAdmits(ctx: SignalingContext, room: StoredRoom, grant: { role: string; tokenId?: string } | undefined): void {
-  if (grant?.tokenId && ctx.removedTokens.has(room.id, grant.tokenId)) throw new ServiceError('participant_removed', 'You were removed from this call; this link no longer admits you.');
+export async function assertAdmits(ctx: SignalingContext, room: StoredRoom, grant: { role: string; tokenId?: string } | undefined): Promise<void> {
+  if (grant?.tokenId && (await ctx.removedTokens.has(room.id, grant.tokenId))) throw new ServiceError('participant_removed', 'You were removed from this call; this link no longer admits you.');
   if (room.locked && grant?.role !== 'host') throw new ServiceError('room_locked');
 }
 
-/** Removes `peerId` from the room's call; the seat it held, or undefined if nobody by that id sits there. */
-export function removeParticipant(ctx: SignalingContext, roomKey: string, peerId: string): Seat | undefined {
+/**
+ * Removes `peerId` from the room's call; the seat it held, or undefined if nobody by that id sits there. Their
+ * token is refused in the store before they are let go, so coming straight back (to any node) finds it refused.
+ */
+export async function removeParticipant(ctx: SignalingContext, roomKey: string, peerId: string): Promise<Seat | undefined> {
   const seat = ctx.rooms.seat(roomKey, peerId);
   if (!seat) return undefined;
+  const tokenId = ctx.io.sockets.sockets.get(seat.socketId)?.data.grant?.tokenId;
+  if (tokenId) await ctx.removedTokens.add(seat.roomId, tokenId);
+  // Looked up again: the connection may have gone while the store wrote.
   const socket = ctx.io.sockets.sockets.get(seat.socketId);
-  const tokenId = socket?.data.grant?.tokenId;
-  if (tokenId) ctx.removedTokens.add(seat.roomId, tokenId);
   if (socket) {
     // The disconnect handler frees the seat with this reason, so the others hear `kicked`.
     socket.data.closedAs = LeaveReason.kicked;

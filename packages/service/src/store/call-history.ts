@@ -4,9 +4,12 @@
  * Kysely for every dialect; the conformance suite in `test/store` runs it on each.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { LeaveReason, type ParticipantRole } from '@vcw/shared';
+import { LeaveReason, type CallNetworkQuality, type ParticipantRole } from '@vcw/shared';
 import { decodeCursor, encodeCursor, sortableId } from './ids.js';
-import type { Database, RoomSessionParticipantsTable, RoomSessionsTable } from './schema.js';
+import { sqlBoolean, type Database, type RoomSessionParticipantsTable, type RoomSessionsTable } from './schema.js';
+
+/** From best to worst. */
+const QUALITIES: readonly CallNetworkQuality[] = ['good', 'fair', 'poor'];
 
 export interface CallParticipant {
   peerId: string;
@@ -24,6 +27,17 @@ export interface CallSession {
   endedAt: string | null;
   /** In order of arrival. */
   participants: CallParticipant[];
+  /** The worst network quality a participant's widget reported; null when none reported. */
+  worstNetworkQuality: CallNetworkQuality | null;
+  /** Whether a widget reported a link through a TURN relay; null when none reported. */
+  relayUsed: boolean | null;
+}
+
+/** What a participant's widget reported of its network during a call. */
+export interface NetworkReport {
+  roomId: string;
+  quality: CallNetworkQuality;
+  relay: boolean;
 }
 
 export interface ParticipantJoin {
@@ -112,6 +126,24 @@ export class CallHistory {
       const when = at.toISOString();
       return { left: ended?.participants.filter((p) => p.leftAt === when && p.leaveReason === LeaveReason.roomEnded) ?? [], ended };
     });
+  }
+
+  /**
+   * Folds a widget's network report into the room's call going on: the session keeps the worst quality and
+   * whether any relay was used. Each update is one conditional statement, so reports from several nodes
+   * never undo each other. Nothing happens without a call going on.
+   */
+  async networkReported({ roomId, quality, relay }: NetworkReport): Promise<void> {
+    const open = (db: Kysely<Database>) => db.updateTable('room_sessions').where('room_id', '=', roomId).where('ended_at', 'is', null);
+    const better = QUALITIES.slice(0, QUALITIES.indexOf(quality));
+    await open(this.db)
+      .set({ worst_network_quality: quality })
+      .where((eb) => (better.length > 0 ? eb.or([eb('worst_network_quality', 'is', null), eb('worst_network_quality', 'in', better)]) : eb('worst_network_quality', 'is', null)))
+      .execute();
+    let relayUpdate = open(this.db).set({ relay_used: sqlBoolean(relay) });
+    // A relay seen stays seen; "no relay" only fills in a session nobody reported for yet.
+    if (!relay) relayUpdate = relayUpdate.where('relay_used', 'is', null);
+    await relayUpdate.execute();
   }
 
   /** The calls going on in the store (at boot: those the last process left open), with their rooms. */
@@ -214,5 +246,7 @@ function toSession(row: Selectable<RoomSessionsTable>, participants: Selectable<
       leftAt: p.left_at,
       leaveReason: p.leave_reason,
     })),
+    worstNetworkQuality: row.worst_network_quality,
+    relayUsed: row.relay_used === null ? null : Boolean(row.relay_used),
   };
 }

@@ -80,6 +80,10 @@ export interface RoomSessionsTable {
   room_id: string;
   started_at: string;
   ended_at: string | null;
+  /** The worst network quality a participant's widget reported (`good` · `fair` · `poor`); null: none reported. */
+  worst_network_quality: ColumnType<'good' | 'fair' | 'poor' | null, 'good' | 'fair' | 'poor' | null | undefined, 'good' | 'fair' | 'poor'>;
+  /** Whether a widget reported a link through a TURN relay; null: none reported. */
+  relay_used: ColumnType<boolean | number | null, RawBuilder<boolean> | undefined, RawBuilder<boolean>>;
 }
 
 export interface RoomSessionParticipantsTable {
@@ -178,6 +182,16 @@ export interface ProjectBrandingTable {
   updated_at: string;
 }
 
+/** A join token that admits nobody to its room any more: its holder was removed from the call. */
+export interface RemovedTokensTable {
+  room_id: string;
+  /** The token's `jti`; the token itself is never stored. */
+  token_id: string;
+  removed_at: string;
+  /** When the removal lapses: no token it could refuse lives that long. */
+  expires_at: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   project_origins: ProjectOriginsTable;
@@ -192,4 +206,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   project_branding: ProjectBrandingTable;
+  removed_tokens: RemovedTokensTable;
 }

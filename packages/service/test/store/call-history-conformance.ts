@@ -49,6 +49,8 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
             { peerId: 'alice', displayName: 'Alice', role: 'host', joinedAt: iso(0), leftAt: iso(90), leaveReason: 'hangup' },
             { peerId: 'bob', displayName: 'name of bob', role: 'guest', joinedAt: iso(5), leftAt: iso(60), leaveReason: 'network' },
           ],
+          worstNetworkQuality: null,
+          relayUsed: null,
         },
       ]);
     });
@@ -104,6 +106,28 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       assert.equal(untouched?.endedAt, null);
       await history.roomEnded({ roomId: room.id, at: at(40) });
       assert.equal((await sessions())[0]?.endedAt, iso(30), 'ending again changes nothing');
+    });
+
+    it('keeps the worst network quality the widgets reported and whether any relay was used, per call', async (t) => {
+      const { history, room, join, sessions } = await fresh(t);
+      await history.networkReported({ roomId: room.id, quality: 'poor', relay: true }); // no call going on: nothing kept
+      await join('alice', 0);
+      await join('bob', 1);
+      assert.deepEqual(((s) => [s?.worstNetworkQuality, s?.relayUsed])((await sessions())[0]), [null, null], 'nothing reported yet');
+      await history.networkReported({ roomId: room.id, quality: 'good', relay: false });
+      assert.deepEqual(((s) => [s?.worstNetworkQuality, s?.relayUsed])((await sessions())[0]), ['good', false]);
+      await history.networkReported({ roomId: room.id, quality: 'fair', relay: true });
+      await history.networkReported({ roomId: room.id, quality: 'good', relay: false });
+      assert.deepEqual(((s) => [s?.worstNetworkQuality, s?.relayUsed])((await sessions())[0]), ['fair', true], 'a better report or a direct link undoes neither');
+      await Promise.all([history.networkReported({ roomId: room.id, quality: 'poor', relay: false }), history.networkReported({ roomId: room.id, quality: 'fair', relay: false })]);
+      await history.participantLeft({ roomId: room.id, peerId: 'alice', reason: 'hangup', at: at(10) });
+      const { ended } = (await history.participantLeft({ roomId: room.id, peerId: 'bob', reason: 'hangup', at: at(11) }))!;
+      assert.deepEqual([ended?.worstNetworkQuality, ended?.relayUsed], ['poor', true], 'the ended session carries them');
+
+      await history.networkReported({ roomId: room.id, quality: 'poor', relay: true }); // after the call: nothing kept
+      await join('carol', 20);
+      const [next] = await sessions();
+      assert.deepEqual([next?.worstNetworkQuality, next?.relayUsed], [null, null], 'a new call starts afresh');
     });
 
     it('closes what a stopped service left open as lost to the network, and leaves finished calls alone', async (t) => {

@@ -10,6 +10,7 @@ import { MAX_ROLL_OVERLAP_SECONDS, ProjectStore } from '../../src/store/project-
 import type { Database } from '../../src/store/schema.js';
 import { describeCallHistory } from './call-history-conformance.js';
 import { describeQueueStore } from './queue-conformance.js';
+import { describeRemovedTokens } from './removed-token-conformance.js';
 import { describeRoomStore } from './room-conformance.js';
 import { describeWebhookStore } from './webhook-conformance.js';
 
@@ -47,6 +48,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
     describeCallHistory(async (t) => (await freshStore(t)).db);
     describeQueueStore(async (t) => (await freshStore(t)).db);
     describeWebhookStore(async (t) => (await freshStore(t)).db);
+    describeRemovedTokens(async (t) => (await freshStore(t)).db);
     describe('projects', () => {
       it('creates a project with its origins normalised and de-duplicated, and finds it again', async (t) => {
         const { store } = await freshStore(t);

@@ -55,8 +55,8 @@ export interface KnockArrived {
 /** `knock:answer`, to the knocking guest. Denied, they must knock again to be let in. */
 export type KnockAnswer = { admitted: true } | { admitted: false; reason: string };
 
-/** `room:locked`, to everyone in the room: it was locked or unlocked, by whom. */
+/** `room:locked`, to everyone in the room: it was locked or unlocked, by whom (`null`: the partner, over REST). */
 export interface RoomLockChanged {
   locked: boolean;
-  by: { peerId: string; displayName: string };
+  by: { peerId: string; displayName: string } | null;
 }

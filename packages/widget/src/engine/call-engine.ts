@@ -223,7 +223,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       if (this.videoCalls) warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) => this.mesh.add(peer, link, offerDelivered));
       else for (const peer of result.peers) this.mesh.add(peer, null);
       this.setState('connected');
-      this.monitor.start();
+      this.monitor.start(signaling);
       this.chat.open(signaling, { peerId: result.peerId, displayName: displayName ?? '' });
       this.outgoing.announceTo(signaling, media);
       this.emit('joined', result);

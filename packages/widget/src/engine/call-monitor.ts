@@ -1,10 +1,12 @@
 /**
  * Samples every connected link's statistics four times a second, for the active speaker; once a second it
  * also rates each link (the tile's network indicator), feeds `quality="auto"`, and, only while someone
- * watches (the stats panel is open), builds the stats panel's rows.
+ * watches (the stats panel is open), builds the stats panel's rows; and it tells the service how the
+ * network fares (the worst settled link, and whether any goes through a relay) for the call summary.
  */
 import { SpeakerDetector } from './active-speaker.js';
-import { healthBetween, networkQuality, type LinkHealth } from './network-quality.js';
+import { healthBetween, networkQuality, worseQuality, type LinkHealth, type NetworkQuality } from './network-quality.js';
+import { NetworkReporter, type NetworkReportChannel } from './network-reporter.js';
 import type { OutgoingMedia } from './outgoing-media.js';
 import type { PeerMesh } from './peer-mesh.js';
 import { peerStats, type PeerStats } from './peer-stats.js';
@@ -33,6 +35,7 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
   private readonly stalls = new StallWatch();
   /** Per peer: the report of a second ago, and since when the link is connected. */
   private readonly history = new Map<string, { report?: LinkReport; connectedAt: number }>();
+  private readonly network = new NetworkReporter();
 
   constructor(
     private readonly mesh: PeerMesh,
@@ -42,11 +45,16 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
     super();
   }
 
-  start(): void {
+  /** Starts sampling; network reports go to `service` (the call's signaling connection). */
+  start(service: NetworkReportChannel | null = null): void {
+    this.network.reportTo(service);
     this.timer ??= setInterval(() => void this.sample(), SAMPLE_MS);
   }
 
   stop(): void {
+    // What was seen since the last report goes out before the call's end does.
+    this.network.flush();
+    this.network.reportTo(null);
     clearInterval(this.timer);
     this.timer = undefined;
     this.history.clear();
@@ -89,12 +97,17 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
   private everySecond(reports: Array<{ participant: { peerId: string; displayName: string }; report: LinkReport }>, now: number): void {
     const settled: LinkHealth[] = [];
     const rows: PeerStats[] = [];
+    let worst: NetworkQuality = 'unknown';
     for (const { participant, report } of reports) {
       const { peerId, displayName } = participant;
       const past = this.history.get(peerId) ?? { connectedAt: now };
       const health = healthBetween(past.report, report);
-      this.mesh.update(peerId, { quality: networkQuality(health) });
-      if (now - past.connectedAt >= WARM_UP_MS) settled.push(health);
+      const quality = networkQuality(health);
+      this.mesh.update(peerId, { quality });
+      if (now - past.connectedAt >= WARM_UP_MS) {
+        settled.push(health);
+        worst = worseQuality(worst, quality);
+      }
       if (this.watched) rows.push(peerStats(peerId, displayName, past.report, report));
       this.history.set(peerId, { report, connectedAt: past.connectedAt });
     }
@@ -103,6 +116,7 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
     for (const peerId of this.history.keys()) if (!measured.has(peerId)) this.history.delete(peerId);
     for (const { participant } of this.mesh.entries) if (!measured.has(participant.peerId)) this.mesh.update(participant.peerId, { quality: 'unknown' });
     this.outgoing.observe(worstOf(settled));
+    if (worst !== 'unknown') this.network.observe({ quality: worst, relay: reports.some((r) => r.report.path === 'relay') });
     if (this.watched) this.emit('stats', this.withUnconnected(rows));
   }
 

@@ -19,6 +19,13 @@ export interface LinkHealth {
 export const POOR = { lossPercent: 5, rttMs: 400, availableOutgoingKbps: 150 } as const;
 const FAIR = { lossPercent: 2, rttMs: 200, availableOutgoingKbps: 400 } as const;
 
+const RANK: Record<NetworkQuality, number> = { unknown: -1, good: 0, fair: 1, poor: 2 };
+
+/** The worse of two ratings (`unknown` is no rating: any other is worse). */
+export function worseQuality<Q extends NetworkQuality>(a: Q, b: Q): Q {
+  return RANK[b] > RANK[a] ? b : a;
+}
+
 export function healthBetween(before: LinkReport | undefined, now: LinkReport): LinkHealth {
   const received = before ? now.packetsIn - before.packetsIn : 0;
   const lost = before ? now.packetsLostIn - before.packetsLostIn : 0;

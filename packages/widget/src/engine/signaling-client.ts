@@ -20,6 +20,7 @@ import type {
   MatchEnded,
   MatchFound,
   MediaState,
+  CallQualityRequest,
   OfferDescription,
   PeerMedia,
   PeerInfo,
@@ -211,6 +212,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   /** Tells the others which of this participant's media are on. */
   async sendMediaState(media: MediaState): Promise<void> {
     await this.command('media:state', media);
+  }
+
+  /** Tells the service this participant's network quality and whether it goes through a relay (call summary). */
+  async sendCallQuality(report: CallQualityRequest): Promise<void> {
+    await this.command('call:quality', report);
   }
 
   async leave(): Promise<void> {

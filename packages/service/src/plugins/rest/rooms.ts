@@ -100,7 +100,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['rooms'],
         summary: 'Lock or unlock a room; make guests knock or not',
-        description: 'A locked room admits nobody new (`room_locked`) but holders of a `host` token; those in the call stay. With `knock`, guests wait until a host in the call admits them (`knock_required` until they knock).',
+        description: 'A locked room admits nobody new (`room_locked`) but holders of a `host` token; those in the call stay and get `room:locked` (`by: null`). With `knock`, guests wait until a host in the call admits them (`knock_required` until they knock).',
         params: RoomIdParams,
         body: UpdateRoomBody,
         response: { 200: Room, ...errorResponses(404, 413, 415) },
@@ -110,6 +110,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
       const room = await roomOf(app, request.project.id, request.params.id);
       const updated = (await app.roomStore.setAccess(room.projectId, room.id, request.body)) ?? room;
       request.log.info({ room: room.id, locked: updated.locked, knock: updated.knock }, 'room access changed');
+      if (request.body.locked !== undefined) app.announceRoomLock(room.projectId, room.name, updated.locked);
       return view(updated);
     },
   );
@@ -128,7 +129,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const room = await roomOf(app, request.project.id, request.params.id);
-      const seat = app.removeParticipant(room.projectId, room.name, request.params.peerId);
+      const seat = await app.removeParticipant(room.projectId, room.name, request.params.peerId);
       if (!seat) throw new ServiceError('peer_not_found', 'Nobody with that peerId is in this room now.');
       return { peerId: seat.peerId, displayName: seat.displayName, role: seat.role, joinedAt: new Date(seat.joinedAt).toISOString() };
     },

@@ -12,6 +12,8 @@ import { projectBranding } from './0011-project-branding.js';
 import { ticketStatus } from './0012-ticket-status.js';
 import { roomLock } from './0013-room-lock.js';
 import { roomKnock } from './0014-room-knock.js';
+import { removedTokens } from './0015-removed-tokens.js';
+import { callNetwork } from './0016-call-network.js';
 
 /** Every migration, in order. Names sort in application order; never rename or edit a shipped one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +30,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-ticket-status': ticketStatus,
   '0013-room-lock': roomLock,
   '0014-room-knock': roomKnock,
+  '0015-removed-tokens': removedTokens,
+  '0016-call-network': callNetwork,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
