@@ -6,7 +6,7 @@ import { iceServers } from '../signaling/ice-servers.js';
 import type { Config } from '../config.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
-import { CallRecorder } from '../signaling/call-recorder.js';
+import { CallHistoryWriter } from '../signaling/call-history-writer.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { endRoomCall } from '../signaling/room-end.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
@@ -28,7 +28,7 @@ declare module 'fastify' {
     /** A TURN server is configured, so relay-only calls can connect. */
     hasTurn: boolean;
     /** Queues call history writes; `flushed()` waits for them. */
-    callRecorder: CallRecorder;
+    callHistoryWriter: CallHistoryWriter;
     /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
     endRoomCall(projectId: string, roomName: string): number;
     /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
@@ -70,7 +70,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     const holds = new SeatHolds(config.resumeGraceSeconds * 1000);
     const rooms = new RoomRegistry();
     const log = app.log.child({ module: 'signaling' });
-    const recorder = new CallRecorder(app.callHistory, log, app.serviceEvents);
+    const recorder = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
     const ctx: SignalingContext = {
       io,
       rooms,
@@ -107,7 +107,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.decorate('iceTransportPolicy', config.iceTransportPolicy);
     app.decorate('hasTurn', config.turnUrls.length > 0);
     app.decorate('rooms', rooms);
-    app.decorate('callRecorder', recorder);
+    app.decorate('callHistoryWriter', recorder);
     app.decorate('matching', matching.coordinator);
     app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
     app.decorate('removeParticipant', (projectId: string, roomName: string, peerId: string) => removeParticipant(ctx, RoomRegistry.keyOf(projectId, roomName), peerId));

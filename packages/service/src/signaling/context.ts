@@ -11,7 +11,7 @@ import type { Limits } from '../limits/limits.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { ServiceEvents } from '../events/service-events.js';
-import type { CallRecorder } from './call-recorder.js';
+import type { CallHistoryWriter } from './call-history-writer.js';
 import type { RemovedTokens } from './participant-removal.js';
 import type { SocketDelivery } from './match-delivery.js';
 import type { SeatHolds } from './seat-holds.js';
@@ -30,7 +30,7 @@ export interface SignalingContext {
   joinTokens: JoinTokens;
   limits: Limits;
   /** Call history, written behind the call's back (never awaited on the signaling path). */
-  recorder: CallRecorder;
+  recorder: CallHistoryWriter;
   /** Seats kept for sockets that dropped, until they resume or the grace period passes. */
   holds: SeatHolds;
   log: FastifyBaseLogger;

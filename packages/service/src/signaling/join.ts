@@ -9,7 +9,7 @@ import { RoomRegistry } from '../rooms/room-registry.js';
 import { assertRoomOpen, type StoredRoom } from '../store/room-store.js';
 import { DEFAULT_DISPLAY_NAME, broadcastRoom, shownName, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
-import { effectivePolicy } from './ice-servers.js';
+import { effectivePolicy } from '../rooms/ice-policy.js';
 import { recordingAfterJoin, recordingAfterLeave } from './recording.js';
 import { assertAdmits } from './participant-removal.js';
 import { assertKnocked, showKnocksTo } from './knock.js';

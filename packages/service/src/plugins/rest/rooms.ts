@@ -18,7 +18,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import { ServiceError } from '../../errors.js';
 import { errorResponses } from './error-responses.js';
-import { effectivePolicy } from '../../signaling/ice-servers.js';
+import { effectivePolicy } from '../../rooms/ice-policy.js';
 import { RoomRegistry } from '../../rooms/room-registry.js';
 import type { StoredRoom } from '../../store/room-store.js';
 
