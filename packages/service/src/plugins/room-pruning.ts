@@ -54,7 +54,7 @@ export default fp<PruningOptions>(
     async function pruneExpiredRooms(now = new Date()): Promise<PruneResult> {
       const expired = await app.roomStore.expired(now, PRUNE_BATCH);
       let participants = 0;
-      for (const room of expired) participants += app.endRoomCall(room.projectId, room.name);
+      for (const room of expired) participants += await app.endRoomCall(room.projectId, room.name);
       // The ends just recorded would otherwise race the delete; the history goes with the room anyway.
       await Promise.all(expired.map((room) => app.callHistoryWriter.flushed(room.id)));
       const rooms = await app.roomStore.deleteExpired(

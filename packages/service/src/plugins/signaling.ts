@@ -6,16 +6,17 @@ import { iceServers } from '../signaling/ice-servers.js';
 import type { Config } from '../config.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
-import { CallHistoryWriter } from '../signaling/call-history-writer.js';
+import { CallHistoryWriter, followSeatsWithHistory } from '../signaling/call-history-writer.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
-import { endRoomCall } from '../signaling/room-end.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
-import { RemovedTokens, removeParticipant } from '../signaling/participant-removal.js';
+import { removeParticipant } from '../signaling/participant-removal.js';
+import { RemovedTokens } from '../signaling/removed-tokens.js';
 import type { Seat } from '../rooms/room-registry.js';
-import { SeatHolds } from '../signaling/seat-holds.js';
+import { LocalSeats } from '../signaling/seats.js';
 import { OpenConnections } from '../signaling/open-connections.js';
 import { CredentialWatch } from '../signaling/credential-watch.js';
-import { createMatching } from '../signaling/matching.js';
+import { createMatching, followSeatsWithMatching } from '../signaling/matching.js';
+import type { Awaitable } from '../awaitable.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
 
@@ -30,7 +31,7 @@ declare module 'fastify' {
     /** Queues call history writes; `flushed()` waits for them. */
     callHistoryWriter: CallHistoryWriter;
     /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
-    endRoomCall(projectId: string, roomName: string): number;
+    endRoomCall(projectId: string, roomName: string): Awaitable<number>;
     /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
     removeParticipant(projectId: string, roomName: string, peerId: string): Seat | undefined;
     /** Random pairs and support queues; the REST routes read their state here. */
@@ -67,10 +68,20 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       // A connection that opened its transport but never sends the socket.io connect is closed after this.
       connectTimeout: config.handshakeTimeoutSeconds * 1000,
     });
-    const holds = new SeatHolds(config.resumeGraceSeconds * 1000);
     const rooms = new RoomRegistry();
     const log = app.log.child({ module: 'signaling' });
-    const recorder = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
+    const seats = new LocalSeats(io, rooms, log, config.resumeGraceSeconds * 1000);
+    const history = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
+    const matching = createMatching({
+      io,
+      seats,
+      events: app.serviceEvents,
+      caps: config.caps,
+      roomStore: app.roomStore,
+      queueStore: app.queueStore,
+      log: app.log.child({ module: 'matching' }),
+      ...(matchTimings ? { timings: matchTimings } : {}),
+    });
     const ctx: SignalingContext = {
       io,
       rooms,
@@ -78,8 +89,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       roomStore: app.roomStore,
       joinTokens,
       limits: app.limits,
-      recorder,
-      holds,
+      seats,
       log,
       metrics: app.metrics,
       events: app.serviceEvents,
@@ -89,9 +99,11 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       iceTransportPolicy: config.iceTransportPolicy,
       openConnections: new OpenConnections(config.caps.connectionsPerAddress),
       caps: config.caps,
+      matching,
     };
-    const matching = createMatching(ctx, { roomStore: app.roomStore, queueStore: app.queueStore, log: app.log.child({ module: 'matching' }), ...(matchTimings ? { timings: matchTimings } : {}) });
-    ctx.matching = matching;
+    // Who follows the seats, in this order: call history, recording consent (attachSignaling), then matching,
+    // last, so a matched partner hears of a leave (and of a recording it ends) before it hears the pair is over.
+    followSeatsWithHistory(seats, history);
     // Once shutting down, new connections are turned away with a code the widget retries on (elsewhere,
     // behind a load balancer, or here after the restart).
     let draining = false;
@@ -101,15 +113,16 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       next(Object.assign(new Error(refusal.message), { data: refusal }));
     });
     attachSignaling(ctx);
+    followSeatsWithMatching(seats, matching.coordinator);
     const credentials = new CredentialWatch(ctx);
     credentials.start();
     app.decorate('io', io);
     app.decorate('iceTransportPolicy', config.iceTransportPolicy);
     app.decorate('hasTurn', config.turnUrls.length > 0);
     app.decorate('rooms', rooms);
-    app.decorate('callHistoryWriter', recorder);
+    app.decorate('callHistoryWriter', history);
     app.decorate('matching', matching.coordinator);
-    app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
+    app.decorate('endRoomCall', (projectId: string, roomName: string) => seats.endRoom(projectId, roomName));
     app.decorate('removeParticipant', (projectId: string, roomName: string, peerId: string) => removeParticipant(ctx, RoomRegistry.keyOf(projectId, roomName), peerId));
     app.addHook('preClose', async () => {
       // Say why before closing: a widget told it is a handover shows "reconnecting" and comes back at once
@@ -120,12 +133,12 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     });
     app.addHook('onClose', async () => {
       await credentials.stop();
-      holds.clear();
+      seats.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Before the store closes: match rooms being opened or ended finish their writes.
       await matching.close();
       // The leaves of the sockets closed above are still queued; write them before the store closes.
-      await recorder.flushed();
+      await history.flushed();
     });
   },
   { name: 'signaling', dependencies: ['store', 'operations'] },

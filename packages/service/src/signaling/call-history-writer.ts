@@ -12,6 +12,7 @@ import type { LeaveReason } from '@vcw/shared';
 import { participantLeftEvent, sessionEndedEvent, type CallPlace } from '../events/call-events.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { CallHistory, CallSession, ParticipantJoin } from '../store/call-history.js';
+import type { Seats } from './seats.js';
 
 /** What a join tells the writer beyond the history row: the room's name and whether its calls are relay-only. */
 export interface RecordedJoin extends Omit<ParticipantJoin, 'at'> {
@@ -93,4 +94,15 @@ export class CallHistoryWriter {
       if (this.queues.get(roomId) === queued) this.queues.delete(roomId);
     });
   }
+}
+
+/** Call history follows the seats: a seat taken or freed, or a room's call ended, is written behind the call's back. */
+export function followSeatsWithHistory(seats: Seats, writer: CallHistoryWriter): void {
+  seats.follow('seated', ({ room, seat: { roomId, peerId, displayName, role } }) =>
+    writer.joined({ projectId: room.projectId, roomId, room: room.name, relayOnly: room.iceTransportPolicy === 'relay', peerId, displayName, role }),
+  );
+  seats.follow('vacated', ({ seat, reason }) => writer.left(seat.roomId, seat.peerId, reason));
+  seats.follow('ended', ({ roomId }) => {
+    if (roomId) writer.ended(roomId);
+  });
 }

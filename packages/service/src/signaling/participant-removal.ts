@@ -3,33 +3,11 @@
  * `participant_removed` and disconnected, the others see them leave with reason `kicked`, and the join token
  * they came with admits nobody to that room again. A locked room admits nobody new but its hosts.
  */
-import { errorBody, LeaveReason, MAX_TOKEN_TTL_SECONDS } from '@vcw/shared';
+import { errorBody, LeaveReason } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { Seat } from '../rooms/room-registry.js';
 import type { StoredRoom } from '../store/room-store.js';
 import type { SignalingContext } from './context.js';
-
-/**
- * Join tokens of removed participants, per room. Kept as long as any token can live (24 hours), then
- * forgotten; on this node only, like the seats.
- */
-export class RemovedTokens {
-  private readonly until = new Map<string, number>();
-
-  add(roomId: string, tokenId: string, now = Date.now()): void {
-    this.prune(now);
-    this.until.set(`${roomId}/${tokenId}`, now + MAX_TOKEN_TTL_SECONDS * 1000);
-  }
-
-  has(roomId: string, tokenId: string, now = Date.now()): boolean {
-    const until = this.until.get(`${roomId}/${tokenId}`);
-    return until !== undefined && until > now;
-  }
-
-  private prune(now: number): void {
-    for (const [key, until] of this.until) if (until <= now) this.until.delete(key);
-  }
-}
 
 /** Refuses a join a removal or a lock keeps out. */
 export function assertAdmits(ctx: SignalingContext, room: StoredRoom, grant: { role: string; tokenId?: string } | undefined): void {

@@ -123,7 +123,7 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
       delivery.untrack(socket.id);
     };
     // Same rule as seats: a connection that may come back keeps its place (unmatchable) for the grace period.
-    if (!socket.data.closedAs && ctx.holds.mayResume(reason)) {
+    if (!socket.data.closedAs && ctx.seats.mayResume(reason)) {
       coordinator.suspend(peerId);
       holds.hold(socket.id, gone);
     } else {

@@ -148,7 +148,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const room = await roomOf(app, request.project.id, request.params.id);
       const ended = (await app.roomStore.end(room.projectId, room.id)) ?? room;
-      app.endRoomCall(room.projectId, room.name);
+      await app.endRoomCall(room.projectId, room.name);
       request.log.info({ room: room.id, project: room.projectId }, 'room ended');
       return view(ended);
     },
