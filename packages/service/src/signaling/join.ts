@@ -114,7 +114,7 @@ async function adHocRoom(ctx: SignalingContext, projectId: string, name: string)
   if (alive > 0 && (await ctx.roomStore.countOpenAdHoc(projectId)) >= alive) {
     throw new ServiceError('room_limit', `This project has ${alive} rooms opened by name already; join one of them, or try again later.`);
   }
-  const perHour = ctx.limits.adHocRooms?.take(projectId);
+  const perHour = await ctx.limits.adHocRooms?.take(projectId);
   if (perHour && !perHour.ok) throw new ServiceError('room_limit', `This project opened too many rooms by name lately; try again in ${Math.ceil(perHour.retryAfterMs / 1000)} s.`);
   return ctx.roomStore.ensureAdHoc(projectId, name);
 }
