@@ -16,6 +16,7 @@ import { LocalSeats } from '../signaling/seats.js';
 import { OpenConnections } from '../signaling/open-connections.js';
 import { CredentialWatch } from '../signaling/credential-watch.js';
 import { createMatching, followSeatsWithMatching } from '../signaling/matching.js';
+import { followSeatsWithRecording } from '../signaling/recording.js';
 import type { Awaitable } from '../awaitable.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
@@ -30,7 +31,7 @@ declare module 'fastify' {
     hasTurn: boolean;
     /** Queues call history writes; `flushed()` waits for them. */
     callHistoryWriter: CallHistoryWriter;
-    /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
+    /** Removes everyone from a room's call, telling them `room:ended`; how many were removed. */
     endRoomCall(projectId: string, roomName: string): Awaitable<number>;
     /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
     removeParticipant(projectId: string, roomName: string, peerId: string): Seat | undefined;
@@ -101,9 +102,11 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       caps: config.caps,
       matching,
     };
-    // Who follows the seats, in this order: call history, recording consent (attachSignaling), then matching,
-    // last, so a matched partner hears of a leave (and of a recording it ends) before it hears the pair is over.
+    // Who follows the seats, in this order: call history, recording consent, then matching, last, so a
+    // matched partner hears of a leave (and of the recording it ends) before it hears the pair is over.
     followSeatsWithHistory(seats, history);
+    followSeatsWithRecording(ctx);
+    followSeatsWithMatching(seats, matching.coordinator);
     // Once shutting down, new connections are turned away with a code the widget retries on (elsewhere,
     // behind a load balancer, or here after the restart).
     let draining = false;
@@ -113,7 +116,6 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       next(Object.assign(new Error(refusal.message), { data: refusal }));
     });
     attachSignaling(ctx);
-    followSeatsWithMatching(seats, matching.coordinator);
     const credentials = new CredentialWatch(ctx);
     credentials.start();
     app.decorate('io', io);

@@ -12,12 +12,10 @@ import { registerIceServers } from './ice-servers.js';
 import { registerJoin } from './join.js';
 import { registerPresence } from './presence.js';
 import { registerQueue } from './queue.js';
-import { followSeatsWithRecording, registerRecording } from './recording.js';
+import { registerRecording } from './recording.js';
 import { registerRelay } from './relay.js';
 
-/** Attaches the modules to `ctx.io`; recording consent starts following the seats here. */
 export function attachSignaling(ctx: SignalingContext): void {
-  followSeatsWithRecording(ctx);
   // Counted from the transport's opening, so the count includes handshakes still under way.
   ctx.io.engine.on('connection', (raw: { remoteAddress: string; once(event: 'close', listener: () => void): void }) => {
     ctx.openConnections.opened(raw.remoteAddress);
