@@ -97,7 +97,7 @@ describe('ad-hoc room caps', () => {
     const rest = await service.app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: { name: 'partner-room', privacy: 'public' } });
     const rooms = async () => (await service.app.inject({ method: 'GET', url: '/v1/rooms', headers: auth })).json<RoomList>().data;
     const dropIn = (await rooms()).find((r) => r.name === 'drop-in')!;
-    await service.app.callRecorder.flushed();
+    await service.app.callHistoryWriter.flushed();
 
     assert.equal((await service.app.pruneIdle(new Date(Date.now() + 30_000))).adHocRooms, 0, 'not idle long enough yet');
     assert.equal((await service.app.pruneIdle(new Date(Date.now() + 61_000))).adHocRooms, 1);

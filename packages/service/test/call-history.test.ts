@@ -136,7 +136,7 @@ describe('call history', () => {
     const left = next(alice.client, 'peer:left');
     assert.deepEqual(await command(bob.client, 'room:leave', {}), { ok: true });
     assert.deepEqual(await left, { peerId: bob.peerId, reason: 'hangup' });
-    await service.app.callRecorder.flushed();
+    await service.app.callHistoryWriter.flushed();
     assert.match(logs, /could not record call history/);
     assert.match(logs, /"module":"signaling"/);
   });

@@ -54,7 +54,7 @@ describe('host powers over REST', () => {
     const forgiven = await joinWith(t, service, await token(room.id, 'guest', 'Mallory'));
     assert.ok(forgiven.reply.ok, JSON.stringify(forgiven.reply));
 
-    await service.app.callRecorder.flushed();
+    await service.app.callHistoryWriter.flushed();
     const history = (await rest('GET', `/v1/rooms/${room.id}/sessions`)).json<CallSessionList>();
     assert.equal(history.data[0]?.participants.find((p) => p.peerId === malloryId)?.leaveReason, 'kicked');
     const participants = (await rest('GET', `/v1/rooms/${room.id}/participants`)).json<{ data: Array<{ peerId: string }> }>();

@@ -74,7 +74,7 @@ describe('seats kept through a dropped connection', () => {
     const room = await service.app.roomStore.findByName(service.projectId, 'desk');
     const back = next(client, 'session');
     dropTransport(client);
-    service.app.endRoomCall(service.projectId, room!.name);
+    await service.app.endRoomCall(service.projectId, room!.name);
     const resumed = await back;
     assert.equal(resumed.peerId, session.peerId);
     assert.equal(resumed.resumed, undefined);

@@ -1,6 +1,6 @@
 /**
  * The service events of a call, built from what the call history recorded: who joined and left a session,
- * and the summary when it ended. Used by the call recorder as calls go, and at boot for the calls the last
+ * and the summary when it ended. Used by the call history writer as calls go, and at boot for the calls the last
  * process left open.
  */
 import type { LeaveReason } from '@vcw/shared';

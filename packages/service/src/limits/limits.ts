@@ -2,9 +2,19 @@
  * The service's rate limits, built once from the configuration: per secret key on REST, per socket on
  * signaling messages (with strikes that end a connection that keeps flooding), per IP on handshakes.
  * A limit configured as 0 is off.
+ *
+ * Limits on what a whole project, key or address does are `Limiter`s: a shared implementation (several nodes)
+ * can take over behind `take`, which may answer with a promise. Limits on one socket stay `RateLimiter`s on
+ * its node, which is where the socket lives; they are spent on every message, before anything is awaited.
  */
+import type { Awaitable } from '../awaitable.js';
 import type { Config } from '../config.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type Verdict } from './rate-limiter.js';
+
+/** A limit keyed by project, key or address: spends one of `key`'s allowance, or says how long to wait. */
+export interface Limiter {
+  take(key: string): Awaitable<Verdict>;
+}
 
 /** Refused messages a socket may earn back at one per second before the service closes it. */
 const ABUSE_STRIKES = 20;
@@ -13,17 +23,17 @@ const SIGNAL_BURST_SECONDS = 6;
 
 export interface Limits {
   /** Requests per secret key. */
-  rest: RateLimiter | null;
+  rest: Limiter | null;
   /** Messages per socket. */
   signals: RateLimiter | null;
   /** Refused messages per socket; running out closes the connection. */
   strikes: RateLimiter;
   /** Connection attempts per client IP. */
-  handshakes: RateLimiter | null;
+  handshakes: Limiter | null;
   /** Support tickets per client IP, per hour. */
-  tickets: RateLimiter | null;
+  tickets: Limiter | null;
   /** Ad-hoc rooms (opened by a join by name) per project, per hour. */
-  adHocRooms: RateLimiter | null;
+  adHocRooms: Limiter | null;
 }
 
 const NO_CAPS = { ticketsPerAddressPerHour: 0, adHocRoomsPerHour: 0 };

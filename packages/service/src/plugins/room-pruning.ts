@@ -54,9 +54,9 @@ export default fp<PruningOptions>(
     async function pruneExpiredRooms(now = new Date()): Promise<PruneResult> {
       const expired = await app.roomStore.expired(now, PRUNE_BATCH);
       let participants = 0;
-      for (const room of expired) participants += app.endRoomCall(room.projectId, room.name);
+      for (const room of expired) participants += await app.endRoomCall(room.projectId, room.name);
       // The ends just recorded would otherwise race the delete; the history goes with the room anyway.
-      await Promise.all(expired.map((room) => app.callRecorder.flushed(room.id)));
+      await Promise.all(expired.map((room) => app.callHistoryWriter.flushed(room.id)));
       const rooms = await app.roomStore.deleteExpired(
         expired.map((room) => room.id),
         now,
@@ -75,7 +75,7 @@ export default fp<PruningOptions>(
         const idle = await app.roomStore.idleAdHoc(since, PRUNE_BATCH);
         // Seats live in memory: a room someone sits in now is not idle, whatever its history says.
         const empty = idle.filter((room) => app.rooms.participantCount(RoomRegistry.keyOf(room.projectId, room.name)) === 0);
-        await Promise.all(empty.map((room) => app.callRecorder.flushed(room.id)));
+        await Promise.all(empty.map((room) => app.callHistoryWriter.flushed(room.id)));
         adHocRooms += await app.roomStore.deleteIdleAdHoc(
           empty.map((room) => room.id),
           since,

@@ -6,17 +6,18 @@ import { iceServers } from '../signaling/ice-servers.js';
 import type { Config } from '../config.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
-import { CallRecorder } from '../signaling/call-recorder.js';
+import { CallHistoryWriter, followSeatsWithHistory } from '../signaling/call-history-writer.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { announceRoomLock } from '../signaling/host.js';
-import { endRoomCall } from '../signaling/room-end.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
 import { removeParticipant } from '../signaling/participant-removal.js';
 import type { Seat } from '../rooms/room-registry.js';
-import { SeatHolds } from '../signaling/seat-holds.js';
+import { LocalSeats } from '../signaling/seats.js';
 import { OpenConnections } from '../signaling/open-connections.js';
 import { CredentialWatch } from '../signaling/credential-watch.js';
-import { createMatching } from '../signaling/matching.js';
+import { createMatching, followSeatsWithMatching } from '../signaling/matching.js';
+import { followSeatsWithRecording } from '../signaling/recording.js';
+import type { Awaitable } from '../awaitable.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
 
@@ -29,9 +30,9 @@ declare module 'fastify' {
     /** A TURN server is configured, so relay-only calls can connect. */
     hasTurn: boolean;
     /** Queues call history writes; `flushed()` waits for them. */
-    callRecorder: CallRecorder;
-    /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
-    endRoomCall(projectId: string, roomName: string): number;
+    callHistoryWriter: CallHistoryWriter;
+    /** Removes everyone from a room's call, telling them `room:ended`; how many were removed. */
+    endRoomCall(projectId: string, roomName: string): Awaitable<number>;
     /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
     removeParticipant(projectId: string, roomName: string, peerId: string): Promise<Seat | undefined>;
     /** Tells the room's participants the partner locked or unlocked it (`room:locked` with `by: null`). */
@@ -70,10 +71,20 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       // A connection that opened its transport but never sends the socket.io connect is closed after this.
       connectTimeout: config.handshakeTimeoutSeconds * 1000,
     });
-    const holds = new SeatHolds(config.resumeGraceSeconds * 1000);
     const rooms = new RoomRegistry();
     const log = app.log.child({ module: 'signaling' });
-    const recorder = new CallRecorder(app.callHistory, log, app.serviceEvents);
+    const seats = new LocalSeats(io, rooms, log, config.resumeGraceSeconds * 1000);
+    const history = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
+    const matching = createMatching({
+      io,
+      seats,
+      events: app.serviceEvents,
+      caps: config.caps,
+      roomStore: app.roomStore,
+      queueStore: app.queueStore,
+      log: app.log.child({ module: 'matching' }),
+      ...(matchTimings ? { timings: matchTimings } : {}),
+    });
     const ctx: SignalingContext = {
       io,
       rooms,
@@ -81,8 +92,8 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       roomStore: app.roomStore,
       joinTokens,
       limits: app.limits,
-      recorder,
-      holds,
+      seats,
+      history,
       log,
       metrics: app.metrics,
       events: app.serviceEvents,
@@ -92,9 +103,13 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       iceTransportPolicy: config.iceTransportPolicy,
       openConnections: new OpenConnections(config.caps.connectionsPerAddress),
       caps: config.caps,
+      matching,
     };
-    const matching = createMatching(ctx, { roomStore: app.roomStore, queueStore: app.queueStore, log: app.log.child({ module: 'matching' }), ...(matchTimings ? { timings: matchTimings } : {}) });
-    ctx.matching = matching;
+    // Who follows the seats, in this order: call history, recording consent, then matching, last, so a
+    // matched partner hears of a leave (and of the recording it ends) before it hears the pair is over.
+    followSeatsWithHistory(seats, history);
+    followSeatsWithRecording(ctx);
+    followSeatsWithMatching(seats, matching.coordinator);
     // Once shutting down, new connections are turned away with a code the widget retries on (elsewhere,
     // behind a load balancer, or here after the restart).
     let draining = false;
@@ -110,9 +125,9 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.decorate('iceTransportPolicy', config.iceTransportPolicy);
     app.decorate('hasTurn', config.turnUrls.length > 0);
     app.decorate('rooms', rooms);
-    app.decorate('callRecorder', recorder);
+    app.decorate('callHistoryWriter', history);
     app.decorate('matching', matching.coordinator);
-    app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
+    app.decorate('endRoomCall', (projectId: string, roomName: string) => seats.endRoom(projectId, roomName));
     app.decorate('announceRoomLock', (projectId: string, roomName: string, locked: boolean) => announceRoomLock(ctx, RoomRegistry.keyOf(projectId, roomName), { locked, by: null }));
     app.decorate('removeParticipant', (projectId: string, roomName: string, peerId: string) => removeParticipant(ctx, RoomRegistry.keyOf(projectId, roomName), peerId));
     app.addHook('preClose', async () => {
@@ -124,12 +139,12 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     });
     app.addHook('onClose', async () => {
       await credentials.stop();
-      holds.clear();
+      seats.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Before the store closes: match rooms being opened or ended finish their writes.
       await matching.close();
       // The leaves of the sockets closed above are still queued; write them before the store closes.
-      await recorder.flushed();
+      await history.flushed();
     });
   },
   { name: 'signaling', dependencies: ['store', 'operations'] },

@@ -13,7 +13,7 @@ export function registerCallQuality(socket: SignalingSocket, ctx: SignalingConte
     const { roomKey, peerId } = socket.data;
     const seat = roomKey ? ctx.rooms.seat(roomKey, peerId) : undefined;
     if (!seat) throw new ServiceError('not_in_room');
-    ctx.recorder.networkReported({ roomId: seat.roomId, quality, relay });
+    ctx.history.networkReported({ roomId: seat.roomId, quality, relay });
     ctx.log.debug({ peer: peerId, quality, relay }, 'network quality reported');
     return {};
   });

@@ -1,8 +1,7 @@
 import type { AvailabilityWatch } from './availability-watch.js';
-import type { Server, Socket } from 'socket.io';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceMetrics } from '../operations/metrics.js';
-import { displayNameText, type ClientToServerEvents, type IceServer, type IceTransportPolicy, type InterServerEvents, type ServerToClientEvents, type SocketData } from '@vcw/shared';
+import { displayNameText, type IceServer, type IceTransportPolicy } from '@vcw/shared';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { RoomStore } from '../store/room-store.js';
@@ -11,15 +10,16 @@ import type { Limits } from '../limits/limits.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { ServiceEvents } from '../events/service-events.js';
-import type { CallRecorder } from './call-recorder.js';
+import type { CallHistoryWriter } from './call-history-writer.js';
 import type { RemovedTokenStore } from '../store/removed-token-store.js';
 import type { SocketDelivery } from './match-delivery.js';
 import type { SeatHolds } from './seat-holds.js';
+import type { Seats } from './seats.js';
+import type { SignalingServer } from './sockets.js';
 import type { Config } from '../config.js';
 import type { OpenConnections } from './open-connections.js';
 
-export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export { broadcastRoom, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
 
 /** What every signaling module may use. */
 export interface SignalingContext {
@@ -29,10 +29,10 @@ export interface SignalingContext {
   roomStore: RoomStore;
   joinTokens: JoinTokens;
   limits: Limits;
-  /** Call history, written behind the call's back (never awaited on the signaling path). */
-  recorder: CallRecorder;
-  /** Seats kept for sockets that dropped, until they resume or the grace period passes. */
-  holds: SeatHolds;
+  /** Taking, keeping and freeing seats; call history, recording consent and matching follow their news. */
+  seats: Seats;
+  /** Call history, written behind the call's back; widgets' network reports go straight to it. */
+  history: CallHistoryWriter;
   log: FastifyBaseLogger;
   /** Join tokens of removed participants, which admit nobody to their room again. */
   removedTokens: RemovedTokenStore;
@@ -49,8 +49,8 @@ export interface SignalingContext {
   caps: Config['caps'];
   /** Connections open at once per client address, and the cap on them. */
   openConnections: OpenConnections;
-  /** Queues and pairs (see `matching.ts`); set right after the context is made, before any connection. */
-  matching?: MatchingContext;
+  /** Queues and pairs (see `matching.ts`), built before the context. */
+  matching: MatchingContext;
 }
 
 /** What the queue and agent modules use. */
@@ -69,9 +69,3 @@ export const DEFAULT_DISPLAY_NAME = 'Guest';
 
 /** A name as others are shown it (see `displayNameText`); undefined when none is left to show. */
 export const shownName = (raw: string | undefined): string | undefined => (raw === undefined ? undefined : displayNameText(raw) || undefined);
-
-/** The Socket.io room that carries a room's broadcasts. */
-export const broadcastRoom = (roomKey: string): string => `room:${roomKey}`;
-
-/** Whether a Socket.io room is one of `broadcastRoom`'s (rather than a socket's own). */
-export const isBroadcastRoom = (name: string): boolean => name.startsWith('room:');

@@ -7,7 +7,6 @@ import { ServiceError } from '../errors.js';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 import { removeParticipant } from './participant-removal.js';
-import { endRoomCall } from './room-end.js';
 
 export function registerHost(socket: SignalingSocket, ctx: SignalingContext): void {
   /** This connection's seat, which must be a host's. */
@@ -46,7 +45,7 @@ export function registerHost(socket: SignalingSocket, ctx: SignalingContext): vo
   command(socket, ctx, 'host:end', HostEndRequest, async () => {
     const { roomKey, seat } = hostSeat();
     await ctx.roomStore.end(socket.data.projectId, seat.roomId);
-    endRoomCall(ctx, socket.data.projectId, roomKey.slice(roomKey.indexOf('/') + 1));
+    await ctx.seats.endRoom(socket.data.projectId, roomKey.slice(roomKey.indexOf('/') + 1));
     return {};
   });
 }

@@ -3,7 +3,7 @@
  * (TURN REST scheme, `TURN_TTL_SECONDS`). They are minted again for every session and join, so a widget that
  * restarts ICE after a reconnect or a join always holds credentials the relay still accepts.
  */
-import { IceServersRequest, type IceServer, type IceTransportPolicy } from '@vcw/shared';
+import { IceServersRequest, type IceServer } from '@vcw/shared';
 import { mintTurnCredential } from '../auth/turn-credentials.js';
 import type { Config } from '../config.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
@@ -22,9 +22,4 @@ export function iceServers(config: Pick<Config, 'stunUrls' | 'turnUrls' | 'turnS
     const { username, credential } = mintTurnCredential(turnSecret, peerId, turnTtlSeconds);
     return [...stun, { urls: turnUrls, username, credential }];
   };
-}
-
-/** A room may make itself relay-only; a relay-only service makes every room so. */
-export function effectivePolicy(service: IceTransportPolicy, room: IceTransportPolicy | null): IceTransportPolicy {
-  return service === 'relay' || room === 'relay' ? 'relay' : 'all';
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { errorBody } from '@vcw/shared';
 import { guardUnknownEvents } from './inbound.js';
 import { registerAgent } from './agent.js';
-import { broadcastRoom, isBroadcastRoom, type SignalingContext, type SignalingServer, type SignalingSocket } from './context.js';
+import type { SignalingContext, SignalingSocket } from './context.js';
 import { handshakeGuard } from './handshake.js';
 import { registerCallQuality } from './call-quality.js';
 import { registerChat } from './chat.js';
@@ -32,7 +32,7 @@ export function attachSignaling(ctx: SignalingContext): void {
     guardUnknownEvents(socket, ctx);
     // A recovered socket is one that dropped and came back within the grace period: same id, same data. It
     // went through the middlewares again (attempts and connections per address, key, origin, token).
-    const resumed = socket.recovered && resumeSeat(socket, ctx);
+    const resumed = socket.recovered ? ctx.seats.resume(socket) : false;
     if (!socket.recovered) socket.data.peerId = randomBytes(12).toString('base64url');
     registerJoin(socket, ctx);
     registerRelay(socket, ctx);
@@ -44,11 +44,15 @@ export function attachSignaling(ctx: SignalingContext): void {
     registerKnock(socket, ctx);
     registerIceServers(socket, ctx);
     // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
-    const resumedPlace = ctx.matching ? registerQueue(socket, ctx, ctx.matching) : false;
-    if (ctx.matching) registerAgent(socket, ctx, ctx.matching);
+    const resumedPlace = registerQueue(socket, ctx, ctx.matching);
+    registerAgent(socket, ctx, ctx.matching);
     socket.on('disconnect', (reason) => forgetLimits(socket, ctx, reason));
     const { peerId } = socket.data;
-    socket.emit('session', { peerId, iceServers: ctx.iceServersFor(peerId), iceTransportPolicy: ctx.iceTransportPolicy, ...(resumed || resumedPlace ? { resumed: true } : {}) });
+    const greet = (seatBack: boolean) =>
+      socket.emit('session', { peerId, iceServers: ctx.iceServersFor(peerId), iceTransportPolicy: ctx.iceTransportPolicy, ...(seatBack || resumedPlace ? { resumed: true } : {}) });
+    // Seats kept on this node answer at once: the session is told in the same step as its handlers are set.
+    if (typeof resumed === 'boolean') greet(resumed);
+    else resumed.then(greet, (err: unknown) => ctx.log.error({ err, peer: peerId }, 'could not resume a seat'));
   });
 }
 
@@ -62,28 +66,8 @@ function forgetLimits(socket: SignalingSocket, ctx: SignalingContext, reason: st
     ctx.limits.signals?.forget(socket.id);
     ctx.limits.strikes.forget(socket.id);
   };
-  if (ctx.holds.mayResume(reason)) setTimeout(forget, ctx.holds.graceMs + 1000).unref();
+  if (ctx.seats.mayResume(reason)) setTimeout(forget, ctx.seats.graceMs + 1000).unref();
   else forget();
-}
-
-/**
- * Takes a recovered socket's held seat back. False when the seat is gone meanwhile (the room was ended, or the
- * hold ran out just before): the socket then starts over outside any room and the widget joins again.
- */
-function resumeSeat(socket: SignalingSocket, ctx: SignalingContext): boolean {
-  ctx.holds.resume(socket.id);
-  const { roomKey, peerId } = socket.data;
-  const seated = roomKey !== undefined && ctx.rooms.seat(roomKey, peerId)?.socketId === socket.id;
-  // The rooms restored are those it was in when it dropped: leave the broadcasts of any seat freed meanwhile
-  // (the room was ended, or its match was over and matching freed the seat).
-  const kept = seated && roomKey ? broadcastRoom(roomKey) : null;
-  for (const room of [...socket.rooms]) if (isBroadcastRoom(room) && room !== kept) void socket.leave(room);
-  if (seated) {
-    ctx.log.info({ roomKey, peer: peerId }, 'participant resumed');
-    return true;
-  }
-  socket.data.roomKey = undefined;
-  return false;
 }
 
 export type { SignalingContext, SignalingServer, SignalingSocket } from './context.js';

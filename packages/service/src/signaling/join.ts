@@ -1,19 +1,19 @@
 /**
- * `room:join`, `room:leave` and disconnects: seats, and telling the others who came and went. Matched
- * connections join their match's private room here too; matching hears of every seat taken and freed in one.
+ * `room:join`, `room:leave` and disconnects: who may take a seat, and what a newcomer is given. The seat
+ * itself, telling the others who came and went, and what follows a participant in and out (call history,
+ * recording consent, matching) are `seats.ts`'s.
  */
 import { JoinRequest, LeaveReason, LeaveRequest, type JoinResult } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { MatchTicket } from '../matching/coordinator.js';
+import { effectivePolicy } from '../rooms/ice-policy.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import { assertRoomOpen, type StoredRoom } from '../store/room-store.js';
-import { DEFAULT_DISPLAY_NAME, broadcastRoom, shownName, type SignalingContext, type SignalingSocket } from './context.js';
+import { DEFAULT_DISPLAY_NAME, shownName, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
-import { effectivePolicy } from './ice-servers.js';
-import { recordingAfterJoin, recordingAfterLeave } from './recording.js';
 import { assertAdmits } from './participant-removal.js';
+import { inBackground } from './seats.js';
 import { assertKnocked, showKnocksTo } from './knock.js';
-
 
 export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): void {
   command(socket, ctx, 'room:join', JoinRequest, async (request): Promise<JoinResult> => {
@@ -24,23 +24,14 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     if (!socket.connected) throw new ServiceError('not_in_room', 'The connection closed while joining.');
     const { peerId } = socket.data;
     assertStillAdmitted(ctx, peerId, ticket ? stored.id : null);
-    const roomKey = RoomRegistry.keyOf(socket.data.projectId, stored.name);
     const { agent, grant } = socket.data;
     const displayName = shownName(grant?.displayName) ?? shownName(agent?.displayName) ?? shownName(request.displayName) ?? ticket?.displayName ?? DEFAULT_DISPLAY_NAME;
     const role = grant?.role ?? (agent ? 'agent' : 'guest');
     const { media } = request;
-    const others = ctx.rooms.join(roomKey, { roomId: stored.id, peerId, displayName, role, socketId: socket.id, joinedAt: Date.now(), media }, stored.maxParticipants);
-    recordingAfterJoin(ctx, roomKey, peerId);
     const iceTransportPolicy = effectivePolicy(ctx.iceTransportPolicy, stored.iceTransportPolicy);
-    ctx.recorder.joined({ projectId: stored.projectId, roomId: stored.id, room: stored.name, relayOnly: iceTransportPolicy === 'relay', peerId, displayName, role });
-    if (ticket) ctx.matching?.coordinator.seated(peerId, stored.id);
-
-    socket.data.roomKey = roomKey;
-    socket.data.displayName = displayName;
-    void socket.join(broadcastRoom(roomKey));
-    if (role === 'host') showKnocksTo(ctx, socket, roomKey);
-    // Those already in the room are the polite side toward a newcomer; the newcomer makes the offers.
-    socket.to(broadcastRoom(roomKey)).emit('peer:joined', { peerId, displayName, polite: true, media });
+    const room = { id: stored.id, projectId: stored.projectId, name: stored.name, capacity: stored.maxParticipants, iceTransportPolicy };
+    const others = await ctx.seats.take(socket, room, { displayName, role, media });
+    if (role === 'host') showKnocksTo(ctx, socket, RoomRegistry.keyOf(stored.projectId, stored.name));
     // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
     // The offer was made under the service's policy (the session's); a relay-only room needs one made under its own.
     const offeredTo = request.offer && iceTransportPolicy === ctx.iceTransportPolicy ? others[0] : undefined;
@@ -57,21 +48,13 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     };
   });
 
-  command(socket, ctx, 'room:leave', LeaveRequest, () => {
+  command(socket, ctx, 'room:leave', LeaveRequest, async () => {
     if (!socket.data.roomKey) throw new ServiceError('not_in_room');
-    vacate(socket, ctx, LeaveReason.hangup);
+    await ctx.seats.vacate(socket, LeaveReason.hangup);
     return {};
   });
 
-  socket.on('disconnect', (reason) => {
-    if (socket.data.closedAs) return vacate(socket, ctx, socket.data.closedAs);
-    // A client that closes its socket on purpose hung up (a widget does on leave and when its page goes away).
-    if (reason === 'client namespace disconnect') return vacate(socket, ctx, LeaveReason.hangup);
-    // The service let go of it (shutting down, or it was removed), or seats are not kept: the seat goes with it.
-    if (!ctx.holds.mayResume(reason)) return vacate(socket, ctx, LeaveReason.network);
-    // Anything else is the network: keep the seat for the grace period, for the same socket to resume.
-    if (socket.data.roomKey) ctx.holds.hold(socket.id, () => vacate(socket, ctx, LeaveReason.timeout));
-  });
+  socket.on('disconnect', (reason) => inBackground(ctx.log, socket, ctx.seats.dropped(socket, reason)));
 }
 
 /**
@@ -82,7 +65,7 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
  */
 async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, name: string | undefined): Promise<{ room: StoredRoom; ticket?: MatchTicket }> {
   const { projectId, grant, peerId } = socket.data;
-  const ticket = ctx.matching?.coordinator.ticketOf(peerId);
+  const ticket = ctx.matching.coordinator.ticketOf(peerId);
   if (ticket) {
     if (name !== undefined && name !== ticket.room) throw new ServiceError('already_in_queue', `This connection was matched: join room "${ticket.room}", or leave the queue first.`);
     const room = await ctx.roomStore.find(projectId, ticket.roomId);
@@ -90,7 +73,7 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
     assertRoomOpen(room);
     return { room, ticket };
   }
-  if (ctx.matching?.coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
+  if (ctx.matching.coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
   if (socket.data.agent) throw new ServiceError('token_room_mismatch', 'An agent token admits only the rooms of the customers its agent takes (agent:take).');
   let room: StoredRoom | null;
   if (grant) {
@@ -113,7 +96,7 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
  * connection's to join), or the connection may have entered a queue.
  */
 function assertStillAdmitted(ctx: SignalingContext, peerId: string, matchRoomId: string | null): void {
-  const coordinator = ctx.matching?.coordinator;
+  const coordinator = ctx.matching.coordinator;
   if (!coordinator) return;
   if (matchRoomId !== null && coordinator.ticketOf(peerId)?.roomId !== matchRoomId) throw new ServiceError('not_matched', 'The match ended before this connection joined its room.');
   if (matchRoomId === null && coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
@@ -131,23 +114,7 @@ async function adHocRoom(ctx: SignalingContext, projectId: string, name: string)
   if (alive > 0 && (await ctx.roomStore.countOpenAdHoc(projectId)) >= alive) {
     throw new ServiceError('room_limit', `This project has ${alive} rooms opened by name already; join one of them, or try again later.`);
   }
-  const perHour = ctx.limits.adHocRooms?.take(projectId);
+  const perHour = await ctx.limits.adHocRooms?.take(projectId);
   if (perHour && !perHour.ok) throw new ServiceError('room_limit', `This project opened too many rooms by name lately; try again in ${Math.ceil(perHour.retryAfterMs / 1000)} s.`);
   return ctx.roomStore.ensureAdHoc(projectId, name);
-}
-
-export function vacate(socket: SignalingSocket, ctx: SignalingContext, reason: LeaveReason): void {
-  const { roomKey, peerId } = socket.data;
-  if (!roomKey) return;
-  socket.data.roomKey = undefined;
-  const recording = ctx.rooms.recording(roomKey); // the room, and so its recording, goes with its last seat
-  const seat = ctx.rooms.leave(roomKey, peerId);
-  if (!seat) return;
-  ctx.recorder.left(seat.roomId, peerId, reason);
-  void socket.leave(broadcastRoom(roomKey));
-  ctx.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
-  ctx.log.info({ roomKey, peer: peerId, reason }, 'participant left');
-  recordingAfterLeave(ctx, roomKey, peerId, recording, seat.roomId);
-  // After `peer:left`, so a matched partner hears of the leave before it hears the pair is over.
-  ctx.matching?.coordinator.unseated(peerId, seat.roomId);
 }

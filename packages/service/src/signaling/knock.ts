@@ -113,7 +113,7 @@ export function registerKnock(socket: SignalingSocket, ctx: SignalingContext): v
 /** The room a knock is for: the token's, or a public room by name (knocking makes no room). */
 async function knockedRoom(ctx: SignalingContext, socket: SignalingSocket, name: string | undefined): Promise<StoredRoom> {
   const { projectId, grant } = socket.data;
-  if (socket.data.agent || ctx.matching?.coordinator.stateOf(socket.data.peerId)) throw new ServiceError('token_room_mismatch', 'Matched and agent connections do not knock.');
+  if (socket.data.agent || ctx.matching.coordinator.stateOf(socket.data.peerId)) throw new ServiceError('token_room_mismatch', 'Matched and agent connections do not knock.');
   let room: StoredRoom | null;
   if (grant) {
     if (name !== undefined && name !== grant.room) throw new ServiceError('token_room_mismatch', `This join token is for room "${grant.room}", not "${name}".`);

@@ -1,18 +1,23 @@
 /**
  * How the matchmaking core reaches connections: notifications go to the socket's own Socket.io room, so one
  * that dropped and resumes gets what was sent meanwhile (connection state recovery), and a seat is freed
- * through the same `vacate` as a hang-up. Sockets are remembered from connection until they are gone for
+ * through the same `Seats.vacate` as a hang-up. Sockets are remembered from connection until they are gone for
  * good, so a dropped one can still be unseated during its grace period.
  */
 import type { LeaveReason, MatchEnded, MatchFound, QueueChanges, QueueStatus } from '@vcw/shared';
 import type { MatchDelivery } from '../matching/coordinator.js';
-import type { SignalingContext, SignalingSocket } from './context.js';
-import { vacate } from './join.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { inBackground, type Seats } from './seats.js';
+import type { SignalingServer, SignalingSocket } from './sockets.js';
 
 export class SocketDelivery implements MatchDelivery {
   private readonly sockets = new Map<string, SignalingSocket>();
 
-  constructor(private readonly ctx: SignalingContext) {}
+  constructor(
+    private readonly io: SignalingServer,
+    private readonly seats: Seats,
+    private readonly log: FastifyBaseLogger,
+  ) {}
 
   /** Remembers the socket (again, for one that resumed: same id, same data). */
   track(socket: SignalingSocket): void {
@@ -24,23 +29,23 @@ export class SocketDelivery implements MatchDelivery {
   }
 
   status(socketId: string, status: QueueStatus): void {
-    this.ctx.io.to(socketId).emit('queue:update', status);
+    this.io.to(socketId).emit('queue:update', status);
   }
 
   changes(socketIds: string[], changes: QueueChanges): void {
-    if (socketIds.length > 0) this.ctx.io.to(socketIds).emit('queue:changes', changes);
+    if (socketIds.length > 0) this.io.to(socketIds).emit('queue:changes', changes);
   }
 
   found(socketId: string, match: MatchFound): void {
-    this.ctx.io.to(socketId).emit('match:found', match);
+    this.io.to(socketId).emit('match:found', match);
   }
 
   ended(socketId: string, ended: MatchEnded): void {
-    this.ctx.io.to(socketId).emit('match:ended', ended);
+    this.io.to(socketId).emit('match:ended', ended);
   }
 
   unseat(socketId: string, reason: LeaveReason): void {
     const socket = this.sockets.get(socketId);
-    if (socket) vacate(socket, this.ctx, reason);
+    if (socket) inBackground(this.log, socket, this.seats.vacate(socket, reason));
   }
 }

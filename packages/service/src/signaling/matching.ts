@@ -4,17 +4,27 @@
  * same `MatchCoordinator`.)
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { ServiceEvents } from '../events/service-events.js';
+import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
 import { ObservedCoordinator } from '../matching/observed-coordinator.js';
 import { StoreMatchRooms } from '../matching/match-rooms.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { RoomStore } from '../store/room-store.js';
-import type { MatchingContext, SignalingContext } from './context.js';
+import type { MatchingContext } from './context.js';
 import { AvailabilityWatch } from './availability-watch.js';
 import { SocketDelivery } from './match-delivery.js';
 import { SeatHolds } from './seat-holds.js';
+import type { Seats } from './seats.js';
+import type { SignalingServer } from './sockets.js';
 
 export interface MatchingDeps {
+  io: SignalingServer;
+  /** Whose seats matching frees when a pair is over, and how long a dropped connection keeps its place. */
+  seats: Seats;
+  events: ServiceEvents;
+  caps: Pick<Config['caps'], 'waitingPerQueue' | 'waitingPerProject'>;
   roomStore: RoomStore;
   queueStore: QueueStore;
   log: FastifyBaseLogger;
@@ -22,11 +32,11 @@ export interface MatchingDeps {
   timings?: Partial<MatchTimings>;
 }
 
-/** Builds matching over `ctx`; `close()` lets rooms being opened or ended finish their writes. */
-export function createMatching(ctx: SignalingContext, { roomStore, queueStore, log, timings }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
+/** Builds matching (before the signaling context, which carries it); `close()` lets rooms being opened or ended finish their writes. */
+export function createMatching({ io, seats, events, caps, roomStore, queueStore, log, timings }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
   const rooms = new StoreMatchRooms(roomStore, log);
-  const delivery = new SocketDelivery(ctx);
-  const { waitingPerQueue, waitingPerProject } = ctx.caps;
+  const delivery = new SocketDelivery(io, seats, log);
+  const { waitingPerQueue, waitingPerProject } = caps;
   const options = {
     delivery,
     rooms,
@@ -36,9 +46,9 @@ export function createMatching(ctx: SignalingContext, { roomStore, queueStore, l
     ...(timings ? { timings } : {}),
   };
   // Support customers' waits are published as service events (webhooks).
-  const coordinator = new ObservedCoordinator(options, ctx.events);
-  const holds = new SeatHolds(ctx.holds.graceMs);
-  const availability = new AvailabilityWatch(coordinator, (socketId, news) => ctx.io.to(socketId).emit('queue:availability', news));
+  const coordinator = new ObservedCoordinator(options, events);
+  const holds = new SeatHolds(seats.graceMs);
+  const availability = new AvailabilityWatch(coordinator, (socketId, news) => io.to(socketId).emit('queue:availability', news));
   return {
     coordinator,
     queueStore,
@@ -52,4 +62,12 @@ export function createMatching(ctx: SignalingContext, { roomStore, queueStore, l
       await rooms.settled();
     },
   };
+}
+
+/** Matching follows the seats of match rooms: a pair is in its call once seated, over once a seat is freed or the room ended. */
+export function followSeatsWithMatching(seats: Seats, coordinator: MatchCoordinator): void {
+  seats.follow('seated', ({ seat }) => coordinator.seated(seat.peerId, seat.roomId));
+  seats.follow('vacated', ({ seat }) => coordinator.unseated(seat.peerId, seat.roomId));
+  // A match's room: its pair is over too (and one of them may not have taken its seat yet).
+  seats.follow('ended', ({ projectId, roomName }) => coordinator.roomEnded(projectId, roomName));
 }

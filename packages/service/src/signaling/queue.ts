@@ -96,7 +96,7 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     const created = socket.data.ticketsCreated ?? 0;
     if (created >= MAX_TICKETS_PER_CONNECTION) throw new ServiceError('rate_limited', `A connection may leave at most ${MAX_TICKETS_PER_CONNECTION} messages.`);
     const { projectId, peerId } = socket.data;
-    const perAddress = ctx.limits.tickets?.take(socket.handshake.address);
+    const perAddress = await ctx.limits.tickets?.take(socket.handshake.address);
     if (perAddress && !perAddress.ok) throw new ServiceError('ticket_limit', `Too many messages were left from this address; try again in ${Math.ceil(perAddress.retryAfterMs / 60_000)} min.`);
     const cap = ctx.caps.ticketsPerQueue;
     if (cap > 0 && (await matching.queueStore.countTickets(projectId, request.queue)) >= cap) throw new ServiceError('ticket_limit', 'This queue holds as many messages as it may; try again later.');
@@ -123,7 +123,7 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
       delivery.untrack(socket.id);
     };
     // Same rule as seats: a connection that may come back keeps its place (unmatchable) for the grace period.
-    if (!socket.data.closedAs && ctx.holds.mayResume(reason)) {
+    if (!socket.data.closedAs && ctx.seats.mayResume(reason)) {
       coordinator.suspend(peerId);
       holds.hold(socket.id, gone);
     } else {

@@ -106,12 +106,18 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
   });
 }
 
+/** Consent follows the seats: newcomers are asked too, and whoever leaves no longer is (see below). */
+export function followSeatsWithRecording(ctx: SignalingContext): void {
+  ctx.seats.follow('seated', ({ roomKey, seat }) => recordingAfterJoin(ctx, roomKey, seat.peerId));
+  ctx.seats.follow('vacated', ({ roomKey, seat, recording }) => recordingAfterLeave(ctx, roomKey, seat.peerId, recording, seat.roomId));
+}
+
 /**
  * A participant took a seat while a recording is asked for or runs: they are asked too, through
  * `recording:sync`, which every widget sends once seated. A request then waits for their answer; a running
  * recording leaves them out until they accept (the recorder follows the answers).
  */
-export function recordingAfterJoin(ctx: SignalingContext, roomKey: string, peerId: string): void {
+function recordingAfterJoin(ctx: SignalingContext, roomKey: string, peerId: string): void {
   const recording = current(ctx, roomKey);
   if (!recording || recording.by.peerId === peerId) return;
   recording.asked.add(peerId);
@@ -122,7 +128,7 @@ export function recordingAfterJoin(ctx: SignalingContext, roomKey: string, peerI
  * A participant left the room: a request or recording of theirs ends (the others are told), and a request
  * no longer waits for their answer.
  */
-export function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: string, before: RoomRecording | undefined, roomId: string): void {
+function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: string, before: RoomRecording | undefined, roomId: string): void {
   // The last one out took the room, and its recording, with them: what it was is `before`.
   const recording = ctx.rooms.recording(roomKey) ?? before;
   if (!recording) return;

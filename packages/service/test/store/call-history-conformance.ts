@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import { CallRecorder } from '../../src/signaling/call-recorder.js';
+import { CallHistoryWriter } from '../../src/signaling/call-history-writer.js';
 import { CallHistory, type ParticipantJoin } from '../../src/store/call-history.js';
 import { ProjectStore } from '../../src/store/project-store.js';
 import { RoomStore } from '../../src/store/room-store.js';
@@ -156,21 +156,21 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       assert.deepEqual(await history.closeInterrupted(at(200)), { sessions: 0, participants: 0 }, 'nothing is left open');
     });
 
-    it('the signaling recorder writes each room in event order, even where the database would run writes side by side', async (t) => {
+    it('the call history writer writes each room in event order, even where the database would run writes side by side', async (t) => {
       const { history, rooms, projectId } = await fresh(t);
       const failures: unknown[] = [];
       const log = { error: (details: unknown) => failures.push(details) } as unknown as FastifyBaseLogger;
-      const recorder = new CallRecorder(history, log);
+      const writer = new CallHistoryWriter(history, log);
       const calls = await Promise.all(Array.from({ length: 12 }, (_, i) => rooms.create(projectId, { name: `burst-${i}`, privacy: 'public' })));
       // Joins and leaves queued in one go, as a burst of short calls would: a leave written before its join
       // would find no seat to close and leave the call open for ever.
       for (const { room } of calls) {
-        recorder.joined({ projectId, roomId: room.id, room: room.name, relayOnly: false, peerId: 'alice', displayName: 'Alice', role: 'guest' });
-        recorder.joined({ projectId, roomId: room.id, room: room.name, relayOnly: false, peerId: 'bob', displayName: 'Bob', role: 'guest' });
-        recorder.left(room.id, 'alice', 'hangup');
-        recorder.left(room.id, 'bob', 'network');
+        writer.joined({ projectId, roomId: room.id, room: room.name, relayOnly: false, peerId: 'alice', displayName: 'Alice', role: 'guest' });
+        writer.joined({ projectId, roomId: room.id, room: room.name, relayOnly: false, peerId: 'bob', displayName: 'Bob', role: 'guest' });
+        writer.left(room.id, 'alice', 'hangup');
+        writer.left(room.id, 'bob', 'network');
       }
-      await recorder.flushed();
+      await writer.flushed();
       assert.deepEqual(failures, []);
       for (const { room } of calls) {
         const { sessions } = await history.listSessions(projectId, room.id, { limit: 10 });

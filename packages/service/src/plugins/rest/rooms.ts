@@ -18,7 +18,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import { ServiceError } from '../../errors.js';
 import { errorResponses } from './error-responses.js';
-import { effectivePolicy } from '../../signaling/ice-servers.js';
+import { effectivePolicy } from '../../rooms/ice-policy.js';
 import { RoomRegistry } from '../../rooms/room-registry.js';
 import type { StoredRoom } from '../../store/room-store.js';
 
@@ -149,7 +149,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const room = await roomOf(app, request.project.id, request.params.id);
       const ended = (await app.roomStore.end(room.projectId, room.id)) ?? room;
-      app.endRoomCall(room.projectId, room.name);
+      await app.endRoomCall(room.projectId, room.name);
       request.log.info({ room: room.id, project: room.projectId }, 'room ended');
       return view(ended);
     },

@@ -23,7 +23,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       const room = await roomOf(app, request.project.id, request.params.id);
       // History is written behind the calls' backs; wait for this room's queued writes so a partner who
       // asks right after a call ended sees it ended.
-      await app.callRecorder.flushed(room.id);
+      await app.callHistoryWriter.flushed(room.id);
       const { sessions, nextCursor } = await app.callHistory.listSessions(room.projectId, room.id, { limit: request.query.limit ?? 20, cursor: request.query.cursor });
       return {
         data: sessions.map(({ id, startedAt, endedAt, participants }) => ({ id, startedAt, endedAt, participants })),

@@ -4,7 +4,7 @@
  * leave never reaches the store before its join, even on a PostgreSQL pool that would otherwise run them
  * side by side. A failed write is logged and dropped; it never reaches the call.
  *
- * Once a write is done the recorder publishes what it recorded (a call started or ended, someone joined or
+ * Once a write is done the writer publishes what it recorded (a call started or ended, someone joined or
  * left) as service events, in the same order, with the ids the history holds.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -12,8 +12,9 @@ import type { LeaveReason } from '@vcw/shared';
 import { participantLeftEvent, sessionEndedEvent, type CallPlace } from '../events/call-events.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { CallHistory, CallSession, NetworkReport, ParticipantJoin } from '../store/call-history.js';
+import type { Seats } from './seats.js';
 
-/** What a join tells the recorder beyond the history row: the room's name and whether its calls are relay-only. */
+/** What a join tells the writer beyond the history row: the room's name and whether its calls are relay-only. */
 export interface RecordedJoin extends Omit<ParticipantJoin, 'at'> {
   room: string;
   relayOnly: boolean;
@@ -21,10 +22,10 @@ export interface RecordedJoin extends Omit<ParticipantJoin, 'at'> {
 
 type OpenCall = CallPlace;
 
-export class CallRecorder {
+export class CallHistoryWriter {
   /** The last queued write of each room with writes pending. */
   private readonly queues = new Map<string, Promise<void>>();
-  /** Rooms with a call going on (as this recorder saw it start): what their events carry. */
+  /** Rooms with a call going on (as this writer saw it start): what their events carry. */
   private readonly calls = new Map<string, OpenCall>();
 
   constructor(
@@ -98,4 +99,15 @@ export class CallRecorder {
       if (this.queues.get(roomId) === queued) this.queues.delete(roomId);
     });
   }
+}
+
+/** Call history follows the seats: a seat taken or freed, or a room's call ended, is written behind the call's back. */
+export function followSeatsWithHistory(seats: Seats, writer: CallHistoryWriter): void {
+  seats.follow('seated', ({ room, seat: { roomId, peerId, displayName, role } }) =>
+    writer.joined({ projectId: room.projectId, roomId, room: room.name, relayOnly: room.iceTransportPolicy === 'relay', peerId, displayName, role }),
+  );
+  seats.follow('vacated', ({ seat, reason }) => writer.left(seat.roomId, seat.peerId, reason));
+  seats.follow('ended', ({ roomId }) => {
+    if (roomId) writer.ended(roomId);
+  });
 }

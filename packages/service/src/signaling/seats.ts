@@ -1,0 +1,198 @@
+/**
+ * Seats: taking one, keeping it through a dropped connection, giving it up, and a room's call ending for
+ * everyone. Whatever else follows a participant in and out of a room (call history, recording consent,
+ * matching) follows the seats' news (`seated`, `vacated`, `ended`) instead of being called by the handlers;
+ * a new piece of seat state is one more follower, not another edit to `join.ts`.
+ *
+ * `Seats` is the contract; `LocalSeats` keeps them on this node. A shared implementation (several nodes) takes
+ * over behind the same methods, which is why they may answer with a promise.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { LeaveReason, type IceTransportPolicy, type MediaState } from '@vcw/shared';
+import type { Awaitable } from '../awaitable.js';
+import { RoomRegistry, type RoomRecording, type Seat } from '../rooms/room-registry.js';
+import { SeatHolds } from './seat-holds.js';
+import { broadcastRoom, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
+
+/** The stored room a seat is taken in, and what its calls may use. */
+export interface SeatRoom {
+  id: string;
+  projectId: string;
+  name: string;
+  capacity: number;
+  /** The room's effective policy (see `rooms/ice-policy.ts`). */
+  iceTransportPolicy: IceTransportPolicy;
+}
+
+/** Who takes the seat, beyond the connection: the name others see, the role, the media it starts with. */
+export interface Sitter {
+  displayName: string;
+  role: Seat['role'];
+  media: MediaState | undefined;
+}
+
+/** A participant took a seat. */
+export interface SeatTaken {
+  roomKey: string;
+  room: SeatRoom;
+  seat: Seat;
+}
+
+/** A participant's seat was freed (they left, hung up, were removed, or did not come back in time). */
+export interface SeatFreed {
+  roomKey: string;
+  seat: Seat;
+  reason: LeaveReason;
+  /** The room's recording as it stood before the seat was freed (the last one out takes the room with it). */
+  recording: RoomRecording | undefined;
+}
+
+/** A room's call was ended for everyone in it (a host, REST, expiry); `seats` were freed at once. */
+export interface RoomCallEnded {
+  projectId: string;
+  roomName: string;
+  roomKey: string;
+  /** The stored room, when anyone sat in it. */
+  roomId: string | undefined;
+  seats: Seat[];
+}
+
+export interface SeatNews {
+  seated: SeatTaken;
+  vacated: SeatFreed;
+  ended: RoomCallEnded;
+}
+
+export type SeatFollower<E extends keyof SeatNews> = (news: SeatNews[E]) => void;
+
+export interface Seats {
+  /** How long a dropped connection keeps its seat. */
+  readonly graceMs: number;
+  /** Whether a connection that disconnected for `reason` may still come back (and so keeps its seat meanwhile). */
+  mayResume(reason: string): boolean;
+  /** Seats the connection and tells the others (`room_full` when there is no room); who was already there. */
+  take(socket: SignalingSocket, room: SeatRoom, sitter: Sitter): Awaitable<Seat[]>;
+  /** Frees the connection's seat, if it holds one; the others see it leave as `reason`. */
+  vacate(socket: SignalingSocket, reason: LeaveReason): Awaitable<void>;
+  /** The connection is gone: its seat is freed, or held for the grace period when it may come back. */
+  dropped(socket: SignalingSocket, reason: string): Awaitable<void>;
+  /** A recovered connection takes its held seat back; false when the seat is gone meanwhile. */
+  resume(socket: SignalingSocket): Awaitable<boolean>;
+  /** Ends the room's call: everyone in it is told `room:ended` and loses their seat. How many there were. */
+  endRoom(projectId: string, roomName: string): Awaitable<number>;
+  /** Hears of the seats' news, after whoever followed before. */
+  follow<E extends keyof SeatNews>(event: E, follower: SeatFollower<E>): void;
+  /** Forgets every hold without expiring it (the service is closing). */
+  close(): void;
+}
+
+/** Seats on this node: who sits where is `RoomRegistry`'s, and every change is synchronous, so atomic. */
+export class LocalSeats implements Seats {
+  private readonly holds: SeatHolds;
+  private readonly followers: { [E in keyof SeatNews]: SeatFollower<E>[] } = { seated: [], vacated: [], ended: [] };
+
+  constructor(
+    private readonly io: SignalingServer,
+    private readonly rooms: RoomRegistry,
+    private readonly log: FastifyBaseLogger,
+    graceMs: number,
+  ) {
+    this.holds = new SeatHolds(graceMs);
+  }
+
+  get graceMs(): number {
+    return this.holds.graceMs;
+  }
+
+  mayResume(reason: string): boolean {
+    return this.holds.mayResume(reason);
+  }
+
+  take(socket: SignalingSocket, room: SeatRoom, { displayName, role, media }: Sitter): Seat[] {
+    const { peerId } = socket.data;
+    const roomKey = RoomRegistry.keyOf(room.projectId, room.name);
+    const seat: Seat = { roomId: room.id, peerId, displayName, role, socketId: socket.id, joinedAt: Date.now(), media };
+    const others = this.rooms.join(roomKey, seat, room.capacity);
+    socket.data.roomKey = roomKey;
+    socket.data.displayName = displayName;
+    void socket.join(broadcastRoom(roomKey));
+    // Told in the same step as the seat is taken: whoever sits down next sees this one among the seated, not twice.
+    // Those already in the room are the polite side toward a newcomer; the newcomer makes the offers.
+    socket.to(broadcastRoom(roomKey)).emit('peer:joined', { peerId, displayName, polite: true, media });
+    this.tell('seated', { roomKey, room, seat });
+    return others;
+  }
+
+  vacate(socket: SignalingSocket, reason: LeaveReason): void {
+    const { roomKey, peerId } = socket.data;
+    if (!roomKey) return;
+    socket.data.roomKey = undefined;
+    const recording = this.rooms.recording(roomKey); // the room, and so its recording, goes with its last seat
+    const seat = this.rooms.leave(roomKey, peerId);
+    if (!seat) return;
+    void socket.leave(broadcastRoom(roomKey));
+    this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
+    this.log.info({ roomKey, peer: peerId, reason }, 'participant left');
+    // After `peer:left`, so a matched partner hears of the leave before it hears the pair is over.
+    this.tell('vacated', { roomKey, seat, reason, recording });
+  }
+
+  dropped(socket: SignalingSocket, reason: string): void {
+    if (socket.data.closedAs) return this.vacate(socket, socket.data.closedAs);
+    // A client that closes its socket on purpose hung up (a widget does on leave and when its page goes away).
+    if (reason === 'client namespace disconnect') return this.vacate(socket, LeaveReason.hangup);
+    // The service let go of it (shutting down, or it was removed), or seats are not kept: the seat goes with it.
+    if (!this.holds.mayResume(reason)) return this.vacate(socket, LeaveReason.network);
+    // Anything else is the network: keep the seat for the grace period, for the same socket to resume.
+    if (socket.data.roomKey) this.holds.hold(socket.id, () => this.vacate(socket, LeaveReason.timeout));
+  }
+
+  resume(socket: SignalingSocket): boolean {
+    this.holds.resume(socket.id);
+    const { roomKey, peerId } = socket.data;
+    const seated = roomKey !== undefined && this.rooms.seat(roomKey, peerId)?.socketId === socket.id;
+    // The rooms restored are those it was in when it dropped: leave the broadcasts of any seat freed meanwhile
+    // (the room was ended, or its match was over and matching freed the seat).
+    const kept = seated && roomKey ? broadcastRoom(roomKey) : null;
+    for (const room of [...socket.rooms]) if (isBroadcastRoom(room) && room !== kept) void socket.leave(room);
+    if (seated) {
+      this.log.info({ roomKey, peer: peerId }, 'participant resumed');
+      return true;
+    }
+    socket.data.roomKey = undefined;
+    return false;
+  }
+
+  endRoom(projectId: string, roomName: string): number {
+    const roomKey = RoomRegistry.keyOf(projectId, roomName);
+    const seats = this.rooms.clear(roomKey);
+    for (const seat of seats) {
+      const socket = this.io.sockets.sockets.get(seat.socketId);
+      if (!socket) continue;
+      socket.data.roomKey = undefined;
+      void socket.leave(broadcastRoom(roomKey));
+      socket.emit('room:ended', { room: roomName });
+    }
+    const roomId = seats[0]?.roomId; // every seat of a room carries the same stored room
+    if (roomId) this.log.info({ roomKey, removed: seats.length }, 'room call ended');
+    this.tell('ended', { projectId, roomName, roomKey, roomId, seats });
+    return seats.length;
+  }
+
+  follow<E extends keyof SeatNews>(event: E, follower: SeatFollower<E>): void {
+    this.followers[event].push(follower);
+  }
+
+  close(): void {
+    this.holds.clear();
+  }
+
+  private tell<E extends keyof SeatNews>(event: E, news: SeatNews[E]): void {
+    for (const follower of this.followers[event]) follower(news);
+  }
+}
+
+/** Lets a seat change run without waiting for it (a disconnect, matching's unseat); a failure is logged. */
+export function inBackground(log: FastifyBaseLogger, socket: SignalingSocket, change: Awaitable<void>): void {
+  Promise.resolve(change).catch((err: unknown) => log.error({ err, peer: socket.data.peerId }, 'could not free a seat'));
+}
