@@ -58,7 +58,8 @@ async function startOurs() {
       const reply = await client.socket.timeout(30_000).emitWithAck('room:join', { room });
       if (!reply.ok) throw new Error(`join refused: ${reply.error.code}`);
     },
-    send: (client, to, sdp) => client.socket.emit('signal', { to, description: { type: 'offer', sdp } }, () => undefined),
+    // As the widget sends it: without an acknowledgement (a refusal would come as `signal:failed`).
+    send: (client, to, sdp) => client.socket.emit('signal', { to, description: { type: 'offer', sdp } }),
   };
 }
 
