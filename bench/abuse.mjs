@@ -323,7 +323,13 @@ function healthProbe(url) {
   };
 }
 
-/** `count` TCP connections from 127.0.2.1 that never send a byte; how many the service closed, and when. */
+/**
+ * `count` TCP connections from 127.0.2.1 that never send a byte; how many the service closed, and when. A client
+ * socket can be open without the service ever having had it: when the listen queue overflows, the kernel answers
+ * with a SYN cookie and drops the handshake's last ACK, and a client that never sends cannot find out. So what the
+ * service still holds at the deadline is read from the kernel's own table (/proc/net/tcp), and the client sockets
+ * it never held are counted apart.
+ */
 async function silentConnections(port, count) {
   const started = performance.now();
   const closedAt = [];
@@ -344,9 +350,29 @@ async function silentConnections(port, count) {
   );
   const deadline = performance.now() + 15_000;
   while (closedAt.length < count && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const heldByService = serviceSocketsFrom(port, '127.0.2.1');
   for (const socket of sockets) socket.destroy();
   const sorted = [...closedAt].sort((x, y) => x - y);
-  return { opened: count, closedByService: sorted.length - refused, refused, allClosedWithinMs: sorted.length === count ? sorted.at(-1) : null };
+  const neverHeld = heldByService === null ? null : count - sorted.length - heldByService;
+  return { opened: count, closedByService: sorted.length - refused, refused, heldByService, neverHeld, allClosedWithinMs: sorted.length === count ? sorted.at(-1) : null };
+}
+
+/** The sockets the service has not closed (its port; established, half-open or closed by the peer) whose peer is `address`; null where /proc/net/tcp is not there. */
+function serviceSocketsFrom(port, address) {
+  let table;
+  try {
+    table = readFileSync('/proc/net/tcp', 'utf8');
+  } catch {
+    return null;
+  }
+  const hex = (ip) => ip.split('.').reverse().map((n) => Number(n).toString(16).padStart(2, '0')).join('').toUpperCase();
+  const local = `${hex('127.0.0.1')}:${port.toString(16).padStart(4, '0').toUpperCase()}`;
+  const peer = `${hex(address)}:`;
+  const OPEN = new Set(['01', '03', '08']); // ESTABLISHED, SYN_RECV, CLOSE_WAIT
+  return table.split('\n').slice(1).filter((line) => {
+    const [, localAddress, remoteAddress, state] = line.trim().split(/\s+/);
+    return localAddress === local && remoteAddress?.startsWith(peer) && OPEN.has(state);
+  }).length;
 }
 
 function peakRssMb(pid) {
@@ -373,7 +399,7 @@ export function printFigures(f) {
     `random enter ms     ${sizes.map((n) => `${n} waiting ${f.enterMs[n].toFixed(2)}`).join('   ')}   ratio ${f.enterRatio.toFixed(2)} (goal <= ${GOALS.enterRatio}: ${met(f.enterRatio <= GOALS.enterRatio)})`,
     `control pair        ${f.pairs.cycles} cycles${f.pairs.failure ? ` (stopped early: ${f.pairs.failure})` : ''}   pairing p99 ${f.pairs.pairingP99Ms.toFixed(1)} ms   relay p99 ${f.pairs.relayP99Ms.toFixed(1)} ms (goal <= ${GOALS.controlP99Ms} ms: ${met(Math.max(f.pairs.pairingP99Ms, f.pairs.relayP99Ms) <= GOALS.controlP99Ms)})`,
     `agent received      ${(f.agent.bytes / 1024).toFixed(0)} KiB in 1 snapshot and ${f.agent.snapshots} queue:changes (goal <= ${GOALS.agentBytes / 1024 / 1024} MB: ${met(f.agent.bytes <= GOALS.agentBytes)}); the last customer was told position ${f.agent.customerPosition}`,
-    `silent connections  ${f.silent.closedByService}/${f.silent.opened} closed by the service (${f.silent.refused} refused by the kernel), all within ${f.silent.allClosedWithinMs === null ? '—' : `${(f.silent.allClosedWithinMs / 1000).toFixed(1)} s`}`,
+    `silent connections  ${f.silent.closedByService}/${f.silent.opened} closed by the service (${f.silent.refused} refused by the kernel), all within ${f.silent.allClosedWithinMs === null ? '—' : `${(f.silent.allClosedWithinMs / 1000).toFixed(1)} s`}; after 15 s the service held ${f.silent.heldByService ?? '?'}, and ${f.silent.neverHeld ?? '?'} client sockets were never accepted by the kernel (goal: 0 held: ${met(f.silent.heldByService === 0)})`,
     `GET /health         ${f.health.requests} requests   p50 ${f.health.p50Ms.toFixed(1)} ms   p99 ${f.health.p99Ms.toFixed(1)} ms   max ${f.health.maxMs.toFixed(0)} ms   failures ${f.health.failures} (goal p99 <= ${GOALS.healthP99Ms} ms: ${met(f.health.p99Ms <= GOALS.healthP99Ms && f.health.failures === 0)})`,
     `service peak RSS    ${f.peakRssMb ?? '?'} MB`,
   ];

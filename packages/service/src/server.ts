@@ -16,6 +16,14 @@ function refuseUnbuiltFeatures(config: Config): void {
   if (unbuilt.length > 0) throw new ConfigError(`Not supported by this version yet: ${unbuilt.join(', ')}. Unset them to start.`);
 }
 
+/**
+ * Connections the kernel may hold completed for us before we accept them (it caps this at
+ * `net.core.somaxconn`). Node's default, 511, overflows in a burst of a few thousand (every widget of a drained
+ * node reconnecting, or a flood): the kernel then answers with SYN cookies and drops the handshake's last ACK,
+ * so a client that waits for the service to speak first believes it is connected to a socket that does not exist.
+ */
+const LISTEN_BACKLOG = 4096;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   refuseUnbuiltFeatures(config);
@@ -38,7 +46,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   const base = config.publicUrl;
   const lines = [
     '',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { JoinResult } from '@vcw/shared';
+import { ERROR_MESSAGES, type JoinResult } from '@vcw/shared';
 import { buildService, command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
 import type { TestContext } from 'node:test';
 
@@ -72,6 +72,31 @@ describe('rooms and relay', () => {
     arriving = next(bob.client, 'signal');
     assert.deepEqual(await command(alice.client, 'signal', { to: bob.seat.peerId, candidate }), { ok: true });
     assert.deepEqual(await arriving, { from: alice.seat.peerId, candidate });
+  });
+
+  it('relays a signal sent without an ack with nothing back to the sender, and tells a refused one as signal:failed', async (t) => {
+    const service = await buildService(t);
+    const alice = await joined(t, service, 'r-unacked');
+    const bob = await joined(t, service, 'r-unacked');
+    const failures: unknown[] = [];
+    bob.client.on('signal:failed', (failure) => failures.push(failure));
+    const offer = { type: 'offer' as const, sdp: 'v=0\r\n' };
+
+    const arriving = next(alice.client, 'signal');
+    bob.client.emit('signal', { to: alice.seat.peerId, description: offer });
+    assert.deepEqual(await arriving, { from: bob.seat.peerId, description: offer });
+    // A barrier on the same connection: anything the service said about the first signal came before this ack.
+    assert.deepEqual(await command(bob.client, 'media:state', { microphone: true, camera: true, screen: false }), { ok: true });
+    assert.deepEqual(failures, []);
+
+    const refused = next(bob.client, 'signal:failed');
+    bob.client.emit('signal', { to: 'nobody-here-1', description: offer });
+    assert.deepEqual(await refused, { to: 'nobody-here-1', error: { code: 'peer_not_found', message: ERROR_MESSAGES.peer_not_found } });
+    const invalid = next(bob.client, 'signal:failed');
+    (bob.client as unknown as { emit(event: string, payload: unknown): void }).emit('signal', { to: alice.seat.peerId, description: { type: 'rollback', sdp: '' } });
+    const failure = await invalid;
+    assert.equal(failure.to, alice.seat.peerId);
+    assert.equal(failure.error.code, 'invalid_payload');
   });
 
   it('refuses relay to a peer of another room, to oneself, and before joining', async (t) => {

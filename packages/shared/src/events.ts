@@ -10,7 +10,7 @@ import type { MediaStateRequest, PeerMedia } from './schemas/presence.js';
 import type { CallQualityRequest } from './schemas/call-quality.js';
 import type { HostAdmitRequest, HostDenyRequest, HostEndRequest, HostLockRequest, HostMuted, HostMuteRequest, HostRemoveRequest, KnockAnswer, KnockArrived, KnockRequest, KnockStatus, RoomLockChanged } from './schemas/host.js';
 import type { IceServer, IceServersRequest, JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
-import type { RelayedSignal, SignalRequest } from './schemas/signal.js';
+import type { RelayedSignal, SignalFailed, SignalRequest } from './schemas/signal.js';
 import type {
   RecordingAnswered,
   RecordingAnswerRequest,
@@ -49,7 +49,11 @@ export interface ClientToServerEvents {
   'room:leave': (request: LeaveRequest, ack: (reply: Ack) => void) => void;
   /** Fresh ICE servers for this connection (new TURN credentials), before an ICE restart. */
   'ice:servers': (request: IceServersRequest, ack: (reply: Ack<{ iceServers: IceServer[] }>) => void) => void;
-  signal: (request: SignalRequest, ack: (reply: Ack) => void) => void;
+  /**
+   * Without an acknowledgement (what the widget sends: one frame in, one out): nothing comes back when it is
+   * relayed, and `signal:failed` when it is not. With one, it is answered like any other command.
+   */
+  signal: (request: SignalRequest, ack?: (reply: Ack) => void) => void;
   /** A chat message to the others in the room; the ack carries the id and time they receive. */
   'chat:send': (request: ChatSendRequest, ack: (reply: Ack<ChatSent>) => void) => void;
   /** This participant's microphone, camera or screen share changed. */
@@ -114,6 +118,8 @@ export interface ServerToClientEvents {
   /** A host locked or unlocked the room. */
   'room:locked': (change: RoomLockChanged) => void;
   signal: (signal: RelayedSignal) => void;
+  /** A `signal` you sent without an acknowledgement was not relayed, and why. */
+  'signal:failed': (failure: SignalFailed) => void;
   /** A chat message from another participant of your room. */
   'chat:message': (message: ChatMessage) => void;
   /** Another participant of your room turned a microphone, camera or screen share on or off. */

@@ -3,7 +3,8 @@
  * database handed to `build()`. Closed with the app.
  */
 import fp from 'fastify-plugin';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../store/kysely.js';
 import { LeaveReason } from '@vcw/shared';
 import { participantLeftEvent, sessionEndedEvent } from '../events/call-events.js';
 import type { Database } from '../store/schema.js';

@@ -1,10 +1,11 @@
 /**
  * Wraps each command handler so that no handler ever sees an unvalidated payload or a flood, every command
- * gets exactly one acknowledgement, and a failure becomes an error ack instead of a crash.
+ * gets exactly one acknowledgement (or, for one sent without, its refusal where the command says), and a
+ * failure becomes an error ack instead of a crash.
  */
 import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { errorBody, LeaveReason, type Ack, type ClientCommand } from '@vcw/shared';
+import { errorBody, LeaveReason, type Ack, type ClientCommand, type ErrorBody } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
 
@@ -24,25 +25,30 @@ export function command<S extends TSchema, R extends object>(
   event: ClientCommand,
   schema: S,
   handler: Handler<S, R>,
+  /** Where a refusal goes when the command came without an acknowledgement; without this, such a command is ignored. */
+  refusedWithoutAck?: (error: ErrorBody, payload: unknown) => void,
 ): void {
   const check = validatorOf(schema);
   // The typed maps are compile-time only; at run time anything can arrive, so take it as unknown.
   (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
     const ack = args.at(-1);
-    if (throttled(socket, ctx, typeof ack === 'function' ? (ack as (reply: Ack) => void) : undefined)) {
+    const acknowledged = typeof ack === 'function';
+    const payload = acknowledged ? (args.length > 1 ? args[0] : undefined) : args[0];
+    const answer = acknowledged
+      ? (ack as (reply: Ack<R>) => void)
+      : refusedWithoutAck && ((result: Ack<R>) => void (result.ok || refusedWithoutAck(result.error, payload)));
+    if (throttled(socket, ctx, answer as ((reply: Ack) => void) | undefined)) {
       ctx.metrics.commands.inc({ command: event, outcome: 'rate_limited' });
       return;
     }
-    if (typeof ack !== 'function') {
+    if (!answer) {
       ctx.log.debug({ event, socket: socket.id }, 'command without acknowledgement ignored');
       return;
     }
-    const answer = ack as (reply: Ack<R>) => void;
     const reply = (result: Ack<R>) => {
       ctx.metrics.commands.inc({ command: event, outcome: result.ok ? 'ok' : result.error.code });
       answer(result);
     };
-    const payload = args.length > 1 ? args[0] : undefined;
     if (!check.Check(payload)) {
       const first = check.Errors(payload).First();
       const where = first ? `${first.path || '(payload)'}: ${first.message}` : 'payload';

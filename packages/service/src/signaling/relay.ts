@@ -1,4 +1,7 @@
-/** `signal`: offers, answers and ICE candidates, relayed only between two peers of the same room. */
+/**
+ * `signal`: offers, answers and ICE candidates, relayed only between two peers of the same room. Sent without an
+ * acknowledgement, a relayed signal costs one frame in and one out, and a refused one is told as `signal:failed`.
+ */
 import { SignalRequest, type RelayedSignal } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
@@ -15,5 +18,9 @@ export function registerRelay(socket: SignalingSocket, ctx: SignalingContext): v
     ctx.io.to(target.socketId).emit('signal', relayed);
     ctx.log.debug({ from: peerId, to: target.peerId, kind: 'description' in request ? request.description.type : 'candidate' }, 'signal relayed');
     return {};
+  }, (error, payload) => {
+    // Sent without an ack (the widget's way): only a refusal is answered, as an event of its own.
+    const to = (payload as { to?: unknown } | null)?.to;
+    socket.emit('signal:failed', { to: typeof to === 'string' && to.length <= 64 ? to : null, error });
   });
 }

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from './kysely.js';
 import { migrateToLatest } from './migrations/index.js';
 import { withPreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';

@@ -1,5 +1,6 @@
 /** Table types of the store, shared by every dialect. Times are ISO-8601 strings in UTC. */
-import { sql, type ColumnType, type RawBuilder } from 'kysely';
+import type { ColumnType, RawBuilder } from 'kysely';
+import { sql } from './kysely.js';
 
 /**
  * A boolean column: SQLite reads it as 0/1, PostgreSQL as false/true. better-sqlite3 cannot bind a boolean,

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { ErrorBody } from '../errors.js';
 import { PeerId } from './common.js';
 
 /** Upper bound of an SDP body; a mesh call's offer is a few kilobytes. */
@@ -41,6 +42,15 @@ export const SignalRequest = Type.Union([
   Type.Object({ to: PeerId, candidate: IceCandidate }, { additionalProperties: false }),
 ]);
 export type SignalRequest = Static<typeof SignalRequest>;
+
+/**
+ * `signal:failed`: a `signal` sent without an acknowledgement was not relayed (the peer left, the sender is
+ * not in a room, the payload is invalid, too many messages). `to` is the peer it was for, when it named one.
+ */
+export interface SignalFailed {
+  to: string | null;
+  error: ErrorBody;
+}
 
 /** `signal` delivered by the service: the same payload, stamped with its sender. */
 export type RelayedSignal =

@@ -98,12 +98,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.media.on('change', () => this.emit('media'));
     this.outgoing.on('change', () => this.emit('media'));
     this.outgoing.on('effect-failed', (error) => this.emit('error', new CallError('effect_unavailable', error.message)));
-    this.mesh = new PeerMesh((to, signal) => {
-      this.signaling?.signal({ to, ...signal }).catch((error: unknown) => {
-        // The peer may have just left; anything else is worth reporting.
-        if (!(error instanceof CallError && error.code === 'peer_not_found')) this.emit('error', CallError.from(error));
-      });
-    });
+    this.mesh = new PeerMesh((to, signal) => this.signaling?.signal({ to, ...signal }));
     this.mesh.on('participant-join', (p) => this.emit('participant-join', p));
     this.mesh.on('participant-update', (p) => this.emit('participant-update', p));
     this.mesh.on('participant-leave', (left) => this.emit('participant-leave', left));
@@ -345,6 +340,11 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.videoCalls ? this.links.create(this.joined, false) : null)));
       signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));
       signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
+      signaling.on('signal-failed', ({ error }) => {
+        // The peer may have just left; anything else is worth reporting.
+        const failure = CallError.fromBody(error) ?? new CallError('connection_failed');
+        if (failure.code !== 'peer_not_found') this.emit('error', failure);
+      });
       signaling.on('peer-media', ({ peerId, ...media }) => inOrder(() => this.mesh.update(peerId, media)));
       signaling.on('chat-message', (message) => inOrder(() => this.chat.receive(message)));
       signaling.on('room-ended', () =>

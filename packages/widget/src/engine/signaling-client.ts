@@ -36,6 +36,7 @@ import type {
   RoomLockChanged,
   ServerToClientEvents,
   SessionInfo,
+  SignalFailed,
   SignalRequest,
 } from '@vcw/shared';
 import { CallError } from './call-error.js';
@@ -46,6 +47,8 @@ type SignalingEvents = {
   'peer-joined': [PeerInfo];
   'peer-left': [PeerLeft];
   signal: [RelayedSignal];
+  /** A signal this client sent was not relayed (the peer left, flooding…). */
+  'signal-failed': [SignalFailed];
   /** A chat message from another participant. */
   'chat-message': [ChatMessage];
   /** Another participant turned a microphone, camera or screen share on or off. */
@@ -87,7 +90,7 @@ type SignalingEvents = {
 
 /** What a command sends, and what its successful acknowledgement carries (without `ok`). */
 export type CommandRequest<E extends ClientCommand> = Parameters<ClientToServerEvents[E]>[0];
-export type CommandResult<E extends ClientCommand> = Omit<Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>, 'ok'>;
+export type CommandResult<E extends ClientCommand> = Omit<Extract<Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0], { ok: true }>, 'ok'>;
 
 /** How the widget proves it may connect: the site's publishable key, or a join token. */
 export type Credential = { apiKey: string } | { token: string };
@@ -143,6 +146,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.socket.on('peer:joined', (peer) => this.emit('peer-joined', peer));
     this.socket.on('peer:left', (left) => this.emit('peer-left', left));
     this.socket.on('signal', (signal) => this.emit('signal', signal));
+    this.socket.on('signal:failed', (failure) => this.emit('signal-failed', failure));
     this.socket.on('chat:message', (message) => this.emit('chat-message', message));
     this.socket.on('peer:media', (media) => this.emit('peer-media', media));
     this.socket.on('room:ended', () => this.emit('room-ended'));
@@ -228,8 +232,12 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return (await this.command('ice:servers', {})).iceServers;
   }
 
-  async signal(request: SignalRequest): Promise<void> {
-    await this.command('signal', request);
+  /**
+   * Sends an offer, answer or candidate without waiting for an answer: the service says nothing when it relays
+   * it, and `signal-failed` when it does not (one frame each way per signal, not two back).
+   */
+  signal(request: SignalRequest): void {
+    this.socket.emit('signal', request);
   }
 
   get connected(): boolean {

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { sql } from '../kysely.js';
 
 /**
  * Only rooms with a `ttlSeconds` ever expire: index just those, so creating a room without one (the common

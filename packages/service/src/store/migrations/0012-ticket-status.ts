@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { sql } from '../kysely.js';
 
 /** Support tickets get a status (`open` until someone closes them) and an assignee. */
 export const ticketStatus: Migration = {

@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { Migrator } from '../kysely.js';
 import { projectsAndKeys } from './0001-projects-and-keys.js';
 import { keyExpiry } from './0002-key-expiry.js';
 import { rooms } from './0003-rooms.js';
