@@ -544,7 +544,7 @@ export class VideoChatWidget extends LitElement {
     },
     onCheckCamera: () => void this.engine?.openDevices(),
     onRetry: () => void this.retry(),
-    onLeave: () => void (this.matching.session?.hangUp() || this.leave()),
+    onLeave: () => void (this.matching.current?.hangUp() || this.leave()),
     onToggleScreenShare: () => {
       const outgoing = this.engine?.outgoing;
       if (outgoing?.screen.active) outgoing.stopScreenShare();
@@ -578,8 +578,8 @@ export class VideoChatWidget extends LitElement {
       moreOpen: this.moreOpen,
       statsPanel: this.panels.statsPanel(strings),
       joinLabel: this.mode === 'support' ? strings.callSupport : undefined,
-      ...this.matching.session?.additions(strings),
-      ...this.recording.session?.additions(strings),
+      ...this.matching.current?.additions(strings),
+      ...this.recording.current?.additions(strings),
       ...this.hostControls.additions(),
     };
   }
@@ -590,7 +590,7 @@ export class VideoChatWidget extends LitElement {
     const s = resolveStrings(this.uiLanguage, this.strings);
     const notice = renderNotice(this.notice && errorNotice(this.notice, s), this.actions.onRetry);
     if (!engine || state === 'error') return html`${notice}`;
-    const own = this.matching.session?.screen(state, s);
+    const own = this.matching.current?.screen(state, s);
     if (own) return html`${notice}${own}`;
     if (state === 'connected' || state === 'reconnecting') {
       // One column: a notice (if any) above the call, which takes the rest of the box.
