@@ -47,7 +47,7 @@ export class Matching extends LazyFeature<MatchingSession> {
     this.drop();
     const mode = host.mode as MatchingMode | 'room';
     if (!engine || mode === 'room') return;
-    this.load(() => load(mode), (start) => start(engine, host, onError), host, () => onError(unloaded()));
+    this.load(() => sessionCode(mode), (start) => start(engine, host, onError), host, () => onError(unloaded()));
   }
 
   /** The session, once its code is here; rejects when the chunk cannot be fetched, or in room mode. */
@@ -62,5 +62,5 @@ export class Matching extends LazyFeature<MatchingSession> {
 const unloaded = () => new CallError('connection_failed', 'Could not load the widget\'s matching code.');
 
 /** The agent console's chunk for agents, the waiting screens' for everyone else. */
-const load = (mode: MatchingMode): Promise<StartSession> =>
+const sessionCode = (mode: MatchingMode): Promise<StartSession> =>
   mode === 'agent' ? import('./agent-session.js').then((m) => m.startAgentSession) : import('./queue-session.js').then((m) => m.startQueueSession);
