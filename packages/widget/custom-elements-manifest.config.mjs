@@ -1,6 +1,7 @@
 // Generates custom-elements.json (run by `npm run build`; never edit the output by hand). It reads the
 // element's Lit decorators and the JSDoc tags on the class: @fires, @csspart, @cssproperty, @slot.
 import { posix } from 'node:path';
+import ts from 'typescript';
 
 export default {
   globs: ['src/**/*.ts'],
@@ -10,7 +11,7 @@ export default {
   litelement: true,
   // package.json names the manifest itself ("customElements"); don't let the analyzer rewrite that file.
   packagejson: false,
-  plugins: [typedEvents(), publishedPaths()],
+  plugins: [typedEvents(), literalUnions(), publishedPaths()],
 };
 
 /**
@@ -48,6 +49,39 @@ function typedEvents() {
             const cls = classOfEvent.get(event.name);
             return cls ? { ...event, type: { text: cls.name, references: [{ name: cls.name, module: cls.module }] } } : event;
           });
+        }
+      }
+    },
+  };
+}
+
+/**
+ * A field typed with a named union of string literals (`quality: QualitySetting`) is listed with its values
+ * (`'low' | 'medium' | 'high' | 'auto'`), so that the manifest, the README and editors show them: the values are
+ * declared once, where the engine defines them, and the TypeScript checker expands the name here.
+ */
+function literalUnions() {
+  return {
+    name: 'vcw-literal-unions',
+    packageLinkPhase({ customElementsManifest }) {
+      const config = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+      const modules = customElementsManifest.modules.filter((m) => m.declarations?.some((d) => d.customElement));
+      const program = ts.createProgram(modules.map((m) => m.path), { ...config.options, noEmit: true });
+      const checker = program.getTypeChecker();
+      for (const module of modules) {
+        const source = program.getSourceFile(module.path);
+        for (const element of module.declarations.filter((d) => d.customElement)) {
+          const node = source?.statements.find((s) => ts.isClassDeclaration(s) && s.name?.text === element.name);
+          for (const member of node?.members ?? []) {
+            if (!ts.isPropertyDeclaration(member) || !member.type || !ts.isTypeReferenceNode(member.type)) continue;
+            const type = checker.getTypeAtLocation(member);
+            if (!type.isUnion() || !type.types.every((t) => t.isStringLiteral())) continue;
+            const text = type.types.map((t) => `'${t.value}'`).join(' | ');
+            const name = member.name.getText(source);
+            for (const entry of [...(element.members ?? []), ...(element.attributes ?? [])]) {
+              if (entry.name === name || entry.fieldName === name) entry.type = { text };
+            }
+          }
         }
       }
     },

@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import { CameraEffects, EFFECTS, EffectError, parseEffect, VideoEffects, type ProcessedEffect } from '../src/media/effects/index.js';
+import { CameraEffect } from '../src/engine/camera-effect.js';
+import { EFFECTS, EffectError, parseEffect, VideoEffects, type ProcessedEffect } from '../src/media/effects/index.js';
 import { canvasTrack, colourAt, fakeCamera, latestPixels, sharpness, solidI420Track, solidTrack, stopSources, type Rgb } from './media-sources.js';
 
 type ColourEffect = 'grayscale' | 'sepia' | 'invert' | 'brightness';
@@ -128,30 +129,43 @@ describe('video effects: the pipeline', () => {
     }
   });
 
-  it('with `none`, CameraEffects hands back the camera track itself and runs nothing', async () => {
+  it('with `none`, the camera effect sends the camera track itself and runs nothing', async () => {
     const [camera] = (await fakeCamera()).getVideoTracks();
-    const effects = new CameraEffects();
-    expect(await effects.apply(camera!, 'none')).to.equal(camera);
-    expect(effects.track).to.equal(null);
+    const effect = new CameraEffect('');
+    expect(await effect.apply(camera!, 'none'), 'nothing to replace').to.equal(false);
+    expect(effect.track).to.equal(null);
 
-    const processed = await effects.apply(camera!, 'grayscale');
+    expect(await effect.apply(camera!, 'grayscale'), 'the processed track replaces the camera').to.equal(true);
+    const processed = effect.track!;
     expect(processed).to.not.equal(camera);
-    expect(await effects.apply(camera!, 'sepia'), 'a switch keeps the track').to.equal(processed);
+    expect(await effect.apply(camera!, 'sepia'), 'a switch keeps the track').to.equal(false);
+    expect(effect.track).to.equal(processed);
 
-    expect(await effects.apply(camera!, 'none')).to.equal(camera);
-    expect(processed.readyState, 'the pipeline ended with `none`').to.equal('ended');
+    expect(await effect.apply(camera!, 'none'), 'the camera is sent again').to.equal(true);
+    expect(effect.track).to.equal(null);
+    expect(processed.readyState, 'the effect ended with `none`').to.equal('ended');
     expect(camera!.readyState, 'the camera is the caller’s').to.equal('live');
-    effects.stop();
+    effect.stop();
   });
 
-  it('CameraEffects.stop() during a slow start (model loading) leaves nothing running', async () => {
+  it('quick changes apply in order and end in the last one', async () => {
+    const source = solidTrack([200, 100, 50]);
+    const effect = new CameraEffect('');
+    const changes = [effect.apply(source, 'grayscale'), effect.apply(source, 'invert'), effect.apply(source, 'sepia')];
+    expect(await Promise.all(changes)).to.deep.equal([true, false, false]);
+    expect(effect.effect).to.equal('sepia');
+    expectClose(await centre(effect.track!), CSS.sepia([200, 100, 50]), 3, 'the last change');
+    effect.stop();
+  });
+
+  it('CameraEffect.stop() during a slow start (model loading) leaves nothing running', async () => {
     const [camera] = (await fakeCamera()).getVideoTracks();
-    const effects = new CameraEffects({ assetsBaseUrl: ASSETS });
-    const applying = effects.apply(camera!, 'background-blur');
+    const effect = new CameraEffect(ASSETS);
+    const applying = effect.apply(camera!, 'background-blur');
     await new Promise((r) => setTimeout(r, 100)); // the model is loading (it takes about a second)
-    effects.stop();
-    expect(await applying).to.equal(camera);
-    expect(effects.track).to.equal(null);
+    effect.stop();
+    expect(await applying, 'the camera stays what is sent').to.equal(false);
+    expect(effect.track).to.equal(null);
   });
 
   it('ends its output track when stopped, and by itself when the source ends', async () => {

@@ -5,7 +5,8 @@
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { LeaveReason, type CallNetworkQuality, type ParticipantRole } from '@vcw/shared';
-import { decodeCursor, encodeCursor, sortableId } from './ids.js';
+import { sortableId } from './ids.js';
+import { newestFirstPage } from './paging.js';
 import { sqlBoolean, type Database, type RoomSessionParticipantsTable, type RoomSessionsTable } from './schema.js';
 
 /** From best to worst. */
@@ -178,12 +179,7 @@ export class CallHistory {
     { limit, cursor }: { limit: number; cursor?: string },
   ): Promise<{ sessions: CallSession[]; nextCursor: string | null }> {
     let query = this.db.selectFrom('room_sessions').selectAll().where('project_id', '=', projectId).where('room_id', '=', roomId);
-    if (cursor) {
-      const after = decodeCursor(cursor);
-      query = query.where((eb) => eb.or([eb('started_at', '<', after.at), eb.and([eb('started_at', '=', after.at), eb('id', '<', after.id)])]));
-    }
-    const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-    const page = rows.slice(0, limit);
+    const { rows: page, nextCursor } = await newestFirstPage(query, 'started_at', { limit, cursor });
     const participants =
       page.length === 0
         ? []
@@ -194,10 +190,9 @@ export class CallHistory {
             .orderBy('joined_at')
             .orderBy('id')
             .execute();
-    const last = page.at(-1);
     return {
       sessions: page.map((row) => toSession(row, participants.filter((p) => p.session_id === row.id))),
-      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.started_at, id: last.id }) : null,
+      nextCursor,
     };
   }
 

@@ -5,7 +5,8 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { ReportReason } from '@vcw/shared';
-import { decodeCursor, encodeCursor, sortableId } from './ids.js';
+import { sortableId } from './ids.js';
+import { newestFirstPage } from './paging.js';
 import type { Database, SupportTicketsTable } from './schema.js';
 
 /** One side of a reported pair: the connection, and the widget's visitor id when it sent one. */
@@ -123,14 +124,8 @@ export class QueueStore {
   ): Promise<{ tickets: StoredTicket[]; nextCursor: string | null }> {
     let query = this.db.selectFrom('support_tickets').selectAll().where('project_id', '=', projectId).where('queue', '=', queue);
     if (status) query = query.where('status', '=', status);
-    if (cursor) {
-      const after = decodeCursor(cursor);
-      query = query.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
-    }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-    const page = rows.slice(0, limit).map(toTicket);
-    const last = page.at(-1);
-    return { tickets: page, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+    const { rows: page, nextCursor } = await newestFirstPage(query, 'created_at', { limit, cursor });
+    return { tickets: page.map(toTicket), nextCursor };
   }
 
   /** How many tickets a queue holds. */

@@ -7,7 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { DEFAULT_ROOM_CAPACITY, type IceTransportPolicy, type RoomPrivacy } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
-import { decodeCursor, encodeCursor, sortableId } from './ids.js';
+import { sortableId } from './ids.js';
+import { newestFirstPage } from './paging.js';
 import { sqlBoolean, type Database, type RoomsTable } from './schema.js';
 
 export interface StoredRoom {
@@ -130,14 +131,8 @@ export class RoomStore {
   /** Newest first; `cursor` is the opaque `nextCursor` of the previous page. */
   async list(projectId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<{ rooms: StoredRoom[]; nextCursor: string | null }> {
     let query = this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId);
-    if (cursor) {
-      const after = decodeCursor(cursor);
-      query = query.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
-    }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-    const page = rows.slice(0, limit).map(fromRow);
-    const last = page.at(-1);
-    return { rooms: page, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+    const { rows: page, nextCursor } = await newestFirstPage(query, 'created_at', { limit, cursor });
+    return { rooms: page.map(fromRow), nextCursor };
   }
 
   /** Marks a room ended (it refuses joins from now on); returns it, or null if there is no such room. */

@@ -5,7 +5,8 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { WebhookEventType } from '@vcw/shared';
-import { decodeCursor, encodeCursor, sortableId } from './ids.js';
+import { sortableId } from './ids.js';
+import { newestFirstPage } from './paging.js';
 import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
 
 export interface StoredEndpoint {
@@ -204,17 +205,12 @@ export class WebhookStore {
   ): Promise<{ deliveries: Array<StoredDelivery & { attempts: StoredAttempt[] }>; nextCursor: string | null }> {
     let query = this.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
     if (only !== undefined) query = query.where('id', '=', only);
-    if (cursor) {
-      const after = decodeCursor(cursor);
-      query = query.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
-    }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-    const page = rows.slice(0, limit).map(toDelivery);
+    const { rows, nextCursor } = await newestFirstPage(query, 'created_at', { limit, cursor });
+    const page = rows.map(toDelivery);
     const attempts = page.length === 0 ? [] : await this.attemptsOf(page.map((d) => d.id));
-    const last = page.at(-1);
     return {
       deliveries: page.map((d) => ({ ...d, attempts: attempts.filter((a) => a.deliveryId === d.id).map(({ deliveryId: _, ...a }) => a) })),
-      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+      nextCursor,
     };
   }
 

@@ -4,7 +4,7 @@
  * sends both `match:found` with a fresh private room, which each joins with `room:join` as usual.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { DisplayName, RoomName, type PeerId } from './common.js';
+import { DisplayName, PeerId, RoomName } from './common.js';
 import { MediaState } from './presence.js';
 
 /** A queue name (the `queue` attribute): same rules as a room name; `default` when none is given. */
@@ -107,12 +107,12 @@ export const AgentStatusRequest = Type.Object(
 export type AgentStatusRequest = Static<typeof AgentStatusRequest>;
 
 /** `agent:take` — take the customer waiting longest, or the one named. Both get `match:found`. */
-export const AgentTakeRequest = Type.Object({ customerId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{8,40}$' })) }, { additionalProperties: false });
+export const AgentTakeRequest = Type.Object({ customerId: Type.Optional(PeerId) }, { additionalProperties: false });
 export type AgentTakeRequest = Static<typeof AgentTakeRequest>;
 
 /** `agent:decline` — turn a waiting customer away with a reason they are shown; they leave the queue. */
 export const AgentDeclineRequest = Type.Object(
-  { customerId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,40}$' }), reason: Type.String({ minLength: 1, maxLength: 300 }) },
+  { customerId: PeerId, reason: Type.String({ minLength: 1, maxLength: 300 }) },
   { additionalProperties: false },
 );
 export type AgentDeclineRequest = Static<typeof AgentDeclineRequest>;

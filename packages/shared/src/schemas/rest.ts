@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { LeaveReason } from '../protocol.js';
-import { DisplayName, RoomName } from './common.js';
+import { DisplayName, IceTransportPolicy, PeerId, RoomName } from './common.js';
 import { QUEUE_MESSAGE_MAX_LENGTH, QueueName } from './queue.js';
 
 /** One page of a cursor-paged list: `nextCursor` is passed as `cursor` for the next page, and is null on the last. */
@@ -21,10 +21,6 @@ export const RoomPrivacy = Type.Union([Type.Literal('public'), Type.Literal('pri
 });
 export type RoomPrivacy = Static<typeof RoomPrivacy>;
 
-const IceTransportPolicySchema = Type.Union([Type.Literal('all'), Type.Literal('relay')], {
-  description: 'relay: every call in the room goes through TURN, so participants never see each other\'s IP addresses. A relay-only service makes every room relay-only.',
-});
-
 /** `POST /v1/rooms` body. */
 export const CreateRoomBody = Type.Object(
   {
@@ -40,7 +36,7 @@ export const CreateRoomBody = Type.Object(
         'x-max-keys': MAX_ROOM_METADATA_KEYS,
       }),
     ),
-    iceTransportPolicy: Type.Optional(IceTransportPolicySchema),
+    iceTransportPolicy: Type.Optional(IceTransportPolicy),
     knock: Type.Optional(Type.Boolean({ description: 'guests knock and wait until a host in the call admits them (hosts enter at once)' })),
   },
   { additionalProperties: false },
@@ -54,7 +50,7 @@ export const Room = Type.Object({
   maxParticipants: Type.Integer(),
   metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   /** What calls in this room use: the room's own setting, or the service's when it is relay-only. */
-  iceTransportPolicy: IceTransportPolicySchema,
+  iceTransportPolicy: IceTransportPolicy,
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -72,7 +68,7 @@ export const UpdateRoomBody = Type.Object({ locked: Type.Optional(Type.Boolean()
 export type UpdateRoomBody = Static<typeof UpdateRoomBody>;
 
 /** `DELETE /v1/rooms/:id/participants/:peerId` path parameters. */
-export const ParticipantParams = Type.Object({ id: Type.String({ pattern: '^room_[A-Za-z0-9]{1,40}$' }), peerId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,40}$' }) });
+export const ParticipantParams = Type.Object({ id: Type.String({ pattern: '^room_[A-Za-z0-9]{1,40}$' }), peerId: PeerId });
 export type ParticipantParams = Static<typeof ParticipantParams>;
 
 /** What `POST /v1/rooms` answers: the room, and a link anyone may join it with. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DisplayName, PeerId, RoomName } from './common.js';
+import { DisplayName, PeerId, RoomName, type IceTransportPolicy } from './common.js';
 import type { LeaveReason } from '../protocol.js';
 import { OfferDescription } from './signal.js';
 import { MediaState } from './presence.js';
@@ -64,12 +64,6 @@ export interface JoinResult {
   offeredTo?: PeerId;
 }
 
-/**
- * `all`: browsers may connect directly. `relay`: only through TURN, so participants never learn each other's
- * IP addresses (set for the whole service, or per room).
- */
-export type IceTransportPolicy = 'all' | 'relay';
-
 /** `session`, pushed once a connection is accepted: who this connection is, and how to reach peers. */
 export interface SessionInfo {
   peerId: PeerId;
@@ -91,4 +85,4 @@ export interface PeerLeft {
   reason: LeaveReason;
 }
 
-export type { PeerId, RoomName };
+export type { IceTransportPolicy, PeerId, RoomName };

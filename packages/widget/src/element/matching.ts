@@ -7,6 +7,7 @@ import type { CallEngine, CallState } from '../engine/call-engine.js';
 import { CallError } from '../engine/call-error.js';
 import type { Strings } from '../ui/strings.js';
 import type { MatchingMode } from './configuration.js';
+import { LazyFeature } from './lazy-feature.js';
 import type { UiState } from './view-builder.js';
 
 /** The element's side of a matching mode for one call engine (queue-session.ts, agent-session.ts). */
@@ -40,35 +41,26 @@ export interface MatchingHost extends HTMLElement {
 /** Starts a session; `onError` reports a failure as the element does (notice and `vc-error`). */
 export type StartSession = (engine: CallEngine, host: MatchingHost, onError: (error: unknown) => void) => MatchingSession;
 
-export class Matching {
-  /** The current engine's session, once its code is loaded. */
-  session: MatchingSession | null = null;
-  private ready: Promise<StartSession> | null = null;
-
+export class Matching extends LazyFeature<MatchingSession> {
   /** Starts the mode's session for a new engine, fetching its code; none in room mode. */
   attach(engine: CallEngine | null, host: MatchingHost, onError: (error: unknown) => void): void {
-    this.session?.close();
-    this.session = null;
+    this.drop();
     const mode = host.mode as MatchingMode | 'room';
-    const ready = (this.ready = engine && mode !== 'room' ? load(mode) : null);
-    ready?.then(
-      (start) => {
-        if (this.ready !== ready) return; // the element moved on to another engine meanwhile
-        this.session = start(engine!, host, onError);
-        host.requestUpdate();
-      },
-      () => onError(new CallError('connection_failed', 'Could not load the widget\'s matching code.')),
-    );
+    if (!engine || mode === 'room') return;
+    this.load(() => sessionCode(mode), (start) => start(engine, host, onError), host, () => onError(unloaded()));
   }
 
   /** The session, once its code is here; rejects when the chunk cannot be fetched, or in room mode. */
   async get(): Promise<MatchingSession> {
-    if (!this.ready) throw new CallError('configuration_invalid', 'next() is for mode="random".');
-    await this.ready;
-    return this.session!;
+    if (!this.loading) throw new CallError('configuration_invalid', 'next() is for mode="random".');
+    await this.loading;
+    if (!this.current) throw unloaded();
+    return this.current;
   }
 }
 
+const unloaded = () => new CallError('connection_failed', 'Could not load the widget\'s matching code.');
+
 /** The agent console's chunk for agents, the waiting screens' for everyone else. */
-const load = (mode: MatchingMode): Promise<StartSession> =>
+const sessionCode = (mode: MatchingMode): Promise<StartSession> =>
   mode === 'agent' ? import('./agent-session.js').then((m) => m.startAgentSession) : import('./queue-session.js').then((m) => m.startQueueSession);

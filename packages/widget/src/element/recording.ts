@@ -9,6 +9,7 @@ import type { CallEngine } from '../engine/call-engine.js';
 import { CallError } from '../engine/call-error.js';
 import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.js';
 import type { Strings } from '../ui/strings.js';
+import { LazyFeature } from './lazy-feature.js';
 import type { UiState } from './view-builder.js';
 
 /** The recording of one call engine (recording-controls.ts). */
@@ -33,47 +34,31 @@ export interface RecordingHost extends HTMLElement {
 
 export type StartRecordingControls = (engine: CallEngine, host: RecordingHost, onError: (error: unknown) => void) => RecordingControls;
 
-export class Recording {
-  /** The current engine's controls, once their code is here (named as matching.ts names its own). */
-  session: RecordingControls | null = null;
-  private ready: Promise<void> | null = null;
-
+export class Recording extends LazyFeature<RecordingControls> {
   private stopWaiting: (() => void) | null = null;
 
   /** Starts the controls of a new engine once it sets out to join (fetching their code), or closes those of the last one. */
   attach(engine: CallEngine | null, host: RecordingHost, onError: (error: unknown) => void): void {
-    this.session?.close();
-    this.session = null;
-    this.ready = null;
+    this.drop();
     this.stopWaiting?.();
     this.stopWaiting = null;
     if (!engine) return;
-    if (joining(engine.state)) return this.load(engine, host, onError);
+    const start = () => this.load(() => import('./recording-controls.js'), (code) => code.startRecordingControls(engine, host, onError), host, () => undefined);
+    if (joining(engine.state)) return start();
     const stop = engine.on('state', (state) => {
       if (!joining(state) || this.stopWaiting !== stop) return;
       stop();
       this.stopWaiting = null;
-      this.load(engine, host, onError);
+      start();
     });
     this.stopWaiting = stop;
   }
 
-  private load(engine: CallEngine, host: RecordingHost, onError: (error: unknown) => void): void {
-    const ready: Promise<void> = (this.ready = import('./recording-controls.js').then(
-      ({ startRecordingControls }) => {
-        if (this.ready !== ready) return; // the element moved on to another engine meanwhile
-        this.session = startRecordingControls(engine, host, onError);
-        host.requestUpdate();
-      },
-      () => undefined, // the chunk could not be fetched: `get` says recording is unavailable
-    ));
-  }
-
   /** The controls, once their code is here; rejects before the widget started, or if the code cannot be fetched. */
   async get(): Promise<RecordingControls> {
-    await this.ready;
-    if (!this.session) throw new CallError('not_in_room', 'Join the call before recording.');
-    return this.session;
+    await this.loading;
+    if (!this.current) throw new CallError('not_in_room', 'Join the call before recording.');
+    return this.current;
   }
 }
 

@@ -6,26 +6,9 @@ import { prejoinStyles } from '../ui/prejoin-styles.js';
  * set on the element (`video-chat-widget { --vc-accent: #7c3aed }`). Colours follow the page's
  * `prefers-color-scheme`; the `theme` attribute (`light` · `dark`) forces one.
  *
- * | property                 | light · dark default   | used for                                           |
- * |--------------------------|------------------------|----------------------------------------------------|
- * | `--vc-background`        | #ffffff · #111827      | the widget                                         |
- * | `--vc-foreground`        | #111827 · #f9fafb      | text                                               |
- * | `--vc-muted`             | #4b5563 · #9ca3af      | secondary text                                     |
- * | `--vc-surface`           | #f3f4f6 · #1f2937      | buttons, fields, panels                            |
- * | `--vc-border`            | #d1d5db · #374151      | field and panel borders                            |
- * | `--vc-tile-background`   | #e5e7eb · #1f2937      | a tile without video                               |
- * | `--vc-accent`            | #2563eb · #3b82f6      | focus ring, links, speaking; fills below           |
- * |   (as a fill, under text)| #2563eb · #2563eb      | Join, Send, open panels, avatars (4.5:1 with white)|
- * | `--vc-accent-foreground` | #ffffff                | text on the accent                                 |
- * | `--vc-danger`            | #dc2626 · #ef4444      | errors, devices off as text, poor network          |
- * |   (as a fill, under text)| #dc2626 · #dc2626      | Leave, devices off, unread badge, recording        |
- * | `--vc-warning`           | #d97706 · #f59e0b      | fair network                                       |
- * | `--vc-success`           | #16a34a · #22c55e      | good network                                       |
- * | `--vc-speaking`          | `--vc-accent`          | the active speaker's outline                       |
- * | `--vc-focus-ring`        | `--vc-accent`          | keyboard focus outline                             |
- * | `--vc-radius`            | 12px                   | tiles, panels, preview                             |
- * | `--vc-font`              | 14px/1.4 system-ui     | font shorthand                                     |
- * | `--vc-panel-width`       | 300px                  | the side panel (chat, participants, stats)         |
+ * The custom properties, with their light and dark defaults, are declared once, as `@cssprop` tags on the
+ * element's class (video-chat-widget.ts): the manifest and the README's table come from there, and
+ * test-node/custom-elements.test.mjs holds them to the ones used here and in ui/*-styles.ts.
  *
  * The element fills the box the page gives it: 100% of its container's width and 16:9 by default (9:16 on a
  * portrait screen), never taller

@@ -3,7 +3,7 @@ import { LeaveReason } from '@vcw/shared/protocol';
 import { CallEngine, type CallState, type Participant } from '../engine/call-engine.js';
 import { CallError } from '../engine/call-error.js';
 import { QUALITY_SETTINGS, type QualitySetting } from '../engine/send-quality.js';
-import { EFFECTS, parseEffect } from '../media/effects/effect-name.js';
+import { EFFECTS, parseEffect, type EffectName } from '../media/effects/effect-name.js';
 import { siteMemory } from '../engine/site-memory.js';
 import type { VcChatMessageDetail } from '../events/vc-chat-message-event.js';
 import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.js';
@@ -13,7 +13,7 @@ import { renderPrejoin } from '../ui/prejoin-view.js';
 import { onSoundRefusal, playRefusedSound, soundRefused, startSoundFromGesture } from '../ui/sound-playback.js';
 import { loadStrings, resolveStrings, type AnnounceStrings, type HostStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
-import { configurationProblem } from './configuration.js';
+import { configurationProblem, type WidgetMode } from './configuration.js';
 import { tokenIsHost, tokenName } from './token-name.js';
 import { DisplayModes } from './display-modes.js';
 import { forwardEngineEvents } from './engine-events.js';
@@ -42,107 +42,147 @@ export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'm
  * slotted) once the element upgrades.
  *
  * @fires {VcJoinEvent} vc-join - this widget took its seat: `{peerId, room}`
- * @fires {VcLeaveEvent} vc-leave - this widget left the room: `{reason}`
- * @fires {VcKnockEvent} vc-knock - hosts: a guest knocks to enter: `{peerId, displayName}` (answer with `admit`/`deny`)
- * @fires {VcKnockWaitingEvent} vc-knock-waiting - the room makes guests knock; this one waits for a host: `{hostsPresent}`
- * @fires {VcParticipantJoinEvent} vc-participant-join - another participant is in the call: `{peerId, displayName}`
- * @fires {VcParticipantLeaveEvent} vc-participant-leave - another participant left: `{peerId, reason}`
+ * @fires {VcLeaveEvent} vc-leave - this widget left the room: `{reason}` — `hangup`; `room-ended` when the partner or a host ended the call; `kicked` when a host or the partner removed this participant (the widget says so and does not reconnect)
+ * @fires {VcParticipantJoinEvent} vc-participant-join - another participant is in the call: `{peerId, displayName}` (also fired for each participant already there on joining)
+ * @fires {VcParticipantLeaveEvent} vc-participant-leave - another participant left: `{peerId, reason}` — `hangup` · `timeout` · `network` · `kicked` · `room-ended`
  * @fires {VcConnectionStateChangeEvent} vc-connection-state-change - `state` changed: `{state}`
- * @fires {VcChatMessageEvent} vc-chat-message - a chat message, received or this widget's own once sent: `{id, from, displayName, text, ts, self}`
- * @fires {VcQualityChangeEvent} vc-quality-change - the video quality sent changed: `{from, to, reason}`
- * @fires {VcQueueUpdateEvent} vc-queue-update - random and support modes: this visitor's place in the queue changed: `{status, position, waiting, agentsOnline, estimatedWaitMs, reason}`; agent mode: the waiting list changed (`{mode: 'agent', waiting, customers, agentsOnline, averageWaitMs}`)
- * @fires {VcCustomerWaitingEvent} vc-customer-waiting - agent mode: a customer started waiting: `{peerId, displayName, message}`
- * @fires {VcAvailabilityEvent} vc-availability - support mode, before any camera: `{queue, agentsOnline, estimatedWaitSeconds}`, then each change until waiting
- * @fires {VcRecordingReadyEvent} vc-recording-ready - a recording this widget made is complete: `{blob, mimeType, durationMs}`
- * @fires {VcErrorEvent} vc-error - something failed: `{code, message, fatal}`
+ * @fires {VcChatMessageEvent} vc-chat-message - `{id, from, displayName, text, ts, self}`: a message received, or this widget's own once the service accepted it (`self: true`); `text` is plain text, never HTML
+ * @fires {VcQualityChangeEvent} vc-quality-change - the video quality sent changed: `{from, to, reason}` — `reason` is `bandwidth` · `packet-loss` · `round-trip-time` · `recovered` (with `quality="auto"`) or `attribute`
+ * @fires {VcQueueUpdateEvent} vc-queue-update - random and support modes: this visitor's place in the queue, `{mode, queue, status, position, waiting, agentsOnline, estimatedWaitMs, reason?}` — `status` is `waiting` · `matched` · `declined` (`reason`: the agent's) · `left`; `position` 1 is next (0 when not waiting); `estimatedWaitMs` is null without an estimate. Agent mode: the waiting list changed, `{mode: 'agent', queue, waiting, customers: [{customerId, displayName, since, message?}] (the first 20), agentsOnline, averageWaitMs}`
+ * @fires {VcCustomerWaitingEvent} vc-customer-waiting - agent mode: a customer started waiting, `{peerId, displayName, message}` (`message` null when they wrote none), once per customer as they arrive (those already waiting when the console opens are in its first `vc-queue-update`). The widget also plays a short chime, prefixes the tab title with "(1) waiting" while anyone waits, and with `notify` shows a notification when the tab is hidden
+ * @fires {VcAvailabilityEvent} vc-availability - support mode, before any camera: `{queue, agentsOnline, estimatedWaitSeconds}` once the widget is connected, then at each change until the customer waits (`estimatedWaitSeconds` null without an estimate)
+ * @fires {VcRecordingReadyEvent} vc-recording-ready - `{blob, mimeType, durationMs}`: a recording this widget made is complete (`stopRecording()`, the record button, or the call ending while recording); only the recorder gets it. `blob` is the composed call, `mimeType` e.g. `video/webm;codecs=vp8,opus`
+ * @fires {VcKnockEvent} vc-knock - hosts, in a room that makes guests knock: `{peerId, displayName}` of a guest asking to enter (answer with `admit`/`deny`)
+ * @fires {VcKnockWaitingEvent} vc-knock-waiting - a guest in a room that makes guests knock: `{hostsPresent}` — it knocked and waits; `vc-join` follows if admitted, `vc-error` `knock_denied` (the host's reason) if not
+ * @fires {VcErrorEvent} vc-error - something failed: `{code, message, fatal}` — codes in [docs/errors.md](../../docs/errors.md)
  *
- * @csspart announcer - the polite live region (`role="status"`, visually hidden): joins, leaves, mutes, chat while its panel is closed, recording, new customers (agent)
- * @csspart local-video - this participant's camera, or shared screen (`<video>`)
- * @csspart remote-video - a remote participant's video (`<video data-peer-id>`)
- * @csspart prejoin - the pre-join screen
- * @csspart preview - the camera preview of the pre-join screen
- * @csspart check-camera-button - "Check camera": opens camera and microphone for the preview before joining
- * @csspart name-input - the display name field of the pre-join screen
- * @csspart device-pickers - the camera, microphone and speaker choices
- * @csspart camera-picker - the camera choice (also `microphone-picker`, `speaker-picker`)
- * @csspart join-button - the Join button
+ * @csspart announcer - the polite live region (`role="status"`, visually hidden, first in the shadow root): what it says is listed under [Accessibility](#accessibility)
+ * @csspart notice - a message to the visitor in plain words (`data-code` holds the error code; `role="status"` for a passing state, `alert` otherwise)
+ * @csspart retry-button - the notice's "Try again": asks for camera and microphone again, joins again (a full room) or starts over
+ * @csspart status - transient status ("Reconnecting…")
+ * @csspart sound-button - "Turn sound on", above the call: shown when the browser refused the others' sound without a click; its click plays every remote video with sound
+ * @csspart prejoin - the pre-join screen (a `<form>`: Enter in the name field joins)
+ * @csspart preview - the camera preview box
+ * @csspart check-camera-button - "Check camera": opens camera and microphone for the preview before joining (shown until they are asked for)
+ * @csspart local-video - `<video>` of this participant's camera, mirrored (pre-join preview and self tile), or the shared screen
+ * @csspart avatar - the initials shown while a camera is off (also in the participants panel)
+ * @csspart name-input - the name field (at most 64 characters); a token that names its holder fills and locks it
+ * @csspart device-pickers - the box of pickers, shown once the browser names the devices (after permission)
+ * @csspart camera-picker - the camera `<select>`
+ * @csspart microphone-picker - the microphone `<select>`
+ * @csspart speaker-picker - the speaker `<select>`, only where the browser can choose the audio output
+ * @csspart join-button - Join; "Join anyway" while a device problem is shown; "Join again" after leaving
  * @csspart call - the in-call view
- * @csspart grid - the tile grid (`data-layout`: `grid`, or `stage` while a tile is on the stage)
- * @csspart tile - every tile (also `local-tile`, `remote-tile`, and `speaking` on the active speaker's)
- * @csspart pin-button - pins a tile to the stage, or unpins it
+ * @csspart text-only-banner - says the call runs as text chat only, and why (`role="status"`)
+ * @csspart grid - the tile grid; `data-count` is the number of tiles; `data-layout` is `grid`, or `stage` while one tile is on the stage
+ * @csspart tile - every tile, filling its cell. A participant without camera is their initials, name and the `camera-off` mark at once ("Connecting…" only for a picture on its way)
+ * @csspart local-tile - this participant's tile (first)
+ * @csspart remote-tile - a remote participant's tile (with `data-peer-id`)
+ * @csspart speaking - the active speaker's tile (also `data-speaking`): `::part(tile speaking)`
+ * @csspart pin-button - on each tile: pins it to the stage, or unpins it (`aria-pressed`); shown on hover and focus, always on touch screens
+ * @csspart remote-video - `<video data-peer-id="…">` of a remote participant (it stays while the camera is off: it plays the sound)
  * @csspart tile-name - the name on a tile
- * @csspart avatar - initials shown while a camera is off
- * @csspart network-quality - a remote tile's network indicator (`data-quality`)
- * @csspart microphone-off - a tile's "microphone off" indicator (also `camera-off`, `text-only-badge`)
- * @csspart text-only-banner - shown while the call runs as a text chat
+ * @csspart microphone-off - a tile's "microphone off" indicator (an icon with a text alternative)
+ * @csspart camera-off - a tile's "camera off" indicator (an icon with a text alternative)
+ * @csspart network-quality - the signal bars of a remote tile; `data-quality` is `good` · `fair` · `poor` · `unknown`
+ * @csspart tile-badge - "Sharing screen" on a tile
+ * @csspart text-only-badge - "Chat only" on the tile of a participant without WebRTC
  * @csspart controls - the control bar
- * @csspart microphone-button - toggles the microphone; named for what a press does ("Turn microphone off")
- * @csspart camera-button - toggles the camera ("Turn camera off" / "Turn camera on")
- * @csspart screen-share-button - starts and stops sharing the screen
- * @csspart record-button - asks everyone to agree to a recording, then records; pressed while recording
- * @csspart recording-indicator - shown to everyone while the call is recorded (`data-self`: this participant records)
- * @csspart recording-consent - another participant asks to record (with `recording-allow-button`, `recording-decline-button`)
- * @csspart recording-pending - this participant's request waits for everyone's answer
- * @csspart recording-leave-out-button - another participant records and this one agreed: leave me out from now on
- * @csspart recording-left-out - this participant is left out of another's recording (with `recording-include-button`)
- * @csspart recording-download - the link to the last recording this participant made
- * @csspart chat-button - opens the chat (with `unread-badge`)
- * @csspart unread-badge - the count of chat messages not read yet
- * @csspart participants-button - opens the participants panel
- * @csspart stats-button - opens the statistics panel
- * @csspart speaker-view-button - whoever speaks takes the stage
- * @csspart more-button - narrow widgets: the menu of the controls that do not fit the row
- * @csspart fullscreen-button - full screen
- * @csspart pip-button - picture-in-picture
- * @csspart leave-button - hangs up
- * @csspart sound-button - "Turn sound on": shown when the browser refused the others' sound without a click
- * @csspart panel - the open side panel (chat, participants, stats)
- * @csspart close-panel-button - closes the open panel (Escape does too)
- * @csspart chat-panel - the chat
- * @csspart chat-message - one chat message (also `chat-input`, `send-button`)
- * @csspart participants-panel - the list of participants
+ * @csspart microphone-button - says what pressing it does: "Turn microphone off" / "Turn microphone on" (so no `aria-pressed`); while the microphone is off it has the class `off`
+ * @csspart camera-button - "Turn camera off" / "Turn camera on", like the microphone button
+ * @csspart screen-share-button - starts and stops sharing the screen (`aria-pressed`; only where the browser can share a screen)
+ * @csspart chat-button - opens the chat (`aria-pressed`); with unread messages its name is "Chat, 3 unread"
+ * @csspart unread-badge - the unread count on the chat button
+ * @csspart participants-button - opens the participants panel (`aria-pressed`)
+ * @csspart stats-button - opens the statistics panel (`aria-pressed`)
+ * @csspart speaker-view-button - whoever speaks takes the stage (`aria-pressed`)
+ * @csspart fullscreen-button - full screen (`aria-pressed`; only where the browser supports it)
+ * @csspart pip-button - picture-in-picture (`aria-pressed`; only where the browser supports it)
+ * @csspart more-button - "More" (`aria-expanded`): on a box narrower than 720px, opens the menu of the controls that do not fit the row; Escape closes it
+ * @csspart leave-button - hang up: red, a handset put down, apart from the other controls; says "Leave call" where there is room
+ * @csspart panel - the open side panel (a sheet under the tiles on narrow, tall widgets; an overlay on narrow, short ones); `data-panel` is `chat` · `participants` · `stats`
+ * @csspart close-panel-button - closes the panel (so does Escape)
+ * @csspart chat-panel - the chat (messages are shown as text, never as HTML)
+ * @csspart chat-message - one chat message
+ * @csspart chat-input - the chat's message field
+ * @csspart send-button - the chat's Send button
+ * @csspart participants-panel - everyone in the call, with their microphone and camera state
  * @csspart mute-participant-button - hosts: in the participants panel, turns that participant's microphone off
  * @csspart remove-participant-button - hosts: in the participants panel, removes that participant (reason `kicked`)
  * @csspart lock-room-button - hosts: locks or unlocks the room (`aria-pressed` while locked)
  * @csspart end-call-button - hosts: ends the call for everyone
- * @csspart knock-requests - hosts: above the tiles, each knocking guest with `admit-button` and `deny-button`
+ * @csspart knock-requests - hosts: above the tiles, each knocking guest
+ * @csspart admit-button - hosts: lets a knocking guest in
+ * @csspart deny-button - hosts: turns a knocking guest away ("The host cannot let you in right now.")
  * @csspart knock-status - a guest waiting to be let in (`data-hosts-present`); says so when no host is in the call yet
  * @csspart host-notice - above the tiles: "The host muted you", or (to the others) the room was locked
- * @csspart stats-panel - the connection statistics
- * @csspart notice - a message to the visitor in plain words (errors, device problems; `data-code`)
- * @csspart retry-button - the notice's "Try again"
- * @csspart left - the screen shown after leaving (`data-reason`: `kicked` when a host removed this participant); in support mode also once a message was left, a call declined, or the call ended (`data-outcome`)
- * @csspart support-message - support mode: the pre-join screen's "What do you need help with?" field
- * @csspart waiting - random and support modes: the waiting screen (`data-mode`)
- * @csspart queue-status - the waiting screen's status line ("Looking for someone…", "Joining the queue…")
- * @csspart queue-position - support mode: the place in line (`data-position`)
- * @csspart estimated-wait - support mode: the estimated wait
- * @csspart waiting-message - support mode: the message sent with the request, while waiting
- * @csspart cancel-button - stops waiting
- * @csspart no-agent - support mode: "No agent is online"
- * @csspart ticket-form - support mode, no agent online: the leave-a-message form (also `ticket-message`, `ticket-contact`, `ticket-send-button`)
- * @csspart ticket-sent - the thank-you once the message was left
- * @csspart declined - an agent declined the call (with `decline-reason`)
- * @csspart next-button - random mode: ends the pair and looks for someone else
- * @csspart report-button - random mode: opens the report form
- * @csspart report-form - the report form (also `report-reason` radios, `report-send-button`, `report-cancel-button`)
- * @csspart agent-console - agent mode: the console shown between calls
- * @csspart availability-toggle - online (pressed) or away
- * @csspart agents-online - how many agents are online
+ * @csspart stats-panel - bitrates, frame rate, resolution, round trip, loss and path (direct · STUN · relay) per participant; loaded on first use
+ * @csspart left - the screen shown after leaving (`data-reason`: `kicked` when a host removed this participant); in support mode also after a message was left, a call declined, or the call with the agent ended (`data-outcome` is `ticket-sent` · `declined` · `call-ended`)
+ * @csspart record-button - in the control bar, after screen share: asks everyone to agree, then records; pressed (`aria-pressed`) while this participant records, and a click stops it. Disabled while a request is out or another participant records
+ * @csspart recording-indicator - "Recording", red, above the tiles, for everyone while the call is recorded (`role="status"`; `title` says who records; `data-self` is `true` for the recorder)
+ * @csspart recording-consent - the question to everyone else: "Ada wants to record this call…"
+ * @csspart recording-allow-button - agrees to the recording
+ * @csspart recording-decline-button - declines the recording (it is cancelled for everyone)
+ * @csspart recording-pending - the requester's "Waiting for everyone to agree to the recording…" (`role="status"`)
+ * @csspart recording-leave-out-button - while another participant records and this one agreed: "Leave me out". The recording goes on without their picture and sound from then on
+ * @csspart recording-left-out - "You are left out of the recording" (`role="status"`). A newcomer who declined a running recording sees it too
+ * @csspart recording-include-button - "Include me": recorded again
+ * @csspart recording-download - after stopping, a link (`<a download>`) to the file, with its duration
+ * @csspart support-availability - support mode, on the pre-join screen once the service answered (before any camera): "An agent is available" or "No agent is online right now — leave a message" (`data-agents-online`)
+ * @csspart support-message - support mode: the pre-join screen's "What do you need help with? (optional)" field (a `<textarea>`, at most 1000 characters); the agents see it in their queue. The `join-button` reads "Call support"
+ * @csspart waiting - the waiting screen of random and support modes (`data-mode`)
+ * @csspart queue-status - its status line: "Looking for someone…", "Joining the queue…", "Connecting…", "An agent is joining…" (`role="status"`)
+ * @csspart queue-position - support: "You are number 3 in line" (`data-position`, `role="status"`)
+ * @csspart estimated-wait - support: "Estimated wait: about 2 min", from the recent average wait
+ * @csspart waiting-message - support: the message sent with the request, as text
+ * @csspart cancel-button - stops waiting; back to the pre-join screen
+ * @csspart no-agent - support: "No agent is online", above the leave-a-message form
+ * @csspart ticket-form - the leave-a-message form
+ * @csspart ticket-message - the form's message (required)
+ * @csspart ticket-contact - the form's e-mail or phone (optional)
+ * @csspart ticket-send-button - sends the message
+ * @csspart ticket-sent - the thank-you once the message was stored (it becomes a ticket, listed by `GET /v1/queues/:name/tickets`)
+ * @csspart declined - an agent declined the call
+ * @csspart decline-reason - the reason an agent gave for declining (as text); in the agent console, the reason field (required, at most 300 characters)
+ * @csspart next-button - random, in the call's control bar: end the pair, look for someone else
+ * @csspart report-button - random: opens the report form (a toggle, `aria-pressed`)
+ * @csspart report-form - the report form above the control bar (Escape closes it too)
+ * @csspart report-reason - the report form's radios (`value`: `abuse` · `nudity` · `spam` · `underage` · `other`)
+ * @csspart report-send-button - sends the report
+ * @csspart report-cancel-button - closes the report form
+ * @csspart agent-console - agent mode, between calls: the console
+ * @csspart availability-toggle - online (`aria-pressed="true"`) or away
+ * @csspart agents-online - how many agents serve the queue now
  * @csspart take-next-button - takes the customer waiting longest
- * @csspart queue-list - the waiting customers (`queue-entry` rows with `data-customer-id`; `queue-empty` when none)
- * @csspart queue-entry - one waiting customer (also `customer-name`, `waited`, `customer-message`)
- * @csspart take-button - takes this customer (also `decline-button`)
- * @csspart decline-form - the reason to decline a customer (also `decline-reason`, `decline-send-button`, `decline-cancel-button`)
+ * @csspart queue-list - the waiting customers, in arrival order
+ * @csspart queue-empty - "No one is waiting"
+ * @csspart queue-entry - one waiting customer (`data-customer-id`)
+ * @csspart customer-name - a customer's name (in the queue, and above the tiles in the call)
+ * @csspart waited - how long a customer has waited (ticking, `m:ss`)
+ * @csspart customer-message - the message a customer sent with the request
+ * @csspart take-button - takes this customer
+ * @csspart decline-button - opens the form to decline this customer
+ * @csspart customer-header - agent mode, in the call above the tiles: the customer's name and message, for the whole call
+ * @csspart decline-form - the reason the customer is shown (Escape closes it too)
+ * @csspart decline-send-button - declines the customer with the reason
+ * @csspart decline-cancel-button - closes the decline form
  *
- * @cssproperty --vc-background - widget background
- * @cssproperty --vc-foreground - text colour
- * @cssproperty --vc-muted - secondary text colour
- * @cssproperty --vc-accent - primary buttons and focus ring
- * @cssproperty --vc-danger - leave button, devices off, errors
- * @cssproperty --vc-tile-background - empty tiles
- * @cssproperty --vc-radius - corner radius
- * @cssproperty --vc-font - font shorthand
+ * @cssprop [--vc-background=#ffffff · #111827] - the widget
+ * @cssprop [--vc-foreground=#111827 · #f9fafb] - text
+ * @cssprop [--vc-muted=#4b5563 · #9ca3af] - secondary text
+ * @cssprop [--vc-surface=#f3f4f6 · #1f2937] - buttons, fields, panels
+ * @cssprop [--vc-border=#d1d5db · #374151] - field and panel borders
+ * @cssprop [--vc-tile-background=#e5e7eb · #1f2937] - a tile without video
+ * @cssprop [--vc-accent=#2563eb · #3b82f6] - Join, Send, pressed toggles, avatars; focus ring, speaking outline, links (as a fill under text, the dark theme keeps #2563eb)
+ * @cssprop [--vc-accent-foreground=#ffffff] - text on the accent
+ * @cssprop [--vc-danger=#dc2626 · #ef4444] - Leave, devices off, errors, unread badge, recording indicator, poor network (as a fill under text, the dark theme keeps #dc2626)
+ * @cssprop [--vc-warning=#d97706 · #f59e0b] - fair network
+ * @cssprop [--vc-success=#16a34a · #22c55e] - good network
+ * @cssprop [--vc-speaking=var(--vc-accent)] - the active speaker's outline
+ * @cssprop [--vc-focus-ring=var(--vc-accent)] - the keyboard focus outline
+ * @cssprop [--vc-radius=12px] - tiles, panels, preview
+ * @cssprop [--vc-font=14px/1.4 system-ui, sans-serif] - font shorthand
+ * @cssprop [--vc-panel-width=300px] - the side panel
  */
 export class VideoChatWidget extends LitElement {
   static override styles = widgetStyles;
@@ -160,47 +200,57 @@ export class VideoChatWidget extends LitElement {
     pinned: { state: true, attribute: false }, speakerView: { state: true, attribute: false }, moreOpen: { state: true, attribute: false },
   };
 
-  /** Publishable key (`pk_…`) of the site's project. */
+  /** The project's publishable key (`pk_…`); works only from the project's allowed origins, and only for public rooms. */
   apiKey = '';
-  /** Join token minted by the partner's server; names the room (and may name the user). Wins over `api-key`. */
+  /**
+   * A join token minted by the partner's server (`POST /v1/rooms/:id/tokens`); names the room and may name the
+   * user. The only way into a private room. Use it instead of `api-key` and `room`.
+   */
   token = '';
-  /** Service base URL; defaults to the origin `widget.js` was loaded from. */
+  /** The service's base URL; defaults to the origin `widget.js` was loaded from. */
   server = '';
-  /** Name of the room to join. */
+  /** The room to join (with `api-key`). */
   room = '';
-  /** Name shown to the other participants (the user can still change it on the pre-join screen). */
+  /** The name others see (the visitor can still change it on the pre-join screen; "Guest" without one). */
   displayName = '';
   /** Join at once, without the pre-join screen. */
   autojoin = false;
   /**
    * Open camera and microphone for the pre-join preview as soon as the widget loads. Without it (the default)
-   * nothing is opened before the visitor clicks Join or "Check camera".
+   * nothing is opened before the visitor clicks Join or "Check camera": no permission prompt and no camera light on arrival.
    */
   preview = false;
-  /** Video sent: `low` 480p · `medium` 720p (default) · `high` 1080p · `auto` (adapts to the network). Applies live. */
-  quality: string = 'medium';
   /**
-   * Effect on the camera, seen by everyone and in the self-view: `none` (default) · `blur` · `grayscale` ·
-   * `sepia` · `invert` · `brightness` · `background-blur`. Applies live, without renegotiating.
+   * The video sent: `low` 480p · `medium` 720p (default) · `high` 1080p · `auto` (starts at 720p and steps down and up
+   * with the network: `vc-quality-change` says when and why). Applies live.
    */
-  effects: string = 'none';
+  quality: QualitySetting = 'medium';
   /**
-   * What joining means: `room` (default) joins the `room`; `random` pairs this visitor with another at random;
-   * `support` waits for a support agent; `agent` is the agent's console (needs an agent `token`).
+   * An effect on the camera, seen by everyone and in the self-view: `none` (default) · `blur` · `grayscale` ·
+   * `sepia` · `invert` · `brightness` · `background-blur`. Applies live, without renegotiating; see [Video effects](#video-effects).
    */
-  mode: string = 'room';
-  /** The queue of the `random`, `support` and `agent` modes (default `default`); an agent's must be its token's. */
+  effects: EffectName = 'none';
+  /**
+   * What joining means: `room` (default) joins `room`; `random` pairs this visitor with another at random;
+   * `support` waits for a support agent; `agent` is a support agent's console (needs an agent `token`). See [Matching modes](#matching-modes).
+   */
+  mode: WidgetMode = 'room';
+  /**
+   * The queue of the `random`, `support` and `agent` modes (default `default`): 1 to 64 letters, digits, `_`, `.`
+   * or `-`, starting with a letter or digit. An agent's must be the one its token was minted for.
+   */
   queue = 'default';
   /**
-   * Agent mode: a browser notification when a customer starts waiting while the tab is hidden (permission
-   * is asked at the agent's Join or Available click). Off by default.
+   * Agent mode: a browser notification when a customer starts waiting while the tab is hidden. Permission is asked
+   * only from the agent's Join or Available click; without it (or refused) the chime, the title and
+   * `vc-customer-waiting` still come. Off by default.
    */
   notify = false;
-  /** UI language, a BCP 47 tag (`fr`, `de-CH`…); defaults to the page's language, then English. */
+  /** The UI language, a BCP 47 tag (`fr`, `de-CH`…); defaults to the page's language, then English. See [Languages](#languages). */
   override lang = '';
-  /** Overrides of the UI's words, key by key (e.g. `{join: 'Enter'}`). */
+  /** Overrides of the UI's words, key by key (e.g. `{join: 'Enter'}`); see [Languages](#languages). */
   strings: Partial<Strings & QueueStrings & RecordingStrings & AnnounceStrings & HostStrings> = {};
-  /** `light` or `dark` forces a colour scheme; without it the widget follows the visitor's system setting. */
+  /** `light` or `dark` forces a colour scheme; without it the widget follows the visitor's system setting. See [Theming](#theming). */
   theme: '' | 'light' | 'dark' = '';
   /** The language whose table has been asked for, so each is fetched once. */
   private loadingLang: string | null = null;
@@ -236,19 +286,22 @@ export class VideoChatWidget extends LitElement {
   private callUi: typeof import('../ui/call-view.js') | null = null;
   private loadingCallUi: Promise<void> | null = null;
 
-  /** `idle` · `prejoin` · `connecting` · `connected` · `reconnecting` · `left` · `error` */
+  /** Where the widget is: `idle` · `prejoin` · `connecting` · `connected` · `reconnecting` · `left` · `error`. */
   get state(): CallState {
     return this.engine?.state ?? (this.notice?.fatal ? 'error' : 'idle');
   }
 
-  /** The other participants in the call, with their media as they signal it. */
+  /**
+   * The other participants in the call, with their media as they signal it: `[{peerId, displayName, microphone,
+   * camera, screen, speaking, textOnly, networkQuality}]`.
+   */
   get participants(): ReadonlyArray<ParticipantSummary> {
     return (this.engine?.participants ?? []).map(({ peerId, displayName, microphone, camera, screen, speaking, textOnly, quality }) => ({
       peerId, displayName, microphone, camera, screen, speaking, textOnly, networkQuality: quality,
     }));
   }
 
-  /** Joins the room (opening camera and microphone if the pre-join screen has not). */
+  /** Joins (opening camera and microphone if the pre-join screen has not); rejects after `vc-error`. */
   async join(): Promise<void> {
     if (!this.isConnected) throw new CallError('configuration_invalid', 'Add <video-chat-widget> to the page before joining.');
     const engine = this.engine ?? this.start();
@@ -282,7 +335,8 @@ export class VideoChatWidget extends LitElement {
 
   /**
    * Random mode: ends the current pair and looks for someone else (the Next button); the partner waits again
-   * too. Rejects with `configuration_invalid` in another mode, and `not_matched` before joining.
+   * too. Resolves at once while already looking; rejects with `not_matched` before joining, and with
+   * `configuration_invalid` in any other mode.
    */
   async next(): Promise<void> {
     await (await this.matching.get()).next();
@@ -294,15 +348,20 @@ export class VideoChatWidget extends LitElement {
     await this.engine?.leave();
   }
 
+  /** Turns the microphone on or off (the others see it in their participants panel and on the tile). */
   setMicrophoneEnabled(on: boolean): void {
     this.engine?.setMicrophoneEnabled(on);
   }
 
+  /** Turns the camera on or off. */
   setCameraEnabled(on: boolean): void {
     this.engine?.setCameraEnabled(on);
   }
 
-  /** Shares a screen (the user picks it) in place of the camera; rejects with `screen_share_failed`. */
+  /**
+   * Shares a screen (the user picks it) in place of the camera; rejects with `screen_share_failed` (cancelled,
+   * refused, or before joining).
+   */
   async startScreenShare(): Promise<void> {
     if (!this.engine) throw new CallError('screen_share_failed', 'Start the call before sharing a screen.');
     await this.engine.outgoing.startScreenShare();
@@ -325,42 +384,50 @@ export class VideoChatWidget extends LitElement {
 
   /**
    * Asks everyone else in the call to agree to a recording (each sees Allow / Decline), then records the call:
-   * every video tiled, every sound mixed. Everyone sees an indicator while it runs. Resolves once recording;
-   * rejects with `recording_declined` (someone declined: nothing was recorded), `recording_unanswered` (not
-   * everyone answered within 30 s), `recording_busy` (a recording is under way), `recording_failed` (this
-   * browser cannot record) or `not_in_room`.
+   * every video tiled, every sound mixed (see [Recording](#recording)). Everyone sees an indicator while it runs.
+   * Resolves once recording; rejects with `recording_declined` (someone declined: nothing was recorded),
+   * `recording_unanswered` (not everyone answered within 30 s), `recording_busy` (a recording, or a request, is
+   * already under way in the room), `recording_not_consented` (someone joined in the moment between everyone's
+   * yes and the start: ask again), `recording_failed` (this browser cannot record) or `not_in_room`. A request
+   * that fails is withdrawn: nobody is left with the question.
    */
   async startRecording(): Promise<void> {
     await (await this.recording.get()).start();
   }
 
-  /** Stops recording; resolves with the file after `vc-recording-ready` fired. Rejects with `recording_not_found`. */
+  /**
+   * Stops recording; resolves with the file (`{blob, mimeType, durationMs}`) once `vc-recording-ready` fired.
+   * Rejects with `recording_not_found` when this widget is not recording.
+   */
   async stopRecording(): Promise<VcRecordingReadyDetail> {
     return (await this.recording.get()).stop();
   }
 
   /**
-   * Host powers, for a participant whose join token's role is `host` (each rejects with `host_only` otherwise,
-   * `not_in_room` outside the call): remove someone (they leave with `kicked`; their token admits them no more),
-   * turn someone's microphone off (they are told, and may turn it on again), lock or unlock the room (nobody
-   * new joins but hosts: `room_locked`), end the call for everyone; admit or deny a guest who knocks.
+   * Hosts (a join token whose `role` is `host`; see [Host powers](#host-powers); like every host power it rejects
+   * with `host_only` for anyone else and `not_in_room` outside the call): removes someone. They leave with
+   * `kicked`, and their token admits them no more.
    */
   async removeParticipant(peerId: string): Promise<void> {
     return (await this.hostControls.get()).remove(peerId);
   }
+  /** Hosts: turns someone's microphone off (they are told, and may turn it on again). */
   async muteParticipant(peerId: string): Promise<void> {
     return (await this.hostControls.get()).mute(peerId);
   }
+  /** Hosts: locks the room (nobody new joins but hosts: `room_locked`), or unlocks it. */
   async lockRoom(locked: boolean): Promise<void> {
     return (await this.hostControls.get()).lock(locked);
   }
+  /** Hosts: ends the call for everyone (`vc-leave` with `room-ended`); the room admits nobody again. */
   async endCall(): Promise<void> {
     return (await this.hostControls.get()).endCall();
   }
-  /** Knock to enter: let a knocking guest in (`vc-knock` named them), or turn them away with a reason they read. */
+  /** Hosts, in a room that makes guests knock: lets a knocking guest in (`vc-knock` named them); `peer_not_found` when nobody by that id knocks. */
   async admit(peerId: string): Promise<void> {
     return (await this.hostControls.get()).admit(peerId);
   }
+  /** Hosts: turns a knocking guest away with a reason they read (`knock_denied`); `peer_not_found` when nobody by that id knocks. */
   async deny(peerId: string, reason: string): Promise<void> {
     return (await this.hostControls.get()).deny(peerId, reason);
   }
@@ -425,7 +492,7 @@ export class VideoChatWidget extends LitElement {
       this.begin(); // a missing or invalid attribute was set
     }
     if (changed.has('quality')) {
-      if (!QUALITY_SETTINGS.includes(this.quality as QualitySetting)) {
+      if (!QUALITY_SETTINGS.includes(this.quality)) {
         this.report(new CallError('configuration_invalid', `quality="${this.quality}" is not one of ${QUALITY_SETTINGS.join(', ')}; using medium.`));
       }
       this.engine?.outgoing.setQuality(this.qualitySetting);
@@ -459,7 +526,7 @@ export class VideoChatWidget extends LitElement {
   }
 
   private get qualitySetting(): QualitySetting {
-    return QUALITY_SETTINGS.includes(this.quality as QualitySetting) ? (this.quality as QualitySetting) : 'medium';
+    return QUALITY_SETTINGS.includes(this.quality) ? this.quality : 'medium';
   }
 
   private get nameToJoin(): string {
@@ -548,7 +615,7 @@ export class VideoChatWidget extends LitElement {
     },
     onCheckCamera: () => void this.engine?.openDevices(),
     onRetry: () => void this.retry(),
-    onLeave: () => void (this.matching.session?.hangUp() || this.leave()),
+    onLeave: () => void (this.matching.current?.hangUp() || this.leave()),
     onToggleScreenShare: () => {
       const outgoing = this.engine?.outgoing;
       if (outgoing?.screen.active) outgoing.stopScreenShare();
@@ -582,8 +649,8 @@ export class VideoChatWidget extends LitElement {
       moreOpen: this.moreOpen,
       statsPanel: this.panels.statsPanel(strings),
       joinLabel: this.mode === 'support' ? strings.callSupport : undefined,
-      ...this.matching.session?.additions(strings),
-      ...this.recording.session?.additions(strings),
+      ...this.matching.current?.additions(strings),
+      ...this.recording.current?.additions(strings),
       ...this.hostControls.additions(),
     };
   }
@@ -594,7 +661,7 @@ export class VideoChatWidget extends LitElement {
     const s = resolveStrings(this.uiLanguage, this.strings);
     const notice = renderNotice(this.notice && errorNotice(this.notice, s), this.actions.onRetry);
     if (!engine || state === 'error') return html`${notice}`;
-    const own = this.matching.session?.screen(state, s);
+    const own = this.matching.current?.screen(state, s);
     if (own) return html`${notice}${own}`;
     if (state === 'connected' || state === 'reconnecting') {
       // One column: a notice (if any) above the call, which takes the rest of the box.

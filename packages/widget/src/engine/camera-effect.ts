@@ -1,9 +1,11 @@
 /**
- * The `effects` setting on the camera. The effect pipeline is a lazy chunk, loaded the first time an effect
- * other than `none` is asked for; with `none` nothing runs and the camera track is sent as it is.
+ * The `effects` setting on the local camera, and the effect running on it. The effect itself (a worker fed the
+ * camera's frames, media/effects/video-effects.ts) is a lazy chunk, loaded the first time an effect other than
+ * `none` is asked for; with `none` nothing runs and the camera track is sent as it is. Changes apply one after
+ * another, in one queue, so quick changes (the attribute set twice) end in the last one's state.
  */
 import type { EffectName } from '../media/effects/effect-name.js';
-import type { CameraEffects } from '../media/effects/camera-effects.js';
+import type { VideoEffects } from '../media/effects/video-effects.js';
 
 export class CameraEffect {
   /** As set (the `effects` attribute); kept across calls, applied to every camera opened. */
@@ -11,13 +13,14 @@ export class CameraEffect {
   /** The processed camera while an effect runs (null otherwise), and a stream holding it for the self-view. */
   track: MediaStreamTrack | null = null;
   stream: MediaStream | null = null;
-  /** The camera track the running effect reads. */
+  /** The running effect, and the camera track it reads. */
+  private running: VideoEffects | null = null;
   private source: MediaStreamTrack | null = null;
-  private pipeline: CameraEffects | null = null;
   /** The camera and effect that last failed to start: not tried again on that camera (reported once). */
   private refused: { camera: MediaStreamTrack; effect: EffectName } | null = null;
-  /** Changes apply one after another, so quick changes end in the last one's state. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Counts stops: an effect that finishes loading after a stop must not run. */
+  private stops = 0;
 
   /** `assetsBaseUrl`: where background-blur's model files are served (the service's `/models/…/`). */
   constructor(private readonly assetsBaseUrl: string) {}
@@ -30,7 +33,8 @@ export class CameraEffect {
 
   /**
    * Applies `effect` (the current one by default) to `camera`; resolves with whether the track to send
-   * changed. Rejects (keeping what ran before) when the effect cannot run here.
+   * changed (the effect started, stopped, or moved to another camera; switching between two effects keeps the
+   * same track). Rejects with an EffectError, keeping what ran before, when the effect cannot run here.
    */
   apply(camera: MediaStreamTrack | null, effect = this.effect): Promise<boolean> {
     this.effect = effect;
@@ -39,9 +43,14 @@ export class CameraEffect {
     return result;
   }
 
-  /** Stops the processing (the call ended); the setting stays for the next camera. */
+  /**
+   * Stops the processing (the call ended), including an effect still loading for an earlier change; the setting
+   * stays for the next camera. The camera track is the media manager's and keeps running.
+   */
   stop(): void {
-    this.pipeline?.stop();
+    this.stops++;
+    this.running?.stop();
+    this.running = null;
     this.use(null, null);
   }
 
@@ -49,16 +58,29 @@ export class CameraEffect {
     const before = this.track;
     if (effect === 'none' || !camera) {
       this.stop();
+      return this.track !== before;
+    }
+    const refuse = (error: unknown) => {
+      this.refused = { camera, effect };
+      throw error;
+    };
+    const running = this.running;
+    if (running && !running.stopped && this.source === camera) {
+      await running.setEffect(effect).catch(refuse);
+      this.use(running.track, camera);
+      return this.track !== before;
+    }
+    const stops = this.stops;
+    const { VideoEffects } = await import('../media/effects/video-effects.js');
+    const started = await VideoEffects.start(camera, effect, { assetsBaseUrl: this.assetsBaseUrl }).catch(refuse);
+    if (stops !== this.stops) {
+      // stop() was called while the effect loaded: nothing may keep running.
+      started.stop();
+      this.use(null, camera);
     } else {
-      if (!this.pipeline) {
-        const { CameraEffects } = await import('../media/effects/camera-effects.js');
-        this.pipeline ??= new CameraEffects({ assetsBaseUrl: this.assetsBaseUrl });
-      }
-      const out = await this.pipeline.apply(camera, effect).catch((error: unknown) => {
-        this.refused = { camera, effect };
-        throw error;
-      });
-      this.use(out === camera ? null : out, camera);
+      this.running?.stop();
+      this.running = started;
+      this.use(started.track, camera);
     }
     return this.track !== before;
   }

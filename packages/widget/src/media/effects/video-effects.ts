@@ -1,6 +1,8 @@
 /**
- * The effect pipeline as the page sees it: camera track → effects worker → one output track. The page only
- * hands the camera's frame stream and the output's sink to a dedicated worker (transferred streams); reading
+ * A video effect running on a camera track, as the page sees it: camera track → effects worker → one output
+ * track. The engine's CameraEffect (engine/camera-effect.ts) starts, switches and stops it, one change at a
+ * time. The page only hands the camera's frame stream and the output's sink to a dedicated worker (transferred
+ * streams); reading
  * frames, the effect, segmentation and writing all happen there, so the host page's main thread does no
  * per-frame work. Switching the effect swaps it inside the worker; the output track stays the same object,
  * so senders keep it.
@@ -32,8 +34,6 @@ export class VideoEffects {
   /** Answers awaited from the worker, by request id (0 is the start). */
   #waiting = new Map<number, { resolve: (urls: string[]) => void; reject: (error: EffectError) => void }>();
   #nextId = 1;
-  /** Latest `setEffect` call: an earlier one that finishes loading later must not win. */
-  #request = 0;
 
   private constructor(track: TrackGenerator, worker: EffectsWorker, effect: ProcessedEffect, options: VideoEffectsOptions) {
     this.track = track;
@@ -77,15 +77,17 @@ export class VideoEffects {
     return this.#stopped;
   }
 
-  /** Switches live: resolves once new frames get `effect`; rejects and keeps the old one if it cannot load. */
+  /**
+   * Switches live: resolves once new frames get `effect`; rejects and keeps the old one if it cannot load. One
+   * switch at a time: the engine's CameraEffect queues them (its queue is the only one).
+   */
   async setEffect(effect: ProcessedEffect): Promise<void> {
-    const request = ++this.#request;
     if (effect === this.#effect || this.#stopped) return;
     const id = this.#nextId++;
     const answered = this.#ask(id);
     this.#worker.post({ type: 'effect', id, effect });
     await answered;
-    if (!this.#stopped && request === this.#request) this.#effect = effect;
+    if (!this.#stopped) this.#effect = effect;
   }
 
   /** The URLs the worker has fetched (its model files): the page's own resource timing does not list them. */
