@@ -8,17 +8,8 @@ import { localTokenSecret } from './auth/local-token-secret.js';
 import { openStore } from './store/database.js';
 import { ProjectStore } from './store/project-store.js';
 
-/** Settings of the contract whose features this version does not have yet: refused, never silently ignored. */
-function refuseUnbuiltFeatures(config: Config): void {
-  const unbuilt = [
-    config.redisUrl && 'REDIS_URL (Redis bus)',
-  ].filter(Boolean);
-  if (unbuilt.length > 0) throw new ConfigError(`Not supported by this version yet: ${unbuilt.join(', ')}. Unset them to start.`);
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
-  refuseUnbuiltFeatures(config);
   const db = await openStore(config);
   const dev = await ensureDevProject(new ProjectStore(db), config);
   const tokenSecret = config.tokenSecret ?? (await localTokenSecret(config.dataDir));

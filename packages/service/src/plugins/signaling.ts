@@ -59,8 +59,9 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       // A dropped connection that comes back within the grace period gets its socket back (id, data, rooms)
       // and the messages sent to it meanwhile, once the handshake guard has checked its key, origin or token again.
       connectionStateRecovery: { maxDisconnectionDuration: config.resumeGraceSeconds * 1000, skipMiddlewares: false },
-      // …kept in a buffer that lets go of what has arrived (its size does not follow the message rate).
-      adapter: RecoveryBuffer as never,
+      // …kept in a buffer that lets go of what has arrived (its size does not follow the message rate); with
+      // several nodes, in the bus's stream, which any node resumes from.
+      adapter: (app.bus.adapter ?? RecoveryBuffer) as never,
       // Notice a silent network loss within ~15 s (the defaults take 45 s).
       pingInterval: 10_000,
       pingTimeout: 5_000,

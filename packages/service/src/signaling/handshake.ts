@@ -43,7 +43,7 @@ function pageOrigin(headers: Record<string, string | string[] | undefined>, self
 }
 
 async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Promise<void> {
-  const attempt = ctx.limits.handshakes?.take(socket.handshake.address);
+  const attempt = await ctx.limits.handshakes?.take(socket.handshake.address);
   if (attempt && !attempt.ok) {
     throw new ServiceError('rate_limited', `Too many connection attempts from this address; retry in ${Math.ceil(attempt.retryAfterMs / 1000)} s.`);
   }

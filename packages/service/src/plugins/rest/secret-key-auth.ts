@@ -25,7 +25,7 @@ export function requireSecretKey(app: FastifyInstance): void {
     }
     const match = await app.projects.authenticateKey(token, 'secret');
     if (!match) throw new ServiceError('api_key_invalid');
-    const verdict = app.limits.rest?.take(match.key.id);
+    const verdict = await app.limits.rest?.take(match.key.id);
     if (verdict && !verdict.ok) {
       const seconds = Math.ceil(verdict.retryAfterMs / 1000);
       reply.header('retry-after', String(seconds));
