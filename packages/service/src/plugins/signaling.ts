@@ -9,6 +9,7 @@ import { RoomRegistry } from '../rooms/room-registry.js';
 import { CallRecorder } from '../signaling/call-recorder.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { endRoomCall } from '../signaling/room-end.js';
+import { endRoomEverywhere } from '../bus/room-end-everywhere.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
 import { RemovedTokens, removeParticipant } from '../signaling/participant-removal.js';
 import type { Seat } from '../rooms/room-registry.js';
@@ -29,7 +30,7 @@ declare module 'fastify' {
     hasTurn: boolean;
     /** Queues call history writes; `flushed()` waits for them. */
     callRecorder: CallRecorder;
-    /** Removes everyone from a room's call, telling them `room:ended`; returns how many were removed. */
+    /** Removes everyone from a room's call on every node, telling them `room:ended`; returns how many this node removed. */
     endRoomCall(projectId: string, roomName: string): number;
     /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
     removeParticipant(projectId: string, roomName: string, peerId: string): Seat | undefined;
@@ -110,7 +111,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.decorate('rooms', rooms);
     app.decorate('callRecorder', recorder);
     app.decorate('matching', matching.coordinator);
-    app.decorate('endRoomCall', (projectId: string, roomName: string) => endRoomCall(ctx, projectId, roomName));
+    app.decorate('endRoomCall', endRoomEverywhere(io, app.bus, (projectId, roomName) => endRoomCall(ctx, projectId, roomName)));
     app.decorate('removeParticipant', (projectId: string, roomName: string, peerId: string) => removeParticipant(ctx, RoomRegistry.keyOf(projectId, roomName), peerId));
     app.addHook('preClose', async () => {
       // Say why before closing: a widget told it is a handover shows "reconnecting" and comes back at once
