@@ -69,6 +69,21 @@ if (REDIS_URL) {
       assert.ok((await command<JoinResult>(onB, 'room:join', { room: 'another-room' })).ok);
     });
 
+    it('pruning on one node deletes an idle ad-hoc room but not one someone sits in on another node', async (t) => {
+      const { nodes } = await startNodes(t, 2, { env: { AD_HOC_ROOM_IDLE_SECONDS: '60' } });
+      await busesUp(nodes);
+      const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+      const passer = await connect(t, b);
+      assert.ok((await command<JoinResult>(passer, 'room:join', { room: 'drop-in' })).ok);
+      assert.ok((await command(passer, 'room:leave', {})).ok);
+      const staying = await connect(t, b);
+      assert.ok((await command<JoinResult>(staying, 'room:join', { room: 'busy' })).ok);
+      await b.app.callRecorder.flushed();
+      assert.equal((await a.app.pruneIdle(new Date(Date.now() + 61_000))).adHocRooms, 1, 'drop-in only');
+      const names = (await a.app.inject({ method: 'GET', url: '/v1/rooms', headers: await partnerAuth(a) })).json<{ data: Room[] }>().data.map((room) => room.name);
+      assert.deepEqual(names, ['busy']);
+    });
+
     it('one node at a time holds the pruning lease; its holder renews it', async (t) => {
       const { nodes } = await startNodes(t, 2);
       await busesUp(nodes);
