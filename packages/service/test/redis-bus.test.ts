@@ -5,10 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ChatMessage, JoinResult, Room } from '@vcw/shared';
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION, SIGNALING_PATH, type ChatMessage, type JoinResult, type Room } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
-import { busesUp, CLOSED_REDIS_URL, eventually, keysUnder, metric, REDIS_URL, startNodes } from './helpers/redis-nodes.js';
-import { command, connect, next } from './helpers/service.js';
+import { busesUp, CLOSED_REDIS_URL, eventually, keysUnder, metric, REDIS_URL, startNodes, streamEntries } from './helpers/redis-nodes.js';
+import { command, connect, next, SITE_ORIGIN, type Client } from './helpers/service.js';
+
+/** What socket.io-client keeps to recover its session (private fields: set on a new client, as a reconnect would). */
+interface RecoverableClient {
+  id: string;
+  _pid?: string;
+  _lastOffset?: string;
+}
 
 const SUITE = 'the Redis bus';
 const EXAMPLE_URL = 'redis://127.0.0.1:6379';
@@ -82,6 +90,31 @@ if (REDIS_URL) {
       assert.equal((await a.app.pruneIdle(new Date(Date.now() + 61_000))).adHocRooms, 1, 'drop-in only');
       const names = (await a.app.inject({ method: 'GET', url: '/v1/rooms', headers: await partnerAuth(a) })).json<{ data: Room[] }>().data.map((room) => room.name);
       assert.deepEqual(names, ['busy']);
+    });
+
+    it('a connection dropped from one node is recovered on another, with the broadcast it missed', async (t) => {
+      const { nodes, prefix } = await startNodes(t, 2);
+      await busesUp(nodes);
+      const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+      const first = await connect(t, a);
+      const { id, _pid: pid, _lastOffset: offset } = first as unknown as RecoverableClient;
+      assert.ok(pid && offset, 'the service offered recovery: a session id and a stream offset');
+      first.io.engine.close(); // the network drops; the session is kept in Redis for the grace period
+      await eventually(async () => a.app.io.of('/').sockets.size === 0, 'node A saw the connection drop');
+      const streamLength = () => streamEntries(`${prefix}socket.io`);
+      const before = await streamLength();
+      a.app.io.emit('service:draining', { reconnectWithinMs: 1234 });
+      await eventually(async () => (await streamLength()) > before, 'the broadcast is in the stream');
+
+      // The widget comes back through the balancer, to node B, with the session id and offset it had.
+      const again = io(b.url, { path: SIGNALING_PATH, transports: ['websocket'], autoConnect: false, reconnection: false, forceNew: true, auth: { protocol: PROTOCOL_VERSION, apiKey: b.publishableKey }, extraHeaders: { origin: SITE_ORIGIN } });
+      t.after(() => again.disconnect());
+      Object.assign(again, { _pid: pid, _lastOffset: offset });
+      const missed = next(again as unknown as Client, 'service:draining');
+      again.connect();
+      assert.deepEqual(await missed, { reconnectWithinMs: 1234 });
+      assert.equal(again.recovered, true);
+      assert.equal(again.id, id, 'the same socket, now on node B');
     });
 
     it('one node at a time holds the pruning lease; its holder renews it', async (t) => {

@@ -81,6 +81,16 @@ export async function keysUnder(prefix: string): Promise<string[]> {
   }
 }
 
+/** How many entries the stream `key` holds. */
+export async function streamEntries(key: string): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    return await redis.xlen(key);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function deleteKeys(prefix: string): Promise<void> {
   const keys = await keysUnder(prefix);
   if (keys.length === 0) return;
