@@ -62,6 +62,21 @@ if (REDIS_URL) {
       assert.equal(message.text, 'hello from node A');
     });
 
+    it('a broadcast reaches who was in the room when it was sent, on every node, though they leave right after', async (t) => {
+      const { nodes } = await startNodes(t, 2);
+      await busesUp(nodes);
+      const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+      const clients = [await connect(t, a), await connect(t, a), await connect(t, b)];
+      const ids = new Set(clients.map((client) => client.id));
+      const inRoom = async (node: typeof a) => [...node.app.io.of('/').sockets.values()].filter((socket) => ids.has(socket.id));
+      for (const node of nodes) for (const socket of await inRoom(node)) void socket.join('probe');
+      const arriving = clients.map((client) => next(client, 'service:draining'));
+      // As a handler does when it frees a seat right after telling the room: the sockets leave in the same tick.
+      a.app.io.to('probe').emit('service:draining', { reconnectWithinMs: 4321 });
+      for (const socket of await inRoom(a)) void socket.leave('probe');
+      for (const message of await Promise.all(arriving)) assert.deepEqual(message, { reconnectWithinMs: 4321 });
+    });
+
     it('ending a room through the REST API of one node ends it for a participant on another', async (t) => {
       const { nodes } = await startNodes(t, 2);
       await busesUp(nodes);

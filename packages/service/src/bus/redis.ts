@@ -17,6 +17,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { SharedRateLimiterFactory } from '../limits/shared-rate-limiter.js';
 import type { Bus, BusOperation, BusTrouble } from './bus.js';
+import { deliverToRecipientsAtSend } from './recipients-at-send.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
 
@@ -98,14 +99,19 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
       report({ kind: 'fallback', limit: name });
     }, now);
 
+  const streams = createAdapter(publisher, {
+    streamName: `${prefix}socket.io`,
+    channelPrefix: `${prefix}socket.io`,
+    sessionKeyPrefix: `${prefix}sio:session:`,
+    maxLen: config.redisStreamMaxLength,
+  });
+
   return {
     kind: 'redis',
-    adapter: createAdapter(publisher, {
-      streamName: `${prefix}socket.io`,
-      channelPrefix: `${prefix}socket.io`,
-      sessionKeyPrefix: `${prefix}sio:session:`,
-      maxLen: config.redisStreamMaxLength,
-    }),
+    // Socket.io calls it with `new`: a function (not an arrow) whose returned object stands for the instance.
+    adapter: function redisStreamsAdapter(nsp: unknown) {
+      return deliverToRecipientsAtSend(streams(nsp));
+    },
     rateLimiter,
     async holdLease(name, ttlMs) {
       try {
