@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Every test of the repository (run after `npm run build`): `npm test`, or `npm test -- service widget e2e`
 // for some suites. Service tests run here; browser suites run inside a loopback-only network namespace.
-// Ends with one line of totals: "N passed, N failed, N skipped".
+// Ends with one line of totals: "N passed, N failed, N skipped". The service suite finds PostgreSQL and Redis
+// through TEST_DATABASE_URL and TEST_REDIS_URL (.ci/run sets both); without them those tests are skipped.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

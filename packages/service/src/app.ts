@@ -26,6 +26,9 @@ import webhooks from './plugins/webhooks.js';
 import joinPage from './plugins/join-page.js';
 import widgetScript from './plugins/widget-script.js';
 import { ServiceEvents } from './events/service-events.js';
+import type { Bus } from './bus/bus.js';
+import { inProcessBus } from './bus/in-process-bus.js';
+import { openRedisBus } from './bus/redis.js';
 import type { WebhookTimings } from './webhooks/dispatcher.js';
 import type { Clock } from './webhooks/retry-schedule.js';
 import type { Database } from './store/schema.js';
@@ -55,6 +58,8 @@ export interface BuildOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     joinTokens: JoinTokens;
+    /** What the nodes share beyond the store: this process alone, or Redis (`REDIS_URL`). */
+    bus: Bus;
     limits: Limits;
     /** What happened (calls, recordings, queues, tickets), for subscribers such as webhooks. */
     serviceEvents: ServiceEvents;
@@ -104,7 +109,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const tokenSecret = options.tokenSecret ?? randomBytes(32).toString('base64url');
   const joinTokens = new JoinTokens(tokenSecret);
   app.decorate('joinTokens', joinTokens);
-  app.decorate('limits', createLimits(config.rateLimits, Date.now, config.caps));
+  const bus = config.redisUrl ? openRedisBus({ ...config, redisUrl: config.redisUrl }, app.log.child({ module: 'bus' })) : inProcessBus;
+  app.decorate('bus', bus);
+  // Registered before every plugin, so it runs after theirs: Socket.io and the store are done with the bus.
+  app.addHook('onClose', () => bus.close());
+  app.decorate('limits', createLimits(config.rateLimits, Date.now, config.caps, bus.rateLimiter));
   const serviceEvents = new ServiceEvents(app.log);
   app.decorate('serviceEvents', serviceEvents);
   await app.register(store, { db: options.db });

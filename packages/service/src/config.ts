@@ -12,6 +12,10 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel of this deployment, so that several can share one Redis. */
+  redisKeyPrefix: string;
+  /** Entries the Redis stream of room fan-out keeps (about): peak messages per second × the resume grace. */
+  redisStreamMaxLength: number;
   stunUrls: string[];
   turnUrls: string[];
   turnSecret: string | null;
@@ -87,6 +91,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(read('DATA_DIR', './data', (raw) => raw, 'a directory')),
     databaseUrl: read('DATABASE_URL', null, (raw) => (/^postgres(ql)?:\/\//.test(raw) ? raw : undefined), 'a postgres:// URL'),
     redisUrl: read('REDIS_URL', null, (raw) => (/^rediss?:\/\//.test(raw) ? raw : undefined), 'a redis:// URL'),
+    redisKeyPrefix: read('REDIS_KEY_PREFIX', 'vcw:', (raw) => (/^[A-Za-z0-9:_.{}-]{1,64}$/.test(raw) ? raw : undefined), 'a key prefix of 1-64 letters, digits and :_.-{}'),
+    redisStreamMaxLength: read('REDIS_STREAM_MAX_LENGTH', 100_000, integer(1000, 100_000_000), 'a number of entries (1000-100000000)'),
     stunUrls: read('STUN_URLS', [], urlList(['stun', 'stuns']), 'a comma-separated list of stun: URLs'),
     turnUrls: read('TURN_URLS', [], urlList(['turn', 'turns']), 'a comma-separated list of turn: URLs'),
     turnSecret: read('TURN_SECRET', null, (raw) => (raw.length >= 16 ? raw : undefined), 'a secret of at least 16 characters'),
@@ -115,6 +121,9 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (config.turnUrls.length > 0 && !config.turnSecret) problems.push('TURN_URLS is set but TURN_SECRET is not');
   if (config.iceTransportPolicy === 'relay' && config.turnUrls.length === 0) problems.push('ICE_TRANSPORT_POLICY=relay needs a TURN server (TURN_URLS)');
+  // Several nodes: a token minted on one is checked on another, and the store must be one they all reach.
+  if (config.redisUrl && !config.tokenSecret) problems.push('REDIS_URL is set but TOKEN_SECRET is not: every node must sign join tokens with the same secret');
+  if (config.redisUrl && !config.databaseUrl) problems.push('REDIS_URL is set but DATABASE_URL is not: every node must share one PostgreSQL store (SQLite is one machine\'s file)');
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }

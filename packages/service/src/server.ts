@@ -8,14 +8,6 @@ import { localTokenSecret } from './auth/local-token-secret.js';
 import { openStore } from './store/database.js';
 import { ProjectStore } from './store/project-store.js';
 
-/** Settings of the contract whose features this version does not have yet: refused, never silently ignored. */
-function refuseUnbuiltFeatures(config: Config): void {
-  const unbuilt = [
-    config.redisUrl && 'REDIS_URL (Redis bus)',
-  ].filter(Boolean);
-  if (unbuilt.length > 0) throw new ConfigError(`Not supported by this version yet: ${unbuilt.join(', ')}. Unset them to start.`);
-}
-
 /**
  * Connections the kernel may hold completed for us before we accept them (it caps this at
  * `net.core.somaxconn`). Node's default, 511, overflows in a burst of a few thousand (every widget of a drained
@@ -26,7 +18,6 @@ const LISTEN_BACKLOG = 4096;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  refuseUnbuiltFeatures(config);
   const db = await openStore(config);
   const dev = await ensureDevProject(new ProjectStore(db), config);
   const tokenSecret = config.tokenSecret ?? (await localTokenSecret(config.dataDir));

@@ -51,4 +51,39 @@ describe('configuration', () => {
       },
     );
   });
+
+  describe('several nodes (REDIS_URL)', () => {
+    const secret = 'a-token-secret-of-at-least-32-characters';
+    it('needs TOKEN_SECRET and DATABASE_URL, and says so for both at once', () => {
+      assert.throws(
+        () => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /REDIS_URL is set but TOKEN_SECRET is not/);
+          assert.match(error.message, /REDIS_URL is set but DATABASE_URL is not/);
+          return true;
+        },
+      );
+      assert.throws(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', TOKEN_SECRET: secret }), /DATABASE_URL is not/);
+    });
+
+    it('starts with both, under the default key prefix', () => {
+      const config = loadConfig({ REDIS_URL: 'rediss://cache.example:6380/2', TOKEN_SECRET: secret, DATABASE_URL: 'postgres://db.example/vcw' });
+      assert.equal(config.redisUrl, 'rediss://cache.example:6380/2');
+      assert.equal(config.redisKeyPrefix, 'vcw:');
+      assert.equal(config.redisStreamMaxLength, 100_000);
+      assert.equal(loadConfig({ REDIS_KEY_PREFIX: 'shop-eu:', REDIS_STREAM_MAX_LENGTH: '30000' }).redisKeyPrefix, 'shop-eu:');
+    });
+
+    it('refuses a URL that is not redis, a key prefix with spaces or globs, a stream too short', () => {
+      assert.throws(
+        () => loadConfig({ REDIS_URL: 'http://cache.example', REDIS_KEY_PREFIX: 'my prefix*', REDIS_STREAM_MAX_LENGTH: '10' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          for (const name of ['REDIS_URL=', 'REDIS_KEY_PREFIX', 'REDIS_STREAM_MAX_LENGTH']) assert.ok(error.message.includes(name), name);
+          return true;
+        },
+      );
+    });
+  });
 });

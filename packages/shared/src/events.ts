@@ -154,8 +154,11 @@ export interface ServerToClientEvents {
   'recording:state': (state: RecordingState) => void;
 }
 
-/** Events between service nodes (none yet: one node, in-process bus). */
-export type InterServerEvents = Record<never, never>;
+/** Events between service nodes (through the Redis bus). */
+export interface InterServerEvents {
+  /** A room was ended on one node: every node removes the room's participants it holds. */
+  'room:end': (projectId: string, roomName: string) => void;
+}
 
 /** What the service keeps on each socket once the handshake succeeded. */
 export interface SocketData {

@@ -10,6 +10,7 @@
 import type { Awaitable } from '../awaitable.js';
 import type { Config } from '../config.js';
 import { RateLimiter, type Verdict } from './rate-limiter.js';
+import { inProcessRateLimiter, type SharedRateLimiter, type SharedRateLimiterFactory } from './shared-rate-limiter.js';
 
 /** A limit keyed by project, key or address: spends one of `key`'s allowance, or says how long to wait. */
 export interface Limiter {
@@ -22,14 +23,14 @@ const ABUSE_STRIKES = 20;
 const SIGNAL_BURST_SECONDS = 6;
 
 export interface Limits {
-  /** Requests per secret key. */
-  rest: Limiter | null;
+  /** Requests per secret key, counted across nodes. */
+  rest: SharedRateLimiter | null;
   /** Messages per socket. */
   signals: RateLimiter | null;
   /** Refused messages per socket; running out closes the connection. */
   strikes: RateLimiter;
-  /** Connection attempts per client IP. */
-  handshakes: Limiter | null;
+  /** Connection attempts per client IP, counted across nodes. */
+  handshakes: SharedRateLimiter | null;
   /** Support tickets per client IP, per hour. */
   tickets: Limiter | null;
   /** Ad-hoc rooms (opened by a join by name) per project, per hour. */
@@ -38,15 +39,20 @@ export interface Limits {
 
 const NO_CAPS = { ticketsPerAddressPerHour: 0, adHocRoomsPerHour: 0 };
 
-export function createLimits(config: Config['rateLimits'], now: () => number = Date.now, caps: Pick<Config['caps'], 'ticketsPerAddressPerHour' | 'adHocRoomsPerHour'> = NO_CAPS): Limits {
-  const perMinute = (n: number) => (n > 0 ? new RateLimiter({ capacity: n, perSecond: n / 60 }, now) : null);
+export function createLimits(
+  config: Config['rateLimits'],
+  now: () => number = Date.now,
+  caps: Pick<Config['caps'], 'ticketsPerAddressPerHour' | 'adHocRoomsPerHour'> = NO_CAPS,
+  shared: SharedRateLimiterFactory = inProcessRateLimiter,
+): Limits {
+  const perMinute = (name: string, n: number) => (n > 0 ? shared(name, { capacity: n, perSecond: n / 60 }, now) : null);
   const perHour = (n: number) => (n > 0 ? new RateLimiter({ capacity: n, perSecond: n / 3600 }, now) : null);
   return {
     tickets: perHour(caps.ticketsPerAddressPerHour),
     adHocRooms: perHour(caps.adHocRoomsPerHour),
-    rest: perMinute(config.restPerMinute),
+    rest: perMinute('rest', config.restPerMinute),
     signals: config.signalsPerSecond > 0 ? new RateLimiter({ capacity: config.signalsPerSecond * SIGNAL_BURST_SECONDS, perSecond: config.signalsPerSecond }, now) : null,
     strikes: new RateLimiter({ capacity: ABUSE_STRIKES, perSecond: 1 }, now),
-    handshakes: perMinute(config.handshakesPerMinute),
+    handshakes: perMinute('handshakes', config.handshakesPerMinute),
   };
 }

@@ -35,6 +35,18 @@ export class ServiceMetrics {
     labelNames: ['command', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly busErrors = new Counter({
+    name: 'vcw_bus_errors_total',
+    help: 'Failures of the Redis bus, by operation: connection, publish (room fan-out, sessions), rate-limit, lease.',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimitFallbacks = new Counter({
+    name: 'vcw_rate_limit_fallbacks_total',
+    help: 'Shared rate limits (rest, handshakes) counted on this node alone because Redis did not answer.',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
   private read: () => NodeGauges = () => ({ connections: 0, rooms: 0, participants: 0, waiting: { random: 0, support: 0 }, agentsOnline: 0 });
 
   constructor() {

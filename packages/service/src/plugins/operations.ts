@@ -1,6 +1,6 @@
 /**
  * The operations endpoints: `GET /health` (liveness: the process answers), `GET /ready` (this node should get
- * traffic: its store answers) and `GET /metrics` (Prometheus). Also counts every
+ * traffic: its store answers, and Redis when it is the bus) and `GET /metrics` (Prometheus). Also counts every
  * HTTP request for the metrics.
  */
 import { Type } from '@sinclair/typebox';
@@ -17,14 +17,21 @@ const HealthReply = Type.Object({ status: Type.Literal('ok'), uptimeSeconds: Typ
 const ReadyReply = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
   store: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
-  /** Where rooms and queues are shared: in this process (one node). */
-  bus: Type.Literal('in-process'),
+  /** Where rooms and queues are shared: in this process (one node), or Redis (several). */
+  bus: Type.Union([Type.Literal('in-process'), Type.Literal('redis')]),
+  /** With the Redis bus: whether Redis answers (a node without it must not get traffic). */
+  redis: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('unavailable')])),
 });
 
 export default fp(
   async (app) => {
     const metrics = new ServiceMetrics();
     app.decorate('metrics', metrics);
+    const stopCounting = app.bus.onTrouble((trouble) => {
+      if (trouble.kind === 'error') metrics.busErrors.inc({ operation: trouble.operation });
+      else metrics.rateLimitFallbacks.inc({ limit: trouble.limit });
+    });
+    app.addHook('onClose', async () => stopCounting());
     metrics.observe(() => ({
       connections: app.io.of('/').sockets.size,
       ...app.rooms.totals(),
@@ -43,9 +50,11 @@ export default fp(
 
     app.get('/ready', { schema: { response: { 200: ReadyReply, 503: ReadyReply } }, logLevel: 'warn' }, async (_request, reply) => {
       // While the node shuts down, Fastify itself answers every route, this one too, with 503.
-      const store = (await app.storeReachable()) ? ('ok' as const) : ('unreachable' as const);
-      const ready = store === 'ok';
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', store, bus: 'in-process' });
+      const [storeUp, busUp] = await Promise.all([app.storeReachable(), app.bus.reachable()]);
+      const store = storeUp ? ('ok' as const) : ('unreachable' as const);
+      const redis = app.bus.kind === 'redis' ? { redis: busUp ? ('ok' as const) : ('unavailable' as const) } : {};
+      const ready = storeUp && busUp;
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', store, bus: app.bus.kind, ...redis });
     });
 
     app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {

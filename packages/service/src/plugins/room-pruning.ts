@@ -3,10 +3,12 @@
  * still in the call is told `room:ended`) and deleted with their call history, and idempotency keys older
  * than a day are forgotten. Rooms opened by a join by name are deleted with their history once nobody has
  * been in them for `adHocRoomIdleSeconds`, and support tickets once they are `ticketRetentionDays` old.
- * `app.pruneExpiredRooms(now)` and `app.pruneIdle(now)` run one pass each, so tests choose the time.
+ * `app.pruneExpiredRooms(now)` and `app.pruneIdle(now)` run one pass each, so tests choose the time. With
+ * several nodes, one at a time prunes (a lease in Redis), and a room is ended on every node.
  */
 import fp from 'fastify-plugin';
 import { RoomRegistry } from '../rooms/room-registry.js';
+import { broadcastRoom } from '../signaling/context.js';
 
 /** How often the service prunes. Expired rooms refuse joins meanwhile, so this only bounds storage. */
 export const PRUNE_INTERVAL_MS = 60_000;
@@ -74,7 +76,7 @@ export default fp<PruningOptions>(
       for (let pass = 0; pass < MAX_PASSES_PER_RUN; pass++) {
         const idle = await app.roomStore.idleAdHoc(since, PRUNE_BATCH);
         // Seats live in memory: a room someone sits in now is not idle, whatever its history says.
-        const empty = idle.filter((room) => app.rooms.participantCount(RoomRegistry.keyOf(room.projectId, room.name)) === 0);
+        const empty = await emptyOnEveryNode(idle);
         await Promise.all(empty.map((room) => app.callHistoryWriter.flushed(room.id)));
         adHocRooms += await app.roomStore.deleteIdleAdHoc(
           empty.map((room) => room.id),
@@ -87,6 +89,18 @@ export default fp<PruningOptions>(
       return { adHocRooms, tickets };
     }
     app.decorate('pruneIdle', pruneIdle);
+
+    /**
+     * The rooms nobody sits in, on this node and (with the Redis bus) on the others: a seated socket is in its
+     * room's broadcast room, which any node can ask the others about. An unanswered question throws, and the
+     * pass is tried again at the next interval, rather than delete a room someone may be in.
+     */
+    async function emptyOnEveryNode<R extends { projectId: string; name: string }>(rooms: R[]): Promise<R[]> {
+      const emptyHere = rooms.filter((room) => app.rooms.participantCount(RoomRegistry.keyOf(room.projectId, room.name)) === 0);
+      if (app.bus.kind === 'in-process') return emptyHere;
+      const seated = await Promise.all(emptyHere.map((room) => app.io.in(broadcastRoom(RoomRegistry.keyOf(room.projectId, room.name))).fetchSockets()));
+      return emptyHere.filter((_room, i) => seated[i]!.length === 0);
+    }
     /** Passes until one finds less than a full batch: rooms may expire faster than one batch a minute (busy random chat). */
     async function pruneUntilDone(): Promise<void> {
       for (let pass = 0; pass < MAX_PASSES_PER_RUN; pass++) {
@@ -98,7 +112,10 @@ export default fp<PruningOptions>(
     // unref: a pending prune never keeps the process alive on its own.
     const timer = setInterval(() => {
       if (running) return; // a slow pass is still going; skip rather than pile up
-      running = pruneUntilDone()
+      // One node at a time: the lease outlives one interval, so the node that holds it keeps it while it lives.
+      running = app.bus
+        .holdLease('pruning', 2 * PRUNE_INTERVAL_MS)
+        .then((held) => (held ? pruneUntilDone() : undefined))
         .catch((err: unknown) => log.error({ err }, 'pruning failed'))
         .finally(() => (running = null));
     }, PRUNE_INTERVAL_MS).unref();

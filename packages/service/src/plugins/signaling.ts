@@ -9,6 +9,7 @@ import { RoomRegistry } from '../rooms/room-registry.js';
 import { CallHistoryWriter, followSeatsWithHistory } from '../signaling/call-history-writer.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { announceRoomLock } from '../signaling/host.js';
+import { endRoomEverywhere } from '../bus/room-end-everywhere.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
 import { removeParticipant } from '../signaling/participant-removal.js';
 import type { Seat } from '../rooms/room-registry.js';
@@ -31,7 +32,7 @@ declare module 'fastify' {
     hasTurn: boolean;
     /** Queues call history writes; `flushed()` waits for them. */
     callHistoryWriter: CallHistoryWriter;
-    /** Removes everyone from a room's call, telling them `room:ended`; how many were removed. */
+    /** Removes everyone from a room's call on every node, telling them `room:ended`; how many this node removed. */
     endRoomCall(projectId: string, roomName: string): Awaitable<number>;
     /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
     removeParticipant(projectId: string, roomName: string, peerId: string): Promise<Seat | undefined>;
@@ -63,8 +64,9 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       // A dropped connection that comes back within the grace period gets its socket back (id, data, rooms)
       // and the messages sent to it meanwhile, once the handshake guard has checked its key, origin or token again.
       connectionStateRecovery: { maxDisconnectionDuration: config.resumeGraceSeconds * 1000, skipMiddlewares: false },
-      // …kept in a buffer that lets go of what has arrived (its size does not follow the message rate).
-      adapter: RecoveryBuffer as never,
+      // …kept in a buffer that lets go of what has arrived (its size does not follow the message rate); with
+      // several nodes, in the bus's stream, which any node resumes from.
+      adapter: (app.bus.adapter ?? RecoveryBuffer) as never,
       // Notice a silent network loss within ~15 s (the defaults take 45 s).
       pingInterval: 10_000,
       pingTimeout: 5_000,
@@ -127,7 +129,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.decorate('rooms', rooms);
     app.decorate('callHistoryWriter', history);
     app.decorate('matching', matching.coordinator);
-    app.decorate('endRoomCall', (projectId: string, roomName: string) => seats.endRoom(projectId, roomName));
+    app.decorate('endRoomCall', endRoomEverywhere(io, app.bus, (projectId, roomName) => seats.endRoom(projectId, roomName)));
     app.decorate('announceRoomLock', (projectId: string, roomName: string, locked: boolean) => announceRoomLock(ctx, RoomRegistry.keyOf(projectId, roomName), { locked, by: null }));
     app.decorate('removeParticipant', (projectId: string, roomName: string, peerId: string) => removeParticipant(ctx, RoomRegistry.keyOf(projectId, roomName), peerId));
     app.addHook('preClose', async () => {

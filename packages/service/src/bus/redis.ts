@@ -1,0 +1,148 @@
+/**
+ * The Redis bus, for several nodes (`REDIS_URL`): the one file that opens Redis connections. Room fan-out and
+ * connection state recovery go through Socket.io's Redis Streams adapter (the one adapter that recovers
+ * sessions across nodes); shared counters and leases are Lua scripts (`scripts.ts`) run with EVALSHA.
+ * Every key and channel starts with `REDIS_KEY_PREFIX`, so several deployments can share one Redis.
+ *
+ * Two kinds of connection, because they must fail differently:
+ * - the adapter's (a publisher, and the subscriber and stream reader it duplicates from it) queue commands
+ *   while Redis is briefly away, so a blip delays fan-out rather than losing it;
+ * - the scripts' connection never queues and gives up after `SCRIPT_TIMEOUT_MS`, so a rate limit or a lease
+ *   never makes a request wait on a Redis that is gone: the caller falls back at once.
+ */
+import { randomUUID } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { SharedRateLimiterFactory } from '../limits/shared-rate-limiter.js';
+import type { Bus, BusOperation, BusTrouble } from './bus.js';
+import { deliverToRecipientsAtSend } from './recipients-at-send.js';
+import { RedisRateLimiter } from './redis-rate-limiter.js';
+import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
+
+/** A script (one round trip) that takes longer than this counts as failed: the caller falls back. */
+const SCRIPT_TIMEOUT_MS = 500;
+
+/** The scripts, as `defineCommand` adds them to the scripts' connection. */
+interface ScriptCommands {
+  vcwTakeToken(bucket: string, capacity: number, perSecond: number): Promise<[number, number]>;
+  vcwHoldLease(lease: string, holder: string, ttlMs: number): Promise<number>;
+}
+
+/**
+ * Commands whose promise the adapter drops, on its publisher and on its subscriber: a failure (Redis away, or
+ * the connection closed under a queued command) is counted here instead of becoming an unhandled rejection.
+ */
+const PUBLISHED = ['xadd', 'publish', 'set'];
+const SUBSCRIBED = ['subscribe', 'ssubscribe'];
+
+function countFailures(client: Redis, commands: string[], count: () => void): void {
+  const loose = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of commands) {
+    const send = loose[name]!.bind(client);
+    loose[name] = (...args: unknown[]) => {
+      const sent = send(...args);
+      sent.catch(count);
+      return sent;
+    };
+  }
+}
+
+export type RedisBusConfig = Pick<Config, 'redisKeyPrefix' | 'redisStreamMaxLength'> & { redisUrl: string };
+
+export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bus {
+  const prefix = config.redisKeyPrefix;
+  const node = randomUUID();
+  const listeners = new Set<(trouble: BusTrouble) => void>();
+  const report = (trouble: BusTrouble) => {
+    for (const listener of listeners) listener(trouble);
+  };
+  const failed = (operation: BusOperation) => report({ kind: 'error', operation });
+
+  /** The adapter's subscriber and stream reader (the reader may sit in a blocking read: it is cut, not quit). */
+  const copies = new Set<Redis>();
+  let healthy = true;
+  const watch = (client: Redis): Redis => {
+    client.on('error', (err: Error) => {
+      failed('connection');
+      // Once per outage, not once per reconnection attempt; never the URL (it may carry a password).
+      if (healthy) log.warn({ err: { message: err.message } }, 'redis bus unavailable');
+      healthy = false;
+    });
+    client.on('ready', () => {
+      if (!healthy) log.info('redis bus available again');
+      healthy = true;
+    });
+    return client;
+  };
+
+  const publisher = watch(new Redis(config.redisUrl, { connectionName: `vcw-${node}` }));
+  // The adapter makes its subscriber and stream reader as copies of the publisher: watch those too.
+  const duplicate = publisher.duplicate.bind(publisher);
+  publisher.duplicate = ((override?: object) => {
+    const copy = watch(duplicate(override));
+    countFailures(copy, SUBSCRIBED, () => failed('connection'));
+    copies.add(copy);
+    return copy;
+  }) as typeof publisher.duplicate;
+  countFailures(publisher, PUBLISHED, () => failed('publish'));
+
+  const scripts = watch(new Redis(config.redisUrl, { connectionName: `vcw-${node}-scripts`, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: SCRIPT_TIMEOUT_MS }));
+  scripts.defineCommand('vcwTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
+  scripts.defineCommand('vcwHoldLease', { numberOfKeys: 1, lua: HOLD_LEASE });
+  const run = scripts as unknown as ScriptCommands;
+
+  const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
+    new RedisRateLimiter(limit, `${prefix}rate:${name}:`, (bucket, capacity, perSecond) => run.vcwTakeToken(bucket, capacity, perSecond), () => {
+      failed('rate-limit');
+      report({ kind: 'fallback', limit: name });
+    }, now);
+
+  const streams = createAdapter(publisher, {
+    streamName: `${prefix}socket.io`,
+    channelPrefix: `${prefix}socket.io`,
+    sessionKeyPrefix: `${prefix}sio:session:`,
+    maxLen: config.redisStreamMaxLength,
+  });
+
+  return {
+    kind: 'redis',
+    // Socket.io calls it with `new`: a function (not an arrow) whose returned object stands for the instance.
+    adapter: function redisStreamsAdapter(nsp: unknown) {
+      return deliverToRecipientsAtSend(streams(nsp));
+    },
+    rateLimiter,
+    async holdLease(name, ttlMs) {
+      try {
+        return (await run.vcwHoldLease(`${prefix}lease:${name}`, node, ttlMs)) === 1;
+      } catch {
+        failed('lease');
+        return false;
+      }
+    },
+    async reachable() {
+      if (scripts.status !== 'ready') return false;
+      try {
+        return (await scripts.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    onTrouble(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      // After Socket.io closed (its adapter publishes nothing more): what was sent is answered before the quit.
+      for (const copy of copies) copy.disconnect();
+      await Promise.all(
+        [publisher, scripts].map(async (client) => {
+          if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+          else client.disconnect();
+        }),
+      );
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Several service nodes on one real Redis (TEST_REDIS_URL), in this test process: each its own Fastify app,
+ * Socket.io server and Redis connections, all under one key prefix unique to the test, deleted afterwards.
+ * The nodes share a SQLite file as their store (what is under test here is the bus, not the store).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { build } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { openSqlite } from '../../src/store/database.js';
+import { SITE_ORIGIN, TEST_TOKEN_SECRET, type TestService } from './service.js';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
+/** A Redis URL nothing listens on (port 1 on loopback needs root to bind, and nothing here does). */
+export const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
+
+export interface Nodes {
+  nodes: TestService[];
+  /** The key prefix of this test's deployment. */
+  prefix: string;
+}
+
+/** Starts `count` nodes listening on free ports; `env` adds settings (limits); `redisUrl` overrides the Redis. */
+export async function startNodes(t: TestContext, count: number, { env = {}, redisUrl = REDIS_URL }: { env?: Record<string, string>; redisUrl?: string } = {}): Promise<Nodes> {
+  const prefix = `vcwtest:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'vcw-nodes-'));
+  const file = path.join(dir, 'store.sqlite');
+  // The environment of a node, less DATABASE_URL: the SQLite file stands in for the PostgreSQL they would share.
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0', TOKEN_SECRET: TEST_TOKEN_SECRET, ...env }), redisUrl, redisKeyPrefix: prefix };
+  const apps: FastifyInstance[] = [];
+  t.after(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    rmSync(dir, { recursive: true, force: true });
+    if (redisUrl === REDIS_URL) await deleteKeys(prefix);
+  });
+  for (let i = 0; i < count; i++) {
+    const app = await build({ config, db: await openSqlite(file), logger: false, tokenSecret: TEST_TOKEN_SECRET });
+    apps.push(app);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  }
+  const project = await apps[0]!.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
+  const { plaintext } = await apps[0]!.projects.createApiKey(project.id, 'publishable');
+  const nodes = apps.map((app) => ({ app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, projectId: project.id, publishableKey: plaintext }));
+  return { nodes, prefix };
+}
+
+/** Resolves once `check` holds (asked every 20 ms), or throws naming `what` after `timeoutMs`. */
+export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Resolves once every node's bus answers, so that nothing a test does falls back to a node's own count. */
+export async function busesUp(nodes: TestService[]): Promise<void> {
+  for (const { app } of nodes) await eventually(() => app.bus.reachable(), `the Redis bus at ${REDIS_URL} answers`);
+}
+
+/** The Redis keys under `prefix`. */
+export async function keysUnder(prefix: string): Promise<string[]> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    return keys;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** How many entries the stream `key` holds. */
+export async function streamEntries(key: string): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    return await redis.xlen(key);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const keys = await keysUnder(prefix);
+  if (keys.length === 0) return;
+  const redis = new Redis(REDIS_URL);
+  try {
+    await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The value of one Prometheus series in a node's `/metrics` (0 when absent). */
+export async function metric(app: FastifyInstance, series: string): Promise<number> {
+  const body = (await app.inject('/metrics')).body;
+  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
