@@ -18,6 +18,7 @@ import { CredentialWatch } from '../signaling/credential-watch.js';
 import { createMatching } from '../signaling/matching.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
+import type { Clock } from '../clock.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,8 +48,8 @@ const MAX_MESSAGE_BYTES = Math.ceil(MAX_SDP_LENGTH * 1.4) + 4096;
 /** Widgets told that this node is going away reconnect spread over this window, not all at once. */
 const DRAIN_SPREAD_MS = 1_000;
 
-export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Partial<MatchTimings> }>(
-  async (app, { config, joinTokens, matchTimings }) => {
+export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Partial<MatchTimings>; matchClock?: Clock }>(
+  async (app, { config, joinTokens, matchTimings, matchClock }) => {
     const io: SignalingServer = new Server(app.server, {
       path: SIGNALING_PATH,
       serveClient: false,
@@ -90,7 +91,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       openConnections: new OpenConnections(config.caps.connectionsPerAddress),
       caps: config.caps,
     };
-    const matching = createMatching(ctx, { roomStore: app.roomStore, queueStore: app.queueStore, log: app.log.child({ module: 'matching' }), ...(matchTimings ? { timings: matchTimings } : {}) });
+    const matching = createMatching(ctx, { roomStore: app.roomStore, queueStore: app.queueStore, log: app.log.child({ module: 'matching' }), ...(matchTimings ? { timings: matchTimings } : {}), ...(matchClock ? { clock: matchClock } : {}) });
     ctx.matching = matching;
     // Once shutting down, new connections are turned away with a code the widget retries on (elsewhere,
     // behind a load balancer, or here after the restart).

@@ -4,6 +4,7 @@
  * same `MatchCoordinator`.)
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
 import { ObservedCoordinator } from '../matching/observed-coordinator.js';
 import { StoreMatchRooms } from '../matching/match-rooms.js';
@@ -20,10 +21,12 @@ export interface MatchingDeps {
   log: FastifyBaseLogger;
   /** Shorter deadlines and pauses, for tests. */
   timings?: Partial<MatchTimings>;
+  /** Where matching's time comes from (tests); the wall clock when not given. */
+  clock?: Clock;
 }
 
 /** Builds matching over `ctx`; `close()` lets rooms being opened or ended finish their writes. */
-export function createMatching(ctx: SignalingContext, { roomStore, queueStore, log, timings }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
+export function createMatching(ctx: SignalingContext, { roomStore, queueStore, log, timings, clock }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
   const rooms = new StoreMatchRooms(roomStore, log);
   const delivery = new SocketDelivery(ctx);
   const { waitingPerQueue, waitingPerProject } = ctx.caps;
@@ -34,6 +37,7 @@ export function createMatching(ctx: SignalingContext, { roomStore, queueStore, l
     log,
     caps: { waitingPerQueue, waitingPerProject },
     ...(timings ? { timings } : {}),
+    ...(clock ? { clock } : {}),
   };
   // Support customers' waits are published as service events (webhooks).
   const coordinator = new ObservedCoordinator(options, ctx.events);
