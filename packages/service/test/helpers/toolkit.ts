@@ -8,9 +8,9 @@ import type { Clock } from '../../src/clock.js';
 import { command, type Client } from './service.js';
 
 /** Resolves once `predicate` holds, checking every few milliseconds. */
-export async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
