@@ -11,6 +11,8 @@ import { withRecordingStrings } from '../src/ui/recording-strings.js';
 import { resolveStrings } from '../src/ui/strings.js';
 import type { CallView, DevicesView, LocalMediaView, PrejoinView, RecordingView, TileView } from '../src/ui/view-model.js';
 
+export { until } from './toolkit.js';
+
 export const en = resolveStrings('en');
 
 /** Callback calls, by name: `calls.onJoin` is the list of argument lists. */
@@ -207,8 +209,6 @@ export function canvasStream(): MediaStream {
 
 const streams: MediaStream[] = [];
 afterEach(() => streams.splice(0).forEach((s) => s.getTracks().forEach((t) => t.stop())));
-
-export { until } from './toolkit.js';
 
 /** The columns a grid lays out (its computed template lists one track size per column). */
 export const columns = (grid: Element): number => getComputedStyle(grid).gridTemplateColumns.split(' ').length;
