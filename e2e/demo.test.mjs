@@ -1,40 +1,38 @@
 // The product as `npm start` runs it: the service process with its SQLite store, serving the demo page with
-// the dev project's key. Two tabs of the demo page hold a call.
+// the dev project's key. Two tabs of the demo page hold a call. Each test stands alone: those that look at a
+// first start or a restart start their own process on a store of their own.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { freePort, spawnService } from '../scripts/service-process.mjs';
 
-const SERVER = new URL('../packages/service/dist/src/server.js', import.meta.url).pathname;
-
-async function freePort() {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** A fresh DATA_DIR, removed after the suite. */
+const dataDirs = [];
+async function freshDataDir() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'vcw-demo-'));
+  dataDirs.push(dir);
+  return dir;
 }
 
-/** Starts the service process; resolves with its printed demo URL and the full output so far. */
-function startService(env) {
-  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const ready = new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      const demo = /demo page:\s+(\S+)/.exec(output);
-      if (demo) resolve(demo[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => reject(new Error(`service exited with ${code}:\n${output}`)));
-  });
-  return { child, ready, output: () => output };
+/** Starts the service as `npm start` does on `dataDir` (a first start on an empty one); stopped after the suite. */
+const started = [];
+async function startService(dataDir) {
+  const port = await freePort();
+  const service = await spawnService({ ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  started.push(service.child);
+  return { ...service, port };
+}
+
+/** Sends `signal` and resolves with the exit code. */
+function stop(child, signal = 'SIGTERM') {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  return exited;
 }
 
 /** Waits until the page's widget shows a remote video that plays. */
@@ -46,26 +44,22 @@ function seesRemoteVideo(page) {
 }
 
 describe('the demo pages of a started service', () => {
-  let dataDir;
   let service;
+  let base;
   let browser;
   before(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'vcw-demo-'));
+    service = await startService(await freshDataDir());
+    base = service.demoUrl.replace(/\/demo\/$/, '');
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
   });
   after(async () => {
     await browser?.close();
-    if (service && service.child.exitCode === null) {
-      service.child.kill('SIGTERM');
-      await new Promise((resolve) => service.child.once('exit', resolve));
-    }
-    await rm(dataDir, { recursive: true, force: true });
+    for (const child of started) await stop(child);
+    for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
   });
 
   it('prints the dev key on first start, and two tabs of the demo page hold a call', async () => {
-    const port = await freePort();
-    service = startService({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-    const demoUrl = await service.ready;
+    const { port, demoUrl } = service;
     assert.equal(demoUrl, `http://127.0.0.1:${port}/demo/`);
     assert.match(service.output(), new RegExp(`dev project publishable key \\(works on http://127\\.0\\.0\\.1:${port} and http://localhost:${port}\\): pk_test_[0-9A-Za-z]{28}`));
     // The secret key is printed this once, and works on the REST API at once.
@@ -87,7 +81,6 @@ describe('the demo pages of a started service', () => {
   });
 
   it('the support demo: a customer on the help page calls, the agent console takes the call', async () => {
-    const base = (await service.ready).replace(/\/demo\/$/, '');
     const [customer, agent] = [await browser.newContext(), await browser.newContext()];
     try {
       const console = await agent.newPage();
@@ -108,7 +101,6 @@ describe('the demo pages of a started service', () => {
   });
 
   it('the random demo: two visitors are paired', async () => {
-    const base = (await service.ready).replace(/\/demo\/$/, '');
     const visitors = [await browser.newContext(), await browser.newContext()];
     try {
       const pages = [];
@@ -127,7 +119,6 @@ describe('the demo pages of a started service', () => {
   });
 
   it('on a phone every demo page fits the screen, its event log too: no sideways scrolling, no zooming out', async () => {
-    const base = (await service.ready).replace(/\/demo\/$/, '');
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
     try {
       for (const pagePath of ['/demo/', '/demo/support/', '/demo/support/agent.html', '/demo/random/']) {
@@ -153,17 +144,18 @@ describe('the demo pages of a started service', () => {
   });
 
   it('exits cleanly on SIGTERM', async () => {
-    service.child.kill('SIGTERM');
-    const code = await new Promise((resolve) => service.child.once('exit', resolve));
-    assert.equal(code, 0);
+    const own = await startService(await freshDataDir());
+    assert.equal(await stop(own.child), 0);
   });
 
   it('a second start on the same store prints the publishable key\'s file, never a secret key', async () => {
-    const port = await freePort();
-    service = startService({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-    await service.ready;
+    const dataDir = await freshDataDir();
+    const first = await startService(dataDir);
+    assert.match(first.output(), /dev project secret key/, 'the first start minted the dev project');
+    assert.equal(await stop(first.child), 0);
+    const second = await startService(dataDir);
     // The banner is written in one go: everything it says is in the output once the demo URL is.
-    assert.match(service.output(), /dev project publishable key: see .*dev-publishable-key/);
-    assert.doesNotMatch(service.output(), /sk_test_/);
+    assert.match(second.output(), /dev project publishable key: see .*dev-publishable-key/);
+    assert.doesNotMatch(second.output(), /sk_test_/);
   });
 });

@@ -161,7 +161,8 @@ describe('recording a call between two browsers', () => {
     assert.equal(refused.detail.fatal, false);
     await ada.part('[part="recording-pending"]').waitFor({ state: 'detached', timeout: 5000 });
     await grace.part('[part="recording-consent"]').waitFor({ state: 'detached', timeout: 5000 });
-    await new Promise((r) => setTimeout(r, 1000));
+    // Grace's decline reached Ada, so whatever the service sent either of them about it came before a marker now.
+    for (const p of [ada, grace]) await p.barrier();
     for (const p of [ada, grace]) {
       assert.deepEqual(await indicator(p), { shownAt: null, goneAt: null }, `${p.name} never saw the indicator`);
       assert.deepEqual(await p.events('vc-recording-ready'), []);

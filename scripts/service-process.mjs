@@ -21,6 +21,29 @@ export async function freePort() {
 }
 
 /**
+ * Starts `server.js` as `npm start` does, with exactly `env`; resolves once it printed its banner (it listens
+ * then) with the process, everything it printed so far (`output()`, stderr too) and the demo page's URL.
+ */
+export async function spawnService(env) {
+  const child = spawn(process.execPath, [SERVER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+    process.stderr.write(chunk);
+  });
+  await new Promise((resolve, reject) => {
+    // The banner is written in one go: everything it says is in the output once the demo URL is.
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (/demo page:\s+\S+\n/.test(output)) resolve();
+    });
+    child.once('exit', (code, signal) => reject(new Error(`service exited (${code ?? signal}) before listening:\n${output}`)));
+  });
+  child.removeAllListeners('exit');
+  return { child, output: () => output, demoUrl: /demo page:\s+(\S+)/.exec(output)[1] };
+}
+
+/**
  * `sameStoreAs`: a second node of the same deployment — another process on its own port, sharing the first
  * one's DATA_DIR (store, token secret) and so its project and keys.
  */
@@ -34,13 +57,7 @@ export async function startServiceProcess({ env: extra = {}, origins = ['https:/
   let child = null;
 
   const start = async () => {
-    const started = spawn(process.execPath, [SERVER], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    child = started;
-    await new Promise((resolve, reject) => {
-      started.stdout.on('data', (chunk) => String(chunk).includes('service on') && resolve());
-      started.once('exit', (code, signal) => reject(new Error(`service exited (${code ?? signal}) before listening`)));
-    });
-    started.removeAllListeners('exit');
+    child = (await spawnService(env)).child;
   };
   /** Ends the process with `signal` and waits for it to be gone; resolves with how long that took. */
   const kill = async (signal = 'SIGKILL') => {

@@ -102,6 +102,15 @@ export class Participant {
   }
 
   /**
+   * An ordering barrier: sends a marker command on the widget's service connection and waits for its answer. The
+   * answer comes on the same connection after everything the service sent this page before reading the marker,
+   * so after it an event that has not arrived was not sent.
+   */
+  async barrier() {
+    await this.page.evaluate(() => document.querySelector('video-chat-widget').engine.service.iceServers());
+  }
+
+  /**
    * Runs `probe(arg)` in the page every 200 ms until `check` accepts what it returns, and returns that. Fails
    * after `timeoutMs`, naming `what` and the last value seen.
    */

@@ -30,7 +30,7 @@ import type { Bus } from './bus/bus.js';
 import { inProcessBus } from './bus/in-process-bus.js';
 import { openRedisBus } from './bus/redis.js';
 import type { WebhookTimings } from './webhooks/dispatcher.js';
-import type { Clock } from './webhooks/retry-schedule.js';
+import type { Clock } from './clock.js';
 import type { Database } from './store/schema.js';
 import type { MatchTimings } from './matching/local-coordinator.js';
 
@@ -53,6 +53,8 @@ export interface BuildOptions {
   webhookTimings?: Partial<WebhookTimings>;
   /** The clock webhook retries are scheduled on (tests). */
   webhookClock?: Clock;
+  /** The clock matching's deadlines, pauses and waits run on (tests). */
+  matchClock?: Clock;
 }
 
 declare module 'fastify' {
@@ -127,7 +129,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     ...(options.webhookClock ? { clock: options.webhookClock } : {}),
   });
   await app.register(operations);
-  await app.register(signaling, { config, joinTokens, ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}) });
+  await app.register(signaling, { config, joinTokens, ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}), ...(options.matchClock ? { matchClock: options.matchClock } : {}) });
   await app.register(roomPruning, { adHocRoomIdleSeconds: config.adHocRoomIdleSeconds, ticketRetentionDays: config.ticketRetentionDays });
   await app.register(joinPage, { db: options.db, publicUrl: config.publicUrl });
   await app.register(openapi);

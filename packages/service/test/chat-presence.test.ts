@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import type { ChatMessage, ChatSent, JoinResult, MediaState, PeerMedia } from '@vcw/shared';
+import type { ChatSent, JoinResult, MediaState } from '@vcw/shared';
 import { buildService, command, connect, next, type Client, type TestService } from './helpers/service.js';
+import { barrier, collect } from './helpers/toolkit.js';
 
 async function joined(t: TestContext, service: TestService, room: string, extra: Record<string, unknown> = {}): Promise<{ client: Client; seat: JoinResult }> {
   const client = await connect(t, service);
@@ -10,21 +11,12 @@ async function joined(t: TestContext, service: TestService, room: string, extra:
   return { client, seat: reply };
 }
 
-/** Collects every `event` the client receives from now on. */
-function collect<T>(client: Client, event: 'chat:message' | 'peer:media'): T[] {
-  const seen: T[] = [];
-  (client as unknown as { on(e: string, fn: (v: T) => void): void }).on(event, (value) => seen.push(value));
-  return seen;
-}
-
-const settle = () => new Promise((r) => setTimeout(r, 150));
-
 describe('chat', () => {
   it('relays a message both ways, stamped by the service; the sender gets the ack, not an echo', async (t) => {
     const service = await buildService(t);
     const ada = await joined(t, service, 'talk', { displayName: 'Ada' });
     const grace = await joined(t, service, 'talk', { displayName: 'Grace' });
-    const echoes = collect<ChatMessage>(ada.client, 'chat:message');
+    const echoes = collect(ada.client, 'chat:message');
 
     const arriving = next(grace.client, 'chat:message');
     const before = Date.now();
@@ -38,7 +30,7 @@ describe('chat', () => {
     const reply = await command<ChatSent>(grace.client, 'chat:send', { text: 'hi Ada' });
     assert.ok(reply.ok);
     assert.deepEqual(await back, { id: reply.id, ts: reply.ts, from: grace.seat.peerId, displayName: 'Grace', text: 'hi Ada' });
-    await settle();
+    await barrier(ada.client);
     assert.equal(echoes.length, 1, 'the sender never receives its own message');
   });
 
@@ -46,10 +38,10 @@ describe('chat', () => {
     const service = await buildService(t);
     const ada = await joined(t, service, 'order');
     const grace = await joined(t, service, 'order');
-    const received = collect<ChatMessage>(grace.client, 'chat:message');
+    const received = collect(grace.client, 'chat:message');
     const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => command<ChatSent>(ada.client, 'chat:send', { text: `message ${i}` })));
     assert.ok(acks.every((a) => a.ok));
-    await settle();
+    await barrier(grace.client);
     assert.deepEqual(received.map((m) => m.text), Array.from({ length: 20 }, (_, i) => `message ${i}`));
     assert.equal(new Set(received.map((m) => m.id)).size, 20);
     assert.ok(received.every((m, i) => i === 0 || m.ts >= received[i - 1]!.ts));
@@ -59,7 +51,7 @@ describe('chat', () => {
     const service = await buildService(t);
     const ada = await joined(t, service, 'checks');
     const grace = await joined(t, service, 'checks');
-    const received = collect<ChatMessage>(grace.client, 'chat:message');
+    const received = collect(grace.client, 'chat:message');
     const longest = 'x'.repeat(2000);
     for (const payload of [{ text: '' }, { text: ' \n\t ' }, { text: 'y'.repeat(2001) }, { text: ` ${longest}x ` }, { text: 42 }, {}, { text: 'hi', extra: true }, 'hi']) {
       const reply = await command(ada.client, 'chat:send', payload);
@@ -69,7 +61,7 @@ describe('chat', () => {
     // 2000 characters once trimmed is the most a message may hold, whatever whitespace surrounds it.
     const ok = await command<ChatSent>(ada.client, 'chat:send', { text: `\n  ${longest}  ` });
     assert.ok(ok.ok);
-    await settle();
+    await barrier(grace.client);
     assert.deepEqual(received.map((m) => m.text), [longest]);
   });
 
@@ -82,12 +74,12 @@ describe('chat', () => {
 
     const ada = await joined(t, service, 'gone');
     const grace = await joined(t, service, 'gone');
-    const received = collect<ChatMessage>(grace.client, 'chat:message');
+    const received = collect(grace.client, 'chat:message');
     assert.ok((await command(ada.client, 'room:leave', {})).ok);
     const after = await command(ada.client, 'chat:send', { text: 'still there?' });
     assert.ok(!after.ok);
     assert.equal(after.error.code, 'not_in_room');
-    await settle();
+    await barrier(grace.client);
     assert.deepEqual(received, []);
   });
 
@@ -100,13 +92,13 @@ describe('chat', () => {
     const neighbour = await joined(t, service, 'next-door');
     const stranger = await connect(t, service, { apiKey: otherKey });
     assert.ok((await command(stranger, 'room:join', { room: 'shared-name' })).ok);
-    const seenByNeighbour = collect<ChatMessage>(neighbour.client, 'chat:message');
-    const seenByStranger = collect<ChatMessage>(stranger, 'chat:message');
+    const seenByNeighbour = collect(neighbour.client, 'chat:message');
+    const seenByStranger = collect(stranger, 'chat:message');
 
     const arriving = next(grace.client, 'chat:message');
     assert.ok((await command(ada.client, 'chat:send', { text: 'for this room only' })).ok);
     assert.equal((await arriving).text, 'for this room only');
-    await settle();
+    await Promise.all([barrier(neighbour.client), barrier(stranger)]);
     assert.deepEqual([...seenByNeighbour, ...seenByStranger], []);
   });
 });
@@ -131,8 +123,8 @@ describe('media presence', () => {
     const service = await buildService(t);
     const ada = await joined(t, service, 'toggles', { media: on });
     const grace = await joined(t, service, 'toggles', { media: on });
-    const seenByGrace = collect<PeerMedia>(grace.client, 'peer:media');
-    const seenByAda = collect<PeerMedia>(ada.client, 'peer:media');
+    const seenByGrace = collect(grace.client, 'peer:media');
+    const seenByAda = collect(ada.client, 'peer:media');
 
     const changes: MediaState[] = [
       { microphone: false, camera: true, screen: false },
@@ -141,7 +133,7 @@ describe('media presence', () => {
     ];
     for (const change of changes) assert.ok((await command(ada.client, 'media:state', change)).ok);
     assert.ok((await command(grace.client, 'media:state', { microphone: false, camera: true, screen: false })).ok);
-    await settle();
+    await Promise.all([barrier(grace.client), barrier(ada.client)]);
     assert.deepEqual(seenByGrace, changes.map((change) => ({ peerId: ada.seat.peerId, ...change })));
     assert.deepEqual(seenByAda, [{ peerId: grace.seat.peerId, microphone: false, camera: true, screen: false }]);
 
@@ -175,11 +167,11 @@ describe('media presence', () => {
     const ada = await joined(t, service, 'room-a', { media: on });
     const grace = await joined(t, service, 'room-a', { media: on });
     const neighbour = await joined(t, service, 'room-b', { media: on });
-    const leaks = collect<PeerMedia>(neighbour.client, 'peer:media');
+    const leaks = collect(neighbour.client, 'peer:media');
     const arriving = next(grace.client, 'peer:media');
     assert.ok((await command(ada.client, 'media:state', { microphone: false, camera: false, screen: false })).ok);
     assert.equal((await arriving).peerId, ada.seat.peerId);
-    await settle();
+    await barrier(neighbour.client);
     assert.deepEqual(leaks, []);
   });
 });

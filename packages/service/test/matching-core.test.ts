@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
+import { setImmediate as turn } from 'node:timers/promises';
 import Fastify from 'fastify';
 import { applyQueueChanges, type MatchEnded, type MatchFound, type QueueChanges, type QueueSnapshot, type QueueStatus } from '@vcw/shared';
 import type { MatchDelivery, MatchRooms, Visitor } from '../src/matching/coordinator.js';
@@ -14,6 +15,7 @@ import { MatchQueue } from '../src/matching/match-queue.js';
 import { nextRandomPair } from '../src/matching/random-pairing.js';
 import { ReportedPairs } from '../src/matching/reported-pairs.js';
 import { estimateWaitMs, WaitEstimate } from '../src/matching/wait-estimate.js';
+import { TestClock } from './helpers/toolkit.js';
 
 const PROJECT = 'prj_test';
 
@@ -151,7 +153,10 @@ describe('wait estimates', () => {
 
 type Sent = { to: string; event: string; payload: unknown };
 
-/** Unless a test says otherwise, everyone is told of every change at once (no pacing). */
+/**
+ * Unless a test says otherwise, everyone is told of every change at once (no pacing). Time is a clock the test
+ * moves; the rooms open in the next turn, so `await turn()` lets every room being opened open.
+ */
 function harness(t: TestContext, given: Partial<MatchTimings> = {}) {
   const timings = { positionEveryMs: 0, snapshotEveryMs: 0, ...given };
   const sent: Sent[] = [];
@@ -174,25 +179,25 @@ function harness(t: TestContext, given: Partial<MatchTimings> = {}) {
     },
     close: (_projectId, roomId) => closed.push(roomId),
   };
-  const coordinator = new LocalCoordinator({ delivery, rooms: matchRooms, reportedPairs: async () => [], log: Fastify({ logger: false }).log, timings });
+  const clock = new TestClock();
+  const coordinator = new LocalCoordinator({ delivery, rooms: matchRooms, reportedPairs: async () => [], log: Fastify({ logger: false }).log, timings, clock });
   t.after(() => coordinator.close());
   const visitor = (peerId: string, extra: Partial<Visitor> = {}): Visitor => ({ projectId: PROJECT, mode: 'random', queue: 'default', peerId, socketId: `s-${peerId}`, displayName: peerId, ...extra });
   const to = (peerId: string, event?: string) => sent.filter((s) => s.to === `s-${peerId}` && (!event || s.event === event)).map((s) => s.payload);
-  const settle = () => new Promise((resolve) => setImmediate(resolve));
-  return { coordinator, visitor, to, sent, settle, failing, closed };
+  return { coordinator, visitor, to, sent, clock, failing, closed };
 }
 
 describe('the in-process coordinator', () => {
   it('matches a dropped visitor with nobody until it resumes, and removes it when it is gone', async (t) => {
-    const { coordinator, visitor, to, settle } = harness(t);
+    const { coordinator, visitor, to } = harness(t);
     await coordinator.prepare(PROJECT);
     coordinator.enter(visitor('a'));
     coordinator.suspend('a');
     assert.equal(coordinator.enter(visitor('b')).position, 2);
-    await settle();
+    await turn();
     assert.deepEqual(to('b', 'match:found'), []);
     coordinator.resume('a');
-    await settle();
+    await turn();
     assert.equal((to('b', 'match:found')[0] as MatchFound).partner.peerId, 'a');
 
     coordinator.enter(visitor('c'));
@@ -203,7 +208,7 @@ describe('the in-process coordinator', () => {
   });
 
   it('a side that leaves while the room is being opened: the other waits again at the front, never told of the pair', async (t) => {
-    const { coordinator, visitor, to, settle, closed } = harness(t);
+    const { coordinator, visitor, to, closed } = harness(t);
     await coordinator.prepare(PROJECT);
     coordinator.enter(visitor('early'));
     coordinator.enter(visitor('a'));
@@ -211,7 +216,7 @@ describe('the in-process coordinator', () => {
     coordinator.enter(visitor('c'));
     // early–a and b–c are opening their rooms; a leaves meanwhile.
     coordinator.leave('a');
-    await settle();
+    await turn();
     assert.deepEqual(to('early', 'match:found'), []);
     assert.deepEqual((to('early', 'queue:update') as QueueStatus[]).map((s) => [s.status, s.position]), [['matched', 0], ['waiting', 1]]);
     assert.equal(closed.length, 1, 'the room opened for nobody is ended');
@@ -219,12 +224,12 @@ describe('the in-process coordinator', () => {
   });
 
   it('when the room cannot be opened, both are told they left the line, with the reason', async (t) => {
-    const { coordinator, visitor, to, settle, failing } = harness(t);
+    const { coordinator, visitor, to, failing } = harness(t);
     await coordinator.prepare(PROJECT);
     failing.next = true;
     coordinator.enter(visitor('a'));
     coordinator.enter(visitor('b'));
-    await settle();
+    await turn();
     for (const peer of ['a', 'b']) {
       const last = to(peer, 'queue:update').at(-1) as QueueStatus;
       assert.deepEqual([last.status, last.reason], ['left', 'The service could not open a room for this match; try again.']);
@@ -253,7 +258,7 @@ describe('the in-process coordinator', () => {
   });
 
   it('tells those behind in line their new place at most once per interval, and agents a bounded snapshot', async (t) => {
-    const { coordinator, visitor, to } = harness(t, { positionEveryMs: 150, snapshotEveryMs: 150, snapshotSize: 3 });
+    const { coordinator, visitor, to, clock } = harness(t, { positionEveryMs: 150, snapshotEveryMs: 150, snapshotSize: 3 });
     const agent = { projectId: PROJECT, queue: 'default', peerId: 'agent', socketId: 's-agent', displayName: 'Agent' };
     const ack = coordinator.agentStatus(agent, 'online');
     assert.deepEqual([ack.customers.length, ack.total], [0, 0]);
@@ -261,10 +266,11 @@ describe('the in-process coordinator', () => {
     coordinator.decline(agent, 'c0', 'closed');
     coordinator.leave('c1');
     assert.deepEqual(to('c9', 'queue:update'), [], 'two changes ahead of c9 within the interval: nothing yet');
-    const started = Date.now();
-    while (to('c9', 'queue:update').length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    clock.advance(149);
+    assert.deepEqual(to('c9', 'queue:update'), [], 'not a millisecond early');
+    clock.advance(1);
     assert.deepEqual((to('c9', 'queue:update') as QueueStatus[]).map((s) => s.position), [8], 'one update, with the place as it stands');
-    while ((to('agent', 'queue:changes') as QueueChanges[]).at(-1)?.total !== 8 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    assert.equal((to('agent', 'queue:changes') as QueueChanges[]).at(-1)?.total, 8, 'the agent sees the queue as it stands');
     const snapshots: QueueSnapshot[] = [];
     for (const changes of to('agent', 'queue:changes') as QueueChanges[]) {
       const view = applyQueueChanges(snapshots.at(-1) ?? ack, changes);

@@ -17,6 +17,7 @@ import { PROTOCOL_VERSION, type MatchFound, type QueueStatus } from '@vcw/shared
 import { ChaosConnection, seededRandom } from './helpers/chaos-client.js';
 import { agentToken } from './helpers/matching.js';
 import { buildService, SITE_ORIGIN, type TestService } from './helpers/service.js';
+import { until } from './helpers/toolkit.js';
 
 const SEED = process.env.MATCHING_SEED ? Number(process.env.MATCHING_SEED) : Math.floor(Math.random() * 2 ** 31);
 const CLIENTS = 200;
@@ -303,14 +304,6 @@ function checkPairsAgree(connections: ChaosConnection[]): void {
     assert.ok(sides.length <= 2, `${room} was found by ${sides.length} connections`);
     const [a, b] = sides;
     if (a && b) assert.deepEqual([a.partner, b.partner], [b.peerId, a.peerId], `${room}: both sides name each other`);
-  }
-}
-
-async function until(predicate: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

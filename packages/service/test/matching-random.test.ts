@@ -2,11 +2,16 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { PROTOCOL_VERSION, type QueueStatus } from '@vcw/shared';
-import { collect, enter, FAST_MATCHING, joinMatch, next, outcome, randomVisitor, until, visitor, type Visitor } from './helpers/matching.js';
+import { enter, FAST_MATCHING, joinMatch, next, outcome, randomVisitor, visitor, type Visitor } from './helpers/matching.js';
+import { collect, TestClock, until } from './helpers/toolkit.js';
 import { partnerAuth } from './helpers/partner.js';
 import { buildService, command, reconnectingClient, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
 
-const fast = (t: TestContext, env: Record<string, string> = {}) => buildService(t, { matchTimings: FAST_MATCHING, env });
+/** A service whose matching runs on a clock the test moves, so its pauses and deadlines pass without waiting. */
+async function onTestClock(t: TestContext): Promise<{ service: TestService; clock: TestClock }> {
+  const clock = new TestClock();
+  return { service: await buildService(t, { matchTimings: FAST_MATCHING, matchClock: clock }), clock };
+}
 
 /** Two visitors paired with each other, both seated in their match room. */
 async function pairInCall(t: TestContext, service: TestService, extra: { a?: Record<string, unknown>; b?: Record<string, unknown> } = {}) {
@@ -112,14 +117,15 @@ describe('next', () => {
   });
 
   it('two who just left each other and have nobody else meet again only after a pause', async (t) => {
-    const service = await fast(t);
+    const { service, clock } = await onTestClock(t);
     const { a, b } = await pairInCall(t, service);
     const again = next(a.client, 'match:found');
-    const started = Date.now();
     assert.ok((await command(b.client, 'match:next', {})).ok);
+    clock.advance(FAST_MATCHING.rematchAfterMs - 1);
+    assert.deepEqual([service.app.matching.stateOf(a.peerId), service.app.matching.stateOf(b.peerId)], ['waiting', 'waiting'], 'not a millisecond early');
+    clock.advance(1);
     const found = await again;
     assert.equal(found.partner.peerId, b.peerId);
-    assert.ok(Date.now() - started >= FAST_MATCHING.rematchAfterMs - 10, `paired again after ${Date.now() - started} ms`);
   });
 
   it('is refused outside random mode and harmless while already waiting', async (t) => {
@@ -180,7 +186,8 @@ describe('a partner who leaves', () => {
   });
 
   it('a partner who disconnects before joining: the other is told at once and waits again at the front', async (t) => {
-    const service = await buildService(t);
+    // Matching's clock stands still here, so the join deadline cannot be what ends the pair.
+    const { service } = await onTestClock(t);
     const a = await randomVisitor(t, service);
     const waiting = await randomVisitor(t, service, { queue: 'other' });
     const found = next(a.client, 'match:found');
@@ -189,17 +196,15 @@ describe('a partner who leaves', () => {
     await enter(b, { mode: 'random', queue: 'default' });
     await Promise.all([found, bFound]);
     const ended = next(a.client, 'match:ended');
-    const started = Date.now();
     b.client.disconnect();
     const { reason, status } = await ended;
     assert.equal(reason, 'partner-left');
     assert.deepEqual([status.status, status.position], ['waiting', 1]);
-    assert.ok(Date.now() - started < 2000, 'without waiting for the join deadline');
     assert.equal(service.app.matching.stateOf(waiting.peerId), 'waiting');
   });
 
   it('a partner who never joins within the deadline: the one who joined waits again at the front; the other is let go', async (t) => {
-    const service = await fast(t);
+    const { service, clock } = await onTestClock(t);
     const a = await randomVisitor(t, service);
     const found = next(a.client, 'match:found');
     const late = await visitor(t, service);
@@ -209,6 +214,9 @@ describe('a partner who leaves', () => {
     const match = await lateFound;
     const ended = next(a.client, 'match:ended');
     const letGo = next(late.client, 'queue:update');
+    clock.advance(FAST_MATCHING.joinDeadlineMs - 1);
+    assert.equal(service.app.matching.stateOf(late.peerId), 'matched', 'not a millisecond early');
+    clock.advance(1);
     const { reason, status } = await ended;
     assert.deepEqual([reason, status.status, status.position], ['partner-left', 'waiting', 1]);
     const update = await letGo;
@@ -235,7 +243,7 @@ describe('a match room ended from outside', () => {
 
 describe('reports', () => {
   it('stores the report, ends the pair (the reported side hears partner-left) and keeps the two apart for good', async (t) => {
-    const service = await fast(t);
+    const { service, clock } = await onTestClock(t);
     const { a, b } = await pairInCall(t, service, { a: { visitorId: 'reporter-001' }, b: { visitorId: 'reported-001' } });
     const ended = next(b.client, 'match:ended');
     const reply = await command<QueueStatus>(a.client, 'match:report', { reason: 'abuse', note: 'rude' });
@@ -245,14 +253,14 @@ describe('reports', () => {
     const pairs = await service.app.queueStore.blockedPairs(service.projectId);
     assert.deepEqual(pairs, [{ reporter: { peerId: a.peerId, visitorId: 'reporter-001' }, reported: { peerId: b.peerId, visitorId: 'reported-001' } }]);
 
-    await new Promise((r) => setTimeout(r, FAST_MATCHING.rematchAfterMs * 3));
+    clock.advance(FAST_MATCHING.rematchAfterMs * 3);
     assert.equal(service.app.matching.stateOf(a.peerId), 'waiting', 'alone together, still not paired again');
     assert.equal(service.app.matching.stateOf(b.peerId), 'waiting');
 
     // The reported visitor reloads: a new connection, the same visitor id.
     b.client.disconnect();
     const again = await randomVisitor(t, service, { visitorId: 'reported-001' });
-    await new Promise((r) => setTimeout(r, FAST_MATCHING.rematchAfterMs * 3));
+    clock.advance(FAST_MATCHING.rematchAfterMs * 3);
     assert.equal(service.app.matching.stateOf(again.peerId), 'waiting');
     const found = next(a.client, 'match:found');
     const carol = await randomVisitor(t, service);

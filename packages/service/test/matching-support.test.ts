@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { applyQueueChanges, PROTOCOL_VERSION, type AgentTaken, type ParticipantList, type QueueSnapshot, type QueueStatus, type TicketCreated } from '@vcw/shared';
-import { agent, collect, enter, FAST_MATCHING, joinMatch, next, outcome, randomVisitor, until, visitor, type Visitor } from './helpers/matching.js';
+import { DEFAULT_NOTICE_PACING } from '../src/matching/lines.js';
+import { agent, enter, FAST_MATCHING, joinMatch, next, outcome, randomVisitor, visitor, type Visitor } from './helpers/matching.js';
+import { collect, TestClock, until } from './helpers/toolkit.js';
 import { partnerAuth } from './helpers/partner.js';
 import { buildService, command, connect, TEST_TOKEN_SECRET } from './helpers/service.js';
 
@@ -91,7 +93,8 @@ describe('agents taking customers', () => {
   });
 
   it('estimates each customer\'s wait from the recent average, shared among the agents online', async (t) => {
-    const service = await buildService(t);
+    const clock = new TestClock();
+    const service = await buildService(t, { matchClock: clock });
     const customers = [];
     for (let i = 0; i < 3; i++) {
       const c = await visitor(t, service);
@@ -100,11 +103,13 @@ describe('agents taking customers', () => {
     }
     const smith = await agent(t, service, 'help');
     assert.ok((await command(smith.client, 'agent:status', { status: 'online' })).ok);
-    await new Promise((r) => setTimeout(r, 200));
+    clock.advance(200);
     const updates = collect(customers[2]!.client, 'queue:update');
     assert.ok((await command(smith.client, 'agent:take', {})).ok);
     const snapshot = service.app.matching.statistics(service.projectId, 'help').support;
-    assert.ok(snapshot.averageWaitMs !== null && snapshot.averageWaitMs >= 200, `average ${snapshot.averageWaitMs}`);
+    assert.equal(snapshot.averageWaitMs, 200, 'Ann waited 200 ms');
+    // Places are told at most once a second: the next round is due a second after the agent came online.
+    clock.advance(DEFAULT_NOTICE_PACING.positionEveryMs);
     await until(() => updates.length > 0, 'the last customer to be told');
     assert.deepEqual([updates[0]?.position, updates[0]?.estimatedWaitMs], [2, snapshot.averageWaitMs * 2]);
 
@@ -164,7 +169,8 @@ describe('agents taking customers', () => {
   });
 
   it('an agent who never joins: the customer is back at the front, told partner-left', async (t) => {
-    const service = await buildService(t, { matchTimings: FAST_MATCHING });
+    const clock = new TestClock();
+    const service = await buildService(t, { matchTimings: FAST_MATCHING, matchClock: clock });
     const ann = await visitor(t, service);
     const bob = await visitor(t, service);
     await enter(ann, support());
@@ -173,7 +179,9 @@ describe('agents taking customers', () => {
     assert.ok((await command(smith.client, 'agent:take', {})).ok);
     await enter(bob, support());
     await joinMatch(ann, await found);
-    const { reason, status } = await next(ann.client, 'match:ended');
+    const ended = next(ann.client, 'match:ended');
+    clock.advance(FAST_MATCHING.joinDeadlineMs);
+    const { reason, status } = await ended;
     assert.deepEqual([reason, status.status, status.position], ['partner-left', 'waiting', 1]);
     assert.equal(service.app.matching.stateOf(smith.peerId), undefined, 'the agent is free again');
   });

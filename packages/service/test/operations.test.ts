@@ -4,6 +4,7 @@ import { build } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openSqlite } from '../src/store/database.js';
 import { buildService, command, connect, TEST_TOKEN_SECRET } from './helpers/service.js';
+import { until } from './helpers/toolkit.js';
 
 /** The value of one series of a Prometheus text exposition, or undefined when it is absent. */
 function sample(body: string, series: string): number | undefined {
@@ -60,10 +61,6 @@ describe('operations: readiness and metrics', () => {
 
     ada.disconnect();
     const scrape = async () => sample(await (await fetch(`${service.url}/metrics`)).text(), 'vcw_connections');
-    const deadline = Date.now() + 5000;
-    while ((await scrape()) !== 2) {
-      assert.ok(Date.now() < deadline, 'the closed connection leaves the gauge');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(async () => (await scrape()) === 2, 'the closed connection to leave the gauge');
   });
 });

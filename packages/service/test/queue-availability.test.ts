@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MatchFound, QueueAvailability } from '@vcw/shared';
-import { agent, collect, enter, visitor } from './helpers/matching.js';
+import { agent, enter, visitor } from './helpers/matching.js';
+import { collect } from './helpers/toolkit.js';
 import { partnerAuth } from './helpers/partner.js';
 import { buildService, command, next } from './helpers/service.js';
 

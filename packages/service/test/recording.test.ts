@@ -12,6 +12,7 @@ import {
   type ServerToClientEvents,
 } from '@vcw/shared';
 import { buildService, command, connect, next, type Client, type TestService } from './helpers/service.js';
+import { barrier, record } from './helpers/toolkit.js';
 
 interface Joined {
   client: Client;
@@ -26,9 +27,7 @@ async function joined(t: TestContext, service: TestService, room: string, displa
   const client = await connect(t, service);
   const reply = await command<JoinResult>(client, 'room:join', { room, displayName });
   assert.ok(reply.ok, `join failed: ${JSON.stringify(reply)}`);
-  const heard: Joined['heard'] = [];
-  for (const event of RECORDING_EVENTS) (client as unknown as { on(e: string, fn: (p: unknown) => void): void }).on(event, (payload) => heard.push({ event, payload }));
-  return { client, peerId: reply.peerId, heard };
+  return { client, peerId: reply.peerId, heard: record(client, RECORDING_EVENTS) };
 }
 
 /** Three participants of one room: Ada (who records), Grace and Linus. */
@@ -52,7 +51,6 @@ async function expectError(reply: Promise<{ ok: boolean; error?: { code: string 
   assert.equal(answer.error?.code, code);
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 150));
 const events = (who: Joined, event: string) => who.heard.filter((h) => h.event === event).map((h) => h.payload);
 
 describe('recording consent', () => {
@@ -66,7 +64,7 @@ describe('recording consent', () => {
     const expected: RecordingRequested = { requestId, by: { peerId: ada.peerId, displayName: 'Ada' } };
     assert.deepEqual(await toGrace, expected);
     assert.deepEqual(await toLinus, expected);
-    await settle();
+    await barrier(ada.client);
     assert.deepEqual(ada.heard, [], 'the requester is not asked');
   });
 
@@ -114,7 +112,7 @@ describe('recording consent', () => {
     ]);
     await expectError(command(ada.client, 'recording:state', { active: true, requestId }), 'recording_not_found');
     await expectError(command(grace.client, 'recording:answer', { requestId, accept: true }), 'recording_not_found');
-    await settle();
+    await Promise.all([ada, grace, linus].map((who) => barrier(who.client)));
     for (const who of [ada, grace, linus]) {
       assert.deepEqual(events(who, 'recording:state'), [], 'no recording state, ever');
       assert.deepEqual(events(who, 'recording:cancelled'), [{ requestId, reason: 'declined' }]);
@@ -190,7 +188,7 @@ describe('recording consent', () => {
     const after = await command<RecordingSync>(grace.client, 'recording:sync', {});
     assert.ok(after.ok);
     assert.equal(after.request, null, 'back in: nothing left to answer');
-    await settle();
+    await barrier(grace.client);
     assert.deepEqual(events(grace, 'recording:state').map((state) => (state as RecordingState).active), [true], 'it started once and never stopped');
   });
 
@@ -244,12 +242,14 @@ describe('recording consent', () => {
     t.mock.timers.tick(RECORDING_REQUEST_EXPIRY_MS);
     // Ada and Grace only listen from here: a client that writes after the clock jumped thinks its ping timed
     // out (socket.io-client reads Date.now). A newcomer's clock starts after the jump.
+    // The fresh request reaching Ada is the ordering barrier: anything sent to her before it has arrived.
     const expired = [next(ada.client, 'recording:cancelled'), next(grace.client, 'recording:cancelled')];
+    const freshToAda = next(ada.client, 'recording:requested');
     const linus = await joined(t, service, 'expiry', 'Linus');
     const fresh = await request(linus);
     assert.notEqual(fresh.requestId, requestId);
     for (const heard of await Promise.all(expired)) assert.deepEqual(heard, { requestId, reason: 'expired' });
-    await settle();
+    await freshToAda;
     assert.deepEqual(events(ada, 'recording:requested'), [{ requestId: fresh.requestId, by: { peerId: linus.peerId, displayName: 'Linus' } }]);
   });
 
@@ -301,7 +301,7 @@ describe('recording consent', () => {
     const { requestId } = await request(ada);
     assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: false })).ok);
     await expectError(command(neighbour.client, 'recording:answer', { requestId, accept: true }), 'recording_not_found');
-    await settle();
+    await barrier(neighbour.client);
     assert.deepEqual(neighbour.heard, []);
   });
 });

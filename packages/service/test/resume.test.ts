@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PROTOCOL_VERSION, type JoinResult } from '@vcw/shared';
 import { buildService, command, connect, next, reconnectingClient, sessionOf, type Client } from './helpers/service.js';
+import { barrier, until } from './helpers/toolkit.js';
 
 /** Cuts the client's connection as a network loss would: no goodbye, the transport just closes. */
 const dropTransport = (client: Client) => client.io.engine.close();
@@ -30,6 +31,7 @@ describe('seats kept through a dropped connection', () => {
     assert.equal(resumed.peerId, session.peerId);
     assert.equal((await signal).from !== undefined, true);
     assert.equal((await chat).text, 'are you there?');
+    await barrier(staying);
     assert.equal(leaves, 0);
     // Still seated: a leave now is a hang-up the others see.
     const left = next(staying, 'peer:left');
@@ -118,16 +120,20 @@ describe('resuming does not reset limits, nor leave ghosts', () => {
     const store = service.app.roomStore;
     const findByName = store.findByName.bind(store);
     // The store answers slowly (a busy database): the client hangs up meanwhile.
+    let joinReached: () => void;
+    const reading = new Promise<void>((resolve) => (joinReached = resolve));
     store.findByName = async (...args) => {
+      joinReached();
       await new Promise((r) => setTimeout(r, 150));
       return findByName(...args);
     };
     const leaving = await connect(t, service);
     (leaving as unknown as { emit(e: string, p: unknown, ack: () => void): void }).emit('room:join', { room: 'desk' }, () => undefined);
-    await new Promise((r) => setTimeout(r, 20));
+    await reading;
     leaving.disconnect();
-    // Long enough for the slowed join (three store reads of 150 ms) to finish.
-    await new Promise((r) => setTimeout(r, 1000));
+    // The slowed join runs on after the hang-up; it is over once the service has answered it (to nobody).
+    const answered = async () => (await service.app.metrics.commands.get()).values.some((v) => v.labels.command === 'room:join');
+    await until(answered, 'the slowed join to be answered');
     store.findByName = findByName;
     assert.equal(service.app.rooms.participantCount(`${service.projectId}/desk`), 0, 'no seat left behind');
     const newcomer = await connect(t, service);

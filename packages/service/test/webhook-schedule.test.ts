@@ -10,50 +10,14 @@ import { openSqlite } from '../src/store/database.js';
 import { ProjectStore } from '../src/store/project-store.js';
 import { WebhookStore } from '../src/store/webhook-store.js';
 import { WebhookDispatcher } from '../src/webhooks/dispatcher.js';
-import { DEFAULT_RETRY_DELAYS_MS, RetrySchedule, type Clock } from '../src/webhooks/retry-schedule.js';
+import { DEFAULT_RETRY_DELAYS_MS, RetrySchedule } from '../src/webhooks/retry-schedule.js';
 import { SecretBox } from '../src/webhooks/secret-box.js';
 import { newWebhookSecret } from '../src/webhooks/signing.js';
 import { TEST_TOKEN_SECRET } from './helpers/service.js';
+import { TestClock, until } from './helpers/toolkit.js';
 import { webhookReceiver } from './helpers/webhook-receiver.js';
 
 const START = Date.parse('2030-01-01T00:00:00.000Z');
-
-/** A clock that moves only when told; its timers run when their time comes. */
-class FakeClock implements Clock {
-  private nowMs = START;
-  private readonly timers = new Map<number, { at: number; run: () => void }>();
-  private nextId = 1;
-
-  now(): number {
-    return this.nowMs;
-  }
-
-  setTimeout(run: () => void, ms: number): ReturnType<typeof setTimeout> {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.nowMs + ms, run });
-    return id as unknown as ReturnType<typeof setTimeout>;
-  }
-
-  clearTimeout(timer: ReturnType<typeof setTimeout> | undefined): void {
-    if (timer !== undefined) this.timers.delete(timer as unknown as number);
-  }
-
-  /** When the earliest timer falls due (none: null). */
-  nextTimerAt(): number | null {
-    const times = [...this.timers.values()].map((t) => t.at);
-    return times.length > 0 ? Math.min(...times) : null;
-  }
-
-  /** Moves to `at` and runs the timers due by then. */
-  advanceTo(at: number): void {
-    this.nowMs = at;
-    for (const [id, timer] of [...this.timers]) {
-      if (timer.at > at) continue;
-      this.timers.delete(id);
-      timer.run();
-    }
-  }
-}
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as unknown as FastifyBaseLogger;
 
@@ -76,7 +40,7 @@ describe('webhook retry schedule', () => {
     const receiver = await webhookReceiver(t);
     receiver.answerWith(() => 500);
     const endpoint = await store.createEndpoint({ projectId, url: receiver.url, events: ['ticket.created'], description: null, secretSealed: box.seal(newWebhookSecret()) });
-    const clock = new FakeClock();
+    const clock = new TestClock(START);
     const delays = [5_000, 300_000, 1_800_000];
     const dispatcher = new WebhookDispatcher({ store, box, log: silent, clock, timings: { retryDelaysMs: delays } });
     t.after(() => dispatcher.close());
@@ -91,7 +55,7 @@ describe('webhook retry schedule', () => {
       // The failure is recorded, then (unless it was the last) the worker sleeps until the retry's timer.
       const recorded = async () => (await store.listDeliveries(endpoint.id, { limit: 1 })).deliveries[0];
       while ((await recorded())?.attempts.length !== attempt) await new Promise((r) => setTimeout(r, 5));
-      if (attempt <= delays.length) while (clock.nextTimerAt() === null) await new Promise((r) => setTimeout(r, 5));
+      if (attempt <= delays.length) await until(() => clock.nextTimerAt() !== null, `retry ${attempt} to be scheduled`);
       const delivery = await recorded();
       if (attempt <= delays.length) {
         assert.equal(delivery?.status, 'pending');

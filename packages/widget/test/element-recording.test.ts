@@ -4,7 +4,7 @@ import type { VideoChatWidget } from '../src/element/video-chat-widget.js';
 import type { CallError } from '../src/engine/call-error.js';
 import type { VcRecordingReadyDetail } from '../src/events/vc-recording-ready-event.js';
 import { clickPart, ofType, pause, twoInCall } from './call-helpers.js';
-import { connectedAttributes, mount, part, until } from './helpers.js';
+import { barrier, connectedAttributes, mount, part, until } from './helpers.js';
 
 const EVENTS = ['vc-recording-ready', 'vc-error'];
 const INDICATOR = '[part="recording-indicator"]';
@@ -89,7 +89,8 @@ describe('<video-chat-widget> recording', () => {
     expect(error?.code).to.equal('recording_declined');
     await until(() => !part(a.widget, '[part="recording-pending"]'), 'the request to end');
     expect(part(b.widget, '[part="recording-consent"]'), 'the prompt closed').to.equal(null);
-    await pause(500);
+    // Whatever the service sent either side about the declined request came before a marker answered now.
+    await Promise.all([barrier(a.widget), barrier(b.widget)]);
     expect(everShown(), 'the indicator never appeared').to.equal(false);
     expect(ofType(a.events, 'vc-recording-ready')).to.have.length(0);
     expect(part<HTMLButtonElement>(a.widget, '[part="record-button"]')!.disabled, 'Ada may ask again').to.equal(false);

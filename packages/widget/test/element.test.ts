@@ -1,9 +1,11 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import { connectedAttributes, mount, part, service, showsFrames, until, uniqueRoom } from './helpers.js';
+import { barrier, connectedAttributes, mount, part, service, showsFrames, until, uniqueRoom } from './helpers.js';
 
 const ALL_EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-error'];
 const ofType = (events: CustomEvent[], type: string) => events.filter((e) => e.type === type);
+/** The widget's connection to the service, while it has one. */
+const serviceOf = (widget: HTMLElement) => (widget as unknown as { engine: { service: unknown } | null }).engine?.service ?? null;
 
 describe('<video-chat-widget>', () => {
   it('is defined, renders into an open shadow root, and asks for a missing api-key', async () => {
@@ -157,7 +159,8 @@ describe('<video-chat-widget>', () => {
     const joining = widget.join();
     await widget.leave();
     await joining;
-    await new Promise((r) => setTimeout(r, 500));
+    // Its connection is closed: nothing more can come from the service to say it joined after all.
+    expect(serviceOf(widget)).to.equal(null);
     expect(widget.state).to.equal('left');
     const states = ofType(events, 'vc-connection-state-change').map((e) => e.detail.state);
     expect(states.at(-1)).to.equal('left');
@@ -166,7 +169,7 @@ describe('<video-chat-widget>', () => {
 
     const { widget: later } = mount({ ...attributes, autojoin: true });
     await until(() => later.state === 'connected', 'a later widget connected');
-    await new Promise((r) => setTimeout(r, 300));
+    await barrier(later);
     expect(later.participants).to.deep.equal([]);
   });
 
@@ -179,7 +182,10 @@ describe('<video-chat-widget>', () => {
     const box = document.createElement('section');
     document.body.append(box);
     box.append(first.widget);
-    await new Promise((r) => setTimeout(r, 500));
+    // A removal would have ended the call within a microtask, giving the seat back (so the second hears a leave
+    // before its marker): the first still answers on its connection, and the second heard nothing.
+    await barrier(first.widget);
+    await barrier(second.widget);
     expect(first.widget.state).to.equal('connected');
     expect(ofType(first.events, 'vc-leave')).to.have.length(0);
     expect(ofType(second.events, 'vc-participant-leave')).to.have.length(0);
@@ -188,10 +194,30 @@ describe('<video-chat-widget>', () => {
 
   it('releases camera and microphone when the service refuses the key', async () => {
     const { serviceUrl } = await service();
+    // Every device request is watched (and really made), so the test knows when the last one was answered.
+    const devices = navigator.mediaDevices;
+    const getUserMedia = devices.getUserMedia;
+    const opened: MediaStream[] = [];
+    let asking = 0;
+    devices.getUserMedia = async (constraints) => {
+      asking++;
+      try {
+        const stream = await getUserMedia.call(devices, constraints);
+        opened.push(stream);
+        return stream;
+      } finally {
+        asking--;
+      }
+    };
     const { widget } = mount({ 'api-key': 'pk_test_000000000000000000000000000000', server: serviceUrl, room: 'x' });
-    await until(() => widget.state === 'error', 'error state');
+    try {
+      await until(() => widget.state === 'error', 'error state');
+      await until(() => asking === 0, 'every device request answered');
+    } finally {
+      devices.getUserMedia = getUserMedia;
+    }
     const engine = (widget as unknown as { engine: { media: { stream: MediaStream | null } } }).engine;
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => opened.every((stream) => stream.getTracks().every((track) => track.readyState === 'ended')), 'every track opened to be stopped');
     expect(engine.media.stream).to.equal(null);
     expect(part(widget, 'video')).to.equal(null);
   });

@@ -62,7 +62,8 @@ describe('RecordingSession against the service', () => {
     session.enter(ada.signaling, ada.peerId);
     const attempt = session.start().catch((error: CallError) => error);
     await until(() => session.asking, 'the request sent');
-    await new Promise((r) => setTimeout(r, 300)); // delivered to Grace's connection before her session exists
+    // A marker answered on Grace's connection: the request, sent to her before, has reached it before her session exists.
+    await grace.signaling.iceServers();
 
     const late = new RecordingSession({ streams: () => [] });
     late.enter(grace.signaling, grace.peerId);

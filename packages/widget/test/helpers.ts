@@ -2,6 +2,9 @@
 /** Helpers for the component tests: the live service, mounting widgets, and waiting on them. */
 import '../src/index.js';
 import type { VideoChatWidget } from '../src/element/video-chat-widget.js';
+import { record, until } from './toolkit.js';
+
+export { barrier, record, until } from './toolkit.js';
 
 export interface ServiceInfo {
   serviceUrl: string;
@@ -27,8 +30,7 @@ export function mount(attributes: Record<string, string | boolean>, listen: stri
     if (value === true) widget.setAttribute(name, '');
     else if (value !== false) widget.setAttribute(name, value);
   }
-  const events: CustomEvent[] = [];
-  for (const type of listen) widget.addEventListener(type, (e) => events.push(e as CustomEvent));
+  const events = record(widget, listen);
   document.body.append(widget);
   mounted.push(widget);
   return { widget, events };
@@ -46,17 +48,6 @@ afterEach(async () => {
     widget.remove();
   }
 });
-
-/** Waits until `condition` returns a truthy value, polling every 50 ms. */
-export async function until<T>(condition: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The first element matching `selector` inside the widget's shadow root. */
 export function part<E extends Element = HTMLElement>(widget: VideoChatWidget, selector: string): E | null {

@@ -207,14 +207,17 @@ describe('call view: re-rendering', () => {
     const ui = mountCall({ tiles: [tile('p1', { stream: remote })], local: localMedia({ stream: self }) });
     const videos = ui.$$<HTMLVideoElement>('video');
     expect(videos.length).to.equal(2);
+    await until(() => videos.every((video) => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA), 'the first frames');
     const restarts: string[] = [];
     for (const video of videos) video.addEventListener('emptied', () => restarts.push(video.getAttribute('part')!));
     for (let i = 0; i < 5; i++) ui.update({ unread: i });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(restarts).to.deep.equal([]);
+    // The marker: new streams for both videos, loaded. A video's events are queued in order, so a restart from
+    // the re-renders above would come before the new stream's restart, and that before its first data.
+    const loaded = videos.map((video) => new Promise((resolve) => video.addEventListener('loadeddata', resolve, { once: true })));
     const other = canvasStream();
-    ui.update({ tiles: [tile('p1', { stream: other })] });
-    await until(() => restarts.length === 1, 'a new stream to be loaded');
+    ui.update({ tiles: [tile('p1', { stream: other })], local: localMedia({ stream: canvasStream() }) });
+    await Promise.all(loaded);
+    expect([...restarts].sort()).to.deep.equal(videos.map((video) => video.getAttribute('part')!).sort(), 'each video restarted once: for its new stream');
     expect(ui.$<HTMLVideoElement>('video[part="remote-video"]').srcObject).to.equal(other);
   });
 });

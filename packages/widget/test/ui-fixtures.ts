@@ -11,6 +11,8 @@ import { withRecordingStrings } from '../src/ui/recording-strings.js';
 import { resolveStrings } from '../src/ui/strings.js';
 import type { CallView, DevicesView, LocalMediaView, PrejoinView, RecordingView, TileView } from '../src/ui/view-model.js';
 
+export { until } from './toolkit.js';
+
 export const en = resolveStrings('en');
 
 /** Callback calls, by name: `calls.onJoin` is the list of argument lists. */
@@ -207,17 +209,6 @@ export function canvasStream(): MediaStream {
 
 const streams: MediaStream[] = [];
 afterEach(() => streams.splice(0).forEach((s) => s.getTracks().forEach((t) => t.stop())));
-
-/** Waits for `condition`, polling every 20 ms. */
-export async function until<T>(condition: () => T, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = condition();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The columns a grid lays out (its computed template lists one track size per column). */
 export const columns = (grid: Element): number => getComputedStyle(grid).gridTemplateColumns.split(' ').length;

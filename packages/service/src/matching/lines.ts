@@ -4,6 +4,7 @@
  * state; `LineNotices` tells everyone concerned once a change is complete.
  */
 import type { QueueChanges, QueueSnapshot, QueueStatus } from '@vcw/shared';
+import { systemClock, type Clock } from '../clock.js';
 import type { AgentConnection, MatchDelivery, QueueRef, Visitor } from './coordinator.js';
 import { MatchQueue, type QueueEntry } from './match-queue.js';
 import { visitorGroup } from './random-pairing.js';
@@ -179,6 +180,7 @@ export class LineNotices {
   constructor(
     private readonly delivery: MatchDelivery,
     readonly pacing: NoticePacing = DEFAULT_NOTICE_PACING,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   line(line: Line): void {
@@ -208,7 +210,7 @@ export class LineNotices {
     for (const line of this.lines) {
       // Agents coming and going (few, and trusted) is news for everyone at once: nobody is told help is there when it is not.
       if (agentsOnline(line) !== line.paced.agentsOnline) {
-        clearTimeout(line.paced.positions);
+        this.clock.clearTimeout(line.paced.positions);
         line.paced.positions = undefined;
         this.sweepPositions(line);
       } else {
@@ -223,8 +225,8 @@ export class LineNotices {
   /** Stops every pending timer. */
   close(): void {
     for (const line of this.pending) {
-      clearTimeout(line.paced.positions);
-      clearTimeout(line.paced.snapshot);
+      this.clock.clearTimeout(line.paced.positions);
+      this.clock.clearTimeout(line.paced.snapshot);
     }
     this.pending.clear();
   }
@@ -233,17 +235,17 @@ export class LineNotices {
   private pace(line: Line, what: 'positions' | 'snapshot', everyMs: number, run: () => void): void {
     if (line.paced[what] !== undefined) return;
     const at = what === 'positions' ? line.paced.positionsAt : line.paced.snapshotAt;
-    const wait = at + everyMs - Date.now();
+    const wait = at + everyMs - this.clock.now();
     if (wait <= 0) return run();
     this.pending.add(line);
-    line.paced[what] = setTimeout(() => {
+    line.paced[what] = this.clock.setTimeout(() => {
       line.paced[what] = undefined;
       run();
     }, wait);
   }
 
   private sweepPositions(line: Line): void {
-    line.paced.positionsAt = Date.now();
+    line.paced.positionsAt = this.clock.now();
     const figures = lineFigures(line);
     line.paced.agentsOnline = agentsOnline(line);
     let position = 0;
@@ -255,7 +257,7 @@ export class LineNotices {
    * same `queue:changes`, in one emit.
    */
   private sendChanges(line: Line): void {
-    line.paced.snapshotAt = Date.now();
+    line.paced.snapshotAt = this.clock.now();
     if (line.agents.size === 0) return;
     const snapshot = snapshotOf(line, this.pacing.snapshotSize);
     const base = orderOf(snapshot);

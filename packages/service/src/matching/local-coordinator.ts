@@ -6,6 +6,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { LeaveReason, type QueueSnapshot, type QueueStatus } from '@vcw/shared';
+import { systemClock, type Clock } from '../clock.js';
 import { ServiceError } from '../errors.js';
 import type { BlockedPair } from '../store/queue-store.js';
 import type {
@@ -45,6 +46,8 @@ export interface LocalCoordinatorOptions {
   timings?: Partial<MatchTimings>;
   /** How many may be in matching at once, per queue and per project (0: no limit); beyond, `queue_full`. */
   caps?: { waitingPerQueue: number; waitingPerProject: number };
+  /** Where time comes from (default: the wall clock); tests move it by hand. */
+  clock?: Clock;
 }
 
 const ROOM_ENDED = 'The room of this match was ended.';
@@ -60,13 +63,15 @@ export class LocalCoordinator implements MatchCoordinator {
   private readonly notices: LineNotices;
   private readonly timings: MatchTimings;
   private readonly log: FastifyBaseLogger;
+  protected readonly clock: Clock;
   /** How deep in a change we are: notices go out once the outermost change is complete. */
   private depth = 0;
   private closed = false;
 
   constructor(private readonly options: LocalCoordinatorOptions) {
     this.timings = { ...DEFAULT_MATCH_TIMINGS, ...options.timings };
-    this.notices = new LineNotices(options.delivery, this.timings);
+    this.clock = options.clock ?? systemClock;
+    this.notices = new LineNotices(options.delivery, this.timings, this.clock);
     this.log = options.log;
     this.reported = new ReportedPairsByProject(options.reportedPairs);
     this.pairs = new Pairs({
@@ -76,6 +81,7 @@ export class LocalCoordinator implements MatchCoordinator {
       notices: this.notices,
       log: options.log,
       joinDeadlineMs: this.timings.joinDeadlineMs,
+      clock: this.clock,
     });
   }
 
@@ -90,7 +96,7 @@ export class LocalCoordinator implements MatchCoordinator {
       if (visitor.mode === 'random' && !this.reported.isLoaded(visitor.projectId)) throw new Error('prepare(projectId) must complete before a random visitor enters');
       this.assertRoomFor(visitor);
       const line = this.lineOf(visitor);
-      const member: Member = { kind: 'member', peerId: visitor.peerId, visitor, line, since: Date.now(), state: 'waiting', suspended: false };
+      const member: Member = { kind: 'member', peerId: visitor.peerId, visitor, line, since: this.clock.now(), state: 'waiting', suspended: false };
       this.members.set(member.peerId, member);
       this.perProject.set(visitor.projectId, (this.perProject.get(visitor.projectId) ?? 0) + 1);
       line.waiting.add(member);
@@ -198,7 +204,7 @@ export class LocalCoordinator implements MatchCoordinator {
     const match = this.partyOf(peerId)?.match;
     if (!match || match.room?.id !== roomId) return;
     match.seated.add(peerId);
-    if (match.seated.size === 2) clearTimeout(match.deadline);
+    if (match.seated.size === 2) this.clock.clearTimeout(match.deadline);
   }
 
   unseated(peerId: string, roomId: string): void {
@@ -282,7 +288,7 @@ export class LocalCoordinator implements MatchCoordinator {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const line of this.lines.values()) clearTimeout(line.rematchTimer);
+    for (const line of this.lines.values()) this.clock.clearTimeout(line.rematchTimer);
     this.notices.close();
     await this.pairs.close();
   }
@@ -309,11 +315,11 @@ export class LocalCoordinator implements MatchCoordinator {
     if (line.ref.mode !== 'random' || this.closed) return;
     const reported = this.reported.of(line.ref.projectId);
     for (;;) {
-      const choice = nextRandomPair(line, { reported, now: Date.now(), rematchAfterMs: this.timings.rematchAfterMs });
+      const choice = nextRandomPair(line, { reported, now: this.clock.now(), rematchAfterMs: this.timings.rematchAfterMs });
       if (!choice) return;
       if ('retryInMs' in choice) {
-        clearTimeout(line.rematchTimer);
-        line.rematchTimer = setTimeout(() => this.change(() => this.pair(line)), choice.retryInMs);
+        this.clock.clearTimeout(line.rematchTimer);
+        line.rematchTimer = this.clock.setTimeout(() => this.change(() => this.pair(line)), choice.retryInMs);
         return;
       }
       this.pairs.start(line, ...choice.pair);
@@ -387,7 +393,7 @@ export class LocalCoordinator implements MatchCoordinator {
   /** A line nobody uses any more goes, unless it holds wait history (the estimates need it). */
   private forgetLineIfIdle(line: Line): void {
     if (line.waiting.size > 0 || line.agents.size > 0 || line.pairs.size > 0 || line.waits.hasHistory) return;
-    clearTimeout(line.rematchTimer);
+    this.clock.clearTimeout(line.rematchTimer);
     if (this.lines.get(line.key) === line) this.lines.delete(line.key);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { LeaveReason, type MatchEnded, type QueueStatus } from '@vcw/shared';
+import type { Clock } from '../clock.js';
 import type { MatchDelivery, MatchRooms } from './coordinator.js';
 import { agentsOnline, idsOf, partnerOf, statusOf, type Line, type LineNotices, type Match, type Member, type Party } from './lines.js';
 
@@ -29,6 +30,7 @@ export interface PairsOptions {
   notices: LineNotices;
   log: FastifyBaseLogger;
   joinDeadlineMs: number;
+  clock: Clock;
 }
 
 export class Pairs {
@@ -41,7 +43,7 @@ export class Pairs {
   /** Matches `a` with `b`: both leave the line at once, and their room is opened. */
   start(line: Line, a: Party, b: Party): void {
     const match: Match = { line, parties: [a, b], phase: 'opening', seated: new Set(), over: false };
-    const now = Date.now();
+    const now = this.options.clock.now();
     for (const party of match.parties) {
       party.match = match;
       if (party.kind !== 'member') continue;
@@ -72,7 +74,7 @@ export class Pairs {
   split(match: Match, caller: Member, reason: 'next' | 'reported'): void {
     const partner = partnerOf(match, caller);
     this.finish(match);
-    const at = Date.now();
+    const at = this.options.clock.now();
     caller.lastPartner = { ids: idsOf(partner), at };
     if (partner.kind === 'member') partner.lastPartner = { ids: idsOf(caller), at };
     if (match.seated.has(caller.peerId)) this.options.delivery.unseat(caller.visitor.socketId, LeaveReason.hangup);
@@ -103,14 +105,14 @@ export class Pairs {
       if (partner.kind === 'member') this.options.host.forget(partner);
       return;
     }
-    if (partner.kind === 'member') partner.lastPartner = { ids: idsOf(leaver), at: Date.now() };
+    if (partner.kind === 'member') partner.lastPartner = { ids: idsOf(leaver), at: this.options.clock.now() };
     this.putBack(match, partner, 'partner-left');
   }
 
   /** The pair is over: its timers, its room and its hold on both parties go. */
   finish(match: Match): void {
     match.over = true;
-    clearTimeout(match.deadline);
+    this.options.clock.clearTimeout(match.deadline);
     match.line.pairs.delete(match);
     const { projectId } = match.line.ref;
     if (match.room) {
@@ -123,7 +125,7 @@ export class Pairs {
 
   /** Stops every deadline; resolves once the rooms being opened are settled. */
   async close(): Promise<void> {
-    for (const match of this.byRoom.values()) clearTimeout(match.deadline);
+    for (const match of this.byRoom.values()) this.options.clock.clearTimeout(match.deadline);
     await Promise.all(this.opening);
   }
 
@@ -142,7 +144,7 @@ export class Pairs {
         const media = partner.kind === 'member' ? partner.visitor.media : undefined;
         this.options.delivery.found(socketOf(party), { mode, queue, room: room.name, partner: { peerId: partner.peerId, displayName: nameOf(partner), ...(media ? { media } : {}) } });
       }
-      match.deadline = setTimeout(() => this.missedDeadline(match), this.options.joinDeadlineMs);
+      match.deadline = this.options.clock.setTimeout(() => this.missedDeadline(match), this.options.joinDeadlineMs);
       this.options.log.info({ project: projectId, mode, queue, room: room.name, peers: match.parties.map((p) => p.peerId) }, 'matched');
     });
   }
@@ -192,7 +194,7 @@ export class Pairs {
 
   private requeue(member: Member): void {
     member.state = 'waiting';
-    member.since = Date.now();
+    member.since = this.options.clock.now();
     member.line.waiting.add(member, { front: true });
     this.options.notices.member(member);
   }

@@ -21,6 +21,7 @@ import { followSeatsWithRecording } from '../signaling/recording.js';
 import type { Awaitable } from '../awaitable.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
+import type { Clock } from '../clock.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,8 +53,8 @@ const MAX_MESSAGE_BYTES = Math.ceil(MAX_SDP_LENGTH * 1.4) + 4096;
 /** Widgets told that this node is going away reconnect spread over this window, not all at once. */
 const DRAIN_SPREAD_MS = 1_000;
 
-export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Partial<MatchTimings> }>(
-  async (app, { config, joinTokens, matchTimings }) => {
+export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Partial<MatchTimings>; matchClock?: Clock }>(
+  async (app, { config, joinTokens, matchTimings, matchClock }) => {
     const io: SignalingServer = new Server(app.server, {
       path: SIGNALING_PATH,
       serveClient: false,
@@ -86,6 +87,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       queueStore: app.queueStore,
       log: app.log.child({ module: 'matching' }),
       ...(matchTimings ? { timings: matchTimings } : {}),
+      ...(matchClock ? { clock: matchClock } : {}),
     });
     const ctx: SignalingContext = {
       io,

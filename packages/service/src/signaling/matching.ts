@@ -4,6 +4,7 @@
  * same `MatchCoordinator`.)
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
@@ -30,10 +31,12 @@ export interface MatchingDeps {
   log: FastifyBaseLogger;
   /** Shorter deadlines and pauses, for tests. */
   timings?: Partial<MatchTimings>;
+  /** Where matching's time comes from (tests); the wall clock when not given. */
+  clock?: Clock;
 }
 
 /** Builds matching (before the signaling context, which carries it); `close()` lets rooms being opened or ended finish their writes. */
-export function createMatching({ io, seats, events, caps, roomStore, queueStore, log, timings }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
+export function createMatching({ io, seats, events, caps, roomStore, queueStore, log, timings, clock }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
   const rooms = new StoreMatchRooms(roomStore, log);
   const delivery = new SocketDelivery(io, seats, log);
   const { waitingPerQueue, waitingPerProject } = caps;
@@ -44,6 +47,7 @@ export function createMatching({ io, seats, events, caps, roomStore, queueStore,
     log,
     caps: { waitingPerQueue, waitingPerProject },
     ...(timings ? { timings } : {}),
+    ...(clock ? { clock } : {}),
   };
   // Support customers' waits are published as service events (webhooks).
   const coordinator = new ObservedCoordinator(options, events);

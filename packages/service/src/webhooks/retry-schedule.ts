@@ -4,17 +4,7 @@
  * failure the delivery is `failed` (a replay sends it again). Time comes from a `Clock`, so the schedule is
  * tested without waiting.
  */
-export interface Clock {
-  now(): number;
-  setTimeout(run: () => void, ms: number): ReturnType<typeof setTimeout>;
-  clearTimeout(timer: ReturnType<typeof setTimeout> | undefined): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (timer) => clearTimeout(timer),
-};
+export { systemClock, type Clock } from '../clock.js';
 
 export const DEFAULT_RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 

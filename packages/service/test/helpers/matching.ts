@@ -1,7 +1,7 @@
 /** Test helpers for matching: visitors in queues, agents with their tokens, and the events they receive. */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { PROTOCOL_VERSION, type AgentToken, type JoinResult, type MatchFound, type QueueStatus, type ServerToClientEvents } from '@vcw/shared';
+import { PROTOCOL_VERSION, type AgentToken, type JoinResult, type MatchFound, type QueueStatus } from '@vcw/shared';
 import { partnerAuth } from './partner.js';
 import { command, connect, next, sessionOf, type Client, type ClientOptions, type TestService } from './service.js';
 
@@ -50,22 +50,6 @@ export async function agentToken(service: TestService, queue: string, displayNam
 /** An agent connection for `queue` (any origin: the token is the credential). */
 export async function agent(t: TestContext, service: TestService, queue = 'default', displayName?: string): Promise<Visitor> {
   return visitor(t, service, { auth: { protocol: PROTOCOL_VERSION, token: await agentToken(service, queue, displayName) }, origin: 'https://partner-console.example' });
-}
-
-/** Every `event` the client receives from now on, in order. */
-export function collect<E extends keyof ServerToClientEvents>(client: Client, event: E): Array<Parameters<ServerToClientEvents[E]>[0]> {
-  const seen: Array<Parameters<ServerToClientEvents[E]>[0]> = [];
-  (client as unknown as { on(e: string, fn: (v: never) => void): void }).on(event, (value: never) => seen.push(value));
-  return seen;
-}
-
-/** Resolves once `predicate` holds, checking every few milliseconds. */
-export async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** The error code of a refused command, or 'ok'. */

@@ -29,6 +29,7 @@ export async function buildService(
     demoPublishableKey = null,
     demoProjectId = null,
     matchTimings,
+    matchClock,
     webhookTimings,
   }: {
     listen?: boolean;
@@ -36,11 +37,13 @@ export async function buildService(
     demoPublishableKey?: string | null;
     demoProjectId?: string | null;
     matchTimings?: BuildOptions['matchTimings'];
+    /** Matching's clock: tests move it by hand instead of sleeping. */
+    matchClock?: BuildOptions['matchClock'];
     webhookTimings?: BuildOptions['webhookTimings'];
   } = {},
 ): Promise<TestService> {
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey, demoProjectId, tokenSecret: TEST_TOKEN_SECRET, ...(matchTimings ? { matchTimings } : {}), ...(webhookTimings ? { webhookTimings } : {}) });
+  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey, demoProjectId, tokenSecret: TEST_TOKEN_SECRET, ...(matchTimings ? { matchTimings } : {}), ...(matchClock ? { matchClock } : {}), ...(webhookTimings ? { webhookTimings } : {}) });
   t.after(() => app.close());
   const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');
