@@ -23,4 +23,20 @@ describe('<video-chat-widget> lazy code', () => {
     await until(() => fetched('recording-controls.js').length > 0, 'the recording controls once joining');
     await until(() => part(widget, '[part="record-button"]'), 'the record button in the call');
   });
+
+  it('fetches the call\'s code as the visitor goes to Join, not with the page', async () => {
+    const { widget } = mount(await connectedAttributes());
+    await until(() => widget.state === 'prejoin' && part(widget, '[part="join-button"]'), 'the pre-join');
+    part<HTMLButtonElement>(widget, '[part="check-camera-button"]')!.click();
+    await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]')?.videoWidth, 'the camera preview');
+    const callCode = ['call-view.js', 'call-announcer.js', 'host-controls.js'];
+    expect(callCode.flatMap(fetched), 'the call\'s code before the visitor goes to Join').to.deep.equal([]);
+
+    // The pointer comes over Join: the call's code is asked for before the click.
+    part(widget, '[part="join-button"]')!.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+    await until(() => callCode.every((file) => fetched(file).length > 0), 'the call\'s code once the pointer is over Join');
+    await widget.join();
+    await until(() => part(widget, '[part="leave-button"]'), 'the call view');
+    expect(fetched('call-view.js'), 'fetched once').to.have.length(1);
+  });
 });
