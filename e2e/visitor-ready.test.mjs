@@ -249,7 +249,7 @@ describe('the service is away when the visitor joins', () => {
   const suite = suiteStack(() => startProcessStack());
 
   it('joins by itself within 10 s of the service coming back, and no stale notice stays', async () => {
-    // The worst case: the call's views (a lazy chunk asked for on load) did not arrive before the service went away.
+    // The worst case: the call's views (a lazy chunk, asked for as the visitor goes to Join) fail to arrive, the service being away.
     let cutOff;
     const viewsCutOff = new Promise((resolve) => (cutOff = resolve));
     const cutOffViews = (context) =>
@@ -264,9 +264,9 @@ describe('the service is away when the visitor joins', () => {
     const consoleLines = [];
     ada.page.on('console', (message) => consoleLines.push(message.text()));
     await ada.until(() => document.querySelector('video-chat-widget').state, null, (state) => state === 'prejoin', 'the pre-join screen');
-    await viewsCutOff;
     await suite.stack.killService('SIGKILL');
     await ada.join();
+    await viewsCutOff;
     // Down long enough for the join to give up once (the service did not answer in time).
     const notice = ada.part('[part="notice"]');
     await notice.waitFor({ state: 'visible', timeout: 20_000 });

@@ -1,7 +1,7 @@
 /**
  * Host powers and knocking as the element holds them: the code (host-controls.ts, its events and its state)
- * is a lazy chunk, fetched when the engine starts. What the room says before it is there is kept here and
- * handed to it when it comes, in order.
+ * is a lazy chunk, fetched when the visitor goes to join (the element asks), a host power is used, or the room
+ * first speaks of hosts. What the room says before it is there is kept here and handed to it when it comes, in order.
  */
 import { nothing, type TemplateResult } from 'lit';
 import type { CallEngine, CallEngineEvents } from '../engine/call-engine.js';
@@ -23,16 +23,18 @@ export class HostPowers {
 
   constructor(private readonly make: (module: typeof import('./host-controls.js')) => HostControls) {}
 
-  /** Follows a new engine (or none), fetching the code once there is one. */
+  /** Follows a new engine (or none); its host events wait here until the code is fetched. */
   attach(engine: CallEngine | null): void {
     this.engine = engine;
     this.endBacklog();
     this.controls?.attach(engine);
     if (!engine || this.controls) return;
     this.stopBacklog = HOST_EVENTS.map((name) =>
-      engine.on(name, (...args: CallEngineEvents[HostEvent]) => this.backlog.push((c) => (c.handle[name] as (...a: unknown[]) => void)(...args))),
+      engine.on(name, (...args: CallEngineEvents[HostEvent]) => {
+        this.backlog.push((c) => (c.handle[name] as (...a: unknown[]) => void)(...args));
+        this.get().catch(() => undefined); // the methods say so if it cannot be fetched
+      }),
     );
-    this.get().catch(() => undefined); // the methods say so if it cannot be fetched
   }
 
   /** The controls, once their code is here. */

@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallEngine } from '../engine/call-engine.js';
-import type { AnnouncerContext } from './call-announcer.js';
+import type { AnnouncerContext, announceCall } from './call-announcer.js';
 
 /** Lines kept in the region; older ones have been read. */
 const KEPT = 3;
@@ -19,9 +19,13 @@ export function announce(host: HTMLElement, text: string): void {
 
 export class LiveRegion implements ReactiveController {
   private node: HTMLElement | null = null;
-  /** Unsubscribes the announcer of the current engine; bumped per engine so a late chunk attaches to no old one. */
+  /** Unsubscribes the announcer of the current engine. */
   private stop: (() => void) | null = null;
   private engine: CallEngine | null = null;
+  private context: AnnouncerContext | null = null;
+  /** The announcer's code (a lazy chunk), once fetched. */
+  private announcer: typeof announceCall | null = null;
+  private loading: Promise<void> | null = null;
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     regions.set(host, this);
@@ -49,17 +53,27 @@ export class LiveRegion implements ReactiveController {
     while (node.childElementCount > KEPT) node.firstElementChild!.remove();
   }
 
-  /** Announces what happens in the call of `engine` (fetching the announcer's code), or stops for `null`. */
+  /** Announces what happens in the call of `engine` once the announcer's code is here (see load), or stops for `null`. */
   follow(engine: CallEngine | null, context: AnnouncerContext): void {
     this.stop?.();
     this.stop = null;
-    this.engine = engine;
-    if (!engine) return;
-    void import('./call-announcer.js').then(
+    [this.engine, this.context] = [engine, context];
+    this.announce();
+  }
+
+  /** Fetches the announcer's code (once): the visitor goes to join, and it speaks of the call. */
+  load(): void {
+    this.loading ??= import('./call-announcer.js').then(
       ({ announceCall }) => {
-        if (this.engine === engine) this.stop = announceCall(engine, context, (text) => this.say(text));
+        this.announcer = announceCall;
+        this.announce();
       },
-      () => undefined, // the chunk could not be fetched: the screens still say what they show
+      () => void (this.loading = null), // not fetched: the screens still say what they show, and the next join asks again
     );
+  }
+
+  private announce(): void {
+    const { engine, context, announcer } = this;
+    if (engine && context && announcer && !this.stop) this.stop = announcer(engine, context, (text) => this.say(text));
   }
 }

@@ -282,7 +282,7 @@ export class VideoChatWidget extends LitElement {
   protected readonly screenFocus = new ScreenFocus(this);
   private engine: CallEngine | null = null;
   private unwatchSound = (): unknown => undefined;
-  /** The call's views and styles: a lazy chunk, fetched on load, needed from Join on. */
+  /** The call's views and styles: a lazy chunk, needed from Join on, fetched when the visitor goes to join. */
   private callUi: typeof import('../ui/call-view.js') | null = null;
   private loadingCallUi: Promise<void> | null = null;
 
@@ -310,8 +310,8 @@ export class VideoChatWidget extends LitElement {
     this.wantsToJoin = this.mode === 'room';
     try {
       const name = this.nameToJoin.trim();
-      // The call's views (a lazy chunk, asked for on load) arrive while the call is set up.
-      const views = this.loadCallUi();
+      // The call's code (lazy chunks, asked for when the visitor went to Join) arrives while the call is set up.
+      const views = this.fetchCallCode();
       views.catch(() => undefined); // awaited once in the call: the service's own answer comes first
       if (this.mode === 'room') await engine.join(this.room || undefined, name || undefined);
       else await (await this.matching.get()).join(name);
@@ -433,8 +433,23 @@ export class VideoChatWidget extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.loadCallUi().catch(() => undefined); // in the background: Join waits for it if it is not there yet
     this.begin();
+  }
+
+  /**
+   * The visitor goes to Join (a pointer over it, or focus on it): the call's code is fetched now, while they
+   * click, rather than with the page. Join waits for whatever has not arrived.
+   */
+  private readonly onJoinIntent = (event: Event): void => {
+    const target = event.composedPath()[0];
+    if (target instanceof Element && target.closest('[part~="join-button"]')) this.fetchCallCode().catch(() => undefined);
+  };
+
+  /** Fetches the call's code (views, announcer, host powers); resolves with the views, which the call cannot do without. */
+  private fetchCallCode(): Promise<void> {
+    this.live.load();
+    this.hostControls.get().catch(() => undefined); // its methods say so if it cannot be fetched
+    return this.loadCallUi();
   }
 
   /** In a call, the element has finished updating once the call's views (a lazy chunk) are there and drawn. */
@@ -464,12 +479,16 @@ export class VideoChatWidget extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.addEventListener('pointerover', this.onJoinIntent);
+    this.addEventListener('focusin', this.onJoinIntent);
     this.unwatchSound = onSoundRefusal(() => this.requestUpdate());
     if (this.hasUpdated) this.begin();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('pointerover', this.onJoinIntent);
+    this.removeEventListener('focusin', this.onJoinIntent);
     this.unwatchSound();
     // Moving the element (removed and re-inserted in one task) keeps the call; only a real removal ends it.
     queueMicrotask(() => {
