@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { errorBody } from '@vcw/shared';
 import { guardUnknownEvents } from './inbound.js';
 import { registerAgent } from './agent.js';
-import { broadcastRoom, isBroadcastRoom, type SignalingContext, type SignalingServer, type SignalingSocket } from './context.js';
+import { broadcastRoom, isBroadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { handshakeGuard } from './handshake.js';
 import { registerChat } from './chat.js';
 import { registerHost } from './host.js';
