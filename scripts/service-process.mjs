@@ -74,8 +74,6 @@ export async function startServiceProcess({ env: extra = {}, origins = ['https:/
     url: `http://127.0.0.1:${port}`,
     port,
     dataDir,
-    /** The running process's id (for its memory figures in /proc). */
-    pid: () => child?.pid ?? null,
     projectId: project.id,
     /** The process id while it runs (benches read its memory and CPU from /proc). */
     pid: () => child?.pid ?? null,

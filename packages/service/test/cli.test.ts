@@ -89,7 +89,7 @@ describe('vcw-admin', () => {
     const { project } = await createProject(c, 'Acme', ['https://acme.example']);
     const set = await c.run('projects', 'brand', '--project', project.id, '--display-name', 'Acme Care', '--accent-color', '#0F766E', '--logo-url', 'https://cdn.acme.example/logo.svg');
     assert.equal(set.code, 0, set.stderr);
-    assert.match(set.stdout, /name shown: Acme Care\n  accent colour: #0F766E\n  logo: https:\/\/cdn\.acme\.example\/logo\.svg/);
+    assert.match(set.stdout, /name shown: Acme Care\n {2}accent colour: #0F766E\n {2}logo: https:\/\/cdn\.acme\.example\/logo\.svg/);
     const cleared = await c.json<ProjectBranded>('projects', 'brand', '--project', project.id, '--logo-url', 'none');
     assert.deepEqual(cleared.branding, { displayName: 'Acme Care', accentColor: '#0F766E', logoUrl: null });
     assertUsageError(await c.run('projects', 'brand', '--project', project.id, '--accent-color', 'teal'), /--accent-color must be #rrggbb/);

@@ -18,11 +18,13 @@ const INVISIBLE = '\\u00AD\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u2
 /** C0 and C1 controls and DEL. Tabs and line breaks are handled apart (kept in messages, spaces in names). */
 const CONTROLS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F';
 
+/* eslint-disable no-misleading-character-class -- these classes match each code point alone, on purpose */
 const UNSAFE = new RegExp(`[${BIDI_CONTROLS}${INVISIBLE}${CONTROLS}]`, 'gu');
 /** Tag characters, except in an emoji flag sequence (a black flag, tags, then the cancel tag). */
 const STRAY_TAGS = /(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]/gu;
 /** A zero-width joiner outside an emoji sequence (where it joins two pictographs) joins nothing visible. */
 const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+/* eslint-enable no-misleading-character-class */
 /** A zero-width non-joiner matters between letters of scripts that join (Arabic, Persian, Indic); elsewhere it is invisible. */
 const STRAY_ZWNJ = /\u200C(?!(?<=[\p{L}\p{M}]\u200C)(?=[\p{L}\p{M}]))|(?<=\p{Script=Latin}\u200C)|\u200C(?=\p{Script=Latin})/gu;
 

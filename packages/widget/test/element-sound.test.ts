@@ -2,7 +2,7 @@
 // Safari's rules for sound, in Chromium: videos play inline, sound starts from the Join click, and a browser that
 // refuses to start sound without a gesture gets a "Turn sound on" button. Safari itself cannot be driven here.
 import { expect } from '@esm-bundle/chai';
-import { gestureAudioContext } from '../src/ui/sound-playback.js';
+import { gestureAudioContext } from '../src/media/gesture-audio.js';
 import { clickPart, twoInCall } from './call-helpers.js';
 import { connectedAttributes, mount, part, until } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { adoptRecordingStyles } from '../src/ui/recording-styles.js';
 import { renderRecordButton, renderRecordingStatus } from '../src/ui/recording-view.js';
 import { loadStrings, resolveStrings } from '../src/ui/strings.js';
 import type { CallView, RecordingView } from '../src/ui/view-model.js';
-import { callView, en, mount, recordingView } from './ui-fixtures.js';
+import { callView, mount, recordingView } from './ui-fixtures.js';
 
 /** A call whose control bar and status bar carry the recording views, re-rendered after each callback. */
 function recordingCall(recording: RecordingView = recordingView()) {

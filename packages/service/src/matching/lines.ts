@@ -7,7 +7,6 @@ import type { QueueChanges, QueueSnapshot, QueueStatus } from '@vcw/shared';
 import { systemClock, type Clock } from '../clock.js';
 import type { AgentConnection, MatchDelivery, QueueRef, Visitor } from './coordinator.js';
 import { MatchQueue, type QueueEntry } from './match-queue.js';
-import { visitorGroup } from './random-pairing.js';
 import type { PartyIds } from './reported-pairs.js';
 import { estimateWaitMs, WaitEstimate } from './wait-estimate.js';
 
@@ -71,6 +70,9 @@ export const queueKey = ({ projectId, mode, queue }: QueueRef): string => `${pro
 
 /** A member may be matched now: it waits and its connection is up. */
 const isFree = (member: Member): boolean => member.state === 'waiting' && !member.suspended;
+
+/** The group of the random index: the visitor (all its tabs), or the connection when it sent no visitor id. */
+const visitorGroup = (member: Member): string => (member.visitor.visitorId !== undefined ? `v:${member.visitor.visitorId}` : `p:${member.peerId}`);
 
 export function newLine(ref: QueueRef): Line {
   // Random: the tabs of one visitor are one group (never paired together); support: each customer is its own.

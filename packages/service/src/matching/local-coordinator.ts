@@ -73,7 +73,7 @@ export class LocalCoordinator implements MatchCoordinator {
     this.clock = options.clock ?? systemClock;
     this.notices = new LineNotices(options.delivery, this.timings, this.clock);
     this.log = options.log;
-    this.reported = new ReportedPairsByProject(options.reportedPairs);
+    this.reported = new ReportedPairsByProject((projectId) => options.reportedPairs(projectId));
     this.pairs = new Pairs({
       host: { change: (apply) => this.change(apply), forget: (member) => this.forget(member), pair: (line) => this.pair(line), isClosed: () => this.closed },
       delivery: options.delivery,

@@ -23,9 +23,6 @@ export interface PairingRules {
 
 export type PairingChoice = { pair: [Member, Member] } | { retryInMs: number } | null;
 
-/** The group of the random index: the visitor (all its tabs), or the connection when it sent no visitor id. */
-export const visitorGroup = (member: Member): string => (member.visitor.visitorId !== undefined ? `v:${member.visitor.visitorId}` : `p:${member.peerId}`);
-
 /** The next pair of a random line; else when a pair held back by the pause may be formed; else null. */
 export function nextRandomPair(line: Line, rules: PairingRules): PairingChoice {
   const queue = line.waiting;

@@ -144,7 +144,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.addHook('onClose', async () => {
       await credentials.stop();
       seats.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       // Before the store closes: match rooms being opened or ended finish their writes.
       await matching.close();
       // The leaves of the sockets closed above are still queued; write them before the store closes.

@@ -77,7 +77,7 @@ export class CallHistoryWriter {
 
   /** Resolves once every write queued so far (for one room, or all) has run. */
   async flushed(roomId?: string): Promise<void> {
-    const pending = roomId === undefined ? [...this.queues.values()] : [this.queues.get(roomId)];
+    const pending = roomId === undefined ? [...this.queues.values()] : [this.queues.get(roomId) ?? Promise.resolve()];
     await Promise.all(pending);
   }
 

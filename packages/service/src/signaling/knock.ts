@@ -23,7 +23,7 @@ interface Knock {
 const doors = new WeakMap<SignalingContext, Map<string, Map<string, Knock>>>();
 function doorsOf(ctx: SignalingContext): Map<string, Map<string, Knock>> {
   let map = doors.get(ctx);
-  if (!map) doors.set(ctx, (map = new Map()));
+  if (!map) doors.set(ctx, (map = new Map<string, Map<string, Knock>>()));
   return map;
 }
 
@@ -74,7 +74,7 @@ export function registerKnock(socket: SignalingSocket, ctx: SignalingContext): v
     const { grant, peerId } = socket.data;
     const displayName = shownName(grant?.displayName) ?? shownName(request.displayName) ?? DEFAULT_DISPLAY_NAME;
     let door = doorsOf(ctx).get(roomKey);
-    if (!door) doorsOf(ctx).set(roomKey, (door = new Map()));
+    if (!door) doorsOf(ctx).set(roomKey, (door = new Map<string, Knock>()));
     door.set(peerId, { socketId: socket.id, displayName, roomId: room.id });
     waitingAt = roomKey;
     for (const id of hostSockets(ctx, roomKey)) ctx.io.to(id).emit('knock:request', { peerId, displayName });

@@ -64,10 +64,10 @@ export class RecoveryBuffer extends SessionAwareAdapter {
   }
 
   override addAll(id: SocketId, rooms: Set<Room>): void {
-    super.addAll(id, rooms);
+    void super.addAll(id, rooms); // the in-memory adapter's is synchronous
     // A socket joins its own room when it connects (again, when it resumes): follow its heartbeats from there.
     if (!rooms.has(id) || this.pinged.has(id)) return;
-    const conn = (this.nsp.sockets.get(id) as { conn?: Connection } | undefined)?.conn;
+    const conn = ((this.nsp as Namespace).sockets.get(id) as { conn?: Connection } | undefined)?.conn;
     if (!conn || conn.protocol === 3) return; // protocol 3 pings come from the client: no proof of delivery
     this.pinged.set(id, 0);
     this.parked.delete(id);

@@ -4,7 +4,7 @@
  * with the `notify` attribute a browser notification while the tab is hidden. Permission is asked only from
  * the agent's own click (Join, Available), as browsers require.
  */
-import { gestureAudioContext } from '../ui/sound-playback.js';
+import { gestureAudioContext } from '../media/gesture-audio.js';
 
 export class AgentAlerts {
   /** The page's title before we prefixed it; null while it is not prefixed. */

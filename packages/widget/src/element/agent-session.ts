@@ -33,7 +33,7 @@ class AgentSession implements MatchingSession {
   private words: Strings & QueueStrings = withQueueStrings(resolveStrings(null));
   private readonly alerts = new AgentAlerts();
   /** What each customer of the last two lists wrote, and who the current call is with (for the header in the call). */
-  private messages: [Map<string, string | null>, Map<string, string | null>] = [new Map(), new Map()];
+  private messages: [Map<string, string | null>, Map<string, string | null>] = [new Map<string, string | null>(), new Map<string, string | null>()];
   private customer: { displayName: string; message: string | null } | null = null;
 
   constructor(

@@ -8,7 +8,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { CallEngine, CallEngineEvents } from '../engine/call-engine.js';
-import { HOST_EVENTS, type HostEvent } from './host-powers.js';
+import type { HostEvent } from './host-powers.js';
 import { CallError } from '../engine/call-error.js';
 import type { CommandRequest } from '../engine/signaling-client.js';
 import type { Strings } from '../ui/strings.js';
@@ -61,7 +61,7 @@ export class HostControls {
     this.knocks.clear();
     if (!engine) return;
     this.unsubscribe = [
-      ...HOST_EVENTS.map((name) => engine.on(name, this.handle[name] as (...args: unknown[]) => void)),
+      ...(Object.keys(this.handle) as HostEvent[]).map((name) => engine.on(name, this.handle[name] as (...args: unknown[]) => void)),
       engine.on('state', (state) => state === 'left' && this.knocks.clear()),
       engine.on('joined', () => ([this.locked, this.mutedByHost] = [false, false])),
     ];

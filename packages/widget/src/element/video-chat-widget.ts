@@ -10,7 +10,8 @@ import type { VcRecordingReadyDetail } from '../events/vc-recording-ready-event.
 import { VcErrorEvent } from '../events/vc-error-event.js';
 import { errorNotice, renderNotice, visitorNotice } from '../ui/notice.js';
 import { renderPrejoin } from '../ui/prejoin-view.js';
-import { onSoundRefusal, playRefusedSound, soundRefused, startSoundFromGesture } from '../ui/sound-playback.js';
+import { startSoundFromGesture } from '../media/gesture-audio.js';
+import { onSoundRefusal, playRefusedSound, soundRefused } from '../ui/sound-playback.js';
 import { loadStrings, resolveStrings, type AnnounceStrings, type HostStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
 import { configurationProblem, type WidgetMode } from './configuration.js';
@@ -305,7 +306,7 @@ export class VideoChatWidget extends LitElement {
   async join(): Promise<void> {
     if (!this.isConnected) throw new CallError('configuration_invalid', 'Add <video-chat-widget> to the page before joining.');
     const engine = this.engine ?? this.start();
-    if (!engine) throw this.notice;
+    if (!engine) throw this.notice as CallError; // start() reported a fatal problem: it is the notice now
     this.joining = true;
     this.wantsToJoin = this.mode === 'room';
     try {

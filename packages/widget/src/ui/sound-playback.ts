@@ -1,28 +1,16 @@
 /**
  * Remote sound under the browsers' autoplay rules (Safari's are the strictest). Sound may start only from a
  * visitor's gesture, or while the page captures camera or microphone:
- * - the Join click starts the page's audio (`startSoundFromGesture`): an AudioContext resumed inside the
- *   gesture, which recording's mix reuses (one created later, outside a gesture, would stay suspended);
+ * - the Join click starts the page's audio (`startSoundFromGesture` in media/gesture-audio.ts): an AudioContext
+ *   resumed inside the gesture, which recording's mix reuses (one created later, outside a gesture, would stay suspended);
  * - a remote video refused sound plays muted (its picture still shows) and is listed here, so the element can
  *   offer "Turn sound on", whose click (a gesture again) plays them all with sound.
  */
 
 const refused = new Set<HTMLVideoElement>();
 const listeners = new Set<() => void>();
-let context: AudioContext | null = null;
 
 const changed = () => listeners.forEach((listener) => listener());
-
-/** Call inside the Join click: starts the page's audio while the browser counts it as the visitor's doing. */
-export function startSoundFromGesture(): void {
-  const Context = globalThis.AudioContext ?? (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
-  if (!Context) return;
-  context ??= new Context();
-  void context.resume().catch(() => undefined);
-}
-
-/** The AudioContext the Join click started (null before, or where there is none). */
-export const gestureAudioContext = (): AudioContext | null => context;
 
 /** `@loadedmetadata` of a remote video: plays it with sound, else muted and listed as refused. */
 export function playWithSound(event: Event): void {

@@ -42,6 +42,7 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Kysely's error is `unknown`: say whatever it was
     throw new Error(`Store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -1,5 +1,5 @@
 /** All participants' audio summed into one track, for the recorder. Nothing is played out loud. */
-import { gestureAudioContext } from '../../ui/sound-playback.js';
+import { gestureAudioContext } from '../gesture-audio.js';
 
 /** How long starting a recording waits for the browser to let the mix run. */
 const RESUME_WAIT_MS = 300;
