@@ -12,7 +12,7 @@ type Deliver = (opts: BroadcastOptions, callback: (socket: { id: SocketId }) => 
 /** Makes `adapter` (a cluster adapter, fresh from its factory) deliver locally to who was there at send time. */
 export function deliverToRecipientsAtSend<A extends Adapter>(adapter: A): A {
   const loose = adapter as unknown as { apply: Deliver; broadcast: (packet: unknown, opts: BroadcastOptions) => unknown };
-  const sockets = adapter.nsp.sockets as Map<SocketId, { id: SocketId }>;
+  const sockets = (adapter.nsp as unknown as { sockets: Map<SocketId, { id: SocketId }> }).sockets;
   const pick = loose.apply.bind(adapter);
   const send = loose.broadcast.bind(adapter);
   /** The local recipients of each broadcast under way, by its options object (the adapter passes it through). */

@@ -178,7 +178,7 @@ export class CallHistory {
     roomId: string,
     { limit, cursor }: { limit: number; cursor?: string },
   ): Promise<{ sessions: CallSession[]; nextCursor: string | null }> {
-    let query = this.db.selectFrom('room_sessions').selectAll().where('project_id', '=', projectId).where('room_id', '=', roomId);
+    const query = this.db.selectFrom('room_sessions').selectAll().where('project_id', '=', projectId).where('room_id', '=', roomId);
     const { rows: page, nextCursor } = await newestFirstPage(query, 'started_at', { limit, cursor });
     const participants =
       page.length === 0

@@ -130,7 +130,7 @@ export class RoomStore {
 
   /** Newest first; `cursor` is the opaque `nextCursor` of the previous page. */
   async list(projectId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<{ rooms: StoredRoom[]; nextCursor: string | null }> {
-    let query = this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId);
+    const query = this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId);
     const { rows: page, nextCursor } = await newestFirstPage(query, 'created_at', { limit, cursor });
     return { rooms: page.map(fromRow), nextCursor };
   }
