@@ -28,10 +28,14 @@ function sizeReport() {
       for (const file of Object.values(bundle)) {
         if (file.type !== 'chunk') continue;
         const gzip = gzipSync(file.code, { level: 9 }).length;
-        const br = brotliCompressSync(file.code, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }).length;
+        const br = brotliCompressSync(file.code, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY },
+        }).length;
         const entry = file.isEntry && file.name === 'widget';
         const what = entry ? `entry, budget ${kib(GZIP_BUDGET_BYTES)} gzip` : 'lazy chunk';
-        console.log(`${file.fileName}: ${kib(Buffer.byteLength(file.code))} minified, ${kib(gzip)} gzip, ${kib(br)} brotli (${what})`);
+        console.log(
+          `${file.fileName}: ${kib(Buffer.byteLength(file.code))} minified, ${kib(gzip)} gzip, ${kib(br)} brotli (${what})`,
+        );
         if (entry && gzip > GZIP_BUDGET_BYTES) {
           this.error(`${file.fileName} is ${gzip} bytes gzip, over the ${GZIP_BUDGET_BYTES}-byte budget.`);
         }
@@ -65,7 +69,12 @@ function precompress() {
       for (const file of Object.values(bundle)) {
         if (file.type !== 'chunk') continue;
         const code = Buffer.from(file.code);
-        const br = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: code.length } });
+        const br = brotliCompressSync(code, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+            [constants.BROTLI_PARAM_SIZE_HINT]: code.length,
+          },
+        });
         this.emitFile({ type: 'asset', fileName: `${file.fileName}.br`, source: br });
         this.emitFile({ type: 'asset', fileName: `${file.fileName}.gz`, source: gzipSync(code, { level: 9 }) });
       }

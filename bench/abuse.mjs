@@ -28,7 +28,11 @@ export const GOALS = { enterRatio: 2, controlP99Ms: 50, agentBytes: 5 * 1024 * 1
 /** Runs the three scenarios; returns the figures. */
 export async function runAbuseBench({ visitors = 2000, silent = 3000, log = () => {} } = {}) {
   const service = await startServiceProcess({
-    env: { LOG_LEVEL: 'error', MAX_WAITING_PER_QUEUE: String(visitors * 2), MAX_WAITING_PER_PROJECT: String(visitors * 3) },
+    env: {
+      LOG_LEVEL: 'error',
+      MAX_WAITING_PER_QUEUE: String(visitors * 2),
+      MAX_WAITING_PER_PROJECT: String(visitors * 3),
+    },
     origins: [ORIGIN],
     name: 'bench abuse',
   });
@@ -41,17 +45,22 @@ export async function runAbuseBench({ visitors = 2000, silent = 3000, log = () =
         transports: ['websocket'],
         forceNew: true,
         reconnection: false,
-        auth: options.token ? { protocol: PROTOCOL_VERSION, token: options.token } : { protocol: PROTOCOL_VERSION, apiKey },
+        auth: options.token
+          ? { protocol: PROTOCOL_VERSION, token: options.token }
+          : { protocol: PROTOCOL_VERSION, apiKey },
         extraHeaders: { origin: ORIGIN },
         localAddress: addresses(),
       });
       sockets.push(client);
       client.once('session', () => resolve(client));
-      client.once('connect_error', (error) => reject(new Error(`connect refused: ${JSON.stringify(error.data ?? error.message)}`)));
+      client.once('connect_error', (error) =>
+        reject(new Error(`connect refused: ${JSON.stringify(error.data ?? error.message)}`)),
+      );
     });
   const many = async (count, apiKey) => {
     const out = [];
-    for (let i = 0; i < count; i += 100) out.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, () => connect(apiKey)))));
+    for (let i = 0; i < count; i += 100)
+      out.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, () => connect(apiKey)))));
     return out;
   };
   let churnStop = null;
@@ -64,7 +73,9 @@ export async function runAbuseBench({ visitors = 2000, silent = 3000, log = () =
     const crowdEntry = { mode: 'random', queue: 'crowd', visitorId: 'the-same-visitor' };
     const probe = await connect(service.publishableKey);
     const enterMs = {};
-    const checkpoints = [...new Set([100, Math.round(visitors / 2), visitors])].filter((n) => n >= 100).sort((x, y) => x - y);
+    const checkpoints = [...new Set([100, Math.round(visitors / 2), visitors])]
+      .filter((n) => n >= 100)
+      .sort((x, y) => x - y);
     const crowd = [];
     log('  crowd: connecting');
     let churn = null;
@@ -97,9 +108,14 @@ export async function runAbuseBench({ visitors = 2000, silent = 3000, log = () =
     agentBytes += Buffer.byteLength(JSON.stringify(first));
     const customers = await many(visitors, service.publishableKey);
     const message = 'x'.repeat(1000);
-    await Promise.all(customers.map((client, i) => ack(client, 'queue:enter', { mode: 'support', queue: 'help', displayName: `customer ${i}`, message })));
+    await Promise.all(
+      customers.map((client, i) =>
+        ack(client, 'queue:enter', { mode: 'support', queue: 'help', displayName: `customer ${i}`, message }),
+      ),
+    );
     const last = await connect(service.publishableKey);
-    const position = (await ack(last, 'queue:enter', { mode: 'support', queue: 'help', message: 'a real question' })).position;
+    const position = (await ack(last, 'queue:enter', { mode: 'support', queue: 'help', message: 'a real question' }))
+      .position;
     // A marker behind every snapshot: the agent's own command is answered after what was sent before it.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await ack(agent, 'agent:status', { status: 'online' });
@@ -155,9 +171,19 @@ async function startProbes(url, apiKey) {
 async function runProbes({ url, apiKey }) {
   const visitor = () =>
     new Promise((resolve, reject) => {
-      const client = io(url, { path: SIGNALING_PATH, transports: ['websocket'], forceNew: true, reconnection: false, auth: { protocol: PROTOCOL_VERSION, apiKey }, extraHeaders: { origin: ORIGIN }, localAddress: '127.0.3.1' });
+      const client = io(url, {
+        path: SIGNALING_PATH,
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        auth: { protocol: PROTOCOL_VERSION, apiKey },
+        extraHeaders: { origin: ORIGIN },
+        localAddress: '127.0.3.1',
+      });
       client.once('session', () => resolve(client));
-      client.once('connect_error', (error) => reject(new Error(`control refused: ${JSON.stringify(error.data ?? error.message)}`)));
+      client.once('connect_error', (error) =>
+        reject(new Error(`control refused: ${JSON.stringify(error.data ?? error.message)}`)),
+      );
     });
   const [a, b] = [await visitor(), await visitor()];
   const health = healthProbe(url);
@@ -179,7 +205,13 @@ function addressPool() {
 }
 
 function createProject(dataDir) {
-  const created = JSON.parse(execFileSync(process.execPath, [ADMIN, 'projects', 'create', '--name', 'control site', '--origin', ORIGIN, '--json'], { env: { ...process.env, DATA_DIR: dataDir } }));
+  const created = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [ADMIN, 'projects', 'create', '--name', 'control site', '--origin', ORIGIN, '--json'],
+      { env: { ...process.env, DATA_DIR: dataDir } },
+    ),
+  );
   return { publishableKey: created.publishableKey.plaintext };
 }
 
@@ -288,7 +320,12 @@ function controlPair(a, b) {
     async stop() {
       running = false;
       await loop.catch(() => {});
-      return { cycles: pairing.length, pairingP99Ms: percentile(pairing, 99), relayP99Ms: percentile(relay, 99), failure: failure ? String(failure.message ?? failure) : null };
+      return {
+        cycles: pairing.length,
+        pairingP99Ms: percentile(pairing, 99),
+        relayP99Ms: percentile(relay, 99),
+        failure: failure ? String(failure.message ?? failure) : null,
+      };
     },
   };
 }
@@ -317,7 +354,13 @@ function healthProbe(url) {
     async stop() {
       running = false;
       await loop;
-      result ??= { requests: samples.length, failures, p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), maxMs: Math.max(...samples) };
+      result ??= {
+        requests: samples.length,
+        failures,
+        p50Ms: percentile(samples, 50),
+        p99Ms: percentile(samples, 99),
+        maxMs: Math.max(...samples),
+      };
       return result;
     },
   };
@@ -336,25 +379,37 @@ async function silentConnections(port, count) {
   const sockets = [];
   let refused = 0;
   await Promise.all(
-    Array.from({ length: count }, () => new Promise((resolve) => {
-      const socket = net.connect({ port, host: '127.0.0.1', localAddress: '127.0.2.1' });
-      sockets.push(socket);
-      socket.resume();
-      socket.once('close', () => closedAt.push(performance.now() - started));
-      socket.once('connect', resolve);
-      socket.once('error', () => {
-        refused++;
-        resolve();
-      });
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve) => {
+          const socket = net.connect({ port, host: '127.0.0.1', localAddress: '127.0.2.1' });
+          sockets.push(socket);
+          socket.resume();
+          socket.once('close', () => closedAt.push(performance.now() - started));
+          socket.once('connect', resolve);
+          socket.once('error', () => {
+            refused++;
+            resolve();
+          });
+        }),
+    ),
   );
   const deadline = performance.now() + 15_000;
-  while (closedAt.length < count && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (closedAt.length < count && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   const heldByService = serviceSocketsFrom(port, '127.0.2.1');
   for (const socket of sockets) socket.destroy();
   const sorted = [...closedAt].sort((x, y) => x - y);
   const neverHeld = heldByService === null ? null : count - sorted.length - heldByService;
-  return { opened: count, closedByService: sorted.length - refused, refused, heldByService, neverHeld, allClosedWithinMs: sorted.length === count ? sorted.at(-1) : null };
+  return {
+    opened: count,
+    closedByService: sorted.length - refused,
+    refused,
+    heldByService,
+    neverHeld,
+    allClosedWithinMs: sorted.length === count ? sorted.at(-1) : null,
+  };
 }
 
 /** The sockets the service has not closed (its port; established, half-open or closed by the peer) whose peer is `address`; null where /proc/net/tcp is not there. */
@@ -365,14 +420,23 @@ function serviceSocketsFrom(port, address) {
   } catch {
     return null;
   }
-  const hex = (ip) => ip.split('.').reverse().map((n) => Number(n).toString(16).padStart(2, '0')).join('').toUpperCase();
+  const hex = (ip) =>
+    ip
+      .split('.')
+      .reverse()
+      .map((n) => Number(n).toString(16).padStart(2, '0'))
+      .join('')
+      .toUpperCase();
   const local = `${hex('127.0.0.1')}:${port.toString(16).padStart(4, '0').toUpperCase()}`;
   const peer = `${hex(address)}:`;
   const OPEN = new Set(['01', '03', '08']); // ESTABLISHED, SYN_RECV, CLOSE_WAIT
-  return table.split('\n').slice(1).filter((line) => {
-    const [, localAddress, remoteAddress, state] = line.trim().split(/\s+/);
-    return localAddress === local && remoteAddress?.startsWith(peer) && OPEN.has(state);
-  }).length;
+  return table
+    .split('\n')
+    .slice(1)
+    .filter((line) => {
+      const [, localAddress, remoteAddress, state] = line.trim().split(/\s+/);
+      return localAddress === local && remoteAddress?.startsWith(peer) && OPEN.has(state);
+    }).length;
 }
 
 function peakRssMb(pid) {
@@ -395,7 +459,10 @@ export function printFigures(f) {
   const met = (ok) => (ok ? 'met' : 'NOT met');
   const sizes = Object.keys(f.enterMs).map(Number);
   const lines = [
-    `\nbench/abuse: ${f.visitors} visitors, ${f.silent.opened} silent connections, default limits; machine load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} CPUs`,
+    `\nbench/abuse: ${f.visitors} visitors, ${f.silent.opened} silent connections, default limits; machine load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.availableParallelism()} CPUs`,
     `random enter ms     ${sizes.map((n) => `${n} waiting ${f.enterMs[n].toFixed(2)}`).join('   ')}   ratio ${f.enterRatio.toFixed(2)} (goal <= ${GOALS.enterRatio}: ${met(f.enterRatio <= GOALS.enterRatio)})`,
     `control pair        ${f.pairs.cycles} cycles${f.pairs.failure ? ` (stopped early: ${f.pairs.failure})` : ''}   pairing p99 ${f.pairs.pairingP99Ms.toFixed(1)} ms   relay p99 ${f.pairs.relayP99Ms.toFixed(1)} ms (goal <= ${GOALS.controlP99Ms} ms: ${met(Math.max(f.pairs.pairingP99Ms, f.pairs.relayP99Ms) <= GOALS.controlP99Ms)})`,
     `agent received      ${(f.agent.bytes / 1024).toFixed(0)} KiB in 1 snapshot and ${f.agent.snapshots} queue:changes (goal <= ${GOALS.agentBytes / 1024 / 1024} MB: ${met(f.agent.bytes <= GOALS.agentBytes)}); the last customer was told position ${f.agent.customerPosition}`,
@@ -409,6 +476,10 @@ export function printFigures(f) {
 if (!isMainThread && workerData?.role === 'probes') await runProbes(workerData);
 else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const small = process.argv.includes('--small');
-  const figures = await runAbuseBench({ visitors: small ? 300 : 2000, silent: small ? 500 : 3000, log: (line) => console.log(line) });
+  const figures = await runAbuseBench({
+    visitors: small ? 300 : 2000,
+    silent: small ? 500 : 3000,
+    log: (line) => console.log(line),
+  });
   printFigures(figures);
 }

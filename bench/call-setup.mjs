@@ -27,7 +27,9 @@ async function watchFirstRemoteFrame(page) {
     const watch = eval(firstFrame);
     window.firstRemoteFrame = new Promise((resolve) => {
       const poll = () => {
-        const video = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+        const video = document
+          .querySelector('video-chat-widget')
+          .shadowRoot.querySelector('video[part="remote-video"]');
         if (video) watch(video).then(resolve);
         else setTimeout(poll, 2);
       };
@@ -48,7 +50,11 @@ async function widgetTrial(stack, trial) {
     // Both pre-join screens are ready (camera open, socket connected), as a user who is about to click sees them
     // after checking their camera (nothing opens before the visitor asks: "Check camera").
     await b.button('check-camera-button').click();
-    await b.page.waitForFunction(() => document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="local-video"]')?.videoWidth > 0);
+    await b.page.waitForFunction(
+      () =>
+        document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="local-video"]')?.videoWidth >
+        0,
+    );
     await b.page.waitForFunction(() => document.querySelector('video-chat-widget').state === 'prejoin');
     await new Promise((r) => setTimeout(r, 500)); // the user looks at their preview before clicking
     await watchFirstRemoteFrame(a.page);
@@ -72,58 +78,67 @@ async function loopbackTrial(stack) {
   const page = await context.newPage();
   try {
     await page.goto(`${stack.siteOrigin}/call.html`); // any page of the site: a secure-enough origin for getUserMedia
-    return await page.evaluate(async ([firstFrame, maxBitrate]) => {
-      const watch = eval(firstFrame);
-      // As the widget's peer link does: a bitrate cap, and the capture size kept (frames dropped instead).
-      const senderSettings = async (pc) => {
-        for (const sender of pc.getSenders()) {
-          if (sender.track?.kind !== 'video') continue;
-          const parameters = sender.getParameters();
-          if (parameters.encodings?.[0]) parameters.encodings[0].maxBitrate = maxBitrate;
-          parameters.degradationPreference = 'maintain-resolution';
-          await sender.setParameters(parameters).catch(() => undefined);
-        }
-      };
-      const constraints = { audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } } };
-      const [streamA, streamB] = await Promise.all([navigator.mediaDevices.getUserMedia(constraints), navigator.mediaDevices.getUserMedia(constraints)]);
-      const a = new RTCPeerConnection();
-      const b = new RTCPeerConnection();
-      a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
-      b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
-      const frames = [a, b].map(
-        (pc) =>
-          new Promise((resolve) => {
-            pc.ontrack = ({ track, streams }) => {
-              if (track.kind !== 'video') return;
-              const video = document.createElement('video');
-              video.muted = true;
-              video.autoplay = true;
-              video.playsInline = true;
-              video.srcObject = streams[0] ?? new MediaStream([track]);
-              document.body.append(video);
-              watch(video).then(resolve);
-            };
-          }),
-      );
-      const start = performance.timeOrigin + performance.now();
-      for (const t of streamA.getTracks()) a.addTrack(t, streamA);
-      await senderSettings(a);
-      const offer = await a.createOffer();
-      await a.setLocalDescription(offer);
-      await b.setRemoteDescription(offer);
-      for (const t of streamB.getTracks()) b.addTrack(t, streamB);
-      await senderSettings(b);
-      const answer = await b.createAnswer();
-      await b.setLocalDescription(answer);
-      await a.setRemoteDescription(answer);
-      // Applied again once negotiated, as the widget does (a no-op when they held).
-      await Promise.all([senderSettings(a), senderSettings(b)]);
-      const [fa, fb] = await Promise.all(frames);
-      const elapsed = Math.max(fa.at, fb.at) - start;
-      for (const pc of [a, b]) pc.close();
-      for (const t of [...streamA.getTracks(), ...streamB.getTracks()]) t.stop();
-      return { ms: elapsed, sizes: [fa, fb].map((f) => `${f.width}x${f.height}`) };
-    }, [FIRST_FRAME, WIDGET_MAX_BITRATE]);
+    return await page.evaluate(
+      async ([firstFrame, maxBitrate]) => {
+        const watch = eval(firstFrame);
+        // As the widget's peer link does: a bitrate cap, and the capture size kept (frames dropped instead).
+        const senderSettings = async (pc) => {
+          for (const sender of pc.getSenders()) {
+            if (sender.track?.kind !== 'video') continue;
+            const parameters = sender.getParameters();
+            if (parameters.encodings?.[0]) parameters.encodings[0].maxBitrate = maxBitrate;
+            parameters.degradationPreference = 'maintain-resolution';
+            await sender.setParameters(parameters).catch(() => undefined);
+          }
+        };
+        const constraints = {
+          audio: true,
+          video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
+        };
+        const [streamA, streamB] = await Promise.all([
+          navigator.mediaDevices.getUserMedia(constraints),
+          navigator.mediaDevices.getUserMedia(constraints),
+        ]);
+        const a = new RTCPeerConnection();
+        const b = new RTCPeerConnection();
+        a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
+        b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+        const frames = [a, b].map(
+          (pc) =>
+            new Promise((resolve) => {
+              pc.ontrack = ({ track, streams }) => {
+                if (track.kind !== 'video') return;
+                const video = document.createElement('video');
+                video.muted = true;
+                video.autoplay = true;
+                video.playsInline = true;
+                video.srcObject = streams[0] ?? new MediaStream([track]);
+                document.body.append(video);
+                watch(video).then(resolve);
+              };
+            }),
+        );
+        const start = performance.timeOrigin + performance.now();
+        for (const t of streamA.getTracks()) a.addTrack(t, streamA);
+        await senderSettings(a);
+        const offer = await a.createOffer();
+        await a.setLocalDescription(offer);
+        await b.setRemoteDescription(offer);
+        for (const t of streamB.getTracks()) b.addTrack(t, streamB);
+        await senderSettings(b);
+        const answer = await b.createAnswer();
+        await b.setLocalDescription(answer);
+        await a.setRemoteDescription(answer);
+        // Applied again once negotiated, as the widget does (a no-op when they held).
+        await Promise.all([senderSettings(a), senderSettings(b)]);
+        const [fa, fb] = await Promise.all(frames);
+        const elapsed = Math.max(fa.at, fb.at) - start;
+        for (const pc of [a, b]) pc.close();
+        for (const t of [...streamA.getTracks(), ...streamB.getTracks()]) t.stop();
+        return { ms: elapsed, sizes: [fa, fb].map((f) => `${f.width}x${f.height}`) };
+      },
+      [FIRST_FRAME, WIDGET_MAX_BITRATE],
+    );
   } finally {
     await context.close();
   }
@@ -151,17 +166,28 @@ try {
     widget.push(ours.ms);
     loopback.push(floor.ms);
     for (const size of [...ours.sizes, ...floor.sizes]) sizes.add(size);
-    process.stderr.write(`trial ${i + 1}/${TRIALS}: widget ${ours.ms.toFixed(0)} ms (${ours.sizes.join(', ')}), floor ${floor.ms.toFixed(0)} ms (${floor.sizes.join(', ')})\n`);
+    process.stderr.write(
+      `trial ${i + 1}/${TRIALS}: widget ${ours.ms.toFixed(0)} ms (${ours.sizes.join(', ')}), floor ${floor.ms.toFixed(0)} ms (${floor.sizes.join(', ')})\n`,
+    );
   }
   const w = [...widget].sort((x, y) => x - y);
   const l = [...loopback].sort((x, y) => x - y);
-  const row = (name, s) => `${name.padEnd(44)} median ${quantile(s, 0.5).toFixed(0).padStart(5)} ms   p90 ${quantile(s, 0.9).toFixed(0).padStart(5)} ms`;
+  const row = (name, s) =>
+    `${name.padEnd(44)} median ${quantile(s, 0.5).toFixed(0).padStart(5)} ms   p90 ${quantile(s, 0.9).toFixed(0).padStart(5)} ms`;
   const ratio = quantile(w, 0.5) / quantile(l, 0.5);
-  console.log(`\ncall-setup over ${TRIALS} trials (Chromium ${stack.browser.version()}, loopback-only network${BUSY ? ', one core kept busy' : ''}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  console.log(
+    `\ncall-setup over ${TRIALS} trials (Chromium ${stack.browser.version()}, loopback-only network${BUSY ? ', one core kept busy' : ''}; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')})`,
+  );
   console.log(row('widget: Join click -> remote frame, both sides', w));
   console.log(row('floor: in-page pair, same capture and sender', l));
-  console.log(`ratio (widget / floor)                       median ${ratio.toFixed(2)}        p90 ${(quantile(w, 0.9) / quantile(l, 0.9)).toFixed(2)}   goal <= 1.15: ${ratio <= 1.15 ? 'met' : 'NOT met'}`);
-  console.log(`first remote frame sizes seen: ${[...sizes].join(', ')}${sizes.size > 1 ? '  (NOT the same capture size on both: the comparison is off)' : ''}`);
+  console.log(
+    `ratio (widget / floor)                       median ${ratio.toFixed(2)}        p90 ${(quantile(w, 0.9) / quantile(l, 0.9)).toFixed(2)}   goal <= 1.15: ${ratio <= 1.15 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `first remote frame sizes seen: ${[...sizes].join(', ')}${sizes.size > 1 ? '  (NOT the same capture size on both: the comparison is off)' : ''}`,
+  );
 } finally {
   busy?.kill();
   await stack.stop();

@@ -29,7 +29,8 @@ const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 
 function startServer() {
   const server = http.createServer(async (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://bench');
-    if (pathname === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench/effects</title>');
+    if (pathname === '/')
+      return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench/effects</title>');
     if (!SERVED.some((dir) => pathname.startsWith(dir)) || pathname.includes('..')) return res.writeHead(404).end();
     try {
       const body = await readFile(path.join(repo, pathname));
@@ -44,11 +45,19 @@ function startServer() {
 /** In the page: runs `effect` on the fake camera for `seconds` and returns per-frame times and rates. */
 async function measurePipeline({ effect, seconds }) {
   const { VideoEffects } = await import('/packages/widget/dist/src/media/effects/index.js');
-  const camera = (await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } })).getVideoTracks()[0];
+  const camera = (
+    await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } })
+  ).getVideoTracks()[0];
   const times = [];
-  const pipeline = await VideoEffects.start(camera, effect, { assetsBaseUrl: '/node_modules/@mediapipe/selfie_segmentation/', onFrameProcessed: (ms) => times.push(ms) });
+  const pipeline = await VideoEffects.start(camera, effect, {
+    assetsBaseUrl: '/node_modules/@mediapipe/selfie_segmentation/',
+    onFrameProcessed: (ms) => times.push(ms),
+  });
   // Something must consume the output, as a sender would; a muted <video> does.
-  const video = Object.assign(document.createElement('video'), { muted: true, srcObject: new MediaStream([pipeline.track]) });
+  const video = Object.assign(document.createElement('video'), {
+    muted: true,
+    srcObject: new MediaStream([pipeline.track]),
+  });
   await video.play();
   await new Promise((r) => setTimeout(r, 1000)); // warm-up: JIT, model's first inferences
   times.length = 0;
@@ -68,7 +77,9 @@ async function measurePipeline({ effect, seconds }) {
  * as in the pipeline (a classic one: the solution loads its wasm with importScripts), fed the camera's frames.
  */
 async function measureSegmenter(seconds) {
-  const camera = (await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } })).getVideoTracks()[0];
+  const camera = (
+    await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } })
+  ).getVideoTracks()[0];
   const { readable } = new MediaStreamTrackProcessor({ track: camera });
   const source = `self.onmessage = async ({ data: { frames, seconds, base } }) => {
     const { PersonSegmenter } = await import(base + '/packages/widget/dist/src/media/effects/person-segmenter.js');
@@ -100,7 +111,9 @@ async function measureSegmenter(seconds) {
 
 /** In the page: the same colour effect as an OffscreenCanvas 2D filter, per camera frame. */
 async function measureCanvasFilter({ filter, frames }) {
-  const camera = (await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } })).getVideoTracks()[0];
+  const camera = (
+    await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } })
+  ).getVideoTracks()[0];
   const reader = new MediaStreamTrackProcessor({ track: camera }).readable.getReader();
   const { width, height } = camera.getSettings();
   const context = new OffscreenCanvas(width, height).getContext('2d');
@@ -122,12 +135,16 @@ async function measureCanvasFilter({ filter, frames }) {
 
 /** In the page: shows the camera with `effect` (or none) and keeps it running in `window.hosted`. */
 async function startHosted({ effect }) {
-  const camera = (await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } })).getVideoTracks()[0];
+  const camera = (
+    await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } })
+  ).getVideoTracks()[0];
   let track = camera;
   let pipeline = null;
   if (effect !== 'none') {
     const { VideoEffects } = await import('/packages/widget/dist/src/media/effects/index.js');
-    pipeline = await VideoEffects.start(camera, effect, { assetsBaseUrl: '/node_modules/@mediapipe/selfie_segmentation/' });
+    pipeline = await VideoEffects.start(camera, effect, {
+      assetsBaseUrl: '/node_modules/@mediapipe/selfie_segmentation/',
+    });
     track = pipeline.track;
   }
   const video = Object.assign(document.createElement('video'), { muted: true, srcObject: new MediaStream([track]) });
@@ -193,19 +210,25 @@ try {
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   const ms = (v) => v.toFixed(2).padStart(6);
   // Every figure is CPU time on a shared machine: the load says how far to trust a single run.
-  console.log(`bench/effects: ${SECONDS} s per effect on the fake camera (Chromium ${browser.version()}, no GPU: WebGL is software; load average ${loadavg()[0].toFixed(1)})`);
+  console.log(
+    `bench/effects: ${SECONDS} s per effect on the fake camera (Chromium ${browser.version()}, no GPU: WebGL is software; load average ${loadavg()[0].toFixed(1)})`,
+  );
   const colour = ['grayscale', 'sepia', 'invert', 'brightness'];
   const rows = [];
   for (const effect of [...colour, 'blur', 'background-blur']) {
     const r = await page.evaluate(measurePipeline, { effect, seconds: SECONDS });
     rows.push({ effect, ...r });
-    const target = colour.includes(effect) ? `  ${quantile(r.times, 0.5) <= 5 ? 'within' : 'OVER'} the 5 ms target` : '';
+    const target = colour.includes(effect)
+      ? `  ${quantile(r.times, 0.5) <= 5 ? 'within' : 'OVER'} the 5 ms target`
+      : '';
     console.log(
       `${effect.padEnd(16)} ${r.width}x${r.height}  median ${ms(quantile(r.times, 0.5))} ms  p90 ${ms(quantile(r.times, 0.9))} ms  ` +
         `processed ${r.fps.toFixed(1).padStart(4)} fps  presented ${r.shown.toFixed(1).padStart(4)} fps${target}`,
     );
   }
-  console.log(`\nas a host page lives with it, ${HOST_SECONDS} s each (main thread of the page; CPU of every browser process):`);
+  console.log(
+    `\nas a host page lives with it, ${HOST_SECONDS} s each (main thread of the page; CPU of every browser process):`,
+  );
   const hosted = {};
   for (const effect of ['none', 'background-blur']) {
     await page.evaluate(startHosted, { effect });
@@ -214,17 +237,32 @@ try {
     hosted[effect] = { ...tasks, cpuMs: (await browserCpuMs()) - before };
     await page.evaluate(stopHosted);
     const h = hosted[effect];
-    console.log(`${effect.padEnd(16)} long tasks ${String(h.count).padStart(3)} (${(h.totalMs / 1000).toFixed(1)} s in all, longest ${h.longestMs.toFixed(0)} ms)  browser CPU ${(h.cpuMs / HOST_SECONDS / 10).toFixed(0)} % of a core  presented ${h.fps.toFixed(1)} fps`);
+    console.log(
+      `${effect.padEnd(16)} long tasks ${String(h.count).padStart(3)} (${(h.totalMs / 1000).toFixed(1)} s in all, longest ${h.longestMs.toFixed(0)} ms)  browser CPU ${(h.cpuMs / HOST_SECONDS / 10).toFixed(0)} % of a core  presented ${h.fps.toFixed(1)} fps`,
+    );
   }
   const blur = hosted['background-blur'];
   const cpuRatio = blur.cpuMs / hosted.none.cpuMs;
-  console.log(`background-blur: ${blur.count} long tasks on the host's main thread   goal 0: ${blur.count === 0 ? 'met' : 'NOT met'}`);
-  console.log(`background-blur: CPU ${cpuRatio.toFixed(2)}x no effect   goal <= 2x: ${cpuRatio <= 2 ? 'met' : 'NOT met'}`);
+  console.log(
+    `background-blur: ${blur.count} long tasks on the host's main thread   goal 0: ${blur.count === 0 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `background-blur: CPU ${cpuRatio.toFixed(2)}x no effect   goal <= 2x: ${cpuRatio <= 2 ? 'met' : 'NOT met'}`,
+  );
 
   const seg = await page.evaluate(measureSegmenter, SECONDS);
-  console.log(`background-blur mask refresh (selfie segmentation, CPU inference, 256x144): ${seg.masksPerSecond.toFixed(1)} masks/s`);
+  console.log(
+    `background-blur mask refresh (selfie segmentation, CPU inference, 256x144): ${seg.masksPerSecond.toFixed(1)} masks/s`,
+  );
   console.log('\nfor comparison, OffscreenCanvas 2D filter (drawImage + new VideoFrame(canvas)) on the same frames:');
-  for (const [name, filter] of [['copy (no filter)', 'none'], ['grayscale', 'grayscale(1)'], ['sepia', 'sepia(1)'], ['invert', 'invert(1)'], ['brightness', 'brightness(1.4)'], ['blur', 'blur(8px)']]) {
+  for (const [name, filter] of [
+    ['copy (no filter)', 'none'],
+    ['grayscale', 'grayscale(1)'],
+    ['sepia', 'sepia(1)'],
+    ['invert', 'invert(1)'],
+    ['brightness', 'brightness(1.4)'],
+    ['blur', 'blur(8px)'],
+  ]) {
     const r = await page.evaluate(measureCanvasFilter, { filter, frames: 60 });
     console.log(`${name.padEnd(16)} median ${ms(quantile(r.times, 0.5))} ms  p90 ${ms(quantile(r.times, 0.9))} ms`);
   }

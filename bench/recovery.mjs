@@ -13,14 +13,22 @@ const runs = Number(process.argv[2] ?? 10) || 10;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const stateOf = (p) => p.page.evaluate(() => document.querySelector('video-chat-widget').state);
 const framesOf = (p) =>
-  p.page.evaluate(() => document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]')?.getVideoPlaybackQuality().totalVideoFrames ?? 0);
+  p.page.evaluate(
+    () =>
+      document
+        .querySelector('video-chat-widget')
+        .shadowRoot.querySelector('video[part="remote-video"]')
+        ?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
+  );
 
 function summary(label, times) {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   const worst = sorted.at(-1);
   const ok = median <= 3000 && worst <= 10_000;
-  console.log(`${label.padEnd(34)} median ${(median / 1000).toFixed(2)} s   worst ${(worst / 1000).toFixed(2)} s   runs ${times.length}   target (<= 3 s, <= 10 s): ${ok ? 'met' : 'NOT met'}`);
+  console.log(
+    `${label.padEnd(34)} median ${(median / 1000).toFixed(2)} s   worst ${(worst / 1000).toFixed(2)} s   runs ${times.length}   target (<= 3 s, <= 10 s): ${ok ? 'met' : 'NOT met'}`,
+  );
 }
 
 async function serviceRestarts() {
@@ -60,7 +68,7 @@ async function coturnRestarts() {
       await turn.restart();
       const restarted = Date.now();
       let last = await Promise.all(people.map(framesOf));
-      for (let still = 0; still < 5 && Date.now() - restarted < 8000; ) {
+      for (let still = 0; still < 5 && Date.now() - restarted < 8000;) {
         await sleep(200);
         const now = await Promise.all(people.map(framesOf));
         still = now.every((f, k) => f === last[k]) ? still + 1 : 0;

@@ -43,14 +43,29 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 
 /** The two servers, each with how a client connects, joins a room of two, and sends a signal. */
 async function startOurs() {
-  const service = await startServiceProcess({ env: { RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0', MAX_CONNECTIONS_PER_ADDRESS: '0', LOG_LEVEL: 'warn', ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}) }, origins: [ORIGIN], name: 'signaling load' });
+  const service = await startServiceProcess({
+    env: {
+      RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0',
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
+      LOG_LEVEL: 'warn',
+      ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}),
+    },
+    origins: [ORIGIN],
+    name: 'signaling load',
+  });
   return {
     name: 'ours',
     pid: service.pid(),
     stop: () => service.stop(),
     open: () =>
       new Promise((resolve, reject) => {
-        const socket = connect(service.url, { path: '/signal', transports: ['websocket'], reconnection: false, auth: { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey }, extraHeaders: { origin: ORIGIN } });
+        const socket = connect(service.url, {
+          path: '/signal',
+          transports: ['websocket'],
+          reconnection: false,
+          auth: { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey },
+          extraHeaders: { origin: ORIGIN },
+        });
         socket.once('session', ({ peerId }) => resolve({ socket, peerId }));
         socket.once('connect_error', reject);
       }),
@@ -64,7 +79,9 @@ async function startOurs() {
 }
 
 async function startRelay() {
-  const child = spawn(process.execPath, [new URL('./support/bare-relay.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [new URL('./support/bare-relay.mjs', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       const match = /listening (\d+)/.exec(String(chunk));
@@ -81,7 +98,12 @@ async function startRelay() {
     },
     open: () =>
       new Promise((resolve, reject) => {
-        const socket = connect(`http://127.0.0.1:${port}`, { path: '/signal', transports: ['websocket'], reconnection: false, extraHeaders: { origin: ORIGIN } });
+        const socket = connect(`http://127.0.0.1:${port}`, {
+          path: '/signal',
+          transports: ['websocket'],
+          reconnection: false,
+          extraHeaders: { origin: ORIGIN },
+        });
         socket.once('connect', () => resolve({ socket, peerId: socket.id }));
         socket.once('connect_error', reject);
       }),
@@ -142,7 +164,11 @@ async function measure(start) {
     const pairs = [];
     for (let i = 0; i + 1 < clients.length; i += 2) pairs.push([clients[i], clients[i + 1]]);
     for (let i = 0; i < pairs.length; i += CONCURRENCY) {
-      await Promise.all(pairs.slice(i, i + CONCURRENCY).flatMap(([a, b], k) => [server.join(a, `load-${i + k}`).then(() => server.join(b, `load-${i + k}`))]));
+      await Promise.all(
+        pairs
+          .slice(i, i + CONCURRENCY)
+          .flatMap(([a, b], k) => [server.join(a, `load-${i + k}`).then(() => server.join(b, `load-${i + k}`))]),
+      );
     }
     await sleep(1000);
     const rssJoined = rssOf(server.pid);
@@ -159,7 +185,19 @@ async function measure(start) {
       maxRate = rate;
     }
     const rssAfterRamp = rssOf(server.pid);
-    return { name: server.name, rssStart, perConnection: (rssJoined - rssStart) / CONNECTIONS, connectsPerSecond: CONNECTIONS / connectSeconds, cpuPerConnect, at1000, cpuPerSignal, steps, maxRate, rssBeforeRamp, rssAfterRamp };
+    return {
+      name: server.name,
+      rssStart,
+      perConnection: (rssJoined - rssStart) / CONNECTIONS,
+      connectsPerSecond: CONNECTIONS / connectSeconds,
+      cpuPerConnect,
+      at1000,
+      cpuPerSignal,
+      steps,
+      maxRate,
+      rssBeforeRamp,
+      rssAfterRamp,
+    };
   } finally {
     for (const client of clients) client.socket.disconnect();
     await server.stop();
@@ -167,21 +205,50 @@ async function measure(start) {
 }
 
 const meets = (ok) => (ok ? 'met' : 'NOT met');
-console.log(`bench/signaling-load: ${CONNECTIONS} connections in rooms of two, 1 KB signals, ${STEP_SECONDS} s steps; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
+console.log(
+  `bench/signaling-load: ${CONNECTIONS} connections in rooms of two, 1 KB signals, ${STEP_SECONDS} s steps; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${cpus().length} CPUs`,
+);
 const relay = await measure(startRelay);
 const ours = await measure(startOurs);
 for (const r of [relay, ours]) {
   console.log(`\n${r.name}:`);
-  console.log(`  RSS at start ${mb(r.rssStart)}; memory per connection ${kb(r.perConnection)}; ${r.connectsPerSecond.toFixed(0)} connects/s; server CPU ${r.cpuPerConnect.toFixed(2)} ms per connect`);
-  console.log(`  at 1,000 signals/s: p50 ${r.at1000.p50.toFixed(1)} ms, p99 ${r.at1000.p99.toFixed(1)} ms, ${r.at1000.received}/${r.at1000.sent} arrived; server CPU ${(r.cpuPerSignal * 1000).toFixed(0)} µs per signal`);
-  for (const s of r.steps) console.log(`  ramp ${String(s.rate).padStart(6)}/s: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${s.received}/${s.sent} arrived`);
-  console.log(`  max rate with p99 < 100 ms: ${r.maxRate}/s; RSS before the ramp ${mb(r.rssBeforeRamp)}, after ${mb(r.rssAfterRamp)} (${(r.rssAfterRamp / r.rssBeforeRamp).toFixed(2)}x)`);
+  console.log(
+    `  RSS at start ${mb(r.rssStart)}; memory per connection ${kb(r.perConnection)}; ${r.connectsPerSecond.toFixed(0)} connects/s; server CPU ${r.cpuPerConnect.toFixed(2)} ms per connect`,
+  );
+  console.log(
+    `  at 1,000 signals/s: p50 ${r.at1000.p50.toFixed(1)} ms, p99 ${r.at1000.p99.toFixed(1)} ms, ${r.at1000.received}/${r.at1000.sent} arrived; server CPU ${(r.cpuPerSignal * 1000).toFixed(0)} µs per signal`,
+  );
+  for (const s of r.steps)
+    console.log(
+      `  ramp ${String(s.rate).padStart(6)}/s: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${s.received}/${s.sent} arrived`,
+    );
+  console.log(
+    `  max rate with p99 < 100 ms: ${r.maxRate}/s; RSS before the ramp ${mb(r.rssBeforeRamp)}, after ${mb(r.rssAfterRamp)} (${(r.rssAfterRamp / r.rssBeforeRamp).toFixed(2)}x)`,
+  );
 }
 console.log('\ngoals (ours, beside the relay of this run):');
-console.log(`  memory per connection ${kb(ours.perConnection)} (relay ${kb(relay.perConnection)}, ${(ours.perConnection / relay.perConnection).toFixed(2)}x)   goal <= 20 KB and <= 1.3x: ${meets(ours.perConnection <= 20 * 1024 && ours.perConnection <= 1.3 * relay.perConnection)}`);
-console.log(`  server CPU per connect ${ours.cpuPerConnect.toFixed(2)} ms (relay ${relay.cpuPerConnect.toFixed(2)} ms, ${(ours.cpuPerConnect / relay.cpuPerConnect).toFixed(2)}x), per signal ${(ours.cpuPerSignal * 1000).toFixed(0)} µs (relay ${(relay.cpuPerSignal * 1000).toFixed(0)} µs, ${(ours.cpuPerSignal / relay.cpuPerSignal).toFixed(2)}x)   (no goal: the CPU a load average cannot distort)`);
-console.log(`  connects/s ${ours.connectsPerSecond.toFixed(0)} (relay ${relay.connectsPerSecond.toFixed(0)}, ${(ours.connectsPerSecond / relay.connectsPerSecond).toFixed(2)}x)   goal >= 0.8x: ${meets(ours.connectsPerSecond >= 0.8 * relay.connectsPerSecond)}`);
-console.log(`  max signals/s with p99 < 100 ms ${ours.maxRate} (relay ${relay.maxRate})   goal >= the relay's: ${meets(ours.maxRate >= relay.maxRate)}`);
-console.log(`  RSS after the ramp ${(ours.rssAfterRamp / ours.rssBeforeRamp).toFixed(2)}x before (relay ${(relay.rssAfterRamp / relay.rssBeforeRamp).toFixed(2)}x)   goal <= 1.2x: ${meets(ours.rssAfterRamp <= 1.2 * ours.rssBeforeRamp)}`);
-console.log(`  RSS at start ${mb(ours.rssStart)} (relay ${mb(relay.rssStart)})   goal <= 80 MB: ${meets(ours.rssStart <= 80 * 1048576)}`);
-console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `  memory per connection ${kb(ours.perConnection)} (relay ${kb(relay.perConnection)}, ${(ours.perConnection / relay.perConnection).toFixed(2)}x)   goal <= 20 KB and <= 1.3x: ${meets(ours.perConnection <= 20 * 1024 && ours.perConnection <= 1.3 * relay.perConnection)}`,
+);
+console.log(
+  `  server CPU per connect ${ours.cpuPerConnect.toFixed(2)} ms (relay ${relay.cpuPerConnect.toFixed(2)} ms, ${(ours.cpuPerConnect / relay.cpuPerConnect).toFixed(2)}x), per signal ${(ours.cpuPerSignal * 1000).toFixed(0)} µs (relay ${(relay.cpuPerSignal * 1000).toFixed(0)} µs, ${(ours.cpuPerSignal / relay.cpuPerSignal).toFixed(2)}x)   (no goal: the CPU a load average cannot distort)`,
+);
+console.log(
+  `  connects/s ${ours.connectsPerSecond.toFixed(0)} (relay ${relay.connectsPerSecond.toFixed(0)}, ${(ours.connectsPerSecond / relay.connectsPerSecond).toFixed(2)}x)   goal >= 0.8x: ${meets(ours.connectsPerSecond >= 0.8 * relay.connectsPerSecond)}`,
+);
+console.log(
+  `  max signals/s with p99 < 100 ms ${ours.maxRate} (relay ${relay.maxRate})   goal >= the relay's: ${meets(ours.maxRate >= relay.maxRate)}`,
+);
+console.log(
+  `  RSS after the ramp ${(ours.rssAfterRamp / ours.rssBeforeRamp).toFixed(2)}x before (relay ${(relay.rssAfterRamp / relay.rssBeforeRamp).toFixed(2)}x)   goal <= 1.2x: ${meets(ours.rssAfterRamp <= 1.2 * ours.rssBeforeRamp)}`,
+);
+console.log(
+  `  RSS at start ${mb(ours.rssStart)} (relay ${mb(relay.rssStart)})   goal <= 80 MB: ${meets(ours.rssStart <= 80 * 1048576)}`,
+);
+console.log(
+  `load average at the end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

@@ -39,8 +39,19 @@ describe('agent console alerts', () => {
 
   it('a waiting customer chimes on the console, and with notify shows a notification only while the tab is hidden', async () => {
     const { stack } = suite;
-    const { token } = await stack.app.joinTokens.mintAgent({ projectId: stack.projectId, queue: 'desk', displayName: 'Alan' }, 600);
-    const agent = await Participant.open(stack, { token, mode: 'agent', queue: 'desk', name: 'Alan', notify: '1', initScript: observeAlerts, context: { permissions: ['notifications'] } });
+    const { token } = await stack.app.joinTokens.mintAgent(
+      { projectId: stack.projectId, queue: 'desk', displayName: 'Alan' },
+      600,
+    );
+    const agent = await Participant.open(stack, {
+      token,
+      mode: 'agent',
+      queue: 'desk',
+      name: 'Alan',
+      notify: '1',
+      initScript: observeAlerts,
+      context: { permissions: ['notifications'] },
+    });
     suite.opened.push(agent);
     assert.equal(await agent.page.evaluate(() => Notification.permission), 'granted');
     await agent.join();
@@ -55,8 +66,16 @@ describe('agent console alerts', () => {
     await ada.part('[part="support-message"]').fill('My invoice is wrong');
     await ada.join();
     await agent.waitForEvent('vc-customer-waiting', (d) => d.displayName === 'Ada');
-    const first = await agent.until(() => window.tones, null, (t) => t.length >= 2, 'the chime for Ada');
-    assert.deepEqual(first, [{ frequency: 660, state: 'running' }, { frequency: 880, state: 'running' }]);
+    const first = await agent.until(
+      () => window.tones,
+      null,
+      (t) => t.length >= 2,
+      'the chime for Ada',
+    );
+    assert.deepEqual(first, [
+      { frequency: 660, state: 'running' },
+      { frequency: 880, state: 'running' },
+    ]);
     assert.deepEqual((await alerts()).notifications, [], 'no notification while the tab is visible');
 
     // The agent looks elsewhere: the next customer chimes and is a notification with their name and message.
@@ -66,15 +85,35 @@ describe('agent console alerts', () => {
     await grace.part('[part="support-message"]').fill('Cannot log in');
     await grace.join();
     await agent.waitForEvent('vc-customer-waiting', (d) => d.displayName === 'Grace');
-    const seen = await agent.until(() => ({ tones: window.tones, notifications: window.notifications }), null, (a) => a.tones.length >= 4, 'the chime for Grace');
-    assert.deepEqual(seen.tones.slice(2).map((t) => t.frequency), [660, 880]);
-    assert.deepEqual(seen.notifications, [{ title: 'Grace is waiting for support', body: 'Cannot log in', tag: 'vcw-customer-waiting' }]);
+    const seen = await agent.until(
+      () => ({ tones: window.tones, notifications: window.notifications }),
+      null,
+      (a) => a.tones.length >= 4,
+      'the chime for Grace',
+    );
+    assert.deepEqual(
+      seen.tones.slice(2).map((t) => t.frequency),
+      [660, 880],
+    );
+    assert.deepEqual(seen.notifications, [
+      { title: 'Grace is waiting for support', body: 'Cannot log in', tag: 'vcw-customer-waiting' },
+    ]);
   });
 
   it('without notify there is the chime but never a notification, even with the permission and a hidden tab', async () => {
     const { stack } = suite;
-    const { token } = await stack.app.joinTokens.mintAgent({ projectId: stack.projectId, queue: 'quiet', displayName: 'Alan' }, 600);
-    const agent = await Participant.open(stack, { token, mode: 'agent', queue: 'quiet', name: 'Alan', initScript: observeAlerts, context: { permissions: ['notifications'] } });
+    const { token } = await stack.app.joinTokens.mintAgent(
+      { projectId: stack.projectId, queue: 'quiet', displayName: 'Alan' },
+      600,
+    );
+    const agent = await Participant.open(stack, {
+      token,
+      mode: 'agent',
+      queue: 'quiet',
+      name: 'Alan',
+      initScript: observeAlerts,
+      context: { permissions: ['notifications'] },
+    });
     suite.opened.push(agent);
     await agent.join();
     await agent.part('[part="agent-console"]').waitFor({ state: 'visible', timeout: 10_000 });
@@ -83,7 +122,16 @@ describe('agent console alerts', () => {
     suite.opened.push(ada);
     await ada.join();
     await agent.waitForEvent('vc-customer-waiting', (d) => d.displayName === 'Ada');
-    await agent.until(() => window.tones, null, (t) => t.length >= 2, 'the chime');
-    assert.deepEqual(await agent.page.evaluate(() => window.notifications), [], 'the chime came; the notification, in the same call, did not');
+    await agent.until(
+      () => window.tones,
+      null,
+      (t) => t.length >= 2,
+      'the chime',
+    );
+    assert.deepEqual(
+      await agent.page.evaluate(() => window.notifications),
+      [],
+      'the chime came; the notification, in the same call, did not',
+    );
   });
 });

@@ -95,29 +95,40 @@ describe('the call experience between two browsers', () => {
     // At quality="low" the camera sends 640x480, unlike the fake screen (the size of the headless window).
     const { a, b } = await pair(suite.stack, 'screen', { quality: 'low' });
     suite.opened.push(a, b);
-    const size = () => b.page.evaluate(() => {
-      const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
-      return `${v.videoWidth}x${v.videoHeight}`;
-    });
+    const size = () =>
+      b.page.evaluate(() => {
+        const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+        return `${v.videoWidth}x${v.videoHeight}`;
+      });
     const camera = await size();
     await a.button('screen-share-button').click();
-    const settings = await (await a.page.waitForFunction(() => {
-      const local = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="local-video"]');
-      const track = local?.srcObject?.getVideoTracks()[0];
-      return track?.getSettings().displaySurface ? track.getSettings() : false;
-    })).jsonValue();
+    const settings = await (
+      await a.page.waitForFunction(() => {
+        const local = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="local-video"]');
+        const track = local?.srcObject?.getVideoTracks()[0];
+        return track?.getSettings().displaySurface ? track.getSettings() : false;
+      })
+    ).jsonValue();
     const screen = `${settings.width}x${settings.height}`;
     assert.notEqual(screen, camera, 'the fake screen and the fake camera differ in size');
-    await b.page.waitForFunction((want) => {
-      const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
-      return `${v.videoWidth}x${v.videoHeight}` === want;
-    }, screen, { timeout: 15_000 });
+    await b.page.waitForFunction(
+      (want) => {
+        const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+        return `${v.videoWidth}x${v.videoHeight}` === want;
+      },
+      screen,
+      { timeout: 15_000 },
+    );
     assert.equal(await b.part('[part="tile-badge"]').innerText(), 'Sharing screen');
     await a.button('screen-share-button').click();
-    await b.page.waitForFunction((want) => {
-      const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
-      return `${v.videoWidth}x${v.videoHeight}` === want;
-    }, camera, { timeout: 15_000 });
+    await b.page.waitForFunction(
+      (want) => {
+        const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+        return `${v.videoWidth}x${v.videoHeight}` === want;
+      },
+      camera,
+      { timeout: 15_000 },
+    );
   });
 
   it('quality="high" is decoded at least 1280 wide on the other side; "low" at most 640', async () => {
@@ -148,7 +159,10 @@ describe('the call experience between two browsers', () => {
   });
 
   it('a participant who blocked camera and microphone still chats with the others', async () => {
-    const denying = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs({ mediaPermission: 'deny' }) });
+    const denying = await chromium.launch({
+      executablePath: chromiumPath,
+      args: chromiumArgs({ mediaPermission: 'deny' }),
+    });
     try {
       const a = await Participant.open(suite.stack, { room: 'denied', name: 'Ada' });
       const b = await Participant.open(suite.stack, { room: 'denied', name: 'Grace', browser: denying });

@@ -27,8 +27,17 @@ describe('the call summary of a real call', () => {
     await ada.leave();
 
     const summary = await ended;
-    assert.ok(['good', 'fair', 'poor'].includes(summary.worstNetworkQuality), `worstNetworkQuality: ${summary.worstNetworkQuality}`);
+    assert.ok(
+      ['good', 'fair', 'poor'].includes(summary.worstNetworkQuality),
+      `worstNetworkQuality: ${summary.worstNetworkQuality}`,
+    );
     assert.equal(summary.relayUsed, false);
-    assert.deepEqual(summary.participants.map((p) => [p.displayName, p.leaveReason]), [['Ada', 'hangup'], ['Grace', 'hangup']]);
+    assert.deepEqual(
+      summary.participants.map((p) => [p.displayName, p.leaveReason]),
+      [
+        ['Ada', 'hangup'],
+        ['Grace', 'hangup'],
+      ],
+    );
   });
 });

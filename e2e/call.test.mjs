@@ -53,7 +53,13 @@ describe('a call between browsers on a partner site', () => {
   });
 
   it('one leaves and the others get vc-participant-leave within 2 s', async () => {
-    const [ada, grace, linus] = await Participant.inCall(suite.stack, 'leaving', ['Ada', 'Grace', 'Linus'], {}, suite.opened);
+    const [ada, grace, linus] = await Participant.inCall(
+      suite.stack,
+      'leaving',
+      ['Ada', 'Grace', 'Linus'],
+      {},
+      suite.opened,
+    );
     const { peerId } = await grace.seat();
     const clickedAt = await grace.leave();
     for (const p of [ada, linus]) {
@@ -62,7 +68,10 @@ describe('a call between browsers on a partner site', () => {
       assert.ok(left.at - clickedAt <= 2000, `${p.name} heard of it after ${left.at - clickedAt} ms`);
       assertMoving(await p.seesRemoteVideos(1), p.name);
     }
-    assert.deepEqual((await grace.events('vc-leave')).map((e) => e.detail), [{ reason: 'hangup' }]);
+    assert.deepEqual(
+      (await grace.events('vc-leave')).map((e) => e.detail),
+      [{ reason: 'hangup' }],
+    );
     assertNoPageErrors([ada, grace, linus]);
   });
 

@@ -37,10 +37,14 @@ function stop(child, signal = 'SIGTERM') {
 
 /** Waits until the page's widget shows a remote video that plays. */
 function seesRemoteVideo(page) {
-  return page.waitForFunction(() => {
-    const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
-    return v && v.videoWidth > 0 && v.currentTime > 0.3;
-  }, undefined, { timeout: 20_000 });
+  return page.waitForFunction(
+    () => {
+      const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+      return v && v.videoWidth > 0 && v.currentTime > 0.3;
+    },
+    undefined,
+    { timeout: 20_000 },
+  );
 }
 
 describe('the demo pages of a started service', () => {
@@ -61,11 +65,18 @@ describe('the demo pages of a started service', () => {
   it('prints the dev key on first start, and two tabs of the demo page hold a call', async () => {
     const { port, demoUrl } = service;
     assert.equal(demoUrl, `http://127.0.0.1:${port}/demo/`);
-    assert.match(service.output(), new RegExp(`dev project publishable key \\(works on http://127\\.0\\.0\\.1:${port} and http://localhost:${port}\\): pk_test_[0-9A-Za-z]{28}`));
+    assert.match(
+      service.output(),
+      new RegExp(
+        `dev project publishable key \\(works on http://127\\.0\\.0\\.1:${port} and http://localhost:${port}\\): pk_test_[0-9A-Za-z]{28}`,
+      ),
+    );
     // The secret key is printed this once, and works on the REST API at once.
     const secretKey = /dev project secret key.*: (sk_test_[0-9A-Za-z]{28})/.exec(service.output())?.[1];
     assert.ok(secretKey, service.output());
-    const rooms = await fetch(`http://127.0.0.1:${port}/v1/rooms`, { headers: { authorization: `Bearer ${secretKey}` } });
+    const rooms = await fetch(`http://127.0.0.1:${port}/v1/rooms`, {
+      headers: { authorization: `Bearer ${secretKey}` },
+    });
     assert.equal(rooms.status, 200);
 
     const context = await browser.newContext();
@@ -119,7 +130,12 @@ describe('the demo pages of a started service', () => {
   });
 
   it('on a phone every demo page fits the screen, its event log too: no sideways scrolling, no zooming out', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 3,
+      isMobile: true,
+      hasTouch: true,
+    });
     try {
       for (const pagePath of ['/demo/', '/demo/support/', '/demo/support/agent.html', '/demo/random/']) {
         const page = await phone.newPage();
@@ -129,13 +145,37 @@ describe('the demo pages of a started service', () => {
         await page.evaluate(() => {
           const widget = document.querySelector('video-chat-widget');
           for (let i = 0; i < 5; i++) {
-            widget.dispatchEvent(new CustomEvent('vc-participant-join', { detail: { peerId: `p${'x'.repeat(40)}${i}`, displayName: 'Someone-with-a-very-long-name-that-does-not-break-anywhere-at-all' } }));
-            widget.dispatchEvent(new CustomEvent('vc-error', { detail: { code: 'media_permission_denied', message: 'The camera or microphone was refused: allow them in the browser settings and try again.', fatal: false } }));
+            widget.dispatchEvent(
+              new CustomEvent('vc-participant-join', {
+                detail: {
+                  peerId: `p${'x'.repeat(40)}${i}`,
+                  displayName: 'Someone-with-a-very-long-name-that-does-not-break-anywhere-at-all',
+                },
+              }),
+            );
+            widget.dispatchEvent(
+              new CustomEvent('vc-error', {
+                detail: {
+                  code: 'media_permission_denied',
+                  message: 'The camera or microphone was refused: allow them in the browser settings and try again.',
+                  fatal: false,
+                },
+              }),
+            );
           }
         });
-        const fit = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth, scale: visualViewport.scale, log: document.querySelector('#log').textContent.length }));
+        const fit = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth,
+          scale: visualViewport.scale,
+          log: document.querySelector('#log').textContent.length,
+        }));
         assert.ok(fit.log > 500, `${pagePath}: the log filled`);
-        assert.deepEqual({ scrollWidth: fit.scrollWidth, innerWidth: fit.innerWidth, scale: fit.scale }, { scrollWidth: 390, innerWidth: 390, scale: 1 }, pagePath);
+        assert.deepEqual(
+          { scrollWidth: fit.scrollWidth, innerWidth: fit.innerWidth, scale: fit.scale },
+          { scrollWidth: 390, innerWidth: 390, scale: 1 },
+          pagePath,
+        );
         await page.close();
       }
     } finally {
@@ -148,7 +188,7 @@ describe('the demo pages of a started service', () => {
     assert.equal(await stop(own.child), 0);
   });
 
-  it('a second start on the same store prints the publishable key\'s file, never a secret key', async () => {
+  it("a second start on the same store prints the publishable key's file, never a secret key", async () => {
     const dataDir = await freshDataDir();
     const first = await startService(dataDir);
     assert.match(first.output(), /dev project secret key/, 'the first start minted the dev project');

@@ -21,11 +21,19 @@ describe('a service node is stopped gracefully mid-call', () => {
     const back = [];
     for (const p of people) {
       const lost = await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'reconnecting', 5000);
-      back.push(await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'connected', 10_000, { after: lost.at }));
-      assert.deepEqual((await p.events('vc-error')).map((e) => e.detail.code), [], `${p.name} reported no error`);
+      back.push(
+        await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'connected', 10_000, { after: lost.at }),
+      );
+      assert.deepEqual(
+        (await p.events('vc-error')).map((e) => e.detail.code),
+        [],
+        `${p.name} reported no error`,
+      );
     }
     const reconnectedMs = Math.max(...back.map((e) => e.at)) - stoppedAt;
-    console.log(`# SIGTERM: node exited after ${exitMs} ms; both widgets connected to the other node ${reconnectedMs} ms after the signal`);
+    console.log(
+      `# SIGTERM: node exited after ${exitMs} ms; both widgets connected to the other node ${reconnectedMs} ms after the signal`,
+    );
     assert.ok(reconnectedMs <= 5000, `reconnected after ${reconnectedMs} ms`);
 
     // On the new node each takes a new seat (seats are held per node), so each sees the other's video again.

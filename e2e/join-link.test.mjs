@@ -12,7 +12,8 @@ async function openLink(stack, url, name) {
   const context = await stack.browser.newContext();
   await context.addInitScript((types) => {
     window.vcEvents = [];
-    for (const type of types) addEventListener(type, (e) => window.vcEvents.push({ type, detail: e.detail, at: Date.now() }), true);
+    for (const type of types)
+      addEventListener(type, (e) => window.vcEvents.push({ type, detail: e.detail, at: Date.now() }), true);
   }, EVENTS);
   const page = await context.newPage();
   const errors = [];
@@ -30,9 +31,17 @@ describe('join links', () => {
     const { stack } = suite;
     const { plaintext } = await stack.app.projects.createApiKey(stack.projectId, 'secret');
     const auth = { authorization: `Bearer ${plaintext}`, 'content-type': 'application/json' };
-    const branding = await fetch(`${stack.serviceUrl}/v1/project/branding`, { method: 'PATCH', headers: auth, body: JSON.stringify({ displayName: 'Acme Care', accentColor: '#0f766e' }) });
+    const branding = await fetch(`${stack.serviceUrl}/v1/project/branding`, {
+      method: 'PATCH',
+      headers: auth,
+      body: JSON.stringify({ displayName: 'Acme Care', accentColor: '#0f766e' }),
+    });
     assert.equal(branding.status, 200);
-    const res = await fetch(`${stack.serviceUrl}/v1/rooms`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'follow-up', privacy: 'private' }) });
+    const res = await fetch(`${stack.serviceUrl}/v1/rooms`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'follow-up', privacy: 'private' }),
+    });
     assert.equal(res.status, 201);
     const room = await res.json();
     assert.ok(room.url.startsWith(`${stack.serviceUrl}/join/follow-up?token=`), room.url);
@@ -56,10 +65,17 @@ describe('join links', () => {
     // Full-window: the widget takes the page below the slim bar.
     const size = await people[0].page.evaluate(() => {
       const widget = document.querySelector('video-chat-widget').getBoundingClientRect();
-      return { widget: widget.height + document.querySelector('header').getBoundingClientRect().height, window: innerHeight, width: widget.width, windowWidth: innerWidth };
+      return {
+        widget: widget.height + document.querySelector('header').getBoundingClientRect().height,
+        window: innerHeight,
+        width: widget.width,
+        windowWidth: innerWidth,
+      };
     });
     assert.ok(Math.abs(size.widget - size.window) <= 1 && size.width === size.windowWidth, JSON.stringify(size));
-    const accent = await people[0].page.evaluate(() => getComputedStyle(document.querySelector('video-chat-widget')).getPropertyValue('--vc-accent').trim());
+    const accent = await people[0].page.evaluate(() =>
+      getComputedStyle(document.querySelector('video-chat-widget')).getPropertyValue('--vc-accent').trim(),
+    );
     assert.equal(accent, '#0f766e');
   });
 });

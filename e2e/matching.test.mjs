@@ -18,7 +18,10 @@ describe('matching between browsers', () => {
   const suite = suiteStack();
 
   it('support: the customer calls, the agent takes them, and both see and hear each other', async () => {
-    const { token } = await suite.stack.app.joinTokens.mintAgent({ projectId: suite.stack.projectId, queue: 'help', displayName: 'Alan' }, 600);
+    const { token } = await suite.stack.app.joinTokens.mintAgent(
+      { projectId: suite.stack.projectId, queue: 'help', displayName: 'Alan' },
+      600,
+    );
     const agent = await Participant.open(suite.stack, { token, mode: 'agent', queue: 'help', name: 'Alan' });
     const customer = await Participant.open(suite.stack, { mode: 'support', queue: 'help', name: 'Ada' });
     suite.opened.push(agent, customer);
@@ -37,7 +40,10 @@ describe('matching between browsers', () => {
     await agent.part('[part="take-next-button"]').click();
 
     const [seen, sees] = await Promise.all([customer.seesRemoteVideos(1, 20_000), agent.seesRemoteVideos(1, 20_000)]);
-    for (const [who, videos] of [['customer', seen], ['agent', sees]]) {
+    for (const [who, videos] of [
+      ['customer', seen],
+      ['agent', sees],
+    ]) {
       assert.ok(videos[0].width > 0 && videos[0].advanced > 0.2, `the ${who} receives video`);
     }
     const rooms = await Promise.all([customer, agent].map(async (p) => (await p.waitForEvent('vc-join')).detail.room));
@@ -65,7 +71,9 @@ describe('matching between browsers', () => {
     // One of each pair moves on: all four wait again and pair up anew, each with someone new.
     const other = [1, 2, 3].find((i) => i !== seats.indexOf(first[0]));
     const since = await Promise.all(people.map((p) => p.pageTime()));
-    await Promise.all([0, other].map((i) => people[i].page.evaluate(() => document.querySelector('video-chat-widget').next())));
+    await Promise.all(
+      [0, other].map((i) => people[i].page.evaluate(() => document.querySelector('video-chat-widget').next())),
+    );
     for (const [i, p] of people.entries()) await p.waitForEvent('vc-join', () => true, 20_000, { after: since[i] });
     const second = await Promise.all(people.map(partnerOf));
     for (let i = 0; i < 4; i++) {
@@ -74,19 +82,35 @@ describe('matching between browsers', () => {
       assert.equal(second[j], seats[i], `${people[i].name} and ${people[j].name} see each other`);
       assert.notEqual(second[i], first[i], `${people[i].name} has a new partner`);
     }
-    for (const p of people) assert.deepEqual((await p.events('vc-error')).map((e) => e.detail.code), [], `${p.name}: no error`);
+    for (const p of people)
+      assert.deepEqual(
+        (await p.events('vc-error')).map((e) => e.detail.code),
+        [],
+        `${p.name}: no error`,
+      );
   });
 
   it('random: a visitor without camera or microphone is paired for a text chat', async () => {
-    const deviceless = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs({ mediaPermission: 'deny' }) });
+    const deviceless = await chromium.launch({
+      executablePath: chromiumPath,
+      args: chromiumArgs({ mediaPermission: 'deny' }),
+    });
     try {
-      const eve = await Participant.open(suite.stack, { mode: 'random', queue: 'texters', name: 'Eve', browser: deviceless });
+      const eve = await Participant.open(suite.stack, {
+        mode: 'random',
+        queue: 'texters',
+        name: 'Eve',
+        browser: deviceless,
+      });
       const fay = await Participant.open(suite.stack, { mode: 'random', queue: 'texters', name: 'Fay' });
       suite.opened.push(eve, fay);
       await eve.join(); // nothing is asked for before the visitor clicks
       await eve.waitForEvent('vc-error', (d) => d.code === 'media_permission_denied');
       await fay.join();
-      await Promise.all([eve.waitForEvent('vc-join', () => true, 20_000), fay.waitForEvent('vc-join', () => true, 20_000)]);
+      await Promise.all([
+        eve.waitForEvent('vc-join', () => true, 20_000),
+        fay.waitForEvent('vc-join', () => true, 20_000),
+      ]);
       await eve.chat('no camera here, hello');
       assert.equal((await fay.waitForEvent('vc-chat-message', (d) => !d.self)).detail.text, 'no camera here, hello');
       await fay.chat('hi Eve');

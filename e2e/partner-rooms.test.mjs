@@ -30,7 +30,10 @@ describe('partner REST and the widget', () => {
     const patient = await rest('POST', `/rooms/${room.body.id}/tokens`, { role: 'guest', displayName: 'Grace' });
     assert.equal(doctor.status, 201);
     const holders = [];
-    for (const [name, token] of [['Dr. Ada', doctor.body.token], ['Grace', patient.body.token]]) {
+    for (const [name, token] of [
+      ['Dr. Ada', doctor.body.token],
+      ['Grace', patient.body.token],
+    ]) {
       const p = await Participant.open(stack, { name, token });
       people.push(p);
       holders.push(p);
@@ -48,7 +51,10 @@ describe('partner REST and the widget', () => {
     const refused = await outsider.waitForEvent('vc-error', (d) => d.code === 'room_private');
     assert.match(refused.detail.message, /private: join it with a join token/);
     // The visitor reads plain words; the detail is the site owner's, in vc-error.
-    assert.equal((await outsider.page.locator('video-chat-widget [part="notice"] p').textContent()).trim(), "Video chat isn't available right now.");
+    assert.equal(
+      (await outsider.page.locator('video-chat-widget [part="notice"] p').textContent()).trim(),
+      "Video chat isn't available right now.",
+    );
     assert.equal((await outsider.events('vc-join')).length, 0);
     for (const p of [...holders, outsider]) await p.close();
   });

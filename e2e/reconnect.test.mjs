@@ -32,7 +32,11 @@ describe('signaling lost mid-call', () => {
 
     await ada.waitForEvent('vc-connection-state-change', (d) => d.state === 'reconnecting');
     const cutAt = Date.now();
-    const back = await ada.page.waitForFunction(() => document.querySelector('video-chat-widget').state === 'connected', null, { timeout: 10_000 });
+    const back = await ada.page.waitForFunction(
+      () => document.querySelector('video-chat-widget').state === 'connected',
+      null,
+      { timeout: 10_000 },
+    );
     assert.ok(await back.jsonValue());
     console.log(`# signaling resumed ${Date.now() - cutAt} ms after the cut`);
     assert.equal((await grace.events('vc-participant-leave')).length, 0, 'Grace saw nobody leave');
@@ -54,7 +58,9 @@ describe('signaling lost mid-call', () => {
     const since = await Promise.all(people.map((p) => p.pageTime()));
     await stack.restartService();
     for (const [i, p] of people.entries()) {
-      await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'reconnecting', 15_000, { after: since[i] });
+      await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'reconnecting', 15_000, {
+        after: since[i],
+      });
       await p.waitForEvent('vc-join', () => true, 20_000, { after: since[i] });
     }
     for (const p of [ada, grace]) {

@@ -16,7 +16,9 @@ function watchIndicator() {
   const selector = '[part="recording-indicator"]';
   const watch = (window.indicator = { shownAt: root.querySelector(selector) ? Date.now() : null, goneAt: null });
   new MutationObserver((records) => {
-    const added = records.some((r) => [...r.addedNodes].some((n) => n instanceof Element && (n.matches(selector) || n.querySelector(selector))));
+    const added = records.some((r) =>
+      [...r.addedNodes].some((n) => n instanceof Element && (n.matches(selector) || n.querySelector(selector))),
+    );
     if (added && watch.shownAt === null) watch.shownAt = Date.now();
     if (watch.shownAt !== null && watch.goneAt === null && !root.querySelector(selector)) watch.goneAt = Date.now();
   }).observe(root, { childList: true, subtree: true });
@@ -132,12 +134,21 @@ describe('recording a call between two browsers', () => {
     assert.match(file.mimeType, /^video\/webm/);
     assert.equal(file.type, file.mimeType);
     assert.ok(file.size > 50_000, `${file.size} bytes`);
-    assert.ok(file.codecs.some((c) => c === 'V_VP8' || c === 'V_VP9'), file.codecs.join());
+    assert.ok(
+      file.codecs.some((c) => c === 'V_VP8' || c === 'V_VP9'),
+      file.codecs.join(),
+    );
     assert.ok(file.codecs.includes('A_OPUS'), file.codecs.join());
     assert.deepEqual([file.width, file.height], [1280, 720]);
     assert.ok(file.frames >= 10, `${file.frames} frames decoded in a second of playing`);
-    assert.ok(Math.abs(file.duration - recordedSeconds) < 1, `plays ${file.duration} s; recorded for ${recordedSeconds} s`);
-    assert.ok(Math.abs(file.duration - file.durationMs / 1000) < 0.6, `plays ${file.duration} s; durationMs ${file.durationMs}`);
+    assert.ok(
+      Math.abs(file.duration - recordedSeconds) < 1,
+      `plays ${file.duration} s; recorded for ${recordedSeconds} s`,
+    );
+    assert.ok(
+      Math.abs(file.duration - file.durationMs / 1000) < 0.6,
+      `plays ${file.duration} s; durationMs ${file.durationMs}`,
+    );
     assert.ok(Math.abs(file.audioDuration - file.duration) < 0.6, `sound ${file.audioDuration} s`);
     assert.ok(file.peak > 0.01, `the sound is not silence (peak ${file.peak})`);
     assert.ok(ready.at >= goneAt);
@@ -193,13 +204,23 @@ describe('recording a call between two browsers', () => {
 
     // Side by side, there are dark bands above both pictures; Ada alone fills the frame.
     const start = (await indicator(ada)).shownAt;
-    const [before, without, after] = await ada.page.evaluate(darkTopAt, [1, (leftAt + backAt) / 2000 - start / 1000, -0.5]);
-    console.log(`# recording while Grace left herself out: share of the top that is background ${before.toFixed(2)} -> ${without.toFixed(2)} -> ${after.toFixed(2)}`);
+    const [before, without, after] = await ada.page.evaluate(darkTopAt, [
+      1,
+      (leftAt + backAt) / 2000 - start / 1000,
+      -0.5,
+    ]);
+    console.log(
+      `# recording while Grace left herself out: share of the top that is background ${before.toFixed(2)} -> ${without.toFixed(2)} -> ${after.toFixed(2)}`,
+    );
     assert.ok(before > 0.9, `both side by side at first: ${before} of the top is background`);
     assert.ok(without < 0.1, `Ada alone while Grace was left out: ${without} of the top is background`);
     assert.ok(after > 0.9, `both again once Grace came back: ${after} of the top is background`);
     await grace.part('[part="recording-indicator"]').waitFor({ state: 'detached', timeout: 5000 });
-    assert.equal(await grace.part('[part="recording-leave-out-button"]').count(), 0, 'nothing left to choose once it stopped');
+    assert.equal(
+      await grace.part('[part="recording-leave-out-button"]').count(),
+      0,
+      'nothing left to choose once it stopped',
+    );
     for (const p of [ada, grace]) assert.deepEqual(await p.events('vc-error'), []);
   });
 });

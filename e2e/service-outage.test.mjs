@@ -8,7 +8,11 @@ import { startProcessStack, suiteStack } from './support/stack.mjs';
 
 /** How far the remote video's playback has come, in seconds. */
 const playedSeconds = (p) =>
-  p.page.evaluate(() => document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]')?.currentTime ?? 0);
+  p.page.evaluate(
+    () =>
+      document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]')?.currentTime ??
+      0,
+  );
 
 describe('the service goes away mid-call', () => {
   const suite = suiteStack(() => startProcessStack());
@@ -19,7 +23,11 @@ describe('the service goes away mid-call', () => {
     const before = await Promise.all([ada, grace].map(playedSeconds));
     await new Promise((r) => setTimeout(r, 3000));
     const during = await Promise.all([ada, grace].map(playedSeconds));
-    for (const i of [0, 1]) assert.ok(during[i] - before[i] > 2, `media kept flowing while the service was down (${(during[i] - before[i]).toFixed(2)} s of 3)`);
+    for (const i of [0, 1])
+      assert.ok(
+        during[i] - before[i] > 2,
+        `media kept flowing while the service was down (${(during[i] - before[i]).toFixed(2)} s of 3)`,
+      );
 
     await suite.stack.startService();
     const restarted = Date.now();
@@ -36,7 +44,13 @@ describe('the service goes away mid-call', () => {
   });
 
   it('a closed tab reaches the others within 5 s; an explicit leave is a hangup at once', async () => {
-    const [ada, grace, lin] = await Participant.inCall(suite.stack, 'departures', ['Ada', 'Grace', 'Lin'], {}, suite.opened);
+    const [ada, grace, lin] = await Participant.inCall(
+      suite.stack,
+      'departures',
+      ['Ada', 'Grace', 'Lin'],
+      {},
+      suite.opened,
+    );
     const { detail: linSeat } = await lin.waitForEvent('vc-join');
     const closedAt = Date.now();
     await lin.page.close();

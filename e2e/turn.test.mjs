@@ -45,7 +45,9 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
   let turn;
   const suite = suiteStack(async () => {
     turn = await startCoturn({ secret: SECRET });
-    return startStack({ env: { TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_TTL_SECONDS: '600', ICE_TRANSPORT_POLICY: 'relay' } });
+    return startStack({
+      env: { TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_TTL_SECONDS: '600', ICE_TRANSPORT_POLICY: 'relay' },
+    });
   });
   after(async () => {
     await turn?.stop();
@@ -56,9 +58,13 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
     suite.opened.push(probe);
     const fresh = mintTurnCredential(SECRET, 'probe-peer', 600);
     const expired = mintTurnCredential(SECRET, 'probe-peer', -60);
-    const good = await gatherRelay(probe.page, [{ urls: turn.url, username: fresh.username, credential: fresh.credential }]);
+    const good = await gatherRelay(probe.page, [
+      { urls: turn.url, username: fresh.username, credential: fresh.credential },
+    ]);
     assert.ok(good.relays > 0, `a relay candidate with fresh credentials (${JSON.stringify(good)})`);
-    const refused = await gatherRelay(probe.page, [{ urls: turn.url, username: expired.username, credential: expired.credential }]);
+    const refused = await gatherRelay(probe.page, [
+      { urls: turn.url, username: expired.username, credential: expired.credential },
+    ]);
     assert.equal(refused.relays, 0, 'no relay with expired credentials');
     assert.ok(refused.errors.includes(401), `coturn answered 401 (${JSON.stringify(refused.errors)})`);
   });
@@ -76,7 +82,11 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
     assert.match(await statsPaths(a), /Relayed \(TURN\)/);
     // The widgets saw their selected candidate pair go through the relay, and told the service (what the call
     // history holds is theirs: the summary would say relayUsed for a relay-only service anyway).
-    const call = await sessionWhen(suite.stack, 'relayed', (s) => s.relayUsed !== null && s.worstNetworkQuality !== null);
+    const call = await sessionWhen(
+      suite.stack,
+      'relayed',
+      (s) => s.relayUsed !== null && s.worstNetworkQuality !== null,
+    );
     assert.equal(call.relayUsed, true);
   });
 
@@ -90,16 +100,18 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
     await b.waitForEvent('vc-join');
     await a.seesRemoteVideos(1);
     await b.seesRemoteVideos(1);
-    const frames = (p) => p.page.evaluate(() => {
-      const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
-      return v.getVideoPlaybackQuality().totalVideoFrames;
-    });
+    const frames = (p) =>
+      p.page.evaluate(() => {
+        const v = document.querySelector('video-chat-widget').shadowRoot.querySelector('video[part="remote-video"]');
+        return v.getVideoPlaybackQuality().totalVideoFrames;
+      });
     const both = async () => [await frames(a), await frames(b)];
-    const turnUser = (p) => p.page.evaluate(() => {
-      const engine = document.querySelector('video-chat-widget').engine;
-      const pc = engine.peerConnection(engine.participants[0].peerId);
-      return pc.getConfiguration().iceServers.find((s) => s.username)?.username;
-    });
+    const turnUser = (p) =>
+      p.page.evaluate(() => {
+        const engine = document.querySelector('video-chat-widget').engine;
+        const pc = engine.peerConnection(engine.participants[0].peerId);
+        return pc.getConfiguration().iceServers.find((s) => s.username)?.username;
+      });
     const usersBefore = [await turnUser(a), await turnUser(b)];
     await new Promise((r) => setTimeout(r, 1100)); // a later second: fresh credentials get another expiry
     await turn.restart();
@@ -125,7 +137,10 @@ describe('calls through TURN (coturn)', { skip: missing && why }, () => {
     const recoveredIn = Date.now() - restarted;
     // The side that restarted ICE asked the service for credentials first (the others may be expired).
     const usersAfter = [await turnUser(a), await turnUser(b)];
-    assert.ok(usersAfter.some((u, i) => u !== usersBefore[i]), `fresh TURN credentials before the restart (${usersBefore} -> ${usersAfter})`);
+    assert.ok(
+      usersAfter.some((u, i) => u !== usersBefore[i]),
+      `fresh TURN credentials before the restart (${usersBefore} -> ${usersAfter})`,
+    );
     console.log(`# coturn restart: media flowing again after ${recoveredIn} ms`);
     assert.ok(recoveredIn <= 10_000, `recovered in ${recoveredIn} ms`);
   });

@@ -13,7 +13,8 @@ import { startProcessStack, suiteStack } from './support/stack.mjs';
 const SHOTS = new URL('../test-results/screenshots/', import.meta.url);
 mkdirSync(SHOTS, { recursive: true });
 /** The widget itself, whole (the page may scroll it partly out of the window). */
-const screenshot = (p, name) => p.page.locator('video-chat-widget').screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });
+const screenshot = (p, name) =>
+  p.page.locator('video-chat-widget').screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });
 
 const DESKTOP = { viewport: { width: 1280, height: 720 } };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -38,13 +39,18 @@ function layoutOf(page) {
     const widget = document.querySelector('video-chat-widget');
     const root = widget.shadowRoot;
     const box = widget.getBoundingClientRect();
-    const inside = (r) => r.left >= box.left - 0.5 && r.top >= box.top - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5;
+    const inside = (r) =>
+      r.left >= box.left - 0.5 && r.top >= box.top - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5;
     const controls = [...root.querySelectorAll('[part="controls"] button')].filter((b) => b.checkVisibility());
     const tiles = [...root.querySelectorAll('[part~="tile"]')].map((t) => t.getBoundingClientRect());
     let overlaps = 0;
     for (const [i, a] of tiles.entries()) {
       for (const b of tiles.slice(i + 1)) {
-        if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1) overlaps++;
+        if (
+          Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+          Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1
+        )
+          overlaps++;
       }
     }
     const leave = root.querySelector('[part="leave-button"]');
@@ -52,7 +58,9 @@ function layoutOf(page) {
       box: { width: box.width, height: box.height },
       controls: controls.map((c) => c.getAttribute('part')),
       controlsInside: controls.every((c) => inside(c.getBoundingClientRect())),
-      rows: new Set(controls.map((c) => Math.round(c.getBoundingClientRect().top + c.getBoundingClientRect().height / 2))).size,
+      rows: new Set(
+        controls.map((c) => Math.round(c.getBoundingClientRect().top + c.getBoundingClientRect().height / 2)),
+      ).size,
       leaveVisible: !!leave && leave.checkVisibility() && inside(leave.getBoundingClientRect()),
       tilesInside: tiles.every(inside),
       overlaps,
@@ -73,9 +81,19 @@ describe('ready for real visitors', () => {
   const suite = suiteStack();
 
   it('opens no camera before the visitor asks; Join then starts the call', async () => {
-    const ada = await Participant.open(suite.stack, { room: 'intent', name: 'Ada', initScript: COUNT_CAMERA_REQUESTS, context: DESKTOP });
+    const ada = await Participant.open(suite.stack, {
+      room: 'intent',
+      name: 'Ada',
+      initScript: COUNT_CAMERA_REQUESTS,
+      context: DESKTOP,
+    });
     suite.opened.push(ada);
-    await ada.until(() => document.querySelector('video-chat-widget').state, null, (state) => state === 'prejoin', 'the pre-join screen');
+    await ada.until(
+      () => document.querySelector('video-chat-widget').state,
+      null,
+      (state) => state === 'prejoin',
+      'the pre-join screen',
+    );
     await ada.page.waitForTimeout(5000); // a visitor reading the page
     await ada.part('[part="check-camera-button"]').waitFor({ state: 'visible' });
     assert.equal(await ada.part('[part="device-pickers"]').count(), 0, 'no device pickers before permission');
@@ -87,7 +105,9 @@ describe('ready for real visitors', () => {
     assert.ok(requests[0] >= clickedAt, `the first getUserMedia came after the click (${requests[0] - clickedAt} ms)`);
     await ada.until(
       () => {
-        const video = document.querySelector('video-chat-widget').shadowRoot.querySelector('[part="call"] video[part="local-video"]');
+        const video = document
+          .querySelector('video-chat-widget')
+          .shadowRoot.querySelector('[part="call"] video[part="local-video"]');
         return video?.videoWidth ?? 0;
       },
       null,
@@ -97,17 +117,33 @@ describe('ready for real visitors', () => {
   });
 
   it('a 3-person call and a shared screen on the stage fit a desktop box', async () => {
-    const people = await Participant.inCall(suite.stack, 'three', ['Ada', 'Grace', 'Lin'], { context: DESKTOP }, suite.opened);
+    const people = await Participant.inCall(
+      suite.stack,
+      'three',
+      ['Ada', 'Grace', 'Lin'],
+      { context: DESKTOP },
+      suite.opened,
+    );
     const [ada, grace] = people;
     assertFits(await layoutOf(ada.page), '3-person call, 1280×720');
     await screenshot(ada, 'call-3-people-desktop');
     // The page gives the widget a smaller box: everything still fits it.
-    for (const [width, height] of [[320, 240], [800, 480]]) {
-      await ada.page.evaluate(([w, h]) => Object.assign(document.querySelector('video-chat-widget').style, { width: `${w}px`, height: `${h}px` }), [width, height]);
-      await ada.page.waitForFunction(([w, h]) => {
-        const box = document.querySelector('video-chat-widget').getBoundingClientRect();
-        return box.width === w && box.height === h;
-      }, [width, height]);
+    for (const [width, height] of [
+      [320, 240],
+      [800, 480],
+    ]) {
+      await ada.page.evaluate(
+        ([w, h]) =>
+          Object.assign(document.querySelector('video-chat-widget').style, { width: `${w}px`, height: `${h}px` }),
+        [width, height],
+      );
+      await ada.page.waitForFunction(
+        ([w, h]) => {
+          const box = document.querySelector('video-chat-widget').getBoundingClientRect();
+          return box.width === w && box.height === h;
+        },
+        [width, height],
+      );
       assertFits(await layoutOf(ada.page), `3-person call in a ${width}×${height} box`);
       await screenshot(ada, `call-3-people-${width}x${height}`);
     }
@@ -115,12 +151,17 @@ describe('ready for real visitors', () => {
 
     await grace.button('screen-share-button').click();
     const { detail: graceSeat } = await grace.waitForEvent('vc-join');
-    const stage = ada.page.locator(`video-chat-widget [part~="remote-tile"][data-peer-id="${graceSeat.peerId}"].on-stage`);
+    const stage = ada.page.locator(
+      `video-chat-widget [part~="remote-tile"][data-peer-id="${graceSeat.peerId}"].on-stage`,
+    );
     await stage.waitFor({ state: 'visible', timeout: 10_000 });
     const layout = await layoutOf(ada.page);
     assertFits(layout, 'screen share on the stage');
     const [largest, ...rest] = layout.tiles.map((t) => t.width * t.height).sort((a, b) => b - a);
-    assert.ok(rest.every((area) => area * 4 < largest), `the stage is much larger than the strip: ${JSON.stringify(layout.tiles)}`);
+    assert.ok(
+      rest.every((area) => area * 4 < largest),
+      `the stage is much larger than the strip: ${JSON.stringify(layout.tiles)}`,
+    );
     await ada.page.waitForTimeout(500); // let the shared screen's first frames paint for the screenshot
     await screenshot(ada, 'screen-share-on-stage');
   });
@@ -140,7 +181,10 @@ describe('ready for real visitors', () => {
     assert.deepEqual(portrait.controls, ['microphone-button', 'camera-button', 'more-button', 'leave-button']);
     assert.ok(portrait.box.height > 600, `a portrait box on a portrait screen: ${portrait.box.height}`);
     const stacked = portrait.tiles.reduce((sum, t) => sum + t.height, 0);
-    assert.ok(portrait.tiles.every((t) => t.width > 350) && stacked > 0.8 * portrait.box.height, `stacked tiles fill the box: ${JSON.stringify(portrait)}`);
+    assert.ok(
+      portrait.tiles.every((t) => t.width > 350) && stacked > 0.8 * portrait.box.height,
+      `stacked tiles fill the box: ${JSON.stringify(portrait)}`,
+    );
     await screenshot(ada, 'call-phone-portrait');
 
     await ada.button('more-button').tap();
@@ -152,27 +196,43 @@ describe('ready for real visitors', () => {
       const remote = root.querySelector('[part~="remote-tile"]').getBoundingClientRect();
       return { panelTop: panel.top, remoteTop: remote.top, remoteBottom: remote.bottom, remoteHeight: remote.height };
     });
-    assert.ok(sheet.remoteHeight > 100 && sheet.remoteBottom <= sheet.panelTop + 1, `the speaker stays in view above the chat: ${JSON.stringify(sheet)}`);
+    assert.ok(
+      sheet.remoteHeight > 100 && sheet.remoteBottom <= sheet.panelTop + 1,
+      `the speaker stays in view above the chat: ${JSON.stringify(sheet)}`,
+    );
     await screenshot(ada, 'call-phone-chat-sheet');
 
     await ada.page.setViewportSize(PHONE_LANDSCAPE.viewport);
     await ada.button('close-panel-button').tap();
-    await ada.page.waitForFunction(() => !document.querySelector('video-chat-widget').shadowRoot.querySelector('[part~="panel"]'));
+    await ada.page.waitForFunction(
+      () => !document.querySelector('video-chat-widget').shadowRoot.querySelector('[part~="panel"]'),
+    );
     const landscape = await layoutOf(ada.page);
     assertFits(landscape, 'phone landscape');
-    assert.ok(landscape.tiles.every((t) => t.height > 250), `full-height tiles side by side: ${JSON.stringify(landscape.tiles)}`);
+    assert.ok(
+      landscape.tiles.every((t) => t.height > 250),
+      `full-height tiles side by side: ${JSON.stringify(landscape.tiles)}`,
+    );
     await screenshot(ada, 'call-phone-landscape');
   });
 
   it('a participant whose camera is blocked is a named "no camera" tile within 2 s, chats, and "Try again" brings the camera in', async () => {
     // A browser that asks, as a real one does; this context's visitor has not allowed camera and microphone.
-    const asking = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs().filter((a) => !a.startsWith('--use-fake-ui-for-media-stream')) });
+    const asking = await chromium.launch({
+      executablePath: chromiumPath,
+      args: chromiumArgs().filter((a) => !a.startsWith('--use-fake-ui-for-media-stream')),
+    });
     try {
       const ada = await Participant.open(suite.stack, { room: 'blocked', name: 'Ada', context: DESKTOP });
       suite.opened.push(ada);
       await ada.join();
       await ada.waitForEvent('vc-join');
-      const bob = await Participant.open(suite.stack, { room: 'blocked', name: 'Bob', browser: asking, context: DESKTOP });
+      const bob = await Participant.open(suite.stack, {
+        room: 'blocked',
+        name: 'Bob',
+        browser: asking,
+        context: DESKTOP,
+      });
       suite.opened.push(bob);
       await bob.join();
       const joined = await bob.waitForEvent('vc-join');
@@ -187,8 +247,18 @@ describe('ready for real visitors', () => {
       const seen = await ada.waitForEvent('vc-participant-join', (d) => d.peerId === joined.detail.peerId);
       const tile = await ada.until(
         (peerId) => {
-          const t = document.querySelector('video-chat-widget').shadowRoot.querySelector(`[part~="remote-tile"][data-peer-id="${peerId}"]`);
-          return t && { name: t.querySelector('[part="tile-name"]')?.textContent, avatar: !!t.querySelector('[part="avatar"]'), cameraOff: !!t.querySelector('[part="camera-off"]'), text: t.textContent, at: Date.now() };
+          const t = document
+            .querySelector('video-chat-widget')
+            .shadowRoot.querySelector(`[part~="remote-tile"][data-peer-id="${peerId}"]`);
+          return (
+            t && {
+              name: t.querySelector('[part="tile-name"]')?.textContent,
+              avatar: !!t.querySelector('[part="avatar"]'),
+              cameraOff: !!t.querySelector('[part="camera-off"]'),
+              text: t.textContent,
+              at: Date.now(),
+            }
+          );
         },
         joined.detail.peerId,
         (t) => t?.name === 'Bob' && t.avatar && t.cameraOff,
@@ -213,7 +283,11 @@ describe('ready for real visitors', () => {
   });
 
   it('shows light-DOM fallback content while the script has not loaded, and hides it once upgraded', async () => {
-    const upgraded = await Participant.open(suite.stack, { room: 'fallback', name: 'Ada', fallback: 'Video chat is loading…' });
+    const upgraded = await Participant.open(suite.stack, {
+      room: 'fallback',
+      name: 'Ada',
+      fallback: 'Video chat is loading…',
+    });
     suite.opened.push(upgraded);
     assert.equal(await upgraded.page.locator('p.fallback').isVisible(), false, 'hidden once the element upgraded');
 
@@ -221,7 +295,12 @@ describe('ready for real visitors', () => {
     const page = await context.newPage();
     try {
       await page.route('**/widget.js', (route) => route.abort()); // a blocked script, or the service unreachable
-      const query = new URLSearchParams({ service: suite.stack.serviceUrl, key: suite.stack.apiKey, room: 'fallback', fallback: 'Video chat is loading…' });
+      const query = new URLSearchParams({
+        service: suite.stack.serviceUrl,
+        key: suite.stack.apiKey,
+        room: 'fallback',
+        fallback: 'Video chat is loading…',
+      });
       await page.goto(`${suite.stack.siteOrigin}/call.html?${query}`);
       assert.equal(await page.locator('p.fallback').innerText(), 'Video chat is loading…');
       assert.equal(await page.locator('p.fallback').isVisible(), true);
@@ -233,7 +312,11 @@ describe('ready for real visitors', () => {
   it("a join token's display name is its holder's own name in the pre-join and on their tile", async () => {
     const { plaintext } = await suite.stack.app.projects.createApiKey(suite.stack.projectId, 'secret');
     const rest = (path, body) =>
-      fetch(`${suite.stack.serviceUrl}/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${plaintext}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+      fetch(`${suite.stack.serviceUrl}/v1${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${plaintext}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json());
     const room = await rest('/rooms', { name: 'named', privacy: 'private' });
     const { token } = await rest(`/rooms/${room.id}/tokens`, { role: 'guest', displayName: 'Dr. Ada' });
     const ada = await Participant.open(suite.stack, { token, name: 'Ada' });
@@ -259,11 +342,21 @@ describe('the service is away when the visitor joins', () => {
         cutOff = null;
         return route.abort('connectionrefused');
       });
-    const ada = await Participant.open(suite.stack, { room: 'away', name: 'Ada', context: DESKTOP, network: cutOffViews });
+    const ada = await Participant.open(suite.stack, {
+      room: 'away',
+      name: 'Ada',
+      context: DESKTOP,
+      network: cutOffViews,
+    });
     suite.opened.push(ada);
     const consoleLines = [];
     ada.page.on('console', (message) => consoleLines.push(message.text()));
-    await ada.until(() => document.querySelector('video-chat-widget').state, null, (state) => state === 'prejoin', 'the pre-join screen');
+    await ada.until(
+      () => document.querySelector('video-chat-widget').state,
+      null,
+      (state) => state === 'prejoin',
+      'the pre-join screen',
+    );
     await suite.stack.killService('SIGKILL');
     await ada.join();
     await viewsCutOff;
@@ -273,8 +366,17 @@ describe('the service is away when the visitor joins', () => {
     const said = await notice.innerText();
     assert.match(said, /Trying again/);
     assert.doesNotMatch(said, /xhr|poll|room:join|websocket/i, 'no words meant for the site owner');
-    await ada.waitForEvent('vc-error', (d) => d.code === 'connection_failed' && /did not answer room:join/.test(d.message), 20_000);
-    assert.ok(consoleLines.some((line) => line.includes('connection_failed') && line.includes('docs/errors.md#connection_failed')), 'one console line for the site owner');
+    await ada.waitForEvent(
+      'vc-error',
+      (d) => d.code === 'connection_failed' && /did not answer room:join/.test(d.message),
+      20_000,
+    );
+    assert.ok(
+      consoleLines.some(
+        (line) => line.includes('connection_failed') && line.includes('docs/errors.md#connection_failed'),
+      ),
+      'one console line for the site owner',
+    );
     await screenshot(ada, 'service-away');
 
     await suite.stack.startService();

@@ -1,3 +1,6 @@
 export declare const chromiumPath: string;
 export declare function chromiumAvailable(): boolean;
-export declare function chromiumArgs(options?: { mediaPermission?: 'allow' | 'deny'; camera?: 'present' | 'missing' }): string[];
+export declare function chromiumArgs(options?: {
+  mediaPermission?: 'allow' | 'deny';
+  camera?: 'present' | 'missing';
+}): string[];

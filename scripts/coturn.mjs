@@ -26,7 +26,9 @@ async function listening(port, child, timeoutMs = 10_000) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
     const up = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => resolve(socket.end() && true)).on('error', () => resolve(false));
+      const socket = net
+        .connect(port, '127.0.0.1', () => resolve(socket.end() && true))
+        .on('error', () => resolve(false));
     });
     if (up) return;
     await new Promise((r) => setTimeout(r, 100));

@@ -14,14 +14,25 @@ export const MANIFEST = new URL('custom-elements.json', widgetDir);
 
 /** The `<video-chat-widget>` declaration of a manifest. */
 export function widgetDeclaration(manifest) {
-  const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.customElement && d.tagName === 'video-chat-widget');
+  const element = manifest.modules
+    .flatMap((m) => m.declarations ?? [])
+    .find((d) => d.customElement && d.tagName === 'video-chat-widget');
   if (!element) throw new Error('custom-elements.json declares no <video-chat-widget>');
   return element;
 }
 
-const cell = (text) => (text ?? '').replace(/\s*\n\s*/g, ' ').replaceAll('|', '\\|').trim();
+const cell = (text) =>
+  (text ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replaceAll('|', '\\|')
+    .trim();
 const code = (text) => `\`${text}\``;
-const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+const table = (head, rows) =>
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 
 /** `'low' | 'medium'` → `low` · `medium`; other types as code. */
 function values(type) {
@@ -43,24 +54,46 @@ const isPublic = (member) => !member.privacy || member.privacy === 'public';
 export function elementTables(manifest) {
   const element = widgetDeclaration(manifest);
   const attributeFields = new Set(element.attributes.map((a) => a.fieldName));
-  const fields = element.members.filter((m) => m.kind === 'field' && isPublic(m) && !m.static && !attributeFields.has(m.name));
+  const fields = element.members.filter(
+    (m) => m.kind === 'field' && isPublic(m) && !m.static && !attributeFields.has(m.name),
+  );
   const methods = element.members.filter((m) => m.kind === 'method' && isPublic(m) && !m.static);
-  const signature = (m) => `${m.name}(${(m.parameters ?? []).map((p) => p.name).join(', ')})${m.return?.type?.text ? `: ${m.return.type.text}` : ''}`;
+  const signature = (m) =>
+    `${m.name}(${(m.parameters ?? []).map((p) => p.name).join(', ')})${m.return?.type?.text ? `: ${m.return.type.text}` : ''}`;
   return {
     attributes: table(
       ['attribute', 'property', 'values', 'default', 'meaning'],
-      element.attributes.map((a) => [code(a.name), code(a.fieldName), values(a.type), defaultOf(a.default), a.description]),
+      element.attributes.map((a) => [
+        code(a.name),
+        code(a.fieldName),
+        values(a.type),
+        defaultOf(a.default),
+        a.description,
+      ]),
     ),
     properties: table(
       ['property', 'type', 'meaning'],
       fields.map((f) => [code(f.name) + (f.readonly ? ' (read-only)' : ''), code(f.type?.text ?? ''), f.description]),
     ),
-    methods: table(['method', 'does'], methods.map((m) => [code(signature(m)), m.description])),
-    events: table(['event', 'class', 'detail'], element.events.map((e) => [code(e.name), code(e.type?.text ?? ''), e.description])),
-    parts: table(['part', 'element'], element.cssParts.map((p) => [code(p.name), p.description])),
+    methods: table(
+      ['method', 'does'],
+      methods.map((m) => [code(signature(m)), m.description]),
+    ),
+    events: table(
+      ['event', 'class', 'detail'],
+      element.events.map((e) => [code(e.name), code(e.type?.text ?? ''), e.description]),
+    ),
+    parts: table(
+      ['part', 'element'],
+      element.cssParts.map((p) => [code(p.name), p.description]),
+    ),
     'css-properties': table(
       ['custom property', 'light · dark default', 'used for'],
-      element.cssProperties.map((p) => [code(p.name), (p.default ?? '').split(' · ').map(code).join(' · '), p.description]),
+      element.cssProperties.map((p) => [
+        code(p.name),
+        (p.default ?? '').split(' · ').map(code).join(' · '),
+        p.description,
+      ]),
     ),
   };
 }

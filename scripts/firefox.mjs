@@ -11,7 +11,8 @@ export const firefoxPath = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 export const firefoxAvailable = () => existsSync(firefoxPath);
 
 /** Why the Firefox tests cannot run here, in one line. */
-export const firefoxMissing = () => `Firefox not found at ${firefoxPath} (install it with \`apt-get install firefox-esr\` or set FIREFOX_PATH)`;
+export const firefoxMissing = () =>
+  `Firefox not found at ${firefoxPath} (install it with \`apt-get install firefox-esr\` or set FIREFOX_PATH)`;
 
 /** Preferences of a headless Firefox with fake devices that never asks for them, and host candidates on loopback. */
 export const FIREFOX_PREFS = {

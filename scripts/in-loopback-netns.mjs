@@ -21,7 +21,9 @@ const attempts = [
   // Without root, an unprivileged user namespace can still own a network namespace.
   ['unshare', '--net', '--map-root-user', '--', 'sh', '-c', inner, 'sh', ...command],
 ];
-const probe = (argv) => spawnSync(argv[0], [...argv.slice(1, argv.indexOf('sh')), 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' }).status === 0;
+const probe = (argv) =>
+  spawnSync(argv[0], [...argv.slice(1, argv.indexOf('sh')), 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' })
+    .status === 0;
 const usable = attempts.find(probe);
 if (usable) exitWith(run(usable));
 

@@ -37,7 +37,9 @@ export async function spawnService(env) {
       output += chunk;
       if (/demo page:\s+\S+\n/.test(output)) resolve();
     });
-    child.once('exit', (code, signal) => reject(new Error(`service exited (${code ?? signal}) before listening:\n${output}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`service exited (${code ?? signal}) before listening:\n${output}`)),
+    );
   });
   child.removeAllListeners('exit');
   return { child, output: () => output, demoUrl: /demo page:\s+(\S+)/.exec(output)[1] };
@@ -47,7 +49,12 @@ export async function spawnService(env) {
  * `sameStoreAs`: a second node of the same deployment — another process on its own port, sharing the first
  * one's DATA_DIR (store, token secret) and so its project and keys.
  */
-export async function startServiceProcess({ env: extra = {}, origins = ['https://bench.example'], name = 'test site', sameStoreAs = null } = {}) {
+export async function startServiceProcess({
+  env: extra = {},
+  origins = ['https://bench.example'],
+  name = 'test site',
+  sameStoreAs = null,
+} = {}) {
   const dataDir = sameStoreAs?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vcw-service-'));
   const port = await freePort();
   const env = { ...process.env, LOG_LEVEL: 'warn', ...extra, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
@@ -91,6 +98,16 @@ export async function startServiceProcess({ env: extra = {}, origins = ['https:/
 }
 
 function createProject(env, name, origins) {
-  const created = JSON.parse(execFileSync(process.execPath, [ADMIN, 'projects', 'create', '--name', name, ...origins.flatMap((o) => ['--origin', o]), '--json'], { env }));
-  return { id: created.project.id, publishableKey: created.publishableKey.plaintext, secretKey: created.secretKey.plaintext };
+  const created = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [ADMIN, 'projects', 'create', '--name', name, ...origins.flatMap((o) => ['--origin', o]), '--json'],
+      { env },
+    ),
+  );
+  return {
+    id: created.project.id,
+    publishableKey: created.publishableKey.plaintext,
+    secretKey: created.secretKey.plaintext,
+  };
 }

@@ -10,7 +10,8 @@ export const repoRoot = path.resolve(new URL('..', import.meta.url).pathname);
 export function testFiles(dir) {
   const found = [];
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && /\.test\.m?js$/.test(entry.name)) found.push(path.join(entry.parentPath ?? entry.path, entry.name));
+    if (entry.isFile() && /\.test\.m?js$/.test(entry.name))
+      found.push(path.join(entry.parentPath ?? entry.path, entry.name));
   }
   return found.sort();
 }
@@ -31,7 +32,15 @@ export function runNodeTests(files, { timeoutMs = 120_000, env = {} } = {}) {
   return withTempFile('results.tap', (tap) => {
     const { status } = spawnSync(
       process.execPath,
-      ['--test', `--test-timeout=${timeoutMs}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+      [
+        '--test',
+        `--test-timeout=${timeoutMs}`,
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=tap',
+        `--test-reporter-destination=${tap}`,
+        ...files,
+      ],
       { stdio: 'inherit', cwd: repoRoot, env: { ...process.env, ...env } },
     );
     let text = '';
@@ -41,7 +50,11 @@ export function runNodeTests(files, { timeoutMs = 120_000, env = {} } = {}) {
       // no report: the runner itself failed
     }
     const count = (label) => Number(new RegExp(`^# ${label} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-    return crashed(status, { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') });
+    return crashed(status, {
+      passed: count('pass'),
+      failed: count('fail') + count('cancelled'),
+      skipped: count('skipped') + count('todo'),
+    });
   });
 }
 

@@ -24,7 +24,8 @@ const notes = [];
 
 // The 'service' suite is every node:test file: the service's, and the widget's packaging checks (no browser).
 const nodeTestDirs = ['packages/service/dist/test', 'packages/widget/test-node'];
-if (wanted('service')) results.service = runNodeTests(nodeTestDirs.flatMap((dir) => testFiles(path.join(repoRoot, dir))));
+if (wanted('service'))
+  results.service = runNodeTests(nodeTestDirs.flatMap((dir) => testFiles(path.join(repoRoot, dir))));
 
 const browserSuites = ['widget', 'e2e'].filter(wanted);
 if (browserSuites.length > 0) {
@@ -39,10 +40,14 @@ if (browserSuites.length > 0) {
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), 'vcw-counts-'));
     const counts = path.join(dir, 'browser.json');
-    const { status } = spawnSync(process.execPath, ['scripts/in-loopback-netns.mjs', process.execPath, 'scripts/test-browser.mjs', counts, ...browserSuites], {
-      stdio: 'inherit',
-      cwd: repoRoot,
-    });
+    const { status } = spawnSync(
+      process.execPath,
+      ['scripts/in-loopback-netns.mjs', process.execPath, 'scripts/test-browser.mjs', counts, ...browserSuites],
+      {
+        stdio: 'inherit',
+        cwd: repoRoot,
+      },
+    );
     try {
       Object.assign(results, JSON.parse(readFileSync(counts, 'utf8')));
     } catch {

@@ -4,12 +4,14 @@ import { Participant } from './participant.mjs';
 
 /** What `seesRemoteVideos` reads, in the page: each remote video's size and playback time. */
 function remoteVideos() {
-  return [...document.querySelector('video-chat-widget').shadowRoot.querySelectorAll('video[part="remote-video"]')].map((v) => ({
-    peerId: v.dataset.peerId,
-    width: v.videoWidth,
-    height: v.videoHeight,
-    time: v.currentTime,
-  }));
+  return [...document.querySelector('video-chat-widget').shadowRoot.querySelectorAll('video[part="remote-video"]')].map(
+    (v) => ({
+      peerId: v.dataset.peerId,
+      width: v.videoWidth,
+      height: v.videoHeight,
+      time: v.currentTime,
+    }),
+  );
 }
 
 export class FirefoxParticipant extends Participant {
@@ -39,12 +41,19 @@ export class FirefoxParticipant extends Participant {
     const before = await this.until(remoteVideos, undefined, playing, `${count} remote video(s) playing`, timeoutMs);
     await new Promise((r) => setTimeout(r, 700));
     const after = await this.page.evaluate(remoteVideos);
-    return after.map((v, i) => ({ peerId: v.peerId, width: v.width, height: v.height, advanced: v.time - before[i].time }));
+    return after.map((v, i) => ({
+      peerId: v.peerId,
+      width: v.width,
+      height: v.height,
+      advanced: v.time - before[i].time,
+    }));
   }
 
   async chat(text) {
     const input = this.part('[part="chat-input"]');
-    const open = await this.page.evaluate(() => !!document.querySelector('video-chat-widget').shadowRoot.querySelector('[part="chat-input"]'));
+    const open = await this.page.evaluate(
+      () => !!document.querySelector('video-chat-widget').shadowRoot.querySelector('[part="chat-input"]'),
+    );
     if (!open) await this.button('chat-button').click();
     await input.fill(text);
     await this.page.keyboard.press('Enter');

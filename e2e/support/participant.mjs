@@ -30,7 +30,24 @@ export class Participant {
    * context options (a phone's viewport and touch screen…); `fallback` is light-DOM content of the element.
    * `network` is called with the new context before the page loads (to cut the page off from some address).
    */
-  static async open(stack, { room = '', name, token = '', quality = '', mode = '', queue = '', effects = '', notify = '', fallback = '', browser = stack.browser, initScript = null, network = null, context: contextOptions = {} }) {
+  static async open(
+    stack,
+    {
+      room = '',
+      name,
+      token = '',
+      quality = '',
+      mode = '',
+      queue = '',
+      effects = '',
+      notify = '',
+      fallback = '',
+      browser = stack.browser,
+      initScript = null,
+      network = null,
+      context: contextOptions = {},
+    },
+  ) {
     const context = await browser.newContext(contextOptions);
     if (initScript) await context.addInitScript(initScript);
     if (network) await network(context);
@@ -78,7 +95,9 @@ export class Participant {
     await this.page.evaluate(() => {
       window.leaveClickedAt = undefined;
       const root = document.querySelector('video-chat-widget').shadowRoot;
-      const stamp = (e) => e.composedPath().some((n) => n.getAttribute?.('part')?.split(' ').includes('leave-button')) && (window.leaveClickedAt ??= Date.now());
+      const stamp = (e) =>
+        e.composedPath().some((n) => n.getAttribute?.('part')?.split(' ').includes('leave-button')) &&
+        (window.leaveClickedAt ??= Date.now());
       root.addEventListener('click', stamp, { capture: true });
     });
     await this.button('leave-button').click();
@@ -96,7 +115,10 @@ export class Participant {
     for (;;) {
       const match = (await this.events(type)).find((e) => e.at >= after && predicate(e.detail));
       if (match) return match;
-      assert.ok(Date.now() < deadline, `${this.name}: no ${type} within ${timeoutMs} ms; events: ${JSON.stringify(await this.events())}`);
+      assert.ok(
+        Date.now() < deadline,
+        `${this.name}: no ${type} within ${timeoutMs} ms; events: ${JSON.stringify(await this.events())}`,
+      );
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -131,17 +153,26 @@ export class Participant {
   async seesRemoteVideos(count, timeoutMs = 20_000) {
     await this.page.waitForFunction(
       (n) => {
-        const videos = [...document.querySelector('video-chat-widget').shadowRoot.querySelectorAll('video[part="remote-video"]')];
+        const videos = [
+          ...document.querySelector('video-chat-widget').shadowRoot.querySelectorAll('video[part="remote-video"]'),
+        ];
         return videos.length === n && videos.every((v) => v.videoWidth > 0 && v.currentTime > 0);
       },
       count,
       { timeout: timeoutMs, polling: 100 },
     );
     return this.page.evaluate(async () => {
-      const videos = [...document.querySelector('video-chat-widget').shadowRoot.querySelectorAll('video[part="remote-video"]')];
+      const videos = [
+        ...document.querySelector('video-chat-widget').shadowRoot.querySelectorAll('video[part="remote-video"]'),
+      ];
       const before = videos.map((v) => v.currentTime);
       await new Promise((r) => setTimeout(r, 700));
-      return videos.map((v, i) => ({ peerId: v.dataset.peerId, width: v.videoWidth, height: v.videoHeight, advanced: v.currentTime - before[i] }));
+      return videos.map((v, i) => ({
+        peerId: v.dataset.peerId,
+        width: v.videoWidth,
+        height: v.videoHeight,
+        advanced: v.currentTime - before[i],
+      }));
     });
   }
 

@@ -24,7 +24,8 @@ export const REGIONS = {
 function cameramanPixels() {
   const source = readFileSync(createRequire(import.meta.url).resolve('cameraman'), 'utf8');
   const columns = Buffer.from(source.match(/'([A-Za-z0-9+/=]{1000,})'/)[1], 'base64');
-  if (columns.length !== SOURCE * SOURCE) throw new Error(`cameraman: ${columns.length} pixels, expected ${SOURCE * SOURCE}`);
+  if (columns.length !== SOURCE * SOURCE)
+    throw new Error(`cameraman: ${columns.length} pixels, expected ${SOURCE * SOURCE}`);
   const rows = Buffer.alloc(columns.length);
   for (let x = 0; x < SOURCE; x++) for (let y = 0; y < SOURCE; y++) rows[y * SOURCE + x] = columns[x * SOURCE + y];
   return rows;
@@ -37,10 +38,12 @@ function framePlane(pixels) {
   const at = (x, y) => pixels[Math.min(SOURCE - 1, y) * SOURCE + Math.min(SOURCE - 1, x)];
   for (let j = 0; j < height; j++) {
     const sy = Math.max(0, (j + 0.5) / scale - 0.5 + top);
-    const y0 = Math.floor(sy), fy = sy - y0;
+    const y0 = Math.floor(sy),
+      fy = sy - y0;
     for (let i = 0; i < width; i++) {
       const sx = Math.max(0, (i + 0.5) / scale - 0.5);
-      const x0 = Math.floor(sx), fx = sx - x0;
+      const x0 = Math.floor(sx),
+        fx = sx - x0;
       const upper = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
       const lower = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
       plane[j * width + i] = Math.round(upper * (1 - fy) + lower * fy);

@@ -12,14 +12,41 @@ import { after, afterEach, before } from 'node:test';
 import { startBalancer } from './balancer.mjs';
 import { closeAll } from './participant.mjs';
 
-const EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-chat-message', 'vc-quality-change', 'vc-queue-update', 'vc-customer-waiting', 'vc-availability', 'vc-recording-ready', 'vc-knock', 'vc-knock-waiting', 'vc-error'];
+const EVENTS = [
+  'vc-join',
+  'vc-leave',
+  'vc-participant-join',
+  'vc-participant-leave',
+  'vc-connection-state-change',
+  'vc-chat-message',
+  'vc-quality-change',
+  'vc-queue-update',
+  'vc-customer-waiting',
+  'vc-availability',
+  'vc-recording-ready',
+  'vc-knock',
+  'vc-knock-waiting',
+  'vc-error',
+];
 
 /** The embedding site's page: one script tag, one element, and a log of the element's events. */
 function sitePage({ serviceUrl, fallback = '', ...attributes }) {
   const attr = (v) => String(v).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const names = { key: 'api-key', room: 'room', name: 'display-name', token: 'token', quality: 'quality', mode: 'mode', queue: 'queue', effects: 'effects', notify: 'notify' };
+  const names = {
+    key: 'api-key',
+    room: 'room',
+    name: 'display-name',
+    token: 'token',
+    quality: 'quality',
+    mode: 'mode',
+    queue: 'queue',
+    effects: 'effects',
+    notify: 'notify',
+  };
   // With a token the widget needs no key, room or name: the token says them.
-  const given = Object.entries(attributes).filter(([k, v]) => v && !(attributes.token && ['key', 'room', 'name'].includes(k)));
+  const given = Object.entries(attributes).filter(
+    ([k, v]) => v && !(attributes.token && ['key', 'room', 'name'].includes(k)),
+  );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><title>Partner site</title></head>
 <body>
@@ -43,7 +70,21 @@ async function startSite() {
     if (url.pathname !== '/call.html') return res.writeHead(404).end();
     const q = (name) => url.searchParams.get(name) ?? '';
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(sitePage({ serviceUrl: q('service'), key: q('key'), room: q('room'), name: q('name'), token: q('token'), quality: q('quality'), mode: q('mode'), queue: q('queue'), effects: q('effects'), notify: q('notify'), fallback: q('fallback') }));
+    res.end(
+      sitePage({
+        serviceUrl: q('service'),
+        key: q('key'),
+        room: q('room'),
+        name: q('name'),
+        token: q('token'),
+        quality: q('quality'),
+        mode: q('mode'),
+        queue: q('queue'),
+        effects: q('effects'),
+        notify: q('notify'),
+        fallback: q('fallback'),
+      }),
+    );
   });
   await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
   return { site, siteOrigin: `http://127.0.0.1:${site.address().port}` };
@@ -62,9 +103,14 @@ async function stopSite(site) {
  */
 export async function startProcessStack({ env = {}, nodes: count = 1 } = {}) {
   const { site, siteOrigin } = await startSite();
-  const first = await startServiceProcess({ env: { LOG_LEVEL: 'silent', ...env }, origins: [siteOrigin], name: 'partner site' });
+  const first = await startServiceProcess({
+    env: { LOG_LEVEL: 'silent', ...env },
+    origins: [siteOrigin],
+    name: 'partner site',
+  });
   const nodes = [first];
-  while (nodes.length < count) nodes.push(await startServiceProcess({ env: { LOG_LEVEL: 'silent', ...env }, sameStoreAs: first }));
+  while (nodes.length < count)
+    nodes.push(await startServiceProcess({ env: { LOG_LEVEL: 'silent', ...env }, sameStoreAs: first }));
   const balancer = count > 1 ? await startBalancer(nodes.map((node) => node.port)) : null;
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
   return {
@@ -91,7 +137,11 @@ export async function startProcessStack({ env = {}, nodes: count = 1 } = {}) {
 export async function startStack({ env = {} } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vcw-e2e-'));
   const startService = async (port) => {
-    const service = await build({ config: loadConfig({ LOG_LEVEL: 'silent', ...env, PORT: String(port) }), db: await openSqlite(path.join(dataDir, 'vcw.sqlite')), logger: false });
+    const service = await build({
+      config: loadConfig({ LOG_LEVEL: 'silent', ...env, PORT: String(port) }),
+      db: await openSqlite(path.join(dataDir, 'vcw.sqlite')),
+      logger: false,
+    });
     await service.listen({ port, host: '127.0.0.1' });
     return service;
   };

@@ -28,7 +28,8 @@ function typedEvents() {
         for (const declaration of module.declarations ?? []) {
           const field = declaration.members?.find((m) => m.static && m.name === 'eventName');
           const name = /^'([^']+)'$/.exec(field?.default ?? '')?.[1];
-          if (declaration.kind === 'class' && name) classOfEvent.set(name, { name: declaration.name, module: module.path });
+          if (declaration.kind === 'class' && name)
+            classOfEvent.set(name, { name: declaration.name, module: module.path });
         }
       }
       const eventOfClass = new Map([...classOfEvent].map(([event, cls]) => [cls.name, event]));
@@ -40,14 +41,18 @@ function typedEvents() {
             // For `new VcXEvent(detail)` the analyzer takes the detail's text for the name: the class knows better.
             const name = eventOfClass.get(event.type?.text) ?? event.name;
             if (!name) {
-              console.warn(`custom-elements.json: left out an event of ${element.name} whose name cannot be told: ${JSON.stringify(event)}`);
+              console.warn(
+                `custom-elements.json: left out an event of ${element.name} whose name cannot be told: ${JSON.stringify(event)}`,
+              );
               continue;
             }
             events.set(name, { ...events.get(name), ...event, name });
           }
           element.events = [...events.values()].map((event) => {
             const cls = classOfEvent.get(event.name);
-            return cls ? { ...event, type: { text: cls.name, references: [{ name: cls.name, module: cls.module }] } } : event;
+            return cls
+              ? { ...event, type: { text: cls.name, references: [{ name: cls.name, module: cls.module }] } }
+              : event;
           });
         }
       }
@@ -64,9 +69,16 @@ function literalUnions() {
   return {
     name: 'vcw-literal-unions',
     packageLinkPhase({ customElementsManifest }) {
-      const config = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+      const config = ts.getParsedCommandLineOfConfigFile(
+        'tsconfig.json',
+        {},
+        { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+      );
       const modules = customElementsManifest.modules.filter((m) => m.declarations?.some((d) => d.customElement));
-      const program = ts.createProgram(modules.map((m) => m.path), { ...config.options, noEmit: true });
+      const program = ts.createProgram(
+        modules.map((m) => m.path),
+        { ...config.options, noEmit: true },
+      );
       const checker = program.getTypeChecker();
       for (const module of modules) {
         const source = program.getSourceFile(module.path);
@@ -107,6 +119,7 @@ function publishedPaths() {
   };
   return {
     name: 'vcw-published-paths',
-    packageLinkPhase: ({ customElementsManifest }) => customElementsManifest.modules.forEach((module) => visit(module, module.path)),
+    packageLinkPhase: ({ customElementsManifest }) =>
+      customElementsManifest.modules.forEach((module) => visit(module, module.path)),
   };
 }

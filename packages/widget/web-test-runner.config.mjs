@@ -7,7 +7,8 @@ import { countReporter } from './test-support/count-reporter.mjs';
 import { reactForBrowser } from './test-support/react-for-browser.mjs';
 import { vcwService } from './test-support/wtr-service-plugin.mjs';
 
-const launcher = (options) => chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs(options) } });
+const launcher = (options) =>
+  chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs(options) } });
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const tests = fileURLToPath(new URL('dist/test', import.meta.url));
 const DENIED = `${tests}/permission-denied.test.js`;

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
-import { ERROR_MESSAGES, ERROR_STATUS, MAX_ROOM_METADATA_DEPTH, MAX_ROOM_METADATA_KEYS, MAX_ROOM_PARTICIPANTS, MIN_ROOM_PARTICIPANTS, type ServiceErrorCode } from '@vcw/shared';
+import {
+  ERROR_MESSAGES,
+  ERROR_STATUS,
+  MAX_ROOM_METADATA_DEPTH,
+  MAX_ROOM_METADATA_KEYS,
+  MAX_ROOM_PARTICIPANTS,
+  MIN_ROOM_PARTICIPANTS,
+  type ServiceErrorCode,
+} from '@vcw/shared';
 import { JoinTokens } from './auth/join-token.js';
 import type { Config } from './config.js';
 import { isLoopbackUrl } from './dev-project.js';
@@ -70,7 +78,10 @@ declare module 'fastify' {
 
 // Found through the package (always present), so a service started before the widget is built still starts
 // and answers /widget.js with a clear 503.
-export const DEFAULT_WIDGET_FILE = path.join(path.dirname(createRequire(import.meta.url).resolve('@vcw/widget/package.json')), 'dist/widget.js');
+export const DEFAULT_WIDGET_FILE = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@vcw/widget/package.json')),
+  'dist/widget.js',
+);
 export const DEFAULT_DEMO_DIR = fileURLToPath(new URL('../../../../demo', import.meta.url));
 
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
@@ -93,7 +104,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true }, plugins: [jsonLimits] },
     schemaController: lazySchemaCompilers(),
     // `info` is one line per lifecycle step; per-request lines only when debugging.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -102,7 +115,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     return reply.code(statusCode).send({ statusCode, error: httpReason(statusCode), code, message });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` });
+    reply.code(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'not_found',
+      message: `No route for ${request.method} ${request.url.split('?')[0]}.`,
+    });
   });
 
   // Twice the signaling cap at the TCP level: a polling client holds two HTTP connections at once (its long poll
@@ -111,7 +129,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const tokenSecret = options.tokenSecret ?? randomBytes(32).toString('base64url');
   const joinTokens = new JoinTokens(tokenSecret);
   app.decorate('joinTokens', joinTokens);
-  const bus = config.redisUrl ? openRedisBus({ ...config, redisUrl: config.redisUrl }, app.log.child({ module: 'bus' })) : inProcessBus;
+  const bus = config.redisUrl
+    ? openRedisBus({ ...config, redisUrl: config.redisUrl }, app.log.child({ module: 'bus' }))
+    : inProcessBus;
   app.decorate('bus', bus);
   // Registered before every plugin, so it runs after theirs: Socket.io and the store are done with the bus.
   app.addHook('onClose', () => bus.close());
@@ -129,8 +149,16 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     ...(options.webhookClock ? { clock: options.webhookClock } : {}),
   });
   await app.register(operations);
-  await app.register(signaling, { config, joinTokens, ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}), ...(options.matchClock ? { matchClock: options.matchClock } : {}) });
-  await app.register(roomPruning, { adHocRoomIdleSeconds: config.adHocRoomIdleSeconds, ticketRetentionDays: config.ticketRetentionDays });
+  await app.register(signaling, {
+    config,
+    joinTokens,
+    ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}),
+    ...(options.matchClock ? { matchClock: options.matchClock } : {}),
+  });
+  await app.register(roomPruning, {
+    adHocRoomIdleSeconds: config.adHocRoomIdleSeconds,
+    ticketRetentionDays: config.ticketRetentionDays,
+  });
   await app.register(joinPage, { db: options.db, publicUrl: config.publicUrl });
   await app.register(openapi);
   await app.register(rest);
@@ -142,7 +170,15 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(demoPages, {
     demoDir: options.demoDir ?? DEFAULT_DEMO_DIR,
     publishableKey: options.demoPublishableKey ?? null,
-    agentToken: demoProjectId ? async (queue) => (await joinTokens.mintAgent({ projectId: demoProjectId, queue, displayName: 'Demo agent' }, DEMO_AGENT_TOKEN_TTL_SECONDS)).token : null,
+    agentToken: demoProjectId
+      ? async (queue) =>
+          (
+            await joinTokens.mintAgent(
+              { projectId: demoProjectId, queue, displayName: 'Demo agent' },
+              DEMO_AGENT_TOKEN_TTL_SECONDS,
+            )
+          ).token
+      : null,
   });
   return app;
 }
@@ -153,11 +189,20 @@ const DEMO_AGENT_TOKEN_TTL_SECONDS = 3600;
 function describeError(error: unknown): { statusCode: number; code: ServiceErrorCode; message: string } {
   if (error instanceof ServiceError) return { statusCode: error.status, code: error.code, message: error.message };
   const fastifyError = error as { validation?: unknown; statusCode?: number; message?: string };
-  if (fastifyError.validation) return { statusCode: 400, code: 'invalid_payload', message: validationMessage(fastifyError) };
+  if (fastifyError.validation)
+    return { statusCode: 400, code: 'invalid_payload', message: validationMessage(fastifyError) };
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
-    const code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_payload';
-    if (code === 'unsupported_media_type') return { statusCode: status, code, message: ERROR_MESSAGES.unsupported_media_type };
+    const code =
+      status === 404
+        ? 'not_found'
+        : status === 413
+          ? 'payload_too_large'
+          : status === 415
+            ? 'unsupported_media_type'
+            : 'invalid_payload';
+    if (code === 'unsupported_media_type')
+      return { statusCode: status, code, message: ERROR_MESSAGES.unsupported_media_type };
     return { statusCode: status, code, message: fastifyError.message ?? 'Bad request.' };
   }
   return { statusCode: ERROR_STATUS.internal_error, code: 'internal_error', message: ERROR_MESSAGES.internal_error };
@@ -165,9 +210,13 @@ function describeError(error: unknown): { statusCode: number; code: ServiceError
 
 /** Fastify's validation message, with the reason spelled out where a bare bound would puzzle a partner. */
 function validationMessage(error: { validation?: unknown; message?: string }): string {
-  const issues = Array.isArray(error.validation) ? (error.validation as Array<{ instancePath?: string; keyword?: string }>) : [];
-  if (issues.some((issue) => issue.keyword === 'x-max-depth')) return `metadata may nest objects and arrays at most ${MAX_ROOM_METADATA_DEPTH} deep.`;
-  if (issues.some((issue) => issue.keyword === 'x-max-keys')) return `metadata may hold at most ${MAX_ROOM_METADATA_KEYS} keys in all.`;
+  const issues = Array.isArray(error.validation)
+    ? (error.validation as Array<{ instancePath?: string; keyword?: string }>)
+    : [];
+  if (issues.some((issue) => issue.keyword === 'x-max-depth'))
+    return `metadata may nest objects and arrays at most ${MAX_ROOM_METADATA_DEPTH} deep.`;
+  if (issues.some((issue) => issue.keyword === 'x-max-keys'))
+    return `metadata may hold at most ${MAX_ROOM_METADATA_KEYS} keys in all.`;
   if (issues.some((issue) => issue.instancePath === '/maxParticipants')) {
     return `maxParticipants must be from ${MIN_ROOM_PARTICIPANTS} to ${MAX_ROOM_PARTICIPANTS}: calls are a mesh, where every browser sends a stream to every other.`;
   }
@@ -175,5 +224,20 @@ function validationMessage(error: { validation?: unknown; message?: string }): s
 }
 
 function httpReason(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 423: 'Locked', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Internal Server Error';
+  return (
+    (
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        409: 'Conflict',
+        410: 'Gone',
+        413: 'Payload Too Large',
+        415: 'Unsupported Media Type',
+        423: 'Locked',
+        429: 'Too Many Requests',
+      } as Record<number, string>
+    )[status] ?? 'Internal Server Error'
+  );
 }

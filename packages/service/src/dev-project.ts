@@ -33,7 +33,8 @@ export async function ensureDevProject(projects: ProjectStore, config: Config): 
   if (!project) {
     if (await projects.hasProjects()) return null; // a store in real use: no demo project
     project = await projects.createProject({ name: DEV_PROJECT_NAME, allowedOrigins: devOrigins(config) });
-    if (isLoopbackUrl(config.publicUrl)) secretKey = (await projects.createApiKey(project.id, 'secret', 'test')).plaintext;
+    if (isLoopbackUrl(config.publicUrl))
+      secretKey = (await projects.createApiKey(project.id, 'secret', 'test')).plaintext;
   }
   const allowedOrigins = [...project.allowedOrigins].sort();
 

@@ -21,7 +21,13 @@ async function main(): Promise<void> {
   const db = await openStore(config);
   const dev = await ensureDevProject(new ProjectStore(db), config);
   const tokenSecret = config.tokenSecret ?? (await localTokenSecret(config.dataDir));
-  const app = await build({ config, db, demoPublishableKey: dev?.publishableKey ?? null, demoProjectId: dev?.projectId ?? null, tokenSecret });
+  const app = await build({
+    config,
+    db,
+    demoPublishableKey: dev?.publishableKey ?? null,
+    demoProjectId: dev?.projectId ?? null,
+    tokenSecret,
+  });
 
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'shutting down');
@@ -68,6 +74,6 @@ function devProjectLines(dev: DevProject | null, config: Config): string[] {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`);
   process.exit(1);
 });

@@ -28,7 +28,11 @@ describe('bench/abuse, small', () => {
     bench.printFigures(figures);
     assert.ok(figures.agent.bytes <= bench.GOALS.agentBytes, `the agent received ${figures.agent.bytes} bytes`);
     assert.equal(figures.agent.customerPosition, visitors + 1, 'the customer behind the crowd is told its real place');
-    assert.equal(figures.silent.closedByService, figures.silent.opened, 'every silent connection closed by the service');
+    assert.equal(
+      figures.silent.closedByService,
+      figures.silent.opened,
+      'every silent connection closed by the service',
+    );
     assert.ok(figures.pairs.cycles > 0, 'the control pair paired while the crowd waited');
     assert.equal(figures.health.failures, 0);
   });

@@ -26,10 +26,15 @@ describe('waiting caps', () => {
   it('a queue, and a project, hold at most as many waiting as configured: beyond, queue_full', async (t) => {
     const service = await buildService(t, { env: { MAX_WAITING_PER_QUEUE: '2', MAX_WAITING_PER_PROJECT: '3' } });
     const codes: string[] = [];
-    for (const queue of ['lobby', 'lobby', 'lobby', 'other', 'third']) codes.push(await outcome((await visitor(t, service)).client, 'queue:enter', random(queue)));
+    for (const queue of ['lobby', 'lobby', 'lobby', 'other', 'third'])
+      codes.push(await outcome((await visitor(t, service)).client, 'queue:enter', random(queue)));
     assert.deepEqual(codes, ['ok', 'ok', 'queue_full', 'ok', 'queue_full']);
     const leaving = await visitor(t, service);
-    assert.equal(await outcome(leaving.client, 'queue:enter', { mode: 'support', queue: 'help' }), 'queue_full', 'support counts toward the project too');
+    assert.equal(
+      await outcome(leaving.client, 'queue:enter', { mode: 'support', queue: 'help' }),
+      'queue_full',
+      'support counts toward the project too',
+    );
   });
 
   it('a place freed is a place again', async (t) => {
@@ -46,19 +51,30 @@ describe('waiting caps', () => {
 describe('ticket caps', () => {
   it('one address leaves at most MAX_TICKETS_PER_ADDRESS_PER_HOUR tickets, across connections', async (t) => {
     const service = await buildService(t, { env: { MAX_TICKETS_PER_ADDRESS_PER_HOUR: '2' } });
-    assert.deepEqual([await ticket(t, service), await ticket(t, service), await ticket(t, service)], ['ok', 'ok', 'ticket_limit']);
+    assert.deepEqual(
+      [await ticket(t, service), await ticket(t, service), await ticket(t, service)],
+      ['ok', 'ok', 'ticket_limit'],
+    );
   });
 
   it('a queue holds at most MAX_TICKETS_PER_QUEUE tickets; another queue still takes them', async (t) => {
-    const service = await buildService(t, { env: { MAX_TICKETS_PER_QUEUE: '1', MAX_TICKETS_PER_ADDRESS_PER_HOUR: '0' } });
-    assert.deepEqual([await ticket(t, service), await ticket(t, service), await ticket(t, service, 'billing')], ['ok', 'ticket_limit', 'ok']);
+    const service = await buildService(t, {
+      env: { MAX_TICKETS_PER_QUEUE: '1', MAX_TICKETS_PER_ADDRESS_PER_HOUR: '0' },
+    });
+    assert.deepEqual(
+      [await ticket(t, service), await ticket(t, service), await ticket(t, service, 'billing')],
+      ['ok', 'ticket_limit', 'ok'],
+    );
   });
 
   it('tickets are deleted once TICKET_RETENTION_DAYS old', async (t) => {
     const service = await buildService(t, { env: { TICKET_RETENTION_DAYS: '30' } });
     assert.equal(await ticket(t, service), 'ok');
     const auth = await partnerAuth(service);
-    const list = async () => (await service.app.inject({ method: 'GET', url: '/v1/queues/help/tickets', headers: auth })).json<{ data: SupportTicket[] }>().data.length;
+    const list = async () =>
+      (await service.app.inject({ method: 'GET', url: '/v1/queues/help/tickets', headers: auth })).json<{
+        data: SupportTicket[];
+      }>().data.length;
     const day = 86_400_000;
     assert.equal((await service.app.pruneIdle(new Date(Date.now() + 29 * day))).tickets, 0);
     assert.equal(await list(), 1);
@@ -71,10 +87,16 @@ describe('ad-hoc room caps', () => {
   it('a project has at most MAX_AD_HOC_ROOMS_ALIVE rooms opened by name; existing ones still admit', async (t) => {
     const service = await buildService(t, { env: { MAX_AD_HOC_ROOMS_ALIVE: '2' } });
     const codes: string[] = [];
-    for (const room of ['a', 'b', 'c', 'a']) codes.push(await outcome(await connect(t, service), 'room:join', { room }));
+    for (const room of ['a', 'b', 'c', 'a'])
+      codes.push(await outcome(await connect(t, service), 'room:join', { room }));
     assert.deepEqual(codes, ['ok', 'ok', 'room_limit', 'ok']);
     // Rooms made through REST are the partner's own: not counted, and not refused.
-    const made = await service.app.inject({ method: 'POST', url: '/v1/rooms', headers: await partnerAuth(service), payload: { name: 'rest-room', privacy: 'public' } });
+    const made = await service.app.inject({
+      method: 'POST',
+      url: '/v1/rooms',
+      headers: await partnerAuth(service),
+      payload: { name: 'rest-room', privacy: 'public' },
+    });
     assert.equal(made.statusCode, 201);
     assert.equal(await outcome(await connect(t, service), 'room:join', { room: 'rest-room' }), 'ok');
   });
@@ -94,17 +116,31 @@ describe('ad-hoc room caps', () => {
     assert.ok((await command(passer, 'room:leave', {})).ok);
     const staying = await connect(t, service);
     assert.ok((await command<JoinResult>(staying, 'room:join', { room: 'busy' })).ok);
-    const rest = await service.app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: { name: 'partner-room', privacy: 'public' } });
-    const rooms = async () => (await service.app.inject({ method: 'GET', url: '/v1/rooms', headers: auth })).json<RoomList>().data;
+    const rest = await service.app.inject({
+      method: 'POST',
+      url: '/v1/rooms',
+      headers: auth,
+      payload: { name: 'partner-room', privacy: 'public' },
+    });
+    const rooms = async () =>
+      (await service.app.inject({ method: 'GET', url: '/v1/rooms', headers: auth })).json<RoomList>().data;
     const dropIn = (await rooms()).find((r) => r.name === 'drop-in')!;
     await service.app.callHistoryWriter.flushed();
 
-    assert.equal((await service.app.pruneIdle(new Date(Date.now() + 30_000))).adHocRooms, 0, 'not idle long enough yet');
+    assert.equal(
+      (await service.app.pruneIdle(new Date(Date.now() + 30_000))).adHocRooms,
+      0,
+      'not idle long enough yet',
+    );
     assert.equal((await service.app.pruneIdle(new Date(Date.now() + 61_000))).adHocRooms, 1);
     assert.deepEqual((await rooms()).map((r) => r.name).sort(), ['busy', 'partner-room']);
     const history = await service.app.inject({ method: 'GET', url: `/v1/rooms/${dropIn.id}/sessions`, headers: auth });
     assert.equal(history.statusCode, 404, 'its history went with it');
     assert.equal(rest.statusCode, 201);
-    assert.equal(await outcome(await connect(t, service), 'room:join', { room: 'drop-in' }), 'ok', 'the name opens a fresh room');
+    assert.equal(
+      await outcome(await connect(t, service), 'room:join', { room: 'drop-in' }),
+      'ok',
+      'the name opens a fresh room',
+    );
   });
 });

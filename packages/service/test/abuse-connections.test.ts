@@ -30,7 +30,7 @@ describe('unknown events', () => {
     const service = await buildService(t, { env: { RATE_LIMIT_SIGNALS_PER_SECOND: '1' } });
     const client = await connect(t, service);
     // A budget of 6 (six seconds' worth of one per second); each unknown event spends one.
-    for (let i = 0; i < 6; i++) assert.equal((await command(client, `probe:${i}`, {})) .ok, false);
+    for (let i = 0; i < 6; i++) assert.equal((await command(client, `probe:${i}`, {})).ok, false);
     const reply = await command(client, 'ice:servers', {});
     assert.equal(!reply.ok && reply.error.code, 'rate_limited');
   });
@@ -53,7 +53,12 @@ describe('connections', () => {
 
   it('a transport opened without the socket.io connect is closed within the handshake timeout', async (t) => {
     const service = await buildService(t, { env: { HANDSHAKE_TIMEOUT_SECONDS: '1' } });
-    const manager = new Manager(service.url, { path: SIGNALING_PATH, transports: ['websocket'], reconnection: false, autoConnect: false });
+    const manager = new Manager(service.url, {
+      path: SIGNALING_PATH,
+      transports: ['websocket'],
+      reconnection: false,
+      autoConnect: false,
+    });
     t.after(() => manager.engine?.close());
     await new Promise<void>((resolve, reject) => manager.open((err) => (err ? reject(err) : resolve())));
     const started = Date.now();
@@ -65,7 +70,9 @@ describe('connections', () => {
   });
 
   it('bare TCP connections from one address beyond twice the cap are closed at once, the others only when silent too long', async (t) => {
-    const service = await buildService(t, { env: { MAX_CONNECTIONS_PER_ADDRESS: '3', HANDSHAKE_TIMEOUT_SECONDS: '30' } });
+    const service = await buildService(t, {
+      env: { MAX_CONNECTIONS_PER_ADDRESS: '3', HANDSHAKE_TIMEOUT_SECONDS: '30' },
+    });
     const { port } = new URL(service.url);
     const sockets = Array.from({ length: 10 }, () => net.connect(Number(port), '127.0.0.1'));
     t.after(() => sockets.forEach((s) => s.destroy()));
@@ -74,12 +81,18 @@ describe('connections', () => {
       socket.resume();
       socket.once('close', () => closed.add(socket));
     }
-    await Promise.all(sockets.map((s) => new Promise((resolve) => (s.readyState === 'open' ? resolve(null) : s.once('connect', resolve)))));
+    await Promise.all(
+      sockets.map(
+        (s) => new Promise((resolve) => (s.readyState === 'open' ? resolve(null) : s.once('connect', resolve))),
+      ),
+    );
     await until(() => closed.size >= 4, 'four connections to be refused');
     assert.equal(closed.size, 4, 'six held, four refused');
     // A marker from another address: once it is answered, the server has handled the connections opened before it.
     const answer = await new Promise<string>((resolve, reject) => {
-      const other = net.connect({ port: Number(port), host: '127.0.0.1', localAddress: '127.0.0.2' }, () => other.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      const other = net.connect({ port: Number(port), host: '127.0.0.1', localAddress: '127.0.0.2' }, () =>
+        other.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      );
       let text = '';
       other.on('data', (chunk) => (text += String(chunk)));
       other.once('end', () => resolve(text));
@@ -92,7 +105,10 @@ describe('connections', () => {
   it('one address holds at most MAX_CONNECTIONS_PER_ADDRESS connections; the next is refused with rate_limited', async (t) => {
     const service = await buildService(t, { env: { MAX_CONNECTIONS_PER_ADDRESS: '3' } });
     const open = [await connect(t, service), await connect(t, service), await connect(t, service)];
-    await assert.rejects(connect(t, service), (error: ErrorBody) => error.code === 'rate_limited' && /at most 3/.test(error.message));
+    await assert.rejects(
+      connect(t, service),
+      (error: ErrorBody) => error.code === 'rate_limited' && /at most 3/.test(error.message),
+    );
     const gone = new Promise((resolve) => open[0]!.once('disconnect', resolve));
     open[0]!.disconnect();
     await gone;

@@ -48,7 +48,10 @@ describe('revocation ends live connections', () => {
 
   it('an origin removed with the CLI closes the pages on it, and only those', async (t) => {
     const { c, created, service, page } = await callOnCliProject(t);
-    const shop = await connect(t, service, { apiKey: created.publishableKey.plaintext, origin: 'https://shop.acme.example' });
+    const shop = await connect(t, service, {
+      apiKey: created.publishableKey.plaintext,
+      origin: 'https://shop.acme.example',
+    });
     const closed = closing(page);
     const outcome = await c.run('origins', 'remove', '--project', created.project.id, ORIGIN);
     const removedAt = Date.now();
@@ -71,7 +74,9 @@ describe('a recovered connection is checked again', () => {
     await dropped;
     const [key] = await service.app.projects.listKeys(service.projectId);
     assert.ok(key && (await service.app.projects.revokeKey(key.id)));
-    const refusal = new Promise<ErrorBody>((resolve) => client.once('connect_error', (error: Error & { data?: ErrorBody }) => resolve(error.data!)));
+    const refusal = new Promise<ErrorBody>((resolve) =>
+      client.once('connect_error', (error: Error & { data?: ErrorBody }) => resolve(error.data!)),
+    );
     let resumed: SessionInfo | undefined;
     client.once('session', (session) => (resumed = session));
     client.connect();

@@ -13,9 +13,15 @@ const FAST = { retryDelaysMs: [100, 100, 100], attemptTimeoutMs: 2_000 };
 
 async function summaries(t: TestContext, service: TestService) {
   const receiver = await webhookReceiver(t);
-  const res = await service.app.inject({ method: 'POST', url: '/v1/webhooks', headers: await partnerAuth(service), payload: { url: receiver.url, events: ['room.session.ended'] } });
+  const res = await service.app.inject({
+    method: 'POST',
+    url: '/v1/webhooks',
+    headers: await partnerAuth(service),
+    payload: { url: receiver.url, events: ['room.session.ended'] },
+  });
   assert.equal(res.statusCode, 201, res.body);
-  return async () => (await receiver.until(1))[0]!.payload.data as { worstNetworkQuality: unknown; relayUsed: unknown; room: string };
+  return async () =>
+    (await receiver.until(1))[0]!.payload.data as { worstNetworkQuality: unknown; relayUsed: unknown; room: string };
 }
 
 async function joined(t: TestContext, service: TestService, room: string) {
@@ -32,7 +38,11 @@ describe('call:quality', () => {
     const grace = await joined(t, service, 'clinic');
     assert.deepEqual(await command(ada, 'call:quality', { quality: 'good', relay: false }), { ok: true });
     assert.deepEqual(await command(grace, 'call:quality', { quality: 'fair', relay: true }), { ok: true });
-    assert.deepEqual(await command(ada, 'call:quality', { quality: 'good', relay: false }), { ok: true }, 'better again: the worst stays');
+    assert.deepEqual(
+      await command(ada, 'call:quality', { quality: 'good', relay: false }),
+      { ok: true },
+      'better again: the worst stays',
+    );
     assert.ok((await command(grace, 'room:leave', {})).ok);
     assert.ok((await command(ada, 'room:leave', {})).ok);
     const summary = await ended();
@@ -56,21 +66,40 @@ describe('call:quality', () => {
     const outside = await command(outsider, 'call:quality', { quality: 'poor', relay: true });
     assert.equal(!outside.ok && outside.error.code, 'not_in_room');
     const ada = await joined(t, service, 'strict');
-    for (const bad of [undefined, null, 'poor', [], {}, { quality: 'poor' }, { relay: true }, { quality: 'terrible', relay: false }, { quality: 'unknown', relay: false }, { quality: 'poor', relay: 'yes' }, { quality: 'poor', relay: true, extra: 1 }]) {
+    for (const bad of [
+      undefined,
+      null,
+      'poor',
+      [],
+      {},
+      { quality: 'poor' },
+      { relay: true },
+      { quality: 'terrible', relay: false },
+      { quality: 'unknown', relay: false },
+      { quality: 'poor', relay: 'yes' },
+      { quality: 'poor', relay: true, extra: 1 },
+    ]) {
       const reply = await command(ada, 'call:quality', bad);
       assert.equal(!reply.ok && reply.error.code, 'invalid_payload', JSON.stringify(bad));
     }
     assert.ok((await command(ada, 'call:quality', { quality: 'good', relay: false })).ok);
     assert.ok((await command(ada, 'room:leave', {})).ok);
-    assert.deepEqual(((s) => [s.worstNetworkQuality, s.relayUsed])(await ended()), ['good', false], 'only the valid report counted');
+    assert.deepEqual(
+      ((s) => [s.worstNetworkQuality, s.relayUsed])(await ended()),
+      ['good', false],
+      'only the valid report counted',
+    );
   });
 
-  it('reports spend the connection\'s message budget', async (t) => {
+  it("reports spend the connection's message budget", async (t) => {
     const service = await buildService(t, { env: { RATE_LIMIT_SIGNALS_PER_SECOND: '2' } });
     const ada = await joined(t, service, 'flood');
     // 2 per second with a 6-second burst: 12 messages in all, the join was the first.
     const replies = [];
     for (let i = 0; i < 12; i++) replies.push(await command(ada, 'call:quality', { quality: 'good', relay: false }));
-    assert.deepEqual(replies.map((r) => (r.ok ? 'ok' : r.error.code)), [...Array(11).fill('ok'), 'rate_limited']);
+    assert.deepEqual(
+      replies.map((r) => (r.ok ? 'ok' : r.error.code)),
+      [...Array(11).fill('ok'), 'rate_limited'],
+    );
   });
 });

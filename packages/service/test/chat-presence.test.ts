@@ -4,7 +4,12 @@ import type { ChatSent, JoinResult, MediaState } from '@vcw/shared';
 import { buildService, command, connect, next, type Client, type TestService } from './helpers/service.js';
 import { barrier, collect } from './helpers/toolkit.js';
 
-async function joined(t: TestContext, service: TestService, room: string, extra: Record<string, unknown> = {}): Promise<{ client: Client; seat: JoinResult }> {
+async function joined(
+  t: TestContext,
+  service: TestService,
+  room: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ client: Client; seat: JoinResult }> {
   const client = await connect(t, service);
   const reply = await command<JoinResult>(client, 'room:join', { room, ...extra });
   assert.ok(reply.ok, `join failed: ${JSON.stringify(reply)}`);
@@ -24,12 +29,24 @@ describe('chat', () => {
     assert.ok(ack.ok);
     assert.match(ack.id, /^msg_[A-Za-z0-9_-]+$/);
     assert.ok(ack.ts >= before && ack.ts <= Date.now());
-    assert.deepEqual(await arriving, { id: ack.id, ts: ack.ts, from: ada.seat.peerId, displayName: 'Ada', text: 'hello there' });
+    assert.deepEqual(await arriving, {
+      id: ack.id,
+      ts: ack.ts,
+      from: ada.seat.peerId,
+      displayName: 'Ada',
+      text: 'hello there',
+    });
 
     const back = next(ada.client, 'chat:message');
     const reply = await command<ChatSent>(grace.client, 'chat:send', { text: 'hi Ada' });
     assert.ok(reply.ok);
-    assert.deepEqual(await back, { id: reply.id, ts: reply.ts, from: grace.seat.peerId, displayName: 'Grace', text: 'hi Ada' });
+    assert.deepEqual(await back, {
+      id: reply.id,
+      ts: reply.ts,
+      from: grace.seat.peerId,
+      displayName: 'Grace',
+      text: 'hi Ada',
+    });
     await barrier(ada.client);
     assert.equal(echoes.length, 1, 'the sender never receives its own message');
   });
@@ -39,10 +56,15 @@ describe('chat', () => {
     const ada = await joined(t, service, 'order');
     const grace = await joined(t, service, 'order');
     const received = collect(grace.client, 'chat:message');
-    const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => command<ChatSent>(ada.client, 'chat:send', { text: `message ${i}` })));
+    const acks = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => command<ChatSent>(ada.client, 'chat:send', { text: `message ${i}` })),
+    );
     assert.ok(acks.every((a) => a.ok));
     await barrier(grace.client);
-    assert.deepEqual(received.map((m) => m.text), Array.from({ length: 20 }, (_, i) => `message ${i}`));
+    assert.deepEqual(
+      received.map((m) => m.text),
+      Array.from({ length: 20 }, (_, i) => `message ${i}`),
+    );
     assert.equal(new Set(received.map((m) => m.id)).size, 20);
     assert.ok(received.every((m, i) => i === 0 || m.ts >= received[i - 1]!.ts));
   });
@@ -53,7 +75,16 @@ describe('chat', () => {
     const grace = await joined(t, service, 'checks');
     const received = collect(grace.client, 'chat:message');
     const longest = 'x'.repeat(2000);
-    for (const payload of [{ text: '' }, { text: ' \n\t ' }, { text: 'y'.repeat(2001) }, { text: ` ${longest}x ` }, { text: 42 }, {}, { text: 'hi', extra: true }, 'hi']) {
+    for (const payload of [
+      { text: '' },
+      { text: ' \n\t ' },
+      { text: 'y'.repeat(2001) },
+      { text: ` ${longest}x ` },
+      { text: 42 },
+      {},
+      { text: 'hi', extra: true },
+      'hi',
+    ]) {
       const reply = await command(ada.client, 'chat:send', payload);
       assert.ok(!reply.ok, `accepted ${JSON.stringify(payload).slice(0, 40)}`);
       assert.equal(reply.error.code, 'invalid_payload');
@@ -62,7 +93,10 @@ describe('chat', () => {
     const ok = await command<ChatSent>(ada.client, 'chat:send', { text: `\n  ${longest}  ` });
     assert.ok(ok.ok);
     await barrier(grace.client);
-    assert.deepEqual(received.map((m) => m.text), [longest]);
+    assert.deepEqual(
+      received.map((m) => m.text),
+      [longest],
+    );
   });
 
   it('refuses a message before joining and after leaving with not_in_room', async (t) => {
@@ -85,7 +119,10 @@ describe('chat', () => {
 
   it('never leaks a message into another room, nor into a same-named room of another project', async (t) => {
     const service = await buildService(t);
-    const other = await service.app.projects.createProject({ name: 'other site', allowedOrigins: ['https://site.example'] });
+    const other = await service.app.projects.createProject({
+      name: 'other site',
+      allowedOrigins: ['https://site.example'],
+    });
     const { plaintext: otherKey } = await service.app.projects.createApiKey(other.id, 'publishable');
     const ada = await joined(t, service, 'shared-name');
     const grace = await joined(t, service, 'shared-name');
@@ -108,15 +145,28 @@ describe('media presence', () => {
 
   it('carries the media state given at join in peer:joined, and in peers[] for later newcomers', async (t) => {
     const service = await buildService(t);
-    const ada = await joined(t, service, 'faces', { displayName: 'Ada', media: { microphone: false, camera: true, screen: false } });
+    const ada = await joined(t, service, 'faces', {
+      displayName: 'Ada',
+      media: { microphone: false, camera: true, screen: false },
+    });
     const announced = next(ada.client, 'peer:joined');
     const grace = await joined(t, service, 'faces', { displayName: 'Grace', media: on });
     assert.deepEqual(await announced, { peerId: grace.seat.peerId, displayName: 'Grace', polite: true, media: on });
-    assert.deepEqual(grace.seat.peers, [{ peerId: ada.seat.peerId, displayName: 'Ada', polite: false, media: { microphone: false, camera: true, screen: false } }]);
+    assert.deepEqual(grace.seat.peers, [
+      {
+        peerId: ada.seat.peerId,
+        displayName: 'Ada',
+        polite: false,
+        media: { microphone: false, camera: true, screen: false },
+      },
+    ]);
 
     // A participant that never said has no media field (an older widget).
     const quiet = await joined(t, service, 'faces', { displayName: 'Quiet' });
-    assert.deepEqual(quiet.seat.peers.map((p) => p.media), [{ microphone: false, camera: true, screen: false }, on]);
+    assert.deepEqual(
+      quiet.seat.peers.map((p) => p.media),
+      [{ microphone: false, camera: true, screen: false }, on],
+    );
   });
 
   it('broadcasts every change as peer:media to the others, in order, and newcomers see the latest state', async (t) => {
@@ -134,14 +184,20 @@ describe('media presence', () => {
     for (const change of changes) assert.ok((await command(ada.client, 'media:state', change)).ok);
     assert.ok((await command(grace.client, 'media:state', { microphone: false, camera: true, screen: false })).ok);
     await Promise.all([barrier(grace.client), barrier(ada.client)]);
-    assert.deepEqual(seenByGrace, changes.map((change) => ({ peerId: ada.seat.peerId, ...change })));
+    assert.deepEqual(
+      seenByGrace,
+      changes.map((change) => ({ peerId: ada.seat.peerId, ...change })),
+    );
     assert.deepEqual(seenByAda, [{ peerId: grace.seat.peerId, microphone: false, camera: true, screen: false }]);
 
     const late = await joined(t, service, 'toggles');
-    assert.deepEqual(late.seat.peers.map((p) => [p.peerId, p.media]), [
-      [ada.seat.peerId, changes[2]],
-      [grace.seat.peerId, { microphone: false, camera: true, screen: false }],
-    ]);
+    assert.deepEqual(
+      late.seat.peers.map((p) => [p.peerId, p.media]),
+      [
+        [ada.seat.peerId, changes[2]],
+        [grace.seat.peerId, { microphone: false, camera: true, screen: false }],
+      ],
+    );
   });
 
   it('refuses malformed states with invalid_payload and a state outside a room with not_in_room', async (t) => {
@@ -157,7 +213,10 @@ describe('media presence', () => {
       assert.ok(!reply.ok);
       assert.equal(reply.error.code, 'invalid_payload');
     }
-    const badJoin = await command(await connect(t, service), 'room:join', { room: 'bad-media', media: { microphone: 'on' } });
+    const badJoin = await command(await connect(t, service), 'room:join', {
+      room: 'bad-media',
+      media: { microphone: 'on' },
+    });
     assert.ok(!badJoin.ok);
     assert.equal(badJoin.error.code, 'invalid_payload');
   });

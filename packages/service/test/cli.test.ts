@@ -17,7 +17,18 @@ describe('vcw-admin', () => {
     const c = await cli(t);
     const overview = await c.run('--help');
     assert.equal(overview.code, 0);
-    for (const command of ['projects create', 'projects list', 'projects update', 'projects brand', 'origins add', 'origins remove', 'keys create', 'keys list', 'keys revoke', 'keys roll']) {
+    for (const command of [
+      'projects create',
+      'projects list',
+      'projects update',
+      'projects brand',
+      'origins add',
+      'origins remove',
+      'keys create',
+      'keys list',
+      'keys revoke',
+      'keys roll',
+    ]) {
       assert.ok(overview.stdout.includes(command), `--help lists ${command}`);
     }
     const roll = await c.run('keys', 'roll', '--help');
@@ -41,7 +52,16 @@ describe('vcw-admin', () => {
     assert.deepEqual(match?.project.allowedOrigins.sort(), ['http://localhost:8080', 'https://acme.example']);
     assert.equal((await store.authenticateKey(created.secretKey.plaintext, 'secret'))?.project.id, created.project.id);
 
-    const human = await c.run('projects', 'create', '--name', 'Beta', '--origin', 'https://beta.example', '--environment', 'live');
+    const human = await c.run(
+      'projects',
+      'create',
+      '--name',
+      'Beta',
+      '--origin',
+      'https://beta.example',
+      '--environment',
+      'live',
+    );
     assert.equal(human.code, 0, human.stderr);
     const liveKeys = human.stdout.match(/\b(pk|sk)_live_[0-9A-Za-z]{28}\b/g) ?? [];
     assert.equal(liveKeys.length, 2, 'both keys are printed');
@@ -50,10 +70,16 @@ describe('vcw-admin', () => {
     assert.match(human.stdout, /hash/);
 
     const { projects } = await c.json<ProjectList>('projects', 'list');
-    assert.deepEqual(projects.map((p) => p.name), ['Acme', 'Beta']);
+    assert.deepEqual(
+      projects.map((p) => p.name),
+      ['Acme', 'Beta'],
+    );
     const listed = await c.run('projects', 'list');
     assert.equal(listed.code, 0);
-    assert.match(listed.stdout, new RegExp(`${created.project.id}\\s+Acme\\s+http://localhost:8080, https://acme.example`));
+    assert.match(
+      listed.stdout,
+      new RegExp(`${created.project.id}\\s+Acme\\s+http://localhost:8080, https://acme.example`),
+    );
     assert.match(listed.stdout, /Beta\s+https:\/\/beta\.example/);
 
     const keyList = await c.json<KeyList>('keys', 'list', '--project', created.project.id);
@@ -71,11 +97,14 @@ describe('vcw-admin', () => {
     await c.assertNoKeyStored();
   });
 
-  it('`npm run -s admin -- … --json` prints the JSON document alone, without npm\'s banner', async (t) => {
+  it("`npm run -s admin -- … --json` prints the JSON document alone, without npm's banner", async (t) => {
     const c = await cli(t);
     const root = fileURLToPath(new URL('../../../../', import.meta.url));
     const stdout = await new Promise<string>((resolve, reject) => {
-      const child = spawn('npm', ['--prefix', root, 'run', '-s', 'admin', '--', 'projects', 'list', '--json'], { env: { ...process.env, DATA_DIR: c.dir, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn('npm', ['--prefix', root, 'run', '-s', 'admin', '--', 'projects', 'list', '--json'], {
+        env: { ...process.env, DATA_DIR: c.dir, DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       child.on('error', reject);
@@ -87,26 +116,65 @@ describe('vcw-admin', () => {
   it("brands a project's join page: name, accent colour, logo; 'none' clears; bad values refused", async (t) => {
     const c = await cli(t);
     const { project } = await createProject(c, 'Acme', ['https://acme.example']);
-    const set = await c.run('projects', 'brand', '--project', project.id, '--display-name', 'Acme Care', '--accent-color', '#0F766E', '--logo-url', 'https://cdn.acme.example/logo.svg');
+    const set = await c.run(
+      'projects',
+      'brand',
+      '--project',
+      project.id,
+      '--display-name',
+      'Acme Care',
+      '--accent-color',
+      '#0F766E',
+      '--logo-url',
+      'https://cdn.acme.example/logo.svg',
+    );
     assert.equal(set.code, 0, set.stderr);
-    assert.match(set.stdout, /name shown: Acme Care\n {2}accent colour: #0F766E\n {2}logo: https:\/\/cdn\.acme\.example\/logo\.svg/);
+    assert.match(
+      set.stdout,
+      /name shown: Acme Care\n {2}accent colour: #0F766E\n {2}logo: https:\/\/cdn\.acme\.example\/logo\.svg/,
+    );
     const cleared = await c.json<ProjectBranded>('projects', 'brand', '--project', project.id, '--logo-url', 'none');
     assert.deepEqual(cleared.branding, { displayName: 'Acme Care', accentColor: '#0F766E', logoUrl: null });
-    assertUsageError(await c.run('projects', 'brand', '--project', project.id, '--accent-color', 'teal'), /--accent-color must be #rrggbb/);
-    assertUsageError(await c.run('projects', 'brand', '--project', project.id, '--logo-url', 'http://cdn.example/x.png'), /--logo-url must be an https:\/\/ URL/);
+    assertUsageError(
+      await c.run('projects', 'brand', '--project', project.id, '--accent-color', 'teal'),
+      /--accent-color must be #rrggbb/,
+    );
+    assertUsageError(
+      await c.run('projects', 'brand', '--project', project.id, '--logo-url', 'http://cdn.example/x.png'),
+      /--logo-url must be an https:\/\/ URL/,
+    );
     assertUsageError(await c.run('projects', 'brand', '--project', project.id), /give at least one of/);
-    const refused = await c.run('projects', 'brand', '--project', 'prj_000000000000000000000000', '--display-name', 'X');
+    const refused = await c.run(
+      'projects',
+      'brand',
+      '--project',
+      'prj_000000000000000000000000',
+      '--display-name',
+      'X',
+    );
     assert.equal(refused.code, 1);
     // What the service's join page reads.
     const db = await openSqlite(path.join(c.dir, SQLITE_FILE_NAME));
     t.after(() => db.destroy());
-    assert.deepEqual(await new ProjectBrandingStore(db).get(project.id), { displayName: 'Acme Care', accentColor: '#0F766E', logoUrl: null });
+    assert.deepEqual(await new ProjectBrandingStore(db).get(project.id), {
+      displayName: 'Acme Care',
+      accentColor: '#0F766E',
+      logoUrl: null,
+    });
   });
 
   it('creates a project without ad-hoc rooms, lists the setting, and switches it with projects update', async (t) => {
     const c = await cli(t);
     const open = await createProject(c, 'Open', ['https://open.example']);
-    const strict = await c.json<ProjectCreated>('projects', 'create', '--name', 'Strict', '--origin', 'https://strict.example', '--no-ad-hoc-rooms');
+    const strict = await c.json<ProjectCreated>(
+      'projects',
+      'create',
+      '--name',
+      'Strict',
+      '--origin',
+      'https://strict.example',
+      '--no-ad-hoc-rooms',
+    );
     c.minted(strict.publishableKey.plaintext, strict.secretKey.plaintext);
     assert.deepEqual([open.project.allowAdHocRooms, strict.project.allowAdHocRooms], [true, false]);
     const store = await c.store();
@@ -118,22 +186,49 @@ describe('vcw-admin', () => {
     assert.match(listed.stdout, new RegExp(`${open.project.id}\\s+Open\\s+https://open\\.example\\s+on\\s`));
     assert.match(listed.stdout, new RegExp(`${strict.project.id}\\s+Strict\\s+https://strict\\.example\\s+off\\s`));
     const json = await c.json<ProjectList>('projects', 'list');
-    assert.deepEqual(json.projects.map((p) => [p.name, p.allowAdHocRooms]), [['Open', true], ['Strict', false]]);
+    assert.deepEqual(
+      json.projects.map((p) => [p.name, p.allowAdHocRooms]),
+      [
+        ['Open', true],
+        ['Strict', false],
+      ],
+    );
 
     const on = await c.run('projects', 'update', '--project', strict.project.id, '--ad-hoc-rooms', 'on');
     assert.equal(on.code, 0, on.stderr);
     assert.match(on.stdout, /now has ad-hoc rooms on/);
     assert.equal((await store.findProject(strict.project.id))?.allowAdHocRooms, true);
-    const again = await c.json<ProjectUpdated>('projects', 'update', '--project', strict.project.id, '--ad-hoc-rooms', 'on');
+    const again = await c.json<ProjectUpdated>(
+      'projects',
+      'update',
+      '--project',
+      strict.project.id,
+      '--ad-hoc-rooms',
+      'on',
+    );
     assert.deepEqual([again.changed, again.project.allowAdHocRooms], [false, true]);
-    const off = await c.json<ProjectUpdated>('projects', 'update', '--project', open.project.id, '--ad-hoc-rooms', 'off');
+    const off = await c.json<ProjectUpdated>(
+      'projects',
+      'update',
+      '--project',
+      open.project.id,
+      '--ad-hoc-rooms',
+      'off',
+    );
     assert.deepEqual([off.changed, off.project.id, off.project.allowAdHocRooms], [true, open.project.id, false]);
     assert.equal((await store.findProject(open.project.id))?.allowAdHocRooms, false);
 
-    assertUsageError(await c.run('projects', 'update', '--project', open.project.id, '--ad-hoc-rooms', 'maybe'), /--ad-hoc-rooms must be on or off/);
+    assertUsageError(
+      await c.run('projects', 'update', '--project', open.project.id, '--ad-hoc-rooms', 'maybe'),
+      /--ad-hoc-rooms must be on or off/,
+    );
     assertUsageError(await c.run('projects', 'update', '--project', open.project.id), /--ad-hoc-rooms is required/);
     assertUsageError(await c.run('projects', 'update', '--ad-hoc-rooms', 'on'), /--project is required/);
-    assert.equal((await store.findProject(open.project.id))?.allowAdHocRooms, false, 'a refused update changes nothing');
+    assert.equal(
+      (await store.findProject(open.project.id))?.allowAdHocRooms,
+      false,
+      'a refused update changes nothing',
+    );
   });
 
   it('adds and removes allowed origins', async (t) => {
@@ -157,7 +252,10 @@ describe('vcw-admin', () => {
     const absent = await c.run('origins', 'remove', '--project', project.id, 'https://acme.example');
     assert.equal(absent.code, 1);
     assert.match(absent.stderr, /does not allow https:\/\/acme\.example/);
-    assertUsageError(await c.run('origins', 'add', '--project', project.id, 'javascript:alert(1)'), /not an http\(s\) origin/);
+    assertUsageError(
+      await c.run('origins', 'add', '--project', project.id, 'javascript:alert(1)'),
+      /not an http\(s\) origin/,
+    );
     assertUsageError(await c.run('origins', 'add', '--project', project.id, 'https://acme.example/shop'), /no path/);
     assert.deepEqual(await store.originsOf(project.id), [], 'refused origins are not added');
   });
@@ -184,7 +282,11 @@ describe('vcw-admin', () => {
     const revoked = await c.run('keys', 'revoke', key.id);
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.match(revoked.stdout, /Revoked/);
-    assert.equal(await store.authenticateKey(key.plaintext, 'publishable'), null, 'a revoked key no longer authenticates');
+    assert.equal(
+      await store.authenticateKey(key.plaintext, 'publishable'),
+      null,
+      'a revoked key no longer authenticates',
+    );
     const listed = (await c.json<KeyList>('keys', 'list', '--project', project.id)).keys.find((k) => k.id === key.id);
     assert.ok(listed?.revokedAt && listed.lastUsedAt, 'the listing shows when it was last used and revoked');
 
@@ -214,12 +316,19 @@ describe('vcw-admin', () => {
     assert.ok(secondRecord, 'the new key works');
     const old = await store.findKey(first.id);
     assert.equal(old?.replacedBy, secondRecord.key.id);
-    assert.ok(Math.abs(Date.parse(old?.expiresAt ?? '') - (Date.now() + 86_400_000)) < 60_000, 'the default overlap is a day');
+    assert.ok(
+      Math.abs(Date.parse(old?.expiresAt ?? '') - (Date.now() + 86_400_000)) < 60_000,
+      'the default overlap is a day',
+    );
 
     const again = await c.json<KeyRolled>('keys', 'roll', secondRecord.key.id, '--overlap', '0');
     c.minted(again.key.plaintext);
     assert.equal(again.previous.id, secondRecord.key.id);
-    assert.equal(await store.authenticateKey(second, 'publishable'), null, 'with --overlap 0 the old key stops at once');
+    assert.equal(
+      await store.authenticateKey(second, 'publishable'),
+      null,
+      'with --overlap 0 the old key stops at once',
+    );
     assert.ok(await store.authenticateKey(again.key.plaintext, 'publishable'));
 
     const twice = await c.run('keys', 'roll', secondRecord.key.id);
@@ -234,9 +343,21 @@ describe('vcw-admin', () => {
 
   it('creates nothing when one origin or option is bad', async (t) => {
     const c = await cli(t);
-    const badOrigin = await c.run('projects', 'create', '--name', 'Acme', '--origin', 'https://acme.example', '--origin', 'ftp://files.acme.example');
+    const badOrigin = await c.run(
+      'projects',
+      'create',
+      '--name',
+      'Acme',
+      '--origin',
+      'https://acme.example',
+      '--origin',
+      'ftp://files.acme.example',
+    );
     assertUsageError(badOrigin, /ftp:\/\/files\.acme\.example.*not an http\(s\) origin/);
-    assertUsageError(await c.run('projects', 'create', '--name', 'Acme', '--origin', 'https://acme.example', '--environment', 'prod'), /--environment must be test or live/);
+    assertUsageError(
+      await c.run('projects', 'create', '--name', 'Acme', '--origin', 'https://acme.example', '--environment', 'prod'),
+      /--environment must be test or live/,
+    );
     assert.deepEqual((await c.json<ProjectList>('projects', 'list')).projects, []);
     assert.equal(await (await c.store()).hasProjects(), false);
   });

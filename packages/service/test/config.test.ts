@@ -43,10 +43,26 @@ describe('configuration', () => {
 
   it('refuses bad values, naming every bad variable at once', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', ICE_TRANSPORT_POLICY: 'sometimes', LOG_LEVEL: 'loud', STUN_URLS: 'http://x', TURN_URLS: 'turn:x', RATE_LIMIT_SIGNALS_PER_SECOND: '-1' }),
+      () =>
+        loadConfig({
+          PORT: 'eighty',
+          ICE_TRANSPORT_POLICY: 'sometimes',
+          LOG_LEVEL: 'loud',
+          STUN_URLS: 'http://x',
+          TURN_URLS: 'turn:x',
+          RATE_LIMIT_SIGNALS_PER_SECOND: '-1',
+        }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        for (const name of ['PORT', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'STUN_URLS', 'TURN_SECRET', 'RATE_LIMIT_SIGNALS_PER_SECOND']) assert.match(error.message, new RegExp(name));
+        for (const name of [
+          'PORT',
+          'ICE_TRANSPORT_POLICY',
+          'LOG_LEVEL',
+          'STUN_URLS',
+          'TURN_SECRET',
+          'RATE_LIMIT_SIGNALS_PER_SECOND',
+        ])
+          assert.match(error.message, new RegExp(name));
         return true;
       },
     );
@@ -64,23 +80,39 @@ describe('configuration', () => {
           return true;
         },
       );
-      assert.throws(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', TOKEN_SECRET: secret }), /DATABASE_URL is not/);
+      assert.throws(
+        () => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', TOKEN_SECRET: secret }),
+        /DATABASE_URL is not/,
+      );
     });
 
     it('starts with both, under the default key prefix', () => {
-      const config = loadConfig({ REDIS_URL: 'rediss://cache.example:6380/2', TOKEN_SECRET: secret, DATABASE_URL: 'postgres://db.example/vcw' });
+      const config = loadConfig({
+        REDIS_URL: 'rediss://cache.example:6380/2',
+        TOKEN_SECRET: secret,
+        DATABASE_URL: 'postgres://db.example/vcw',
+      });
       assert.equal(config.redisUrl, 'rediss://cache.example:6380/2');
       assert.equal(config.redisKeyPrefix, 'vcw:');
       assert.equal(config.redisStreamMaxLength, 100_000);
-      assert.equal(loadConfig({ REDIS_KEY_PREFIX: 'shop-eu:', REDIS_STREAM_MAX_LENGTH: '30000' }).redisKeyPrefix, 'shop-eu:');
+      assert.equal(
+        loadConfig({ REDIS_KEY_PREFIX: 'shop-eu:', REDIS_STREAM_MAX_LENGTH: '30000' }).redisKeyPrefix,
+        'shop-eu:',
+      );
     });
 
     it('refuses a URL that is not redis, a key prefix with spaces or globs, a stream too short', () => {
       assert.throws(
-        () => loadConfig({ REDIS_URL: 'http://cache.example', REDIS_KEY_PREFIX: 'my prefix*', REDIS_STREAM_MAX_LENGTH: '10' }),
+        () =>
+          loadConfig({
+            REDIS_URL: 'http://cache.example',
+            REDIS_KEY_PREFIX: 'my prefix*',
+            REDIS_STREAM_MAX_LENGTH: '10',
+          }),
         (error: unknown) => {
           assert.ok(error instanceof ConfigError);
-          for (const name of ['REDIS_URL=', 'REDIS_KEY_PREFIX', 'REDIS_STREAM_MAX_LENGTH']) assert.ok(error.message.includes(name), name);
+          for (const name of ['REDIS_URL=', 'REDIS_KEY_PREFIX', 'REDIS_STREAM_MAX_LENGTH'])
+            assert.ok(error.message.includes(name), name);
           return true;
         },
       );

@@ -14,7 +14,9 @@ describe('documentation', () => {
   it('docs/rest.md has a curl example for every route of the OpenAPI document', async (t) => {
     const doc = await readFile(new URL('../../../../docs/rest.md', import.meta.url), 'utf8');
     const { app } = await buildService(t, { listen: false });
-    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
     const curls = doc.split('\n').filter((line) => line.trimStart().startsWith('curl '));
     const missing: string[] = [];
     for (const [route, methods] of Object.entries(openapi.paths)) {
@@ -22,7 +24,9 @@ describe('documentation', () => {
       const pattern = new RegExp(`\\$VCW${route.replace(/\{[^}]+\}/g, '[A-Za-z0-9_.…-]+')}(?:[?"\\s]|$)`);
       for (const method of Object.keys(methods)) {
         const verb = method.toUpperCase();
-        const found = curls.some((line) => pattern.test(line) && (verb === 'GET' ? !line.includes(' -X ') : line.includes(`-X ${verb} `)));
+        const found = curls.some(
+          (line) => pattern.test(line) && (verb === 'GET' ? !line.includes(' -X ') : line.includes(`-X ${verb} `)),
+        );
         if (!found) missing.push(`${verb} ${route}`);
       }
     }

@@ -27,6 +27,9 @@ describe('graceful shutdown', () => {
     await service.app.close();
     for (const drain of await Promise.all(told)) assert.deepEqual(drain, { reconnectWithinMs: 1000 });
     assert.equal(await closed, 'io server disconnect');
-    assert.deepEqual(lateArrival, { code: 'shutting_down', message: 'This service node is shutting down; connect again in a moment.' });
+    assert.deepEqual(lateArrival, {
+      code: 'shutting_down',
+      message: 'This service node is shutting down; connect again in a moment.',
+    });
   });
 });

@@ -13,7 +13,9 @@ for (const transport of ['polling', 'websocket'] as const) {
 
     it('refuses another origin with origin_not_allowed', async (t) => {
       const service = await buildService(t);
-      await assert.rejects(connect(t, service, { transport, origin: 'https://evil.example' }), { code: 'origin_not_allowed' });
+      await assert.rejects(connect(t, service, { transport, origin: 'https://evil.example' }), {
+        code: 'origin_not_allowed',
+      });
     });
 
     it('refuses a request without Origin with origin_not_allowed', async (t) => {
@@ -29,17 +31,28 @@ for (const transport of ['polling', 'websocket'] as const) {
       await service.app.projects.revokeKey(key.id);
       const { plaintext: secret } = await service.app.projects.createApiKey(service.projectId, 'secret');
       for (const apiKey of [unknown, typo, revoked, secret, 'pk_test_nonsense']) {
-        await assert.rejects(connect(t, service, { transport, apiKey }), { code: 'api_key_invalid' }, apiKey.slice(0, 8));
+        await assert.rejects(
+          connect(t, service, { transport, apiKey }),
+          { code: 'api_key_invalid' },
+          apiKey.slice(0, 8),
+        );
       }
     });
 
     it('refuses a missing key, a wrong protocol and a malformed auth with their codes', async (t) => {
       const service = await buildService(t);
       await assert.rejects(connect(t, service, { transport, auth: { protocol: 1 } }), { code: 'auth_missing' });
-      await assert.rejects(connect(t, service, { transport, auth: { protocol: 99, apiKey: service.publishableKey } }), { code: 'protocol_unsupported' });
-      await assert.rejects(connect(t, service, { transport, auth: { protocol: '1', apiKey: service.publishableKey } }), { code: 'protocol_unsupported' });
+      await assert.rejects(connect(t, service, { transport, auth: { protocol: 99, apiKey: service.publishableKey } }), {
+        code: 'protocol_unsupported',
+      });
+      await assert.rejects(
+        connect(t, service, { transport, auth: { protocol: '1', apiKey: service.publishableKey } }),
+        { code: 'protocol_unsupported' },
+      );
       await assert.rejects(connect(t, service, { transport, auth: {} }), { code: 'invalid_payload' });
-      await assert.rejects(connect(t, service, { transport, auth: { protocol: 1, apiKey: 42 } }), { code: 'invalid_payload' });
+      await assert.rejects(connect(t, service, { transport, auth: { protocol: 1, apiKey: 42 } }), {
+        code: 'invalid_payload',
+      });
     });
 
     it('takes a same-origin page of the service itself (no Origin, Sec-Fetch-Site: same-origin) as PUBLIC_URL', async (t) => {
@@ -47,8 +60,13 @@ for (const transport of ['polling', 'websocket'] as const) {
       const client = await connect(t, own, { transport, origin: null, headers: { 'sec-fetch-site': 'same-origin' } });
       assert.equal(client.connected, true);
       const elsewhere = await buildService(t, { env: { PUBLIC_URL: 'https://video.example' } });
-      await assert.rejects(connect(t, elsewhere, { transport, origin: null, headers: { 'sec-fetch-site': 'same-origin' } }), { code: 'origin_not_allowed' });
-      await assert.rejects(connect(t, own, { transport, origin: null, headers: { 'sec-fetch-site': 'cross-site' } }), { code: 'origin_not_allowed' });
+      await assert.rejects(
+        connect(t, elsewhere, { transport, origin: null, headers: { 'sec-fetch-site': 'same-origin' } }),
+        { code: 'origin_not_allowed' },
+      );
+      await assert.rejects(connect(t, own, { transport, origin: null, headers: { 'sec-fetch-site': 'cross-site' } }), {
+        code: 'origin_not_allowed',
+      });
       await assert.rejects(connect(t, own, { transport, origin: 'null' }), { code: 'origin_not_allowed' });
     });
 

@@ -16,12 +16,20 @@ describe('operations endpoints and assets', () => {
 
   it('serves /widget.js to any origin as JavaScript, with revalidation', async (t) => {
     const { app } = await buildService(t, { listen: false });
-    const res = await app.inject({ method: 'GET', url: '/widget.js', headers: { origin: 'https://elsewhere.example' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/widget.js',
+      headers: { origin: 'https://elsewhere.example' },
+    });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['access-control-allow-origin'], '*');
     assert.match(String(res.headers['content-type']), /^text\/javascript/);
     assert.ok(res.body.includes('video-chat-widget'), 'the bundle defines the element');
-    const again = await app.inject({ method: 'GET', url: '/widget.js', headers: { 'if-none-match': String(res.headers.etag) } });
+    const again = await app.inject({
+      method: 'GET',
+      url: '/widget.js',
+      headers: { 'if-none-match': String(res.headers.etag) },
+    });
     assert.equal(again.statusCode, 304);
   });
 
@@ -31,14 +39,23 @@ describe('operations endpoints and assets', () => {
     const built = readdirSync(chunksDir).filter((f) => f.endsWith('.js'));
     assert.ok(built.length > 0, 'the build emits lazy chunks');
     for (const file of built) {
-      const res = await app.inject({ method: 'GET', url: `/chunks/${file}`, headers: { origin: 'https://elsewhere.example' } });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/chunks/${file}`,
+        headers: { origin: 'https://elsewhere.example' },
+      });
       assert.equal(res.statusCode, 200, file);
       assert.equal(res.headers['access-control-allow-origin'], '*');
       assert.match(String(res.headers['content-type']), /^text\/javascript/);
       assert.match(String(res.headers['cache-control']), /immutable/);
       assert.equal(res.body, readFileSync(path.join(chunksDir, file), 'utf8'), 'the chunk as built');
     }
-    for (const url of ['/chunks/nope-123.js', '/chunks/..%2Fwidget.js', '/chunks/..%2F..%2Fpackage.json', '/chunks/x.map']) {
+    for (const url of [
+      '/chunks/nope-123.js',
+      '/chunks/..%2Fwidget.js',
+      '/chunks/..%2F..%2Fpackage.json',
+      '/chunks/x.map',
+    ]) {
       const res = await app.inject({ method: 'GET', url });
       assert.equal(res.statusCode, 404, url);
       assert.equal(res.json().code, 'not_found');
@@ -46,10 +63,16 @@ describe('operations endpoints and assets', () => {
   });
 
   it('serves the demo page with the publishable key filled in', async (t) => {
-    const { app } = await buildService(t, { listen: false, demoPublishableKey: 'pk_test_0123456789abcdefghijABCDEF$&' });
+    const { app } = await buildService(t, {
+      listen: false,
+      demoPublishableKey: 'pk_test_0123456789abcdefghijABCDEF$&',
+    });
     const res = await app.inject({ method: 'GET', url: '/demo/' });
     assert.equal(res.statusCode, 200);
-    assert.ok(res.body.includes('<video-chat-widget api-key="pk_test_0123456789abcdefghijABCDEF$&" room="demo">'), 'the key, taken literally');
+    assert.ok(
+      res.body.includes('<video-chat-widget api-key="pk_test_0123456789abcdefghijABCDEF$&" room="demo">'),
+      'the key, taken literally',
+    );
     assert.ok(!res.body.includes('%%VCW_PUBLISHABLE_KEY%%'));
     assert.equal((await app.inject({ method: 'GET', url: '/demo/../package.json' })).statusCode, 404);
   });
@@ -78,7 +101,7 @@ describe('operations endpoints and assets', () => {
     }
   });
 
-  it('serves background-blur\'s model files from the npm package, to any site, and nothing else there', async (t) => {
+  it("serves background-blur's model files from the npm package, to any site, and nothing else there", async (t) => {
     const { app } = await buildService(t, { listen: false });
     for (const file of EFFECT_ASSET_FILES) {
       const res = await app.inject({ method: 'GET', url: `${EFFECT_ASSETS_PATH}${file}` });
@@ -87,7 +110,11 @@ describe('operations endpoints and assets', () => {
       assert.ok(res.rawPayload.length > 300, `${file} has content`);
       if (file.endsWith('.wasm')) assert.equal(res.headers['content-type'], 'application/wasm');
     }
-    for (const url of [`${EFFECT_ASSETS_PATH}package.json`, `${EFFECT_ASSETS_PATH}..%2F..%2Fpackage.json`, `${EFFECT_ASSETS_PATH}selfie_segmentation.tflite`]) {
+    for (const url of [
+      `${EFFECT_ASSETS_PATH}package.json`,
+      `${EFFECT_ASSETS_PATH}..%2F..%2Fpackage.json`,
+      `${EFFECT_ASSETS_PATH}selfie_segmentation.tflite`,
+    ]) {
       assert.equal((await app.inject({ method: 'GET', url })).statusCode, 404, url);
     }
   });

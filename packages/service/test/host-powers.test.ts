@@ -5,22 +5,46 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { PROTOCOL_VERSION, type KnockStatus, type CallSessionList, type CreatedRoom, type ErrorBody, type JoinResult, type JoinToken, type Room } from '@vcw/shared';
+import {
+  PROTOCOL_VERSION,
+  type KnockStatus,
+  type CallSessionList,
+  type CreatedRoom,
+  type ErrorBody,
+  type JoinResult,
+  type JoinToken,
+  type Room,
+} from '@vcw/shared';
 import { build } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openSqlite } from '../src/store/database.js';
 import { partnerAuth } from './helpers/partner.js';
-import { buildService, command, connect, next, sessionOf, TEST_TOKEN_SECRET, type Client, type TestService } from './helpers/service.js';
+import {
+  buildService,
+  command,
+  connect,
+  next,
+  sessionOf,
+  TEST_TOKEN_SECRET,
+  type Client,
+  type TestService,
+} from './helpers/service.js';
 
 async function partner(t: TestContext) {
   const service = await buildService(t);
   const auth = await partnerAuth(service);
-  const rest = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => service.app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
-  const token = async (roomId: string, role: 'host' | 'guest', displayName: string) => (await rest('POST', `/v1/rooms/${roomId}/tokens`, { role, displayName })).json<JoinToken>().token;
+  const rest = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+    service.app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
+  const token = async (roomId: string, role: 'host' | 'guest', displayName: string) =>
+    (await rest('POST', `/v1/rooms/${roomId}/tokens`, { role, displayName })).json<JoinToken>().token;
   return { ...service, rest, token };
 }
 
-async function joinWith(t: TestContext, service: TestService, token: string): Promise<{ client: Client; reply: Awaited<ReturnType<typeof command<JoinResult>>> }> {
+async function joinWith(
+  t: TestContext,
+  service: TestService,
+  token: string,
+): Promise<{ client: Client; reply: Awaited<ReturnType<typeof command<JoinResult>>> }> {
   const client = await connect(t, service, { auth: { protocol: PROTOCOL_VERSION, token } });
   return { client, reply: await command<JoinResult>(client, 'room:join', {}) };
 }
@@ -42,7 +66,10 @@ describe('host powers over REST', () => {
     const adaSees = next(ada.client, 'peer:left');
     const removed = await rest('DELETE', `/v1/rooms/${room.id}/participants/${malloryId}`);
     assert.equal(removed.statusCode, 200, removed.body);
-    assert.deepEqual([removed.json().peerId, removed.json().displayName, removed.json().role], [malloryId, 'Mallory', 'guest']);
+    assert.deepEqual(
+      [removed.json().peerId, removed.json().displayName, removed.json().role],
+      [malloryId, 'Mallory', 'guest'],
+    );
     assert.equal(((await told) as ErrorBody).code, 'participant_removed');
     assert.equal(await gone, 'io server disconnect');
     assert.deepEqual(await adaSees, { peerId: malloryId, reason: 'kicked' });
@@ -57,31 +84,52 @@ describe('host powers over REST', () => {
     await service.app.callHistoryWriter.flushed();
     const history = (await rest('GET', `/v1/rooms/${room.id}/sessions`)).json<CallSessionList>();
     assert.equal(history.data[0]?.participants.find((p) => p.peerId === malloryId)?.leaveReason, 'kicked');
-    const participants = (await rest('GET', `/v1/rooms/${room.id}/participants`)).json<{ data: Array<{ peerId: string }> }>();
-    assert.equal(participants.data.some((p) => p.peerId === malloryId), false);
+    const participants = (await rest('GET', `/v1/rooms/${room.id}/participants`)).json<{
+      data: Array<{ peerId: string }>;
+    }>();
+    assert.equal(
+      participants.data.some((p) => p.peerId === malloryId),
+      false,
+    );
   });
 
-  it('a removed participant\'s token stays refused after the service restarts', async (t) => {
+  it("a removed participant's token stays refused after the service restarts", async (t) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'vcw-removal-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'vcw.sqlite');
     const start = async (projectId?: string) => {
-      const app = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), db: await openSqlite(file), logger: false, tokenSecret: TEST_TOKEN_SECRET });
+      const app = await build({
+        config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }),
+        db: await openSqlite(file),
+        logger: false,
+        tokenSecret: TEST_TOKEN_SECRET,
+      });
       t.after(() => app.close());
       const id = projectId ?? (await app.projects.createProject({ name: 'clinic', allowedOrigins: [] })).id;
       await app.listen({ port: 0, host: '127.0.0.1' });
-      const service = { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, projectId: id, publishableKey: '' };
+      const service = {
+        app,
+        url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+        projectId: id,
+        publishableKey: '',
+      };
       const auth = await partnerAuth(service);
-      const rest = (method: 'POST' | 'DELETE', url: string, payload?: object) => app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
+      const rest = (method: 'POST' | 'DELETE', url: string, payload?: object) =>
+        app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
       return { ...service, rest };
     };
     const first = await start();
     const room = (await first.rest('POST', '/v1/rooms', { name: 'clinic', privacy: 'private' })).json<CreatedRoom>();
-    const mint = async (service: typeof first, displayName: string) => (await service.rest('POST', `/v1/rooms/${room.id}/tokens`, { role: 'guest', displayName })).json<JoinToken>().token;
+    const mint = async (service: typeof first, displayName: string) =>
+      (await service.rest('POST', `/v1/rooms/${room.id}/tokens`, { role: 'guest', displayName })).json<JoinToken>()
+        .token;
     const malloryToken = await mint(first, 'Mallory');
     const mallory = await joinWith(t, first, malloryToken);
     assert.ok(mallory.reply.ok);
-    assert.equal((await first.rest('DELETE', `/v1/rooms/${room.id}/participants/${sessionOf(mallory.client).peerId}`)).statusCode, 200);
+    assert.equal(
+      (await first.rest('DELETE', `/v1/rooms/${room.id}/participants/${sessionOf(mallory.client).peerId}`)).statusCode,
+      200,
+    );
     await first.app.close();
 
     const second = await start(first.projectId);
@@ -120,27 +168,41 @@ describe('host powers over REST', () => {
     assert.equal(!keyReply.ok && keyReply.error.code, 'room_locked', 'a publishable key is a newcomer too');
     const host = await joinWith(t, service, await token(room.id, 'host', 'Chair'));
     assert.ok(host.reply.ok, 'a host still gets in');
-    assert.equal((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().participantCount, 2, 'those in the call stay');
+    assert.equal(
+      (await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().participantCount,
+      2,
+      'those in the call stay',
+    );
 
     const unlockSeen = [next(first.client, 'room:locked'), next(host.client, 'room:locked')];
     assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, { locked: false })).json<Room>().locked, false);
-    assert.deepEqual(await Promise.all(unlockSeen), [{ locked: false, by: null }, { locked: false, by: null }]);
+    assert.deepEqual(await Promise.all(unlockSeen), [
+      { locked: false, by: null },
+      { locked: false, by: null },
+    ]);
     assert.ok((await command(byKey, 'room:join', { room: 'board' })).ok);
-    for (const bad of [{}, { locked: 'yes' }, { locked: true, name: 'x' }]) assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, bad)).statusCode, 400, JSON.stringify(bad));
+    for (const bad of [{}, { locked: 'yes' }, { locked: true, name: 'x' }])
+      assert.equal((await rest('PATCH', `/v1/rooms/${room.id}`, bad)).statusCode, 400, JSON.stringify(bad));
   });
 });
 
 describe('host powers over signaling', () => {
   it('a host removes a guest, locks the room and ends the call; a guest may do none of it', async (t) => {
     const { rest, token, ...service } = await partner(t);
-    const room = (await rest('POST', '/v1/rooms', { name: 'studio', privacy: 'private', maxParticipants: 4 })).json<CreatedRoom>();
+    const room = (
+      await rest('POST', '/v1/rooms', { name: 'studio', privacy: 'private', maxParticipants: 4 })
+    ).json<CreatedRoom>();
     const host = await joinWith(t, service, await token(room.id, 'host', 'Chair'));
     const grace = await joinWith(t, service, await token(room.id, 'guest', 'Grace'));
     const mallory = await joinWith(t, service, await token(room.id, 'guest', 'Mallory'));
     for (const who of [host, grace, mallory]) assert.ok(who.reply.ok);
     const [hostId, malloryId] = [host, mallory].map((who) => sessionOf(who.client).peerId);
 
-    for (const [event, payload] of [['host:remove', { peerId: hostId }], ['host:lock', { locked: true }], ['host:end', {}]] as const) {
+    for (const [event, payload] of [
+      ['host:remove', { peerId: hostId }],
+      ['host:lock', { locked: true }],
+      ['host:end', {}],
+    ] as const) {
       const refused = await command(grace.client, event, payload);
       assert.equal(!refused.ok && refused.error.code, 'host_only', event);
     }
@@ -201,9 +263,12 @@ describe('host:mute', () => {
 describe('knock to enter', () => {
   it('guests knock and wait; a host admits one and denies another with a reason; a denied guest must knock again', async (t) => {
     const { rest, token, ...service } = await partner(t);
-    const room = (await rest('POST', '/v1/rooms', { name: 'porch', privacy: 'private', knock: true })).json<CreatedRoom>();
+    const room = (
+      await rest('POST', '/v1/rooms', { name: 'porch', privacy: 'private', knock: true })
+    ).json<CreatedRoom>();
     assert.equal((await rest('GET', `/v1/rooms/${room.id}`)).json<Room>().knock, true);
-    const guestClient = async (name: string) => connect(t, service, { auth: { protocol: PROTOCOL_VERSION, token: await token(room.id, 'guest', name) } });
+    const guestClient = async (name: string) =>
+      connect(t, service, { auth: { protocol: PROTOCOL_VERSION, token: await token(room.id, 'guest', name) } });
     const grace = await guestClient('Grace');
     const mallory = await guestClient('Mallory');
     const [graceId, malloryId] = [grace, mallory].map((c) => sessionOf(c).peerId);
@@ -212,10 +277,15 @@ describe('knock to enter', () => {
     const unasked = await command(grace, 'room:join', {});
     assert.equal(!unasked.ok && unasked.error.code, 'knock_required');
     const waiting = await command<KnockStatus>(grace, 'room:knock', {});
-    assert.deepEqual(waiting.ok && { status: waiting.status, hostsPresent: waiting.hostsPresent }, { status: 'waiting', hostsPresent: 0 });
+    assert.deepEqual(waiting.ok && { status: waiting.status, hostsPresent: waiting.hostsPresent }, {
+      status: 'waiting',
+      hostsPresent: 0,
+    });
 
     // A host enters at once, and hears of the knock already waiting; a later knock reaches it live.
-    const hostClient = await connect(t, service, { auth: { protocol: PROTOCOL_VERSION, token: await token(room.id, 'host', 'Chair') } });
+    const hostClient = await connect(t, service, {
+      auth: { protocol: PROTOCOL_VERSION, token: await token(room.id, 'host', 'Chair') },
+    });
     const heldKnock = next(hostClient, 'knock:request');
     assert.ok((await command(hostClient, 'room:join', {})).ok, 'a host does not knock');
     assert.deepEqual(await heldKnock, { peerId: graceId, displayName: 'Grace' });
@@ -228,7 +298,9 @@ describe('knock to enter', () => {
     const refused = await command(grace, 'host:admit', { peerId: malloryId });
     assert.equal(!refused.ok && refused.error.code, 'not_in_room');
     // A second host joining hears of both knocks still waiting, and of their answers.
-    const second = await connect(t, service, { auth: { protocol: PROTOCOL_VERSION, token: await token(room.id, 'host', 'Second') } });
+    const second = await connect(t, service, {
+      auth: { protocol: PROTOCOL_VERSION, token: await token(room.id, 'host', 'Second') },
+    });
     const heard: string[] = [];
     second.on('knock:request', ({ peerId }) => heard.push(`knock ${peerId}`));
     second.on('knock:withdrawn', ({ peerId }) => heard.push(`withdrawn ${peerId}`));
@@ -251,7 +323,12 @@ describe('knock to enter', () => {
     assert.ok((await command(hostClient, 'host:deny', { peerId: malloryId, reason: 'Not on the list' })).ok);
     assert.deepEqual(await denied, { admitted: false, reason: 'Not on the list' });
     assert.ok((await command(second, 'chat:send', { text: 'marker' })).ok); // its own events, in order, before its ack
-    assert.deepEqual(heard, [`knock ${graceId}`, `knock ${malloryId}`, `withdrawn ${graceId}`, `withdrawn ${malloryId}`]);
+    assert.deepEqual(heard, [
+      `knock ${graceId}`,
+      `knock ${malloryId}`,
+      `withdrawn ${graceId}`,
+      `withdrawn ${malloryId}`,
+    ]);
     const sneaking = await command(mallory, 'room:join', {});
     assert.equal(!sneaking.ok && sneaking.error.code, 'knock_required');
     const knocksAgain = next(hostClient, 'knock:request');
@@ -259,7 +336,11 @@ describe('knock to enter', () => {
     assert.deepEqual(await knocksAgain, { peerId: malloryId, displayName: 'Mallory' });
 
     // Bad answers are refused; a knocker that goes away is withdrawn.
-    for (const bad of [{ peerId: malloryId }, { peerId: malloryId, reason: '' }, { peerId: malloryId, reason: 'x'.repeat(201) }]) {
+    for (const bad of [
+      { peerId: malloryId },
+      { peerId: malloryId, reason: '' },
+      { peerId: malloryId, reason: 'x'.repeat(201) },
+    ]) {
       const reply = await command(hostClient, 'host:deny', bad);
       assert.equal(!reply.ok && reply.error.code, 'invalid_payload', JSON.stringify(bad).slice(0, 60));
     }

@@ -8,7 +8,10 @@ describe('RateLimiter', () => {
   it('allows a burst of its capacity, then earns tokens back at its rate', () => {
     let now = 0;
     const limiter = new RateLimiter({ capacity: 3, perSecond: 0.5 }, () => now);
-    assert.deepEqual([1, 2, 3].map(() => limiter.take('k').ok), [true, true, true]);
+    assert.deepEqual(
+      [1, 2, 3].map(() => limiter.take('k').ok),
+      [true, true, true],
+    );
     assert.deepEqual(limiter.take('k'), { ok: false, retryAfterMs: 2000 });
     assert.equal(limiter.take('other').ok, true, 'keys are independent');
     now = 1000;
@@ -39,7 +42,8 @@ describe('rate limits', () => {
     const { app, projectId } = await buildService(t, { listen: false, env: { RATE_LIMIT_REST_PER_MINUTE: '3' } });
     const first = (await app.projects.createApiKey(projectId, 'secret')).plaintext;
     const second = (await app.projects.createApiKey(projectId, 'secret')).plaintext;
-    const list = (key: string) => app.inject({ method: 'GET', url: '/v1/rooms', headers: { authorization: `Bearer ${key}` } });
+    const list = (key: string) =>
+      app.inject({ method: 'GET', url: '/v1/rooms', headers: { authorization: `Bearer ${key}` } });
     for (let i = 0; i < 3; i++) assert.equal((await list(first)).statusCode, 200);
     const refused = await list(first);
     assert.equal(refused.statusCode, 429);
@@ -54,7 +58,11 @@ describe('rate limits', () => {
     const { app, projectId } = await buildService(t, { listen: false, env: { RATE_LIMIT_REST_PER_MINUTE: '0' } });
     const key = (await app.projects.createApiKey(projectId, 'secret')).plaintext;
     for (let i = 0; i < 700; i++) {
-      const res = await app.inject({ method: 'GET', url: '/v1/rooms?limit=1', headers: { authorization: `Bearer ${key}` } });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/v1/rooms?limit=1',
+        headers: { authorization: `Bearer ${key}` },
+      });
       assert.equal(res.statusCode, 200);
     }
   });
@@ -80,13 +88,18 @@ describe('rate limits', () => {
 
     // 2 per second with a 6-second burst: 12 messages in all, the join was the first.
     const replies = [];
-    for (let i = 0; i < 12; i++) replies.push(await command(flooder, 'signal', { to: 'nobody-here-1', candidate: { candidate: '' } }));
-    assert.deepEqual(replies.map((r) => (r.ok ? 'ok' : r.error.code)), [...Array(11).fill('peer_not_found'), 'rate_limited']);
+    for (let i = 0; i < 12; i++)
+      replies.push(await command(flooder, 'signal', { to: 'nobody-here-1', candidate: { candidate: '' } }));
+    assert.deepEqual(
+      replies.map((r) => (r.ok ? 'ok' : r.error.code)),
+      [...Array(11).fill('peer_not_found'), 'rate_limited'],
+    );
 
     const closed = next(flooder, 'session:closed');
     const left = next(neighbour, 'peer:left');
     const disconnected = new Promise((resolve) => flooder.once('disconnect', resolve));
-    for (let i = 0; i < 25; i++) flooder.emit('signal', { to: 'nobody-here-1', candidate: { candidate: '' } }, () => {});
+    for (let i = 0; i < 25; i++)
+      flooder.emit('signal', { to: 'nobody-here-1', candidate: { candidate: '' } }, () => {});
     assert.equal((await closed).code, 'rate_limited');
     assert.equal(await disconnected, 'io server disconnect');
     const gone = await left;
@@ -129,10 +142,14 @@ describe('size limits', () => {
 describe('limits in the OpenAPI document', () => {
   it('every /v1 operation documents 401 and 429, and every body-taking one 413', async (t) => {
     const { app } = await buildService(t, { listen: false });
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>();
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
     const operations = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/v1/'))
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, method, op })));
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, method, op })),
+      );
     assert.ok(operations.length >= 7, `found ${operations.length} /v1 operations`);
     for (const { name, method, op } of operations) {
       for (const status of ['401', '429']) assert.ok(op.responses[status], `${name} documents ${status}`);

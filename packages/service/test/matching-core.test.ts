@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { setImmediate as turn } from 'node:timers/promises';
 import Fastify from 'fastify';
-import { applyQueueChanges, type MatchEnded, type MatchFound, type QueueChanges, type QueueSnapshot, type QueueStatus } from '@vcw/shared';
+import {
+  applyQueueChanges,
+  type MatchEnded,
+  type MatchFound,
+  type QueueChanges,
+  type QueueSnapshot,
+  type QueueStatus,
+} from '@vcw/shared';
 import type { MatchDelivery, MatchRooms, Visitor } from '../src/matching/coordinator.js';
 import { newLine, type Member } from '../src/matching/lines.js';
 import { LocalCoordinator, type MatchTimings } from '../src/matching/local-coordinator.js';
@@ -24,9 +31,15 @@ describe('the queue order', () => {
     const queue = new MatchQueue<{ peerId: string }>();
     for (const peerId of ['a', 'b', 'c']) queue.add({ peerId });
     queue.add({ peerId: 'back' }, { front: true });
-    assert.deepEqual(queue.all().map((e) => e.peerId), ['back', 'a', 'b', 'c']);
+    assert.deepEqual(
+      queue.all().map((e) => e.peerId),
+      ['back', 'a', 'b', 'c'],
+    );
     assert.equal(queue.remove('a')?.peerId, 'a');
-    assert.deepEqual(['back', 'b', 'c', 'a'].map((p) => queue.positionOf(p)), [1, 2, 3, 0]);
+    assert.deepEqual(
+      ['back', 'b', 'c', 'a'].map((p) => queue.positionOf(p)),
+      [1, 2, 3, 0],
+    );
     assert.throws(() => queue.add({ peerId: 'b' }), /already queued/);
   });
 
@@ -44,17 +57,36 @@ describe('the queue order', () => {
         queue.remove(gone);
       }
     }
-    assert.deepEqual(queue.all().map((e) => e.peerId), mirror);
+    assert.deepEqual(
+      queue.all().map((e) => e.peerId),
+      mirror,
+    );
     for (const [i, peerId] of mirror.entries()) assert.equal(queue.positionOf(peerId), i + 1);
-    assert.equal(queue.firstFree()?.peerId, mirror.find((p) => Number(p.slice(1)) % 4 !== 0));
+    assert.equal(
+      queue.firstFree()?.peerId,
+      mirror.find((p) => Number(p.slice(1)) % 4 !== 0),
+    );
   });
 });
 
-function member(line: ReturnType<typeof newLine>, peerId: string, extra: Partial<Member> = {}, visitorId?: string): Member {
+function member(
+  line: ReturnType<typeof newLine>,
+  peerId: string,
+  extra: Partial<Member> = {},
+  visitorId?: string,
+): Member {
   const m: Member = {
     kind: 'member',
     peerId,
-    visitor: { projectId: PROJECT, mode: 'random', queue: 'default', peerId, socketId: `s-${peerId}`, displayName: peerId, ...(visitorId ? { visitorId } : {}) },
+    visitor: {
+      projectId: PROJECT,
+      mode: 'random',
+      queue: 'default',
+      peerId,
+      socketId: `s-${peerId}`,
+      displayName: peerId,
+      ...(visitorId ? { visitorId } : {}),
+    },
     line,
     since: 0,
     state: 'waiting',
@@ -68,7 +100,8 @@ function member(line: ReturnType<typeof newLine>, peerId: string, extra: Partial
 describe('the random pairing rule', () => {
   const rules = (now = 10_000, reported = new ReportedPairs()) => ({ reported, now, rematchAfterMs: 3000 });
   const line = () => newLine({ projectId: PROJECT, mode: 'random', queue: 'default' });
-  const ids = (choice: ReturnType<typeof nextRandomPair>) => (choice && 'pair' in choice ? choice.pair.map((m) => m.peerId) : choice);
+  const ids = (choice: ReturnType<typeof nextRandomPair>) =>
+    choice && 'pair' in choice ? choice.pair.map((m) => m.peerId) : choice;
 
   it('pairs in arrival order, skipping suspended visitors and two tabs of one visitor', () => {
     const l = line();
@@ -126,15 +159,44 @@ class CountingReports extends ReportedPairs {
   }
 }
 
-describe('an agent\'s view rebuilt from queue:changes', () => {
+describe("an agent's view rebuilt from queue:changes", () => {
   const entry = (id: string) => ({ customerId: id, displayName: id, since: 1, message: `about ${id}` });
-  const last: QueueSnapshot = { queue: 'help', customers: [entry('a'), entry('b')], total: 5, agentsOnline: 1, averageWaitMs: null };
+  const last: QueueSnapshot = {
+    queue: 'help',
+    customers: [entry('a'), entry('b')],
+    total: 5,
+    agentsOnline: 1,
+    averageWaitMs: null,
+  };
   it('takes the entries it holds and the ones added, in the new order, with the new figures', () => {
-    const changes: QueueChanges = { queue: 'help', order: ['b', 'c'], added: [entry('c')], total: 4, agentsOnline: 2, averageWaitMs: 1000 };
-    assert.deepEqual(applyQueueChanges(last, changes), { queue: 'help', customers: [entry('b'), entry('c')], total: 4, agentsOnline: 2, averageWaitMs: 1000 });
+    const changes: QueueChanges = {
+      queue: 'help',
+      order: ['b', 'c'],
+      added: [entry('c')],
+      total: 4,
+      agentsOnline: 2,
+      averageWaitMs: 1000,
+    };
+    assert.deepEqual(applyQueueChanges(last, changes), {
+      queue: 'help',
+      customers: [entry('b'), entry('c')],
+      total: 4,
+      agentsOnline: 2,
+      averageWaitMs: 1000,
+    });
   });
   it('refuses changes naming a customer it was never sent', () => {
-    assert.equal(applyQueueChanges(last, { queue: 'help', order: ['a', 'x'], added: [], total: 2, agentsOnline: 1, averageWaitMs: null }), null);
+    assert.equal(
+      applyQueueChanges(last, {
+        queue: 'help',
+        order: ['a', 'x'],
+        added: [],
+        total: 2,
+        agentsOnline: 1,
+        averageWaitMs: null,
+      }),
+      null,
+    );
   });
 });
 
@@ -180,10 +242,26 @@ function harness(t: TestContext, given: Partial<MatchTimings> = {}) {
     close: (_projectId, roomId) => closed.push(roomId),
   };
   const clock = new TestClock();
-  const coordinator = new LocalCoordinator({ delivery, rooms: matchRooms, reportedPairs: async () => [], log: Fastify({ logger: false }).log, timings, clock });
+  const coordinator = new LocalCoordinator({
+    delivery,
+    rooms: matchRooms,
+    reportedPairs: async () => [],
+    log: Fastify({ logger: false }).log,
+    timings,
+    clock,
+  });
   t.after(() => coordinator.close());
-  const visitor = (peerId: string, extra: Partial<Visitor> = {}): Visitor => ({ projectId: PROJECT, mode: 'random', queue: 'default', peerId, socketId: `s-${peerId}`, displayName: peerId, ...extra });
-  const to = (peerId: string, event?: string) => sent.filter((s) => s.to === `s-${peerId}` && (!event || s.event === event)).map((s) => s.payload);
+  const visitor = (peerId: string, extra: Partial<Visitor> = {}): Visitor => ({
+    projectId: PROJECT,
+    mode: 'random',
+    queue: 'default',
+    peerId,
+    socketId: `s-${peerId}`,
+    displayName: peerId,
+    ...extra,
+  });
+  const to = (peerId: string, event?: string) =>
+    sent.filter((s) => s.to === `s-${peerId}` && (!event || s.event === event)).map((s) => s.payload);
   return { coordinator, visitor, to, sent, clock, failing, closed };
 }
 
@@ -218,7 +296,13 @@ describe('the in-process coordinator', () => {
     coordinator.leave('a');
     await turn();
     assert.deepEqual(to('early', 'match:found'), []);
-    assert.deepEqual((to('early', 'queue:update') as QueueStatus[]).map((s) => [s.status, s.position]), [['matched', 0], ['waiting', 1]]);
+    assert.deepEqual(
+      (to('early', 'queue:update') as QueueStatus[]).map((s) => [s.status, s.position]),
+      [
+        ['matched', 0],
+        ['waiting', 1],
+      ],
+    );
     assert.equal(closed.length, 1, 'the room opened for nobody is ended');
     assert.equal(coordinator.statistics(PROJECT, 'default').random.pairs, 1);
   });
@@ -232,12 +316,15 @@ describe('the in-process coordinator', () => {
     await turn();
     for (const peer of ['a', 'b']) {
       const last = to(peer, 'queue:update').at(-1) as QueueStatus;
-      assert.deepEqual([last.status, last.reason], ['left', 'The service could not open a room for this match; try again.']);
+      assert.deepEqual(
+        [last.status, last.reason],
+        ['left', 'The service could not open a room for this match; try again.'],
+      );
       assert.equal(coordinator.stateOf(peer), undefined);
     }
   });
 
-  it('refuses a random visitor before the project\'s reported pairs are loaded', (t) => {
+  it("refuses a random visitor before the project's reported pairs are loaded", (t) => {
     const { coordinator, visitor } = harness(t);
     assert.throws(() => coordinator.enter(visitor('a')), /prepare/);
     assert.equal(coordinator.enter(visitor('s', { mode: 'support' })).status, 'waiting', 'support needs no reports');
@@ -251,14 +338,32 @@ describe('the in-process coordinator', () => {
     assert.deepEqual(to('a'), [], 'the acknowledgement told a; a customer behind it changes nothing for a');
     coordinator.agentStatus(agent, 'online');
     coordinator.agentStatus(agent, 'online');
-    assert.deepEqual((to('a', 'queue:update') as QueueStatus[]).map((s) => s.agentsOnline), [1], 'once, not twice');
+    assert.deepEqual(
+      (to('a', 'queue:update') as QueueStatus[]).map((s) => s.agentsOnline),
+      [1],
+      'once, not twice',
+    );
     assert.equal(coordinator.take(agent), 'a');
-    assert.deepEqual((to('b', 'queue:update') as QueueStatus[]).map((s) => [s.position, s.agentsOnline]), [[2, 1], [1, 1]]);
-    assert.deepEqual((to('agent', 'queue:changes') as QueueChanges[]).map((c) => [c.order, c.added.map((a) => a.customerId)]), [[['b'], []]], 'b was in the ack');
+    assert.deepEqual(
+      (to('b', 'queue:update') as QueueStatus[]).map((s) => [s.position, s.agentsOnline]),
+      [
+        [2, 1],
+        [1, 1],
+      ],
+    );
+    assert.deepEqual(
+      (to('agent', 'queue:changes') as QueueChanges[]).map((c) => [c.order, c.added.map((a) => a.customerId)]),
+      [[['b'], []]],
+      'b was in the ack',
+    );
   });
 
   it('tells those behind in line their new place at most once per interval, and agents a bounded snapshot', async (t) => {
-    const { coordinator, visitor, to, clock } = harness(t, { positionEveryMs: 150, snapshotEveryMs: 150, snapshotSize: 3 });
+    const { coordinator, visitor, to, clock } = harness(t, {
+      positionEveryMs: 150,
+      snapshotEveryMs: 150,
+      snapshotSize: 3,
+    });
     const agent = { projectId: PROJECT, queue: 'default', peerId: 'agent', socketId: 's-agent', displayName: 'Agent' };
     const ack = coordinator.agentStatus(agent, 'online');
     assert.deepEqual([ack.customers.length, ack.total], [0, 0]);
@@ -269,16 +374,30 @@ describe('the in-process coordinator', () => {
     clock.advance(149);
     assert.deepEqual(to('c9', 'queue:update'), [], 'not a millisecond early');
     clock.advance(1);
-    assert.deepEqual((to('c9', 'queue:update') as QueueStatus[]).map((s) => s.position), [8], 'one update, with the place as it stands');
-    assert.equal((to('agent', 'queue:changes') as QueueChanges[]).at(-1)?.total, 8, 'the agent sees the queue as it stands');
+    assert.deepEqual(
+      (to('c9', 'queue:update') as QueueStatus[]).map((s) => s.position),
+      [8],
+      'one update, with the place as it stands',
+    );
+    assert.equal(
+      (to('agent', 'queue:changes') as QueueChanges[]).at(-1)?.total,
+      8,
+      'the agent sees the queue as it stands',
+    );
     const snapshots: QueueSnapshot[] = [];
     for (const changes of to('agent', 'queue:changes') as QueueChanges[]) {
       const view = applyQueueChanges(snapshots.at(-1) ?? ack, changes);
       assert.ok(view, 'every id is resolved');
       snapshots.push(view);
     }
-    assert.ok(snapshots.length <= 2, `at most one now and one at the end of the interval, not one per change (${snapshots.length})`);
+    assert.ok(
+      snapshots.length <= 2,
+      `at most one now and one at the end of the interval, not one per change (${snapshots.length})`,
+    );
     assert.ok(snapshots.every((s) => s.customers.length <= 3));
-    assert.deepEqual(snapshots.at(-1)?.customers.map((c) => c.customerId), ['c2', 'c3', 'c4']);
+    assert.deepEqual(
+      snapshots.at(-1)?.customers.map((c) => c.customerId),
+      ['c2', 'c3', 'c4'],
+    );
   });
 });

@@ -75,7 +75,9 @@ describe('matching invariants under load', () => {
         url: service.url,
         kind: player.kind,
         origin: player.kind === 'agent' ? 'https://console.partner.example' : SITE_ORIGIN,
-        auth: player.token ? { protocol: PROTOCOL_VERSION, token: player.token } : { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey },
+        auth: player.token
+          ? { protocol: PROTOCOL_VERSION, token: player.token }
+          : { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey },
         // Most join at once, as the widget does; a few dawdle (and may miss the deadline).
         onMatch: (c) => {
           if (finale || rng() < 0.85) void join(c);
@@ -87,7 +89,9 @@ describe('matching invariants under load', () => {
       await conn.ready();
     };
 
-    const tokens = await Promise.all(Array.from({ length: AGENTS }, (_, i) => agentToken(service, 'help', `Agent ${i}`)));
+    const tokens = await Promise.all(
+      Array.from({ length: AGENTS }, (_, i) => agentToken(service, 'help', `Agent ${i}`)),
+    );
     const players: Player[] = Array.from({ length: CLIENTS }, (_, i) => ({
       kind: i < AGENTS ? 'agent' : 'visitor',
       visitorId: `visitor-${SEED}-${i}`,
@@ -102,7 +106,12 @@ describe('matching invariants under load', () => {
       const [mode, queue] = QUEUES.find(([, , weight]) => (r -= weight) < 0) ?? QUEUES[0]!;
       count(`enter ${mode}`);
       const media = rng() < 0.1 ? { microphone: false, camera: false, screen: false } : undefined;
-      return conn.send('queue:enter', { mode, queue, ...(mode === 'random' ? { visitorId: player.visitorId } : { message: 'help me' }), ...(media ? { media } : {}) });
+      return conn.send('queue:enter', {
+        mode,
+        queue,
+        ...(mode === 'random' ? { visitorId: player.visitorId } : { message: 'help me' }),
+        ...(media ? { media } : {}),
+      });
     };
     const visitorMove = async (conn: ChaosConnection, player: Player, r: number) => {
       const random = conn.match?.mode !== 'support';
@@ -146,7 +155,9 @@ describe('matching invariants under load', () => {
             const named = rng() < 0.3 ? pick(customers)?.customerId : undefined;
             count(`take ${await conn.send('agent:take', named ? { customerId: named } : {})}`);
           } else if (r < 0.32 && customers.length > 0) {
-            count(`decline ${await conn.send('agent:decline', { customerId: pick(customers)?.customerId, reason: 'Not today.' })}`);
+            count(
+              `decline ${await conn.send('agent:decline', { customerId: pick(customers)?.customerId, reason: 'Not today.' })}`,
+            );
           } else if (r < 0.322) (count('agent drop and resume'), conn.drop(false));
           return;
         }
@@ -193,7 +204,8 @@ describe('matching invariants under load', () => {
         players.map(async (player) => {
           const conn = player.current;
           if (conn.gone || conn.pending) return;
-          if (conn.view === 'over' || (conn.kind === 'agent' && conn.view === 'seated' && round === 0 && rng() < 0.5)) await conn.send('room:leave', {});
+          if (conn.view === 'over' || (conn.kind === 'agent' && conn.view === 'seated' && round === 0 && rng() < 0.5))
+            await conn.send('room:leave', {});
           if (conn.view === 'matched') await join(conn);
           if (conn.kind === 'visitor' && conn.view === 'idle') await enter(conn, player);
         }),
@@ -204,7 +216,10 @@ describe('matching invariants under load', () => {
 
     // Nobody matched twice at once, nor with a connection gone before the pairing.
     const everyone = players.flatMap((p) => p.all);
-    assert.deepEqual(everyone.flatMap((c) => c.contradictions.map((why) => `${c.peerId}: ${why} | ${c.trail.slice(-6).join(' ; ')}`)), []);
+    assert.deepEqual(
+      everyone.flatMap((c) => c.contradictions.map((why) => `${c.peerId}: ${why} | ${c.trail.slice(-6).join(' ; ')}`)),
+      [],
+    );
     assert.deepEqual(observed.problems, []);
     checkPairsAgree(everyone);
 
@@ -214,7 +229,8 @@ describe('matching invariants under load', () => {
     const positions = new Map<string, number[]>();
     for (const conn of live()) {
       const where = `${conn.kind} ${conn.peerId} (${conn.view}; ${conn.trail.slice(-12).join(' ; ')})`;
-      if (conn.kind === 'visitor') assert.ok(conn.view === 'waiting' || conn.view === 'seated', `${where} is neither waiting nor in a call`);
+      if (conn.kind === 'visitor')
+        assert.ok(conn.view === 'waiting' || conn.view === 'seated', `${where} is neither waiting nor in a call`);
       else assert.ok(conn.view === 'idle' || conn.view === 'seated', `${where} is stuck`);
       if (conn.view === 'waiting') {
         assert.equal(matching.stateOf(conn.peerId), 'waiting', where);
@@ -229,30 +245,52 @@ describe('matching invariants under load', () => {
         const partner = byPeer.get(ticket!.partnerPeerId);
         assert.equal(partner?.view, 'seated', `${where}: its partner is in the call too`);
         assert.equal(partner?.match?.room, conn.match?.room);
-        assert.ok(service.app.rooms.seat(`${service.projectId}/${conn.match?.room}`, conn.peerId), `${where} has its seat`);
+        assert.ok(
+          service.app.rooms.seat(`${service.projectId}/${conn.match?.room}`, conn.peerId),
+          `${where} has its seat`,
+        );
       }
       if (conn.view === 'idle') assert.equal(matching.stateOf(conn.peerId), undefined, where);
     }
-    for (const [queue, seen] of positions) assert.deepEqual([...seen].sort((a, b) => a - b), seen.map((_, i) => i + 1), `positions in ${queue}`);
+    for (const [queue, seen] of positions)
+      assert.deepEqual(
+        [...seen].sort((a, b) => a - b),
+        seen.map((_, i) => i + 1),
+        `positions in ${queue}`,
+      );
 
     // No queue holds a disconnected connection, nor one of the test's that was let go.
     for (const [mode, queue] of QUEUES) {
       for (const entry of matching.waiting({ projectId: service.projectId, mode, queue })) {
-        assert.ok(service.app.io.sockets.sockets.get(entry.socketId)?.connected, `${entry.peerId} waits in ${mode}/${queue} without a connection`);
+        assert.ok(
+          service.app.io.sockets.sockets.get(entry.socketId)?.connected,
+          `${entry.peerId} waits in ${mode}/${queue} without a connection`,
+        );
         assert.equal(entry.suspended, false);
         assert.ok(byPeer.has(entry.peerId), `${entry.peerId} waits in ${mode}/${queue} but its client let go`);
       }
     }
     for (const conn of everyone) {
       for (const peerId of [...conn.formerPeerIds, ...(conn.gone ? [conn.peerId] : [])]) {
-        assert.equal(matching.stateOf(peerId), undefined, `${peerId} was let go but is still in matching: ${conn.trail.join(' ; ')}`);
+        assert.equal(
+          matching.stateOf(peerId),
+          undefined,
+          `${peerId} was let go but is still in matching: ${conn.trail.join(' ; ')}`,
+        );
       }
     }
 
     const matches = new Set(everyone.flatMap((c) => c.founds.map((f) => f.room))).size;
     const elapsed = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`# matching invariants: ${everyone.length} connections, ${matches} matches, ${observed.absentPartners()} matches delivered to a dropped partner, ${elapsed} s`);
-    console.log(`# ${Object.entries(counts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+    console.log(
+      `# matching invariants: ${everyone.length} connections, ${matches} matches, ${observed.absentPartners()} matches delivered to a dropped partner, ${elapsed} s`,
+    );
+    console.log(
+      `# ${Object.entries(counts)
+        .sort()
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}`,
+    );
     assert.ok(matches > 50, `a busy run (${matches} matches)`);
   });
 });
@@ -276,7 +314,11 @@ function observeService(service: TestService): { problems: string[]; absentPartn
     socket.on('disconnect', () => droppedAt.set(peerId, ++seq));
     // A command that may pair this connection, taken as the earliest moment it could be paired.
     socket.onAny((event: string) => {
-      if (['queue:enter', 'match:next', 'match:report', 'agent:take'].includes(event) && matching.stateOf(peerId) !== 'matched') pairedAt.set(peerId, ++seq);
+      if (
+        ['queue:enter', 'match:next', 'match:report', 'agent:take'].includes(event) &&
+        matching.stateOf(peerId) !== 'matched'
+      )
+        pairedAt.set(peerId, ++seq);
     });
     socket.onAnyOutgoing((event: string, payload: unknown) => {
       seq++;
@@ -285,12 +327,15 @@ function observeService(service: TestService): { problems: string[]; absentPartn
       const { room, partner } = payload as MatchFound;
       const mine = matching.ticketOf(peerId);
       const theirs = matching.ticketOf(partner.peerId);
-      if (mine?.room !== room || mine.partnerPeerId !== partner.peerId) problems.push(`${peerId} was sent ${room} but holds ${JSON.stringify(mine)}`);
-      if (theirs?.room !== room || theirs.partnerPeerId !== peerId) problems.push(`${partner.peerId}, matched with ${peerId} in ${room}, holds ${JSON.stringify(theirs)}`);
+      if (mine?.room !== room || mine.partnerPeerId !== partner.peerId)
+        problems.push(`${peerId} was sent ${room} but holds ${JSON.stringify(mine)}`);
+      if (theirs?.room !== room || theirs.partnerPeerId !== peerId)
+        problems.push(`${partner.peerId}, matched with ${peerId} in ${room}, holds ${JSON.stringify(theirs)}`);
       if (sockets.get(partner.peerId)?.connected) return;
       absent++;
       const dropped = droppedAt.get(partner.peerId);
-      if (dropped === undefined || dropped < (pairedAt.get(peerId) ?? Infinity)) problems.push(`${peerId} was matched with ${partner.peerId}, which had dropped before the pairing`);
+      if (dropped === undefined || dropped < (pairedAt.get(peerId) ?? Infinity))
+        problems.push(`${peerId} was matched with ${partner.peerId}, which had dropped before the pairing`);
     });
   });
   return { problems, absentPartners: () => absent };
@@ -299,7 +344,12 @@ function observeService(service: TestService): { problems: string[]; absentPartn
 /** Every match any client heard of names two clients that heard of it with each other, or one whose partner left first. */
 function checkPairsAgree(connections: ChaosConnection[]): void {
   const byRoom = new Map<string, Array<{ peerId: string; partner: string }>>();
-  for (const conn of connections) for (const found of conn.founds) byRoom.set(found.room, [...(byRoom.get(found.room) ?? []), { peerId: conn.peerId, partner: found.partner.peerId }]);
+  for (const conn of connections)
+    for (const found of conn.founds)
+      byRoom.set(found.room, [
+        ...(byRoom.get(found.room) ?? []),
+        { peerId: conn.peerId, partner: found.partner.peerId },
+      ]);
   for (const [room, sides] of byRoom) {
     assert.ok(sides.length <= 2, `${room} was found by ${sides.length} connections`);
     const [a, b] = sides;
@@ -310,7 +360,10 @@ function checkPairsAgree(connections: ChaosConnection[]): void {
 /** Waits at least `minMs`, then until no client's view has changed for 400 ms (at most 5 s more). */
 async function settled(live: () => ChaosConnection[], minMs: number): Promise<void> {
   await new Promise((r) => setTimeout(r, minMs));
-  const fingerprint = () => live().map((c) => `${c.peerId}:${c.view}:${c.position}:${c.match?.room ?? ''}:${c.pending ?? ''}`).join(',');
+  const fingerprint = () =>
+    live()
+      .map((c) => `${c.peerId}:${c.view}:${c.position}:${c.match?.room ?? ''}:${c.pending ?? ''}`)
+      .join(',');
   let last = fingerprint();
   let still = Date.now();
   const deadline = Date.now() + 5000;

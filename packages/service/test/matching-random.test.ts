@@ -2,10 +2,26 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { PROTOCOL_VERSION, type QueueStatus } from '@vcw/shared';
-import { enter, FAST_MATCHING, joinMatch, next, outcome, randomVisitor, visitor, type Visitor } from './helpers/matching.js';
+import {
+  enter,
+  FAST_MATCHING,
+  joinMatch,
+  next,
+  outcome,
+  randomVisitor,
+  visitor,
+  type Visitor,
+} from './helpers/matching.js';
 import { collect, TestClock, until } from './helpers/toolkit.js';
 import { partnerAuth } from './helpers/partner.js';
-import { buildService, command, reconnectingClient, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
+import {
+  buildService,
+  command,
+  reconnectingClient,
+  SITE_ORIGIN,
+  type Client,
+  type TestService,
+} from './helpers/service.js';
 
 /** A service whose matching runs on a clock the test moves, so its pauses and deadlines pass without waiting. */
 async function onTestClock(t: TestContext): Promise<{ service: TestService; clock: TestClock }> {
@@ -14,7 +30,11 @@ async function onTestClock(t: TestContext): Promise<{ service: TestService; cloc
 }
 
 /** Two visitors paired with each other, both seated in their match room. */
-async function pairInCall(t: TestContext, service: TestService, extra: { a?: Record<string, unknown>; b?: Record<string, unknown> } = {}) {
+async function pairInCall(
+  t: TestContext,
+  service: TestService,
+  extra: { a?: Record<string, unknown>; b?: Record<string, unknown> } = {},
+) {
   const a = await randomVisitor(t, service, extra.a);
   const foundA = next(a.client, 'match:found');
   const b = await visitor(t, service);
@@ -31,7 +51,15 @@ describe('random pairing', () => {
     const service = await buildService(t);
     const alice = await visitor(t, service);
     const waiting = await enter(alice, { mode: 'random', queue: 'default', displayName: 'Alice' });
-    assert.deepEqual(waiting, { mode: 'random', queue: 'default', status: 'waiting', position: 1, waiting: 1, agentsOnline: 0, estimatedWaitMs: null });
+    assert.deepEqual(waiting, {
+      mode: 'random',
+      queue: 'default',
+      status: 'waiting',
+      position: 1,
+      waiting: 1,
+      agentsOnline: 0,
+      estimatedWaitMs: null,
+    });
 
     const aliceFound = next(alice.client, 'match:found');
     const bob = await visitor(t, service);
@@ -39,7 +67,12 @@ describe('random pairing', () => {
     const paired = await enter(bob, { mode: 'random', queue: 'default', displayName: 'Bob' });
     assert.equal(paired.status, 'matched');
     const [forAlice, forBob] = await Promise.all([aliceFound, bobFound]);
-    assert.deepEqual(forAlice, { mode: 'random', queue: 'default', room: forBob.room, partner: { peerId: bob.peerId, displayName: 'Bob' } });
+    assert.deepEqual(forAlice, {
+      mode: 'random',
+      queue: 'default',
+      room: forBob.room,
+      partner: { peerId: bob.peerId, displayName: 'Bob' },
+    });
     assert.deepEqual(forBob.partner, { peerId: alice.peerId, displayName: 'Alice' });
     assert.match(forAlice.room, /^match-[0-9a-f]{16}$/);
 
@@ -47,12 +80,20 @@ describe('random pairing', () => {
     assert.equal(room?.privacy, 'private');
     assert.equal(room?.maxParticipants, 2);
     const stranger = await visitor(t, service);
-    assert.equal(await outcome(stranger.client, 'room:join', { room: forAlice.room }), 'room_private', 'nobody else gets in');
+    assert.equal(
+      await outcome(stranger.client, 'room:join', { room: forAlice.room }),
+      'room_private',
+      'nobody else gets in',
+    );
 
     const announced = next(alice.client, 'peer:joined');
     assert.deepEqual((await joinMatch(alice, forAlice)).peers, []);
     const bobSeat = await joinMatch(bob, forBob);
-    assert.deepEqual(bobSeat.peers.map((p) => [p.peerId, p.polite]), [[alice.peerId, false]], 'Bob, the second to join, offers');
+    assert.deepEqual(
+      bobSeat.peers.map((p) => [p.peerId, p.polite]),
+      [[alice.peerId, false]],
+      'Bob, the second to join, offers',
+    );
     assert.equal((await announced).peerId, bob.peerId);
     assert.equal(bobSeat.capacity, 2);
   });
@@ -66,7 +107,12 @@ describe('random pairing', () => {
     const found = next(tab1.client, 'match:found');
     const other = await randomVisitor(t, service);
     assert.equal((await found).partner.peerId, other.peerId);
-    assert.deepEqual(service.app.matching.waiting({ projectId: service.projectId, mode: 'random', queue: 'default' }).map((e) => e.peerId), [tab2.peerId]);
+    assert.deepEqual(
+      service.app.matching
+        .waiting({ projectId: service.projectId, mode: 'random', queue: 'default' })
+        .map((e) => e.peerId),
+      [tab2.peerId],
+    );
   });
 
   it('pairs a visitor without camera or microphone like any other; the partner learns its media (for a text chat)', async (t) => {
@@ -91,7 +137,8 @@ describe('random pairing', () => {
     const { plaintext } = await service.app.projects.createApiKey(other.id, 'publishable');
     const foreign = await visitor(t, service, { apiKey: plaintext });
     assert.equal((await enter(foreign, { mode: 'random', queue: 'default' })).position, 1);
-    for (const who of [lobby, customer, plain, foreign]) assert.equal(service.app.matching.stateOf(who.peerId), 'waiting');
+    for (const who of [lobby, customer, plain, foreign])
+      assert.equal(service.app.matching.stateOf(who.peerId), 'waiting');
   });
 });
 
@@ -122,7 +169,11 @@ describe('next', () => {
     const again = next(a.client, 'match:found');
     assert.ok((await command(b.client, 'match:next', {})).ok);
     clock.advance(FAST_MATCHING.rematchAfterMs - 1);
-    assert.deepEqual([service.app.matching.stateOf(a.peerId), service.app.matching.stateOf(b.peerId)], ['waiting', 'waiting'], 'not a millisecond early');
+    assert.deepEqual(
+      [service.app.matching.stateOf(a.peerId), service.app.matching.stateOf(b.peerId)],
+      ['waiting', 'waiting'],
+      'not a millisecond early',
+    );
     clock.advance(1);
     const found = await again;
     assert.equal(found.partner.peerId, b.peerId);
@@ -157,7 +208,11 @@ describe('a partner who leaves', () => {
     assert.equal(status.position, 1);
     assert.deepEqual(events, ['peer:left hangup', 'match:ended']);
     assert.equal(await outcome(a.client, 'queue:leave', {}), 'not_in_queue');
-    assert.equal(await outcome(b.client, 'room:leave', {}), 'not_in_room', 'the service took Bob out of the empty room');
+    assert.equal(
+      await outcome(b.client, 'room:leave', {}),
+      'not_in_room',
+      'the service took Bob out of the empty room',
+    );
     assert.equal(service.app.matching.stateOf(b.peerId), 'waiting');
   });
 
@@ -232,7 +287,11 @@ describe('a match room ended from outside', () => {
     const { a, b, match } = await pairInCall(t, service);
     const room = await service.app.roomStore.findByName(service.projectId, match.room);
     const ended = Promise.all([next(a.client, 'room:ended'), next(b.client, 'room:ended')]);
-    const res = await service.app.inject({ method: 'DELETE', url: `/v1/rooms/${room?.id}`, headers: await partnerAuth(service) });
+    const res = await service.app.inject({
+      method: 'DELETE',
+      url: `/v1/rooms/${room?.id}`,
+      headers: await partnerAuth(service),
+    });
     assert.equal(res.statusCode, 200);
     await ended;
     for (const who of [a, b]) assert.equal(service.app.matching.stateOf(who.peerId), undefined);
@@ -244,14 +303,22 @@ describe('a match room ended from outside', () => {
 describe('reports', () => {
   it('stores the report, ends the pair (the reported side hears partner-left) and keeps the two apart for good', async (t) => {
     const { service, clock } = await onTestClock(t);
-    const { a, b } = await pairInCall(t, service, { a: { visitorId: 'reporter-001' }, b: { visitorId: 'reported-001' } });
+    const { a, b } = await pairInCall(t, service, {
+      a: { visitorId: 'reporter-001' },
+      b: { visitorId: 'reported-001' },
+    });
     const ended = next(b.client, 'match:ended');
     const reply = await command<QueueStatus>(a.client, 'match:report', { reason: 'abuse', note: 'rude' });
     assert.ok(reply.ok);
     assert.equal(reply.status, 'waiting');
     assert.equal((await ended).reason, 'partner-left', 'not told it was reported');
     const pairs = await service.app.queueStore.blockedPairs(service.projectId);
-    assert.deepEqual(pairs, [{ reporter: { peerId: a.peerId, visitorId: 'reporter-001' }, reported: { peerId: b.peerId, visitorId: 'reported-001' } }]);
+    assert.deepEqual(pairs, [
+      {
+        reporter: { peerId: a.peerId, visitorId: 'reporter-001' },
+        reported: { peerId: b.peerId, visitorId: 'reported-001' },
+      },
+    ]);
 
     clock.advance(FAST_MATCHING.rematchAfterMs * 3);
     assert.equal(service.app.matching.stateOf(a.peerId), 'waiting', 'alone together, still not paired again');
@@ -296,7 +363,10 @@ describe('queues and rooms exclude each other', () => {
     await randomVisitor(t, service);
     await found;
     assert.equal(await outcome(waiting.client, 'room:join', { room: 'lobby' }), 'already_in_queue');
-    assert.equal(await outcome(waiting.client, 'queue:enter', { mode: 'random', queue: 'default' }), 'already_in_queue');
+    assert.equal(
+      await outcome(waiting.client, 'queue:enter', { mode: 'random', queue: 'default' }),
+      'already_in_queue',
+    );
     assert.ok((await command(waiting.client, 'room:join', {})).ok, 'no name needed: the match names the room');
   });
 
@@ -338,9 +408,17 @@ describe('dropped connections', () => {
     const gone = new Promise((resolve) => dropping.client.once('disconnect', resolve));
     dropTransport(dropping.client);
     await gone;
-    await until(() => service.app.matching.waiting({ projectId: service.projectId, mode: 'random', queue: 'default' })[0]?.suspended === true, 'the drop to be noticed');
+    await until(
+      () =>
+        service.app.matching.waiting({ projectId: service.projectId, mode: 'random', queue: 'default' })[0]
+          ?.suspended === true,
+      'the drop to be noticed',
+    );
     const other = await visitor(t, service);
-    assert.deepEqual(await enter(other, { mode: 'random', queue: 'default' }).then((s) => [s.status, s.position]), ['waiting', 2]);
+    assert.deepEqual(await enter(other, { mode: 'random', queue: 'default' }).then((s) => [s.status, s.position]), [
+      'waiting',
+      2,
+    ]);
 
     const found = next(other.client, 'match:found');
     const foundToo = next(dropping.client, 'match:found');
@@ -362,7 +440,12 @@ describe('dropped connections', () => {
     dropTransport(dropping.client);
     assert.equal((await moved).position, 1);
     assert.ok(Date.now() - started >= 900, 'not before the grace period');
-    assert.deepEqual(service.app.matching.waiting({ projectId: service.projectId, mode: 'support', queue: 'help' }).map((e) => e.peerId), [customer.peerId]);
+    assert.deepEqual(
+      service.app.matching
+        .waiting({ projectId: service.projectId, mode: 'support', queue: 'help' })
+        .map((e) => e.peerId),
+      [customer.peerId],
+    );
   });
 
   it('a visitor whose partner drops in the call waits for the grace period, then is put back in line', async (t) => {
@@ -407,18 +490,33 @@ describe('bad input', () => {
       ['agent:take', { customerId: 'no' }],
       ['agent:decline', { customerId: 'abcdefgh12345678' }],
     ];
-    for (const [event, payload] of bad) assert.equal(await outcome(who.client, event, payload), 'invalid_payload', `${event} ${JSON.stringify(payload)}`);
+    for (const [event, payload] of bad)
+      assert.equal(await outcome(who.client, event, payload), 'invalid_payload', `${event} ${JSON.stringify(payload)}`);
     assert.equal((await enter(who, { mode: 'random', queue: 'default' })).status, 'waiting', 'still usable');
   });
 
   it('a join token admits its room only, not a queue', async (t) => {
     const service = await buildService(t);
     const auth = await partnerAuth(service);
-    const room = (await service.app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: { privacy: 'private' } })).json<{ id: string }>();
-    const { token } = (await service.app.inject({ method: 'POST', url: `/v1/rooms/${room.id}/tokens`, headers: auth, payload: { role: 'guest' } })).json<{ token: string }>();
+    const room = (
+      await service.app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: { privacy: 'private' } })
+    ).json<{ id: string }>();
+    const { token } = (
+      await service.app.inject({
+        method: 'POST',
+        url: `/v1/rooms/${room.id}/tokens`,
+        headers: auth,
+        payload: { role: 'guest' },
+      })
+    ).json<{ token: string }>();
     const holder = await visitor(t, service, { auth: { protocol: PROTOCOL_VERSION, token } });
-    assert.equal(await outcome(holder.client, 'queue:enter', { mode: 'random', queue: 'default' }), 'token_room_mismatch');
-    assert.equal(await outcome(holder.client, 'ticket:create', { queue: 'default', message: 'not for this room' }), 'token_room_mismatch');
+    assert.equal(
+      await outcome(holder.client, 'queue:enter', { mode: 'random', queue: 'default' }),
+      'token_room_mismatch',
+    );
+    assert.equal(
+      await outcome(holder.client, 'ticket:create', { queue: 'default', message: 'not for this room' }),
+      'token_room_mismatch',
+    );
   });
 });
-

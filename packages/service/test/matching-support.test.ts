@@ -2,9 +2,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { applyQueueChanges, PROTOCOL_VERSION, type AgentTaken, type ParticipantList, type QueueSnapshot, type QueueStatus, type TicketCreated } from '@vcw/shared';
+import {
+  applyQueueChanges,
+  PROTOCOL_VERSION,
+  type AgentTaken,
+  type ParticipantList,
+  type QueueSnapshot,
+  type QueueStatus,
+  type TicketCreated,
+} from '@vcw/shared';
 import { DEFAULT_NOTICE_PACING } from '../src/matching/lines.js';
-import { agent, enter, FAST_MATCHING, joinMatch, next, outcome, randomVisitor, visitor, type Visitor } from './helpers/matching.js';
+import {
+  agent,
+  enter,
+  FAST_MATCHING,
+  joinMatch,
+  next,
+  outcome,
+  randomVisitor,
+  visitor,
+  type Visitor,
+} from './helpers/matching.js';
 import { collect, TestClock, until } from './helpers/toolkit.js';
 import { partnerAuth } from './helpers/partner.js';
 import { buildService, command, connect, TEST_TOKEN_SECRET } from './helpers/service.js';
@@ -26,14 +44,22 @@ describe('waiting for support', () => {
       estimatedWaitMs: null,
     });
     assert.equal((await enter(second, support())).position, 2);
-    const reply = await command<TicketCreated>(second.client, 'ticket:create', { queue: 'help', message: 'Call me back', contact: 'ann@example.com', displayName: 'Ann' });
+    const reply = await command<TicketCreated>(second.client, 'ticket:create', {
+      queue: 'help',
+      message: 'Call me back',
+      contact: 'ann@example.com',
+      displayName: 'Ann',
+    });
     assert.ok(reply.ok);
     assert.match(reply.ticketId, /^tkt_/);
     const { tickets } = await service.app.queueStore.listTickets(service.projectId, 'help', { limit: 10 });
-    assert.deepEqual(tickets.map((tk) => [tk.id, tk.message, tk.contact, tk.displayName]), [[reply.ticketId, 'Call me back', 'ann@example.com', 'Ann']]);
+    assert.deepEqual(
+      tickets.map((tk) => [tk.id, tk.message, tk.contact, tk.displayName]),
+      [[reply.ticketId, 'Call me back', 'ann@example.com', 'Ann']],
+    );
   });
 
-  it('an agent going online is counted in every customer\'s status; going away is too', async (t) => {
+  it("an agent going online is counted in every customer's status; going away is too", async (t) => {
     const service = await buildService(t);
     const customer = await visitor(t, service);
     await enter(customer, support());
@@ -42,7 +68,10 @@ describe('waiting for support', () => {
     const snapshot = await command<QueueSnapshot>(smith.client, 'agent:status', { status: 'online', queue: 'help' });
     assert.ok(snapshot.ok);
     assert.equal(snapshot.agentsOnline, 1);
-    assert.deepEqual(snapshot.customers.map((c) => [c.customerId, c.displayName]), [[customer.peerId, 'Guest']]);
+    assert.deepEqual(
+      snapshot.customers.map((c) => [c.customerId, c.displayName]),
+      [[customer.peerId, 'Guest']],
+    );
     assert.equal((await online).agentsOnline, 1);
     const away = next(customer.client, 'queue:update');
     assert.ok((await command(smith.client, 'agent:status', { status: 'away' })).ok);
@@ -61,10 +90,13 @@ describe('agents taking customers', () => {
     const jones = await agent(t, service, 'help', 'Agent Jones');
     const before = await command<QueueSnapshot>(smith.client, 'agent:status', { status: 'online' });
     assert.ok(before.ok);
-    assert.deepEqual(before.customers.map((c) => [c.customerId, c.displayName, c.message]), [
-      [ann.peerId, 'Ann', 'No sound'],
-      [bob.peerId, 'Bob', undefined],
-    ]);
+    assert.deepEqual(
+      before.customers.map((c) => [c.customerId, c.displayName, c.message]),
+      [
+        [ann.peerId, 'Ann', 'No sound'],
+        [bob.peerId, 'Bob', undefined],
+      ],
+    );
     const jonesAck = await command<QueueSnapshot>(jones.client, 'agent:status', { status: 'away' });
     assert.ok(jonesAck.ok);
     const jonesSees = next(jones.client, 'queue:changes');
@@ -77,22 +109,46 @@ describe('agents taking customers', () => {
     assert.equal(taken.customerId, ann.peerId);
     const [forAnn, forSmith] = await Promise.all([annFound, smithFound]);
     assert.deepEqual(forAnn.partner, { peerId: smith.peerId, displayName: 'Agent Smith' });
-    assert.deepEqual(forSmith, { mode: 'support', queue: 'help', room: forAnn.room, partner: { peerId: ann.peerId, displayName: 'Ann' } });
+    assert.deepEqual(forSmith, {
+      mode: 'support',
+      queue: 'help',
+      room: forAnn.room,
+      partner: { peerId: ann.peerId, displayName: 'Ann' },
+    });
     assert.equal((await bobMoves).position, 1);
     const jonesChanges = await jonesSees;
-    assert.deepEqual([jonesChanges.order, jonesChanges.added], [[bob.peerId], []], 'Bob was in the ack: only his id again');
-    assert.deepEqual(applyQueueChanges(jonesAck, jonesChanges)?.customers.map((c) => c.customerId), [bob.peerId]);
+    assert.deepEqual(
+      [jonesChanges.order, jonesChanges.added],
+      [[bob.peerId], []],
+      'Bob was in the ack: only his id again',
+    );
+    assert.deepEqual(
+      applyQueueChanges(jonesAck, jonesChanges)?.customers.map((c) => c.customerId),
+      [bob.peerId],
+    );
 
     // The call starts without further clicks: both join the room the match names.
     await joinMatch(smith, forSmith);
     const annSeat = await joinMatch(ann, forAnn);
     assert.equal(annSeat.capacity, 2);
     const room = await service.app.roomStore.findByName(service.projectId, forAnn.room);
-    const participants = (await service.app.inject({ method: 'GET', url: `/v1/rooms/${room?.id}/participants`, headers: await partnerAuth(service) })).json<ParticipantList>();
-    assert.deepEqual(participants.data.map((p) => [p.displayName, p.role]), [['Agent Smith', 'agent'], ['Ann', 'guest']]);
+    const participants = (
+      await service.app.inject({
+        method: 'GET',
+        url: `/v1/rooms/${room?.id}/participants`,
+        headers: await partnerAuth(service),
+      })
+    ).json<ParticipantList>();
+    assert.deepEqual(
+      participants.data.map((p) => [p.displayName, p.role]),
+      [
+        ['Agent Smith', 'agent'],
+        ['Ann', 'guest'],
+      ],
+    );
   });
 
-  it('estimates each customer\'s wait from the recent average, shared among the agents online', async (t) => {
+  it("estimates each customer's wait from the recent average, shared among the agents online", async (t) => {
     const clock = new TestClock();
     const service = await buildService(t, { matchClock: clock });
     const customers = [];
@@ -125,7 +181,13 @@ describe('agents taking customers', () => {
     for (const c of [ann, bob, cat]) await enter(c, support());
     const smith = await agent(t, service, 'help');
     const declined = next(cat.client, 'queue:update');
-    assert.equal(await outcome(smith.client, 'agent:decline', { customerId: cat.peerId, reason: 'We only support the Pro plan here.' }), 'ok');
+    assert.equal(
+      await outcome(smith.client, 'agent:decline', {
+        customerId: cat.peerId,
+        reason: 'We only support the Pro plan here.',
+      }),
+      'ok',
+    );
     const told = await declined;
     assert.deepEqual([told.status, told.reason, told.position], ['declined', 'We only support the Pro plan here.', 0]);
     assert.equal(await outcome(cat.client, 'queue:leave', {}), 'not_in_queue', 'declined means out of line');
@@ -135,9 +197,19 @@ describe('agents taking customers', () => {
     assert.equal(picked.customerId, bob.peerId);
     assert.equal(await outcome(smith.client, 'agent:take', {}), 'already_in_room', 'one customer at a time');
     const jones = await agent(t, service, 'help');
-    assert.equal(await outcome(jones.client, 'agent:take', { customerId: bob.peerId }), 'customer_not_waiting', 'taken already');
-    assert.equal(await outcome(jones.client, 'agent:decline', { customerId: cat.peerId, reason: 'again' }), 'customer_not_waiting');
-    assert.equal(await outcome(jones.client, 'agent:take', { customerId: 'nobody-with-this-id' }), 'customer_not_waiting');
+    assert.equal(
+      await outcome(jones.client, 'agent:take', { customerId: bob.peerId }),
+      'customer_not_waiting',
+      'taken already',
+    );
+    assert.equal(
+      await outcome(jones.client, 'agent:decline', { customerId: cat.peerId, reason: 'again' }),
+      'customer_not_waiting',
+    );
+    assert.equal(
+      await outcome(jones.client, 'agent:take', { customerId: 'nobody-with-this-id' }),
+      'customer_not_waiting',
+    );
     assert.equal((await command<AgentTaken>(jones.client, 'agent:take', {})).ok, true, 'Ann is still there');
     const alone = await agent(t, service, 'help');
     assert.equal(await outcome(alone.client, 'agent:take', {}), 'queue_empty');
@@ -192,7 +264,10 @@ describe('agents taking customers', () => {
     await enter(ann, support());
     const smith = await agent(t, service, 'help');
     assert.ok((await command(smith.client, 'agent:status', { status: 'online' })).ok);
-    await until(() => service.app.matching.statistics(service.projectId, 'help').support.agentsOnline === 1, 'the agent online');
+    await until(
+      () => service.app.matching.statistics(service.projectId, 'help').support.agentsOnline === 1,
+      'the agent online',
+    );
     const gone = next(ann.client, 'queue:update');
     smith.client.disconnect();
     assert.equal((await gone).agentsOnline, 0);
@@ -200,7 +275,7 @@ describe('agents taking customers', () => {
 });
 
 describe('what agents are sent', () => {
-  it('one snapshot, then changes carrying each customer\'s entry once; the view rebuilt always equals the queue', async (t) => {
+  it("one snapshot, then changes carrying each customer's entry once; the view rebuilt always equals the queue", async (t) => {
     const service = await buildService(t);
     const smith = await agent(t, service, 'help', 'Agent Smith');
     const jones = await agent(t, service, 'help', 'Agent Jones');
@@ -220,21 +295,39 @@ describe('what agents are sent', () => {
     const customers = [];
     for (let i = 0; i < 30; i++) {
       const customer = await visitor(t, service);
-      await enter(customer, { ...support(), displayName: `Customer ${i}`, message: `question ${i} `.padEnd(1000, '.') });
+      await enter(customer, {
+        ...support(),
+        displayName: `Customer ${i}`,
+        message: `question ${i} `.padEnd(1000, '.'),
+      });
       customers.push(customer);
     }
     await until(() => view().total === 30, 'Smith sees all 30');
-    assert.deepEqual(view(), await snapshotFor(jones, 'away'), 'a second agent\'s first snapshot lists the same');
-    assert.deepEqual(view().customers.map((c) => c.customerId), customers.slice(0, 20).map((c) => c.peerId), 'the first 20, in order');
+    assert.deepEqual(view(), await snapshotFor(jones, 'away'), "a second agent's first snapshot lists the same");
+    assert.deepEqual(
+      view().customers.map((c) => c.customerId),
+      customers.slice(0, 20).map((c) => c.peerId),
+      'the first 20, in order',
+    );
     const addedIds = () => seen.flatMap((changes) => changes.added.map((c) => c.customerId));
-    assert.deepEqual(addedIds().sort(), customers.slice(0, 20).map((c) => c.peerId).sort(), 'each of the first 20 entries sent once; none behind them');
+    assert.deepEqual(
+      addedIds().sort(),
+      customers
+        .slice(0, 20)
+        .map((c) => c.peerId)
+        .sort(),
+      'each of the first 20 entries sent once; none behind them',
+    );
     assert.ok(seen.every((changes) => changes.order.length <= 20));
 
     // Someone behind the first 20 leaves: the order is the same, only the figures change.
     let count = seen.length;
     assert.ok((await command(customers[24]!.client, 'queue:leave', {})).ok);
     await until(() => seen.length > count && view().total === 29, 'Smith told 29 wait');
-    assert.deepEqual(seen.slice(count).map((changes) => changes.added), [[]]);
+    assert.deepEqual(
+      seen.slice(count).map((changes) => changes.added),
+      [[]],
+    );
     const fresh = await snapshotFor(smith, 'online');
     assert.deepEqual(view(), fresh, 'a fresh agent:status ack lists the same');
     base = fresh;
@@ -244,9 +337,15 @@ describe('what agents are sent', () => {
     count = seen.length;
     assert.ok((await command(customers[0]!.client, 'queue:leave', {})).ok);
     await until(() => view().total === 28, 'Smith told 28 wait');
-    assert.deepEqual(seen.slice(count).map((changes) => changes.added.map((c) => [c.customerId, c.message])), [[[customers[20]!.peerId, `question 20 `.padEnd(1000, '.')]]]);
+    assert.deepEqual(
+      seen.slice(count).map((changes) => changes.added.map((c) => [c.customerId, c.message])),
+      [[[customers[20]!.peerId, `question 20 `.padEnd(1000, '.')]]],
+    );
     assert.deepEqual(view(), await snapshotFor(jones, 'away'));
-    assert.deepEqual(view().customers.map((c) => c.customerId), customers.slice(1, 21).map((c) => c.peerId));
+    assert.deepEqual(
+      view().customers.map((c) => c.customerId),
+      customers.slice(1, 21).map((c) => c.peerId),
+    );
   });
 });
 
@@ -270,16 +369,29 @@ describe('agent tokens', () => {
       assert.equal(await outcome(plain.client, event, payload), 'agent_only', event);
     }
     const helpAgent = await agent(t, service, 'help');
-    assert.equal(await outcome(helpAgent.client, 'agent:status', { status: 'online', queue: 'billing' }), 'token_queue_mismatch');
+    assert.equal(
+      await outcome(helpAgent.client, 'agent:status', { status: 'online', queue: 'billing' }),
+      'token_queue_mismatch',
+    );
     assert.equal(await outcome(helpAgent.client, 'queue:enter', support('billing')), 'token_queue_mismatch');
-    assert.equal(await outcome(helpAgent.client, 'queue:enter', { mode: 'random', queue: 'help' }), 'token_queue_mismatch');
+    assert.equal(
+      await outcome(helpAgent.client, 'queue:enter', { mode: 'random', queue: 'help' }),
+      'token_queue_mismatch',
+    );
     assert.equal(await outcome(helpAgent.client, 'queue:enter', support('help')), 'already_in_queue');
     assert.equal(await outcome(helpAgent.client, 'room:join', { room: 'lobby' }), 'token_room_mismatch');
-    assert.equal(await outcome(helpAgent.client, 'ticket:create', { queue: 'help', message: 'from the agent' }), 'token_queue_mismatch');
+    assert.equal(
+      await outcome(helpAgent.client, 'ticket:create', { queue: 'help', message: 'from the agent' }),
+      'token_queue_mismatch',
+    );
 
     const billingCustomer = await visitor(t, service);
     await enter(billingCustomer, support('billing'));
-    assert.equal(await outcome(helpAgent.client, 'agent:take', { customerId: billingCustomer.peerId }), 'customer_not_waiting', 'another queue\'s customer');
+    assert.equal(
+      await outcome(helpAgent.client, 'agent:take', { customerId: billingCustomer.peerId }),
+      'customer_not_waiting',
+      "another queue's customer",
+    );
     assert.equal(await outcome(helpAgent.client, 'agent:take', {}), 'queue_empty');
   });
 
@@ -294,18 +406,44 @@ describe('agent tokens', () => {
   it('an expired or forged agent token is refused at the handshake', async (t) => {
     const service = await buildService(t);
     const sign = (claims: Record<string, unknown>, exp: number, secret = TEST_TOKEN_SECRET) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('vcw').setAudience('vcw:agent').setIssuedAt().setJti('forged').setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('vcw')
+        .setAudience('vcw:agent')
+        .setIssuedAt()
+        .setJti('forged')
+        .setExpirationTime(exp)
+        .sign(new TextEncoder().encode(secret));
     const claims = { pid: service.projectId, queue: 'help', role: 'agent', name: 'Eve' };
     const now = Math.floor(Date.now() / 1000);
     const withToken = (token: string) => ({ auth: { protocol: PROTOCOL_VERSION, token } });
     await assert.rejects(connect(t, service, withToken(await sign(claims, now - 10))), { code: 'token_expired' });
-    await assert.rejects(connect(t, service, withToken(await sign(claims, now + 600, 'another-secret-0123456789abcdefghijk'))), { code: 'token_invalid' });
-    await assert.rejects(connect(t, service, withToken(await sign({ ...claims, role: 'host' }, now + 600))), { code: 'token_invalid' });
-    await assert.rejects(connect(t, service, withToken(await sign({ ...claims, queue: '../x' }, now + 600))), { code: 'token_invalid' });
-    await assert.rejects(connect(t, service, withToken(await sign({ ...claims, pid: 'prj_gone' }, now + 600))), { code: 'token_invalid' });
+    await assert.rejects(
+      connect(t, service, withToken(await sign(claims, now + 600, 'another-secret-0123456789abcdefghijk'))),
+      { code: 'token_invalid' },
+    );
+    await assert.rejects(connect(t, service, withToken(await sign({ ...claims, role: 'host' }, now + 600))), {
+      code: 'token_invalid',
+    });
+    await assert.rejects(connect(t, service, withToken(await sign({ ...claims, queue: '../x' }, now + 600))), {
+      code: 'token_invalid',
+    });
+    await assert.rejects(connect(t, service, withToken(await sign({ ...claims, pid: 'prj_gone' }, now + 600))), {
+      code: 'token_invalid',
+    });
     // A room token's claims under the agent audience are no agent token either.
-    await assert.rejects(connect(t, service, withToken(await sign({ pid: service.projectId, rid: 'room_1', room: 'x', role: 'agent' }, now + 600))), { code: 'token_invalid' });
-    assert.ok(await connect(t, service, withToken(await sign(claims, now + 600))), 'the same claims, in time and signed by the service, are fine');
+    await assert.rejects(
+      connect(
+        t,
+        service,
+        withToken(await sign({ pid: service.projectId, rid: 'room_1', room: 'x', role: 'agent' }, now + 600)),
+      ),
+      { code: 'token_invalid' },
+    );
+    assert.ok(
+      await connect(t, service, withToken(await sign(claims, now + 600))),
+      'the same claims, in time and signed by the service, are fine',
+    );
   });
 });
 
@@ -314,7 +452,8 @@ describe('bad customer input', () => {
     const service = await buildService(t);
     const who = await visitor(t, service);
     const codes = [];
-    for (let i = 0; i < 6; i++) codes.push(await outcome(who.client, 'ticket:create', { queue: 'help', message: `message ${i}` }));
+    for (let i = 0; i < 6; i++)
+      codes.push(await outcome(who.client, 'ticket:create', { queue: 'help', message: `message ${i}` }));
     assert.deepEqual(codes, ['ok', 'ok', 'ok', 'ok', 'ok', 'rate_limited']);
   });
 

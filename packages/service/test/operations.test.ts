@@ -15,7 +15,12 @@ function sample(body: string, series: string): number | undefined {
 describe('operations: readiness and metrics', () => {
   it('GET /ready is 200 while the store answers, and 503 naming the store once it does not', async (t) => {
     const db = await openSqlite(':memory:');
-    const app = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), db, logger: false, tokenSecret: TEST_TOKEN_SECRET });
+    const app = await build({
+      config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }),
+      db,
+      logger: false,
+      tokenSecret: TEST_TOKEN_SECRET,
+    });
     t.after(() => app.close().catch(() => undefined));
     const ready = await app.inject({ method: 'GET', url: '/ready' });
     assert.equal(ready.statusCode, 200);
@@ -54,10 +59,15 @@ describe('operations: readiness and metrics', () => {
     assert.equal(sample(body, 'vcw_signaling_commands_total{command="room:join",outcome="invalid_payload"}'), 1);
     assert.equal(sample(body, 'vcw_signaling_commands_total{command="queue:enter",outcome="ok"}'), 1);
     assert.equal(sample(body, 'vcw_http_requests_total{method="GET",route="/health",status="200"}'), 1);
-    assert.equal(sample(body, 'vcw_http_requests_total{method="GET",route="/v1/rooms/:id",status="401"}'), 1, 'route patterns, not URLs');
+    assert.equal(
+      sample(body, 'vcw_http_requests_total{method="GET",route="/v1/rooms/:id",status="401"}'),
+      1,
+      'route patterns, not URLs',
+    );
     assert.ok((sample(body, 'vcw_http_request_duration_seconds_count{method="GET",route="/health"}') ?? 0) >= 1);
     assert.ok((sample(body, 'vcw_process_cpu_user_seconds_total') ?? 0) > 0, 'the process figures too');
-    for (const secret of [service.projectId, service.publishableKey, 'metered', 'lobby', 'Ada']) assert.ok(!body.includes(secret), `no ${secret} in the metrics`);
+    for (const secret of [service.projectId, service.publishableKey, 'metered', 'lobby', 'Ada'])
+      assert.ok(!body.includes(secret), `no ${secret} in the metrics`);
 
     ada.disconnect();
     const scrape = async () => sample(await (await fetch(`${service.url}/metrics`)).text(), 'vcw_connections');

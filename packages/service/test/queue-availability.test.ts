@@ -17,7 +17,10 @@ describe('queue:watch', () => {
     const customer = await visitor(t, service);
     const watched = await command<QueueAvailability>(customer.client, 'queue:watch', { queue: 'help' });
     assert.ok(watched.ok);
-    assert.deepEqual({ ...watched, ok: undefined }, { ok: undefined, queue: 'help', agentsOnline: 0, estimatedWaitMs: null });
+    assert.deepEqual(
+      { ...watched, ok: undefined },
+      { ok: undefined, queue: 'help', agentsOnline: 0, estimatedWaitMs: null },
+    );
 
     const smith = await agent(t, service, 'help');
     const online = next(customer.client, 'queue:availability');
@@ -56,8 +59,13 @@ describe('queue:watch', () => {
     const smith = await agent(t, service, 'help');
     const byAgent = await command(smith.client, 'queue:watch', { queue: 'help' });
     assert.equal(!byAgent.ok && byAgent.error.code, 'token_queue_mismatch');
-    const flood = await Promise.all(Array.from({ length: 14 }, () => command(customer.client, 'queue:watch', { queue: 'help' })));
-    assert.ok(flood.some((reply) => !reply.ok && reply.error.code === 'rate_limited'), 'a flood of watches is rate limited');
+    const flood = await Promise.all(
+      Array.from({ length: 14 }, () => command(customer.client, 'queue:watch', { queue: 'help' })),
+    );
+    assert.ok(
+      flood.some((reply) => !reply.ok && reply.error.code === 'rate_limited'),
+      'a flood of watches is rate limited',
+    );
   });
 });
 
@@ -88,11 +96,14 @@ describe('an agent leaving', () => {
     // The transport breaks without a goodbye (a network loss): the agent may come back, so still counted.
     (jones.client.io.engine as unknown as { close(): void }).close();
     assert.equal((await lost).agentsOnline, 0);
-    assert.ok(Date.now() - dropped >= GRACE_SECONDS * 1000 - 100, `counted through the grace (${Date.now() - dropped} ms)`);
+    assert.ok(
+      Date.now() - dropped >= GRACE_SECONDS * 1000 - 100,
+      `counted through the grace (${Date.now() - dropped} ms)`,
+    );
   });
 });
 
-describe('a support call\'s room', () => {
+describe("a support call's room", () => {
   it('keeps the customer and their message in its metadata (GET /v1/rooms/:id)', async (t) => {
     const service = await buildService(t);
     const ann = await visitor(t, service);
@@ -103,10 +114,18 @@ describe('a support call\'s room', () => {
     assert.ok((await command(smith.client, 'agent:take', {})).ok);
     const { room: name } = (await found) as MatchFound;
     const room = await service.app.roomStore.findByName(service.projectId, name);
-    const res = await service.app.inject({ method: 'GET', url: `/v1/rooms/${room?.id}`, headers: await partnerAuth(service) });
+    const res = await service.app.inject({
+      method: 'GET',
+      url: `/v1/rooms/${room?.id}`,
+      headers: await partnerAuth(service),
+    });
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(res.json<{ metadata: unknown }>().metadata, {
-      match: { mode: 'support', queue: 'help', customer: { peerId: ann.peerId, displayName: 'Ann', message: 'My invoice is wrong' } },
+      match: {
+        mode: 'support',
+        queue: 'help',
+        customer: { peerId: ann.peerId, displayName: 'Ann', message: 'My invoice is wrong' },
+      },
     });
   });
 });

@@ -21,7 +21,12 @@ interface Joined {
   heard: Array<{ event: string; payload: unknown }>;
 }
 
-const RECORDING_EVENTS = ['recording:requested', 'recording:answered', 'recording:cancelled', 'recording:state'] as const satisfies ReadonlyArray<keyof ServerToClientEvents>;
+const RECORDING_EVENTS = [
+  'recording:requested',
+  'recording:answered',
+  'recording:cancelled',
+  'recording:state',
+] as const satisfies ReadonlyArray<keyof ServerToClientEvents>;
 
 async function joined(t: TestContext, service: TestService, room: string, displayName: string): Promise<Joined> {
   const client = await connect(t, service);
@@ -94,7 +99,10 @@ describe('recording consent', () => {
     await expectError(command(grace.client, 'recording:state', { active: false }), 'recording_not_found');
     const stopped = next(grace.client, 'recording:state');
     assert.ok((await command(ada.client, 'recording:state', { active: false })).ok);
-    assert.deepEqual(await stopped, { active: false, by: { peerId: ada.peerId, displayName: 'Ada' } } satisfies RecordingState);
+    assert.deepEqual(await stopped, {
+      active: false,
+      by: { peerId: ada.peerId, displayName: 'Ada' },
+    } satisfies RecordingState);
     // The room may record again.
     await request(grace);
   });
@@ -138,7 +146,11 @@ describe('recording consent', () => {
     const early = await joined(t, service, 'newcomer', 'Early');
     const sync = await command<RecordingSync>(early.client, 'recording:sync', {});
     assert.ok(sync.ok);
-    assert.deepEqual(sync.request, { requestId, by: { peerId: ada.peerId, displayName: 'Ada' } }, 'who came during the request is asked too');
+    assert.deepEqual(
+      sync.request,
+      { requestId, by: { peerId: ada.peerId, displayName: 'Ada' } },
+      'who came during the request is asked too',
+    );
     // Grace may have missed the request (her page was loading): sync hands it to her until she answers.
     const pendingForGrace = await command<RecordingSync>(grace.client, 'recording:sync', {});
     assert.ok(pendingForGrace.ok);
@@ -159,12 +171,15 @@ describe('recording consent', () => {
     const seen = await command<RecordingSync>(late.client, 'recording:sync', {});
     assert.ok(seen.ok);
     assert.deepEqual(seen.request, { requestId, by: { peerId: ada.peerId, displayName: 'Ada' } });
-    assert.deepEqual(seen.recording && { active: seen.recording.active, by: seen.recording.by }, { active: true, by: { peerId: ada.peerId, displayName: 'Ada' } });
+    assert.deepEqual(seen.recording && { active: seen.recording.active, by: seen.recording.by }, {
+      active: true,
+      by: { peerId: ada.peerId, displayName: 'Ada' },
+    });
     assert.equal(typeof seen.recording?.since, 'number');
     assert.ok((await command(late.client, 'recording:answer', { requestId, accept: false })).ok);
     assert.deepEqual(await toAda, { requestId, peerId: late.peerId, accept: false });
     const still = await command<RecordingSync>(grace.client, 'recording:sync', {});
-    assert.ok(still.ok && still.recording?.active, 'a newcomer saying no does not stop the others\' recording');
+    assert.ok(still.ok && still.recording?.active, "a newcomer saying no does not stop the others' recording");
   });
 
   it('lets someone who agreed leave themselves out while it runs, and come back in; the recording goes on', async (t) => {
@@ -177,10 +192,18 @@ describe('recording consent', () => {
 
     const withdrawn = next(ada.client, 'recording:answered');
     assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: false })).ok);
-    assert.deepEqual(await withdrawn, { requestId, peerId: grace.peerId, accept: false }, 'the recorder hears it, to leave her out');
+    assert.deepEqual(
+      await withdrawn,
+      { requestId, peerId: grace.peerId, accept: false },
+      'the recorder hears it, to leave her out',
+    );
     const meanwhile = await command<RecordingSync>(grace.client, 'recording:sync', {});
     assert.ok(meanwhile.ok && meanwhile.recording?.active, 'the recording goes on');
-    assert.deepEqual(meanwhile.request, { requestId, by: { peerId: ada.peerId, displayName: 'Ada' } }, 'left out: her consent is open again');
+    assert.deepEqual(
+      meanwhile.request,
+      { requestId, by: { peerId: ada.peerId, displayName: 'Ada' } },
+      'left out: her consent is open again',
+    );
 
     const back = next(ada.client, 'recording:answered');
     assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: true })).ok);
@@ -189,13 +212,18 @@ describe('recording consent', () => {
     assert.ok(after.ok);
     assert.equal(after.request, null, 'back in: nothing left to answer');
     await barrier(grace.client);
-    assert.deepEqual(events(grace, 'recording:state').map((state) => (state as RecordingState).active), [true], 'it started once and never stopped');
+    assert.deepEqual(
+      events(grace, 'recording:state').map((state) => (state as RecordingState).active),
+      [true],
+      'it started once and never stopped',
+    );
   });
 
   it('ends the recording when the recorder leaves, and a request when the requester leaves', async (t) => {
     const { service, ada, grace, linus } = await trio(t, 'leaving');
     const { requestId } = await request(ada);
-    for (const who of [grace, linus]) assert.ok((await command(who.client, 'recording:answer', { requestId, accept: true })).ok);
+    for (const who of [grace, linus])
+      assert.ok((await command(who.client, 'recording:answer', { requestId, accept: true })).ok);
     assert.ok((await command(ada.client, 'recording:state', { active: true, requestId })).ok);
     const ended = next(grace.client, 'recording:state');
     ada.client.disconnect(); // closing on purpose: a hang-up
@@ -250,7 +278,9 @@ describe('recording consent', () => {
     assert.notEqual(fresh.requestId, requestId);
     for (const heard of await Promise.all(expired)) assert.deepEqual(heard, { requestId, reason: 'expired' });
     await freshToAda;
-    assert.deepEqual(events(ada, 'recording:requested'), [{ requestId: fresh.requestId, by: { peerId: linus.peerId, displayName: 'Linus' } }]);
+    assert.deepEqual(events(ada, 'recording:requested'), [
+      { requestId: fresh.requestId, by: { peerId: linus.peerId, displayName: 'Linus' } },
+    ]);
   });
 
   it('refuses every recording command outside a room with not_in_room', async (t) => {
@@ -286,12 +316,18 @@ describe('recording consent', () => {
     ] as const) {
       await expectError(command(grace.client, event, payload), 'invalid_payload');
     }
-    await expectError(command(grace.client, 'recording:answer', { requestId: 'rec_abcdefghijkl', accept: true }), 'recording_not_found');
+    await expectError(
+      command(grace.client, 'recording:answer', { requestId: 'rec_abcdefghijkl', accept: true }),
+      'recording_not_found',
+    );
     await expectError(command(grace.client, 'recording:state', { active: false }), 'recording_not_found');
     const { requestId } = await request(ada);
     // The requester is not among those asked.
     await expectError(command(ada.client, 'recording:answer', { requestId, accept: true }), 'recording_not_found');
-    await expectError(command(ada.client, 'recording:state', { active: true, requestId: 'rec_abcdefghijkl' }), 'recording_not_found');
+    await expectError(
+      command(ada.client, 'recording:state', { active: true, requestId: 'rec_abcdefghijkl' }),
+      'recording_not_found',
+    );
     assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: true })).ok);
   });
 
@@ -300,7 +336,10 @@ describe('recording consent', () => {
     const neighbour = await joined(t, service, 'room-b', 'Neighbour');
     const { requestId } = await request(ada);
     assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: false })).ok);
-    await expectError(command(neighbour.client, 'recording:answer', { requestId, accept: true }), 'recording_not_found');
+    await expectError(
+      command(neighbour.client, 'recording:answer', { requestId, accept: true }),
+      'recording_not_found',
+    );
     await barrier(neighbour.client);
     assert.deepEqual(neighbour.heard, []);
   });

@@ -6,7 +6,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JoinResult } from '@vcw/shared';
 import { RecoveryBuffer, MAX_HELD_PER_SOCKET } from '../src/signaling/recovery-buffer.js';
-import { buildService, command, connect, next, reconnectingClient, type Client, type TestService } from './helpers/service.js';
+import {
+  buildService,
+  command,
+  connect,
+  next,
+  reconnectingClient,
+  type Client,
+  type TestService,
+} from './helpers/service.js';
 
 const bufferOf = (service: TestService) => service.app.io.of('/').adapter as unknown as RecoveryBuffer;
 const dropTransport = (client: Client) => client.io.engine.close();
@@ -27,7 +35,13 @@ async function pair(t: Parameters<typeof buildService>[0], service: TestService)
   return { sender, receiver, receiverId: session.peerId };
 }
 
-const candidate = (n: number) => ({ candidate: { candidate: `candidate:${n} 1 udp 2122260223 192.0.2.1 5000${n % 10} typ host`, sdpMid: '0', sdpMLineIndex: 0 } });
+const candidate = (n: number) => ({
+  candidate: {
+    candidate: `candidate:${n} 1 udp 2122260223 192.0.2.1 5000${n % 10} typ host`,
+    sdpMid: '0',
+    sdpMLineIndex: 0,
+  },
+});
 
 describe('the recovery buffer', () => {
   it('lets go of signals once the receiver answered a later ping', { timeout: 60_000 }, async (t) => {
@@ -39,40 +53,60 @@ describe('the recovery buffer', () => {
     assert.ok(bufferOf(service).heldCount >= 200, 'held until the receiver shows it has them');
     await nextPong(receiver, sender);
     assert.equal(got.length, 200);
-    assert.ok(bufferOf(service).heldCount < 10, `let go after the pong (${bufferOf(service).heldCount} held: the room's own broadcasts)`);
+    assert.ok(
+      bufferOf(service).heldCount < 10,
+      `let go after the pong (${bufferOf(service).heldCount} held: the room's own broadcasts)`,
+    );
   });
 
-  it('a blip after signals were let go loses none of those sent while away, and repeats none', { timeout: 60_000 }, async (t) => {
-    const service = await buildService(t, { env: { RESUME_GRACE_SECONDS: '10', RATE_LIMIT_SIGNALS_PER_SECOND: '0' } });
-    const { sender, receiver, receiverId } = await pair(t, service);
-    const got: string[] = [];
-    receiver.on('signal', (s) => 'candidate' in s && got.push(s.candidate.candidate));
-    for (let n = 0; n < 20; n++) assert.ok((await command(sender, 'signal', { to: receiverId, ...candidate(n) })).ok);
-    await nextPong(receiver, sender);
-    const back = next(receiver, 'session');
-    dropTransport(receiver);
-    for (let n = 20; n < 50; n++) assert.ok((await command(sender, 'signal', { to: receiverId, ...candidate(n) })).ok, 'the seat is held');
-    assert.equal((await back).resumed, true);
-    // Then one more, after the resume: it comes after all of those sent while away.
-    const last = next(receiver, 'signal');
-    assert.ok((await command(sender, 'signal', { to: receiverId, ...candidate(50) })).ok);
-    await last;
-    assert.deepEqual(got, Array.from({ length: 51 }, (_, n) => candidate(n).candidate.candidate));
-  });
+  it(
+    'a blip after signals were let go loses none of those sent while away, and repeats none',
+    { timeout: 60_000 },
+    async (t) => {
+      const service = await buildService(t, {
+        env: { RESUME_GRACE_SECONDS: '10', RATE_LIMIT_SIGNALS_PER_SECOND: '0' },
+      });
+      const { sender, receiver, receiverId } = await pair(t, service);
+      const got: string[] = [];
+      receiver.on('signal', (s) => 'candidate' in s && got.push(s.candidate.candidate));
+      for (let n = 0; n < 20; n++) assert.ok((await command(sender, 'signal', { to: receiverId, ...candidate(n) })).ok);
+      await nextPong(receiver, sender);
+      const back = next(receiver, 'session');
+      dropTransport(receiver);
+      for (let n = 20; n < 50; n++)
+        assert.ok((await command(sender, 'signal', { to: receiverId, ...candidate(n) })).ok, 'the seat is held');
+      assert.equal((await back).resumed, true);
+      // Then one more, after the resume: it comes after all of those sent while away.
+      const last = next(receiver, 'signal');
+      assert.ok((await command(sender, 'signal', { to: receiverId, ...candidate(50) })).ok);
+      await last;
+      assert.deepEqual(
+        got,
+        Array.from({ length: 51 }, (_, n) => candidate(n).candidate.candidate),
+      );
+    },
+  );
 
-  it(`a connection that falls more than ${MAX_HELD_PER_SOCKET} signals behind starts over instead of resuming without some`, { timeout: 60_000 }, async (t) => {
-    const service = await buildService(t, { env: { RESUME_GRACE_SECONDS: '10', RATE_LIMIT_SIGNALS_PER_SECOND: '0' } });
-    const { sender, receiver, receiverId } = await pair(t, service);
-    receiver.io.reconnection(false); // away until all are sent
-    const gone = new Promise<void>((resolve) => receiver.once('disconnect', () => resolve()));
-    dropTransport(receiver);
-    await gone;
-    for (let n = 0; n <= MAX_HELD_PER_SOCKET; n++) assert.ok((await command(sender, 'signal', { to: receiverId, ...candidate(n) })).ok);
-    const back = next(receiver, 'session');
-    receiver.connect(); // with its session id and offset, as a reconnection would
-    const session = await back;
-    assert.equal(session.resumed, undefined, 'a fresh session: the widget joins again');
-    assert.notEqual(session.peerId, receiverId);
-    assert.equal(bufferOf(service).heldCount < 10, true, 'and nothing is kept for it');
-  });
+  it(
+    `a connection that falls more than ${MAX_HELD_PER_SOCKET} signals behind starts over instead of resuming without some`,
+    { timeout: 60_000 },
+    async (t) => {
+      const service = await buildService(t, {
+        env: { RESUME_GRACE_SECONDS: '10', RATE_LIMIT_SIGNALS_PER_SECOND: '0' },
+      });
+      const { sender, receiver, receiverId } = await pair(t, service);
+      receiver.io.reconnection(false); // away until all are sent
+      const gone = new Promise<void>((resolve) => receiver.once('disconnect', () => resolve()));
+      dropTransport(receiver);
+      await gone;
+      for (let n = 0; n <= MAX_HELD_PER_SOCKET; n++)
+        assert.ok((await command(sender, 'signal', { to: receiverId, ...candidate(n) })).ok);
+      const back = next(receiver, 'session');
+      receiver.connect(); // with its session id and offset, as a reconnection would
+      const session = await back;
+      assert.equal(session.resumed, undefined, 'a fresh session: the widget joins again');
+      assert.notEqual(session.peerId, receiverId);
+      assert.equal(bufferOf(service).heldCount < 10, true, 'and nothing is kept for it');
+    },
+  );
 });

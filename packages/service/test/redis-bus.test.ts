@@ -8,7 +8,16 @@ import { describe, it } from 'node:test';
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION, SIGNALING_PATH, type ChatMessage, type JoinResult, type Room } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
-import { busesUp, CLOSED_REDIS_URL, eventually, keysUnder, metric, REDIS_URL, startNodes, streamEntries } from './helpers/redis-nodes.js';
+import {
+  busesUp,
+  CLOSED_REDIS_URL,
+  eventually,
+  keysUnder,
+  metric,
+  REDIS_URL,
+  startNodes,
+  streamEntries,
+} from './helpers/redis-nodes.js';
 import { command, connect, next, SITE_ORIGIN, type Client } from './helpers/service.js';
 
 /** What socket.io-client keeps to recover its session (private fields: set on a new client, as a reconnect would). */
@@ -28,14 +37,20 @@ if (REDIS_URL) {
       await busesUp(nodes);
       const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
       const headers = await partnerAuth(a);
-      const status = async (node: typeof a) => (await node.app.inject({ method: 'GET', url: '/v1/rooms', headers })).statusCode;
+      const status = async (node: typeof a) =>
+        (await node.app.inject({ method: 'GET', url: '/v1/rooms', headers })).statusCode;
       assert.deepEqual([await status(a), await status(b), await status(a), await status(b)], [200, 200, 200, 200]);
       assert.equal(await status(a), 429, 'the fifth request, on the node that served two, is over the limit');
       const refused = await b.app.inject({ method: 'GET', url: '/v1/rooms', headers });
       assert.equal(refused.statusCode, 429, 'and so is the sixth on the other node: one bucket, not one per node');
       assert.equal(refused.json().code, 'rate_limited');
       assert.ok(Number(refused.headers['retry-after']) >= 1);
-      for (const node of nodes) assert.equal(await metric(node.app, 'vcw_rate_limit_fallbacks_total{limit="rest"}'), 0, 'counted in Redis, never locally');
+      for (const node of nodes)
+        assert.equal(
+          await metric(node.app, 'vcw_rate_limit_fallbacks_total{limit="rest"}'),
+          0,
+          'counted in Redis, never locally',
+        );
     });
 
     it('a handshake rate limit holds across nodes: an address gets its limit once', async (t) => {
@@ -68,7 +83,8 @@ if (REDIS_URL) {
       const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
       const clients = [await connect(t, a), await connect(t, a), await connect(t, b)];
       const ids = new Set(clients.map((client) => client.id));
-      const inRoom = async (node: typeof a) => [...node.app.io.of('/').sockets.values()].filter((socket) => ids.has(socket.id));
+      const inRoom = async (node: typeof a) =>
+        [...node.app.io.of('/').sockets.values()].filter((socket) => ids.has(socket.id));
       for (const node of nodes) for (const socket of await inRoom(node)) void socket.join('probe');
       const arriving = clients.map((client) => next(client, 'service:draining'));
       // As a handler does when it frees a seat right after telling the room: the sockets leave in the same tick.
@@ -82,7 +98,14 @@ if (REDIS_URL) {
       await busesUp(nodes);
       const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
       const headers = await partnerAuth(a);
-      const room = (await a.app.inject({ method: 'POST', url: '/v1/rooms', headers, payload: { name: 'town-hall', privacy: 'public' } })).json<Room>();
+      const room = (
+        await a.app.inject({
+          method: 'POST',
+          url: '/v1/rooms',
+          headers,
+          payload: { name: 'town-hall', privacy: 'public' },
+        })
+      ).json<Room>();
       const onB = await connect(t, b);
       assert.ok((await command<JoinResult>(onB, 'room:join', { room: 'town-hall' })).ok);
       const ended = next(onB, 'room:ended');
@@ -103,7 +126,9 @@ if (REDIS_URL) {
       assert.ok((await command<JoinResult>(staying, 'room:join', { room: 'busy' })).ok);
       await b.app.callHistoryWriter.flushed();
       assert.equal((await a.app.pruneIdle(new Date(Date.now() + 61_000))).adHocRooms, 1, 'drop-in only');
-      const names = (await a.app.inject({ method: 'GET', url: '/v1/rooms', headers: await partnerAuth(a) })).json<{ data: Room[] }>().data.map((room) => room.name);
+      const names = (await a.app.inject({ method: 'GET', url: '/v1/rooms', headers: await partnerAuth(a) }))
+        .json<{ data: Room[] }>()
+        .data.map((room) => room.name);
       assert.deepEqual(names, ['busy']);
     });
 
@@ -122,7 +147,15 @@ if (REDIS_URL) {
       await eventually(async () => (await streamLength()) > before, 'the broadcast is in the stream');
 
       // The widget comes back through the balancer, to node B, with the session id and offset it had.
-      const again = io(b.url, { path: SIGNALING_PATH, transports: ['websocket'], autoConnect: false, reconnection: false, forceNew: true, auth: { protocol: PROTOCOL_VERSION, apiKey: b.publishableKey }, extraHeaders: { origin: SITE_ORIGIN } });
+      const again = io(b.url, {
+        path: SIGNALING_PATH,
+        transports: ['websocket'],
+        autoConnect: false,
+        reconnection: false,
+        forceNew: true,
+        auth: { protocol: PROTOCOL_VERSION, apiKey: b.publishableKey },
+        extraHeaders: { origin: SITE_ORIGIN },
+      });
       t.after(() => again.disconnect());
       Object.assign(again, { _pid: pid, _lastOffset: offset });
       const missed = next(again as unknown as Client, 'service:draining');
@@ -148,25 +181,45 @@ if (REDIS_URL) {
       const ready = await a.app.inject('/ready');
       assert.equal(ready.statusCode, 200);
       assert.deepEqual(ready.json(), { status: 'ready', store: 'ok', bus: 'redis', redis: 'ok' });
-      assert.equal((await a.app.inject({ method: 'GET', url: '/v1/rooms', headers: await partnerAuth(a) })).statusCode, 200);
+      assert.equal(
+        (await a.app.inject({ method: 'GET', url: '/v1/rooms', headers: await partnerAuth(a) })).statusCode,
+        200,
+      );
       const keys = await keysUnder(prefix);
-      assert.ok(keys.some((key) => key.startsWith(`${prefix}rate:rest:`)), `a REST bucket under ${prefix}: ${keys.join(', ')}`);
+      assert.ok(
+        keys.some((key) => key.startsWith(`${prefix}rate:rest:`)),
+        `a REST bucket under ${prefix}: ${keys.join(', ')}`,
+      );
     });
   });
 
   describe(`${SUITE}, with Redis unreachable`, () => {
     it('/ready says unavailable (503), REST limits fall back to the node, and metrics count both', async (t) => {
-      const { nodes } = await startNodes(t, 1, { redisUrl: CLOSED_REDIS_URL, env: { RATE_LIMIT_REST_PER_MINUTE: '1' } });
+      const { nodes } = await startNodes(t, 1, {
+        redisUrl: CLOSED_REDIS_URL,
+        env: { RATE_LIMIT_REST_PER_MINUTE: '1' },
+      });
       const [a] = nodes as [(typeof nodes)[0]];
       const ready = await a.app.inject('/ready');
       assert.equal(ready.statusCode, 503);
       assert.deepEqual(ready.json(), { status: 'unavailable', store: 'ok', bus: 'redis', redis: 'unavailable' });
       const headers = await partnerAuth(a);
-      assert.equal((await a.app.inject({ method: 'GET', url: '/v1/rooms', headers })).statusCode, 200, 'served, counted on this node');
-      assert.equal((await a.app.inject({ method: 'GET', url: '/v1/rooms', headers })).statusCode, 429, "and this node's own bucket still limits");
+      assert.equal(
+        (await a.app.inject({ method: 'GET', url: '/v1/rooms', headers })).statusCode,
+        200,
+        'served, counted on this node',
+      );
+      assert.equal(
+        (await a.app.inject({ method: 'GET', url: '/v1/rooms', headers })).statusCode,
+        429,
+        "and this node's own bucket still limits",
+      );
       assert.equal(await metric(a.app, 'vcw_rate_limit_fallbacks_total{limit="rest"}'), 2);
       assert.ok((await metric(a.app, 'vcw_bus_errors_total{operation="rate-limit"}')) >= 2);
-      await eventually(async () => (await metric(a.app, 'vcw_bus_errors_total{operation="connection"}')) >= 1, 'the refused connections are counted');
+      await eventually(
+        async () => (await metric(a.app, 'vcw_bus_errors_total{operation="connection"}')) >= 1,
+        'the refused connections are counted',
+      );
     });
   });
 } else {

@@ -21,7 +21,10 @@ describe('seats kept through a dropped connection', () => {
     dropTransport(dropping);
     await new Promise((r) => setTimeout(r, 20));
     // Sent while it is away: a signal to it, and a chat message to the room.
-    assert.ok((await command(staying, 'signal', { to: session.peerId, candidate: { candidate: '' } })).ok, 'its seat is still there');
+    assert.ok(
+      (await command(staying, 'signal', { to: session.peerId, candidate: { candidate: '' } })).ok,
+      'its seat is still there',
+    );
     const signal = next(dropping, 'signal');
     const chat = next(dropping, 'chat:message');
     assert.ok((await command(staying, 'chat:send', { text: 'are you there?' })).ok);
@@ -88,7 +91,9 @@ describe('seats kept through a dropped connection', () => {
 describe('a session the service does not know', () => {
   it('a client recovering a session from before a restart is let in as a fresh connection', async (t) => {
     const service = await buildService(t);
-    const client = await connect(t, service, { auth: { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey, pid: 'from-before-restart', offset: '3' } });
+    const client = await connect(t, service, {
+      auth: { protocol: PROTOCOL_VERSION, apiKey: service.publishableKey, pid: 'from-before-restart', offset: '3' },
+    });
     const session = sessionOf(client);
     assert.equal(session.resumed, undefined);
     assert.ok((await command<JoinResult>(client, 'room:join', { room: 'desk' })).ok);
@@ -128,11 +133,16 @@ describe('resuming does not reset limits, nor leave ghosts', () => {
       return findByName(...args);
     };
     const leaving = await connect(t, service);
-    (leaving as unknown as { emit(e: string, p: unknown, ack: () => void): void }).emit('room:join', { room: 'desk' }, () => undefined);
+    (leaving as unknown as { emit(e: string, p: unknown, ack: () => void): void }).emit(
+      'room:join',
+      { room: 'desk' },
+      () => undefined,
+    );
     await reading;
     leaving.disconnect();
     // The slowed join runs on after the hang-up; it is over once the service has answered it (to nobody).
-    const answered = async () => (await service.app.metrics.commands.get()).values.some((v) => v.labels.command === 'room:join');
+    const answered = async () =>
+      (await service.app.metrics.commands.get()).values.some((v) => v.labels.command === 'room:join');
     await until(answered, 'the slowed join to be answered');
     store.findByName = findByName;
     assert.equal(service.app.rooms.participantCount(`${service.projectId}/desk`), 0, 'no seat left behind');

@@ -20,16 +20,26 @@ async function partner(t: TestContext, listen = false): Promise<TestService & { 
 describe('pruning expired rooms', () => {
   it('deletes a room once its ttlSeconds have passed, and keeps rooms still open', async (t) => {
     const { app, auth } = await partner(t);
-    const create = async (payload: object) => (await app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload })).json<Room>();
+    const create = async (payload: object) =>
+      (await app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload })).json<Room>();
     const brief = await create({ name: 'brief', privacy: 'public', ttlSeconds: 60 });
     const long = await create({ name: 'long', privacy: 'public', ttlSeconds: 3600 });
     const open = await create({ name: 'open', privacy: 'private' });
 
-    assert.deepEqual(await app.pruneExpiredRooms(later(30_000)), { rooms: 0, participants: 0, idempotencyKeys: 0 }, 'nothing has expired yet');
+    assert.deepEqual(
+      await app.pruneExpiredRooms(later(30_000)),
+      { rooms: 0, participants: 0, idempotencyKeys: 0 },
+      'nothing has expired yet',
+    );
     assert.deepEqual(await app.pruneExpiredRooms(later(2 * MINUTE)), { rooms: 1, participants: 0, idempotencyKeys: 0 });
     const gone = await app.inject({ method: 'GET', url: `/v1/rooms/${brief.id}`, headers: auth });
     assert.deepEqual([gone.statusCode, gone.json().code], [404, 'room_not_found']);
-    for (const kept of [long, open]) assert.equal((await app.inject({ method: 'GET', url: `/v1/rooms/${kept.id}`, headers: auth })).statusCode, 200, kept.name);
+    for (const kept of [long, open])
+      assert.equal(
+        (await app.inject({ method: 'GET', url: `/v1/rooms/${kept.id}`, headers: auth })).statusCode,
+        200,
+        kept.name,
+      );
     const listed = (await app.inject({ method: 'GET', url: '/v1/rooms', headers: auth })).json<{ data: Room[] }>();
     assert.deepEqual(listed.data.map((r) => r.name).sort(), ['long', 'open']);
   });
@@ -37,7 +47,14 @@ describe('pruning expired rooms', () => {
   it('ends the call still going on in an expired room first: everyone in it is told room:ended', async (t) => {
     const service = await partner(t, true);
     const { app, auth } = service;
-    const room = (await app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: { name: 'overtime', privacy: 'public', ttlSeconds: 60 } })).json<Room>();
+    const room = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/rooms',
+        headers: auth,
+        payload: { name: 'overtime', privacy: 'public', ttlSeconds: 60 },
+      })
+    ).json<Room>();
     const alice = await connect(t, service);
     const bob = await connect(t, service);
     assert.ok((await command<JoinResult>(alice, 'room:join', { room: 'overtime' })).ok);
@@ -53,11 +70,16 @@ describe('pruning expired rooms', () => {
 
   it('forgets an Idempotency-Key after a day, so it may be used for a new room', async (t) => {
     const { app, auth } = await partner(t);
-    const post = (payload: object) => app.inject({ method: 'POST', url: '/v1/rooms', headers: { ...auth, 'idempotency-key': 'order-9' }, payload });
+    const post = (payload: object) =>
+      app.inject({ method: 'POST', url: '/v1/rooms', headers: { ...auth, 'idempotency-key': 'order-9' }, payload });
     assert.equal((await post({ privacy: 'public' })).statusCode, 201);
 
     assert.equal((await app.pruneExpiredRooms(later(23 * HOUR))).idempotencyKeys, 0);
-    assert.equal((await post({ privacy: 'private' })).statusCode, 409, 'within the day the key still belongs to its first request');
+    assert.equal(
+      (await post({ privacy: 'private' })).statusCode,
+      409,
+      'within the day the key still belongs to its first request',
+    );
     assert.equal((await app.pruneExpiredRooms(later(25 * HOUR))).idempotencyKeys, 1);
     assert.equal((await post({ privacy: 'private' })).statusCode, 201);
   });
@@ -65,10 +87,22 @@ describe('pruning expired rooms', () => {
   it('prunes on its own once a minute', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval'] });
     const { app, auth } = await partner(t);
-    const room = (await app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: { privacy: 'public', ttlSeconds: 60 } })).json<Room>();
+    const room = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/rooms',
+        headers: auth,
+        payload: { privacy: 'public', ttlSeconds: 60 },
+      })
+    ).json<Room>();
     // Time itself is not faked (the store reads the real clock), so the room is made to have expired already.
-    await app.roomStore['db'].updateTable('rooms').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', room.id).execute();
-    const status = async () => (await app.inject({ method: 'GET', url: `/v1/rooms/${room.id}`, headers: auth })).statusCode;
+    await app.roomStore['db']
+      .updateTable('rooms')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', room.id)
+      .execute();
+    const status = async () =>
+      (await app.inject({ method: 'GET', url: `/v1/rooms/${room.id}`, headers: auth })).statusCode;
 
     t.mock.timers.tick(PRUNE_INTERVAL_MS - 1);
     await turn();

@@ -27,7 +27,11 @@ describe('secrets at rest', () => {
       },
     });
     const config = loadConfig({ LOG_LEVEL: 'trace', PORT: '0', DATA_DIR: dir });
-    const app = await build({ config, db: await openSqlite(path.join(dir, 'vcw.sqlite')), logger: { level: 'trace', stream: sink } });
+    const app = await build({
+      config,
+      db: await openSqlite(path.join(dir, 'vcw.sqlite')),
+      logger: { level: 'trace', stream: sink },
+    });
     t.after(() => app.close());
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -40,22 +44,61 @@ describe('secrets at rest', () => {
     secrets.push(publishable.plaintext, secret.plaintext, rolled.plaintext);
     const auth = { authorization: `Bearer ${rolled.plaintext}` };
 
-    const room = (await app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: { privacy: 'private', name: 'vault' } })).json<Room>();
-    const token = (await app.inject({ method: 'POST', url: `/v1/rooms/${room.id}/tokens`, headers: auth, payload: { role: 'host' } })).json<JoinToken>();
+    const room = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/rooms',
+        headers: auth,
+        payload: { privacy: 'private', name: 'vault' },
+      })
+    ).json<Room>();
+    const token = (
+      await app.inject({ method: 'POST', url: `/v1/rooms/${room.id}/tokens`, headers: auth, payload: { role: 'host' } })
+    ).json<JoinToken>();
     secrets.push(token.token);
     // Refused attempts are logged too: a wrong key must not be echoed either.
     const wrong = `${publishable.plaintext.slice(0, -1)}x`;
     secrets.push(wrong);
     await app.inject({ method: 'GET', url: '/v1/rooms', headers: { authorization: `Bearer ${wrong}` } });
-    await app.inject({ method: 'GET', url: '/v1/rooms', headers: { authorization: `Bearer ${publishable.plaintext}` } });
+    await app.inject({
+      method: 'GET',
+      url: '/v1/rooms',
+      headers: { authorization: `Bearer ${publishable.plaintext}` },
+    });
 
     // Webhook signing secrets: the service must keep them usable (it signs with them), yet never in plaintext.
-    const hook = (await app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth, payload: { url: 'http://127.0.0.1:9/hooks', events: ['participant.joined'] } })).json<{ id: string; secret: string }>();
-    const rolledHook = (await app.inject({ method: 'POST', url: `/v1/webhooks/${hook.id}/secret`, headers: auth, payload: { overlapSeconds: 60 } })).json<{ secret: string }>();
+    const hook = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/webhooks',
+        headers: auth,
+        payload: { url: 'http://127.0.0.1:9/hooks', events: ['participant.joined'] },
+      })
+    ).json<{ id: string; secret: string }>();
+    const rolledHook = (
+      await app.inject({
+        method: 'POST',
+        url: `/v1/webhooks/${hook.id}/secret`,
+        headers: auth,
+        payload: { overlapSeconds: 60 },
+      })
+    ).json<{ secret: string }>();
     secrets.push(hook.secret, rolledHook.secret);
 
-    for (const credential of [{ apiKey: publishable.plaintext }, { apiKey: wrong }, { token: token.token }, { token: `${token.token}x` }]) {
-      const client = io(url, { path: SIGNALING_PATH, transports: ['websocket'], reconnection: false, forceNew: true, auth: { protocol: PROTOCOL_VERSION, ...credential }, extraHeaders: { origin: 'https://site.example' } });
+    for (const credential of [
+      { apiKey: publishable.plaintext },
+      { apiKey: wrong },
+      { token: token.token },
+      { token: `${token.token}x` },
+    ]) {
+      const client = io(url, {
+        path: SIGNALING_PATH,
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { protocol: PROTOCOL_VERSION, ...credential },
+        extraHeaders: { origin: 'https://site.example' },
+      });
       await new Promise<void>((resolve) => {
         client.once('session', () => client.emit('room:join', {}, () => resolve()));
         client.once('connect_error', () => resolve());
@@ -70,7 +113,12 @@ describe('secrets at rest', () => {
     const stored = Buffer.concat(await Promise.all(files.map((f) => readFile(path.join(dir, f)))));
     for (const value of secrets) {
       // The secret part of a key is what follows its `pk_test_`/`sk_test_` prefix; a token is secret whole.
-      const secretPart = value.startsWith('pk_') || value.startsWith('sk_') ? value.slice(8) : value.startsWith('whsec_') ? value.slice(6) : value;
+      const secretPart =
+        value.startsWith('pk_') || value.startsWith('sk_')
+          ? value.slice(8)
+          : value.startsWith('whsec_')
+            ? value.slice(6)
+            : value;
       for (const probe of [secretPart, secretPart.slice(0, 16), secretPart.slice(-16)]) {
         assert.equal(stored.includes(probe), false, `the store files hold part of ${value.slice(0, 10)}…`);
         assert.equal(logs.includes(probe), false, `the logs hold part of ${value.slice(0, 10)}…`);

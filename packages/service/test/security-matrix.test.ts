@@ -16,11 +16,24 @@ interface Surfaces {
 }
 
 async function surfaces(t: TestContext, service: TestService, roomId: string): Promise<Surfaces> {
-  const code = (res: { statusCode: number; json(): { code?: string } }, okStatus: number) => (res.statusCode === okStatus ? 'ok' : (res.json().code ?? String(res.statusCode)));
+  const code = (res: { statusCode: number; json(): { code?: string } }, okStatus: number) =>
+    res.statusCode === okStatus ? 'ok' : (res.json().code ?? String(res.statusCode));
   return {
-    rest: async (key) => code(await service.app.inject({ method: 'GET', url: '/v1/rooms', headers: { authorization: `Bearer ${key}` } }), 200),
+    rest: async (key) =>
+      code(
+        await service.app.inject({ method: 'GET', url: '/v1/rooms', headers: { authorization: `Bearer ${key}` } }),
+        200,
+      ),
     mint: async (key) =>
-      code(await service.app.inject({ method: 'POST', url: `/v1/rooms/${roomId}/tokens`, headers: { authorization: `Bearer ${key}` }, payload: { role: 'guest' } }), 201),
+      code(
+        await service.app.inject({
+          method: 'POST',
+          url: `/v1/rooms/${roomId}/tokens`,
+          headers: { authorization: `Bearer ${key}` },
+          payload: { role: 'guest' },
+        }),
+        201,
+      ),
     handshake: (key, transport) =>
       connect(t, service, { apiKey: key, transport, origin: SITE_ORIGIN }).then(
         () => 'ok',
@@ -35,7 +48,14 @@ describe('security matrix: key kind × surface', () => {
     const { app, projectId } = service;
     const mint = (type: 'publishable' | 'secret') => app.projects.createApiKey(projectId, type);
     const admin = await mint('secret');
-    const room = (await app.inject({ method: 'POST', url: '/v1/rooms', headers: { authorization: `Bearer ${admin.plaintext}` }, payload: { privacy: 'private' } })).json<Room>();
+    const room = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/rooms',
+        headers: { authorization: `Bearer ${admin.plaintext}` },
+        payload: { privacy: 'private' },
+      })
+    ).json<Room>();
     const on = await surfaces(t, service, room.id);
 
     const revokedSecret = await mint('secret');
@@ -58,13 +78,20 @@ describe('security matrix: key kind × surface', () => {
       ['rolled secret, in its overlap', rolledSecret.plaintext, 'ok', 'api_key_invalid', 'ok'],
       ['successor of a rolled secret', secretSuccessor.plaintext, 'ok', 'api_key_invalid', 'ok'],
       ['rolled secret, overlap over', expiredSecret.plaintext, 'api_key_invalid', 'api_key_invalid', 'api_key_invalid'],
-      ['rolled publishable, overlap over', expiredPublishable.plaintext, 'api_key_invalid', 'api_key_invalid', 'api_key_invalid'],
+      [
+        'rolled publishable, overlap over',
+        expiredPublishable.plaintext,
+        'api_key_invalid',
+        'api_key_invalid',
+        'api_key_invalid',
+      ],
       ['successor of a rolled publishable', publishableSuccessor.plaintext, 'api_key_invalid', 'ok', 'api_key_invalid'],
       ['malformed', 'sk_test_nope', 'api_key_invalid', 'api_key_invalid', 'api_key_invalid'],
     ];
     for (const [name, key, rest, handshake, mintOutcome] of rows) {
       assert.equal(await on.rest(key), rest, `${name} on REST`);
-      for (const transport of ['websocket', 'polling'] as const) assert.equal(await on.handshake(key, transport), handshake, `${name} on the ${transport} handshake`);
+      for (const transport of ['websocket', 'polling'] as const)
+        assert.equal(await on.handshake(key, transport), handshake, `${name} on the ${transport} handshake`);
       assert.equal(await on.mint(key), mintOutcome, `${name} minting a token`);
     }
   });

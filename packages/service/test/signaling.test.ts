@@ -4,7 +4,12 @@ import { ERROR_MESSAGES, type JoinResult } from '@vcw/shared';
 import { buildService, command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
 import type { TestContext } from 'node:test';
 
-async function joined(t: TestContext, service: TestService, room: string, displayName?: string): Promise<{ client: Client; seat: JoinResult }> {
+async function joined(
+  t: TestContext,
+  service: TestService,
+  room: string,
+  displayName?: string,
+): Promise<{ client: Client; seat: JoinResult }> {
   const client = await connect(t, service);
   const reply = await command<JoinResult>(client, 'room:join', displayName ? { room, displayName } : { room });
   assert.ok(reply.ok, `join failed: ${JSON.stringify(reply)}`);
@@ -68,7 +73,12 @@ describe('rooms and relay', () => {
     assert.deepEqual(await command(bob.client, 'signal', { to: alice.seat.peerId, description: offer }), { ok: true });
     assert.deepEqual(await arriving, { from: bob.seat.peerId, description: offer });
 
-    const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'abcd' };
+    const candidate = {
+      candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+      usernameFragment: 'abcd',
+    };
     arriving = next(bob.client, 'signal');
     assert.deepEqual(await command(alice.client, 'signal', { to: bob.seat.peerId, candidate }), { ok: true });
     assert.deepEqual(await arriving, { from: alice.seat.peerId, candidate });
@@ -86,14 +96,22 @@ describe('rooms and relay', () => {
     bob.client.emit('signal', { to: alice.seat.peerId, description: offer });
     assert.deepEqual(await arriving, { from: bob.seat.peerId, description: offer });
     // A barrier on the same connection: anything the service said about the first signal came before this ack.
-    assert.deepEqual(await command(bob.client, 'media:state', { microphone: true, camera: true, screen: false }), { ok: true });
+    assert.deepEqual(await command(bob.client, 'media:state', { microphone: true, camera: true, screen: false }), {
+      ok: true,
+    });
     assert.deepEqual(failures, []);
 
     const refused = next(bob.client, 'signal:failed');
     bob.client.emit('signal', { to: 'nobody-here-1', description: offer });
-    assert.deepEqual(await refused, { to: 'nobody-here-1', error: { code: 'peer_not_found', message: ERROR_MESSAGES.peer_not_found } });
+    assert.deepEqual(await refused, {
+      to: 'nobody-here-1',
+      error: { code: 'peer_not_found', message: ERROR_MESSAGES.peer_not_found },
+    });
     const invalid = next(bob.client, 'signal:failed');
-    (bob.client as unknown as { emit(event: string, payload: unknown): void }).emit('signal', { to: alice.seat.peerId, description: { type: 'rollback', sdp: '' } });
+    (bob.client as unknown as { emit(event: string, payload: unknown): void }).emit('signal', {
+      to: alice.seat.peerId,
+      description: { type: 'rollback', sdp: '' },
+    });
     const failure = await invalid;
     assert.equal(failure.to, alice.seat.peerId);
     assert.equal(failure.error.code, 'invalid_payload');

@@ -20,7 +20,10 @@ describe('SQLite store', () => {
     const file = path.join(dir, 'vcw.sqlite');
     let db = await openSqlite(file);
     const store = new ProjectStore(db);
-    const project = await store.createProject({ name: 'Acme', allowedOrigins: ['https://Acme.example:443/', 'http://localhost:8080'] });
+    const project = await store.createProject({
+      name: 'Acme',
+      allowedOrigins: ['https://Acme.example:443/', 'http://localhost:8080'],
+    });
     assert.deepEqual(project.allowedOrigins, ['https://acme.example', 'http://localhost:8080']);
     const { plaintext } = await store.createApiKey(project.id, 'publishable');
     await db.destroy();
@@ -58,11 +61,27 @@ describe('SQLite store', () => {
     assert.deepEqual(match?.project.allowedOrigins, ['http://127.0.0.1:4321', 'http://localhost:4321']);
 
     await store.addOrigin(first.projectId, 'https://team.example');
-    assert.match(first.secretKey ?? '', /^sk_test_/, 'the start that makes the project mints it a secret key, on loopback');
-    assert.equal((await store.authenticateKey(first.secretKey ?? '', 'secret'))?.project.id, first.projectId, 'and it works');
+    assert.match(
+      first.secretKey ?? '',
+      /^sk_test_/,
+      'the start that makes the project mints it a secret key, on loopback',
+    );
+    assert.equal(
+      (await store.authenticateKey(first.secretKey ?? '', 'secret'))?.project.id,
+      first.projectId,
+      'and it works',
+    );
     const second = await ensureDevProject(store, loadConfig({ DATA_DIR: dir, PORT: '5555' }));
-    assert.deepEqual(second, { ...first, minted: false, secretKey: null, allowedOrigins: [...first.allowedOrigins, 'https://team.example'] }, 'never a secret key again');
-    assert.deepEqual(await store.originsOf(first.projectId), ['http://127.0.0.1:4321', 'http://localhost:4321', 'https://team.example']);
+    assert.deepEqual(
+      second,
+      { ...first, minted: false, secretKey: null, allowedOrigins: [...first.allowedOrigins, 'https://team.example'] },
+      'never a secret key again',
+    );
+    assert.deepEqual(await store.originsOf(first.projectId), [
+      'http://127.0.0.1:4321',
+      'http://localhost:4321',
+      'https://team.example',
+    ]);
   });
 
   it('creates DATA_DIR for the dev key file when the store does not live there (regression: PostgreSQL start)', async (t) => {
@@ -77,7 +96,10 @@ describe('SQLite store', () => {
     const dir = await tempDir(t);
     const db = await openSqlite(':memory:');
     t.after(() => db.destroy());
-    const dev = await ensureDevProject(new ProjectStore(db), loadConfig({ DATA_DIR: dir, PUBLIC_URL: 'https://video.example' }));
+    const dev = await ensureDevProject(
+      new ProjectStore(db),
+      loadConfig({ DATA_DIR: dir, PUBLIC_URL: 'https://video.example' }),
+    );
     assert.equal(dev?.secretKey, null);
     assert.equal(dev?.minted, true);
   });

@@ -7,7 +7,10 @@ import { buildService, command, connect, SITE_ORIGIN, TEST_TOKEN_SECRET, type Te
 interface Partner extends TestService {
   auth: { authorization: string };
   createRoom(body: object): Promise<Room>;
-  mint(roomId: string, body: object): Promise<{ statusCode: number; json(): JoinToken & { code?: string; message?: string } }>;
+  mint(
+    roomId: string,
+    body: object,
+  ): Promise<{ statusCode: number; json(): JoinToken & { code?: string; message?: string } }>;
 }
 
 async function partner(t: TestContext): Promise<Partner> {
@@ -17,16 +20,27 @@ async function partner(t: TestContext): Promise<Partner> {
   return {
     ...service,
     auth,
-    createRoom: async (body) => (await service.app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: body })).json<Room>(),
-    mint: (roomId, body) => service.app.inject({ method: 'POST', url: `/v1/rooms/${roomId}/tokens`, headers: auth, payload: body }),
+    createRoom: async (body) =>
+      (await service.app.inject({ method: 'POST', url: '/v1/rooms', headers: auth, payload: body })).json<Room>(),
+    mint: (roomId, body) =>
+      service.app.inject({ method: 'POST', url: `/v1/rooms/${roomId}/tokens`, headers: auth, payload: body }),
   };
 }
 
 const withToken = (token: string) => ({ auth: { protocol: PROTOCOL_VERSION, token } });
 
 /** A token signed with the service's own secret but claims of our choosing, as a leaked secret would allow. */
-function forge(claims: Record<string, unknown>, { exp = Math.floor(Date.now() / 1000) + 600, nbf }: { exp?: number; nbf?: number } = {}) {
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('vcw').setAudience('vcw:join').setIssuedAt().setJti('forged').setExpirationTime(exp);
+function forge(
+  claims: Record<string, unknown>,
+  { exp = Math.floor(Date.now() / 1000) + 600, nbf }: { exp?: number; nbf?: number } = {},
+) {
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('vcw')
+    .setAudience('vcw:join')
+    .setIssuedAt()
+    .setJti('forged')
+    .setExpirationTime(exp);
   if (nbf) jwt = jwt.setNotBefore(nbf);
   return jwt.sign(new TextEncoder().encode(TEST_TOKEN_SECRET));
 }
@@ -63,10 +77,21 @@ describe('join tokens', () => {
     const guest = await connect(t, p, withToken(guestToken));
     const seen = await command<JoinResult>(guest, 'room:join', { room: 'consult', displayName: 'Amy' });
     assert.ok(seen.ok);
-    assert.deepEqual(seen.peers.map((peer) => peer.displayName), ['Dr. Who']);
+    assert.deepEqual(
+      seen.peers.map((peer) => peer.displayName),
+      ['Dr. Who'],
+    );
 
-    const listed = (await p.app.inject({ method: 'GET', url: `/v1/rooms/${room.id}/participants`, headers: p.auth })).json<ParticipantList>();
-    assert.deepEqual(listed.data.map(({ displayName, role }) => [displayName, role]), [['Dr. Who', 'host'], ['Amy', 'guest']]);
+    const listed = (
+      await p.app.inject({ method: 'GET', url: `/v1/rooms/${room.id}/participants`, headers: p.auth })
+    ).json<ParticipantList>();
+    assert.deepEqual(
+      listed.data.map(({ displayName, role }) => [displayName, role]),
+      [
+        ['Dr. Who', 'host'],
+        ['Amy', 'guest'],
+      ],
+    );
     assert.equal(listed.data[0]!.peerId, joined.peerId);
     assert.ok(Date.parse(listed.data[0]!.joinedAt) <= Date.now());
 
@@ -94,9 +119,17 @@ describe('join tokens', () => {
       const now = Math.floor(Date.now() / 1000);
       const good = (await p.mint(room.id, { role: 'guest' })).json().token;
       const [header, payload, signature] = good.split('.') as [string, string, string];
-      const tamperedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'host' })).toString('base64url');
+      const tamperedPayload = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'host' }),
+      ).toString('base64url');
       const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
-      const foreign = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('vcw').setAudience('vcw:join').setJti('x').setExpirationTime('10m').sign(new TextEncoder().encode('some-other-secret-of-enough-length-000'));
+      const foreign = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('vcw')
+        .setAudience('vcw:join')
+        .setJti('x')
+        .setExpirationTime('10m')
+        .sign(new TextEncoder().encode('some-other-secret-of-enough-length-000'));
       const cases: Array<[string, string]> = [
         [await forge(claims, { exp: now - 10 }), 'token_expired'],
         [await forge(claims, { nbf: now + 3600 }), 'token_not_yet_valid'],

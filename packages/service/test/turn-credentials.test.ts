@@ -11,14 +11,23 @@ const REFERENCE = 'dTi2DMlgRW4XbKa10/m72yfp9pI=';
 
 describe('TURN credentials', () => {
   it('follow the TURN REST scheme: expiry:peer as username, base64 HMAC-SHA1 as password', () => {
-    const { username, credential, expiresAt } = mintTurnCredential('shared-secret-0123456789', 'peer_abc', 600, 1_700_000_000_000);
+    const { username, credential, expiresAt } = mintTurnCredential(
+      'shared-secret-0123456789',
+      'peer_abc',
+      600,
+      1_700_000_000_000,
+    );
     assert.equal(username, '1700000600:peer_abc');
     assert.equal(expiresAt, 1_700_000_600_000);
     assert.equal(credential, REFERENCE);
   });
 });
 
-const TURN_ENV = { TURN_URLS: 'turn:127.0.0.1:3478?transport=udp', TURN_SECRET: 'turn-secret-0123456789', TURN_TTL_SECONDS: '600' };
+const TURN_ENV = {
+  TURN_URLS: 'turn:127.0.0.1:3478?transport=udp',
+  TURN_SECRET: 'turn-secret-0123456789',
+  TURN_TTL_SECONDS: '600',
+};
 
 /** The TURN entry of a list of ICE servers, checked against the secret: a credential coturn would accept. */
 function checkTurn(servers: IceServer[], peerId: string): number {
@@ -61,7 +70,12 @@ describe('TURN and relay-only calls through the service', () => {
     const client = await connect(t, service);
     assert.deepEqual(sessionOf(client).iceServers, [{ urls: ['stun:127.0.0.1:3478'] }]);
     const { plaintext } = await service.app.projects.createApiKey(service.projectId, 'secret');
-    const res = await service.app.inject({ method: 'POST', url: '/v1/rooms', headers: { authorization: `Bearer ${plaintext}` }, payload: { privacy: 'public', iceTransportPolicy: 'relay' } });
+    const res = await service.app.inject({
+      method: 'POST',
+      url: '/v1/rooms',
+      headers: { authorization: `Bearer ${plaintext}` },
+      payload: { privacy: 'public', iceTransportPolicy: 'relay' },
+    });
     assert.equal(res.statusCode, 400);
     assert.match(res.json().message, /TURN/);
   });
@@ -69,7 +83,12 @@ describe('TURN and relay-only calls through the service', () => {
   it('a relay-only room says so to joiners, and does not forward an offer made under the service policy', async (t) => {
     const service = await buildService(t, { env: TURN_ENV });
     const { plaintext } = await service.app.projects.createApiKey(service.projectId, 'secret');
-    const created = await service.app.inject({ method: 'POST', url: '/v1/rooms', headers: { authorization: `Bearer ${plaintext}` }, payload: { name: 'private-desk', privacy: 'public', iceTransportPolicy: 'relay' } });
+    const created = await service.app.inject({
+      method: 'POST',
+      url: '/v1/rooms',
+      headers: { authorization: `Bearer ${plaintext}` },
+      payload: { name: 'private-desk', privacy: 'public', iceTransportPolicy: 'relay' },
+    });
     assert.equal(created.statusCode, 201);
     assert.equal(created.json().iceTransportPolicy, 'relay');
     const first = await connect(t, service);
@@ -77,7 +96,10 @@ describe('TURN and relay-only calls through the service', () => {
     assert.ok((await command<JoinResult>(first, 'room:join', { room: 'private-desk' })).ok);
     let forwarded = false;
     first.on('signal', () => (forwarded = true));
-    const joined = await command<JoinResult>(second, 'room:join', { room: 'private-desk', offer: { type: 'offer', sdp: 'v=0\r\n' } });
+    const joined = await command<JoinResult>(second, 'room:join', {
+      room: 'private-desk',
+      offer: { type: 'offer', sdp: 'v=0\r\n' },
+    });
     assert.ok(joined.ok);
     assert.equal(joined.iceTransportPolicy, 'relay');
     assert.equal(joined.offeredTo, undefined);

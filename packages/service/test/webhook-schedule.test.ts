@@ -24,7 +24,10 @@ const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => sile
 describe('webhook retry schedule', () => {
   it('follows the Standard Webhooks delays and stops after eight attempts', () => {
     const schedule = new RetrySchedule();
-    assert.deepEqual(DEFAULT_RETRY_DELAYS_MS, [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    assert.deepEqual(
+      DEFAULT_RETRY_DELAYS_MS,
+      [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+    );
     assert.equal(schedule.maxAttempts, 8);
     assert.equal(schedule.nextAttemptAt(1, START), START + 5_000);
     assert.equal(schedule.nextAttemptAt(7, START), START + 36_000_000);
@@ -39,7 +42,13 @@ describe('webhook retry schedule', () => {
     const box = new SecretBox(TEST_TOKEN_SECRET);
     const receiver = await webhookReceiver(t);
     receiver.answerWith(() => 500);
-    const endpoint = await store.createEndpoint({ projectId, url: receiver.url, events: ['ticket.created'], description: null, secretSealed: box.seal(newWebhookSecret()) });
+    const endpoint = await store.createEndpoint({
+      projectId,
+      url: receiver.url,
+      events: ['ticket.created'],
+      description: null,
+      secretSealed: box.seal(newWebhookSecret()),
+    });
     const clock = new TestClock(START);
     const delays = [5_000, 300_000, 1_800_000];
     const dispatcher = new WebhookDispatcher({ store, box, log: silent, clock, timings: { retryDelaysMs: delays } });
@@ -59,9 +68,17 @@ describe('webhook retry schedule', () => {
       const delivery = await recorded();
       if (attempt <= delays.length) {
         assert.equal(delivery?.status, 'pending');
-        assert.equal(delivery?.nextAttemptAt, new Date(clock.now() + delays[attempt - 1]!).toISOString(), `retry ${attempt} is due ${delays[attempt - 1]} ms later`);
+        assert.equal(
+          delivery?.nextAttemptAt,
+          new Date(clock.now() + delays[attempt - 1]!).toISOString(),
+          `retry ${attempt} is due ${delays[attempt - 1]} ms later`,
+        );
         clock.advanceTo(Date.parse(delivery!.nextAttemptAt!) - 1);
-        assert.equal(clock.nextTimerAt(), Date.parse(delivery!.nextAttemptAt!), 'the retry waits: not a millisecond early');
+        assert.equal(
+          clock.nextTimerAt(),
+          Date.parse(delivery!.nextAttemptAt!),
+          'the retry waits: not a millisecond early',
+        );
         clock.advanceTo(Date.parse(delivery!.nextAttemptAt!));
       } else {
         assert.equal(delivery?.status, 'failed');

@@ -14,15 +14,25 @@ const builtChunks = () => readdirSync(chunksDir).filter((f) => f.endsWith('.js')
 describe('the widget script and its chunks on the wire', () => {
   it('sends /widget.js and every chunk brotli-compressed to a browser that takes brotli, gzip to one that takes only gzip', async (t) => {
     const { app } = await buildService(t, { listen: false });
-    const files = [['/widget.js', DEFAULT_WIDGET_FILE], ...builtChunks().map((f) => [`/chunks/${f}`, path.join(chunksDir, f)])];
+    const files = [
+      ['/widget.js', DEFAULT_WIDGET_FILE],
+      ...builtChunks().map((f) => [`/chunks/${f}`, path.join(chunksDir, f)]),
+    ];
     for (const [url, file] of files) {
       const built = readFileSync(file!);
-      const br = await app.inject({ method: 'GET', url: url!, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+      const br = await app.inject({
+        method: 'GET',
+        url: url!,
+        headers: { 'accept-encoding': 'gzip, deflate, br, zstd' },
+      });
       assert.equal(br.statusCode, 200, url);
       assert.equal(br.headers['content-encoding'], 'br', url);
       assert.match(String(br.headers.vary), /accept-encoding/i, url);
       // Minified JavaScript of a kilobyte or more shrinks to well under 60 % (a stored, uncompressed body would not).
-      assert.ok(br.rawPayload.length < built.length * (built.length > 1024 ? 0.6 : 0.9), `${url}: ${br.rawPayload.length} of ${built.length} bytes`);
+      assert.ok(
+        br.rawPayload.length < built.length * (built.length > 1024 ? 0.6 : 0.9),
+        `${url}: ${br.rawPayload.length} of ${built.length} bytes`,
+      );
       assert.ok(brotliDecompressSync(br.rawPayload).equals(built), `${url}: decodes to the file as built`);
 
       const gz = await app.inject({ method: 'GET', url: url!, headers: { 'accept-encoding': 'gzip' } });
@@ -32,7 +42,11 @@ describe('the widget script and its chunks on the wire', () => {
       const plain = await app.inject({ method: 'GET', url: url!, headers: { 'accept-encoding': 'identity' } });
       assert.equal(plain.headers['content-encoding'], undefined, url);
       assert.ok(plain.rawPayload.equals(built), url);
-      assert.equal(new Set([br.headers.etag, gz.headers.etag, plain.headers.etag]).size, 3, `${url}: each form has its own validator`);
+      assert.equal(
+        new Set([br.headers.etag, gz.headers.etag, plain.headers.etag]).size,
+        3,
+        `${url}: each form has its own validator`,
+      );
     }
   });
 
@@ -42,11 +56,19 @@ describe('the widget script and its chunks on the wire', () => {
       const first = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br' } });
       const etag = String(first.headers.etag);
       assert.match(etag, /^"[^"]+"$/, `${url}: a strong ETag, not W/`);
-      const again = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br', 'if-none-match': etag } });
+      const again = await app.inject({
+        method: 'GET',
+        url,
+        headers: { 'accept-encoding': 'br', 'if-none-match': etag },
+      });
       assert.equal(again.statusCode, 304, url);
       assert.equal(again.rawPayload.length, 0);
       // The same validator does not stand for another form.
-      const other = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
+      const other = await app.inject({
+        method: 'GET',
+        url,
+        headers: { 'accept-encoding': 'gzip', 'if-none-match': etag },
+      });
       assert.equal(other.statusCode, 200, url);
     }
   });
@@ -62,14 +84,17 @@ describe('the widget script and its chunks on the wire', () => {
     }
   });
 
-  it('sends background-blur\'s wasm compressed', async (t) => {
+  it("sends background-blur's wasm compressed", async (t) => {
     const { app } = await buildService(t, { listen: false });
     const url = `${EFFECT_ASSETS_PATH}selfie_segmentation_solution_simd_wasm_bin.wasm`;
     const plain = await app.inject({ method: 'GET', url });
     const br = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, br' } });
     assert.equal(br.headers['content-encoding'], 'br');
     assert.equal(br.headers['content-type'], 'application/wasm');
-    assert.ok(br.rawPayload.length < plain.rawPayload.length * 0.6, `${br.rawPayload.length} of ${plain.rawPayload.length} bytes`);
+    assert.ok(
+      br.rawPayload.length < plain.rawPayload.length * 0.6,
+      `${br.rawPayload.length} of ${plain.rawPayload.length} bytes`,
+    );
     assert.ok(brotliDecompressSync(br.rawPayload).equals(plain.rawPayload));
   });
 

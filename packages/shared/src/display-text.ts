@@ -14,7 +14,8 @@ const BIDI_CONTROLS = '\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069';
  * Hangul fillers, Khmer inherent vowels, Mongolian selectors and vowel separator, zero-width space, word
  * joiner and invisible operators, byte order mark, Hangul half-width filler, interlinear annotation marks.
  */
-const INVISIBLE = '\\u00AD\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B\\u2060-\\u2064\\u206A-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB';
+const INVISIBLE =
+  '\\u00AD\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B\\u2060-\\u2064\\u206A-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB';
 /** C0 and C1 controls and DEL. Tabs and line breaks are handled apart (kept in messages, spaces in names). */
 const CONTROLS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F';
 
@@ -23,10 +24,12 @@ const UNSAFE = new RegExp(`[${BIDI_CONTROLS}${INVISIBLE}${CONTROLS}]`, 'gu');
 /** Tag characters, except in an emoji flag sequence (a black flag, tags, then the cancel tag). */
 const STRAY_TAGS = /(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]/gu;
 /** A zero-width joiner outside an emoji sequence (where it joins two pictographs) joins nothing visible. */
-const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+const STRAY_ZWJ =
+  /(?<!\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 /* eslint-enable no-misleading-character-class */
 /** A zero-width non-joiner matters between letters of scripts that join (Arabic, Persian, Indic); elsewhere it is invisible. */
-const STRAY_ZWNJ = /\u200C(?!(?<=[\p{L}\p{M}]\u200C)(?=[\p{L}\p{M}]))|(?<=\p{Script=Latin}\u200C)|\u200C(?=\p{Script=Latin})/gu;
+const STRAY_ZWNJ =
+  /\u200C(?!(?<=[\p{L}\p{M}]\u200C)(?=[\p{L}\p{M}]))|(?<=\p{Script=Latin}\u200C)|\u200C(?=\p{Script=Latin})/gu;
 
 function stripUnsafe(text: string): string {
   return text.replace(UNSAFE, '').replace(STRAY_TAGS, '').replace(STRAY_ZWJ, '').replace(STRAY_ZWNJ, '');

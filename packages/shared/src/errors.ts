@@ -10,10 +10,14 @@ export type { RecordingErrorCode, WidgetErrorCode };
 
 /** Codes raised by the service, each with the HTTP status it maps to. */
 const SERVICE_ERRORS = {
-  protocol_unsupported: { status: 400, message: 'This widget speaks a protocol version the service does not support. Load widget.js from the service you connect to.' },
+  protocol_unsupported: {
+    status: 400,
+    message:
+      'This widget speaks a protocol version the service does not support. Load widget.js from the service you connect to.',
+  },
   auth_missing: { status: 401, message: 'No API key or join token was given.' },
   api_key_invalid: { status: 401, message: 'The API key is unknown, revoked or malformed.' },
-  origin_not_allowed: { status: 403, message: 'This page\'s origin is not allowed to use this API key.' },
+  origin_not_allowed: { status: 403, message: "This page's origin is not allowed to use this API key." },
   invalid_payload: { status: 400, message: 'The message does not match its schema.' },
   room_full: { status: 409, message: 'The room is full.' },
   already_in_room: { status: 409, message: 'This connection is already in a room; leave it first.' },
@@ -30,12 +34,25 @@ const SERVICE_ERRORS = {
   token_room_mismatch: { status: 403, message: 'This join token is for another room.' },
   idempotency_conflict: { status: 409, message: 'This Idempotency-Key was already used with a different request.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
-  unsupported_media_type: { status: 415, message: 'Send the request body as JSON, with `Content-Type: application/json`.' },
+  unsupported_media_type: {
+    status: 415,
+    message: 'Send the request body as JSON, with `Content-Type: application/json`.',
+  },
   room_name_taken: { status: 409, message: 'This project already has a room of that name.' },
   webhook_not_found: { status: 404, message: 'No such webhook endpoint in this project.' },
-  webhook_url_invalid: { status: 400, message: 'A webhook endpoint must be an https:// URL (http:// only to loopback, on a service that itself runs on loopback).' },
-  webhook_limit_reached: { status: 409, message: 'This project has as many webhook endpoints as it may; remove one first.' },
-  host_only: { status: 403, message: 'Only a host of this room (a participant who joined with a host token) may do this.' },
+  webhook_url_invalid: {
+    status: 400,
+    message:
+      'A webhook endpoint must be an https:// URL (http:// only to loopback, on a service that itself runs on loopback).',
+  },
+  webhook_limit_reached: {
+    status: 409,
+    message: 'This project has as many webhook endpoints as it may; remove one first.',
+  },
+  host_only: {
+    status: 403,
+    message: 'Only a host of this room (a participant who joined with a host token) may do this.',
+  },
   participant_removed: { status: 403, message: 'You were removed from this call.' },
   knock_required: { status: 403, message: 'This room lets guests in once a host admits them: knock first.' },
   room_locked: { status: 423, message: 'This room is locked: nobody new may join it now.' },
@@ -49,14 +66,20 @@ const SERVICE_ERRORS = {
   queue_empty: { status: 409, message: 'Nobody is waiting in this queue.' },
   customer_not_waiting: { status: 404, message: 'That customer is no longer waiting.' },
   recording_busy: { status: 409, message: 'A recording, or a request to record, is already under way in this room.' },
-  recording_not_found: { status: 404, message: 'There is no such recording request, or no recording of yours, in this room.' },
+  recording_not_found: {
+    status: 404,
+    message: 'There is no such recording request, or no recording of yours, in this room.',
+  },
   recording_not_consented: { status: 409, message: 'Not everyone asked has accepted this recording yet.' },
   shutting_down: { status: 503, message: 'This service node is shutting down; connect again in a moment.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down and retry later.' },
   unknown_event: { status: 400, message: 'The service does not know this event.' },
   queue_full: { status: 503, message: 'This queue is full; try again in a while.' },
   ticket_limit: { status: 429, message: 'Too many messages were left here; try again later.' },
-  room_limit: { status: 429, message: 'This project opened too many rooms by name; try again later, or use an existing room.' },
+  room_limit: {
+    status: 429,
+    message: 'This project opened too many rooms by name; try again later, or use an existing room.',
+  },
   internal_error: { status: 500, message: 'Something went wrong on the service.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

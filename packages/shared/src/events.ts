@@ -8,8 +8,30 @@ import type { ChatMessage, ChatSendRequest, ChatSent } from './schemas/chat.js';
 import type { Ack } from './schemas/common.js';
 import type { MediaStateRequest, PeerMedia } from './schemas/presence.js';
 import type { CallQualityRequest } from './schemas/call-quality.js';
-import type { HostAdmitRequest, HostDenyRequest, HostEndRequest, HostLockRequest, HostMuted, HostMuteRequest, HostRemoveRequest, KnockAnswer, KnockArrived, KnockRequest, KnockStatus, RoomLockChanged } from './schemas/host.js';
-import type { IceServer, IceServersRequest, JoinRequest, JoinResult, LeaveRequest, PeerInfo, PeerLeft, SessionInfo } from './schemas/room.js';
+import type {
+  HostAdmitRequest,
+  HostDenyRequest,
+  HostEndRequest,
+  HostLockRequest,
+  HostMuted,
+  HostMuteRequest,
+  HostRemoveRequest,
+  KnockAnswer,
+  KnockArrived,
+  KnockRequest,
+  KnockStatus,
+  RoomLockChanged,
+} from './schemas/host.js';
+import type {
+  IceServer,
+  IceServersRequest,
+  JoinRequest,
+  JoinResult,
+  LeaveRequest,
+  PeerInfo,
+  PeerLeft,
+  SessionInfo,
+} from './schemas/room.js';
 import type { RelayedSignal, SignalFailed, SignalRequest } from './schemas/signal.js';
 import type {
   RecordingAnswered,

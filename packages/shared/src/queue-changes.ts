@@ -15,5 +15,11 @@ export function applyQueueChanges(last: QueueSnapshot, changes: QueueChanges): Q
     if (!customer) return null;
     customers.push(customer);
   }
-  return { queue: changes.queue, customers, total: changes.total, agentsOnline: changes.agentsOnline, averageWaitMs: changes.averageWaitMs };
+  return {
+    queue: changes.queue,
+    customers,
+    total: changes.total,
+    agentsOnline: changes.agentsOnline,
+    averageWaitMs: changes.averageWaitMs,
+  };
 }

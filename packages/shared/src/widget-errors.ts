@@ -4,7 +4,8 @@
  * service errors reach the widget with their message.
  */
 export const WIDGET_ERROR_MESSAGES = {
-  media_permission_denied: 'Camera and microphone access is blocked. Allow it in your browser\'s site settings and reload, or join without them.',
+  media_permission_denied:
+    "Camera and microphone access is blocked. Allow it in your browser's site settings and reload, or join without them.",
   media_unavailable: 'No camera or microphone was found. You can still join to see and hear the others.',
   connection_failed: 'Could not reach the video chat service.',
   peer_connection_failed: 'The call to a participant could not be connected.',

@@ -11,7 +11,9 @@ import { createComponent, type EventName } from '@lit/react';
 import { VideoChatWidget as VideoChatWidgetElement } from './index.js'; // also defines the element
 
 /** The event class the element declares for `name` (in `GlobalEventHandlersEventMap`), else a plain `CustomEvent`. */
-type WidgetEvent<K extends string> = K extends keyof GlobalEventHandlersEventMap ? GlobalEventHandlersEventMap[K] : CustomEvent<unknown>;
+type WidgetEvent<K extends string> = K extends keyof GlobalEventHandlersEventMap
+  ? GlobalEventHandlersEventMap[K]
+  : CustomEvent<unknown>;
 const event = <K extends string>(name: K) => name as string as EventName<WidgetEvent<K>>;
 
 export const VideoChatWidget = createComponent({

@@ -15,23 +15,67 @@ const widgetDir = new URL('..', import.meta.url);
 const packageJson = JSON.parse(readFileSync(new URL('package.json', widgetDir), 'utf8'));
 const manifest = JSON.parse(readFileSync(new URL('custom-elements.json', widgetDir), 'utf8'));
 const modules = manifest.modules;
-const element = modules.flatMap((m) => m.declarations ?? []).find((d) => d.customElement && d.tagName === 'video-chat-widget');
+const element = modules
+  .flatMap((m) => m.declarations ?? [])
+  .find((d) => d.customElement && d.tagName === 'video-chat-widget');
 
 /** The design's element attributes (DESIGN.md, "Element attributes"), then the README's additions. */
-const ATTRIBUTES = ['api-key', 'token', 'server', 'room', 'display-name', 'quality', 'effects', 'mode', 'queue', 'autojoin', 'lang', 'preview', 'theme', 'notify'];
+const ATTRIBUTES = [
+  'api-key',
+  'token',
+  'server',
+  'room',
+  'display-name',
+  'quality',
+  'effects',
+  'mode',
+  'queue',
+  'autojoin',
+  'lang',
+  'preview',
+  'theme',
+  'notify',
+];
 /** The design's methods (host powers included), then the README's additions. */
 const METHODS = [
-  'join', 'leave', 'setMicrophoneEnabled', 'setCameraEnabled', 'startScreenShare', 'stopScreenShare', 'sendChatMessage', 'startRecording',
-  'stopRecording', 'next', 'removeParticipant', 'lockRoom', 'endCall', 'admit', 'deny', 'muteParticipant',
+  'join',
+  'leave',
+  'setMicrophoneEnabled',
+  'setCameraEnabled',
+  'startScreenShare',
+  'stopScreenShare',
+  'sendChatMessage',
+  'startRecording',
+  'stopRecording',
+  'next',
+  'removeParticipant',
+  'lockRoom',
+  'endCall',
+  'admit',
+  'deny',
+  'muteParticipant',
 ];
 const READ_ONLY_PROPERTIES = ['state', 'participants'];
 /** The design's events, then the README's additions. */
 const EVENTS = [
-  'vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-chat-message', 'vc-queue-update',
-  'vc-quality-change', 'vc-recording-ready', 'vc-error', 'vc-customer-waiting', 'vc-availability', 'vc-knock', 'vc-knock-waiting',
+  'vc-join',
+  'vc-leave',
+  'vc-participant-join',
+  'vc-participant-leave',
+  'vc-connection-state-change',
+  'vc-chat-message',
+  'vc-queue-update',
+  'vc-quality-change',
+  'vc-recording-ready',
+  'vc-error',
+  'vc-customer-waiting',
+  'vc-availability',
+  'vc-knock',
+  'vc-knock-waiting',
 ];
 /** The design names two parts and leaves the rest to the README; every name is stable API. */
-const PARTS = `announcer notice retry-button status sound-button prejoin preview check-camera-button local-video avatar name-input
+const PARTS =
+  `announcer notice retry-button status sound-button prejoin preview check-camera-button local-video avatar name-input
   device-pickers camera-picker microphone-picker speaker-picker join-button call text-only-banner grid tile local-tile remote-tile speaking
   pin-button remote-video tile-name microphone-off camera-off network-quality tile-badge text-only-badge controls microphone-button
   camera-button screen-share-button chat-button unread-badge participants-button stats-button speaker-view-button fullscreen-button
@@ -101,7 +145,10 @@ test('every documented method is on the element and in the manifest, described; 
     assert.ok(method.description, `method ${name} has no description (JSDoc on the method)`);
   }
   for (const name of READ_ONLY_PROPERTIES) {
-    assert.ok(Object.getOwnPropertyDescriptor(VideoChatWidget.prototype, name)?.get, `the element has no ${name} getter`);
+    assert.ok(
+      Object.getOwnPropertyDescriptor(VideoChatWidget.prototype, name)?.get,
+      `the element has no ${name} getter`,
+    );
     const property = publicMembers.find((m) => m.name === name);
     assert.equal(property?.readonly, true, `${name} is not a read-only property`);
     assert.ok(property.description, `${name} has no description`);
@@ -109,23 +156,32 @@ test('every documented method is on the element and in the manifest, described; 
 });
 
 test('it names, types and describes every documented event, and every vc-* event class the package exports', () => {
-  const exported = Object.values(events).map((cls) => cls.eventName).filter((name) => name?.startsWith('vc-'));
+  const exported = Object.values(events)
+    .map((cls) => cls.eventName)
+    .filter((name) => name?.startsWith('vc-'));
   for (const name of new Set([...EVENTS, ...exported])) {
     const event = element.events.find((e) => e.name === name);
     assert.ok(event, `event ${name} is missing (a @fires tag on the class?)`);
     assert.match(event.type?.text ?? '', /^Vc\w+Event$/, `event ${name} has no event class type`);
     assert.ok(event.description, `event ${name} has no description`);
   }
-  assert.deepEqual(exported.filter((name) => !EVENTS.includes(name)), [], 'an exported event class is not in the documented list');
-  for (const event of element.events) assert.match(event.name ?? '', /^vc-[a-z-]+$/, `not a vc-* event: ${JSON.stringify(event)}`);
+  assert.deepEqual(
+    exported.filter((name) => !EVENTS.includes(name)),
+    [],
+    'an exported event class is not in the documented list',
+  );
+  for (const event of element.events)
+    assert.match(event.name ?? '', /^vc-[a-z-]+$/, `not a vc-* event: ${JSON.stringify(event)}`);
 });
 
 test('every documented part is in the manifest, described, and every part the views name literally is documented', () => {
   const parts = new Map(element.cssParts.map((p) => [p.name, p]));
-  for (const name of PARTS) assert.ok(parts.get(name)?.description, `part ${name} is missing or undescribed (a @csspart tag on the class)`);
+  for (const name of PARTS)
+    assert.ok(parts.get(name)?.description, `part ${name} is missing or undescribed (a @csspart tag on the class)`);
   const named = new Set();
   for (const { text } of sources('src/')) {
-    for (const [, value] of text.matchAll(/part=["']([^"'$]+)["']/g)) for (const name of value.split(/\s+/)) named.add(name);
+    for (const [, value] of text.matchAll(/part=["']([^"'$]+)["']/g))
+      for (const name of value.split(/\s+/)) named.add(name);
     for (const [, name] of text.matchAll(/\bpart: ['`]([a-z-]+)['`]/g)) named.add(name);
   }
   assert.ok(named.has('local-video') && named.has('leave-button'), 'the views were not read');

@@ -10,11 +10,20 @@ import { VideoChatWidget } from '@vcw/widget/react';
 
 test('the ./react export resolves to built code and types', () => {
   const { exports } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  for (const file of Object.values(exports['./react'])) assert.ok(existsSync(new URL(`../${file}`, import.meta.url)), file);
+  for (const file of Object.values(exports['./react']))
+    assert.ok(existsSync(new URL(`../${file}`, import.meta.url)), file);
 });
 
 test('server rendering emits <video-chat-widget> with its plain attributes', () => {
   assert.equal(VideoChatWidget.displayName, 'VideoChatWidget');
-  const html = renderToString(React.createElement(VideoChatWidget, { room: 'x', apiKey: 'pk_test', className: 'call', id: 'support', onError: () => {} }));
+  const html = renderToString(
+    React.createElement(VideoChatWidget, {
+      room: 'x',
+      apiKey: 'pk_test',
+      className: 'call',
+      id: 'support',
+      onError: () => {},
+    }),
+  );
   assert.match(html, /^<video-chat-widget class="call" id="support"><\/video-chat-widget>$/);
 });

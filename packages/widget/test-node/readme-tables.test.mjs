@@ -10,7 +10,10 @@ const readme = readFileSync(README, 'utf8');
 
 test('the README holds every table the manifest makes, as the manifest makes it', () => {
   for (const [name, body] of Object.entries(elementTables(manifest))) {
-    assert.ok(readme.includes(`<!-- manifest:${name} -->\n${body}\n<!-- /manifest:${name} -->`), `README table ${name} differs from the manifest: run \`npm run build\``);
+    assert.ok(
+      readme.includes(`<!-- manifest:${name} -->\n${body}\n<!-- /manifest:${name} -->`),
+      `README table ${name} differs from the manifest: run \`npm run build\``,
+    );
   }
   assert.equal(renderReadme(readme, manifest), readme);
 });

@@ -20,7 +20,11 @@ async function bundle() {
     ],
   });
   try {
-    const { output } = await build.generate({ format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
+    const { output } = await build.generate({
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: '[name]-[hash].js',
+    });
     return new Map(output.filter((file) => file.type === 'chunk').map((file) => [PREFIX + file.fileName, file.code]));
   } finally {
     await build.close();

@@ -10,14 +10,23 @@ export function vcwService() {
   let secretKey;
   /** A REST call with the project's secret key; its JSON body (and the status, to fail loudly). */
   const rest = async (method, url, payload) => {
-    const response = await app.inject({ method, url, headers: { authorization: `Bearer ${secretKey}` }, ...(payload ? { payload } : {}) });
+    const response = await app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${secretKey}` },
+      ...(payload ? { payload } : {}),
+    });
     if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
     return response.body;
   };
   return {
     name: 'vcw-service',
     async serverStart({ config }) {
-      app = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), db: await openSqlite(':memory:'), logger: false });
+      app = await build({
+        config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }),
+        db: await openSqlite(':memory:'),
+        logger: false,
+      });
       const origins = [`http://${config.hostname}:${config.port}`, `http://localhost:${config.port}`];
       const project = await app.projects.createProject({ name: 'component tests', allowedOrigins: origins });
       const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');
@@ -35,7 +44,8 @@ export function vcwService() {
         const displayName = context.URL.searchParams.get('name') ?? 'Agent';
         return { body: await rest('POST', `/v1/queues/${queue}/agent-tokens`, { displayName }), type: 'json' };
       }
-      if (context.path === '/__vcw/tickets') return { body: await rest('GET', `/v1/queues/${queue}/tickets`), type: 'json' };
+      if (context.path === '/__vcw/tickets')
+        return { body: await rest('GET', `/v1/queues/${queue}/tickets`), type: 'json' };
     },
   };
 }

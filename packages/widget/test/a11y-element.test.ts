@@ -13,10 +13,12 @@ import { agent, uniqueQueue, visitor } from './match-helpers.js';
 const THEMES = ['light', 'dark'] as const;
 
 /** What the live region has said (its last lines). */
-const said = (widget: VideoChatWidget): string[] => [...widget.shadowRoot!.querySelectorAll('[part="announcer"] p')].map((p) => p.textContent!);
+const said = (widget: VideoChatWidget): string[] =>
+  [...widget.shadowRoot!.querySelectorAll('[part="announcer"] p')].map((p) => p.textContent!);
 
 /** The element of the widget that has keyboard focus (null when focus is elsewhere, e.g. the page's body). */
-const focused = (widget: VideoChatWidget): Element | null => (document.activeElement === widget ? widget.shadowRoot!.activeElement : null);
+const focused = (widget: VideoChatWidget): Element | null =>
+  document.activeElement === widget ? widget.shadowRoot!.activeElement : null;
 
 /** Presses Tab until the control `partName` has focus (as a keyboard user does), at most `most` times. */
 async function tabTo(widget: VideoChatWidget, partName: string, most = 25): Promise<HTMLElement> {
@@ -25,7 +27,9 @@ async function tabTo(widget: VideoChatWidget, partName: string, most = 25): Prom
     if (at?.getAttribute('part')?.split(' ').includes(partName)) return at as HTMLElement;
     await sendKeys({ press: 'Tab' });
   }
-  throw new Error(`${partName} not reached with Tab; focus is on ${focused(widget)?.outerHTML ?? document.activeElement?.tagName}`);
+  throw new Error(
+    `${partName} not reached with Tab; focus is on ${focused(widget)?.outerHTML ?? document.activeElement?.tagName}`,
+  );
 }
 
 async function axeInBothThemes(widget: VideoChatWidget, state: string): Promise<void> {
@@ -49,10 +53,15 @@ describe('<video-chat-widget> accessibility', () => {
     // In the visitor's plain words (ui/notice.ts), said in the task that reported it; its detail is for the site owner.
     expect(said(fatal.widget)).to.deep.equal(["Video chat isn't available right now."]);
     await fatal.widget.updateComplete;
-    expect(part(fatal.widget, '[part="retry-button"]'), 'the fatal notice (with Try again) still shown').to.not.equal(null);
+    expect(part(fatal.widget, '[part="retry-button"]'), 'the fatal notice (with Try again) still shown').to.not.equal(
+      null,
+    );
 
     const prejoin = mount(await connectedAttributes({ quality: 'ultra' }), ['vc-error']);
-    await until(() => part(prejoin.widget, '[part="join-button"]') && part(prejoin.widget, '[part="notice"]'), 'pre-join with a notice');
+    await until(
+      () => part(prejoin.widget, '[part="join-button"]') && part(prejoin.widget, '[part="notice"]'),
+      'pre-join with a notice',
+    );
     await axeInBothThemes(prejoin.widget, 'pre-join with a notice');
     prejoin.widget.remove();
 
@@ -61,7 +70,11 @@ describe('<video-chat-widget> accessibility', () => {
     for (const panel of ['chat', 'participants', 'stats']) {
       part<HTMLButtonElement>(a.widget, `[part~="${panel}-button"]`)!.click();
       await until(() => part(a.widget, `[part~="panel"][data-panel="${panel}"]`), `the ${panel} panel`);
-      if (panel === 'stats') await until(() => !part(a.widget, '[part~="panel"] p.muted')?.textContent?.includes('Loading'), 'the stats loaded');
+      if (panel === 'stats')
+        await until(
+          () => !part(a.widget, '[part~="panel"] p.muted')?.textContent?.includes('Loading'),
+          'the stats loaded',
+        );
       await axeInBothThemes(a.widget, `the ${panel} panel`);
     }
     await a.widget.leave();
@@ -72,7 +85,9 @@ describe('<video-chat-widget> accessibility', () => {
   it('a keyboard-only call: join, mute, camera, chat (type and send), a panel (open, Escape), leave; focus follows each screen', async function () {
     this.timeout(45_000);
     const room = uniqueRoom();
-    const grace = mount(await connectedAttributes({ room, 'display-name': 'Grace', autojoin: true }), ['vc-chat-message']);
+    const grace = mount(await connectedAttributes({ room, 'display-name': 'Grace', autojoin: true }), [
+      'vc-chat-message',
+    ]);
     await until(() => grace.widget.state === 'connected', 'Grace in the room');
     const { widget } = mount(await connectedAttributes({ room, 'display-name': 'Ada' }));
     const join = await until(() => part<HTMLButtonElement>(widget, '[part="join-button"]'), 'the Join button');
@@ -82,7 +97,10 @@ describe('<video-chat-widget> accessibility', () => {
 
     // The call screen takes focus on its first control, not the page's body.
     await until(() => widget.state === 'connected', 'in the call');
-    const mic = await until(() => (focused(widget)?.getAttribute('part') === 'microphone-button' ? (focused(widget) as HTMLElement) : null), 'focus on the microphone button');
+    const mic = await until(
+      () => (focused(widget)?.getAttribute('part') === 'microphone-button' ? (focused(widget) as HTMLElement) : null),
+      'focus on the microphone button',
+    );
     expect(mic.getAttribute('aria-label')).to.equal('Turn microphone off');
     await sendKeys({ press: 'Enter' });
     await until(() => !engineOf(widget).media.microphoneEnabled, 'the microphone off');
@@ -98,7 +116,10 @@ describe('<video-chat-widget> accessibility', () => {
     await until(() => focused(widget)?.getAttribute('part') === 'chat-input', 'focus in the chat field');
     await sendKeys({ type: 'typed, not clicked' });
     await sendKeys({ press: 'Enter' });
-    await until(() => ofType(grace.events, 'vc-chat-message').some((e) => e.detail.text === 'typed, not clicked'), 'Grace to read it');
+    await until(
+      () => ofType(grace.events, 'vc-chat-message').some((e) => e.detail.text === 'typed, not clicked'),
+      'Grace to read it',
+    );
     await sendKeys({ press: 'Escape' });
     await until(() => !part(widget, '[part~="panel"]'), 'the panel closed');
     expect(focused(widget)).to.equal(chatButton);
@@ -138,12 +159,18 @@ describe('<video-chat-widget> accessibility', () => {
     await until(() => said(a.widget).includes('Your camera is off'), 'Ada told of her own camera');
 
     await b.widget.sendChatMessage('can you hear me?');
-    await until(() => said(a.widget).includes('Message from Grace: can you hear me?'), 'the message said while the panel is closed');
+    await until(
+      () => said(a.widget).includes('Message from Grace: can you hear me?'),
+      'the message said while the panel is closed',
+    );
     part<HTMLButtonElement>(a.widget, '[part~="chat-button"]')!.click();
     await until(() => part(a.widget, '[part="chat-input"]'), 'the chat open');
     await b.widget.sendChatMessage('now it is on screen');
     // Its arrival is the barrier (the announcer hears each message in the task that dispatches the event).
-    await until(() => ofType(a.events, 'vc-chat-message').some((e) => e.detail.text === 'now it is on screen'), 'the message on screen');
+    await until(
+      () => ofType(a.events, 'vc-chat-message').some((e) => e.detail.text === 'now it is on screen'),
+      'the message on screen',
+    );
     expect(said(a.widget).some((line) => line.includes('now it is on screen'))).to.equal(false);
     await b.widget.leave();
     await until(() => said(a.widget).includes('Grace left'), '"Grace left"');
@@ -169,7 +196,10 @@ describe('<video-chat-widget> accessibility', () => {
     await until(() => part(alan.widget, '[part="queue-empty"]'), 'the empty queue');
     const ada = await visitor('support', queue, 'Ada');
     // From the keyboard: "Call support" → the waiting screen takes focus (its first control, Cancel).
-    const callSupport = await until(() => part<HTMLButtonElement>(ada.widget, '[part="join-button"]'), 'the Call support button');
+    const callSupport = await until(
+      () => part<HTMLButtonElement>(ada.widget, '[part="join-button"]'),
+      'the Call support button',
+    );
     await until(() => !callSupport.disabled && engineOf(ada.widget).state === 'prejoin', 'ready to call');
     callSupport.focus();
     await sendKeys({ press: 'Enter' });
@@ -179,7 +209,10 @@ describe('<video-chat-widget> accessibility', () => {
     await axeInBothThemes(ada.widget, 'support: waiting');
 
     // Take, from the keyboard: the call takes the agent's focus.
-    const take = await until(() => part<HTMLButtonElement>(alan.widget, '[part="take-next-button"]:not([disabled])'), 'Take next enabled');
+    const take = await until(
+      () => part<HTMLButtonElement>(alan.widget, '[part="take-next-button"]:not([disabled])'),
+      'Take next enabled',
+    );
     take.focus();
     await sendKeys({ press: 'Enter' });
     await until(() => alan.widget.state === 'connected', 'the agent in the call');

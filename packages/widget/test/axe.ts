@@ -30,11 +30,15 @@ function axe(): Promise<Axe> {
 export async function seriousViolations(target: Element): Promise<string[]> {
   // Transitions and animations settle first, so colours are measured as a user sees them at rest.
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const { violations } = await (await axe()).run(target, {
+  const { violations } = await (
+    await axe()
+  ).run(target, {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
     resultTypes: ['violations'],
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`));
+    .flatMap((v) =>
+      v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`),
+    );
 }

@@ -39,7 +39,10 @@ export async function twoInCall(
 
 /** The `<video part="remote-video">` of one participant, once it is rendered. */
 export function remoteVideo(widget: VideoChatWidget, peerId: string): Promise<HTMLVideoElement> {
-  return until(() => part<HTMLVideoElement>(widget, `video[part="remote-video"][data-peer-id="${peerId}"]`), `the remote video of ${peerId}`);
+  return until(
+    () => part<HTMLVideoElement>(widget, `video[part="remote-video"][data-peer-id="${peerId}"]`),
+    `the remote video of ${peerId}`,
+  );
 }
 
 /**
@@ -55,7 +58,8 @@ export function countOffers(pc: RTCPeerConnection): () => number {
 }
 
 /** The video sender of a connection. */
-export const videoSender = (pc: RTCPeerConnection): RTCRtpSender | undefined => pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
+export const videoSender = (pc: RTCPeerConnection): RTCRtpSender | undefined =>
+  pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
 
 /** Clicks a part the way a user does (a real input event, so the browser grants user activation). */
 export async function clickPart(widget: VideoChatWidget, selector: string): Promise<void> {

@@ -9,7 +9,10 @@ describe('video effects under a policy without blob: workers', () => {
   after(stopSources);
 
   it('fail with effect_unavailable and leave the camera running', async () => {
-    const policy = Object.assign(document.createElement('meta'), { httpEquiv: 'Content-Security-Policy', content: "worker-src 'none'" });
+    const policy = Object.assign(document.createElement('meta'), {
+      httpEquiv: 'Content-Security-Policy',
+      content: "worker-src 'none'",
+    });
     document.head.append(policy);
     const camera = solidTrack([200, 100, 50]);
     const error = await VideoEffects.start(camera, 'grayscale').then(

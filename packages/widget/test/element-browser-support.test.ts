@@ -61,7 +61,10 @@ describe('<video-chat-widget> in every browser', () => {
     await widget.join();
     widget.setAttribute('effects', 'sepia');
     await until(() => ofType(events, 'vc-error').length >= 2, 'the error of sepia');
-    expect(ofType(events, 'vc-error').map((e) => e.detail.code)).to.deep.equal(['effect_unavailable', 'effect_unavailable']);
+    expect(ofType(events, 'vc-error').map((e) => e.detail.code)).to.deep.equal([
+      'effect_unavailable',
+      'effect_unavailable',
+    ]);
     expect(ofType(events, 'vc-error')[1]!.detail.message).to.contain('MediaStreamTrackProcessor');
   });
 
@@ -73,12 +76,21 @@ describe('<video-chat-widget> in every browser', () => {
     const error = await until(() => ofType(old.events, 'vc-error')[0], 'vc-error');
     restore();
     restore = null;
-    expect(error.detail).to.deep.equal({ code: 'webrtc_unsupported', message: "Video calls aren't supported in this browser. You can still chat with the others.", fatal: false });
+    expect(error.detail).to.deep.equal({
+      code: 'webrtc_unsupported',
+      message: "Video calls aren't supported in this browser. You can still chat with the others.",
+      fatal: false,
+    });
     await old.widget.updateComplete;
-    expect(part(old.widget, '[part="notice"]')!.textContent!.trim()).to.equal("Video calls aren't supported in this browser. You can still chat with the others.");
+    expect(part(old.widget, '[part="notice"]')!.textContent!.trim()).to.equal(
+      "Video calls aren't supported in this browser. You can still chat with the others.",
+    );
     expect(part(old.widget, '[part="join-button"]')!.textContent!.trim()).to.equal('Join');
     expect(engineOf(old.widget).media.stream).to.equal(null);
-    expect(part(old.widget, '[part="check-camera-button"]'), 'no "Check camera" where no camera would be opened').to.equal(null);
+    expect(
+      part(old.widget, '[part="check-camera-button"]'),
+      'no "Check camera" where no camera would be opened',
+    ).to.equal(null);
 
     part<HTMLButtonElement>(old.widget, '[part="join-button"]')!.click();
     await until(() => old.widget.state === 'connected', 'the old browser in the room');
@@ -86,12 +98,20 @@ describe('<video-chat-widget> in every browser', () => {
     await until(() => old.widget.participants[0] && modern.widget.participants[0], 'both see each other');
     expect(old.widget.participants[0]!.textOnly).to.equal(true);
     await old.widget.updateComplete;
-    expect(part(old.widget, '[part="text-only-banner"]')!.textContent).to.contain("Video calls aren't supported in this browser");
+    expect(part(old.widget, '[part="text-only-banner"]')!.textContent).to.contain(
+      "Video calls aren't supported in this browser",
+    );
 
     await old.widget.sendChatMessage('hello from an old browser');
-    await until(() => ofType(modern.events, 'vc-chat-message').some((e) => e.detail.text === 'hello from an old browser'), 'the modern browser to read it');
+    await until(
+      () => ofType(modern.events, 'vc-chat-message').some((e) => e.detail.text === 'hello from an old browser'),
+      'the modern browser to read it',
+    );
     await modern.widget.sendChatMessage('hello back');
-    await until(() => ofType(old.events, 'vc-chat-message').some((e) => e.detail.text === 'hello back'), 'the old browser to read the answer');
+    await until(
+      () => ofType(old.events, 'vc-chat-message').some((e) => e.detail.text === 'hello back'),
+      'the old browser to read the answer',
+    );
     // The modern side gives up on a media path after its deadline and shows the old browser as chat only.
     await until(() => modern.widget.participants[0]!.textOnly, 'the modern side to show chat only', 15_000);
     expect(ofType(old.events, 'vc-error').map((e) => e.detail.code)).to.deep.equal(['webrtc_unsupported']);

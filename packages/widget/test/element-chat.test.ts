@@ -12,7 +12,14 @@ describe('<video-chat-widget> chat', () => {
     const sent = await a.widget.sendChatMessage('  Hello Grace  ');
     expect(sent).to.include({ from: a.peerId, displayName: 'Ada', text: 'Hello Grace', self: true });
     const received = await until(() => ofType(b.events, 'vc-chat-message')[0], 'the message at Grace');
-    expect(received.detail).to.deep.equal({ id: sent.id, from: a.peerId, displayName: 'Ada', text: 'Hello Grace', ts: sent.ts, self: false });
+    expect(received.detail).to.deep.equal({
+      id: sent.id,
+      from: a.peerId,
+      displayName: 'Ada',
+      text: 'Hello Grace',
+      ts: sent.ts,
+      self: false,
+    });
     expect(received.bubbles && received.composed).to.equal(true);
     expect(ofType(a.events, 'vc-chat-message').map((e) => e.detail)).to.deep.equal([sent]);
 
@@ -32,7 +39,9 @@ describe('<video-chat-widget> chat', () => {
     expect(part(b.widget, '[part="chat-panel"] img')).to.equal(null);
     // The sender's own copy is text too.
     await clickPart(a.widget, '[part~="chat-button"]');
-    expect((await until(() => part(a.widget, '[part="chat-message"] p'), 'the own message')).textContent).to.equal(attack);
+    expect((await until(() => part(a.widget, '[part="chat-message"] p'), 'the own message')).textContent).to.equal(
+      attack,
+    );
     expect(part(a.widget, '[part="chat-panel"] img')).to.equal(null);
   });
 
@@ -49,7 +58,10 @@ describe('<video-chat-widget> chat', () => {
     const input = part<HTMLInputElement>(b.widget, '[part="chat-input"]')!;
     input.value = 'typed by Grace';
     part<HTMLButtonElement>(b.widget, '[part="send-button"]')!.click();
-    const arrived = await until(() => ofType(a.events, 'vc-chat-message').find((e) => !e.detail.self), 'the typed message at Ada');
+    const arrived = await until(
+      () => ofType(a.events, 'vc-chat-message').find((e) => !e.detail.self),
+      'the typed message at Ada',
+    );
     expect(arrived.detail.text).to.equal('typed by Grace');
     // While the panel is open, nothing is unread.
     await a.widget.sendChatMessage('seen at once');
@@ -61,7 +73,11 @@ describe('<video-chat-widget> chat', () => {
   it('rejects an empty or too long message with invalid_payload, and one before joining with not_in_room', async () => {
     const { widget } = mount(await connectedAttributes());
     await until(() => widget.state === 'prejoin', 'prejoin');
-    const refusal = (text: string) => widget.sendChatMessage(text).then(() => null, (error: CallError) => error.code);
+    const refusal = (text: string) =>
+      widget.sendChatMessage(text).then(
+        () => null,
+        (error: CallError) => error.code,
+      );
     expect(await refusal('before joining')).to.equal('not_in_room');
 
     await widget.join();

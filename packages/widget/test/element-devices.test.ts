@@ -5,7 +5,8 @@ import { expect } from '@esm-bundle/chai';
 import { countOffers, engineOf, forgetSiteChoices, twoInCall } from './call-helpers.js';
 import { connectedAttributes, mount, part, until } from './helpers.js';
 
-const audioSender = (pc: RTCPeerConnection) => pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio')!.sender;
+const audioSender = (pc: RTCPeerConnection) =>
+  pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio')!.sender;
 
 describe('<video-chat-widget> devices', () => {
   beforeEach(forgetSiteChoices);
@@ -17,7 +18,10 @@ describe('<video-chat-widget> devices', () => {
     const link = engine.peerConnection(b.peerId)!;
     const offers = countOffers(link);
     const before = audioSender(link).track!;
-    const other = await until(() => engine.devices.microphones.find((m) => m.id !== engine.media.microphoneId && m.id !== 'default'), 'another microphone');
+    const other = await until(
+      () => engine.devices.microphones.find((m) => m.id !== engine.media.microphoneId && m.id !== 'default'),
+      'another microphone',
+    );
 
     await engine.media.selectMicrophone(other.id); // the call view's devices.onSelectMicrophone
     await until(() => engine.media.microphoneId === other.id, 'the new microphone in use');
@@ -30,9 +34,11 @@ describe('<video-chat-widget> devices', () => {
     // The other side still hears it: audio keeps arriving on the same connection.
     const inbound = async () => {
       let bytes = 0;
-      (await engineOf(b.widget).peerConnection(a.peerId)!.getStats()).forEach((s: { type: string; kind?: string; bytesReceived?: number }) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes = s.bytesReceived ?? 0;
-      });
+      (await engineOf(b.widget).peerConnection(a.peerId)!.getStats()).forEach(
+        (s: { type: string; kind?: string; bytesReceived?: number }) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes = s.bytesReceived ?? 0;
+        },
+      );
       return bytes;
     };
     const start = await inbound();
@@ -80,9 +86,15 @@ describe('<video-chat-widget> devices', () => {
 
   it('opens the microphone picked on the pre-join screen', async () => {
     const { widget } = mount(await connectedAttributes({ preview: true }));
-    const picker = await until(() => part<HTMLSelectElement>(widget, '[part="microphone-picker"]:not([disabled])'), 'the microphone picker');
+    const picker = await until(
+      () => part<HTMLSelectElement>(widget, '[part="microphone-picker"]:not([disabled])'),
+      'the microphone picker',
+    );
     const engine = engineOf(widget);
-    const other = await until(() => engine.devices.microphones.find((m) => m.id !== engine.media.microphoneId && m.id !== 'default'), 'another microphone');
+    const other = await until(
+      () => engine.devices.microphones.find((m) => m.id !== engine.media.microphoneId && m.id !== 'default'),
+      'another microphone',
+    );
     picker.value = other.id;
     picker.dispatchEvent(new Event('change'));
     await until(() => engine.media.microphoneId === other.id, 'the picked microphone open');
@@ -106,7 +118,10 @@ describe('<video-chat-widget> devices', () => {
     expect(localStorage.getItem('vcw:display-name')).to.equal('Typed Name');
 
     const next = mount(await connectedAttributes());
-    const prefilled = await until(() => part<HTMLInputElement>(next.widget, '[part="name-input"]'), 'the name field again');
+    const prefilled = await until(
+      () => part<HTMLInputElement>(next.widget, '[part="name-input"]'),
+      'the name field again',
+    );
     expect(prefilled.value).to.equal('Typed Name');
   });
 });

@@ -4,7 +4,8 @@ import { twoInCall } from './call-helpers.js';
 import { connectedAttributes, mount, part, until } from './helpers.js';
 
 /** What one widget shows of the other participant's media: `participants[0]`. */
-const seenBy = (widget: { participants: ReadonlyArray<{ microphone: boolean; camera: boolean; screen: boolean }> }) => widget.participants[0]!;
+const seenBy = (widget: { participants: ReadonlyArray<{ microphone: boolean; camera: boolean; screen: boolean }> }) =>
+  widget.participants[0]!;
 
 describe('<video-chat-widget> media state', () => {
   it('shows the other side a microphone turned off within a second, and on again', async () => {
@@ -43,7 +44,10 @@ describe('<video-chat-widget> media state', () => {
 
     // The second one learns it from the join reply; the first learns the second's camera state from peer:joined.
     const second = mount(attributes);
-    await until(() => second.widget.state === 'prejoin' && part(second.widget, 'video[part="local-video"]'), 'the second preview');
+    await until(
+      () => second.widget.state === 'prejoin' && part(second.widget, 'video[part="local-video"]'),
+      'the second preview',
+    );
     second.widget.setCameraEnabled(false);
     await second.widget.join();
     expect(seenBy(second.widget)).to.include({ microphone: false, camera: true, screen: false });

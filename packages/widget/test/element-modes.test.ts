@@ -14,7 +14,11 @@ describe('<video-chat-widget> mode and queue attributes', () => {
     const { widget, events } = mount(await attributes({ mode: 'lobby', queue: uniqueQueue() }), MATCH_EVENTS);
     await until(() => widget.state === 'error', 'the error state');
     expect(ofType(events, 'vc-error').map((e) => e.detail)).to.deep.equal([
-      { code: 'configuration_invalid', message: 'mode="lobby" is not one of room, random, support, agent.', fatal: true },
+      {
+        code: 'configuration_invalid',
+        message: 'mode="lobby" is not one of room, random, support, agent.',
+        fatal: true,
+      },
     ]);
     await widget.updateComplete;
     // The site owner's detail is in vc-error; the visitor reads plain words.
@@ -28,7 +32,11 @@ describe('<video-chat-widget> mode and queue attributes', () => {
     for (const queue of ['', 'has space', '-leading-dash', 'x'.repeat(65)]) {
       const { widget, events } = mount(await attributes({ mode: 'support', queue }), MATCH_EVENTS);
       await until(() => widget.state === 'error', `the error state for queue="${queue}"`);
-      expect(ofType(events, 'vc-error')[0]!.detail, queue).to.deep.equal({ code: 'configuration_invalid', message: `queue="${queue}" is not a valid queue name.`, fatal: true });
+      expect(ofType(events, 'vc-error')[0]!.detail, queue).to.deep.equal({
+        code: 'configuration_invalid',
+        message: `queue="${queue}" is not a valid queue name.`,
+        fatal: true,
+      });
     }
   });
 

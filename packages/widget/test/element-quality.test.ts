@@ -25,7 +25,9 @@ describe('<video-chat-widget> quality', () => {
     await until(() => seen.videoWidth === 1280, 'medium (720p) at first');
     a.widget.setAttribute('quality', 'low');
     await until(() => seen.videoWidth > 0 && seen.videoWidth <= 640, 'low quality at Grace');
-    expect(ofType(a.events, 'vc-quality-change').map((e) => e.detail)).to.deep.equal([{ from: 'medium', to: 'low', reason: 'attribute' }]);
+    expect(ofType(a.events, 'vc-quality-change').map((e) => e.detail)).to.deep.equal([
+      { from: 'medium', to: 'low', reason: 'attribute' },
+    ]);
     const sender = videoSender(engineOf(a.widget).peerConnection(b.peerId)!)!;
     expect(sender.getParameters().encodings[0]!.maxBitrate).to.equal(500_000);
     expect(b.widget.participants[0]!.peerId).to.equal(a.peerId); // same seat: no rejoin

@@ -3,7 +3,17 @@ import { expect } from '@esm-bundle/chai';
 import type { CallError } from '../src/engine/call-error.js';
 import { ofType, pause } from './call-helpers.js';
 import { connectedAttributes, mount, part, until } from './helpers.js';
-import { inCallTogether, newVisitor, partnerOf, press, states, statuses, uniqueQueue, visitor, waiting } from './match-helpers.js';
+import {
+  inCallTogether,
+  newVisitor,
+  partnerOf,
+  press,
+  states,
+  statuses,
+  uniqueQueue,
+  visitor,
+  waiting,
+} from './match-helpers.js';
 
 /** Longer than the service's pause before two who just left each other are paired again (3 s). */
 const REMATCH_PAUSE_MS = 4_500;
@@ -37,7 +47,9 @@ describe('<video-chat-widget mode="random">', () => {
     expect(statuses(ada.events).map((s) => s.status)).to.include('matched');
     // In the call: Next and Report in the control bar, before Leave.
     await ada.widget.updateComplete;
-    const controls = [...ada.widget.shadowRoot!.querySelectorAll('[part="controls"] button')].map((b) => b.getAttribute('part'));
+    const controls = [...ada.widget.shadowRoot!.querySelectorAll('[part="controls"] button')].map((b) =>
+      b.getAttribute('part'),
+    );
     expect(controls.slice(-3)).to.deep.equal(['next-button', 'report-button', 'leave-button']);
     expect(ofType(ada.events, 'vc-error')).to.deep.equal([]);
   });
@@ -68,7 +80,8 @@ describe('<video-chat-widget mode="random">', () => {
     // Ada leaves for good: whoever was with her is put back in line, and meets the one still waiting.
     await ada.widget.leave();
     await inCallTogether(grace.widget, linus.widget, 15_000);
-    if (withLinus === 'Ada') expect(ofType(linus.events, 'vc-participant-leave').map((e) => e.detail.reason)).to.deep.equal(['hangup']);
+    if (withLinus === 'Ada')
+      expect(ofType(linus.events, 'vc-participant-leave').map((e) => e.detail.reason)).to.deep.equal(['hangup']);
   });
 
   it('next() re-pairs the same two when nobody else waits, after a short pause', async function () {
@@ -120,7 +133,10 @@ describe('<video-chat-widget mode="random">', () => {
     const ada = await visitor('random', queue, 'Ada', { autojoin: true });
     await waiting(ada.widget);
     await press(ada.widget, '[part="cancel-button"]');
-    await until(() => ada.widget.state === 'prejoin' && part(ada.widget, '[part="join-button"]'), 'the pre-join screen');
+    await until(
+      () => ada.widget.state === 'prejoin' && part(ada.widget, '[part="join-button"]'),
+      'the pre-join screen',
+    );
     expect(statuses(ada.events).at(-1)).to.include({ status: 'left', position: 0 });
     // Nobody is paired with a visitor who cancelled.
     const grace = await visitor('random', queue, 'Grace', { autojoin: true });
@@ -135,7 +151,11 @@ describe('<video-chat-widget mode="random">', () => {
   });
 
   it('next() is for random mode: configuration_invalid elsewhere, not_matched before joining', async () => {
-    const refusal = (widget: { next(): Promise<void> }) => widget.next().then(() => null, (error: CallError) => error.code);
+    const refusal = (widget: { next(): Promise<void> }) =>
+      widget.next().then(
+        () => null,
+        (error: CallError) => error.code,
+      );
     const inRoom = mount(await connectedAttributes());
     await until(() => inRoom.widget.state === 'prejoin', 'prejoin');
     expect(await refusal(inRoom.widget)).to.equal('configuration_invalid');

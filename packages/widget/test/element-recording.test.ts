@@ -49,7 +49,9 @@ describe('<video-chat-widget> recording', () => {
     const atGrace = await until(() => part(b.widget, INDICATOR), "the indicator at Grace's");
     expect(atGrace.textContent).to.contain('Ada is recording this call');
     expect(part(a.widget, '[part="record-button"]')!.getAttribute('aria-pressed')).to.equal('true');
-    expect(part<HTMLButtonElement>(b.widget, '[part="record-button"]')!.disabled, 'one recording at a time').to.equal(true);
+    expect(part<HTMLButtonElement>(b.widget, '[part="record-button"]')!.disabled, 'one recording at a time').to.equal(
+      true,
+    );
 
     await pause(2000);
     const detail: VcRecordingReadyDetail = await a.widget.stopRecording();
@@ -69,7 +71,10 @@ describe('<video-chat-widget> recording', () => {
     expect(header).to.contain('A_OPUS');
 
     await until(() => !part(a.widget, INDICATOR) && !part(b.widget, INDICATOR), 'the indicators to go');
-    const link = await until(() => part<HTMLAnchorElement>(a.widget, '[part="recording-download"]'), 'the download link at Ada');
+    const link = await until(
+      () => part<HTMLAnchorElement>(a.widget, '[part="recording-download"]'),
+      'the download link at Ada',
+    );
     expect(link.href).to.match(/^blob:/);
     expect(link.download).to.match(/^call-recording-.+\.webm$/);
     expect(ofType(b.events, 'vc-recording-ready'), 'only the recorder gets the file').to.have.length(0);
@@ -108,13 +113,20 @@ describe('<video-chat-widget> recording', () => {
     await a.widget.leave();
     const [ready] = await until(() => ofType(a.events, 'vc-recording-ready'), 'the recording after leaving');
     expect((ready!.detail as VcRecordingReadyDetail).blob.size).to.be.above(0);
-    await until(() => !part(b.widget, INDICATOR) && !part(late.widget, INDICATOR), 'the indicators to go once Ada left');
+    await until(
+      () => !part(b.widget, INDICATOR) && !part(late.widget, INDICATOR),
+      'the indicators to go once Ada left',
+    );
   });
 
   it('rejects before joining with not_in_room, and stopRecording without a recording with recording_not_found', async () => {
     const { widget } = mount(await connectedAttributes());
     await until(() => widget.state === 'prejoin', 'prejoin');
-    const code = (attempt: Promise<unknown>) => attempt.then(() => null, (error: CallError) => error.code);
+    const code = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => null,
+        (error: CallError) => error.code,
+      );
     expect(await code(widget.startRecording())).to.equal('not_in_room');
     await widget.join();
     expect(await code(widget.stopRecording())).to.equal('recording_not_found');

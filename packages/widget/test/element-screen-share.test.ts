@@ -20,14 +20,19 @@ describe('<video-chat-widget> screen share', () => {
     const camera = videoSender(toB)!.track!;
 
     await a.widget.startScreenShare();
-    await until(() => seen.videoWidth === screenSize(a.widget).width && seen.videoHeight === screenSize(a.widget).height, 'the shared screen at Grace');
+    await until(
+      () => seen.videoWidth === screenSize(a.widget).width && seen.videoHeight === screenSize(a.widget).height,
+      'the shared screen at Grace',
+    );
     expect(seen.videoWidth).to.not.equal(1280);
     expect(videoSender(toB)!.track!.label).to.match(/^screen:/);
     await until(() => b.widget.participants[0]!.screen, 'Grace told that Ada shares her screen', 1000);
     await a.widget.updateComplete;
     const self = part<HTMLVideoElement>(a.widget, '[part="call"] video[part="local-video"]')!;
     expect((self.srcObject as MediaStream).getVideoTracks()[0]!.label).to.match(/^screen:/);
-    expect(part<HTMLButtonElement>(a.widget, '[part="screen-share-button"]')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(part<HTMLButtonElement>(a.widget, '[part="screen-share-button"]')!.getAttribute('aria-pressed')).to.equal(
+      'true',
+    );
 
     // The button stops it, as a user would.
     await clickPart(a.widget, '[part="screen-share-button"]');

@@ -18,12 +18,16 @@ describe('<video-chat-widget> sound and inline video (Safari rules)', () => {
     this.timeout(30_000);
     // Safari's policy: sound only during a visitor's gesture (transient user activation); muted video always.
     HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-      if (!this.muted && !navigator.userActivation.isActive) return Promise.reject(new DOMException('needs a gesture', 'NotAllowedError'));
+      if (!this.muted && !navigator.userActivation.isActive)
+        return Promise.reject(new DOMException('needs a gesture', 'NotAllowedError'));
       return play.call(this);
     };
     const { a, b } = await twoInCall();
     const remote = part<HTMLVideoElement>(a.widget, 'video[part="remote-video"]')!;
-    const button = await until(() => part<HTMLButtonElement>(a.widget, '[part="sound-button"]'), 'the "Turn sound on" button');
+    const button = await until(
+      () => part<HTMLButtonElement>(a.widget, '[part="sound-button"]'),
+      'the "Turn sound on" button',
+    );
     expect(button.textContent).to.equal('Turn sound on');
     expect(remote.muted).to.equal(true);
     expect(remote.paused, 'the picture still plays').to.equal(false);
@@ -32,10 +36,12 @@ describe('<video-chat-widget> sound and inline video (Safari rules)', () => {
     await until(() => !part(a.widget, '[part="sound-button"]'), 'the button gone');
     expect(remote.muted).to.equal(false);
     expect(remote.paused).to.equal(false);
-    for (const widget of [a.widget, b.widget]) for (const video of videos(widget.shadowRoot!)) expect(video.playsInline, video.getAttribute('part')!).to.equal(true);
+    for (const widget of [a.widget, b.widget])
+      for (const video of videos(widget.shadowRoot!))
+        expect(video.playsInline, video.getAttribute('part')!).to.equal(true);
   });
 
-  it('starts the page\'s audio in the Join click, and shows every video inline', async () => {
+  it("starts the page's audio in the Join click, and shows every video inline", async () => {
     const { widget } = mount(await connectedAttributes());
     await until(() => part(widget, '[part="local-video"]'), 'the pre-join preview');
     for (const video of videos(widget.shadowRoot!)) expect(video.playsInline).to.equal(true);

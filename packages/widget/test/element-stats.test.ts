@@ -17,9 +17,16 @@ describe('<video-chat-widget> statistics', () => {
     const before = fetched();
 
     await clickPart(a.widget, '[part~="stats-button"]');
-    const section = await until(() => part(a.widget, `[part="stats-panel"] section[data-peer-id="${b.peerId}"]`), 'the stats of Grace', 5000);
+    const section = await until(
+      () => part(a.widget, `[part="stats-panel"] section[data-peer-id="${b.peerId}"]`),
+      'the stats of Grace',
+      5000,
+    );
     expect(fetched()).to.be.above(before); // its code arrived when the panel opened
-    const row = await until(() => rows.at(-1)?.find((r) => r.peerId === b.peerId && r.bitrateInKbps && r.width), 'a full row');
+    const row = await until(
+      () => rows.at(-1)?.find((r) => r.peerId === b.peerId && r.bitrateInKbps && r.width),
+      'a full row',
+    );
     expect(row).to.include({ displayName: 'Grace', width: 1280, height: 720, path: 'direct' });
     expect(row.bitrateInKbps).to.be.above(50);
     expect(row.bitrateOutKbps).to.be.above(50);
@@ -38,7 +45,12 @@ describe('<video-chat-widget> statistics', () => {
     const { a, b } = await twoInCall();
     await until(() => a.widget.participants[0]!.networkQuality === 'good', 'a good loopback connection', 5000);
     await b.widget.updateComplete;
-    await until(() => part(b.widget, `[data-peer-id="${a.peerId}"] [part="network-quality"]`)?.getAttribute('data-quality') === 'good', 'the indicator');
+    await until(
+      () =>
+        part(b.widget, `[data-peer-id="${a.peerId}"] [part="network-quality"]`)?.getAttribute('data-quality') ===
+        'good',
+      'the indicator',
+    );
     // Chromium's fake microphone beeps: the other side hears a speaker.
     await until(() => b.widget.participants[0]!.speaking, 'Ada heard speaking', 5000);
     await until(() => part(b.widget, `.tile[data-peer-id="${a.peerId}"][data-speaking]`), 'the highlighted tile');

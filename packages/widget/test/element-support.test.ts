@@ -2,13 +2,26 @@
 import { expect } from '@esm-bundle/chai';
 import { ofType } from './call-helpers.js';
 import { part, until } from './helpers.js';
-import { agent, inCallTogether, press, states, statuses, tickets, uniqueQueue, visitor, waiting } from './match-helpers.js';
+import {
+  agent,
+  inCallTogether,
+  press,
+  states,
+  statuses,
+  tickets,
+  uniqueQueue,
+  visitor,
+  waiting,
+} from './match-helpers.js';
 import type { VideoChatWidget } from '../src/element/video-chat-widget.js';
 
 /** The rows of an agent's console, by customer name. */
-const queueNames = (widget: VideoChatWidget) => [...widget.shadowRoot!.querySelectorAll('[part="customer-name"]')].map((n) => n.textContent);
+const queueNames = (widget: VideoChatWidget) =>
+  [...widget.shadowRoot!.querySelectorAll('[part="customer-name"]')].map((n) => n.textContent);
 const row = (widget: VideoChatWidget, name: string) =>
-  [...widget.shadowRoot!.querySelectorAll<HTMLElement>('[part="queue-entry"]')].find((r) => r.querySelector('[part="customer-name"]')!.textContent === name);
+  [...widget.shadowRoot!.querySelectorAll<HTMLElement>('[part="queue-entry"]')].find(
+    (r) => r.querySelector('[part="customer-name"]')!.textContent === name,
+  );
 
 /** Types into a field of the widget's shadow root as a user would (an input event follows). */
 function type(widget: VideoChatWidget, selector: string, text: string): void {
@@ -37,7 +50,14 @@ describe('<video-chat-widget mode="support"> and mode="agent"', () => {
     expect(position.textContent).to.equal('You are next in line');
     expect(part(ada.widget, '[part="waiting-message"]')!.textContent).to.equal('My invoice is wrong');
     expect(part(ada.widget, '[part="estimated-wait"]')!.textContent).to.equal('Waiting for the next agent…');
-    expect(statuses(ada.events)[0]).to.include({ mode: 'support', queue, status: 'waiting', position: 1, agentsOnline: 1, estimatedWaitMs: null });
+    expect(statuses(ada.events)[0]).to.include({
+      mode: 'support',
+      queue,
+      status: 'waiting',
+      position: 1,
+      agentsOnline: 1,
+      estimatedWaitMs: null,
+    });
     expect(ada.widget.state).to.equal('connecting');
 
     // The agent's console lists Ada, with her message, and how long she has waited, ticking.
@@ -61,7 +81,10 @@ describe('<video-chat-widget mode="support"> and mode="agent"', () => {
     await press(alan.widget, '[part="leave-button"]');
     await until(() => part(alan.widget, '[part="agent-console"]'), 'the agent back at the console');
     expect(alan.widget.state).to.equal('connecting');
-    const ended = await until(() => (ada.widget.state === 'left' ? part(ada.widget, '[part="left"][data-outcome="call-ended"]') : null), 'the call over for Ada');
+    const ended = await until(
+      () => (ada.widget.state === 'left' ? part(ada.widget, '[part="left"][data-outcome="call-ended"]') : null),
+      'the call over for Ada',
+    );
     expect(ended.textContent).to.contain('The call has been ended.');
     expect(ofType(ada.events, 'vc-leave').map((e) => e.detail.reason)).to.deep.equal(['room-ended']);
     expect(ofType(alan.events, 'vc-leave'), 'the agent never left: the console is his place').to.deep.equal([]);
@@ -75,11 +98,17 @@ describe('<video-chat-widget mode="support"> and mode="agent"', () => {
     const ada = await visitor('support', queue, 'Ada', { autojoin: true });
     const grace = await visitor('support', queue, 'Grace', { autojoin: true });
     await until(() => queueNames(alan.widget).join() === 'Ada,Grace', 'both in the console, in arrival order');
-    await until(() => part(grace.widget, '[part="queue-position"]')?.textContent === 'You are number 2 in line', 'Grace second in line');
+    await until(
+      () => part(grace.widget, '[part="queue-position"]')?.textContent === 'You are number 2 in line',
+      'Grace second in line',
+    );
 
     await press(alan.widget, '[part="take-next-button"]');
     await inCallTogether(ada.widget, alan.widget);
-    await until(() => part(grace.widget, '[part="queue-position"]')?.textContent === 'You are next in line', 'Grace next in line');
+    await until(
+      () => part(grace.widget, '[part="queue-position"]')?.textContent === 'You are next in line',
+      'Grace next in line',
+    );
 
     await ada.widget.leave(); // the customer hangs up
     await until(() => part(alan.widget, '[part="agent-console"]'), 'the agent back at the console');
@@ -111,7 +140,9 @@ describe('<video-chat-widget mode="support"> and mode="agent"', () => {
     expect(noAgent.textContent).to.equal('No agent is online');
     expect(statuses(ada.events)[0]).to.include({ status: 'waiting', agentsOnline: 0 });
     // The message asked before waiting is there to send; the customer adds how to reach her.
-    expect(part<HTMLTextAreaElement>(ada.widget, '[part="ticket-message"]')!.value).to.equal('Please call me about my order');
+    expect(part<HTMLTextAreaElement>(ada.widget, '[part="ticket-message"]')!.value).to.equal(
+      'Please call me about my order',
+    );
     type(ada.widget, '[part="ticket-contact"]', 'ada@example.com');
     await press(ada.widget, '[part="ticket-send-button"]');
 
@@ -120,7 +151,11 @@ describe('<video-chat-widget mode="support"> and mode="agent"', () => {
     expect(ada.widget.state, 'done: camera and connection released').to.equal('left');
     const [ticket, ...more] = await tickets(queue);
     expect(more).to.deep.equal([]);
-    expect(ticket).to.include({ message: 'Please call me about my order', contact: 'ada@example.com', displayName: 'Ada' });
+    expect(ticket).to.include({
+      message: 'Please call me about my order',
+      contact: 'ada@example.com',
+      displayName: 'Ada',
+    });
     expect(ofType(ada.events, 'vc-error')).to.deep.equal([]);
   });
 
@@ -135,10 +170,18 @@ describe('<video-chat-widget mode="support"> and mode="agent"', () => {
     type(alan.widget, '[part="decline-reason"]', 'This line is for billing only; please call sales.');
     part(alan.widget, '[part="decline-send-button"]')!.click();
 
-    const declined = await until(() => part(ada.widget, '[part="left"][data-outcome="declined"]'), 'the decline at Ada');
+    const declined = await until(
+      () => part(ada.widget, '[part="left"][data-outcome="declined"]'),
+      'the decline at Ada',
+    );
     expect(declined.querySelector('[part="declined"]')!.textContent).to.equal('Support could not take your call.');
-    expect(declined.querySelector('[part="decline-reason"]')!.textContent).to.equal('This line is for billing only; please call sales.');
-    expect(statuses(ada.events).at(-1)).to.include({ status: 'declined', reason: 'This line is for billing only; please call sales.' });
+    expect(declined.querySelector('[part="decline-reason"]')!.textContent).to.equal(
+      'This line is for billing only; please call sales.',
+    );
+    expect(statuses(ada.events).at(-1)).to.include({
+      status: 'declined',
+      reason: 'This line is for billing only; please call sales.',
+    });
     expect(ada.widget.state).to.equal('left');
     await until(() => part(alan.widget, '[part="queue-empty"]'), 'the console empty again');
 
@@ -164,18 +207,25 @@ describe('<video-chat-widget mode="support"> and mode="agent"', () => {
     expect(states(alan.events), 'availability is no change of state').to.deep.equal(['prejoin', 'connecting']);
   });
 
-  it('an agent widget needs an agent token, and its token\'s queue', async function () {
+  it("an agent widget needs an agent token, and its token's queue", async function () {
     this.timeout(20_000);
     const queue = uniqueQueue();
     const noToken = await visitor('support', queue, 'Alan', { mode: 'agent' });
     await until(() => noToken.widget.state === 'error', 'a fatal configuration error');
-    expect(ofType(noToken.events, 'vc-error')[0]!.detail).to.deep.equal({ code: 'configuration_invalid', message: 'mode="agent" needs an agent token.', fatal: true });
+    expect(ofType(noToken.events, 'vc-error')[0]!.detail).to.deep.equal({
+      code: 'configuration_invalid',
+      message: 'mode="agent" needs an agent token.',
+      fatal: true,
+    });
 
     const { widget, events } = await agent(queue).catch(() => ({ widget: null, events: [] }));
     expect(widget, 'the right queue works').to.not.equal(null);
     expect(ofType(events, 'vc-error')).to.deep.equal([]);
     widget!.queue = 'another-queue'; // a console pointed at the wrong queue
-    await until(() => ofType(events, 'vc-error').some((e) => e.detail.code === 'token_queue_mismatch'), 'token_queue_mismatch');
+    await until(
+      () => ofType(events, 'vc-error').some((e) => e.detail.code === 'token_queue_mismatch'),
+      'token_queue_mismatch',
+    );
     await until(() => widget!.state === 'prejoin', 'back on the pre-join screen');
     await widget!.updateComplete;
     expect(part(widget!, '[part="notice"]')!.dataset.code).to.equal('token_queue_mismatch');

@@ -2,10 +2,18 @@
 import { expect } from '@esm-bundle/chai';
 import { barrier, connectedAttributes, mount, part, service, showsFrames, until, uniqueRoom } from './helpers.js';
 
-const ALL_EVENTS = ['vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-connection-state-change', 'vc-error'];
+const ALL_EVENTS = [
+  'vc-join',
+  'vc-leave',
+  'vc-participant-join',
+  'vc-participant-leave',
+  'vc-connection-state-change',
+  'vc-error',
+];
 const ofType = (events: CustomEvent[], type: string) => events.filter((e) => e.type === type);
 /** The widget's connection to the service, while it has one. */
-const serviceOf = (widget: HTMLElement) => (widget as unknown as { engine: { service: unknown } | null }).engine?.service ?? null;
+const serviceOf = (widget: HTMLElement) =>
+  (widget as unknown as { engine: { service: unknown } | null }).engine?.service ?? null;
 
 describe('<video-chat-widget>', () => {
   it('is defined, renders into an open shadow root, and asks for a missing api-key', async () => {
@@ -14,7 +22,11 @@ describe('<video-chat-widget>', () => {
     expect(customElements.get('video-chat-widget')).to.equal(widget.constructor);
     expect(widget.shadowRoot).to.not.equal(null);
     const [error] = ofType(events, 'vc-error');
-    expect(error?.detail).to.deep.equal({ code: 'configuration_invalid', message: 'Set the api-key attribute (or a token) on <video-chat-widget>.', fatal: true });
+    expect(error?.detail).to.deep.equal({
+      code: 'configuration_invalid',
+      message: 'Set the api-key attribute (or a token) on <video-chat-widget>.',
+      fatal: true,
+    });
     expect(error?.bubbles && error.composed).to.equal(true);
     expect(widget.state).to.equal('error');
     // The visitor is told in plain words; the site owner's detail stays in vc-error (and the console).
@@ -26,17 +38,25 @@ describe('<video-chat-widget>', () => {
   it('shows the pre-join screen with a Join button, and a live camera preview once the visitor asks for it', async () => {
     const { widget } = mount(await connectedAttributes());
     await until(() => widget.state === 'prejoin' && part(widget, '[part="check-camera-button"]'), 'prejoin');
-    expect(part<HTMLVideoElement>(widget, 'video[part="local-video"]')!.hidden, 'no camera before the visitor asks').to.equal(true);
+    expect(
+      part<HTMLVideoElement>(widget, 'video[part="local-video"]')!.hidden,
+      'no camera before the visitor asks',
+    ).to.equal(true);
     expect(part(widget, '[part="join-button"]')?.textContent?.trim()).to.equal('Join');
     part(widget, '[part="check-camera-button"]')!.click();
-    const preview = await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]:not([hidden])'), 'the preview');
+    const preview = await until(
+      () => part<HTMLVideoElement>(widget, 'video[part="local-video"]:not([hidden])'),
+      'the preview',
+    );
     await showsFrames(preview);
     await until(() => part(widget, '[part="camera-picker"]'), 'the camera picker, once the devices are named');
   });
 
   it('opens the camera for the preview on load when the site asks for it (preview)', async () => {
     const { widget } = mount(await connectedAttributes({ preview: true }));
-    await showsFrames(await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]:not([hidden])'), 'the preview'));
+    await showsFrames(
+      await until(() => part<HTMLVideoElement>(widget, 'video[part="local-video"]:not([hidden])'), 'the preview'),
+    );
   });
 
   it('joins on click, moving through connecting to connected, and fires vc-join with the room', async () => {
@@ -47,7 +67,11 @@ describe('<video-chat-widget>', () => {
     await until(() => ofType(events, 'vc-join').length === 1, 'vc-join');
     expect(ofType(events, 'vc-join')[0]!.detail.room).to.equal(attributes.room);
     expect(ofType(events, 'vc-join')[0]!.detail.peerId).to.match(/^[A-Za-z0-9_-]{8,40}$/);
-    expect(ofType(events, 'vc-connection-state-change').map((e) => e.detail.state)).to.deep.equal(['prejoin', 'connecting', 'connected']);
+    expect(ofType(events, 'vc-connection-state-change').map((e) => e.detail.state)).to.deep.equal([
+      'prejoin',
+      'connecting',
+      'connected',
+    ]);
     expect(widget.state).to.equal('connected');
     await showsFrames(part<HTMLVideoElement>(widget, '[part="call"] video[part="local-video"]')!);
   });
@@ -68,14 +92,19 @@ describe('<video-chat-widget>', () => {
     const joinedSecond = await until(() => ofType(second.events, 'vc-participant-join')[0], 'second sees the first');
     expect(joinedFirst.detail.displayName).to.equal('Grace');
     expect(joinedSecond.detail.displayName).to.equal('Ada');
-    expect(first.widget.participants.map(({ peerId, displayName }) => ({ peerId, displayName }))).to.deep.equal([{ peerId: joinedFirst.detail.peerId, displayName: 'Grace' }]);
+    expect(first.widget.participants.map(({ peerId, displayName }) => ({ peerId, displayName }))).to.deep.equal([
+      { peerId: joinedFirst.detail.peerId, displayName: 'Grace' },
+    ]);
 
     const remote = await until(
-      () => part<HTMLVideoElement>(first.widget, `video[part="remote-video"][data-peer-id="${joinedFirst.detail.peerId}"]`),
+      () =>
+        part<HTMLVideoElement>(first.widget, `video[part="remote-video"][data-peer-id="${joinedFirst.detail.peerId}"]`),
       'the remote video',
     );
     await showsFrames(remote);
-    expect(part(first.widget, `[data-peer-id="${joinedFirst.detail.peerId}"] [part="tile-name"]`)?.textContent).to.equal('Grace');
+    expect(
+      part(first.widget, `[data-peer-id="${joinedFirst.detail.peerId}"] [part="tile-name"]`)?.textContent,
+    ).to.equal('Grace');
 
     await second.widget.leave();
     const left = await until(() => ofType(first.events, 'vc-participant-leave')[0], 'vc-participant-leave');
@@ -89,12 +118,17 @@ describe('<video-chat-widget>', () => {
     part(second.widget, '[part="left"] [part="join-button"]')!.click();
     const back = await until(() => ofType(first.events, 'vc-participant-join')[1], 'the second one back');
     expect(back.detail.displayName).to.equal('Grace');
-    await showsFrames(await until(() => part<HTMLVideoElement>(first.widget, 'video[part="remote-video"]'), 'the remote video again'));
+    await showsFrames(
+      await until(() => part<HTMLVideoElement>(first.widget, 'video[part="remote-video"]'), 'the remote video again'),
+    );
   });
 
   it('refuses to join while not in the page', async () => {
     const widget = document.createElement('video-chat-widget');
-    Object.assign(widget, await connectedAttributes().then((a) => ({ apiKey: a['api-key'], server: a.server, room: a.room })));
+    Object.assign(
+      widget,
+      await connectedAttributes().then((a) => ({ apiKey: a['api-key'], server: a.server, room: a.room })),
+    );
     let refused: unknown = null;
     await widget.join().catch((error: unknown) => (refused = error));
     expect((refused as { code?: string } | null)?.code).to.equal('configuration_invalid');
@@ -133,7 +167,10 @@ describe('<video-chat-widget>', () => {
 
   it('reports a wrong api-key as a fatal api_key_invalid', async () => {
     const { serviceUrl } = await service();
-    const { widget, events } = mount({ 'api-key': 'pk_test_000000000000000000000000000000', server: serviceUrl, room: 'x' }, ALL_EVENTS);
+    const { widget, events } = mount(
+      { 'api-key': 'pk_test_000000000000000000000000000000', server: serviceUrl, room: 'x' },
+      ALL_EVENTS,
+    );
     const error = await until(() => ofType(events, 'vc-error')[0], 'vc-error');
     expect(error.detail.code).to.equal('api_key_invalid');
     expect(error.detail.fatal).to.equal(true);
@@ -217,14 +254,20 @@ describe('<video-chat-widget>', () => {
       devices.getUserMedia = getUserMedia;
     }
     const engine = (widget as unknown as { engine: { media: { stream: MediaStream | null } } }).engine;
-    await until(() => opened.every((stream) => stream.getTracks().every((track) => track.readyState === 'ended')), 'every track opened to be stopped');
+    await until(
+      () => opened.every((stream) => stream.getTracks().every((track) => track.readyState === 'ended')),
+      'every track opened to be stopped',
+    );
     expect(engine.media.stream).to.equal(null);
     expect(part(widget, 'video')).to.equal(null);
   });
 
   it('recovers when a wrong api-key is replaced by the right one', async () => {
     const { serviceUrl, publishableKey } = await service();
-    const { widget, events } = mount({ 'api-key': 'pk_test_000000000000000000000000000000', server: serviceUrl, room: uniqueRoom() }, ALL_EVENTS);
+    const { widget, events } = mount(
+      { 'api-key': 'pk_test_000000000000000000000000000000', server: serviceUrl, room: uniqueRoom() },
+      ALL_EVENTS,
+    );
     await until(() => widget.state === 'error', 'error state');
     widget.setAttribute('api-key', publishableKey);
     await until(() => widget.state === 'prejoin', 'prejoin with the right key');

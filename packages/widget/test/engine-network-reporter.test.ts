@@ -31,11 +31,14 @@ describe('NetworkReporter', () => {
     expect(sent).to.have.length(2, 'within the interval: held');
     at(13000);
     network.observe({ quality: 'good', relay: false });
-    expect(sent).to.deep.equal([
-      { quality: 'good', relay: false },
-      { quality: 'poor', relay: false },
-      { quality: 'good', relay: true },
-    ], 'what was seen in the interval: the worst quality of it, and the relay');
+    expect(sent).to.deep.equal(
+      [
+        { quality: 'good', relay: false },
+        { quality: 'poor', relay: false },
+        { quality: 'good', relay: true },
+      ],
+      'what was seen in the interval: the worst quality of it, and the relay',
+    );
   });
 
   it('sends what is held when the call ends, and nothing once it has', () => {
@@ -52,7 +55,7 @@ describe('NetworkReporter', () => {
     expect(sent).to.have.length(2);
   });
 
-  it('starts afresh for a new call: its first rating is sent even if it equals the last call\'s', () => {
+  it("starts afresh for a new call: its first rating is sent even if it equals the last call's", () => {
     const { network, sent } = reporter();
     network.observe({ quality: 'good', relay: false });
     network.reportTo({ sendCallQuality: async (report) => void sent.push(report) });

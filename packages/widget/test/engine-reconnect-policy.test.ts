@@ -12,7 +12,10 @@ describe('BackoffPolicy', () => {
     expect(delays(policy(0.5), 'network', 6)).to.deep.equal([500, 1000, 2000, 3000, 3000, 3000]);
     expect(delays(policy(0), 'network', 5)).to.deep.equal([250, 500, 1000, 2000, 3000], 'jitter at its lowest: -50 %');
     expect(delays(policy(0.999), 'service-closed', 4).every((d) => d <= 3000)).to.equal(true, 'capped after jitter');
-    expect(policy(0.999).nextRetryDelayInMs({ attempt: 0, cause: 'network' })).to.equal(750, 'jitter at its highest: +50 %');
+    expect(policy(0.999).nextRetryDelayInMs({ attempt: 0, cause: 'network' })).to.equal(
+      750,
+      'jitter at its highest: +50 %',
+    );
   });
 
   it('spreads widgets told the service is draining over the window it gave, then backs off as for a lost service', () => {

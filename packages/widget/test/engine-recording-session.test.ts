@@ -39,7 +39,10 @@ describe('RecordingSession against the service', () => {
     const session = new RecordingSession({ streams: () => [], consentTimeoutMs: 600 });
     session.enter(ada.signaling, ada.peerId);
     const began = performance.now();
-    const attempt = session.start().then(() => null, (error: CallError) => error);
+    const attempt = session.start().then(
+      () => null,
+      (error: CallError) => error,
+    );
     expect(session.asking).to.equal(true);
     await until(() => asked.ask, 'the request at Grace');
     expect(asked.ask!.by).to.deep.equal({ peerId: ada.peerId, displayName: 'Ada' });
@@ -69,7 +72,7 @@ describe('RecordingSession against the service', () => {
     late.enter(grace.signaling, grace.peerId);
     const ask = await until(() => late.ask, 'the request, from sync');
     await late.answer(ask.requestId, false);
-    expect((await attempt as CallError).code).to.equal('recording_declined');
+    expect(((await attempt) as CallError).code).to.equal('recording_declined');
   });
   it('forgets the consent of someone who left: their peer id, back in the room, is not recorded until they agree again', async () => {
     const room = uniqueRoom();
@@ -77,7 +80,9 @@ describe('RecordingSession against the service', () => {
     const grace = await seated(room, 'Grace');
     let recorded: string[] = [];
     const local = pictureStream();
-    const session = new RecordingSession({ streams: (consented) => ((recorded = [grace.peerId].filter(consented)), [local]) });
+    const session = new RecordingSession({
+      streams: (consented) => ((recorded = [grace.peerId].filter(consented)), [local]),
+    });
     session.enter(ada.signaling, ada.peerId);
     const asked = new RecordingSession({ streams: () => [] });
     asked.enter(grace.signaling, grace.peerId);
@@ -101,7 +106,9 @@ describe('RecordingSession against the service', () => {
     let recorded: string[] = [];
     let linusId = '';
     const local = pictureStream();
-    const session = new RecordingSession({ streams: (consented) => ((recorded = [linusId].filter(consented)), [local]) });
+    const session = new RecordingSession({
+      streams: (consented) => ((recorded = [linusId].filter(consented)), [local]),
+    });
     session.enter(ada.signaling, ada.peerId);
     await session.start(); // alone: nobody to ask
     const linus = await seated(room, 'Linus');

@@ -11,7 +11,13 @@ import { until } from './helpers.js';
 async function linkedPair() {
   const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
   const make = (initiator: boolean) =>
-    new PeerLink({ iceServers: [], iceTransportPolicy: 'all', localTracks: { audio: null, video: stream.getVideoTracks()[0]! }, localStream: stream, initiator });
+    new PeerLink({
+      iceServers: [],
+      iceTransportPolicy: 'all',
+      localTracks: { audio: null, video: stream.getVideoTracks()[0]! },
+      localStream: stream,
+      initiator,
+    });
   const a = make(true);
   const b = make(false);
   const toA: RelayedSignal[] = [];
@@ -61,7 +67,10 @@ describe('PeerLink with duplicate and stale signals', () => {
       const ufragOf = (link: PeerLink) => /a=ice-ufrag:(\S+)/.exec(link.connection.remoteDescription!.sdp)![1];
       const oldUfrag = ufragOf(b);
       a.restartIce();
-      await until(() => ufragOf(b) !== oldUfrag && stable(a) && stable(b) && a.state === 'connected', 'the restart is through');
+      await until(
+        () => ufragOf(b) !== oldUfrag && stable(a) && stable(b) && a.state === 'connected',
+        'the restart is through',
+      );
       for (const signal of before.toB) await b.receive(signal);
       for (const signal of before.toA) await a.receive(signal);
       await new Promise((r) => setTimeout(r, 300));

@@ -24,7 +24,10 @@ let roomCounter = 0;
 export const uniqueRoom = (): string => `room-${Date.now().toString(36)}-${roomCounter++}`;
 
 /** Creates a widget with these attributes and adds it to the page; removed again after each test. */
-export function mount(attributes: Record<string, string | boolean>, listen: string[] = []): { widget: VideoChatWidget; events: CustomEvent[] } {
+export function mount(
+  attributes: Record<string, string | boolean>,
+  listen: string[] = [],
+): { widget: VideoChatWidget; events: CustomEvent[] } {
   const widget = document.createElement('video-chat-widget');
   for (const [name, value] of Object.entries(attributes)) {
     if (value === true) widget.setAttribute(name, '');
@@ -37,7 +40,9 @@ export function mount(attributes: Record<string, string | boolean>, listen: stri
 }
 
 /** Attributes of a widget connected to the test service. */
-export async function connectedAttributes(extra: Record<string, string | boolean> = {}): Promise<Record<string, string | boolean>> {
+export async function connectedAttributes(
+  extra: Record<string, string | boolean> = {},
+): Promise<Record<string, string | boolean>> {
   const { serviceUrl, publishableKey } = await service();
   return { 'api-key': publishableKey, server: serviceUrl, room: uniqueRoom(), ...extra };
 }

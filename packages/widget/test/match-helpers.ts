@@ -11,7 +11,15 @@ let queueCounter = 0;
 export const uniqueQueue = (): string => `q-${Date.now().toString(36)}-${queueCounter++}`;
 
 /** Every event the matching tests look at. */
-export const MATCH_EVENTS = ['vc-queue-update', 'vc-connection-state-change', 'vc-join', 'vc-leave', 'vc-participant-join', 'vc-participant-leave', 'vc-error'];
+export const MATCH_EVENTS = [
+  'vc-queue-update',
+  'vc-connection-state-change',
+  'vc-join',
+  'vc-leave',
+  'vc-participant-join',
+  'vc-participant-leave',
+  'vc-error',
+];
 
 export interface Mounted {
   widget: VideoChatWidget;
@@ -29,17 +37,28 @@ export const newVisitor = forgetSiteChoices;
  * A random-mode or support-customer widget on the test service's publishable key. A random one that joins at
  * once is returned in the queue, so that the next one mounted is another visitor (see `newVisitor`).
  */
-export async function visitor(mode: 'random' | 'support', queue: string, name: string, extra: Record<string, string | boolean> = {}): Promise<Mounted> {
+export async function visitor(
+  mode: 'random' | 'support',
+  queue: string,
+  name: string,
+  extra: Record<string, string | boolean> = {},
+): Promise<Mounted> {
   const { serviceUrl, publishableKey } = await service();
   if (mode === 'random') newVisitor();
-  const mounted = mount({ 'api-key': publishableKey, server: serviceUrl, mode, queue, 'display-name': name, ...extra }, MATCH_EVENTS);
-  if (mode === 'random' && extra.autojoin) await until(() => ofType(mounted.events, 'vc-queue-update')[0], `${name} in the queue`);
+  const mounted = mount(
+    { 'api-key': publishableKey, server: serviceUrl, mode, queue, 'display-name': name, ...extra },
+    MATCH_EVENTS,
+  );
+  if (mode === 'random' && extra.autojoin)
+    await until(() => ofType(mounted.events, 'vc-queue-update')[0], `${name} in the queue`);
   return mounted;
 }
 
 /** An agent token for `queue`, minted through the real REST API (the test runner holds the secret key). */
 export async function agentToken(queue: string, name: string): Promise<string> {
-  const response = await fetch(`/__vcw/agent-token?queue=${encodeURIComponent(queue)}&name=${encodeURIComponent(name)}`);
+  const response = await fetch(
+    `/__vcw/agent-token?queue=${encodeURIComponent(queue)}&name=${encodeURIComponent(name)}`,
+  );
   if (!response.ok) throw new Error(`could not mint an agent token: ${response.status}`);
   return ((await response.json()) as { token: string }).token;
 }
@@ -47,26 +66,41 @@ export async function agentToken(queue: string, name: string): Promise<string> {
 /** An agent widget serving `queue`, at its console. */
 export async function agent(queue: string, name = 'Alan'): Promise<Mounted> {
   const { serviceUrl } = await service();
-  const mounted = mount({ token: await agentToken(queue, name), server: serviceUrl, mode: 'agent', queue, autojoin: true }, MATCH_EVENTS);
+  const mounted = mount(
+    { token: await agentToken(queue, name), server: serviceUrl, mode: 'agent', queue, autojoin: true },
+    MATCH_EVENTS,
+  );
   await until(() => part(mounted.widget, '[part="agent-console"]'), 'the agent console');
   return mounted;
 }
 
 /** The tickets customers left in `queue`, as the partner's REST API lists them. */
-export async function tickets(queue: string): Promise<Array<{ message: string; contact: string | null; displayName: string | null }>> {
+export async function tickets(
+  queue: string,
+): Promise<Array<{ message: string; contact: string | null; displayName: string | null }>> {
   const response = await fetch(`/__vcw/tickets?queue=${encodeURIComponent(queue)}`);
-  return ((await response.json()) as { data: Array<{ message: string; contact: string | null; displayName: string | null }> }).data;
+  return (
+    (await response.json()) as { data: Array<{ message: string; contact: string | null; displayName: string | null }> }
+  ).data;
 }
 
 /** The statuses a widget announced with `vc-queue-update`. */
-export const statuses = (events: CustomEvent[]): QueueStatus[] => ofType(events, 'vc-queue-update').map((e) => e.detail as QueueStatus);
+export const statuses = (events: CustomEvent[]): QueueStatus[] =>
+  ofType(events, 'vc-queue-update').map((e) => e.detail as QueueStatus);
 
 /** The states a widget went through, from `vc-connection-state-change`. */
-export const states = (events: CustomEvent[]): string[] => ofType(events, 'vc-connection-state-change').map((e) => e.detail.state as string);
+export const states = (events: CustomEvent[]): string[] =>
+  ofType(events, 'vc-connection-state-change').map((e) => e.detail.state as string);
 
 /** Waits until the widget shows its waiting screen (state `connecting`, out of any call). */
 export async function waiting(widget: VideoChatWidget, what = 'the waiting screen'): Promise<HTMLElement> {
-  return until(() => (widget.state === 'connecting' && widget.participants.length === 0 ? part<HTMLElement>(widget, '[part="waiting"]') : null), what);
+  return until(
+    () =>
+      widget.state === 'connecting' && widget.participants.length === 0
+        ? part<HTMLElement>(widget, '[part="waiting"]')
+        : null,
+    what,
+  );
 }
 
 /** Waits until `a` and `b` are in one call, each showing the other's decoded video. */
@@ -93,4 +127,5 @@ export async function press(widget: VideoChatWidget, selector: string): Promise<
 }
 
 /** The one other participant a widget is in a call with. */
-export const partnerOf = (widget: VideoChatWidget): string | undefined => (widget.state === 'connected' ? widget.participants[0]?.displayName : undefined);
+export const partnerOf = (widget: VideoChatWidget): string | undefined =>
+  widget.state === 'connected' ? widget.participants[0]?.displayName : undefined;

@@ -2,7 +2,17 @@
 import { expect } from '@esm-bundle/chai';
 import { CameraEffect } from '../src/engine/camera-effect.js';
 import { EFFECTS, EffectError, parseEffect, VideoEffects, type ProcessedEffect } from '../src/media/effects/index.js';
-import { canvasTrack, colourAt, fakeCamera, latestPixels, sharpness, solidI420Track, solidTrack, stopSources, type Rgb } from './media-sources.js';
+import {
+  canvasTrack,
+  colourAt,
+  fakeCamera,
+  latestPixels,
+  sharpness,
+  solidI420Track,
+  solidTrack,
+  stopSources,
+  type Rgb,
+} from './media-sources.js';
 
 type ColourEffect = 'grayscale' | 'sepia' | 'invert' | 'brightness';
 
@@ -36,7 +46,10 @@ const centre = async (track: MediaStreamTrack): Promise<Rgb> => {
 
 function expectClose(actual: Rgb, expected: Rgb, tolerance: number, what: string): void {
   const off = actual.map((v, i) => Math.abs(v - expected[i]!));
-  expect(Math.max(...off), `${what}: got ${actual.map(Math.round).join(',')}, want ${expected.map(Math.round).join(',')}`).to.be.at.most(tolerance);
+  expect(
+    Math.max(...off),
+    `${what}: got ${actual.map(Math.round).join(',')}, want ${expected.map(Math.round).join(',')}`,
+  ).to.be.at.most(tolerance);
 }
 
 /** Where the effects' files are in the test server (the widget's dev server serves node_modules). */
@@ -202,17 +215,29 @@ describe('video effects: background-blur', () => {
     expect([image.width, image.height]).to.deep.equal([1280, 720]);
     expect(sharpness(image)).to.be.below(sharpness(raw) * 0.5);
     // The model loads in the effects worker: its resource timing, not the page's, lists the files.
-    expect(performance.getEntriesByType('resource').filter((e) => /selfie_segmentation/.test(e.name)), 'nothing of the model on the page').to.deep.equal([]);
+    expect(
+      performance.getEntriesByType('resource').filter((e) => /selfie_segmentation/.test(e.name)),
+      'nothing of the model on the page',
+    ).to.deep.equal([]);
     const fetched = (await pipeline.fetched()).map((url) => new URL(url));
     const modelFiles = fetched.filter((u) => /selfie_segmentation/.test(u.pathname));
-    expect(modelFiles.map((u) => u.pathname)).to.include.members([`${ASSETS}selfie_segmentation.js`, `${ASSETS}selfie_segmentation_landscape.tflite`]);
-    for (const url of modelFiles) expect(url.origin + url.pathname, 'served by our server').to.equal(location.origin + ASSETS + url.pathname.slice(ASSETS.length));
+    expect(modelFiles.map((u) => u.pathname)).to.include.members([
+      `${ASSETS}selfie_segmentation.js`,
+      `${ASSETS}selfie_segmentation_landscape.tflite`,
+    ]);
+    for (const url of modelFiles)
+      expect(url.origin + url.pathname, 'served by our server').to.equal(
+        location.origin + ASSETS + url.pathname.slice(ASSETS.length),
+      );
   });
 
   it('fails with effect_unavailable without a model URL, and keeps the effect that was running', async () => {
     const source = solidTrack([200, 100, 50]);
     const pipeline = await start(source, 'grayscale');
-    const error = await pipeline.setEffect('background-blur').then(() => null, (e: unknown) => e);
+    const error = await pipeline.setEffect('background-blur').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(EffectError);
     expect((error as EffectError).code).to.equal('effect_unavailable');
     expect(pipeline.effect).to.equal('grayscale');
@@ -220,7 +245,9 @@ describe('video effects: background-blur', () => {
   });
 
   it('fails with a message naming the URL when the model is not served there', async () => {
-    const error = await VideoEffects.start(solidTrack([1, 2, 3]), 'background-blur', { assetsBaseUrl: '/no-such-models/' }).then(
+    const error = await VideoEffects.start(solidTrack([1, 2, 3]), 'background-blur', {
+      assetsBaseUrl: '/no-such-models/',
+    }).then(
       () => null,
       (e: unknown) => e,
     );

@@ -21,7 +21,8 @@ function toneTrack(): { track: MediaStreamTrack; close: () => void } {
  * `duration` is the real one.
  */
 async function playableDuration(video: HTMLVideoElement): Promise<number> {
-  if (video.readyState < HTMLMediaElement.HAVE_METADATA) await new Promise((r) => video.addEventListener('loadedmetadata', r, { once: true }));
+  if (video.readyState < HTMLMediaElement.HAVE_METADATA)
+    await new Promise((r) => video.addEventListener('loadedmetadata', r, { once: true }));
   if (Number.isFinite(video.duration)) return video.duration;
   const known = new Promise((r) => video.addEventListener('durationchange', r));
   video.currentTime = 1e9;
@@ -99,7 +100,10 @@ describe('CallRecorder', () => {
     expect(recording.blob.size).to.be.above(20_000);
     expect(recording.durationMs).to.be.within(2900, elapsed + 50);
     const codecs = await codecIds(recording.blob);
-    expect(codecs.some((c) => c === 'V_VP8' || c === 'V_VP9'), codecs.join()).to.equal(true);
+    expect(
+      codecs.some((c) => c === 'V_VP8' || c === 'V_VP9'),
+      codecs.join(),
+    ).to.equal(true);
     expect(codecs, 'an audio track').to.include('A_OPUS');
 
     const video = videoOf(recording.blob);
@@ -113,16 +117,32 @@ describe('CallRecorder', () => {
     const isBlue = ([r, g, b]: Rgb): boolean => b > 180 && r < 60 && g < 60;
     const first = videoOf(recording.blob);
     await new Promise((r) => first.addEventListener('loadeddata', r, { once: true }));
-    const [earlyLeft, earlyRight] = coloursShown(first, [[320, 360], [960, 360]]);
+    const [earlyLeft, earlyRight] = coloursShown(first, [
+      [320, 360],
+      [960, 360],
+    ]);
     expect(isBlue(earlyLeft!) || isBlue(earlyRight!), 'only the camera at first').to.equal(false);
     // A moving picture, not a still: how many frames depends on the CPU left for the encoder (2 shared cores in CI).
     expect(await playThrough(first), 'frames decoded playing it').to.be.above(4);
     // At 'ended' a player under load may not have presented the last frame yet: give it a moment.
-    let late = coloursShown(first, [[320, 360], [960, 360]]);
-    for (const deadline = performance.now() + 3000; !isBlue(late[1]!) && performance.now() < deadline; await sleep(100)) {
-      late = coloursShown(first, [[320, 360], [960, 360]]);
+    let late = coloursShown(first, [
+      [320, 360],
+      [960, 360],
+    ]);
+    for (
+      const deadline = performance.now() + 3000;
+      !isBlue(late[1]!) && performance.now() < deadline;
+      await sleep(100)
+    ) {
+      late = coloursShown(first, [
+        [320, 360],
+        [960, 360],
+      ]);
     }
-    expect(isBlue(late[1]!), `the blue participant on the right after joining (${late[1]!.map(Math.round).join()})`).to.equal(true);
+    expect(
+      isBlue(late[1]!),
+      `the blue participant on the right after joining (${late[1]!.map(Math.round).join()})`,
+    ).to.equal(true);
     expect(isBlue(late[0]!), 'the camera on the left').to.equal(false);
 
     // The audio decodes to about the same length, and is not silence.

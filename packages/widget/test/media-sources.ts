@@ -20,7 +20,11 @@ export async function fakeCamera(audio = false): Promise<MediaStream> {
  * A canvas picture as a track (its frames are BGRA): `paint` draws it, again every 40 ms, since a canvas
  * only yields frames when it is drawn.
  */
-export function canvasTrack(paint: (context: CanvasRenderingContext2D, width: number, height: number) => void, width = 320, height = 240): MediaStreamTrack {
+export function canvasTrack(
+  paint: (context: CanvasRenderingContext2D, width: number, height: number) => void,
+  width = 320,
+  height = 240,
+): MediaStreamTrack {
   const canvas = Object.assign(document.createElement('canvas'), { width, height });
   const context = canvas.getContext('2d')!;
   paint(context, width, height);
@@ -45,7 +49,13 @@ export const solidTrack = ([r, g, b]: Rgb): MediaStreamTrack =>
  * on the left half and `right` on the right half.
  */
 export function solidI420Track(left: Rgb, width = 320, height = 240, right: Rgb = left): MediaStreamTrack {
-  const Generator = (globalThis as unknown as { MediaStreamTrackGenerator: new (init: { kind: 'video' }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> } }).MediaStreamTrackGenerator;
+  const Generator = (
+    globalThis as unknown as {
+      MediaStreamTrackGenerator: new (init: {
+        kind: 'video';
+      }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> };
+    }
+  ).MediaStreamTrackGenerator;
   const track = new Generator({ kind: 'video' });
   const writer = track.writable.getWriter();
   const data = new Uint8Array(width * height * 1.5);
@@ -60,10 +70,25 @@ export function solidI420Track(left: Rgb, width = 320, height = 240, right: Rgb 
       data.fill(right[i]!, offset + y * w + w / 2, offset + (y + 1) * w);
     }
   });
-  const colorSpace: VideoColorSpaceInit = { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false };
+  const colorSpace: VideoColorSpaceInit = {
+    primaries: 'smpte170m',
+    transfer: 'smpte170m',
+    matrix: 'smpte170m',
+    fullRange: false,
+  };
   let timestamp = 0;
   const timer = setInterval(() => {
-    void writer.write(new VideoFrame(data, { format: 'I420', codedWidth: width, codedHeight: height, timestamp: (timestamp += 40_000), colorSpace })).catch(() => undefined);
+    void writer
+      .write(
+        new VideoFrame(data, {
+          format: 'I420',
+          codedWidth: width,
+          codedHeight: height,
+          timestamp: (timestamp += 40_000),
+          colorSpace,
+        }),
+      )
+      .catch(() => undefined);
   }, 40);
   stoppers.push(() => {
     clearInterval(timer);
@@ -74,7 +99,11 @@ export function solidI420Track(left: Rgb, width = 320, height = 240, right: Rgb 
 
 /** The next `count` frames of `track` as RGBA pixels (the last one), read as a sender would read them. */
 export async function latestPixels(track: MediaStreamTrack, count = 4): Promise<ImageData> {
-  const Processor = (globalThis as unknown as { MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> } }).MediaStreamTrackProcessor;
+  const Processor = (
+    globalThis as unknown as {
+      MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> };
+    }
+  ).MediaStreamTrackProcessor;
   // A clone, so that reading here takes no frames from the track's other consumers.
   const clone = track.clone();
   const reader = new Processor({ track: clone }).readable.getReader();

@@ -7,7 +7,10 @@ import { connectedAttributes, mount, part, showsFrames, until, uniqueRoom } from
 describe('<video-chat-widget> without a camera', () => {
   it('says so, and joins with the microphone only; the other side still gets the audio', async () => {
     const room = uniqueRoom();
-    const { widget, events } = mount(await connectedAttributes({ room, preview: true }), ['vc-error', 'vc-participant-join']);
+    const { widget, events } = mount(await connectedAttributes({ room, preview: true }), [
+      'vc-error',
+      'vc-participant-join',
+    ]);
     const error = await until(() => events.find((e) => e.type === 'vc-error'), 'vc-error');
     expect(error.detail.code).to.equal('media_unavailable');
     expect(error.detail.fatal).to.equal(false);
@@ -19,7 +22,10 @@ describe('<video-chat-widget> without a camera', () => {
     await widget.join();
     const other = mount(await connectedAttributes({ room, autojoin: true }));
     await until(() => events.some((e) => e.type === 'vc-participant-join'), 'the other participant');
-    const remote = await until(() => part<HTMLVideoElement>(other.widget, 'video[part="remote-video"]'), 'the remote tile');
+    const remote = await until(
+      () => part<HTMLVideoElement>(other.widget, 'video[part="remote-video"]'),
+      'the remote tile',
+    );
     const stream = await until(() => remote.srcObject as MediaStream | null, 'the remote stream');
     const audio = await until(() => stream.getAudioTracks()[0], 'a remote audio track');
     await until(() => !audio.muted, 'audio to flow');
@@ -40,7 +46,8 @@ describe('<video-chat-widget> without a camera', () => {
     await widget.startScreenShare();
     const seen = await remoteVideo(other.widget, sharerId);
     const screen = engineOf(widget).outgoing.screen.track!;
-    const showsScreen = () => seen.videoWidth === screen.getSettings().width && seen.videoHeight === screen.getSettings().height;
+    const showsScreen = () =>
+      seen.videoWidth === screen.getSettings().width && seen.videoHeight === screen.getSettings().height;
     await until(showsScreen, 'the shared screen at the other side');
     await showsFrames(seen);
     expect(offers()).to.equal(1);

@@ -27,12 +27,22 @@ describe('<video-chat-widget> when camera and microphone are blocked', () => {
 
   it('still chats, both ways, as a text-only call', async () => {
     const room = uniqueRoom();
-    const first = mount(await connectedAttributes({ room, autojoin: true, 'display-name': 'Ada' }), ['vc-chat-message']);
+    const first = mount(await connectedAttributes({ room, autojoin: true, 'display-name': 'Ada' }), [
+      'vc-chat-message',
+    ]);
     await until(() => first.widget.state === 'connected', 'connected without devices');
-    const second = mount(await connectedAttributes({ room, autojoin: true, 'display-name': 'Grace' }), ['vc-chat-message']);
-    await until(() => second.widget.state === 'connected' && first.widget.participants.length === 1, 'both in the call');
+    const second = mount(await connectedAttributes({ room, autojoin: true, 'display-name': 'Grace' }), [
+      'vc-chat-message',
+    ]);
+    await until(
+      () => second.widget.state === 'connected' && first.widget.participants.length === 1,
+      'both in the call',
+    );
     await first.widget.updateComplete;
-    expect(part(first.widget, '[part="text-only-banner"]')!.textContent, 'a blocked permission named as such').to.contain('Your camera and microphone are blocked.');
+    expect(
+      part(first.widget, '[part="text-only-banner"]')!.textContent,
+      'a blocked permission named as such',
+    ).to.contain('Your camera and microphone are blocked.');
 
     await first.widget.sendChatMessage('no camera here');
     const got = await until(() => second.events.find((e) => !e.detail.self), 'the message at Grace');

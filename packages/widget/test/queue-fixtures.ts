@@ -6,13 +6,23 @@
 import type { TemplateResult } from 'lit';
 import { withQueueStrings } from '../src/ui/queue-strings.js';
 import { adoptQueueStyles } from '../src/ui/queue-styles.js';
-import type { AgentConsoleView, MatchControlsView, QueueStatusView, TicketFormView, WaitingView } from '../src/ui/view-model.js';
+import type {
+  AgentConsoleView,
+  MatchControlsView,
+  QueueStatusView,
+  TicketFormView,
+  WaitingView,
+} from '../src/ui/view-model.js';
 import { en, mount as mountView, type Mounted } from './ui-fixtures.js';
 
 export const qs = withQueueStrings(en);
 
 /** `mount` of ui-fixtures, with the queue views' styles adopted too. */
-export function mountQueueView<V extends object>(draw: (view: V) => TemplateResult, view: V, width?: number): Mounted<V> {
+export function mountQueueView<V extends object>(
+  draw: (view: V) => TemplateResult,
+  view: V,
+  width?: number,
+): Mounted<V> {
   const mounted = mountView(draw, view, width);
   adoptQueueStyles(mounted.root);
   return mounted;
@@ -42,7 +52,16 @@ export function ticketForm(patch: Partial<TicketFormView> = {}): TicketFormView 
 }
 
 export function waitingView(patch: Partial<WaitingView> = {}): WaitingView {
-  return { strings: qs, mode: 'support', status: waitingStatus(), chatEnded: false, message: '', ticket: ticketForm(), onCancel() {}, ...patch };
+  return {
+    strings: qs,
+    mode: 'support',
+    status: waitingStatus(),
+    chatEnded: false,
+    message: '',
+    ticket: ticketForm(),
+    onCancel() {},
+    ...patch,
+  };
 }
 
 export function matchControls(patch: Partial<MatchControlsView> = {}): MatchControlsView {

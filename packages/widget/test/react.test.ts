@@ -34,10 +34,22 @@ describe('@vcw/widget/react', () => {
     const { serviceUrl, publishableKey } = await service();
     const room = uniqueRoom();
     const joins: VcJoinEvent[] = [];
-    const widget = render({ apiKey: publishableKey, server: serviceUrl, room, displayName: 'Ada', className: 'call', onJoin: (e) => joins.push(e) });
+    const widget = render({
+      apiKey: publishableKey,
+      server: serviceUrl,
+      room,
+      displayName: 'Ada',
+      className: 'call',
+      onJoin: (e) => joins.push(e),
+    });
     expect(widget).to.be.instanceOf(customElements.get('video-chat-widget')!);
     expect(widget.className).to.equal('call');
-    expect([widget.apiKey, widget.server, widget.room, widget.displayName]).to.deep.equal([publishableKey, serviceUrl, room, 'Ada']);
+    expect([widget.apiKey, widget.server, widget.room, widget.displayName]).to.deep.equal([
+      publishableKey,
+      serviceUrl,
+      room,
+      'Ada',
+    ]);
     await until(() => widget.state === 'prejoin', 'prejoin');
     await widget.join();
     await until(() => joins.length === 1, 'onJoin');
@@ -53,7 +65,13 @@ describe('@vcw/widget/react', () => {
 
     const second: VcErrorEvent[] = [];
     expect(render({ room: 'lobby', onError: (e) => second.push(e) })).to.equal(widget);
-    widget.dispatchEvent(new CustomEvent('vc-error', { detail: { code: 'internal', message: 'probe', fatal: false }, bubbles: true, composed: true }));
+    widget.dispatchEvent(
+      new CustomEvent('vc-error', {
+        detail: { code: 'internal', message: 'probe', fatal: false },
+        bubbles: true,
+        composed: true,
+      }),
+    );
     expect(second.map((e) => e.detail.message)).to.deep.equal(['probe']);
     expect(first).to.have.length(1);
   });

@@ -6,7 +6,11 @@
 import type { VideoChatWidget } from '../src/element/video-chat-widget.js';
 
 /** Waits until `condition` returns a truthy value, polling every 20 ms; resolves with that value. */
-export async function until<T>(condition: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function until<T>(
+  condition: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await condition();

@@ -5,7 +5,8 @@ import { duration, renderAgentConsole } from '../src/ui/agent-console.js';
 import { agentConsole, mountQueueView } from './queue-fixtures.js';
 import { until } from './ui-fixtures.js';
 
-const row = (root: ShadowRoot, id: string) => root.querySelector<HTMLElement>(`[part="queue-entry"][data-customer-id="${id}"]`)!;
+const row = (root: ShadowRoot, id: string) =>
+  root.querySelector<HTMLElement>(`[part="queue-entry"][data-customer-id="${id}"]`)!;
 
 describe('agent console', () => {
   it('shows the queue: agents online, availability, and each customer with how long they waited and their message', () => {
@@ -18,7 +19,10 @@ describe('agent console', () => {
     expect(toggle.textContent!.trim()).to.equal('Available');
     expect(toggle.getAttribute('aria-pressed')).to.equal('true');
 
-    expect(ui.$$('[part="queue-entry"]').map((r) => r.dataset.customerId)).to.deep.equal(['customer-aaaa1111', 'customer-bbbb2222']);
+    expect(ui.$$('[part="queue-entry"]').map((r) => r.dataset.customerId)).to.deep.equal([
+      'customer-aaaa1111',
+      'customer-bbbb2222',
+    ]);
     const ada = row(ui.root, 'customer-aaaa1111');
     expect(ada.querySelector('[part="customer-name"]')!.textContent).to.equal('Ada');
     const waited = ada.querySelector('[part="waited"]')!;
@@ -38,7 +42,12 @@ describe('agent console', () => {
 
   it('shows customer names and messages as text, never as HTML', () => {
     const attack = '<img src=x onerror=alert(1)>';
-    const ui = mountQueueView(renderAgentConsole, agentConsole({ customers: [{ customerId: 'customer-cccc3333', displayName: attack, waitedMs: 0, message: attack }] }));
+    const ui = mountQueueView(
+      renderAgentConsole,
+      agentConsole({
+        customers: [{ customerId: 'customer-cccc3333', displayName: attack, waitedMs: 0, message: attack }],
+      }),
+    );
     expect(ui.$('[part="customer-name"]').textContent).to.equal(attack);
     expect(ui.$('[part="customer-message"]').textContent).to.equal(attack);
     expect(ui.$$('img')).to.have.length(0);
@@ -100,7 +109,8 @@ describe('agent console', () => {
 
   it('closes the decline form with Cancel, Escape, or Decline again', async () => {
     const ui = mountQueueView(renderAgentConsole, agentConsole());
-    const declineButton = () => row(ui.root, 'customer-aaaa1111').querySelector<HTMLButtonElement>('[part="decline-button"]')!;
+    const declineButton = () =>
+      row(ui.root, 'customer-aaaa1111').querySelector<HTMLButtonElement>('[part="decline-button"]')!;
     declineButton().click();
     ui.$('[part="decline-cancel-button"]').click();
     expect(ui.$$('[part="decline-form"]')).to.have.length(0);
@@ -117,7 +127,8 @@ describe('agent console', () => {
 
   it('from the keyboard: Decline moves focus into the reason, Escape anywhere in the form closes it and gives focus back', async () => {
     const ui = mountQueueView(renderAgentConsole, agentConsole());
-    const declineButton = () => row(ui.root, 'customer-aaaa1111').querySelector<HTMLButtonElement>('[part="decline-button"]')!;
+    const declineButton = () =>
+      row(ui.root, 'customer-aaaa1111').querySelector<HTMLButtonElement>('[part="decline-button"]')!;
     declineButton().focus();
     await sendKeys({ press: 'Enter' });
     await until(() => ui.root.activeElement?.getAttribute('part') === 'decline-reason', 'focus in the reason field');
@@ -131,7 +142,10 @@ describe('agent console', () => {
 
     // Cancel gives focus back too.
     await sendKeys({ press: 'Enter' });
-    await until(() => ui.root.activeElement?.getAttribute('part') === 'decline-reason', 'focus in the reason field again');
+    await until(
+      () => ui.root.activeElement?.getAttribute('part') === 'decline-reason',
+      'focus in the reason field again',
+    );
     ui.$('[part="decline-cancel-button"]').click();
     expect(ui.root.activeElement).to.equal(declineButton());
   });

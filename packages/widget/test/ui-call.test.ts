@@ -5,7 +5,8 @@ import { renderCall } from '../src/ui/call-view.js';
 import { initials } from '../src/ui/avatar.js';
 import { callView, canvasStream, columns, localMedia, mount, tile, until } from './ui-fixtures.js';
 
-const mountCall = (patch: Parameters<typeof callView>[0] = {}, width?: number, height?: number) => mount(renderCall, callView(patch), width, height);
+const mountCall = (patch: Parameters<typeof callView>[0] = {}, width?: number, height?: number) =>
+  mount(renderCall, callView(patch), width, height);
 const peers = (n: number) => Array.from({ length: n }, (_, i) => tile(`p${i + 1}`));
 
 const CONTROLS: [part: string, label: string, toggle: boolean][] = [
@@ -43,7 +44,10 @@ describe('call view: controls', () => {
     const label = (part: string) => ui.$(`[part="${part}"]`).getAttribute('aria-label');
     ui.$('[part="microphone-button"]').click();
     ui.$('[part="camera-button"]').click();
-    expect([label('microphone-button'), label('camera-button')]).to.deep.equal(['Turn microphone on', 'Turn camera on']);
+    expect([label('microphone-button'), label('camera-button')]).to.deep.equal([
+      'Turn microphone on',
+      'Turn camera on',
+    ]);
     for (const part of ['screen-share-button', 'fullscreen-button', 'pip-button']) {
       const before = pressed(part);
       ui.$(`[part="${part}"]`).click();
@@ -51,12 +55,23 @@ describe('call view: controls', () => {
     }
     ui.$('[part="leave-button"]').click();
     expect(Object.keys(ui.calls).sort()).to.deep.equal(
-      ['onLeave', 'onToggleCamera', 'onToggleFullscreen', 'onToggleMicrophone', 'onTogglePictureInPicture', 'onToggleScreenShare'].sort(),
+      [
+        'onLeave',
+        'onToggleCamera',
+        'onToggleFullscreen',
+        'onToggleMicrophone',
+        'onTogglePictureInPicture',
+        'onToggleScreenShare',
+      ].sort(),
     );
   });
 
   it('hides screen share, picture-in-picture and full screen where the browser cannot do them (Safari on iPhone)', () => {
-    const ui = mountCall({ local: localMedia({ canShareScreen: false }), canPictureInPicture: false, canFullscreen: false });
+    const ui = mountCall({
+      local: localMedia({ canShareScreen: false }),
+      canPictureInPicture: false,
+      canFullscreen: false,
+    });
     expect(ui.$$('[part="screen-share-button"], [part="pip-button"], [part="fullscreen-button"]')).to.have.length(0);
   });
 
@@ -113,7 +128,9 @@ describe('call view: tiles', () => {
   });
 
   it('shows initials in a circle when a camera is off, and says so with an icon', () => {
-    const ui = mountCall({ tiles: [tile('p1', { displayName: 'grace brewster hopper', cameraOn: false, stream: canvasStream() })] });
+    const ui = mountCall({
+      tiles: [tile('p1', { displayName: 'grace brewster hopper', cameraOn: false, stream: canvasStream() })],
+    });
     const remote = ui.$('[part~="remote-tile"]');
     const avatar = remote.querySelector<HTMLElement>('[part="avatar"]')!;
     expect(avatar.textContent).to.equal('GH');
@@ -122,7 +139,12 @@ describe('call view: tiles', () => {
     expect(remote.querySelector('[part="camera-off"]')!.getAttribute('role')).to.equal('img');
     // The video stays (it carries the sound), just out of sight.
     expect(getComputedStyle(remote.querySelector('video')!).opacity).to.equal('0');
-    expect([initials('Ada'), initials('  '), initials('Élodie de la Tour'), initials('😀 Smile')]).to.deep.equal(['A', '?', 'ÉT', '😀S']);
+    expect([initials('Ada'), initials('  '), initials('Élodie de la Tour'), initials('😀 Smile')]).to.deep.equal([
+      'A',
+      '?',
+      'ÉT',
+      '😀S',
+    ]);
   });
 
   it('marks a muted remote microphone with an icon that says so', () => {
@@ -157,7 +179,9 @@ describe('call view: tiles', () => {
       ui.host.style.setProperty('--vc-speaking', 'rgb(255, 0, 128)');
       const speaking = ui.$('[data-peer-id="p1"]');
       expect(speaking.hasAttribute('data-speaking')).to.equal(true);
-      expect(speaking.getAttribute('part'), 'stylable from outside as ::part(tile speaking)').to.equal('tile remote-tile speaking');
+      expect(speaking.getAttribute('part'), 'stylable from outside as ::part(tile speaking)').to.equal(
+        'tile remote-tile speaking',
+      );
       expect(getComputedStyle(speaking).outlineColor).to.equal('rgb(255, 0, 128)');
       expect(getComputedStyle(ui.$('[data-peer-id="p2"]')).outlineColor).to.equal('rgba(0, 0, 0, 0)');
       ui.update({ local: localMedia({ speaking: true }) });
@@ -168,7 +192,9 @@ describe('call view: tiles', () => {
   });
 
   it('shows a participant without camera as initials, name and "camera off" at once, never "Connecting…"', () => {
-    const ui = mountCall({ tiles: [tile('p1', { displayName: 'Grace Hopper', cameraOn: false, microphoneOn: false, connecting: false })] });
+    const ui = mountCall({
+      tiles: [tile('p1', { displayName: 'Grace Hopper', cameraOn: false, microphoneOn: false, connecting: false })],
+    });
     const remote = ui.$('[data-peer-id="p1"]');
     expect(remote.querySelector('[part="avatar"]')!.textContent).to.equal('GH');
     expect(remote.querySelector('[part="tile-name"]')!.textContent).to.equal('Grace Hopper');
@@ -188,10 +214,15 @@ describe('call view: tiles', () => {
   });
 
   it('shows a text-only banner with the reason, and badges text-only participants', () => {
-    const ui = mountCall({ textOnly: { reason: 'No camera or microphone could be opened.' }, tiles: [tile('p1', { textOnly: true })] });
+    const ui = mountCall({
+      textOnly: { reason: 'No camera or microphone could be opened.' },
+      tiles: [tile('p1', { textOnly: true })],
+    });
     const banner = ui.$('[part="text-only-banner"]');
     expect(banner.getAttribute('role')).to.equal('status');
-    expect(banner.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Text chat only No camera or microphone could be opened.');
+    expect(banner.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'Text chat only No camera or microphone could be opened.',
+    );
     expect(ui.$('[data-peer-id="p1"] [part="text-only-badge"]').textContent).to.equal('Chat only');
     ui.update({ textOnly: null });
     expect(ui.$$('[part="text-only-banner"]')).to.have.length(0);
@@ -207,17 +238,25 @@ describe('call view: re-rendering', () => {
     const ui = mountCall({ tiles: [tile('p1', { stream: remote })], local: localMedia({ stream: self }) });
     const videos = ui.$$<HTMLVideoElement>('video');
     expect(videos.length).to.equal(2);
-    await until(() => videos.every((video) => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA), 'the first frames');
+    await until(
+      () => videos.every((video) => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA),
+      'the first frames',
+    );
     const restarts: string[] = [];
     for (const video of videos) video.addEventListener('emptied', () => restarts.push(video.getAttribute('part')!));
     for (let i = 0; i < 5; i++) ui.update({ unread: i });
     // The marker: new streams for both videos, loaded. A video's events are queued in order, so a restart from
     // the re-renders above would come before the new stream's restart, and that before its first data.
-    const loaded = videos.map((video) => new Promise((resolve) => video.addEventListener('loadeddata', resolve, { once: true })));
+    const loaded = videos.map(
+      (video) => new Promise((resolve) => video.addEventListener('loadeddata', resolve, { once: true })),
+    );
     const other = canvasStream();
     ui.update({ tiles: [tile('p1', { stream: other })], local: localMedia({ stream: canvasStream() }) });
     await Promise.all(loaded);
-    expect([...restarts].sort()).to.deep.equal(videos.map((video) => video.getAttribute('part')!).sort(), 'each video restarted once: for its new stream');
+    expect([...restarts].sort()).to.deep.equal(
+      videos.map((video) => video.getAttribute('part')!).sort(),
+      'each video restarted once: for its new stream',
+    );
     expect(ui.$<HTMLVideoElement>('video[part="remote-video"]').srcObject).to.equal(other);
   });
 });

@@ -15,13 +15,17 @@ const message = (id: string, text: string, patch: Partial<ChatMessageView> = {})
   ts: TS,
   ...patch,
 });
-const mountChat = (chat: ChatMessageView[] = [], strings = resolveStrings('en')) => mount(renderCall, callView({ panel: 'chat', chat, strings }));
+const mountChat = (chat: ChatMessageView[] = [], strings = resolveStrings('en')) =>
+  mount(renderCall, callView({ panel: 'chat', chat, strings }));
 
 describe('chat panel', () => {
   before(() => loadStrings('de'));
 
   it('isolates names and messages from the text around them, so right-to-left text cannot reorder it', () => {
-    const ui = mount(renderCall, callView({ panel: 'chat', chat: [message('1', 'مرحبا 123', { displayName: 'עדה' })], tiles: [] }));
+    const ui = mount(
+      renderCall,
+      callView({ panel: 'chat', chat: [message('1', 'مرحبا 123', { displayName: 'עדה' })], tiles: [] }),
+    );
     const item = ui.$('[part="chat-message"]');
     expect(item.querySelector('.from')!.tagName).to.equal('BDI');
     expect(item.querySelector('p')!.getAttribute('dir')).to.equal('auto');
@@ -43,7 +47,9 @@ describe('chat panel', () => {
 
   it('writes times the way the chosen language does', () => {
     const ui = mountChat([message('1', 'Salut')], resolveStrings('de'));
-    expect(ui.$('time').textContent).to.equal(new Date(TS).toLocaleTimeString('de', { hour: 'numeric', minute: '2-digit' }));
+    expect(ui.$('time').textContent).to.equal(
+      new Date(TS).toLocaleTimeString('de', { hour: 'numeric', minute: '2-digit' }),
+    );
   });
 
   it('says when there are no messages yet', () => {

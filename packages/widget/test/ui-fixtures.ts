@@ -9,7 +9,14 @@ import { callStyles } from '../src/ui/call-styles.js';
 import { panelStyles } from '../src/ui/panel-styles.js';
 import { withRecordingStrings } from '../src/ui/recording-strings.js';
 import { resolveStrings } from '../src/ui/strings.js';
-import type { CallView, DevicesView, LocalMediaView, PrejoinView, RecordingView, TileView } from '../src/ui/view-model.js';
+import type {
+  CallView,
+  DevicesView,
+  LocalMediaView,
+  PrejoinView,
+  RecordingView,
+  TileView,
+} from '../src/ui/view-model.js';
 
 export { until } from './toolkit.js';
 
@@ -38,7 +45,12 @@ afterEach(() => hosts.splice(0).forEach((h) => h.remove()));
  * Renders `draw(view)` into a fresh styled shadow root of `width` pixels. Every `on*` function of the view (and of
  * `view.devices`) is wrapped to record its calls and re-render, unless `react` handles it first.
  */
-export function mount<V extends object>(draw: (view: V) => TemplateResult, view: V, width = 800, height?: number): Mounted<V> {
+export function mount<V extends object>(
+  draw: (view: V) => TemplateResult,
+  view: V,
+  width = 800,
+  height?: number,
+): Mounted<V> {
   const host = document.createElement('div');
   host.style.width = `${width}px`;
   // A box of its own size: the widget's default cap at the viewport's height would not let a test box be taller.
@@ -223,7 +235,8 @@ export function recordingView(patch: Partial<RecordingView> = {}): RecordingView
     ask: null,
     included: null,
     download: null,
-    onToggleRecording: () => void (view.recording ? Object.assign(view, { recording: false, active: null }) : (view.asking = true)),
+    onToggleRecording: () =>
+      void (view.recording ? Object.assign(view, { recording: false, active: null }) : (view.asking = true)),
     onAnswer: () => void (view.ask = null),
     onSetIncluded: (included) => void (view.included = included),
     ...patch,

@@ -19,21 +19,34 @@ const BOXES = [
   [800, 480],
   [1280, 720],
 ] as const;
-const peers = (n: number) => Array.from({ length: n }, (_, i) => tile(`p${i + 1}`, { displayName: `Participant number ${i + 1}` }));
-const mountCall = (patch: Partial<CallView>, width: number, height: number) => mount(renderCall, callView(patch), width, height);
+const peers = (n: number) =>
+  Array.from({ length: n }, (_, i) => tile(`p${i + 1}`, { displayName: `Participant number ${i + 1}` }));
+const mountCall = (patch: Partial<CallView>, width: number, height: number) =>
+  mount(renderCall, callView(patch), width, height);
 
 /** Within `outer`, allowing half a pixel of rounding. */
 const inside = (inner: DOMRect, outer: DOMRect) =>
-  inner.left >= outer.left - 0.5 && inner.top >= outer.top - 0.5 && inner.right <= outer.right + 0.5 && inner.bottom <= outer.bottom + 0.5;
+  inner.left >= outer.left - 0.5 &&
+  inner.top >= outer.top - 0.5 &&
+  inner.right <= outer.right + 0.5 &&
+  inner.bottom <= outer.bottom + 0.5;
 const overlap = (a: DOMRect, b: DOMRect) =>
-  Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+  Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
+  Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
 
 function checkFits(ui: ReturnType<typeof mountCall>, what: string, everyName = true): void {
   const box = ui.host.getBoundingClientRect();
-  const controls = ui.$$('[part="controls"] > button, [part="controls"] .secondary > button').filter((b) => b.checkVisibility());
+  const controls = ui
+    .$$('[part="controls"] > button, [part="controls"] .secondary > button')
+    .filter((b) => b.checkVisibility());
   expect(controls.length, what).to.be.at.least(3);
-  for (const control of controls) expect(inside(control.getBoundingClientRect(), box), `${what}: ${control.getAttribute('part')} inside`).to.equal(true);
-  const tops = new Set(controls.map((c) => Math.round(c.getBoundingClientRect().top + c.getBoundingClientRect().height / 2)));
+  for (const control of controls)
+    expect(inside(control.getBoundingClientRect(), box), `${what}: ${control.getAttribute('part')} inside`).to.equal(
+      true,
+    );
+  const tops = new Set(
+    controls.map((c) => Math.round(c.getBoundingClientRect().top + c.getBoundingClientRect().height / 2)),
+  );
   expect(tops.size, `${what}: one row of controls`).to.equal(1);
   const leave = ui.$('[part="leave-button"]');
   expect(leave.checkVisibility() && leave.getBoundingClientRect().width >= 40, `${what}: Leave visible`).to.equal(true);
@@ -49,7 +62,10 @@ function checkFits(ui: ReturnType<typeof mountCall>, what: string, everyName = t
     const tileBox = name.closest('[part~="tile"]')!.getBoundingClientRect();
     expect(inside(name.getBoundingClientRect(), tileBox), `${what}: a name on its own tile`).to.equal(true);
   }
-  if (everyName) expect(ui.$$('[part="tile-name"]').filter((n) => n.checkVisibility()).length, `${what}: every name shown`).to.equal(tiles.length);
+  if (everyName)
+    expect(ui.$$('[part="tile-name"]').filter((n) => n.checkVisibility()).length, `${what}: every name shown`).to.equal(
+      tiles.length,
+    );
 }
 
 describe('call view: fits its box', () => {
@@ -57,31 +73,52 @@ describe('call view: fits its box', () => {
     it(`${width}×${height}: 1 to 8 tiles in a grid, and on a stage with a strip`, () => {
       for (let count = 1; count <= 8; count++) {
         checkFits(mountCall({ tiles: peers(count - 1) }, width, height), `${width}×${height}, ${count} tiles`);
-        if (count > 1) checkFits(mountCall({ tiles: peers(count - 1), stageId: 'p1' }, width, height), `${width}×${height}, ${count} tiles, stage`, false);
+        if (count > 1)
+          checkFits(
+            mountCall({ tiles: peers(count - 1), stageId: 'p1' }, width, height),
+            `${width}×${height}, ${count} tiles, stage`,
+            false,
+          );
       }
     });
   }
 
   it('stacks tiles in a portrait box and puts them side by side in a landscape one', () => {
-    const tall = mountCall({ tiles: peers(1) }, 390, 844).$$('[part~="tile"]').map((t) => t.getBoundingClientRect());
+    const tall = mountCall({ tiles: peers(1) }, 390, 844)
+      .$$('[part~="tile"]')
+      .map((t) => t.getBoundingClientRect());
     expect(tall[1]!.top, 'stacked').to.be.at.least(tall[0]!.bottom);
     expect(tall[0]!.height, 'full-height tiles in a phone').to.be.above(300);
-    const wide = mountCall({ tiles: peers(1) }, 844, 390).$$('[part~="tile"]').map((t) => t.getBoundingClientRect());
+    const wide = mountCall({ tiles: peers(1) }, 844, 390)
+      .$$('[part~="tile"]')
+      .map((t) => t.getBoundingClientRect());
     expect(wide[1]!.left, 'side by side').to.be.at.least(wide[0]!.right);
   });
 
   it('keeps microphone, camera and Leave in the row of a narrow box and moves the rest into "More"', () => {
     const ui = mountCall({}, 390, 844);
-    const visible = () => ui.$$('[part="controls"] button').filter((b) => b.checkVisibility()).map((b) => b.getAttribute('part'));
+    const visible = () =>
+      ui
+        .$$('[part="controls"] button')
+        .filter((b) => b.checkVisibility())
+        .map((b) => b.getAttribute('part'));
     expect(visible()).to.deep.equal(['microphone-button', 'camera-button', 'more-button', 'leave-button']);
     const more = ui.$('[part="more-button"]');
     expect(more.getAttribute('aria-expanded')).to.equal('false');
     more.click();
     expect(more.getAttribute('aria-expanded')).to.equal('true');
-    expect(visible()).to.include.members(['screen-share-button', 'chat-button', 'participants-button', 'fullscreen-button']);
+    expect(visible()).to.include.members([
+      'screen-share-button',
+      'chat-button',
+      'participants-button',
+      'fullscreen-button',
+    ]);
     const chat = ui.$('[part="chat-button"]');
     expect(chat.querySelector('.label')!.checkVisibility(), 'menu items say what they do in words').to.equal(true);
-    expect(inside(ui.$('.secondary').getBoundingClientRect(), ui.host.getBoundingClientRect()), 'the menu inside the widget').to.equal(true);
+    expect(
+      inside(ui.$('.secondary').getBoundingClientRect(), ui.host.getBoundingClientRect()),
+      'the menu inside the widget',
+    ).to.equal(true);
     chat.click();
     expect(ui.calls.onTogglePanel).to.deep.equal([['chat']]);
     expect(more.getAttribute('aria-expanded'), 'a choice closes the menu').to.equal('false');
@@ -112,11 +149,22 @@ describe('call view: fits its box', () => {
   });
 
   it('puts a shared screen or a pinned tile on the stage, larger than the strip beside it; pins and unpins', () => {
-    const ui = mountCall({ tiles: [tile('p1', { screenSharing: true, stream: canvasStream() }), ...peers(3).map((t) => ({ ...t, peerId: `q${t.peerId}` }))], stageId: 'p1' }, 1280, 720);
+    const ui = mountCall(
+      {
+        tiles: [
+          tile('p1', { screenSharing: true, stream: canvasStream() }),
+          ...peers(3).map((t) => ({ ...t, peerId: `q${t.peerId}` })),
+        ],
+        stageId: 'p1',
+      },
+      1280,
+      720,
+    );
     const stage = ui.$('[data-peer-id="p1"]');
     expect(stage.classList.contains('on-stage')).to.equal(true);
     const others = ui.$$('[part~="tile"]:not(.on-stage)');
-    for (const other of others) expect(other.getBoundingClientRect().width * 2).to.be.below(stage.getBoundingClientRect().width);
+    for (const other of others)
+      expect(other.getBoundingClientRect().width * 2).to.be.below(stage.getBoundingClientRect().width);
     const pin = ui.$('[data-peer-id="qp2"] [part="pin-button"]');
     expect([pin.getAttribute('aria-label'), pin.getAttribute('aria-pressed')]).to.deep.equal(['Pin', 'false']);
     pin.click();
@@ -126,12 +174,20 @@ describe('call view: fits its box', () => {
 });
 
 describe('who takes the stage', () => {
-  const person = (peerId: string, patch: Partial<Participant> = {}) => ({ peerId, displayName: peerId, screen: false, speaking: false, ...patch }) as Participant;
-  const ui = (patch: Partial<Parameters<typeof stageOf>[1]> = {}) => ({ pinned: null, speakerView: false, lastSpeaker: null, ...patch });
+  const person = (peerId: string, patch: Partial<Participant> = {}) =>
+    ({ peerId, displayName: peerId, screen: false, speaking: false, ...patch }) as Participant;
+  const ui = (patch: Partial<Parameters<typeof stageOf>[1]> = {}) => ({
+    pinned: null,
+    speakerView: false,
+    lastSpeaker: null,
+    ...patch,
+  });
 
   it('a pinned tile, else a shared screen, else (in speaker view) whoever spoke last; nobody when alone', () => {
     const people = [person('a'), person('b', { screen: true }), person('c')];
-    expect(stageOf([], ui({ pinned: SELF_TILE, speakerView: true })), 'alone: the one tile fills the grid').to.equal(null);
+    expect(stageOf([], ui({ pinned: SELF_TILE, speakerView: true })), 'alone: the one tile fills the grid').to.equal(
+      null,
+    );
     expect(stageOf(people, ui({ pinned: 'c' }))).to.equal('c');
     expect(stageOf(people, ui({ pinned: SELF_TILE }))).to.equal(SELF_TILE);
     expect(stageOf(people, ui({ pinned: 'gone' })), 'a pinned participant who left lets go').to.equal('b');
@@ -147,31 +203,47 @@ describe('controls people recognise', () => {
   /** WCAG contrast ratio of two computed `rgb(…)` colours. */
   const contrast = (fg: string, bg: string) => {
     const luminance = (colour: string) => {
-      const [r, g, b] = colour.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((c) => {
-        const v = Number(c) / 255;
-        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-      });
+      const [r, g, b] = colour
+        .match(/\d+(\.\d+)?/g)!
+        .slice(0, 3)
+        .map((c) => {
+          const v = Number(c) / 255;
+          return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        });
       return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
     };
     const [hi, lo] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
     return (hi! + 0.05) / (lo! + 0.05);
   };
-  const colours = (element: Element) => [getComputedStyle(element).color, getComputedStyle(element).backgroundColor] as const;
+  const colours = (element: Element) =>
+    [getComputedStyle(element).color, getComputedStyle(element).backgroundColor] as const;
 
   it('a red hang-up handset apart from the rest, and every state readable at 4.5:1 or more, not by colour alone', () => {
-    const ui = mountCall({ local: { ...callView().local, microphoneOn: false }, tiles: [tile('p1', { microphoneOn: false, cameraOn: false })] }, 1280, 720);
+    const ui = mountCall(
+      {
+        local: { ...callView().local, microphoneOn: false },
+        tiles: [tile('p1', { microphoneOn: false, cameraOn: false })],
+      },
+      1280,
+      720,
+    );
     const leave = ui.$('[part="leave-button"]');
     expect(colours(leave)[1]).to.equal('rgb(220, 38, 38)');
     const previous = leave.previousElementSibling!.getBoundingClientRect();
     expect(leave.getBoundingClientRect().left - previous.right, 'stands apart').to.be.at.least(16);
-    expect(leave.querySelector('.label')!.checkVisibility(), '"Leave call" in words where there is room').to.equal(true);
+    expect(leave.querySelector('.label')!.checkVisibility(), '"Leave call" in words where there is room').to.equal(
+      true,
+    );
     for (const part of ['leave-button', 'microphone-button', 'camera-button', 'chat-button']) {
       const [fg, bg] = colours(ui.$(`[part="${part}"]`));
       expect(contrast(fg, bg), part).to.be.at.least(4.5);
     }
     const mic = ui.$('[part="microphone-button"]');
     // Said, not only coloured: the button names what pressing it does (no aria-pressed beside a name that changes).
-    expect([mic.getAttribute('aria-label'), mic.getAttribute('aria-pressed')], 'the state is said, not only coloured').to.deep.equal(['Turn microphone on', null]);
+    expect(
+      [mic.getAttribute('aria-label'), mic.getAttribute('aria-pressed')],
+      'the state is said, not only coloured',
+    ).to.deep.equal(['Turn microphone on', null]);
     expect(mic.querySelector('path')!.getAttribute('d'), 'and drawn: a slashed microphone').to.contain('M3 3l18 18');
     for (const mark of ui.$$('[data-peer-id="p1"] [part="microphone-off"], [data-peer-id="p1"] [part="camera-off"]')) {
       const [fg, bg] = colours(mark);

@@ -11,7 +11,8 @@ import { callView, prejoinView, until } from './ui-fixtures.js';
 
 /** A call view with random mode's buttons in its control bar, re-rendered with them as the element does. */
 function randomCall(controls: MatchControlsView = matchControls()) {
-  const draw = (view: CallView & { controls: MatchControlsView }) => renderCall({ ...view, matchControls: renderMatchControls(view.controls) });
+  const draw = (view: CallView & { controls: MatchControlsView }) =>
+    renderCall({ ...view, matchControls: renderMatchControls(view.controls) });
   const ui = mountQueueView(draw, { ...callView(), controls });
   // The controls' callbacks change `controls` in place; render again after each, as the element does.
   ui.track(controls);
@@ -46,11 +47,19 @@ describe('random mode: Next and Report in the control bar', () => {
     expect(form.querySelector('legend')!.textContent).to.equal('Why are you reporting this person?');
     const reasons = ui.$$<HTMLInputElement>('[part="report-reason"]');
     expect(reasons.map((r) => r.value)).to.deep.equal(['abuse', 'nudity', 'spam', 'underage', 'other']);
-    expect(reasons.map((r) => r.closest('label')!.textContent!.trim())).to.deep.equal(['Abuse or harassment', 'Nudity', 'Spam', 'Under age', 'Something else']);
+    expect(reasons.map((r) => r.closest('label')!.textContent!.trim())).to.deep.equal([
+      'Abuse or harassment',
+      'Nudity',
+      'Spam',
+      'Under age',
+      'Something else',
+    ]);
     expect(reasons.map((r) => r.checked)).to.deep.equal([true, false, false, false, false]);
     await until(() => ui.root.activeElement === reasons[0], 'focus on the chosen reason');
     // It sits above the control bar, over the call.
-    expect(form.getBoundingClientRect().bottom).to.be.at.most(ui.$('[part="controls"]').getBoundingClientRect().top + 1);
+    expect(form.getBoundingClientRect().bottom).to.be.at.most(
+      ui.$('[part="controls"]').getBoundingClientRect().top + 1,
+    );
 
     reasons[2]!.click();
     ui.$('[part="report-send-button"]').click();
@@ -92,8 +101,14 @@ describe('random mode: Next and Report in the control bar', () => {
 describe('support mode: the pre-join screen', () => {
   /** The pre-join view as the element builds it in support mode. */
   function supportPrejoin() {
-    const support = { strings: qs, agentsOnline: null as number | null, message: '', onMessageInput: (text: string) => void (support.message = text) };
-    const draw = (view: PrejoinView) => renderPrejoin({ ...view, joinLabel: qs.callSupport, extraFields: renderSupportPrejoin(support) });
+    const support = {
+      strings: qs,
+      agentsOnline: null as number | null,
+      message: '',
+      onMessageInput: (text: string) => void (support.message = text),
+    };
+    const draw = (view: PrejoinView) =>
+      renderPrejoin({ ...view, joinLabel: qs.callSupport, extraFields: renderSupportPrejoin(support) });
     return { ui: mountQueueView(draw, prejoinView()), support };
   }
 
@@ -112,7 +127,9 @@ describe('support mode: the pre-join screen', () => {
     expect(field.closest('label')!.textContent).to.contain('What do you need help with? (optional)');
     expect(field.required).to.equal(false);
     expect(field.maxLength).to.equal(1000);
-    expect(field.compareDocumentPosition(ui.$('[part="join-button"]')) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(0);
+    expect(field.compareDocumentPosition(ui.$('[part="join-button"]')) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(
+      0,
+    );
     field.value = 'The sound cuts out';
     field.dispatchEvent(new Event('input'));
     expect(support.message).to.equal('The sound cuts out');
@@ -128,7 +145,9 @@ describe('support mode: the pre-join screen', () => {
     const line = ui.$('[part="support-availability"]');
     expect(line.textContent).to.equal('No agent is online right now — leave a message');
     expect(line.getAttribute('role')).to.equal('status');
-    expect(line.compareDocumentPosition(ui.$('[part="support-message"]')) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(0);
+    expect(
+      line.compareDocumentPosition(ui.$('[part="support-message"]')) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).to.not.equal(0);
     support.agentsOnline = 2;
     ui.update({});
     expect(ui.$('[part="support-availability"]').textContent).to.equal('An agent is available');

@@ -5,14 +5,16 @@ import { html } from 'lit';
 import { renderCall } from '../src/ui/call-view.js';
 import { callView, localMedia, mount, tile, until } from './ui-fixtures.js';
 
-const mountCall = (patch: Parameters<typeof callView>[0] = {}, width?: number) => mount(renderCall, callView(patch), width);
+const mountCall = (patch: Parameters<typeof callView>[0] = {}, width?: number) =>
+  mount(renderCall, callView(patch), width);
 /** The element focused inside the shadow root, by its part. */
 const focused = (root: ShadowRoot) => root.activeElement?.getAttribute('part');
 
 describe('call view: panels and keyboard', () => {
   it('reaches every control with Tab, in order', async () => {
     const ui = mountCall();
-    const parts = ui.$$('[part="controls"] button')
+    const parts = ui
+      .$$('[part="controls"] button')
       .filter((b) => b.checkVisibility())
       .map((b) => b.getAttribute('part'));
     expect(parts, 'a wide widget shows every control, so no "More"').to.not.include('more-button');
@@ -79,7 +81,10 @@ describe('call view: panels and keyboard', () => {
     const ui = mountCall({
       panel: 'participants',
       local: localMedia({ microphoneOn: false }),
-      tiles: [tile('p1', { displayName: 'Grace', cameraOn: false }), tile('p2', { displayName: 'Linus', textOnly: true })],
+      tiles: [
+        tile('p1', { displayName: 'Grace', cameraOn: false }),
+        tile('p2', { displayName: 'Linus', textOnly: true }),
+      ],
     });
     const panel = ui.$('[part="participants-panel"]');
     expect(panel.querySelector('.muted')!.textContent).to.equal('3 in the call');

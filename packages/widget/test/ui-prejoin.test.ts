@@ -9,7 +9,11 @@ import { canvasStream, devices, en, localMedia, mount, prejoinView, until } from
 const mountPrejoin = (patch: Parameters<typeof prejoinView>[0] = {}) => mount(renderPrejoin, prejoinView(patch));
 /** The label's own words (its text nodes, not the options of the select inside it). */
 const labelOf = (select: HTMLSelectElement) =>
-  [...select.labels[0]!.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim();
+  [...select.labels[0]!.childNodes]
+    .filter((n) => n.nodeType === Node.TEXT_NODE)
+    .map((n) => n.textContent)
+    .join('')
+    .trim();
 
 describe('pre-join view', () => {
   before(() => loadStrings('fr-CA'));
@@ -33,7 +37,17 @@ describe('pre-join view', () => {
   });
 
   it('opens nothing before it is asked: "Check camera" in the preview, no pickers until the devices are named', () => {
-    const ui = mountPrejoin({ local: localMedia({ asked: false }), devices: devices({ cameras: [], microphones: [], speakers: [], cameraId: null, microphoneId: null, speakerId: null }) });
+    const ui = mountPrejoin({
+      local: localMedia({ asked: false }),
+      devices: devices({
+        cameras: [],
+        microphones: [],
+        speakers: [],
+        cameraId: null,
+        microphoneId: null,
+        speakerId: null,
+      }),
+    });
     expect(ui.$$('video[part="local-video"]:not([hidden])')).to.have.length(0);
     expect(ui.$$('[part="device-pickers"]'), 'no "None found" before permission').to.have.length(0);
     const check = ui.$<HTMLButtonElement>('[part="check-camera-button"]');
@@ -148,8 +162,16 @@ describe('pre-join view', () => {
   });
 
   it('explains a device problem, offers "Try again", and still lets the user "Join anyway"', () => {
-    const issue = visitorNotice('media_permission_denied', false, en, 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36');
-    const ui = mountPrejoin({ issue, local: localMedia({ hasCamera: false, hasMicrophone: false, cameraOn: false, microphoneOn: false }) });
+    const issue = visitorNotice(
+      'media_permission_denied',
+      false,
+      en,
+      'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36',
+    );
+    const ui = mountPrejoin({
+      issue,
+      local: localMedia({ hasCamera: false, hasMicrophone: false, cameraOn: false, microphoneOn: false }),
+    });
     const notice = ui.$('[part="notice"]');
     expect(notice.getAttribute('role')).to.equal('alert');
     expect(notice.dataset.code).to.equal('media_permission_denied');

@@ -10,14 +10,19 @@ import { callView, mount, recordingView } from './ui-fixtures.js';
 
 /** A call whose control bar and status bar carry the recording views, re-rendered after each callback. */
 function recordingCall(recording: RecordingView = recordingView()) {
-  const draw = (view: CallView & { rec: RecordingView }) => renderCall({ ...view, recording: { control: renderRecordButton(view.rec), status: renderRecordingStatus(view.rec) } });
+  const draw = (view: CallView & { rec: RecordingView }) =>
+    renderCall({
+      ...view,
+      recording: { control: renderRecordButton(view.rec), status: renderRecordingStatus(view.rec) },
+    });
   const ui = mount(draw, { ...callView(), rec: recording });
   adoptRecordingStyles(ui.root);
   ui.track(recording);
   return ui;
 }
 
-const visible = (element: Element): boolean => element.getBoundingClientRect().height > 0 && getComputedStyle(element).visibility !== 'hidden';
+const visible = (element: Element): boolean =>
+  element.getBoundingClientRect().height > 0 && getComputedStyle(element).visibility !== 'hidden';
 
 describe('call view: recording', () => {
   it('puts a labelled record toggle after screen share, before the panels', () => {
@@ -69,7 +74,10 @@ describe('call view: recording', () => {
   });
 
   it('asks this participant with Allow and Decline, and answers the request shown', () => {
-    for (const [button, accept] of [['recording-allow-button', true], ['recording-decline-button', false]] as const) {
+    for (const [button, accept] of [
+      ['recording-allow-button', true],
+      ['recording-decline-button', false],
+    ] as const) {
       const ui = recordingCall(recordingView({ ask: { requestId: 'rec_abcdefghijkl', by: 'Grace Hopper' } }));
       const prompt = ui.$('[part="recording-consent"]');
       expect(visible(prompt)).to.equal(true);
@@ -92,7 +100,9 @@ describe('call view: recording', () => {
     expect(leave.textContent).to.equal('Leave me out');
     leave.click();
     expect(ui.calls.onSetIncluded).to.deep.equal([[false]]);
-    expect(ui.$('[part="recording-indicator"]').textContent, 'the recording goes on').to.contain('Grace Hopper is recording this call');
+    expect(ui.$('[part="recording-indicator"]').textContent, 'the recording goes on').to.contain(
+      'Grace Hopper is recording this call',
+    );
     expect(ui.$('[part="recording-left-out"]').textContent).to.equal('You are left out of the recording');
     expect(ui.$$('[part="recording-leave-out-button"]')).to.have.length(0);
     ui.$('[part="recording-include-button"]').click();
@@ -103,7 +113,9 @@ describe('call view: recording', () => {
 
   it('offers the last recording for download, named and with its duration', () => {
     const url = URL.createObjectURL(new Blob(['x'], { type: 'video/webm' }));
-    const ui = recordingCall(recordingView({ download: { url, fileName: 'call-recording-2026-01-02-10-20-30.webm', durationMs: 65_400 } }));
+    const ui = recordingCall(
+      recordingView({ download: { url, fileName: 'call-recording-2026-01-02-10-20-30.webm', durationMs: 65_400 } }),
+    );
     const link = ui.$<HTMLAnchorElement>('[part="recording-download"]');
     expect(link.href).to.equal(url);
     expect(link.download).to.equal('call-recording-2026-01-02-10-20-30.webm');
@@ -119,7 +131,13 @@ describe('call view: recording', () => {
   it('speaks the call’s language, and lets overrides win', async () => {
     await loadStrings('fr');
     const fr = withRecordingStrings(resolveStrings('fr', { allowRecording: 'Oui' } as never));
-    const ui = recordingCall(recordingView({ strings: fr, ask: { requestId: 'rec_abcdefghijkl', by: 'Ada' }, active: { self: false, by: 'Ada' } }));
+    const ui = recordingCall(
+      recordingView({
+        strings: fr,
+        ask: { requestId: 'rec_abcdefghijkl', by: 'Ada' },
+        active: { self: false, by: 'Ada' },
+      }),
+    );
     expect(ui.$('[part="record-button"]').getAttribute('aria-label')).to.equal('Enregistrer l’appel');
     expect(ui.$('[part="recording-allow-button"]').textContent).to.equal('Oui');
     expect(ui.$('[part="recording-decline-button"]').textContent).to.equal('Refuser');

@@ -37,7 +37,16 @@ describe('stats panel', () => {
 
   it('formats each figure with its unit', () => {
     const ui = mountStats([
-      row('a', { bitrateInKbps: 1534.4, bitrateOutKbps: 812.6, frameRate: 29.97, width: 1280, height: 720, roundTripMs: 42, packetLossPercent: 0.25, path: 'direct' }),
+      row('a', {
+        bitrateInKbps: 1534.4,
+        bitrateOutKbps: 812.6,
+        frameRate: 29.97,
+        width: 1280,
+        height: 720,
+        roundTripMs: 42,
+        packetLossPercent: 0.25,
+        path: 'direct',
+      }),
     ]);
     expect(ui.$('[data-peer-id="a"] h3').textContent).to.equal('Peer a');
     expect(figures(ui.root, 'a')).to.deep.equal({
@@ -58,7 +67,11 @@ describe('stats panel', () => {
 
   it('tells direct, STUN and relayed paths apart', () => {
     const ui = mountStats([row('d', { path: 'direct' }), row('s', { path: 'stun' }), row('r', { path: 'relay' })]);
-    expect(['d', 's', 'r'].map((id) => figures(ui.root, id).Path)).to.deep.equal(['Direct', 'Direct (STUN)', 'Relayed (TURN)']);
+    expect(['d', 's', 'r'].map((id) => figures(ui.root, id).Path)).to.deep.equal([
+      'Direct',
+      'Direct (STUN)',
+      'Relayed (TURN)',
+    ]);
   });
 
   it('keeps zero as a figure, not a gap', () => {

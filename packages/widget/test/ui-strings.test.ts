@@ -4,7 +4,16 @@ import { queueEn, withQueueStrings } from '../src/ui/queue-strings.js';
 import { announceEn } from '../src/ui/announce-strings.js';
 import { recordingEn } from '../src/ui/recording-strings.js';
 import { hostEn } from '../src/ui/host-strings.js';
-import { en, loadStrings, resolveStrings, type AnnounceStrings, type HostStrings, type QueueStrings, type RecordingStrings, type Strings } from '../src/ui/strings.js';
+import {
+  en,
+  loadStrings,
+  resolveStrings,
+  type AnnounceStrings,
+  type HostStrings,
+  type QueueStrings,
+  type RecordingStrings,
+  type Strings,
+} from '../src/ui/strings.js';
 
 type AllStrings = Strings & QueueStrings & RecordingStrings & AnnounceStrings & HostStrings;
 
@@ -29,7 +38,8 @@ describe('UI strings', () => {
 
   it('falls back to English for an unknown, empty or missing tag, and for object keys', async () => {
     await Promise.all(['constructor', '__proto__'].map(loadStrings));
-    for (const tag of ['zz', 'ja-JP', '', null, 'constructor', '__proto__']) expect(resolveStrings(tag).join, String(tag)).to.equal('Join');
+    for (const tag of ['zz', 'ja-JP', '', null, 'constructor', '__proto__'])
+      expect(resolveStrings(tag).join, String(tag)).to.equal('Join');
   });
 
   it('lets overrides win, key by key, ignoring undefined ones', async () => {
@@ -56,19 +66,23 @@ describe('UI strings', () => {
       expect(table.lookingForSomeone, lang).to.not.equal(queueEn.lookingForSomeone);
       expect(table.callSupport, lang).to.not.equal(en.callSupport);
       expect(table.recordingConsent('Ada'), lang).to.not.equal(recordingEn.recordingConsent('Ada'));
-      expect(table.participantMicrophone('Ada', false), lang).to.not.equal(announceEn.participantMicrophone('Ada', false));
+      expect(table.participantMicrophone('Ada', false), lang).to.not.equal(
+        announceEn.participantMicrophone('Ada', false),
+      );
       expect(table.turnCameraOff, lang).to.not.equal(en.turnCameraOff);
       expect(table.knockAsks('Ada'), lang).to.not.equal(hostEn.knockAsks('Ada'));
       expect(table.knockWaiting, lang).to.not.equal(en.knockWaiting);
     }
   });
 
-  it('completes a table with the matching modes\' words: the language\'s own, else English; overrides win', async () => {
+  it("completes a table with the matching modes' words: the language's own, else English; overrides win", async () => {
     await loadStrings('de');
     expect(withQueueStrings(resolveStrings('en')).takeNext).to.equal('Take next');
     expect(withQueueStrings(resolveStrings('de')).takeNext).to.equal('Nächsten annehmen');
     expect(withQueueStrings(resolveStrings('zz')).cancel).to.equal('Cancel');
-    const overridden = withQueueStrings(resolveStrings('de', { takeNext: 'Weiter bitte', queuePosition: (n: number) => `#${n}` } as Partial<Strings>));
+    const overridden = withQueueStrings(
+      resolveStrings('de', { takeNext: 'Weiter bitte', queuePosition: (n: number) => `#${n}` } as Partial<Strings>),
+    );
     expect(overridden.takeNext).to.equal('Weiter bitte');
     expect(overridden.queuePosition(4)).to.equal('#4');
     expect(overridden.take).to.equal('Annehmen');
@@ -86,7 +100,10 @@ describe('UI strings', () => {
     expect(resolveStrings('es').you('Ada')).to.equal('Ada (tú)');
     const [fr, de, es] = ['fr', 'de', 'es'].map((lang) => resolveStrings(lang) as Strings & QueueStrings);
     expect([1, 4].map(queueEn.queuePosition)).to.deep.equal(['You are next in line', 'You are number 4 in line']);
-    expect([0, 3].map(queueEn.estimatedWait)).to.deep.equal(['Estimated wait: under a minute', 'Estimated wait: about 3 min']);
+    expect([0, 3].map(queueEn.estimatedWait)).to.deep.equal([
+      'Estimated wait: under a minute',
+      'Estimated wait: about 3 min',
+    ]);
     expect([1, 2].map(queueEn.agentsOnline)).to.deep.equal(['1 agent online', '2 agents online']);
     expect(queueEn.waitedFor('1:05')).to.equal('waiting 1:05');
     expect([1, 3].map(fr!.agentsOnline)).to.deep.equal(['1 agent en ligne', '3 agents en ligne']);

@@ -9,7 +9,10 @@ const text = (el: Element) => el.textContent!.replace(/\s+/g, ' ').trim();
 
 describe('waiting screen: random mode', () => {
   it('says "Looking for someone…" as a status, with a spinner and Cancel', () => {
-    const ui = mountQueueView(renderWaiting, waitingView({ mode: 'random', status: waitingStatus({ agentsOnline: 0, estimatedWaitMs: null }) }));
+    const ui = mountQueueView(
+      renderWaiting,
+      waitingView({ mode: 'random', status: waitingStatus({ agentsOnline: 0, estimatedWaitMs: null }) }),
+    );
     expect(ui.$('[part="waiting"]').dataset.mode).to.equal('random');
     const status = ui.$('[part="queue-status"]');
     expect(status.getAttribute('role')).to.equal('status');
@@ -38,7 +41,10 @@ describe('waiting screen: support customer', () => {
   });
 
   it('shows the place in line and the estimated wait, and follows their changes', () => {
-    const ui = mountQueueView(renderWaiting, waitingView({ status: waitingStatus({ position: 3, estimatedWaitMs: 150_000 }) }));
+    const ui = mountQueueView(
+      renderWaiting,
+      waitingView({ status: waitingStatus({ position: 3, estimatedWaitMs: 150_000 }) }),
+    );
     const position = ui.$('[part="queue-position"]');
     expect(position.getAttribute('role')).to.equal('status');
     expect(position.dataset.position).to.equal('3');
@@ -63,13 +69,19 @@ describe('waiting screen: support customer', () => {
   });
 
   it('says "An agent is joining…" once matched, without Cancel', () => {
-    const ui = mountQueueView(renderWaiting, waitingView({ status: waitingStatus({ status: 'matched', position: 0 }) }));
+    const ui = mountQueueView(
+      renderWaiting,
+      waitingView({ status: waitingStatus({ status: 'matched', position: 0 }) }),
+    );
     expect(ui.$('[part="queue-status"]').textContent).to.equal('An agent is joining…');
     expect(ui.$$('[part="cancel-button"], [part="queue-position"]')).to.have.length(0);
   });
 
   it('with no agent online, says so and offers to leave a message instead (with Cancel still there)', () => {
-    const ui = mountQueueView(renderWaiting, waitingView({ status: waitingStatus({ agentsOnline: 0, estimatedWaitMs: null }) }));
+    const ui = mountQueueView(
+      renderWaiting,
+      waitingView({ status: waitingStatus({ agentsOnline: 0, estimatedWaitMs: null }) }),
+    );
     expect(ui.$('[part="no-agent"]').getAttribute('role')).to.equal('status');
     expect(ui.$('[part="no-agent"]').textContent).to.equal('No agent is online');
     expect(text(ui.$('[part="waiting"]'))).to.contain('Leave a message and we will get back to you.');
@@ -89,7 +101,10 @@ describe('leave-a-message form', () => {
 
   it('starts from the message given before waiting, keeps what is typed, and sends it', () => {
     const sent: string[][] = [];
-    const ticket = ticketForm({ message: 'My camera does not work', onSend: (message, contact) => void sent.push([message, contact]) });
+    const ticket = ticketForm({
+      message: 'My camera does not work',
+      onSend: (message, contact) => void sent.push([message, contact]),
+    });
     const ui = mountQueueView(renderWaiting, waitingView({ status: noAgent, ticket }));
     const message = ui.$<HTMLTextAreaElement>('[part="ticket-message"]');
     expect(message.value).to.equal('My camera does not work');
@@ -98,7 +113,10 @@ describe('leave-a-message form', () => {
     const contact = ui.$<HTMLInputElement>('[part="ticket-contact"]');
     contact.value = '  ada@example.com ';
     contact.dispatchEvent(new Event('input'));
-    expect([ticket.message, ticket.contact], 'what is typed is kept').to.deep.equal(['Call me back please', '  ada@example.com ']);
+    expect([ticket.message, ticket.contact], 'what is typed is kept').to.deep.equal([
+      'Call me back please',
+      '  ada@example.com ',
+    ]);
     ui.$<HTMLButtonElement>('[part="ticket-send-button"]').click();
     expect(sent).to.deep.equal([['Call me back please', 'ada@example.com']]);
   });
@@ -125,7 +143,9 @@ describe('support: after the visit', () => {
     const ui = mountQueueView(renderQueueOutcome, outcome({ kind: 'ticket-sent' }));
     expect(ui.$('[part="left"]').dataset.outcome).to.equal('ticket-sent');
     expect(ui.$('[part="ticket-sent"]').getAttribute('role')).to.equal('status');
-    expect(ui.$('[part="ticket-sent"]').textContent).to.equal('Thank you! Your message was sent; we will get back to you.');
+    expect(ui.$('[part="ticket-sent"]').textContent).to.equal(
+      'Thank you! Your message was sent; we will get back to you.',
+    );
     const again = ui.$('[part="join-button"]');
     expect(again.textContent).to.equal('Call support');
     again.click();

@@ -76,13 +76,23 @@ export class JoinTokens {
   }
 
   async mint(grant: Omit<JoinGrant, 'tokenId'>, ttlSeconds: number): Promise<Minted> {
-    const claims = { pid: grant.projectId, rid: grant.roomId, room: grant.room, role: grant.role, ...(grant.displayName ? { name: grant.displayName } : {}) };
+    const claims = {
+      pid: grant.projectId,
+      rid: grant.roomId,
+      room: grant.room,
+      role: grant.role,
+      ...(grant.displayName ? { name: grant.displayName } : {}),
+    };
     return this.sign(claims, AUDIENCE, ttlSeconds);
   }
 
   /** Mints an agent token for one support queue. */
   async mintAgent(grant: Omit<AgentGrant, 'tokenId'>, ttlSeconds: number): Promise<Minted> {
-    return this.sign({ pid: grant.projectId, queue: grant.queue, role: 'agent', name: grant.displayName }, AGENT_AUDIENCE, ttlSeconds);
+    return this.sign(
+      { pid: grant.projectId, queue: grant.queue, role: 'agent', name: grant.displayName },
+      AGENT_AUDIENCE,
+      ttlSeconds,
+    );
   }
 
   /**
@@ -93,12 +103,17 @@ export class JoinTokens {
     const { errors, jwtVerify } = await jose();
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER, audience: [AUDIENCE, AGENT_AUDIENCE] }));
+      ({ payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: [AUDIENCE, AGENT_AUDIENCE],
+      }));
     } catch (error) {
       // jose checks the expiry after the signature, issuer and audience: an expired token's payload is authentic.
       if (error instanceof errors.JWTExpired && acceptExpired) payload = error.payload;
       else if (error instanceof errors.JWTExpired) throw new ServiceError('token_expired');
-      else if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') throw new ServiceError('token_not_yet_valid');
+      else if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf')
+        throw new ServiceError('token_not_yet_valid');
       else throw new ServiceError('token_invalid');
     }
     return this.grantOf(payload);
@@ -110,10 +125,24 @@ export class JoinTokens {
     if (audiences.length !== 1) throw new ServiceError('token_invalid');
     if (audiences[0] === AGENT_AUDIENCE) {
       if (!checkAgentClaims.Check(payload)) throw new ServiceError('token_invalid');
-      return { kind: 'agent', projectId: payload.pid, queue: payload.queue, displayName: payload.name, tokenId: payload.jti };
+      return {
+        kind: 'agent',
+        projectId: payload.pid,
+        queue: payload.queue,
+        displayName: payload.name,
+        tokenId: payload.jti,
+      };
     }
     if (!checkClaims.Check(payload)) throw new ServiceError('token_invalid');
-    return { kind: 'room', projectId: payload.pid, roomId: payload.rid, room: payload.room, role: payload.role, tokenId: payload.jti, ...(payload.name ? { displayName: payload.name } : {}) };
+    return {
+      kind: 'room',
+      projectId: payload.pid,
+      roomId: payload.rid,
+      room: payload.room,
+      role: payload.role,
+      tokenId: payload.jti,
+      ...(payload.name ? { displayName: payload.name } : {}),
+    };
   }
 
   private async sign(claims: Record<string, string>, audience: string, ttlSeconds: number): Promise<Minted> {

@@ -12,7 +12,12 @@ export interface TurnCredential {
   expiresAt: number;
 }
 
-export function mintTurnCredential(secret: string, peerId: string, ttlSeconds: number, now: number = Date.now()): TurnCredential {
+export function mintTurnCredential(
+  secret: string,
+  peerId: string,
+  ttlSeconds: number,
+  now: number = Date.now(),
+): TurnCredential {
   const expiry = Math.floor(now / 1000) + ttlSeconds;
   const username = `${expiry}:${peerId}`;
   const credential = createHmac('sha1', secret).update(username).digest('base64');

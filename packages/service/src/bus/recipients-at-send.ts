@@ -11,7 +11,10 @@ type Deliver = (opts: BroadcastOptions, callback: (socket: { id: SocketId }) => 
 
 /** Makes `adapter` (a cluster adapter, fresh from its factory) deliver locally to who was there at send time. */
 export function deliverToRecipientsAtSend<A extends Adapter>(adapter: A): A {
-  const loose = adapter as unknown as { apply: Deliver; broadcast: (packet: unknown, opts: BroadcastOptions) => unknown };
+  const loose = adapter as unknown as {
+    apply: Deliver;
+    broadcast: (packet: unknown, opts: BroadcastOptions) => unknown;
+  };
   const sockets = (adapter.nsp as unknown as { sockets: Map<SocketId, { id: SocketId }> }).sockets;
   const pick = loose.apply.bind(adapter);
   const send = loose.broadcast.bind(adapter);

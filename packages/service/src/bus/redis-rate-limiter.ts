@@ -25,7 +25,11 @@ export class RedisRateLimiter implements SharedRateLimiter {
 
   async take(key: string): Promise<Verdict> {
     try {
-      const [granted, retryAfterMs] = await this.takeToken(this.keyPrefix + key, this.limit.capacity, this.limit.perSecond);
+      const [granted, retryAfterMs] = await this.takeToken(
+        this.keyPrefix + key,
+        this.limit.capacity,
+        this.limit.perSecond,
+      );
       return granted === 1 ? { ok: true } : { ok: false, retryAfterMs: Math.max(1, retryAfterMs) };
     } catch {
       this.fellBack();

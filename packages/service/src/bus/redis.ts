@@ -88,16 +88,29 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   }) as typeof publisher.duplicate;
   countFailures(publisher, PUBLISHED, () => failed('publish'));
 
-  const scripts = watch(new Redis(config.redisUrl, { connectionName: `vcw-${node}-scripts`, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: SCRIPT_TIMEOUT_MS }));
+  const scripts = watch(
+    new Redis(config.redisUrl, {
+      connectionName: `vcw-${node}-scripts`,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: SCRIPT_TIMEOUT_MS,
+    }),
+  );
   scripts.defineCommand('vcwTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
   scripts.defineCommand('vcwHoldLease', { numberOfKeys: 1, lua: HOLD_LEASE });
   const run = scripts as unknown as ScriptCommands;
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
-    new RedisRateLimiter(limit, `${prefix}rate:${name}:`, (bucket, capacity, perSecond) => run.vcwTakeToken(bucket, capacity, perSecond), () => {
-      failed('rate-limit');
-      report({ kind: 'fallback', limit: name });
-    }, now);
+    new RedisRateLimiter(
+      limit,
+      `${prefix}rate:${name}:`,
+      (bucket, capacity, perSecond) => run.vcwTakeToken(bucket, capacity, perSecond),
+      () => {
+        failed('rate-limit');
+        report({ kind: 'fallback', limit: name });
+      },
+      now,
+    );
 
   const streams = createAdapter(publisher, {
     streamName: `${prefix}socket.io`,

@@ -44,19 +44,32 @@ interface CommandSpec {
   prepare(args: Args): Run;
 }
 
-const ENVIRONMENT_OPTION: OptionSpec = { type: 'string', value: 'test|live', help: 'test (default) or live: which kind of key to mint' };
+const ENVIRONMENT_OPTION: OptionSpec = {
+  type: 'string',
+  value: 'test|live',
+  help: 'test (default) or live: which kind of key to mint',
+};
 const PROJECT_OPTION: OptionSpec = { type: 'string', value: 'ID', help: 'the project id (see projects list)' };
 
 const COMMANDS: Record<string, Record<string, CommandSpec>> = {
   projects: {
     create: {
       usage: '--name NAME --origin URL [--origin URL…] [--environment test|live] [--no-ad-hoc-rooms]',
-      summary: 'Creates a project with a publishable and a secret key. The keys are shown this once; the store keeps only their hashes.',
+      summary:
+        'Creates a project with a publishable and a secret key. The keys are shown this once; the store keeps only their hashes.',
       options: {
         name: { type: 'string', value: 'NAME', help: 'a name people recognise' },
-        origin: { type: 'string', multiple: true, value: 'URL', help: 'an origin whose pages may use the publishable key, e.g. https://acme.example (repeatable)' },
+        origin: {
+          type: 'string',
+          multiple: true,
+          value: 'URL',
+          help: 'an origin whose pages may use the publishable key, e.g. https://acme.example (repeatable)',
+        },
         environment: ENVIRONMENT_OPTION,
-        'no-ad-hoc-rooms': { type: 'boolean', help: 'the publishable key joins only rooms created through the REST API, instead of opening a public room for any new name' },
+        'no-ad-hoc-rooms': {
+          type: 'boolean',
+          help: 'the publishable key joins only rooms created through the REST API, instead of opening a public room for any new name',
+        },
       },
       positionals: [],
       prepare: (a) => {
@@ -69,12 +82,25 @@ const COMMANDS: Record<string, Record<string, CommandSpec>> = {
         return (store) => createProject(store, input);
       },
     },
-    list: { usage: '', summary: 'Lists every project with its allowed origins and whether it allows ad-hoc rooms.', options: {}, positionals: [], prepare: () => listProjects },
+    list: {
+      usage: '',
+      summary: 'Lists every project with its allowed origins and whether it allows ad-hoc rooms.',
+      options: {},
+      positionals: [],
+      prepare: () => listProjects,
+    },
     update: {
       usage: '--project ID --ad-hoc-rooms on|off',
       summary:
         "Changes a project's settings. --ad-hoc-rooms off: its publishable keys join only rooms created through the REST API (public rooms that exist keep working); on: joining a new name opens a public room.",
-      options: { project: PROJECT_OPTION, 'ad-hoc-rooms': { type: 'string', value: 'on|off', help: 'whether a publishable key may open a public room by joining a new name' } },
+      options: {
+        project: PROJECT_OPTION,
+        'ad-hoc-rooms': {
+          type: 'string',
+          value: 'on|off',
+          help: 'whether a publishable key may open a public room by joining a new name',
+        },
+      },
       positionals: [],
       prepare: (a) => {
         const input = { projectId: a.required('project'), allowAdHocRooms: a.choice('ad-hoc-rooms', ON_OFF) === 'on' };
@@ -83,10 +109,15 @@ const COMMANDS: Record<string, Record<string, CommandSpec>> = {
     },
     brand: {
       usage: '--project ID [--display-name TEXT] [--accent-color #RRGGBB] [--logo-url URL]',
-      summary: "Sets how the project's join page (the url of rooms and tokens) looks. Each option given changes; 'none' clears one.",
+      summary:
+        "Sets how the project's join page (the url of rooms and tokens) looks. Each option given changes; 'none' clears one.",
       options: {
         project: PROJECT_OPTION,
-        'display-name': { type: 'string', value: 'TEXT', help: "the name the page shows (default: the project's name)" },
+        'display-name': {
+          type: 'string',
+          value: 'TEXT',
+          help: "the name the page shows (default: the project's name)",
+        },
         'accent-color': { type: 'string', value: '#RRGGBB', help: 'the colour of buttons and highlights' },
         'logo-url': { type: 'string', value: 'URL', help: 'an https:// image shown beside the name' },
       },
@@ -123,10 +154,22 @@ const COMMANDS: Record<string, Record<string, CommandSpec>> = {
     create: {
       usage: '--project ID --type publishable|secret [--environment test|live]',
       summary: 'Mints a key for a project and shows it this once; the store keeps only its hash.',
-      options: { project: PROJECT_OPTION, type: { type: 'string', value: 'publishable|secret', help: 'publishable (for pages, locked to origins) or secret (for servers)' }, environment: ENVIRONMENT_OPTION },
+      options: {
+        project: PROJECT_OPTION,
+        type: {
+          type: 'string',
+          value: 'publishable|secret',
+          help: 'publishable (for pages, locked to origins) or secret (for servers)',
+        },
+        environment: ENVIRONMENT_OPTION,
+      },
       positionals: [],
       prepare: (a) => {
-        const input = { projectId: a.required('project'), type: a.choice('type', KEY_TYPES), environment: a.choice('environment', ENVIRONMENTS, 'test') };
+        const input = {
+          projectId: a.required('project'),
+          type: a.choice('type', KEY_TYPES),
+          environment: a.choice('environment', ENVIRONMENTS, 'test'),
+        };
         return (store) => createKey(store, input);
       },
     },
@@ -152,8 +195,15 @@ const COMMANDS: Record<string, Record<string, CommandSpec>> = {
     },
     roll: {
       usage: 'KEY_ID [--overlap SECONDS]',
-      summary: 'Replaces a key with a new one (shown this once); the old one keeps working for the overlap, so the new one can be deployed first.',
-      options: { overlap: { type: 'string', value: 'SECONDS', help: `how long the old key keeps working, in seconds (default ${DEFAULT_ROLL_OVERLAP_SECONDS}; 0 stops it at once; at most ${MAX_ROLL_OVERLAP_SECONDS})` } },
+      summary:
+        'Replaces a key with a new one (shown this once); the old one keeps working for the overlap, so the new one can be deployed first.',
+      options: {
+        overlap: {
+          type: 'string',
+          value: 'SECONDS',
+          help: `how long the old key keeps working, in seconds (default ${DEFAULT_ROLL_OVERLAP_SECONDS}; 0 stops it at once; at most ${MAX_ROLL_OVERLAP_SECONDS})`,
+        },
+      },
       positionals: ['KEY_ID'],
       prepare: (a) => {
         const input = { keyId: a.positional(0), overlapSeconds: a.overlap() };
@@ -168,7 +218,10 @@ function resolve(argv: string[]): { help: string } | { run: Run; json: boolean }
   const [group, action, ...rest] = argv;
   if (group === undefined) throw usageError('Missing command.');
   if (group === '--help' || group === '-h') return { help: overview(Object.keys(COMMANDS)) };
-  if (group.startsWith('-')) throw usageError(`The command comes first, then its options: ${BIN} <command> [options] (got ${JSON.stringify(group)}).`);
+  if (group.startsWith('-'))
+    throw usageError(
+      `The command comes first, then its options: ${BIN} <command> [options] (got ${JSON.stringify(group)}).`,
+    );
   const actions = COMMANDS[group];
   if (!actions) throw usageError(`Unknown command ${JSON.stringify(group)}.`);
   if (action === '--help' || action === '-h') return { help: overview([group]) };
@@ -200,7 +253,9 @@ function resolve(argv: string[]): { help: string } | { run: Run; json: boolean }
 
 function overview(groups: string[]): string {
   const lines = groups.flatMap((group) =>
-    Object.entries(COMMANDS[group] ?? {}).map(([action, spec]) => `  ${`${group} ${action} ${spec.usage}`.trimEnd()}\n      ${spec.summary}`),
+    Object.entries(COMMANDS[group] ?? {}).map(
+      ([action, spec]) => `  ${`${group} ${action} ${spec.usage}`.trimEnd()}\n      ${spec.summary}`,
+    ),
   );
   return [
     `${BIN}: manage the projects (and their settings), allowed origins and API keys of the video-chat-widget service.`,
@@ -219,7 +274,10 @@ function overview(groups: string[]): string {
 
 function commandHelp(name: string, spec: CommandSpec): string {
   const options: [string, string][] = [
-    ...Object.entries(spec.options).map(([flag, o]): [string, string] => [`--${flag}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`, o.help]),
+    ...Object.entries(spec.options).map(([flag, o]): [string, string] => [
+      `--${flag}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`,
+      o.help,
+    ]),
     ['--json', 'print one JSON document on stdout'],
     ['--help', 'show this help'],
   ];
@@ -247,7 +305,12 @@ function brandingPatch(a: Args): Partial<ProjectBranding> {
   try {
     return checkBranding(patch);
   } catch (error) {
-    if (error instanceof ServiceError) throw a.usage(error.message.replace(/\.$/, '').replace(/^(\w+)/, (field) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+    if (error instanceof ServiceError)
+      throw a.usage(
+        error.message
+          .replace(/\.$/, '')
+          .replace(/^(\w+)/, (field) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+      );
     throw error;
   }
 }

@@ -29,7 +29,9 @@ export class Args {
 
   list(name: string): string[] {
     const value = this.values[name];
-    const items = (Array.isArray(value) ? value : []).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    const items = (Array.isArray(value) ? value : []).filter(
+      (v): v is string => typeof v === 'string' && v.trim() !== '',
+    );
     if (items.length === 0) throw this.usage(`--${name} is required`);
     return items;
   }
@@ -59,7 +61,9 @@ export class Args {
     if (raw === undefined) return DEFAULT_ROLL_OVERLAP_SECONDS;
     const seconds = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
     if (!(seconds <= MAX_ROLL_OVERLAP_SECONDS)) {
-      throw this.usage(`--overlap must be a whole number of seconds from 0 to ${MAX_ROLL_OVERLAP_SECONDS} (30 days), not ${JSON.stringify(raw)}`);
+      throw this.usage(
+        `--overlap must be a whole number of seconds from 0 to ${MAX_ROLL_OVERLAP_SECONDS} (30 days), not ${JSON.stringify(raw)}`,
+      );
     }
     return seconds;
   }

@@ -21,7 +21,16 @@ export class CliError extends Error {
   }
 }
 
-export type CommandResult = ProjectCreated | ProjectList | ProjectUpdated | ProjectBranded | OriginsChanged | KeyCreated | KeyList | KeyRevoked | KeyRolled;
+export type CommandResult =
+  | ProjectCreated
+  | ProjectList
+  | ProjectUpdated
+  | ProjectBranded
+  | OriginsChanged
+  | KeyCreated
+  | KeyList
+  | KeyRevoked
+  | KeyRolled;
 
 /** The text to print on stdout for a result: one JSON document, or lines for a person. */
 export function render(result: CommandResult, json: boolean): string {
@@ -48,14 +57,23 @@ function humanLines(result: CommandResult): string[] {
       ];
     }
     case 'project-list':
-      if (result.projects.length === 0) return ['No projects yet. Create one with: vcw-admin projects create --name NAME --origin URL'];
+      if (result.projects.length === 0)
+        return ['No projects yet. Create one with: vcw-admin projects create --name NAME --origin URL'];
       return table(
         ['ID', 'NAME', 'ORIGINS', 'AD-HOC ROOMS', 'CREATED'],
-        result.projects.map((p) => [p.id, p.name, p.allowedOrigins.join(', ') || '(none)', p.allowAdHocRooms ? 'on' : 'off', time(p.createdAt)]),
+        result.projects.map((p) => [
+          p.id,
+          p.name,
+          p.allowedOrigins.join(', ') || '(none)',
+          p.allowAdHocRooms ? 'on' : 'off',
+          time(p.createdAt),
+        ]),
       );
     case 'project-updated': {
       const { project, changed } = result;
-      return [`Project ${project.name} (${project.id}) ${changed ? 'now' : 'already'} has ad-hoc rooms ${adHocRooms(project.allowAdHocRooms)}.`];
+      return [
+        `Project ${project.name} (${project.id}) ${changed ? 'now' : 'already'} has ad-hoc rooms ${adHocRooms(project.allowAdHocRooms)}.`,
+      ];
     }
     case 'project-branded': {
       const { branding } = result;
@@ -74,12 +92,28 @@ function humanLines(result: CommandResult): string[] {
       ];
     }
     case 'key-created':
-      return [...mintedLines(`Created ${result.key.type} key`, result.key), 'This key is shown this once: the store keeps only its hash. Copy it now.'];
+      return [
+        ...mintedLines(`Created ${result.key.type} key`, result.key),
+        'This key is shown this once: the store keeps only its hash. Copy it now.',
+      ];
     case 'key-list':
-      if (result.keys.length === 0) return [`Project ${result.projectId} has no keys. Create one with: vcw-admin keys create --project ${result.projectId} --type publishable`];
+      if (result.keys.length === 0)
+        return [
+          `Project ${result.projectId} has no keys. Create one with: vcw-admin keys create --project ${result.projectId} --type publishable`,
+        ];
       return table(
         ['ID', 'TYPE', 'ENV', 'KEY', 'CREATED', 'LAST USED', 'REVOKED', 'EXPIRES', 'REPLACED BY'],
-        result.keys.map((k) => [k.id, k.type, k.environment, k.display, time(k.createdAt), time(k.lastUsedAt), time(k.revokedAt), time(k.expiresAt), k.replacedBy ?? '-']),
+        result.keys.map((k) => [
+          k.id,
+          k.type,
+          k.environment,
+          k.display,
+          time(k.createdAt),
+          time(k.lastUsedAt),
+          time(k.revokedAt),
+          time(k.expiresAt),
+          k.replacedBy ?? '-',
+        ]),
       );
     case 'key-revoked':
       return [`Revoked ${describe(result.key)}. It stopped working now.`];
@@ -89,7 +123,11 @@ function humanLines(result: CommandResult): string[] {
         result.overlapSeconds === 0
           ? `The old key ${previous.id} (${previous.display}) stopped working now.`
           : `The old key ${previous.id} (${previous.display}) keeps working until ${time(previous.expiresAt)} (${result.overlapSeconds} s): deploy the new key before then.`;
-      return [...mintedLines(`Rolled ${previous.id}; new ${key.type} key`, key), 'This key is shown this once: the store keeps only its hash. Copy it now.', until];
+      return [
+        ...mintedLines(`Rolled ${previous.id}; new ${key.type} key`, key),
+        'This key is shown this once: the store keeps only its hash. Copy it now.',
+        until,
+      ];
     }
   }
 }
@@ -113,6 +151,10 @@ function time(iso: string | null): string {
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }

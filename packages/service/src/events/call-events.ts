@@ -15,12 +15,24 @@ export interface CallPlace {
   relayOnly: boolean;
 }
 
-export function participantLeftEvent(place: CallPlace, sessionId: string, left: { peerId: string; displayName: string | null; reason: LeaveReason; leftAt: string }): ServiceEvent {
+export function participantLeftEvent(
+  place: CallPlace,
+  sessionId: string,
+  left: { peerId: string; displayName: string | null; reason: LeaveReason; leftAt: string },
+): ServiceEvent {
   return {
     projectId: place.projectId,
     type: 'participant.left',
     at: new Date(left.leftAt),
-    data: { roomId: place.roomId, room: place.room, sessionId, peerId: left.peerId, displayName: left.displayName, reason: left.reason, leftAt: left.leftAt },
+    data: {
+      roomId: place.roomId,
+      room: place.room,
+      sessionId,
+      peerId: left.peerId,
+      displayName: left.displayName,
+      reason: left.reason,
+      leftAt: left.leftAt,
+    },
   };
 }
 

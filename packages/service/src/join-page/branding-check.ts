@@ -18,10 +18,12 @@ export function checkLogoUrl(raw: string): string {
 /** A branding change with every given value checked; null clears a field. */
 export function checkBranding(patch: Partial<ProjectBranding>): Partial<ProjectBranding> {
   const checked: Partial<ProjectBranding> = { ...patch };
-  if (patch.accentColor != null && !new RegExp(ACCENT_COLOR_PATTERN).test(patch.accentColor)) throw new ServiceError('invalid_payload', 'accentColor must be #rrggbb.');
+  if (patch.accentColor != null && !new RegExp(ACCENT_COLOR_PATTERN).test(patch.accentColor))
+    throw new ServiceError('invalid_payload', 'accentColor must be #rrggbb.');
   if (patch.displayName != null) {
     const name = patch.displayName.trim();
-    if (name.length === 0 || name.length > 64) throw new ServiceError('invalid_payload', 'displayName must be 1 to 64 characters.');
+    if (name.length === 0 || name.length > 64)
+      throw new ServiceError('invalid_payload', 'displayName must be 1 to 64 characters.');
     checked.displayName = name;
   }
   if (patch.logoUrl != null) checked.logoUrl = checkLogoUrl(patch.logoUrl);

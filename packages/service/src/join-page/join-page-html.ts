@@ -14,7 +14,9 @@ export interface JoinPageView {
 
 export function joinPageHtml(view: JoinPageView): string {
   const { room, brandName, branding, token } = view;
-  const accent = branding.accentColor ? `--vc-accent: ${branding.accentColor}; --vc-speaking: ${branding.accentColor};` : '';
+  const accent = branding.accentColor
+    ? `--vc-accent: ${branding.accentColor}; --vc-speaking: ${branding.accentColor};`
+    : '';
   const logo = branding.logoUrl ? `<img src="${escapeHtml(branding.logoUrl)}" alt="" />` : '';
   return page(
     `${room} · ${brandName}`,
@@ -60,5 +62,8 @@ function page(title: string, style: string, body: string): string {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }

@@ -51,7 +51,13 @@ export function createLimits(
     tickets: perHour(caps.ticketsPerAddressPerHour),
     adHocRooms: perHour(caps.adHocRoomsPerHour),
     rest: perMinute('rest', config.restPerMinute),
-    signals: config.signalsPerSecond > 0 ? new RateLimiter({ capacity: config.signalsPerSecond * SIGNAL_BURST_SECONDS, perSecond: config.signalsPerSecond }, now) : null,
+    signals:
+      config.signalsPerSecond > 0
+        ? new RateLimiter(
+            { capacity: config.signalsPerSecond * SIGNAL_BURST_SECONDS, perSecond: config.signalsPerSecond },
+            now,
+          )
+        : null,
     strikes: new RateLimiter({ capacity: ABUSE_STRIKES, perSecond: 1 }, now),
     handshakes: perMinute('handshakes', config.handshakesPerMinute),
   };

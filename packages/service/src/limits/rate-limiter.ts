@@ -27,7 +27,8 @@ export class RateLimiter {
     readonly limit: RateLimit,
     private readonly now: () => number = Date.now,
   ) {
-    if (!(limit.capacity >= 1) || !(limit.perSecond > 0)) throw new RangeError('a rate limit needs capacity ≥ 1 and perSecond > 0');
+    if (!(limit.capacity >= 1) || !(limit.perSecond > 0))
+      throw new RangeError('a rate limit needs capacity ≥ 1 and perSecond > 0');
     this.lastSweep = now();
   }
 
@@ -59,7 +60,8 @@ export class RateLimiter {
   private sweep(now: number): void {
     this.lastSweep = now;
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond >= this.limit.capacity) this.buckets.delete(key);
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond >= this.limit.capacity)
+        this.buckets.delete(key);
     }
   }
 }

@@ -8,7 +8,16 @@
  * who is next in line) is atomic on this node. A coordinator shared by several nodes will need them to become
  * asynchronous; their callers already sit in asynchronous handlers.
  */
-import type { LeaveReason, MatchEnded, MatchFound, MediaState, QueueChanges, QueueMode, QueueSnapshot, QueueStatus } from '@vcw/shared';
+import type {
+  LeaveReason,
+  MatchEnded,
+  MatchFound,
+  MediaState,
+  QueueChanges,
+  QueueMode,
+  QueueSnapshot,
+  QueueStatus,
+} from '@vcw/shared';
 import type { PartyIds } from './reported-pairs.js';
 
 /** A queue: scoped to a project, and a random and a support queue of one name are different queues. */
@@ -148,4 +157,3 @@ export interface MatchCoordinator {
   /** Stops pairing and timers; resolves once the rooms being opened are settled. */
   close(): Promise<void>;
 }
-

@@ -21,7 +21,13 @@ export interface Line {
   /** Random: when two who just left each other are the only pair left, pairing is tried again then. */
   rematchTimer?: ReturnType<typeof setTimeout>;
   /** When its waiting members and agents were last told, and the timers that tell them next. */
-  paced: { positionsAt: number; snapshotAt: number; agentsOnline: number; positions?: ReturnType<typeof setTimeout>; snapshot?: ReturnType<typeof setTimeout> };
+  paced: {
+    positionsAt: number;
+    snapshotAt: number;
+    agentsOnline: number;
+    positions?: ReturnType<typeof setTimeout>;
+    snapshot?: ReturnType<typeof setTimeout>;
+  };
 }
 
 /** A random visitor or a support customer, from entering a queue until it leaves matching. */
@@ -72,19 +78,31 @@ export const queueKey = ({ projectId, mode, queue }: QueueRef): string => `${pro
 const isFree = (member: Member): boolean => member.state === 'waiting' && !member.suspended;
 
 /** The group of the random index: the visitor (all its tabs), or the connection when it sent no visitor id. */
-const visitorGroup = (member: Member): string => (member.visitor.visitorId !== undefined ? `v:${member.visitor.visitorId}` : `p:${member.peerId}`);
+const visitorGroup = (member: Member): string =>
+  member.visitor.visitorId !== undefined ? `v:${member.visitor.visitorId}` : `p:${member.peerId}`;
 
 export function newLine(ref: QueueRef): Line {
   // Random: the tabs of one visitor are one group (never paired together); support: each customer is its own.
   const group = ref.mode === 'random' ? visitorGroup : (member: Member) => member.peerId;
   const waiting = new MatchQueue<Member>({ free: isFree, group });
-  return { key: queueKey(ref), ref, waiting, agents: new Map(), pairs: new Set(), waits: new WaitEstimate(), paced: { positionsAt: -Infinity, snapshotAt: -Infinity, agentsOnline: 0 } };
+  return {
+    key: queueKey(ref),
+    ref,
+    waiting,
+    agents: new Map(),
+    pairs: new Set(),
+    waits: new WaitEstimate(),
+    paced: { positionsAt: -Infinity, snapshotAt: -Infinity, agentsOnline: 0 },
+  };
 }
 
 export const idsOf = (party: Party): PartyIds =>
-  party.kind === 'member' ? { peerId: party.peerId, visitorId: party.visitor.visitorId ?? null } : { peerId: party.peerId };
+  party.kind === 'member'
+    ? { peerId: party.peerId, visitorId: party.visitor.visitorId ?? null }
+    : { peerId: party.peerId };
 
-export const partnerOf = (match: Match, party: Party): Party => (match.parties[0] === party ? match.parties[1] : match.parties[0]);
+export const partnerOf = (match: Match, party: Party): Party =>
+  match.parties[0] === party ? match.parties[1] : match.parties[0];
 
 export function agentsOnline(line: Line): number {
   let online = 0;
@@ -96,7 +114,10 @@ export function agentsOnline(line: Line): number {
 export function statusOf(member: Member, override?: { status: 'left' | 'declined'; reason: string }): QueueStatus {
   const { line } = member;
   const position = !override && member.state === 'waiting' ? line.waiting.positionOf(member.peerId) : 0;
-  return { ...lineStatus(line, override?.status ?? member.state, position, lineFigures(line)), ...(override ? { reason: override.reason } : {}) };
+  return {
+    ...lineStatus(line, override?.status ?? member.state, position, lineFigures(line)),
+    ...(override ? { reason: override.reason } : {}),
+  };
 }
 
 /** What every status of a line shares, worked out once for all of its members. */
@@ -106,7 +127,9 @@ interface LineFigures {
 }
 
 function lineFigures(line: Line): LineFigures {
-  return line.ref.mode === 'support' ? { agentsOnline: agentsOnline(line), averageMs: line.waits.averageMs() } : { agentsOnline: 0, averageMs: null };
+  return line.ref.mode === 'support'
+    ? { agentsOnline: agentsOnline(line), averageMs: line.waits.averageMs() }
+    : { agentsOnline: 0, averageMs: null };
 }
 
 function lineStatus(line: Line, status: QueueStatus['status'], position: number, figures: LineFigures): QueueStatus {
@@ -152,7 +175,8 @@ const sentKey = (changes: Omit<QueueChanges, 'added'>): string =>
   `${changes.order.join(' ')}|${changes.total}|${changes.agentsOnline}|${changes.averageWaitMs}`;
 
 /** What decides whether a member must be told again: the waiting count alone changes too often to push. */
-const toldKey = (status: QueueStatus): string => `${status.status} ${status.position} ${status.agentsOnline} ${status.estimatedWaitMs}`;
+const toldKey = (status: QueueStatus): string =>
+  `${status.status} ${status.position} ${status.agentsOnline} ${status.estimatedWaitMs}`;
 
 /** How often waiting members and agents are told of changes that are not their own, and how much agents see. */
 export interface NoticePacing {
@@ -218,7 +242,8 @@ export class LineNotices {
       } else {
         this.pace(line, 'positions', this.pacing.positionEveryMs, () => this.sweepPositions(line));
       }
-      if (line.ref.mode === 'support' && line.agents.size > 0) this.pace(line, 'snapshot', this.pacing.snapshotEveryMs, () => this.sendChanges(line));
+      if (line.ref.mode === 'support' && line.agents.size > 0)
+        this.pace(line, 'snapshot', this.pacing.snapshotEveryMs, () => this.sendChanges(line));
     }
     this.lines.clear();
     this.members.clear();
@@ -275,7 +300,11 @@ export class LineNotices {
       agent.told = key;
       agent.holds = new Set(base.order);
     }
-    for (const { added, agents } of groups.values()) this.delivery.changes(agents.map((agent) => agent.connection.socketId), { ...base, added });
+    for (const { added, agents } of groups.values())
+      this.delivery.changes(
+        agents.map((agent) => agent.connection.socketId),
+        { ...base, added },
+      );
   }
 
   private tell(member: Member, status: QueueStatus): void {

@@ -23,7 +23,22 @@ import type {
   Visitor,
   WaitingEntry,
 } from './coordinator.js';
-import { agentsOnline, DEFAULT_NOTICE_PACING, idsOf, LineNotices, type NoticePacing, newLine, partnerOf, queueKey, snapshotOf, statusOf, type Agent, type Line, type Member, type Party } from './lines.js';
+import {
+  agentsOnline,
+  DEFAULT_NOTICE_PACING,
+  idsOf,
+  LineNotices,
+  type NoticePacing,
+  newLine,
+  partnerOf,
+  queueKey,
+  snapshotOf,
+  statusOf,
+  type Agent,
+  type Line,
+  type Member,
+  type Party,
+} from './lines.js';
 import { nameOf, Pairs, socketOf } from './pairs.js';
 import { nextRandomPair } from './random-pairing.js';
 import { ReportedPairsByProject } from './reported-pairs.js';
@@ -35,7 +50,11 @@ export interface MatchTimings extends NoticePacing {
   rematchAfterMs: number;
 }
 
-export const DEFAULT_MATCH_TIMINGS: MatchTimings = { joinDeadlineMs: 10_000, rematchAfterMs: 3_000, ...DEFAULT_NOTICE_PACING };
+export const DEFAULT_MATCH_TIMINGS: MatchTimings = {
+  joinDeadlineMs: 10_000,
+  rematchAfterMs: 3_000,
+  ...DEFAULT_NOTICE_PACING,
+};
 
 export interface LocalCoordinatorOptions {
   delivery: MatchDelivery;
@@ -75,7 +94,12 @@ export class LocalCoordinator implements MatchCoordinator {
     this.log = options.log;
     this.reported = new ReportedPairsByProject((projectId) => options.reportedPairs(projectId));
     this.pairs = new Pairs({
-      host: { change: (apply) => this.change(apply), forget: (member) => this.forget(member), pair: (line) => this.pair(line), isClosed: () => this.closed },
+      host: {
+        change: (apply) => this.change(apply),
+        forget: (member) => this.forget(member),
+        pair: (line) => this.pair(line),
+        isClosed: () => this.closed,
+      },
       delivery: options.delivery,
       rooms: options.rooms,
       notices: this.notices,
@@ -93,15 +117,27 @@ export class LocalCoordinator implements MatchCoordinator {
     return this.change(() => {
       if (this.closed) throw new ServiceError('shutting_down');
       if (this.partyOf(visitor.peerId)) throw new ServiceError('already_in_queue');
-      if (visitor.mode === 'random' && !this.reported.isLoaded(visitor.projectId)) throw new Error('prepare(projectId) must complete before a random visitor enters');
+      if (visitor.mode === 'random' && !this.reported.isLoaded(visitor.projectId))
+        throw new Error('prepare(projectId) must complete before a random visitor enters');
       this.assertRoomFor(visitor);
       const line = this.lineOf(visitor);
-      const member: Member = { kind: 'member', peerId: visitor.peerId, visitor, line, since: this.clock.now(), state: 'waiting', suspended: false };
+      const member: Member = {
+        kind: 'member',
+        peerId: visitor.peerId,
+        visitor,
+        line,
+        since: this.clock.now(),
+        state: 'waiting',
+        suspended: false,
+      };
       this.members.set(member.peerId, member);
       this.perProject.set(visitor.projectId, (this.perProject.get(visitor.projectId) ?? 0) + 1);
       line.waiting.add(member);
       this.notices.line(line);
-      this.log.info({ project: visitor.projectId, mode: visitor.mode, queue: visitor.queue, peer: visitor.peerId }, 'entered queue');
+      this.log.info(
+        { project: visitor.projectId, mode: visitor.mode, queue: visitor.queue, peer: visitor.peerId },
+        'entered queue',
+      );
       this.pair(line);
       return this.settled(member);
     });
@@ -138,8 +174,12 @@ export class LocalCoordinator implements MatchCoordinator {
       const pairs = this.reported.of(member.line.ref.projectId);
       pairs.add(idsOf(member), reported);
       if (match && current) this.pairs.split(match, member, 'reported');
-      else if (match?.phase === 'opening' && pairs.blocks(idsOf(member), idsOf(partnerOf(match, member)))) this.pairs.cancelOpening(match);
-      this.log.info({ project: member.line.ref.projectId, queue: member.line.ref.queue, peer: peerId }, 'pair reported');
+      else if (match?.phase === 'opening' && pairs.blocks(idsOf(member), idsOf(partnerOf(match, member))))
+        this.pairs.cancelOpening(match);
+      this.log.info(
+        { project: member.line.ref.projectId, queue: member.line.ref.queue, peer: peerId },
+        'pair reported',
+      );
       return { status: this.settled(member), queue: member.line.ref.queue, reporter: idsOf(member), reported };
     });
   }
@@ -151,7 +191,10 @@ export class LocalCoordinator implements MatchCoordinator {
       this.notices.line(agent.line);
       const snapshot = snapshotOf(agent.line, this.timings.snapshotSize);
       this.notices.sent(agent, snapshot);
-      this.log.info({ project: connection.projectId, queue: connection.queue, peer: connection.peerId, status }, 'agent status');
+      this.log.info(
+        { project: connection.projectId, queue: connection.queue, peer: connection.peerId, status },
+        'agent status',
+      );
       return snapshot;
     });
   }
@@ -159,11 +202,19 @@ export class LocalCoordinator implements MatchCoordinator {
   take(connection: AgentConnection, customerId?: string): string {
     return this.change(() => {
       const agent = this.agentOf(connection);
-      if (agent.match) throw new ServiceError('already_in_room', 'Finish the current call (leave its room) before taking another customer.');
+      if (agent.match)
+        throw new ServiceError(
+          'already_in_room',
+          'Finish the current call (leave its room) before taking another customer.',
+        );
       const { waiting } = agent.line;
       const customer = customerId ? waiting.get(customerId) : waiting.firstFree();
       if (!customer) throw new ServiceError(customerId ? 'customer_not_waiting' : 'queue_empty');
-      if (customer.suspended) throw new ServiceError('customer_not_waiting', "That customer's connection dropped; they may be back in a moment.");
+      if (customer.suspended)
+        throw new ServiceError(
+          'customer_not_waiting',
+          "That customer's connection dropped; they may be back in a moment.",
+        );
       this.pairs.start(agent.line, customer, agent);
       return customer.peerId;
     });
@@ -177,7 +228,10 @@ export class LocalCoordinator implements MatchCoordinator {
       const status = statusOf(customer, { status: 'declined', reason });
       this.forget(customer);
       this.options.delivery.status(customer.visitor.socketId, status);
-      this.log.info({ project: connection.projectId, queue: connection.queue, peer: customerId, agent: connection.peerId }, 'customer declined');
+      this.log.info(
+        { project: connection.projectId, queue: connection.queue, peer: customerId, agent: connection.peerId },
+        'customer declined',
+      );
     });
   }
 
@@ -197,7 +251,14 @@ export class LocalCoordinator implements MatchCoordinator {
     const match = party?.match;
     if (!party || !match?.room || match.phase !== 'found') return undefined;
     const { mode, queue } = match.line.ref;
-    return { roomId: match.room.id, room: match.room.name, mode, queue, partnerPeerId: partnerOf(match, party).peerId, displayName: nameOf(party) };
+    return {
+      roomId: match.room.id,
+      room: match.room.name,
+      mode,
+      queue,
+      partnerPeerId: partnerOf(match, party).peerId,
+      displayName: nameOf(party),
+    };
   }
 
   seated(peerId: string, roomId: string): void {
@@ -258,7 +319,8 @@ export class LocalCoordinator implements MatchCoordinator {
       for (const party of match.parties) {
         if (party.kind !== 'member') continue;
         // Those seated were told `room:ended`; one still on its way is told here. Nobody waits again.
-        if (!match.seated.has(party.peerId)) this.options.delivery.status(party.visitor.socketId, statusOf(party, { status: 'left', reason: ROOM_ENDED }));
+        if (!match.seated.has(party.peerId))
+          this.options.delivery.status(party.visitor.socketId, statusOf(party, { status: 'left', reason: ROOM_ENDED }));
         this.forget(party);
       }
     });
@@ -268,7 +330,11 @@ export class LocalCoordinator implements MatchCoordinator {
     const support = this.lines.get(queueKey({ projectId, mode: 'support', queue }));
     const random = this.lines.get(queueKey({ projectId, mode: 'random', queue }));
     return {
-      support: { waiting: support?.waiting.size ?? 0, agentsOnline: support ? agentsOnline(support) : 0, averageWaitMs: support?.waits.averageMs() ?? null },
+      support: {
+        waiting: support?.waiting.size ?? 0,
+        agentsOnline: support ? agentsOnline(support) : 0,
+        averageWaitMs: support?.waits.averageMs() ?? null,
+      },
       random: { waiting: random?.waiting.size ?? 0, pairs: random?.pairs.size ?? 0 },
     };
   }
@@ -283,7 +349,12 @@ export class LocalCoordinator implements MatchCoordinator {
 
   waiting(ref: QueueRef): WaitingEntry[] {
     const line = this.lines.get(queueKey(ref));
-    return (line?.waiting.all() ?? []).map((m) => ({ peerId: m.peerId, socketId: m.visitor.socketId, since: m.since, suspended: m.suspended }));
+    return (line?.waiting.all() ?? []).map((m) => ({
+      peerId: m.peerId,
+      socketId: m.visitor.socketId,
+      since: m.since,
+      suspended: m.suspended,
+    }));
   }
 
   async close(): Promise<void> {
@@ -315,7 +386,11 @@ export class LocalCoordinator implements MatchCoordinator {
     if (line.ref.mode !== 'random' || this.closed) return;
     const reported = this.reported.of(line.ref.projectId);
     for (;;) {
-      const choice = nextRandomPair(line, { reported, now: this.clock.now(), rematchAfterMs: this.timings.rematchAfterMs });
+      const choice = nextRandomPair(line, {
+        reported,
+        now: this.clock.now(),
+        rematchAfterMs: this.timings.rematchAfterMs,
+      });
       if (!choice) return;
       if ('retryInMs' in choice) {
         this.clock.clearTimeout(line.rematchTimer);
@@ -358,9 +433,16 @@ export class LocalCoordinator implements MatchCoordinator {
   private assertRoomFor(visitor: Visitor): void {
     const { waitingPerQueue = 0, waitingPerProject = 0 } = this.options.caps ?? {};
     const inLine = this.lines.get(queueKey(visitor))?.waiting.size ?? 0;
-    if (waitingPerQueue > 0 && inLine >= waitingPerQueue) throw new ServiceError('queue_full', `This queue holds ${waitingPerQueue} waiting already; try again in a while.`);
+    if (waitingPerQueue > 0 && inLine >= waitingPerQueue)
+      throw new ServiceError(
+        'queue_full',
+        `This queue holds ${waitingPerQueue} waiting already; try again in a while.`,
+      );
     if (waitingPerProject > 0 && (this.perProject.get(visitor.projectId) ?? 0) >= waitingPerProject) {
-      throw new ServiceError('queue_full', `This site's queues hold ${waitingPerProject} waiting already; try again in a while.`);
+      throw new ServiceError(
+        'queue_full',
+        `This site's queues hold ${waitingPerProject} waiting already; try again in a while.`,
+      );
     }
   }
 
@@ -369,7 +451,14 @@ export class LocalCoordinator implements MatchCoordinator {
     if (existing) return existing;
     if (this.members.has(connection.peerId)) throw new ServiceError('already_in_queue');
     const line = this.lineOf({ projectId: connection.projectId, mode: 'support', queue: connection.queue });
-    const agent: Agent = { kind: 'agent', peerId: connection.peerId, connection, line, status: 'away', holds: new Set() };
+    const agent: Agent = {
+      kind: 'agent',
+      peerId: connection.peerId,
+      connection,
+      line,
+      status: 'away',
+      holds: new Set(),
+    };
     this.agents.set(agent.peerId, agent);
     line.agents.set(agent.peerId, agent);
     this.notices.line(line);

@@ -30,7 +30,10 @@ export class ObservedCoordinator extends LocalCoordinator {
     if (visitor.mode === 'support' && this.stateOf(visitor.peerId) === 'waiting') {
       const since = this.clock.now();
       this.customers.set(visitor.peerId, { visitor, since });
-      this.publish(visitor, 'queue.customer.waiting', { message: visitor.message ?? null, since: new Date(since).toISOString() });
+      this.publish(visitor, 'queue.customer.waiting', {
+        message: visitor.message ?? null,
+        since: new Date(since).toISOString(),
+      });
     }
     return status;
   }
@@ -40,7 +43,10 @@ export class ObservedCoordinator extends LocalCoordinator {
     const waiting = this.customers.get(taken);
     if (waiting) {
       this.customers.delete(taken);
-      this.publish(waiting.visitor, 'queue.customer.answered', { agent: { peerId: agent.peerId, displayName: agent.displayName }, waitedSeconds: this.secondsSince(waiting.since) });
+      this.publish(waiting.visitor, 'queue.customer.answered', {
+        agent: { peerId: agent.peerId, displayName: agent.displayName },
+        waitedSeconds: this.secondsSince(waiting.since),
+      });
     }
     return taken;
   }
@@ -65,14 +71,26 @@ export class ObservedCoordinator extends LocalCoordinator {
     const waiting = this.customers.get(peerId);
     if (!waiting || this.stateOf(peerId) === 'waiting') return;
     this.customers.delete(peerId);
-    this.publish(waiting.visitor, 'queue.customer.abandoned', { reason, waitedSeconds: this.secondsSince(waiting.since) });
+    this.publish(waiting.visitor, 'queue.customer.abandoned', {
+      reason,
+      waitedSeconds: this.secondsSince(waiting.since),
+    });
   }
 
   private secondsSince(since: number): number {
     return Math.round((this.clock.now() - since) / 100) / 10;
   }
 
-  private publish(visitor: Visitor, type: 'queue.customer.waiting' | 'queue.customer.answered' | 'queue.customer.abandoned', data: Record<string, unknown>): void {
-    this.events.publish({ projectId: visitor.projectId, type, at: new Date(this.clock.now()), data: { queue: visitor.queue, peerId: visitor.peerId, displayName: visitor.displayName, ...data } });
+  private publish(
+    visitor: Visitor,
+    type: 'queue.customer.waiting' | 'queue.customer.answered' | 'queue.customer.abandoned',
+    data: Record<string, unknown>,
+  ): void {
+    this.events.publish({
+      projectId: visitor.projectId,
+      type,
+      at: new Date(this.clock.now()),
+      data: { queue: visitor.queue, peerId: visitor.peerId, displayName: visitor.displayName, ...data },
+    });
   }
 }

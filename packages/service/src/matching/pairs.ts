@@ -7,7 +7,17 @@ import type { FastifyBaseLogger } from 'fastify';
 import { LeaveReason, type MatchEnded, type QueueStatus } from '@vcw/shared';
 import type { Clock } from '../clock.js';
 import type { MatchDelivery, MatchRooms } from './coordinator.js';
-import { agentsOnline, idsOf, partnerOf, statusOf, type Line, type LineNotices, type Match, type Member, type Party } from './lines.js';
+import {
+  agentsOnline,
+  idsOf,
+  partnerOf,
+  statusOf,
+  type Line,
+  type LineNotices,
+  type Match,
+  type Member,
+  type Party,
+} from './lines.js';
 
 const NO_SHOW = 'You did not join the matched room in time.';
 const ROOM_FAILED = 'The service could not open a room for this match; try again.';
@@ -56,7 +66,14 @@ export class Pairs {
     this.options.notices.line(line);
     const customer = line.ref.mode === 'support' ? match.parties.find((party) => party.kind === 'member') : undefined;
     const opening = this.options.rooms
-      .open(line.ref, customer && { peerId: customer.peerId, displayName: customer.visitor.displayName, message: customer.visitor.message ?? null })
+      .open(
+        line.ref,
+        customer && {
+          peerId: customer.peerId,
+          displayName: customer.visitor.displayName,
+          message: customer.visitor.message ?? null,
+        },
+      )
       .then(
         (room) => this.opened(match, room),
         (error: unknown) => this.openFailed(match, error),
@@ -97,8 +114,12 @@ export class Pairs {
     const partner = partnerOf(match, leaver);
     const inCall = match.phase === 'found' && match.seated.size === 2;
     this.finish(match);
-    if (!seatFreed && match.seated.has(leaver.peerId)) this.options.delivery.unseat(socketOf(leaver), LeaveReason.hangup);
-    this.options.log.info({ project: match.line.ref.projectId, room: match.room?.name, peer: leaver.peerId }, 'match ended');
+    if (!seatFreed && match.seated.has(leaver.peerId))
+      this.options.delivery.unseat(socketOf(leaver), LeaveReason.hangup);
+    this.options.log.info(
+      { project: match.line.ref.projectId, room: match.room?.name, peer: leaver.peerId },
+      'match ended',
+    );
     if (match.line.ref.mode === 'support' && inCall) {
       // A support call is over when either side leaves: the other stays in the room (told by `peer:left`),
       // nobody waits again, and the customer's visit ends with it.
@@ -142,10 +163,18 @@ export class Pairs {
       for (const party of match.parties) {
         const partner = partnerOf(match, party);
         const media = partner.kind === 'member' ? partner.visitor.media : undefined;
-        this.options.delivery.found(socketOf(party), { mode, queue, room: room.name, partner: { peerId: partner.peerId, displayName: nameOf(partner), ...(media ? { media } : {}) } });
+        this.options.delivery.found(socketOf(party), {
+          mode,
+          queue,
+          room: room.name,
+          partner: { peerId: partner.peerId, displayName: nameOf(partner), ...(media ? { media } : {}) },
+        });
       }
       match.deadline = this.options.clock.setTimeout(() => this.missedDeadline(match), this.options.joinDeadlineMs);
-      this.options.log.info({ project: projectId, mode, queue, room: room.name, peers: match.parties.map((p) => p.peerId) }, 'matched');
+      this.options.log.info(
+        { project: projectId, mode, queue, room: room.name, peers: match.parties.map((p) => p.peerId) },
+        'matched',
+      );
     });
   }
 
@@ -167,7 +196,10 @@ export class Pairs {
         if (match.seated.has(party.peerId)) this.putBack(match, party, 'partner-left');
         else if (party.kind === 'member') this.letGo(party, NO_SHOW);
       }
-      this.options.log.info({ project: match.line.ref.projectId, room: match.room?.name, seated: match.seated.size }, 'match not joined in time');
+      this.options.log.info(
+        { project: match.line.ref.projectId, room: match.room?.name, seated: match.seated.size },
+        'match not joined in time',
+      );
       this.options.host.pair(match.line);
     });
   }
@@ -180,7 +212,15 @@ export class Pairs {
     if (match.seated.has(party.peerId)) this.options.delivery.unseat(socketOf(party), LeaveReason.hangup);
     if (party.kind === 'agent') {
       const { mode, queue } = party.line.ref;
-      const status: QueueStatus = { mode, queue, status: 'left', position: 0, waiting: party.line.waiting.size, agentsOnline: agentsOnline(party.line), estimatedWaitMs: null };
+      const status: QueueStatus = {
+        mode,
+        queue,
+        status: 'left',
+        position: 0,
+        waiting: party.line.waiting.size,
+        agentsOnline: agentsOnline(party.line),
+        estimatedWaitMs: null,
+      };
       if (match.phase === 'found') this.options.delivery.ended(party.connection.socketId, { reason, status });
       this.options.notices.line(party.line);
       return;
@@ -207,5 +247,7 @@ export class Pairs {
   }
 }
 
-export const socketOf = (party: Party): string => (party.kind === 'member' ? party.visitor.socketId : party.connection.socketId);
-export const nameOf = (party: Party): string => (party.kind === 'member' ? party.visitor.displayName : party.connection.displayName);
+export const socketOf = (party: Party): string =>
+  party.kind === 'member' ? party.visitor.socketId : party.connection.socketId;
+export const nameOf = (party: Party): string =>
+  party.kind === 'member' ? party.visitor.displayName : party.connection.displayName;

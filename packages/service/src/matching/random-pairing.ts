@@ -49,7 +49,12 @@ export function nextRandomPair(line: Line, rules: PairingRules): PairingChoice {
 }
 
 /** Of every fresh entry's earliest partner, the pair that comes first in line (by its earlier, then later one). */
-function bestPair(queue: MatchQueue<Member>, fresh: Member[], rules: PairingRules, compatible: (a: Member, b: Member) => boolean): [Member, Member] | undefined {
+function bestPair(
+  queue: MatchQueue<Member>,
+  fresh: Member[],
+  rules: PairingRules,
+  compatible: (a: Member, b: Member) => boolean,
+): [Member, Member] | undefined {
   let best: { pair: [Member, Member]; first: number; second: number } | undefined;
   for (const member of fresh) {
     const partner = earliestPartner(queue, member, rules, compatible);
@@ -64,7 +69,12 @@ function bestPair(queue: MatchQueue<Member>, fresh: Member[], rules: PairingRule
 }
 
 /** The earliest free entry `member` may be paired with: other groups in order, each walked only past those it may not meet. */
-function earliestPartner(queue: MatchQueue<Member>, member: Member, rules: PairingRules, compatible: (a: Member, b: Member) => boolean): Member | undefined {
+function earliestPartner(
+  queue: MatchQueue<Member>,
+  member: Member,
+  rules: PairingRules,
+  compatible: (a: Member, b: Member) => boolean,
+): Member | undefined {
   const own = queue.groupOf(member);
   const ids = idsOf(member);
   let best: Member | undefined;
@@ -92,6 +102,9 @@ function justLeft(a: Member, b: Member): boolean {
 
 /** Milliseconds until two who just left each other may meet again (0 or less: now; both not recent: 0). */
 function pauseLeft(a: Member, b: Member, rules: PairingRules): number {
-  const endedAt = Math.max(a.lastPartner?.ids.peerId === b.peerId ? a.lastPartner.at : -Infinity, b.lastPartner?.ids.peerId === a.peerId ? b.lastPartner.at : -Infinity);
+  const endedAt = Math.max(
+    a.lastPartner?.ids.peerId === b.peerId ? a.lastPartner.at : -Infinity,
+    b.lastPartner?.ids.peerId === a.peerId ? b.lastPartner.at : -Infinity,
+  );
   return endedAt === -Infinity ? 0 : endedAt + rules.rematchAfterMs - rules.now;
 }

@@ -16,7 +16,12 @@ interface Node<V> {
 
 export class RankedList<V> {
   private readonly tail: Node<V> = { key: Infinity, value: undefined as V, next: [], width: [] };
-  private readonly head: Node<V> = { key: -Infinity, value: undefined as V, next: new Array<Node<V>>(MAX_LEVEL).fill(this.tail), width: new Array<number>(MAX_LEVEL).fill(1) };
+  private readonly head: Node<V> = {
+    key: -Infinity,
+    value: undefined as V,
+    next: new Array<Node<V>>(MAX_LEVEL).fill(this.tail),
+    width: new Array<number>(MAX_LEVEL).fill(1),
+  };
   private count = 0;
 
   constructor(private readonly random: () => number = Math.random) {}

@@ -52,7 +52,9 @@ export class ReportedPairsByProject {
   private readonly loaded = new Set<string>();
   private readonly loading = new Map<string, Promise<void>>();
 
-  constructor(private readonly load: (projectId: string) => Promise<Array<{ reporter: PartyIds; reported: PartyIds }>>) {}
+  constructor(
+    private readonly load: (projectId: string) => Promise<Array<{ reporter: PartyIds; reported: PartyIds }>>,
+  ) {}
 
   /** Loads a project's pairs, once (concurrent callers share the load; a failed one is tried again next time). */
   async prepare(projectId: string): Promise<void> {

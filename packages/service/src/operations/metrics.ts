@@ -47,7 +47,13 @@ export class ServiceMetrics {
     labelNames: ['limit'] as const,
     registers: [this.registry],
   });
-  private read: () => NodeGauges = () => ({ connections: 0, rooms: 0, participants: 0, waiting: { random: 0, support: 0 }, agentsOnline: 0 });
+  private read: () => NodeGauges = () => ({
+    connections: 0,
+    rooms: 0,
+    participants: 0,
+    waiting: { random: 0, support: 0 },
+    agentsOnline: 0,
+  });
 
   constructor() {
     const metrics = this;

@@ -30,18 +30,38 @@ export interface CompressOptions {
 }
 
 /** Reads `file` and its precompressed forms; `null` when the file is not there. */
-export async function loadCompressedAsset(file: string, options: CompressOptions = {}): Promise<CompressedAsset | null> {
+export async function loadCompressedAsset(
+  file: string,
+  options: CompressOptions = {},
+): Promise<CompressedAsset | null> {
   const identity = await readFile(file).catch(() => null);
   if (!identity) return null;
-  const [br, gz] = await Promise.all([readFile(`${file}.br`).catch(() => null), readFile(`${file}.gz`).catch(() => null)]);
-  return compressedAsset(identity, { br: br && decodesTo(br, brotliDecompressSync, identity) ? br : null, gzip: gz && decodesTo(gz, gunzipSync, identity) ? gz : null }, options);
+  const [br, gz] = await Promise.all([
+    readFile(`${file}.br`).catch(() => null),
+    readFile(`${file}.gz`).catch(() => null),
+  ]);
+  return compressedAsset(
+    identity,
+    {
+      br: br && decodesTo(br, brotliDecompressSync, identity) ? br : null,
+      gzip: gz && decodesTo(gz, gunzipSync, identity) ? gz : null,
+    },
+    options,
+  );
 }
 
 /** The forms of `identity`, making those not given. */
-export async function compressedAsset(identity: Buffer, given: { br?: Buffer | null; gzip?: Buffer | null } = {}, options: CompressOptions = {}): Promise<CompressedAsset> {
+export async function compressedAsset(
+  identity: Buffer,
+  given: { br?: Buffer | null; gzip?: Buffer | null } = {},
+  options: CompressOptions = {},
+): Promise<CompressedAsset> {
   const quality = options.brotliQuality ?? constants.BROTLI_MAX_QUALITY;
   const [br, gz] = await Promise.all([
-    given.br ?? brotli(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+    given.br ??
+      brotli(identity, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+      }),
     given.gzip ?? gzipAsync(identity, { level: 9 }),
   ]);
   const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 22);
@@ -83,7 +103,12 @@ export function noneMatch(header: string | undefined, etag: string): boolean {
 }
 
 /** Sends the asset in the form the request accepts, or 304 when the browser holds that form already. */
-export function sendCompressedAsset(request: FastifyRequest, reply: FastifyReply, asset: CompressedAsset, headers: { type: string; cacheControl: string }): FastifyReply {
+export function sendCompressedAsset(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  asset: CompressedAsset,
+  headers: { type: string; cacheControl: string },
+): FastifyReply {
   const coding = chooseCoding(request.headers['accept-encoding']);
   const etag = asset.etags[coding];
   reply.header('vary', 'Accept-Encoding').header('etag', etag).header('cache-control', headers.cacheControl);

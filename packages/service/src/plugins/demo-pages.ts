@@ -35,7 +35,8 @@ export default fp<DemoPagesOptions>(
       const type = TYPES[path.extname(file)];
       if (!type) continue;
       let body: Buffer | string = await readFile(file);
-      if (type.startsWith('text/html')) body = body.toString('utf8').replaceAll(DEMO_KEY_PLACEHOLDER, () => publishableKey ?? '');
+      if (type.startsWith('text/html'))
+        body = body.toString('utf8').replaceAll(DEMO_KEY_PLACEHOLDER, () => publishableKey ?? '');
       const urlPath = path.relative(demoDir, file).split(path.sep).join('/');
       pages.set(urlPath, { body, type });
       if (urlPath.endsWith('index.html')) pages.set(urlPath.slice(0, -'index.html'.length), { body, type });
@@ -47,7 +48,10 @@ export default fp<DemoPagesOptions>(
       const page = pages.get((request.params as { '*': string })['*']);
       if (!page) return reply.callNotFound();
       if (typeof page.body === 'string' && page.body.includes('%%VCW_AGENT_TOKEN:')) {
-        return reply.type(page.type).header('cache-control', 'no-store').send(await withAgentTokens(page.body, agentToken));
+        return reply
+          .type(page.type)
+          .header('cache-control', 'no-store')
+          .send(await withAgentTokens(page.body, agentToken));
       }
       return reply.type(page.type).send(page.body);
     });

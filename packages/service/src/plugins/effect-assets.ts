@@ -40,7 +40,10 @@ export default fp(
       }
       reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
       // The package version pins the content; a new version is a new deployment of the service.
-      return sendCompressedAsset(request, reply, await asset, { type: TYPES[path.extname(file)] ?? 'application/octet-stream', cacheControl: 'public, max-age=86400' });
+      return sendCompressedAsset(request, reply, await asset, {
+        type: TYPES[path.extname(file)] ?? 'application/octet-stream',
+        cacheControl: 'public, max-age=86400',
+      });
     });
   },
   { name: 'effect-assets' },

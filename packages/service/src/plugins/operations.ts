@@ -48,14 +48,20 @@ export default fp(
       uptimeSeconds: Math.round(process.uptime()),
     }));
 
-    app.get('/ready', { schema: { response: { 200: ReadyReply, 503: ReadyReply } }, logLevel: 'warn' }, async (_request, reply) => {
-      // While the node shuts down, Fastify itself answers every route, this one too, with 503.
-      const [storeUp, busUp] = await Promise.all([app.storeReachable(), app.bus.reachable()]);
-      const store = storeUp ? ('ok' as const) : ('unreachable' as const);
-      const redis = app.bus.kind === 'redis' ? { redis: busUp ? ('ok' as const) : ('unavailable' as const) } : {};
-      const ready = storeUp && busUp;
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', store, bus: app.bus.kind, ...redis });
-    });
+    app.get(
+      '/ready',
+      { schema: { response: { 200: ReadyReply, 503: ReadyReply } }, logLevel: 'warn' },
+      async (_request, reply) => {
+        // While the node shuts down, Fastify itself answers every route, this one too, with 503.
+        const [storeUp, busUp] = await Promise.all([app.storeReachable(), app.bus.reachable()]);
+        const store = storeUp ? ('ok' as const) : ('unreachable' as const);
+        const redis = app.bus.kind === 'redis' ? { redis: busUp ? ('ok' as const) : ('unavailable' as const) } : {};
+        const ready = storeUp && busUp;
+        return reply
+          .code(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'unavailable', store, bus: app.bus.kind, ...redis });
+      },
+    );
 
     app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
       const { contentType, body } = await metrics.scrape();

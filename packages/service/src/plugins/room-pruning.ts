@@ -63,7 +63,9 @@ export default fp<PruningOptions>(
         expired.map((room) => room.id),
         now,
       );
-      const idempotencyKeys = await app.roomStore.forgetIdempotencyKeys(new Date(now.getTime() - IDEMPOTENCY_KEY_LIFETIME_MS));
+      const idempotencyKeys = await app.roomStore.forgetIdempotencyKeys(
+        new Date(now.getTime() - IDEMPOTENCY_KEY_LIFETIME_MS),
+      );
       if (rooms > 0 || idempotencyKeys > 0) log.info({ rooms, participants, idempotencyKeys }, 'pruned expired rooms');
       return { rooms, participants, idempotencyKeys };
     }
@@ -84,7 +86,9 @@ export default fp<PruningOptions>(
         );
         if (idle.length < PRUNE_BATCH) break;
       }
-      const tickets = await app.queueStore.deleteTicketsBefore(new Date(now.getTime() - ticketRetentionDays * 86_400_000));
+      const tickets = await app.queueStore.deleteTicketsBefore(
+        new Date(now.getTime() - ticketRetentionDays * 86_400_000),
+      );
       if (adHocRooms > 0 || tickets > 0) log.info({ adHocRooms, tickets }, 'pruned idle rooms and old tickets');
       return { adHocRooms, tickets };
     }
@@ -96,9 +100,13 @@ export default fp<PruningOptions>(
      * pass is tried again at the next interval, rather than delete a room someone may be in.
      */
     async function emptyOnEveryNode<R extends { projectId: string; name: string }>(rooms: R[]): Promise<R[]> {
-      const emptyHere = rooms.filter((room) => app.rooms.participantCount(RoomRegistry.keyOf(room.projectId, room.name)) === 0);
+      const emptyHere = rooms.filter(
+        (room) => app.rooms.participantCount(RoomRegistry.keyOf(room.projectId, room.name)) === 0,
+      );
       if (app.bus.kind === 'in-process') return emptyHere;
-      const seated = await Promise.all(emptyHere.map((room) => app.io.in(broadcastRoom(RoomRegistry.keyOf(room.projectId, room.name))).fetchSockets()));
+      const seated = await Promise.all(
+        emptyHere.map((room) => app.io.in(broadcastRoom(RoomRegistry.keyOf(room.projectId, room.name))).fetchSockets()),
+      );
       return emptyHere.filter((_room, i) => seated[i]!.length === 0);
     }
     /** Passes until one finds less than a full batch: rooms may expire faster than one batch a minute (busy random chat). */

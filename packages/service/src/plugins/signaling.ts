@@ -131,9 +131,16 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.decorate('rooms', rooms);
     app.decorate('callHistoryWriter', history);
     app.decorate('matching', matching.coordinator);
-    app.decorate('endRoomCall', endRoomEverywhere(io, app.bus, (projectId, roomName) => seats.endRoom(projectId, roomName)));
-    app.decorate('announceRoomLock', (projectId: string, roomName: string, locked: boolean) => announceRoomLock(ctx, RoomRegistry.keyOf(projectId, roomName), { locked, by: null }));
-    app.decorate('removeParticipant', (projectId: string, roomName: string, peerId: string) => removeParticipant(ctx, RoomRegistry.keyOf(projectId, roomName), peerId));
+    app.decorate(
+      'endRoomCall',
+      endRoomEverywhere(io, app.bus, (projectId, roomName) => seats.endRoom(projectId, roomName)),
+    );
+    app.decorate('announceRoomLock', (projectId: string, roomName: string, locked: boolean) =>
+      announceRoomLock(ctx, RoomRegistry.keyOf(projectId, roomName), { locked, by: null }),
+    );
+    app.decorate('removeParticipant', (projectId: string, roomName: string, peerId: string) =>
+      removeParticipant(ctx, RoomRegistry.keyOf(projectId, roomName), peerId),
+    );
     app.addHook('preClose', async () => {
       // Say why before closing: a widget told it is a handover shows "reconnecting" and comes back at once
       // (spread over a second), instead of treating the close as a failure.

@@ -40,7 +40,10 @@ export default fp<{ db: Kysely<Database> }>(
     app.decorate('storeReachable', async () => {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STORE_CHECK_TIMEOUT_MS)));
-      const answered = sql`select 1`.execute(db).then(() => true, () => false);
+      const answered = sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      );
       try {
         return await Promise.race([answered, late]);
       } finally {
@@ -53,7 +56,8 @@ export default fp<{ db: Kysely<Database> }>(
     const interrupted = await callHistory.openCalls();
     const closedAt = new Date();
     const closed = await callHistory.closeInterrupted(closedAt);
-    if (closed.sessions > 0 || closed.participants > 0) app.log.info(closed, 'closed calls interrupted by the last stop');
+    if (closed.sessions > 0 || closed.participants > 0)
+      app.log.info(closed, 'closed calls interrupted by the last stop');
     // Their ends are told like any call's (webhooks), once everything that listens is registered.
     if (interrupted.length > 0) {
       app.addHook('onReady', async () => {
@@ -62,7 +66,14 @@ export default fp<{ db: Kysely<Database> }>(
           if (!session) continue;
           for (const p of session.participants) {
             if (p.leftAt !== closedAt.toISOString() || p.leaveReason !== LeaveReason.network) continue;
-            app.serviceEvents.publish(participantLeftEvent(call, session.id, { peerId: p.peerId, displayName: p.displayName, reason: LeaveReason.network, leftAt: p.leftAt }));
+            app.serviceEvents.publish(
+              participantLeftEvent(call, session.id, {
+                peerId: p.peerId,
+                displayName: p.displayName,
+                reason: LeaveReason.network,
+                leftAt: p.leftAt,
+              }),
+            );
           }
           app.serviceEvents.publish(sessionEndedEvent(call, session));
         }

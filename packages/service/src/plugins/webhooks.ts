@@ -37,7 +37,13 @@ export default fp<WebhooksOptions>(
   async (app, { db, events, tokenSecret, serviceOnLoopback, timings, clock }) => {
     const store = new WebhookStore(db);
     const box = new SecretBox(tokenSecret);
-    const dispatcher = new WebhookDispatcher({ store, box, log: app.log.child({ module: 'webhooks' }), ...(timings ? { timings } : {}), ...(clock ? { clock } : {}) });
+    const dispatcher = new WebhookDispatcher({
+      store,
+      box,
+      log: app.log.child({ module: 'webhooks' }),
+      ...(timings ? { timings } : {}),
+      ...(clock ? { clock } : {}),
+    });
     const stop = events.subscribe((event) => dispatcher.publish(event));
     app.decorate('webhooks', { store, box, dispatcher, serviceOnLoopback });
     app.addHook('onReady', async () => {

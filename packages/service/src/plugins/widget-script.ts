@@ -46,9 +46,15 @@ export default fp<{ widgetFile: string }>(
         asset = await loading;
         if (asset) chunks.set(file, loading);
       }
-      if (!asset) return reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No widget chunk ${file}.` });
+      if (!asset)
+        return reply
+          .code(404)
+          .send({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `No widget chunk ${file}.` });
       // The name carries the content hash: a changed chunk is a new name, so this one never changes.
-      return sendCompressedAsset(request, reply, asset, { type: JAVASCRIPT, cacheControl: 'public, max-age=31536000, immutable' });
+      return sendCompressedAsset(request, reply, asset, {
+        type: JAVASCRIPT,
+        cacheControl: 'public, max-age=31536000, immutable',
+      });
     });
   },
   { name: 'widget-script' },

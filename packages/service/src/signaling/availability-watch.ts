@@ -61,6 +61,10 @@ export class AvailabilityWatch {
   private availability(projectId: string, queue: string): QueueAvailability {
     const { support } = this.coordinator.statistics(projectId, queue);
     // Someone joining now would be behind everyone waiting.
-    return { queue, agentsOnline: support.agentsOnline, estimatedWaitMs: estimateWaitMs(support.averageWaitMs, support.waiting + 1, support.agentsOnline) };
+    return {
+      queue,
+      agentsOnline: support.agentsOnline,
+      estimatedWaitMs: estimateWaitMs(support.averageWaitMs, support.waiting + 1, support.agentsOnline),
+    };
   }
 }

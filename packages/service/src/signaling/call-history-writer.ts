@@ -43,7 +43,13 @@ export class CallHistoryWriter {
       this.calls.set(join.roomId, call);
       const where = { roomId: join.roomId, room, sessionId };
       if (started) this.publish(call, 'room.session.started', at, { ...where, startedAt: at.toISOString() });
-      this.publish(call, 'participant.joined', at, { ...where, peerId: join.peerId, displayName: join.displayName, role: join.role, joinedAt: at.toISOString() });
+      this.publish(call, 'participant.joined', at, {
+        ...where,
+        peerId: join.peerId,
+        displayName: join.displayName,
+        role: join.role,
+        joinedAt: at.toISOString(),
+      });
     });
   }
 
@@ -53,7 +59,14 @@ export class CallHistoryWriter {
       const outcome = await this.history.participantLeft({ roomId, peerId, reason, at });
       const call = this.calls.get(roomId);
       if (!outcome || !call) return;
-      this.events?.publish(participantLeftEvent(call, outcome.sessionId, { peerId, displayName: outcome.participant?.displayName ?? null, reason, leftAt: at.toISOString() }));
+      this.events?.publish(
+        participantLeftEvent(call, outcome.sessionId, {
+          peerId,
+          displayName: outcome.participant?.displayName ?? null,
+          reason,
+          leftAt: at.toISOString(),
+        }),
+      );
       if (outcome.ended) this.sessionEnded(roomId, call, outcome.ended);
     });
   }
@@ -65,7 +78,15 @@ export class CallHistoryWriter {
       const { left, ended } = await this.history.roomEnded({ roomId, at });
       const call = this.calls.get(roomId);
       if (!call || !ended) return;
-      for (const p of left) this.events?.publish(participantLeftEvent(call, ended.id, { peerId: p.peerId, displayName: p.displayName, reason: p.leaveReason ?? 'room-ended', leftAt: p.leftAt ?? at.toISOString() }));
+      for (const p of left)
+        this.events?.publish(
+          participantLeftEvent(call, ended.id, {
+            peerId: p.peerId,
+            displayName: p.displayName,
+            reason: p.leaveReason ?? 'room-ended',
+            leftAt: p.leftAt ?? at.toISOString(),
+          }),
+        );
       this.sessionEnded(roomId, call, ended);
     });
   }
@@ -86,13 +107,20 @@ export class CallHistoryWriter {
     this.events?.publish(sessionEndedEvent(call, session));
   }
 
-  private publish(call: OpenCall, type: Parameters<ServiceEvents['publish']>[0]['type'], at: Date, data: Record<string, unknown>): void {
+  private publish(
+    call: OpenCall,
+    type: Parameters<ServiceEvents['publish']>[0]['type'],
+    at: Date,
+    data: Record<string, unknown>,
+  ): void {
     this.events?.publish({ projectId: call.projectId, type, at, data });
   }
 
   private enqueue(roomId: string, event: string, write: () => Promise<void>): void {
     const previous = this.queues.get(roomId) ?? Promise.resolve();
-    const queued = previous.then(write).catch((err: unknown) => this.log.error({ err, roomId, event }, 'could not record call history'));
+    const queued = previous
+      .then(write)
+      .catch((err: unknown) => this.log.error({ err, roomId, event }, 'could not record call history'));
     this.queues.set(roomId, queued);
     // Forget the room once its queue is empty, so the map holds only rooms with writes pending.
     void queued.then(() => {
@@ -104,7 +132,15 @@ export class CallHistoryWriter {
 /** Call history follows the seats: a seat taken or freed, or a room's call ended, is written behind the call's back. */
 export function followSeatsWithHistory(seats: Seats, writer: CallHistoryWriter): void {
   seats.follow('seated', ({ room, seat: { roomId, peerId, displayName, role } }) =>
-    writer.joined({ projectId: room.projectId, roomId, room: room.name, relayOnly: room.iceTransportPolicy === 'relay', peerId, displayName, role }),
+    writer.joined({
+      projectId: room.projectId,
+      roomId,
+      room: room.name,
+      relayOnly: room.iceTransportPolicy === 'relay',
+      peerId,
+      displayName,
+      role,
+    }),
   );
   seats.follow('vacated', ({ seat, reason }) => writer.left(seat.roomId, seat.peerId, reason));
   seats.follow('ended', ({ roomId }) => {

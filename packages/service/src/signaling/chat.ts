@@ -13,8 +13,15 @@ export function registerChat(socket: SignalingSocket, ctx: SignalingContext): vo
     const { roomKey, peerId, displayName } = socket.data;
     if (!roomKey) throw new ServiceError('not_in_room');
     const shown = messageText(text);
-    if (!shown) throw new ServiceError('invalid_payload', 'The message is empty once invisible characters are removed.');
-    const message: ChatMessage = { id: `msg_${randomBytes(9).toString('base64url')}`, ts: Date.now(), from: peerId, displayName: displayName ?? '', text: shown };
+    if (!shown)
+      throw new ServiceError('invalid_payload', 'The message is empty once invisible characters are removed.');
+    const message: ChatMessage = {
+      id: `msg_${randomBytes(9).toString('base64url')}`,
+      ts: Date.now(),
+      from: peerId,
+      displayName: displayName ?? '',
+      text: shown,
+    };
     // The text is never logged: it is the participants' conversation.
     socket.to(broadcastRoom(roomKey)).emit('chat:message', message);
     ctx.log.debug({ peer: peerId, id: message.id, length: message.text.length }, 'chat message relayed');

@@ -68,4 +68,5 @@ export interface MatchingContext {
 export const DEFAULT_DISPLAY_NAME = 'Guest';
 
 /** A name as others are shown it (see `displayNameText`); undefined when none is left to show. */
-export const shownName = (raw: string | undefined): string | undefined => (raw === undefined ? undefined : displayNameText(raw) || undefined);
+export const shownName = (raw: string | undefined): string | undefined =>
+  raw === undefined ? undefined : displayNameText(raw) || undefined;

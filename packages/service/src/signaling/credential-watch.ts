@@ -55,7 +55,10 @@ export class CredentialWatch {
   }
 
   private close(socket: SignalingSocket, refusal: ErrorBody): void {
-    this.ctx.log.info({ socket: socket.id, project: socket.data.projectId, code: refusal.code }, 'connection closed: its credentials no longer hold');
+    this.ctx.log.info(
+      { socket: socket.id, project: socket.data.projectId, code: refusal.code },
+      'connection closed: its credentials no longer hold',
+    );
     socket.data.closedAs = LeaveReason.kicked;
     socket.emit('session:closed', refusal);
     socket.disconnect(true);
@@ -67,9 +70,12 @@ function refusalOf(socket: SignalingSocket, live: LiveCredentials): ErrorBody | 
   const { projectId, keyId, origin } = socket.data;
   if (!projectId) return null; // still in its handshake
   const origins = live.origins.get(projectId);
-  if (!origins) return errorBody(keyId ? 'api_key_invalid' : 'token_invalid', 'The project of this connection no longer exists.');
+  if (!origins)
+    return errorBody(keyId ? 'api_key_invalid' : 'token_invalid', 'The project of this connection no longer exists.');
   if (!keyId) return null; // a token: checked when it connected; its project still exists
-  if (live.keys.get(keyId) !== projectId) return errorBody('api_key_invalid', 'The publishable key of this connection was revoked.');
-  if (origin && !origins.has(origin)) return errorBody('origin_not_allowed', `The origin ${origin} was removed from this project's allowed origins.`);
+  if (live.keys.get(keyId) !== projectId)
+    return errorBody('api_key_invalid', 'The publishable key of this connection was revoked.');
+  if (origin && !origins.has(origin))
+    return errorBody('origin_not_allowed', `The origin ${origin} was removed from this project's allowed origins.`);
   return null;
 }

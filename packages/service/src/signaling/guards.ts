@@ -30,55 +30,65 @@ export function command<S extends TSchema, R extends object>(
 ): void {
   const check = validatorOf(schema);
   // The typed maps are compile-time only; at run time anything can arrive, so take it as unknown.
-  (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
-    const ack = args.at(-1);
-    const acknowledged = typeof ack === 'function';
-    const payload = acknowledged ? (args.length > 1 ? args[0] : undefined) : args[0];
-    const answer = acknowledged
-      ? (ack as (reply: Ack<R>) => void)
-      : refusedWithoutAck && ((result: Ack<R>) => void (result.ok || refusedWithoutAck(result.error, payload)));
-    if (throttled(socket, ctx, answer as ((reply: Ack) => void) | undefined)) {
-      ctx.metrics.commands.inc({ command: event, outcome: 'rate_limited' });
-      return;
-    }
-    if (!answer) {
-      ctx.log.debug({ event, socket: socket.id }, 'command without acknowledgement ignored');
-      return;
-    }
-    const reply = (result: Ack<R>) => {
-      ctx.metrics.commands.inc({ command: event, outcome: result.ok ? 'ok' : result.error.code });
-      answer(result);
-    };
-    if (!check.Check(payload)) {
-      const first = check.Errors(payload).First();
-      const where = first ? `${first.path || '(payload)'}: ${first.message}` : 'payload';
-      reply({ ok: false, error: errorBody('invalid_payload', `Invalid ${event} payload at ${where}.`) });
-      return;
-    }
-    Promise.resolve()
-      .then(() => handler(payload))
-      .then(
-        (result) => reply({ ok: true, ...result }),
-        (error: unknown) => {
-          if (error instanceof ServiceError) {
-            reply({ ok: false, error: error.toBody() });
-          } else {
-            ctx.log.error({ err: error, event }, 'signaling command failed');
-            reply({ ok: false, error: errorBody('internal_error') });
-          }
-        },
-      );
-  });
+  (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(
+    event,
+    (...args: unknown[]) => {
+      const ack = args.at(-1);
+      const acknowledged = typeof ack === 'function';
+      const payload = acknowledged ? (args.length > 1 ? args[0] : undefined) : args[0];
+      const answer = acknowledged
+        ? (ack as (reply: Ack<R>) => void)
+        : refusedWithoutAck && ((result: Ack<R>) => void (result.ok || refusedWithoutAck(result.error, payload)));
+      if (throttled(socket, ctx, answer as ((reply: Ack) => void) | undefined)) {
+        ctx.metrics.commands.inc({ command: event, outcome: 'rate_limited' });
+        return;
+      }
+      if (!answer) {
+        ctx.log.debug({ event, socket: socket.id }, 'command without acknowledgement ignored');
+        return;
+      }
+      const reply = (result: Ack<R>) => {
+        ctx.metrics.commands.inc({ command: event, outcome: result.ok ? 'ok' : result.error.code });
+        answer(result);
+      };
+      if (!check.Check(payload)) {
+        const first = check.Errors(payload).First();
+        const where = first ? `${first.path || '(payload)'}: ${first.message}` : 'payload';
+        reply({ ok: false, error: errorBody('invalid_payload', `Invalid ${event} payload at ${where}.`) });
+        return;
+      }
+      Promise.resolve()
+        .then(() => handler(payload))
+        .then(
+          (result) => reply({ ok: true, ...result }),
+          (error: unknown) => {
+            if (error instanceof ServiceError) {
+              reply({ ok: false, error: error.toBody() });
+            } else {
+              ctx.log.error({ err: error, event }, 'signaling command failed');
+              reply({ ok: false, error: errorBody('internal_error') });
+            }
+          },
+        );
+    },
+  );
 }
 
 /**
  * Spends one of the socket's message tokens. Over the limit, the message is refused with `rate_limited`;
  * a socket that keeps going after its strikes run out is told why and disconnected.
  */
-export function throttled(socket: SignalingSocket, ctx: SignalingContext, reply: ((reply: Ack) => void) | undefined): boolean {
+export function throttled(
+  socket: SignalingSocket,
+  ctx: SignalingContext,
+  reply: ((reply: Ack) => void) | undefined,
+): boolean {
   const verdict = ctx.limits.signals?.take(socket.id);
   if (!verdict || verdict.ok) return false;
-  reply?.({ ok: false, error: errorBody('rate_limited', `Too many messages on this connection; retry in ${verdict.retryAfterMs} ms.`) });
+  reply?.({
+    ok: false,
+    error: errorBody('rate_limited', `Too many messages on this connection; retry in ${verdict.retryAfterMs} ms.`),
+  });
   if (!ctx.limits.strikes.take(socket.id).ok && socket.connected) {
     ctx.log.warn({ socket: socket.id, project: socket.data.projectId }, 'connection closed for flooding');
     socket.data.closedAs = LeaveReason.kicked;

@@ -22,7 +22,8 @@ export function handshakeGuard(ctx: SignalingContext) {
       (error: unknown) => {
         const failure = error instanceof ServiceError ? error : new ServiceError('internal_error');
         if (!(error instanceof ServiceError)) ctx.log.error({ err: error }, 'handshake failed');
-        else ctx.log.info({ code: failure.code, origin: socket.handshake.headers.origin ?? null }, 'connection refused');
+        else
+          ctx.log.info({ code: failure.code, origin: socket.handshake.headers.origin ?? null }, 'connection refused');
         const refusal: ConnectError = new Error(failure.message);
         refusal.data = failure.toBody();
         next(refusal);
@@ -45,17 +46,26 @@ function pageOrigin(headers: Record<string, string | string[] | undefined>, self
 async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Promise<void> {
   const attempt = await ctx.limits.handshakes?.take(socket.handshake.address);
   if (attempt && !attempt.ok) {
-    throw new ServiceError('rate_limited', `Too many connection attempts from this address; retry in ${Math.ceil(attempt.retryAfterMs / 1000)} s.`);
+    throw new ServiceError(
+      'rate_limited',
+      `Too many connection attempts from this address; retry in ${Math.ceil(attempt.retryAfterMs / 1000)} s.`,
+    );
   }
   const auth: unknown = socket.handshake.auth;
   if (!checkAuth.Check(auth)) {
     const protocol = (auth as { protocol?: unknown } | null)?.protocol;
     if (protocol !== undefined && protocol !== PROTOCOL_VERSION) throw new ServiceError('protocol_unsupported');
     const first = checkAuth.Errors(auth).First();
-    throw new ServiceError('invalid_payload', `Invalid handshake auth${first ? ` at ${first.path || '(auth)'}: ${first.message}` : ''}.`);
+    throw new ServiceError(
+      'invalid_payload',
+      `Invalid handshake auth${first ? ` at ${first.path || '(auth)'}: ${first.message}` : ''}.`,
+    );
   }
   if (auth.protocol !== PROTOCOL_VERSION) {
-    throw new ServiceError('protocol_unsupported', `The service speaks protocol ${PROTOCOL_VERSION}; this client sent ${auth.protocol}.`);
+    throw new ServiceError(
+      'protocol_unsupported',
+      `The service speaks protocol ${PROTOCOL_VERSION}; this client sent ${auth.protocol}.`,
+    );
   }
   if (auth.token) {
     // A token is its own credential, minted by the partner's server for one room, or for an agent of one queue.
@@ -67,24 +77,41 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
       socket.data.agent = { queue: grant.queue, displayName: grant.displayName };
       return;
     }
-    socket.data.grant = { roomId: grant.roomId, room: grant.room, role: grant.role, tokenId: grant.tokenId, ...(grant.displayName ? { displayName: grant.displayName } : {}) };
+    socket.data.grant = {
+      roomId: grant.roomId,
+      room: grant.room,
+      role: grant.role,
+      tokenId: grant.tokenId,
+      ...(grant.displayName ? { displayName: grant.displayName } : {}),
+    };
     return;
   }
   if (!auth.apiKey) {
-    throw new ServiceError('auth_missing', 'Connect with the publishable key of your project (the api-key attribute) or a join token.');
+    throw new ServiceError(
+      'auth_missing',
+      'Connect with the publishable key of your project (the api-key attribute) or a join token.',
+    );
   }
   const match = await ctx.projects.authenticateKey(auth.apiKey, 'publishable');
   if (!match) throw new ServiceError('api_key_invalid');
 
   const origin = pageOrigin(socket.handshake.headers, ctx.selfOrigin);
   if (!origin) {
-    throw new ServiceError('origin_not_allowed', 'The request carried no Origin header; publishable keys only work from a web page on an allowed origin.');
+    throw new ServiceError(
+      'origin_not_allowed',
+      'The request carried no Origin header; publishable keys only work from a web page on an allowed origin.',
+    );
   }
   if (!match.project.allowedOrigins.includes(origin)) {
-    throw new ServiceError('origin_not_allowed', `The origin ${origin} is not allowed for this key. Add it to the project's allowed origins.`);
+    throw new ServiceError(
+      'origin_not_allowed',
+      `The origin ${origin} is not allowed for this key. Add it to the project's allowed origins.`,
+    );
   }
   socket.data.projectId = match.project.id;
   socket.data.keyId = match.key.id;
   socket.data.origin = origin;
-  void ctx.projects.markKeyUsed(match.key.id).catch((err: unknown) => ctx.log.warn({ err }, 'could not record key use'));
+  void ctx.projects
+    .markKeyUsed(match.key.id)
+    .catch((err: unknown) => ctx.log.warn({ err }, 'could not record key use'));
 }

@@ -2,7 +2,14 @@
  * `host:remove`, `host:mute`, `host:lock`, `host:end`: what a participant who joined with a `host` token may do to its
  * room. The same powers a partner has over REST (`DELETE …/participants/:peerId`, `PATCH` `locked`, `DELETE`).
  */
-import { HostEndRequest, HostLockRequest, HostMuteRequest, HostRemoveRequest, type HostMuted, type RoomLockChanged } from '@vcw/shared';
+import {
+  HostEndRequest,
+  HostLockRequest,
+  HostMuteRequest,
+  HostRemoveRequest,
+  type HostMuted,
+  type RoomLockChanged,
+} from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
@@ -20,7 +27,8 @@ export function registerHost(socket: SignalingSocket, ctx: SignalingContext): vo
 
   command(socket, ctx, 'host:remove', HostRemoveRequest, async ({ peerId }) => {
     const { roomKey, seat } = hostSeat();
-    if (peerId === seat.peerId || !(await removeParticipant(ctx, roomKey, peerId))) throw new ServiceError('peer_not_found');
+    if (peerId === seat.peerId || !(await removeParticipant(ctx, roomKey, peerId)))
+      throw new ServiceError('peer_not_found');
     return {};
   });
 

@@ -14,7 +14,9 @@ export function registerIceServers(socket: SignalingSocket, ctx: SignalingContex
   command(socket, ctx, 'ice:servers', IceServersRequest, () => ({ iceServers: ctx.iceServersFor(socket.data.peerId) }));
 }
 
-export function iceServers(config: Pick<Config, 'stunUrls' | 'turnUrls' | 'turnSecret' | 'turnTtlSeconds'>): (peerId: string) => IceServer[] {
+export function iceServers(
+  config: Pick<Config, 'stunUrls' | 'turnUrls' | 'turnSecret' | 'turnTtlSeconds'>,
+): (peerId: string) => IceServer[] {
   const stun: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
   const { turnUrls, turnSecret, turnTtlSeconds } = config;
   if (turnUrls.length === 0 || !turnSecret) return () => stun;

@@ -16,11 +16,17 @@ export function guardUnknownEvents(socket: SignalingSocket, ctx: SignalingContex
     const ack = typeof last === 'function' ? (last as (reply: Ack) => void) : undefined;
     ctx.metrics.commands.inc({ command: 'unknown', outcome: 'unknown_event' });
     if (throttled(socket, ctx, ack)) return;
-    ack?.({ ok: false, error: errorBody('unknown_event', `The service does not know the event "${String(event).slice(0, 40)}".`) });
+    ack?.({
+      ok: false,
+      error: errorBody('unknown_event', `The service does not know the event "${String(event).slice(0, 40)}".`),
+    });
     if (ctx.limits.strikes.take(socket.id).ok || !socket.connected) return;
     ctx.log.warn({ socket: socket.id, project: socket.data.projectId }, 'connection closed for unknown events');
     socket.data.closedAs = LeaveReason.kicked;
-    socket.emit('session:closed', errorBody('unknown_event', 'This connection kept sending events the service does not know, and was closed.'));
+    socket.emit(
+      'session:closed',
+      errorBody('unknown_event', 'This connection kept sending events the service does not know, and was closed.'),
+    );
     socket.disconnect(true);
   });
 }

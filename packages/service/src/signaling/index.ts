@@ -24,7 +24,10 @@ export function attachSignaling(ctx: SignalingContext): void {
   });
   ctx.io.use((socket, next) => {
     if (!ctx.openConnections.over(socket.handshake.address)) return next();
-    const refusal = errorBody('rate_limited', `Too many connections open from this address (at most ${ctx.openConnections.cap}).`);
+    const refusal = errorBody(
+      'rate_limited',
+      `Too many connections open from this address (at most ${ctx.openConnections.cap}).`,
+    );
     next(Object.assign(new Error(refusal.message), { data: refusal }));
   });
   ctx.io.use(handshakeGuard(ctx));
@@ -49,7 +52,12 @@ export function attachSignaling(ctx: SignalingContext): void {
     socket.on('disconnect', (reason) => forgetLimits(socket, ctx, reason));
     const { peerId } = socket.data;
     const greet = (seatBack: boolean) =>
-      socket.emit('session', { peerId, iceServers: ctx.iceServersFor(peerId), iceTransportPolicy: ctx.iceTransportPolicy, ...(seatBack || resumedPlace ? { resumed: true } : {}) });
+      socket.emit('session', {
+        peerId,
+        iceServers: ctx.iceServersFor(peerId),
+        iceTransportPolicy: ctx.iceTransportPolicy,
+        ...(seatBack || resumedPlace ? { resumed: true } : {}),
+      });
     // Seats kept on this node answer at once: the session is told in the same step as its handlers are set.
     if (typeof resumed === 'boolean') greet(resumed);
     else resumed.then(greet, (err: unknown) => ctx.log.error({ err, peer: peerId }, 'could not resume a seat'));

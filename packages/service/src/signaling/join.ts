@@ -25,23 +25,43 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     const { peerId } = socket.data;
     assertStillAdmitted(ctx, peerId, ticket ? stored.id : null);
     const { agent, grant } = socket.data;
-    const displayName = shownName(grant?.displayName) ?? shownName(agent?.displayName) ?? shownName(request.displayName) ?? ticket?.displayName ?? DEFAULT_DISPLAY_NAME;
+    const displayName =
+      shownName(grant?.displayName) ??
+      shownName(agent?.displayName) ??
+      shownName(request.displayName) ??
+      ticket?.displayName ??
+      DEFAULT_DISPLAY_NAME;
     const role = grant?.role ?? (agent ? 'agent' : 'guest');
     const { media } = request;
     const iceTransportPolicy = effectivePolicy(ctx.iceTransportPolicy, stored.iceTransportPolicy);
-    const room = { id: stored.id, projectId: stored.projectId, name: stored.name, capacity: stored.maxParticipants, iceTransportPolicy };
+    const room = {
+      id: stored.id,
+      projectId: stored.projectId,
+      name: stored.name,
+      capacity: stored.maxParticipants,
+      iceTransportPolicy,
+    };
     const others = await ctx.seats.take(socket, room, { displayName, role, media });
     if (role === 'host') showKnocksTo(ctx, socket, RoomRegistry.keyOf(stored.projectId, stored.name));
     // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
     // The offer was made under the service's policy (the session's); a relay-only room needs one made under its own.
     const offeredTo = request.offer && iceTransportPolicy === ctx.iceTransportPolicy ? others[0] : undefined;
-    if (offeredTo && request.offer) ctx.io.to(offeredTo.socketId).emit('signal', { from: peerId, description: request.offer });
-    ctx.log.info({ room: stored.name, project: socket.data.projectId, peer: peerId, count: others.length + 1 }, 'participant joined');
+    if (offeredTo && request.offer)
+      ctx.io.to(offeredTo.socketId).emit('signal', { from: peerId, description: request.offer });
+    ctx.log.info(
+      { room: stored.name, project: socket.data.projectId, peer: peerId, count: others.length + 1 },
+      'participant joined',
+    );
     return {
       peerId,
       room: stored.name,
       capacity: stored.maxParticipants,
-      peers: others.map((seat) => ({ peerId: seat.peerId, displayName: seat.displayName, polite: false, media: seat.media })),
+      peers: others.map((seat) => ({
+        peerId: seat.peerId,
+        displayName: seat.displayName,
+        polite: false,
+        media: seat.media,
+      })),
       iceServers: ctx.iceServersFor(peerId),
       iceTransportPolicy,
       ...(offeredTo ? { offeredTo: offeredTo.peerId } : {}),
@@ -63,25 +83,42 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
  * match rooms. With a publishable key: a public room by name, made on first join unless the project only
  * admits rooms created through REST. Waiting in a queue: none (`already_in_queue`).
  */
-async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, name: string | undefined): Promise<{ room: StoredRoom; ticket?: MatchTicket }> {
+async function admissibleRoom(
+  ctx: SignalingContext,
+  socket: SignalingSocket,
+  name: string | undefined,
+): Promise<{ room: StoredRoom; ticket?: MatchTicket }> {
   const { projectId, grant, peerId } = socket.data;
   const ticket = ctx.matching.coordinator.ticketOf(peerId);
   if (ticket) {
-    if (name !== undefined && name !== ticket.room) throw new ServiceError('already_in_queue', `This connection was matched: join room "${ticket.room}", or leave the queue first.`);
+    if (name !== undefined && name !== ticket.room)
+      throw new ServiceError(
+        'already_in_queue',
+        `This connection was matched: join room "${ticket.room}", or leave the queue first.`,
+      );
     const room = await ctx.roomStore.find(projectId, ticket.roomId);
     if (!room) throw new ServiceError('room_not_found');
     assertRoomOpen(room);
     return { room, ticket };
   }
   if (ctx.matching.coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
-  if (socket.data.agent) throw new ServiceError('token_room_mismatch', 'An agent token admits only the rooms of the customers its agent takes (agent:take).');
+  if (socket.data.agent)
+    throw new ServiceError(
+      'token_room_mismatch',
+      'An agent token admits only the rooms of the customers its agent takes (agent:take).',
+    );
   let room: StoredRoom | null;
   if (grant) {
-    if (name !== undefined && name !== grant.room) throw new ServiceError('token_room_mismatch', `This join token is for room "${grant.room}", not "${name}".`);
+    if (name !== undefined && name !== grant.room)
+      throw new ServiceError('token_room_mismatch', `This join token is for room "${grant.room}", not "${name}".`);
     room = await ctx.roomStore.find(projectId, grant.roomId);
     if (!room) throw new ServiceError('room_not_found');
   } else {
-    if (name === undefined) throw new ServiceError('invalid_payload', 'Invalid room:join payload at /room: a room name is required without a join token.');
+    if (name === undefined)
+      throw new ServiceError(
+        'invalid_payload',
+        'Invalid room:join payload at /room: a room name is required without a join token.',
+      );
     room = (await ctx.roomStore.findByName(projectId, name)) ?? (await adHocRoom(ctx, projectId, name));
     if (room.privacy === 'private') throw new ServiceError('room_private');
   }
@@ -98,7 +135,8 @@ async function admissibleRoom(ctx: SignalingContext, socket: SignalingSocket, na
 function assertStillAdmitted(ctx: SignalingContext, peerId: string, matchRoomId: string | null): void {
   const coordinator = ctx.matching.coordinator;
   if (!coordinator) return;
-  if (matchRoomId !== null && coordinator.ticketOf(peerId)?.roomId !== matchRoomId) throw new ServiceError('not_matched', 'The match ended before this connection joined its room.');
+  if (matchRoomId !== null && coordinator.ticketOf(peerId)?.roomId !== matchRoomId)
+    throw new ServiceError('not_matched', 'The match ended before this connection joined its room.');
   if (matchRoomId === null && coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
 }
 
@@ -108,13 +146,23 @@ async function adHocRoom(ctx: SignalingContext, projectId: string, name: string)
   // the admin CLI then applies to connections already open.
   const project = await ctx.projects.findProject(projectId);
   if (!project?.allowAdHocRooms) {
-    throw new ServiceError('room_not_found', `No room named "${name}": this project only admits rooms created through the REST API (POST /v1/rooms).`);
+    throw new ServiceError(
+      'room_not_found',
+      `No room named "${name}": this project only admits rooms created through the REST API (POST /v1/rooms).`,
+    );
   }
   const alive = ctx.caps.adHocRoomsAlive;
   if (alive > 0 && (await ctx.roomStore.countOpenAdHoc(projectId)) >= alive) {
-    throw new ServiceError('room_limit', `This project has ${alive} rooms opened by name already; join one of them, or try again later.`);
+    throw new ServiceError(
+      'room_limit',
+      `This project has ${alive} rooms opened by name already; join one of them, or try again later.`,
+    );
   }
   const perHour = await ctx.limits.adHocRooms?.take(projectId);
-  if (perHour && !perHour.ok) throw new ServiceError('room_limit', `This project opened too many rooms by name lately; try again in ${Math.ceil(perHour.retryAfterMs / 1000)} s.`);
+  if (perHour && !perHour.ok)
+    throw new ServiceError(
+      'room_limit',
+      `This project opened too many rooms by name lately; try again in ${Math.ceil(perHour.retryAfterMs / 1000)} s.`,
+    );
   return ctx.roomStore.ensureAdHoc(projectId, name);
 }

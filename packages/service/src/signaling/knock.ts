@@ -29,7 +29,10 @@ function doorsOf(ctx: SignalingContext): Map<string, Map<string, Knock>> {
 
 /** The sockets of the hosts seated in the room. */
 function hostSockets(ctx: SignalingContext, roomKey: string): string[] {
-  return ctx.rooms.seats(roomKey).filter((seat) => seat.role === 'host').map((seat) => seat.socketId);
+  return ctx.rooms
+    .seats(roomKey)
+    .filter((seat) => seat.role === 'host')
+    .map((seat) => seat.socketId);
 }
 
 /** Takes a knock off the room's door and tells its hosts. */
@@ -52,14 +55,16 @@ export function assertKnocked(socket: SignalingSocket, room: StoredRoom): void {
 
 /** A host just took its seat: it hears of everyone still waiting at the door. */
 export function showKnocksTo(ctx: SignalingContext, socket: SignalingSocket, roomKey: string): void {
-  for (const [peerId, knock] of doorsOf(ctx).get(roomKey) ?? []) socket.emit('knock:request', { peerId, displayName: knock.displayName });
+  for (const [peerId, knock] of doorsOf(ctx).get(roomKey) ?? [])
+    socket.emit('knock:request', { peerId, displayName: knock.displayName });
 }
 
 export function registerKnock(socket: SignalingSocket, ctx: SignalingContext): void {
   /** Where this connection waits, if it does. */
   let waitingAt: string | null = null;
   const stopWaiting = () => {
-    if (waitingAt && doorsOf(ctx).get(waitingAt)?.get(socket.data.peerId)?.socketId === socket.id) leaveDoor(ctx, waitingAt, socket.data.peerId);
+    if (waitingAt && doorsOf(ctx).get(waitingAt)?.get(socket.data.peerId)?.socketId === socket.id)
+      leaveDoor(ctx, waitingAt, socket.data.peerId);
     waitingAt = null;
   };
 
@@ -111,15 +116,25 @@ export function registerKnock(socket: SignalingSocket, ctx: SignalingContext): v
 }
 
 /** The room a knock is for: the token's, or a public room by name (knocking makes no room). */
-async function knockedRoom(ctx: SignalingContext, socket: SignalingSocket, name: string | undefined): Promise<StoredRoom> {
+async function knockedRoom(
+  ctx: SignalingContext,
+  socket: SignalingSocket,
+  name: string | undefined,
+): Promise<StoredRoom> {
   const { projectId, grant } = socket.data;
-  if (socket.data.agent || ctx.matching.coordinator.stateOf(socket.data.peerId)) throw new ServiceError('token_room_mismatch', 'Matched and agent connections do not knock.');
+  if (socket.data.agent || ctx.matching.coordinator.stateOf(socket.data.peerId))
+    throw new ServiceError('token_room_mismatch', 'Matched and agent connections do not knock.');
   let room: StoredRoom | null;
   if (grant) {
-    if (name !== undefined && name !== grant.room) throw new ServiceError('token_room_mismatch', `This join token is for room "${grant.room}", not "${name}".`);
+    if (name !== undefined && name !== grant.room)
+      throw new ServiceError('token_room_mismatch', `This join token is for room "${grant.room}", not "${name}".`);
     room = await ctx.roomStore.find(projectId, grant.roomId);
   } else {
-    if (name === undefined) throw new ServiceError('invalid_payload', 'Invalid room:knock payload at /room: a room name is required without a join token.');
+    if (name === undefined)
+      throw new ServiceError(
+        'invalid_payload',
+        'Invalid room:knock payload at /room: a room name is required without a join token.',
+      );
     room = await ctx.roomStore.findByName(projectId, name);
     if (room?.privacy === 'private') throw new ServiceError('room_private');
   }

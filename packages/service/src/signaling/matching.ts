@@ -36,7 +36,17 @@ export interface MatchingDeps {
 }
 
 /** Builds matching (before the signaling context, which carries it); `close()` lets rooms being opened or ended finish their writes. */
-export function createMatching({ io, seats, events, caps, roomStore, queueStore, log, timings, clock }: MatchingDeps): MatchingContext & { close(): Promise<void> } {
+export function createMatching({
+  io,
+  seats,
+  events,
+  caps,
+  roomStore,
+  queueStore,
+  log,
+  timings,
+  clock,
+}: MatchingDeps): MatchingContext & { close(): Promise<void> } {
   const rooms = new StoreMatchRooms(roomStore, log);
   const delivery = new SocketDelivery(io, seats, log);
   const { waitingPerQueue, waitingPerProject } = caps;
@@ -52,7 +62,9 @@ export function createMatching({ io, seats, events, caps, roomStore, queueStore,
   // Support customers' waits are published as service events (webhooks).
   const coordinator = new ObservedCoordinator(options, events);
   const holds = new SeatHolds(seats.graceMs);
-  const availability = new AvailabilityWatch(coordinator, (socketId, news) => io.to(socketId).emit('queue:availability', news));
+  const availability = new AvailabilityWatch(coordinator, (socketId, news) =>
+    io.to(socketId).emit('queue:availability', news),
+  );
   return {
     coordinator,
     queueStore,

@@ -10,8 +10,13 @@ import type { StoredRoom } from '../store/room-store.js';
 import type { SignalingContext } from './context.js';
 
 /** Refuses a join a removal or a lock keeps out. */
-export async function assertAdmits(ctx: SignalingContext, room: StoredRoom, grant: { role: string; tokenId?: string } | undefined): Promise<void> {
-  if (grant?.tokenId && (await ctx.removedTokens.has(room.id, grant.tokenId))) throw new ServiceError('participant_removed', 'You were removed from this call; this link no longer admits you.');
+export async function assertAdmits(
+  ctx: SignalingContext,
+  room: StoredRoom,
+  grant: { role: string; tokenId?: string } | undefined,
+): Promise<void> {
+  if (grant?.tokenId && (await ctx.removedTokens.has(room.id, grant.tokenId)))
+    throw new ServiceError('participant_removed', 'You were removed from this call; this link no longer admits you.');
   if (room.locked && grant?.role !== 'host') throw new ServiceError('room_locked');
 }
 
@@ -19,7 +24,11 @@ export async function assertAdmits(ctx: SignalingContext, room: StoredRoom, gran
  * Removes `peerId` from the room's call; the seat it held, or undefined if nobody by that id sits there. Their
  * token is refused in the store before they are let go, so coming straight back (to any node) finds it refused.
  */
-export async function removeParticipant(ctx: SignalingContext, roomKey: string, peerId: string): Promise<Seat | undefined> {
+export async function removeParticipant(
+  ctx: SignalingContext,
+  roomKey: string,
+  peerId: string,
+): Promise<Seat | undefined> {
   const seat = ctx.rooms.seat(roomKey, peerId);
   if (!seat) return undefined;
   const tokenId = ctx.io.sockets.sockets.get(seat.socketId)?.data.grant?.tokenId;

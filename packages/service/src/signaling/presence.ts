@@ -10,7 +10,8 @@ import { command } from './guards.js';
 export function registerPresence(socket: SignalingSocket, ctx: SignalingContext): void {
   command(socket, ctx, 'media:state', MediaStateRequest, ({ microphone, camera, screen }) => {
     const { roomKey, peerId } = socket.data;
-    if (!roomKey || !ctx.rooms.setMedia(roomKey, peerId, { microphone, camera, screen })) throw new ServiceError('not_in_room');
+    if (!roomKey || !ctx.rooms.setMedia(roomKey, peerId, { microphone, camera, screen }))
+      throw new ServiceError('not_in_room');
     socket.to(broadcastRoom(roomKey)).emit('peer:media', { peerId, microphone, camera, screen });
     ctx.log.debug({ peer: peerId, microphone, camera, screen }, 'media state');
     return {};

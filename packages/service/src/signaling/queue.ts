@@ -4,9 +4,26 @@
  * coordinator's business; this module checks who may ask, and keeps the coordinator told of the connection's
  * drops, resumptions and end. `queue:watch` tells a customer, before waiting, whether an agent is online.
  */
-import { MatchNextRequest, MatchReportRequest, QueueEnterRequest, QueueLeaveRequest, QueueWatchRequest, TicketCreateRequest, messageText, type QueueAvailability, type QueueStatus, type TicketCreated } from '@vcw/shared';
+import {
+  MatchNextRequest,
+  MatchReportRequest,
+  QueueEnterRequest,
+  QueueLeaveRequest,
+  QueueWatchRequest,
+  TicketCreateRequest,
+  messageText,
+  type QueueAvailability,
+  type QueueStatus,
+  type TicketCreated,
+} from '@vcw/shared';
 import { ServiceError } from '../errors.js';
-import { DEFAULT_DISPLAY_NAME, shownName, type MatchingContext, type SignalingContext, type SignalingSocket } from './context.js';
+import {
+  DEFAULT_DISPLAY_NAME,
+  shownName,
+  type MatchingContext,
+  type SignalingContext,
+  type SignalingSocket,
+} from './context.js';
 import { command } from './guards.js';
 
 /** Tickets one connection may leave: enough for a customer, too few to fill the store from one page. */
@@ -22,10 +39,18 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
   command(socket, ctx, 'queue:enter', QueueEnterRequest, async (request): Promise<QueueStatus> => {
     const { projectId, peerId, agent, grant } = socket.data;
     if (agent) {
-      if (request.mode !== 'support' || request.queue !== agent.queue) throw new ServiceError('token_queue_mismatch', `This agent token is for support queue "${agent.queue}".`);
-      throw new ServiceError('already_in_queue', 'An agent serves this queue (agent:status, agent:take); it does not wait in it.');
+      if (request.mode !== 'support' || request.queue !== agent.queue)
+        throw new ServiceError('token_queue_mismatch', `This agent token is for support queue "${agent.queue}".`);
+      throw new ServiceError(
+        'already_in_queue',
+        'An agent serves this queue (agent:status, agent:take); it does not wait in it.',
+      );
     }
-    if (grant) throw new ServiceError('token_room_mismatch', `This join token admits room "${grant.room}" only; queues need the publishable key.`);
+    if (grant)
+      throw new ServiceError(
+        'token_room_mismatch',
+        `This join token admits room "${grant.room}" only; queues need the publishable key.`,
+      );
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     if (coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
     if (request.mode === 'random') await coordinator.prepare(projectId);
@@ -50,8 +75,16 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
   command(socket, ctx, 'queue:watch', QueueWatchRequest, ({ queue }): QueueAvailability => {
     // Customers only: an agent sees its own queue, and a room's token holder came for that room.
     const { agent, grant, projectId } = socket.data;
-    if (agent) throw new ServiceError('token_queue_mismatch', 'An agent token serves its queue (agent:status); it does not watch it.');
-    if (grant) throw new ServiceError('token_room_mismatch', `This join token admits room "${grant.room}" only; queues need the publishable key.`);
+    if (agent)
+      throw new ServiceError(
+        'token_queue_mismatch',
+        'An agent token serves its queue (agent:status); it does not watch it.',
+      );
+    if (grant)
+      throw new ServiceError(
+        'token_room_mismatch',
+        `This join token admits room "${grant.room}" only; queues need the publishable key.`,
+      );
     // Waiting already: its queue:update says the same.
     if (coordinator.stateOf(socket.data.peerId)) throw new ServiceError('already_in_queue');
     return matching.availability.watch(socket.id, projectId, queue);
@@ -88,18 +121,33 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
   command(socket, ctx, 'ticket:create', TicketCreateRequest, async (request): Promise<TicketCreated> => {
     // A customer's message: not an agent's, nor a room's token holder's (who came for that room only).
     const { agent, grant } = socket.data;
-    if (agent) throw new ServiceError('token_queue_mismatch', 'An agent token serves its queue; it does not leave messages in it.');
-    if (grant) throw new ServiceError('token_room_mismatch', `This join token admits room "${grant.room}" only; messages need the publishable key.`);
+    if (agent)
+      throw new ServiceError(
+        'token_queue_mismatch',
+        'An agent token serves its queue; it does not leave messages in it.',
+      );
+    if (grant)
+      throw new ServiceError(
+        'token_room_mismatch',
+        `This join token admits room "${grant.room}" only; messages need the publishable key.`,
+      );
     // Counted on the connection's data, which a resumed connection keeps.
     const ticketText = messageText(request.message);
-    if (!ticketText) throw new ServiceError('invalid_payload', 'The message is empty once invisible characters are removed.');
+    if (!ticketText)
+      throw new ServiceError('invalid_payload', 'The message is empty once invisible characters are removed.');
     const created = socket.data.ticketsCreated ?? 0;
-    if (created >= MAX_TICKETS_PER_CONNECTION) throw new ServiceError('rate_limited', `A connection may leave at most ${MAX_TICKETS_PER_CONNECTION} messages.`);
+    if (created >= MAX_TICKETS_PER_CONNECTION)
+      throw new ServiceError('rate_limited', `A connection may leave at most ${MAX_TICKETS_PER_CONNECTION} messages.`);
     const { projectId, peerId } = socket.data;
     const perAddress = await ctx.limits.tickets?.take(socket.handshake.address);
-    if (perAddress && !perAddress.ok) throw new ServiceError('ticket_limit', `Too many messages were left from this address; try again in ${Math.ceil(perAddress.retryAfterMs / 60_000)} min.`);
+    if (perAddress && !perAddress.ok)
+      throw new ServiceError(
+        'ticket_limit',
+        `Too many messages were left from this address; try again in ${Math.ceil(perAddress.retryAfterMs / 60_000)} min.`,
+      );
     const cap = ctx.caps.ticketsPerQueue;
-    if (cap > 0 && (await matching.queueStore.countTickets(projectId, request.queue)) >= cap) throw new ServiceError('ticket_limit', 'This queue holds as many messages as it may; try again later.');
+    if (cap > 0 && (await matching.queueStore.countTickets(projectId, request.queue)) >= cap)
+      throw new ServiceError('ticket_limit', 'This queue holds as many messages as it may; try again later.');
     socket.data.ticketsCreated = created + 1;
     const ticket = await matching.queueStore.createTicket({
       projectId,
@@ -111,7 +159,19 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     });
     // Never the message or the contact: they are the customer's.
     ctx.log.info({ project: projectId, queue: request.queue, ticket: ticket.id }, 'support ticket created');
-    ctx.events.publish({ projectId, type: 'ticket.created', at: new Date(ticket.createdAt), data: { ticketId: ticket.id, queue: ticket.queue, displayName: ticket.displayName, message: ticket.message, contact: ticket.contact, createdAt: ticket.createdAt } });
+    ctx.events.publish({
+      projectId,
+      type: 'ticket.created',
+      at: new Date(ticket.createdAt),
+      data: {
+        ticketId: ticket.id,
+        queue: ticket.queue,
+        displayName: ticket.displayName,
+        message: ticket.message,
+        contact: ticket.contact,
+        createdAt: ticket.createdAt,
+      },
+    });
     return { ticketId: ticket.id };
   });
 

@@ -36,9 +36,18 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
     const { roomKey, room, self } = seated();
     if (current(ctx, roomKey)) throw new ServiceError('recording_busy');
     // Those present now are asked; so is anyone who joins later (see `recordingAfterJoin`).
-    const asked = ctx.rooms.seats(roomKey).map((seat) => seat.peerId).filter((peerId) => peerId !== self.peerId);
+    const asked = ctx.rooms
+      .seats(roomKey)
+      .map((seat) => seat.peerId)
+      .filter((peerId) => peerId !== self.peerId);
     const requestId = `rec_${randomBytes(12).toString('base64url')}`;
-    ctx.rooms.setRecording(roomKey, { requestId, by: self, requestedAt: Date.now(), asked: new Set(asked), accepted: new Set() });
+    ctx.rooms.setRecording(roomKey, {
+      requestId,
+      by: self,
+      requestedAt: Date.now(),
+      asked: new Set(asked),
+      accepted: new Set(),
+    });
     socket.to(room).emit('recording:requested', { requestId, by: self });
     ctx.log.info({ roomKey, peer: self.peerId, requestId, asked: asked.length }, 'recording requested');
     return { requestId, asked };
@@ -47,7 +56,8 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
   command(socket, ctx, 'recording:answer', RecordingAnswerRequest, ({ requestId, accept }) => {
     const { roomKey, room, self } = seated();
     const request = current(ctx, roomKey);
-    if (request?.requestId !== requestId || !request.asked.has(self.peerId)) throw new ServiceError('recording_not_found');
+    if (request?.requestId !== requestId || !request.asked.has(self.peerId))
+      throw new ServiceError('recording_not_found');
     socket.to(room).emit('recording:answered', { requestId, peerId: self.peerId, accept });
     if (accept) {
       request.accepted.add(self.peerId);
@@ -78,8 +88,10 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
     const recording = current(ctx, roomKey);
     if (recording?.by.peerId !== self.peerId) throw new ServiceError('recording_not_found');
     if (request.active) {
-      if (recording.since !== undefined || recording.requestId !== request.requestId) throw new ServiceError('recording_not_found');
-      if ([...recording.asked].some((peerId) => !recording.accepted.has(peerId))) throw new ServiceError('recording_not_consented');
+      if (recording.since !== undefined || recording.requestId !== request.requestId)
+        throw new ServiceError('recording_not_found');
+      if ([...recording.asked].some((peerId) => !recording.accepted.has(peerId)))
+        throw new ServiceError('recording_not_consented');
       recording.since = Date.now();
       socket.to(room).emit('recording:state', { active: true, by: recording.by, since: recording.since });
       publishRecording(ctx, roomKey, 'recording.started', recording, {});
@@ -109,7 +121,9 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
 /** Consent follows the seats: newcomers are asked too, and whoever leaves no longer is (see below). */
 export function followSeatsWithRecording(ctx: SignalingContext): void {
   ctx.seats.follow('seated', ({ roomKey, seat }) => recordingAfterJoin(ctx, roomKey, seat.peerId));
-  ctx.seats.follow('vacated', ({ roomKey, seat, recording }) => recordingAfterLeave(ctx, roomKey, seat.peerId, recording, seat.roomId));
+  ctx.seats.follow('vacated', ({ roomKey, seat, recording }) =>
+    recordingAfterLeave(ctx, roomKey, seat.peerId, recording, seat.roomId),
+  );
 }
 
 /**
@@ -128,7 +142,13 @@ function recordingAfterJoin(ctx: SignalingContext, roomKey: string, peerId: stri
  * A participant left the room: a request or recording of theirs ends (the others are told), and a request
  * no longer waits for their answer.
  */
-function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: string, before: RoomRecording | undefined, roomId: string): void {
+function recordingAfterLeave(
+  ctx: SignalingContext,
+  roomKey: string,
+  peerId: string,
+  before: RoomRecording | undefined,
+  roomId: string,
+): void {
   // The last one out took the room, and its recording, with them: what it was is `before`.
   const recording = ctx.rooms.recording(roomKey) ?? before;
   if (!recording) return;
@@ -138,7 +158,8 @@ function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: str
   }
   ctx.rooms.setRecording(roomKey, undefined);
   const room = ctx.io.to(broadcastRoom(roomKey));
-  if (recording.since === undefined) room.emit('recording:cancelled', { requestId: recording.requestId, reason: 'left' });
+  if (recording.since === undefined)
+    room.emit('recording:cancelled', { requestId: recording.requestId, reason: 'left' });
   else {
     room.emit('recording:state', { active: false, by: recording.by });
     publishRecording(ctx, roomKey, 'recording.stopped', recording, { reason: 'recorder-left' }, roomId);
@@ -152,7 +173,8 @@ function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: str
  */
 function current(ctx: SignalingContext, roomKey: string): RoomRecording | undefined {
   const recording = ctx.rooms.recording(roomKey);
-  if (!recording || recording.since !== undefined || Date.now() - recording.requestedAt < RECORDING_REQUEST_EXPIRY_MS) return recording;
+  if (!recording || recording.since !== undefined || Date.now() - recording.requestedAt < RECORDING_REQUEST_EXPIRY_MS)
+    return recording;
   ctx.rooms.setRecording(roomKey, undefined);
   ctx.io.to(broadcastRoom(roomKey)).emit('recording:cancelled', { requestId: recording.requestId, reason: 'expired' });
   return undefined;
@@ -178,7 +200,12 @@ function publishRecording(
       room: roomKey.slice(slash + 1),
       requestId: recording.requestId,
       by: recording.by,
-      ...(type === 'recording.started' ? { startedAt: at.toISOString() } : { startedAt: recording.since === undefined ? null : new Date(recording.since).toISOString(), stoppedAt: at.toISOString() }),
+      ...(type === 'recording.started'
+        ? { startedAt: at.toISOString() }
+        : {
+            startedAt: recording.since === undefined ? null : new Date(recording.since).toISOString(),
+            stoppedAt: at.toISOString(),
+          }),
       ...extra,
     },
   });

@@ -11,7 +11,15 @@
  *   the time a silent loss takes to notice, which is all a resuming socket can have missed.
  * Offsets (the id the client sends back when it resumes) are this process's sequence numbers.
  */
-import { Adapter, SessionAwareAdapter, type BroadcastOptions, type PrivateSessionId, type Room, type Session, type SocketId } from 'socket.io-adapter';
+import {
+  Adapter,
+  SessionAwareAdapter,
+  type BroadcastOptions,
+  type PrivateSessionId,
+  type Room,
+  type Session,
+  type SocketId,
+} from 'socket.io-adapter';
 import type { Namespace } from 'socket.io';
 
 /** A socket with more undelivered packets than this is not resumed: it is far behind or gone. */
@@ -56,7 +64,15 @@ export class RecoveryBuffer extends SessionAwareAdapter {
 
   constructor(nsp: Namespace) {
     super(nsp as never);
-    const { connectionStateRecovery, pingInterval, pingTimeout } = (nsp.server as unknown as { opts: { connectionStateRecovery: { maxDisconnectionDuration: number }; pingInterval: number; pingTimeout: number } }).opts;
+    const { connectionStateRecovery, pingInterval, pingTimeout } = (
+      nsp.server as unknown as {
+        opts: {
+          connectionStateRecovery: { maxDisconnectionDuration: number };
+          pingInterval: number;
+          pingTimeout: number;
+        };
+      }
+    ).opts;
     this.graceMs = connectionStateRecovery.maxDisconnectionDuration;
     this.sharedRetentionMs = this.graceMs + pingInterval + pingTimeout;
     this.sweeper = setInterval(() => this.sweep(), 5_000);
@@ -93,10 +109,14 @@ export class RecoveryBuffer extends SessionAwareAdapter {
     const session = this.dropped.get(pid);
     if (!session) return NO_SESSION;
     const after = /^[0-9a-z]{1,11}$/.test(offset) ? parseInt(offset, 36) : NaN;
-    if (session.disconnectedAt + this.graceMs < Date.now() || !(after <= this.seq) || this.overflowed.has(session.sid)) return NO_SESSION;
+    if (session.disconnectedAt + this.graceMs < Date.now() || !(after <= this.seq) || this.overflowed.has(session.sid))
+      return NO_SESSION;
     // What the client processed needs no keeping; the rest is sent again and kept until a pong says it arrived.
     this.delivered(session.sid, after);
-    const missed = [...(this.direct.get(session.sid) ?? []), ...this.shared.filter((held) => held.seq > after && reaches(session.rooms, held.opts))].sort((a, b) => a.seq - b.seq);
+    const missed = [
+      ...(this.direct.get(session.sid) ?? []),
+      ...this.shared.filter((held) => held.seq > after && reaches(session.rooms, held.opts)),
+    ].sort((a, b) => a.seq - b.seq);
     return Promise.resolve({ ...session, missedPackets: missed.map((held) => held.data) });
   }
 
@@ -163,7 +183,8 @@ export class RecoveryBuffer extends SessionAwareAdapter {
   private sweep(): void {
     const now = Date.now();
     for (const [id, until] of this.parked) if (until < now) this.forget(id);
-    for (const [pid, session] of this.dropped) if (session.disconnectedAt + this.graceMs < now) this.dropped.delete(pid);
+    for (const [pid, session] of this.dropped)
+      if (session.disconnectedAt + this.graceMs < now) this.dropped.delete(pid);
     const threshold = now - this.sharedRetentionMs;
     let expired = 0;
     while (expired < this.shared.length && this.shared[expired]!.emittedAt < threshold) expired++;

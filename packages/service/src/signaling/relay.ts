@@ -8,19 +8,31 @@ import type { SignalingContext, SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
 export function registerRelay(socket: SignalingSocket, ctx: SignalingContext): void {
-  command(socket, ctx, 'signal', SignalRequest, (request) => {
-    const { roomKey, peerId } = socket.data;
-    if (!roomKey) throw new ServiceError('not_in_room');
-    const target = ctx.rooms.seat(roomKey, request.to);
-    if (!target || target.peerId === peerId) throw new ServiceError('peer_not_found');
-    const relayed: RelayedSignal =
-      'description' in request ? { from: peerId, description: request.description } : { from: peerId, candidate: request.candidate };
-    ctx.io.to(target.socketId).emit('signal', relayed);
-    ctx.log.debug({ from: peerId, to: target.peerId, kind: 'description' in request ? request.description.type : 'candidate' }, 'signal relayed');
-    return {};
-  }, (error, payload) => {
-    // Sent without an ack (the widget's way): only a refusal is answered, as an event of its own.
-    const to = (payload as { to?: unknown } | null)?.to;
-    socket.emit('signal:failed', { to: typeof to === 'string' && to.length <= 64 ? to : null, error });
-  });
+  command(
+    socket,
+    ctx,
+    'signal',
+    SignalRequest,
+    (request) => {
+      const { roomKey, peerId } = socket.data;
+      if (!roomKey) throw new ServiceError('not_in_room');
+      const target = ctx.rooms.seat(roomKey, request.to);
+      if (!target || target.peerId === peerId) throw new ServiceError('peer_not_found');
+      const relayed: RelayedSignal =
+        'description' in request
+          ? { from: peerId, description: request.description }
+          : { from: peerId, candidate: request.candidate };
+      ctx.io.to(target.socketId).emit('signal', relayed);
+      ctx.log.debug(
+        { from: peerId, to: target.peerId, kind: 'description' in request ? request.description.type : 'candidate' },
+        'signal relayed',
+      );
+      return {};
+    },
+    (error, payload) => {
+      // Sent without an ack (the widget's way): only a refusal is answered, as an event of its own.
+      const to = (payload as { to?: unknown } | null)?.to;
+      socket.emit('signal:failed', { to: typeof to === 'string' && to.length <= 64 ? to : null, error });
+    },
+  );
 }

@@ -5,7 +5,11 @@
  * as if nothing happened. If nobody comes back in time, the seat is vacated with reason `timeout`.
  */
 /** Reasons after which Socket.io never recovers a socket: a hang-up, or the service letting go of it. */
-const FINAL_DISCONNECTS = new Set(['client namespace disconnect', 'server namespace disconnect', 'server shutting down']);
+const FINAL_DISCONNECTS = new Set([
+  'client namespace disconnect',
+  'server namespace disconnect',
+  'server shutting down',
+]);
 
 export class SeatHolds {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();

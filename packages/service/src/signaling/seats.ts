@@ -194,5 +194,7 @@ export class LocalSeats implements Seats {
 
 /** Lets a seat change run without waiting for it (a disconnect, matching's unseat); a failure is logged. */
 export function inBackground(log: FastifyBaseLogger, socket: SignalingSocket, change: Awaitable<void>): void {
-  Promise.resolve(change).catch((err: unknown) => log.error({ err, peer: socket.data.peerId }, 'could not free a seat'));
+  Promise.resolve(change).catch((err: unknown) =>
+    log.error({ err, peer: socket.data.peerId }, 'could not free a seat'),
+  );
 }

@@ -87,11 +87,23 @@ export class CallHistory {
       const started = !sessionId;
       if (!sessionId) {
         sessionId = sortableId('ses');
-        await trx.insertInto('room_sessions').values({ id: sessionId, project_id: join.projectId, room_id: join.roomId, started_at: at, ended_at: null }).execute();
+        await trx
+          .insertInto('room_sessions')
+          .values({ id: sessionId, project_id: join.projectId, room_id: join.roomId, started_at: at, ended_at: null })
+          .execute();
       }
       await trx
         .insertInto('room_session_participants')
-        .values({ id: sortableId('par'), session_id: sessionId, peer_id: join.peerId, display_name: join.displayName, role: join.role, joined_at: at, left_at: null, leave_reason: null })
+        .values({
+          id: sortableId('par'),
+          session_id: sessionId,
+          peer_id: join.peerId,
+          display_name: join.displayName,
+          role: join.role,
+          joined_at: at,
+          left_at: null,
+          leave_reason: null,
+        })
         .execute();
       return { sessionId, started };
     });
@@ -110,10 +122,16 @@ export class CallHistory {
         .where('peer_id', '=', leave.peerId)
         .where('left_at', 'is', null)
         .execute();
-      const stillIn = await trx.selectFrom('room_session_participants').select('id').where('session_id', '=', sessionId).where('left_at', 'is', null).executeTakeFirst();
+      const stillIn = await trx
+        .selectFrom('room_session_participants')
+        .select('id')
+        .where('session_id', '=', sessionId)
+        .where('left_at', 'is', null)
+        .executeTakeFirst();
       if (!stillIn) await trx.updateTable('room_sessions').set({ ended_at: at }).where('id', '=', sessionId).execute();
       const session = await sessionById(trx, sessionId);
-      const participant = [...(session?.participants ?? [])].reverse().find((p) => p.peerId === leave.peerId && p.leftAt === at) ?? null;
+      const participant =
+        [...(session?.participants ?? [])].reverse().find((p) => p.peerId === leave.peerId && p.leftAt === at) ?? null;
       return { sessionId, participant, ended: stillIn ? null : session };
     });
   }
@@ -125,7 +143,10 @@ export class CallHistory {
       await this.closeOpen(trx, at, LeaveReason.roomEnded, roomId);
       const ended = sessionId ? await sessionById(trx, sessionId) : null;
       const when = at.toISOString();
-      return { left: ended?.participants.filter((p) => p.leftAt === when && p.leaveReason === LeaveReason.roomEnded) ?? [], ended };
+      return {
+        left: ended?.participants.filter((p) => p.leftAt === when && p.leaveReason === LeaveReason.roomEnded) ?? [],
+        ended,
+      };
     });
   }
 
@@ -135,11 +156,16 @@ export class CallHistory {
    * never undo each other. Nothing happens without a call going on.
    */
   async networkReported({ roomId, quality, relay }: NetworkReport): Promise<void> {
-    const open = (db: Kysely<Database>) => db.updateTable('room_sessions').where('room_id', '=', roomId).where('ended_at', 'is', null);
+    const open = (db: Kysely<Database>) =>
+      db.updateTable('room_sessions').where('room_id', '=', roomId).where('ended_at', 'is', null);
     const better = QUALITIES.slice(0, QUALITIES.indexOf(quality));
     await open(this.db)
       .set({ worst_network_quality: quality })
-      .where((eb) => (better.length > 0 ? eb.or([eb('worst_network_quality', 'is', null), eb('worst_network_quality', 'in', better)]) : eb('worst_network_quality', 'is', null)))
+      .where((eb) =>
+        better.length > 0
+          ? eb.or([eb('worst_network_quality', 'is', null), eb('worst_network_quality', 'in', better)])
+          : eb('worst_network_quality', 'is', null),
+      )
       .execute();
     let relayUpdate = open(this.db).set({ relay_used: sqlBoolean(relay) });
     // A relay seen stays seen; "no relay" only fills in a session nobody reported for yet.
@@ -148,11 +174,19 @@ export class CallHistory {
   }
 
   /** The calls going on in the store (at boot: those the last process left open), with their rooms. */
-  async openCalls(): Promise<Array<{ projectId: string; roomId: string; room: string; relayOnly: boolean; sessionId: string }>> {
+  async openCalls(): Promise<
+    Array<{ projectId: string; roomId: string; room: string; relayOnly: boolean; sessionId: string }>
+  > {
     const rows = await this.db
       .selectFrom('room_sessions')
       .innerJoin('rooms', 'rooms.id', 'room_sessions.room_id')
-      .select(['room_sessions.id as sessionId', 'room_sessions.project_id as projectId', 'rooms.id as roomId', 'rooms.name as room', 'rooms.ice_transport_policy as policy'])
+      .select([
+        'room_sessions.id as sessionId',
+        'room_sessions.project_id as projectId',
+        'rooms.id as roomId',
+        'rooms.name as room',
+        'rooms.ice_transport_policy as policy',
+      ])
       .where('room_sessions.ended_at', 'is', null)
       .orderBy('room_sessions.started_at')
       .execute();
@@ -178,7 +212,11 @@ export class CallHistory {
     roomId: string,
     { limit, cursor }: { limit: number; cursor?: string },
   ): Promise<{ sessions: CallSession[]; nextCursor: string | null }> {
-    const query = this.db.selectFrom('room_sessions').selectAll().where('project_id', '=', projectId).where('room_id', '=', roomId);
+    const query = this.db
+      .selectFrom('room_sessions')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('room_id', '=', roomId);
     const { rows: page, nextCursor } = await newestFirstPage(query, 'started_at', { limit, cursor });
     const participants =
       page.length === 0
@@ -186,18 +224,32 @@ export class CallHistory {
         : await this.db
             .selectFrom('room_session_participants')
             .selectAll()
-            .where('session_id', 'in', page.map((s) => s.id))
+            .where(
+              'session_id',
+              'in',
+              page.map((s) => s.id),
+            )
             .orderBy('joined_at')
             .orderBy('id')
             .execute();
     return {
-      sessions: page.map((row) => toSession(row, participants.filter((p) => p.session_id === row.id))),
+      sessions: page.map((row) =>
+        toSession(
+          row,
+          participants.filter((p) => p.session_id === row.id),
+        ),
+      ),
       nextCursor,
     };
   }
 
   /** Closes open participants and sessions (of one room, or all), everyone leaving with `reason` at `at`. */
-  private async closeOpen(trx: Transaction<Database>, at: Date, reason: LeaveReason, roomId?: string): Promise<{ sessions: number; participants: number }> {
+  private async closeOpen(
+    trx: Transaction<Database>,
+    at: Date,
+    reason: LeaveReason,
+    roomId?: string,
+  ): Promise<{ sessions: number; participants: number }> {
     const when = at.toISOString();
     let open = trx.selectFrom('room_sessions').select('id').where('ended_at', 'is', null);
     if (roomId) open = open.where('room_id', '=', roomId);
@@ -216,18 +268,33 @@ export class CallHistory {
 
 /** The session a room's call is in now, if one is going on. */
 async function openSessionOf(trx: Transaction<Database>, roomId: string): Promise<string | undefined> {
-  const row = await trx.selectFrom('room_sessions').select('id').where('room_id', '=', roomId).where('ended_at', 'is', null).orderBy('started_at', 'desc').executeTakeFirst();
+  const row = await trx
+    .selectFrom('room_sessions')
+    .select('id')
+    .where('room_id', '=', roomId)
+    .where('ended_at', 'is', null)
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
   return row?.id;
 }
 
 async function sessionById(trx: Transaction<Database>, id: string): Promise<CallSession | null> {
   const row = await trx.selectFrom('room_sessions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return null;
-  const participants = await trx.selectFrom('room_session_participants').selectAll().where('session_id', '=', id).orderBy('joined_at').orderBy('id').execute();
+  const participants = await trx
+    .selectFrom('room_session_participants')
+    .selectAll()
+    .where('session_id', '=', id)
+    .orderBy('joined_at')
+    .orderBy('id')
+    .execute();
   return toSession(row, participants);
 }
 
-function toSession(row: Selectable<RoomSessionsTable>, participants: Selectable<RoomSessionParticipantsTable>[]): CallSession {
+function toSession(
+  row: Selectable<RoomSessionsTable>,
+  participants: Selectable<RoomSessionParticipantsTable>[],
+): CallSession {
   return {
     id: row.id,
     roomId: row.room_id,

@@ -34,7 +34,11 @@ export async function openSqlite(file: string): Promise<Kysely<Database>> {
 export async function openPostgres(url: string, { schema }: { schema?: string } = {}): Promise<Kysely<Database>> {
   // Loaded only here: a service on SQLite never pays for the PostgreSQL client.
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: 10, ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
@@ -48,7 +52,9 @@ export async function openPostgres(url: string, { schema }: { schema?: string } 
 
 /** The store the configuration names: PostgreSQL for `DATABASE_URL`, else SQLite in `DATA_DIR`. */
 export function openStore(config: { databaseUrl: string | null; dataDir: string }): Promise<Kysely<Database>> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(path.join(config.dataDir, SQLITE_FILE_NAME));
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl)
+    : openSqlite(path.join(config.dataDir, SQLITE_FILE_NAME));
 }
 
 function quoteIdent(name: string): string {

@@ -18,7 +18,8 @@ export function encodeCursor({ at, id }: PageCursor): string {
 
 export function decodeCursor(cursor: string): PageCursor {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at))) throw new ServiceError('invalid_payload', 'The cursor is not one this API returned.');
+  if (!at || !id || Number.isNaN(Date.parse(at)))
+    throw new ServiceError('invalid_payload', 'The cursor is not one this API returned.');
   return { at, id };
 }
 
@@ -46,8 +47,15 @@ export async function newestFirstPage<DB, TB extends keyof DB, Row extends { id:
     const after = decodeCursor(cursor);
     query = query.where(sql<boolean>`(${at} < ${after.at} or (${at} = ${after.at} and ${id} < ${after.id}))`);
   }
-  const rows = await query.orderBy(at, 'desc').orderBy(id, 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy(at, 'desc')
+    .orderBy(id, 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor({ at: last[timeColumn] as string, id: last.id }) : null };
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last[timeColumn] as string, id: last.id }) : null,
+  };
 }

@@ -17,7 +17,11 @@ export class ProjectBrandingStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(projectId: string): Promise<ProjectBranding> {
-    const row = await this.db.selectFrom('project_branding').selectAll().where('project_id', '=', projectId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('project_branding')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
     return row ? { displayName: row.display_name, accentColor: row.accent_color, logoUrl: row.logo_url } : { ...NONE };
   }
 
@@ -26,7 +30,12 @@ export class ProjectBrandingStore {
     return this.db.transaction().execute(async (trx) => {
       const current = await new ProjectBrandingStore(trx).get(projectId);
       const next = { ...current, ...patch };
-      const row = { display_name: next.displayName, accent_color: next.accentColor, logo_url: next.logoUrl, updated_at: new Date().toISOString() };
+      const row = {
+        display_name: next.displayName,
+        accent_color: next.accentColor,
+        logo_url: next.logoUrl,
+        updated_at: new Date().toISOString(),
+      };
       await trx
         .insertInto('project_branding')
         .values({ project_id: projectId, ...row })

@@ -4,7 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { hashApiKey, mintApiKey, parseApiKey, type KeyEnvironment, type KeyType, type MintedKey } from '../auth/api-key.js';
+import {
+  hashApiKey,
+  mintApiKey,
+  parseApiKey,
+  type KeyEnvironment,
+  type KeyType,
+  type MintedKey,
+} from '../auth/api-key.js';
 import { sqlBoolean, type Database } from './schema.js';
 
 export interface Project {
@@ -87,7 +94,12 @@ export class ProjectStore {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('projects')
-        .values({ id: project.id, name: project.name, created_at: project.createdAt, allow_ad_hoc_rooms: sqlBoolean(project.allowAdHocRooms) })
+        .values({
+          id: project.id,
+          name: project.name,
+          created_at: project.createdAt,
+          allow_ad_hoc_rooms: sqlBoolean(project.allowAdHocRooms),
+        })
         .execute();
       if (project.allowedOrigins.length > 0) {
         await trx
@@ -104,12 +116,22 @@ export class ProjectStore {
   async findProject(id: string): Promise<Project | null> {
     const row = await this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return null;
-    return { id: row.id, name: row.name, createdAt: row.created_at, allowAdHocRooms: Boolean(row.allow_ad_hoc_rooms), allowedOrigins: await this.originsOf(id) };
+    return {
+      id: row.id,
+      name: row.name,
+      createdAt: row.created_at,
+      allowAdHocRooms: Boolean(row.allow_ad_hoc_rooms),
+      allowedOrigins: await this.originsOf(id),
+    };
   }
 
   /** Allows or stops ad-hoc rooms for a project; false when there is no such project. */
   async setAllowAdHocRooms(projectId: string, allow: boolean): Promise<boolean> {
-    const result = await this.db.updateTable('projects').set({ allow_ad_hoc_rooms: sqlBoolean(allow) }).where('id', '=', projectId).executeTakeFirst();
+    const result = await this.db
+      .updateTable('projects')
+      .set({ allow_ad_hoc_rooms: sqlBoolean(allow) })
+      .where('id', '=', projectId)
+      .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 
@@ -120,7 +142,13 @@ export class ProjectStore {
   }
 
   async findProjectByName(name: string): Promise<Project | null> {
-    const row = await this.db.selectFrom('projects').select('id').where('name', '=', name).orderBy('created_at').orderBy('id').executeTakeFirst();
+    const row = await this.db
+      .selectFrom('projects')
+      .select('id')
+      .where('name', '=', name)
+      .orderBy('created_at')
+      .orderBy('id')
+      .executeTakeFirst();
     return row ? this.findProject(row.id) : null;
   }
 
@@ -147,13 +175,21 @@ export class ProjectStore {
   }
 
   async originsOf(projectId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('project_origins').select('origin').where('project_id', '=', projectId).execute();
+    const rows = await this.db
+      .selectFrom('project_origins')
+      .select('origin')
+      .where('project_id', '=', projectId)
+      .execute();
     // Sorted here, not by the database, whose collation differs between SQLite and PostgreSQL locales.
     return rows.map((r) => r.origin).sort();
   }
 
   /** Mints a key for a project; the plaintext is returned once and never stored. */
-  async createApiKey(projectId: string, type: KeyType, environment: KeyEnvironment = 'test'): Promise<{ key: ApiKeyRecord; plaintext: string }> {
+  async createApiKey(
+    projectId: string,
+    type: KeyType,
+    environment: KeyEnvironment = 'test',
+  ): Promise<{ key: ApiKeyRecord; plaintext: string }> {
     const minted = mintApiKey(type, environment);
     const key = newKeyRecord(projectId, type, environment, minted);
     await this.db.insertInto('api_keys').values(keyRow(key, minted.hash)).execute();
@@ -167,7 +203,13 @@ export class ProjectStore {
 
   /** A project's keys, newest first (their display prefix and last four characters only). */
   async listKeys(projectId: string): Promise<ApiKeyRecord[]> {
-    const rows = await this.db.selectFrom('api_keys').selectAll().where('project_id', '=', projectId).orderBy('created_at', 'desc').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
     return rows.map(toKeyRecord);
   }
 
@@ -175,7 +217,10 @@ export class ProjectStore {
    * Replaces a key with a new one of the same kind. The old key keeps working for `overlapSeconds` (0: stops
    * at once), so a site can deploy the new key first. Returns the new key, shown once.
    */
-  async rollKey(keyId: string, overlapSeconds: number): Promise<{ key: ApiKeyRecord; plaintext: string; previous: ApiKeyRecord }> {
+  async rollKey(
+    keyId: string,
+    overlapSeconds: number,
+  ): Promise<{ key: ApiKeyRecord; plaintext: string; previous: ApiKeyRecord }> {
     if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_ROLL_OVERLAP_SECONDS) {
       throw new RangeError(`The overlap must be a whole number of seconds from 0 to ${MAX_ROLL_OVERLAP_SECONDS}.`);
     }
@@ -204,7 +249,10 @@ export class ProjectStore {
    * Resolves a presented key to its active record and project, or `null` when it is malformed, unknown or
    * revoked. The lookup is by hash, so the store never sees the key itself.
    */
-  async authenticateKey(plaintext: string, expectedType: KeyType): Promise<{ key: ApiKeyRecord; project: Project } | null> {
+  async authenticateKey(
+    plaintext: string,
+    expectedType: KeyType,
+  ): Promise<{ key: ApiKeyRecord; project: Project } | null> {
     const parsed = parseApiKey(plaintext);
     if (!parsed || parsed.type !== expectedType) return null;
     // Key, project and origins in one query (a row per origin): this runs on every REST request and every
@@ -231,13 +279,23 @@ export class ProjectStore {
       .innerJoin('projects', 'projects.id', 'api_keys.project_id')
       .leftJoin('project_origins', 'project_origins.project_id', 'api_keys.project_id')
       .selectAll('api_keys')
-      .select(['projects.name as project_name', 'projects.created_at as project_created_at', 'projects.allow_ad_hoc_rooms as project_allow_ad_hoc_rooms', 'project_origins.origin as origin'])
+      .select([
+        'projects.name as project_name',
+        'projects.created_at as project_created_at',
+        'projects.allow_ad_hoc_rooms as project_allow_ad_hoc_rooms',
+        'project_origins.origin as origin',
+      ])
       .where('api_keys.hash', '=', hash)
       .compile();
   }
 
   async revokeKey(keyId: string): Promise<boolean> {
-    const result = await this.db.updateTable('api_keys').set({ revoked_at: now() }).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
+    const result = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: now() })
+      .where('id', '=', keyId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 
@@ -251,13 +309,23 @@ export class ProjectStore {
     const origins = new Map<string, Set<string>>();
     const at = Date.now();
     for (const batch of batches(keyIds)) {
-      const rows = await this.db.selectFrom('api_keys').select(['id', 'project_id', 'revoked_at', 'expires_at']).where('id', 'in', batch).execute();
-      for (const row of rows) if (row.revoked_at === null && (row.expires_at === null || Date.parse(row.expires_at) > at)) keys.set(row.id, row.project_id);
+      const rows = await this.db
+        .selectFrom('api_keys')
+        .select(['id', 'project_id', 'revoked_at', 'expires_at'])
+        .where('id', 'in', batch)
+        .execute();
+      for (const row of rows)
+        if (row.revoked_at === null && (row.expires_at === null || Date.parse(row.expires_at) > at))
+          keys.set(row.id, row.project_id);
     }
     for (const batch of batches(projectIds)) {
       const projects = await this.db.selectFrom('projects').select('id').where('id', 'in', batch).execute();
       for (const { id } of projects) origins.set(id, new Set());
-      const rows = await this.db.selectFrom('project_origins').select(['project_id', 'origin']).where('project_id', 'in', batch).execute();
+      const rows = await this.db
+        .selectFrom('project_origins')
+        .select(['project_id', 'origin'])
+        .where('project_id', 'in', batch)
+        .execute();
       for (const row of rows) origins.get(row.project_id)?.add(row.origin);
     }
     return { keys, origins };
@@ -267,7 +335,11 @@ export class ProjectStore {
     const at = Date.now();
     if (at - (this.lastUseWritten.get(keyId) ?? -Infinity) < LAST_USED_RESOLUTION_MS) return;
     this.lastUseWritten.set(keyId, at);
-    await this.db.updateTable('api_keys').set({ last_used_at: new Date(at).toISOString() }).where('id', '=', keyId).execute();
+    await this.db
+      .updateTable('api_keys')
+      .set({ last_used_at: new Date(at).toISOString() })
+      .where('id', '=', keyId)
+      .execute();
   }
 }
 

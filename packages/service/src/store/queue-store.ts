@@ -99,7 +99,14 @@ export class QueueStore {
   }
 
   async createTicket(input: NewSupportTicket): Promise<StoredTicket> {
-    const ticket: StoredTicket = { ...input, id: sortableId('tkt'), createdAt: new Date().toISOString(), status: 'open', assignee: null, updatedAt: null };
+    const ticket: StoredTicket = {
+      ...input,
+      id: sortableId('tkt'),
+      createdAt: new Date().toISOString(),
+      status: 'open',
+      assignee: null,
+      updatedAt: null,
+    };
     await this.db
       .insertInto('support_tickets')
       .values({
@@ -122,7 +129,11 @@ export class QueueStore {
     queue: string,
     { limit, cursor, status }: { limit: number; cursor?: string | undefined; status?: TicketStatus | undefined },
   ): Promise<{ tickets: StoredTicket[]; nextCursor: string | null }> {
-    let query = this.db.selectFrom('support_tickets').selectAll().where('project_id', '=', projectId).where('queue', '=', queue);
+    let query = this.db
+      .selectFrom('support_tickets')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('queue', '=', queue);
     if (status) query = query.where('status', '=', status);
     const { rows: page, nextCursor } = await newestFirstPage(query, 'created_at', { limit, cursor });
     return { tickets: page.map(toTicket), nextCursor };
@@ -141,7 +152,10 @@ export class QueueStore {
 
   /** Deletes the tickets left before `before` (their retention is over); how many. */
   async deleteTicketsBefore(before: Date): Promise<number> {
-    const deleted = await this.db.deleteFrom('support_tickets').where('created_at', '<', before.toISOString()).executeTakeFirst();
+    const deleted = await this.db
+      .deleteFrom('support_tickets')
+      .where('created_at', '<', before.toISOString())
+      .executeTakeFirst();
     return Number(deleted.numDeletedRows);
   }
 
@@ -149,7 +163,11 @@ export class QueueStore {
   async updateTicket(projectId: string, queue: string, id: string, change: TicketChange): Promise<StoredTicket | null> {
     const result = await this.db
       .updateTable('support_tickets')
-      .set({ ...(change.status ? { status: change.status } : {}), ...(change.assignee !== undefined ? { assignee: change.assignee } : {}), updated_at: new Date().toISOString() })
+      .set({
+        ...(change.status ? { status: change.status } : {}),
+        ...(change.assignee !== undefined ? { assignee: change.assignee } : {}),
+        updated_at: new Date().toISOString(),
+      })
       .where('id', '=', id)
       .where('project_id', '=', projectId)
       .where('queue', '=', queue)

@@ -46,7 +46,11 @@ export class RoomStore {
    * Creates a room. With an idempotency key, the same key and body return the room made the first time
    * (`created: false`); the same key with another body is an `idempotency_conflict`.
    */
-  async create(projectId: string, input: NewRoom, idempotencyKey?: string): Promise<{ room: StoredRoom; created: boolean }> {
+  async create(
+    projectId: string,
+    input: NewRoom,
+    idempotencyKey?: string,
+  ): Promise<{ room: StoredRoom; created: boolean }> {
     const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex');
     if (idempotencyKey) {
       const seen = await this.db
@@ -55,7 +59,8 @@ export class RoomStore {
         .where('project_id', '=', projectId)
         .where('key', '=', idempotencyKey)
         .executeTakeFirst();
-      if (seen) return { room: await this.replay(seen.request_hash, requestHash, projectId, seen.room_id), created: false };
+      if (seen)
+        return { room: await this.replay(seen.request_hash, requestHash, projectId, seen.room_id), created: false };
     }
     const now = new Date();
     const room: StoredRoom = {
@@ -80,17 +85,30 @@ export class RoomStore {
           await trx.insertInto('rooms').values(toRow(room)).execute();
           await trx
             .insertInto('idempotency_keys')
-            .values({ project_id: projectId, key: idempotencyKey, request_hash: requestHash, room_id: room.id, created_at: room.createdAt })
+            .values({
+              project_id: projectId,
+              key: idempotencyKey,
+              request_hash: requestHash,
+              room_id: room.id,
+              created_at: room.createdAt,
+            })
             .execute();
         });
       }
     } catch (error) {
       // A concurrent request with the same idempotency key won the race: answer as it did.
       const seen = idempotencyKey
-        ? await this.db.selectFrom('idempotency_keys').selectAll().where('project_id', '=', projectId).where('key', '=', idempotencyKey).executeTakeFirst()
+        ? await this.db
+            .selectFrom('idempotency_keys')
+            .selectAll()
+            .where('project_id', '=', projectId)
+            .where('key', '=', idempotencyKey)
+            .executeTakeFirst()
         : undefined;
-      if (seen) return { room: await this.replay(seen.request_hash, requestHash, projectId, seen.room_id), created: false };
-      if (await this.findByName(projectId, room.name)) throw new ServiceError('room_name_taken', `A room named "${room.name}" already exists in this project.`);
+      if (seen)
+        return { room: await this.replay(seen.request_hash, requestHash, projectId, seen.room_id), created: false };
+      if (await this.findByName(projectId, room.name))
+        throw new ServiceError('room_name_taken', `A room named "${room.name}" already exists in this project.`);
       throw error;
     }
     return { room, created: true };
@@ -114,22 +132,39 @@ export class RoomStore {
       locked: false,
       knock: false,
     };
-    await this.db.insertInto('rooms').values({ ...toRow(room), ad_hoc: sqlBoolean(true) }).onConflict((oc) => oc.columns(['project_id', 'name']).doNothing()).execute();
+    await this.db
+      .insertInto('rooms')
+      .values({ ...toRow(room), ad_hoc: sqlBoolean(true) })
+      .onConflict((oc) => oc.columns(['project_id', 'name']).doNothing())
+      .execute();
     return (await this.findByName(projectId, name))!;
   }
 
   async find(projectId: string, id: string): Promise<StoredRoom | null> {
-    const row = await this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('rooms')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? fromRow(row) : null;
   }
 
   async findByName(projectId: string, name: string): Promise<StoredRoom | null> {
-    const row = await this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('rooms')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row ? fromRow(row) : null;
   }
 
   /** Newest first; `cursor` is the opaque `nextCursor` of the previous page. */
-  async list(projectId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<{ rooms: StoredRoom[]; nextCursor: string | null }> {
+  async list(
+    projectId: string,
+    { limit, cursor }: { limit: number; cursor?: string },
+  ): Promise<{ rooms: StoredRoom[]; nextCursor: string | null }> {
     const query = this.db.selectFrom('rooms').selectAll().where('project_id', '=', projectId);
     const { rows: page, nextCursor } = await newestFirstPage(query, 'created_at', { limit, cursor });
     return { rooms: page.map(fromRow), nextCursor };
@@ -138,13 +173,26 @@ export class RoomStore {
   /** Marks a room ended (it refuses joins from now on); returns it, or null if there is no such room. */
   async end(projectId: string, id: string): Promise<StoredRoom | null> {
     const endedAt = new Date().toISOString();
-    await this.db.updateTable('rooms').set({ ended_at: endedAt }).where('project_id', '=', projectId).where('id', '=', id).where('ended_at', 'is', null).execute();
+    await this.db
+      .updateTable('rooms')
+      .set({ ended_at: endedAt })
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .where('ended_at', 'is', null)
+      .execute();
     return this.find(projectId, id);
   }
 
   /** Rooms whose `ttlSeconds` ran out by `now`, soonest expired first (at most `limit`). */
   async expired(now: Date, limit = 500): Promise<StoredRoom[]> {
-    const rows = await this.db.selectFrom('rooms').selectAll().where('expires_at', '<=', now.toISOString()).orderBy('expires_at').orderBy('id').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('rooms')
+      .selectAll()
+      .where('expires_at', '<=', now.toISOString())
+      .orderBy('expires_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return rows.map(fromRow);
   }
 
@@ -155,9 +203,17 @@ export class RoomStore {
   async deleteExpired(ids: string[], now: Date): Promise<number> {
     if (ids.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
-      const doomed = trx.selectFrom('rooms').select('id').where('id', 'in', ids).where('expires_at', '<=', now.toISOString());
+      const doomed = trx
+        .selectFrom('rooms')
+        .select('id')
+        .where('id', 'in', ids)
+        .where('expires_at', '<=', now.toISOString());
       await trx.deleteFrom('idempotency_keys').where('room_id', 'in', doomed).execute();
-      const deleted = await trx.deleteFrom('rooms').where('id', 'in', ids).where('expires_at', '<=', now.toISOString()).executeTakeFirst();
+      const deleted = await trx
+        .deleteFrom('rooms')
+        .where('id', 'in', ids)
+        .where('expires_at', '<=', now.toISOString())
+        .executeTakeFirst();
       return Number(deleted.numDeletedRows);
     });
   }
@@ -181,7 +237,12 @@ export class RoomStore {
    */
   async idleAdHoc(since: Date, limit = 500): Promise<StoredRoom[]> {
     const at = since.toISOString();
-    const rows = await this.idleAdHocQuery(this.db, at).selectAll('rooms').orderBy('created_at').orderBy('id').limit(limit).execute();
+    const rows = await this.idleAdHocQuery(this.db, at)
+      .selectAll('rooms')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return rows.map(fromRow);
   }
 
@@ -190,7 +251,9 @@ export class RoomStore {
     if (ids.length === 0) return 0;
     const at = since.toISOString();
     return this.db.transaction().execute(async (trx) => {
-      const doomed = (await this.idleAdHocQuery(trx, at).select('rooms.id').where('rooms.id', 'in', ids).execute()).map((r) => r.id);
+      const doomed = (await this.idleAdHocQuery(trx, at).select('rooms.id').where('rooms.id', 'in', ids).execute()).map(
+        (r) => r.id,
+      );
       if (doomed.length === 0) return 0;
       await trx.deleteFrom('idempotency_keys').where('room_id', 'in', doomed).execute();
       const deleted = await trx.deleteFrom('rooms').where('id', 'in', doomed).executeTakeFirst();
@@ -222,15 +285,26 @@ export class RoomStore {
   }
 
   /** Changes who gets in (locked, knock to enter); the room as it is now, or null if the project has no such room. */
-  async setAccess(projectId: string, id: string, change: { locked?: boolean; knock?: boolean }): Promise<StoredRoom | null> {
-    const set = { ...(change.locked !== undefined ? { locked: sqlBoolean(change.locked) } : {}), ...(change.knock !== undefined ? { knock: sqlBoolean(change.knock) } : {}) };
-    if (Object.keys(set).length) await this.db.updateTable('rooms').set(set).where('id', '=', id).where('project_id', '=', projectId).execute();
+  async setAccess(
+    projectId: string,
+    id: string,
+    change: { locked?: boolean; knock?: boolean },
+  ): Promise<StoredRoom | null> {
+    const set = {
+      ...(change.locked !== undefined ? { locked: sqlBoolean(change.locked) } : {}),
+      ...(change.knock !== undefined ? { knock: sqlBoolean(change.knock) } : {}),
+    };
+    if (Object.keys(set).length)
+      await this.db.updateTable('rooms').set(set).where('id', '=', id).where('project_id', '=', projectId).execute();
     return this.find(projectId, id);
   }
 
   /** Forgets idempotency keys first used before `before`, so a partner may use them again; returns how many. */
   async forgetIdempotencyKeys(before: Date): Promise<number> {
-    const deleted = await this.db.deleteFrom('idempotency_keys').where('created_at', '<', before.toISOString()).executeTakeFirst();
+    const deleted = await this.db
+      .deleteFrom('idempotency_keys')
+      .where('created_at', '<', before.toISOString())
+      .executeTakeFirst();
     return Number(deleted.numDeletedRows);
   }
 
@@ -286,7 +360,9 @@ function fromRow(row: Selectable<RoomsTable>): StoredRoom {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

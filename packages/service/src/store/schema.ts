@@ -82,7 +82,11 @@ export interface RoomSessionsTable {
   started_at: string;
   ended_at: string | null;
   /** The worst network quality a participant's widget reported (`good` · `fair` · `poor`); null: none reported. */
-  worst_network_quality: ColumnType<'good' | 'fair' | 'poor' | null, 'good' | 'fair' | 'poor' | null | undefined, 'good' | 'fair' | 'poor'>;
+  worst_network_quality: ColumnType<
+    'good' | 'fair' | 'poor' | null,
+    'good' | 'fair' | 'poor' | null | undefined,
+    'good' | 'fair' | 'poor'
+  >;
   /** Whether a widget reported a link through a TURN relay; null: none reported. */
   relay_used: ColumnType<boolean | number | null, RawBuilder<boolean> | undefined, RawBuilder<boolean>>;
 }

@@ -68,7 +68,13 @@ export class WebhookStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async createEndpoint(input: NewEndpoint): Promise<StoredEndpoint> {
-    const endpoint: StoredEndpoint = { ...input, id: sortableId('wh'), previousSecretSealed: null, previousSecretExpiresAt: null, createdAt: new Date().toISOString() };
+    const endpoint: StoredEndpoint = {
+      ...input,
+      id: sortableId('wh'),
+      previousSecretSealed: null,
+      previousSecretExpiresAt: null,
+      createdAt: new Date().toISOString(),
+    };
     await this.db
       .insertInto('webhook_endpoints')
       .values({
@@ -88,12 +94,22 @@ export class WebhookStore {
 
   /** The project's endpoints, oldest first. */
   async listEndpoints(projectId: string): Promise<StoredEndpoint[]> {
-    const rows = await this.db.selectFrom('webhook_endpoints').selectAll().where('project_id', '=', projectId).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map(toEndpoint);
   }
 
   async countEndpoints(projectId: string): Promise<number> {
-    const row = await this.db.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<number | string>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('webhook_endpoints')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -107,22 +123,45 @@ export class WebhookStore {
 
   /** Removes an endpoint with its deliveries; false if the project has no such endpoint. */
   async deleteEndpoint(projectId: string, id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('webhook_endpoints')
+      .where('id', '=', id)
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
   /** Replaces the secret; the old one keeps signing until `previousExpiresAt` (null: it stops at once). */
-  async rollSecret(projectId: string, id: string, secretSealed: string, previousExpiresAt: string | null): Promise<StoredEndpoint | null> {
+  async rollSecret(
+    projectId: string,
+    id: string,
+    secretSealed: string,
+    previousExpiresAt: string | null,
+  ): Promise<StoredEndpoint | null> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+      const row = await trx
+        .selectFrom('webhook_endpoints')
+        .selectAll()
+        .where('id', '=', id)
+        .where('project_id', '=', projectId)
+        .executeTakeFirst();
       if (!row) return null;
       const previous = previousExpiresAt ? row.secret_sealed : null;
       await trx
         .updateTable('webhook_endpoints')
-        .set({ secret_sealed: secretSealed, previous_secret_sealed: previous, previous_secret_expires_at: previous ? previousExpiresAt : null })
+        .set({
+          secret_sealed: secretSealed,
+          previous_secret_sealed: previous,
+          previous_secret_expires_at: previous ? previousExpiresAt : null,
+        })
         .where('id', '=', id)
         .execute();
-      return toEndpoint({ ...row, secret_sealed: secretSealed, previous_secret_sealed: previous, previous_secret_expires_at: previous ? previousExpiresAt : null });
+      return toEndpoint({
+        ...row,
+        secret_sealed: secretSealed,
+        previous_secret_sealed: previous,
+        previous_secret_expires_at: previous ? previousExpiresAt : null,
+      });
     });
   }
 
@@ -136,7 +175,18 @@ export class WebhookStore {
     if (deliveries.length === 0) return;
     await this.db
       .insertInto('webhook_deliveries')
-      .values(deliveries.map((d) => ({ id: d.id, endpoint_id: d.endpointId, event_type: d.eventType, payload: d.payload, status: 'pending' as const, failures: 0, next_attempt_at: d.createdAt, created_at: d.createdAt })))
+      .values(
+        deliveries.map((d) => ({
+          id: d.id,
+          endpoint_id: d.endpointId,
+          event_type: d.eventType,
+          payload: d.payload,
+          status: 'pending' as const,
+          failures: 0,
+          next_attempt_at: d.createdAt,
+          created_at: d.createdAt,
+        })),
+      )
       .execute();
   }
 
@@ -167,7 +217,12 @@ export class WebhookStore {
 
   /** Every endpoint with deliveries still to make (what a restarted service picks up). */
   async endpointsWithPending(): Promise<string[]> {
-    const rows = await this.db.selectFrom('webhook_deliveries').select('endpoint_id').where('status', '=', 'pending').groupBy('endpoint_id').execute();
+    const rows = await this.db
+      .selectFrom('webhook_deliveries')
+      .select('endpoint_id')
+      .where('status', '=', 'pending')
+      .groupBy('endpoint_id')
+      .execute();
     return rows.map((row) => row.endpoint_id);
   }
 
@@ -192,9 +247,20 @@ export class WebhookStore {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('webhook_attempts')
-        .values({ id: sortableId('att'), delivery_id: deliveryId, attempted_at: attempt.at, status_code: attempt.statusCode, error: attempt.error, duration_ms: attempt.durationMs })
+        .values({
+          id: sortableId('att'),
+          delivery_id: deliveryId,
+          attempted_at: attempt.at,
+          status_code: attempt.statusCode,
+          error: attempt.error,
+          duration_ms: attempt.durationMs,
+        })
         .execute();
-      await trx.updateTable('webhook_deliveries').set({ status: outcome.status, failures: outcome.failures, next_attempt_at: outcome.nextAttemptAt }).where('id', '=', deliveryId).execute();
+      await trx
+        .updateTable('webhook_deliveries')
+        .set({ status: outcome.status, failures: outcome.failures, next_attempt_at: outcome.nextAttemptAt })
+        .where('id', '=', deliveryId)
+        .execute();
     });
   }
 
@@ -209,7 +275,10 @@ export class WebhookStore {
     const page = rows.map(toDelivery);
     const attempts = page.length === 0 ? [] : await this.attemptsOf(page.map((d) => d.id));
     return {
-      deliveries: page.map((d) => ({ ...d, attempts: attempts.filter((a) => a.deliveryId === d.id).map(({ deliveryId: _, ...a }) => a) })),
+      deliveries: page.map((d) => ({
+        ...d,
+        attempts: attempts.filter((a) => a.deliveryId === d.id).map(({ deliveryId: _, ...a }) => a),
+      })),
       nextCursor,
     };
   }
@@ -227,13 +296,29 @@ export class WebhookStore {
 
   /** Forgets delivered and failed deliveries made before `before`; how many went. */
   async pruneDeliveries(before: string): Promise<number> {
-    const result = await this.db.deleteFrom('webhook_deliveries').where('status', '!=', 'pending').where('created_at', '<', before).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('status', '!=', 'pending')
+      .where('created_at', '<', before)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
   private async attemptsOf(deliveryIds: string[]): Promise<Array<StoredAttempt & { deliveryId: string }>> {
-    const rows = await this.db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('attempted_at').orderBy('id').execute();
-    return rows.map((row) => ({ deliveryId: row.delivery_id, at: row.attempted_at, statusCode: row.status_code, error: row.error, durationMs: row.duration_ms }));
+    const rows = await this.db
+      .selectFrom('webhook_attempts')
+      .selectAll()
+      .where('delivery_id', 'in', deliveryIds)
+      .orderBy('attempted_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      deliveryId: row.delivery_id,
+      at: row.attempted_at,
+      statusCode: row.status_code,
+      error: row.error,
+      durationMs: row.duration_ms,
+    }));
   }
 }
 

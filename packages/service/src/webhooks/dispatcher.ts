@@ -75,7 +75,9 @@ export class WebhookDispatcher {
   /** Queues `event` for every endpoint of its project that wants it (stored in the order published). */
   publish(event: ServiceEvent): void {
     if (this.closed) return;
-    this.intake = this.intake.then(() => this.fanOut(event)).catch((err: unknown) => this.options.log.error({ err, type: event.type }, 'could not queue a webhook event'));
+    this.intake = this.intake
+      .then(() => this.fanOut(event))
+      .catch((err: unknown) => this.options.log.error({ err, type: event.type }, 'could not queue a webhook event'));
   }
 
   /** Resolves once every event published so far is stored (tests, shutdown). */
@@ -122,7 +124,15 @@ export class WebhookDispatcher {
     const payload: WebhookPayload = { type: event.type, timestamp: event.at.toISOString(), data: event.data };
     const body = JSON.stringify(payload);
     const createdAt = iso(this.clock.now());
-    await this.options.store.enqueue(endpoints.map((endpoint) => ({ id: sortableId('msg'), endpointId: endpoint.id, eventType: event.type, payload: body, createdAt })));
+    await this.options.store.enqueue(
+      endpoints.map((endpoint) => ({
+        id: sortableId('msg'),
+        endpointId: endpoint.id,
+        eventType: event.type,
+        payload: body,
+        createdAt,
+      })),
+    );
     for (const endpoint of endpoints) this.kick(endpoint.id);
   }
 
@@ -163,7 +173,12 @@ export class WebhookDispatcher {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const headers = signedHeaders(this.secretsOf(endpoint, startedAt), delivery.id, Math.floor(startedAt / 1000), delivery.payload);
+      const headers = signedHeaders(
+        this.secretsOf(endpoint, startedAt),
+        delivery.id,
+        Math.floor(startedAt / 1000),
+        delivery.payload,
+      );
       const response = await fetch(endpoint.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...headers },
@@ -186,9 +201,21 @@ export class WebhookDispatcher {
     const failures = ok ? delivery.failures : delivery.failures + 1;
     const next = ok ? null : this.schedule.nextAttemptAt(failures, this.clock.now());
     const status = ok ? 'delivered' : next === null ? 'failed' : 'pending';
-    await store.recordAttempt(delivery.id, { at: iso(startedAt), statusCode, error, durationMs }, { status, failures, nextAttemptAt: next === null ? null : iso(next) });
-    if (ok) log.debug({ endpoint: endpoint.id, delivery: delivery.id, type: delivery.eventType, statusCode }, 'webhook delivered');
-    else log.warn({ endpoint: endpoint.id, delivery: delivery.id, type: delivery.eventType, statusCode, error, failures, status }, 'webhook attempt failed');
+    await store.recordAttempt(
+      delivery.id,
+      { at: iso(startedAt), statusCode, error, durationMs },
+      { status, failures, nextAttemptAt: next === null ? null : iso(next) },
+    );
+    if (ok)
+      log.debug(
+        { endpoint: endpoint.id, delivery: delivery.id, type: delivery.eventType, statusCode },
+        'webhook delivered',
+      );
+    else
+      log.warn(
+        { endpoint: endpoint.id, delivery: delivery.id, type: delivery.eventType, statusCode, error, failures, status },
+        'webhook attempt failed',
+      );
   }
 
   /** The secrets to sign with: the current one, and a rolled one while its overlap lasts. */
@@ -198,10 +225,15 @@ export class WebhookDispatcher {
     try {
       current = box.open(endpoint.secretSealed);
     } catch {
-      throw new Error('secret unreadable (was TOKEN_SECRET changed?): roll the endpoint\'s secret');
+      throw new Error("secret unreadable (was TOKEN_SECRET changed?): roll the endpoint's secret");
     }
-    const overlapping = endpoint.previousSecretSealed && endpoint.previousSecretExpiresAt && Date.parse(endpoint.previousSecretExpiresAt) > now;
-    return overlapping && endpoint.previousSecretSealed ? [current, box.open(endpoint.previousSecretSealed)] : [current];
+    const overlapping =
+      endpoint.previousSecretSealed &&
+      endpoint.previousSecretExpiresAt &&
+      Date.parse(endpoint.previousSecretExpiresAt) > now;
+    return overlapping && endpoint.previousSecretSealed
+      ? [current, box.open(endpoint.previousSecretSealed)]
+      : [current];
   }
 
   private schedulePrune(): void {

@@ -16,12 +16,19 @@ export function checkEndpointUrl(raw: string, { serviceOnLoopback }: { serviceOn
   } catch {
     throw new ServiceError('webhook_url_invalid', 'The webhook url is not a URL.');
   }
-  if (url.username || url.password) throw new ServiceError('webhook_url_invalid', 'The webhook url must not carry credentials; check the signature instead.');
+  if (url.username || url.password)
+    throw new ServiceError(
+      'webhook_url_invalid',
+      'The webhook url must not carry credentials; check the signature instead.',
+    );
   if (url.hash) throw new ServiceError('webhook_url_invalid', 'The webhook url must not have a #fragment.');
   const local = isLocalHost(url.hostname);
   if (url.protocol === 'http:') {
     if (!(serviceOnLoopback && isLoopbackHost(url.hostname))) {
-      throw new ServiceError('webhook_url_invalid', 'The webhook url must be https://; http:// is accepted only for loopback, on a service that itself runs on loopback.');
+      throw new ServiceError(
+        'webhook_url_invalid',
+        'The webhook url must be https://; http:// is accepted only for loopback, on a service that itself runs on loopback.',
+      );
     }
   } else if (url.protocol !== 'https:') {
     throw new ServiceError('webhook_url_invalid', 'The webhook url must be https://.');
@@ -43,7 +50,14 @@ function isLocalHost(hostname: string): boolean {
   const bare = hostname.replace(/^\[|\]$/g, '');
   if (isIP(bare) === 4) {
     const [a = 0, b = 0] = bare.split('.').map(Number);
-    return a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 10 ||
+      a === 0 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   if (isIP(bare) === 6) return /^(fc|fd|fe8|fe9|fea|feb)/i.test(bare) || bare === '::' || bare.startsWith('::ffff:');
   return false;

@@ -19,7 +19,12 @@ export function signature(secret: string, webhookId: string, timestampSeconds: n
 }
 
 /** The three headers of one attempt, signed with every secret given (the current one first). */
-export function signedHeaders(secrets: string[], webhookId: string, timestampSeconds: number, body: string): Record<string, string> {
+export function signedHeaders(
+  secrets: string[],
+  webhookId: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> {
   return {
     'webhook-id': webhookId,
     'webhook-timestamp': String(timestampSeconds),

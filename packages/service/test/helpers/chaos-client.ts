@@ -4,7 +4,15 @@
  * position, matched, seated in its match room), and notes any event that contradicts it.
  */
 import { io } from 'socket.io-client';
-import { applyQueueChanges, SIGNALING_PATH, type Ack, type MatchFound, type QueueChanges, type QueueSnapshot, type QueueStatus } from '@vcw/shared';
+import {
+  applyQueueChanges,
+  SIGNALING_PATH,
+  type Ack,
+  type MatchFound,
+  type QueueChanges,
+  type QueueSnapshot,
+  type QueueStatus,
+} from '@vcw/shared';
 import type { Client } from './service.js';
 
 /** `over`: a support call ended by the other side; still seated alone until it leaves. */
@@ -99,7 +107,8 @@ export class ChaosConnection {
     on.on('peer:left', ({ peerId }: { peerId: string }) => {
       this.note(`peer:left ${peerId}`);
       // A support call is over when the other side leaves; a random partner's leave is followed by match:ended.
-      if (this.view === 'seated' && this.match?.partner.peerId === peerId && this.match.mode === 'support') this.view = 'over';
+      if (this.view === 'seated' && this.match?.partner.peerId === peerId && this.match.mode === 'support')
+        this.view = 'over';
     });
   }
 
@@ -117,7 +126,9 @@ export class ChaosConnection {
     this.pending = event;
     try {
       return await new Promise<string>((resolve) => {
-        const loose = this.client.timeout(3000) as unknown as { emit(e: string, p: unknown, ack: (err: Error | null, reply: Ack<Record<string, unknown>>) => void): void };
+        const loose = this.client.timeout(3000) as unknown as {
+          emit(e: string, p: unknown, ack: (err: Error | null, reply: Ack<Record<string, unknown>>) => void): void;
+        };
         // Applied in the callback itself: events that arrived after the acknowledgement must apply after it.
         loose.emit(event, payload, (err, reply) => {
           if (err) return resolve(this.noted(`${event} → timeout`, 'timeout'));
@@ -201,4 +212,3 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-

@@ -46,7 +46,10 @@ export async function cli(t: TestContext): Promise<Cli> {
 
   const run = (...args: string[]) =>
     new Promise<Outcome>((resolve, reject) => {
-      const child = spawn(process.execPath, [ADMIN, ...args], { env: { DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [ADMIN, ...args], {
+        env: { DATA_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -87,8 +90,18 @@ export async function cli(t: TestContext): Promise<Cli> {
 }
 
 /** Creates a project through the CLI and returns its id and keys. */
-export async function createProject(c: Cli, name = 'Acme', origins = ['https://acme.example']): Promise<Json<ProjectCreated>> {
-  const created = await c.json<ProjectCreated>('projects', 'create', '--name', name, ...origins.flatMap((o) => ['--origin', o]));
+export async function createProject(
+  c: Cli,
+  name = 'Acme',
+  origins = ['https://acme.example'],
+): Promise<Json<ProjectCreated>> {
+  const created = await c.json<ProjectCreated>(
+    'projects',
+    'create',
+    '--name',
+    name,
+    ...origins.flatMap((o) => ['--origin', o]),
+  );
   c.minted(created.publishableKey.plaintext, created.secretKey.plaintext);
   return created;
 }

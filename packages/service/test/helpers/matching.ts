@@ -27,7 +27,11 @@ export async function enter(who: Visitor, request: Record<string, unknown>): Pro
 }
 
 /** A visitor waiting in random queue `queue` (default `default`). */
-export async function randomVisitor(t: TestContext, service: TestService, extra: Record<string, unknown> = {}): Promise<Visitor> {
+export async function randomVisitor(
+  t: TestContext,
+  service: TestService,
+  extra: Record<string, unknown> = {},
+): Promise<Visitor> {
   const who = await visitor(t, service);
   await enter(who, { mode: 'random', queue: 'default', ...extra });
   return who;
@@ -42,14 +46,27 @@ export async function joinMatch(who: Visitor, match: MatchFound): Promise<JoinRe
 
 /** Mints an agent token through REST, as a partner's server does. */
 export async function agentToken(service: TestService, queue: string, displayName = 'Agent Smith'): Promise<string> {
-  const res = await service.app.inject({ method: 'POST', url: `/v1/queues/${queue}/agent-tokens`, headers: await partnerAuth(service), payload: { displayName } });
+  const res = await service.app.inject({
+    method: 'POST',
+    url: `/v1/queues/${queue}/agent-tokens`,
+    headers: await partnerAuth(service),
+    payload: { displayName },
+  });
   assert.equal(res.statusCode, 201, res.body);
   return res.json<AgentToken>().token;
 }
 
 /** An agent connection for `queue` (any origin: the token is the credential). */
-export async function agent(t: TestContext, service: TestService, queue = 'default', displayName?: string): Promise<Visitor> {
-  return visitor(t, service, { auth: { protocol: PROTOCOL_VERSION, token: await agentToken(service, queue, displayName) }, origin: 'https://partner-console.example' });
+export async function agent(
+  t: TestContext,
+  service: TestService,
+  queue = 'default',
+  displayName?: string,
+): Promise<Visitor> {
+  return visitor(t, service, {
+    auth: { protocol: PROTOCOL_VERSION, token: await agentToken(service, queue, displayName) },
+    origin: 'https://partner-console.example',
+  });
 }
 
 /** The error code of a refused command, or 'ok'. */

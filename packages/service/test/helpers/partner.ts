@@ -18,11 +18,25 @@ export async function partnerAuth(service: Pick<TestService, 'app' | 'projectId'
  * Like `buildService`, but over the store given (e.g. one a previous process left behind) and logging where
  * told; listens on a free port.
  */
-export async function serviceOver(t: TestContext, db: Kysely<Database>, logger: FastifyServerOptions['logger'] = false): Promise<TestService> {
-  const app = await build({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), db, logger, tokenSecret: TEST_TOKEN_SECRET });
+export async function serviceOver(
+  t: TestContext,
+  db: Kysely<Database>,
+  logger: FastifyServerOptions['logger'] = false,
+): Promise<TestService> {
+  const app = await build({
+    config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }),
+    db,
+    logger,
+    tokenSecret: TEST_TOKEN_SECRET,
+  });
   t.after(() => app.close());
   const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, projectId: project.id, publishableKey: plaintext };
+  return {
+    app,
+    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    projectId: project.id,
+    publishableKey: plaintext,
+  };
 }

@@ -27,12 +27,20 @@ export interface Nodes {
 }
 
 /** Starts `count` nodes listening on free ports; `env` adds settings (limits); `redisUrl` overrides the Redis. */
-export async function startNodes(t: TestContext, count: number, { env = {}, redisUrl = REDIS_URL }: { env?: Record<string, string>; redisUrl?: string } = {}): Promise<Nodes> {
+export async function startNodes(
+  t: TestContext,
+  count: number,
+  { env = {}, redisUrl = REDIS_URL }: { env?: Record<string, string>; redisUrl?: string } = {},
+): Promise<Nodes> {
   const prefix = `vcwtest:${process.pid}:${randomBytes(4).toString('hex')}:`;
   const dir = mkdtempSync(path.join(tmpdir(), 'vcw-nodes-'));
   const file = path.join(dir, 'store.sqlite');
   // The environment of a node, less DATABASE_URL: the SQLite file stands in for the PostgreSQL they would share.
-  const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0', TOKEN_SECRET: TEST_TOKEN_SECRET, ...env }), redisUrl, redisKeyPrefix: prefix };
+  const config = {
+    ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0', TOKEN_SECRET: TEST_TOKEN_SECRET, ...env }),
+    redisUrl,
+    redisKeyPrefix: prefix,
+  };
   const apps: FastifyInstance[] = [];
   t.after(async () => {
     await Promise.all(apps.map((app) => app.close()));
@@ -46,7 +54,12 @@ export async function startNodes(t: TestContext, count: number, { env = {}, redi
   }
   const project = await apps[0]!.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await apps[0]!.projects.createApiKey(project.id, 'publishable');
-  const nodes = apps.map((app) => ({ app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, projectId: project.id, publishableKey: plaintext }));
+  const nodes = apps.map((app) => ({
+    app,
+    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    projectId: project.id,
+    publishableKey: plaintext,
+  }));
   return { nodes, prefix };
 }
 

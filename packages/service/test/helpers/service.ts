@@ -3,7 +3,15 @@ import type { TestContext } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, SIGNALING_PATH, type Ack, type ClientToServerEvents, type ErrorBody, type ServerToClientEvents, type SessionInfo } from '@vcw/shared';
+import {
+  PROTOCOL_VERSION,
+  SIGNALING_PATH,
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type ServerToClientEvents,
+  type SessionInfo,
+} from '@vcw/shared';
 import { build, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openSqlite } from '../../src/store/database.js';
@@ -43,7 +51,17 @@ export async function buildService(
   } = {},
 ): Promise<TestService> {
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const app = await build({ config, db: await openSqlite(':memory:'), logger: false, demoPublishableKey, demoProjectId, tokenSecret: TEST_TOKEN_SECRET, ...(matchTimings ? { matchTimings } : {}), ...(matchClock ? { matchClock } : {}), ...(webhookTimings ? { webhookTimings } : {}) });
+  const app = await build({
+    config,
+    db: await openSqlite(':memory:'),
+    logger: false,
+    demoPublishableKey,
+    demoProjectId,
+    tokenSecret: TEST_TOKEN_SECRET,
+    ...(matchTimings ? { matchTimings } : {}),
+    ...(matchClock ? { matchClock } : {}),
+    ...(webhookTimings ? { webhookTimings } : {}),
+  });
   t.after(() => app.close());
   const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');
@@ -54,7 +72,6 @@ export async function buildService(
   }
   return { app, url, projectId: project.id, publishableKey: plaintext };
 }
-
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -77,7 +94,10 @@ export function sessionOf(client: Client): SessionInfo {
 }
 
 /** A client that reconnects by itself, as the widget's does, so Socket.io can recover its session. */
-export async function reconnectingClient(t: TestContext, service: TestService): Promise<{ client: Client; session: SessionInfo }> {
+export async function reconnectingClient(
+  t: TestContext,
+  service: TestService,
+): Promise<{ client: Client; session: SessionInfo }> {
   const client: Client = io(service.url, {
     path: SIGNALING_PATH,
     transports: ['websocket'],
@@ -121,15 +141,25 @@ export function connect(t: TestContext, service: TestService, options: ClientOpt
 }
 
 /** Sends a command and resolves with its acknowledgement. */
-export function command<R extends object = Record<never, never>>(client: Client, event: string, payload: unknown): Promise<Ack<R>> {
+export function command<R extends object = Record<never, never>>(
+  client: Client,
+  event: string,
+  payload: unknown,
+): Promise<Ack<R>> {
   return new Promise((resolve, reject) => {
-    const loose = client.timeout(5000) as unknown as { emit(e: string, p: unknown, ack: (err: Error | null, reply: Ack<R>) => void): void };
+    const loose = client.timeout(5000) as unknown as {
+      emit(e: string, p: unknown, ack: (err: Error | null, reply: Ack<R>) => void): void;
+    };
     loose.emit(event, payload, (err, reply) => (err ? reject(err) : resolve(reply)));
   });
 }
 
 /** Resolves with the next `event` the client receives. */
-export function next<E extends keyof ServerToClientEvents>(client: Client, event: E, timeoutMs = 5000): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+export function next<E extends keyof ServerToClientEvents>(
+  client: Client,
+  event: E,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
     (client as unknown as { once(e: string, fn: (v: never) => void): void }).once(event, (value: never) => {

@@ -8,7 +8,11 @@ import type { Clock } from '../../src/clock.js';
 import { command, type Client } from './service.js';
 
 /** Resolves once `predicate` holds, checking every few milliseconds. */
-export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -27,7 +31,10 @@ export function collect<E extends keyof ServerToClientEvents>(client: Client, ev
 }
 
 /** Every one of `events` the client receives from now on, interleaved in the order they came. */
-export function record(client: Client, events: ReadonlyArray<keyof ServerToClientEvents>): Array<{ event: string; payload: unknown }> {
+export function record(
+  client: Client,
+  events: ReadonlyArray<keyof ServerToClientEvents>,
+): Array<{ event: string; payload: unknown }> {
   const heard: Array<{ event: string; payload: unknown }> = [];
   for (const event of events) listen(client).on(event, (payload: never) => heard.push({ event, payload }));
   return heard;

@@ -38,7 +38,12 @@ export async function webhookReceiver(t: TestContext): Promise<WebhookReceiver> 
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const request: ReceivedWebhook = { headers: req.headers, body, payload: JSON.parse(body) as WebhookPayload, id: String(req.headers['webhook-id']) };
+      const request: ReceivedWebhook = {
+        headers: req.headers,
+        body,
+        payload: JSON.parse(body) as WebhookPayload,
+        id: String(req.headers['webhook-id']),
+      };
       received.push(request);
       const reply = answer(request, received.length - 1);
       if (reply === 'hold') held.push(res);
@@ -67,7 +72,11 @@ export async function webhookReceiver(t: TestContext): Promise<WebhookReceiver> 
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`the receiver got ${received.filter(which).length} of ${count} webhooks within ${timeoutMs} ms: ${received.map((r) => r.payload.type).join(', ')}`));
+          reject(
+            new Error(
+              `the receiver got ${received.filter(which).length} of ${count} webhooks within ${timeoutMs} ms: ${received.map((r) => r.payload.type).join(', ')}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

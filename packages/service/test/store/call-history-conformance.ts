@@ -22,8 +22,17 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
     const room = (await rooms.create(projectId, { name: 'consult', privacy: 'public' })).room;
     const history = new CallHistory(db);
     const join = (peerId: string, seconds: number, extra: Partial<ParticipantJoin> = {}) =>
-      history.participantJoined({ projectId, roomId: room.id, peerId, displayName: `name of ${peerId}`, role: 'guest', at: at(seconds), ...extra });
-    const sessions = async (roomId = room.id) => (await history.listSessions(projectId, roomId, { limit: 100 })).sessions;
+      history.participantJoined({
+        projectId,
+        roomId: room.id,
+        peerId,
+        displayName: `name of ${peerId}`,
+        role: 'guest',
+        at: at(seconds),
+        ...extra,
+      });
+    const sessions = async (roomId = room.id) =>
+      (await history.listSessions(projectId, roomId, { limit: 100 })).sessions;
     return { db, history, rooms, projectId, room, join, sessions };
   }
 
@@ -46,8 +55,22 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
           startedAt: iso(0),
           endedAt: iso(90),
           participants: [
-            { peerId: 'alice', displayName: 'Alice', role: 'host', joinedAt: iso(0), leftAt: iso(90), leaveReason: 'hangup' },
-            { peerId: 'bob', displayName: 'name of bob', role: 'guest', joinedAt: iso(5), leftAt: iso(60), leaveReason: 'network' },
+            {
+              peerId: 'alice',
+              displayName: 'Alice',
+              role: 'host',
+              joinedAt: iso(0),
+              leftAt: iso(90),
+              leaveReason: 'hangup',
+            },
+            {
+              peerId: 'bob',
+              displayName: 'name of bob',
+              role: 'guest',
+              joinedAt: iso(5),
+              leftAt: iso(60),
+              leaveReason: 'network',
+            },
           ],
           worstNetworkQuality: null,
           relayUsed: null,
@@ -59,17 +82,38 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       const { history, room, join, sessions, projectId } = await fresh(t);
       for (const call of [0, 1, 2]) {
         await join(`peer${call}`, call * 100);
-        await history.participantLeft({ roomId: room.id, peerId: `peer${call}`, reason: 'hangup', at: at(call * 100 + 10) });
+        await history.participantLeft({
+          roomId: room.id,
+          peerId: `peer${call}`,
+          reason: 'hangup',
+          at: at(call * 100 + 10),
+        });
       }
       const all = await sessions();
-      assert.deepEqual(all.map((s) => [s.startedAt, s.participants.map((p) => p.peerId)]), [[iso(200), ['peer2']], [iso(100), ['peer1']], [iso(0), ['peer0']]]);
+      assert.deepEqual(
+        all.map((s) => [s.startedAt, s.participants.map((p) => p.peerId)]),
+        [
+          [iso(200), ['peer2']],
+          [iso(100), ['peer1']],
+          [iso(0), ['peer0']],
+        ],
+      );
       const first = await history.listSessions(projectId, room.id, { limit: 2 });
-      assert.deepEqual(first.sessions.map((s) => s.id), all.slice(0, 2).map((s) => s.id));
+      assert.deepEqual(
+        first.sessions.map((s) => s.id),
+        all.slice(0, 2).map((s) => s.id),
+      );
       assert.ok(first.nextCursor);
       const second = await history.listSessions(projectId, room.id, { limit: 2, cursor: first.nextCursor });
       assert.deepEqual(second, { sessions: all.slice(2), nextCursor: null });
-      await assert.rejects(history.listSessions(projectId, room.id, { limit: 2, cursor: 'bogus' }), { code: 'invalid_payload' });
-      assert.deepEqual((await history.listSessions('prj_other', room.id, { limit: 10 })).sessions, [], "another project never sees a room's history");
+      await assert.rejects(history.listSessions(projectId, room.id, { limit: 2, cursor: 'bogus' }), {
+        code: 'invalid_payload',
+      });
+      assert.deepEqual(
+        (await history.listSessions('prj_other', room.id, { limit: 10 })).sessions,
+        [],
+        "another project never sees a room's history",
+      );
     });
 
     it('records a participant who leaves and rejoins within one call twice, closing only the open seat', async (t) => {
@@ -80,11 +124,14 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       await join('bob', 3);
       await history.participantLeft({ roomId: room.id, peerId: 'bob', reason: 'network', at: at(4) });
       const [call] = await sessions();
-      assert.deepEqual(call?.participants.map((p) => [p.peerId, p.joinedAt, p.leftAt, p.leaveReason]), [
-        ['alice', iso(0), null, null],
-        ['bob', iso(1), iso(2), 'hangup'],
-        ['bob', iso(3), iso(4), 'network'],
-      ]);
+      assert.deepEqual(
+        call?.participants.map((p) => [p.peerId, p.joinedAt, p.leftAt, p.leaveReason]),
+        [
+          ['alice', iso(0), null, null],
+          ['bob', iso(1), iso(2), 'hangup'],
+          ['bob', iso(3), iso(4), 'network'],
+        ],
+      );
       assert.equal(call?.endedAt, null);
     });
 
@@ -98,10 +145,13 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       await history.roomEnded({ roomId: room.id, at: at(30) });
       const [ended] = await sessions();
       assert.equal(ended?.endedAt, iso(30));
-      assert.deepEqual(ended?.participants.map((p) => [p.peerId, p.leftAt, p.leaveReason]), [
-        ['alice', iso(30), 'room-ended'],
-        ['bob', iso(2), 'hangup'],
-      ]);
+      assert.deepEqual(
+        ended?.participants.map((p) => [p.peerId, p.leftAt, p.leaveReason]),
+        [
+          ['alice', iso(30), 'room-ended'],
+          ['bob', iso(2), 'hangup'],
+        ],
+      );
       const [untouched] = await sessions(other.id);
       assert.equal(untouched?.endedAt, null);
       await history.roomEnded({ roomId: room.id, at: at(40) });
@@ -113,16 +163,36 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       await history.networkReported({ roomId: room.id, quality: 'poor', relay: true }); // no call going on: nothing kept
       await join('alice', 0);
       await join('bob', 1);
-      assert.deepEqual(((s) => [s?.worstNetworkQuality, s?.relayUsed])((await sessions())[0]), [null, null], 'nothing reported yet');
+      assert.deepEqual(
+        ((s) => [s?.worstNetworkQuality, s?.relayUsed])((await sessions())[0]),
+        [null, null],
+        'nothing reported yet',
+      );
       await history.networkReported({ roomId: room.id, quality: 'good', relay: false });
       assert.deepEqual(((s) => [s?.worstNetworkQuality, s?.relayUsed])((await sessions())[0]), ['good', false]);
       await history.networkReported({ roomId: room.id, quality: 'fair', relay: true });
       await history.networkReported({ roomId: room.id, quality: 'good', relay: false });
-      assert.deepEqual(((s) => [s?.worstNetworkQuality, s?.relayUsed])((await sessions())[0]), ['fair', true], 'a better report or a direct link undoes neither');
-      await Promise.all([history.networkReported({ roomId: room.id, quality: 'poor', relay: false }), history.networkReported({ roomId: room.id, quality: 'fair', relay: false })]);
+      assert.deepEqual(
+        ((s) => [s?.worstNetworkQuality, s?.relayUsed])((await sessions())[0]),
+        ['fair', true],
+        'a better report or a direct link undoes neither',
+      );
+      await Promise.all([
+        history.networkReported({ roomId: room.id, quality: 'poor', relay: false }),
+        history.networkReported({ roomId: room.id, quality: 'fair', relay: false }),
+      ]);
       await history.participantLeft({ roomId: room.id, peerId: 'alice', reason: 'hangup', at: at(10) });
-      const { ended } = (await history.participantLeft({ roomId: room.id, peerId: 'bob', reason: 'hangup', at: at(11) }))!;
-      assert.deepEqual([ended?.worstNetworkQuality, ended?.relayUsed], ['poor', true], 'the ended session carries them');
+      const { ended } = (await history.participantLeft({
+        roomId: room.id,
+        peerId: 'bob',
+        reason: 'hangup',
+        at: at(11),
+      }))!;
+      assert.deepEqual(
+        [ended?.worstNetworkQuality, ended?.relayUsed],
+        ['poor', true],
+        'the ended session carries them',
+      );
 
       await history.networkReported({ roomId: room.id, quality: 'poor', relay: true }); // after the call: nothing kept
       await join('carol', 20);
@@ -139,21 +209,41 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       await join('bob', 11);
       await join('carol', 12, { roomId: other.id });
       const open = await history.openCalls();
-      assert.deepEqual(open.map((c) => [c.projectId, c.room, c.relayOnly]), [[projectId, 'consult', false], [projectId, 'other', false]], 'the calls going on, oldest first, with their rooms');
+      assert.deepEqual(
+        open.map((c) => [c.projectId, c.room, c.relayOnly]),
+        [
+          [projectId, 'consult', false],
+          [projectId, 'other', false],
+        ],
+        'the calls going on, oldest first, with their rooms',
+      );
       assert.deepEqual(await history.closeInterrupted(at(100)), { sessions: 2, participants: 3 });
       assert.deepEqual(await history.openCalls(), []);
       const closed = await history.session(open[0]!.sessionId);
-      assert.deepEqual(closed?.participants.map((p) => [p.peerId, p.leaveReason]), [['alice', 'network'], ['bob', 'network']]);
+      assert.deepEqual(
+        closed?.participants.map((p) => [p.peerId, p.leaveReason]),
+        [
+          ['alice', 'network'],
+          ['bob', 'network'],
+        ],
+      );
       assert.equal(await history.session('ses_unknown'), null);
       const [interrupted, finished] = await sessions();
       assert.equal(interrupted?.endedAt, iso(100));
-      assert.deepEqual(interrupted?.participants.map((p) => [p.peerId, p.leftAt, p.leaveReason]), [
-        ['alice', iso(100), 'network'],
-        ['bob', iso(100), 'network'],
-      ]);
+      assert.deepEqual(
+        interrupted?.participants.map((p) => [p.peerId, p.leftAt, p.leaveReason]),
+        [
+          ['alice', iso(100), 'network'],
+          ['bob', iso(100), 'network'],
+        ],
+      );
       assert.deepEqual([finished?.endedAt, finished?.participants[0]?.leaveReason], [iso(5), 'hangup']);
       assert.equal((await sessions(other.id))[0]?.participants[0]?.leaveReason, 'network');
-      assert.deepEqual(await history.closeInterrupted(at(200)), { sessions: 0, participants: 0 }, 'nothing is left open');
+      assert.deepEqual(
+        await history.closeInterrupted(at(200)),
+        { sessions: 0, participants: 0 },
+        'nothing is left open',
+      );
     });
 
     it('the call history writer writes each room in event order, even where the database would run writes side by side', async (t) => {
@@ -161,12 +251,30 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       const failures: unknown[] = [];
       const log = { error: (details: unknown) => failures.push(details) } as unknown as FastifyBaseLogger;
       const writer = new CallHistoryWriter(history, log);
-      const calls = await Promise.all(Array.from({ length: 12 }, (_, i) => rooms.create(projectId, { name: `burst-${i}`, privacy: 'public' })));
+      const calls = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => rooms.create(projectId, { name: `burst-${i}`, privacy: 'public' })),
+      );
       // Joins and leaves queued in one go, as a burst of short calls would: a leave written before its join
       // would find no seat to close and leave the call open for ever.
       for (const { room } of calls) {
-        writer.joined({ projectId, roomId: room.id, room: room.name, relayOnly: false, peerId: 'alice', displayName: 'Alice', role: 'guest' });
-        writer.joined({ projectId, roomId: room.id, room: room.name, relayOnly: false, peerId: 'bob', displayName: 'Bob', role: 'guest' });
+        writer.joined({
+          projectId,
+          roomId: room.id,
+          room: room.name,
+          relayOnly: false,
+          peerId: 'alice',
+          displayName: 'Alice',
+          role: 'guest',
+        });
+        writer.joined({
+          projectId,
+          roomId: room.id,
+          room: room.name,
+          relayOnly: false,
+          peerId: 'bob',
+          displayName: 'Bob',
+          role: 'guest',
+        });
         writer.left(room.id, 'alice', 'hangup');
         writer.left(room.id, 'bob', 'network');
       }
@@ -176,7 +284,10 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
         const { sessions } = await history.listSessions(projectId, room.id, { limit: 10 });
         assert.equal(sessions.length, 1, room.name);
         assert.ok(sessions[0]?.endedAt, `${room.name} ended`);
-        assert.deepEqual(sessions[0]?.participants.map((p) => p.leaveReason), ['hangup', 'network']);
+        assert.deepEqual(
+          sessions[0]?.participants.map((p) => p.leaveReason),
+          ['hangup', 'network'],
+        );
       }
     });
   });

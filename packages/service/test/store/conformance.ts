@@ -24,7 +24,11 @@ const START = Date.parse('2030-01-01T00:00:00.000Z');
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Registers the conformance suite for one store implementation. */
-export function describeStoreConformance(name: string, open: () => Promise<Kysely<Database>>, options: StoreConformanceOptions = {}): void {
+export function describeStoreConformance(
+  name: string,
+  open: () => Promise<Kysely<Database>>,
+  options: StoreConformanceOptions = {},
+): void {
   async function freshStore(t: TestContext): Promise<{ db: Kysely<Database>; store: ProjectStore }> {
     const db = await open();
     t.after(async () => {
@@ -60,7 +64,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
         assert.equal(project.name, 'Acme');
         assert.equal(project.createdAt, iso(START));
         assert.deepEqual(project.allowedOrigins, ['https://acme.example', 'http://localhost:8080']);
-        assert.deepEqual(await store.findProject(project.id), { ...project, allowedOrigins: ['http://localhost:8080', 'https://acme.example'] });
+        assert.deepEqual(await store.findProject(project.id), {
+          ...project,
+          allowedOrigins: ['http://localhost:8080', 'https://acme.example'],
+        });
         assert.deepEqual(await store.findProjectByName('Acme'), await store.findProject(project.id));
         assert.equal(await store.hasProjects(), true);
       });
@@ -73,8 +80,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
 
       it('refuses origins that are not http(s) and stores nothing', async (t) => {
         const { store } = await freshStore(t);
-        await assert.rejects(store.createProject({ name: 'Evil', allowedOrigins: ['https://ok.example', 'javascript:alert(1)'] }), /Not an http\(s\) origin/);
-        await assert.rejects(store.createProject({ name: 'Ftp', allowedOrigins: ['ftp://files.example'] }), /Not an http\(s\) origin/);
+        await assert.rejects(
+          store.createProject({ name: 'Evil', allowedOrigins: ['https://ok.example', 'javascript:alert(1)'] }),
+          /Not an http\(s\) origin/,
+        );
+        await assert.rejects(
+          store.createProject({ name: 'Ftp', allowedOrigins: ['ftp://files.example'] }),
+          /Not an http\(s\) origin/,
+        );
         assert.equal(await store.hasProjects(), false);
         assert.equal(await store.findProjectByName('Evil'), null);
       });
@@ -102,12 +115,21 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
         assert.deepEqual(await store.listProjects(), []);
         const names = ['Zeta', 'Alpha', 'Mid'];
         for (const [i, projectName] of names.entries()) {
-          await store.createProject({ name: projectName, allowedOrigins: [`https://${projectName.toLowerCase()}.example`] });
+          await store.createProject({
+            name: projectName,
+            allowedOrigins: [`https://${projectName.toLowerCase()}.example`],
+          });
           if (i < names.length - 1) advance(1);
         }
         const listed = await store.listProjects();
-        assert.deepEqual(listed.map((p) => p.name), names);
-        assert.deepEqual(listed.map((p) => p.allowedOrigins), [['https://zeta.example'], ['https://alpha.example'], ['https://mid.example']]);
+        assert.deepEqual(
+          listed.map((p) => p.name),
+          names,
+        );
+        assert.deepEqual(
+          listed.map((p) => p.allowedOrigins),
+          [['https://zeta.example'], ['https://alpha.example'], ['https://mid.example']],
+        );
       });
     });
 
@@ -130,7 +152,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
 
       it('removes an origin from one project only, and says whether it was there', async (t) => {
         const { store } = await freshStore(t);
-        const shop = await store.createProject({ name: 'Shop', allowedOrigins: ['https://shop.example', 'https://www.shop.example'] });
+        const shop = await store.createProject({
+          name: 'Shop',
+          allowedOrigins: ['https://shop.example', 'https://www.shop.example'],
+        });
         const blog = await store.createProject({ name: 'Blog', allowedOrigins: ['https://shop.example'] });
         assert.equal(await store.removeOrigin(shop.id, 'https://SHOP.example:443/'), true);
         assert.equal(await store.removeOrigin(shop.id, 'https://shop.example'), false);
@@ -142,8 +167,16 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
       it('lists origins in code-point order on every database', async (t) => {
         const { store } = await freshStore(t);
         // Locale collations ignore punctuation and would put ab before a.example and a-b.
-        const project = await store.createProject({ name: 'Order', allowedOrigins: ['https://ab.example', 'http://z.example', 'https://a.example', 'https://a-b.example'] });
-        assert.deepEqual(await store.originsOf(project.id), ['http://z.example', 'https://a-b.example', 'https://a.example', 'https://ab.example']);
+        const project = await store.createProject({
+          name: 'Order',
+          allowedOrigins: ['https://ab.example', 'http://z.example', 'https://a.example', 'https://a-b.example'],
+        });
+        assert.deepEqual(await store.originsOf(project.id), [
+          'http://z.example',
+          'https://a-b.example',
+          'https://a.example',
+          'https://ab.example',
+        ]);
       });
     });
 
@@ -171,8 +204,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
               replacedBy: null,
             });
             assert.deepEqual(await store.findKey(key.id), key);
-            assert.deepEqual(await store.authenticateKey(plaintext, type), { key, project: await store.findProject(project.id) });
-            assert.equal(await store.authenticateKey(plaintext, type === 'publishable' ? 'secret' : 'publishable'), null);
+            assert.deepEqual(await store.authenticateKey(plaintext, type), {
+              key,
+              project: await store.findProject(project.id),
+            });
+            assert.equal(
+              await store.authenticateKey(plaintext, type === 'publishable' ? 'secret' : 'publishable'),
+              null,
+            );
           });
         }
       }
@@ -196,10 +235,21 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
         const project = await store.createProject({ name: 'Shop', allowedOrigins: [] });
         const { plaintext } = await store.createApiKey(project.id, 'publishable');
         const typo = plaintext.slice(0, 12) + (plaintext[12] === 'a' ? 'b' : 'a') + plaintext.slice(13);
-        for (const candidate of ['', 'pk_test_', plaintext.slice(0, -1), `${plaintext} `, typo, plaintext.replace('pk_test_', 'pk_live_')]) {
+        for (const candidate of [
+          '',
+          'pk_test_',
+          plaintext.slice(0, -1),
+          `${plaintext} `,
+          typo,
+          plaintext.replace('pk_test_', 'pk_live_'),
+        ]) {
           assert.equal(await store.authenticateKey(candidate, 'publishable'), null, JSON.stringify(candidate));
         }
-        assert.equal(await store.authenticateKey(mintApiKey('publishable', 'test').plaintext, 'publishable'), null, 'a well-formed key this store never minted');
+        assert.equal(
+          await store.authenticateKey(mintApiKey('publishable', 'test').plaintext, 'publishable'),
+          null,
+          'a well-formed key this store never minted',
+        );
       });
 
       it('revokes a key once: it stops authenticating and stays listed as revoked', async (t) => {
@@ -219,17 +269,30 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
       it('tells which keys and projects live connections still stand on: revoked, rolled past, removed origins', async (t) => {
         const { store } = await freshStore(t);
         const advance = freezeClock(t);
-        const project = await store.createProject({ name: 'Live', allowedOrigins: ['https://a.example', 'https://b.example'] });
+        const project = await store.createProject({
+          name: 'Live',
+          allowedOrigins: ['https://a.example', 'https://b.example'],
+        });
         const kept = (await store.createApiKey(project.id, 'publishable')).key;
         const revoked = (await store.createApiKey(project.id, 'publishable')).key;
         const rolled = (await store.createApiKey(project.id, 'publishable')).key;
         await store.revokeKey(revoked.id);
         await store.rollKey(rolled.id, 60);
         await store.removeOrigin(project.id, 'https://b.example');
-        const before = await store.liveCredentials([kept.id, revoked.id, rolled.id, 'key_unknown'], [project.id, 'prj_gone']);
-        assert.deepEqual([...before.keys.keys()].sort(), [kept.id, rolled.id].sort(), 'a rolled key works until its overlap ends');
+        const before = await store.liveCredentials(
+          [kept.id, revoked.id, rolled.id, 'key_unknown'],
+          [project.id, 'prj_gone'],
+        );
+        assert.deepEqual(
+          [...before.keys.keys()].sort(),
+          [kept.id, rolled.id].sort(),
+          'a rolled key works until its overlap ends',
+        );
         assert.equal(before.keys.get(kept.id), project.id);
-        assert.deepEqual([...before.origins.entries()].map(([id, origins]) => [id, [...origins]]), [[project.id, ['https://a.example']]]);
+        assert.deepEqual(
+          [...before.origins.entries()].map(([id, origins]) => [id, [...origins]]),
+          [[project.id, ['https://a.example']]],
+        );
         advance(61);
         assert.deepEqual([...(await store.liveCredentials([kept.id, rolled.id], [])).keys.keys()], [kept.id]);
       });
@@ -244,7 +307,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
         assert.equal((await store.findKey(key.id))?.lastUsedAt, iso(START + 90_000));
         advance(30);
         await store.markKeyUsed(key.id);
-        assert.equal((await store.findKey(key.id))?.lastUsedAt, iso(START + 90_000), 'a use within the minute is not written again');
+        assert.equal(
+          (await store.findKey(key.id))?.lastUsedAt,
+          iso(START + 90_000),
+          'a use within the minute is not written again',
+        );
         advance(30);
         await store.markKeyUsed(key.id);
         assert.equal((await store.findKey(key.id))?.lastUsedAt, iso(START + 150_000));
@@ -257,7 +324,12 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
         const project = await store.createProject({ name: 'Shop', allowedOrigins: [] });
         const other = await store.createProject({ name: 'Other', allowedOrigins: [] });
         const minted = [];
-        for (const [type, environment] of [['publishable', 'test'], ['secret', 'test'], ['publishable', 'live'], ['secret', 'live']] as const) {
+        for (const [type, environment] of [
+          ['publishable', 'test'],
+          ['secret', 'test'],
+          ['publishable', 'live'],
+          ['secret', 'live'],
+        ] as const) {
           minted.push(await store.createApiKey(project.id, type, environment));
           advance(1);
         }
@@ -274,11 +346,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
       it('mints 20 keys at once, all distinct and all working', async (t) => {
         const { store } = await freshStore(t);
         const project = await store.createProject({ name: 'Busy', allowedOrigins: [] });
-        const minted = await Promise.all(Array.from({ length: 20 }, (_, i) => store.createApiKey(project.id, i % 2 ? 'secret' : 'publishable')));
+        const minted = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.createApiKey(project.id, i % 2 ? 'secret' : 'publishable')),
+        );
         assert.equal(new Set(minted.map((m) => m.key.id)).size, 20);
         assert.equal(new Set(minted.map((m) => m.plaintext)).size, 20);
         assert.equal((await store.listKeys(project.id)).length, 20);
-        for (const { key, plaintext } of minted) assert.equal((await store.authenticateKey(plaintext, key.type))?.key.id, key.id);
+        for (const { key, plaintext } of minted)
+          assert.equal((await store.authenticateKey(plaintext, key.type))?.key.id, key.id);
       });
     });
 
@@ -291,14 +366,23 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
         advance(10);
         const rolled = await store.rollKey(old.key.id, 3600);
         assert.notEqual(rolled.plaintext, old.plaintext);
-        assert.deepEqual(rolled.key, { ...old.key, id: rolled.key.id, last4: rolled.plaintext.slice(-4), createdAt: iso(START + 10_000) });
+        assert.deepEqual(rolled.key, {
+          ...old.key,
+          id: rolled.key.id,
+          last4: rolled.plaintext.slice(-4),
+          createdAt: iso(START + 10_000),
+        });
         assert.deepEqual(rolled.previous, { ...old.key, expiresAt: iso(START + 3_610_000), replacedBy: rolled.key.id });
         assert.deepEqual(await store.findKey(old.key.id), rolled.previous);
         assert.deepEqual(await store.listKeys(project.id), [rolled.key, rolled.previous]);
         assert.equal((await store.authenticateKey(rolled.plaintext, 'secret'))?.key.id, rolled.key.id);
         assert.deepEqual((await store.authenticateKey(old.plaintext, 'secret'))?.key, rolled.previous);
         advance(3599);
-        assert.equal((await store.authenticateKey(old.plaintext, 'secret'))?.key.id, old.key.id, 'one second before the overlap ends');
+        assert.equal(
+          (await store.authenticateKey(old.plaintext, 'secret'))?.key.id,
+          old.key.id,
+          'one second before the overlap ends',
+        );
         advance(1);
         assert.equal(await store.authenticateKey(old.plaintext, 'secret'), null, 'when the overlap ends');
         assert.equal((await store.authenticateKey(rolled.plaintext, 'secret'))?.key.id, rolled.key.id);
@@ -332,7 +416,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
         const revoked = await store.createApiKey(project.id, 'publishable');
         await store.revokeKey(revoked.key.id);
         const before = await store.listKeys(project.id);
-        for (const id of [rolledAway.key.id, revoked.key.id, 'key_unknown']) await assert.rejects(store.rollKey(id, 60), RangeError, id);
+        for (const id of [rolledAway.key.id, revoked.key.id, 'key_unknown'])
+          await assert.rejects(store.rollKey(id, 60), RangeError, id);
         assert.deepEqual(await store.listKeys(project.id), before);
       });
 
@@ -340,7 +425,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Kysel
         const { store } = await freshStore(t);
         const project = await store.createProject({ name: 'Shop', allowedOrigins: [] });
         const { key } = await store.createApiKey(project.id, 'secret');
-        for (const overlap of [-1, 1.5, Number.NaN, MAX_ROLL_OVERLAP_SECONDS + 1]) await assert.rejects(store.rollKey(key.id, overlap), RangeError, String(overlap));
+        for (const overlap of [-1, 1.5, Number.NaN, MAX_ROLL_OVERLAP_SECONDS + 1])
+          await assert.rejects(store.rollKey(key.id, overlap), RangeError, String(overlap));
         assert.deepEqual(await store.listKeys(project.id), [key]);
         const rolled = await store.rollKey(key.id, MAX_ROLL_OVERLAP_SECONDS);
         assert.equal(rolled.previous.replacedBy, rolled.key.id);

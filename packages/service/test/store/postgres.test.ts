@@ -64,7 +64,9 @@ async function withClient<T>(databaseUrl: string, use: (client: pg.Client) => Pr
   try {
     await client.connect();
   } catch (error) {
-    unreachable = new Error(`PostgreSQL at TEST_DATABASE_URL=${redacted(databaseUrl)} is unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    unreachable = new Error(
+      `PostgreSQL at TEST_DATABASE_URL=${redacted(databaseUrl)} is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    );
     throw unreachable;
   }
   try {

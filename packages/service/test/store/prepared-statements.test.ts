@@ -35,12 +35,16 @@ describe('prepared SQLite statements', () => {
     try {
       await migrateToLatest(db as Kysely<unknown>);
       const projects = new ProjectStore(db);
-      const project = await projects.createProject({ name: 'Shop', allowedOrigins: ['https://b.example', 'https://a.example'] });
+      const project = await projects.createProject({
+        name: 'Shop',
+        allowedOrigins: ['https://b.example', 'https://a.example'],
+      });
       const { plaintext } = await projects.createApiKey(project.id, 'publishable');
       const first = await projects.authenticateKey(plaintext, 'publishable');
       assert.deepEqual(first?.project.allowedOrigins, ['https://a.example', 'https://b.example']);
       const before = { ...counts };
-      for (let i = 0; i < 5; i++) assert.equal((await projects.authenticateKey(plaintext, 'publishable'))?.project.id, project.id);
+      for (let i = 0; i < 5; i++)
+        assert.equal((await projects.authenticateKey(plaintext, 'publishable'))?.project.id, project.id);
       assert.equal(counts.prepared - before.prepared, 0, 'no statement prepared again');
       assert.equal(counts.run - before.run, 5, 'one query per check');
       // A project without origins still authenticates (the join keeps the key's row).

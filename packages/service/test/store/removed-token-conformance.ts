@@ -16,7 +16,8 @@ export function describeRemovedTokens(freshDb: (t: TestContext) => Promise<Kysel
     const db = await freshDb(t);
     const project = await new ProjectStore(db).createProject({ name: 'Removals', allowedOrigins: [] });
     const rooms = new RoomStore(db);
-    const room = async (name: string, ttlSeconds?: number) => (await rooms.create(project.id, { name, privacy: 'private', ...(ttlSeconds ? { ttlSeconds } : {}) })).room;
+    const room = async (name: string, ttlSeconds?: number) =>
+      (await rooms.create(project.id, { name, privacy: 'private', ...(ttlSeconds ? { ttlSeconds } : {}) })).room;
     return { db, rooms, room, removed: new RemovedTokenStore(db), projectId: project.id };
   }
 
@@ -31,7 +32,11 @@ export function describeRemovedTokens(freshDb: (t: TestContext) => Promise<Kysel
       assert.equal(await removed.has(clinic.id, 'jti-ada', at(1)), false, 'another token of the room');
       assert.equal(await removed.has(other.id, 'jti-mallory', at(1)), false, 'the same token in another room');
       assert.equal(await removed.has(clinic.id, 'jti-mallory', at(10 + MAX_TOKEN_TTL_SECONDS - 1)), true);
-      assert.equal(await removed.has(clinic.id, 'jti-mallory', at(10 + MAX_TOKEN_TTL_SECONDS)), false, 'lapsed with the longest token life');
+      assert.equal(
+        await removed.has(clinic.id, 'jti-mallory', at(10 + MAX_TOKEN_TTL_SECONDS)),
+        false,
+        'lapsed with the longest token life',
+      );
     });
 
     it('drops lapsed removals when another is recorded, and a deleted room takes its removals along', async (t) => {
@@ -47,7 +52,11 @@ export function describeRemovedTokens(freshDb: (t: TestContext) => Promise<Kysel
       await removed.add(shortLived.id, 'jti-gone', new Date());
       assert.equal(await rooms.deleteExpired([shortLived.id], new Date(Date.now() + 120_000)), 1);
       assert.equal(await rooms.find(projectId, shortLived.id), null);
-      const after = await db.selectFrom('removed_tokens').select('token_id').where('room_id', '=', shortLived.id).execute();
+      const after = await db
+        .selectFrom('removed_tokens')
+        .select('token_id')
+        .where('room_id', '=', shortLived.id)
+        .execute();
       assert.deepEqual(after, []);
     });
   });

@@ -17,7 +17,13 @@ export function describeRoomStore(freshDb: (t: TestContext) => Promise<Kysely<Da
   describe('rooms', () => {
     it('creates, finds by id and by name, and keeps metadata as JSON', async (t) => {
       const { rooms, projectId } = await fresh(t);
-      const { room, created } = await rooms.create(projectId, { name: 'demo', privacy: 'private', maxParticipants: 8, ttlSeconds: 600, metadata: { a: [1, { b: 'c' }] } });
+      const { room, created } = await rooms.create(projectId, {
+        name: 'demo',
+        privacy: 'private',
+        maxParticipants: 8,
+        ttlSeconds: 600,
+        metadata: { a: [1, { b: 'c' }] },
+      });
       assert.equal(created, true);
       assert.equal(room.maxParticipants, 8);
       assert.deepEqual(await rooms.find(projectId, room.id), room);
@@ -32,7 +38,9 @@ export function describeRoomStore(freshDb: (t: TestContext) => Promise<Kysely<Da
       assert.equal(again.created, false);
       assert.deepEqual(again.room, first.room);
       await assert.rejects(rooms.create(projectId, { privacy: 'private' }, 'k1'), { code: 'idempotency_conflict' });
-      const racing = await Promise.all(Array.from({ length: 6 }, () => rooms.create(projectId, { privacy: 'public' }, 'k2')));
+      const racing = await Promise.all(
+        Array.from({ length: 6 }, () => rooms.create(projectId, { privacy: 'public' }, 'k2')),
+      );
       assert.equal(new Set(racing.map((r) => r.room.id)).size, 1);
       assert.equal(racing.filter((r) => r.created).length, 1);
     });
@@ -48,7 +56,11 @@ export function describeRoomStore(freshDb: (t: TestContext) => Promise<Kysely<Da
       assert.deepEqual([open?.locked, open?.knock], [true, false], 'the lock stays');
       assert.equal(await rooms.setAccess('prj_other', room.id, { knock: true }), null);
       assert.equal((await rooms.find(projectId, room.id))?.knock, false, 'another project changed nothing');
-      assert.equal((await rooms.create(projectId, { privacy: 'public' })).room.knock, false, 'no knocking unless asked');
+      assert.equal(
+        (await rooms.create(projectId, { privacy: 'public' })).room.knock,
+        false,
+        'no knocking unless asked',
+      );
       assert.equal((await rooms.ensureAdHoc(projectId, 'lobby')).knock, false);
     });
 
@@ -63,7 +75,8 @@ export function describeRoomStore(freshDb: (t: TestContext) => Promise<Kysely<Da
     it('pages exactly newest first without gaps or repeats, and ends a room once', async (t) => {
       const { rooms, projectId } = await fresh(t);
       const ids: string[] = [];
-      for (let i = 0; i < 7; i++) ids.push((await rooms.create(projectId, { name: `r${i}`, privacy: 'public' })).room.id);
+      for (let i = 0; i < 7; i++)
+        ids.push((await rooms.create(projectId, { name: `r${i}`, privacy: 'public' })).room.id);
       const seen: string[] = [];
       let cursor: string | undefined;
       for (;;) {
@@ -82,19 +95,38 @@ export function describeRoomStore(freshDb: (t: TestContext) => Promise<Kysely<Da
 
     it('deletes only expired rooms, with their call history and idempotency keys', async (t) => {
       const { db, rooms, projectId } = await fresh(t);
-      const short = (await rooms.create(projectId, { name: 'short', privacy: 'public', ttlSeconds: 60 }, 'order-1')).room;
+      const short = (await rooms.create(projectId, { name: 'short', privacy: 'public', ttlSeconds: 60 }, 'order-1'))
+        .room;
       const long = (await rooms.create(projectId, { name: 'long', privacy: 'public', ttlSeconds: 3600 })).room;
       const forever = (await rooms.create(projectId, { name: 'forever', privacy: 'public' })).room;
       const history = new CallHistory(db);
-      await history.participantJoined({ projectId, roomId: short.id, peerId: 'alice', displayName: 'Alice', role: 'guest', at: new Date() });
+      await history.participantJoined({
+        projectId,
+        roomId: short.id,
+        peerId: 'alice',
+        displayName: 'Alice',
+        role: 'guest',
+        at: new Date(),
+      });
       const later = new Date(Date.now() + 120_000);
 
-      assert.deepEqual((await rooms.expired(later)).map((r) => r.id), [short.id]);
-      assert.equal(await rooms.deleteExpired([short.id, long.id, forever.id], later), 1, 'a room still open is never deleted');
+      assert.deepEqual(
+        (await rooms.expired(later)).map((r) => r.id),
+        [short.id],
+      );
+      assert.equal(
+        await rooms.deleteExpired([short.id, long.id, forever.id], later),
+        1,
+        'a room still open is never deleted',
+      );
       assert.equal(await rooms.find(projectId, short.id), null);
       assert.ok(await rooms.find(projectId, long.id));
       assert.ok(await rooms.find(projectId, forever.id));
-      assert.deepEqual(await db.selectFrom('room_sessions').select('id').execute(), [], 'the history went with its room');
+      assert.deepEqual(
+        await db.selectFrom('room_sessions').select('id').execute(),
+        [],
+        'the history went with its room',
+      );
       assert.deepEqual(await db.selectFrom('room_session_participants').select('id').execute(), []);
       const retried = await rooms.create(projectId, { name: 'short', privacy: 'public', ttlSeconds: 60 }, 'order-1');
       assert.equal(retried.created, true, 'the idempotency key no longer replays a deleted room');
@@ -123,7 +155,10 @@ export function describeRoomStore(freshDb: (t: TestContext) => Promise<Kysely<Da
       assert.equal((await projects.findProject(projectId))?.allowAdHocRooms, false);
       assert.equal(await projects.setAllowAdHocRooms('prj_unknown', false), false);
       // A project written before the setting existed (no value given) allows them, as upgraded projects do.
-      await db.insertInto('projects').values({ id: 'prj_old', name: 'Old', created_at: new Date().toISOString() }).execute();
+      await db
+        .insertInto('projects')
+        .values({ id: 'prj_old', name: 'Old', created_at: new Date().toISOString() })
+        .execute();
       assert.equal((await projects.findProject('prj_old'))?.allowAdHocRooms, true);
     });
   });

@@ -9,5 +9,8 @@ export type CallNetworkQuality = Static<typeof CallNetworkQuality>;
  * quality of its worst settled media link and whether any of its links goes through a TURN relay. The
  * service keeps the worst quality and whether any relay was used per call, for the call summary.
  */
-export const CallQualityRequest = Type.Object({ quality: CallNetworkQuality, relay: Type.Boolean() }, { additionalProperties: false });
+export const CallQualityRequest = Type.Object(
+  { quality: CallNetworkQuality, relay: Type.Boolean() },
+  { additionalProperties: false },
+);
 export type CallQualityRequest = Static<typeof CallQualityRequest>;

@@ -14,7 +14,8 @@ export type PeerId = Static<typeof PeerId>;
  * IP addresses (set for the whole service, or per room).
  */
 export const IceTransportPolicy = Type.Union([Type.Literal('all'), Type.Literal('relay')], {
-  description: 'relay: every call in the room goes through TURN, so participants never see each other\'s IP addresses. A relay-only service makes every room relay-only.',
+  description:
+    "relay: every call in the room goes through TURN, so participants never see each other's IP addresses. A relay-only service makes every room relay-only.",
 });
 export type IceTransportPolicy = Static<typeof IceTransportPolicy>;
 
@@ -24,5 +25,4 @@ export type DisplayName = Static<typeof DisplayName>;
 
 /** Every reply to a command: success with its result, or an error code. */
 export type Ack<T extends object = Record<never, never>> =
-  | ({ ok: true } & T)
-  | { ok: false; error: import('../errors.js').ErrorBody };
+  ({ ok: true } & T) | { ok: false; error: import('../errors.js').ErrorBody };

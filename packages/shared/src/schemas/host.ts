@@ -31,7 +31,10 @@ export interface HostMuted {
  * The ack says whether it may join at once (`admitted`: no knocking there, or a host's token) or waits, and how
  * many hosts are in the call to answer; a `knock:answer` follows the wait.
  */
-export const KnockRequest = Type.Object({ room: Type.Optional(RoomName), displayName: Type.Optional(DisplayName) }, { additionalProperties: false });
+export const KnockRequest = Type.Object(
+  { room: Type.Optional(RoomName), displayName: Type.Optional(DisplayName) },
+  { additionalProperties: false },
+);
 export type KnockRequest = Static<typeof KnockRequest>;
 export interface KnockStatus {
   status: 'admitted' | 'waiting';
@@ -43,7 +46,10 @@ export const HostAdmitRequest = Type.Object({ peerId: PeerId }, { additionalProp
 export type HostAdmitRequest = Static<typeof HostAdmitRequest>;
 
 /** `host:deny`: turn a knocking guest away, with a reason they are shown. */
-export const HostDenyRequest = Type.Object({ peerId: PeerId, reason: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export const HostDenyRequest = Type.Object(
+  { peerId: PeerId, reason: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
 export type HostDenyRequest = Static<typeof HostDenyRequest>;
 
 /** `knock:request`, to the room's hosts: someone knocks (also each one still waiting, when a host joins). */

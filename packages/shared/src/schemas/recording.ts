@@ -28,7 +28,10 @@ export interface RecordingRequestResult {
 }
 
 /** `recording:answer` — this participant's answer to a request that asked them. */
-export const RecordingAnswerRequest = Type.Object({ requestId: RecordingRequestId, accept: Type.Boolean() }, { additionalProperties: false });
+export const RecordingAnswerRequest = Type.Object(
+  { requestId: RecordingRequestId, accept: Type.Boolean() },
+  { additionalProperties: false },
+);
 export type RecordingAnswerRequest = Static<typeof RecordingAnswerRequest>;
 
 /** `recording:cancel` — the requester withdraws its request (it gave up waiting, or changed its mind). */

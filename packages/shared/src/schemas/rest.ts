@@ -4,7 +4,8 @@ import { DisplayName, IceTransportPolicy, PeerId, RoomName } from './common.js';
 import { QUEUE_MESSAGE_MAX_LENGTH, QueueName } from './queue.js';
 
 /** One page of a cursor-paged list: `nextCursor` is passed as `cursor` for the next page, and is null on the last. */
-const Page = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ data: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** Calls are a full mesh: every browser sends a stream to every other, so rooms stay small. */
 export const MIN_ROOM_PARTICIPANTS = 2;
@@ -17,7 +18,8 @@ export const MAX_ROOM_METADATA_KEYS = 256;
 export const MAX_ROOM_TTL_SECONDS = 30 * 24 * 3600;
 
 export const RoomPrivacy = Type.Union([Type.Literal('public'), Type.Literal('private')], {
-  description: 'public: anyone with the project\'s publishable key may join by name; private: only holders of a join token',
+  description:
+    "public: anyone with the project's publishable key may join by name; private: only holders of a join token",
 });
 export type RoomPrivacy = Static<typeof RoomPrivacy>;
 
@@ -26,8 +28,16 @@ export const CreateRoomBody = Type.Object(
   {
     name: Type.Optional(RoomName),
     privacy: RoomPrivacy,
-    maxParticipants: Type.Optional(Type.Integer({ minimum: MIN_ROOM_PARTICIPANTS, maximum: MAX_ROOM_PARTICIPANTS, default: 4 })),
-    ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_ROOM_TTL_SECONDS, description: 'the room refuses joins after this long' })),
+    maxParticipants: Type.Optional(
+      Type.Integer({ minimum: MIN_ROOM_PARTICIPANTS, maximum: MAX_ROOM_PARTICIPANTS, default: 4 }),
+    ),
+    ttlSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 60,
+        maximum: MAX_ROOM_TTL_SECONDS,
+        description: 'the room refuses joins after this long',
+      }),
+    ),
     metadata: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), {
         description: `any JSON object up to ${MAX_ROOM_METADATA_BYTES} bytes, nested at most ${MAX_ROOM_METADATA_DEPTH} deep, with at most ${MAX_ROOM_METADATA_KEYS} keys in all`,
@@ -37,7 +47,9 @@ export const CreateRoomBody = Type.Object(
       }),
     ),
     iceTransportPolicy: Type.Optional(IceTransportPolicy),
-    knock: Type.Optional(Type.Boolean({ description: 'guests knock and wait until a host in the call admits them (hosts enter at once)' })),
+    knock: Type.Optional(
+      Type.Boolean({ description: 'guests knock and wait until a host in the call admits them (hosts enter at once)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -64,11 +76,17 @@ export const Room = Type.Object({
 export type Room = Static<typeof Room>;
 
 /** `PATCH /v1/rooms/:id`: lock or unlock the room, make guests knock or not (at least one of them). */
-export const UpdateRoomBody = Type.Object({ locked: Type.Optional(Type.Boolean()), knock: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 });
+export const UpdateRoomBody = Type.Object(
+  { locked: Type.Optional(Type.Boolean()), knock: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+);
 export type UpdateRoomBody = Static<typeof UpdateRoomBody>;
 
 /** `DELETE /v1/rooms/:id/participants/:peerId` path parameters. */
-export const ParticipantParams = Type.Object({ id: Type.String({ pattern: '^room_[A-Za-z0-9]{1,40}$' }), peerId: PeerId });
+export const ParticipantParams = Type.Object({
+  id: Type.String({ pattern: '^room_[A-Za-z0-9]{1,40}$' }),
+  peerId: PeerId,
+});
 export type ParticipantParams = Static<typeof ParticipantParams>;
 
 /** What `POST /v1/rooms` answers: the room, and a link anyone may join it with. */
@@ -107,7 +125,9 @@ export const CreateTokenBody = Type.Object(
   {
     role: ParticipantRole,
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_TOKEN_TTL_SECONDS, default: DEFAULT_TOKEN_TTL_SECONDS })),
+    ttlSeconds: Type.Optional(
+      Type.Integer({ minimum: 60, maximum: MAX_TOKEN_TTL_SECONDS, default: DEFAULT_TOKEN_TTL_SECONDS }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -146,10 +166,17 @@ export const CallLeaveReason = Type.Union(
     Type.Literal(LeaveReason.kicked),
     Type.Literal(LeaveReason.roomEnded),
   ],
-  { description: 'hangup: left or closed the page; timeout: did not come back in time; network: connection lost; kicked: removed by the service; room-ended: the room was ended or expired' },
+  {
+    description:
+      'hangup: left or closed the page; timeout: did not come back in time; network: connection lost; kicked: removed by the service; room-ended: the room was ended or expired',
+  },
 );
 // The schema lists exactly the protocol's reasons: this stops compiling when one is added to either alone.
-true satisfies [Static<typeof CallLeaveReason>] extends [LeaveReason] ? ([LeaveReason] extends [Static<typeof CallLeaveReason>] ? true : false) : false;
+true satisfies [Static<typeof CallLeaveReason>] extends [LeaveReason]
+  ? [LeaveReason] extends [Static<typeof CallLeaveReason>]
+    ? true
+    : false
+  : false;
 
 /** One participant of a past or ongoing call. */
 export const CallParticipant = Type.Object({
@@ -213,7 +240,9 @@ export const CreateAgentTokenBody = Type.Object(
   {
     /** The agent's name, shown to the customers they take. */
     displayName: DisplayName,
-    ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_TOKEN_TTL_SECONDS, default: DEFAULT_AGENT_TOKEN_TTL_SECONDS })),
+    ttlSeconds: Type.Optional(
+      Type.Integer({ minimum: 60, maximum: MAX_TOKEN_TTL_SECONDS, default: DEFAULT_AGENT_TOKEN_TTL_SECONDS }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -229,7 +258,9 @@ export const AgentToken = Type.Object({
 });
 export type AgentToken = Static<typeof AgentToken>;
 
-export const TicketStatus = Type.Union([Type.Literal('open'), Type.Literal('closed')], { description: 'open until someone on the support team closes it' });
+export const TicketStatus = Type.Union([Type.Literal('open'), Type.Literal('closed')], {
+  description: 'open until someone on the support team closes it',
+});
 export type TicketStatus = Static<typeof TicketStatus>;
 
 /** A message a customer left for the support team (typically when no agent was online). */

@@ -54,5 +54,4 @@ export interface SignalFailed {
 
 /** `signal` delivered by the service: the same payload, stamped with its sender. */
 export type RelayedSignal =
-  | { from: string; description: SessionDescription }
-  | { from: string; candidate: IceCandidate };
+  { from: string; description: SessionDescription } | { from: string; candidate: IceCandidate };

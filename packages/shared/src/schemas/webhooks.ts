@@ -30,8 +30,16 @@ export const MAX_WEBHOOKS_PER_PROJECT = 10;
 /** `POST /v1/webhooks` body. */
 export const CreateWebhookBody = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2000, description: 'https:// (http:// only to loopback, on a service that itself runs on loopback)' }),
-    events: Type.Array(WebhookEventTypeSchema, { minItems: 1, maxItems: WEBHOOK_EVENT_TYPES.length, uniqueItems: true }),
+    url: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'https:// (http:// only to loopback, on a service that itself runs on loopback)',
+    }),
+    events: Type.Array(WebhookEventTypeSchema, {
+      minItems: 1,
+      maxItems: WEBHOOK_EVENT_TYPES.length,
+      uniqueItems: true,
+    }),
     description: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
@@ -60,7 +68,10 @@ export type WebhookList = Static<typeof WebhookList>;
 export const WebhookIdParams = Type.Object({ id: Type.String({ pattern: '^wh_[A-Za-z0-9]{1,40}$' }) });
 export type WebhookIdParams = Static<typeof WebhookIdParams>;
 
-export const DeliveryParams = Type.Object({ id: WebhookIdParams.properties.id, deliveryId: Type.String({ pattern: '^msg_[A-Za-z0-9]{1,40}$' }) });
+export const DeliveryParams = Type.Object({
+  id: WebhookIdParams.properties.id,
+  deliveryId: Type.String({ pattern: '^msg_[A-Za-z0-9]{1,40}$' }),
+});
 export type DeliveryParams = Static<typeof DeliveryParams>;
 
 /** The longest a rolled secret may keep signing beside the new one. */
@@ -84,7 +95,8 @@ export const DeliveryAttempt = Type.Object({
 });
 
 export const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')], {
-  description: 'pending: not delivered yet, will be tried (again); delivered: an attempt got a 2xx; failed: every retry failed',
+  description:
+    'pending: not delivered yet, will be tried (again); delivered: an attempt got a 2xx; failed: every retry failed',
 });
 
 /** One message to one endpoint: its `id` is the `webhook-id` header, the same on every attempt. */
@@ -102,7 +114,10 @@ export const Delivery = Type.Object({
 });
 export type Delivery = Static<typeof Delivery>;
 
-export const DeliveryList = Type.Object({ data: Type.Array(Delivery), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const DeliveryList = Type.Object({
+  data: Type.Array(Delivery),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
 export type DeliveryList = Static<typeof DeliveryList>;
 
 export const ListDeliveriesQuery = Type.Object(

@@ -12,7 +12,8 @@ export class AgentAlerts {
 
   /** Call from a click: asks for notification permission once, if `notify` is on and the browser has not been told. */
   askPermission(notify: boolean): void {
-    if (notify && typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+    if (notify && typeof Notification !== 'undefined' && Notification.permission === 'default')
+      void Notification.requestPermission().catch(() => undefined);
   }
 
   /** How many wait now: the title says so, or is put back. */
@@ -25,7 +26,13 @@ export class AgentAlerts {
   /** A customer arrived: the chime, and the notification if asked for and the tab is hidden. */
   arrived(notify: boolean, title: string, body: string | null): void {
     chime();
-    if (!notify || document.visibilityState !== 'hidden' || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    if (
+      !notify ||
+      document.visibilityState !== 'hidden' ||
+      typeof Notification === 'undefined' ||
+      Notification.permission !== 'granted'
+    )
+      return;
     const notification = new Notification(title, { body: body ?? '', tag: 'vcw-customer-waiting' });
     notification.onclick = () => {
       window.focus();

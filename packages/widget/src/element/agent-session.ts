@@ -33,7 +33,10 @@ class AgentSession implements MatchingSession {
   private words: Strings & QueueStrings = withQueueStrings(resolveStrings(null));
   private readonly alerts = new AgentAlerts();
   /** What each customer of the last two lists wrote, and who the current call is with (for the header in the call). */
-  private messages: [Map<string, string | null>, Map<string, string | null>] = [new Map<string, string | null>(), new Map<string, string | null>()];
+  private messages: [Map<string, string | null>, Map<string, string | null>] = [
+    new Map<string, string | null>(),
+    new Map<string, string | null>(),
+  ];
   private customer: { displayName: string; message: string | null } | null = null;
 
   constructor(
@@ -48,7 +51,9 @@ class AgentSession implements MatchingSession {
       const { customers, queue, total, agentsOnline, averageWaitMs } = snapshot;
       // The customer being declined left, or was taken by another agent: the form goes with them.
       if (this.declining && !customers.some((c) => c.customerId === this.declining)) this.declining = null;
-      host.dispatchEvent(new VcQueueUpdateEvent({ mode: 'agent', queue, waiting: total, agentsOnline, averageWaitMs, customers }));
+      host.dispatchEvent(
+        new VcQueueUpdateEvent({ mode: 'agent', queue, waiting: total, agentsOnline, averageWaitMs, customers }),
+      );
       // A new customer waiting is said aloud, chimes and is an event: an agent may be looking elsewhere.
       for (const c of this.seen ? customers.filter((c) => !this.seen!.has(c.customerId)) : []) {
         const message = c.message ?? null;
@@ -65,7 +70,10 @@ class AgentSession implements MatchingSession {
     this.matchmaker.on('found', ({ partner }) => {
       this.taking = false;
       const [older, newest] = this.messages;
-      this.customer = { displayName: partner.displayName, message: newest.get(partner.peerId) ?? older.get(partner.peerId) ?? null };
+      this.customer = {
+        displayName: partner.displayName,
+        message: newest.get(partner.peerId) ?? older.get(partner.peerId) ?? null,
+      };
       this.render();
     });
     // The console is shown while `connecting` (and not in a call): only then do the waited times tick.
@@ -81,7 +89,9 @@ class AgentSession implements MatchingSession {
   }
 
   next(): Promise<void> {
-    return Promise.reject(new CallError('configuration_invalid', 'next() is for mode="random"; an agent takes customers from the console.'));
+    return Promise.reject(
+      new CallError('configuration_invalid', 'next() is for mode="random"; an agent takes customers from the console.'),
+    );
   }
 
   hangUp(): boolean {
@@ -99,7 +109,12 @@ class AgentSession implements MatchingSession {
       strings: this.words,
       available,
       agentsOnline: snapshot?.agentsOnline ?? 0,
-      customers: (snapshot?.customers ?? []).map((c) => ({ customerId: c.customerId, displayName: c.displayName, waitedMs: now - c.since, message: c.message ?? null })),
+      customers: (snapshot?.customers ?? []).map((c) => ({
+        customerId: c.customerId,
+        displayName: c.displayName,
+        waitedMs: now - c.since,
+        message: c.message ?? null,
+      })),
       busy: this.taking || match !== null,
       declining: this.declining,
       declineReason: this.declineReason,

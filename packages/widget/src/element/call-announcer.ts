@@ -30,7 +30,8 @@ export function announceCall(engine: CallEngine, context: AnnouncerContext, say:
   /** In the room: the others already there at our join are summed up, not named one by one. */
   let inRoom = false;
 
-  const remember = (p: Participant) => known.set(p.peerId, { displayName: p.displayName, microphone: p.microphone, camera: p.camera });
+  const remember = (p: Participant) =>
+    known.set(p.peerId, { displayName: p.displayName, microphone: p.microphone, camera: p.camera });
   const unsubscribe = [
     engine.on('joined', () => {
       inRoom = true;
@@ -62,7 +63,8 @@ export function announceCall(engine: CallEngine, context: AnnouncerContext, say:
     engine.on('media', () => {
       // A device opening or closing (before joining, after leaving) is not the visitor's toggle: only on ↔ off is.
       const now = devices();
-      const flipped = (was: boolean | null, is: boolean | null): is is boolean => was !== null && is !== null && was !== is;
+      const flipped = (was: boolean | null, is: boolean | null): is is boolean =>
+        was !== null && is !== null && was !== is;
       if (flipped(own.microphone, now.microphone)) say(words().ownMicrophone(now.microphone));
       if (flipped(own.camera, now.camera)) say(words().ownCamera(now.camera));
       own = now;

@@ -26,7 +26,13 @@ export function configurationProblem({ apiKey, token, room, mode, queue }: Confi
   if (!MODES.includes(mode as WidgetMode)) return `mode="${mode}" is not one of ${MODES.join(', ')}.`;
   if (mode === 'agent' && !token) return 'mode="agent" needs an agent token.';
   // A join token names its room; a publishable key needs the room attribute in room mode.
-  const missing = token ? null : !apiKey ? 'the api-key attribute (or a token)' : mode === 'room' && !room ? 'the room attribute' : null;
+  const missing = token
+    ? null
+    : !apiKey
+      ? 'the api-key attribute (or a token)'
+      : mode === 'room' && !room
+        ? 'the room attribute'
+        : null;
   if (missing) return `Set ${missing} on <video-chat-widget>.`;
   return mode === 'room' || QUEUE_NAME.test(queue) ? null : `queue="${queue}" is not a valid queue name.`;
 }

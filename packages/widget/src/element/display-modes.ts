@@ -66,6 +66,8 @@ export class DisplayModes implements ReactiveController {
     const seen = participants.filter((p) => p.stream);
     const chosen = seen.find((p) => p.speaking) ?? seen[0];
     if (!chosen) return null;
-    return this.host.renderRoot.querySelector<HTMLVideoElement>(`video[part="remote-video"][data-peer-id="${CSS.escape(chosen.peerId)}"]`);
+    return this.host.renderRoot.querySelector<HTMLVideoElement>(
+      `video[part="remote-video"][data-peer-id="${CSS.escape(chosen.peerId)}"]`,
+    );
   }
 }

@@ -27,43 +27,73 @@ export interface EngineHooks {
   onError(error: CallError): void;
 }
 
-export function forwardEngineEvents(engine: CallEngine, target: EventTarget & { requestUpdate(): void }, hooks: EngineHooks): void {
-  const when = <A extends unknown[]>(act: (...args: A) => void) => (...args: A) => {
-    if (hooks.follows(engine)) act(...args);
-  };
+export function forwardEngineEvents(
+  engine: CallEngine,
+  target: EventTarget & { requestUpdate(): void },
+  hooks: EngineHooks,
+): void {
+  const when =
+    <A extends unknown[]>(act: (...args: A) => void) =>
+    (...args: A) => {
+      if (hooks.follows(engine)) act(...args);
+    };
   const render = when(() => target.requestUpdate());
-  engine.on('state', when((state) => {
-    if (state === 'connected') hooks.onConnected();
-    target.requestUpdate();
-    target.dispatchEvent(new VcConnectionStateChangeEvent({ state }));
-  }));
+  engine.on(
+    'state',
+    when((state) => {
+      if (state === 'connected') hooks.onConnected();
+      target.requestUpdate();
+      target.dispatchEvent(new VcConnectionStateChangeEvent({ state }));
+    }),
+  );
   engine.on('media', render);
-  engine.on('online', when(() => {
-    hooks.onOnline();
-    target.requestUpdate();
-  }));
+  engine.on(
+    'online',
+    when(() => {
+      hooks.onOnline();
+      target.requestUpdate();
+    }),
+  );
   engine.devices.on('change', render);
   engine.on('participant-update', render);
-  engine.on('joined', when(({ peerId, room }) => {
-    hooks.onJoined();
-    target.dispatchEvent(new VcJoinEvent({ peerId, room }));
-  }));
+  engine.on(
+    'joined',
+    when(({ peerId, room }) => {
+      hooks.onJoined();
+      target.dispatchEvent(new VcJoinEvent({ peerId, room }));
+    }),
+  );
   engine.on('left', ({ reason }) => {
     hooks.onLeft(reason, hooks.follows(engine));
     target.dispatchEvent(new VcLeaveEvent({ reason }));
   });
-  engine.on('participant-join', when(({ peerId, displayName }) => {
-    target.requestUpdate();
-    target.dispatchEvent(new VcParticipantJoinEvent({ peerId, displayName }));
-  }));
-  engine.on('participant-leave', when(({ peerId, reason }) => {
-    target.requestUpdate();
-    target.dispatchEvent(new VcParticipantLeaveEvent({ peerId, reason }));
-  }));
-  engine.chat.on('message', when((message) => {
-    hooks.onChatMessage(message.self);
-    target.dispatchEvent(new VcChatMessageEvent({ ...message }));
-  }));
-  engine.outgoing.on('quality', when((change) => target.dispatchEvent(new VcQualityChangeEvent(change))));
-  engine.on('error', when((error) => hooks.onError(error)));
+  engine.on(
+    'participant-join',
+    when(({ peerId, displayName }) => {
+      target.requestUpdate();
+      target.dispatchEvent(new VcParticipantJoinEvent({ peerId, displayName }));
+    }),
+  );
+  engine.on(
+    'participant-leave',
+    when(({ peerId, reason }) => {
+      target.requestUpdate();
+      target.dispatchEvent(new VcParticipantLeaveEvent({ peerId, reason }));
+    }),
+  );
+  engine.chat.on(
+    'message',
+    when((message) => {
+      hooks.onChatMessage(message.self);
+      target.dispatchEvent(new VcChatMessageEvent({ ...message }));
+    }),
+  );
+  engine.outgoing.on(
+    'quality',
+    when((change) => target.dispatchEvent(new VcQualityChangeEvent(change))),
+  );
+  engine.on(
+    'error',
+    when((error) => hooks.onError(error)),
+  );
 }

@@ -61,7 +61,9 @@ export class HostControls {
     this.knocks.clear();
     if (!engine) return;
     this.unsubscribe = [
-      ...(Object.keys(this.handle) as HostEvent[]).map((name) => engine.on(name, this.handle[name] as (...args: unknown[]) => void)),
+      ...(Object.keys(this.handle) as HostEvent[]).map((name) =>
+        engine.on(name, this.handle[name] as (...args: unknown[]) => void),
+      ),
       engine.on('state', (state) => state === 'left' && this.knocks.clear()),
       engine.on('joined', () => ([this.locked, this.mutedByHost] = [false, false])),
     ];
@@ -124,11 +126,16 @@ export class HostControls {
   }
 
   /** Sends a host command; rejects with `host_only` without a host token, `not_in_room` outside the call. */
-  private async send<E extends 'host:remove' | 'host:mute' | 'host:lock' | 'host:end' | 'host:admit' | 'host:deny'>(event: E, payload: CommandRequest<E>): Promise<void> {
-    if (!this.isHost()) throw new CallError('host_only', 'Only a participant who joined with a host token may do this.');
+  private async send<E extends 'host:remove' | 'host:mute' | 'host:lock' | 'host:end' | 'host:admit' | 'host:deny'>(
+    event: E,
+    payload: CommandRequest<E>,
+  ): Promise<void> {
+    if (!this.isHost())
+      throw new CallError('host_only', 'Only a participant who joined with a host token may do this.');
     const engine = this.engine;
     const service = engine?.service;
-    if (!service || (engine.state !== 'connected' && engine.state !== 'reconnecting')) throw new CallError('not_in_room', 'Join the call first.');
+    if (!service || (engine.state !== 'connected' && engine.state !== 'reconnecting'))
+      throw new CallError('not_in_room', 'Join the call first.');
     await service.command(event, payload);
   }
 }

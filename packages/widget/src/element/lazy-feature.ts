@@ -19,7 +19,12 @@ export class LazyFeature<T extends { close(): void }> {
    * Fetches the code, then starts the feature with it and asks the host to render, unless the feature was dropped
    * or loaded again meanwhile (the element moved on to another engine); `onFailure` when the chunk cannot be fetched.
    */
-  load<Code>(code: () => Promise<Code>, start: (code: Code) => T, host: { requestUpdate(): void }, onFailure: () => void): void {
+  load<Code>(
+    code: () => Promise<Code>,
+    start: (code: Code) => T,
+    host: { requestUpdate(): void },
+    onFailure: () => void,
+  ): void {
     const loading: Promise<void> = (this.loading = code().then((fetched) => {
       if (this.loading !== loading) return;
       this.current = start(fetched);

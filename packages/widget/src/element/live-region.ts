@@ -39,7 +39,8 @@ export class LiveRegion implements ReactiveController {
     node.setAttribute('part', 'announcer');
     node.setAttribute('role', 'status');
     node.setAttribute('aria-live', 'polite');
-    node.style.cssText = 'position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap';
+    node.style.cssText =
+      'position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap';
     // Before Lit's own content, which it may clear up to the end of the root.
     root.prepend(node);
   }

@@ -39,7 +39,11 @@ export interface MatchingHost extends HTMLElement {
 }
 
 /** Starts a session; `onError` reports a failure as the element does (notice and `vc-error`). */
-export type StartSession = (engine: CallEngine, host: MatchingHost, onError: (error: unknown) => void) => MatchingSession;
+export type StartSession = (
+  engine: CallEngine,
+  host: MatchingHost,
+  onError: (error: unknown) => void,
+) => MatchingSession;
 
 export class Matching extends LazyFeature<MatchingSession> {
   /** Starts the mode's session for a new engine, fetching its code; none in room mode. */
@@ -47,7 +51,12 @@ export class Matching extends LazyFeature<MatchingSession> {
     this.drop();
     const mode = host.mode as MatchingMode | 'room';
     if (!engine || mode === 'room') return;
-    this.load(() => sessionCode(mode), (start) => start(engine, host, onError), host, () => onError(unloaded()));
+    this.load(
+      () => sessionCode(mode),
+      (start) => start(engine, host, onError),
+      host,
+      () => onError(unloaded()),
+    );
   }
 
   /** The session, once its code is here; rejects when the chunk cannot be fetched, or in room mode. */
@@ -59,8 +68,10 @@ export class Matching extends LazyFeature<MatchingSession> {
   }
 }
 
-const unloaded = () => new CallError('connection_failed', 'Could not load the widget\'s matching code.');
+const unloaded = () => new CallError('connection_failed', "Could not load the widget's matching code.");
 
 /** The agent console's chunk for agents, the waiting screens' for everyone else. */
 const sessionCode = (mode: MatchingMode): Promise<StartSession> =>
-  mode === 'agent' ? import('./agent-session.js').then((m) => m.startAgentSession) : import('./queue-session.js').then((m) => m.startQueueSession);
+  mode === 'agent'
+    ? import('./agent-session.js').then((m) => m.startAgentSession)
+    : import('./queue-session.js').then((m) => m.startQueueSession);

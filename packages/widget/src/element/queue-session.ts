@@ -58,7 +58,13 @@ class QueueSession implements MatchingSession {
     // Support: whether an agent is online, asked at once (a connection, no camera) and followed until waiting.
     this.matchmaker.on('availability', ({ queue, agentsOnline, estimatedWaitMs }) => {
       if (this.closed) return;
-      host.dispatchEvent(new VcAvailabilityEvent({ queue, agentsOnline, estimatedWaitSeconds: estimatedWaitMs === null ? null : Math.round(estimatedWaitMs / 1000) }));
+      host.dispatchEvent(
+        new VcAvailabilityEvent({
+          queue,
+          agentsOnline,
+          estimatedWaitSeconds: estimatedWaitMs === null ? null : Math.round(estimatedWaitMs / 1000),
+        }),
+      );
       this.render();
     });
     if (this.mode === 'support') this.matchmaker.watch().catch(() => undefined); // a refused connection is the call's to report
@@ -111,7 +117,14 @@ class QueueSession implements MatchingSession {
   additions(strings: Strings): Pick<UiState, 'prejoinFields' | 'matchControls'> {
     const s = withQueueStrings(strings);
     if (this.mode === 'support') {
-      return { prejoinFields: renderSupportPrejoin({ strings: s, agentsOnline: this.matchmaker.availability?.agentsOnline ?? null, message: this.message, onMessageInput: (text) => (this.message = text) }) };
+      return {
+        prejoinFields: renderSupportPrejoin({
+          strings: s,
+          agentsOnline: this.matchmaker.availability?.agentsOnline ?? null,
+          message: this.message,
+          onMessageInput: (text) => (this.message = text),
+        }),
+      };
     }
     return {
       matchControls: renderMatchControls({
@@ -132,7 +145,11 @@ class QueueSession implements MatchingSession {
 
   private outcome(strings: Strings): unknown {
     if (!this.ending) return undefined;
-    return renderQueueOutcome({ strings: withQueueStrings(strings), outcome: this.ending, onCallAgain: () => void this.host.join().catch(() => undefined) });
+    return renderQueueOutcome({
+      strings: withQueueStrings(strings),
+      outcome: this.ending,
+      onCallAgain: () => void this.host.join().catch(() => undefined),
+    });
   }
 
   close(): void {
@@ -148,13 +165,13 @@ class QueueSession implements MatchingSession {
       onSend: (message, contact) => {
         ticket.sending = true;
         this.render();
-        this.matchmaker.leaveMessage(message, contact || undefined).then(
-          () => (this.ending = { kind: 'ticket-sent' }),
-          this.onError,
-        ).finally(() => {
-          ticket.sending = false;
-          this.render();
-        });
+        this.matchmaker
+          .leaveMessage(message, contact || undefined)
+          .then(() => (this.ending = { kind: 'ticket-sent' }), this.onError)
+          .finally(() => {
+            ticket.sending = false;
+            this.render();
+          });
       },
     };
   }

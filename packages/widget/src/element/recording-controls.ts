@@ -15,7 +15,8 @@ import type { RecordingView } from '../ui/view-model.js';
 import type { RecordingControls, RecordingHost, StartRecordingControls } from './recording.js';
 import type { UiState } from './view-builder.js';
 
-export const startRecordingControls: StartRecordingControls = (engine, host, onError) => new CallRecording(engine, host, onError);
+export const startRecordingControls: StartRecordingControls = (engine, host, onError) =>
+  new CallRecording(engine, host, onError);
 
 class CallRecording implements RecordingControls {
   private readonly session: RecordingSession;
@@ -119,10 +120,13 @@ class CallRecording implements RecordingControls {
   /** What to record: this participant first (the picture the others get, and the microphone), then the others who agreed. */
   private streams(consented: (peerId: string) => boolean): MediaStream[] {
     const { outgoing, participants } = this.engine;
-    const tracks = [outgoing.videoTrack, outgoing.audioTrack].filter((track): track is MediaStreamTrack => track !== null);
+    const tracks = [outgoing.videoTrack, outgoing.audioTrack].filter(
+      (track): track is MediaStreamTrack => track !== null,
+    );
     const kept = this.local?.getTracks() ?? [];
     // A new stream only when a track changed: the recorder keeps one picture per stream.
-    if (!this.local || kept.length !== tracks.length || tracks.some((track) => !kept.includes(track))) this.local = new MediaStream(tracks);
+    if (!this.local || kept.length !== tracks.length || tracks.some((track) => !kept.includes(track)))
+      this.local = new MediaStream(tracks);
     return [this.local, ...participants.flatMap((p) => (p.stream && consented(p.peerId) ? [p.stream] : []))];
   }
 

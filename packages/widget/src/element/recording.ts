@@ -32,7 +32,11 @@ export interface RecordingHost extends HTMLElement {
   stopRecording(): Promise<VcRecordingReadyDetail>;
 }
 
-export type StartRecordingControls = (engine: CallEngine, host: RecordingHost, onError: (error: unknown) => void) => RecordingControls;
+export type StartRecordingControls = (
+  engine: CallEngine,
+  host: RecordingHost,
+  onError: (error: unknown) => void,
+) => RecordingControls;
 
 export class Recording extends LazyFeature<RecordingControls> {
   private stopWaiting: (() => void) | null = null;
@@ -43,7 +47,13 @@ export class Recording extends LazyFeature<RecordingControls> {
     this.stopWaiting?.();
     this.stopWaiting = null;
     if (!engine) return;
-    const start = () => this.load(() => import('./recording-controls.js'), (code) => code.startRecordingControls(engine, host, onError), host, () => undefined);
+    const start = () =>
+      this.load(
+        () => import('./recording-controls.js'),
+        (code) => code.startRecordingControls(engine, host, onError),
+        host,
+        () => undefined,
+      );
     if (joining(engine.state)) return start();
     const stop = engine.on('state', (state) => {
       if (!joining(state) || this.stopWaiting !== stop) return;

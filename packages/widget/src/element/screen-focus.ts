@@ -11,7 +11,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 /** The root element of each screen the element renders, by part (one of them at a time). */
 const SCREENS = '[part~="prejoin"], [part~="call"], [part~="left"], [part~="waiting"], [part~="agent-console"]';
 const HEADING = 'h1, h2, h3';
-const CONTROL = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href]';
+const CONTROL =
+  'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href]';
 /** Marks where a screen's keyboard use starts, when that is not its first control in document order. */
 const START = '[data-screen-start]';
 

@@ -12,7 +12,15 @@ import { errorNotice, renderNotice, visitorNotice } from '../ui/notice.js';
 import { renderPrejoin } from '../ui/prejoin-view.js';
 import { startSoundFromGesture } from '../media/gesture-audio.js';
 import { onSoundRefusal, playRefusedSound, soundRefused } from '../ui/sound-playback.js';
-import { loadStrings, resolveStrings, type AnnounceStrings, type HostStrings, type QueueStrings, type RecordingStrings, type Strings } from '../ui/strings.js';
+import {
+  loadStrings,
+  resolveStrings,
+  type AnnounceStrings,
+  type HostStrings,
+  type QueueStrings,
+  type RecordingStrings,
+  type Strings,
+} from '../ui/strings.js';
 import { CallPanels } from './call-panels.js';
 import { configurationProblem, type WidgetMode } from './configuration.js';
 import { tokenIsHost, tokenName } from './token-name.js';
@@ -33,7 +41,10 @@ const ERRORS_DOCS_URL = 'docs/errors.md';
 const BUNDLE_ORIGIN = new URL(import.meta.url).origin;
 
 /** A remote participant as the page sees it (`widget.participants`). */
-export type ParticipantSummary = Pick<Participant, 'peerId' | 'displayName' | 'microphone' | 'camera' | 'screen' | 'speaking' | 'textOnly'> & {
+export type ParticipantSummary = Pick<
+  Participant,
+  'peerId' | 'displayName' | 'microphone' | 'camera' | 'screen' | 'speaking' | 'textOnly'
+> & {
   networkQuality: Participant['quality'];
 };
 
@@ -194,11 +205,29 @@ export class VideoChatWidget extends LitElement {
    * manifest from listing it as an attribute.
    */
   static override properties = {
-    apiKey: { attribute: 'api-key' }, token: {}, server: {}, room: {}, displayName: { attribute: 'display-name' }, autojoin: { type: Boolean }, preview: { type: Boolean },
-    quality: {}, effects: {}, mode: {}, queue: {}, notify: { type: Boolean }, lang: {}, strings: { attribute: false }, theme: { reflect: true },
-    notice: { state: true, attribute: false }, joining: { state: true, attribute: false },
-    leftBecause: { state: true, attribute: false }, typedName: { state: true, attribute: false }, wantsToJoin: { state: true, attribute: false },
-    pinned: { state: true, attribute: false }, speakerView: { state: true, attribute: false }, moreOpen: { state: true, attribute: false },
+    apiKey: { attribute: 'api-key' },
+    token: {},
+    server: {},
+    room: {},
+    displayName: { attribute: 'display-name' },
+    autojoin: { type: Boolean },
+    preview: { type: Boolean },
+    quality: {},
+    effects: {},
+    mode: {},
+    queue: {},
+    notify: { type: Boolean },
+    lang: {},
+    strings: { attribute: false },
+    theme: { reflect: true },
+    notice: { state: true, attribute: false },
+    joining: { state: true, attribute: false },
+    leftBecause: { state: true, attribute: false },
+    typedName: { state: true, attribute: false },
+    wantsToJoin: { state: true, attribute: false },
+    pinned: { state: true, attribute: false },
+    speakerView: { state: true, attribute: false },
+    moreOpen: { state: true, attribute: false },
   };
 
   /** The project's publishable key (`pk_…`); works only from the project's allowed origins, and only for public rooms. */
@@ -275,10 +304,20 @@ export class VideoChatWidget extends LitElement {
   private readonly modes = new DisplayModes(this);
   private readonly matching = new Matching();
   private readonly recording = new Recording();
-  private readonly hostControls = new HostPowers(({ HostControls }) => new HostControls(this, () => !!this.token && tokenIsHost(this.token), (error) => this.actions.onError(error)));
+  private readonly hostControls = new HostPowers(
+    ({ HostControls }) =>
+      new HostControls(
+        this,
+        () => !!this.token && tokenIsHost(this.token),
+        (error) => this.actions.onError(error),
+      ),
+  );
   /** The polite live region, and what it says of the call. */
   private readonly live = new LiveRegion(this);
-  private readonly announcing = { strings: () => resolveStrings(this.uiLanguage, this.strings), chatOpen: () => this.panels.open === 'chat' };
+  private readonly announcing = {
+    strings: () => resolveStrings(this.uiLanguage, this.strings),
+    chatOpen: () => this.panels.open === 'chat',
+  };
   /** Moves focus to each new screen while the visitor uses the widget. */
   protected readonly screenFocus = new ScreenFocus(this);
   private engine: CallEngine | null = null;
@@ -297,14 +336,24 @@ export class VideoChatWidget extends LitElement {
    * camera, screen, speaking, textOnly, networkQuality}]`.
    */
   get participants(): ReadonlyArray<ParticipantSummary> {
-    return (this.engine?.participants ?? []).map(({ peerId, displayName, microphone, camera, screen, speaking, textOnly, quality }) => ({
-      peerId, displayName, microphone, camera, screen, speaking, textOnly, networkQuality: quality,
-    }));
+    return (this.engine?.participants ?? []).map(
+      ({ peerId, displayName, microphone, camera, screen, speaking, textOnly, quality }) => ({
+        peerId,
+        displayName,
+        microphone,
+        camera,
+        screen,
+        speaking,
+        textOnly,
+        networkQuality: quality,
+      }),
+    );
   }
 
   /** Joins (opening camera and microphone if the pre-join screen has not); rejects after `vc-error`. */
   async join(): Promise<void> {
-    if (!this.isConnected) throw new CallError('configuration_invalid', 'Add <video-chat-widget> to the page before joining.');
+    if (!this.isConnected)
+      throw new CallError('configuration_invalid', 'Add <video-chat-widget> to the page before joining.');
     const engine = this.engine ?? this.start();
     if (!engine) throw this.notice as CallError; // start() reported a fatal problem: it is the notice now
     this.joining = true;
@@ -318,14 +367,17 @@ export class VideoChatWidget extends LitElement {
       else await (await this.matching.get()).join(name);
       this.wantsToJoin = false;
       // Fetching them failed while the service was away; it has answered since, so fetch them again.
-      await views.catch(() => this.loadCallUi()).catch(async (error: CallError) => {
-        this.report(error);
-        await this.leave();
-        throw error;
-      });
+      await views
+        .catch(() => this.loadCallUi())
+        .catch(async (error: CallError) => {
+          this.report(error);
+          await this.leave();
+          throw error;
+        });
     } catch (error) {
       // The service went away while joining: try again as soon as it is back (see onOnline), else give up.
-      const lost = error instanceof CallError && error.code === 'connection_failed' && !error.fatal && this.engine === engine;
+      const lost =
+        error instanceof CallError && error.code === 'connection_failed' && !error.fatal && this.engine === engine;
       if (lost && this.wantsToJoin) void engine.prepare().catch(() => undefined);
       else this.wantsToJoin = false;
       throw error;
@@ -443,7 +495,8 @@ export class VideoChatWidget extends LitElement {
    */
   private readonly onJoinIntent = (event: Event): void => {
     const target = event.composedPath()[0];
-    if (target instanceof Element && target.closest('[part~="join-button"]')) this.fetchCallCode().catch(() => undefined);
+    if (target instanceof Element && target.closest('[part~="join-button"]'))
+      this.fetchCallCode().catch(() => undefined);
   };
 
   /** Fetches the call's code (views, announcer, host powers); resolves with the views, which the call cannot do without. */
@@ -502,8 +555,14 @@ export class VideoChatWidget extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const changedLater = (name: 'apiKey' | 'token' | 'server' | 'room' | 'mode' | 'queue') => changed.has(name) && changed.get(name) !== undefined;
-    const restart = changedLater('apiKey') || changedLater('token') || changedLater('server') || changedLater('mode') || changedLater('queue');
+    const changedLater = (name: 'apiKey' | 'token' | 'server' | 'room' | 'mode' | 'queue') =>
+      changed.has(name) && changed.get(name) !== undefined;
+    const restart =
+      changedLater('apiKey') ||
+      changedLater('token') ||
+      changedLater('server') ||
+      changedLater('mode') ||
+      changedLater('queue');
     if (this.engine && restart) {
       // A new credential, server or mode means a new connection; room and name apply at the next join.
       this.notice = null;
@@ -513,7 +572,12 @@ export class VideoChatWidget extends LitElement {
     }
     if (changed.has('quality')) {
       if (!QUALITY_SETTINGS.includes(this.quality)) {
-        this.report(new CallError('configuration_invalid', `quality="${this.quality}" is not one of ${QUALITY_SETTINGS.join(', ')}; using medium.`));
+        this.report(
+          new CallError(
+            'configuration_invalid',
+            `quality="${this.quality}" is not one of ${QUALITY_SETTINGS.join(', ')}; using medium.`,
+          ),
+        );
       }
       this.engine?.outgoing.setQuality(this.qualitySetting);
     }
@@ -541,8 +605,18 @@ export class VideoChatWidget extends LitElement {
   /** Puts the `effects` value on the engine's camera; `report`: say so when the value is not one we know. */
   private applyEffect(engine: CallEngine | null, report: boolean): void {
     const effect = parseEffect(this.effects);
-    if (!effect && report) this.report(new CallError('configuration_invalid', `effects="${this.effects}" is not one of ${EFFECTS.join(', ')}; using none.`));
-    engine?.outgoing.setEffect(effect ?? 'none').catch((error: unknown) => this.report(new CallError('effect_unavailable', error instanceof Error ? error.message : undefined)));
+    if (!effect && report)
+      this.report(
+        new CallError(
+          'configuration_invalid',
+          `effects="${this.effects}" is not one of ${EFFECTS.join(', ')}; using none.`,
+        ),
+      );
+    engine?.outgoing
+      .setEffect(effect ?? 'none')
+      .catch((error: unknown) =>
+        this.report(new CallError('effect_unavailable', error instanceof Error ? error.message : undefined)),
+      );
   }
 
   private get qualitySetting(): QualitySetting {
@@ -551,7 +625,10 @@ export class VideoChatWidget extends LitElement {
 
   private get nameToJoin(): string {
     // A token that names its holder wins: the service seats them under that name whatever else is sent.
-    return (this.token && tokenName(this.token)) || (this.typedName ?? (this.displayName || siteMemory.get('display-name') || ''));
+    return (
+      (this.token && tokenName(this.token)) ||
+      (this.typedName ?? (this.displayName || siteMemory.get('display-name') || ''))
+    );
   }
 
   /** Ends the engine (hanging up if in a call); its late events are ignored. */
@@ -644,11 +721,13 @@ export class VideoChatWidget extends LitElement {
     onSendChat: (text) => void this.sendChatMessage(text).catch(this.actions.onError),
     onTogglePanel: (name) => this.panels.toggle(name),
     onToggleFullscreen: () => void this.modes.toggleFullscreen().catch(() => undefined),
-    onTogglePictureInPicture: () => void this.modes.togglePictureInPicture(this.engine?.participants ?? []).catch(() => undefined),
+    onTogglePictureInPicture: () =>
+      void this.modes.togglePictureInPicture(this.engine?.participants ?? []).catch(() => undefined),
     onTogglePin: (id) => (this.pinned = this.pinned === id ? null : id),
     onToggleSpeakerView: () => (this.speakerView = !this.speakerView),
     onToggleMore: () => (this.moreOpen = !this.moreOpen),
-    onError: (error) => this.report(error instanceof CallError ? error : new CallError('media_unavailable', String(error))),
+    onError: (error) =>
+      this.report(error instanceof CallError ? error : new CallError('media_unavailable', String(error))),
   };
 
   private uiState(strings: Strings): UiState {
@@ -687,9 +766,11 @@ export class VideoChatWidget extends LitElement {
       // One column: a notice (if any) above the call, which takes the rest of the box.
       return html`<div class="in-call">
         ${state === 'reconnecting' ? html`<div class="notice info" part="status" role="status">${s.reconnecting}</div>` : notice}
-        ${soundRefused(this.renderRoot)
-          ? html`<button type="button" class="primary" part="sound-button" @click=${() => playRefusedSound(this.renderRoot)}>${s.turnSoundOn}</button>`
-          : nothing}
+        ${
+          soundRefused(this.renderRoot)
+            ? html`<button type="button" class="primary" part="sound-button" @click=${() => playRefusedSound(this.renderRoot)}>${s.turnSoundOn}</button>`
+            : nothing
+        }
         ${this.callUi ? this.callUi.renderCall(callView(engine, this.uiState(s), this.actions)) : html`<p class="panel muted" role="status">${s.loading}</p>`}
       </div>`;
     }

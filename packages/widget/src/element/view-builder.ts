@@ -10,7 +10,16 @@ import type { Participant } from '../engine/peer-mesh.js';
 import { ScreenShare } from '../engine/screen-share.js';
 import { errorNotice } from '../ui/notice.js';
 import type { Strings } from '../ui/strings.js';
-import { SELF_TILE, type CallView, type ChatMessageView, type DevicesView, type LocalMediaView, type PanelName, type PrejoinView, type TileView } from '../ui/view-model.js';
+import {
+  SELF_TILE,
+  type CallView,
+  type ChatMessageView,
+  type DevicesView,
+  type LocalMediaView,
+  type PanelName,
+  type PrejoinView,
+  type TileView,
+} from '../ui/view-model.js';
 
 /** The name the service gives a participant who did not choose one; shown on our own tile too. */
 export const DEFAULT_NAME = 'Guest';
@@ -91,7 +100,17 @@ export function prejoinView(engine: CallEngine, ui: UiState, actions: UiActions)
 export function callView(engine: CallEngine, ui: UiState, actions: UiActions): CallView {
   const selfName = ui.displayName || DEFAULT_NAME;
   const textOnly = engine.textOnly;
-  const { onLeave, onToggleScreenShare, onSendChat, onTogglePanel, onToggleFullscreen, onTogglePictureInPicture, onTogglePin, onToggleSpeakerView, onToggleMore } = actions;
+  const {
+    onLeave,
+    onToggleScreenShare,
+    onSendChat,
+    onTogglePanel,
+    onToggleFullscreen,
+    onTogglePictureInPicture,
+    onTogglePin,
+    onToggleSpeakerView,
+    onToggleMore,
+  } = actions;
   return {
     strings: ui.strings,
     local: localMedia(engine),
@@ -111,7 +130,10 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
     fullscreen: ui.fullscreen,
     pictureInPicture: ui.pictureInPicture,
     canFullscreen: typeof document !== 'undefined' && document.fullscreenEnabled === true,
-    canPictureInPicture: typeof document !== 'undefined' && document.pictureInPictureEnabled === true && engine.participants.some((p) => p.stream),
+    canPictureInPicture:
+      typeof document !== 'undefined' &&
+      document.pictureInPictureEnabled === true &&
+      engine.participants.some((p) => p.stream),
     stageId: stageOf(engine.participants, ui),
     pinnedId: ui.pinned,
     speakerView: ui.speakerView,
@@ -133,7 +155,10 @@ export function callView(engine: CallEngine, ui: UiState, actions: UiActions): C
  * Who takes the stage: the pinned tile; else someone sharing a screen; else, in speaker view, whoever spoke
  * last (the first participant until someone speaks). Alone in the call, nobody: the one tile fills the grid.
  */
-export function stageOf(participants: Participant[], ui: Pick<UiState, 'pinned' | 'speakerView' | 'lastSpeaker'>): string | null {
+export function stageOf(
+  participants: Participant[],
+  ui: Pick<UiState, 'pinned' | 'speakerView' | 'lastSpeaker'>,
+): string | null {
   if (!participants.length) return null;
   const present = (id: string | null) => id !== null && (id === SELF_TILE || participants.some((p) => p.peerId === id));
   if (present(ui.pinned)) return ui.pinned;
@@ -208,5 +233,11 @@ function tile(p: Participant): TileView {
 }
 
 function chatMessage(entry: ChatEntry, selfName: string): ChatMessageView {
-  return { id: entry.id, fromSelf: entry.self, displayName: entry.self ? selfName : entry.displayName, text: entry.text, ts: entry.ts };
+  return {
+    id: entry.id,
+    fromSelf: entry.self,
+    displayName: entry.self ? selfName : entry.displayName,
+    text: entry.text,
+    ts: entry.ts,
+  };
 }

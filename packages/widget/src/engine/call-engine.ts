@@ -5,7 +5,16 @@
  * `participants` and the parts above, calls them, and maps their events to DOM events. Matching (random and
  * support modes) drives it from outside, through `join`, `setWaiting` and `vacate` (see matchmaker.ts).
  */
-import { EFFECT_ASSETS_PATH, LeaveReason, type HostMuted, type JoinResult, type KnockArrived, type MediaState, type RoomLockChanged, type SessionInfo } from '@vcw/shared';
+import {
+  EFFECT_ASSETS_PATH,
+  LeaveReason,
+  type HostMuted,
+  type JoinResult,
+  type KnockArrived,
+  type MediaState,
+  type RoomLockChanged,
+  type SessionInfo,
+} from '@vcw/shared';
 import { CallError } from './call-error.js';
 import { CallMonitor } from './call-monitor.js';
 import { ChatLog } from './chat-log.js';
@@ -93,11 +102,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       () => [...this.mesh.entries.map((e) => e.link), ...(this.links.warm ? [this.links.warm] : [])],
       new URL(EFFECT_ASSETS_PATH, options.serverUrl).href,
     );
-    const freshIceServers = () => (this.signaling ? this.signaling.iceServers() : Promise.reject(new Error('no service connection')));
+    const freshIceServers = () =>
+      this.signaling ? this.signaling.iceServers() : Promise.reject(new Error('no service connection'));
     this.links = new LinkFactory(this.media, this.outgoing, freshIceServers);
     this.media.on('change', () => this.emit('media'));
     this.outgoing.on('change', () => this.emit('media'));
-    this.outgoing.on('effect-failed', (error) => this.emit('error', new CallError('effect_unavailable', error.message)));
+    this.outgoing.on('effect-failed', (error) =>
+      this.emit('error', new CallError('effect_unavailable', error.message)),
+    );
     this.mesh = new PeerMesh((to, signal) => this.signaling?.signal({ to, ...signal }));
     this.mesh.on('participant-join', (p) => this.emit('participant-join', p));
     this.mesh.on('participant-update', (p) => this.emit('participant-update', p));
@@ -196,7 +208,12 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       let media: MediaState;
       try {
         media = this.outgoing.state;
-        result = await this.joinOrKnock(signaling, () => signaling.join(room, displayName, warm?.localOffer ?? undefined, media), room, displayName);
+        result = await this.joinOrKnock(
+          signaling,
+          () => signaling.join(room, displayName, warm?.localOffer ?? undefined, media),
+          room,
+          displayName,
+        );
       } catch (error) {
         if (!abandoned() && error instanceof CallError && error.code === 'connection_failed') {
           // The reply was lost; a fresh connection makes the service free any seat it gave us.
@@ -215,7 +232,10 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       }
       this.joined = result;
       this.joinedAs = displayName;
-      if (this.videoCalls) warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) => this.mesh.add(peer, link, offerDelivered));
+      if (this.videoCalls)
+        warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) =>
+          this.mesh.add(peer, link, offerDelivered),
+        );
       else for (const peer of result.peers) this.mesh.add(peer, null);
       this.setState('connected');
       this.monitor.start(signaling);
@@ -236,7 +256,12 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    * long: with no host in the call the guest waits for one), and join once admitted. Denied, rejects with
    * `knock_denied` and the host's reason; knocking again takes another Join.
    */
-  private async joinOrKnock(signaling: SignalingClient, join: () => Promise<JoinResult>, room: string | undefined, displayName: string | undefined): Promise<JoinResult> {
+  private async joinOrKnock(
+    signaling: SignalingClient,
+    join: () => Promise<JoinResult>,
+    room: string | undefined,
+    displayName: string | undefined,
+  ): Promise<JoinResult> {
     try {
       return await join();
     } catch (error) {
@@ -244,13 +269,27 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     }
     const stops: Array<() => void> = [];
     const answered = new Promise<void>((resolve, reject) => {
-      stops.push(signaling.on('knock-answer', (answer) => (answer.admitted ? resolve() : reject(new CallError('knock_denied', answer.reason)))));
+      stops.push(
+        signaling.on('knock-answer', (answer) =>
+          answer.admitted ? resolve() : reject(new CallError('knock_denied', answer.reason)),
+        ),
+      );
       // Hung up, or the connection failed for good, while waiting.
-      stops.push(this.on('state', (state) => (state === 'left' || state === 'error') && reject(new CallError('not_in_room', 'Stopped waiting to be let in.'))));
+      stops.push(
+        this.on(
+          'state',
+          (state) =>
+            (state === 'left' || state === 'error') &&
+            reject(new CallError('not_in_room', 'Stopped waiting to be let in.')),
+        ),
+      );
     });
     answered.catch(() => undefined); // awaited below only while waiting
     try {
-      const status = await signaling.command('room:knock', { ...(room ? { room } : {}), ...(displayName ? { displayName } : {}) });
+      const status = await signaling.command('room:knock', {
+        ...(room ? { room } : {}),
+        ...(displayName ? { displayName } : {}),
+      });
       if (status.status === 'waiting') {
         this.knocking = { hostsPresent: status.hostsPresent };
         this.emit('knock-waiting', this.knocking);
@@ -337,7 +376,11 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (!this.signaling) {
       const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, credential: this.options.credential });
       const inOrder = (apply: () => void) => (this.held ? this.held.push(apply) : apply());
-      signaling.on('peer-joined', (peer) => inOrder(() => this.joined && this.mesh.add(peer, this.videoCalls ? this.links.create(this.joined, false) : null)));
+      signaling.on('peer-joined', (peer) =>
+        inOrder(
+          () => this.joined && this.mesh.add(peer, this.videoCalls ? this.links.create(this.joined, false) : null),
+        ),
+      );
       signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));
       signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
       signaling.on('signal-failed', ({ error }) => {
@@ -362,7 +405,12 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
         else void this.rejoin();
         this.emit('online');
       });
-      signaling.on('unreachable', (why) => this.emit('error', new CallError('connection_failed', `Could not reach the video chat service (${why}); retrying…`)));
+      signaling.on('unreachable', (why) =>
+        this.emit(
+          'error',
+          new CallError('connection_failed', `Could not reach the video chat service (${why}); retrying…`),
+        ),
+      );
       signaling.on('room-locked', (change) => inOrder(() => this.joined && this.emit('room-locked', change)));
       signaling.on('knock-request', (knock) => this.emit('knock-request', knock));
       signaling.on('knock-withdrawn', (withdrawn) => this.emit('knock-withdrawn', withdrawn));
@@ -373,7 +421,9 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
         }),
       );
       // Removed by a host or the partner: a plain leave (`kicked`), not a failure, and no reconnection.
-      signaling.on('refused', (error) => (error.code === 'participant_removed' && this.joined ? void this.leave(LeaveReason.kicked) : this.fail(error)));
+      signaling.on('refused', (error) =>
+        error.code === 'participant_removed' && this.joined ? void this.leave(LeaveReason.kicked) : this.fail(error),
+      );
       this.signaling = signaling;
       addEventListener('pagehide', this.onPageHide);
       signaling.connect().then(

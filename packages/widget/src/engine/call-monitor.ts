@@ -5,7 +5,13 @@
  * network fares (the worst settled link, and whether any goes through a relay) for the call summary.
  */
 import { SpeakerDetector } from './active-speaker.js';
-import { healthBetween, networkQuality, worseQuality, type LinkHealth, type NetworkQuality } from './network-quality.js';
+import {
+  healthBetween,
+  networkQuality,
+  worseQuality,
+  type LinkHealth,
+  type NetworkQuality,
+} from './network-quality.js';
 import { NetworkReporter, type NetworkReportChannel } from './network-reporter.js';
 import type { OutgoingMedia } from './outgoing-media.js';
 import type { PeerMesh } from './peer-mesh.js';
@@ -73,7 +79,11 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
       const now = performance.now();
       const connected = this.mesh.entries.filter(({ participant }) => participant.connectionState === 'connected');
       const reports = await Promise.all(
-        connected.map(async ({ participant, link }) => ({ participant, link, report: readReport(await link.connection.getStats(), now) })),
+        connected.map(async ({ participant, link }) => ({
+          participant,
+          link,
+          report: readReport(await link.connection.getStats(), now),
+        })),
       );
       this.stalls.keepOnly(new Set(reports.map((r) => r.participant.peerId)));
       for (const { participant, link, report } of reports) {
@@ -83,8 +93,12 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
         this.speakers.hear(participant.peerId, report.audioLevel, now);
         this.speakers.hear('self', report.selfAudioLevel, now);
       }
-      const active = this.speakers.loudest(reports.map((r) => r.participant.peerId), now);
-      for (const { participant } of this.mesh.entries) this.mesh.update(participant.peerId, { speaking: participant.peerId === active });
+      const active = this.speakers.loudest(
+        reports.map((r) => r.participant.peerId),
+        now,
+      );
+      for (const { participant } of this.mesh.entries)
+        this.mesh.update(participant.peerId, { speaking: participant.peerId === active });
       this.setSelfSpeaking(this.microphoneOn() && this.speakers.isSpeaking('self', now));
       if (this.tick++ % SAMPLES_PER_SECOND === 0) this.everySecond(reports, now);
     } catch {
@@ -94,7 +108,10 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
     }
   }
 
-  private everySecond(reports: Array<{ participant: { peerId: string; displayName: string }; report: LinkReport }>, now: number): void {
+  private everySecond(
+    reports: Array<{ participant: { peerId: string; displayName: string }; report: LinkReport }>,
+    now: number,
+  ): void {
     const settled: LinkHealth[] = [];
     const rows: PeerStats[] = [];
     let worst: NetworkQuality = 'unknown';
@@ -114,16 +131,30 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
     // A link that is down (or gone) is measured afresh, and warmed up again, once it is back.
     const measured = new Set(reports.map((r) => r.participant.peerId));
     for (const peerId of this.history.keys()) if (!measured.has(peerId)) this.history.delete(peerId);
-    for (const { participant } of this.mesh.entries) if (!measured.has(participant.peerId)) this.mesh.update(participant.peerId, { quality: 'unknown' });
+    for (const { participant } of this.mesh.entries)
+      if (!measured.has(participant.peerId)) this.mesh.update(participant.peerId, { quality: 'unknown' });
     this.outgoing.observe(worstOf(settled));
-    if (worst !== 'unknown') this.network.observe({ quality: worst, relay: reports.some((r) => r.report.path === 'relay') });
+    if (worst !== 'unknown')
+      this.network.observe({ quality: worst, relay: reports.some((r) => r.report.path === 'relay') });
     if (this.watched) this.emit('stats', this.withUnconnected(rows));
   }
 
   /** Participants without a connected link still get a row, with nothing measured. */
   private withUnconnected(rows: PeerStats[]): PeerStats[] {
     return this.mesh.participants.map(
-      (p) => rows.find((r) => r.peerId === p.peerId) ?? { peerId: p.peerId, displayName: p.displayName, bitrateInKbps: null, bitrateOutKbps: null, frameRate: null, width: null, height: null, roundTripMs: null, packetLossPercent: null, path: 'unknown' },
+      (p) =>
+        rows.find((r) => r.peerId === p.peerId) ?? {
+          peerId: p.peerId,
+          displayName: p.displayName,
+          bitrateInKbps: null,
+          bitrateOutKbps: null,
+          frameRate: null,
+          width: null,
+          height: null,
+          roundTripMs: null,
+          packetLossPercent: null,
+          path: 'unknown',
+        },
     );
   }
 
@@ -137,8 +168,10 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
 /** One capture feeds every link, so the worst link decides: highest loss and round trip, least bandwidth. */
 function worstOf(healths: LinkHealth[]): LinkHealth | null {
   if (healths.length === 0) return null;
-  const most = (values: Array<number | null>) => values.reduce<number | null>((a, b) => (b === null ? a : Math.max(a ?? b, b)), null);
-  const least = (values: Array<number | null>) => values.reduce<number | null>((a, b) => (b === null ? a : Math.min(a ?? b, b)), null);
+  const most = (values: Array<number | null>) =>
+    values.reduce<number | null>((a, b) => (b === null ? a : Math.max(a ?? b, b)), null);
+  const least = (values: Array<number | null>) =>
+    values.reduce<number | null>((a, b) => (b === null ? a : Math.min(a ?? b, b)), null);
   return {
     rttMs: most(healths.map((h) => h.rttMs)),
     lossPercent: most(healths.map((h) => h.lossPercent)),

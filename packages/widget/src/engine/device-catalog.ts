@@ -46,7 +46,8 @@ export class DeviceCatalog extends TypedEmitter<DeviceCatalogEvents> {
   async refresh(): Promise<void> {
     const all = (await navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
     // Before permission the browser lists one anonymous device per kind (empty id): nothing to choose yet.
-    const of = (kind: MediaDeviceKind) => all.filter((d) => d.kind === kind && d.deviceId).map((d) => ({ id: d.deviceId, label: d.label }));
+    const of = (kind: MediaDeviceKind) =>
+      all.filter((d) => d.kind === kind && d.deviceId).map((d) => ({ id: d.deviceId, label: d.label }));
     this.cameras = of('videoinput');
     this.microphones = of('audioinput');
     this.speakers = DeviceCatalog.canChooseSpeaker ? of('audiooutput') : [];

@@ -12,5 +12,12 @@ export type { NetworkQuality } from './network-quality.js';
 export type { PeerStats } from './peer-stats.js';
 export { ScreenShare } from './screen-share.js';
 export { RecordingSession, type Recording, type RecordingSessionOptions } from './recording-session.js';
-export { QUALITY_PRESETS, QUALITY_SETTINGS, type QualityChange, type QualityChangeReason, type QualityLevel, type QualitySetting } from './send-quality.js';
+export {
+  QUALITY_PRESETS,
+  QUALITY_SETTINGS,
+  type QualityChange,
+  type QualityChangeReason,
+  type QualityLevel,
+  type QualitySetting,
+} from './send-quality.js';
 export { SignalingClient, type Credential, type SignalingClientOptions } from './signaling-client.js';

@@ -26,7 +26,14 @@ export class LinkFactory {
     const { outgoing } = this;
     const localTracks = { audio: outgoing.audioTrack, video: outgoing.videoTrack };
     const { iceServers, iceTransportPolicy } = route;
-    const link = new PeerLink({ iceServers, iceTransportPolicy, localTracks, localStream: this.media.stream ?? new MediaStream(), initiator, freshIceServers: this.freshIceServers });
+    const link = new PeerLink({
+      iceServers,
+      iceTransportPolicy,
+      localTracks,
+      localStream: this.media.stream ?? new MediaStream(),
+      initiator,
+      freshIceServers: this.freshIceServers,
+    });
     link.setSendLimit(outgoing.sendLimit);
     return link;
   }
@@ -49,7 +56,11 @@ export class LinkFactory {
    * is relay-only and the link was not: then every link is made under the room's policy. Returns the warm link
    * if it served no one (for the caller to close).
    */
-  callPeers(result: JoinResult, warm: PeerLink | null, add: (peer: PeerInfo, link: PeerLink, offerDelivered: boolean) => void): PeerLink | null {
+  callPeers(
+    result: JoinResult,
+    warm: PeerLink | null,
+    add: (peer: PeerInfo, link: PeerLink, offerDelivered: boolean) => void,
+  ): PeerLink | null {
     const warmFits = warm !== null && warm.iceTransportPolicy === result.iceTransportPolicy;
     const warmFor = warmFits ? (result.offeredTo ?? result.peers[0]?.peerId) : undefined;
     for (const peer of result.peers) {

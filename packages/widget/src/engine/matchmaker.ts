@@ -4,7 +4,17 @@
  * when a pair ends drops its links (keeping camera and connection) and waits again. It knows the call only
  * through `MatchSeat`, which CallEngine provides, and is loaded lazily with the mode that needs it.
  */
-import type { MatchEnded, MatchFound, MediaState, QueueAvailability, QueueEnterRequest, QueueSnapshot, QueueStatus, ReportReason, SessionInfo } from '@vcw/shared';
+import type {
+  MatchEnded,
+  MatchFound,
+  MediaState,
+  QueueAvailability,
+  QueueEnterRequest,
+  QueueSnapshot,
+  QueueStatus,
+  ReportReason,
+  SessionInfo,
+} from '@vcw/shared';
 import { LeaveReason } from '@vcw/shared/protocol';
 import type { CallState } from './call-engine.js';
 import { CallError } from './call-error.js';
@@ -100,7 +110,13 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
       this.seat.setWaiting(true);
       const mode = this.role === 'random' ? 'random' : 'support';
       const visitorId = mode === 'random' ? { visitorId: visitor() } : {};
-      const status = await client.command('queue:enter', { mode, queue: this.queue, ...entry, media: this.seat.outgoing.state, ...visitorId });
+      const status = await client.command('queue:enter', {
+        mode,
+        queue: this.queue,
+        ...entry,
+        media: this.seat.outgoing.state,
+        ...visitorId,
+      });
       // Unless cancelled meanwhile, or already matched: a `match:found` may overtake the acknowledgement's
       // continuation (both can arrive in one transport message), and its status is then the older one.
       if (this.entry === entry && !this.match) this.setStatus(status);
@@ -176,7 +192,10 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
       const client = this.attach();
       this.seat.setWaiting(true);
       // The queue too: a console set up for another queue than its token's is told so (token_queue_mismatch).
-      const snapshot = await client.command('agent:status', { status: available ? 'online' : 'away', queue: this.queue });
+      const snapshot = await client.command('agent:status', {
+        status: available ? 'online' : 'away',
+        queue: this.queue,
+      });
       // Changes that came right behind the ack are already in the client's view.
       this.setSnapshot(client.queueView ?? snapshot);
     } catch (error) {
@@ -204,7 +223,8 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
   }
 
   private async endPair(command: 'match:next' | 'match:report', reason?: ReportReason): Promise<void> {
-    if (this.role !== 'random') throw new CallError('configuration_invalid', 'next() and reporting are for mode="random".');
+    if (this.role !== 'random')
+      throw new CallError('configuration_invalid', 'next() and reporting are for mode="random".');
     if (!this.match) {
       if (this.entry) return; // already looking for someone
       throw new CallError('not_matched', 'There is no current match to end: join first.');
@@ -213,7 +233,9 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
     this.match = null;
     this.seat.vacate();
     const client = this.connected();
-    const status = await (command === 'match:next' ? client.command(command, {}) : client.command(command, { reason: reason ?? 'other' }));
+    const status = await (command === 'match:next'
+      ? client.command(command, {})
+      : client.command(command, { reason: reason ?? 'other' }));
     if (!this.match) this.setStatus(status); // a new match may have overtaken the answer (see `enter`)
   }
 
@@ -268,7 +290,12 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
     if (this.status && JSON.stringify(this.status) === JSON.stringify(status)) return;
     this.status = status;
     this.emit('status', status);
-    if ((status.status !== 'declined' && status.status !== 'left') || this.role === 'agent' || (!this.entry && !this.match)) return;
+    if (
+      (status.status !== 'declined' && status.status !== 'left') ||
+      this.role === 'agent' ||
+      (!this.entry && !this.match)
+    )
+      return;
     // Out of matching altogether: turned away by an agent, or let go by the service (a match not joined in
     // time, a room that could not be opened). A pair being set up is dropped; a declined customer is done.
     this.entry = null;
@@ -319,7 +346,8 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
   }
 
   private connected(): SignalingClient {
-    if (!this.client || this.client !== this.seat.service) throw new CallError('connection_failed', 'Not connected to the video chat service.');
+    if (!this.client || this.client !== this.seat.service)
+      throw new CallError('connection_failed', 'Not connected to the video chat service.');
     return this.client;
   }
 

@@ -84,7 +84,9 @@ export class MediaManager extends TypedEmitter<MediaEvents> {
     const most = track.getCapabilities?.().width?.max ?? asked;
     if (width < Math.min(asked, most) * SIZE_TOLERANCE) {
       const deviceId = track.getSettings().deviceId;
-      await this.reopen('video', { ...constraints, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) }).catch(() => undefined);
+      await this.reopen('video', { ...constraints, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) }).catch(
+        () => undefined,
+      );
     }
   }
 
@@ -160,7 +162,10 @@ export class MediaManager extends TypedEmitter<MediaEvents> {
       const opened = await navigator.mediaDevices.getUserMedia({ [kind]: constraints });
       fresh = kind === 'audio' ? opened.getAudioTracks()[0] : opened.getVideoTracks()[0];
     } catch (error) {
-      throw new CallError('media_unavailable', `Could not open that ${kind === 'audio' ? 'microphone' : 'camera'}${error instanceof Error ? ` (${error.message})` : ''}.`);
+      throw new CallError(
+        'media_unavailable',
+        `Could not open that ${kind === 'audio' ? 'microphone' : 'camera'}${error instanceof Error ? ` (${error.message})` : ''}.`,
+      );
     }
     if (!fresh) return;
     if (generation !== this.generation || !this.stream) {
@@ -193,7 +198,9 @@ export class MediaManager extends TypedEmitter<MediaEvents> {
   private async rememberedDevice(kind: 'camera' | 'microphone'): Promise<{ deviceId?: ConstrainDOMString }> {
     const id = siteMemory.get(kind);
     if (!id) return {};
-    const listed = (await navigator.mediaDevices.enumerateDevices().catch(() => [])).filter((d) => d.kind === (kind === 'camera' ? 'videoinput' : 'audioinput'));
+    const listed = (await navigator.mediaDevices.enumerateDevices().catch(() => [])).filter(
+      (d) => d.kind === (kind === 'camera' ? 'videoinput' : 'audioinput'),
+    );
     if (!listed.some((d) => d.deviceId)) return { deviceId: { ideal: id } };
     return listed.some((d) => d.deviceId === id) ? { deviceId: { exact: id } } : {};
   }
@@ -202,10 +209,16 @@ export class MediaManager extends TypedEmitter<MediaEvents> {
     this.issue = null;
     const devices = navigator.mediaDevices;
     if (!devices?.getUserMedia) {
-      this.issue = new CallError('media_unavailable', 'Camera and microphone need a secure (https) page. You can still join to see and hear the others.');
+      this.issue = new CallError(
+        'media_unavailable',
+        'Camera and microphone need a secure (https) page. You can still join to see and hear the others.',
+      );
       return new MediaStream();
     }
-    const [camera, microphone] = await Promise.all([this.rememberedDevice('camera'), this.rememberedDevice('microphone')]);
+    const [camera, microphone] = await Promise.all([
+      this.rememberedDevice('camera'),
+      this.rememberedDevice('microphone'),
+    ]);
     const video = { ...this.videoConstraints, ...camera };
     const audio = microphone.deviceId ? microphone : true;
     try {

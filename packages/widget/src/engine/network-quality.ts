@@ -32,14 +32,21 @@ export function healthBetween(before: LinkReport | undefined, now: LinkReport): 
   const inbound = received + lost > 0 ? (100 * lost) / (received + lost) : null;
   const outbound = now.remoteFractionLost === null ? null : 100 * now.remoteFractionLost;
   const lossPercent = inbound === null && outbound === null ? null : Math.max(inbound ?? 0, outbound ?? 0);
-  return { rttMs: now.rttMs, lossPercent, availableOutgoingKbps: now.availableOutgoingKbps, videoTargetKbps: now.videoTargetKbps };
+  return {
+    rttMs: now.rttMs,
+    lossPercent,
+    availableOutgoingKbps: now.availableOutgoingKbps,
+    videoTargetKbps: now.videoTargetKbps,
+  };
 }
 
 export function networkQuality(health: LinkHealth): NetworkQuality {
   const { rttMs, lossPercent, availableOutgoingKbps: available } = health;
   if (rttMs === null && lossPercent === null) return 'unknown';
   const over = (limits: { lossPercent: number; rttMs: number; availableOutgoingKbps: number }) =>
-    (lossPercent ?? 0) > limits.lossPercent || (rttMs ?? 0) > limits.rttMs || (available !== null && available < limits.availableOutgoingKbps);
+    (lossPercent ?? 0) > limits.lossPercent ||
+    (rttMs ?? 0) > limits.rttMs ||
+    (available !== null && available < limits.availableOutgoingKbps);
   if (over(POOR)) return 'poor';
   return over(FAIR) ? 'fair' : 'good';
 }

@@ -45,7 +45,12 @@ export class NetworkReporter {
   flush(): void {
     const report = this.pending;
     this.pending = null;
-    if (!this.channel || !report || (this.sent && this.sent.quality === report.quality && this.sent.relay === report.relay)) return;
+    if (
+      !this.channel ||
+      !report ||
+      (this.sent && this.sent.quality === report.quality && this.sent.relay === report.relay)
+    )
+      return;
     [this.sent, this.sentAt] = [report, this.now()];
     // A lost report only makes the summary less precise; it is never worth an error.
     this.channel.sendCallQuality(report).catch(() => undefined);

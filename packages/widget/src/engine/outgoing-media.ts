@@ -12,7 +12,17 @@ import type { LinkHealth } from './network-quality.js';
 import type { PeerLink } from './peer-link.js';
 import { ScreenShare } from './screen-share.js';
 import type { SignalingClient } from './signaling-client.js';
-import { AUTO_START, AutoQualityPolicy, captureConstraints, QUALITY_PRESETS, type QualityChange, type QualityChangeReason, type QualityLevel, type QualitySetting, type SendLimit } from './send-quality.js';
+import {
+  AUTO_START,
+  AutoQualityPolicy,
+  captureConstraints,
+  QUALITY_PRESETS,
+  type QualityChange,
+  type QualityChangeReason,
+  type QualityLevel,
+  type QualitySetting,
+  type SendLimit,
+} from './send-quality.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 type OutgoingMediaEvents = {
@@ -54,7 +64,9 @@ export class OutgoingMedia extends TypedEmitter<OutgoingMediaEvents> {
       // A camera opened or replaced while an effect is set: the effect moves to it before it is sent.
       // One that cannot run here is said once per camera; the camera is sent as it is.
       if (this.effect.stale(media.videoTrack)) {
-        this.applyEffect().catch((error: unknown) => this.emit('effect-failed', error instanceof Error ? error : new Error(String(error))));
+        this.applyEffect().catch((error: unknown) =>
+          this.emit('effect-failed', error instanceof Error ? error : new Error(String(error))),
+        );
       }
       this.tell();
     });

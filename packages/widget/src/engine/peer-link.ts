@@ -3,7 +3,14 @@
  * side may renegotiate at any time; on a collision the polite side (chosen by the service) yields. Signals are
  * handled one at a time, and ICE candidates that arrive before their description wait in a queue.
  */
-import type { IceCandidate, IceServer, IceTransportPolicy, OfferDescription, RelayedSignal, SessionDescription } from '@vcw/shared';
+import type {
+  IceCandidate,
+  IceServer,
+  IceTransportPolicy,
+  OfferDescription,
+  RelayedSignal,
+  SessionDescription,
+} from '@vcw/shared';
 import { scaleDownFor, type SendLimit } from './send-quality.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -73,7 +80,10 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   constructor(private readonly options: PeerLinkOptions) {
     super();
     this.tracks = { ...options.localTracks };
-    this.connection = new RTCPeerConnection({ iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy });
+    this.connection = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.iceTransportPolicy,
+    });
     const pc = this.connection;
 
     pc.onicecandidate = ({ candidate }) => {
@@ -82,7 +92,10 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     pc.onnegotiationneeded = () => void this.offer();
     pc.ontrack = ({ track }) => {
       // A fresh stream object lets views re-bind; the tracks are the same.
-      this.remoteStream = new MediaStream([...this.remoteStream.getTracks().filter((t) => t.kind !== track.kind), track]);
+      this.remoteStream = new MediaStream([
+        ...this.remoteStream.getTracks().filter((t) => t.kind !== track.kind),
+        track,
+      ]);
       this.emit('stream', this.remoteStream);
     };
     pc.onconnectionstatechange = () => {
@@ -92,7 +105,10 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       if (pc.connectionState === 'connected') this.restarts = 0;
       if (pc.connectionState === 'failed') this.restartIce();
       if (pc.connectionState === 'disconnected') {
-        this.disconnectedTimer = setTimeout(() => pc.connectionState === 'disconnected' && this.restartIce(), DISCONNECTED_GRACE_MS);
+        this.disconnectedTimer = setTimeout(
+          () => pc.connectionState === 'disconnected' && this.restartIce(),
+          DISCONNECTED_GRACE_MS,
+        );
       }
       this.emit('state', pc.connectionState);
     };
@@ -120,7 +136,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
 
   /** New ICE servers (fresh TURN credentials) for the next ICE restart; the policy stays. */
   useIceServers(iceServers: IceServer[]): void {
-    if (this.connection.signalingState !== 'closed') this.connection.setConfiguration({ ...this.connection.getConfiguration(), iceServers });
+    if (this.connection.signalingState !== 'closed')
+      this.connection.setConfiguration({ ...this.connection.getConfiguration(), iceServers });
   }
 
   get peerId(): string | null {
@@ -204,7 +221,10 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     if (!this.peer || this.peer.polite || this.restarting || this.connection.signalingState === 'closed') return;
     if (this.restarts >= MAX_ICE_RESTARTS) return;
     if (++this.restarts === MAX_ICE_RESTARTS) {
-      this.emit('failure', new Error(`The media path could not be restored after ${MAX_ICE_RESTARTS} attempts; chat still works.`));
+      this.emit(
+        'failure',
+        new Error(`The media path could not be restored after ${MAX_ICE_RESTARTS} attempts; chat still works.`),
+      );
     }
     this.restarting = true;
     // Fresh TURN credentials first: the ones from joining may have expired in a long call. Without an
@@ -352,7 +372,12 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
 
 function toIceCandidate(candidate: RTCIceCandidate): IceCandidate {
   const { candidate: line, sdpMid, sdpMLineIndex, usernameFragment } = candidate.toJSON();
-  return { candidate: line ?? '', sdpMid: sdpMid ?? null, sdpMLineIndex: sdpMLineIndex ?? null, usernameFragment: usernameFragment ?? null };
+  return {
+    candidate: line ?? '',
+    sdpMid: sdpMid ?? null,
+    sdpMLineIndex: sdpMLineIndex ?? null,
+    usernameFragment: usernameFragment ?? null,
+  };
 }
 
 interface SessionVersion {

@@ -87,7 +87,13 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
       textOnly: !link,
     };
     this.people.set(peer.peerId, participant);
-    if (link) this.connect(participant, link, { peerId: peer.peerId, polite: peer.polite, send: (signal) => this.send(peer.peerId, signal) }, offerDelivered);
+    if (link)
+      this.connect(
+        participant,
+        link,
+        { peerId: peer.peerId, polite: peer.polite, send: (signal) => this.send(peer.peerId, signal) },
+        offerDelivered,
+      );
     this.emit('participant-join', participant);
   }
 
@@ -101,7 +107,14 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
       if (state === 'connected') participant.textOnly = false; // a late or restored path upgrades back
       if (state === 'failed') participant.textOnly = true;
       this.emit('participant-update', participant);
-      if (state === 'failed') this.emit('error', new CallError('peer_connection_failed', `The call to ${participant.displayName} could not be connected; you can still chat.`));
+      if (state === 'failed')
+        this.emit(
+          'error',
+          new CallError(
+            'peer_connection_failed',
+            `The call to ${participant.displayName} could not be connected; you can still chat.`,
+          ),
+        );
     });
     link.on('failure', (error) => this.emit('error', new CallError('peer_connection_failed', error.message)));
     this.links.set(participant.peerId, link);
@@ -133,7 +146,10 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
   }
 
   /** Applies what the participant signaled about its media, or what the widget measured about them. */
-  update(peerId: string, change: Partial<Pick<Participant, 'microphone' | 'camera' | 'screen' | 'speaking' | 'quality'>>): void {
+  update(
+    peerId: string,
+    change: Partial<Pick<Participant, 'microphone' | 'camera' | 'screen' | 'speaking' | 'quality'>>,
+  ): void {
     const participant = this.people.get(peerId);
     if (!participant) return;
     const changed = Object.entries(change).some(([key, value]) => participant[key as keyof Participant] !== value);

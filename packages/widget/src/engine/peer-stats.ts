@@ -15,7 +15,12 @@ export interface PeerStats {
   path: MediaPath;
 }
 
-export function peerStats(peerId: string, displayName: string, before: LinkReport | undefined, now: LinkReport): PeerStats {
+export function peerStats(
+  peerId: string,
+  displayName: string,
+  before: LinkReport | undefined,
+  now: LinkReport,
+): PeerStats {
   const elapsedMs = before ? now.at - before.at : 0;
   // bytes × 8 / ms = kilobits per second
   const rate = (bytes: number) => (elapsedMs > 0 ? Math.max(0, Math.round((bytes * 8) / elapsedMs)) : null);

@@ -49,7 +49,13 @@ export class BackoffPolicy implements ReconnectPolicy {
   private readonly rateLimitedMs: number;
   private readonly random: () => number;
 
-  constructor({ initialMs = 500, maxMs = 3000, jitter = 0.5, rateLimitedMs = 5000, random = Math.random }: BackoffOptions = {}) {
+  constructor({
+    initialMs = 500,
+    maxMs = 3000,
+    jitter = 0.5,
+    rateLimitedMs = 5000,
+    random = Math.random,
+  }: BackoffOptions = {}) {
     this.initialMs = initialMs;
     this.maxMs = maxMs;
     this.jitter = jitter;

@@ -92,7 +92,8 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
       signaling.on('recording:cancelled', ({ requestId, reason }) => {
         if (this.ask?.requestId === requestId) this.setAsk(null);
         if (this.answered?.requestId === requestId) this.answered = null;
-        if (this.own?.requestId === requestId) this.own.settle(recordingError(reason === 'declined' ? 'recording_declined' : 'recording_unanswered'));
+        if (this.own?.requestId === requestId)
+          this.own.settle(recordingError(reason === 'declined' ? 'recording_declined' : 'recording_unanswered'));
       }),
       signaling.on('recording:state', (state) => {
         this.active = state.active ? state : null;
@@ -101,12 +102,15 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
       }),
     );
     // What happened before we listened (a recording running as we came in, a request our page missed).
-    signaling.command('recording:sync', {}).then(({ recording, request }) => {
-      if (this.room !== room) return;
-      if (recording && !this.active) this.active = recording;
-      if (request && !this.ask) this.asked(request);
-      this.emit('change');
-    }, () => undefined); // the seat just went away: there is nothing to show
+    signaling.command('recording:sync', {}).then(
+      ({ recording, request }) => {
+        if (this.room !== room) return;
+        if (recording && !this.active) this.active = recording;
+        if (request && !this.ask) this.asked(request);
+        this.emit('change');
+      },
+      () => undefined,
+    ); // the seat just went away: there is nothing to show
   }
 
   /**
@@ -118,7 +122,8 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
     for (const unsubscribe of this.room.unsubscribe) unsubscribe();
     this.room = null;
     this.own?.settle(new CallError('not_in_room', 'The call ended before everyone agreed to the recording.'));
-    if (this.recorder) void this.finish(this.recorder).catch((error: unknown) => this.emit('error', CallError.from(error)));
+    if (this.recorder)
+      void this.finish(this.recorder).catch((error: unknown) => this.emit('error', CallError.from(error)));
     this.recorder = null;
     this.requestId = null;
     this.active = null;
@@ -159,7 +164,8 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
   async start(): Promise<void> {
     const room = this.room;
     if (!room) throw new CallError('not_in_room', 'Join the call before recording.');
-    if (this.asking || this.active) throw new CallError('recording_busy', 'A recording, or a request to record, is already under way in this call.');
+    if (this.asking || this.active)
+      throw new CallError('recording_busy', 'A recording, or a request to record, is already under way in this call.');
     if (typeof MediaRecorder === 'undefined') throw recordingError('recording_failed');
     this.asking = true;
     this.emit('change');
@@ -226,7 +232,8 @@ export class RecordingSession extends TypedEmitter<RecordingSessionEvents> {
    */
   async setIncluded(included: boolean): Promise<void> {
     const answered = this.answered;
-    if (!answered || !this.active || this.recording) throw new CallError('recording_not_found', 'No recording of another participant runs.');
+    if (!answered || !this.active || this.recording)
+      throw new CallError('recording_not_found', 'No recording of another participant runs.');
     if (answered.included !== included) await this.answer(answered.requestId, included);
   }
 

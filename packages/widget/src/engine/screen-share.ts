@@ -48,7 +48,12 @@ export class ScreenShare extends TypedEmitter<ScreenShareEvents> {
       stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
     } catch (error) {
       const cancelled = error instanceof DOMException && error.name === 'NotAllowedError';
-      throw new CallError('screen_share_failed', cancelled ? 'Screen sharing was cancelled or blocked.' : `The screen could not be shared${error instanceof Error ? ` (${error.message})` : ''}.`);
+      throw new CallError(
+        'screen_share_failed',
+        cancelled
+          ? 'Screen sharing was cancelled or blocked.'
+          : `The screen could not be shared${error instanceof Error ? ` (${error.message})` : ''}.`,
+      );
     }
     const track = stream.getVideoTracks()[0]!;
     // Text and lines stay sharp; the encoder lowers the frame rate rather than the resolution.

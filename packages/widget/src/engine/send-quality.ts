@@ -92,7 +92,10 @@ export class AutoQualityPolicy {
     const down = LEVELS[LEVELS.indexOf(level) - 1];
     if (this.bad < BAD_SAMPLES_TO_STEP_DOWN || !down) return null;
     // Bouncing between two levels is worse than staying low: wait longer before the next try.
-    this.waitToStepUp = this.sinceRecovery < FAILED_RECOVERY_SAMPLES ? Math.min(this.waitToStepUp * 2, LONGEST_WAIT_TO_STEP_UP) : GOOD_SAMPLES_TO_STEP_UP;
+    this.waitToStepUp =
+      this.sinceRecovery < FAILED_RECOVERY_SAMPLES
+        ? Math.min(this.waitToStepUp * 2, LONGEST_WAIT_TO_STEP_UP)
+        : GOOD_SAMPLES_TO_STEP_UP;
     return this.moved({ to: down, reason: problem });
   }
 

@@ -90,7 +90,10 @@ type SignalingEvents = {
 
 /** What a command sends, and what its successful acknowledgement carries (without `ok`). */
 export type CommandRequest<E extends ClientCommand> = Parameters<ClientToServerEvents[E]>[0];
-export type CommandResult<E extends ClientCommand> = Omit<Extract<Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0], { ok: true }>, 'ok'>;
+export type CommandResult<E extends ClientCommand> = Omit<
+  Extract<Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0], { ok: true }>,
+  'ok'
+>;
 
 /** How the widget proves it may connect: the site's publishable key, or a join token. */
 export type Credential = { apiKey: string } | { token: string };
@@ -199,7 +202,12 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
    * Takes a seat (with a join token, `room` may be left out: the token names it); `offer`, if given, goes to
    * one participant already there (see `JoinResult.offeredTo`).
    */
-  join(room: string | undefined, displayName?: string, offer?: OfferDescription, media?: MediaState): Promise<JoinResult> {
+  join(
+    room: string | undefined,
+    displayName?: string,
+    offer?: OfferDescription,
+    media?: MediaState,
+  ): Promise<JoinResult> {
     return this.command('room:join', {
       ...(room ? { room } : {}),
       ...(displayName ? { displayName } : {}),
@@ -270,9 +278,17 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     clearTimeout(this.retryTimer);
     const withinMs = this.drainingWithinMs ?? undefined;
     this.drainingWithinMs = null;
-    const delay = this.reconnectPolicy.nextRetryDelayInMs({ attempt: this.attempt++, cause, ...(withinMs !== undefined ? { withinMs } : {}) });
+    const delay = this.reconnectPolicy.nextRetryDelayInMs({
+      attempt: this.attempt++,
+      cause,
+      ...(withinMs !== undefined ? { withinMs } : {}),
+    });
     if (delay === null) {
-      const failure = new CallError('connection_failed', 'Could not reach the video chat service; gave up retrying.', true);
+      const failure = new CallError(
+        'connection_failed',
+        'Could not reach the video chat service; gave up retrying.',
+        true,
+      );
       this.socket.disconnect();
       if (!this.settle(failure)) this.emit('refused', failure);
       return;
@@ -299,7 +315,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   private applyChanges(changes: QueueChanges): void {
     const view = applyQueueChanges(this.agentQueue ?? { ...changes, customers: [] }, changes);
     if (!view) {
-      console.error('video-chat-widget: protocol problem: queue:changes names a customer it never sent; ignored.', changes.order);
+      console.error(
+        'video-chat-widget: protocol problem: queue:changes names a customer it never sent; ignored.',
+        changes.order,
+      );
       return;
     }
     this.agentQueue = view;

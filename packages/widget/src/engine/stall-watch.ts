@@ -34,7 +34,8 @@ export class StallWatch {
       flow.changedAt = now;
       return 'flowing';
     }
-    if (!flow.flowing || now - flow.changedAt < STALL_MS || now - flow.restartedAt < RESTART_BACKOFF_MS) return 'steady';
+    if (!flow.flowing || now - flow.changedAt < STALL_MS || now - flow.restartedAt < RESTART_BACKOFF_MS)
+      return 'steady';
     flow.restartedAt = now;
     return 'stalled';
   }

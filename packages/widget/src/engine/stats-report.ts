@@ -38,8 +38,21 @@ export function readReport(report: RTCStatsReport, at = performance.now()): Link
   const stats = new Map<string, Stat>();
   report.forEach((stat: Stat) => stats.set(stat.id, stat));
   const out: LinkReport = {
-    at, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsLostIn: 0, remoteFractionLost: null, rttMs: null, availableOutgoingKbps: null,
-    videoTargetKbps: null, frameRate: null, width: null, height: null, audioLevel: null, selfAudioLevel: null, path: 'unknown',
+    at,
+    bytesIn: 0,
+    bytesOut: 0,
+    packetsIn: 0,
+    packetsLostIn: 0,
+    remoteFractionLost: null,
+    rttMs: null,
+    availableOutgoingKbps: null,
+    videoTargetKbps: null,
+    frameRate: null,
+    width: null,
+    height: null,
+    audioLevel: null,
+    selfAudioLevel: null,
+    path: 'unknown',
   };
   let pair: Stat | undefined;
   for (const s of stats.values()) {
@@ -68,7 +81,9 @@ export function readReport(report: RTCStatsReport, at = performance.now()): Link
     }
   }
   // Without a transport entry (older browsers), the nominated pair that works is the one in use.
-  pair ??= [...stats.values()].find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
+  pair ??= [...stats.values()].find(
+    (s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded',
+  );
   if (pair) {
     const rtt = num(pair.currentRoundTripTime);
     const available = num(pair.availableOutgoingBitrate);

@@ -1,6 +1,9 @@
 export { VcAvailabilityEvent, type VcAvailabilityDetail } from './vc-availability-event.js';
 export { VcChatMessageEvent, type VcChatMessageDetail } from './vc-chat-message-event.js';
-export { VcConnectionStateChangeEvent, type VcConnectionStateChangeDetail } from './vc-connection-state-change-event.js';
+export {
+  VcConnectionStateChangeEvent,
+  type VcConnectionStateChangeDetail,
+} from './vc-connection-state-change-event.js';
 export { VcCustomerWaitingEvent, type VcCustomerWaitingDetail } from './vc-customer-waiting-event.js';
 export { VcErrorEvent, type VcErrorDetail } from './vc-error-event.js';
 export { VcJoinEvent, type VcJoinDetail } from './vc-join-event.js';

@@ -8,7 +8,8 @@ let context: AudioContext | null = null;
 
 /** Call inside the Join click: starts the page's audio while the browser counts it as the visitor's doing. */
 export function startSoundFromGesture(): void {
-  const Context = globalThis.AudioContext ?? (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+  const Context =
+    globalThis.AudioContext ?? (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
   if (!Context) return;
   context ??= new Context();
   void context.resume().catch(() => undefined);

@@ -23,11 +23,17 @@ export function renderAgentConsole(view: AgentConsoleView): TemplateResult {
     <button type="button" part="take-next-button" class="primary" ?disabled=${view.busy || view.customers.length === 0} @click=${view.onTakeNext}>
       ${s.takeNext}
     </button>
-    ${view.customers.length
-      ? html`<ul class="queue" part="queue-list" aria-label=${s.supportQueue}>
-          ${repeat(view.customers, (c) => c.customerId, (c) => customer(view, c, s))}
+    ${
+      view.customers.length
+        ? html`<ul class="queue" part="queue-list" aria-label=${s.supportQueue}>
+          ${repeat(
+            view.customers,
+            (c) => c.customerId,
+            (c) => customer(view, c, s),
+          )}
         </ul>`
-      : html`<p class="muted" part="queue-empty">${s.noOneWaiting}</p>`}
+        : html`<p class="muted" part="queue-empty">${s.noOneWaiting}</p>`
+    }
   </section>`;
 }
 
@@ -63,7 +69,9 @@ function declineForm(view: AgentConsoleView, s: Strings & QueueStrings): Templat
   // What the field holds, not the view-model's copy, which may lag behind the typing.
   const submit = (event: Event) => {
     event.preventDefault();
-    const reason = (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('[part="decline-reason"]')!.value.trim();
+    const reason = (event.currentTarget as HTMLFormElement)
+      .querySelector<HTMLInputElement>('[part="decline-reason"]')!
+      .value.trim();
     if (reason) view.onDecline(reason);
   };
   return html`<form class="row" part="decline-form" @submit=${submit} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && cancelDecline(view, e)}>

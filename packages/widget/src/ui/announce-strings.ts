@@ -5,7 +5,8 @@
 import type { AnnounceStrings, Strings } from './strings.js';
 
 export const announceEn: AnnounceStrings = {
-  joinedCall: (n) => `You joined the call. ${n === 0 ? 'Nobody else is here yet.' : n === 1 ? 'One other person is here.' : `${n} other people are here.`}`,
+  joinedCall: (n) =>
+    `You joined the call. ${n === 0 ? 'Nobody else is here yet.' : n === 1 ? 'One other person is here.' : `${n} other people are here.`}`,
   participantJoined: (name) => `${name} joined`,
   participantLeft: (name) => `${name} left`,
   participantMicrophone: (name, on) => `${name} turned their microphone ${on ? 'on' : 'off'}`,

@@ -9,4 +9,5 @@ export function initials(name: string): string {
 }
 
 /** Decorative: the tile's name label already says who it is. */
-export const avatar = (name: string): TemplateResult => html`<div class="avatar" part="avatar" aria-hidden="true">${initials(name)}</div>`;
+export const avatar = (name: string): TemplateResult =>
+  html`<div class="avatar" part="avatar" aria-hidden="true">${initials(name)}</div>`;

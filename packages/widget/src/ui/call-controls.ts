@@ -13,7 +13,14 @@ import type { CallView, PanelName } from './view-model.js';
 export function callControls(view: CallView): TemplateResult {
   const { strings: s, local } = view;
   const panelButton = (name: PanelName, label: string, icon: TemplateResult, extra?: TemplateResult) =>
-    controlButton({ part: `${name}-button`, label, icon, extra, pressed: view.panel === name, onClick: (e) => togglePanel(view, name, e) });
+    controlButton({
+      part: `${name}-button`,
+      label,
+      icon,
+      extra,
+      pressed: view.panel === name,
+      onClick: (e) => togglePanel(view, name, e),
+    });
   const unread = view.unread > 0 && view.panel !== 'chat' ? view.unread : 0;
   // A group, not a toolbar: a toolbar promises arrow-key navigation; here Tab moves between buttons. Microphone,
   // camera and Leave always stay in the row; on a narrow widget the others go into the "More" menu (the same
@@ -22,29 +29,57 @@ export function callControls(view: CallView): TemplateResult {
   return html`<div class="controls" part="controls" data-screen-start role="group" aria-label=${s.controls} @keydown=${(e: KeyboardEvent) => closeMore(view, e)}>
     ${deviceToggles(view)}
     <div class="secondary ${view.moreOpen ? 'open' : ''}" id="more-menu" @click=${(e: Event) => pickedFromMore(view, e)}>
-      ${local.canShareScreen
-        ? controlButton({ part: 'screen-share-button', label: s.shareScreen, icon: icons.screen(), pressed: local.screenSharing, onClick: view.onToggleScreenShare })
-        : nothing}
+      ${
+        local.canShareScreen
+          ? controlButton({
+              part: 'screen-share-button',
+              label: s.shareScreen,
+              icon: icons.screen(),
+              pressed: local.screenSharing,
+              onClick: view.onToggleScreenShare,
+            })
+          : nothing
+      }
       ${view.recording?.control}
       ${panelButton(
         'chat',
         unread ? `${s.chat}, ${s.unread(unread)}` : s.chat,
         icons.chat(),
-        unread ? html`<span class="count" part="unread-badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : undefined,
+        unread
+          ? html`<span class="count" part="unread-badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`
+          : undefined,
       )}
       ${panelButton('participants', s.participants, icons.participants())}
       ${panelButton('stats', s.stats, icons.stats())}
       ${controlButton({ part: 'speaker-view-button', label: s.speakerView, icon: icons.speakerView(), pressed: view.speakerView, onClick: view.onToggleSpeakerView })}
-      ${view.canFullscreen
-        ? controlButton({ part: 'fullscreen-button', label: s.fullscreen, icon: icons.fullscreen(view.fullscreen), pressed: view.fullscreen, onClick: view.onToggleFullscreen })
-        : nothing}
-      ${view.canPictureInPicture
-        ? controlButton({ part: 'pip-button', label: s.pictureInPicture, icon: icons.pictureInPicture(), pressed: view.pictureInPicture, onClick: view.onTogglePictureInPicture })
-        : nothing}
-      ${view.host?.moderate
-        ? html`${controlButton({ part: 'lock-room-button', label: withHostStrings(s).lockRoom, icon: icons.lock(view.host.locked), pressed: view.host.locked, onClick: view.host.onToggleLock })}
+      ${
+        view.canFullscreen
+          ? controlButton({
+              part: 'fullscreen-button',
+              label: s.fullscreen,
+              icon: icons.fullscreen(view.fullscreen),
+              pressed: view.fullscreen,
+              onClick: view.onToggleFullscreen,
+            })
+          : nothing
+      }
+      ${
+        view.canPictureInPicture
+          ? controlButton({
+              part: 'pip-button',
+              label: s.pictureInPicture,
+              icon: icons.pictureInPicture(),
+              pressed: view.pictureInPicture,
+              onClick: view.onTogglePictureInPicture,
+            })
+          : nothing
+      }
+      ${
+        view.host?.moderate
+          ? html`${controlButton({ part: 'lock-room-button', label: withHostStrings(s).lockRoom, icon: icons.lock(view.host.locked), pressed: view.host.locked, onClick: view.host.onToggleLock })}
           ${controlButton({ part: 'end-call-button', label: withHostStrings(s).endForEveryone, icon: icons.leave(), kind: 'danger', onClick: view.host.onEndCall })}`
-        : nothing}
+          : nothing
+      }
     </div>
     <button type="button" part="more-button" class="control more" aria-label=${s.more} aria-controls="more-menu"
       aria-expanded=${String(view.moreOpen)} @click=${(e: Event) => toggleMore(view, e)}>${icons.more()}<span class="label" aria-hidden="true">${s.more}</span>${unread ? html`<span class="count" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}</button>

@@ -19,18 +19,28 @@ import { SELF_TILE, type CallView, type HostView } from './view-model.js';
 export function renderCall(view: CallView): TemplateResult {
   const s = view.strings;
   const count = view.tiles.length + 1;
-  const place = (id: string): TilePlace => ({ onStage: view.stageId === id, pinned: view.pinnedId === id, onTogglePin: () => view.onTogglePin(id) });
+  const place = (id: string): TilePlace => ({
+    onStage: view.stageId === id,
+    pinned: view.pinnedId === id,
+    onTogglePin: () => view.onTogglePin(id),
+  });
   return html`<div class="call" part="call" @keydown=${(e: KeyboardEvent) => escape(view, e)}>
-    ${view.textOnly
-      ? html`<div class="banner" part="text-only-banner" role="status"><strong>${s.textOnlyBanner}</strong> ${view.textOnly.reason}</div>`
-      : nothing}
+    ${
+      view.textOnly
+        ? html`<div class="banner" part="text-only-banner" role="status"><strong>${s.textOnlyBanner}</strong> ${view.textOnly.reason}</div>`
+        : nothing
+    }
     ${view.host ? hostLines(view.host, withHostStrings(s)) : nothing}
     ${view.recording?.status} ${view.matchHeader}
     <div class="stage ${view.panel ? 'with-panel' : ''}" @click=${() => view.moreOpen && view.onToggleMore()}>
       <div class="tiles">
         <div class="grid" part="grid" data-count=${count} data-layout=${view.stageId ? 'stage' : 'grid'} style="--strip: ${count - 1}">
           ${selfTile(view.local, view.selfName, s, place(SELF_TILE))}
-          ${repeat(view.tiles, (t) => t.peerId, (t) => remoteTile(t, s, place(t.peerId)))}
+          ${repeat(
+            view.tiles,
+            (t) => t.peerId,
+            (t) => remoteTile(t, s, place(t.peerId)),
+          )}
         </div>
       </div>
       ${openPanel(view)}
@@ -48,11 +58,13 @@ function hostLines(host: HostView, s: Strings & HostStrings): TemplateResult {
 
 function knockRequests(host: HostView, s: Strings & HostStrings): TemplateResult {
   return html`<ul class="banner" part="knock-requests" role="status">
-    ${host.knocks.map(({ peerId, displayName }) => html`<li data-peer-id=${peerId}>
+    ${host.knocks.map(
+      ({ peerId, displayName }) => html`<li data-peer-id=${peerId}>
       <bdi>${s.knockAsks(displayName)}</bdi>
       <button type="button" part="admit-button" class="primary" @click=${() => host.onAdmit(peerId)}>${s.admit}</button>
       <button type="button" part="deny-button" @click=${() => host.onDeny(peerId, s.denyReason)}>${s.deny}</button>
-    </li>`)}
+    </li>`,
+    )}
   </ul>`;
 }
 

@@ -5,12 +5,20 @@ import { CHAT_TEXT_MAX_LENGTH } from '@vcw/shared/protocol';
 import type { Strings } from './strings.js';
 import type { ChatMessageView } from './view-model.js';
 
-export function chatPanel(messages: ChatMessageView[], strings: Strings, onSend: (text: string) => void): TemplateResult {
+export function chatPanel(
+  messages: ChatMessageView[],
+  strings: Strings,
+  onSend: (text: string) => void,
+): TemplateResult {
   // The log scrolls in reverse (styles.ts), so the browser keeps the newest message in view without script.
   return html`<div class="chat" part="chat-panel">
     <div class="log" role="log" aria-label=${strings.chat}>
       <ol>
-        ${repeat(messages, (m) => m.id, (m) => message(m, strings))}
+        ${repeat(
+          messages,
+          (m) => m.id,
+          (m) => message(m, strings),
+        )}
       </ol>
       ${messages.length ? '' : html`<p class="muted">${strings.noMessages}</p>`}
     </div>

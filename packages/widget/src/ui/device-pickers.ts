@@ -7,9 +7,18 @@ export function devicePickers(devices: DevicesView, strings: Strings): TemplateR
   return html`<div class="pickers" part="device-pickers">
     ${picker('camera-picker', strings.camera, devices.cameras, devices.cameraId, devices.onSelectCamera, strings)}
     ${picker('microphone-picker', strings.microphone, devices.microphones, devices.microphoneId, devices.onSelectMicrophone, strings)}
-    ${devices.speakers.length
-      ? picker('speaker-picker', strings.speaker, devices.speakers, devices.speakerId, devices.onSelectSpeaker, strings)
-      : nothing}
+    ${
+      devices.speakers.length
+        ? picker(
+            'speaker-picker',
+            strings.speaker,
+            devices.speakers,
+            devices.speakerId,
+            devices.onSelectSpeaker,
+            strings,
+          )
+        : nothing
+    }
   </div>`;
 }
 
@@ -26,8 +35,13 @@ function picker(
       part=${part}
       ?disabled=${!choices.length}
       @change=${(e: Event) => onSelect((e.target as HTMLSelectElement).value)}
-    >${choices.length
-      ? choices.map((d, i) => html`<option value=${d.id} .selected=${d.id === selectedId}>${d.label || strings.deviceN(label, i + 1)}</option>`)
-      : html`<option>${strings.noDevice}</option>`}</select
+    >${
+      choices.length
+        ? choices.map(
+            (d, i) =>
+              html`<option value=${d.id} .selected=${d.id === selectedId}>${d.label || strings.deviceN(label, i + 1)}</option>`,
+          )
+        : html`<option>${strings.noDevice}</option>`
+    }</select
   ></label>`;
 }

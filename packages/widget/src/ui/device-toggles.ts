@@ -17,7 +17,12 @@ export interface DeviceTogglesView {
  * ("Turn camera off"), so it carries no `aria-pressed` (a toggle's name must not change with its state); the
  * `off` class colours it while the device is off.
  */
-export function deviceToggles({ strings, local, onToggleMicrophone, onToggleCamera }: DeviceTogglesView): TemplateResult[] {
+export function deviceToggles({
+  strings,
+  local,
+  onToggleMicrophone,
+  onToggleCamera,
+}: DeviceTogglesView): TemplateResult[] {
   return [
     controlButton({
       part: 'microphone-button',

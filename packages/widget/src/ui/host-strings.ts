@@ -5,16 +5,16 @@
 import type { HostStrings, Strings } from './strings.js';
 
 export const hostEn: HostStrings = {
-  hostMutedYou: "The host muted you. You can turn your microphone back on.",
-  roomLockedNote: "The host locked this call: nobody new can join.",
-  lockRoom: "Lock the call",
-  endForEveryone: "End the call for everyone",
+  hostMutedYou: 'The host muted you. You can turn your microphone back on.',
+  roomLockedNote: 'The host locked this call: nobody new can join.',
+  lockRoom: 'Lock the call',
+  endForEveryone: 'End the call for everyone',
   muteParticipant: (name) => `Mute ${name}`,
   removeParticipant: (name) => `Remove ${name}`,
   knockAsks: (name) => `${name} asks to join`,
-  admit: "Let in",
-  deny: "Deny",
-  denyReason: "The host cannot let you in right now.",
+  admit: 'Let in',
+  deny: 'Deny',
+  denyReason: 'The host cannot let you in right now.',
 };
 
 /** `strings` completed with these words; the other languages' tables and overrides already hold them and win. */

@@ -13,7 +13,13 @@ import type { MatchControlsView } from './view-model.js';
 export const REPORT_REASONS: readonly ReportReason[] = ['abuse', 'nudity', 'spam', 'underage', 'other'];
 
 const reasonLabel = (s: Strings & QueueStrings, reason: ReportReason): string =>
-  ({ abuse: s.reasonAbuse, nudity: s.reasonNudity, spam: s.reasonSpam, underage: s.reasonUnderage, other: s.reasonOther })[reason];
+  ({
+    abuse: s.reasonAbuse,
+    nudity: s.reasonNudity,
+    spam: s.reasonSpam,
+    underage: s.reasonUnderage,
+    other: s.reasonOther,
+  })[reason];
 
 export function renderMatchControls(view: MatchControlsView): TemplateResult {
   const s = view.strings;
@@ -28,7 +34,8 @@ function reportForm(view: MatchControlsView): TemplateResult {
     <fieldset>
       <legend>${s.reportReason}</legend>
       ${REPORT_REASONS.map(
-        (reason, i) => html`<label><input type="radio" name="reason" part="report-reason" value=${reason} ?checked=${i === 0} /> ${reasonLabel(s, reason)}</label>`,
+        (reason, i) =>
+          html`<label><input type="radio" name="reason" part="report-reason" value=${reason} ?checked=${i === 0} /> ${reasonLabel(s, reason)}</label>`,
       )}
     </fieldset>
     <div class="row">
@@ -40,7 +47,9 @@ function reportForm(view: MatchControlsView): TemplateResult {
 
 function report(view: MatchControlsView, event: Event): void {
   event.preventDefault();
-  const chosen = (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('input[name="reason"]:checked');
+  const chosen = (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>(
+    'input[name="reason"]:checked',
+  );
   view.onReport((chosen?.value ?? 'other') as ReportReason);
 }
 

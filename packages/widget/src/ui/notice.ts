@@ -8,7 +8,8 @@ import type { Strings } from './strings.js';
 import type { NoticeView } from './view-model.js';
 
 /** Codes that mean "this widget cannot work on this page now": the site owner has something to fix. */
-const UNAVAILABLE = /^(protocol_unsupported|auth_missing|api_key_invalid|origin_not_allowed|configuration_invalid|room_not_found|room_private|room_expired|token_\w+|agent_only|internal_error|shutting_down|rate_limited)$/;
+const UNAVAILABLE =
+  /^(protocol_unsupported|auth_missing|api_key_invalid|origin_not_allowed|configuration_invalid|room_not_found|room_private|room_expired|token_\w+|agent_only|internal_error|shutting_down|rate_limited)$/;
 
 /** What to tell the visitor about `code`; `fatal`: the widget stopped trying. */
 export function visitorNotice(code: string, fatal: boolean, s: Strings, userAgent = navigator.userAgent): NoticeView {

@@ -18,7 +18,15 @@ export function participantsPanel(view: CallView): TemplateResult {
 }
 
 /** Without a peer id, the row is this participant's own. */
-function person(name: string, microphoneOn: boolean, cameraOn: boolean, textOnly: boolean, s: Strings, peerId?: string, host?: HostView): TemplateResult {
+function person(
+  name: string,
+  microphoneOn: boolean,
+  cameraOn: boolean,
+  textOnly: boolean,
+  s: Strings,
+  peerId?: string,
+  host?: HostView,
+): TemplateResult {
   const h = withHostStrings(s);
   const mic = microphoneOn ? s.microphone : s.microphoneOff;
   const cam = cameraOn ? s.camera : s.cameraOff;
@@ -28,9 +36,11 @@ function person(name: string, microphoneOn: boolean, cameraOn: boolean, textOnly
     ${textOnly ? html`<span class="badge">${s.textOnly}</span>` : nothing}
     <span class="state" data-on=${microphoneOn} role="img" aria-label=${mic} title=${mic}>${icons.microphone(microphoneOn)}</span>
     <span class="state" data-on=${cameraOn} role="img" aria-label=${cam} title=${cam}>${icons.camera(cameraOn)}</span>
-    ${host && peerId
-      ? html`<button type="button" part="mute-participant-button" ?disabled=${!microphoneOn} aria-label=${h.muteParticipant(name)} title=${h.muteParticipant(name)} @click=${() => host.onMute(peerId)}>${icons.microphone(false)}</button>
+    ${
+      host && peerId
+        ? html`<button type="button" part="mute-participant-button" ?disabled=${!microphoneOn} aria-label=${h.muteParticipant(name)} title=${h.muteParticipant(name)} @click=${() => host.onMute(peerId)}>${icons.microphone(false)}</button>
         <button type="button" part="remove-participant-button" class="danger" aria-label=${h.removeParticipant(name)} title=${h.removeParticipant(name)} @click=${() => host.onRemove(peerId)}>${icons.leave()}</button>`
-      : nothing}
+        : nothing
+    }
   </li>`;
 }

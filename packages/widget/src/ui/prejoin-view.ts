@@ -57,7 +57,9 @@ function placeholder(view: PrejoinView): TemplateResult {
         <span class="muted">${s.devicesClosed}</span>
       </div>`;
   }
-  return local.stream || view.issue ? avatar(view.displayName) : html`<div class="placeholder">${s.startingCamera}</div>`;
+  return local.stream || view.issue
+    ? avatar(view.displayName)
+    : html`<div class="placeholder">${s.startingCamera}</div>`;
 }
 
 /** Pickers appear once the browser lists devices by name (after permission); before, there is nothing to pick. */

@@ -9,9 +9,11 @@ import { QUEUE_MESSAGE_MAX_LENGTH } from './waiting-view.js';
 
 export function renderSupportPrejoin(view: SupportPrejoinView): TemplateResult {
   const s = view.strings;
-  return html`${view.agentsOnline === null
+  return html`${
+    view.agentsOnline === null
       ? nothing
-      : html`<p part="support-availability" role="status" data-agents-online=${view.agentsOnline}>${view.agentsOnline > 0 ? s.agentAvailable : s.noAgentLeaveMessage}</p>`}
+      : html`<p part="support-availability" role="status" data-agents-online=${view.agentsOnline}>${view.agentsOnline > 0 ? s.agentAvailable : s.noAgentLeaveMessage}</p>`
+  }
     <label class="field">${s.helpMessage}<textarea
       part="support-message"
       rows="2"

@@ -68,7 +68,13 @@ const pinButton = (place: TilePlace, strings: Strings) =>
   html`<button type="button" class="icon pin" part="pin-button" aria-pressed=${String(place.pinned)} aria-label=${place.pinned ? strings.unpin : strings.pin}
     title=${place.pinned ? strings.unpin : strings.pin} @click=${place.onTogglePin}>${icons.pin()}</button>`;
 
-function caption(name: string, microphoneOn: boolean, videoOn: boolean, quality: NetworkQuality | null, strings: Strings): TemplateResult {
+function caption(
+  name: string,
+  microphoneOn: boolean,
+  videoOn: boolean,
+  quality: NetworkQuality | null,
+  strings: Strings,
+): TemplateResult {
   return html`<div class="caption">
     ${microphoneOn ? nothing : indicator('microphone-off', strings.microphoneOff, icons.microphone(false))}
     ${videoOn ? nothing : indicator('camera-off', strings.cameraOff, icons.camera(false))}
@@ -84,7 +90,12 @@ const badge = (text: string, part = 'tile-badge') => html`<span class="badge til
 
 /** Three bars: all lit when good, two when fair, one when poor, none when not measured yet. */
 function networkQuality(quality: NetworkQuality, strings: Strings): TemplateResult {
-  const label = { good: strings.networkGood, fair: strings.networkFair, poor: strings.networkPoor, unknown: strings.networkUnknown }[quality];
+  const label = {
+    good: strings.networkGood,
+    fair: strings.networkFair,
+    poor: strings.networkPoor,
+    unknown: strings.networkUnknown,
+  }[quality];
   return html`<span class="quality" part="network-quality" data-quality=${quality} role="img" aria-label=${label} title=${label}
     ><i></i><i></i><i></i
   ></span>`;

@@ -75,7 +75,8 @@ function ticketForm(ticket: TicketFormView, s: Strings & QueueStrings): Template
 function sendTicket(ticket: TicketFormView, event: Event): void {
   event.preventDefault();
   const form = event.currentTarget as HTMLFormElement;
-  const field = (part: string) => form.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[part="${part}"]`)!.value.trim();
+  const field = (part: string) =>
+    form.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[part="${part}"]`)!.value.trim();
   const message = field('ticket-message');
   if (!ticket.sending && message) ticket.onSend(message, field('ticket-contact'));
 }

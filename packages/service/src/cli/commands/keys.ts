@@ -69,9 +69,15 @@ export function mintedView(minted: { key: ApiKeyRecord; plaintext: string }): Mi
 }
 
 /** Mints a key for an existing project. */
-export async function createKey(store: ProjectStore, input: { projectId: string; type: KeyType; environment: KeyEnvironment }): Promise<KeyCreated> {
+export async function createKey(
+  store: ProjectStore,
+  input: { projectId: string; type: KeyType; environment: KeyEnvironment },
+): Promise<KeyCreated> {
   await requireProject(store, input.projectId);
-  return { kind: 'key-created', key: mintedView(await store.createApiKey(input.projectId, input.type, input.environment)) };
+  return {
+    kind: 'key-created',
+    key: mintedView(await store.createApiKey(input.projectId, input.type, input.environment)),
+  };
 }
 
 /** Lists a project's keys, newest first. */
@@ -90,17 +96,31 @@ export async function revokeKey(store: ProjectStore, input: { keyId: string }): 
 }
 
 /** Replaces a key; the old one keeps working for `overlapSeconds`. */
-export async function rollKey(store: ProjectStore, input: { keyId: string; overlapSeconds: number }): Promise<KeyRolled> {
+export async function rollKey(
+  store: ProjectStore,
+  input: { keyId: string; overlapSeconds: number },
+): Promise<KeyRolled> {
   const key = await requireKey(store, input.keyId);
   // Checked here too (the store would refuse) so the message says why.
-  if (key.revokedAt) throw new CliError(`Key ${key.id} is revoked; create a new key instead of rolling it.`, EXIT.refused);
-  if (key.replacedBy) throw new CliError(`Key ${key.id} was already rolled; it was replaced by ${key.replacedBy}.`, EXIT.refused);
+  if (key.revokedAt)
+    throw new CliError(`Key ${key.id} is revoked; create a new key instead of rolling it.`, EXIT.refused);
+  if (key.replacedBy)
+    throw new CliError(`Key ${key.id} was already rolled; it was replaced by ${key.replacedBy}.`, EXIT.refused);
   const rolled = await store.rollKey(key.id, input.overlapSeconds);
-  return { kind: 'key-rolled', key: mintedView(rolled), previous: keyView(rolled.previous), overlapSeconds: input.overlapSeconds };
+  return {
+    kind: 'key-rolled',
+    key: mintedView(rolled),
+    previous: keyView(rolled.previous),
+    overlapSeconds: input.overlapSeconds,
+  };
 }
 
 async function requireKey(store: ProjectStore, keyId: string): Promise<ApiKeyRecord> {
   const key = await store.findKey(keyId);
-  if (!key) throw new CliError(`No key with id ${keyId}. List a project's keys with: vcw-admin keys list --project PROJECT_ID`, EXIT.refused);
+  if (!key)
+    throw new CliError(
+      `No key with id ${keyId}. List a project's keys with: vcw-admin keys list --project PROJECT_ID`,
+      EXIT.refused,
+    );
   return key;
 }

@@ -32,16 +32,22 @@ export async function createProject(
   store: ProjectStore,
   input: { name: string; origins: string[]; environment: KeyEnvironment; allowAdHocRooms: boolean },
 ): Promise<ProjectCreated> {
-  const { project, keys } = await store.createProject({ name: input.name, allowedOrigins: input.origins, allowAdHocRooms: input.allowAdHocRooms }, [
-    { type: 'publishable', environment: input.environment },
-    { type: 'secret', environment: input.environment },
-  ]);
+  const { project, keys } = await store.createProject(
+    { name: input.name, allowedOrigins: input.origins, allowAdHocRooms: input.allowAdHocRooms },
+    [
+      { type: 'publishable', environment: input.environment },
+      { type: 'secret', environment: input.environment },
+    ],
+  );
   const [publishable, secret] = keys as [(typeof keys)[0], (typeof keys)[0]];
   return { kind: 'project-created', project, publishableKey: mintedView(publishable), secretKey: mintedView(secret) };
 }
 
 /** Allows or stops ad-hoc rooms; setting what the project already has changes nothing and is not an error. */
-export async function updateProject(store: ProjectStore, input: { projectId: string; allowAdHocRooms: boolean }): Promise<ProjectUpdated> {
+export async function updateProject(
+  store: ProjectStore,
+  input: { projectId: string; allowAdHocRooms: boolean },
+): Promise<ProjectUpdated> {
   const project = await requireProject(store, input.projectId);
   const changed = project.allowAdHocRooms !== input.allowAdHocRooms;
   if (changed) await store.setAllowAdHocRooms(project.id, input.allowAdHocRooms);
@@ -60,7 +66,11 @@ export interface ProjectBranded {
 }
 
 /** Changes how the project's join page looks (the fields given; null clears one). `patch` is already checked. */
-export async function brandProject(store: ProjectStore, branding: ProjectBrandingStore, input: { projectId: string; patch: Partial<ProjectBranding> }): Promise<ProjectBranded> {
+export async function brandProject(
+  store: ProjectStore,
+  branding: ProjectBrandingStore,
+  input: { projectId: string; patch: Partial<ProjectBranding> },
+): Promise<ProjectBranded> {
   const project = await requireProject(store, input.projectId);
   return { kind: 'project-branded', projectId: project.id, branding: await branding.update(project.id, input.patch) };
 }

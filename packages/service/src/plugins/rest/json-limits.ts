@@ -8,13 +8,28 @@
 
 /** The part of Ajv's API this needs (Fastify's validator is an Ajv instance). */
 interface KeywordHost {
-  addKeyword(definition: { keyword: string; schemaType: 'number'; errors: false; validate: (limit: number, data: unknown) => boolean }): unknown;
+  addKeyword(definition: {
+    keyword: string;
+    schemaType: 'number';
+    errors: false;
+    validate: (limit: number, data: unknown) => boolean;
+  }): unknown;
 }
 
 /** Adds both keywords to Fastify's Ajv (`ajv.plugins` in Fastify's options). */
 export function jsonLimits<A extends KeywordHost>(ajv: A): A {
-  ajv.addKeyword({ keyword: 'x-max-depth', schemaType: 'number', errors: false, validate: (limit, data) => depthWithin(data, limit) });
-  ajv.addKeyword({ keyword: 'x-max-keys', schemaType: 'number', errors: false, validate: (limit, data) => keysWithin(data, limit) });
+  ajv.addKeyword({
+    keyword: 'x-max-depth',
+    schemaType: 'number',
+    errors: false,
+    validate: (limit, data) => depthWithin(data, limit),
+  });
+  ajv.addKeyword({
+    keyword: 'x-max-keys',
+    schemaType: 'number',
+    errors: false,
+    validate: (limit, data) => keysWithin(data, limit),
+  });
   return ajv;
 }
 
@@ -25,7 +40,8 @@ export function depthWithin(value: unknown, limit: number): boolean {
     const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
     if (depth + 1 > limit) return false;
-    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return true;
 }

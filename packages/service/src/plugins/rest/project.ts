@@ -10,7 +10,15 @@ export async function projectRoutes(app: FastifyInstance): Promise<void> {
 
   api.get(
     '/project/branding',
-    { schema: { tags: ['project'], summary: "The join page's branding", description: 'What the join page (the `url` of rooms and tokens) shows: `displayName` (null: the project\'s name), `accentColor`, `logoUrl`.', response: { 200: ProjectBranding, ...errorResponses() } } },
+    {
+      schema: {
+        tags: ['project'],
+        summary: "The join page's branding",
+        description:
+          "What the join page (the `url` of rooms and tokens) shows: `displayName` (null: the project's name), `accentColor`, `logoUrl`.",
+        response: { 200: ProjectBranding, ...errorResponses() },
+      },
+    },
     async (request) => app.branding.get(request.project.id),
   );
 

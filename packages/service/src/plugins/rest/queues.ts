@@ -29,7 +29,8 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['queues'],
         summary: 'A queue as it stands',
-        description: 'The support queue of this name (customers waiting, agents online, the recent average wait) and the random pool of this name (visitors waiting, pairs matched now). A queue nobody used yet is all zeros.',
+        description:
+          'The support queue of this name (customers waiting, agents online, the recent average wait) and the random pool of this name (visitors waiting, pairs matched now). A queue nobody used yet is all zeros.',
         params: QueueNameParams,
         response: { 200: QueueStats, ...errorResponses() },
       },
@@ -38,7 +39,11 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
       const { name } = request.params;
       const { support, random } = app.matching.statistics(request.project.id, name);
       const averageWaitSeconds = support.averageWaitMs === null ? null : Math.round(support.averageWaitMs / 100) / 10;
-      return { name, support: { waiting: support.waiting, agentsOnline: support.agentsOnline, averageWaitSeconds }, random };
+      return {
+        name,
+        support: { waiting: support.waiting, agentsOnline: support.agentsOnline, averageWaitSeconds },
+        random,
+      };
     },
   );
 
@@ -58,9 +63,14 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { name } = request.params;
       const { displayName, ttlSeconds = DEFAULT_AGENT_TOKEN_TTL_SECONDS } = request.body;
-      const minted = await app.joinTokens.mintAgent({ projectId: request.project.id, queue: name, displayName }, ttlSeconds);
+      const minted = await app.joinTokens.mintAgent(
+        { projectId: request.project.id, queue: name, displayName },
+        ttlSeconds,
+      );
       request.log.info({ queue: name, tokenId: minted.tokenId }, 'agent token minted');
-      return reply.code(201).send({ token: minted.token, queue: name, role: 'agent' as const, displayName, expiresAt: minted.expiresAt });
+      return reply
+        .code(201)
+        .send({ token: minted.token, queue: name, role: 'agent' as const, displayName, expiresAt: minted.expiresAt });
     },
   );
 
@@ -70,7 +80,8 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['queues'],
         summary: 'Messages customers left, newest first',
-        description: 'What customers of this support queue wrote (typically when no agent was online), with the name and contact they gave, its status and assignee. `status` keeps only open or closed tickets.',
+        description:
+          'What customers of this support queue wrote (typically when no agent was online), with the name and contact they gave, its status and assignee. `status` keeps only open or closed tickets.',
         params: QueueNameParams,
         querystring: ListTicketsQuery,
         response: { 200: SupportTicketList, ...errorResponses() },
@@ -92,7 +103,8 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['queues'],
         summary: "Change a ticket's status or assignee",
-        description: '`status`: `open` or `closed`; `assignee`: who on your team handles it (any name or id of yours), `null` to unassign.',
+        description:
+          '`status`: `open` or `closed`; `assignee`: who on your team handles it (any name or id of yours), `null` to unassign.',
         params: TicketParams,
         body: UpdateTicketBody,
         response: { 200: SupportTicket, ...errorResponses(404, 413, 415) },
@@ -109,6 +121,16 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
 }
 
 /** A ticket as the API shows it (never the connection that left it). */
-function ticketView({ id, queue, displayName, message, contact, createdAt, status, assignee, updatedAt }: StoredTicket): SupportTicket {
+function ticketView({
+  id,
+  queue,
+  displayName,
+  message,
+  contact,
+  createdAt,
+  status,
+  assignee,
+  updatedAt,
+}: StoredTicket): SupportTicket {
   return { id, queue, displayName, message, contact, createdAt, status, assignee, updatedAt };
 }

@@ -21,7 +21,10 @@ export function requireSecretKey(app: FastifyInstance): void {
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     if (!token) throw new ServiceError('auth_missing', 'Send your secret key as `Authorization: Bearer sk_…`.');
     if (parseApiKey(token)?.type === 'publishable') {
-      throw new ServiceError('api_key_invalid', 'Publishable keys cannot call the REST API; use a secret key (sk_…) from your server.');
+      throw new ServiceError(
+        'api_key_invalid',
+        'Publishable keys cannot call the REST API; use a secret key (sk_…) from your server.',
+      );
     }
     const match = await app.projects.authenticateKey(token, 'secret');
     if (!match) throw new ServiceError('api_key_invalid');
@@ -32,6 +35,8 @@ export function requireSecretKey(app: FastifyInstance): void {
       throw new ServiceError('rate_limited', `This key made too many requests; retry in ${seconds} s.`);
     }
     request.project = match.project;
-    void app.projects.markKeyUsed(match.key.id).catch((err: unknown) => request.log.warn({ err }, 'could not record key use'));
+    void app.projects
+      .markKeyUsed(match.key.id)
+      .catch((err: unknown) => request.log.warn({ err }, 'could not record key use'));
   });
 }

@@ -24,7 +24,10 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       // History is written behind the calls' backs; wait for this room's queued writes so a partner who
       // asks right after a call ended sees it ended.
       await app.callHistoryWriter.flushed(room.id);
-      const { sessions, nextCursor } = await app.callHistory.listSessions(room.projectId, room.id, { limit: request.query.limit ?? 20, cursor: request.query.cursor });
+      const { sessions, nextCursor } = await app.callHistory.listSessions(room.projectId, room.id, {
+        limit: request.query.limit ?? 20,
+        cursor: request.query.cursor,
+      });
       return {
         data: sessions.map(({ id, startedAt, endedAt, participants }) => ({ id, startedAt, endedAt, participants })),
         nextCursor,

@@ -13,7 +13,8 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['tokens'],
         summary: 'Mint a join token',
-        description: 'A JWT for one room and role (default lifetime 10 minutes, at most 24 hours). The widget joins with it through its `token` attribute; it is the only way into a private room. `url` is the service\'s join page for the room with this token.',
+        description:
+          "A JWT for one room and role (default lifetime 10 minutes, at most 24 hours). The widget joins with it through its `token` attribute; it is the only way into a private room. `url` is the service's join page for the room with this token.",
         params: RoomIdParams,
         body: CreateTokenBody,
         response: { 201: JoinToken, ...errorResponses(404, 410, 413) },
@@ -23,9 +24,19 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
       const room = await roomOf(app, request.project.id, request.params.id);
       assertRoomOpen(room);
       const { role, displayName, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS } = request.body;
-      const minted = await app.joinTokens.mint({ projectId: room.projectId, roomId: room.id, room: room.name, role, ...(displayName ? { displayName } : {}) }, ttlSeconds);
+      const minted = await app.joinTokens.mint(
+        { projectId: room.projectId, roomId: room.id, room: room.name, role, ...(displayName ? { displayName } : {}) },
+        ttlSeconds,
+      );
       request.log.info({ room: room.id, role, tokenId: minted.tokenId }, 'join token minted');
-      return reply.code(201).send({ token: minted.token, roomId: room.id, room: room.name, role, expiresAt: minted.expiresAt, url: app.joinLink(room.name, minted.token) });
+      return reply.code(201).send({
+        token: minted.token,
+        roomId: room.id,
+        room: room.name,
+        role,
+        expiresAt: minted.expiresAt,
+        url: app.joinLink(room.name, minted.token),
+      });
     },
   );
 }

@@ -15,7 +15,11 @@ export const rooms: Migration = {
       .addColumn('ended_at', 'text')
       .addUniqueConstraint('rooms_project_name_unique', ['project_id', 'name'])
       .execute();
-    await db.schema.createIndex('rooms_project_created_idx').on('rooms').columns(['project_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('rooms_project_created_idx')
+      .on('rooms')
+      .columns(['project_id', 'created_at', 'id'])
+      .execute();
     await db.schema
       .createTable('idempotency_keys')
       .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))

@@ -7,7 +7,10 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const callHistory: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.alterTable('projects').addColumn('allow_ad_hoc_rooms', 'boolean', (c) => c.notNull().defaultTo(true)).execute();
+    await db.schema
+      .alterTable('projects')
+      .addColumn('allow_ad_hoc_rooms', 'boolean', (c) => c.notNull().defaultTo(true))
+      .execute();
     await db.schema
       .createTable('room_sessions')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -17,7 +20,11 @@ export const callHistory: Migration = {
       .addColumn('ended_at', 'text')
       .execute();
     // Serves both the newest-first listing of a room and finding its open session.
-    await db.schema.createIndex('room_sessions_room_started_idx').on('room_sessions').columns(['room_id', 'started_at', 'id']).execute();
+    await db.schema
+      .createIndex('room_sessions_room_started_idx')
+      .on('room_sessions')
+      .columns(['room_id', 'started_at', 'id'])
+      .execute();
     await db.schema
       .createTable('room_session_participants')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -29,7 +36,11 @@ export const callHistory: Migration = {
       .addColumn('left_at', 'text')
       .addColumn('leave_reason', 'text')
       .execute();
-    await db.schema.createIndex('room_session_participants_session_idx').on('room_session_participants').columns(['session_id', 'peer_id']).execute();
+    await db.schema
+      .createIndex('room_session_participants_session_idx')
+      .on('room_session_participants')
+      .columns(['session_id', 'peer_id'])
+      .execute();
     await db.schema.createIndex('rooms_expires_idx').on('rooms').column('expires_at').execute();
     await db.schema.createIndex('idempotency_keys_created_idx').on('idempotency_keys').column('created_at').execute();
   },

@@ -8,7 +8,12 @@ import { sql } from '../kysely.js';
 export const partialExpiryIndex: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema.dropIndex('rooms_expires_idx').execute();
-    await db.schema.createIndex('rooms_expires_idx').on('rooms').column('expires_at').where(sql.ref('expires_at'), 'is not', null).execute();
+    await db.schema
+      .createIndex('rooms_expires_idx')
+      .on('rooms')
+      .column('expires_at')
+      .where(sql.ref('expires_at'), 'is not', null)
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropIndex('rooms_expires_idx').execute();

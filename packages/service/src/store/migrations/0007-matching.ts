@@ -19,7 +19,11 @@ export const matching: Migration = {
       .addColumn('note', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('match_reports_project_idx').on('match_reports').columns(['project_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('match_reports_project_idx')
+      .on('match_reports')
+      .columns(['project_id', 'created_at'])
+      .execute();
     await db.schema
       .createTable('support_tickets')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -32,7 +36,11 @@ export const matching: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
     // Serves the newest-first listing of one queue's tickets.
-    await db.schema.createIndex('support_tickets_queue_created_idx').on('support_tickets').columns(['project_id', 'queue', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('support_tickets_queue_created_idx')
+      .on('support_tickets')
+      .columns(['project_id', 'queue', 'created_at', 'id'])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('support_tickets').execute();

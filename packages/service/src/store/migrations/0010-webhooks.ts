@@ -19,7 +19,11 @@ export const webhooks: Migration = {
       .addColumn('previous_secret_expires_at', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('webhook_endpoints_project_idx').on('webhook_endpoints').columns(['project_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('webhook_endpoints_project_idx')
+      .on('webhook_endpoints')
+      .columns(['project_id', 'created_at'])
+      .execute();
     await db.schema
       .createTable('webhook_deliveries')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -32,8 +36,16 @@ export const webhooks: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
     // Serves "the endpoint's next due delivery" (pending ones carry next_attempt_at) and the newest-first log.
-    await db.schema.createIndex('webhook_deliveries_endpoint_idx').on('webhook_deliveries').columns(['endpoint_id', 'status', 'next_attempt_at']).execute();
-    await db.schema.createIndex('webhook_deliveries_created_idx').on('webhook_deliveries').columns(['endpoint_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('webhook_deliveries_endpoint_idx')
+      .on('webhook_deliveries')
+      .columns(['endpoint_id', 'status', 'next_attempt_at'])
+      .execute();
+    await db.schema
+      .createIndex('webhook_deliveries_created_idx')
+      .on('webhook_deliveries')
+      .columns(['endpoint_id', 'created_at', 'id'])
+      .execute();
     await db.schema
       .createTable('webhook_attempts')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -43,7 +55,11 @@ export const webhooks: Migration = {
       .addColumn('error', 'text')
       .addColumn('duration_ms', 'integer', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('webhook_attempts_delivery_idx').on('webhook_attempts').columns(['delivery_id', 'attempted_at']).execute();
+    await db.schema
+      .createIndex('webhook_attempts_delivery_idx')
+      .on('webhook_attempts')
+      .columns(['delivery_id', 'attempted_at'])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('webhook_attempts').execute();

@@ -4,7 +4,10 @@ import { sql } from '../kysely.js';
 /** Support tickets get a status (`open` until someone closes them) and an assignee. */
 export const ticketStatus: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.alterTable('support_tickets').addColumn('status', 'text', (c) => c.notNull().defaultTo(sql.lit('open'))).execute();
+    await db.schema
+      .alterTable('support_tickets')
+      .addColumn('status', 'text', (c) => c.notNull().defaultTo(sql.lit('open')))
+      .execute();
     await db.schema.alterTable('support_tickets').addColumn('assignee', 'text').execute();
     await db.schema.alterTable('support_tickets').addColumn('updated_at', 'text').execute();
   },

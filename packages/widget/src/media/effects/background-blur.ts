@@ -25,7 +25,8 @@ export class BackgroundBlur implements FrameEffect {
 
   /** Loads the model from `assetsBaseUrl`; rejects with an EffectError when it is missing or fails. */
   static async load(assetsBaseUrl: string | undefined): Promise<BackgroundBlur> {
-    if (!assetsBaseUrl) throw new EffectError('background-blur needs the URL its segmentation model is served from (assetsBaseUrl).');
+    if (!assetsBaseUrl)
+      throw new EffectError('background-blur needs the URL its segmentation model is served from (assetsBaseUrl).');
     return new BackgroundBlur(await PersonSegmenter.load(assetsBaseUrl));
   }
 
@@ -84,7 +85,13 @@ export class BackgroundBlur implements FrameEffect {
  * Puts the sharp picture back where the mask says person: out = (m·sharp + (255 − m)·blurred) / 255, per
  * sample, with m read at the sample's position in the frame (chroma samples sit on every subX-th pixel).
  */
-function blend(data: Uint8Array, sharp: Uint8Array, weights: Uint8Array, planes: readonly Plane[], width: number): void {
+function blend(
+  data: Uint8Array,
+  sharp: Uint8Array,
+  weights: Uint8Array,
+  planes: readonly Plane[],
+  width: number,
+): void {
   for (const { offset, stride, step, subX, subY, width: pw, height: ph } of planes) {
     for (let y = 0; y < ph; y++) {
       const row = offset + y * stride;

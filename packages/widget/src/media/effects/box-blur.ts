@@ -50,7 +50,10 @@ function shrink(data: Uint8Array, plane: Plane, factor: number, out: Dense): voi
   const { offset, stride, step, width, height } = plane;
   const sums = new Uint32Array(out.width);
   // 4×4 blocks of a planar row: one 32-bit load per block row.
-  const words = factor === 4 && step === 1 && data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2) : null;
+  const words =
+    factor === 4 && step === 1 && data.byteOffset % 4 === 0
+      ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2)
+      : null;
   for (let sy = 0; sy < out.height; sy++) {
     sums.fill(0);
     const y0 = sy * factor;
@@ -128,7 +131,16 @@ function widen(src: Uint8Array, row: number, { lo, hi, w }: Taps, out: Uint8Arra
  * Planar rows on 4-byte boundaries go four samples at a time: each 32-bit word split into its even and odd
  * bytes as two 16-bit lanes, so one multiply blends two samples (255 × 256 + 128 still fits a lane).
  */
-function blendRow(rows: Uint8Array, lanes: Uint32Array | null, width: number, w: number, data: Uint8Array, row: number, step: number, words: Uint32Array | null): void {
+function blendRow(
+  rows: Uint8Array,
+  lanes: Uint32Array | null,
+  width: number,
+  w: number,
+  data: Uint8Array,
+  row: number,
+  step: number,
+  words: Uint32Array | null,
+): void {
   const v = 256 - w;
   let x = 0;
   if (words && lanes && step === 1 && row % 4 === 0) {
@@ -151,7 +163,10 @@ function enlarge(small: Dense, factor: number, data: Uint8Array, plane: Plane, r
   const across = taps(width, factor, small.width);
   const down = taps(height, factor, small.height);
   const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2) : null;
-  const lanes = width % 4 === 0 && rows.byteOffset % 4 === 0 ? new Uint32Array(rows.buffer, rows.byteOffset, (width * 2) >> 2) : null;
+  const lanes =
+    width % 4 === 0 && rows.byteOffset % 4 === 0
+      ? new Uint32Array(rows.buffer, rows.byteOffset, (width * 2) >> 2)
+      : null;
   let top = -1;
   for (let y = 0; y < height; y++) {
     const lo = down.lo[y]!;

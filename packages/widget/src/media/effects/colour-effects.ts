@@ -32,14 +32,21 @@ function mapPlane(data: Uint8Array, plane: Plane, table: Uint8Array): void {
   const { offset, stride, step, width, height } = plane;
   // Planar rows on 4-byte boundaries (what copyTo lays out for even sizes): four samples per 32-bit word
   // halves the loads and stores, the loop's main cost.
-  const words = step === 1 && data.byteOffset % 4 === 0 && offset % 4 === 0 && stride % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2) : null;
+  const words =
+    step === 1 && data.byteOffset % 4 === 0 && offset % 4 === 0 && stride % 4 === 0
+      ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2)
+      : null;
   for (let y = 0; y < height; y++) {
     const row = offset + y * stride;
     let i = row;
     if (words) {
       for (let w = row >> 2, end = (row + width) >> 2; w < end; w++, i += 4) {
         const v = words[w]!;
-        words[w] = table[v & 255]! | (table[(v >>> 8) & 255]! << 8) | (table[(v >>> 16) & 255]! << 16) | (table[v >>> 24]! << 24);
+        words[w] =
+          table[v & 255]! |
+          (table[(v >>> 8) & 255]! << 8) |
+          (table[(v >>> 16) & 255]! << 16) |
+          (table[v >>> 24]! << 24);
       }
     }
     for (const end = row + width * step; i < end; i += step) data[i] = table[data[i]!]!;
@@ -89,13 +96,21 @@ function applyYuv(effect: ColourEffect, pixels: FramePixels): void {
     mapPlane(data, v, neutral);
   } else if (effect === 'invert') {
     // 1 - R, 1 - G, 1 - B: light becomes 1 - light, both colour differences change sign.
-    mapPlane(data, luma, table((s) => y0 + ys - (s - y0)));
+    mapPlane(
+      data,
+      luma,
+      table((s) => y0 + ys - (s - y0)),
+    );
     const flip = table((s) => 256 - s);
     mapPlane(data, u, flip);
     mapPlane(data, v, flip);
   } else if (effect === 'brightness') {
     // k·R, k·G, k·B scales light and both colour differences alike.
-    mapPlane(data, luma, table((s) => y0 + Math.min(ys, (s - y0) * BRIGHTNESS_GAIN)));
+    mapPlane(
+      data,
+      luma,
+      table((s) => y0 + Math.min(ys, (s - y0) * BRIGHTNESS_GAIN)),
+    );
     const scale = table((s) => 128 + (s - 128) * BRIGHTNESS_GAIN);
     mapPlane(data, u, scale);
     mapPlane(data, v, scale);

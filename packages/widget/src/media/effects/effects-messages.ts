@@ -3,7 +3,14 @@ import type { ProcessedEffect } from './effect-name.js';
 
 export type ToWorker =
   /** Starts the loop; answered (id 0) once the first effect is ready, or with why it cannot run. */
-  | { type: 'start'; frames: ReadableStream<VideoFrame>; output: WritableStream<VideoFrame>; effect: ProcessedEffect; assetsBaseUrl?: string; reportFrames: boolean }
+  | {
+      type: 'start';
+      frames: ReadableStream<VideoFrame>;
+      output: WritableStream<VideoFrame>;
+      effect: ProcessedEffect;
+      assetsBaseUrl?: string;
+      reportFrames: boolean;
+    }
   /** Prepares `effect` and swaps it in; answered when new frames get it, or with why it cannot load. */
   | { type: 'effect'; id: number; effect: ProcessedEffect }
   /** Asks which URLs the worker has fetched (its own resource timing: the page's does not see them). */

@@ -8,7 +8,10 @@ import { EffectError } from './effect-error.js';
 import type { ToWorker, WorkerScope } from './effects-messages.js';
 import { FramePipeline, prepareEffect } from './frame-pipeline.js';
 
-const why = (error: unknown): string => (error instanceof EffectError ? error.message : `the effect failed to start (${error instanceof Error ? error.message : String(error)})`);
+const why = (error: unknown): string =>
+  error instanceof EffectError
+    ? error.message
+    : `the effect failed to start (${error instanceof Error ? error.message : String(error)})`;
 
 /** Answers the page's messages: `queued` are those that arrived while this module was loading. */
 export function serveEffects(scope: WorkerScope, queued: readonly MessageEvent<ToWorker>[]): void {
@@ -26,7 +29,9 @@ export function serveEffects(scope: WorkerScope, queued: readonly MessageEvent<T
           const first = await prepareEffect(message.effect, assetsBaseUrl);
           if (stopped) return first.close();
           const onFrame = message.reportFrames ? (ms: number) => scope.postMessage({ type: 'frame', ms }) : null;
-          pipeline = new FramePipeline(message.frames, message.output, first, onFrame, () => scope.postMessage({ type: 'ended' }));
+          pipeline = new FramePipeline(message.frames, message.output, first, onFrame, () =>
+            scope.postMessage({ type: 'ended' }),
+          );
           scope.postMessage({ type: 'answer', id: 0 });
         } catch (error) {
           scope.postMessage({ type: 'answer', id: 0, error: why(error) });

@@ -30,7 +30,9 @@ export class FramePipeline {
     onEnd: () => void,
   ) {
     this.#current = first;
-    const transform = new TransformStream<VideoFrame, VideoFrame>({ transform: (frame, controller) => this.#process(frame, controller) });
+    const transform = new TransformStream<VideoFrame, VideoFrame>({
+      transform: (frame, controller) => this.#process(frame, controller),
+    });
     frames
       .pipeThrough(transform, { signal: this.#abort.signal })
       .pipeTo(output, { signal: this.#abort.signal })

@@ -32,9 +32,19 @@ export interface FramePixels {
 }
 
 /** Chroma subsampling of the planar YUV formats handled here; other formats are left alone. */
-const PLANAR: Partial<Record<VideoPixelFormat, [number, number]>> = { I420: [2, 2], I420A: [2, 2], I422: [2, 1], I444: [1, 1] };
+const PLANAR: Partial<Record<VideoPixelFormat, [number, number]>> = {
+  I420: [2, 2],
+  I420A: [2, 2],
+  I422: [2, 1],
+  I444: [1, 1],
+};
 /** Byte offsets of R, G and B within a pixel of the packed formats. */
-const PACKED: Partial<Record<VideoPixelFormat, [number, number, number]>> = { RGBA: [0, 1, 2], RGBX: [0, 1, 2], BGRA: [2, 1, 0], BGRX: [2, 1, 0] };
+const PACKED: Partial<Record<VideoPixelFormat, [number, number, number]>> = {
+  RGBA: [0, 1, 2],
+  RGBX: [0, 1, 2],
+  BGRA: [2, 1, 0],
+  BGRX: [2, 1, 0],
+};
 
 /** Whether the effects can work on frames of this format. */
 export const isSupportedFormat = (format: VideoPixelFormat | null): format is VideoPixelFormat =>
@@ -50,15 +60,38 @@ export async function readPixels(frame: VideoFrame, data: Uint8Array | null): Pr
   const { width, height } = frame.visibleRect ?? { width: frame.codedWidth, height: frame.codedHeight };
   const planes = planesOf(format, layout, width, height);
   const space = frame.colorSpace;
-  return { model: format in PACKED ? 'rgb' : 'yuv', data: buffer, planes, width, height, fullRange: space.fullRange ?? format in PACKED, bt709: space.matrix === 'bt709', format, layout };
+  return {
+    model: format in PACKED ? 'rgb' : 'yuv',
+    data: buffer,
+    planes,
+    width,
+    height,
+    fullRange: space.fullRange ?? format in PACKED,
+    bt709: space.matrix === 'bt709',
+    format,
+    layout,
+  };
 }
 
-function planesOf(format: VideoPixelFormat, layout: PlaneLayout[], width: number, height: number): [Plane, Plane, Plane] {
+function planesOf(
+  format: VideoPixelFormat,
+  layout: PlaneLayout[],
+  width: number,
+  height: number,
+): [Plane, Plane, Plane] {
   const at = (i: number): PlaneLayout => layout[i] ?? { offset: 0, stride: 0 };
   const packed = PACKED[format];
   if (packed) {
     const { offset, stride } = at(0);
-    const channel = (byte: number): Plane => ({ offset: offset + byte, stride, step: 4, width, height, subX: 1, subY: 1 });
+    const channel = (byte: number): Plane => ({
+      offset: offset + byte,
+      stride,
+      step: 4,
+      width,
+      height,
+      subX: 1,
+      subY: 1,
+    });
     return [channel(packed[0]), channel(packed[1]), channel(packed[2])];
   }
   const [subX, subY] = PLANAR[format] ?? [2, 2];
@@ -68,9 +101,17 @@ function planesOf(format: VideoPixelFormat, layout: PlaneLayout[], width: number
   if (format === 'NV12') {
     // One plane of interleaved U and V samples.
     const { offset, stride } = at(1);
-    return [luma, { offset, stride, step: 2, width: cw, height: ch, subX, subY }, { offset: offset + 1, stride, step: 2, width: cw, height: ch, subX, subY }];
+    return [
+      luma,
+      { offset, stride, step: 2, width: cw, height: ch, subX, subY },
+      { offset: offset + 1, stride, step: 2, width: cw, height: ch, subX, subY },
+    ];
   }
-  return [luma, { ...at(1), step: 1, width: cw, height: ch, subX, subY }, { ...at(2), step: 1, width: cw, height: ch, subX, subY }];
+  return [
+    luma,
+    { ...at(1), step: 1, width: cw, height: ch, subX, subY },
+    { ...at(2), step: 1, width: cw, height: ch, subX, subY },
+  ];
 }
 
 /** A new frame holding `pixels`, with `source`'s timing, colour space and display size. */

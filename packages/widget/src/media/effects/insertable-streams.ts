@@ -20,7 +20,10 @@ interface InsertableStreams {
 
 /** The two constructors, or null where the browser lacks them on the window (Firefox, Safari). */
 export function insertableStreams(): InsertableStreams | null {
-  const scope = globalThis as { MediaStreamTrackProcessor?: TrackProcessorConstructor; MediaStreamTrackGenerator?: TrackGeneratorConstructor };
+  const scope = globalThis as {
+    MediaStreamTrackProcessor?: TrackProcessorConstructor;
+    MediaStreamTrackGenerator?: TrackGeneratorConstructor;
+  };
   const { MediaStreamTrackProcessor: Processor, MediaStreamTrackGenerator: Generator } = scope;
   return Processor && Generator ? { Processor, Generator } : null;
 }

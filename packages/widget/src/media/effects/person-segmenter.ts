@@ -80,7 +80,8 @@ function loadScript(base: URL): SegmentationConstructor {
 function keepGlContext(solution: SelfieSegmentation): void {
   const inner = (solution as unknown as { h?: { m?: OffscreenCanvas; K?: unknown } }).h;
   const canvas = inner?.m;
-  if (!inner || !(canvas instanceof OffscreenCanvas)) throw new Error('an unknown version of the segmentation solution');
+  if (!inner || !(canvas instanceof OffscreenCanvas))
+    throw new Error('an unknown version of the segmentation solution');
   inner.K ??= canvas.getContext('webgl2') ?? canvas.getContext('webgl');
 }
 
@@ -92,7 +93,9 @@ function hasWebGl(): boolean {
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -111,7 +114,9 @@ export class PersonSegmenter {
   private constructor(solution: SelfieSegmentation) {
     this.#solution = solution;
     this.#inputContext = this.#input.getContext('2d') as OffscreenCanvasRenderingContext2D;
-    this.#maskContext = new OffscreenCanvas(MODEL_WIDTH, MODEL_HEIGHT).getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
+    this.#maskContext = new OffscreenCanvas(MODEL_WIDTH, MODEL_HEIGHT).getContext('2d', {
+      willReadFrequently: true,
+    }) as OffscreenCanvasRenderingContext2D;
     solution.onResults((results) => this.#receive(results));
   }
 
@@ -126,7 +131,9 @@ export class PersonSegmenter {
       solution = new Solution({ locateFile: (file) => new URL(file, base).href });
       // Model 1 ("landscape", 256×144) suits 16:9 video. Inference on the CPU (XNNPACK): without a GPU its
       // WebGL path runs on a software rasteriser and is several times slower (see bench/effects.mjs).
-      solution.setOptions({ modelSelection: 1, selfieMode: false, useCpuInference: true } as Parameters<SelfieSegmentation['setOptions']>[0]);
+      solution.setOptions({ modelSelection: 1, selfieMode: false, useCpuInference: true } as Parameters<
+        SelfieSegmentation['setOptions']
+      >[0]);
       await withTimeout(solution.initialize(), LOAD_TIMEOUT_MS);
       keepGlContext(solution);
       return new PersonSegmenter(solution);

@@ -35,7 +35,12 @@ export class VideoEffects {
   #waiting = new Map<number, { resolve: (urls: string[]) => void; reject: (error: EffectError) => void }>();
   #nextId = 1;
 
-  private constructor(track: TrackGenerator, worker: EffectsWorker, effect: ProcessedEffect, options: VideoEffectsOptions) {
+  private constructor(
+    track: TrackGenerator,
+    worker: EffectsWorker,
+    effect: ProcessedEffect,
+    options: VideoEffectsOptions,
+  ) {
     this.track = track;
     this.#worker = worker;
     this.#effect = effect;
@@ -43,7 +48,11 @@ export class VideoEffects {
   }
 
   /** Starts processing `source` with `effect`; rejects (EffectError) if the effect cannot run here. */
-  static async start(source: MediaStreamTrack, effect: ProcessedEffect, options: VideoEffectsOptions = {}): Promise<VideoEffects> {
+  static async start(
+    source: MediaStreamTrack,
+    effect: ProcessedEffect,
+    options: VideoEffectsOptions = {},
+  ): Promise<VideoEffects> {
     const streams = insertableStreams();
     if (!streams || typeof Worker !== 'function') throw new EffectError(UNSUPPORTED);
     const worker = startEffectsWorker();
@@ -52,10 +61,18 @@ export class VideoEffects {
     const { readable } = new streams.Processor({ track: source, maxBufferSize: 2 });
     const pipeline = new VideoEffects(generator, worker, effect, options);
     // The worker has no document to resolve a relative URL against.
-    const assetsBaseUrl = options.assetsBaseUrl === undefined ? undefined : new URL(options.assetsBaseUrl, document.baseURI).href;
+    const assetsBaseUrl =
+      options.assetsBaseUrl === undefined ? undefined : new URL(options.assetsBaseUrl, document.baseURI).href;
     const started = pipeline.#ask(0);
     pipeline.#worker.post(
-      { type: 'start', frames: readable, output: generator.writable, effect, assetsBaseUrl, reportFrames: Boolean(options.onFrameProcessed) },
+      {
+        type: 'start',
+        frames: readable,
+        output: generator.writable,
+        effect,
+        assetsBaseUrl,
+        reportFrames: Boolean(options.onFrameProcessed),
+      },
       [readable, generator.writable],
     );
     try {

@@ -33,7 +33,9 @@ export function startEffectsWorker(): EffectsWorker {
     worker = new Worker(url, { name: 'vcw-effects' });
   } catch (error) {
     URL.revokeObjectURL(url);
-    throw new EffectError(`The effects worker cannot start here (${error instanceof Error ? error.message : String(error)}).`);
+    throw new EffectError(
+      `The effects worker cannot start here (${error instanceof Error ? error.message : String(error)}).`,
+    );
   }
   return {
     post: (message, transfer = []) => worker.postMessage(message, transfer),

@@ -16,7 +16,12 @@ export function gridCells(count: number, width: number, height: number): Rect[] 
   const rows = Math.ceil(count / cols);
   const cw = width / cols;
   const ch = height / rows;
-  return Array.from({ length: count }, (_, i) => ({ x: (i % cols) * cw, y: Math.floor(i / cols) * ch, width: cw, height: ch }));
+  return Array.from({ length: count }, (_, i) => ({
+    x: (i % cols) * cw,
+    y: Math.floor(i / cols) * ch,
+    width: cw,
+    height: ch,
+  }));
 }
 
 /** The largest rectangle of the picture's aspect ratio centred in `cell` (the whole picture is kept). */
