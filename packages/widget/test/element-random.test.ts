@@ -1,8 +1,8 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import type { CallError } from '../src/engine/call-error.js';
-import { ofType, pause } from './call-helpers.js';
-import { connectedAttributes, mount, part, until } from './helpers.js';
+import { ofType } from './call-helpers.js';
+import { barrier, connectedAttributes, mount, part, until } from './helpers.js';
 import {
   inCallTogether,
   newVisitor,
@@ -15,8 +15,8 @@ import {
   waiting,
 } from './match-helpers.js';
 
-/** Longer than the service's pause before two who just left each other are paired again (3 s). */
-const REMATCH_PAUSE_MS = 4_500;
+/** How often the service told a widget it was paired (status `matched`). */
+const timesMatched = (events: CustomEvent[]): number => statuses(events).filter((s) => s.status === 'matched').length;
 
 describe('<video-chat-widget mode="random">', () => {
   it('waits alone ("Looking for someone…"), then pairs two visitors into a call with video both ways', async function () {
@@ -106,11 +106,16 @@ describe('<video-chat-widget mode="random">', () => {
   });
 
   it('Report (with a reason) ends the pair, and the two are never paired again', async function () {
-    this.timeout(45_000);
+    this.timeout(60_000);
     const queue = uniqueQueue();
     const ada = await visitor('random', queue, 'Ada', { autojoin: true });
     const grace = await visitor('random', queue, 'Grace', { autojoin: true });
     await inCallTogether(ada.widget, grace.widget);
+    // Another pair, alone in a queue of its own, shows when the service's pause before a rematch has run out.
+    const clock = uniqueQueue();
+    const alan = await visitor('random', clock, 'Alan', { autojoin: true });
+    const edsger = await visitor('random', clock, 'Edsger', { autojoin: true });
+    await until(() => partnerOf(alan.widget) && partnerOf(edsger.widget), 'Alan and Edsger paired');
 
     await press(ada.widget, '[part="report-button"]');
     await until(() => part(ada.widget, '[part="report-form"]'), 'the report form');
@@ -118,8 +123,15 @@ describe('<video-chat-widget mode="random">', () => {
     part(ada.widget, '[part="report-send-button"]')!.click();
     await waiting(ada.widget, 'Ada waiting again');
     await waiting(grace.widget, 'Grace waiting again');
-    await pause(REMATCH_PAUSE_MS);
-    expect([ada.widget.state, grace.widget.state], 'still apart').to.deep.equal(['connecting', 'connecting']);
+    const pairings = [timesMatched(ada.events), timesMatched(grace.events)];
+    // Alan and Edsger part after Ada and Grace did, so their pause runs out later: once they are paired again,
+    // so would Ada and Grace have been had the report only ended their pair.
+    const alanPairings = timesMatched(alan.events);
+    await alan.widget.next();
+    await until(() => timesMatched(alan.events) > alanPairings, 'Alan and Edsger paired again after the pause', 15_000);
+    await Promise.all([barrier(ada.widget), barrier(grace.widget)]);
+    expect([timesMatched(ada.events), timesMatched(grace.events)], 'still apart').to.deep.equal(pairings);
+    expect([ada.widget.state, grace.widget.state]).to.deep.equal(['connecting', 'connecting']);
     expect(ofType(ada.events, 'vc-join')).to.have.length(1);
 
     // A newcomer is paired with one of them as usual.
@@ -141,7 +153,9 @@ describe('<video-chat-widget mode="random">', () => {
     // Nobody is paired with a visitor who cancelled.
     const grace = await visitor('random', queue, 'Grace', { autojoin: true });
     await waiting(grace.widget);
-    await pause(1_500);
+    // Grace would have been paired with Ada as she entered the queue: by the marker's answer, she was told.
+    await barrier(grace.widget);
+    expect(timesMatched(grace.events), 'nobody to pair Grace with').to.equal(0);
     expect(grace.widget.state).to.equal('connecting');
     expect(ada.widget.state).to.equal('prejoin');
     // Joining again queues Ada again, and the two meet.

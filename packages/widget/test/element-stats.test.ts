@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import type { PeerStats } from '../src/engine/peer-stats.js';
-import { clickPart, engineOf, pause, twoInCall } from './call-helpers.js';
+import { clickPart, engineOf, twoInCall } from './call-helpers.js';
 import { part, until } from './helpers.js';
 
 describe('<video-chat-widget> statistics', () => {
@@ -11,7 +11,9 @@ describe('<video-chat-widget> statistics', () => {
     const monitor = engineOf(a.widget).monitor;
     const rows: PeerStats[][] = [];
     monitor.on('stats', (r) => rows.push(r));
-    await pause(1500);
+    // A whole once-a-second round runs after this point (the panel is closed): it builds no rows.
+    const closedFrom = monitor.rounds;
+    await until(() => monitor.rounds > closedFrom, 'a round with the panel closed', 5000);
     expect(rows).to.deep.equal([]); // nothing built while the panel is closed
     const fetched = () => performance.getEntriesByType('resource').filter((r) => /stats-panel/.test(r.name)).length;
     const before = fetched();
@@ -36,8 +38,11 @@ describe('<video-chat-widget> statistics', () => {
     await until(() => section.textContent?.includes('1280×720'), 'the resolution shown');
 
     await clickPart(a.widget, '[part~="stats-button"]');
+    await until(() => !part(a.widget, '[part="stats-panel"]'), 'the stats panel closed');
+    // Closed (the monitor was told before the panel went): a whole round after this point builds no rows.
     const count = rows.length;
-    await pause(1500);
+    const closedAgain = monitor.rounds;
+    await until(() => monitor.rounds > closedAgain, 'a round after the panel closed', 5000);
     expect(rows.length).to.equal(count); // closed: no more sampling for the panel
   });
 

@@ -42,17 +42,33 @@ async function linkedPair() {
 }
 
 const stable = (link: PeerLink) => link.connection.signalingState === 'stable';
+const descriptions = (log: RelayedSignal[], from = 0) =>
+  log.slice(from).flatMap((s) => ('description' in s ? [s.description.type] : []));
+
+/**
+ * An ordering marker through both links' inboxes: `a` opens a data channel, offers it, `b` answers. `b` takes
+ * the offer after every signal delivered to it before, and `a` the answer after every signal delivered to it
+ * before (what `b` sent while handling earlier ones included): once `a` holds the answer, all of them were handled.
+ */
+async function negotiateMarker(a: PeerLink): Promise<void> {
+  a.connection.createDataChannel('marker');
+  await until(
+    () => stable(a) && a.connection.remoteDescription?.sdp.includes('m=application'),
+    'the marker offer answered',
+  );
+}
 
 describe('PeerLink with duplicate and stale signals', () => {
   it('ignores every signal delivered twice: the link neither fails nor renegotiates', async () => {
     const { a, b, toA, toB, failures, close } = await linkedPair();
     try {
-      const offersBefore = toB.filter((s) => 'description' in s).length;
+      const [sentToA, sentToB] = [toA.length, toB.length];
       for (const signal of [...toB]) await b.receive(signal);
       for (const signal of [...toA]) await a.receive(signal);
-      await new Promise((r) => setTimeout(r, 300));
+      await negotiateMarker(a);
       expect(failures.map((e) => e.message)).to.deep.equal([]);
-      expect(toB.filter((s) => 'description' in s).length).to.equal(offersBefore, 'no new offer came of it');
+      expect(descriptions(toB, sentToB), 'no new offer came of it, only the marker').to.deep.equal(['offer']);
+      expect(descriptions(toA, sentToA), 'no answer but the marker').to.deep.equal(['answer']);
       expect(stable(a) && stable(b)).to.equal(true);
       expect([a.state, b.state]).to.deep.equal(['connected', 'connected']);
     } finally {
@@ -71,10 +87,13 @@ describe('PeerLink with duplicate and stale signals', () => {
         () => ufragOf(b) !== oldUfrag && stable(a) && stable(b) && a.state === 'connected',
         'the restart is through',
       );
+      const [sentToA, sentToB] = [toA.length, toB.length];
       for (const signal of before.toB) await b.receive(signal);
       for (const signal of before.toA) await a.receive(signal);
-      await new Promise((r) => setTimeout(r, 300));
+      await negotiateMarker(a);
       expect(failures.map((e) => e.message)).to.deep.equal([]);
+      expect(descriptions(toB, sentToB), 'no offer but the marker').to.deep.equal(['offer']);
+      expect(descriptions(toA, sentToA), 'no answer but the marker').to.deep.equal(['answer']);
       expect(ufragOf(b)).to.not.equal(oldUfrag, 'the old offer was not applied again');
       expect(stable(a) && stable(b)).to.equal(true);
       expect([a.state, b.state]).to.deep.equal(['connected', 'connected']);

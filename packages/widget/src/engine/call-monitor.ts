@@ -33,6 +33,8 @@ type CallMonitorEvents = {
 
 export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
   selfSpeaking = false;
+  /** How many once-a-second rounds (the links rated, and the panel's rows if watched) have run so far. */
+  rounds = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private tick = 0;
   private sampling = false;
@@ -137,6 +139,7 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
     if (worst !== 'unknown')
       this.network.observe({ quality: worst, relay: reports.some((r) => r.report.path === 'relay') });
     if (this.watched) this.emit('stats', this.withUnconnected(rows));
+    this.rounds++;
   }
 
   /** Participants without a connected link still get a row, with nothing measured. */
