@@ -73,6 +73,7 @@ describe('<video-chat-widget>', () => {
       'connected',
     ]);
     expect(widget.state).to.equal('connected');
+    await widget.updateComplete; // the call's views come in a chunk fetched as the visitor went to Join
     await showsFrames(part<HTMLVideoElement>(widget, '[part="call"] video[part="local-video"]')!);
   });
 
