@@ -29,6 +29,15 @@ import { command } from './guards.js';
 /** Tickets one connection may leave: enough for a customer, too few to fill the store from one page. */
 const MAX_TICKETS_PER_CONNECTION = 5;
 
+/** A room's join token admits that room only: queues and messages need the publishable key. */
+function refuseRoomToken(grant: { room: string } | undefined, what: 'queues' | 'messages'): void {
+  if (grant)
+    throw new ServiceError(
+      'token_room_mismatch',
+      `This join token admits room "${grant.room}" only; ${what} need the publishable key.`,
+    );
+}
+
 /** Registers the queue commands; whether this (recovered) socket got its place in matching back. */
 export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, matching: MatchingContext): boolean {
   const { coordinator, delivery, holds } = matching;
@@ -46,11 +55,7 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
         'An agent serves this queue (agent:status, agent:take); it does not wait in it.',
       );
     }
-    if (grant)
-      throw new ServiceError(
-        'token_room_mismatch',
-        `This join token admits room "${grant.room}" only; queues need the publishable key.`,
-      );
+    refuseRoomToken(grant, 'queues');
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     if (coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
     if (request.mode === 'random') await coordinator.prepare(projectId);
@@ -80,11 +85,7 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
         'token_queue_mismatch',
         'An agent token serves its queue (agent:status); it does not watch it.',
       );
-    if (grant)
-      throw new ServiceError(
-        'token_room_mismatch',
-        `This join token admits room "${grant.room}" only; queues need the publishable key.`,
-      );
+    refuseRoomToken(grant, 'queues');
     // Waiting already: its queue:update says the same.
     if (coordinator.stateOf(socket.data.peerId)) throw new ServiceError('already_in_queue');
     return matching.availability.watch(socket.id, projectId, queue);
@@ -126,11 +127,7 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
         'token_queue_mismatch',
         'An agent token serves its queue; it does not leave messages in it.',
       );
-    if (grant)
-      throw new ServiceError(
-        'token_room_mismatch',
-        `This join token admits room "${grant.room}" only; messages need the publishable key.`,
-      );
+    refuseRoomToken(grant, 'messages');
     // Counted on the connection's data, which a resumed connection keeps.
     const ticketText = messageText(request.message);
     if (!ticketText)
