@@ -127,7 +127,17 @@ describe('host powers in the widget', () => {
       (t) => /locked this call/.test(t),
       'the lock notice',
     );
-    assert.equal(await host.p.button('lock-room-button').getAttribute('aria-pressed'), 'true');
+    // The host's own button follows the service's answer, which may come after the room heard of the lock.
+    await host.p.until(
+      () =>
+        document
+          .querySelector('video-chat-widget')
+          .shadowRoot.querySelector('[part="lock-room-button"]')
+          ?.getAttribute('aria-pressed'),
+      null,
+      (pressed) => pressed === 'true',
+      "the host's lock button pressed",
+    );
     const late = await Participant.open(suite.stack, { name: 'Late', token: await tokenFor(roomId, 'guest', 'Late') });
     suite.opened.push(late);
     await late.join();
