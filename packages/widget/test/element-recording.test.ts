@@ -101,10 +101,13 @@ describe('<video-chat-widget> recording', () => {
     expect(part<HTMLButtonElement>(a.widget, '[part="record-button"]')!.disabled, 'Ada may ask again').to.equal(false);
   });
 
-  it('shows the indicator to someone who joins during the recording and asks them too, and hands the file over when the recorder leaves', async () => {
+  it('shows the indicator to someone who joins during the recording and asks them too, and hands the file over when the recorder leaves', async function () {
+    // Three widgets join one after the other: on a loaded machine that alone may take most of the usual 20 s.
+    this.timeout(60_000);
     const { a, b, room } = await twoInCall({}, {}, EVENTS);
     await recordWithConsent(a.widget, b.widget);
     const late = mount(await connectedAttributes({ room, 'display-name': 'Linus', autojoin: true }), EVENTS);
+    await until(() => late.widget.state === 'connected', 'the newcomer in the call', 30_000);
     const shown = await until(() => part(late.widget, INDICATOR), 'the indicator at the newcomer');
     expect(shown.textContent).to.contain('Ada is recording this call');
     await until(() => part(late.widget, '[part="recording-consent"]'), 'the newcomer asked too');
