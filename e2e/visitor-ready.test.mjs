@@ -267,6 +267,10 @@ describe('ready for real visitors', () => {
       assert.ok(tile.at - seen.at <= 2000, `shown ${tile.at - seen.at} ms after Bob joined`);
       assert.doesNotMatch(tile.text, /Connecting/);
       await screenshot(ada, 'no-camera-participant');
+      // Bob sends nothing but still watches and hears Ada: his call is not "Text chat only".
+      await bob.seesRemoteVideos(1);
+      assert.equal(await bob.part('[part="text-only-banner"]').count(), 0, 'watching Ada, not told "text chat only"');
+      await screenshot(bob, 'blocked-permission-watching');
 
       await bob.chat('my camera is blocked');
       await ada.waitForEvent('vc-chat-message', (d) => d.text === 'my camera is blocked' && d.displayName === 'Bob');
