@@ -28,6 +28,13 @@ describe('the service goes away mid-call', () => {
         during[i] - before[i] > 2,
         `media kept flowing while the service was down (${(during[i] - before[i]).toFixed(2)} s of 3)`,
       );
+    // The visitors read a plain "Reconnecting…", never the transport's words.
+    for (const p of [ada, grace]) {
+      const status = p.part('[part="status"]');
+      await status.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.equal(await status.innerText(), 'Reconnecting…');
+      assert.equal(await p.part('[part="notice"]').count(), 0, 'no notice meant for the site owner');
+    }
 
     await suite.stack.startService();
     const restarted = Date.now();
