@@ -47,7 +47,10 @@ describe('the service goes away mid-call', () => {
     console.log(`# service restart: a newcomer saw both others ${usableAfter} ms after the service was back`);
     assert.equal(videos.length, 2);
     assert.ok(usableAfter <= 10_000, `room usable again after ${usableAfter} ms`);
-    for (const p of [ada, grace]) await p.seesRemoteVideos(2, 10_000);
+    for (const p of [ada, grace]) {
+      await p.seesRemoteVideos(2, 10_000);
+      await p.part('[part="status"]').waitFor({ state: 'detached', timeout: 10_000 }); // no stale "Reconnecting…"
+    }
   });
 
   it('a closed tab reaches the others within 5 s; an explicit leave is a hangup at once', async () => {
