@@ -28,6 +28,13 @@ describe('the service goes away mid-call', () => {
         during[i] - before[i] > 2,
         `media kept flowing while the service was down (${(during[i] - before[i]).toFixed(2)} s of 3)`,
       );
+    // The visitors read a plain "Reconnecting…", never the transport's words.
+    for (const p of [ada, grace]) {
+      const status = p.part('[part="status"]');
+      await status.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.equal(await status.innerText(), 'Reconnecting…');
+      assert.equal(await p.part('[part="notice"]').count(), 0, 'no notice meant for the site owner');
+    }
 
     await suite.stack.startService();
     const restarted = Date.now();
@@ -40,7 +47,10 @@ describe('the service goes away mid-call', () => {
     console.log(`# service restart: a newcomer saw both others ${usableAfter} ms after the service was back`);
     assert.equal(videos.length, 2);
     assert.ok(usableAfter <= 10_000, `room usable again after ${usableAfter} ms`);
-    for (const p of [ada, grace]) await p.seesRemoteVideos(2, 10_000);
+    for (const p of [ada, grace]) {
+      await p.seesRemoteVideos(2, 10_000);
+      await p.part('[part="status"]').waitFor({ state: 'detached', timeout: 10_000 }); // no stale "Reconnecting…"
+    }
   });
 
   it('a closed tab reaches the others within 5 s; an explicit leave is a hangup at once', async () => {

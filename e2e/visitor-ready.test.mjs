@@ -77,6 +77,40 @@ function assertFits(layout, what) {
   assert.equal(layout.overlaps, 0, `${what}: no two tiles overlap ${JSON.stringify(layout)}`);
 }
 
+/**
+ * Emulates a notched phone's safe areas (`env(safe-area-inset-*)`, in CSS pixels) and checks that every visible
+ * control and tile of the call lies inside the widget's box less those insets.
+ */
+async function assertClearOfSafeArea(p, insets, what) {
+  const cdp = await p.context.newCDPSession(p.page);
+  await cdp.send('Emulation.setSafeAreaInsetsOverride', { insets });
+  const outside = await p.page.evaluate(async (inset) => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const widget = document.querySelector('video-chat-widget');
+    const box = widget.getBoundingClientRect();
+    const root = widget.shadowRoot;
+    const items = [
+      ...root.querySelectorAll('[part="controls"] button'),
+      ...root.querySelectorAll('[part~="tile"]'),
+    ].filter((e) => e.checkVisibility());
+    return items
+      .map((e) => [e.getAttribute('part'), e.getBoundingClientRect()])
+      .filter(
+        ([, r]) =>
+          r.left < box.left + inset.left - 0.5 ||
+          r.right > box.right - inset.right + 0.5 ||
+          r.top < box.top + inset.top - 0.5 ||
+          r.bottom > box.bottom - inset.bottom + 0.5,
+      )
+      .map(
+        ([part, r]) =>
+          `${part} at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`,
+      );
+  }, insets);
+  assert.deepEqual(outside, [], `${what}: nothing in the safe-area insets ${JSON.stringify(insets)}`);
+  await cdp.detach();
+}
+
 describe('ready for real visitors', () => {
   const suite = suiteStack();
 
@@ -214,6 +248,12 @@ describe('ready for real visitors', () => {
       `full-height tiles side by side: ${JSON.stringify(landscape.tiles)}`,
     );
     await screenshot(ada, 'call-phone-landscape');
+
+    // A notched phone (the page has viewport-fit=cover): the call keeps clear of the safe areas, sideways and upright.
+    await assertClearOfSafeArea(ada, { top: 0, right: 47, bottom: 21, left: 47 }, 'phone landscape');
+    await ada.page.setViewportSize(PHONE.viewport);
+    await assertClearOfSafeArea(ada, { top: 47, right: 0, bottom: 34, left: 0 }, 'phone portrait');
+    await screenshot(ada, 'call-phone-portrait-notch');
   });
 
   it('a participant whose camera is blocked is a named "no camera" tile within 2 s, chats, and "Try again" brings the camera in', async () => {
@@ -267,6 +307,10 @@ describe('ready for real visitors', () => {
       assert.ok(tile.at - seen.at <= 2000, `shown ${tile.at - seen.at} ms after Bob joined`);
       assert.doesNotMatch(tile.text, /Connecting/);
       await screenshot(ada, 'no-camera-participant');
+      // Bob sends nothing but still watches and hears Ada: his call is not "Text chat only".
+      await bob.seesRemoteVideos(1);
+      assert.equal(await bob.part('[part="text-only-banner"]').count(), 0, 'watching Ada, not told "text chat only"');
+      await screenshot(bob, 'blocked-permission-watching');
 
       await bob.chat('my camera is blocked');
       await ada.waitForEvent('vc-chat-message', (d) => d.text === 'my camera is blocked' && d.displayName === 'Bob');

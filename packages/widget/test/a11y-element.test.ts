@@ -217,5 +217,11 @@ describe('<video-chat-widget> accessibility', () => {
     await sendKeys({ press: 'Enter' });
     await until(() => alan.widget.state === 'connected', 'the agent in the call');
     await until(() => focused(alan.widget)?.getAttribute('part') === 'microphone-button', "focus on the agent's call");
+
+    // Hang-up, from the keyboard: the agent's focus goes back to the console, not to the page.
+    await tabTo(alan.widget, 'leave-button');
+    await sendKeys({ press: 'Enter' });
+    const consoleScreen = await until(() => part(alan.widget, '[part="agent-console"]'), 'the console again');
+    await until(() => consoleScreen.contains(focused(alan.widget)), 'focus in the console');
   });
 });

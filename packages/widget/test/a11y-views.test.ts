@@ -7,6 +7,7 @@ import type { TemplateResult } from 'lit';
 import { renderAgentConsole } from '../src/ui/agent-console.js';
 import { renderCall } from '../src/ui/call-view.js';
 import { renderMatchControls } from '../src/ui/match-controls.js';
+import { visitorNotice } from '../src/ui/notice.js';
 import { renderPrejoin } from '../src/ui/prejoin-view.js';
 import { renderQueueOutcome } from '../src/ui/queue-outcome.js';
 import { adoptRecordingStyles } from '../src/ui/recording-styles.js';
@@ -32,6 +33,19 @@ const STATES: Array<
         issue: { code: 'media_permission_denied', text: en.noticeBlocked, help: en.allowChromium, action: en.tryAgain },
       }),
     }),
+  ],
+  // Each kind of notice a visitor reads: an alert with "Try again", and a passing state (an info status).
+  [
+    'pre-join: this call is full',
+    () => ({ draw: renderPrejoin, view: prejoinView({ issue: visitorNotice('room_full', false, en) }) }),
+  ],
+  [
+    "pre-join: can't reach video chat, trying again",
+    () => ({ draw: renderPrejoin, view: prejoinView({ issue: visitorNotice('connection_failed', false, en) }) }),
+  ],
+  [
+    'pre-join: video calls not supported in this browser',
+    () => ({ draw: renderPrejoin, view: prejoinView({ issue: visitorNotice('webrtc_unsupported', false, en) }) }),
   ],
   [
     'pre-join with camera and microphone off',

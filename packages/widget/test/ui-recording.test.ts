@@ -1,5 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
+import { emulateMedia } from '@web/test-runner-commands';
 import { renderCall } from '../src/ui/call-view.js';
 import { recordingEn, withRecordingStrings } from '../src/ui/recording-strings.js';
 import { adoptRecordingStyles } from '../src/ui/recording-styles.js';
@@ -143,5 +144,24 @@ describe('call view: recording', () => {
     expect(ui.$('[part="recording-decline-button"]').textContent).to.equal('Refuser');
     expect(ui.$('[part="recording-indicator"]').title).to.equal('Ada enregistre cet appel');
     expect(withRecordingStrings(resolveStrings('zz')).record).to.equal(recordingEn.record);
+  });
+
+  it('holds still under prefers-reduced-motion: no pulsing recording dot, no fading speaker outline', async () => {
+    const ui = recordingCall(recordingView({ active: { self: false, by: 'Grace' }, included: true }));
+    const dot = ui.$('[part="recording-indicator"] i');
+    const tile = ui.$('[part~="tile"]');
+    expect([getComputedStyle(dot).animationName, getComputedStyle(tile).transitionDuration]).to.deep.equal([
+      'vc-recording',
+      '0.2s',
+    ]);
+    await emulateMedia({ reducedMotion: 'reduce' });
+    try {
+      expect([getComputedStyle(dot).animationName, getComputedStyle(tile).transitionDuration]).to.deep.equal([
+        'none',
+        '0s',
+      ]);
+    } finally {
+      await emulateMedia({ reducedMotion: 'no-preference' });
+    }
   });
 });

@@ -123,12 +123,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     return this.mesh.participants;
   }
 
-  /** Set while the call can only go on as a text chat, and why; cleared when media flows again. */
+  /** Set while the call can only go on as a text chat (nothing sent, nothing received), and why; cleared when media flows again. */
   get textOnly(): { reason: TextOnlyReason } | null {
     if (this.state !== 'connected' && this.state !== 'reconnecting') return null;
     if (!this.videoCalls) return { reason: 'no-webrtc' };
-    if (this.outgoing.sendsNothing) return { reason: 'no-devices' };
     const people = this.participants;
+    // Sending nothing (no devices) while someone's camera, microphone or screen comes in is watching, not a chat.
+    const receives = people.some((p) => !p.textOnly && (p.microphone || p.camera || p.screen));
+    if (this.outgoing.sendsNothing && !receives) return { reason: 'no-devices' };
     return people.length > 0 && people.every((p) => p.textOnly) ? { reason: 'no-media-connection' } : null;
   }
 

@@ -29,7 +29,7 @@ export const callStyles = css`
     display: flex;
     flex-direction: column;
     height: 100%;
-    padding: 0 env(safe-area-inset-right) 0 env(safe-area-inset-left);
+    padding: env(safe-area-inset-top) env(safe-area-inset-right) 0 env(safe-area-inset-left);
     box-sizing: border-box;
   }
   .stage {
