@@ -16,7 +16,7 @@ import {
   type QueueStatus,
 } from '@vcw/shared';
 import type { MatchDelivery, MatchRooms, Visitor } from '../src/matching/coordinator.js';
-import { newLine, type Member } from '../src/matching/lines.js';
+import { newLine, TOLD_PER_TURN, type Member } from '../src/matching/lines.js';
 import { LocalCoordinator, type MatchTimings } from '../src/matching/local-coordinator.js';
 import { MatchQueue } from '../src/matching/match-queue.js';
 import { nextRandomPair } from '../src/matching/random-pairing.js';
@@ -356,6 +356,31 @@ describe('the in-process coordinator', () => {
       [[['b'], []]],
       'b was in the ack',
     );
+  });
+
+  it('tells a long line its new places a turn of the event loop at a time, front first, each place as it stands then', async (t) => {
+    const { coordinator, visitor, to, clock } = harness(t, { positionEveryMs: 150 });
+    const count = TOLD_PER_TURN * 2 + 10;
+    for (let i = 0; i < count; i++) coordinator.enter(visitor(`c${i}`, { mode: 'support' }));
+    coordinator.leave('c0');
+    clock.advance(150);
+    const placeOf = (peerId: string) => (to(peerId, 'queue:update') as QueueStatus[]).at(-1)?.position;
+    assert.equal(placeOf('c1'), 1, 'the front is told at once');
+    assert.equal(placeOf(`c${TOLD_PER_TURN}`), TOLD_PER_TURN);
+    assert.equal(
+      placeOf(`c${TOLD_PER_TURN + 1}`),
+      undefined,
+      'the rest not yet (its place on entering came in its ack)',
+    );
+    // Between the turns, two more leave: the members told later are told the place they have then.
+    coordinator.leave('c1');
+    coordinator.leave(`c${count - 1}`);
+    await turn();
+    assert.equal(placeOf(`c${TOLD_PER_TURN + 1}`), TOLD_PER_TURN, 'two ahead of it left');
+    assert.equal(placeOf(`c${count - 2}`), undefined, 'the last turn has not come yet');
+    await turn();
+    assert.equal(placeOf(`c${count - 2}`), count - 3);
+    assert.equal((to(`c${count - 1}`, 'queue:update') as QueueStatus[]).length, 0, 'one who left is not told a place');
   });
 
   it('tells those behind in line their new place at most once per interval, and agents a bounded snapshot', async (t) => {

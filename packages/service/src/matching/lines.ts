@@ -27,6 +27,8 @@ export interface Line {
     agentsOnline: number;
     positions?: ReturnType<typeof setTimeout>;
     snapshot?: ReturnType<typeof setTimeout>;
+    /** The rest of a long line's walk, told in the next turns of the event loop. */
+    sweepRest?: ReturnType<typeof setImmediate>;
   };
 }
 
@@ -188,6 +190,13 @@ export interface NoticePacing {
   snapshotSize: number;
 }
 
+/**
+ * Members told their place per turn of the event loop: a walk of a long line (2,000 new places after a few
+ * leave at its front) sends a message to each, and in one piece it would hold every other connection's
+ * messages for as long as that takes. Those at the front are told first.
+ */
+export const TOLD_PER_TURN = 100;
+
 export const DEFAULT_NOTICE_PACING: NoticePacing = { positionEveryMs: 1000, snapshotEveryMs: 250, snapshotSize: 20 };
 
 /**
@@ -254,6 +263,7 @@ export class LineNotices {
     for (const line of this.pending) {
       this.clock.clearTimeout(line.paced.positions);
       this.clock.clearTimeout(line.paced.snapshot);
+      clearImmediate(line.paced.sweepRest);
     }
     this.pending.clear();
   }
@@ -271,12 +281,36 @@ export class LineNotices {
     }, wait);
   }
 
+  /**
+   * Tells every waiting member of the line whose place changed: the first TOLD_PER_TURN now, the rest in the
+   * next turns, each with its place as it stands then (a newer walk of the same line takes over from this one).
+   */
   private sweepPositions(line: Line): void {
     line.paced.positionsAt = this.clock.now();
-    const figures = lineFigures(line);
     line.paced.agentsOnline = agentsOnline(line);
-    let position = 0;
-    for (const member of line.waiting.all()) this.tell(member, lineStatus(line, 'waiting', ++position, figures));
+    clearImmediate(line.paced.sweepRest);
+    line.paced.sweepRest = undefined;
+    const members = line.waiting.all();
+    const figures = lineFigures(line);
+    const first = members.length > TOLD_PER_TURN ? members.slice(0, TOLD_PER_TURN) : members;
+    first.forEach((member, i) => this.tell(member, lineStatus(line, 'waiting', i + 1, figures)));
+    if (members.length > TOLD_PER_TURN) this.sweepRest(line, members, TOLD_PER_TURN);
+  }
+
+  private sweepRest(line: Line, members: Member[], from: number): void {
+    this.pending.add(line);
+    line.paced.sweepRest = setImmediate(() => {
+      line.paced.sweepRest = undefined;
+      const figures = lineFigures(line);
+      const to = Math.min(members.length, from + TOLD_PER_TURN);
+      for (let i = from; i < to; i++) {
+        const member = members[i]!;
+        // Gone meanwhile (left, matched, or out of matching): told by whoever moved it.
+        if (member.state !== 'waiting' || line.waiting.get(member.peerId) !== member) continue;
+        this.tell(member, lineStatus(line, 'waiting', line.waiting.positionOf(member.peerId), figures));
+      }
+      if (to < members.length) this.sweepRest(line, members, to);
+    });
   }
 
   /**

@@ -15,6 +15,7 @@ import { removeParticipant } from '../signaling/participant-removal.js';
 import type { Seat } from '../rooms/room-registry.js';
 import { LocalSeats } from '../signaling/seats.js';
 import { OpenConnections } from '../signaling/open-connections.js';
+import { Turns } from '../signaling/turns.js';
 import { CredentialWatch } from '../signaling/credential-watch.js';
 import { createMatching, followSeatsWithMatching } from '../signaling/matching.js';
 import { followSeatsWithRecording } from '../signaling/recording.js';
@@ -50,11 +51,21 @@ declare module 'fastify' {
  * line is at least 3 characters and its CRLF, so escaping adds at most 2 bytes in 5), plus the envelope.
  */
 const MAX_MESSAGE_BYTES = Math.ceil(MAX_SDP_LENGTH * 1.4) + 4096;
+/**
+ * What the event loop runs for clients per turn (see Turns), in commands: a command costs about a tenth of a
+ * millisecond, so a turn holds the rest for a few milliseconds at most, while a burst still runs at the node's
+ * full speed. A connection's opening (the WebSocket upgrade, Engine.IO's and Socket.io's handshakes) costs
+ * about as much as OPENING_COST commands; openings take their turns as one party, beside each project's commands.
+ */
+const WORK_PER_TURN = 32;
+const OPENING_COST = 4;
+const OPENINGS = 'openings';
 /** Widgets told that this node is going away reconnect spread over this window, not all at once. */
 const DRAIN_SPREAD_MS = 1_000;
 
 export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Partial<MatchTimings>; matchClock?: Clock }>(
   async (app, { config, joinTokens, matchTimings, matchClock }) => {
+    const turns = new Turns(WORK_PER_TURN);
     const io: SignalingServer = new Server(app.server, {
       path: SIGNALING_PATH,
       serveClient: false,
@@ -73,6 +84,8 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       pingTimeout: 5_000,
       // A connection that opened its transport but never sends the socket.io connect is closed after this.
       connectTimeout: config.handshakeTimeoutSeconds * 1000,
+      // Every new connection (a WebSocket upgrade, or a polling handshake) waits for its turn.
+      allowRequest: (_req, admit) => turns.run(OPENINGS, () => admit(null, true), OPENING_COST),
     });
     const rooms = new RoomRegistry();
     const log = app.log.child({ module: 'signaling' });
@@ -106,6 +119,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       iceServersFor: iceServers(config),
       iceTransportPolicy: config.iceTransportPolicy,
       openConnections: new OpenConnections(config.caps.connectionsPerAddress),
+      turns,
       caps: config.caps,
       matching,
     };

@@ -18,6 +18,7 @@ import type { Seats } from './seats.js';
 import type { SignalingServer } from './sockets.js';
 import type { Config } from '../config.js';
 import type { OpenConnections } from './open-connections.js';
+import type { Turns } from './turns.js';
 
 export { broadcastRoom, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
 
@@ -49,6 +50,8 @@ export interface SignalingContext {
   caps: Config['caps'];
   /** Connections open at once per client address, and the cap on them. */
   openConnections: OpenConnections;
+  /** Commands and connection openings take turns on the event loop, each project's commands as one party. */
+  turns: Turns;
   /** Queues and pairs (see `matching.ts`), built before the context. */
   matching: MatchingContext;
 }

@@ -57,19 +57,24 @@ export function command<S extends TSchema, R extends object>(
         reply({ ok: false, error: errorBody('invalid_payload', `Invalid ${event} payload at ${where}.`) });
         return;
       }
-      Promise.resolve()
-        .then(() => handler(payload))
-        .then(
-          (result) => reply({ ok: true, ...result }),
-          (error: unknown) => {
-            if (error instanceof ServiceError) {
-              reply({ ok: false, error: error.toBody() });
-            } else {
-              ctx.log.error({ err: error, event }, 'signaling command failed');
-              reply({ ok: false, error: errorBody('internal_error') });
-            }
-          },
-        );
+      // A project's commands take their turn beside the other projects' (a flood in one holds up only itself).
+      ctx.turns.run(`project:${socket.data.projectId ?? ''}`, () => {
+        // A command that waited for its turn is dropped if its connection went meanwhile: nobody is there to answer.
+        if (!socket.connected) return;
+        Promise.resolve()
+          .then(() => handler(payload))
+          .then(
+            (result) => reply({ ok: true, ...result }),
+            (error: unknown) => {
+              if (error instanceof ServiceError) {
+                reply({ ok: false, error: error.toBody() });
+              } else {
+                ctx.log.error({ err: error, event }, 'signaling command failed');
+                reply({ ok: false, error: errorBody('internal_error') });
+              }
+            },
+          );
+      });
     },
   );
 }
