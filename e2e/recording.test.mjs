@@ -105,6 +105,18 @@ async function darkTopAt(times) {
 
 const indicator = (p) => p.page.evaluate(() => window.indicator);
 
+/**
+ * Waits until `recorder`'s page has the answer `answerer` last gave on screen (the recorder follows an answer as it
+ * arrives), with ordering barriers: the answer went out on the answerer's connection before its marker, so the
+ * service relayed it to the recorder before answering that marker, and so before the recorder's own marker.
+ * Resolves with the recorder's page time then: from there on, the recording has the change.
+ */
+async function followedByRecorder(answerer, recorder) {
+  await answerer.barrier();
+  await recorder.barrier();
+  return recorder.pageTime();
+}
+
 describe('recording a call between two browsers', () => {
   const suite = suiteStack();
 
@@ -186,19 +198,21 @@ describe('recording a call between two browsers', () => {
     await ada.button('record-button').click();
     await grace.button('recording-allow-button').click();
     await grace.part('[part="recording-indicator"]').waitFor({ timeout: 5000 });
+    // Recorded time in each state. Each change is timed from when Ada's recorder followed it, not from Grace's
+    // click: on a loaded machine the answer reaches Ada's page seconds after the click.
     const pause = () => new Promise((r) => setTimeout(r, 2500));
     await pause();
 
-    const leftAt = await grace.pageTime();
     await grace.button('recording-leave-out-button').click();
     await grace.part('[part="recording-left-out"]').waitFor({ timeout: 5000 });
     assert.match(await grace.part('[part="recording-indicator"]').innerText(), /Recording/, 'the recording goes on');
+    const leftAt = await followedByRecorder(grace, ada);
     await pause();
-    const backAt = await grace.pageTime();
+    const beforeBack = await ada.pageTime();
     await grace.button('recording-include-button').click();
     await grace.part('[part="recording-leave-out-button"]').waitFor({ timeout: 5000 });
+    await followedByRecorder(grace, ada);
     await pause();
-    await pause(); // the last window is sampled half a second before the end: leave the recorder time to follow
     await ada.button('record-button').click();
     await ada.waitForEvent('vc-recording-ready');
 
@@ -206,7 +220,7 @@ describe('recording a call between two browsers', () => {
     const start = (await indicator(ada)).shownAt;
     const [before, without, after] = await ada.page.evaluate(darkTopAt, [
       1,
-      (leftAt + backAt) / 2000 - start / 1000,
+      (leftAt + beforeBack) / 2000 - start / 1000,
       -0.5,
     ]);
     console.log(
