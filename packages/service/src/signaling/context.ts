@@ -18,6 +18,7 @@ import type { Seats } from './seats.js';
 import type { SignalingServer } from './sockets.js';
 import type { Config } from '../config.js';
 import type { OpenConnections } from './open-connections.js';
+import type { EndRoomHere } from '../bus/room-end-everywhere.js';
 
 export { broadcastRoom, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
 
@@ -51,6 +52,8 @@ export interface SignalingContext {
   openConnections: OpenConnections;
   /** Queues and pairs (see `matching.ts`), built before the context. */
   matching: MatchingContext;
+  /** Ends a room's call on every node (`seats.endRoom` is this node's part); how many this node removed. */
+  endRoomCall: EndRoomHere;
 }
 
 /** What the queue and agent modules use. */
