@@ -87,6 +87,8 @@ describeWithRedis('seats across nodes (Redis)', () => {
     const grace = await connect(t, b);
     const first = await seated(ada, 'lobby');
     assert.deepEqual(first.peers, []);
+    const media = { microphone: false, camera: true, screen: false };
+    assert.ok((await command(ada, 'media:state', media)).ok);
     const announced = next(ada, 'peer:joined');
     const second = await command<JoinResult>(grace, 'room:join', { room: 'lobby', displayName: 'Grace' });
     assert.ok(second.ok);
@@ -95,6 +97,7 @@ describeWithRedis('seats across nodes (Redis)', () => {
       [[first.peerId, false]],
       'the newcomer on node B is given the participant of node A, and makes the offers',
     );
+    assert.deepEqual(second.peers[0]?.media, media, 'with the media state it last signaled');
     const joined = await announced;
     assert.deepEqual([joined.peerId, joined.displayName, joined.polite], [second.peerId, 'Grace', true]);
 

@@ -23,7 +23,7 @@ import { deliverToRecipientsAtSend } from './recipients-at-send.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
 import { redisSeatBook, type SeatCommands } from './seat-book.js';
-import { CLEAR_SEATS, LEAVE_SEAT, RESUME_SEAT, TAKE_SEAT } from './seat-scripts.js';
+import { CLEAR_SEATS, LEAVE_SEAT, RESUME_SEAT, SET_MEDIA, TAKE_SEAT } from './seat-scripts.js';
 
 /** A script (one round trip) that takes longer than this counts as failed: the caller falls back. */
 const SCRIPT_TIMEOUT_MS = 500;
@@ -117,6 +117,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   seatScripts.defineCommand('vcwLeaveSeat', { numberOfKeys: 1, lua: LEAVE_SEAT });
   seatScripts.defineCommand('vcwResumeSeat', { numberOfKeys: 2, lua: RESUME_SEAT });
   seatScripts.defineCommand('vcwClearSeats', { numberOfKeys: 1, lua: CLEAR_SEATS });
+  seatScripts.defineCommand('vcwSetMedia', { numberOfKeys: 1, lua: SET_MEDIA });
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
     new RedisRateLimiter(

@@ -2,6 +2,7 @@
  * The seats of every room, shared by the nodes (Redis): taken, resumed and freed by one script each, so capacity
  * holds across nodes and a seat is freed only by the socket and epoch that hold it (`seat-scripts.ts`).
  */
+import type { MediaState } from '@vcw/shared';
 import type { Seat } from '../rooms/room-registry.js';
 
 /** A seat as the nodes share it: with the epoch it was taken or last resumed under. */
@@ -21,6 +22,8 @@ export interface SeatBook {
   leave(roomKey: string, peerId: string, socketId: string, epoch: number | null): Promise<BookedSeat | null>;
   /** The socket takes its seat back under a new epoch: the seat, or null when it is no longer this socket's. */
   resume(roomKey: string, peerId: string, socketId: string): Promise<BookedSeat | null>;
+  /** Records the media state on the peer's seat, if this socket holds it; whether it did. */
+  setMedia(roomKey: string, peerId: string, socketId: string, media: MediaState): Promise<boolean>;
   /** The peer's seat in the room, or null. */
   find(roomKey: string, peerId: string): Promise<BookedSeat | null>;
   /** Who sits in the room, in order of arrival. */
@@ -41,6 +44,7 @@ export interface SeatCommands {
   vcwLeaveSeat(seats: string, peerId: string, socketId: string, epoch: number | ''): Promise<string | null>;
   vcwResumeSeat(seats: string, epochs: string, peerId: string, socketId: string): Promise<string | null>;
   vcwClearSeats(seats: string): Promise<string[]>;
+  vcwSetMedia(seats: string, peerId: string, socketId: string, media: string): Promise<number>;
   hget(seats: string, peerId: string): Promise<string | null>;
   hvals(seats: string): Promise<string[]>;
 }
@@ -78,6 +82,9 @@ export function redisSeatBook(run: SeatCommands, prefix: string, failed: () => v
     async resume(roomKey, peerId, socketId) {
       const seat = await watched(run.vcwResumeSeat(seats(roomKey), epochs, peerId, socketId));
       return seat ? parsed(seat) : null;
+    },
+    async setMedia(roomKey, peerId, socketId, media) {
+      return (await watched(run.vcwSetMedia(seats(roomKey), peerId, socketId, JSON.stringify(media)))) === 1;
     },
     async find(roomKey, peerId) {
       const seat = await watched(run.hget(seats(roomKey), peerId));

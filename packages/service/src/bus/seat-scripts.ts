@@ -57,6 +57,20 @@ redis.call('HSET', KEYS[1], ARGV[1], written)
 return written
 `;
 
+/**
+ * Records a participant's media state on its seat, if `ARGV`'s socket holds it. KEYS: the room's seats; ARGV:
+ * peer id, socket id, the media state as JSON. Returns 1 when recorded, else 0.
+ */
+export const SET_MEDIA = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local seat = cjson.decode(raw)
+if seat.socketId ~= ARGV[2] then return 0 end
+seat.media = cjson.decode(ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(seat))
+return 1
+`;
+
 /** Empties a room. KEYS: the room's seats. Returns each seat that was there, as JSON. */
 export const CLEAR_SEATS = `
 local seats = redis.call('HVALS', KEYS[1])

@@ -4,7 +4,7 @@
  * `RoomRegistry`, for the handlers that look up their connection's seat. A seated socket joins its seat's
  * Socket.io room, on whichever node it is: a signal, or the news of a newcomer, goes there.
  */
-import { LeaveReason } from '@vcw/shared';
+import { LeaveReason, type MediaState } from '@vcw/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SeatBook } from '../bus/seat-book.js';
 import { ServiceError } from '../errors.js';
@@ -104,6 +104,12 @@ export class RedisSeats extends SeatKeeping {
 
   signalTo(roomKey: string, peerId: string): string {
     return seatRoom(roomKey, peerId);
+  }
+
+  async setMedia(socket: SignalingSocket, media: MediaState): Promise<boolean> {
+    const { roomKey, peerId } = socket.data;
+    if (!roomKey || !this.rooms.setMedia(roomKey, peerId, media)) return false;
+    return this.book.setMedia(roomKey, peerId, socket.id, media);
   }
 
   async seatOf(roomKey: string, peerId: string): Promise<Seat | undefined> {

@@ -84,6 +84,8 @@ export interface Seats {
   endRoom(projectId: string, roomName: string): Awaitable<number>;
   /** Where a signal to `peerId` in the room is sent (a Socket.io room); undefined when it holds no seat there. */
   signalTo(roomKey: string, peerId: string): string | undefined;
+  /** Records the connection's media state on its seat (for newcomers' `peers`); false when it holds none. */
+  setMedia(socket: SignalingSocket, media: MediaState): Awaitable<boolean>;
   /** The seat `peerId` holds in the room, whichever node its connection is on. */
   seatOf(roomKey: string, peerId: string): Awaitable<Seat | undefined>;
   /** Who sits in the room now, on every node, in order of arrival. */
@@ -128,6 +130,7 @@ export abstract class SeatKeeping implements Seats {
   abstract endRoom(projectId: string, roomName: string): Awaitable<number>;
   abstract readonly acrossNodes: boolean;
   abstract signalTo(roomKey: string, peerId: string): string | undefined;
+  abstract setMedia(socket: SignalingSocket, media: MediaState): Awaitable<boolean>;
   abstract seatOf(roomKey: string, peerId: string): Awaitable<Seat | undefined>;
   abstract seated(roomKey: string): Awaitable<Seat[]>;
 
@@ -242,6 +245,11 @@ export class LocalSeats extends SeatKeeping {
 
   signalTo(roomKey: string, peerId: string): string | undefined {
     return this.rooms.seat(roomKey, peerId)?.socketId;
+  }
+
+  setMedia(socket: SignalingSocket, media: MediaState): boolean {
+    const { roomKey, peerId } = socket.data;
+    return roomKey !== undefined && this.rooms.setMedia(roomKey, peerId, media) !== undefined;
   }
 
   seatOf(roomKey: string, peerId: string): Seat | undefined {
