@@ -180,6 +180,8 @@ export interface ServerToClientEvents {
 export interface InterServerEvents {
   /** A room was ended on one node: every node removes the room's participants it holds. */
   'room:end': (projectId: string, roomName: string) => void;
+  /** A participant was removed: the node holding this connection closes it (reason `kicked`). */
+  'participant:remove': (socketId: string) => void;
 }
 
 /** What the service keeps on each socket once the handshake succeeded. */
@@ -189,6 +191,8 @@ export interface SocketData {
   peerId: string;
   /** The room this connection sits in, if any. */
   roomKey?: string;
+  /** With several nodes: which taking of its seat this connection holds (a resume takes it anew). */
+  seatEpoch?: number;
   /** For a connection made with a join token: the room, role and name it grants. */
   grant?: { roomId: string; room: string; role: 'host' | 'guest' | 'agent'; displayName?: string; tokenId?: string };
   displayName?: string;

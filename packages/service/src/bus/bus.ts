@@ -4,9 +4,10 @@
  * Whoever watches the bus's health (metrics) subscribes to its troubles; the bus imports none of them.
  */
 import type { SharedRateLimiterFactory } from '../limits/shared-rate-limiter.js';
+import type { SeatBook } from './seat-book.js';
 
-/** What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit or lease script. */
-export type BusOperation = 'connection' | 'publish' | 'rate-limit' | 'lease';
+/** What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit, lease or seat script. */
+export type BusOperation = 'connection' | 'publish' | 'rate-limit' | 'lease' | 'seats';
 
 export type BusTrouble =
   /** Redis failed an operation. */
@@ -20,6 +21,8 @@ export interface Bus {
   readonly adapter: unknown;
   /** Rate limits counted across the nodes (REST per key, handshakes per address). */
   readonly rateLimiter: SharedRateLimiterFactory;
+  /** Every room's seats, shared by the nodes; null: each node keeps its own (`signaling/seats.ts`). */
+  readonly seatBook: SeatBook | null;
   /**
    * Takes or renews the lease `name` for `ttlMs`, so that one node at a time does a periodic job; false when
    * another node holds it (or Redis does not answer: then nobody does the job this time).

@@ -6,6 +6,7 @@ export const inProcessBus: Bus = {
   kind: 'in-process',
   adapter: null,
   rateLimiter: inProcessRateLimiter,
+  seatBook: null,
   holdLease: () => Promise.resolve(true),
   reachable: () => Promise.resolve(true),
   onTrouble: () => () => {},

@@ -8,7 +8,9 @@
  * - the adapter's (a publisher, and the subscriber and stream reader it duplicates from it) queue commands
  *   while Redis is briefly away, so a blip delays fan-out rather than losing it;
  * - the scripts' connection never queues and gives up after `SCRIPT_TIMEOUT_MS`, so a rate limit or a lease
- *   never makes a request wait on a Redis that is gone: the caller falls back at once.
+ *   never makes a request wait on a Redis that is gone: the caller falls back at once. The seats' connection
+ *   (`seat-book.ts`) does the same with a longer timeout: a seat has nowhere to fall back to, so a join fails
+ *   only when Redis is really away, not when it is slow.
  */
 import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -20,9 +22,13 @@ import type { Bus, BusOperation, BusTrouble } from './bus.js';
 import { deliverToRecipientsAtSend } from './recipients-at-send.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
+import { redisSeatBook, type SeatCommands } from './seat-book.js';
+import { CLEAR_SEATS, LEAVE_SEAT, RESUME_SEAT, SET_MEDIA, TAKE_SEAT } from './seat-scripts.js';
 
 /** A script (one round trip) that takes longer than this counts as failed: the caller falls back. */
 const SCRIPT_TIMEOUT_MS = 500;
+/** The seats' scripts wait longer: a seat cannot fall back to the node, and a join may wait a little. */
+const SEAT_TIMEOUT_MS = 5000;
 
 /** The scripts, as `defineCommand` adds them to the scripts' connection. */
 interface ScriptCommands {
@@ -99,6 +105,19 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   scripts.defineCommand('vcwTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
   scripts.defineCommand('vcwHoldLease', { numberOfKeys: 1, lua: HOLD_LEASE });
   const run = scripts as unknown as ScriptCommands;
+  const seatScripts = watch(
+    new Redis(config.redisUrl, {
+      connectionName: `vcw-${node}-seats`,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: SEAT_TIMEOUT_MS,
+    }),
+  );
+  seatScripts.defineCommand('vcwTakeSeat', { numberOfKeys: 2, lua: TAKE_SEAT });
+  seatScripts.defineCommand('vcwLeaveSeat', { numberOfKeys: 1, lua: LEAVE_SEAT });
+  seatScripts.defineCommand('vcwResumeSeat', { numberOfKeys: 2, lua: RESUME_SEAT });
+  seatScripts.defineCommand('vcwClearSeats', { numberOfKeys: 1, lua: CLEAR_SEATS });
+  seatScripts.defineCommand('vcwSetMedia', { numberOfKeys: 1, lua: SET_MEDIA });
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
     new RedisRateLimiter(
@@ -126,6 +145,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
       return deliverToRecipientsAtSend(streams(nsp));
     },
     rateLimiter,
+    seatBook: redisSeatBook(seatScripts as unknown as SeatCommands, prefix, () => failed('seats')),
     async holdLease(name, ttlMs) {
       try {
         return (await run.vcwHoldLease(`${prefix}lease:${name}`, node, ttlMs)) === 1;
@@ -150,7 +170,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
       // After Socket.io closed (its adapter publishes nothing more): what was sent is answered before the quit.
       for (const copy of copies) copy.disconnect();
       await Promise.all(
-        [publisher, scripts].map(async (client) => {
+        [publisher, scripts, seatScripts].map(async (client) => {
           if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
           else client.disconnect();
         }),

@@ -13,7 +13,8 @@ import { endRoomEverywhere } from '../bus/room-end-everywhere.js';
 import { RecoveryBuffer } from '../signaling/recovery-buffer.js';
 import { removeParticipant } from '../signaling/participant-removal.js';
 import type { Seat } from '../rooms/room-registry.js';
-import { LocalSeats } from '../signaling/seats.js';
+import { LocalSeats, type Seats } from '../signaling/seats.js';
+import { RedisSeats } from '../signaling/redis-seats.js';
 import { OpenConnections } from '../signaling/open-connections.js';
 import { Turns } from '../signaling/turns.js';
 import { CredentialWatch } from '../signaling/credential-watch.js';
@@ -28,6 +29,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     io: SignalingServer;
     rooms: RoomRegistry;
+    /** Who sits where, on this node or (with the Redis bus) on every node. */
+    seats: Seats;
     /** The service's `ICE_TRANSPORT_POLICY`. */
     iceTransportPolicy: IceTransportPolicy;
     /** A TURN server is configured, so relay-only calls can connect. */
@@ -89,7 +92,10 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     });
     const rooms = new RoomRegistry();
     const log = app.log.child({ module: 'signaling' });
-    const seats = new LocalSeats(io, rooms, log, config.resumeGraceSeconds * 1000);
+    const graceMs = config.resumeGraceSeconds * 1000;
+    const seats: Seats = app.bus.seatBook
+      ? new RedisSeats(io, rooms, log, graceMs, app.bus.seatBook)
+      : new LocalSeats(io, rooms, log, graceMs);
     const history = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
     const matching = createMatching({
       io,
@@ -122,6 +128,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       turns,
       caps: config.caps,
       matching,
+      endRoomCall: endRoomEverywhere(io, app.bus, (projectId, roomName) => seats.endRoom(projectId, roomName)),
     };
     // Who follows the seats, in this order: call history, recording consent, then matching, last, so a
     // matched partner hears of a leave (and of the recording it ends) before it hears the pair is over.
@@ -143,12 +150,10 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     app.decorate('iceTransportPolicy', config.iceTransportPolicy);
     app.decorate('hasTurn', config.turnUrls.length > 0);
     app.decorate('rooms', rooms);
+    app.decorate('seats', seats);
     app.decorate('callHistoryWriter', history);
     app.decorate('matching', matching.coordinator);
-    app.decorate(
-      'endRoomCall',
-      endRoomEverywhere(io, app.bus, (projectId, roomName) => seats.endRoom(projectId, roomName)),
-    );
+    app.decorate('endRoomCall', ctx.endRoomCall);
     app.decorate('announceRoomLock', (projectId: string, roomName: string, locked: boolean) =>
       announceRoomLock(ctx, RoomRegistry.keyOf(projectId, roomName), { locked, by: null }),
     );

@@ -15,6 +15,8 @@ export interface Seat {
   joinedAt: number;
   /** Microphone, camera and screen as the participant last signaled them (unknown until they do). */
   media?: MediaState;
+  /** With several nodes: the join token it came with, so that a removal on any node refuses it again. */
+  tokenId?: string;
 }
 
 /**

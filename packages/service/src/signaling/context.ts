@@ -19,6 +19,7 @@ import type { SignalingServer } from './sockets.js';
 import type { Config } from '../config.js';
 import type { OpenConnections } from './open-connections.js';
 import type { Turns } from './turns.js';
+import type { EndRoomHere } from '../bus/room-end-everywhere.js';
 
 export { broadcastRoom, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
 
@@ -54,6 +55,8 @@ export interface SignalingContext {
   turns: Turns;
   /** Queues and pairs (see `matching.ts`), built before the context. */
   matching: MatchingContext;
+  /** Ends a room's call on every node (`seats.endRoom` is this node's part); how many this node removed. */
+  endRoomCall: EndRoomHere;
 }
 
 /** What the queue and agent modules use. */

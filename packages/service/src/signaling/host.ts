@@ -32,12 +32,12 @@ export function registerHost(socket: SignalingSocket, ctx: SignalingContext): vo
     return {};
   });
 
-  command(socket, ctx, 'host:mute', HostMuteRequest, ({ peerId }) => {
+  command(socket, ctx, 'host:mute', HostMuteRequest, async ({ peerId }) => {
     const { roomKey, seat } = hostSeat();
-    const target = peerId === seat.peerId ? undefined : ctx.rooms.seat(roomKey, peerId);
+    const target = peerId === seat.peerId ? undefined : await ctx.seats.seatOf(roomKey, peerId);
     if (!target) throw new ServiceError('peer_not_found');
     const muted: HostMuted = { by: { peerId: seat.peerId, displayName: seat.displayName } };
-    ctx.io.to(target.socketId).emit('host:muted', muted);
+    ctx.io.to(ctx.seats.signalTo(roomKey, peerId) ?? target.socketId).emit('host:muted', muted);
     ctx.log.info({ roomKey, peer: peerId, by: seat.peerId }, 'participant muted by its host');
     return {};
   });
@@ -53,7 +53,7 @@ export function registerHost(socket: SignalingSocket, ctx: SignalingContext): vo
   command(socket, ctx, 'host:end', HostEndRequest, async () => {
     const { roomKey, seat } = hostSeat();
     await ctx.roomStore.end(socket.data.projectId, seat.roomId);
-    await ctx.seats.endRoom(socket.data.projectId, roomKey.slice(roomKey.indexOf('/') + 1));
+    await ctx.endRoomCall(socket.data.projectId, roomKey.slice(roomKey.indexOf('/') + 1));
     return {};
   });
 }

@@ -47,7 +47,11 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
     // The offer was made under the service's policy (the session's); a relay-only room needs one made under its own.
     const offeredTo = request.offer && iceTransportPolicy === ctx.iceTransportPolicy ? others[0] : undefined;
     if (offeredTo && request.offer)
-      ctx.io.to(offeredTo.socketId).emit('signal', { from: peerId, description: request.offer });
+      ctx.io
+        .to(
+          ctx.seats.signalTo(RoomRegistry.keyOf(stored.projectId, stored.name), offeredTo.peerId) ?? offeredTo.socketId,
+        )
+        .emit('signal', { from: peerId, description: request.offer });
     ctx.log.info(
       { room: stored.name, project: socket.data.projectId, peer: peerId, count: others.length + 1 },
       'participant joined',

@@ -1,9 +1,8 @@
 /**
  * Removing a participant from a call (a host, or the partner over REST): they are told `session:closed` with
  * `participant_removed` and disconnected, the others see them leave with reason `kicked`, and the join token
- * they came with admits nobody to that room again. A locked room admits nobody new but its hosts.
+ * they came with admits nobody to that room again, on any node. A locked room admits nobody new but its hosts.
  */
-import { errorBody, LeaveReason } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { Seat } from '../rooms/room-registry.js';
 import type { StoredRoom } from '../store/room-store.js';
@@ -29,18 +28,12 @@ export async function removeParticipant(
   roomKey: string,
   peerId: string,
 ): Promise<Seat | undefined> {
-  const seat = ctx.rooms.seat(roomKey, peerId);
+  const seat = await ctx.seats.seatOf(roomKey, peerId);
   if (!seat) return undefined;
-  const tokenId = ctx.io.sockets.sockets.get(seat.socketId)?.data.grant?.tokenId;
+  const tokenId = seat.tokenId ?? ctx.io.sockets.sockets.get(seat.socketId)?.data.grant?.tokenId;
   if (tokenId) await ctx.removedTokens.add(seat.roomId, tokenId);
-  // Looked up again: the connection may have gone while the store wrote.
-  const socket = ctx.io.sockets.sockets.get(seat.socketId);
-  if (socket) {
-    // The disconnect handler frees the seat with this reason, so the others hear `kicked`.
-    socket.data.closedAs = LeaveReason.kicked;
-    socket.emit('session:closed', errorBody('participant_removed'));
-    socket.disconnect(true);
-  }
+  // Looked up again, on whichever node holds it: the connection may have gone while the store wrote.
+  ctx.seats.remove(seat);
   ctx.log.info({ roomKey, peer: peerId }, 'participant removed');
   return seat;
 }

@@ -34,6 +34,12 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
 
   command(socket, ctx, 'recording:request', RecordingRequest, (): RecordingRequestResult => {
     const { roomKey, room, self } = seated();
+    // Consent is kept on the requester's node: it could not ask, or know of, participants on the others.
+    if (ctx.seats.acrossNodes)
+      throw new ServiceError(
+        'recording_busy',
+        'Recording is not available yet when the service runs on several nodes.',
+      );
     if (current(ctx, roomKey)) throw new ServiceError('recording_busy');
     // Those present now are asked; so is anyone who joins later (see `recordingAfterJoin`).
     const asked = ctx.rooms

@@ -16,15 +16,16 @@ export function registerRelay(socket: SignalingSocket, ctx: SignalingContext): v
     (request) => {
       const { roomKey, peerId } = socket.data;
       if (!roomKey) throw new ServiceError('not_in_room');
-      const target = ctx.rooms.seat(roomKey, request.to);
-      if (!target || target.peerId === peerId) throw new ServiceError('peer_not_found');
+      // With several nodes: the target's seat room, on whichever node it is (a target gone meanwhile hears nothing).
+      const target = request.to === peerId ? undefined : ctx.seats.signalTo(roomKey, request.to);
+      if (!target) throw new ServiceError('peer_not_found');
       const relayed: RelayedSignal =
         'description' in request
           ? { from: peerId, description: request.description }
           : { from: peerId, candidate: request.candidate };
-      ctx.io.to(target.socketId).emit('signal', relayed);
+      ctx.io.to(target).emit('signal', relayed);
       ctx.log.debug(
-        { from: peerId, to: target.peerId, kind: 'description' in request ? request.description.type : 'candidate' },
+        { from: peerId, to: request.to, kind: 'description' in request ? request.description.type : 'candidate' },
         'signal relayed',
       );
       return {};

@@ -8,7 +8,7 @@
  * over behind the same methods, which is why they may answer with a promise.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { LeaveReason, type IceTransportPolicy, type MediaState } from '@vcw/shared';
+import { errorBody, LeaveReason, type IceTransportPolicy, type MediaState } from '@vcw/shared';
 import type { Awaitable } from '../awaitable.js';
 import { RoomRegistry, type RoomRecording, type Seat } from '../rooms/room-registry.js';
 import { SeatHolds } from './seat-holds.js';
@@ -66,6 +66,8 @@ export interface SeatNews {
 export type SeatFollower<E extends keyof SeatNews> = (news: SeatNews[E]) => void;
 
 export interface Seats {
+  /** Whether the seats are shared by several nodes (the Redis bus). */
+  readonly acrossNodes: boolean;
   /** How long a dropped connection keeps its seat. */
   readonly graceMs: number;
   /** Whether a connection that disconnected for `reason` may still come back (and so keeps its seat meanwhile). */
@@ -80,21 +82,35 @@ export interface Seats {
   resume(socket: SignalingSocket): Awaitable<boolean>;
   /** Ends the room's call: everyone in it is told `room:ended` and loses their seat. How many there were. */
   endRoom(projectId: string, roomName: string): Awaitable<number>;
+  /** Where a signal to `peerId` in the room is sent (a Socket.io room); undefined when it holds no seat there. */
+  signalTo(roomKey: string, peerId: string): string | undefined;
+  /** Records the connection's media state on its seat (for newcomers' `peers`); false when it holds none. */
+  setMedia(socket: SignalingSocket, media: MediaState): Awaitable<boolean>;
+  /** The seat `peerId` holds in the room, whichever node its connection is on. */
+  seatOf(roomKey: string, peerId: string): Awaitable<Seat | undefined>;
+  /** Who sits in the room now, on every node, in order of arrival. */
+  seated(roomKey: string): Awaitable<Seat[]>;
+  /** Closes the connection holding `seat` as removed (`session:closed`; the others see it leave as `kicked`). */
+  remove(seat: Seat): void;
   /** Hears of the seats' news, after whoever followed before. */
   follow<E extends keyof SeatNews>(event: E, follower: SeatFollower<E>): void;
   /** Forgets every hold without expiring it (the service is closing). */
   close(): void;
 }
 
-/** Seats on this node: who sits where is `RoomRegistry`'s, and every change is synchronous, so atomic. */
-export class LocalSeats implements Seats {
-  private readonly holds: SeatHolds;
+/**
+ * What every kind of seats does alike: holding a dropped connection's seat for the grace period, and telling
+ * the followers. Taking, freeing, resuming and ending are each kind's own.
+ */
+export abstract class SeatKeeping implements Seats {
+  protected readonly holds: SeatHolds;
   private readonly followers: { [E in keyof SeatNews]: SeatFollower<E>[] } = { seated: [], vacated: [], ended: [] };
 
   constructor(
-    private readonly io: SignalingServer,
-    private readonly rooms: RoomRegistry,
-    private readonly log: FastifyBaseLogger,
+    protected readonly io: SignalingServer,
+    /** The seats held on this node (with several nodes, each node's own; the others' are in the shared book). */
+    protected readonly rooms: RoomRegistry,
+    protected readonly log: FastifyBaseLogger,
     graceMs: number,
   ) {
     this.holds = new SeatHolds(graceMs);
@@ -107,6 +123,76 @@ export class LocalSeats implements Seats {
   mayResume(reason: string): boolean {
     return this.holds.mayResume(reason);
   }
+
+  abstract take(socket: SignalingSocket, room: SeatRoom, sitter: Sitter): Awaitable<Seat[]>;
+  abstract vacate(socket: SignalingSocket, reason: LeaveReason): Awaitable<void>;
+  abstract resume(socket: SignalingSocket): Awaitable<boolean>;
+  abstract endRoom(projectId: string, roomName: string): Awaitable<number>;
+  abstract readonly acrossNodes: boolean;
+  abstract signalTo(roomKey: string, peerId: string): string | undefined;
+  abstract setMedia(socket: SignalingSocket, media: MediaState): Awaitable<boolean>;
+  abstract seatOf(roomKey: string, peerId: string): Awaitable<Seat | undefined>;
+  abstract seated(roomKey: string): Awaitable<Seat[]>;
+
+  remove(seat: Seat): void {
+    this.letGo(seat.socketId);
+  }
+
+  dropped(socket: SignalingSocket, reason: string): Awaitable<void> {
+    if (socket.data.closedAs) return this.vacate(socket, socket.data.closedAs);
+    // A client that closes its socket on purpose hung up (a widget does on leave and when its page goes away).
+    if (reason === 'client namespace disconnect') return this.vacate(socket, LeaveReason.hangup);
+    // The service let go of it (shutting down, or it was removed), or seats are not kept: the seat goes with it.
+    if (!this.holds.mayResume(reason)) return this.vacate(socket, LeaveReason.network);
+    // Anything else is the network: keep the seat for the grace period, for the same socket to resume.
+    if (socket.data.roomKey)
+      this.holds.hold(socket.id, () => inBackground(this.log, socket, this.vacate(socket, LeaveReason.timeout)));
+  }
+
+  follow<E extends keyof SeatNews>(event: E, follower: SeatFollower<E>): void {
+    this.followers[event].push(follower);
+  }
+
+  close(): void {
+    this.holds.clear();
+  }
+
+  /** Closes the connection as removed, if this node holds it (it may have gone meanwhile); whether it did. */
+  protected letGo(socketId: string): boolean {
+    const socket = this.io.sockets.sockets.get(socketId);
+    if (!socket) return false;
+    // The disconnect handler frees the seat with this reason, so the others hear `kicked`.
+    socket.data.closedAs = LeaveReason.kicked;
+    // Delivered before the close: with several nodes, a socket's own events otherwise wait for Redis.
+    this.io.local.to(socket.id).emit('session:closed', errorBody('participant_removed'));
+    socket.disconnect(true);
+    return true;
+  }
+
+  /** The room's call ended and `seats` (this node's) were freed: their sockets are told, and the followers. */
+  protected showEnded(projectId: string, roomName: string, seats: Seat[]): number {
+    const roomKey = RoomRegistry.keyOf(projectId, roomName);
+    for (const seat of seats) {
+      const socket = this.io.sockets.sockets.get(seat.socketId);
+      if (!socket) continue;
+      socket.data.roomKey = undefined;
+      for (const room of [...socket.rooms]) if (isBroadcastRoom(room)) void socket.leave(room);
+      socket.emit('room:ended', { room: roomName });
+    }
+    const roomId = seats[0]?.roomId; // every seat of a room carries the same stored room
+    if (roomId) this.log.info({ roomKey, removed: seats.length }, 'room call ended');
+    this.tell('ended', { projectId, roomName, roomKey, roomId, seats });
+    return seats.length;
+  }
+
+  protected tell<E extends keyof SeatNews>(event: E, news: SeatNews[E]): void {
+    for (const follower of this.followers[event]) follower(news);
+  }
+}
+
+/** Seats on this node: who sits where is `RoomRegistry`'s, and every change is synchronous, so atomic. */
+export class LocalSeats extends SeatKeeping {
+  readonly acrossNodes = false;
 
   take(socket: SignalingSocket, room: SeatRoom, { displayName, role, media }: Sitter): Seat[] {
     const { peerId } = socket.data;
@@ -137,16 +223,6 @@ export class LocalSeats implements Seats {
     this.tell('vacated', { roomKey, seat, reason, recording });
   }
 
-  dropped(socket: SignalingSocket, reason: string): void {
-    if (socket.data.closedAs) return this.vacate(socket, socket.data.closedAs);
-    // A client that closes its socket on purpose hung up (a widget does on leave and when its page goes away).
-    if (reason === 'client namespace disconnect') return this.vacate(socket, LeaveReason.hangup);
-    // The service let go of it (shutting down, or it was removed), or seats are not kept: the seat goes with it.
-    if (!this.holds.mayResume(reason)) return this.vacate(socket, LeaveReason.network);
-    // Anything else is the network: keep the seat for the grace period, for the same socket to resume.
-    if (socket.data.roomKey) this.holds.hold(socket.id, () => this.vacate(socket, LeaveReason.timeout));
-  }
-
   resume(socket: SignalingSocket): boolean {
     this.holds.resume(socket.id);
     const { roomKey, peerId } = socket.data;
@@ -164,31 +240,24 @@ export class LocalSeats implements Seats {
   }
 
   endRoom(projectId: string, roomName: string): number {
-    const roomKey = RoomRegistry.keyOf(projectId, roomName);
-    const seats = this.rooms.clear(roomKey);
-    for (const seat of seats) {
-      const socket = this.io.sockets.sockets.get(seat.socketId);
-      if (!socket) continue;
-      socket.data.roomKey = undefined;
-      void socket.leave(broadcastRoom(roomKey));
-      socket.emit('room:ended', { room: roomName });
-    }
-    const roomId = seats[0]?.roomId; // every seat of a room carries the same stored room
-    if (roomId) this.log.info({ roomKey, removed: seats.length }, 'room call ended');
-    this.tell('ended', { projectId, roomName, roomKey, roomId, seats });
-    return seats.length;
+    return this.showEnded(projectId, roomName, this.rooms.clear(RoomRegistry.keyOf(projectId, roomName)));
   }
 
-  follow<E extends keyof SeatNews>(event: E, follower: SeatFollower<E>): void {
-    this.followers[event].push(follower);
+  signalTo(roomKey: string, peerId: string): string | undefined {
+    return this.rooms.seat(roomKey, peerId)?.socketId;
   }
 
-  close(): void {
-    this.holds.clear();
+  setMedia(socket: SignalingSocket, media: MediaState): boolean {
+    const { roomKey, peerId } = socket.data;
+    return roomKey !== undefined && this.rooms.setMedia(roomKey, peerId, media) !== undefined;
   }
 
-  private tell<E extends keyof SeatNews>(event: E, news: SeatNews[E]): void {
-    for (const follower of this.followers[event]) follower(news);
+  seatOf(roomKey: string, peerId: string): Seat | undefined {
+    return this.rooms.seat(roomKey, peerId);
+  }
+
+  seated(roomKey: string): Seat[] {
+    return this.rooms.seats(roomKey);
   }
 }
 

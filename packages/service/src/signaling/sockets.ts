@@ -8,5 +8,11 @@ export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents,
 /** The Socket.io room that carries a room's broadcasts. */
 export const broadcastRoom = (roomKey: string): string => `room:${roomKey}`;
 
-/** Whether a Socket.io room is one of `broadcastRoom`'s (rather than a socket's own). */
+/**
+ * With several nodes, the Socket.io room of one seat, which its socket joins on whichever node it is: what is
+ * sent to one participant (a signal) goes there. Room names never hold a `#` (`NAME_PATTERN`).
+ */
+export const seatRoom = (roomKey: string, peerId: string): string => `room:${roomKey}#${peerId}`;
+
+/** Whether a Socket.io room is one of `broadcastRoom`'s or `seatRoom`'s (rather than a socket's own). */
 export const isBroadcastRoom = (name: string): boolean => name.startsWith('room:');

@@ -3,12 +3,13 @@
  * Socket.io server and Redis connections, all under one key prefix unique to the test, deleted afterwards.
  * The nodes share a SQLite file as their store (what is under test here is the bus, not the store).
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { build } from '../../src/app.js';
@@ -19,6 +20,8 @@ import { SITE_ORIGIN, TEST_TOKEN_SECRET, type TestService } from './service.js';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
 /** A Redis URL nothing listens on (port 1 on loopback needs root to bind, and nothing here does). */
 export const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
+/** Where the test Redis usually is, for the messages that ask for one. */
+export const EXAMPLE_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export interface Nodes {
   nodes: TestService[];
@@ -120,4 +123,20 @@ export async function metric(app: FastifyInstance, series: string): Promise<numb
   const body = (await app.inject('/metrics')).body;
   const line = body.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+/**
+ * `describe(suite, body)` when TEST_REDIS_URL is set; else one skipped test saying why, or under CI=true one
+ * failing test (the suite must not pass by being skipped).
+ */
+export function describeWithRedis(suite: string, body: () => void): void {
+  if (REDIS_URL) return void describe(suite, body);
+  describe(suite, () => {
+    if (process.env.CI === 'true')
+      it('needs TEST_REDIS_URL under CI', () => {
+        assert.fail(`TEST_REDIS_URL is required under CI=true (e.g. ${EXAMPLE_REDIS_URL}); .ci/run sets it`);
+      });
+    // A skipped test rather than a skipped describe: node 20 leaves skipped suites out of its skip count.
+    else it('runs against Redis', { skip: `TEST_REDIS_URL is not set (e.g. ${EXAMPLE_REDIS_URL})` });
+  });
 }

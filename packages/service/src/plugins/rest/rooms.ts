@@ -127,7 +127,7 @@ export async function roomRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const room = await roomOf(app, request.project.id, request.params.id);
-      const seats = app.rooms.seats(RoomRegistry.keyOf(room.projectId, room.name));
+      const seats = await app.seats.seated(RoomRegistry.keyOf(room.projectId, room.name));
       return {
         data: seats.map((s) => ({
           peerId: s.peerId,

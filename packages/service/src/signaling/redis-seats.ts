@@ -1,0 +1,149 @@
+/**
+ * Seats shared by the nodes (`REDIS_URL`): who sits where is the seat book's (Redis), so capacity holds across
+ * nodes and a newcomer is given the participants of every node. Each node also keeps its own seats in its
+ * `RoomRegistry`, for the handlers that look up their connection's seat. A seated socket joins its seat's
+ * Socket.io room, on whichever node it is: a signal, or the news of a newcomer, goes there.
+ */
+import { LeaveReason, type MediaState } from '@vcw/shared';
+import type { FastifyBaseLogger } from 'fastify';
+import type { SeatBook } from '../bus/seat-book.js';
+import { ServiceError } from '../errors.js';
+import { RoomRegistry, type Seat } from '../rooms/room-registry.js';
+import { SeatKeeping, type SeatRoom, type Sitter } from './seats.js';
+import { broadcastRoom, isBroadcastRoom, seatRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
+
+/** This node's copy of a room holds whatever the book seated: capacity is the book's to refuse. */
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+
+export class RedisSeats extends SeatKeeping {
+  readonly acrossNodes = true;
+  /** Sockets whose seat is being taken: a second `room:join` meanwhile is refused. */
+  private readonly taking = new Set<string>();
+  /** Sockets whose seat is being taken back: their leave waits for it, so it frees the seat's new epoch. */
+  private readonly resuming = new Map<string, Promise<boolean>>();
+
+  constructor(
+    io: SignalingServer,
+    rooms: RoomRegistry,
+    log: FastifyBaseLogger,
+    graceMs: number,
+    private readonly book: SeatBook,
+  ) {
+    super(io, rooms, log, graceMs);
+    io.on('participant:remove', (socketId) => void this.letGo(socketId));
+  }
+
+  async take(socket: SignalingSocket, room: SeatRoom, { displayName, role, media }: Sitter): Promise<Seat[]> {
+    if (this.taking.has(socket.id)) throw new ServiceError('already_in_room');
+    this.taking.add(socket.id);
+    try {
+      const { peerId } = socket.data;
+      const roomKey = RoomRegistry.keyOf(room.projectId, room.name);
+      const { tokenId } = socket.data.grant ?? {};
+      const sitting = { roomId: room.id, peerId, displayName, role, socketId: socket.id, media, tokenId };
+      const booked = await this.book.take(roomKey, sitting, room.capacity).catch(async (err: unknown) => {
+        // The seat may have been written though its answer was lost (Redis slow, or gone meanwhile).
+        await this.book.leave(roomKey, peerId, socket.id, null).catch(() => undefined);
+        throw err;
+      });
+      if (!booked) throw new ServiceError('room_full', `The room is full (${room.capacity} participants).`);
+      const { seat, others } = booked;
+      if (!socket.connected) {
+        await this.book.leave(roomKey, peerId, socket.id, seat.epoch);
+        throw new ServiceError('not_in_room', 'The connection closed while joining.');
+      }
+      this.rooms.join(roomKey, seat, UNBOUNDED);
+      socket.data.roomKey = roomKey;
+      socket.data.seatEpoch = seat.epoch;
+      socket.data.displayName = displayName;
+      void socket.join([broadcastRoom(roomKey), seatRoom(roomKey, peerId)]);
+      // Told to those seated before this one, each in its seat's room; whoever sits down after it finds it among
+      // the seated instead: each pair hears of each other once. The newcomer makes the offers.
+      if (others.length > 0)
+        this.io
+          .to(others.map((other) => seatRoom(roomKey, other.peerId)))
+          .emit('peer:joined', { peerId, displayName, polite: true, media });
+      this.tell('seated', { roomKey, room, seat });
+      return others;
+    } finally {
+      this.taking.delete(socket.id);
+    }
+  }
+
+  async vacate(socket: SignalingSocket, reason: LeaveReason): Promise<void> {
+    await this.resuming.get(socket.id);
+    const { roomKey, peerId, seatEpoch } = socket.data;
+    if (!roomKey) return;
+    socket.data.roomKey = undefined;
+    const recording = this.rooms.recording(roomKey); // the room, and so its recording, goes with its last seat
+    const mine = this.rooms.leave(roomKey, peerId);
+    void socket.leave(broadcastRoom(roomKey));
+    void socket.leave(seatRoom(roomKey, peerId));
+    const seat = await this.book.leave(roomKey, peerId, socket.id, seatEpoch ?? 0);
+    if (!seat) {
+      // Resumed by its socket on another node since (or the room ended): this node's copy only goes.
+      this.log.info({ roomKey, peer: peerId }, 'seat held elsewhere now: left as it is');
+      return;
+    }
+    this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
+    this.log.info({ roomKey, peer: peerId, reason }, 'participant left');
+    this.tell('vacated', { roomKey, seat: mine ?? seat, reason, recording });
+  }
+
+  resume(socket: SignalingSocket): Promise<boolean> {
+    const resumed = this.takeBack(socket).finally(() => this.resuming.delete(socket.id));
+    this.resuming.set(socket.id, resumed);
+    return resumed;
+  }
+
+  async endRoom(projectId: string, roomName: string): Promise<number> {
+    const roomKey = RoomRegistry.keyOf(projectId, roomName);
+    await this.book.clear(roomKey); // every node clears it; the first finds it full
+    return this.showEnded(projectId, roomName, this.rooms.clear(roomKey));
+  }
+
+  signalTo(roomKey: string, peerId: string): string {
+    return seatRoom(roomKey, peerId);
+  }
+
+  async setMedia(socket: SignalingSocket, media: MediaState): Promise<boolean> {
+    const { roomKey, peerId } = socket.data;
+    if (!roomKey || !this.rooms.setMedia(roomKey, peerId, media)) return false;
+    return this.book.setMedia(roomKey, peerId, socket.id, media);
+  }
+
+  async seatOf(roomKey: string, peerId: string): Promise<Seat | undefined> {
+    return (await this.book.find(roomKey, peerId)) ?? undefined;
+  }
+
+  seated(roomKey: string): Promise<Seat[]> {
+    return this.book.list(roomKey);
+  }
+
+  override remove(seat: Seat): void {
+    if (!this.letGo(seat.socketId)) this.io.serverSideEmit('participant:remove', seat.socketId);
+  }
+
+  private async takeBack(socket: SignalingSocket): Promise<boolean> {
+    this.holds.resume(socket.id);
+    const { roomKey, peerId } = socket.data;
+    let seat = null;
+    try {
+      seat = roomKey ? await this.book.resume(roomKey, peerId, socket.id) : null;
+    } catch (err) {
+      this.log.error({ err, peer: peerId }, 'could not take a seat back: the connection starts over outside it');
+    }
+    // The rooms restored are those it was in when it dropped: leave those of a seat freed meanwhile.
+    const kept = seat && roomKey ? [broadcastRoom(roomKey), seatRoom(roomKey, peerId)] : [];
+    for (const room of [...socket.rooms]) if (isBroadcastRoom(room) && !kept.includes(room)) void socket.leave(room);
+    if (!seat || !roomKey) {
+      socket.data.roomKey = undefined;
+      return false;
+    }
+    socket.data.seatEpoch = seat.epoch;
+    this.rooms.leave(roomKey, peerId); // it may have dropped from this node, or from another
+    this.rooms.join(roomKey, seat, UNBOUNDED);
+    this.log.info({ roomKey, peer: peerId }, 'participant resumed');
+    return true;
+  }
+}
