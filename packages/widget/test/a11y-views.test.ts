@@ -18,22 +18,20 @@ import { seriousViolations } from './axe.js';
 import { agentConsole, matchControls, mountQueueView, qs, waitingStatus, waitingView } from './queue-fixtures.js';
 import { callView, en, mount, prejoinView, recordingView as recording, tile } from './ui-fixtures.js';
 
+/** This visitor's microphone and camera, both off. */
+const devicesOff = {
+  stream: null,
+  asked: true,
+  hasMicrophone: true,
+  hasCamera: true,
+  microphoneOn: false,
+  cameraOn: false,
+  screenSharing: false,
+  canShareScreen: true,
+  speaking: false,
+};
 /** A call with this visitor's microphone and camera off and three chat messages unread. */
-const devicesOffUnreadChat = () =>
-  callView({
-    unread: 3,
-    local: {
-      stream: null,
-      asked: true,
-      hasMicrophone: true,
-      hasCamera: true,
-      microphoneOn: false,
-      cameraOn: false,
-      screenSharing: false,
-      canShareScreen: true,
-      speaking: false,
-    },
-  });
+const devicesOffUnreadChat = () => callView({ unread: 3, local: devicesOff });
 const stats = [{ peerId: 'p1', displayName: 'Grace Hopper', rows: [] }];
 
 /** Each state: a name, and how to draw it (its template and view-model). */
@@ -70,19 +68,7 @@ const STATES: Array<
     'pre-join with camera and microphone off',
     () => ({
       draw: renderPrejoin,
-      view: prejoinView({
-        local: {
-          stream: null,
-          asked: true,
-          hasMicrophone: true,
-          hasCamera: true,
-          microphoneOn: false,
-          cameraOn: false,
-          screenSharing: false,
-          canShareScreen: true,
-          speaking: false,
-        },
-      }),
+      view: prejoinView({ local: devicesOff }),
     }),
   ],
   [
