@@ -18,11 +18,28 @@ import { seriousViolations } from './axe.js';
 import { agentConsole, matchControls, mountQueueView, qs, waitingStatus, waitingView } from './queue-fixtures.js';
 import { callView, en, mount, prejoinView, recordingView as recording, tile } from './ui-fixtures.js';
 
+/** This visitor's microphone and camera, both off. */
+const devicesOff = {
+  stream: null,
+  asked: true,
+  hasMicrophone: true,
+  hasCamera: true,
+  microphoneOn: false,
+  cameraOn: false,
+  screenSharing: false,
+  canShareScreen: true,
+  speaking: false,
+};
+/** A call with this visitor's microphone and camera off and three chat messages unread. */
+const devicesOffUnreadChat = () => callView({ unread: 3, local: devicesOff });
 const stats = [{ peerId: 'p1', displayName: 'Grace Hopper', rows: [] }];
 
 /** Each state: a name, and how to draw it (its template and view-model). */
 const STATES: Array<
-  [string, () => { draw: (view: never) => TemplateResult; view: object; queue?: boolean; recording?: boolean }]
+  [
+    string,
+    () => { draw: (view: never) => TemplateResult; view: object; queue?: boolean; recording?: boolean; width?: number },
+  ]
 > = [
   ['pre-join', () => ({ draw: renderPrejoin, view: prejoinView() })],
   [
@@ -51,19 +68,7 @@ const STATES: Array<
     'pre-join with camera and microphone off',
     () => ({
       draw: renderPrejoin,
-      view: prejoinView({
-        local: {
-          stream: null,
-          asked: true,
-          hasMicrophone: true,
-          hasCamera: true,
-          microphoneOn: false,
-          cameraOn: false,
-          screenSharing: false,
-          canShareScreen: true,
-          speaking: false,
-        },
-      }),
+      view: prejoinView({ local: devicesOff }),
     }),
   ],
   [
@@ -82,20 +87,15 @@ const STATES: Array<
     'call, microphone and camera off, unread chat',
     () => ({
       draw: renderCall,
-      view: callView({
-        unread: 3,
-        local: {
-          stream: null,
-          asked: true,
-          hasMicrophone: true,
-          hasCamera: true,
-          microphoneOn: false,
-          cameraOn: false,
-          screenSharing: false,
-          canShareScreen: true,
-          speaking: false,
-        },
-      }),
+      view: devicesOffUnreadChat(),
+    }),
+  ],
+  [
+    'call in a wide widget: every control in words, microphone and camera off, unread chat',
+    () => ({
+      draw: renderCall,
+      width: 1280,
+      view: devicesOffUnreadChat(),
     }),
   ],
   [
@@ -237,8 +237,8 @@ describe('accessibility of every screen (axe-core)', () => {
   for (const theme of ['light', 'dark'] as const) {
     for (const [name, state] of STATES) {
       it(`${name}, ${theme} theme: no serious or critical violation`, async () => {
-        const { draw, view, queue, recording: withRecording } = state();
-        const ui = (queue ? mountQueueView : mount)(draw, view as never);
+        const { draw, view, queue, recording: withRecording, width } = state();
+        const ui = (queue ? mountQueueView : mount)(draw, view as never, width);
         if (withRecording) adoptRecordingStyles(ui.root);
         ui.host.setAttribute('theme', theme);
         expect(await seriousViolations(ui.host)).to.deep.equal([]);

@@ -10,7 +10,8 @@ import type { Participant } from '../src/engine/peer-mesh.js';
 import { stageOf } from '../src/element/view-builder.js';
 import { SELF_TILE, type CallView } from '../src/ui/view-model.js';
 import { sendKeys } from '@web/test-runner-commands';
-import { callView, canvasStream, mount, tile, until } from './ui-fixtures.js';
+import { callView, canvasStream, en, mount, tile, until } from './ui-fixtures.js';
+import { de } from '../src/ui/strings-de.js';
 
 const BOXES = [
   [320, 240],
@@ -251,8 +252,83 @@ describe('controls people recognise', () => {
     }
   });
 
-  it('says what each control does on hover and keyboard focus', async () => {
-    const ui = mountCall({}, 1280, 720);
+  /** The bar's buttons a visitor sees, each with its words: [part, the words shown, their opacity, truncated]. */
+  const barWords = (ui: ReturnType<typeof mountCall>) =>
+    ui
+      .$$('[part="controls"] button.control')
+      .filter((b) => b.checkVisibility())
+      .map((b) => {
+        const label = b.querySelector<HTMLElement>('.label')!;
+        expect(b.getAttribute('aria-label'), 'the name contains the words shown (WCAG 2.5.3)').to.contain(
+          label.textContent,
+        );
+        return [
+          b.getAttribute('part'),
+          label.textContent,
+          getComputedStyle(label).opacity,
+          label.scrollWidth > label.clientWidth,
+        ];
+      });
+
+  it('shows each control in words under its icon where the whole bar fits, in one row inside the widget', () => {
+    const ui = mountCall({ unread: 3 }, 1280, 720);
+    checkFits(ui, '1280×720 with words');
+    expect(barWords(ui)).to.deep.equal([
+      ['microphone-button', 'Turn microphone off', '1', false],
+      ['camera-button', 'Turn camera off', '1', false],
+      ['screen-share-button', 'Share screen', '1', false],
+      ['chat-button', 'Chat', '1', false],
+      ['participants-button', 'Participants', '1', false],
+      ['stats-button', 'Statistics', '1', false],
+      ['speaker-view-button', 'Speaker view', '1', false],
+      ['fullscreen-button', 'Full screen', '1', false],
+      ['pip-button', 'Picture in picture', '1', false],
+      ['leave-button', 'Leave call', '1', false],
+    ]);
+    expect(ui.$('[part="chat-button"]').getAttribute('aria-label')).to.equal('Chat, 3 unread');
+    ui.$('[part="microphone-button"]').click();
+    expect(barWords(ui)[0], 'the words follow the state').to.deep.equal([
+      'microphone-button',
+      'Turn microphone on',
+      '1',
+      false,
+    ]);
+    for (const [width, height] of [
+      [390, 844],
+      [320, 240],
+      [800, 480],
+    ] as const)
+      expect(
+        barWords(mountCall({}, width, height)).filter(
+          ([part, , opacity]) => part !== 'leave-button' && opacity !== '0',
+        ),
+        `${width}×${height}: icons, words on hover and focus`,
+      ).to.deep.equal([]);
+  });
+
+  it('keeps every control of a host in one row inside a wide widget, words cut short rather than wrapped', () => {
+    const host = {
+      moderate: true,
+      locked: false,
+      note: null,
+      knocks: [],
+      onAdmit() {},
+      onDeny() {},
+      onRemove() {},
+      onMute() {},
+      onToggleLock() {},
+      onEndCall() {},
+    };
+    for (const strings of [en, de])
+      for (const width of [1000, 1280]) {
+        const ui = mountCall({ strings, host }, width, 720);
+        checkFits(ui, `${strings.leave}, ${width} wide, a host`);
+        for (const [part, , opacity] of barWords(ui)) expect(opacity, `${width}: ${part} in words`).to.equal('1');
+      }
+  });
+
+  it('says what each control does on hover and keyboard focus where there is no room for words', async () => {
+    const ui = mountCall({}, 800, 480);
     const chat = ui.$('[part="chat-button"]');
     const label = chat.querySelector('.label')!;
     expect(getComputedStyle(label).opacity).to.equal('0');

@@ -12,12 +12,18 @@ import type { CallView, PanelName } from './view-model.js';
 
 export function callControls(view: CallView): TemplateResult {
   const { strings: s, local } = view;
-  const panelButton = (name: PanelName, label: string, icon: TemplateResult, extra?: TemplateResult) =>
+  const panelButton = (
+    name: PanelName,
+    label: string,
+    icon: TemplateResult,
+    extra?: { text: string; badge: TemplateResult },
+  ) =>
     controlButton({
       part: `${name}-button`,
       label,
+      text: extra?.text,
+      extra: extra?.badge,
       icon,
-      extra,
       pressed: view.panel === name,
       onClick: (e) => togglePanel(view, name, e),
     });
@@ -46,7 +52,11 @@ export function callControls(view: CallView): TemplateResult {
         unread ? `${s.chat}, ${s.unread(unread)}` : s.chat,
         icons.chat(),
         unread
-          ? html`<span class="count" part="unread-badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`
+          ? {
+              // Words and count read "Chat 3", inside the name "Chat, 3 unread" (the space keeps them two words).
+              text: s.chat,
+              badge: html` <span class="count" part="unread-badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`,
+            }
           : undefined,
       )}
       ${panelButton('participants', s.participants, icons.participants())}

@@ -301,6 +301,32 @@ export const callStyles = css`
       font-size: inherit;
     }
   }
+  @container (min-width: 1000px) {
+    .controls .control:not(.more) {
+      flex: 0 1 auto;
+      display: inline-flex;
+      flex-direction: column;
+      justify-content: center;
+      gap: 2px;
+      width: auto;
+      min-width: 44px;
+      height: 52px;
+      padding: 0 10px;
+      border-radius: 12px;
+    }
+    .controls .control .label {
+      position: static;
+      translate: none;
+      opacity: 1;
+      padding: 0;
+      background: none;
+      color: inherit;
+      font-size: 12px;
+      max-width: 100%;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+  }
   @container (max-width: 719px) {
     .controls {
       gap: 6px;

@@ -1,7 +1,7 @@
 /**
  * One round icon button of the control bar: its part name, label and (for toggles) pressed state are API. The
- * label is also text in the button: a tooltip on hover and keyboard focus in the bar, and the item's words in
- * the "More" menu (call-styles.ts).
+ * label is also text in the button: a tooltip on hover and keyboard focus in a bar with little room, words under
+ * the icon in a wide one, and the item's words in the "More" menu (call-styles.ts).
  */
 import { html, nothing, type TemplateResult } from 'lit';
 
@@ -16,6 +16,8 @@ export interface ControlButton {
   disabled?: boolean;
   /** Extra classes: `device` (red while off), `danger`. */
   kind?: string;
+  /** The words shown, when shorter than the label (WCAG 2.5.3: the label must contain them). Default: the label. */
+  text?: string;
   /** Rendered inside the button after the icon, e.g. the unread badge. */
   extra?: TemplateResult;
   onClick(event: Event): void;
@@ -30,5 +32,5 @@ export function controlButton(b: ControlButton): TemplateResult {
     aria-pressed=${b.pressed === undefined ? nothing : String(b.pressed)}
     ?disabled=${b.disabled}
     @click=${b.onClick}
-  >${b.icon}<span class="label" aria-hidden="true">${b.label}</span>${b.extra ?? nothing}</button>`;
+  >${b.icon}<span class="label" aria-hidden="true">${b.text ?? b.label}</span>${b.extra ?? nothing}</button>`;
 }
