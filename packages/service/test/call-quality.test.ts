@@ -48,6 +48,15 @@ describe('call:quality', () => {
     const summary = await ended();
     assert.equal(summary.room, 'clinic');
     assert.deepEqual([summary.worstNetworkQuality, summary.relayUsed], ['fair', true]);
+    // The room's call history over REST says the same.
+    const headers = await partnerAuth(service);
+    const room = await service.app.inject({ method: 'GET', url: '/v1/rooms?limit=100', headers });
+    const clinic = (room.json() as { data: Array<{ id: string; name: string }> }).data.find((r) => r.name === 'clinic');
+    assert.ok(clinic, room.body);
+    const history = await service.app.inject({ method: 'GET', url: `/v1/rooms/${clinic.id}/sessions`, headers });
+    assert.equal(history.statusCode, 200, history.body);
+    const [session] = (history.json() as { data: Array<{ worstNetworkQuality: unknown; relayUsed: unknown }> }).data;
+    assert.deepEqual([session?.worstNetworkQuality, session?.relayUsed], ['fair', true]);
   });
 
   it('a call whose widgets saw only direct links says relayUsed false', async (t) => {

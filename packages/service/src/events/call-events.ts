@@ -4,7 +4,7 @@
  * process left open.
  */
 import type { LeaveReason } from '@vcw/shared';
-import type { CallSession } from '../store/call-history.js';
+import { relayUsedIn, type CallSession } from '../store/call-history.js';
 import type { ServiceEvent } from './service-events.js';
 
 /** Where a call happens: the project, the stored room and its name, and whether it allows only relayed media. */
@@ -53,7 +53,7 @@ export function sessionEndedEvent(place: CallPlace, session: CallSession): Servi
       participants: session.participants,
       // The service relays signaling, never media: what it knows of the network is what the widgets reported
       // (null when none did), and that a room allowing nothing but TURN relays every call.
-      relayUsed: place.relayOnly ? true : session.relayUsed,
+      relayUsed: relayUsedIn(session, place.relayOnly),
       worstNetworkQuality: session.worstNetworkQuality,
     },
   };

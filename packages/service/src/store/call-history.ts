@@ -34,6 +34,11 @@ export interface CallSession {
   relayUsed: boolean | null;
 }
 
+/** Whether a call went through a relay: always in a relay-only room, else what its widgets reported (null: none did). */
+export function relayUsedIn(session: CallSession, relayOnly: boolean): boolean | null {
+  return relayOnly ? true : session.relayUsed;
+}
+
 /** What a participant's widget reported of its network during a call. */
 export interface NetworkReport {
   roomId: string;

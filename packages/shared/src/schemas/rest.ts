@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { LeaveReason } from '../protocol.js';
 import { DisplayName, IceTransportPolicy, PeerId, RoomName } from './common.js';
 import { QUEUE_MESSAGE_MAX_LENGTH, QueueName } from './queue.js';
+import { CallNetworkQuality } from './call-quality.js';
 
 /** One page of a cursor-paged list: `nextCursor` is passed as `cursor` for the next page, and is null on the last. */
 const Page = <T extends TSchema>(item: T) =>
@@ -198,6 +199,10 @@ export const CallSession = Type.Object({
   endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   /** Everyone who joined the call, in order of arrival. */
   participants: Type.Array(CallParticipant),
+  /** The worst network quality the participants' widgets reported; null when none did (a call under ~6 s). */
+  worstNetworkQuality: Type.Union([CallNetworkQuality, Type.Null()]),
+  /** Whether the call went through a TURN relay (always in a relay-only room); null when no widget reported. */
+  relayUsed: Type.Union([Type.Boolean(), Type.Null()]),
 });
 export type CallSession = Static<typeof CallSession>;
 

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CallSessionList, ListSessionsQuery, RoomIdParams } from '@vcw/shared';
 import { errorResponses } from './error-responses.js';
 import { roomOf } from './rooms.js';
+import { relayUsedIn } from '../../store/call-history.js';
 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
@@ -13,7 +14,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         tags: ['rooms'],
         summary: "A room's call history, newest call first",
         description:
-          'One session per call: from the first participant joining the empty room until the last one leaves or the room is ended, with everyone who joined, when they left and why (`leaveReason`). A call going on has `endedAt: null`.',
+          "One session per call: from the first participant joining the empty room until the last one leaves or the room is ended, with everyone who joined, when they left and why (`leaveReason`). A call going on has `endedAt: null`. `worstNetworkQuality` and `relayUsed` are what the participants' widgets reported of their network (null when none did), as in the `room.session.ended` webhook.",
         params: RoomIdParams,
         querystring: ListSessionsQuery,
         response: { 200: CallSessionList, ...errorResponses(404) },
@@ -29,7 +30,14 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         cursor: request.query.cursor,
       });
       return {
-        data: sessions.map(({ id, startedAt, endedAt, participants }) => ({ id, startedAt, endedAt, participants })),
+        data: sessions.map((session) => ({
+          id: session.id,
+          startedAt: session.startedAt,
+          endedAt: session.endedAt,
+          participants: session.participants,
+          worstNetworkQuality: session.worstNetworkQuality,
+          relayUsed: relayUsedIn(session, room.iceTransportPolicy === 'relay'),
+        })),
         nextCursor,
       };
     },
