@@ -6,6 +6,16 @@
 import { css } from 'lit';
 import { panelStyles } from './panel-styles.js';
 
+/** A control's label shown as words in the button, not as a tooltip (Leave, a wide bar, the "More" menu). */
+const labelAsWords = css`
+  position: static;
+  translate: none;
+  opacity: 1;
+  padding: 0;
+  background: none;
+  color: inherit;
+`;
+
 export const callStyles = css`
   /* A host's list of guests knocking, each with Let in and Deny. */
   [part='knock-requests'] {
@@ -292,12 +302,7 @@ export const callStyles = css`
   }
   @container (min-width: 720px) {
     .leave .label {
-      position: static;
-      translate: none;
-      opacity: 1;
-      padding: 0;
-      background: none;
-      color: inherit;
+      ${labelAsWords}
       font-size: inherit;
     }
   }
@@ -315,12 +320,7 @@ export const callStyles = css`
       border-radius: 12px;
     }
     .controls .control .label {
-      position: static;
-      translate: none;
-      opacity: 1;
-      padding: 0;
-      background: none;
-      color: inherit;
+      ${labelAsWords}
       font-size: 12px;
       max-width: 100%;
       overflow: hidden;
@@ -365,13 +365,8 @@ export const callStyles = css`
       border-radius: 8px;
     }
     .secondary .control .label {
-      position: static;
-      translate: none;
-      opacity: 1;
-      background: none;
-      color: inherit;
+      ${labelAsWords}
       font-size: inherit;
-      padding: 0;
     }
     .leave {
       margin-inline-start: 4px;
