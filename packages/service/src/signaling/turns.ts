@@ -28,7 +28,7 @@ export class Turns {
     queue.push({ job, cost });
   }
 
-  /** Jobs waiting for a later turn (for tests and metrics). */
+  /** Jobs waiting for a later turn (read by the tests). */
   get waitingCount(): number {
     let count = 0;
     for (const queue of this.waiting.values()) count += queue.length;
