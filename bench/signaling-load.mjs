@@ -9,7 +9,8 @@
 //     100 ms or more, or whose signals do not all arrive: the highest step within it is the max rate;
 //   - RSS before and after the ramp.
 // Ours runs with authentication (a publishable key and an allowed origin), validation and the per-connection
-// signal limit on; only the per-address handshake rate and connection cap are off (every client comes from 127.0.0.1).
+// signal limit on; only the per-address handshake rate and connection cap (every client comes from 127.0.0.1) and the
+// ad-hoc room caps (a project opens no 5,000 rooms an hour) are off.
 // Goals (issue 16): memory per connection <= 20 KB and <= 1.3x the relay's; connects/s >= 0.8x the relay's;
 // max rate >= the relay's; RSS after the ramp <= 1.2x RSS before; RSS at start <= 80 MB.
 // Usage: node bench/signaling-load.mjs [connections (1000)] [step seconds (3)] [max steps (6)]
@@ -47,6 +48,9 @@ async function startOurs() {
     env: {
       RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0',
       MAX_CONNECTIONS_PER_ADDRESS: '0',
+      // The rooms of 10,000 connections are more ad-hoc rooms than a project may open by default.
+      MAX_AD_HOC_ROOMS_PER_HOUR: '0',
+      MAX_AD_HOC_ROOMS_ALIVE: '0',
       LOG_LEVEL: 'warn',
       ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}),
     },

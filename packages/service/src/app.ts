@@ -36,7 +36,6 @@ import widgetScript from './plugins/widget-script.js';
 import { ServiceEvents } from './events/service-events.js';
 import type { Bus } from './bus/bus.js';
 import { inProcessBus } from './bus/in-process-bus.js';
-import { openRedisBus } from './bus/redis.js';
 import type { WebhookTimings } from './webhooks/dispatcher.js';
 import type { Clock } from './clock.js';
 import type { Database } from './store/schema.js';
@@ -129,8 +128,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const tokenSecret = options.tokenSecret ?? randomBytes(32).toString('base64url');
   const joinTokens = new JoinTokens(tokenSecret);
   app.decorate('joinTokens', joinTokens);
+  // Redis is loaded only when configured (ioredis and the adapter are several MB of a single node's memory).
   const bus = config.redisUrl
-    ? openRedisBus({ ...config, redisUrl: config.redisUrl }, app.log.child({ module: 'bus' }))
+    ? (await import('./bus/redis.js')).openRedisBus(
+        { ...config, redisUrl: config.redisUrl },
+        app.log.child({ module: 'bus' }),
+      )
     : inProcessBus;
   app.decorate('bus', bus);
   // Registered before every plugin, so it runs after theirs: Socket.io and the store are done with the bus.

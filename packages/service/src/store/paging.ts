@@ -3,7 +3,8 @@
  * deliveries): records ordered by their time column then id, a page ends where its last record is, and the
  * cursor carries that place, opaque to the partner. One Kysely query for every dialect.
  */
-import { sql, type SelectQueryBuilder } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
+import { sql } from './kysely.js';
 import { ServiceError } from '../errors.js';
 
 /** Where a page ended: the time and id of its last record. */
