@@ -198,6 +198,8 @@ export interface SocketData {
   displayName?: string;
   /** The room a host let this connection into after it knocked (until it disconnects). */
   admittedTo?: string;
+  /** The room at whose door this connection knocks, while it waits for a host's answer. */
+  knockingAt?: string;
   /**
    * For a connection made with an agent token: the support queue it serves and the agent's name. Such a
    * connection joins no room but those of the customers it takes.

@@ -7,49 +7,48 @@
 import { messageText, AgentDeclineRequest, AgentStatusRequest, AgentTakeRequest, type AgentTaken } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { AgentConnection } from '../matching/coordinator.js';
-import {
-  DEFAULT_DISPLAY_NAME,
-  shownName,
-  type MatchingContext,
-  type SignalingContext,
-  type SignalingSocket,
-} from './context.js';
+import { DEFAULT_DISPLAY_NAME, shownName, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
-export function registerAgent(socket: SignalingSocket, ctx: SignalingContext, { coordinator }: MatchingContext): void {
-  const agent = (): AgentConnection => {
-    const { agent: granted, projectId, peerId } = socket.data;
-    if (!granted) throw new ServiceError('agent_only');
-    return {
-      projectId,
-      queue: granted.queue,
-      peerId,
-      socketId: socket.id,
-      displayName: shownName(granted.displayName) ?? DEFAULT_DISPLAY_NAME,
-    };
+/** This connection as the agent it must be. */
+function agentOf(socket: SignalingSocket): AgentConnection {
+  const { agent: granted, projectId, peerId } = socket.data;
+  if (!granted) throw new ServiceError('agent_only');
+  return {
+    projectId,
+    queue: granted.queue,
+    peerId,
+    socketId: socket.id,
+    displayName: shownName(granted.displayName) ?? DEFAULT_DISPLAY_NAME,
   };
+}
 
-  command(socket, ctx, 'agent:status', AgentStatusRequest, ({ status, queue }) => {
-    const connection = agent();
+export const agentCommands = [
+  command('agent:status', AgentStatusRequest, ({ status, queue }, socket, ctx) => {
+    const connection = agentOf(socket);
     if (queue !== undefined && queue !== connection.queue) {
       throw new ServiceError(
         'token_queue_mismatch',
         `This agent token is for queue "${connection.queue}", not "${queue}".`,
       );
     }
-    return coordinator.agentStatus(connection, status);
-  });
+    return ctx.matching.coordinator.agentStatus(connection, status);
+  }),
 
-  command(socket, ctx, 'agent:take', AgentTakeRequest, ({ customerId }): AgentTaken => {
-    const connection = agent();
+  command('agent:take', AgentTakeRequest, ({ customerId }, socket, ctx): AgentTaken => {
+    const connection = agentOf(socket);
     // Still in the room of the last call (the customer left first): leave it before the next one.
     if (socket.data.roomKey)
       throw new ServiceError('already_in_room', 'Leave the current call before taking another customer.');
-    return { customerId: coordinator.take(connection, customerId) };
-  });
+    return { customerId: ctx.matching.coordinator.take(connection, customerId) };
+  }),
 
-  command(socket, ctx, 'agent:decline', AgentDeclineRequest, ({ customerId, reason }) => {
-    coordinator.decline(agent(), customerId, messageText(reason) || 'An agent declined the request.');
+  command('agent:decline', AgentDeclineRequest, ({ customerId, reason }, socket, ctx) => {
+    ctx.matching.coordinator.decline(
+      agentOf(socket),
+      customerId,
+      messageText(reason) || 'An agent declined the request.',
+    );
     return {};
-  });
-}
+  }),
+];

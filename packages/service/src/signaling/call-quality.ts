@@ -5,16 +5,15 @@
  */
 import { CallQualityRequest } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
-import type { SignalingContext, SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
-export function registerCallQuality(socket: SignalingSocket, ctx: SignalingContext): void {
-  command(socket, ctx, 'call:quality', CallQualityRequest, ({ quality, relay }) => {
+export const callQualityCommands = [
+  command('call:quality', CallQualityRequest, ({ quality, relay }, socket, ctx) => {
     const { roomKey, peerId } = socket.data;
     const seat = roomKey ? ctx.rooms.seat(roomKey, peerId) : undefined;
     if (!seat) throw new ServiceError('not_in_room');
     ctx.history.networkReported({ roomId: seat.roomId, quality, relay });
     ctx.log.debug({ peer: peerId, quality, relay }, 'network quality reported');
     return {};
-  });
-}
+  }),
+];

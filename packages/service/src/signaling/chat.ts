@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { ChatSendRequest, messageText, type ChatMessage, type ChatSent } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
-import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
+import { broadcastRoom } from './context.js';
 import { command } from './guards.js';
 
-export function registerChat(socket: SignalingSocket, ctx: SignalingContext): void {
-  command(socket, ctx, 'chat:send', ChatSendRequest, ({ text }): ChatSent => {
+export const chatCommands = [
+  command('chat:send', ChatSendRequest, ({ text }, socket, ctx): ChatSent => {
     const { roomKey, peerId, displayName } = socket.data;
     if (!roomKey) throw new ServiceError('not_in_room');
     const shown = messageText(text);
@@ -26,5 +26,5 @@ export function registerChat(socket: SignalingSocket, ctx: SignalingContext): vo
     socket.to(broadcastRoom(roomKey)).emit('chat:message', message);
     ctx.log.debug({ peer: peerId, id: message.id, length: message.text.length }, 'chat message relayed');
     return { id: message.id, ts: message.ts };
-  });
-}
+  }),
+];

@@ -9,74 +9,95 @@ import { errorBody, LeaveReason, type Ack, type ClientCommand, type ErrorBody } 
 import { ServiceError } from '../errors.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
 
-type Handler<S extends TSchema, R extends object> = (payload: Static<S>) => Promise<R> | R;
+/** What a command does with a valid payload from `socket`; its result (or `ServiceError`) is the acknowledgement. */
+type Handler<S extends TSchema, R extends object> = (
+  payload: Static<S>,
+  socket: SignalingSocket,
+  ctx: SignalingContext,
+) => Promise<R> | R;
 
-/** Each schema's validator, compiled once for the process (compiling per socket cost most of a connect). */
-const validators = new WeakMap<TSchema, ReturnType<typeof TypeCompiler.Compile>>();
-function validatorOf<S extends TSchema>(schema: S): ReturnType<typeof TypeCompiler.Compile<S>> {
-  let check = validators.get(schema);
-  if (!check) validators.set(schema, (check = TypeCompiler.Compile(schema)));
-  return check as ReturnType<typeof TypeCompiler.Compile<S>>;
+/**
+ * A command a connection may send. Commands are defined once for the service, not per connection: a
+ * connection's commands cost it no listener or closure of its own (see `receiveCommands`).
+ */
+export interface Command {
+  event: ClientCommand;
+  schema: TSchema;
+  handle: Handler<TSchema, object>;
+  /** Where a refusal goes when the command came without an acknowledgement; without this, such a command is ignored. */
+  refusedWithoutAck?: (error: ErrorBody, payload: unknown, socket: SignalingSocket) => void;
 }
 
 export function command<S extends TSchema, R extends object>(
-  socket: SignalingSocket,
-  ctx: SignalingContext,
   event: ClientCommand,
   schema: S,
-  handler: Handler<S, R>,
-  /** Where a refusal goes when the command came without an acknowledgement; without this, such a command is ignored. */
-  refusedWithoutAck?: (error: ErrorBody, payload: unknown) => void,
-): void {
-  const check = validatorOf(schema);
-  // The typed maps are compile-time only; at run time anything can arrive, so take it as unknown.
-  (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(
+  handle: Handler<S, R>,
+  refusedWithoutAck?: Command['refusedWithoutAck'],
+): Command {
+  // The table holds every command alike; the schema checked before `handle` runs is the one it was written for.
+  return {
     event,
-    (...args: unknown[]) => {
-      const ack = args.at(-1);
-      const acknowledged = typeof ack === 'function';
-      const payload = acknowledged ? (args.length > 1 ? args[0] : undefined) : args[0];
-      const answer = acknowledged
-        ? (ack as (reply: Ack<R>) => void)
-        : refusedWithoutAck && ((result: Ack<R>) => void (result.ok || refusedWithoutAck(result.error, payload)));
-      if (throttled(socket, ctx, answer as ((reply: Ack) => void) | undefined)) {
-        ctx.metrics.commands.inc({ command: event, outcome: 'rate_limited' });
-        return;
-      }
-      if (!answer) {
-        ctx.log.debug({ event, socket: socket.id }, 'command without acknowledgement ignored');
-        return;
-      }
-      const reply = (result: Ack<R>) => {
-        ctx.metrics.commands.inc({ command: event, outcome: result.ok ? 'ok' : result.error.code });
-        answer(result);
-      };
-      if (!check.Check(payload)) {
-        const first = check.Errors(payload).First();
-        const where = first ? `${first.path || '(payload)'}: ${first.message}` : 'payload';
-        reply({ ok: false, error: errorBody('invalid_payload', `Invalid ${event} payload at ${where}.`) });
-        return;
-      }
-      // A project's commands take their turn beside the other projects' (a flood in one holds up only itself).
-      ctx.turns.run(`project:${socket.data.projectId ?? ''}`, () => {
-        // A command that waited for its turn is dropped if its connection went meanwhile: nobody is there to answer.
-        if (!socket.connected) return;
-        Promise.resolve()
-          .then(() => handler(payload))
-          .then(
-            (result) => reply({ ok: true, ...result }),
-            (error: unknown) => {
-              if (error instanceof ServiceError) {
-                reply({ ok: false, error: error.toBody() });
-              } else {
-                ctx.log.error({ err: error, event }, 'signaling command failed');
-                reply({ ok: false, error: errorBody('internal_error') });
-              }
-            },
-          );
-      });
-    },
-  );
+    schema,
+    handle: handle as unknown as Handler<TSchema, object>,
+    ...(refusedWithoutAck ? { refusedWithoutAck } : {}),
+  };
+}
+
+/** Each schema's validator, compiled once for the process, on its first use. */
+const validators = new WeakMap<TSchema, ReturnType<typeof TypeCompiler.Compile>>();
+function validatorOf(schema: TSchema): ReturnType<typeof TypeCompiler.Compile> {
+  let check = validators.get(schema);
+  if (!check) validators.set(schema, (check = TypeCompiler.Compile(schema)));
+  return check;
+}
+
+/** Runs one command `socket` sent (`args`: its payload, then its acknowledgement if it asked for one). */
+export function runCommand(socket: SignalingSocket, ctx: SignalingContext, spec: Command, args: unknown[]): void {
+  const { event } = spec;
+  const ack = args.at(-1);
+  const acknowledged = typeof ack === 'function';
+  const payload = acknowledged ? (args.length > 1 ? args[0] : undefined) : args[0];
+  const answer = acknowledged
+    ? (ack as (reply: Ack) => void)
+    : spec.refusedWithoutAck &&
+      ((result: Ack) => void (result.ok || spec.refusedWithoutAck!(result.error, payload, socket)));
+  if (throttled(socket, ctx, answer)) {
+    ctx.metrics.commands.inc({ command: event, outcome: 'rate_limited' });
+    return;
+  }
+  if (!answer) {
+    ctx.log.debug({ event, socket: socket.id }, 'command without acknowledgement ignored');
+    return;
+  }
+  const reply = (result: Ack) => {
+    ctx.metrics.commands.inc({ command: event, outcome: result.ok ? 'ok' : result.error.code });
+    answer(result);
+  };
+  const check = validatorOf(spec.schema);
+  if (!check.Check(payload)) {
+    const first = check.Errors(payload).First();
+    const where = first ? `${first.path || '(payload)'}: ${first.message}` : 'payload';
+    reply({ ok: false, error: errorBody('invalid_payload', `Invalid ${event} payload at ${where}.`) });
+    return;
+  }
+  // A project's commands take their turn beside the other projects' (a flood in one holds up only itself).
+  ctx.turns.run(`project:${socket.data.projectId ?? ''}`, () => {
+    // A command that waited for its turn is dropped if its connection went meanwhile: nobody is there to answer.
+    if (!socket.connected) return;
+    Promise.resolve()
+      .then(() => spec.handle(payload, socket, ctx))
+      .then(
+        (result) => reply({ ok: true, ...result }),
+        (error: unknown) => {
+          if (error instanceof ServiceError) {
+            reply({ ok: false, error: error.toBody() });
+          } else {
+            ctx.log.error({ err: error, event }, 'signaling command failed');
+            reply({ ok: false, error: errorBody('internal_error') });
+          }
+        },
+      );
+  });
 }
 
 /**

@@ -6,13 +6,14 @@
 import { IceServersRequest, type IceServer } from '@vcw/shared';
 import { mintTurnCredential } from '../auth/turn-credentials.js';
 import type { Config } from '../config.js';
-import type { SignalingContext, SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
 /** `ice:servers`: a widget about to restart ICE asks for credentials the relay will still accept. */
-export function registerIceServers(socket: SignalingSocket, ctx: SignalingContext): void {
-  command(socket, ctx, 'ice:servers', IceServersRequest, () => ({ iceServers: ctx.iceServersFor(socket.data.peerId) }));
-}
+export const iceServersCommands = [
+  command('ice:servers', IceServersRequest, (_request, socket, ctx) => ({
+    iceServers: ctx.iceServersFor(socket.data.peerId),
+  })),
+];
 
 export function iceServers(
   config: Pick<Config, 'stunUrls' | 'turnUrls' | 'turnSecret' | 'turnTtlSeconds'>,

@@ -1,20 +1,38 @@
 /** Wires the signaling modules onto a Socket.io server: the handshake guard, then one module per concern. */
 import { randomBytes } from 'node:crypto';
 import { errorBody } from '@vcw/shared';
-import { guardUnknownEvents } from './inbound.js';
-import { registerAgent } from './agent.js';
+import { agentCommands } from './agent.js';
+import { callQualityCommands } from './call-quality.js';
+import { chatCommands } from './chat.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
+import type { Command } from './guards.js';
 import { handshakeGuard } from './handshake.js';
-import { registerCallQuality } from './call-quality.js';
-import { registerChat } from './chat.js';
-import { registerHost } from './host.js';
-import { registerKnock } from './knock.js';
-import { registerIceServers } from './ice-servers.js';
-import { registerJoin } from './join.js';
-import { registerPresence } from './presence.js';
-import { registerQueue } from './queue.js';
-import { registerRecording } from './recording.js';
-import { registerRelay } from './relay.js';
+import { hostCommands } from './host.js';
+import { iceServersCommands } from './ice-servers.js';
+import { receiveCommands } from './inbound.js';
+import { joinCommands, seatAfterDisconnect } from './join.js';
+import { knockCommands, stopKnocking } from './knock.js';
+import { presenceCommands } from './presence.js';
+import { followInMatching, matchingAfterDisconnect, queueCommands } from './queue.js';
+import { recordingCommands } from './recording.js';
+import { relayCommands } from './relay.js';
+
+/** Every command a connection may send, by event name: one table for the service. */
+const COMMANDS: ReadonlyMap<string, Command> = new Map(
+  [
+    ...joinCommands,
+    ...relayCommands,
+    ...chatCommands,
+    ...presenceCommands,
+    ...callQualityCommands,
+    ...recordingCommands,
+    ...hostCommands,
+    ...knockCommands,
+    ...iceServersCommands,
+    ...queueCommands,
+    ...agentCommands,
+  ].map((spec) => [spec.event, spec]),
+);
 
 export function attachSignaling(ctx: SignalingContext): void {
   // Counted from the transport's opening, so the count includes handshakes still under way.
@@ -32,24 +50,19 @@ export function attachSignaling(ctx: SignalingContext): void {
   });
   ctx.io.use(handshakeGuard(ctx));
   ctx.io.on('connection', (socket) => {
-    guardUnknownEvents(socket, ctx);
+    receiveCommands(socket, ctx, COMMANDS);
     // A recovered socket is one that dropped and came back within the grace period: same id, same data. It
     // went through the middlewares again (attempts and connections per address, key, origin, token).
     const resumed = socket.recovered ? ctx.seats.resume(socket) : false;
     if (!socket.recovered) socket.data.peerId = randomBytes(12).toString('base64url');
-    registerJoin(socket, ctx);
-    registerRelay(socket, ctx);
-    registerChat(socket, ctx);
-    registerPresence(socket, ctx);
-    registerCallQuality(socket, ctx);
-    registerRecording(socket, ctx);
-    registerHost(socket, ctx);
-    registerKnock(socket, ctx);
-    registerIceServers(socket, ctx);
     // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
-    const resumedPlace = registerQueue(socket, ctx, ctx.matching);
-    registerAgent(socket, ctx, ctx.matching);
-    socket.on('disconnect', (reason) => forgetLimits(socket, ctx, reason));
+    const resumedPlace = followInMatching(socket, ctx.matching);
+    socket.on('disconnect', (reason) => {
+      seatAfterDisconnect(socket, ctx, reason);
+      stopKnocking(socket, ctx);
+      matchingAfterDisconnect(socket, ctx, reason);
+      forgetLimits(socket, ctx, reason);
+    });
     const { peerId } = socket.data;
     const greet = (seatBack: boolean) =>
       socket.emit('session', {

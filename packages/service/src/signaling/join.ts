@@ -15,8 +15,8 @@ import { assertAdmits } from './participant-removal.js';
 import { inBackground } from './seats.js';
 import { assertKnocked, showKnocksTo } from './knock.js';
 
-export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): void {
-  command(socket, ctx, 'room:join', JoinRequest, async (request): Promise<JoinResult> => {
+export const joinCommands = [
+  command('room:join', JoinRequest, async (request, socket, ctx): Promise<JoinResult> => {
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     const { room: stored, ticket } = await admissibleRoom(ctx, socket, request.room);
     if (socket.data.roomKey) throw new ServiceError('already_in_room'); // a concurrent join got there first
@@ -70,15 +70,18 @@ export function registerJoin(socket: SignalingSocket, ctx: SignalingContext): vo
       iceTransportPolicy,
       ...(offeredTo ? { offeredTo: offeredTo.peerId } : {}),
     };
-  });
+  }),
 
-  command(socket, ctx, 'room:leave', LeaveRequest, async () => {
+  command('room:leave', LeaveRequest, async (_request, socket, ctx) => {
     if (!socket.data.roomKey) throw new ServiceError('not_in_room');
     await ctx.seats.vacate(socket, LeaveReason.hangup);
     return {};
-  });
+  }),
+];
 
-  socket.on('disconnect', (reason) => inBackground(ctx.log, socket, ctx.seats.dropped(socket, reason)));
+/** A connection went: its seat is held for its return (a drop) or freed (an end). */
+export function seatAfterDisconnect(socket: SignalingSocket, ctx: SignalingContext, reason: string): void {
+  inBackground(ctx.log, socket, ctx.seats.dropped(socket, reason));
 }
 
 /**

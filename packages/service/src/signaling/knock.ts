@@ -59,61 +59,60 @@ export function showKnocksTo(ctx: SignalingContext, socket: SignalingSocket, roo
     socket.emit('knock:request', { peerId, displayName: knock.displayName });
 }
 
-export function registerKnock(socket: SignalingSocket, ctx: SignalingContext): void {
-  /** Where this connection waits, if it does. */
-  let waitingAt: string | null = null;
-  const stopWaiting = () => {
-    if (waitingAt && doorsOf(ctx).get(waitingAt)?.get(socket.data.peerId)?.socketId === socket.id)
-      leaveDoor(ctx, waitingAt, socket.data.peerId);
-    waitingAt = null;
-  };
+/** This connection no longer waits at a door (it knocks elsewhere, or it went). */
+export function stopKnocking(socket: SignalingSocket, ctx: SignalingContext): void {
+  const waitingAt = socket.data.knockingAt;
+  if (waitingAt && doorsOf(ctx).get(waitingAt)?.get(socket.data.peerId)?.socketId === socket.id)
+    leaveDoor(ctx, waitingAt, socket.data.peerId);
+  socket.data.knockingAt = undefined;
+}
 
-  command(socket, ctx, 'room:knock', KnockRequest, async (request): Promise<KnockStatus> => {
+/** A host answers a knock at the door of the room it sits in. */
+function answer(socket: SignalingSocket, ctx: SignalingContext, peerId: string, reply: KnockAnswer): void {
+  const { roomKey, peerId: hostId } = socket.data;
+  const seat = roomKey ? ctx.rooms.seat(roomKey, hostId) : undefined;
+  if (!roomKey || !seat) throw new ServiceError('not_in_room');
+  if (seat.role !== 'host') throw new ServiceError('host_only');
+  const door = doorsOf(ctx).get(roomKey);
+  const knock = door?.get(peerId);
+  const guest = knock && ctx.io.sockets.sockets.get(knock.socketId);
+  if (!knock || !guest) throw new ServiceError('peer_not_found', 'Nobody by that id is knocking at this room.');
+  leaveDoor(ctx, roomKey, peerId);
+  guest.data.admittedTo = reply.admitted ? knock.roomId : undefined;
+  guest.emit('knock:answer', reply);
+  ctx.log.info({ roomKey, peer: peerId, by: hostId, admitted: reply.admitted }, 'knock answered');
+}
+
+export const knockCommands = [
+  command('room:knock', KnockRequest, async (request, socket, ctx): Promise<KnockStatus> => {
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     const room = await knockedRoom(ctx, socket, request.room);
     const roomKey = RoomRegistry.keyOf(socket.data.projectId, room.name);
     const hostsPresent = hostSockets(ctx, roomKey).length;
     if (!mustKnock(socket, room)) return { status: 'admitted', hostsPresent };
     if (!socket.connected) throw new ServiceError('not_in_room', 'The connection closed while knocking.');
-    stopWaiting();
+    stopKnocking(socket, ctx);
     const { grant, peerId } = socket.data;
     const displayName = shownName(grant?.displayName) ?? shownName(request.displayName) ?? DEFAULT_DISPLAY_NAME;
     let door = doorsOf(ctx).get(roomKey);
     if (!door) doorsOf(ctx).set(roomKey, (door = new Map<string, Knock>()));
     door.set(peerId, { socketId: socket.id, displayName, roomId: room.id });
-    waitingAt = roomKey;
+    socket.data.knockingAt = roomKey;
     for (const id of hostSockets(ctx, roomKey)) ctx.io.to(id).emit('knock:request', { peerId, displayName });
     ctx.log.info({ roomKey, peer: peerId, hostsPresent }, 'guest knocks');
     return { status: 'waiting', hostsPresent };
-  });
+  }),
 
-  const answer = (peerId: string, reply: KnockAnswer) => {
-    const { roomKey, peerId: hostId } = socket.data;
-    const seat = roomKey ? ctx.rooms.seat(roomKey, hostId) : undefined;
-    if (!roomKey || !seat) throw new ServiceError('not_in_room');
-    if (seat.role !== 'host') throw new ServiceError('host_only');
-    const door = doorsOf(ctx).get(roomKey);
-    const knock = door?.get(peerId);
-    const guest = knock && ctx.io.sockets.sockets.get(knock.socketId);
-    if (!knock || !guest) throw new ServiceError('peer_not_found', 'Nobody by that id is knocking at this room.');
-    leaveDoor(ctx, roomKey, peerId);
-    guest.data.admittedTo = reply.admitted ? knock.roomId : undefined;
-    guest.emit('knock:answer', reply);
-    ctx.log.info({ roomKey, peer: peerId, by: hostId, admitted: reply.admitted }, 'knock answered');
-  };
-
-  command(socket, ctx, 'host:admit', HostAdmitRequest, ({ peerId }) => {
-    answer(peerId, { admitted: true });
+  command('host:admit', HostAdmitRequest, ({ peerId }, socket, ctx) => {
+    answer(socket, ctx, peerId, { admitted: true });
     return {};
-  });
+  }),
 
-  command(socket, ctx, 'host:deny', HostDenyRequest, ({ peerId, reason }) => {
-    answer(peerId, { admitted: false, reason });
+  command('host:deny', HostDenyRequest, ({ peerId, reason }, socket, ctx) => {
+    answer(socket, ctx, peerId, { admitted: false, reason });
     return {};
-  });
-
-  socket.on('disconnect', stopWaiting);
-}
+  }),
+];
 
 /** The room a knock is for: the token's, or a public room by name (knocking makes no room). */
 async function knockedRoom(

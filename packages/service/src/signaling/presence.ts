@@ -4,16 +4,16 @@
  */
 import { MediaStateRequest } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
-import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
+import { broadcastRoom } from './context.js';
 import { command } from './guards.js';
 
-export function registerPresence(socket: SignalingSocket, ctx: SignalingContext): void {
-  command(socket, ctx, 'media:state', MediaStateRequest, async ({ microphone, camera, screen }) => {
+export const presenceCommands = [
+  command('media:state', MediaStateRequest, async ({ microphone, camera, screen }, socket, ctx) => {
     const { roomKey, peerId } = socket.data;
     if (!roomKey || !(await ctx.seats.setMedia(socket, { microphone, camera, screen })))
       throw new ServiceError('not_in_room');
     socket.to(broadcastRoom(roomKey)).emit('peer:media', { peerId, microphone, camera, screen });
     ctx.log.debug({ peer: peerId, microphone, camera, screen }, 'media state');
     return {};
-  });
-}
+  }),
+];

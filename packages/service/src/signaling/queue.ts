@@ -38,14 +38,15 @@ function refuseRoomToken(grant: { room: string } | undefined, what: 'queues' | '
     );
 }
 
-/** Registers the queue commands; whether this (recovered) socket got its place in matching back. */
-export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, matching: MatchingContext): boolean {
-  const { coordinator, delivery, holds } = matching;
+/** Follows a new connection's matching; whether this (recovered) socket got its place in matching back. */
+export function followInMatching(socket: SignalingSocket, { coordinator, delivery, holds }: MatchingContext): boolean {
   delivery.track(socket);
   // A socket back within its grace period finds its place in line (or its pair) as it left it.
-  const resumed = socket.recovered && holds.resume(socket.id) && coordinator.resume(socket.data.peerId);
+  return socket.recovered && holds.resume(socket.id) && coordinator.resume(socket.data.peerId);
+}
 
-  command(socket, ctx, 'queue:enter', QueueEnterRequest, async (request): Promise<QueueStatus> => {
+export const queueCommands = [
+  command('queue:enter', QueueEnterRequest, async (request, socket, ctx): Promise<QueueStatus> => {
     const { projectId, peerId, agent, grant } = socket.data;
     if (agent) {
       if (request.mode !== 'support' || request.queue !== agent.queue)
@@ -57,14 +58,14 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
     }
     refuseRoomToken(grant, 'queues');
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
-    if (coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
-    if (request.mode === 'random') await coordinator.prepare(projectId);
+    if (ctx.matching.coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
+    if (request.mode === 'random') await ctx.matching.coordinator.prepare(projectId);
     // Checked again after the store answered: a connection gone meanwhile must not leave a ghost in line.
     if (!socket.connected) throw new ServiceError('not_in_queue', 'The connection closed while entering the queue.');
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     const { mode, queue, media, visitorId, message } = request;
-    matching.availability.unwatch(socket.id); // waiting now: its status says the same
-    return coordinator.enter({
+    ctx.matching.availability.unwatch(socket.id); // waiting now: its status says the same
+    return ctx.matching.coordinator.enter({
       projectId,
       mode,
       queue,
@@ -75,9 +76,9 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
       ...(visitorId ? { visitorId } : {}),
       ...(message && mode === 'support' && messageText(message) ? { message: messageText(message) } : {}),
     });
-  });
+  }),
 
-  command(socket, ctx, 'queue:watch', QueueWatchRequest, ({ queue }): QueueAvailability => {
+  command('queue:watch', QueueWatchRequest, ({ queue }, socket, ctx): QueueAvailability => {
     // Customers only: an agent sees its own queue, and a room's token holder came for that room.
     const { agent, grant, projectId } = socket.data;
     if (agent)
@@ -87,24 +88,24 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
       );
     refuseRoomToken(grant, 'queues');
     // Waiting already: its queue:update says the same.
-    if (coordinator.stateOf(socket.data.peerId)) throw new ServiceError('already_in_queue');
-    return matching.availability.watch(socket.id, projectId, queue);
-  });
+    if (ctx.matching.coordinator.stateOf(socket.data.peerId)) throw new ServiceError('already_in_queue');
+    return ctx.matching.availability.watch(socket.id, projectId, queue);
+  }),
 
-  command(socket, ctx, 'queue:leave', QueueLeaveRequest, () => {
-    coordinator.leave(socket.data.peerId);
+  command('queue:leave', QueueLeaveRequest, (_request, socket, ctx) => {
+    ctx.matching.coordinator.leave(socket.data.peerId);
     return {};
-  });
+  }),
 
-  command(socket, ctx, 'match:next', MatchNextRequest, () => coordinator.next(socket.data.peerId));
+  command('match:next', MatchNextRequest, (_request, socket, ctx) => ctx.matching.coordinator.next(socket.data.peerId)),
 
-  command(socket, ctx, 'match:report', MatchReportRequest, async ({ reason, note }): Promise<QueueStatus> => {
+  command('match:report', MatchReportRequest, async ({ reason, note }, socket, ctx): Promise<QueueStatus> => {
     const { projectId, peerId } = socket.data;
     // The pair ends and is kept apart at once; the store write follows. If it fails, this node still keeps
     // them apart, and the reporter is not asked to report again.
-    const outcome = coordinator.report(peerId);
+    const outcome = ctx.matching.coordinator.report(peerId);
     try {
-      await matching.queueStore.createReport({
+      await ctx.matching.queueStore.createReport({
         projectId,
         queue: outcome.queue,
         reporter: { peerId: outcome.reporter.peerId, visitorId: outcome.reporter.visitorId ?? null },
@@ -116,10 +117,10 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
       ctx.log.error({ err, project: projectId }, 'could not store a match report');
     }
     // Its place may have changed while the store wrote; the acknowledgement tells where it is now.
-    return coordinator.statusOf(peerId) ?? outcome.status;
-  });
+    return ctx.matching.coordinator.statusOf(peerId) ?? outcome.status;
+  }),
 
-  command(socket, ctx, 'ticket:create', TicketCreateRequest, async (request): Promise<TicketCreated> => {
+  command('ticket:create', TicketCreateRequest, async (request, socket, ctx): Promise<TicketCreated> => {
     // A customer's message: not an agent's, nor a room's token holder's (who came for that room only).
     const { agent, grant } = socket.data;
     if (agent)
@@ -143,10 +144,10 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
         `Too many messages were left from this address; try again in ${Math.ceil(perAddress.retryAfterMs / 60_000)} min.`,
       );
     const cap = ctx.caps.ticketsPerQueue;
-    if (cap > 0 && (await matching.queueStore.countTickets(projectId, request.queue)) >= cap)
+    if (cap > 0 && (await ctx.matching.queueStore.countTickets(projectId, request.queue)) >= cap)
       throw new ServiceError('ticket_limit', 'This queue holds as many messages as it may; try again later.');
     socket.data.ticketsCreated = created + 1;
-    const ticket = await matching.queueStore.createTicket({
+    const ticket = await ctx.matching.queueStore.createTicket({
       projectId,
       queue: request.queue,
       message: ticketText,
@@ -170,22 +171,23 @@ export function registerQueue(socket: SignalingSocket, ctx: SignalingContext, ma
       },
     });
     return { ticketId: ticket.id };
-  });
+  }),
+];
 
-  socket.on('disconnect', (reason) => {
-    const { peerId } = socket.data;
-    matching.availability.unwatch(socket.id);
-    const gone = () => {
-      coordinator.disconnected(peerId);
-      delivery.untrack(socket.id);
-    };
-    // Same rule as seats: a connection that may come back keeps its place (unmatchable) for the grace period.
-    if (!socket.data.closedAs && ctx.seats.mayResume(reason)) {
-      coordinator.suspend(peerId);
-      holds.hold(socket.id, gone);
-    } else {
-      gone();
-    }
-  });
-  return resumed;
+/** A connection went: its place in matching is held for its return (a drop) or given up (an end). */
+export function matchingAfterDisconnect(socket: SignalingSocket, ctx: SignalingContext, reason: string): void {
+  const { coordinator, delivery, holds, availability } = ctx.matching;
+  const { peerId } = socket.data;
+  availability.unwatch(socket.id);
+  const gone = () => {
+    coordinator.disconnected(peerId);
+    delivery.untrack(socket.id);
+  };
+  // Same rule as seats: a connection that may come back keeps its place (unmatchable) for the grace period.
+  if (!socket.data.closedAs && ctx.seats.mayResume(reason)) {
+    coordinator.suspend(peerId);
+    holds.hold(socket.id, gone);
+  } else {
+    gone();
+  }
 }

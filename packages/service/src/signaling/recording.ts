@@ -19,21 +19,22 @@ import type { RoomRecording } from '../rooms/room-registry.js';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
-export function registerRecording(socket: SignalingSocket, ctx: SignalingContext): void {
-  /** The room this connection sits in, and who it is there. */
-  const seated = () => {
-    const { roomKey, peerId, displayName } = socket.data;
-    if (!roomKey || !ctx.rooms.seat(roomKey, peerId)) throw new ServiceError('not_in_room');
-    return { roomKey, room: broadcastRoom(roomKey), self: { peerId, displayName: displayName ?? '' } };
-  };
-  /** The room's request `requestId`, while it waits for answers. */
-  const pending = (roomKey: string, requestId: string): RoomRecording | undefined => {
-    const recording = current(ctx, roomKey);
-    return recording && recording.since === undefined && recording.requestId === requestId ? recording : undefined;
-  };
+/** The room this connection sits in, and who it is there. */
+function seated(socket: SignalingSocket, ctx: SignalingContext) {
+  const { roomKey, peerId, displayName } = socket.data;
+  if (!roomKey || !ctx.rooms.seat(roomKey, peerId)) throw new ServiceError('not_in_room');
+  return { roomKey, room: broadcastRoom(roomKey), self: { peerId, displayName: displayName ?? '' } };
+}
 
-  command(socket, ctx, 'recording:request', RecordingRequest, (): RecordingRequestResult => {
-    const { roomKey, room, self } = seated();
+/** The room's request `requestId`, while it waits for answers. */
+function pending(ctx: SignalingContext, roomKey: string, requestId: string): RoomRecording | undefined {
+  const recording = current(ctx, roomKey);
+  return recording && recording.since === undefined && recording.requestId === requestId ? recording : undefined;
+}
+
+export const recordingCommands = [
+  command('recording:request', RecordingRequest, (_request, socket, ctx): RecordingRequestResult => {
+    const { roomKey, room, self } = seated(socket, ctx);
     // Consent is kept on the requester's node: it could not ask, or know of, participants on the others.
     if (ctx.seats.acrossNodes)
       throw new ServiceError(
@@ -57,10 +58,10 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
     socket.to(room).emit('recording:requested', { requestId, by: self });
     ctx.log.info({ roomKey, peer: self.peerId, requestId, asked: asked.length }, 'recording requested');
     return { requestId, asked };
-  });
+  }),
 
-  command(socket, ctx, 'recording:answer', RecordingAnswerRequest, ({ requestId, accept }) => {
-    const { roomKey, room, self } = seated();
+  command('recording:answer', RecordingAnswerRequest, ({ requestId, accept }, socket, ctx) => {
+    const { roomKey, room, self } = seated(socket, ctx);
     const request = current(ctx, roomKey);
     if (request?.requestId !== requestId || !request.asked.has(self.peerId))
       throw new ServiceError('recording_not_found');
@@ -79,18 +80,18 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
       ctx.log.info({ roomKey, peer: self.peerId, requestId }, 'recording declined');
     }
     return {};
-  });
+  }),
 
-  command(socket, ctx, 'recording:cancel', RecordingCancelRequest, ({ requestId }) => {
-    const { roomKey, room, self } = seated();
-    if (pending(roomKey, requestId)?.by.peerId !== self.peerId) throw new ServiceError('recording_not_found');
+  command('recording:cancel', RecordingCancelRequest, ({ requestId }, socket, ctx) => {
+    const { roomKey, room, self } = seated(socket, ctx);
+    if (pending(ctx, roomKey, requestId)?.by.peerId !== self.peerId) throw new ServiceError('recording_not_found');
     ctx.rooms.setRecording(roomKey, undefined);
     socket.to(room).emit('recording:cancelled', { requestId, reason: 'withdrawn' });
     return {};
-  });
+  }),
 
-  command(socket, ctx, 'recording:state', RecordingStateRequest, (request) => {
-    const { roomKey, room, self } = seated();
+  command('recording:state', RecordingStateRequest, (request, socket, ctx) => {
+    const { roomKey, room, self } = seated(socket, ctx);
     const recording = current(ctx, roomKey);
     if (recording?.by.peerId !== self.peerId) throw new ServiceError('recording_not_found');
     if (request.active) {
@@ -110,10 +111,10 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
       ctx.log.info({ roomKey, peer: self.peerId, requestId: recording.requestId }, 'recording stopped');
     }
     return {};
-  });
+  }),
 
-  command(socket, ctx, 'recording:sync', RecordingSyncRequest, (): RecordingSync => {
-    const { roomKey, self } = seated();
+  command('recording:sync', RecordingSyncRequest, (_request, socket, ctx): RecordingSync => {
+    const { roomKey, self } = seated(socket, ctx);
     const recording = current(ctx, roomKey);
     if (!recording) return { recording: null, request: null };
     const waiting = recording.asked.has(self.peerId) && !recording.accepted.has(self.peerId);
@@ -121,8 +122,8 @@ export function registerRecording(socket: SignalingSocket, ctx: SignalingContext
       recording: recording.since !== undefined ? { active: true, by: recording.by, since: recording.since } : null,
       request: waiting ? { requestId: recording.requestId, by: recording.by } : null,
     };
-  });
-}
+  }),
+];
 
 /** Consent follows the seats: newcomers are asked too, and whoever leaves no longer is (see below). */
 export function followSeatsWithRecording(ctx: SignalingContext): void {

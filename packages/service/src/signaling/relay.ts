@@ -4,16 +4,13 @@
  */
 import { SignalRequest, type RelayedSignal } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
-import type { SignalingContext, SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
-export function registerRelay(socket: SignalingSocket, ctx: SignalingContext): void {
+export const relayCommands = [
   command(
-    socket,
-    ctx,
     'signal',
     SignalRequest,
-    (request) => {
+    (request, socket, ctx) => {
       const { roomKey, peerId } = socket.data;
       if (!roomKey) throw new ServiceError('not_in_room');
       // With several nodes: the target's seat room, on whichever node it is (a target gone meanwhile hears nothing).
@@ -30,10 +27,10 @@ export function registerRelay(socket: SignalingSocket, ctx: SignalingContext): v
       );
       return {};
     },
-    (error, payload) => {
+    (error, payload, socket) => {
       // Sent without an ack (the widget's way): only a refusal is answered, as an event of its own.
       const to = (payload as { to?: unknown } | null)?.to;
       socket.emit('signal:failed', { to: typeof to === 'string' && to.length <= 64 ? to : null, error });
     },
-  );
-}
+  ),
+];
