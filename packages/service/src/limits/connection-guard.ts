@@ -11,7 +11,15 @@ import type { FastifyInstance } from 'fastify';
  */
 export function guardConnections(app: FastifyInstance, silentMs: number, perAddress: number): void {
   const open = new Map<string, number>();
-  app.server.on('connection', (socket: Socket) => {
+  // One listener for every socket (called on the one that closed); its address was read, and kept, on arrival.
+  function closed(this: Socket & { silence?: ReturnType<typeof setTimeout> }) {
+    clearTimeout(this.silence);
+    const address = this.remoteAddress ?? '';
+    const left = (open.get(address) ?? 1) - 1;
+    if (left > 0) open.set(address, left);
+    else open.delete(address);
+  }
+  app.server.on('connection', (socket: Socket & { silence?: ReturnType<typeof setTimeout> }) => {
     const address = socket.remoteAddress ?? '';
     const count = (open.get(address) ?? 0) + 1;
     if (perAddress > 0 && count > perAddress) {
@@ -19,15 +27,11 @@ export function guardConnections(app: FastifyInstance, silentMs: number, perAddr
       return;
     }
     open.set(address, count);
-    const timer = setTimeout(() => {
+    socket.silence = setTimeout(() => {
+      socket.silence = undefined; // let the timer go: a long-lived connection keeps nothing of it
       if (socket.bytesRead === 0) socket.destroy();
     }, silentMs);
-    timer.unref();
-    socket.once('close', () => {
-      clearTimeout(timer);
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-    });
+    socket.silence.unref();
+    socket.on('close', closed);
   });
 }

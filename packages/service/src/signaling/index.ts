@@ -35,10 +35,15 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map(
 );
 
 export function attachSignaling(ctx: SignalingContext): void {
-  // Counted from the transport's opening, so the count includes handshakes still under way.
-  ctx.io.engine.on('connection', (raw: { remoteAddress: string; once(event: 'close', listener: () => void): void }) => {
+  // Counted from the transport's opening, so the count includes handshakes still under way. One listener for
+  // all transports (it is called on the one that closed), rather than a closure per connection.
+  type Transport = { remoteAddress: string; on(event: 'close', listener: (this: Transport) => void): void };
+  function transportClosed(this: Transport) {
+    ctx.openConnections.closed(this.remoteAddress);
+  }
+  ctx.io.engine.on('connection', (raw: Transport) => {
     ctx.openConnections.opened(raw.remoteAddress);
-    raw.once('close', () => ctx.openConnections.closed(raw.remoteAddress));
+    raw.on('close', transportClosed);
   });
   ctx.io.use((socket, next) => {
     if (!ctx.openConnections.over(socket.handshake.address)) return next();

@@ -27,16 +27,22 @@ export const MAX_HELD_PER_SOCKET = 512;
 
 interface Held {
   seq: number;
-  opts: BroadcastOptions;
   data: unknown[];
   emittedAt: number;
 }
 
+/** A packet to rooms, with whom it went to: the rooms and exceptions as lists (a Set each would weigh more). */
+interface HeldForRooms extends Held {
+  rooms: readonly Room[];
+  except: readonly Room[];
+}
+const NO_ROOMS: readonly Room[] = [];
+
 /** The Engine.IO connection of a socket, as far as this buffer listens to it. */
 interface Connection {
   protocol: number;
-  on(event: 'packetCreate', listener: (packet: { type: string }) => void): void;
-  on(event: 'heartbeat', listener: () => void): void;
+  on(event: 'packetCreate', listener: (this: Connection, packet: { type: string }) => void): void;
+  on(event: 'heartbeat', listener: (this: Connection) => void): void;
 }
 
 type Packet = { type: number; id?: number; data: unknown[] };
@@ -57,10 +63,14 @@ export class RecoveryBuffer extends SessionAwareAdapter {
   /** Dropped sockets whose packets wait for them, until when. */
   private readonly parked = new Map<SocketId, number>();
   /** Packets to rooms, oldest first, kept for `sharedRetentionMs`. */
-  private shared: Held[] = [];
+  private shared: HeldForRooms[] = [];
   private readonly sharedRetentionMs: number;
   private readonly graceMs: number;
   private readonly sweeper: ReturnType<typeof setInterval>;
+  /** Whose heartbeats each connection carries, for the two listeners every connection shares. */
+  private readonly socketOf = new WeakMap<Connection, SocketId>();
+  private readonly pingWritten: (this: Connection, packet: { type: string }) => void;
+  private readonly pongRead: (this: Connection) => void;
 
   constructor(nsp: Namespace) {
     super(nsp as never);
@@ -77,6 +87,16 @@ export class RecoveryBuffer extends SessionAwareAdapter {
     this.sharedRetentionMs = this.graceMs + pingInterval + pingTimeout;
     this.sweeper = setInterval(() => this.sweep(), 5_000);
     this.sweeper.unref();
+    // The listeners' own `this` is the connection.
+    const buffer = this;
+    this.pingWritten = function (packet) {
+      const id = buffer.socketOf.get(this);
+      if (packet.type === 'ping' && id !== undefined) buffer.pinged.set(id, buffer.seq);
+    };
+    this.pongRead = function () {
+      const id = buffer.socketOf.get(this);
+      if (id !== undefined) buffer.delivered(id);
+    };
   }
 
   override addAll(id: SocketId, rooms: Set<Room>): void {
@@ -87,10 +107,9 @@ export class RecoveryBuffer extends SessionAwareAdapter {
     if (!conn || conn.protocol === 3) return; // protocol 3 pings come from the client: no proof of delivery
     this.pinged.set(id, 0);
     this.parked.delete(id);
-    conn.on('packetCreate', (packet) => {
-      if (packet.type === 'ping') this.pinged.set(id, this.seq);
-    });
-    conn.on('heartbeat', () => this.delivered(id));
+    this.socketOf.set(conn, id);
+    conn.on('packetCreate', this.pingWritten);
+    conn.on('heartbeat', this.pongRead);
   }
 
   override delAll(id: SocketId): void {
@@ -115,7 +134,7 @@ export class RecoveryBuffer extends SessionAwareAdapter {
     this.delivered(session.sid, after);
     const missed = [
       ...(this.direct.get(session.sid) ?? []),
-      ...this.shared.filter((held) => held.seq > after && reaches(session.rooms, held.opts)),
+      ...this.shared.filter((held) => held.seq > after && reaches(session.rooms, held)),
     ].sort((a, b) => a.seq - b.seq);
     return Promise.resolve({ ...session, missedPackets: missed.map((held) => held.data) });
   }
@@ -126,10 +145,11 @@ export class RecoveryBuffer extends SessionAwareAdapter {
       const seq = ++this.seq;
       // The client reads the offset off the end of the event's arguments.
       packet.data.push(seq.toString(36));
-      const held: Held = { seq, opts, data: packet.data, emittedAt: Date.now() };
+      const held: Held = { seq, data: packet.data, emittedAt: Date.now() };
       const to = this.soleSocket(opts);
       if (to) this.hold(to, held);
-      else this.shared.push(held);
+      else
+        this.shared.push({ ...held, rooms: [...opts.rooms], except: opts.except?.size ? [...opts.except] : NO_ROOMS });
     }
     Adapter.prototype.broadcast.call(this, packet as never, opts);
   }
@@ -192,8 +212,8 @@ export class RecoveryBuffer extends SessionAwareAdapter {
   }
 }
 
-/** Whether a packet sent with `opts` reached a socket in `rooms` (Socket.io's rule). */
-function reaches(rooms: Room[], opts: BroadcastOptions): boolean {
-  const included = opts.rooms.size === 0 || rooms.some((room) => opts.rooms.has(room));
-  return included && rooms.every((room) => !opts.except?.has(room));
+/** Whether a packet sent to `to` reached a socket in `rooms` (Socket.io's rule). */
+function reaches(rooms: readonly Room[], to: Pick<HeldForRooms, 'rooms' | 'except'>): boolean {
+  const included = to.rooms.length === 0 || rooms.some((room) => to.rooms.includes(room));
+  return included && rooms.every((room) => !to.except.includes(room));
 }
