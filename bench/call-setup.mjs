@@ -56,6 +56,10 @@ async function widgetTrial(stack, trial) {
         0,
     );
     await b.page.waitForFunction(() => document.querySelector('video-chat-widget').state === 'prejoin');
+    // The pointer comes over Join from elsewhere on its way to clicking it, as a visitor's does (keyboard focus
+    // does the same): the widget fetches the call's code from then, while the user clicks.
+    await b.page.mouse.move(0, 0);
+    await b.button('join-button').hover();
     await new Promise((r) => setTimeout(r, 500)); // the user looks at their preview before clicking
     await watchFirstRemoteFrame(a.page);
     await watchFirstRemoteFrame(b.page);

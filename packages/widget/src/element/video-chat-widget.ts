@@ -40,6 +40,9 @@ const ERRORS_DOCS_URL = 'docs/errors.md';
 /** The service the bundle was loaded from: the default for the `server` attribute. */
 const BUNDLE_ORIGIN = new URL(import.meta.url).origin;
 
+/** What shows the visitor going to Join (see `onJoinIntent`). */
+const JOIN_INTENTS = ['pointerover', 'pointerdown', 'focusin'] as const;
+
 /** A remote participant as the page sees it (`widget.participants`). */
 export type ParticipantSummary = Pick<
   Participant,
@@ -490,8 +493,9 @@ export class VideoChatWidget extends LitElement {
   }
 
   /**
-   * The visitor goes to Join (a pointer over it, or focus on it): the call's code is fetched now, while they
-   * click, rather than with the page. Join waits for whatever has not arrived.
+   * The visitor goes to Join (a pointer over it, or focus on it, or a press on it: Join may appear under a pointer
+   * that does not move): the call's code is fetched now, while they click, rather than with the page. Join waits
+   * for whatever has not arrived.
    */
   private readonly onJoinIntent = (event: Event): void => {
     const target = event.composedPath()[0];
@@ -533,16 +537,14 @@ export class VideoChatWidget extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('pointerover', this.onJoinIntent);
-    this.addEventListener('focusin', this.onJoinIntent);
+    for (const intent of JOIN_INTENTS) this.addEventListener(intent, this.onJoinIntent);
     this.unwatchSound = onSoundRefusal(() => this.requestUpdate());
     if (this.hasUpdated) this.begin();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('pointerover', this.onJoinIntent);
-    this.removeEventListener('focusin', this.onJoinIntent);
+    for (const intent of JOIN_INTENTS) this.removeEventListener(intent, this.onJoinIntent);
     this.unwatchSound();
     // Moving the element (removed and re-inserted in one task) keeps the call; only a real removal ends it.
     queueMicrotask(() => {
