@@ -2,11 +2,14 @@
  * The store: projects and keys, rooms and call history, match reports and support tickets, over the Kysely
  * database handed to `build()`. Closed with the app.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import { sql } from '../store/kysely.js';
 import { LeaveReason } from '@vcw/shared';
+import type { SeatBook } from '../bus/seat-book.js';
 import { participantLeftEvent, sessionEndedEvent } from '../events/call-events.js';
+import { RoomRegistry } from '../rooms/room-registry.js';
 import type { Database } from '../store/schema.js';
 import { CallHistory } from '../store/call-history.js';
 import { ProjectStore } from '../store/project-store.js';
@@ -51,11 +54,14 @@ export default fp<{ db: Kysely<Database> }>(
       }
     });
     // Calls open in the store at boot were cut off when the last process stopped: their participants are
-    // recorded as lost to the network now. With one node that is always true; once several nodes share the
-    // store, a multi-node coordinator must own this, since another node's calls would still be live.
-    const interrupted = await callHistory.openCalls();
+    // recorded as lost to the network now. With one node that is always true. With several on Redis, a call
+    // whose room still has seats there goes on at another node: only the others are closed.
+    const interrupted = await callsWithoutSeats(app.bus.seatBook, await callHistory.openCalls(), app.log);
     const closedAt = new Date();
-    const closed = await callHistory.closeInterrupted(closedAt);
+    const closed = await callHistory.closeInterrupted(
+      closedAt,
+      app.bus.seatBook ? interrupted.map((call) => call.roomId) : undefined,
+    );
     if (closed.sessions > 0 || closed.participants > 0)
       app.log.info(closed, 'closed calls interrupted by the last stop');
     // Their ends are told like any call's (webhooks), once everything that listens is registered.
@@ -85,3 +91,32 @@ export default fp<{ db: Kysely<Database> }>(
   },
   { name: 'store' },
 );
+
+/** How long a starting node waits for Redis to answer before it leaves the calls open in the store alone. */
+const SEATS_READ_TIMEOUT_MS = 5_000;
+
+/**
+ * The open calls nobody holds a seat of: all of them with one node; with several (a seat book in Redis), those
+ * whose room has no seat there. Redis not answering (it may still be connecting: asked again until it does, for
+ * a while) closes none: a live call must not be ended in the history.
+ */
+async function callsWithoutSeats<C extends { projectId: string; room: string }>(
+  seatBook: SeatBook | null,
+  calls: C[],
+  log: FastifyBaseLogger,
+): Promise<C[]> {
+  if (!seatBook || calls.length === 0) return calls;
+  const deadline = Date.now() + SEATS_READ_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const seated = await Promise.all(calls.map((c) => seatBook.list(RoomRegistry.keyOf(c.projectId, c.room))));
+      return calls.filter((_call, i) => seated[i]!.length === 0);
+    } catch (err) {
+      if (Date.now() >= deadline) {
+        log.warn({ err }, 'could not read the seats in Redis: calls left open in the history are left as they are');
+        return [];
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}

@@ -204,11 +204,12 @@ export class CallHistory {
   }
 
   /**
-   * Closes what a service that stopped without recording the ends left open: its participants leave with
-   * `network` at `at`, and their sessions end then. Returns how many of each it closed.
+   * Closes what a service that stopped without recording the ends left open (in `roomIds` only, when given):
+   * its participants leave with `network` at `at`, and their sessions end then. Returns how many of each it closed.
    */
-  async closeInterrupted(at: Date): Promise<{ sessions: number; participants: number }> {
-    return this.db.transaction().execute((trx) => this.closeOpen(trx, at, LeaveReason.network));
+  async closeInterrupted(at: Date, roomIds?: string[]): Promise<{ sessions: number; participants: number }> {
+    if (roomIds?.length === 0) return { sessions: 0, participants: 0 };
+    return this.db.transaction().execute((trx) => this.closeOpen(trx, at, LeaveReason.network, roomIds));
   }
 
   /** A room's sessions, newest first; `cursor` is the opaque `nextCursor` of the previous page. */
@@ -248,16 +249,17 @@ export class CallHistory {
     };
   }
 
-  /** Closes open participants and sessions (of one room, or all), everyone leaving with `reason` at `at`. */
+  /** Closes open participants and sessions (of some rooms, or all), everyone leaving with `reason` at `at`. */
   private async closeOpen(
     trx: Transaction<Database>,
     at: Date,
     reason: LeaveReason,
-    roomId?: string,
+    roomId?: string | string[],
   ): Promise<{ sessions: number; participants: number }> {
     const when = at.toISOString();
+    const roomIds = roomId === undefined ? undefined : [roomId].flat();
     let open = trx.selectFrom('room_sessions').select('id').where('ended_at', 'is', null);
-    if (roomId) open = open.where('room_id', '=', roomId);
+    if (roomIds) open = open.where('room_id', 'in', roomIds);
     const participants = await trx
       .updateTable('room_session_participants')
       .set({ left_at: when, leave_reason: reason })
@@ -265,7 +267,7 @@ export class CallHistory {
       .where('session_id', 'in', open)
       .executeTakeFirst();
     let sessions = trx.updateTable('room_sessions').set({ ended_at: when }).where('ended_at', 'is', null);
-    if (roomId) sessions = sessions.where('room_id', '=', roomId);
+    if (roomIds) sessions = sessions.where('room_id', 'in', roomIds);
     const ended = await sessions.executeTakeFirst();
     return { sessions: Number(ended.numUpdatedRows), participants: Number(participants.numUpdatedRows) };
   }

@@ -27,6 +27,8 @@ export interface Nodes {
   nodes: TestService[];
   /** The key prefix of this test's deployment. */
   prefix: string;
+  /** Starts one more node of the deployment (same Redis, prefix and store), as a deploy or a restart does. */
+  addNode(): Promise<TestService>;
 }
 
 /** Starts `count` nodes listening on free ports; `env` adds settings (limits); `redisUrl` overrides the Redis. */
@@ -50,20 +52,22 @@ export async function startNodes(
     rmSync(dir, { recursive: true, force: true });
     if (redisUrl === REDIS_URL) await deleteKeys(prefix);
   });
-  for (let i = 0; i < count; i++) {
+  const startApp = async () => {
     const app = await build({ config, db: await openSqlite(file), logger: false, tokenSecret: TEST_TOKEN_SECRET });
     apps.push(app);
     await app.listen({ port: 0, host: '127.0.0.1' });
-  }
+    return app;
+  };
+  for (let i = 0; i < count; i++) await startApp();
   const project = await apps[0]!.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await apps[0]!.projects.createApiKey(project.id, 'publishable');
-  const nodes = apps.map((app) => ({
+  const node = (app: FastifyInstance): TestService => ({
     app,
     url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
     projectId: project.id,
     publishableKey: plaintext,
-  }));
-  return { nodes, prefix };
+  });
+  return { nodes: apps.map(node), prefix, addNode: async () => node(await startApp()) };
 }
 
 /** Resolves once `check` holds (asked every 20 ms), or throws naming `what` after `timeoutMs`. */
@@ -107,7 +111,8 @@ export async function streamEntries(key: string): Promise<number> {
   }
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
+/** Deletes every key under `prefix`: Redis as it is after it lost its state (a restart without persistence). */
+export async function deleteKeys(prefix: string): Promise<void> {
   const keys = await keysUnder(prefix);
   if (keys.length === 0) return;
   const redis = new Redis(REDIS_URL);
