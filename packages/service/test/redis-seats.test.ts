@@ -257,4 +257,30 @@ describeWithRedis('seats across nodes (Redis)', () => {
     assert.deepEqual(await ended, { room: 'clinic' }, 'the end reaches node B');
     assert.deepEqual((await rest(c, 'GET', `/v1/rooms/${room.id}/participants`)).json<ParticipantList>().data, []);
   });
+
+  it('a leave Redis could not take is tried again until it does: then the others hear it and the seat is free', async (t) => {
+    const { nodes } = await startNodes(t, 2);
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const ada = await connect(t, a);
+    const grace = await connect(t, b);
+    const adaSeat = await seated(ada, 'desk');
+    const graceSeat = await seated(grace, 'desk');
+    // Redis does not answer node A's first two leaves (as while it restarts).
+    const book = a.app.bus.seatBook!;
+    const leave = book.leave.bind(book);
+    let refusals = 2;
+    book.leave = (...args) => (refusals-- > 0 ? Promise.reject(new Error('Redis is away')) : leave(...args));
+
+    const left = next(grace, 'peer:left');
+    assert.deepEqual(await command(ada, 'room:leave', {}), { ok: true }, 'the leave is answered at once');
+    assert.deepEqual(await left, { peerId: adaSeat.peerId, reason: 'hangup' });
+    assert.equal(refusals, -1, 'taken on the third try');
+    const list = await b.app.bus.seatBook!.list(`${b.projectId}/desk`);
+    assert.deepEqual(
+      list.map((seat) => seat.peerId),
+      [graceSeat.peerId],
+      'only Grace is seated',
+    );
+  });
 });

@@ -14,6 +14,11 @@ import { broadcastRoom, isBroadcastRoom, seatRoom, type SignalingServer, type Si
 
 /** This node's copy of a room holds whatever the book seated: capacity is the book's to refuse. */
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+/** A seat the book could not free (Redis away) is freed again after these delays, doubling up to a cap. */
+const LEAVE_RETRY_FIRST_MS = 250;
+const LEAVE_RETRY_MAX_MS = 30_000;
+/** Then it gives up (about ten minutes): the seat stays taken until the room ends, and an error says so. */
+const LEAVE_RETRY_ATTEMPTS = 25;
 
 export class RedisSeats extends SeatKeeping {
   readonly acrossNodes = true;
@@ -21,6 +26,8 @@ export class RedisSeats extends SeatKeeping {
   private readonly taking = new Set<string>();
   /** Sockets whose seat is being taken back: their leave waits for it, so it frees the seat's new epoch. */
   private readonly resuming = new Map<string, Promise<boolean>>();
+  /** Leaves waiting to be tried again; cleared when the node closes. */
+  private readonly retries = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(
     io: SignalingServer,
@@ -79,15 +86,30 @@ export class RedisSeats extends SeatKeeping {
     const mine = this.rooms.leave(roomKey, peerId);
     void socket.leave(broadcastRoom(roomKey));
     void socket.leave(seatRoom(roomKey, peerId));
-    const seat = await this.book.leave(roomKey, peerId, socket.id, seatEpoch ?? 0);
-    if (!seat) {
-      // Resumed by its socket on another node since (or the room ended): this node's copy only goes.
-      this.log.info({ roomKey, peer: peerId }, 'seat held elsewhere now: left as it is');
-      return;
+    const freed = (seat: Seat | null) => {
+      if (!seat) {
+        // Resumed by its socket on another node since (or the room ended): this node's copy only goes.
+        this.log.info({ roomKey, peer: peerId }, 'seat held elsewhere now: left as it is');
+        return;
+      }
+      this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
+      this.log.info({ roomKey, peer: peerId, reason }, 'participant left');
+      this.tell('vacated', { roomKey, seat: mine ?? seat, reason, recording });
+    };
+    const leave = () => this.book.leave(roomKey, peerId, socket.id, seatEpoch ?? 0);
+    try {
+      freed(await leave());
+    } catch (err) {
+      // Gone from this node already; the seat in the book is freed once Redis answers, and the others told then.
+      this.log.warn({ err, roomKey, peer: peerId }, 'could not free a seat in Redis: trying again');
+      this.retry(leave, freed, roomKey, peerId);
     }
-    this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
-    this.log.info({ roomKey, peer: peerId, reason }, 'participant left');
-    this.tell('vacated', { roomKey, seat: mine ?? seat, reason, recording });
+  }
+
+  override close(): void {
+    super.close();
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
   }
 
   resume(socket: SignalingSocket): Promise<boolean> {
@@ -122,6 +144,28 @@ export class RedisSeats extends SeatKeeping {
 
   override remove(seat: Seat): void {
     if (!this.letGo(seat.socketId)) this.io.serverSideEmit('participant:remove', seat.socketId);
+  }
+
+  /** Tries `leave` again after a growing delay until it takes (then `freed`), or gives up and says so. */
+  private retry(
+    leave: () => Promise<Seat | null>,
+    freed: (seat: Seat | null) => void,
+    roomKey: string,
+    peerId: string,
+    attempt = 0,
+  ): void {
+    const timer = setTimeout(
+      () => {
+        this.retries.delete(timer);
+        leave().then(freed, (err: unknown) => {
+          if (attempt + 1 < LEAVE_RETRY_ATTEMPTS) return this.retry(leave, freed, roomKey, peerId, attempt + 1);
+          this.log.error({ err, roomKey, peer: peerId }, 'gave up freeing a seat in Redis: taken until the room ends');
+        });
+      },
+      Math.min(LEAVE_RETRY_FIRST_MS * 2 ** attempt, LEAVE_RETRY_MAX_MS),
+    );
+    timer.unref();
+    this.retries.add(timer);
   }
 
   private async takeBack(socket: SignalingSocket): Promise<boolean> {
