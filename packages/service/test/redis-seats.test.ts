@@ -20,7 +20,7 @@ import {
   type SessionInfo,
 } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
-import { busesUp, describeWithRedis, eventually, startNodes } from './helpers/redis-nodes.js';
+import { busesUp, describeWithRedis, eventually, metric, startNodes } from './helpers/redis-nodes.js';
 import { command, connect, next, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
 
 const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
@@ -256,6 +256,31 @@ describeWithRedis('seats across nodes (Redis)', () => {
     assert.ok((await command(host.client, 'host:end', {})).ok);
     assert.deepEqual(await ended, { room: 'clinic' }, 'the end reaches node B');
     assert.deepEqual((await rest(c, 'GET', `/v1/rooms/${room.id}/participants`)).json<ParticipantList>().data, []);
+  });
+
+  it("the cluster's rooms and participants are counted on every node, from Redis", async (t) => {
+    const { nodes } = await startNodes(t, 3);
+    await busesUp(nodes);
+    const [a, b, c] = nodes as [TestService, TestService, TestService];
+    const cluster = async (node: TestService) => [
+      await metric(node.app, 'vcw_cluster_rooms_active'),
+      await metric(node.app, 'vcw_cluster_participants'),
+    ];
+    assert.deepEqual(await cluster(c), [0, 0], 'nobody yet');
+    const ada = await connect(t, a);
+    await seated(ada, 'desk');
+    await seated(await connect(t, b), 'desk');
+    const linus = await connect(t, b);
+    await seated(linus, 'lab');
+    assert.deepEqual(await cluster(c), [2, 3], 'two rooms, three seats, none of them on node C');
+    assert.deepEqual(await metric(c.app, 'vcw_participants'), 0, 'node C holds none itself');
+
+    assert.deepEqual(await command(ada, 'room:leave', {}), { ok: true });
+    assert.deepEqual(await cluster(a), [2, 2]);
+    assert.deepEqual(await command(linus, 'room:leave', {}), { ok: true });
+    assert.deepEqual(await cluster(b), [1, 1], 'the room empty now is not counted');
+    await a.app.bus.seatBook!.clear(`${a.projectId}/desk`); // as ending the room does
+    assert.deepEqual(await cluster(c), [0, 0], 'an ended room takes its seats with it');
   });
 
   it('a leave Redis could not take is tried again until it does: then the others hear it and the seat is free', async (t) => {

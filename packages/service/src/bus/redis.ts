@@ -113,10 +113,10 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
       commandTimeout: SEAT_TIMEOUT_MS,
     }),
   );
-  seatScripts.defineCommand('vcwTakeSeat', { numberOfKeys: 2, lua: TAKE_SEAT });
-  seatScripts.defineCommand('vcwLeaveSeat', { numberOfKeys: 1, lua: LEAVE_SEAT });
+  seatScripts.defineCommand('vcwTakeSeat', { numberOfKeys: 3, lua: TAKE_SEAT });
+  seatScripts.defineCommand('vcwLeaveSeat', { numberOfKeys: 2, lua: LEAVE_SEAT });
   seatScripts.defineCommand('vcwResumeSeat', { numberOfKeys: 2, lua: RESUME_SEAT });
-  seatScripts.defineCommand('vcwClearSeats', { numberOfKeys: 1, lua: CLEAR_SEATS });
+  seatScripts.defineCommand('vcwClearSeats', { numberOfKeys: 2, lua: CLEAR_SEATS });
   seatScripts.defineCommand('vcwSetMedia', { numberOfKeys: 1, lua: SET_MEDIA });
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>

@@ -30,6 +30,8 @@ export interface SeatBook {
   list(roomKey: string): Promise<BookedSeat[]>;
   /** Empties the room: who was in it. */
   clear(roomKey: string): Promise<BookedSeat[]>;
+  /** The deployment's rooms with a seat, and its seats, on every node. */
+  totals(): Promise<{ rooms: number; participants: number }>;
 }
 
 /** The seat scripts, as `defineCommand` adds them to the scripts' connection. */
@@ -37,16 +39,24 @@ export interface SeatCommands {
   vcwTakeSeat(
     seats: string,
     epochs: string,
+    totals: string,
     peerId: string,
     seat: string,
     capacity: number,
   ): Promise<(number | string)[]>;
-  vcwLeaveSeat(seats: string, peerId: string, socketId: string, epoch: number | ''): Promise<string | null>;
+  vcwLeaveSeat(
+    seats: string,
+    totals: string,
+    peerId: string,
+    socketId: string,
+    epoch: number | '',
+  ): Promise<string | null>;
   vcwResumeSeat(seats: string, epochs: string, peerId: string, socketId: string): Promise<string | null>;
-  vcwClearSeats(seats: string): Promise<string[]>;
+  vcwClearSeats(seats: string, totals: string): Promise<string[]>;
   vcwSetMedia(seats: string, peerId: string, socketId: string, media: string): Promise<number>;
   hget(seats: string, peerId: string): Promise<string | null>;
   hvals(seats: string): Promise<string[]>;
+  hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
 }
 
 const parsed = (json: string): BookedSeat => JSON.parse(json) as BookedSeat;
@@ -58,6 +68,7 @@ const byArrival = (a: BookedSeat, b: BookedSeat) => a.joinedAt - b.joinedAt || a
 export function redisSeatBook(run: SeatCommands, prefix: string, failed: () => void): SeatBook {
   const seats = (roomKey: string) => `${prefix}seats:${roomKey}`;
   const epochs = `${prefix}seat-epochs`;
+  const totals = `${prefix}seat-totals`;
   /** The script's answer; a failure is told to `failed`, then thrown on. */
   const watched = async <R>(answer: Promise<R>): Promise<R> => {
     try {
@@ -70,13 +81,13 @@ export function redisSeatBook(run: SeatCommands, prefix: string, failed: () => v
   return {
     async take(roomKey, seat, capacity) {
       const [granted, written, ...others] = await watched(
-        run.vcwTakeSeat(seats(roomKey), epochs, seat.peerId, JSON.stringify(seat), capacity),
+        run.vcwTakeSeat(seats(roomKey), epochs, totals, seat.peerId, JSON.stringify(seat), capacity),
       );
       if (granted !== 1 || typeof written !== 'string') return null;
       return { seat: parsed(written), others: (others as string[]).map(parsed).sort(byArrival) };
     },
     async leave(roomKey, peerId, socketId, epoch) {
-      const freed = await watched(run.vcwLeaveSeat(seats(roomKey), peerId, socketId, epoch ?? ''));
+      const freed = await watched(run.vcwLeaveSeat(seats(roomKey), totals, peerId, socketId, epoch ?? ''));
       return freed ? parsed(freed) : null;
     },
     async resume(roomKey, peerId, socketId) {
@@ -94,7 +105,11 @@ export function redisSeatBook(run: SeatCommands, prefix: string, failed: () => v
       return (await watched(run.hvals(seats(roomKey)))).map(parsed).sort(byArrival);
     },
     async clear(roomKey) {
-      return (await watched(run.vcwClearSeats(seats(roomKey)))).map(parsed).sort(byArrival);
+      return (await watched(run.vcwClearSeats(seats(roomKey), totals))).map(parsed).sort(byArrival);
+    },
+    async totals() {
+      const [rooms, participants] = await watched(run.hmget(totals, 'rooms', 'participants'));
+      return { rooms: Number(rooms ?? 0), participants: Number(participants ?? 0) };
     },
   };
 }

@@ -88,6 +88,36 @@ export class ServiceMetrics {
     this.read = read;
   }
 
+  /**
+   * With several nodes: the deployment's rooms and participants, read (from Redis) at each scrape; NaN (unknown)
+   * when they cannot be read, rather than a stale or a zero count.
+   */
+  observeCluster(read: () => Promise<{ rooms: number; participants: number }>): void {
+    const cluster = (name: string, help: string, key: 'rooms' | 'participants') =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          try {
+            this.set((await read())[key]);
+          } catch {
+            this.set(NaN);
+          }
+        },
+      });
+    cluster(
+      'vcw_cluster_rooms_active',
+      'Rooms with at least one participant, on every node of the deployment.',
+      'rooms',
+    );
+    cluster(
+      'vcw_cluster_participants',
+      'Participants seated in rooms, on every node of the deployment.',
+      'participants',
+    );
+  }
+
   /** The text exposition format, and its content type. */
   async scrape(): Promise<{ contentType: string; body: string }> {
     if (!processRegistry) {

@@ -37,6 +37,8 @@ export default fp(
       ...app.rooms.totals(),
       ...app.matching.gauges(),
     }));
+    const { seatBook } = app.bus;
+    if (seatBook) metrics.observeCluster(() => seatBook.totals());
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
