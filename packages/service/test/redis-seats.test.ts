@@ -201,6 +201,34 @@ describeWithRedis('seats across nodes (Redis)', () => {
     );
   });
 
+  it('a node that drains (SIGTERM) hands its connections over: resumed on another node, the others see no leave', async (t) => {
+    const { nodes } = await startNodes(t, 2);
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const mover = await connect(t, a);
+    const watcher = await connect(t, b);
+    const moving = await seated(mover, 'desk');
+    await seated(watcher, 'desk');
+    const leaves: PeerLeft[] = [];
+    watcher.on('peer:left', (left) => leaves.push(left));
+
+    const told = next(mover, 'service:draining');
+    const dropped = new Promise<string>((resolve) => mover.once('disconnect', resolve));
+    await a.app.close();
+    assert.ok((await told).reconnectWithinMs > 0, 'told it is a handover');
+    assert.equal(await dropped, 'transport close', 'its transport closed, not its session');
+    const { client: moved, session } = await recoveredOn(t, b, mover);
+    assert.equal(session.resumed, true, 'node B gave the seat back');
+    assert.equal(session.peerId, moving.peerId, 'with the same peer id');
+
+    const heard = next(watcher, 'chat:message');
+    assert.ok((await command(moved, 'chat:send', { text: 'still here' })).ok);
+    assert.equal((await heard).text, 'still here');
+    assert.deepEqual(leaves, [], 'nobody saw it leave');
+    const seats = await b.app.bus.seatBook!.list(`${b.projectId}/desk`);
+    assert.equal(seats.length, 2, 'both still seated');
+  });
+
   it("a host's and the partner's powers reach participants on other nodes: list, remove, mute, end", async (t) => {
     const { nodes } = await startNodes(t, 3);
     await busesUp(nodes);

@@ -165,7 +165,11 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
       // (spread over a second), instead of treating the close as a failure.
       draining = true;
       io.local.emit('service:draining', { reconnectWithinMs: DRAIN_SPREAD_MS });
-      io.local.disconnectSockets(true);
+      // With several nodes the sessions outlive this one (in Redis): closing each transport, not the session, lets
+      // a widget resume on another node with its peer id and seat, its calls untouched. Alone, there is nowhere
+      // to resume: the sessions end, and the widgets join again.
+      if (app.bus.seatBook) for (const socket of io.of('/').sockets.values()) socket.conn.close();
+      else io.local.disconnectSockets(true);
     });
     app.addHook('onClose', async () => {
       await credentials.stop();
