@@ -29,6 +29,7 @@ export class Participant {
    * runs in the page before any of its own scripts (to observe what the widget does). `context` are Playwright's
    * context options (a phone's viewport and touch screen…); `fallback` is light-DOM content of the element.
    * `network` is called with the new context before the page loads (to cut the page off from some address).
+   * `service` is the service URL the page loads the widget from, and so talks to (default: the stack's).
    */
   static async open(
     stack,
@@ -46,6 +47,7 @@ export class Participant {
       initScript = null,
       network = null,
       context: contextOptions = {},
+      service = stack.serviceUrl,
     },
   ) {
     const context = await browser.newContext(contextOptions);
@@ -54,7 +56,9 @@ export class Participant {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));
-    await page.goto(Participant.pageUrl(stack, { room, name, token, quality, mode, queue, effects, notify, fallback }));
+    await page.goto(
+      Participant.pageUrl(stack, { service, room, name, token, quality, mode, queue, effects, notify, fallback }),
+    );
     const participant = new Participant(name, context, page, errors);
     await participant.button('join-button').waitFor({ state: 'visible' });
     return participant;

@@ -10,6 +10,7 @@ import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { startServiceProcess } from '../../scripts/service-process.mjs';
 import { after, afterEach, before } from 'node:test';
 import { startBalancer } from './balancer.mjs';
+import { startSharedStores } from './cluster.mjs';
 import { closeAll } from './participant.mjs';
 
 const EVENTS = [
@@ -100,17 +101,25 @@ async function stopSite(site) {
  * to kill: `killService(signal)` and `startService()` (same port, same store). There is no `app` to reach into.
  * With `nodes: 2`, a second node shares the first one's store behind a load balancer (`support/balancer.mjs`)
  * that prefers the first: `nodes[i].kill(signal)` takes one away, and the widgets find the other.
+ * With `redis: true` the nodes are a deployment on several machines: one Redis and one PostgreSQL started for
+ * the stack (`support/cluster.mjs`), the same REDIS_URL, DATABASE_URL and TOKEN_SECRET for every node.
  */
-export async function startProcessStack({ env = {}, nodes: count = 1 } = {}) {
+export async function startProcessStack({ env: given = {}, nodes: count = 1, redis = false } = {}) {
+  const shared = redis ? await startSharedStores() : null;
+  const env = { LOG_LEVEL: 'silent', ...shared?.env, ...given };
   const { site, siteOrigin } = await startSite();
-  const first = await startServiceProcess({
-    env: { LOG_LEVEL: 'silent', ...env },
-    origins: [siteOrigin],
-    name: 'partner site',
-  });
-  const nodes = [first];
-  while (nodes.length < count)
-    nodes.push(await startServiceProcess({ env: { LOG_LEVEL: 'silent', ...env }, sameStoreAs: first }));
+  const nodes = [];
+  try {
+    nodes.push(await startServiceProcess({ env, origins: [siteOrigin], name: 'partner site' }));
+    while (nodes.length < count) nodes.push(await startServiceProcess({ env, sameStoreAs: nodes[0] }));
+  } catch (error) {
+    // Redis and PostgreSQL would outlive this process: end what started before failing.
+    for (const node of nodes.reverse()) await node.stop();
+    await stopSite(site);
+    await shared?.stop();
+    throw error;
+  }
+  const [first] = nodes;
   const balancer = count > 1 ? await startBalancer(nodes.map((node) => node.port)) : null;
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
   return {
@@ -126,6 +135,7 @@ export async function startProcessStack({ env = {}, nodes: count = 1 } = {}) {
       await stopSite(site);
       await balancer?.stop();
       for (const node of nodes.slice().reverse()) await node.stop();
+      await shared?.stop();
     },
   };
 }
