@@ -229,6 +229,35 @@ describeWithRedis('seats across nodes (Redis)', () => {
     assert.equal(seats.length, 2, 'both still seated');
   });
 
+  it('a node that stops, whose participants never come back: the others hear them leave with timeout', async (t) => {
+    const { nodes } = await startNodes(t, 2, { env: { RESUME_GRACE_SECONDS: '1' } });
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const gone = await connect(t, a);
+    const watcher = await connect(t, b);
+    const goneSeat = await seated(gone, 'desk');
+    const watching = await seated(watcher, 'desk');
+    gone.io.reconnection(false); // it never comes back (as after SIGKILL: nothing to resume)
+    const left = next(watcher, 'peer:left', 15_000);
+
+    const stoppedAt = Date.now();
+    await a.app.close(); // it beats no more; its seats stay in Redis, nobody frees them on its behalf
+    assert.deepEqual(await left, { peerId: goneSeat.peerId, reason: 'timeout' });
+    const afterMs = Date.now() - stoppedAt;
+    // The grace is 1 s, but a node is taken for stopped only after 5 s without a beat (beats come every second).
+    assert.ok(afterMs >= 4_000 && afterMs <= 5_000 + 2_000, `heard after ${afterMs} ms`);
+    const seats = await b.app.bus.seatBook!.list(`${b.projectId}/desk`);
+    assert.deepEqual(
+      seats.map((seat) => seat.peerId),
+      [watching.peerId],
+      'its seat is free',
+    );
+    assert.deepEqual(
+      [await metric(b.app, 'vcw_cluster_rooms_active'), await metric(b.app, 'vcw_cluster_participants')],
+      [1, 1],
+    );
+  });
+
   it("a host's and the partner's powers reach participants on other nodes: list, remove, mute, end", async (t) => {
     const { nodes } = await startNodes(t, 3);
     await busesUp(nodes);

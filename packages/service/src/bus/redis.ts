@@ -23,7 +23,7 @@ import { deliverToRecipientsAtSend } from './recipients-at-send.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
 import { redisSeatBook, type SeatCommands } from './seat-book.js';
-import { CLEAR_SEATS, LEAVE_SEAT, RESUME_SEAT, SET_MEDIA, TAKE_SEAT } from './seat-scripts.js';
+import { BEAT, CLAIM_DEAD, CLEAR_SEATS, LEAVE_SEAT, RESUME_SEAT, SET_MEDIA, TAKE_SEAT } from './seat-scripts.js';
 
 /** A script (one round trip) that takes longer than this counts as failed: the caller falls back. */
 const SCRIPT_TIMEOUT_MS = 500;
@@ -113,10 +113,12 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
       commandTimeout: SEAT_TIMEOUT_MS,
     }),
   );
-  seatScripts.defineCommand('vcwTakeSeat', { numberOfKeys: 3, lua: TAKE_SEAT });
-  seatScripts.defineCommand('vcwLeaveSeat', { numberOfKeys: 2, lua: LEAVE_SEAT });
-  seatScripts.defineCommand('vcwResumeSeat', { numberOfKeys: 2, lua: RESUME_SEAT });
-  seatScripts.defineCommand('vcwClearSeats', { numberOfKeys: 2, lua: CLEAR_SEATS });
+  seatScripts.defineCommand('vcwTakeSeat', { numberOfKeys: 5, lua: TAKE_SEAT });
+  seatScripts.defineCommand('vcwLeaveSeat', { numberOfKeys: 1, lua: LEAVE_SEAT });
+  seatScripts.defineCommand('vcwResumeSeat', { numberOfKeys: 4, lua: RESUME_SEAT });
+  seatScripts.defineCommand('vcwClearSeats', { numberOfKeys: 1, lua: CLEAR_SEATS });
+  seatScripts.defineCommand('vcwBeat', { numberOfKeys: 1, lua: BEAT });
+  seatScripts.defineCommand('vcwClaimDead', { numberOfKeys: 1, lua: CLAIM_DEAD });
   seatScripts.defineCommand('vcwSetMedia', { numberOfKeys: 1, lua: SET_MEDIA });
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
@@ -145,7 +147,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
       return deliverToRecipientsAtSend(streams(nsp));
     },
     rateLimiter,
-    seatBook: redisSeatBook(seatScripts as unknown as SeatCommands, prefix, () => failed('seats')),
+    seatBook: redisSeatBook(seatScripts as unknown as SeatCommands, prefix, node, () => failed('seats')),
     async holdLease(name, ttlMs) {
       try {
         return (await run.vcwHoldLease(`${prefix}lease:${name}`, node, ttlMs)) === 1;

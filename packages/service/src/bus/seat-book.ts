@@ -5,8 +5,8 @@
 import type { MediaState } from '@vcw/shared';
 import type { Seat } from '../rooms/room-registry.js';
 
-/** A seat as the nodes share it: with the epoch it was taken or last resumed under. */
-export type BookedSeat = Seat & { epoch: number };
+/** A seat as the nodes share it: with the epoch it was taken or last resumed under, and the node holding it. */
+export type BookedSeat = Seat & { epoch: number; node?: string };
 
 export interface SeatBook {
   /** Writes the seat unless the room holds `capacity` already: the seat as written and who was there, or null. */
@@ -32,6 +32,13 @@ export interface SeatBook {
   clear(roomKey: string): Promise<BookedSeat[]>;
   /** The deployment's rooms with a seat, and its seats, on every node. */
   totals(): Promise<{ rooms: number; participants: number }>;
+  /** Says this node is alive (its seats stay its own). */
+  beat(): Promise<void>;
+  /**
+   * Frees the seats of every other node that has not beaten for `graceMs`, but those taken back on another node
+   * meanwhile: each freed seat with its room key.
+   */
+  claimDead(graceMs: number): Promise<Array<{ roomKey: string; seat: BookedSeat }>>;
 }
 
 /** The seat scripts, as `defineCommand` adds them to the scripts' connection. */
@@ -40,19 +47,35 @@ export interface SeatCommands {
     seats: string,
     epochs: string,
     totals: string,
+    nodeSeats: string,
+    beats: string,
     peerId: string,
     seat: string,
     capacity: number,
+    roomKey: string,
   ): Promise<(number | string)[]>;
   vcwLeaveSeat(
     seats: string,
-    totals: string,
     peerId: string,
     socketId: string,
     epoch: number | '',
+    prefix: string,
+    roomKey: string,
   ): Promise<string | null>;
-  vcwResumeSeat(seats: string, epochs: string, peerId: string, socketId: string): Promise<string | null>;
-  vcwClearSeats(seats: string, totals: string): Promise<string[]>;
+  vcwResumeSeat(
+    seats: string,
+    epochs: string,
+    nodeSeats: string,
+    beats: string,
+    peerId: string,
+    socketId: string,
+    node: string,
+    prefix: string,
+    roomKey: string,
+  ): Promise<string | null>;
+  vcwClearSeats(seats: string, prefix: string, roomKey: string): Promise<string[]>;
+  vcwBeat(beats: string, node: string): Promise<number>;
+  vcwClaimDead(beats: string, prefix: string, graceMs: number, node: string): Promise<string[]>;
   vcwSetMedia(seats: string, peerId: string, socketId: string, media: string): Promise<number>;
   hget(seats: string, peerId: string): Promise<string | null>;
   hvals(seats: string): Promise<string[]>;
@@ -64,11 +87,16 @@ const parsed = (json: string): BookedSeat => JSON.parse(json) as BookedSeat;
 /** In order of arrival. */
 const byArrival = (a: BookedSeat, b: BookedSeat) => a.joinedAt - b.joinedAt || a.epoch - b.epoch;
 
-/** The seat book on Redis, every key under `prefix`; `failed` hears of each script that failed (then thrown). */
-export function redisSeatBook(run: SeatCommands, prefix: string, failed: () => void): SeatBook {
+/**
+ * The seat book on Redis, every key under `prefix`, for the node `node` (whose seats it takes and takes back);
+ * `failed` hears of each script that failed (then thrown).
+ */
+export function redisSeatBook(run: SeatCommands, prefix: string, node: string, failed: () => void): SeatBook {
   const seats = (roomKey: string) => `${prefix}seats:${roomKey}`;
   const epochs = `${prefix}seat-epochs`;
   const totals = `${prefix}seat-totals`;
+  const nodeSeats = `${prefix}node-seats:${node}`;
+  const beats = `${prefix}node-beats`;
   /** The script's answer; a failure is told to `failed`, then thrown on. */
   const watched = async <R>(answer: Promise<R>): Promise<R> => {
     try {
@@ -81,17 +109,29 @@ export function redisSeatBook(run: SeatCommands, prefix: string, failed: () => v
   return {
     async take(roomKey, seat, capacity) {
       const [granted, written, ...others] = await watched(
-        run.vcwTakeSeat(seats(roomKey), epochs, totals, seat.peerId, JSON.stringify(seat), capacity),
+        run.vcwTakeSeat(
+          seats(roomKey),
+          epochs,
+          totals,
+          nodeSeats,
+          beats,
+          seat.peerId,
+          JSON.stringify({ ...seat, node }),
+          capacity,
+          roomKey,
+        ),
       );
       if (granted !== 1 || typeof written !== 'string') return null;
       return { seat: parsed(written), others: (others as string[]).map(parsed).sort(byArrival) };
     },
     async leave(roomKey, peerId, socketId, epoch) {
-      const freed = await watched(run.vcwLeaveSeat(seats(roomKey), totals, peerId, socketId, epoch ?? ''));
+      const freed = await watched(run.vcwLeaveSeat(seats(roomKey), peerId, socketId, epoch ?? '', prefix, roomKey));
       return freed ? parsed(freed) : null;
     },
     async resume(roomKey, peerId, socketId) {
-      const seat = await watched(run.vcwResumeSeat(seats(roomKey), epochs, peerId, socketId));
+      const seat = await watched(
+        run.vcwResumeSeat(seats(roomKey), epochs, nodeSeats, beats, peerId, socketId, node, prefix, roomKey),
+      );
       return seat ? parsed(seat) : null;
     },
     async setMedia(roomKey, peerId, socketId, media) {
@@ -105,11 +145,20 @@ export function redisSeatBook(run: SeatCommands, prefix: string, failed: () => v
       return (await watched(run.hvals(seats(roomKey)))).map(parsed).sort(byArrival);
     },
     async clear(roomKey) {
-      return (await watched(run.vcwClearSeats(seats(roomKey), totals))).map(parsed).sort(byArrival);
+      return (await watched(run.vcwClearSeats(seats(roomKey), prefix, roomKey))).map(parsed).sort(byArrival);
     },
     async totals() {
       const [rooms, participants] = await watched(run.hmget(totals, 'rooms', 'participants'));
       return { rooms: Number(rooms ?? 0), participants: Number(participants ?? 0) };
+    },
+    async beat() {
+      await watched(run.vcwBeat(beats, node));
+    },
+    async claimDead(graceMs) {
+      const freed = await watched(run.vcwClaimDead(beats, prefix, graceMs, node));
+      const out: Array<{ roomKey: string; seat: BookedSeat }> = [];
+      for (let i = 0; i + 1 < freed.length; i += 2) out.push({ roomKey: freed[i]!, seat: parsed(freed[i + 1]!) });
+      return out;
     },
   };
 }

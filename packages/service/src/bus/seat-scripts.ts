@@ -4,6 +4,11 @@
  * epochs. A seat is freed only by the socket and epoch that hold it, so a stale socket never frees a seat
  * that was resumed elsewhere. One hash keeps the deployment's totals, rooms with a seat and seats, changed by the
  * same scripts that change the seats (the cluster's gauges).
+ *
+ * Each seat names the node that holds its connection, and each node's seats are listed in a set of its own
+ * (members `peer id` + space + room key: a peer id has no space). Nodes beat into one sorted set (score: the
+ * time of the last beat); the seats of a node that stopped beating, and that nobody took back on another node
+ * meanwhile, are freed once the grace period has passed since its last beat (`CLAIM_DEAD`).
  */
 
 /** Reads Redis's clock in ms into `now`. */
@@ -13,8 +18,22 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 `;
 
 /**
- * Takes a seat. KEYS: the room's seats, the epoch counter, the totals; ARGV: peer id, the seat as JSON, the
- * room's capacity. Returns `{0}` when the room is full, else `{1, the seat as written, each seat already there}`.
+ * Takes `seat` (decoded, of peer `peer` in room `room`) off its node's list and out of the totals, once it is no
+ * longer in the room's hash (`left`: how many seats that holds now). `prefix`: the keys'.
+ */
+const FORGET_SEAT = `
+local function forget_seat(prefix, room, peer, seat, left)
+  if seat.node then redis.call('SREM', prefix .. 'node-seats:' .. seat.node, peer .. ' ' .. room) end
+  redis.call('HINCRBY', prefix .. 'seat-totals', 'participants', -1)
+  if left == 0 then redis.call('HINCRBY', prefix .. 'seat-totals', 'rooms', -1) end
+end
+`;
+
+/**
+ * Takes a seat. KEYS: the room's seats, the epoch counter, the totals, the seats of the seat's node, the nodes'
+ * beats (taking a seat is a beat: a node's seats are never without one); ARGV: peer id, the seat as JSON (naming
+ * its node), the room's capacity, the room key. Returns `{0}` when the room is full, else `{1, the seat as
+ * written, each seat already there}`.
  */
 export const TAKE_SEAT = `
 local taken = redis.call('HVALS', KEYS[1])
@@ -28,28 +47,31 @@ if redis.call('HSET', KEYS[1], ARGV[1], written) == 1 then
   redis.call('HINCRBY', KEYS[3], 'participants', 1)
   if #taken == 0 then redis.call('HINCRBY', KEYS[3], 'rooms', 1) end
 end
+redis.call('SADD', KEYS[4], ARGV[1] .. ' ' .. ARGV[4])
+redis.call('ZADD', KEYS[5], now, seat.node)
 return {1, written, unpack(taken)}
 `;
 
 /**
- * Frees a seat, if `ARGV`'s socket and epoch still hold it. KEYS: the room's seats, the totals; ARGV: peer id,
- * socket id, epoch (empty: whichever, for a take whose answer was lost). Returns the freed seat as JSON, or false
- * when it is gone or held by another socket or epoch.
+ * Frees a seat, if `ARGV`'s socket and epoch still hold it. KEYS: the room's seats; ARGV: peer id, socket id,
+ * epoch (empty: whichever, for a take whose answer was lost), the keys' prefix, the room key. Returns the freed
+ * seat as JSON, or false when it is gone or held by another socket or epoch.
  */
 export const LEAVE_SEAT = `
+${FORGET_SEAT}
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return false end
 local seat = cjson.decode(raw)
 if seat.socketId ~= ARGV[2] or (ARGV[3] ~= '' and seat.epoch ~= tonumber(ARGV[3])) then return false end
 redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('HINCRBY', KEYS[2], 'participants', -1)
-if redis.call('HLEN', KEYS[1]) == 0 then redis.call('HINCRBY', KEYS[2], 'rooms', -1) end
+forget_seat(ARGV[4], ARGV[5], ARGV[1], seat, redis.call('HLEN', KEYS[1]))
 return raw
 `;
 
 /**
  * A recovered socket takes its seat back, on whichever node: under a new epoch, so the node it dropped from can
- * no longer free it. KEYS: the room's seats, the epoch counter; ARGV: peer id, socket id. Returns the seat as
+ * no longer free it, and now listed as that node's. KEYS: the room's seats, the epoch counter, the seats of the
+ * node taking it back, the nodes' beats (a beat of that node); ARGV: peer id, socket id, that node, the keys' prefix, the room key. Returns the seat as
  * JSON, or false when it is gone (or held by another socket).
  */
 export const RESUME_SEAT = `
@@ -57,9 +79,15 @@ local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return false end
 local seat = cjson.decode(raw)
 if seat.socketId ~= ARGV[2] then return false end
+local member = ARGV[1] .. ' ' .. ARGV[5]
+if seat.node and seat.node ~= ARGV[3] then redis.call('SREM', ARGV[4] .. 'node-seats:' .. seat.node, member) end
+seat.node = ARGV[3]
 seat.epoch = redis.call('INCR', KEYS[2])
 local written = cjson.encode(seat)
 redis.call('HSET', KEYS[1], ARGV[1], written)
+redis.call('SADD', KEYS[3], member)
+${NOW}
+redis.call('ZADD', KEYS[4], now, ARGV[3])
 return written
 `;
 
@@ -77,13 +105,58 @@ redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(seat))
 return 1
 `;
 
-/** Empties a room. KEYS: the room's seats, the totals. Returns each seat that was there, as JSON. */
+/** Empties a room. KEYS: the room's seats; ARGV: the keys' prefix, the room key. Returns each seat that was there, as JSON. */
 export const CLEAR_SEATS = `
+${FORGET_SEAT}
 local seats = redis.call('HVALS', KEYS[1])
-if #seats > 0 then
-  redis.call('DEL', KEYS[1])
-  redis.call('HINCRBY', KEYS[2], 'participants', -#seats)
-  redis.call('HINCRBY', KEYS[2], 'rooms', -1)
+redis.call('DEL', KEYS[1])
+for i, raw in ipairs(seats) do
+  local seat = cjson.decode(raw)
+  forget_seat(ARGV[1], ARGV[2], seat.peerId, seat, #seats - i)
 end
 return seats
+`;
+
+/** A node's beat. KEYS: the nodes' beats; ARGV: the node. */
+export const BEAT = `
+${NOW}
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+return now
+`;
+
+/**
+ * Frees the seats of the nodes that stopped beating at least the grace period ago (`ARGV[2]` ms), other than
+ * `ARGV[3]` (the caller), unless another node took them back meanwhile; those nodes are forgotten. KEYS: the
+ * nodes' beats; ARGV: the keys' prefix, the grace in ms, the calling node. Returns, for each seat freed, its room
+ * key and the seat as JSON, one after the other.
+ */
+export const CLAIM_DEAD = `
+${FORGET_SEAT}
+${NOW}
+local prefix = ARGV[1]
+local freed = {}
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+for _, node in ipairs(dead) do
+  if node ~= ARGV[3] then
+    local list = prefix .. 'node-seats:' .. node
+    for _, member in ipairs(redis.call('SMEMBERS', list)) do
+      local space = string.find(member, ' ', 1, true)
+      local peer, room = string.sub(member, 1, space - 1), string.sub(member, space + 1)
+      local seats = prefix .. 'seats:' .. room
+      local raw = redis.call('HGET', seats, peer)
+      if raw then
+        local seat = cjson.decode(raw)
+        if seat.node == node then
+          redis.call('HDEL', seats, peer)
+          forget_seat(prefix, room, peer, seat, redis.call('HLEN', seats))
+          table.insert(freed, room)
+          table.insert(freed, raw)
+        end
+      end
+    end
+    redis.call('DEL', list)
+    redis.call('ZREM', KEYS[1], node)
+  end
+end
+return freed
 `;

@@ -19,6 +19,13 @@ const LEAVE_RETRY_FIRST_MS = 250;
 const LEAVE_RETRY_MAX_MS = 30_000;
 /** Then it gives up (about ten minutes): the seat stays taken until the room ends, and an error says so. */
 const LEAVE_RETRY_ATTEMPTS = 25;
+/** How often this node says it is alive, and looks for nodes that stopped saying so. */
+const BEAT_EVERY_MS = 1_000;
+/**
+ * A node silent this long has died (or stopped) even if the grace period is shorter: a live node beats every
+ * second, and one a few seconds late must not lose its seats.
+ */
+const DEAD_AFTER_MS = 5_000;
 
 export class RedisSeats extends SeatKeeping {
   readonly acrossNodes = true;
@@ -28,6 +35,7 @@ export class RedisSeats extends SeatKeeping {
   private readonly resuming = new Map<string, Promise<boolean>>();
   /** Leaves waiting to be tried again; cleared when the node closes. */
   private readonly retries = new Set<ReturnType<typeof setTimeout>>();
+  private readonly beating: ReturnType<typeof setInterval>;
 
   constructor(
     io: SignalingServer,
@@ -38,6 +46,9 @@ export class RedisSeats extends SeatKeeping {
   ) {
     super(io, rooms, log, graceMs);
     io.on('participant:remove', (socketId) => void this.letGo(socketId));
+    this.beating = setInterval(() => void this.beat(), BEAT_EVERY_MS);
+    this.beating.unref();
+    void this.beat();
   }
 
   async take(socket: SignalingSocket, room: SeatRoom, { displayName, role, media }: Sitter): Promise<Seat[]> {
@@ -108,6 +119,7 @@ export class RedisSeats extends SeatKeeping {
 
   override close(): void {
     super.close();
+    clearInterval(this.beating);
     for (const timer of this.retries) clearTimeout(timer);
     this.retries.clear();
   }
@@ -144,6 +156,23 @@ export class RedisSeats extends SeatKeeping {
 
   override remove(seat: Seat): void {
     if (!this.letGo(seat.socketId)) this.io.serverSideEmit('participant:remove', seat.socketId);
+  }
+
+  /**
+   * Says this node is alive, then frees the seats of nodes that died (or stopped) at least the grace period ago
+   * and were taken back by nobody: their rooms hear them leave with `timeout`, as a hold that ran out.
+   */
+  private async beat(): Promise<void> {
+    try {
+      await this.book.beat();
+      for (const { roomKey, seat } of await this.book.claimDead(Math.max(this.graceMs, DEAD_AFTER_MS))) {
+        this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId: seat.peerId, reason: LeaveReason.timeout });
+        this.log.info({ roomKey, peer: seat.peerId, node: seat.node }, 'seat of a node that stopped freed');
+        this.tell('vacated', { roomKey, seat, reason: LeaveReason.timeout, recording: undefined });
+      }
+    } catch (err) {
+      this.log.debug({ err }, 'could not beat or claim the seats of stopped nodes this time');
+    }
   }
 
   /** Tries `leave` again after a growing delay until it takes (then `freed`), or gives up and says so. */
