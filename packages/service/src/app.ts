@@ -14,6 +14,7 @@ import {
   MIN_ROOM_PARTICIPANTS,
   type ServiceErrorCode,
 } from '@vcw/shared';
+import { ResumeTokens } from './auth/resume-token.js';
 import { JoinTokens } from './auth/join-token.js';
 import type { Config } from './config.js';
 import { isLoopbackUrl } from './dev-project.js';
@@ -155,6 +156,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(signaling, {
     config,
     joinTokens,
+    resumeTokens: new ResumeTokens(tokenSecret),
     ...(options.matchTimings ? { matchTimings: options.matchTimings } : {}),
     ...(options.matchClock ? { matchClock: options.matchClock } : {}),
   });

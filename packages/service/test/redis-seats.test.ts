@@ -21,7 +21,7 @@ import {
 } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
 import { busesUp, describeWithRedis, eventually, metric, startNodes } from './helpers/redis-nodes.js';
-import { command, connect, next, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
+import { command, connect, next, sessionOf, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
 
 const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
 const answer = { type: 'answer' as const, sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' };
@@ -227,6 +227,61 @@ describeWithRedis('seats across nodes (Redis)', () => {
     assert.deepEqual(leaves, [], 'nobody saw it leave');
     const seats = await b.app.bus.seatBook!.list(`${b.projectId}/desk`);
     assert.equal(seats.length, 2, 'both still seated');
+  });
+
+  it('a connection that comes back through another node with its resume token takes its seat over: same peer id, nobody sees a leave', async (t) => {
+    const { nodes } = await startNodes(t, 2);
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const mover = await connect(t, a);
+    const watcher = await connect(t, b);
+    const moving = await seated(mover, 'desk');
+    const watching = await seated(watcher, 'desk');
+    assert.ok(moving.resume, 'the seat comes with a resume token');
+    const leaves: PeerLeft[] = [];
+    watcher.on('peer:left', (left) => leaves.push(left));
+    const letGo = new Promise<string>((resolve) => mover.once('disconnect', resolve));
+
+    // As after its node died (nothing for Socket.io to recover): a new connection, through the other node.
+    const auth = (resume: string) => ({ protocol: PROTOCOL_VERSION, apiKey: b.publishableKey, resume });
+    const moved = await connect(t, b, { auth: auth(moving.resume) });
+    const session = sessionOf(moved);
+    assert.equal(session.resumed, true, 'it holds its seat again');
+    assert.equal(session.peerId, moving.peerId, 'under the same peer id');
+    assert.deepEqual(
+      session.peers?.map((peer) => peer.peerId),
+      [watching.peerId],
+      'told who sits in the room now',
+    );
+    assert.ok(session.resume && session.resume !== moving.resume, 'with a fresh token for the next time');
+    assert.equal(await letGo, 'io server disconnect', 'the connection that held the seat on node A is let go');
+
+    const arriving = next(moved, 'signal');
+    assert.ok((await command(watcher, 'signal', { to: moving.peerId, description: offer })).ok);
+    assert.deepEqual(await arriving, { from: watching.peerId, description: offer }, 'signals reach it');
+    const answered = next(watcher, 'signal');
+    assert.ok((await command(moved, 'signal', { to: watching.peerId, description: answer })).ok);
+    assert.deepEqual(await answered, { from: moving.peerId, description: answer }, 'and come from it');
+    const heard = next(watcher, 'chat:message');
+    assert.ok((await command(moved, 'chat:send', { text: 'still here' })).ok);
+    assert.equal((await heard).text, 'still here');
+    assert.deepEqual(leaves, [], 'nobody saw it leave');
+
+    // The token it used names a taking of the seat that is over, and a forged one names nothing: new participants.
+    const [body] = session.resume.split('.');
+    for (const token of [moving.resume, `${body}.${'A'.repeat(43)}`, 'not a token']) {
+      const stranger = sessionOf(await connect(t, a, { auth: auth(token) }));
+      assert.notEqual(stranger.peerId, moving.peerId, `${token.slice(0, 12)}… takes no seat`);
+      assert.equal(stranger.resumed, undefined);
+    }
+    const seats = await b.app.bus.seatBook!.list(`${b.projectId}/desk`);
+    assert.deepEqual(
+      seats.map((seat) => [seat.peerId, seat.socketId]),
+      [
+        [moving.peerId, moved.id],
+        [watching.peerId, watcher.id],
+      ],
+    );
   });
 
   it('a node that stops, whose participants never come back: the others hear them leave with timeout', async (t) => {

@@ -182,6 +182,8 @@ export interface InterServerEvents {
   'room:end': (projectId: string, roomName: string) => void;
   /** A participant was removed: the node holding this connection closes it (reason `kicked`). */
   'participant:remove': (socketId: string) => void;
+  /** A seat was taken over by a new connection (resume token): the node holding the old one lets it go quietly. */
+  'participant:taken-over': (socketId: string, roomKey: string, peerId: string) => void;
 }
 
 /** What the service keeps on each socket once the handshake succeeded. */

@@ -23,7 +23,16 @@ import { deliverToRecipientsAtSend } from './recipients-at-send.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
 import { redisSeatBook, type SeatCommands } from './seat-book.js';
-import { BEAT, CLAIM_DEAD, CLEAR_SEATS, LEAVE_SEAT, RESUME_SEAT, SET_MEDIA, TAKE_SEAT } from './seat-scripts.js';
+import {
+  BEAT,
+  CLAIM_DEAD,
+  CLEAR_SEATS,
+  LEAVE_SEAT,
+  RESUME_SEAT,
+  SET_MEDIA,
+  TAKE_OVER_SEAT,
+  TAKE_SEAT,
+} from './seat-scripts.js';
 
 /** A script (one round trip) that takes longer than this counts as failed: the caller falls back. */
 const SCRIPT_TIMEOUT_MS = 500;
@@ -116,6 +125,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   seatScripts.defineCommand('vcwTakeSeat', { numberOfKeys: 5, lua: TAKE_SEAT });
   seatScripts.defineCommand('vcwLeaveSeat', { numberOfKeys: 1, lua: LEAVE_SEAT });
   seatScripts.defineCommand('vcwResumeSeat', { numberOfKeys: 4, lua: RESUME_SEAT });
+  seatScripts.defineCommand('vcwTakeOverSeat', { numberOfKeys: 4, lua: TAKE_OVER_SEAT });
   seatScripts.defineCommand('vcwClearSeats', { numberOfKeys: 1, lua: CLEAR_SEATS });
   seatScripts.defineCommand('vcwBeat', { numberOfKeys: 1, lua: BEAT });
   seatScripts.defineCommand('vcwClaimDead', { numberOfKeys: 1, lua: CLAIM_DEAD });

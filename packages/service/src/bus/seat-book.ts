@@ -30,6 +30,16 @@ export interface SeatBook {
   list(roomKey: string): Promise<BookedSeat[]>;
   /** Empties the room: who was in it. */
   clear(roomKey: string): Promise<BookedSeat[]>;
+  /**
+   * A new socket takes over the seat `peerId` holds under `epoch` (a resume token's): the seat as written, the
+   * socket that held it and who else sits there; null when the seat is gone or was taken since.
+   */
+  takeOver(
+    roomKey: string,
+    peerId: string,
+    epoch: number,
+    socketId: string,
+  ): Promise<{ seat: BookedSeat; before: string; others: BookedSeat[] } | null>;
   /** The deployment's rooms with a seat, and its seats, on every node. */
   totals(): Promise<{ rooms: number; participants: number }>;
   /** Says this node is alive (its seats stay its own). */
@@ -73,6 +83,18 @@ export interface SeatCommands {
     prefix: string,
     roomKey: string,
   ): Promise<string | null>;
+  vcwTakeOverSeat(
+    seats: string,
+    epochs: string,
+    nodeSeats: string,
+    beats: string,
+    peerId: string,
+    epoch: number,
+    socketId: string,
+    node: string,
+    prefix: string,
+    roomKey: string,
+  ): Promise<string[] | null>;
   vcwClearSeats(seats: string, prefix: string, roomKey: string): Promise<string[]>;
   vcwBeat(beats: string, node: string): Promise<number>;
   vcwClaimDead(beats: string, prefix: string, graceMs: number, node: string): Promise<string[]>;
@@ -133,6 +155,14 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
         run.vcwResumeSeat(seats(roomKey), epochs, nodeSeats, beats, peerId, socketId, node, prefix, roomKey),
       );
       return seat ? parsed(seat) : null;
+    },
+    async takeOver(roomKey, peerId, epoch, socketId) {
+      const taken = await watched(
+        run.vcwTakeOverSeat(seats(roomKey), epochs, nodeSeats, beats, peerId, epoch, socketId, node, prefix, roomKey),
+      );
+      if (!taken) return null;
+      const [seat, before, ...others] = taken as [string, string, ...string[]];
+      return { seat: parsed(seat), before, others: others.map(parsed).sort(byArrival) };
     },
     async setMedia(roomKey, peerId, socketId, media) {
       return (await watched(run.vcwSetMedia(seats(roomKey), peerId, socketId, JSON.stringify(media)))) === 1;

@@ -92,6 +92,37 @@ return written
 `;
 
 /**
+ * A new socket takes over a seat with a resume token (its node went away, so Socket.io had no session to
+ * recover): only the taking the token names (its epoch), under a new epoch, now listed as the new node's.
+ * KEYS: the room's seats, the epoch counter, the seats of the node taking it over, the nodes' beats; ARGV: peer
+ * id, the token's epoch, the new socket id, that node, the keys' prefix, the room key. Returns
+ * `{the seat as written, the socket id that held it, each other seat}`, or false when the seat is gone or taken
+ * since.
+ */
+export const TAKE_OVER_SEAT = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return false end
+local seat = cjson.decode(raw)
+if seat.epoch ~= tonumber(ARGV[2]) then return false end
+local before = seat.socketId
+local member = ARGV[1] .. ' ' .. ARGV[6]
+if seat.node and seat.node ~= ARGV[4] then redis.call('SREM', ARGV[5] .. 'node-seats:' .. seat.node, member) end
+seat.socketId = ARGV[3]
+seat.node = ARGV[4]
+seat.epoch = redis.call('INCR', KEYS[2])
+local written = cjson.encode(seat)
+redis.call('HSET', KEYS[1], ARGV[1], written)
+redis.call('SADD', KEYS[3], member)
+${NOW}
+redis.call('ZADD', KEYS[4], now, ARGV[4])
+local others = {}
+for _, other in ipairs(redis.call('HVALS', KEYS[1])) do
+  if other ~= written then table.insert(others, other) end
+end
+return {written, before, unpack(others)}
+`;
+
+/**
  * Records a participant's media state on its seat, if `ARGV`'s socket holds it. KEYS: the room's seats; ARGV:
  * peer id, socket id, the media state as JSON. Returns 1 when recorded, else 0.
  */

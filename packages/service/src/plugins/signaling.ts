@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { errorBody, MAX_SDP_LENGTH, SIGNALING_PATH, type IceTransportPolicy } from '@vcw/shared';
 import { iceServers } from '../signaling/ice-servers.js';
 import type { Config } from '../config.js';
+import type { ResumeTokens } from '../auth/resume-token.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import { CallHistoryWriter, followSeatsWithHistory } from '../signaling/call-history-writer.js';
@@ -66,8 +67,14 @@ const OPENINGS = 'openings';
 /** Widgets told that this node is going away reconnect spread over this window, not all at once. */
 const DRAIN_SPREAD_MS = 1_000;
 
-export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Partial<MatchTimings>; matchClock?: Clock }>(
-  async (app, { config, joinTokens, matchTimings, matchClock }) => {
+export default fp<{
+  config: Config;
+  joinTokens: JoinTokens;
+  resumeTokens: ResumeTokens;
+  matchTimings?: Partial<MatchTimings>;
+  matchClock?: Clock;
+}>(
+  async (app, { config, joinTokens, resumeTokens, matchTimings, matchClock }) => {
     const turns = new Turns(WORK_PER_TURN);
     const io: SignalingServer = new Server(app.server, {
       path: SIGNALING_PATH,
@@ -94,7 +101,7 @@ export default fp<{ config: Config; joinTokens: JoinTokens; matchTimings?: Parti
     const log = app.log.child({ module: 'signaling' });
     const graceMs = config.resumeGraceSeconds * 1000;
     const seats: Seats = app.bus.seatBook
-      ? new RedisSeats(io, rooms, log, graceMs, app.bus.seatBook)
+      ? new RedisSeats(io, rooms, log, graceMs, app.bus.seatBook, resumeTokens)
       : new LocalSeats(io, rooms, log, graceMs);
     const history = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
     const matching = createMatching({

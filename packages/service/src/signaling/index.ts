@@ -1,6 +1,7 @@
 /** Wires the signaling modules onto a Socket.io server: the handshake guard, then one module per concern. */
 import { randomBytes } from 'node:crypto';
-import { errorBody } from '@vcw/shared';
+import { errorBody, type HandshakeAuth } from '@vcw/shared';
+import type { Seat } from '../rooms/room-registry.js';
 import { agentCommands } from './agent.js';
 import { callQualityCommands } from './call-quality.js';
 import { chatCommands } from './chat.js';
@@ -10,7 +11,7 @@ import { handshakeGuard } from './handshake.js';
 import { hostCommands } from './host.js';
 import { iceServersCommands } from './ice-servers.js';
 import { receiveCommands } from './inbound.js';
-import { joinCommands, seatAfterDisconnect } from './join.js';
+import { joinCommands, peerInfo, seatAfterDisconnect } from './join.js';
 import { knockCommands, stopKnocking } from './knock.js';
 import { presenceCommands } from './presence.js';
 import { followInMatching, matchingAfterDisconnect, queueCommands } from './queue.js';
@@ -58,8 +59,10 @@ export function attachSignaling(ctx: SignalingContext): void {
     receiveCommands(socket, ctx, COMMANDS);
     // A recovered socket is one that dropped and came back within the grace period: same id, same data. It
     // went through the middlewares again (attempts and connections per address, key, origin, token).
-    const resumed = socket.recovered ? ctx.seats.resume(socket) : false;
     if (!socket.recovered) socket.data.peerId = randomBytes(12).toString('base64url');
+    // A new one with a resume token (several nodes) comes from a node that went away: it takes its seat over.
+    const { resume } = socket.handshake.auth as HandshakeAuth;
+    const seatBack = socket.recovered ? ctx.seats.resume(socket) : resume ? ctx.seats.takeOver(socket, resume) : false;
     // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
     const resumedPlace = followInMatching(socket, ctx.matching);
     socket.on('disconnect', (reason) => {
@@ -68,17 +71,24 @@ export function attachSignaling(ctx: SignalingContext): void {
       matchingAfterDisconnect(socket, ctx, reason);
       forgetLimits(socket, ctx, reason);
     });
-    const { peerId } = socket.data;
-    const greet = (seatBack: boolean) =>
+    const greet = (back: boolean | Seat[] | null) => {
+      const { peerId } = socket.data;
+      const resumeToken = back ? ctx.seats.resumeToken(socket) : undefined;
       socket.emit('session', {
         peerId,
         iceServers: ctx.iceServersFor(peerId),
         iceTransportPolicy: ctx.iceTransportPolicy,
-        ...(seatBack || resumedPlace ? { resumed: true } : {}),
+        ...(back || resumedPlace ? { resumed: true } : {}),
+        ...(resumeToken ? { resume: resumeToken } : {}),
+        ...(Array.isArray(back) ? { peers: back.map(peerInfo) } : {}),
       });
+    };
     // Seats kept on this node answer at once: the session is told in the same step as its handlers are set.
-    if (typeof resumed === 'boolean') greet(resumed);
-    else resumed.then(greet, (err: unknown) => ctx.log.error({ err, peer: peerId }, 'could not resume a seat'));
+    if (!(seatBack instanceof Promise)) greet(seatBack);
+    else
+      seatBack.then(greet, (err: unknown) =>
+        ctx.log.error({ err, peer: socket.data.peerId }, 'could not resume a seat'),
+      );
   });
 }
 

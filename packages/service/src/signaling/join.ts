@@ -3,11 +3,11 @@
  * itself, telling the others who came and went, and what follows a participant in and out (call history,
  * recording consent, matching) are `seats.ts`'s.
  */
-import { JoinRequest, LeaveReason, LeaveRequest, type JoinResult } from '@vcw/shared';
+import { JoinRequest, LeaveReason, LeaveRequest, type JoinResult, type PeerInfo } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { MatchTicket } from '../matching/coordinator.js';
 import { effectivePolicy } from '../rooms/ice-policy.js';
-import { RoomRegistry } from '../rooms/room-registry.js';
+import { RoomRegistry, type Seat } from '../rooms/room-registry.js';
 import { assertRoomOpen, type StoredRoom } from '../store/room-store.js';
 import { DEFAULT_DISPLAY_NAME, shownName, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
@@ -42,6 +42,7 @@ export const joinCommands = [
       iceTransportPolicy,
     };
     const others = await ctx.seats.take(socket, room, { displayName, role, media });
+    const resume = ctx.seats.resumeToken(socket);
     if (role === 'host') showKnocksTo(ctx, socket, RoomRegistry.keyOf(stored.projectId, stored.name));
     // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
     // The offer was made under the service's policy (the session's); a relay-only room needs one made under its own.
@@ -60,15 +61,11 @@ export const joinCommands = [
       peerId,
       room: stored.name,
       capacity: stored.maxParticipants,
-      peers: others.map((seat) => ({
-        peerId: seat.peerId,
-        displayName: seat.displayName,
-        polite: false,
-        media: seat.media,
-      })),
+      peers: others.map(peerInfo),
       iceServers: ctx.iceServersFor(peerId),
       iceTransportPolicy,
       ...(offeredTo ? { offeredTo: offeredTo.peerId } : {}),
+      ...(resume ? { resume } : {}),
     };
   }),
 
@@ -80,6 +77,14 @@ export const joinCommands = [
 ];
 
 /** A connection went: its seat is held for its return (a drop) or freed (an end). */
+/** A seated participant as told to one who joins after it (the newcomer makes the offers). */
+export const peerInfo = (seat: Seat): PeerInfo => ({
+  peerId: seat.peerId,
+  displayName: seat.displayName,
+  polite: false,
+  media: seat.media,
+});
+
 export function seatAfterDisconnect(socket: SignalingSocket, ctx: SignalingContext, reason: string): void {
   inBackground(ctx.log, socket, ctx.seats.dropped(socket, reason));
 }

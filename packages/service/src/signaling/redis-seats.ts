@@ -6,6 +6,7 @@
  */
 import { LeaveReason, type MediaState } from '@vcw/shared';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ResumeTokens } from '../auth/resume-token.js';
 import type { SeatBook } from '../bus/seat-book.js';
 import { ServiceError } from '../errors.js';
 import { RoomRegistry, type Seat } from '../rooms/room-registry.js';
@@ -43,9 +44,11 @@ export class RedisSeats extends SeatKeeping {
     log: FastifyBaseLogger,
     graceMs: number,
     private readonly book: SeatBook,
+    private readonly tokens: ResumeTokens,
   ) {
     super(io, rooms, log, graceMs);
     io.on('participant:remove', (socketId) => void this.letGo(socketId));
+    io.on('participant:taken-over', (socketId, roomKey, peerId) => this.forgetConnection(socketId, roomKey, peerId));
     this.beating = setInterval(() => void this.beat(), BEAT_EVERY_MS);
     this.beating.unref();
     void this.beat();
@@ -130,6 +133,45 @@ export class RedisSeats extends SeatKeeping {
     return resumed;
   }
 
+  resumeToken(socket: SignalingSocket): string | undefined {
+    const { projectId, roomKey, peerId, seatEpoch } = socket.data;
+    if (!roomKey || seatEpoch === undefined) return undefined;
+    return this.tokens.mint({ projectId, roomKey, peerId, epoch: seatEpoch });
+  }
+
+  async takeOver(socket: SignalingSocket, token: string): Promise<Seat[] | null> {
+    const claim = this.tokens.verify(token);
+    if (!claim || claim.projectId !== socket.data.projectId) return null;
+    const { roomKey, peerId } = claim;
+    const fresh = socket.data.peerId;
+    // What it sends before the seat is its again (signals its socket kept while it was away) goes out as itself.
+    Object.assign(socket.data, { peerId, roomKey });
+    let taken = null;
+    try {
+      taken = await this.book.takeOver(roomKey, peerId, claim.epoch, socket.id);
+    } catch (err) {
+      this.log.error({ err, peer: peerId }, 'could not take a seat over: the connection starts over outside it');
+    }
+    if (!taken) {
+      Object.assign(socket.data, { peerId: fresh, roomKey: undefined });
+      return null;
+    }
+    const { seat, before, others } = taken;
+    // The connection that held it is let go quietly, on whichever node it still is (its node may be alive).
+    this.forgetConnection(before, roomKey, peerId);
+    this.io.serverSideEmit('participant:taken-over', before, roomKey, peerId);
+    socket.data.seatEpoch = seat.epoch;
+    socket.data.displayName = seat.displayName;
+    if (!socket.connected) {
+      await this.vacate(socket, LeaveReason.timeout);
+      return null;
+    }
+    this.rooms.join(roomKey, seat, UNBOUNDED);
+    void socket.join([broadcastRoom(roomKey), seatRoom(roomKey, peerId)]);
+    this.log.info({ roomKey, peer: peerId }, 'participant took its seat back through another node');
+    return others;
+  }
+
   async endRoom(projectId: string, roomName: string): Promise<number> {
     const roomKey = RoomRegistry.keyOf(projectId, roomName);
     await this.book.clear(roomKey); // every node clears it; the first finds it full
@@ -156,6 +198,21 @@ export class RedisSeats extends SeatKeeping {
 
   override remove(seat: Seat): void {
     if (!this.letGo(seat.socketId)) this.io.serverSideEmit('participant:remove', seat.socketId);
+  }
+
+  /**
+   * The seat `peerId` held through `socketId` went on through another connection: that one, if this node has it
+   * (connected or held for the grace period), lets the seat go without a word to anyone.
+   */
+  private forgetConnection(socketId: string, roomKey: string, peerId: string): void {
+    this.holds.resume(socketId);
+    if (this.rooms.seat(roomKey, peerId)?.socketId === socketId) this.rooms.leave(roomKey, peerId);
+    const socket = this.io.sockets.sockets.get(socketId);
+    if (!socket) return;
+    socket.data.roomKey = undefined;
+    void socket.leave(broadcastRoom(roomKey));
+    void socket.leave(seatRoom(roomKey, peerId));
+    socket.disconnect(true);
   }
 
   /**

@@ -80,6 +80,17 @@ export interface Seats {
   dropped(socket: SignalingSocket, reason: string): Awaitable<void>;
   /** A recovered connection takes its held seat back; false when the seat is gone meanwhile. */
   resume(socket: SignalingSocket): Awaitable<boolean>;
+  /**
+   * With several nodes: a token that lets the connection take its seat back through another node, should this
+   * one go away (see `auth/resume-token.ts`); undefined when it holds none, or with one node.
+   */
+  resumeToken(socket: SignalingSocket): string | undefined;
+  /**
+   * A new connection that came with a resume token takes over the seat it names, if that seat is still held
+   * under the token's taking (its node went away before it could be recovered): who else sits in the room; null
+   * when it takes nothing (it is then a new participant).
+   */
+  takeOver(socket: SignalingSocket, token: string): Awaitable<Seat[] | null>;
   /** Ends the room's call: everyone in it is told `room:ended` and loses their seat. How many there were. */
   endRoom(projectId: string, roomName: string): Awaitable<number>;
   /** Where a signal to `peerId` in the room is sent (a Socket.io room); undefined when it holds no seat there. */
@@ -127,6 +138,8 @@ export abstract class SeatKeeping implements Seats {
   abstract take(socket: SignalingSocket, room: SeatRoom, sitter: Sitter): Awaitable<Seat[]>;
   abstract vacate(socket: SignalingSocket, reason: LeaveReason): Awaitable<void>;
   abstract resume(socket: SignalingSocket): Awaitable<boolean>;
+  abstract resumeToken(socket: SignalingSocket): string | undefined;
+  abstract takeOver(socket: SignalingSocket, token: string): Awaitable<Seat[] | null>;
   abstract endRoom(projectId: string, roomName: string): Awaitable<number>;
   abstract readonly acrossNodes: boolean;
   abstract signalTo(roomKey: string, peerId: string): string | undefined;
@@ -237,6 +250,15 @@ export class LocalSeats extends SeatKeeping {
     }
     socket.data.roomKey = undefined;
     return false;
+  }
+
+  /** One node: a seat never outlives its node, so there is nothing to take back elsewhere. */
+  resumeToken(): undefined {
+    return undefined;
+  }
+
+  takeOver(): null {
+    return null;
   }
 
   endRoom(projectId: string, roomName: string): number {

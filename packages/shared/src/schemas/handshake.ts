@@ -12,6 +12,9 @@ export const HandshakeAuth = Type.Object(
     // restarted) arrives here with them and is a fresh connection.
     pid: Type.Optional(Type.String({ maxLength: 64 })),
     offset: Type.Optional(Type.String({ maxLength: 64 })),
+    // With several nodes: the latest resume token the service gave this widget (`JoinResult.resume`,
+    // `SessionInfo.resume`), to take its seat back through another node when the one it was on went away.
+    resume: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   },
   { additionalProperties: false },
 );

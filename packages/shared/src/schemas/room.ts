@@ -62,6 +62,11 @@ export interface JoinResult {
   iceTransportPolicy: IceTransportPolicy;
   /** The participant that received the join's offer, if it carried one and anyone was there. */
   offeredTo?: PeerId;
+  /**
+   * With several nodes: a token that takes this seat back through another node if the one holding this
+   * connection goes away; sent back as `auth.resume` when connecting again. Replaced by `SessionInfo.resume`.
+   */
+  resume?: string;
 }
 
 /** `session`, pushed once a connection is accepted: who this connection is, and how to reach peers. */
@@ -77,6 +82,13 @@ export interface SessionInfo {
    * its calls as they are.
    */
   resumed?: boolean;
+  /** With several nodes, when it holds its seat again: the token for the next time (see `JoinResult.resume`). */
+  resume?: string;
+  /**
+   * When the seat was taken back with `auth.resume` (the node it was on went away, and the messages sent to it
+   * meanwhile with it): who sits in the room now, for the widget to set its view and calls right.
+   */
+  peers?: PeerInfo[];
 }
 
 /** `peer:left` payload. */

@@ -10,6 +10,7 @@ import {
   LeaveReason,
   type HostMuted,
   type JoinResult,
+  type PeerInfo,
   type KnockArrived,
   type MediaState,
   type RoomLockChanged,
@@ -444,7 +445,21 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (this.state !== 'reconnecting' || !this.joined) return;
     this.joined = { ...this.joined, iceServers: session.iceServers };
     this.mesh.useIceServers(session.iceServers);
+    if (session.peers) this.resync(session.peers, this.joined);
     this.setState('connected');
+  }
+
+  /**
+   * Our seat was taken back through another node, and what was sent to us meanwhile is lost: those who left
+   * meanwhile go (as `timeout`, which the others saw), and those who came meanwhile are called from here.
+   */
+  private resync(peers: PeerInfo[], joined: JoinResult): void {
+    const present = new Set(peers.map((peer) => peer.peerId));
+    for (const { peerId } of this.mesh.participants)
+      if (!present.has(peerId)) this.mesh.remove(peerId, LeaveReason.timeout);
+    const known = new Set(this.mesh.participants.map(({ peerId }) => peerId));
+    for (const peer of peers)
+      if (!known.has(peer.peerId)) this.mesh.add(peer, this.videoCalls ? this.links.create(joined, true) : null);
   }
 
   /**

@@ -122,12 +122,20 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   /** Set by `service:draining`: the close that follows is a handover, not a failure. */
   private drainingWithinMs: number | null = null;
   private agentQueue: QueueSnapshot | null = null;
+  /** With several nodes: the token that takes our seat back through another node (sent on every connect). */
+  private resumeToken: string | undefined;
 
   constructor(options: SignalingClientOptions) {
     super();
     this.socket = io(options.serverUrl, {
       path: SIGNALING_PATH,
-      auth: { protocol: PROTOCOL_VERSION, ...options.credential },
+      // Read at each attempt: a reconnection carries the latest resume token, if the service gave one.
+      auth: (send) =>
+        send({
+          protocol: PROTOCOL_VERSION,
+          ...options.credential,
+          ...(this.resumeToken ? { resume: this.resumeToken } : {}),
+        }),
       autoConnect: false,
       // WebSocket first for the lowest setup latency; long-polling if a proxy blocks it.
       transports: ['websocket', 'polling'],
@@ -138,6 +146,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.reconnectPolicy = options.reconnectPolicy ?? new BackoffPolicy();
     this.socket.on('session', (session) => {
       this.session = session;
+      // A new participant (no seat kept) has nothing to take back; one that kept its seat has a fresh token.
+      if (session.resume || !session.resumed) this.resumeToken = session.resume;
       this.attempt = 0;
       if (this.pending) {
         this.pending.resolve(session);
@@ -202,18 +212,20 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
    * Takes a seat (with a join token, `room` may be left out: the token names it); `offer`, if given, goes to
    * one participant already there (see `JoinResult.offeredTo`).
    */
-  join(
+  async join(
     room: string | undefined,
     displayName?: string,
     offer?: OfferDescription,
     media?: MediaState,
   ): Promise<JoinResult> {
-    return this.command('room:join', {
+    const joined = await this.command('room:join', {
       ...(room ? { room } : {}),
       ...(displayName ? { displayName } : {}),
       ...(offer ? { offer } : {}),
       ...(media ? { media } : {}),
     });
+    this.resumeToken = joined.resume;
+    return joined;
   }
 
   /** Sends a chat message to the others in the room; resolves with the id and time the service gave it. */
@@ -232,6 +244,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   }
 
   async leave(): Promise<void> {
+    this.resumeToken = undefined;
     await this.command('room:leave', {});
   }
 
