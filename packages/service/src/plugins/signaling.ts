@@ -1,12 +1,19 @@
 /** Socket.io on the same HTTP server as Fastify, with the signaling modules attached. */
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
-import { errorBody, MAX_SDP_LENGTH, SIGNALING_PATH, type IceTransportPolicy } from '@vcw/shared';
+import {
+  errorBody,
+  MAX_SDP_LENGTH,
+  RECORDING_REQUEST_EXPIRY_MS,
+  SIGNALING_PATH,
+  type IceTransportPolicy,
+} from '@vcw/shared';
 import { iceServers } from '../signaling/ice-servers.js';
 import type { Config } from '../config.js';
 import type { ResumeTokens } from '../auth/resume-token.js';
 import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
+import { LocalRecordingBook } from '../rooms/recording-book.js';
 import { CallHistoryWriter, followSeatsWithHistory } from '../signaling/call-history-writer.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { announceRoomLock } from '../signaling/host.js';
@@ -123,6 +130,7 @@ export default fp<{
       joinTokens,
       limits: app.limits,
       seats,
+      recordings: new LocalRecordingBook(rooms, RECORDING_REQUEST_EXPIRY_MS),
       history,
       log,
       metrics: app.metrics,

@@ -19,27 +19,10 @@ export interface Seat {
   tokenId?: string;
 }
 
-/**
- * A room's recording (signaling/recording.ts): a request for everyone's consent, then, once `since` is set, the
- * recording itself. One at a time per room; it goes with the room.
- */
-export interface RoomRecording {
-  requestId: string;
-  by: { peerId: string; displayName: string };
-  /** When the request was made (it expires after a while unanswered). */
-  requestedAt: number;
-  /** Everyone asked who is still in the room; each must accept. */
-  asked: Set<string>;
-  accepted: Set<string>;
-  /** Set once the recording runs: when it started. */
-  since?: number;
-}
-
 interface Room {
   key: string;
   capacity: number;
   seats: Map<string, Seat>;
-  recording?: RoomRecording;
 }
 
 export interface RoomTotals {
@@ -92,17 +75,6 @@ export class RoomRegistry {
     const seat = this.seat(roomKey, peerId);
     if (seat) seat.media = media;
     return seat;
-  }
-
-  /** The room's recording request or recording, if any. */
-  recording(roomKey: string): RoomRecording | undefined {
-    return this.rooms.get(roomKey)?.recording;
-  }
-
-  /** Sets (or, with undefined, clears) the room's recording; a room nobody sits in has none. */
-  setRecording(roomKey: string, recording: RoomRecording | undefined): void {
-    const room = this.rooms.get(roomKey);
-    if (room) room.recording = recording;
   }
 
   seat(roomKey: string, peerId: string): Seat | undefined {

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceMetrics } from '../operations/metrics.js';
 import { displayNameText, type IceServer, type IceTransportPolicy } from '@vcw/shared';
 import type { RoomRegistry } from '../rooms/room-registry.js';
+import type { RecordingBook } from '../rooms/recording-book.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { JoinTokens } from '../auth/join-token.js';
@@ -33,6 +34,8 @@ export interface SignalingContext {
   limits: Limits;
   /** Taking, keeping and freeing seats; call history, recording consent and matching follow their news. */
   seats: Seats;
+  /** Each room's recording consent: this node's, or with several nodes every node's (Redis). */
+  recordings: RecordingBook;
   /** Call history, written behind the call's back; widgets' network reports go straight to it. */
   history: CallHistoryWriter;
   log: FastifyBaseLogger;

@@ -2,10 +2,13 @@
  * Consent for call recording (see schemas/recording.ts for the exchange). The recording is made in the
  * requester's browser; the service makes sure it only starts once everyone asked accepted, and keeps the
  * room's recording state so that everyone, newcomers too, can show it. Nothing about it is stored.
+ *
+ * The state is the recording book's (`ctx.recordings`: this node's, or with several nodes Redis's, where who is
+ * asked is everyone seated on every node); what the room hears goes to its broadcast room, which reaches its
+ * participants on every node.
  */
 import { randomBytes } from 'node:crypto';
 import {
-  RECORDING_REQUEST_EXPIRY_MS,
   RecordingAnswerRequest,
   RecordingCancelRequest,
   RecordingRequest,
@@ -14,8 +17,9 @@ import {
   type RecordingRequestResult,
   type RecordingSync,
 } from '@vcw/shared';
+import type { Awaitable } from '../awaitable.js';
 import { ServiceError } from '../errors.js';
-import type { RoomRecording } from '../rooms/room-registry.js';
+import { wasAsked, type RecordingChange, type RoomRecording } from '../rooms/recording-book.js';
 import { broadcastRoom, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
@@ -26,14 +30,19 @@ function seated(socket: SignalingSocket, ctx: SignalingContext) {
   return { roomKey, room: broadcastRoom(roomKey), self: { peerId, displayName: displayName ?? '' } };
 }
 
-/** The room's request `requestId`, while it waits for answers. */
-function pending(ctx: SignalingContext, roomKey: string, requestId: string): RoomRecording | undefined {
-  const recording = current(ctx, roomKey);
-  return recording && recording.since === undefined && recording.requestId === requestId ? recording : undefined;
+/**
+ * What a change did, once the room heard of a request it found expired on the way (cancelled, so a requester
+ * that hung cannot keep the room from recording); a refusal is thrown as its error code.
+ */
+function settled<T extends object>(ctx: SignalingContext, roomKey: string, change: RecordingChange<T>): T {
+  if (change.expired)
+    ctx.io.to(broadcastRoom(roomKey)).emit('recording:cancelled', { requestId: change.expired, reason: 'expired' });
+  if (change.refused) throw new ServiceError(change.refused);
+  return change as T;
 }
 
 export const recordingCommands = [
-  command('recording:request', RecordingRequest, (_request, socket, ctx): RecordingRequestResult => {
+  command('recording:request', RecordingRequest, async (_request, socket, ctx): Promise<RecordingRequestResult> => {
     const { roomKey, room, self } = seated(socket, ctx);
     // Consent is kept on the requester's node: it could not ask, or know of, participants on the others.
     if (ctx.seats.acrossNodes)
@@ -41,71 +50,48 @@ export const recordingCommands = [
         'recording_busy',
         'Recording is not available yet when the service runs on several nodes.',
       );
-    if (current(ctx, roomKey)) throw new ServiceError('recording_busy');
-    // Those present now are asked; so is anyone who joins later (see `recordingAfterJoin`).
-    const asked = ctx.rooms
-      .seats(roomKey)
-      .map((seat) => seat.peerId)
-      .filter((peerId) => peerId !== self.peerId);
     const requestId = `rec_${randomBytes(12).toString('base64url')}`;
-    ctx.rooms.setRecording(roomKey, {
-      requestId,
-      by: self,
-      requestedAt: Date.now(),
-      asked: new Set(asked),
-      accepted: new Set(),
-    });
+    // Those present now are asked; so is anyone who joins later (see `recordingAfterJoin`).
+    const { asked } = settled(ctx, roomKey, await ctx.recordings.request(roomKey, self, requestId));
     socket.to(room).emit('recording:requested', { requestId, by: self });
     ctx.log.info({ roomKey, peer: self.peerId, requestId, asked: asked.length }, 'recording requested');
     return { requestId, asked };
   }),
 
-  command('recording:answer', RecordingAnswerRequest, ({ requestId, accept }, socket, ctx) => {
+  command('recording:answer', RecordingAnswerRequest, async ({ requestId, accept }, socket, ctx) => {
     const { roomKey, room, self } = seated(socket, ctx);
-    const request = current(ctx, roomKey);
-    if (request?.requestId !== requestId || !request.asked.has(self.peerId))
-      throw new ServiceError('recording_not_found');
+    const change = await ctx.recordings.answer(roomKey, self.peerId, requestId, accept);
+    const { outcome } = settled(ctx, roomKey, change);
     socket.to(room).emit('recording:answered', { requestId, peerId: self.peerId, accept });
-    if (accept) {
-      request.accepted.add(self.peerId);
-    } else if (request.since !== undefined) {
+    if (outcome === 'left-out') {
       // No while it runs (a newcomer declining, or someone who had agreed withdrawing): the recorder leaves this
       // participant out from now on, the others go on. A yes later takes them back in.
-      request.accepted.delete(self.peerId);
       ctx.log.info({ roomKey, peer: self.peerId, requestId }, 'recording goes on without a participant');
-    } else {
+    } else if (outcome === 'declined') {
       // One refusal is enough: the request ends for everyone, before anything was recorded.
-      ctx.rooms.setRecording(roomKey, undefined);
       ctx.io.to(room).emit('recording:cancelled', { requestId, reason: 'declined' });
       ctx.log.info({ roomKey, peer: self.peerId, requestId }, 'recording declined');
     }
     return {};
   }),
 
-  command('recording:cancel', RecordingCancelRequest, ({ requestId }, socket, ctx) => {
+  command('recording:cancel', RecordingCancelRequest, async ({ requestId }, socket, ctx) => {
     const { roomKey, room, self } = seated(socket, ctx);
-    if (pending(ctx, roomKey, requestId)?.by.peerId !== self.peerId) throw new ServiceError('recording_not_found');
-    ctx.rooms.setRecording(roomKey, undefined);
+    settled(ctx, roomKey, await ctx.recordings.cancel(roomKey, self.peerId, requestId));
     socket.to(room).emit('recording:cancelled', { requestId, reason: 'withdrawn' });
     return {};
   }),
 
-  command('recording:state', RecordingStateRequest, (request, socket, ctx) => {
+  command('recording:state', RecordingStateRequest, async (request, socket, ctx) => {
     const { roomKey, room, self } = seated(socket, ctx);
-    const recording = current(ctx, roomKey);
-    if (recording?.by.peerId !== self.peerId) throw new ServiceError('recording_not_found');
     if (request.active) {
-      if (recording.since !== undefined || recording.requestId !== request.requestId)
-        throw new ServiceError('recording_not_found');
-      if ([...recording.asked].some((peerId) => !recording.accepted.has(peerId)))
-        throw new ServiceError('recording_not_consented');
-      recording.since = Date.now();
+      const change = await ctx.recordings.start(roomKey, self.peerId, request.requestId);
+      const { recording } = settled(ctx, roomKey, change);
       socket.to(room).emit('recording:state', { active: true, by: recording.by, since: recording.since });
       publishRecording(ctx, roomKey, 'recording.started', recording, {});
       ctx.log.info({ roomKey, peer: self.peerId, requestId: recording.requestId }, 'recording started');
     } else {
-      if (recording.since === undefined) throw new ServiceError('recording_not_found');
-      ctx.rooms.setRecording(roomKey, undefined);
+      const { recording } = settled(ctx, roomKey, await ctx.recordings.stop(roomKey, self.peerId));
       socket.to(room).emit('recording:state', { active: false, by: recording.by });
       publishRecording(ctx, roomKey, 'recording.stopped', recording, { reason: 'stopped' });
       ctx.log.info({ roomKey, peer: self.peerId, requestId: recording.requestId }, 'recording stopped');
@@ -113,11 +99,11 @@ export const recordingCommands = [
     return {};
   }),
 
-  command('recording:sync', RecordingSyncRequest, (_request, socket, ctx): RecordingSync => {
+  command('recording:sync', RecordingSyncRequest, async (_request, socket, ctx): Promise<RecordingSync> => {
     const { roomKey, self } = seated(socket, ctx);
-    const recording = current(ctx, roomKey);
+    const { recording } = settled(ctx, roomKey, await ctx.recordings.current(roomKey));
     if (!recording) return { recording: null, request: null };
-    const waiting = recording.asked.has(self.peerId) && !recording.accepted.has(self.peerId);
+    const waiting = wasAsked(recording, self.peerId) && !recording.asked[self.peerId];
     return {
       recording: recording.since !== undefined ? { active: true, by: recording.by, since: recording.since } : null,
       request: waiting ? { requestId: recording.requestId, by: recording.by } : null,
@@ -125,11 +111,12 @@ export const recordingCommands = [
   }),
 ];
 
-/** Consent follows the seats: newcomers are asked too, and whoever leaves no longer is (see below). */
+/** Consent follows the seats: newcomers are asked too, whoever leaves no longer is, and it ends with the room. */
 export function followSeatsWithRecording(ctx: SignalingContext): void {
   ctx.seats.follow('seated', ({ roomKey, seat }) => recordingAfterJoin(ctx, roomKey, seat.peerId));
-  ctx.seats.follow('vacated', ({ roomKey, seat, recording }) =>
-    recordingAfterLeave(ctx, roomKey, seat.peerId, recording, seat.roomId),
+  ctx.seats.follow('vacated', ({ roomKey, seat }) => recordingAfterLeave(ctx, roomKey, seat.peerId, seat.roomId));
+  ctx.seats.follow('ended', ({ roomKey }) =>
+    afterwards(ctx, ctx.recordings.clear(roomKey), () => undefined, 'could not clear the recording of an ended room'),
   );
 }
 
@@ -139,31 +126,28 @@ export function followSeatsWithRecording(ctx: SignalingContext): void {
  * recording leaves them out until they accept (the recorder follows the answers).
  */
 function recordingAfterJoin(ctx: SignalingContext, roomKey: string, peerId: string): void {
-  const recording = current(ctx, roomKey);
-  if (!recording || recording.by.peerId === peerId) return;
-  recording.asked.add(peerId);
-  recording.accepted.delete(peerId);
+  afterwards(
+    ctx,
+    ctx.recordings.joined(roomKey, peerId),
+    (change) => void settled(ctx, roomKey, change),
+    'could not ask a newcomer about the recording',
+  );
 }
 
 /**
  * A participant left the room: a request or recording of theirs ends (the others are told), and a request
  * no longer waits for their answer.
  */
-function recordingAfterLeave(
-  ctx: SignalingContext,
-  roomKey: string,
-  peerId: string,
-  before: RoomRecording | undefined,
-  roomId: string,
-): void {
-  // The last one out took the room, and its recording, with them: what it was is `before`.
-  const recording = ctx.rooms.recording(roomKey) ?? before;
-  if (!recording) return;
-  if (recording.by.peerId !== peerId) {
-    recording.asked.delete(peerId);
-    return;
-  }
-  ctx.rooms.setRecording(roomKey, undefined);
+function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: string, roomId: string): void {
+  afterwards(
+    ctx,
+    ctx.recordings.left(roomKey, peerId),
+    ({ ended }) => ended && recorderLeft(ctx, roomKey, ended, roomId),
+    'could not end the recording of a participant who left',
+  );
+}
+
+function recorderLeft(ctx: SignalingContext, roomKey: string, recording: RoomRecording, roomId: string): void {
   const room = ctx.io.to(broadcastRoom(roomKey));
   if (recording.since === undefined)
     room.emit('recording:cancelled', { requestId: recording.requestId, reason: 'left' });
@@ -171,20 +155,17 @@ function recordingAfterLeave(
     room.emit('recording:state', { active: false, by: recording.by });
     publishRecording(ctx, roomKey, 'recording.stopped', recording, { reason: 'recorder-left' }, roomId);
   }
-  ctx.log.info({ roomKey, peer: peerId, requestId: recording.requestId }, 'recorder left');
+  ctx.log.info({ roomKey, peer: recording.by.peerId, requestId: recording.requestId }, 'recorder left');
 }
 
 /**
- * The room's request or recording. A request left unanswered past its expiry is cancelled here, when the room
- * next looks at it (no timer: a requester that hung must not keep the room from ever recording again).
+ * Runs `then` on what a follower's change answered: at once when the book answered at once (one node: the room
+ * hears of it in the same step as the seat changed), else once it does; a failure is logged (and, with Redis,
+ * counted in the bus's errors).
  */
-function current(ctx: SignalingContext, roomKey: string): RoomRecording | undefined {
-  const recording = ctx.rooms.recording(roomKey);
-  if (!recording || recording.since !== undefined || Date.now() - recording.requestedAt < RECORDING_REQUEST_EXPIRY_MS)
-    return recording;
-  ctx.rooms.setRecording(roomKey, undefined);
-  ctx.io.to(broadcastRoom(roomKey)).emit('recording:cancelled', { requestId: recording.requestId, reason: 'expired' });
-  return undefined;
+function afterwards<T>(ctx: SignalingContext, answer: Awaitable<T>, then: (value: T) => void, what: string): void {
+  if (!(answer instanceof Promise)) return then(answer);
+  answer.then(then).catch((err: unknown) => ctx.log.error({ err }, what));
 }
 
 /** Tells subscribers (webhooks) that a room's recording started or stopped. */

@@ -96,7 +96,6 @@ export class RedisSeats extends SeatKeeping {
     const { roomKey, peerId, seatEpoch } = socket.data;
     if (!roomKey) return;
     socket.data.roomKey = undefined;
-    const recording = this.rooms.recording(roomKey); // the room, and so its recording, goes with its last seat
     const mine = this.rooms.leave(roomKey, peerId);
     void socket.leave(broadcastRoom(roomKey));
     void socket.leave(seatRoom(roomKey, peerId));
@@ -108,7 +107,7 @@ export class RedisSeats extends SeatKeeping {
       }
       this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
       this.log.info({ roomKey, peer: peerId, reason }, 'participant left');
-      this.tell('vacated', { roomKey, seat: mine ?? seat, reason, recording });
+      this.tell('vacated', { roomKey, seat: mine ?? seat, reason });
     };
     const leave = () => this.book.leave(roomKey, peerId, socket.id, seatEpoch ?? 0);
     try {
@@ -225,7 +224,7 @@ export class RedisSeats extends SeatKeeping {
       for (const { roomKey, seat } of await this.book.claimDead(Math.max(this.graceMs, DEAD_AFTER_MS))) {
         this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId: seat.peerId, reason: LeaveReason.timeout });
         this.log.info({ roomKey, peer: seat.peerId, node: seat.node }, 'seat of a node that stopped freed');
-        this.tell('vacated', { roomKey, seat, reason: LeaveReason.timeout, recording: undefined });
+        this.tell('vacated', { roomKey, seat, reason: LeaveReason.timeout });
       }
     } catch (err) {
       this.log.debug({ err }, 'could not beat or claim the seats of stopped nodes this time');

@@ -10,7 +10,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { errorBody, LeaveReason, type IceTransportPolicy, type MediaState } from '@vcw/shared';
 import type { Awaitable } from '../awaitable.js';
-import { RoomRegistry, type RoomRecording, type Seat } from '../rooms/room-registry.js';
+import { RoomRegistry, type Seat } from '../rooms/room-registry.js';
 import { SeatHolds } from './seat-holds.js';
 import { broadcastRoom, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
 
@@ -43,8 +43,6 @@ export interface SeatFreed {
   roomKey: string;
   seat: Seat;
   reason: LeaveReason;
-  /** The room's recording as it stood before the seat was freed (the last one out takes the room with it). */
-  recording: RoomRecording | undefined;
 }
 
 /** A room's call was ended for everyone in it (a host, REST, expiry); `seats` were freed at once. */
@@ -226,14 +224,13 @@ export class LocalSeats extends SeatKeeping {
     const { roomKey, peerId } = socket.data;
     if (!roomKey) return;
     socket.data.roomKey = undefined;
-    const recording = this.rooms.recording(roomKey); // the room, and so its recording, goes with its last seat
     const seat = this.rooms.leave(roomKey, peerId);
     if (!seat) return;
     void socket.leave(broadcastRoom(roomKey));
     this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
     this.log.info({ roomKey, peer: peerId, reason }, 'participant left');
     // After `peer:left`, so a matched partner hears of the leave before it hears the pair is over.
-    this.tell('vacated', { roomKey, seat, reason, recording });
+    this.tell('vacated', { roomKey, seat, reason });
   }
 
   resume(socket: SignalingSocket): boolean {
