@@ -16,6 +16,7 @@ import {
   SIGNALING_PATH,
   type JoinResult,
   type PeerLeft,
+  type RecordingRequestResult,
   type RelayedSignal,
   type SessionInfo,
 } from '@vcw/shared';
@@ -79,7 +80,7 @@ async function recoveredOn(
 }
 
 describeWithRedis('seats across nodes (Redis)', () => {
-  it('two participants on two nodes see each other, exchange signals in order, chat, and see the leave; no recording', async (t) => {
+  it('two participants on two nodes see each other, exchange signals in order, chat, and see the leave', async (t) => {
     const { nodes } = await startNodes(t, 2);
     await busesUp(nodes);
     const [a, b] = nodes as [TestService, TestService];
@@ -112,8 +113,10 @@ describeWithRedis('seats across nodes (Redis)', () => {
     assert.ok((await command(ada, 'signal', { to: second.peerId, description: answer })).ok);
     assert.deepEqual(await atGrace, { from: first.peerId, description: answer });
 
-    const recording = await command(ada, 'recording:request', {});
-    assert.equal(!recording.ok && recording.error.code, 'recording_busy', 'no recording without asking everyone');
+    const recording = await command<RecordingRequestResult>(ada, 'recording:request', {});
+    assert.ok(recording.ok);
+    assert.deepEqual(recording.asked, [second.peerId], 'a recording asks the participant of node B too');
+    assert.ok((await command(ada, 'recording:cancel', { requestId: recording.requestId })).ok);
 
     const chat = next(ada, 'chat:message');
     assert.ok((await command(grace, 'chat:send', { text: 'hello from node B' })).ok);

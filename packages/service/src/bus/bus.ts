@@ -4,10 +4,14 @@
  * Whoever watches the bus's health (metrics) subscribes to its troubles; the bus imports none of them.
  */
 import type { SharedRateLimiterFactory } from '../limits/shared-rate-limiter.js';
+import type { RecordingBook } from '../rooms/recording-book.js';
 import type { SeatBook } from './seat-book.js';
 
-/** What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit, lease or seat script. */
-export type BusOperation = 'connection' | 'publish' | 'rate-limit' | 'lease' | 'seats';
+/**
+ * What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit, lease, seat or recording
+ * script.
+ */
+export type BusOperation = 'connection' | 'publish' | 'rate-limit' | 'lease' | 'seats' | 'recording';
 
 export type BusTrouble =
   /** Redis failed an operation. */
@@ -23,6 +27,8 @@ export interface Bus {
   readonly rateLimiter: SharedRateLimiterFactory;
   /** Every room's seats, shared by the nodes; null: each node keeps its own (`signaling/seats.ts`). */
   readonly seatBook: SeatBook | null;
+  /** Every room's recording consent, shared by the nodes; null: each node keeps its own (`rooms/recording-book.ts`). */
+  readonly recordingBook: RecordingBook | null;
   /**
    * Takes or renews the lease `name` for `ttlMs`, so that one node at a time does a periodic job; false when
    * another node holds it (or Redis does not answer: then nobody does the job this time).

@@ -130,7 +130,7 @@ export default fp<{
       joinTokens,
       limits: app.limits,
       seats,
-      recordings: new LocalRecordingBook(rooms, RECORDING_REQUEST_EXPIRY_MS),
+      recordings: app.bus.recordingBook ?? new LocalRecordingBook(rooms, RECORDING_REQUEST_EXPIRY_MS),
       history,
       log,
       metrics: app.metrics,

@@ -44,12 +44,6 @@ function settled<T extends object>(ctx: SignalingContext, roomKey: string, chang
 export const recordingCommands = [
   command('recording:request', RecordingRequest, async (_request, socket, ctx): Promise<RecordingRequestResult> => {
     const { roomKey, room, self } = seated(socket, ctx);
-    // Consent is kept on the requester's node: it could not ask, or know of, participants on the others.
-    if (ctx.seats.acrossNodes)
-      throw new ServiceError(
-        'recording_busy',
-        'Recording is not available yet when the service runs on several nodes.',
-      );
     const requestId = `rec_${randomBytes(12).toString('base64url')}`;
     // Those present now are asked; so is anyone who joins later (see `recordingAfterJoin`).
     const { asked } = settled(ctx, roomKey, await ctx.recordings.request(roomKey, self, requestId));

@@ -1,0 +1,101 @@
+/**
+ * Recording consent shared by the nodes (Redis): each change of a room's recording is one script
+ * (`recording-scripts.ts`), reading the room's seats on every node and Redis's clock in the same step.
+ */
+import type { RecordingBook, RecordingChange, RoomRecording } from '../rooms/recording-book.js';
+
+/** The recording scripts, as `defineCommand` adds them (each answers JSON), and the one plain command. */
+export interface RecordingCommands {
+  vcwRequestRecording(
+    recording: string,
+    seats: string,
+    expiryMs: number,
+    peerId: string,
+    displayName: string,
+    requestId: string,
+  ): Promise<string>;
+  vcwAnswerRecording(
+    recording: string,
+    expiryMs: number,
+    peerId: string,
+    requestId: string,
+    accept: '1' | '0',
+  ): Promise<string>;
+  vcwCancelRecording(recording: string, expiryMs: number, peerId: string, requestId: string): Promise<string>;
+  vcwStartRecording(recording: string, expiryMs: number, peerId: string, requestId: string): Promise<string>;
+  vcwStopRecording(recording: string, expiryMs: number, peerId: string): Promise<string>;
+  vcwCurrentRecording(recording: string, expiryMs: number): Promise<string>;
+  vcwJoinedRecording(recording: string, seats: string, expiryMs: number, peerId: string): Promise<string>;
+  vcwLeftRecording(recording: string, seats: string, peerId: string): Promise<string>;
+  del(key: string): Promise<number>;
+}
+
+/** A list as a script answers it: Lua's JSON encoder writes an empty one as `{}`. */
+const list = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
+
+/**
+ * The recording book on Redis, every key under `prefix` (a room's seats are `<prefix>seats:<room key>`, as the
+ * seat book keeps them); requests expire after `expiryMs`; `failed` hears of each script that failed (then
+ * thrown).
+ */
+export function redisRecordingBook(
+  run: RecordingCommands,
+  prefix: string,
+  expiryMs: number,
+  failed: () => void,
+): RecordingBook {
+  const recording = (roomKey: string) => `${prefix}recording:${roomKey}`;
+  const seats = (roomKey: string) => `${prefix}seats:${roomKey}`;
+  /** The script's answer, decoded; a failure is told to `failed`, then thrown on. */
+  const answered = async <T extends object>(answer: Promise<string>): Promise<T> => {
+    try {
+      return JSON.parse(await answer) as T;
+    } catch (err) {
+      failed();
+      throw err;
+    }
+  };
+  return {
+    async request(roomKey, by, requestId) {
+      const change = await answered<RecordingChange<{ asked: unknown }>>(
+        run.vcwRequestRecording(recording(roomKey), seats(roomKey), expiryMs, by.peerId, by.displayName, requestId),
+      );
+      return change.refused ? change : { ...change, asked: list(change.asked) };
+    },
+    answer(roomKey, peerId, requestId, accept) {
+      return answered(run.vcwAnswerRecording(recording(roomKey), expiryMs, peerId, requestId, accept ? '1' : '0'));
+    },
+    cancel(roomKey, peerId, requestId) {
+      return answered(run.vcwCancelRecording(recording(roomKey), expiryMs, peerId, requestId));
+    },
+    start(roomKey, peerId, requestId) {
+      return answered(run.vcwStartRecording(recording(roomKey), expiryMs, peerId, requestId));
+    },
+    stop(roomKey, peerId) {
+      return answered(run.vcwStopRecording(recording(roomKey), expiryMs, peerId));
+    },
+    async current(roomKey) {
+      const change = await answered<{ expired?: string; recording?: RoomRecording }>(
+        run.vcwCurrentRecording(recording(roomKey), expiryMs),
+      );
+      return { ...change, recording: change.recording ?? null };
+    },
+    joined(roomKey, peerId) {
+      return answered(run.vcwJoinedRecording(recording(roomKey), seats(roomKey), expiryMs, peerId));
+    },
+    async left(roomKey, peerId) {
+      const { ended } = await answered<{ ended?: RoomRecording }>(
+        run.vcwLeftRecording(recording(roomKey), seats(roomKey), peerId),
+      );
+      return { ended: ended ?? null };
+    },
+    async clear(roomKey) {
+      try {
+        await run.del(recording(roomKey));
+      } catch (err) {
+        failed();
+        throw err;
+      }
+    },
+  };
+}
