@@ -226,6 +226,25 @@ describeWithRedis('recording consent across nodes (Redis)', () => {
     await request(linus);
   });
 
+  it('a recorder whose node stops, and who never comes back, ends the recording for the others when its seat is freed', async (t) => {
+    const { nodes } = await startNodes(t, 2, { env: { RESUME_GRACE_SECONDS: '1' } });
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const ada = await joined(t, a, 'stopped', 'Ada');
+    const grace = await joined(t, b, 'stopped', 'Grace');
+    const { requestId } = await request(ada);
+    const started = next(grace.client, 'recording:state');
+    assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: true })).ok);
+    assert.ok((await command(ada.client, 'recording:state', { active: true, requestId })).ok);
+    assert.equal((await started).active, true);
+    ada.client.io.reconnection(false); // it never comes back (as after SIGKILL: nothing to resume)
+    const ended = next(grace.client, 'recording:state', 15_000);
+    await a.app.close(); // it beats no more: node B frees its seat once it is taken for stopped (5 s)
+    assert.deepEqual(await ended, { active: false, by: { peerId: ada.peerId, displayName: 'Ada' } });
+    assert.deepEqual(await sync(grace), { ok: true, recording: null, request: null });
+    await request(grace);
+  });
+
   it('no longer waits for an asked participant who left on another node', async (t) => {
     const { ada, grace, linus } = await trio(t, 'asked-left');
     const { requestId } = await request(ada);
