@@ -2,7 +2,18 @@
  * Recording consent shared by the nodes (Redis): each change of a room's recording is one script
  * (`recording-scripts.ts`), reading the room's seats on every node and Redis's clock in the same step.
  */
+import type { Redis } from 'ioredis';
 import type { RecordingBook, RecordingChange, RoomRecording } from '../rooms/recording-book.js';
+import {
+  ANSWER_RECORDING,
+  CANCEL_RECORDING,
+  CURRENT_RECORDING,
+  JOINED_RECORDING,
+  LEFT_RECORDING,
+  REQUEST_RECORDING,
+  START_RECORDING,
+  STOP_RECORDING,
+} from './recording-scripts.js';
 
 /** The recording scripts, as `defineCommand` adds them (each answers JSON), and the one plain command. */
 export interface RecordingCommands {
@@ -28,6 +39,19 @@ export interface RecordingCommands {
   vcwJoinedRecording(recording: string, seats: string, expiryMs: number, peerId: string): Promise<string>;
   vcwLeftRecording(recording: string, seats: string, peerId: string): Promise<string>;
   del(key: string): Promise<number>;
+}
+
+/** Adds the recording scripts to `client` (loaded with EVALSHA on first use): the commands the book runs. */
+export function defineRecordingScripts(client: Redis): RecordingCommands {
+  client.defineCommand('vcwRequestRecording', { numberOfKeys: 2, lua: REQUEST_RECORDING });
+  client.defineCommand('vcwAnswerRecording', { numberOfKeys: 1, lua: ANSWER_RECORDING });
+  client.defineCommand('vcwCancelRecording', { numberOfKeys: 1, lua: CANCEL_RECORDING });
+  client.defineCommand('vcwStartRecording', { numberOfKeys: 1, lua: START_RECORDING });
+  client.defineCommand('vcwStopRecording', { numberOfKeys: 1, lua: STOP_RECORDING });
+  client.defineCommand('vcwCurrentRecording', { numberOfKeys: 1, lua: CURRENT_RECORDING });
+  client.defineCommand('vcwJoinedRecording', { numberOfKeys: 2, lua: JOINED_RECORDING });
+  client.defineCommand('vcwLeftRecording', { numberOfKeys: 2, lua: LEFT_RECORDING });
+  return client as unknown as RecordingCommands;
 }
 
 /** A list as a script answers it: Lua's JSON encoder writes an empty one as `{}`. */

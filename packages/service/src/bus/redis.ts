@@ -22,17 +22,7 @@ import type { SharedRateLimiterFactory } from '../limits/shared-rate-limiter.js'
 import type { Bus, BusOperation, BusTrouble } from './bus.js';
 import { deliverToRecipientsAtSend } from './recipients-at-send.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
-import { redisRecordingBook, type RecordingCommands } from './redis-recording-book.js';
-import {
-  ANSWER_RECORDING,
-  CANCEL_RECORDING,
-  CURRENT_RECORDING,
-  JOINED_RECORDING,
-  LEFT_RECORDING,
-  REQUEST_RECORDING,
-  START_RECORDING,
-  STOP_RECORDING,
-} from './recording-scripts.js';
+import { defineRecordingScripts, redisRecordingBook } from './redis-recording-book.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
 import { redisSeatBook, type SeatCommands } from './seat-book.js';
 import {
@@ -144,14 +134,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   seatScripts.defineCommand('vcwSetMedia', { numberOfKeys: 1, lua: SET_MEDIA });
   // Recording consent rides the seats' connection: it has nowhere to fall back to either, and a node's seat and
   // recording scripts then run in the order it sent them (a newcomer is asked before its own `recording:sync`).
-  seatScripts.defineCommand('vcwRequestRecording', { numberOfKeys: 2, lua: REQUEST_RECORDING });
-  seatScripts.defineCommand('vcwAnswerRecording', { numberOfKeys: 1, lua: ANSWER_RECORDING });
-  seatScripts.defineCommand('vcwCancelRecording', { numberOfKeys: 1, lua: CANCEL_RECORDING });
-  seatScripts.defineCommand('vcwStartRecording', { numberOfKeys: 1, lua: START_RECORDING });
-  seatScripts.defineCommand('vcwStopRecording', { numberOfKeys: 1, lua: STOP_RECORDING });
-  seatScripts.defineCommand('vcwCurrentRecording', { numberOfKeys: 1, lua: CURRENT_RECORDING });
-  seatScripts.defineCommand('vcwJoinedRecording', { numberOfKeys: 2, lua: JOINED_RECORDING });
-  seatScripts.defineCommand('vcwLeftRecording', { numberOfKeys: 2, lua: LEFT_RECORDING });
+  const recordingScripts = defineRecordingScripts(seatScripts);
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
     new RedisRateLimiter(
@@ -180,12 +163,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
     },
     rateLimiter,
     seatBook: redisSeatBook(seatScripts as unknown as SeatCommands, prefix, node, () => failed('seats')),
-    recordingBook: redisRecordingBook(
-      seatScripts as unknown as RecordingCommands,
-      prefix,
-      RECORDING_REQUEST_EXPIRY_MS,
-      () => failed('recording'),
-    ),
+    recordingBook: redisRecordingBook(recordingScripts, prefix, RECORDING_REQUEST_EXPIRY_MS, () => failed('recording')),
     async holdLease(name, ttlMs) {
       try {
         return (await run.vcwHoldLease(`${prefix}lease:${name}`, node, ttlMs)) === 1;

@@ -98,8 +98,8 @@ export class LocalRecordingBook implements RecordingBook {
   ) {}
 
   request(roomKey: string, by: RoomRecording['by'], requestId: string): RecordingChange<{ asked: string[] }> {
-    const { recording, expired } = this.look(roomKey);
-    if (recording) return { expired, refused: 'recording_busy' };
+    const { recording, ...found } = this.look(roomKey);
+    if (recording) return { ...found, refused: 'recording_busy' };
     // Those present now are asked; so is anyone who joins later (see `joined`).
     const asked = this.rooms
       .seats(roomKey)
@@ -111,7 +111,7 @@ export class LocalRecordingBook implements RecordingBook {
       requestedAt: Date.now(),
       asked: Object.fromEntries(asked.map((peerId) => [peerId, false])),
     });
-    return { expired, asked };
+    return { ...found, asked };
   }
 
   answer(
@@ -120,57 +120,57 @@ export class LocalRecordingBook implements RecordingBook {
     requestId: string,
     accept: boolean,
   ): RecordingChange<{ outcome: AnswerOutcome }> {
-    const { recording, expired } = this.look(roomKey);
+    const { recording, ...found } = this.look(roomKey);
     if (recording?.requestId !== requestId || !wasAsked(recording, peerId))
-      return { expired, refused: 'recording_not_found' };
+      return { ...found, refused: 'recording_not_found' };
     if (accept || recording.since !== undefined) {
       recording.asked[peerId] = accept;
-      return { expired, outcome: accept ? 'accepted' : 'left-out' };
+      return { ...found, outcome: accept ? 'accepted' : 'left-out' };
     }
     this.recordings.delete(roomKey);
-    return { expired, outcome: 'declined' };
+    return { ...found, outcome: 'declined' };
   }
 
   cancel(roomKey: string, peerId: string, requestId: string): RecordingChange {
-    const { recording, expired } = this.look(roomKey);
+    const { recording, ...found } = this.look(roomKey);
     if (
       !recording ||
       recording.since !== undefined ||
       recording.requestId !== requestId ||
       recording.by.peerId !== peerId
     )
-      return { expired, refused: 'recording_not_found' };
+      return { ...found, refused: 'recording_not_found' };
     this.recordings.delete(roomKey);
-    return { expired };
+    return { ...found };
   }
 
   start(roomKey: string, peerId: string, requestId: string): RecordingChange<{ recording: RunningRecording }> {
-    const { recording, expired } = this.look(roomKey);
+    const { recording, ...found } = this.look(roomKey);
     if (recording?.by.peerId !== peerId || recording.since !== undefined || recording.requestId !== requestId)
-      return { expired, refused: 'recording_not_found' };
-    if (!consented(recording)) return { expired, refused: 'recording_not_consented' };
-    return { expired, recording: Object.assign(recording, { since: Date.now() }) };
+      return { ...found, refused: 'recording_not_found' };
+    if (!consented(recording)) return { ...found, refused: 'recording_not_consented' };
+    return { ...found, recording: Object.assign(recording, { since: Date.now() }) };
   }
 
   stop(roomKey: string, peerId: string): RecordingChange<{ recording: RoomRecording }> {
-    const { recording, expired } = this.look(roomKey);
+    const { recording, ...found } = this.look(roomKey);
     if (recording?.by.peerId !== peerId || recording.since === undefined)
-      return { expired, refused: 'recording_not_found' };
+      return { ...found, refused: 'recording_not_found' };
     this.recordings.delete(roomKey);
-    return { expired, recording };
+    return { ...found, recording };
   }
 
   current(roomKey: string): RecordingChange<{ recording: RoomRecording | null }> {
-    const { recording, expired } = this.look(roomKey);
-    return { expired, recording: recording ?? null };
+    const { recording, ...found } = this.look(roomKey);
+    return { ...found, recording: recording ?? null };
   }
 
   joined(roomKey: string, peerId: string): RecordingChange {
-    const { recording, expired } = this.look(roomKey);
+    const { recording, ...found } = this.look(roomKey);
     // A newcomer is asked through `recording:sync`, which every widget sends once seated. A request then waits
     // for their answer; a running recording leaves them out until they accept (the recorder follows the answers).
     if (recording && recording.by.peerId !== peerId) recording.asked[peerId] = false;
-    return { expired };
+    return { ...found };
   }
 
   left(roomKey: string, peerId: string): { ended: RoomRecording | null } {
@@ -190,7 +190,7 @@ export class LocalRecordingBook implements RecordingBook {
   }
 
   /** The room's request or recording; a request unanswered past its expiry is dropped, and named as expired. */
-  private look(roomKey: string): { recording: RoomRecording | undefined; expired?: string } {
+  private look(roomKey: string): { recording: RoomRecording | undefined } | { recording: undefined; expired: string } {
     const recording = this.recordings.get(roomKey);
     if (!recording || recording.since !== undefined || Date.now() - recording.requestedAt < this.expiryMs)
       return { recording };
