@@ -12,7 +12,7 @@ import { errorBody, LeaveReason, type IceTransportPolicy, type MediaState } from
 import type { Awaitable } from '../awaitable.js';
 import { RoomRegistry, type RoomRecording, type Seat } from '../rooms/room-registry.js';
 import { SeatHolds } from './seat-holds.js';
-import { broadcastRoom, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
+import { broadcastRoom, closeSession, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
 
 /** The stored room a seat is taken in, and what its calls may use. */
 export interface SeatRoom {
@@ -174,11 +174,7 @@ export abstract class SeatKeeping implements Seats {
   protected letGo(socketId: string): boolean {
     const socket = this.io.sockets.sockets.get(socketId);
     if (!socket) return false;
-    // The disconnect handler frees the seat with this reason, so the others hear `kicked`.
-    socket.data.closedAs = LeaveReason.kicked;
-    // Delivered before the close: with several nodes, a socket's own events otherwise wait for Redis.
-    this.io.local.to(socket.id).emit('session:closed', errorBody('participant_removed'));
-    socket.disconnect(true);
+    closeSession(socket, errorBody('participant_removed'));
     return true;
   }
 
