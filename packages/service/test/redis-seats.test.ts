@@ -274,6 +274,15 @@ describeWithRedis('seats across nodes (Redis)', () => {
       assert.notEqual(stranger.peerId, moving.peerId, `${token.slice(0, 12)}… takes no seat`);
       assert.equal(stranger.resumed, undefined);
     }
+    // Nor does a good token under a join token for another room (whose role it would carry into this one).
+    const { token: hostElsewhere } = await a.app.joinTokens.mint(
+      { projectId: a.projectId, roomId: 'room_elsewhere', room: 'elsewhere', role: 'host' },
+      600,
+    );
+    const crossing = await connect(t, a, {
+      auth: { protocol: PROTOCOL_VERSION, token: hostElsewhere, resume: session.resume },
+    });
+    assert.notEqual(sessionOf(crossing).peerId, moving.peerId, 'a join token for another room takes no seat here');
     const seats = await b.app.bus.seatBook!.list(`${b.projectId}/desk`);
     assert.deepEqual(
       seats.map((seat) => [seat.peerId, seat.socketId]),

@@ -141,8 +141,11 @@ export class RedisSeats extends SeatKeeping {
 
   async takeOver(socket: SignalingSocket, token: string): Promise<Seat[] | null> {
     const claim = this.tokens.verify(token);
-    if (!claim || claim.projectId !== socket.data.projectId) return null;
+    const { projectId, grant } = socket.data;
+    if (!claim || claim.projectId !== projectId) return null;
     const { roomKey, peerId } = claim;
+    // A join token admits to one room: it does not carry its powers into another.
+    if (grant && RoomRegistry.keyOf(projectId, grant.room) !== roomKey) return null;
     const fresh = socket.data.peerId;
     // What it sends before the seat is its again (signals its socket kept while it was away) goes out as itself.
     Object.assign(socket.data, { peerId, roomKey });
