@@ -17,6 +17,7 @@ import type { Seat } from '../rooms/room-registry.js';
 import { LocalSeats, type Seats } from '../signaling/seats.js';
 import { RedisSeats } from '../signaling/redis-seats.js';
 import { LocalDoors, type Doors } from '../signaling/doors.js';
+import { RedisDoors } from '../signaling/redis-doors.js';
 import { OpenConnections } from '../signaling/open-connections.js';
 import { Turns } from '../signaling/turns.js';
 import { CredentialWatch } from '../signaling/credential-watch.js';
@@ -104,7 +105,7 @@ export default fp<{
     const seats: Seats = app.bus.seatBook
       ? new RedisSeats(io, rooms, log, graceMs, app.bus.seatBook, resumeTokens)
       : new LocalSeats(io, rooms, log, graceMs);
-    const doors: Doors = new LocalDoors(io, rooms);
+    const doors: Doors = app.bus.knockBook ? new RedisDoors(io, app.bus.knockBook, log) : new LocalDoors(io, rooms);
     const history = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
     const matching = createMatching({
       io,

@@ -1,7 +1,7 @@
 /**
  * The doors of rooms that make guests knock: who waits at each, telling the room's hosts, and carrying a host's
- * answer to the guest. `Doors` is the contract; `LocalDoors` keeps them on this node. A shared implementation
- * (several nodes) takes over behind the same methods, which is why they may answer with a promise.
+ * answer to the guest. `Doors` is the contract; `LocalDoors` keeps them on this node, and `RedisDoors`
+ * (`redis-doors.ts`) on every node of the Redis bus, which is why its methods may answer with a promise.
  */
 import type { KnockAnswer } from '@vcw/shared';
 import type { Awaitable } from '../awaitable.js';
