@@ -242,6 +242,32 @@ describeWithRedis('knock to enter across nodes (Redis)', () => {
     assert.equal(!gone.ok && gone.error.code, 'peer_not_found', 'nobody knocks any more');
   });
 
+  it('a withdrawal Redis could not take is tried again until it does: then the host hears it', async (t) => {
+    const { nodes } = await startNodes(t, 2);
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const { visitor } = await knockRoom(t, a);
+    const host = await visitor(b, 'host', 'Chair');
+    await seated(host);
+    const guest = await visitor(a, 'guest', 'Grace');
+    const guestId = sessionOf(guest).peerId;
+    const request = next(host, 'knock:request');
+    await knocks(guest);
+    await request;
+    // Redis does not answer node A's first two withdrawals (as while it restarts).
+    const book = a.app.bus.knockBook!;
+    const withdraw = book.withdraw.bind(book);
+    let refusals = 2;
+    book.withdraw = (...args) => (refusals-- > 0 ? Promise.reject(new Error('Redis is away')) : withdraw(...args));
+
+    const withdrawn = next(host, 'knock:withdrawn');
+    guest.disconnect();
+    assert.deepEqual(await withdrawn, { peerId: guestId });
+    assert.equal(refusals, -1, 'taken on the third try');
+    const gone = await command(host, 'host:admit', { peerId: guestId });
+    assert.equal(!gone.ok && gone.error.code, 'peer_not_found');
+  });
+
   it('a knock Redis fails is refused, and counts in vcw_bus_errors_total{operation="knocks"}', async (t) => {
     const { nodes, prefix } = await startNodes(t, 1);
     await busesUp(nodes);

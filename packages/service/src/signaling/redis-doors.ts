@@ -15,18 +15,33 @@ import type { Doors } from './doors.js';
 import { DEAD_AFTER_MS } from './redis-seats.js';
 import { seatRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
 
-/** How often this node looks for the knocks of nodes that stopped. */
+/** How often this node looks for the knocks of nodes that stopped, and tries again the withdrawals Redis refused. */
 const CLAIM_EVERY_MS = 1_000;
+/** A withdrawal Redis keeps refusing is given up after this many tries (about ten minutes); its knock stays. */
+const WITHDRAW_ATTEMPTS = 600;
+
+/** A withdrawal Redis did not take, to be tried again. */
+interface Withdrawal {
+  roomKey: string;
+  peerId: string;
+  socketId: string;
+  final: boolean;
+  attempts: number;
+}
 
 export class RedisDoors implements Doors {
   private readonly claiming: ReturnType<typeof setInterval>;
+  /** Withdrawals Redis did not take yet, by socket id. */
+  private readonly unwithdrawn = new Map<string, Withdrawal>();
+  /** A tidying pass is under way (one at a time, however slow Redis is). */
+  private tidying = false;
 
   constructor(
     private readonly io: SignalingServer,
     private readonly book: KnockBook,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.claiming = setInterval(() => void this.claimDead(), CLAIM_EVERY_MS);
+    this.claiming = setInterval(() => void this.tidy(), CLAIM_EVERY_MS);
     this.claiming.unref();
   }
 
@@ -55,8 +70,14 @@ export class RedisDoors implements Doors {
     const { knockingAt: roomKey, peerId } = socket.data;
     socket.data.knockingAt = undefined;
     if (!roomKey) return;
-    const gone = await this.book.withdraw(roomKey, peerId, socket.id, final);
-    if (gone) this.toHosts(roomKey, gone.hosts)?.emit('knock:withdrawn', { peerId });
+    const withdrawal = { roomKey, peerId, socketId: socket.id, final, attempts: 0 };
+    try {
+      await this.take(withdrawal);
+    } catch (err) {
+      // The guest is no longer at the door here; Redis hears of it on a later try, and the hosts then.
+      this.unwithdrawn.set(socket.id, withdrawal);
+      throw err;
+    }
   }
 
   async answer(roomKey: string, peerId: string, reply: KnockAnswer): Promise<boolean> {
@@ -78,6 +99,38 @@ export class RedisDoors implements Doors {
 
   close(): void {
     clearInterval(this.claiming);
+    this.unwithdrawn.clear();
+  }
+
+  /** Takes the knock off the door in Redis and tells the hosts, if it was still there. */
+  private async take({ roomKey, peerId, socketId, final }: Withdrawal): Promise<void> {
+    const gone = await this.book.withdraw(roomKey, peerId, socketId, final);
+    if (gone) this.toHosts(roomKey, gone.hosts)?.emit('knock:withdrawn', { peerId });
+  }
+
+  /** Each second: the withdrawals Redis refused are tried again, and the knocks of stopped nodes withdrawn. */
+  private async tidy(): Promise<void> {
+    if (this.tidying) return;
+    this.tidying = true;
+    try {
+      await this.tryWithdrawalsAgain();
+      await this.claimDead();
+    } finally {
+      this.tidying = false;
+    }
+  }
+
+  private async tryWithdrawalsAgain(): Promise<void> {
+    for (const [socketId, withdrawal] of this.unwithdrawn) {
+      try {
+        await this.take(withdrawal);
+        this.unwithdrawn.delete(socketId);
+      } catch (err) {
+        if (++withdrawal.attempts < WITHDRAW_ATTEMPTS) continue;
+        this.unwithdrawn.delete(socketId);
+        this.log.error({ err, roomKey: withdrawal.roomKey, peer: withdrawal.peerId }, 'gave up withdrawing a knock');
+      }
+    }
   }
 
   /** The hosts of the room, each in its seat's room (on whichever node); undefined for none. */
