@@ -4,10 +4,11 @@
  * Whoever watches the bus's health (metrics) subscribes to its troubles; the bus imports none of them.
  */
 import type { SharedRateLimiterFactory } from '../limits/shared-rate-limiter.js';
+import type { KnockBook } from './knock-book.js';
 import type { SeatBook } from './seat-book.js';
 
-/** What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit, lease or seat script. */
-export type BusOperation = 'connection' | 'publish' | 'rate-limit' | 'lease' | 'seats';
+/** What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit, lease, seat or knock script. */
+export type BusOperation = 'connection' | 'publish' | 'rate-limit' | 'lease' | 'seats' | 'knocks';
 
 export type BusTrouble =
   /** Redis failed an operation. */
@@ -23,6 +24,8 @@ export interface Bus {
   readonly rateLimiter: SharedRateLimiterFactory;
   /** Every room's seats, shared by the nodes; null: each node keeps its own (`signaling/seats.ts`). */
   readonly seatBook: SeatBook | null;
+  /** Who knocks at every room's door, and whom its hosts admitted; null: each node keeps its own (`signaling/doors.ts`). */
+  readonly knockBook: KnockBook | null;
   /**
    * Takes or renews the lease `name` for `ttlMs`, so that one node at a time does a periodic job; false when
    * another node holds it (or Redis does not answer: then nobody does the job this time).

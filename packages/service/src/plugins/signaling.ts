@@ -16,6 +16,8 @@ import { removeParticipant } from '../signaling/participant-removal.js';
 import type { Seat } from '../rooms/room-registry.js';
 import { LocalSeats, type Seats } from '../signaling/seats.js';
 import { RedisSeats } from '../signaling/redis-seats.js';
+import { LocalDoors, type Doors } from '../signaling/doors.js';
+import { RedisDoors } from '../signaling/redis-doors.js';
 import { OpenConnections } from '../signaling/open-connections.js';
 import { Turns } from '../signaling/turns.js';
 import { CredentialWatch } from '../signaling/credential-watch.js';
@@ -103,6 +105,7 @@ export default fp<{
     const seats: Seats = app.bus.seatBook
       ? new RedisSeats(io, rooms, log, graceMs, app.bus.seatBook, resumeTokens)
       : new LocalSeats(io, rooms, log, graceMs);
+    const doors: Doors = app.bus.knockBook ? new RedisDoors(io, app.bus.knockBook, log) : new LocalDoors(io, rooms);
     const history = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
     const matching = createMatching({
       io,
@@ -123,6 +126,7 @@ export default fp<{
       joinTokens,
       limits: app.limits,
       seats,
+      doors,
       history,
       log,
       metrics: app.metrics,
@@ -181,6 +185,7 @@ export default fp<{
     app.addHook('onClose', async () => {
       await credentials.stop();
       seats.close();
+      doors.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       // Before the store closes: match rooms being opened or ended finish their writes.
       await matching.close();

@@ -26,7 +26,7 @@ const BEAT_EVERY_MS = 1_000;
  * A node silent this long has died (or stopped) even if the grace period is shorter: a live node beats every
  * second, and one a few seconds late must not lose its seats.
  */
-const DEAD_AFTER_MS = 5_000;
+export const DEAD_AFTER_MS = 5_000;
 
 export class RedisSeats extends SeatKeeping {
   readonly acrossNodes = true;
