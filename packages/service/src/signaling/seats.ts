@@ -10,6 +10,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { errorBody, LeaveReason, type IceTransportPolicy, type MediaState } from '@vcw/shared';
 import type { Awaitable } from '../awaitable.js';
+import type { EndedCall, JoinedCall, LeftCall } from '../bus/call-book.js';
 import { RoomRegistry, type RoomRecording, type Seat } from '../rooms/room-registry.js';
 import { SeatHolds } from './seat-holds.js';
 import { broadcastRoom, closeSession, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
@@ -36,6 +37,8 @@ export interface SeatTaken {
   roomKey: string;
   room: SeatRoom;
   seat: Seat;
+  /** With several nodes: the call the seat was taken into, as Redis decided it (`bus/call-book.ts`). */
+  call?: JoinedCall;
 }
 
 /** A participant's seat was freed (they left, hung up, were removed, or did not come back in time). */
@@ -45,6 +48,8 @@ export interface SeatFreed {
   reason: LeaveReason;
   /** The room's recording as it stood before the seat was freed (the last one out takes the room with it). */
   recording: RoomRecording | undefined;
+  /** With several nodes: the leave as the seat's call recorded it, and the call if it ended (`bus/call-book.ts`). */
+  call?: LeftCall | null;
 }
 
 /** A room's call was ended for everyone in it (a host, REST, expiry); `seats` were freed at once. */
@@ -55,6 +60,8 @@ export interface RoomCallEnded {
   /** The stored room, when anyone sat in it. */
   roomId: string | undefined;
   seats: Seat[];
+  /** With several nodes, on the one node that emptied the room in Redis: the call that ended. */
+  call?: EndedCall | null;
 }
 
 export interface SeatNews {
@@ -179,7 +186,7 @@ export abstract class SeatKeeping implements Seats {
   }
 
   /** The room's call ended and `seats` (this node's) were freed: their sockets are told, and the followers. */
-  protected showEnded(projectId: string, roomName: string, seats: Seat[]): number {
+  protected showEnded(projectId: string, roomName: string, seats: Seat[], call?: EndedCall | null): number {
     const roomKey = RoomRegistry.keyOf(projectId, roomName);
     for (const seat of seats) {
       const socket = this.io.sockets.sockets.get(seat.socketId);
@@ -190,7 +197,7 @@ export abstract class SeatKeeping implements Seats {
     }
     const roomId = seats[0]?.roomId; // every seat of a room carries the same stored room
     if (roomId) this.log.info({ roomKey, removed: seats.length }, 'room call ended');
-    this.tell('ended', { projectId, roomName, roomKey, roomId, seats });
+    this.tell('ended', { projectId, roomName, roomKey, roomId, seats, ...(call !== undefined ? { call } : {}) });
     return seats.length;
   }
 
