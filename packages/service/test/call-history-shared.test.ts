@@ -9,17 +9,18 @@
  */
 import assert from 'node:assert/strict';
 import { it, type TestContext } from 'node:test';
-import type {
-  CallSession,
+import {
+  PROTOCOL_VERSION,
+  type CallSession,
   CallSessionList,
-  DeliveryList,
-  JoinResult,
-  WebhookEventType,
-  WebhookWithSecret,
+  type DeliveryList,
+  type JoinResult,
+  type WebhookEventType,
+  type WebhookWithSecret,
 } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
 import { busesUp, describeWithRedis, startNodes } from './helpers/redis-nodes.js';
-import { command, connect, next, type Client, type TestService } from './helpers/service.js';
+import { command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
 import { webhookReceiver } from './helpers/webhook-receiver.js';
 
 const CALL_EVENTS: WebhookEventType[] = [
@@ -196,6 +197,53 @@ describeWithRedis(
       assert.equal(log.filter((d) => d.eventType === 'participant.left').length, 2, 'one leave each');
       const [end] = await receiver.until(1, (r) => r.payload.type === 'room.session.ended');
       assert.equal(end?.payload.data.sessionId, calls[0]?.id);
+    });
+
+    it('a seat taken over through another node with its resume token stays one participant of the one call', async (t) => {
+      const { nodes, partner, hook } = await deployment(t);
+      const [a, b] = nodes;
+      const mover = await connect(t, a);
+      const stays = await connect(t, b);
+      const moving = await seated(mover, 'desk', 'Ada');
+      await seated(stays, 'desk', 'Grace');
+      assert.ok(moving.resume);
+      const letGo = new Promise((resolve) => mover.once('disconnect', resolve));
+      // As after its node died: a new connection through the other node, with the seat's resume token.
+      const moved = await connect(t, b, {
+        auth: { protocol: PROTOCOL_VERSION, apiKey: b.publishableKey, resume: moving.resume },
+      });
+      assert.equal(sessionOf(moved).resumed, true);
+      await letGo;
+      await settledEverywhere(nodes);
+      const [open, ...more] = await partner.calls('desk');
+      assert.equal(more.length, 0);
+      assert.equal(open?.endedAt, null);
+      assert.deepEqual(who(open), [
+        ['Ada', null],
+        ['Grace', null],
+      ]);
+
+      assert.deepEqual(await command(moved, 'room:leave', {}), { ok: true });
+      assert.deepEqual(await command(stays, 'room:leave', {}), { ok: true });
+      await settledEverywhere(nodes);
+      const [ended, ...none] = await partner.calls('desk');
+      assert.equal(none.length, 0);
+      assert.ok(ended?.endedAt);
+      assert.deepEqual(who(ended), [
+        ['Ada', 'hangup'],
+        ['Grace', 'hangup'],
+      ]);
+      const log = await partner.deliveries(hook.id);
+      assert.deepEqual(
+        CALL_EVENTS.map((type) => [type, log.filter((d) => d.eventType === type).length]),
+        [
+          ['room.session.started', 1],
+          ['participant.joined', 2],
+          ['participant.left', 2],
+          ['room.session.ended', 1],
+        ],
+        'the take-over is neither a leave nor a join',
+      );
     });
 
     it('a node that stops: its participant, never back, leaves the call with timeout; the call goes on', async (t) => {
