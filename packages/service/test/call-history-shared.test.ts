@@ -19,7 +19,7 @@ import {
   type WebhookWithSecret,
 } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
-import { busesUp, describeWithRedis, startNodes } from './helpers/redis-nodes.js';
+import { busesUp, describeWithRedis, eventually, startNodes } from './helpers/redis-nodes.js';
 import { command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
 import { webhookReceiver } from './helpers/webhook-receiver.js';
 
@@ -243,6 +243,49 @@ describeWithRedis(
           ['room.session.ended', 1],
         ],
         'the take-over is neither a leave nor a join',
+      );
+    });
+
+    it('a join whose connection closes before its seat is answered is no participant; the call it was last in ends', async (t) => {
+      const { nodes, partner, hook } = await deployment(t);
+      const [a, b] = nodes;
+      const stays = await connect(t, b);
+      await seated(stays, 'desk', 'Grace');
+      const dropping = await connect(t, a);
+      // Node A's seat is written in Redis, then, before its answer is used, Grace leaves on node B (the seat
+      // still there keeps her leave from ending the call) and the joining connection closes.
+      const book = a.app.bus.seatBook!;
+      const take = book.take.bind(book);
+      book.take = async (...args) => {
+        const taken = await take(...args);
+        assert.deepEqual(await command(stays, 'room:leave', {}), { ok: true });
+        const socket = a.app.io.sockets.sockets.get(args[1].socketId)!;
+        const closed = new Promise((resolve) => socket.once('disconnect', resolve));
+        dropping.disconnect();
+        await closed;
+        return taken;
+      };
+      const refused = command(dropping, 'room:join', { room: 'desk', displayName: 'Ada' }).catch(() => 'no answer');
+      await refused;
+      book.take = take;
+      // The undoing runs after the disconnect: wait for its news to be written, as for every other write.
+      await eventually(
+        async () => (await partner.calls('desk'))[0]?.endedAt != null,
+        'the call ended with the undone seat',
+      );
+      await settledEverywhere(nodes);
+      const calls = await partner.calls('desk');
+      assert.equal(calls.length, 1);
+      assert.deepEqual(who(calls[0]), [['Grace', 'hangup']], 'Ada never took part');
+      const log = await partner.deliveries(hook.id);
+      assert.deepEqual(
+        CALL_EVENTS.map((type) => [type, log.filter((d) => d.eventType === type).length]),
+        [
+          ['room.session.started', 1],
+          ['participant.joined', 1],
+          ['participant.left', 1],
+          ['room.session.ended', 1],
+        ],
       );
     });
 

@@ -64,9 +64,10 @@ export interface LeftCall {
  * and 1 when this seat started it, else 0.
  *
  * `call_left(prefix, room, seat, left, reason, now)`: the seat (decoded) was freed for `reason`, leaving `left`
- * seats. Records the leave; when none is left, closes the call (whoever has not left, leaves now with `reason`)
- * and deletes it. Returns the call as JSON, with `endedAt` and `participants` when it ended; '' when the seat
- * was taken before calls were kept in Redis.
+ * seats. Records the leave (reason '': the take is undone, nobody having heard of it: the participant goes);
+ * when none is left, closes the call (whoever has not left, leaves now with `reason`, or `network`) and deletes
+ * it. Returns the call as JSON, with `endedAt` and `participants` when it ended; '' when the seat was taken
+ * before calls were kept in Redis, or the call ends with nobody in it (an undone take that opened it).
  */
 export const CALL_BOOK = `
 local function call_key(prefix, room) return prefix .. 'call:' .. room end
@@ -97,7 +98,9 @@ local function call_left(prefix, room, seat, left, reason, now)
   local key = call_key(prefix, room)
   local raw = redis.call('HGET', key, 'call')
   if not raw then return '' end
-  if seat.participantId then
+  if seat.participantId and reason == '' then
+    redis.call('HDEL', key, 'p:' .. seat.participantId)
+  elseif seat.participantId then
     local field = 'p:' .. seat.participantId
     local was = redis.call('HGET', key, field)
     if was then
@@ -118,12 +121,13 @@ local function call_left(prefix, room, seat, left, reason, now)
       local participant = cjson.decode(fields[i + 1])
       if not participant.leftAt then
         participant.leftAt = now
-        participant.leaveReason = reason
+        participant.leaveReason = reason ~= '' and reason or 'network'
       end
       table.insert(participants, participant)
     end
   end
   redis.call('DEL', key)
+  if #participants == 0 then return '' end
   call.endedAt = now
   call.participants = participants
   return cjson.encode(call)

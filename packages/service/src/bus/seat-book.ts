@@ -36,14 +36,15 @@ export interface SeatBook {
   ): Promise<{ seat: BookedSeat; call: JoinedCall; others: BookedSeat[] } | null>;
   /**
    * Frees the peer's seat if this socket and epoch hold it (null: any epoch, after a take whose answer was
-   * lost), its call recording the leave as `reason`: the freed seat, or null.
+   * lost), its call recording the leave as `reason` (null: the take is undone, nobody having heard of it, and
+   * its participant goes from the call): the freed seat, or null.
    */
   leave(
     roomKey: string,
     peerId: string,
     socketId: string,
     epoch: number | null,
-    reason: LeaveReason,
+    reason: LeaveReason | null,
   ): Promise<FreedSeat | null>;
   /** The socket takes its seat back under a new epoch: the seat, or null when it is no longer this socket's. */
   resume(roomKey: string, peerId: string, socketId: string): Promise<BookedSeat | null>;
@@ -98,7 +99,7 @@ export interface SeatCommands {
     epoch: number | '',
     prefix: string,
     roomKey: string,
-    reason: LeaveReason,
+    reason: LeaveReason | '',
   ): Promise<[string, number, string] | null>;
   vcwResumeSeat(
     seats: string,
@@ -182,7 +183,7 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
     },
     async leave(roomKey, peerId, socketId, epoch, reason) {
       const freed = await watched(
-        run.vcwLeaveSeat(seats(roomKey), peerId, socketId, epoch ?? '', prefix, roomKey, reason),
+        run.vcwLeaveSeat(seats(roomKey), peerId, socketId, epoch ?? '', prefix, roomKey, reason ?? ''),
       );
       if (!freed) return null;
       const [seat, leftAt, call] = freed;

@@ -61,7 +61,8 @@ return {1, written, call, started, unpack(taken)}
 
 /**
  * Frees a seat, if `ARGV`'s socket and epoch still hold it. KEYS: the room's seats; ARGV: peer id, socket id,
- * epoch (empty: whichever, for a take whose answer was lost), the keys' prefix, the room key, the leave reason.
+ * epoch (empty: whichever, for a take whose answer was lost), the keys' prefix, the room key, the leave reason
+ * (empty: the take is undone).
  * Returns `{the freed seat as JSON, when (Redis's clock), its call as \`call_left\` answers}`, or false when the
  * seat is gone or held by another socket or epoch.
  */

@@ -142,7 +142,10 @@ export class CallHistoryWriter {
     });
   }
 
-  /** Several nodes: this node emptied the room in Redis (the room was ended), which closed `ended`. */
+  /**
+   * Several nodes: this node emptied the room in Redis, which closed `ended`: the room was ended (those still in
+   * it are told to have left), or a join it undid was the last seat.
+   */
   endedCall(ended: EndedCall): void {
     this.enqueue(ended.place.roomId, 'room end', async () => {
       await this.history.recordCall(recordOf(ended, ended.endedAt, ended.participants.map(recordedParticipant)));
@@ -270,6 +273,7 @@ export function followSeatsWithHistory(seats: Seats, writer: CallHistoryWriter):
     if (call) writer.leftCall(seat, reason, call);
     else writer.left(seat.roomId, seat.peerId, reason);
   });
+  seats.follow('callEnded', (call) => writer.endedCall(call));
   seats.follow('ended', ({ roomId, call }) => {
     // Several nodes: only the node that emptied the room in Redis has the call; the others have nothing to write.
     if (call !== undefined) {

@@ -78,13 +78,13 @@ export class RedisSeats extends SeatKeeping {
       };
       const booked = await this.book.take(roomKey, sitting, room.capacity, proposal).catch(async (err: unknown) => {
         // The seat may have been written though its answer was lost (Redis slow, or gone meanwhile).
-        await this.book.leave(roomKey, peerId, socket.id, null, LeaveReason.network).catch(() => undefined);
+        await this.undo(roomKey, peerId, socket.id, null).catch(() => undefined);
         throw err;
       });
       if (!booked) throw new ServiceError('room_full', `The room is full (${room.capacity} participants).`);
       const { seat, others, call } = booked;
       if (!socket.connected) {
-        await this.book.leave(roomKey, peerId, socket.id, seat.epoch, LeaveReason.network);
+        await this.undo(roomKey, peerId, socket.id, seat.epoch);
         throw new ServiceError('not_in_room', 'The connection closed while joining.');
       }
       this.rooms.join(roomKey, seat, UNBOUNDED);
@@ -132,6 +132,15 @@ export class RedisSeats extends SeatKeeping {
       this.log.warn({ err, roomKey, peer: peerId }, 'could not free a seat in Redis: trying again');
       this.retry(leave, freed, roomKey, peerId);
     }
+  }
+
+  /**
+   * Frees a seat taken for a join that failed before anyone heard of it: its call forgets the participant, and if
+   * the room is left empty with a call others took part in, that call's end is told (nobody else will).
+   */
+  private async undo(roomKey: string, peerId: string, socketId: string, epoch: number | null): Promise<void> {
+    const undone = await this.book.leave(roomKey, peerId, socketId, epoch, null);
+    if (undone?.call?.ended) this.tell('callEnded', undone.call.ended);
   }
 
   override close(): void {

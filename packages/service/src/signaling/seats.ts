@@ -68,6 +68,11 @@ export interface SeatNews {
   seated: SeatTaken;
   vacated: SeatFreed;
   ended: RoomCallEnded;
+  /**
+   * With several nodes: a call ended in Redis with no seat news to carry it (a take undone, nobody having heard
+   * of it, was the room's last seat).
+   */
+  callEnded: EndedCall;
 }
 
 export type SeatFollower<E extends keyof SeatNews> = (news: SeatNews[E]) => void;
@@ -122,7 +127,12 @@ export interface Seats {
  */
 export abstract class SeatKeeping implements Seats {
   protected readonly holds: SeatHolds;
-  private readonly followers: { [E in keyof SeatNews]: SeatFollower<E>[] } = { seated: [], vacated: [], ended: [] };
+  private readonly followers: { [E in keyof SeatNews]: SeatFollower<E>[] } = {
+    seated: [],
+    vacated: [],
+    ended: [],
+    callEnded: [],
+  };
 
   constructor(
     protected readonly io: SignalingServer,
