@@ -207,3 +207,37 @@ describe('a node on Redis is killed mid-call', () => {
   it('SIGKILL: its widgets take their seats back on the other node within 5 s, same peer ids and peer connections; nobody sees a leave', () =>
     callSurvivesItsNode(suite, 'SIGKILL', 5_000));
 });
+
+describe('a node on Redis is killed while a participant elsewhere leaves', () => {
+  if (missing) return void it('runs on a Redis and a PostgreSQL of its own', { skip: missing });
+  const suite = suiteStack(() => startProcessStack({ nodes: 2, redis: true }));
+
+  it('SIGKILL: who left while the widgets were away is gone from their calls once they are back (as timeout)', async () => {
+    const [first, second] = suite.stack.nodes;
+    // Ada and Grace through the balancer, so on the first node; Lin straight on the second.
+    const people = await Participant.inCall(suite.stack, 'gap', ['Ada', 'Grace'], {}, suite.opened);
+    const lin = await Participant.open(suite.stack, { room: 'gap', name: 'Lin', service: second.url });
+    suite.opened.push(lin);
+    await lin.join();
+    const linSeat = (await lin.waitForEvent('vc-join')).detail;
+    for (const p of people) await p.seesRemoteVideos(2, 15_000);
+
+    // Frozen, the first node keeps its connections open but delivers nothing: Lin's leave reaches neither.
+    process.kill(first.pid(), 'SIGSTOP');
+    await lin.leave();
+    await lin.waitForEvent('vc-leave'); // answered: the service told Lin's room before answering
+    await first.kill('SIGKILL');
+    for (const p of people) {
+      const back = await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'connected', 10_000, {
+        after: (await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'reconnecting')).at,
+      });
+      const left = await p.waitForEvent('vc-participant-leave', (d) => d.peerId === linSeat.peerId, 5000);
+      // `timeout` is the widget's own conclusion from who sits in the room; the news of the hangup never came.
+      assert.equal(left.detail.reason, 'timeout', `${p.name}: ${JSON.stringify(left.detail)}`);
+      assert.ok(left.at - back.at < 1000, `${p.name}: gone ${left.at - back.at} ms after it was back`);
+      assert.equal((await p.events('vc-join')).length, 1, `${p.name} did not join again`);
+      const videos = await p.seesRemoteVideos(1, 10_000);
+      assert.ok(videos[0].advanced > 0, `${p.name}: the other's video goes on`);
+    }
+  });
+});

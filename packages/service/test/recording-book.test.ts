@@ -9,8 +9,6 @@ import { describe, it, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { RECORDING_REQUEST_EXPIRY_MS } from '@vcw/shared';
 import { defineRecordingScripts, redisRecordingBook } from '../src/bus/redis-recording-book.js';
-import { redisSeatBook, type SeatCommands } from '../src/bus/seat-book.js';
-import { LEAVE_SEAT, TAKE_SEAT } from '../src/bus/seat-scripts.js';
 import { LocalRecordingBook, type RecordingBook, type RecordingChange } from '../src/rooms/recording-book.js';
 import { RoomRegistry } from '../src/rooms/room-registry.js';
 import { deleteKeys, describeWithRedis, REDIS_URL } from './helpers/redis-nodes.js';
@@ -178,22 +176,29 @@ describeRecordingBook('this node', async () => {
 describeWithRedis('recording book on Redis', () =>
   describeRecordingBook('Redis', async (t) => {
     const prefix = `vcwtest:${process.pid}:${randomBytes(4).toString('hex')}:`;
-    // The books' own scripts on a connection of the test's (the bus's other parts need Socket.io to stop them).
+    // The book's scripts on a connection of the test's (the bus's other parts need Socket.io to stop them). The
+    // seats it reads are written as the seat scripts keep them: a hash of peer id to the seat as JSON.
     const redis = new Redis(REDIS_URL);
     t.after(async () => {
       await deleteKeys(prefix);
       redis.disconnect();
     });
-    redis.defineCommand('vcwTakeSeat', { numberOfKeys: 5, lua: TAKE_SEAT });
-    redis.defineCommand('vcwLeaveSeat', { numberOfKeys: 1, lua: LEAVE_SEAT });
-    const seats = redisSeatBook(redis as unknown as SeatCommands, prefix, 'test-node', () => {});
+    let arrivals = 0;
     return {
       book: redisRecordingBook(defineRecordingScripts(redis), prefix, RECORDING_REQUEST_EXPIRY_MS, () => {}),
       seat: async (roomKey, peerId) => {
-        const sitter = { roomId: 'room', peerId, displayName: peerId, role: 'guest' as const, socketId: peerId };
-        assert.ok(await seats.take(roomKey, { ...sitter, media: undefined }, 8));
+        arrivals++;
+        const seat = {
+          roomId: 'room',
+          peerId,
+          displayName: peerId,
+          role: 'guest',
+          joinedAt: arrivals,
+          epoch: arrivals,
+        };
+        await redis.hset(`${prefix}seats:${roomKey}`, peerId, JSON.stringify(seat));
       },
-      unseat: async (roomKey, peerId) => void (await seats.leave(roomKey, peerId, peerId, null)),
+      unseat: async (roomKey, peerId) => void (await redis.hdel(`${prefix}seats:${roomKey}`, peerId)),
       age: async (_t, roomKey) => {
         const key = `${prefix}recording:${roomKey}`;
         const stored = JSON.parse((await redis.get(key))!) as { requestedAt: number };

@@ -277,6 +277,15 @@ describeWithRedis('seats across nodes (Redis)', () => {
       assert.notEqual(stranger.peerId, moving.peerId, `${token.slice(0, 12)}… takes no seat`);
       assert.equal(stranger.resumed, undefined);
     }
+    // Nor does a good token under a join token for another room (whose role it would carry into this one).
+    const { token: hostElsewhere } = await a.app.joinTokens.mint(
+      { projectId: a.projectId, roomId: 'room_elsewhere', room: 'elsewhere', role: 'host' },
+      600,
+    );
+    const crossing = await connect(t, a, {
+      auth: { protocol: PROTOCOL_VERSION, token: hostElsewhere, resume: session.resume },
+    });
+    assert.notEqual(sessionOf(crossing).peerId, moving.peerId, 'a join token for another room takes no seat here');
     const seats = await b.app.bus.seatBook!.list(`${b.projectId}/desk`);
     assert.deepEqual(
       seats.map((seat) => [seat.peerId, seat.socketId]),
@@ -285,6 +294,25 @@ describeWithRedis('seats across nodes (Redis)', () => {
         [watching.peerId, watcher.id],
       ],
     );
+  });
+
+  it("a connection the service ends is told why first, though its own events go through Redis: a revoked key's, on another node", async (t) => {
+    const { nodes } = await startNodes(t, 2);
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const { key, plaintext } = await a.app.projects.createApiKey(a.projectId, 'publishable');
+    const page = await connect(t, a, { apiKey: plaintext });
+    const watcher = await connect(t, b);
+    const paging = await seated(page, 'desk');
+    await seated(watcher, 'desk');
+    const told = next(page, 'session:closed', 5000);
+    const gone = new Promise<string>((resolve) => page.once('disconnect', resolve));
+    const left = next(watcher, 'peer:left', 5000);
+
+    assert.ok(await b.app.projects.revokeKey(key.id), 'revoked through the other node');
+    assert.equal(((await told) as ErrorBody).code, 'api_key_invalid');
+    assert.equal(await gone, 'io server disconnect');
+    assert.deepEqual(await left, { peerId: paging.peerId, reason: 'kicked' });
   });
 
   it('a node that stops, whose participants never come back: the others hear them leave with timeout', async (t) => {

@@ -5,13 +5,14 @@
  */
 import type { SharedRateLimiterFactory } from '../limits/shared-rate-limiter.js';
 import type { RecordingBook } from '../rooms/recording-book.js';
+import type { KnockBook } from './knock-book.js';
 import type { SeatBook } from './seat-book.js';
 
 /**
- * What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit, lease, seat or recording
- * script.
+ * What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit, lease, seat, knock or
+ * recording script.
  */
-export type BusOperation = 'connection' | 'publish' | 'rate-limit' | 'lease' | 'seats' | 'recording';
+export type BusOperation = 'connection' | 'publish' | 'rate-limit' | 'lease' | 'seats' | 'knocks' | 'recording';
 
 export type BusTrouble =
   /** Redis failed an operation. */
@@ -27,6 +28,8 @@ export interface Bus {
   readonly rateLimiter: SharedRateLimiterFactory;
   /** Every room's seats, shared by the nodes; null: each node keeps its own (`signaling/seats.ts`). */
   readonly seatBook: SeatBook | null;
+  /** Who knocks at every room's door, and whom its hosts admitted; null: each node keeps its own (`signaling/doors.ts`). */
+  readonly knockBook: KnockBook | null;
   /** Every room's recording consent, shared by the nodes; null: each node keeps its own (`rooms/recording-book.ts`). */
   readonly recordingBook: RecordingBook | null;
   /**

@@ -7,6 +7,7 @@ export const inProcessBus: Bus = {
   adapter: null,
   rateLimiter: inProcessRateLimiter,
   seatBook: null,
+  knockBook: null,
   recordingBook: null,
   holdLease: () => Promise.resolve(true),
   reachable: () => Promise.resolve(true),

@@ -24,6 +24,8 @@ import { deliverToRecipientsAtSend } from './recipients-at-send.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { defineRecordingScripts, redisRecordingBook } from './redis-recording-book.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
+import { redisKnockBook, type KnockCommands } from './knock-book.js';
+import { ANSWER_KNOCK, CLAIM_DEAD_KNOCKS, KNOCK, WITHDRAW_KNOCK } from './knock-scripts.js';
 import { redisSeatBook, type SeatCommands } from './seat-book.js';
 import {
   BEAT,
@@ -132,6 +134,11 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   seatScripts.defineCommand('vcwBeat', { numberOfKeys: 1, lua: BEAT });
   seatScripts.defineCommand('vcwClaimDead', { numberOfKeys: 1, lua: CLAIM_DEAD });
   seatScripts.defineCommand('vcwSetMedia', { numberOfKeys: 1, lua: SET_MEDIA });
+  // Knocks share the seats' connection: they read the seats, and have nowhere to fall back to either.
+  seatScripts.defineCommand('vcwKnock', { numberOfKeys: 6, lua: KNOCK });
+  seatScripts.defineCommand('vcwWithdrawKnock', { numberOfKeys: 3, lua: WITHDRAW_KNOCK });
+  seatScripts.defineCommand('vcwAnswerKnock', { numberOfKeys: 3, lua: ANSWER_KNOCK });
+  seatScripts.defineCommand('vcwClaimDeadKnocks', { numberOfKeys: 2, lua: CLAIM_DEAD_KNOCKS });
   // Recording consent rides the seats' connection: it has nowhere to fall back to either, and a node's seat and
   // recording scripts then run in the order it sent them (a newcomer is asked before its own `recording:sync`).
   const recordingScripts = defineRecordingScripts(seatScripts);
@@ -163,6 +170,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
     },
     rateLimiter,
     seatBook: redisSeatBook(seatScripts as unknown as SeatCommands, prefix, node, () => failed('seats')),
+    knockBook: redisKnockBook(seatScripts as unknown as KnockCommands, prefix, node, () => failed('knocks')),
     recordingBook: redisRecordingBook(recordingScripts, prefix, RECORDING_REQUEST_EXPIRY_MS, () => failed('recording')),
     async holdLease(name, ttlMs) {
       try {

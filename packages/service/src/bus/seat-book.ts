@@ -2,24 +2,50 @@
  * The seats of every room, shared by the nodes (Redis): taken, resumed and freed by one script each, so capacity
  * holds across nodes and a seat is freed only by the socket and epoch that hold it (`seat-scripts.ts`).
  */
-import type { MediaState } from '@vcw/shared';
+import type { LeaveReason, MediaState } from '@vcw/shared';
 import type { Seat } from '../rooms/room-registry.js';
+import {
+  joinedCall,
+  leftCall,
+  type CallProposal,
+  type EndedCall,
+  type JoinedCall,
+  type LeftCall,
+} from './call-book.js';
 
 /** A seat as the nodes share it: with the epoch it was taken or last resumed under, and the node holding it. */
 export type BookedSeat = Seat & { epoch: number; node?: string };
 
+/** A seat freed, with what its call recorded of the leave. */
+export interface FreedSeat {
+  seat: BookedSeat;
+  /** Null for a seat taken before calls were kept in Redis. */
+  call: LeftCall | null;
+}
+
 export interface SeatBook {
-  /** Writes the seat unless the room holds `capacity` already: the seat as written and who was there, or null. */
+  /**
+   * Writes the seat unless the room holds `capacity` already, into the room's call (opened with `proposal`'s
+   * ids when the room was empty): the seat as written, its call and who was there, or null.
+   */
   take(
     roomKey: string,
     seat: Omit<Seat, 'joinedAt'>,
     capacity: number,
-  ): Promise<{ seat: BookedSeat; others: BookedSeat[] } | null>;
+    proposal: CallProposal,
+  ): Promise<{ seat: BookedSeat; call: JoinedCall; others: BookedSeat[] } | null>;
   /**
    * Frees the peer's seat if this socket and epoch hold it (null: any epoch, after a take whose answer was
-   * lost): the freed seat, or null.
+   * lost), its call recording the leave as `reason` (null: the take is undone, nobody having heard of it, and
+   * its participant goes from the call): the freed seat, or null.
    */
-  leave(roomKey: string, peerId: string, socketId: string, epoch: number | null): Promise<BookedSeat | null>;
+  leave(
+    roomKey: string,
+    peerId: string,
+    socketId: string,
+    epoch: number | null,
+    reason: LeaveReason | null,
+  ): Promise<FreedSeat | null>;
   /** The socket takes its seat back under a new epoch: the seat, or null when it is no longer this socket's. */
   resume(roomKey: string, peerId: string, socketId: string): Promise<BookedSeat | null>;
   /** Records the media state on the peer's seat, if this socket holds it; whether it did. */
@@ -28,8 +54,8 @@ export interface SeatBook {
   find(roomKey: string, peerId: string): Promise<BookedSeat | null>;
   /** Who sits in the room, in order of arrival. */
   list(roomKey: string): Promise<BookedSeat[]>;
-  /** Empties the room: who was in it. */
-  clear(roomKey: string): Promise<BookedSeat[]>;
+  /** Empties the room (its call ends, those in it leaving with `room-ended`): who was in it, and the call. */
+  clear(roomKey: string): Promise<{ seats: BookedSeat[]; ended: EndedCall | null }>;
   /**
    * A new socket takes over the seat `peerId` holds under `epoch` (a resume token's): the seat as written, the
    * socket that held it and who else sits there; null when the seat is gone or was taken since.
@@ -46,9 +72,9 @@ export interface SeatBook {
   beat(): Promise<void>;
   /**
    * Frees the seats of every other node that has not beaten for `graceMs`, but those taken back on another node
-   * meanwhile: each freed seat with its room key.
+   * meanwhile (their calls record them leaving with `timeout`): each freed seat with its room key.
    */
-  claimDead(graceMs: number): Promise<Array<{ roomKey: string; seat: BookedSeat }>>;
+  claimDead(graceMs: number): Promise<Array<FreedSeat & { roomKey: string }>>;
 }
 
 /** The seat scripts, as `defineCommand` adds them to the scripts' connection. */
@@ -63,6 +89,8 @@ export interface SeatCommands {
     seat: string,
     capacity: number,
     roomKey: string,
+    prefix: string,
+    proposal: string,
   ): Promise<(number | string)[]>;
   vcwLeaveSeat(
     seats: string,
@@ -71,7 +99,8 @@ export interface SeatCommands {
     epoch: number | '',
     prefix: string,
     roomKey: string,
-  ): Promise<string | null>;
+    reason: LeaveReason | '',
+  ): Promise<[string, number, string] | null>;
   vcwResumeSeat(
     seats: string,
     epochs: string,
@@ -95,9 +124,9 @@ export interface SeatCommands {
     prefix: string,
     roomKey: string,
   ): Promise<string[] | null>;
-  vcwClearSeats(seats: string, prefix: string, roomKey: string): Promise<string[]>;
+  vcwClearSeats(seats: string, prefix: string, roomKey: string): Promise<[number, string, ...string[]]>;
   vcwBeat(beats: string, node: string): Promise<number>;
-  vcwClaimDead(beats: string, prefix: string, graceMs: number, node: string): Promise<string[]>;
+  vcwClaimDead(beats: string, prefix: string, graceMs: number, node: string): Promise<[number, ...string[]]>;
   vcwSetMedia(seats: string, peerId: string, socketId: string, media: string): Promise<number>;
   hget(seats: string, peerId: string): Promise<string | null>;
   hvals(seats: string): Promise<string[]>;
@@ -129,8 +158,8 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
     }
   };
   return {
-    async take(roomKey, seat, capacity) {
-      const [granted, written, ...others] = await watched(
+    async take(roomKey, seat, capacity, proposal) {
+      const [granted, written, call, started, ...others] = await watched(
         run.vcwTakeSeat(
           seats(roomKey),
           epochs,
@@ -141,14 +170,24 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
           JSON.stringify({ ...seat, node }),
           capacity,
           roomKey,
+          prefix,
+          JSON.stringify(proposal),
         ),
       );
       if (granted !== 1 || typeof written !== 'string') return null;
-      return { seat: parsed(written), others: (others as string[]).map(parsed).sort(byArrival) };
+      return {
+        seat: parsed(written),
+        call: joinedCall(String(call), started!),
+        others: (others as string[]).map(parsed).sort(byArrival),
+      };
     },
-    async leave(roomKey, peerId, socketId, epoch) {
-      const freed = await watched(run.vcwLeaveSeat(seats(roomKey), peerId, socketId, epoch ?? '', prefix, roomKey));
-      return freed ? parsed(freed) : null;
+    async leave(roomKey, peerId, socketId, epoch, reason) {
+      const freed = await watched(
+        run.vcwLeaveSeat(seats(roomKey), peerId, socketId, epoch ?? '', prefix, roomKey, reason ?? ''),
+      );
+      if (!freed) return null;
+      const [seat, leftAt, call] = freed;
+      return { seat: parsed(seat), call: leftCall(call, leftAt) };
     },
     async resume(roomKey, peerId, socketId) {
       const seat = await watched(
@@ -175,7 +214,8 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
       return (await watched(run.hvals(seats(roomKey)))).map(parsed).sort(byArrival);
     },
     async clear(roomKey) {
-      return (await watched(run.vcwClearSeats(seats(roomKey), prefix, roomKey))).map(parsed).sort(byArrival);
+      const [at, call, ...cleared] = await watched(run.vcwClearSeats(seats(roomKey), prefix, roomKey));
+      return { seats: cleared.map(parsed).sort(byArrival), ended: leftCall(call, at)?.ended ?? null };
     },
     async totals() {
       const [rooms, participants] = await watched(run.hmget(totals, 'rooms', 'participants'));
@@ -185,9 +225,10 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
       await watched(run.vcwBeat(beats, node));
     },
     async claimDead(graceMs) {
-      const freed = await watched(run.vcwClaimDead(beats, prefix, graceMs, node));
-      const out: Array<{ roomKey: string; seat: BookedSeat }> = [];
-      for (let i = 0; i + 1 < freed.length; i += 2) out.push({ roomKey: freed[i]!, seat: parsed(freed[i + 1]!) });
+      const [at, ...freed] = await watched(run.vcwClaimDead(beats, prefix, graceMs, node));
+      const out: Array<FreedSeat & { roomKey: string }> = [];
+      for (let i = 0; i + 2 < freed.length; i += 3)
+        out.push({ roomKey: freed[i]!, seat: parsed(freed[i + 1]!), call: leftCall(freed[i + 2]!, at) });
       return out;
     },
   };

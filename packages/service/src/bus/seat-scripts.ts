@@ -9,7 +9,11 @@
  * (members `peer id` + space + room key: a peer id has no space). Nodes beat into one sorted set (score: the
  * time of the last beat); the seats of a node that stopped beating, and that nobody took back on another node
  * meanwhile, are freed once the grace period has passed since its last beat (`CLAIM_DEAD`).
+ *
+ * The same scripts keep each room's call (`call-book.ts`): taking the first seat opens it, freeing the last
+ * closes it, in the step that changes the seats.
  */
+import { CALL_BOOK } from './call-book.js';
 
 /** Reads Redis's clock in ms into `now`. */
 const NOW = `
@@ -32,16 +36,19 @@ end
 /**
  * Takes a seat. KEYS: the room's seats, the epoch counter, the totals, the seats of the seat's node, the nodes'
  * beats (taking a seat is a beat: a node's seats are never without one); ARGV: peer id, the seat as JSON (naming
- * its node), the room's capacity, the room key. Returns `{0}` when the room is full, else `{1, the seat as
- * written, each seat already there}`.
+ * its node), the room's capacity, the room key, the keys' prefix, the node's call proposal as JSON (see
+ * `call-book.ts`). Returns `{0}` when the room is full, else `{1, the seat as written, the room's call as JSON,
+ * 1 when this seat started the call else 0, each seat already there}`.
  */
 export const TAKE_SEAT = `
+${CALL_BOOK}
 local taken = redis.call('HVALS', KEYS[1])
 if #taken >= tonumber(ARGV[3]) then return {0} end
 ${NOW}
 local seat = cjson.decode(ARGV[2])
 seat.joinedAt = now
 seat.epoch = redis.call('INCR', KEYS[2])
+local call, started = call_joined(ARGV[5], ARGV[4], seat, #taken + 1, cjson.decode(ARGV[6]))
 local written = cjson.encode(seat)
 if redis.call('HSET', KEYS[1], ARGV[1], written) == 1 then
   redis.call('HINCRBY', KEYS[3], 'participants', 1)
@@ -49,23 +56,28 @@ if redis.call('HSET', KEYS[1], ARGV[1], written) == 1 then
 end
 redis.call('SADD', KEYS[4], ARGV[1] .. ' ' .. ARGV[4])
 redis.call('ZADD', KEYS[5], now, seat.node)
-return {1, written, unpack(taken)}
+return {1, written, call, started, unpack(taken)}
 `;
 
 /**
  * Frees a seat, if `ARGV`'s socket and epoch still hold it. KEYS: the room's seats; ARGV: peer id, socket id,
- * epoch (empty: whichever, for a take whose answer was lost), the keys' prefix, the room key. Returns the freed
- * seat as JSON, or false when it is gone or held by another socket or epoch.
+ * epoch (empty: whichever, for a take whose answer was lost), the keys' prefix, the room key, the leave reason
+ * (empty: the take is undone).
+ * Returns `{the freed seat as JSON, when (Redis's clock), its call as \`call_left\` answers}`, or false when the
+ * seat is gone or held by another socket or epoch.
  */
 export const LEAVE_SEAT = `
 ${FORGET_SEAT}
+${CALL_BOOK}
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return false end
 local seat = cjson.decode(raw)
 if seat.socketId ~= ARGV[2] or (ARGV[3] ~= '' and seat.epoch ~= tonumber(ARGV[3])) then return false end
 redis.call('HDEL', KEYS[1], ARGV[1])
-forget_seat(ARGV[4], ARGV[5], ARGV[1], seat, redis.call('HLEN', KEYS[1]))
-return raw
+local left = redis.call('HLEN', KEYS[1])
+forget_seat(ARGV[4], ARGV[5], ARGV[1], seat, left)
+${NOW}
+return {raw, now, call_left(ARGV[4], ARGV[5], seat, left, ARGV[6], now)}
 `;
 
 /**
@@ -136,16 +148,25 @@ redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(seat))
 return 1
 `;
 
-/** Empties a room. KEYS: the room's seats; ARGV: the keys' prefix, the room key. Returns each seat that was there, as JSON. */
+/**
+ * Empties a room: everyone in it leaves with `room-ended`, and its call ends. KEYS: the room's seats; ARGV: the
+ * keys' prefix, the room key. Returns `{when (Redis's clock), the ended call as JSON or '', each seat that was
+ * there as JSON}`.
+ */
 export const CLEAR_SEATS = `
 ${FORGET_SEAT}
+${CALL_BOOK}
+${NOW}
 local seats = redis.call('HVALS', KEYS[1])
 redis.call('DEL', KEYS[1])
+local ended = ''
 for i, raw in ipairs(seats) do
   local seat = cjson.decode(raw)
   forget_seat(ARGV[1], ARGV[2], seat.peerId, seat, #seats - i)
+  local call = call_left(ARGV[1], ARGV[2], seat, #seats - i, 'room-ended', now)
+  if i == #seats then ended = call end
 end
-return seats
+return {now, ended, unpack(seats)}
 `;
 
 /** A node's beat. KEYS: the nodes' beats; ARGV: the node. */
@@ -158,14 +179,16 @@ return now
 /**
  * Frees the seats of the nodes that stopped beating at least the grace period ago (`ARGV[2]` ms), other than
  * `ARGV[3]` (the caller), unless another node took them back meanwhile; those nodes are forgotten. KEYS: the
- * nodes' beats; ARGV: the keys' prefix, the grace in ms, the calling node. Returns, for each seat freed, its room
- * key and the seat as JSON, one after the other.
+ * nodes' beats; ARGV: the keys' prefix, the grace in ms, the calling node. Each freed seat leaves its call with
+ * `timeout`. Returns `{when (Redis's clock), then for each seat freed: its room key, the seat as JSON and its
+ * call as \`call_left\` answers}`.
  */
 export const CLAIM_DEAD = `
 ${FORGET_SEAT}
+${CALL_BOOK}
 ${NOW}
 local prefix = ARGV[1]
-local freed = {}
+local freed = {now}
 local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
 for _, node in ipairs(dead) do
   if node ~= ARGV[3] then
@@ -179,9 +202,11 @@ for _, node in ipairs(dead) do
         local seat = cjson.decode(raw)
         if seat.node == node then
           redis.call('HDEL', seats, peer)
-          forget_seat(prefix, room, peer, seat, redis.call('HLEN', seats))
+          local left = redis.call('HLEN', seats)
+          forget_seat(prefix, room, peer, seat, left)
           table.insert(freed, room)
           table.insert(freed, raw)
+          table.insert(freed, call_left(prefix, room, seat, left, 'timeout', now))
         end
       end
     end

@@ -37,7 +37,7 @@ export class ServiceMetrics {
   });
   readonly busErrors = new Counter({
     name: 'vcw_bus_errors_total',
-    help: 'Failures of the Redis bus, by operation: connection, publish (room fan-out, sessions), rate-limit, lease, seats, recording.',
+    help: 'Failures of the Redis bus, by operation: connection, publish (room fan-out, sessions), rate-limit, lease, seats, knocks, recording.',
     labelNames: ['operation'] as const,
     registers: [this.registry],
   });

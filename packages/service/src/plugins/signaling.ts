@@ -23,6 +23,8 @@ import { removeParticipant } from '../signaling/participant-removal.js';
 import type { Seat } from '../rooms/room-registry.js';
 import { LocalSeats, type Seats } from '../signaling/seats.js';
 import { RedisSeats } from '../signaling/redis-seats.js';
+import { LocalDoors, type Doors } from '../signaling/doors.js';
+import { RedisDoors } from '../signaling/redis-doors.js';
 import { OpenConnections } from '../signaling/open-connections.js';
 import { Turns } from '../signaling/turns.js';
 import { CredentialWatch } from '../signaling/credential-watch.js';
@@ -110,6 +112,7 @@ export default fp<{
     const seats: Seats = app.bus.seatBook
       ? new RedisSeats(io, rooms, log, graceMs, app.bus.seatBook, resumeTokens)
       : new LocalSeats(io, rooms, log, graceMs);
+    const doors: Doors = app.bus.knockBook ? new RedisDoors(io, app.bus.knockBook, log) : new LocalDoors(io, rooms);
     const history = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
     const matching = createMatching({
       io,
@@ -130,6 +133,7 @@ export default fp<{
       joinTokens,
       limits: app.limits,
       seats,
+      doors,
       recordings: app.bus.recordingBook ?? new LocalRecordingBook(rooms, RECORDING_REQUEST_EXPIRY_MS),
       history,
       log,
@@ -189,6 +193,7 @@ export default fp<{
     app.addHook('onClose', async () => {
       await credentials.stop();
       seats.close();
+      doors.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       // Before the store closes: match rooms being opened or ended finish their writes.
       await matching.close();

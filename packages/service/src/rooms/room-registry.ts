@@ -17,6 +17,9 @@ export interface Seat {
   media?: MediaState;
   /** With several nodes: the join token it came with, so that a removal on any node refuses it again. */
   tokenId?: string;
+  /** With several nodes: the call (session id) the seat was taken into, and its participant id there. */
+  callId?: string;
+  participantId?: string;
 }
 
 interface Room {

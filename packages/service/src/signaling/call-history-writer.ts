@@ -6,12 +6,21 @@
  *
  * Once a write is done the writer publishes what it recorded (a call started or ended, someone joined or
  * left) as service events, in the same order, with the ids the history holds.
+ *
+ * With several nodes, whether a call starts, goes on or ends is not this node's to tell from the store: the
+ * seat scripts decide it in Redis (`bus/call-book.ts`), and the seats' news carries what they decided. The
+ * writer then copies that into the store as idempotent upserts (`store/recorded-call.ts`), so the nodes' writes
+ * may land in any order, and publishes each event once: a call's start on the node whose seat opened it, a
+ * join or leave on the node whose seat it was, the end (with the whole call) on the node whose seat closed it.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { LeaveReason } from '@vcw/shared';
+import { LeaveReason } from '@vcw/shared';
+import type { BookedParticipant, EndedCall, JoinedCall, LeftCall } from '../bus/call-book.js';
 import { participantLeftEvent, sessionEndedEvent, type CallPlace } from '../events/call-events.js';
 import type { ServiceEvents } from '../events/service-events.js';
+import type { Seat } from '../rooms/room-registry.js';
 import type { CallHistory, CallSession, NetworkReport, ParticipantJoin } from '../store/call-history.js';
+import type { RecordedParticipant } from '../store/recorded-call.js';
 import type { Seats } from './seats.js';
 
 /** What a join tells the writer beyond the history row: the room's name and whether its calls are relay-only. */
@@ -91,6 +100,70 @@ export class CallHistoryWriter {
     });
   }
 
+  /** Several nodes: a seat was taken into `call` (which it started, or not), as Redis decided. */
+  joinedCall(call: JoinedCall, seat: Seat): void {
+    const { place } = call;
+    this.enqueue(place.roomId, 'join', async () => {
+      await this.history.recordCall(recordOf(call, null, [participantOf(call, seat)]));
+      const where = { roomId: place.roomId, room: place.room, sessionId: call.id };
+      const startedAt = new Date(call.startedAt);
+      if (call.started)
+        this.publish(place, 'room.session.started', startedAt, { ...where, startedAt: startedAt.toISOString() });
+      const joinedAt = new Date(seat.joinedAt);
+      this.publish(place, 'participant.joined', joinedAt, {
+        ...where,
+        peerId: seat.peerId,
+        displayName: seat.displayName,
+        role: seat.role,
+        joinedAt: joinedAt.toISOString(),
+      });
+    });
+  }
+
+  /** Several nodes: a seat was freed from its call, as Redis recorded it; the whole call when it was the last. */
+  leftCall(seat: Seat, reason: LeaveReason, { call, leftAt, ended }: LeftCall): void {
+    const { place } = call;
+    this.enqueue(place.roomId, 'leave', async () => {
+      const left = { ...participantOf(call, seat), leftAt: new Date(leftAt), leaveReason: reason };
+      await this.history.recordCall(
+        ended
+          ? recordOf(ended, ended.endedAt, ended.participants.map(recordedParticipant))
+          : recordOf(call, null, [left]),
+      );
+      this.events?.publish(
+        participantLeftEvent(place, call.id, {
+          peerId: seat.peerId,
+          displayName: seat.displayName,
+          reason,
+          leftAt: left.leftAt.toISOString(),
+        }),
+      );
+      if (ended) await this.publishEnded(ended);
+    });
+  }
+
+  /**
+   * Several nodes: this node emptied the room in Redis, which closed `ended`: the room was ended (those still in
+   * it are told to have left), or a join it undid was the last seat.
+   */
+  endedCall(ended: EndedCall): void {
+    this.enqueue(ended.place.roomId, 'room end', async () => {
+      await this.history.recordCall(recordOf(ended, ended.endedAt, ended.participants.map(recordedParticipant)));
+      for (const p of ended.participants) {
+        if (p.leftAt !== ended.endedAt || p.leaveReason !== LeaveReason.roomEnded) continue;
+        this.events?.publish(
+          participantLeftEvent(ended.place, ended.id, {
+            peerId: p.peerId,
+            displayName: p.displayName,
+            reason: LeaveReason.roomEnded,
+            leftAt: new Date(p.leftAt).toISOString(),
+          }),
+        );
+      }
+      await this.publishEnded(ended);
+    });
+  }
+
   /** A participant's widget reported its network (written in turn with the room's joins and leaves). */
   networkReported(report: NetworkReport): void {
     this.enqueue(report.roomId, 'network', () => this.history.networkReported(report));
@@ -100,6 +173,12 @@ export class CallHistoryWriter {
   async flushed(roomId?: string): Promise<void> {
     const pending = roomId === undefined ? [...this.queues.values()] : [this.queues.get(roomId) ?? Promise.resolve()];
     await Promise.all(pending);
+  }
+
+  /** `room.session.ended` for a call the seat scripts closed, as the store holds it now (with its network). */
+  private async publishEnded(ended: EndedCall): Promise<void> {
+    const session = await this.history.session(ended.id);
+    if (session) this.events?.publish(sessionEndedEvent(ended.place, session));
   }
 
   private sessionEnded(roomId: string, call: OpenCall, session: CallSession): void {
@@ -129,9 +208,57 @@ export class CallHistoryWriter {
   }
 }
 
-/** Call history follows the seats: a seat taken or freed, or a room's call ended, is written behind the call's back. */
+/** The store's record of a call the seat scripts keep, with the participants this write knows of. */
+function recordOf(
+  call: JoinedCall | EndedCall | LeftCall['call'],
+  endedAt: number | null,
+  participants: RecordedParticipant[],
+) {
+  const { id, place, startedAt } = call;
+  return {
+    id,
+    projectId: place.projectId,
+    roomId: place.roomId,
+    startedAt: new Date(startedAt),
+    endedAt: endedAt === null ? null : new Date(endedAt),
+    participants,
+  };
+}
+
+/** A seat's participant in its call, not left yet. */
+function participantOf(call: { id: string }, seat: Seat): RecordedParticipant {
+  return {
+    // A seat taken before the participant ids came from Redis (it has none) is keyed by its call and peer.
+    id: seat.participantId ?? `${call.id}:${seat.peerId}`,
+    peerId: seat.peerId,
+    displayName: seat.displayName,
+    role: seat.role,
+    joinedAt: new Date(seat.joinedAt),
+    leftAt: null,
+    leaveReason: null,
+  };
+}
+
+function recordedParticipant(p: BookedParticipant): RecordedParticipant {
+  return {
+    id: p.id,
+    peerId: p.peerId,
+    displayName: p.displayName,
+    role: p.role,
+    joinedAt: new Date(p.joinedAt),
+    leftAt: p.leftAt === undefined ? null : new Date(p.leftAt),
+    leaveReason: p.leaveReason ?? null,
+  };
+}
+
+/**
+ * Call history follows the seats: a seat taken or freed, or a room's call ended, is written behind the call's
+ * back. With several nodes the news carries the call as Redis decided it (`call`), and that is what is written.
+ */
 export function followSeatsWithHistory(seats: Seats, writer: CallHistoryWriter): void {
-  seats.follow('seated', ({ room, seat: { roomId, peerId, displayName, role } }) =>
+  seats.follow('seated', ({ room, seat, call }) => {
+    if (call) return writer.joinedCall(call, seat);
+    const { roomId, peerId, displayName, role } = seat;
     writer.joined({
       projectId: room.projectId,
       roomId,
@@ -140,10 +267,17 @@ export function followSeatsWithHistory(seats: Seats, writer: CallHistoryWriter):
       peerId,
       displayName,
       role,
-    }),
-  );
-  seats.follow('vacated', ({ seat, reason }) => writer.left(seat.roomId, seat.peerId, reason));
-  seats.follow('ended', ({ roomId }) => {
-    if (roomId) writer.ended(roomId);
+    });
+  });
+  seats.follow('vacated', ({ seat, reason, call }) => {
+    if (call) writer.leftCall(seat, reason, call);
+    else writer.left(seat.roomId, seat.peerId, reason);
+  });
+  seats.follow('callEnded', (call) => writer.endedCall(call));
+  seats.follow('ended', ({ roomId, call }) => {
+    // Several nodes: only the node that emptied the room in Redis has the call; the others have nothing to write.
+    if (call !== undefined) {
+      if (call) writer.endedCall(call);
+    } else if (roomId) writer.ended(roomId);
   });
 }

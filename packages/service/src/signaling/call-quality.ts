@@ -12,7 +12,8 @@ export const callQualityCommands = [
     const { roomKey, peerId } = socket.data;
     const seat = roomKey ? ctx.rooms.seat(roomKey, peerId) : undefined;
     if (!seat) throw new ServiceError('not_in_room');
-    ctx.history.networkReported({ roomId: seat.roomId, quality, relay });
+    const call = seat.callId === undefined ? {} : { sessionId: seat.callId };
+    ctx.history.networkReported({ roomId: seat.roomId, ...call, quality, relay });
     ctx.log.debug({ peer: peerId, quality, relay }, 'network quality reported');
     return {};
   }),

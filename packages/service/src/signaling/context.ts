@@ -16,6 +16,7 @@ import type { RemovedTokenStore } from '../store/removed-token-store.js';
 import type { SocketDelivery } from './match-delivery.js';
 import type { SeatHolds } from './seat-holds.js';
 import type { Seats } from './seats.js';
+import type { Doors } from './doors.js';
 import type { SignalingServer } from './sockets.js';
 import type { Config } from '../config.js';
 import type { OpenConnections } from './open-connections.js';
@@ -34,6 +35,8 @@ export interface SignalingContext {
   limits: Limits;
   /** Taking, keeping and freeing seats; call history, recording consent and matching follow their news. */
   seats: Seats;
+  /** Who knocks at the doors of rooms that make guests knock, and whom their hosts admitted. */
+  doors: Doors;
   /** Each room's recording consent: this node's, or with several nodes every node's (Redis). */
   recordings: RecordingBook;
   /** Call history, written behind the call's back; widgets' network reports go straight to it. */

@@ -6,9 +6,10 @@
  * The admin CLI changes the store from another process, so polling the store is how every node learns of it,
  * on SQLite and PostgreSQL alike.
  */
-import { errorBody, LeaveReason, type ErrorBody } from '@vcw/shared';
+import { errorBody, type ErrorBody } from '@vcw/shared';
 import type { LiveCredentials } from '../store/project-store.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
+import { closeSession } from './sockets.js';
 
 /** How often live connections are checked: a revoked key ends its calls within this (and one store round trip). */
 export const CREDENTIAL_CHECK_INTERVAL_MS = 500;
@@ -59,9 +60,7 @@ export class CredentialWatch {
       { socket: socket.id, project: socket.data.projectId, code: refusal.code },
       'connection closed: its credentials no longer hold',
     );
-    socket.data.closedAs = LeaveReason.kicked;
-    socket.emit('session:closed', refusal);
-    socket.disconnect(true);
+    closeSession(socket, refusal);
   }
 }
 

@@ -5,9 +5,10 @@
  */
 import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { errorBody, LeaveReason, type Ack, type ClientCommand, type ErrorBody } from '@vcw/shared';
+import { errorBody, type Ack, type ClientCommand, type ErrorBody } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
+import { closeSession } from './sockets.js';
 
 /** What a command does with a valid payload from `socket`; its result (or `ServiceError`) is the acknowledgement. */
 type Handler<S extends TSchema, R extends object> = (
@@ -117,9 +118,7 @@ export function throttled(
   });
   if (!ctx.limits.strikes.take(socket.id).ok && socket.connected) {
     ctx.log.warn({ socket: socket.id, project: socket.data.projectId }, 'connection closed for flooding');
-    socket.data.closedAs = LeaveReason.kicked;
-    socket.emit('session:closed', errorBody('rate_limited', 'This connection sent too many messages and was closed.'));
-    socket.disconnect(true);
+    closeSession(socket, errorBody('rate_limited', 'This connection sent too many messages and was closed.'));
   }
   return true;
 }

@@ -5,9 +5,10 @@
  * parsing by the server's `maxHttpBufferSize`. One middleware per connection, looking commands up in the
  * service's table: a connection holds no listener per command.
  */
-import { errorBody, LeaveReason, type Ack } from '@vcw/shared';
+import { errorBody, type Ack } from '@vcw/shared';
 import type { SignalingContext, SignalingSocket } from './context.js';
 import { runCommand, throttled, type Command } from './guards.js';
+import { closeSession } from './sockets.js';
 
 export function receiveCommands(
   socket: SignalingSocket,
@@ -32,10 +33,8 @@ function refuseUnknown(socket: SignalingSocket, ctx: SignalingContext, event: st
   });
   if (ctx.limits.strikes.take(socket.id).ok || !socket.connected) return;
   ctx.log.warn({ socket: socket.id, project: socket.data.projectId }, 'connection closed for unknown events');
-  socket.data.closedAs = LeaveReason.kicked;
-  socket.emit(
-    'session:closed',
+  closeSession(
+    socket,
     errorBody('unknown_event', 'This connection kept sending events the service does not know, and was closed.'),
   );
-  socket.disconnect(true);
 }

@@ -67,7 +67,7 @@ export function attachSignaling(ctx: SignalingContext): void {
     const resumedPlace = followInMatching(socket, ctx.matching);
     socket.on('disconnect', (reason) => {
       seatAfterDisconnect(socket, ctx, reason);
-      stopKnocking(socket, ctx);
+      stopKnocking(socket, ctx, reason);
       matchingAfterDisconnect(socket, ctx, reason);
       forgetLimits(socket, ctx, reason);
     });

@@ -43,7 +43,7 @@ export const joinCommands = [
     };
     const others = await ctx.seats.take(socket, room, { displayName, role, media });
     const resume = ctx.seats.resumeToken(socket);
-    if (role === 'host') showKnocksTo(ctx, socket, RoomRegistry.keyOf(stored.projectId, stored.name));
+    if (role === 'host') await showKnocksTo(ctx, socket, RoomRegistry.keyOf(stored.projectId, stored.name));
     // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
     // The offer was made under the service's policy (the session's); a relay-only room needs one made under its own.
     const offeredTo = request.offer && iceTransportPolicy === ctx.iceTransportPolicy ? others[0] : undefined;
@@ -136,7 +136,7 @@ async function admissibleRoom(
   }
   assertRoomOpen(room);
   await assertAdmits(ctx, room, grant);
-  assertKnocked(socket, room);
+  await assertKnocked(ctx, socket, room);
   return { room };
 }
 

@@ -3,7 +3,8 @@
  * `room:knock` and waits; the room's hosts get `knock:request` (a host who joins later gets those still
  * waiting) and answer with `host:admit` or `host:deny` (a reason the guest is shown). With no host in the
  * call the guest keeps waiting. An admission lasts as long as the guest's connection; a denied guest must
- * knock again. Hosts hear `knock:withdrawn` when a knock was answered or its guest went away.
+ * knock again. Hosts hear `knock:withdrawn` when a knock was answered or its guest went away. Who waits at which
+ * door is `doors.ts`'s: on this node, or with the Redis bus on every node.
  */
 import { HostAdmitRequest, HostDenyRequest, KnockRequest, type KnockAnswer, type KnockStatus } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
@@ -13,73 +14,45 @@ import { DEFAULT_DISPLAY_NAME, shownName, type SignalingContext, type SignalingS
 import { command } from './guards.js';
 import { assertAdmits } from './participant-removal.js';
 
-interface Knock {
-  socketId: string;
-  displayName: string;
-  roomId: string;
-}
-
-/** Who waits at each room's door (room key → peer id → knock), per service: on this node only, like the seats. */
-const doors = new WeakMap<SignalingContext, Map<string, Map<string, Knock>>>();
-function doorsOf(ctx: SignalingContext): Map<string, Map<string, Knock>> {
-  let map = doors.get(ctx);
-  if (!map) doors.set(ctx, (map = new Map<string, Map<string, Knock>>()));
-  return map;
-}
-
-/** The sockets of the hosts seated in the room. */
-function hostSockets(ctx: SignalingContext, roomKey: string): string[] {
-  return ctx.rooms
-    .seats(roomKey)
-    .filter((seat) => seat.role === 'host')
-    .map((seat) => seat.socketId);
-}
-
-/** Takes a knock off the room's door and tells its hosts. */
-function leaveDoor(ctx: SignalingContext, roomKey: string, peerId: string): void {
-  const door = doorsOf(ctx).get(roomKey);
-  if (!door?.delete(peerId)) return;
-  if (door.size === 0) doorsOf(ctx).delete(roomKey);
-  for (const id of hostSockets(ctx, roomKey)) ctx.io.to(id).emit('knock:withdrawn', { peerId });
+/** How many hosts sit in the room, on every node. */
+async function hostsIn(ctx: SignalingContext, roomKey: string): Promise<number> {
+  return (await ctx.seats.seated(roomKey)).filter((seat) => seat.role === 'host').length;
 }
 
 /** Whether this connection must knock before joining the room: it makes guests knock, and no host admitted it yet. */
-function mustKnock(socket: SignalingSocket, room: StoredRoom): boolean {
-  return room.knock && socket.data.grant?.role !== 'host' && socket.data.admittedTo !== room.id;
+async function mustKnock(ctx: SignalingContext, socket: SignalingSocket, room: StoredRoom): Promise<boolean> {
+  return room.knock && socket.data.grant?.role !== 'host' && !(await ctx.doors.admitted(socket, room));
 }
 
 /** Refuses a join to a room that makes guests knock, unless a host admitted this connection. */
-export function assertKnocked(socket: SignalingSocket, room: StoredRoom): void {
-  if (mustKnock(socket, room)) throw new ServiceError('knock_required');
+export async function assertKnocked(ctx: SignalingContext, socket: SignalingSocket, room: StoredRoom): Promise<void> {
+  if (await mustKnock(ctx, socket, room)) throw new ServiceError('knock_required');
 }
 
-/** A host just took its seat: it hears of everyone still waiting at the door. */
-export function showKnocksTo(ctx: SignalingContext, socket: SignalingSocket, roomKey: string): void {
-  for (const [peerId, knock] of doorsOf(ctx).get(roomKey) ?? [])
-    socket.emit('knock:request', { peerId, displayName: knock.displayName });
+/** A host just took its seat: it hears of everyone still waiting at the door (a failure costs it only that). */
+export async function showKnocksTo(ctx: SignalingContext, socket: SignalingSocket, roomKey: string): Promise<void> {
+  try {
+    await ctx.doors.showTo(socket, roomKey);
+  } catch (err) {
+    ctx.log.error({ err, roomKey, peer: socket.data.peerId }, 'could not show a host the knocks waiting');
+  }
 }
 
-/** This connection no longer waits at a door (it knocks elsewhere, or it went). */
-export function stopKnocking(socket: SignalingSocket, ctx: SignalingContext): void {
-  const waitingAt = socket.data.knockingAt;
-  if (waitingAt && doorsOf(ctx).get(waitingAt)?.get(socket.data.peerId)?.socketId === socket.id)
-    leaveDoor(ctx, waitingAt, socket.data.peerId);
-  socket.data.knockingAt = undefined;
+/** This connection went: it no longer waits at a door (nor, gone for good, keeps an admission). */
+export function stopKnocking(socket: SignalingSocket, ctx: SignalingContext, reason: string): void {
+  Promise.resolve(ctx.doors.withdraw(socket, !ctx.seats.mayResume(reason))).catch((err: unknown) =>
+    ctx.log.error({ err, peer: socket.data.peerId }, 'could not withdraw a knock'),
+  );
 }
 
 /** A host answers a knock at the door of the room it sits in. */
-function answer(socket: SignalingSocket, ctx: SignalingContext, peerId: string, reply: KnockAnswer): void {
+async function answer(socket: SignalingSocket, ctx: SignalingContext, peerId: string, reply: KnockAnswer) {
   const { roomKey, peerId: hostId } = socket.data;
   const seat = roomKey ? ctx.rooms.seat(roomKey, hostId) : undefined;
   if (!roomKey || !seat) throw new ServiceError('not_in_room');
   if (seat.role !== 'host') throw new ServiceError('host_only');
-  const door = doorsOf(ctx).get(roomKey);
-  const knock = door?.get(peerId);
-  const guest = knock && ctx.io.sockets.sockets.get(knock.socketId);
-  if (!knock || !guest) throw new ServiceError('peer_not_found', 'Nobody by that id is knocking at this room.');
-  leaveDoor(ctx, roomKey, peerId);
-  guest.data.admittedTo = reply.admitted ? knock.roomId : undefined;
-  guest.emit('knock:answer', reply);
+  if (!(await ctx.doors.answer(roomKey, peerId, reply)))
+    throw new ServiceError('peer_not_found', 'Nobody by that id is knocking at this room.');
   ctx.log.info({ roomKey, peer: peerId, by: hostId, admitted: reply.admitted }, 'knock answered');
 }
 
@@ -88,28 +61,25 @@ export const knockCommands = [
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     const room = await knockedRoom(ctx, socket, request.room);
     const roomKey = RoomRegistry.keyOf(socket.data.projectId, room.name);
-    const hostsPresent = hostSockets(ctx, roomKey).length;
-    if (!mustKnock(socket, room)) return { status: 'admitted', hostsPresent };
+    if (!(await mustKnock(ctx, socket, room))) return { status: 'admitted', hostsPresent: await hostsIn(ctx, roomKey) };
+    await ctx.doors.withdraw(socket, false); // one door at a time
     if (!socket.connected) throw new ServiceError('not_in_room', 'The connection closed while knocking.');
-    stopKnocking(socket, ctx);
     const { grant, peerId } = socket.data;
     const displayName = shownName(grant?.displayName) ?? shownName(request.displayName) ?? DEFAULT_DISPLAY_NAME;
-    let door = doorsOf(ctx).get(roomKey);
-    if (!door) doorsOf(ctx).set(roomKey, (door = new Map<string, Knock>()));
-    door.set(peerId, { socketId: socket.id, displayName, roomId: room.id });
+    // Named before the knock is put: a disconnect from now on withdraws it.
     socket.data.knockingAt = roomKey;
-    for (const id of hostSockets(ctx, roomKey)) ctx.io.to(id).emit('knock:request', { peerId, displayName });
+    const hostsPresent = await ctx.doors.knock(socket, roomKey, room.id, displayName);
     ctx.log.info({ roomKey, peer: peerId, hostsPresent }, 'guest knocks');
     return { status: 'waiting', hostsPresent };
   }),
 
-  command('host:admit', HostAdmitRequest, ({ peerId }, socket, ctx) => {
-    answer(socket, ctx, peerId, { admitted: true });
+  command('host:admit', HostAdmitRequest, async ({ peerId }, socket, ctx) => {
+    await answer(socket, ctx, peerId, { admitted: true });
     return {};
   }),
 
-  command('host:deny', HostDenyRequest, ({ peerId, reason }, socket, ctx) => {
-    answer(socket, ctx, peerId, { admitted: false, reason });
+  command('host:deny', HostDenyRequest, async ({ peerId, reason }, socket, ctx) => {
+    await answer(socket, ctx, peerId, { admitted: false, reason });
     return {};
   }),
 ];

@@ -9,6 +9,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ResumeTokens } from '../auth/resume-token.js';
 import type { SeatBook } from '../bus/seat-book.js';
 import { ServiceError } from '../errors.js';
+import type { FreedSeat } from '../bus/seat-book.js';
+import { sortableId } from '../store/ids.js';
 import { RoomRegistry, type Seat } from '../rooms/room-registry.js';
 import { SeatKeeping, type SeatRoom, type Sitter } from './seats.js';
 import { broadcastRoom, isBroadcastRoom, seatRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
@@ -26,7 +28,7 @@ const BEAT_EVERY_MS = 1_000;
  * A node silent this long has died (or stopped) even if the grace period is shorter: a live node beats every
  * second, and one a few seconds late must not lose its seats.
  */
-const DEAD_AFTER_MS = 5_000;
+export const DEAD_AFTER_MS = 5_000;
 
 export class RedisSeats extends SeatKeeping {
   readonly acrossNodes = true;
@@ -62,15 +64,27 @@ export class RedisSeats extends SeatKeeping {
       const roomKey = RoomRegistry.keyOf(room.projectId, room.name);
       const { tokenId } = socket.data.grant ?? {};
       const sitting = { roomId: room.id, peerId, displayName, role, socketId: socket.id, media, tokenId };
-      const booked = await this.book.take(roomKey, sitting, room.capacity).catch(async (err: unknown) => {
+      // Ids of this node's making for the call this seat may open and the participant it adds: the script
+      // decides whether a call starts, and the store's rows are keyed by these ids whichever node writes them.
+      const proposal = {
+        sessionId: sortableId('ses'),
+        participantId: sortableId('par'),
+        place: {
+          projectId: room.projectId,
+          roomId: room.id,
+          room: room.name,
+          relayOnly: room.iceTransportPolicy === 'relay',
+        },
+      };
+      const booked = await this.book.take(roomKey, sitting, room.capacity, proposal).catch(async (err: unknown) => {
         // The seat may have been written though its answer was lost (Redis slow, or gone meanwhile).
-        await this.book.leave(roomKey, peerId, socket.id, null).catch(() => undefined);
+        await this.undo(roomKey, peerId, socket.id, null).catch(() => undefined);
         throw err;
       });
       if (!booked) throw new ServiceError('room_full', `The room is full (${room.capacity} participants).`);
-      const { seat, others } = booked;
+      const { seat, others, call } = booked;
       if (!socket.connected) {
-        await this.book.leave(roomKey, peerId, socket.id, seat.epoch);
+        await this.undo(roomKey, peerId, socket.id, seat.epoch);
         throw new ServiceError('not_in_room', 'The connection closed while joining.');
       }
       this.rooms.join(roomKey, seat, UNBOUNDED);
@@ -84,7 +98,7 @@ export class RedisSeats extends SeatKeeping {
         this.io
           .to(others.map((other) => seatRoom(roomKey, other.peerId)))
           .emit('peer:joined', { peerId, displayName, polite: true, media });
-      this.tell('seated', { roomKey, room, seat });
+      this.tell('seated', { roomKey, room, seat, call });
       return others;
     } finally {
       this.taking.delete(socket.id);
@@ -99,17 +113,17 @@ export class RedisSeats extends SeatKeeping {
     const mine = this.rooms.leave(roomKey, peerId);
     void socket.leave(broadcastRoom(roomKey));
     void socket.leave(seatRoom(roomKey, peerId));
-    const freed = (seat: Seat | null) => {
-      if (!seat) {
+    const freed = (gone: FreedSeat | null) => {
+      if (!gone) {
         // Resumed by its socket on another node since (or the room ended): this node's copy only goes.
         this.log.info({ roomKey, peer: peerId }, 'seat held elsewhere now: left as it is');
         return;
       }
       this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId, reason });
       this.log.info({ roomKey, peer: peerId, reason }, 'participant left');
-      this.tell('vacated', { roomKey, seat: mine ?? seat, reason });
+      this.tell('vacated', { roomKey, seat: mine ?? gone.seat, reason, call: gone.call });
     };
-    const leave = () => this.book.leave(roomKey, peerId, socket.id, seatEpoch ?? 0);
+    const leave = () => this.book.leave(roomKey, peerId, socket.id, seatEpoch ?? 0, reason);
     try {
       freed(await leave());
     } catch (err) {
@@ -117,6 +131,15 @@ export class RedisSeats extends SeatKeeping {
       this.log.warn({ err, roomKey, peer: peerId }, 'could not free a seat in Redis: trying again');
       this.retry(leave, freed, roomKey, peerId);
     }
+  }
+
+  /**
+   * Frees a seat taken for a join that failed before anyone heard of it: its call forgets the participant, and if
+   * the room is left empty with a call others took part in, that call's end is told (nobody else will).
+   */
+  private async undo(roomKey: string, peerId: string, socketId: string, epoch: number | null): Promise<void> {
+    const undone = await this.book.leave(roomKey, peerId, socketId, epoch, null);
+    if (undone?.call?.ended) this.tell('callEnded', undone.call.ended);
   }
 
   override close(): void {
@@ -140,8 +163,11 @@ export class RedisSeats extends SeatKeeping {
 
   async takeOver(socket: SignalingSocket, token: string): Promise<Seat[] | null> {
     const claim = this.tokens.verify(token);
-    if (!claim || claim.projectId !== socket.data.projectId) return null;
+    const { projectId, grant } = socket.data;
+    if (!claim || claim.projectId !== projectId) return null;
     const { roomKey, peerId } = claim;
+    // A join token admits to one room: it does not carry its powers into another.
+    if (grant && RoomRegistry.keyOf(projectId, grant.room) !== roomKey) return null;
     const fresh = socket.data.peerId;
     // What it sends before the seat is its again (signals its socket kept while it was away) goes out as itself.
     Object.assign(socket.data, { peerId, roomKey });
@@ -173,8 +199,9 @@ export class RedisSeats extends SeatKeeping {
 
   async endRoom(projectId: string, roomName: string): Promise<number> {
     const roomKey = RoomRegistry.keyOf(projectId, roomName);
-    await this.book.clear(roomKey); // every node clears it; the first finds it full
-    return this.showEnded(projectId, roomName, this.rooms.clear(roomKey));
+    // Every node clears it; the first finds it full, and ends its call: that node alone records the end.
+    const { ended } = await this.book.clear(roomKey);
+    return this.showEnded(projectId, roomName, this.rooms.clear(roomKey), ended);
   }
 
   signalTo(roomKey: string, peerId: string): string {
@@ -221,10 +248,10 @@ export class RedisSeats extends SeatKeeping {
   private async beat(): Promise<void> {
     try {
       await this.book.beat();
-      for (const { roomKey, seat } of await this.book.claimDead(Math.max(this.graceMs, DEAD_AFTER_MS))) {
+      for (const { roomKey, seat, call } of await this.book.claimDead(Math.max(this.graceMs, DEAD_AFTER_MS))) {
         this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId: seat.peerId, reason: LeaveReason.timeout });
         this.log.info({ roomKey, peer: seat.peerId, node: seat.node }, 'seat of a node that stopped freed');
-        this.tell('vacated', { roomKey, seat, reason: LeaveReason.timeout });
+        this.tell('vacated', { roomKey, seat, reason: LeaveReason.timeout, call });
       }
     } catch (err) {
       this.log.debug({ err }, 'could not beat or claim the seats of stopped nodes this time');
@@ -233,8 +260,8 @@ export class RedisSeats extends SeatKeeping {
 
   /** Tries `leave` again after a growing delay until it takes (then `freed`), or gives up and says so. */
   private retry(
-    leave: () => Promise<Seat | null>,
-    freed: (seat: Seat | null) => void,
+    leave: () => Promise<FreedSeat | null>,
+    freed: (gone: FreedSeat | null) => void,
     roomKey: string,
     peerId: string,
     attempt = 0,

@@ -10,9 +10,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { errorBody, LeaveReason, type IceTransportPolicy, type MediaState } from '@vcw/shared';
 import type { Awaitable } from '../awaitable.js';
+import type { EndedCall, JoinedCall, LeftCall } from '../bus/call-book.js';
 import { RoomRegistry, type Seat } from '../rooms/room-registry.js';
 import { SeatHolds } from './seat-holds.js';
-import { broadcastRoom, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
+import { broadcastRoom, closeSession, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
 
 /** The stored room a seat is taken in, and what its calls may use. */
 export interface SeatRoom {
@@ -36,6 +37,8 @@ export interface SeatTaken {
   roomKey: string;
   room: SeatRoom;
   seat: Seat;
+  /** With several nodes: the call the seat was taken into, as Redis decided it (`bus/call-book.ts`). */
+  call?: JoinedCall;
 }
 
 /** A participant's seat was freed (they left, hung up, were removed, or did not come back in time). */
@@ -43,6 +46,8 @@ export interface SeatFreed {
   roomKey: string;
   seat: Seat;
   reason: LeaveReason;
+  /** With several nodes: the leave as the seat's call recorded it, and the call if it ended (`bus/call-book.ts`). */
+  call?: LeftCall | null;
 }
 
 /** A room's call was ended for everyone in it (a host, REST, expiry); `seats` were freed at once. */
@@ -53,12 +58,19 @@ export interface RoomCallEnded {
   /** The stored room, when anyone sat in it. */
   roomId: string | undefined;
   seats: Seat[];
+  /** With several nodes, on the one node that emptied the room in Redis: the call that ended. */
+  call?: EndedCall | null;
 }
 
 export interface SeatNews {
   seated: SeatTaken;
   vacated: SeatFreed;
   ended: RoomCallEnded;
+  /**
+   * With several nodes: a call ended in Redis with no seat news to carry it (a take undone, nobody having heard
+   * of it, was the room's last seat).
+   */
+  callEnded: EndedCall;
 }
 
 export type SeatFollower<E extends keyof SeatNews> = (news: SeatNews[E]) => void;
@@ -113,7 +125,12 @@ export interface Seats {
  */
 export abstract class SeatKeeping implements Seats {
   protected readonly holds: SeatHolds;
-  private readonly followers: { [E in keyof SeatNews]: SeatFollower<E>[] } = { seated: [], vacated: [], ended: [] };
+  private readonly followers: { [E in keyof SeatNews]: SeatFollower<E>[] } = {
+    seated: [],
+    vacated: [],
+    ended: [],
+    callEnded: [],
+  };
 
   constructor(
     protected readonly io: SignalingServer,
@@ -172,16 +189,12 @@ export abstract class SeatKeeping implements Seats {
   protected letGo(socketId: string): boolean {
     const socket = this.io.sockets.sockets.get(socketId);
     if (!socket) return false;
-    // The disconnect handler frees the seat with this reason, so the others hear `kicked`.
-    socket.data.closedAs = LeaveReason.kicked;
-    // Delivered before the close: with several nodes, a socket's own events otherwise wait for Redis.
-    this.io.local.to(socket.id).emit('session:closed', errorBody('participant_removed'));
-    socket.disconnect(true);
+    closeSession(socket, errorBody('participant_removed'));
     return true;
   }
 
   /** The room's call ended and `seats` (this node's) were freed: their sockets are told, and the followers. */
-  protected showEnded(projectId: string, roomName: string, seats: Seat[]): number {
+  protected showEnded(projectId: string, roomName: string, seats: Seat[], call?: EndedCall | null): number {
     const roomKey = RoomRegistry.keyOf(projectId, roomName);
     for (const seat of seats) {
       const socket = this.io.sockets.sockets.get(seat.socketId);
@@ -192,7 +205,7 @@ export abstract class SeatKeeping implements Seats {
     }
     const roomId = seats[0]?.roomId; // every seat of a room carries the same stored room
     if (roomId) this.log.info({ roomKey, removed: seats.length }, 'room call ended');
-    this.tell('ended', { projectId, roomName, roomKey, roomId, seats });
+    this.tell('ended', { projectId, roomName, roomKey, roomId, seats, ...(call !== undefined ? { call } : {}) });
     return seats.length;
   }
 

@@ -1,6 +1,13 @@
 /** The typed Socket.io server and socket every signaling module speaks through. */
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@vcw/shared';
+import {
+  LeaveReason,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from '@vcw/shared';
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -16,3 +23,14 @@ export const seatRoom = (roomKey: string, peerId: string): string => `room:${roo
 
 /** Whether a Socket.io room is one of `broadcastRoom`'s or `seatRoom`'s (rather than a socket's own). */
 export const isBroadcastRoom = (name: string): boolean => name.startsWith('room:');
+
+/**
+ * The service ends a connection for good: it is told why (`session:closed`), then closed, and the others see it
+ * leave as `kicked`. The reason goes to this node's socket directly: with several nodes, a socket's own events
+ * otherwise travel through Redis and would arrive after the close.
+ */
+export function closeSession(socket: SignalingSocket, refusal: ErrorBody): void {
+  socket.data.closedAs = LeaveReason.kicked;
+  socket.nsp.local.to(socket.id).emit('session:closed', refusal);
+  socket.disconnect(true);
+}

@@ -7,6 +7,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { LeaveReason, type CallNetworkQuality, type ParticipantRole } from '@vcw/shared';
 import { sortableId } from './ids.js';
 import { newestFirstPage } from './paging.js';
+import { upsertCall, type RecordedCall } from './recorded-call.js';
 import { sqlBoolean, type Database, type RoomSessionParticipantsTable, type RoomSessionsTable } from './schema.js';
 
 /** From best to worst. */
@@ -42,6 +43,8 @@ export function relayUsedIn(session: CallSession, relayOnly: boolean): boolean |
 /** What a participant's widget reported of its network during a call. */
 export interface NetworkReport {
   roomId: string;
+  /** The call the reporter sits in, when known (several nodes: the session id Redis gave it); else the room's open one. */
+  sessionId?: string;
   quality: CallNetworkQuality;
   relay: boolean;
 }
@@ -114,6 +117,14 @@ export class CallHistory {
     });
   }
 
+  /**
+   * Records (part of) a call whose course was decided elsewhere, under the ids decided there (several nodes):
+   * idempotent, in any order; see `recorded-call.ts`.
+   */
+  async recordCall(call: RecordedCall): Promise<void> {
+    await upsertCall(this.db, call);
+  }
+
   /** Records a participant leaving; the session ends with its last participant. */
   async participantLeft(leave: ParticipantLeave): Promise<LeaveOutcome | null> {
     const at = leave.at.toISOString();
@@ -160,9 +171,12 @@ export class CallHistory {
    * whether any relay was used. Each update is one conditional statement, so reports from several nodes
    * never undo each other. Nothing happens without a call going on.
    */
-  async networkReported({ roomId, quality, relay }: NetworkReport): Promise<void> {
+  async networkReported({ roomId, sessionId, quality, relay }: NetworkReport): Promise<void> {
     const open = (db: Kysely<Database>) =>
-      db.updateTable('room_sessions').where('room_id', '=', roomId).where('ended_at', 'is', null);
+      db
+        .updateTable('room_sessions')
+        .where(sessionId === undefined ? 'room_id' : 'id', '=', sessionId ?? roomId)
+        .where('ended_at', 'is', null);
     const better = QUALITIES.slice(0, QUALITIES.indexOf(quality));
     await open(this.db)
       .set({ worst_network_quality: quality })

@@ -1,7 +1,9 @@
 /**
  * Several service nodes on one real Redis (TEST_REDIS_URL), in this test process: each its own Fastify app,
  * Socket.io server and Redis connections, all under one key prefix unique to the test, deleted afterwards.
- * The nodes share a SQLite file as their store (what is under test here is the bus, not the store).
+ * The nodes share a SQLite file as their store (what is under test here is the bus, not the store), or, asked
+ * to, one PostgreSQL (TEST_DATABASE_URL) under a schema of their own, dropped afterwards, each node with its
+ * own pool, as a deployment runs.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -12,12 +14,17 @@ import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { build } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { openSqlite } from '../../src/store/database.js';
+import { openPostgres, openSqlite } from '../../src/store/database.js';
+import type { WebhookTimings } from '../../src/webhooks/dispatcher.js';
 import { SITE_ORIGIN, TEST_TOKEN_SECRET, type TestService } from './service.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
+export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? '';
+/** Where the test PostgreSQL usually is, for the messages that ask for one. */
+export const EXAMPLE_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** A Redis URL nothing listens on (port 1 on loopback needs root to bind, and nothing here does). */
 export const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
 /** Where the test Redis usually is, for the messages that ask for one. */
@@ -31,15 +38,30 @@ export interface Nodes {
   addNode(): Promise<TestService>;
 }
 
-/** Starts `count` nodes listening on free ports; `env` adds settings (limits); `redisUrl` overrides the Redis. */
+/**
+ * Starts `count` nodes listening on free ports; `env` adds settings (limits); `redisUrl` overrides the Redis;
+ * `postgres` puts their store in TEST_DATABASE_URL (see `describeWithRedis`); `webhookTimings` shortens retries.
+ */
 export async function startNodes(
   t: TestContext,
   count: number,
-  { env = {}, redisUrl = REDIS_URL }: { env?: Record<string, string>; redisUrl?: string } = {},
+  {
+    env = {},
+    redisUrl = REDIS_URL,
+    postgres = false,
+    webhookTimings,
+  }: {
+    env?: Record<string, string>;
+    redisUrl?: string;
+    postgres?: boolean;
+    webhookTimings?: Partial<WebhookTimings>;
+  } = {},
 ): Promise<Nodes> {
   const prefix = `vcwtest:${process.pid}:${randomBytes(4).toString('hex')}:`;
   const dir = mkdtempSync(path.join(tmpdir(), 'vcw-nodes-'));
   const file = path.join(dir, 'store.sqlite');
+  const schema = postgres ? `vcw_nodes_${process.pid}_${randomBytes(4).toString('hex')}` : null;
+  const openStore = () => (schema ? openPostgres(DATABASE_URL, { schema }) : openSqlite(file));
   // The environment of a node, less DATABASE_URL: the SQLite file stands in for the PostgreSQL they would share.
   const config = {
     ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0', TOKEN_SECRET: TEST_TOKEN_SECRET, ...env }),
@@ -50,10 +72,17 @@ export async function startNodes(
   t.after(async () => {
     await Promise.all(apps.map((app) => app.close()));
     rmSync(dir, { recursive: true, force: true });
+    if (schema) await dropSchema(schema);
     if (redisUrl === REDIS_URL) await deleteKeys(prefix);
   });
   const startApp = async () => {
-    const app = await build({ config, db: await openSqlite(file), logger: false, tokenSecret: TEST_TOKEN_SECRET });
+    const app = await build({
+      config,
+      db: await openStore(),
+      logger: false,
+      tokenSecret: TEST_TOKEN_SECRET,
+      ...(webhookTimings ? { webhookTimings } : {}),
+    });
     apps.push(app);
     await app.listen({ port: 0, host: '127.0.0.1' });
     return app;
@@ -68,6 +97,16 @@ export async function startNodes(
     publishableKey: plaintext,
   });
   return { nodes: apps.map(node), prefix, addNode: async () => node(await startApp()) };
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Resolves once `check` holds (asked every 20 ms), or throws naming `what` after `timeoutMs`. */
@@ -131,17 +170,22 @@ export async function metric(app: FastifyInstance, series: string): Promise<numb
 }
 
 /**
- * `describe(suite, body)` when TEST_REDIS_URL is set; else one skipped test saying why, or under CI=true one
- * failing test (the suite must not pass by being skipped).
+ * `describe(suite, body)` when TEST_REDIS_URL (and with `postgres`, TEST_DATABASE_URL) is set; else one skipped
+ * test saying why, or under CI=true one failing test (the suite must not pass by being skipped).
  */
-export function describeWithRedis(suite: string, body: () => void): void {
-  if (REDIS_URL) return void describe(suite, body);
+export function describeWithRedis(suite: string, body: () => void, { postgres = false } = {}): void {
+  const missing = [
+    ...(REDIS_URL ? [] : [`TEST_REDIS_URL (e.g. ${EXAMPLE_REDIS_URL})`]),
+    ...(!postgres || DATABASE_URL ? [] : [`TEST_DATABASE_URL (e.g. ${EXAMPLE_DATABASE_URL})`]),
+  ];
+  if (missing.length === 0) return void describe(suite, body);
+  const what = postgres ? 'Redis and PostgreSQL' : 'Redis';
   describe(suite, () => {
     if (process.env.CI === 'true')
-      it('needs TEST_REDIS_URL under CI', () => {
-        assert.fail(`TEST_REDIS_URL is required under CI=true (e.g. ${EXAMPLE_REDIS_URL}); .ci/run sets it`);
+      it(`needs ${missing.map((m) => m.split(' ')[0]).join(' and ')} under CI`, () => {
+        assert.fail(`${missing.join(' and ')} required under CI=true; .ci/run sets them`);
       });
     // A skipped test rather than a skipped describe: node 20 leaves skipped suites out of its skip count.
-    else it('runs against Redis', { skip: `TEST_REDIS_URL is not set (e.g. ${EXAMPLE_REDIS_URL})` });
+    else it(`runs against ${what}`, { skip: `not set: ${missing.join(', ')}` });
   });
 }

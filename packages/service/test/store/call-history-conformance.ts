@@ -246,6 +246,90 @@ export function describeCallHistory(freshDb: (t: TestContext) => Promise<Kysely<
       );
     });
 
+    it('records a call decided elsewhere from parts written in any order and any number of times, never undoing a leave or the end', async (t) => {
+      const { history, room, sessions, projectId } = await fresh(t);
+      const call = { id: 'ses_decided', projectId, roomId: room.id, startedAt: at(0) };
+      const alice = {
+        id: 'par_alice',
+        peerId: 'alice',
+        displayName: 'Alice',
+        role: 'host' as const,
+        joinedAt: at(0),
+        leftAt: null,
+        leaveReason: null,
+      };
+      const bob = {
+        ...alice,
+        id: 'par_bob',
+        peerId: 'bob',
+        displayName: 'Bob',
+        role: 'guest' as const,
+        joinedAt: at(1),
+      };
+      const aliceLeft = { ...alice, leftAt: at(5), leaveReason: 'hangup' as const };
+      const bobLeft = { ...bob, leftAt: at(9), leaveReason: 'network' as const };
+      const end = { ...call, endedAt: at(9), participants: [aliceLeft, bobLeft] };
+      // The end first (the node that closed the call), then late writes from the others: a join that knows of no
+      // leave, a leave that knows of no end; then all of them again, side by side.
+      await history.recordCall(end);
+      await history.recordCall({ ...call, endedAt: null, participants: [bob] });
+      await history.recordCall({ ...call, endedAt: null, participants: [aliceLeft] });
+      await Promise.all([
+        history.recordCall({ ...call, endedAt: null, participants: [alice] }),
+        history.recordCall(end),
+        history.recordCall({ ...call, endedAt: null, participants: [bobLeft] }),
+      ]);
+      const expected = {
+        id: 'ses_decided',
+        roomId: room.id,
+        startedAt: iso(0),
+        endedAt: iso(9),
+        participants: [
+          {
+            peerId: 'alice',
+            displayName: 'Alice',
+            role: 'host',
+            joinedAt: iso(0),
+            leftAt: iso(5),
+            leaveReason: 'hangup',
+          },
+          {
+            peerId: 'bob',
+            displayName: 'Bob',
+            role: 'guest',
+            joinedAt: iso(1),
+            leftAt: iso(9),
+            leaveReason: 'network',
+          },
+        ],
+        worstNetworkQuality: null,
+        relayUsed: null,
+      };
+      assert.deepEqual(await sessions(), [expected]);
+
+      // In the order the events happened, into another call: the same rows come out.
+      const other = { ...call, id: 'ses_other', participants: [] };
+      await history.recordCall({ ...other, endedAt: null, participants: [{ ...alice, id: 'par_a2' }] });
+      await history.recordCall({ ...other, endedAt: null, participants: [{ ...bob, id: 'par_b2' }] });
+      await history.networkReported({ roomId: room.id, sessionId: 'ses_other', quality: 'fair', relay: true });
+      await history.recordCall({ ...other, endedAt: null, participants: [{ ...aliceLeft, id: 'par_a2' }] });
+      await history.recordCall({
+        ...other,
+        endedAt: at(9),
+        participants: [
+          { ...aliceLeft, id: 'par_a2' },
+          { ...bobLeft, id: 'par_b2' },
+        ],
+      });
+      const session = await history.session('ses_other');
+      assert.deepEqual(session, { ...expected, id: 'ses_other', worstNetworkQuality: 'fair', relayUsed: true });
+      assert.equal(
+        (await history.session('ses_decided'))?.worstNetworkQuality,
+        null,
+        'a report reaches its own call only',
+      );
+    });
+
     it('the call history writer writes each room in event order, even where the database would run writes side by side', async (t) => {
       const { history, rooms, projectId } = await fresh(t);
       const failures: unknown[] = [];
