@@ -31,7 +31,6 @@ const BEAT_EVERY_MS = 1_000;
 export const DEAD_AFTER_MS = 5_000;
 
 export class RedisSeats extends SeatKeeping {
-  readonly acrossNodes = true;
   /** Sockets whose seat is being taken: a second `room:join` meanwhile is refused. */
   private readonly taking = new Set<string>();
   /** Sockets whose seat is being taken back: their leave waits for it, so it frees the seat's new epoch. */

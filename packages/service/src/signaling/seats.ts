@@ -76,8 +76,6 @@ export interface SeatNews {
 export type SeatFollower<E extends keyof SeatNews> = (news: SeatNews[E]) => void;
 
 export interface Seats {
-  /** Whether the seats are shared by several nodes (the Redis bus). */
-  readonly acrossNodes: boolean;
   /** How long a dropped connection keeps its seat. */
   readonly graceMs: number;
   /** Whether a connection that disconnected for `reason` may still come back (and so keeps its seat meanwhile). */
@@ -156,7 +154,6 @@ export abstract class SeatKeeping implements Seats {
   abstract resumeToken(socket: SignalingSocket): string | undefined;
   abstract takeOver(socket: SignalingSocket, token: string): Awaitable<Seat[] | null>;
   abstract endRoom(projectId: string, roomName: string): Awaitable<number>;
-  abstract readonly acrossNodes: boolean;
   abstract signalTo(roomKey: string, peerId: string): string | undefined;
   abstract setMedia(socket: SignalingSocket, media: MediaState): Awaitable<boolean>;
   abstract seatOf(roomKey: string, peerId: string): Awaitable<Seat | undefined>;
@@ -216,8 +213,6 @@ export abstract class SeatKeeping implements Seats {
 
 /** Seats on this node: who sits where is `RoomRegistry`'s, and every change is synchronous, so atomic. */
 export class LocalSeats extends SeatKeeping {
-  readonly acrossNodes = false;
-
   take(socket: SignalingSocket, room: SeatRoom, { displayName, role, media }: Sitter): Seat[] {
     const { peerId } = socket.data;
     const roomKey = RoomRegistry.keyOf(room.projectId, room.name);
