@@ -3,6 +3,7 @@
  * answered by one script each (`knock-scripts.ts`), which also read the room's hosts from its seats in the same
  * step, so a knock is told to every host seated when it is made, and shown to each one seated after.
  */
+import { watchedBy } from './watched.js';
 
 /** A knock as the nodes share it. */
 export interface BookedKnock {
@@ -105,14 +106,7 @@ export function redisKnockBook(run: KnockCommands, prefix: string, node: string,
   const admission = (roomKey: string, peerId: string) => `${prefix}admission:${roomKey}#${peerId}`;
   const knockNodes = `${prefix}knock-nodes`;
   const beats = `${prefix}node-beats`;
-  const watched = async <R>(answer: Promise<R>): Promise<R> => {
-    try {
-      return await answer;
-    } catch (err) {
-      failed();
-      throw err;
-    }
-  };
+  const watched = watchedBy(failed);
   return {
     knock(roomKey, knock) {
       return watched(

@@ -14,6 +14,7 @@ import {
   START_RECORDING,
   STOP_RECORDING,
 } from './recording-scripts.js';
+import { watchedBy } from './watched.js';
 
 /** The recording scripts, as `defineCommand` adds them (each answers JSON), and the one plain command. */
 export interface RecordingCommands {
@@ -70,15 +71,10 @@ export function redisRecordingBook(
 ): RecordingBook {
   const recording = (roomKey: string) => `${prefix}recording:${roomKey}`;
   const seats = (roomKey: string) => `${prefix}seats:${roomKey}`;
+  const watched = watchedBy(failed);
   /** The script's answer, decoded; a failure is told to `failed`, then thrown on. */
-  const answered = async <T extends object>(answer: Promise<string>): Promise<T> => {
-    try {
-      return JSON.parse(await answer) as T;
-    } catch (err) {
-      failed();
-      throw err;
-    }
-  };
+  const answered = async <T extends object>(answer: Promise<string>): Promise<T> =>
+    JSON.parse(await watched(answer)) as T;
   return {
     async request(roomKey, by, requestId) {
       const change = await answered<RecordingChange<{ asked: unknown }>>(
@@ -114,12 +110,7 @@ export function redisRecordingBook(
       return { ended: ended ?? null };
     },
     async clear(roomKey) {
-      try {
-        await run.del(recording(roomKey));
-      } catch (err) {
-        failed();
-        throw err;
-      }
+      await watched(run.del(recording(roomKey)));
     },
   };
 }

@@ -12,6 +12,7 @@ import {
   type JoinedCall,
   type LeftCall,
 } from './call-book.js';
+import { watchedBy } from './watched.js';
 
 /** A seat as the nodes share it: with the epoch it was taken or last resumed under, and the node holding it. */
 export type BookedSeat = Seat & { epoch: number; node?: string };
@@ -148,15 +149,7 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
   const totals = `${prefix}seat-totals`;
   const nodeSeats = `${prefix}node-seats:${node}`;
   const beats = `${prefix}node-beats`;
-  /** The script's answer; a failure is told to `failed`, then thrown on. */
-  const watched = async <R>(answer: Promise<R>): Promise<R> => {
-    try {
-      return await answer;
-    } catch (err) {
-      failed();
-      throw err;
-    }
-  };
+  const watched = watchedBy(failed);
   return {
     async take(roomKey, seat, capacity, proposal) {
       const [granted, written, call, started, ...others] = await watched(
