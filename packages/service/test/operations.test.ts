@@ -65,7 +65,10 @@ describe('operations: readiness and metrics', () => {
       'route patterns, not URLs',
     );
     assert.ok((sample(body, 'vcw_http_request_duration_seconds_count{method="GET",route="/health"}') ?? 0) >= 1);
-    assert.ok((sample(body, 'vcw_process_cpu_user_seconds_total') ?? 0) > 0, 'the process figures too');
+    // The process figures too. CPU time is counted from when the metrics were set up, in the kernel's ticks, so a
+    // short test on a busy machine may see none of it in user mode: it must be there, not above zero.
+    assert.ok((sample(body, 'vcw_process_cpu_user_seconds_total') ?? -1) >= 0, 'process CPU time');
+    assert.ok((sample(body, 'vcw_process_resident_memory_bytes') ?? 0) > 0, 'process memory');
     for (const secret of [service.projectId, service.publishableKey, 'metered', 'lobby', 'Ada'])
       assert.ok(!body.includes(secret), `no ${secret} in the metrics`);
 
