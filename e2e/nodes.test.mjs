@@ -15,20 +15,6 @@ import { startProcessStack, suiteStack } from './support/stack.mjs';
 const missing = clusterMissing();
 if (missing && process.env.CI === 'true') throw new Error(`under CI every suite must run: ${missing}`);
 
-/** Page time at which `viewer` first shows `count` remote videos with decoded frames (size and playback time). */
-async function remoteVideoShownAt(viewer, count, timeoutMs) {
-  const handle = await viewer.page.waitForFunction(
-    (n) => {
-      const root = document.querySelector('video-chat-widget').shadowRoot;
-      const videos = [...root.querySelectorAll('video[part="remote-video"]')];
-      return videos.length === n && videos.every((v) => v.videoWidth > 0 && v.currentTime > 0) && Date.now();
-    },
-    count,
-    { timeout: timeoutMs, polling: 100 },
-  );
-  return handle.jsonValue();
-}
-
 describe('several service nodes on one Redis and one PostgreSQL', () => {
   // A skipped test rather than a skipped suite: node 20 leaves skipped suites out of its skip count.
   if (missing) return void it('runs on a Redis and a PostgreSQL of its own', { skip: missing });
@@ -71,7 +57,7 @@ describe('several service nodes on one Redis and one PostgreSQL', () => {
       [a, b],
       [b, a],
     ]) {
-      const shownAt = await remoteVideoShownAt(viewer, 1, 30_000);
+      const shownAt = await viewer.remoteVideosShownAt(1, 30_000);
       const after = shownAt - bJoinedAt;
       console.log(`# ${viewer.name} sees ${other.name}'s video (on another node) ${after} ms after ${b.name} joined`);
       assert.ok(after <= 10_000, `${viewer.name} saw ${other.name}'s video ${after} ms after the join`);

@@ -150,6 +150,20 @@ export class Participant {
     }
   }
 
+  /** Page time (the machine's clock) at which this page first shows `count` remote videos with decoded frames. */
+  async remoteVideosShownAt(count, timeoutMs = 20_000) {
+    const handle = await this.page.waitForFunction(
+      (n) => {
+        const root = document.querySelector('video-chat-widget').shadowRoot;
+        const videos = [...root.querySelectorAll('video[part="remote-video"]')];
+        return videos.length === n && videos.every((v) => v.videoWidth > 0 && v.currentTime > 0) && Date.now();
+      },
+      count,
+      { timeout: timeoutMs, polling: 100 },
+    );
+    return handle.jsonValue();
+  }
+
   /**
    * Waits until the widget shows exactly `count` remote videos, each with decoded frames that keep coming:
    * a size (`videoWidth > 0`) and playback time that advances. Returns their sizes.
