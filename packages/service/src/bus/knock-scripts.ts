@@ -10,12 +10,7 @@
  * A knock takes its place from the seats' epoch counter: a host seated under an epoch below a knock's was seated
  * when the knock was made (and told of it then); one seated above it is shown the knock when it sits down.
  */
-
-/** Reads Redis's clock in ms into `now`. */
-const NOW = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-`;
+import { NODE_MEMBER, NOW } from './scripts.js';
 
 /** The peer ids of the hosts seated in a room, given its seats' key. */
 const HOSTS_OF = `
@@ -97,6 +92,7 @@ return {raw, unpack(hosts_of(KEYS[2]))}
  * key, the knock as JSON and the peer ids of the room's hosts joined by spaces, one after the other.
  */
 export const CLAIM_DEAD_KNOCKS = `
+${NODE_MEMBER}
 ${NOW}
 ${HOSTS_OF}
 local prefix = ARGV[1]
@@ -106,8 +102,7 @@ for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if node ~= ARGV[3] and (not beat or tonumber(beat) < now - tonumber(ARGV[2])) then
     local list = prefix .. 'node-knocks:' .. node
     for _, member in ipairs(redis.call('SMEMBERS', list)) do
-      local space = string.find(member, ' ', 1, true)
-      local peer, room = string.sub(member, 1, space - 1), string.sub(member, space + 1)
+      local peer, room = node_member(member)
       local knocks = prefix .. 'knocks:' .. room
       local raw = redis.call('HGET', knocks, peer)
       if raw and cjson.decode(raw).node == node then

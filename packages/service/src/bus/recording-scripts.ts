@@ -9,15 +9,14 @@
  * node that ran the script, and only that one, tells the room. Each answers a JSON object: `expired`, then
  * `refused` (an error code) or what the change did.
  */
+import { NOW } from './scripts.js';
 
 /**
  * Reads Redis's clock into `now`, the room's recording (KEYS[1]) into `recording` (nil when none), and starts
  * the answer `out`, with `expired` when the request there had expired (then deleted).
  */
 const CURRENT = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local out = {}
+${NOW}local out = {}
 local recording = nil
 local raw = redis.call('GET', KEYS[1])
 if raw then

@@ -3,6 +3,22 @@
  * and each reads Redis's `TIME`, the one clock all nodes agree on. Loaded with `defineCommand` (EVALSHA).
  */
 
+/** Reads Redis's clock in ms into `now`. */
+export const NOW = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`;
+
+/**
+ * Splits a member of a node's list (of seats, of knocks): `peer id` + space + room key (a peer id has no space).
+ */
+export const NODE_MEMBER = `
+local function node_member(member)
+  local space = string.find(member, ' ', 1, true)
+  return string.sub(member, 1, space - 1), string.sub(member, space + 1)
+end
+`;
+
 /**
  * A token bucket. KEYS[1]: the bucket; ARGV: capacity, tokens earned per second. Spends one token if there is
  * one. Returns `{1, 0}`, or `{0, ms until a token is earned}`. The bucket expires once it would be full again:
@@ -11,8 +27,7 @@
 export const TAKE_TOKEN = `
 local capacity = tonumber(ARGV[1])
 local per_second = tonumber(ARGV[2])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+${NOW}
 local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(bucket[1]) or capacity
 local at = tonumber(bucket[2]) or now

@@ -14,12 +14,7 @@
  * closes it, in the step that changes the seats.
  */
 import { CALL_BOOK } from './call-book.js';
-
-/** Reads Redis's clock in ms into `now`. */
-const NOW = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-`;
+import { NODE_MEMBER, NOW } from './scripts.js';
 
 /**
  * Takes `seat` (decoded, of peer `peer` in room `room`) off its node's list and out of the totals, once it is no
@@ -81,26 +76,37 @@ return {raw, now, call_left(ARGV[4], ARGV[5], seat, left, ARGV[6], now)}
 `;
 
 /**
+ * Writes `seat` (of peer `peer`, in the room `room`; KEYS as `RESUME_SEAT`'s) anew under a new epoch, as held by
+ * node `node`: off its former node's list, on this one's, and a beat of this node. Returns the seat as written.
+ */
+const MOVE_SEAT = `
+local function move_seat(seat, peer, node, prefix, room)
+  local member = peer .. ' ' .. room
+  if seat.node and seat.node ~= node then redis.call('SREM', prefix .. 'node-seats:' .. seat.node, member) end
+  seat.node = node
+  seat.epoch = redis.call('INCR', KEYS[2])
+  local written = cjson.encode(seat)
+  redis.call('HSET', KEYS[1], peer, written)
+  redis.call('SADD', KEYS[3], member)
+  ${NOW}
+  redis.call('ZADD', KEYS[4], now, node)
+  return written
+end
+`;
+
+/**
  * A recovered socket takes its seat back, on whichever node: under a new epoch, so the node it dropped from can
  * no longer free it, and now listed as that node's. KEYS: the room's seats, the epoch counter, the seats of the
  * node taking it back, the nodes' beats (a beat of that node); ARGV: peer id, socket id, that node, the keys' prefix, the room key. Returns the seat as
  * JSON, or false when it is gone (or held by another socket).
  */
 export const RESUME_SEAT = `
+${MOVE_SEAT}
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return false end
 local seat = cjson.decode(raw)
 if seat.socketId ~= ARGV[2] then return false end
-local member = ARGV[1] .. ' ' .. ARGV[5]
-if seat.node and seat.node ~= ARGV[3] then redis.call('SREM', ARGV[4] .. 'node-seats:' .. seat.node, member) end
-seat.node = ARGV[3]
-seat.epoch = redis.call('INCR', KEYS[2])
-local written = cjson.encode(seat)
-redis.call('HSET', KEYS[1], ARGV[1], written)
-redis.call('SADD', KEYS[3], member)
-${NOW}
-redis.call('ZADD', KEYS[4], now, ARGV[3])
-return written
+return move_seat(seat, ARGV[1], ARGV[3], ARGV[4], ARGV[5])
 `;
 
 /**
@@ -112,21 +118,14 @@ return written
  * since.
  */
 export const TAKE_OVER_SEAT = `
+${MOVE_SEAT}
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return false end
 local seat = cjson.decode(raw)
 if seat.epoch ~= tonumber(ARGV[2]) then return false end
 local before = seat.socketId
-local member = ARGV[1] .. ' ' .. ARGV[6]
-if seat.node and seat.node ~= ARGV[4] then redis.call('SREM', ARGV[5] .. 'node-seats:' .. seat.node, member) end
 seat.socketId = ARGV[3]
-seat.node = ARGV[4]
-seat.epoch = redis.call('INCR', KEYS[2])
-local written = cjson.encode(seat)
-redis.call('HSET', KEYS[1], ARGV[1], written)
-redis.call('SADD', KEYS[3], member)
-${NOW}
-redis.call('ZADD', KEYS[4], now, ARGV[4])
+local written = move_seat(seat, ARGV[1], ARGV[4], ARGV[5], ARGV[6])
 local others = {}
 for _, other in ipairs(redis.call('HVALS', KEYS[1])) do
   if other ~= written then table.insert(others, other) end
@@ -184,6 +183,7 @@ return now
  * call as \`call_left\` answers}`.
  */
 export const CLAIM_DEAD = `
+${NODE_MEMBER}
 ${FORGET_SEAT}
 ${CALL_BOOK}
 ${NOW}
@@ -194,8 +194,7 @@ for _, node in ipairs(dead) do
   if node ~= ARGV[3] then
     local list = prefix .. 'node-seats:' .. node
     for _, member in ipairs(redis.call('SMEMBERS', list)) do
-      local space = string.find(member, ' ', 1, true)
-      local peer, room = string.sub(member, 1, space - 1), string.sub(member, space + 1)
+      local peer, room = node_member(member)
       local seats = prefix .. 'seats:' .. room
       local raw = redis.call('HGET', seats, peer)
       if raw then
