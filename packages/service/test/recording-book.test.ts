@@ -9,6 +9,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { RECORDING_REQUEST_EXPIRY_MS } from '@vcw/shared';
 import { defineRecordingScripts, redisRecordingBook } from '../src/bus/redis-recording-book.js';
+import { Retries } from '../src/bus/retries.js';
 import { LocalRecordingBook, type RecordingBook, type RecordingChange } from '../src/rooms/recording-book.js';
 import { RoomRegistry } from '../src/rooms/room-registry.js';
 import { deleteKeys, describeWithRedis, REDIS_URL } from './helpers/redis-nodes.js';
@@ -179,13 +180,15 @@ describeWithRedis('recording book on Redis', () =>
     // The book's scripts on a connection of the test's (the bus's other parts need Socket.io to stop them). The
     // seats it reads are written as the seat scripts keep them: a hash of peer id to the seat as JSON.
     const redis = new Redis(REDIS_URL);
+    const retries = new Retries();
     t.after(async () => {
+      retries.stop();
       await deleteKeys(prefix);
       redis.disconnect();
     });
     let arrivals = 0;
     return {
-      book: redisRecordingBook(defineRecordingScripts(redis), prefix, RECORDING_REQUEST_EXPIRY_MS, () => {}),
+      book: redisRecordingBook(defineRecordingScripts(redis), prefix, RECORDING_REQUEST_EXPIRY_MS, () => {}, retries),
       seat: async (roomKey, peerId) => {
         arrivals++;
         const seat = {

@@ -19,7 +19,7 @@ import {
 } from '@vcw/shared';
 import { busesUp, describeWithRedis, keysUnder, metric, REDIS_URL, startNodes } from './helpers/redis-nodes.js';
 import { command, connect, next, type Client, type TestService } from './helpers/service.js';
-import { record } from './helpers/toolkit.js';
+import { record, until } from './helpers/toolkit.js';
 
 const RECORDING_EVENTS = [
   'recording:requested',
@@ -323,6 +323,30 @@ describeWithRedis('recording consent across nodes (Redis)', () => {
       [],
       'no recording key left',
     );
+  });
+
+  it("a recorder's leave Redis could not take is tried again until it does: then the others hear the recording end", async (t) => {
+    const { prefix, nodes, ada, grace, linus } = await trio(t, 'retried');
+    const { requestId } = await request(ada);
+    for (const who of [grace, linus])
+      assert.ok((await command(who.client, 'recording:answer', { requestId, accept: true })).ok);
+    assert.ok((await command(ada.client, 'recording:state', { active: true, requestId })).ok);
+    // The recording's key holds what no script can read (as a Redis that fails for a while): the leave fails.
+    const key = `${prefix}recording:${nodes[0].projectId}/retried`;
+    const redis = new Redis(REDIS_URL);
+    t.after(() => redis.disconnect());
+    const running = (await redis.get(key))!;
+    await redis.set(key, 'not json');
+    const failures = () => metric(nodes[0].app, 'vcw_bus_errors_total{operation="recording"}');
+    const before = await failures();
+    const ended = [grace, linus].map((who) => next(who.client, 'recording:state'));
+    assert.ok((await command(ada.client, 'room:leave', {})).ok, 'the leave is answered at once');
+    await until(async () => (await failures()) > before, 'the leave failed in Redis');
+    await redis.set(key, running); // Redis takes it again
+    for (const heard of await Promise.all(ended))
+      assert.deepEqual(heard, { active: false, by: { peerId: ada.peerId, displayName: 'Ada' } });
+    assert.deepEqual(await sync(linus), { ok: true, recording: null, request: null });
+    await request(grace); // the room may record again
   });
 
   it('a recording script Redis fails is an internal error, counted as recording in the bus errors', async (t) => {

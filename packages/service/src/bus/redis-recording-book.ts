@@ -14,6 +14,7 @@ import {
   START_RECORDING,
   STOP_RECORDING,
 } from './recording-scripts.js';
+import { untilTaken, type Retries } from './retries.js';
 import { watchedBy } from './watched.js';
 
 /** The recording scripts, as `defineCommand` adds them (each answers JSON), and the one plain command. */
@@ -61,13 +62,15 @@ const list = (value: unknown): string[] => (Array.isArray(value) ? (value as str
 /**
  * The recording book on Redis, every key under `prefix` (a room's seats are `<prefix>seats:<room key>`, as the
  * seat book keeps them); requests expire after `expiryMs`; `failed` hears of each script that failed (then
- * thrown).
+ * thrown). The changes no command waits for, a leave's and an ended room's, are tried again by `retries` until
+ * Redis takes them (both are idempotent), so that a recording does not outlive its recorder.
  */
 export function redisRecordingBook(
   run: RecordingCommands,
   prefix: string,
   expiryMs: number,
   failed: () => void,
+  retries: Retries,
 ): RecordingBook {
   const recording = (roomKey: string) => `${prefix}recording:${roomKey}`;
   const seats = (roomKey: string) => `${prefix}seats:${roomKey}`;
@@ -104,13 +107,13 @@ export function redisRecordingBook(
       return answered(run.vcwJoinedRecording(recording(roomKey), seats(roomKey), expiryMs, peerId));
     },
     async left(roomKey, peerId) {
-      const { ended } = await answered<{ ended?: RoomRecording }>(
-        run.vcwLeftRecording(recording(roomKey), seats(roomKey), peerId),
+      const { ended } = await untilTaken(retries, () =>
+        answered<{ ended?: RoomRecording }>(run.vcwLeftRecording(recording(roomKey), seats(roomKey), peerId)),
       );
       return { ended: ended ?? null };
     },
     async clear(roomKey) {
-      await watched(run.del(recording(roomKey)));
+      await untilTaken(retries, () => watched(run.del(recording(roomKey))));
     },
   };
 }

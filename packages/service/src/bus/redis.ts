@@ -23,6 +23,7 @@ import type { Bus, BusOperation, BusTrouble } from './bus.js';
 import { deliverToRecipientsAtSend } from './recipients-at-send.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { defineRecordingScripts, redisRecordingBook } from './redis-recording-book.js';
+import { Retries } from './retries.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
 import { redisKnockBook, type KnockCommands } from './knock-book.js';
 import { ANSWER_KNOCK, CLAIM_DEAD_KNOCKS, KNOCK, WITHDRAW_KNOCK } from './knock-scripts.js';
@@ -142,6 +143,8 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   // Recording consent rides the seats' connection: it has nowhere to fall back to either, and a node's seat and
   // recording scripts then run in the order it sent them (a newcomer is asked before its own `recording:sync`).
   const recordingScripts = defineRecordingScripts(seatScripts);
+  // Changes no command waits for, tried again until Redis takes them; they stop with the bus.
+  const retries = new Retries();
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
     new RedisRateLimiter(
@@ -171,7 +174,13 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
     rateLimiter,
     seatBook: redisSeatBook(seatScripts as unknown as SeatCommands, prefix, node, () => failed('seats')),
     knockBook: redisKnockBook(seatScripts as unknown as KnockCommands, prefix, node, () => failed('knocks')),
-    recordingBook: redisRecordingBook(recordingScripts, prefix, RECORDING_REQUEST_EXPIRY_MS, () => failed('recording')),
+    recordingBook: redisRecordingBook(
+      recordingScripts,
+      prefix,
+      RECORDING_REQUEST_EXPIRY_MS,
+      () => failed('recording'),
+      retries,
+    ),
     async holdLease(name, ttlMs) {
       try {
         return (await run.vcwHoldLease(`${prefix}lease:${name}`, node, ttlMs)) === 1;
@@ -193,6 +202,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
       return () => listeners.delete(listener);
     },
     async close() {
+      retries.stop();
       // After Socket.io closed (its adapter publishes nothing more): what was sent is answered before the quit.
       for (const copy of copies) copy.disconnect();
       await Promise.all(

@@ -7,6 +7,7 @@
 import { LeaveReason, type MediaState } from '@vcw/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ResumeTokens } from '../auth/resume-token.js';
+import { Retries } from '../bus/retries.js';
 import type { SeatBook } from '../bus/seat-book.js';
 import { ServiceError } from '../errors.js';
 import type { FreedSeat } from '../bus/seat-book.js';
@@ -17,11 +18,6 @@ import { broadcastRoom, isBroadcastRoom, seatRoom, type SignalingServer, type Si
 
 /** This node's copy of a room holds whatever the book seated: capacity is the book's to refuse. */
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
-/** A seat the book could not free (Redis away) is freed again after these delays, doubling up to a cap. */
-const LEAVE_RETRY_FIRST_MS = 250;
-const LEAVE_RETRY_MAX_MS = 30_000;
-/** Then it gives up (about ten minutes): the seat stays taken until the room ends, and an error says so. */
-const LEAVE_RETRY_ATTEMPTS = 25;
 /** How often this node says it is alive, and looks for nodes that stopped saying so. */
 const BEAT_EVERY_MS = 1_000;
 /**
@@ -35,8 +31,8 @@ export class RedisSeats extends SeatKeeping {
   private readonly taking = new Set<string>();
   /** Sockets whose seat is being taken back: their leave waits for it, so it frees the seat's new epoch. */
   private readonly resuming = new Map<string, Promise<boolean>>();
-  /** Leaves waiting to be tried again; cleared when the node closes. */
-  private readonly retries = new Set<ReturnType<typeof setTimeout>>();
+  /** Leaves the book could not take (Redis away), tried again until it does; stopped when the node closes. */
+  private readonly retries = new Retries();
   private readonly beating: ReturnType<typeof setInterval>;
 
   constructor(
@@ -128,7 +124,13 @@ export class RedisSeats extends SeatKeeping {
     } catch (err) {
       // Gone from this node already; the seat in the book is freed once Redis answers, and the others told then.
       this.log.warn({ err, roomKey, peer: peerId }, 'could not free a seat in Redis: trying again');
-      this.retry(leave, freed, roomKey, peerId);
+      this.retries.again(leave).then(freed, (last: unknown) =>
+        // About ten minutes on: the seat stays taken until the room ends.
+        this.log.error(
+          { err: last, roomKey, peer: peerId },
+          'gave up freeing a seat in Redis: taken until the room ends',
+        ),
+      );
     }
   }
 
@@ -144,8 +146,7 @@ export class RedisSeats extends SeatKeeping {
   override close(): void {
     super.close();
     clearInterval(this.beating);
-    for (const timer of this.retries) clearTimeout(timer);
-    this.retries.clear();
+    this.retries.stop();
   }
 
   resume(socket: SignalingSocket): Promise<boolean> {
@@ -255,28 +256,6 @@ export class RedisSeats extends SeatKeeping {
     } catch (err) {
       this.log.debug({ err }, 'could not beat or claim the seats of stopped nodes this time');
     }
-  }
-
-  /** Tries `leave` again after a growing delay until it takes (then `freed`), or gives up and says so. */
-  private retry(
-    leave: () => Promise<FreedSeat | null>,
-    freed: (gone: FreedSeat | null) => void,
-    roomKey: string,
-    peerId: string,
-    attempt = 0,
-  ): void {
-    const timer = setTimeout(
-      () => {
-        this.retries.delete(timer);
-        leave().then(freed, (err: unknown) => {
-          if (attempt + 1 < LEAVE_RETRY_ATTEMPTS) return this.retry(leave, freed, roomKey, peerId, attempt + 1);
-          this.log.error({ err, roomKey, peer: peerId }, 'gave up freeing a seat in Redis: taken until the room ends');
-        });
-      },
-      Math.min(LEAVE_RETRY_FIRST_MS * 2 ** attempt, LEAVE_RETRY_MAX_MS),
-    );
-    timer.unref();
-    this.retries.add(timer);
   }
 
   private async takeBack(socket: SignalingSocket): Promise<boolean> {
