@@ -31,6 +31,20 @@ describe('RateLimiter', () => {
     assert.equal(limiter.size, 1);
   });
 
+  it('spends from a bucket its owner keeps; time before the bucket was counted (a clock behind) earns nothing', () => {
+    let now = 10_000;
+    const limiter = new RateLimiter({ capacity: 2, perSecond: 1 }, () => now);
+    const bucket = limiter.full();
+    assert.deepEqual(bucket, { tokens: 2, at: 10_000 });
+    assert.deepEqual([limiter.spend(bucket).ok, limiter.spend(bucket).ok], [true, true]);
+    assert.deepEqual(limiter.spend(bucket), { ok: false, retryAfterMs: 1000 });
+    assert.equal(limiter.size, 0, 'the limiter keeps nothing of it');
+    now = 9_000; // the bucket comes to a node whose clock is a second behind
+    assert.deepEqual(limiter.spend(bucket), { ok: false, retryAfterMs: 1000 });
+    now = 10_000;
+    assert.equal(limiter.spend(bucket).ok, true);
+  });
+
   it('refuses a limit that could never admit anything', () => {
     assert.throws(() => new RateLimiter({ capacity: 0, perSecond: 1 }), RangeError);
     assert.throws(() => new RateLimiter({ capacity: 1, perSecond: 0 }), RangeError);

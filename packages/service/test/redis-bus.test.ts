@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, SIGNALING_PATH, type ChatMessage, type JoinResult, type Room } from '@vcw/shared';
+import type { ChatMessage, JoinResult, Room } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
 import {
   busesUp,
@@ -16,15 +15,23 @@ import {
   metric,
   REDIS_URL,
   startNodes,
+  recoveredOn,
+  recoveringClient,
   streamEntries,
 } from './helpers/redis-nodes.js';
-import { command, connect, next, SITE_ORIGIN, type Client } from './helpers/service.js';
+import { command, connect, next, type Client, type TestService } from './helpers/service.js';
 
 /** What socket.io-client keeps to recover its session (private fields: set on a new client, as a reconnect would). */
 interface RecoverableClient {
   id: string;
   _pid?: string;
   _lastOffset?: string;
+}
+
+/** Drops `client`'s transport (the network goes; its session stays in Redis for the grace period), seen by `node`. */
+async function dropFrom(node: TestService, client: Client): Promise<void> {
+  client.io.engine.close();
+  await eventually(async () => node.app.io.of('/').sockets.size === 0, 'the node saw the connection drop');
 }
 
 const SUITE = 'the Redis bus';
@@ -137,32 +144,42 @@ if (REDIS_URL) {
       await busesUp(nodes);
       const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
       const first = await connect(t, a);
-      const { id, _pid: pid, _lastOffset: offset } = first as unknown as RecoverableClient;
-      assert.ok(pid && offset, 'the service offered recovery: a session id and a stream offset');
-      first.io.engine.close(); // the network drops; the session is kept in Redis for the grace period
-      await eventually(async () => a.app.io.of('/').sockets.size === 0, 'node A saw the connection drop');
+      const { id } = first as unknown as RecoverableClient;
+      await dropFrom(a, first);
       const streamLength = () => streamEntries(`${prefix}socket.io`);
       const before = await streamLength();
       a.app.io.emit('service:draining', { reconnectWithinMs: 1234 });
       await eventually(async () => (await streamLength()) > before, 'the broadcast is in the stream');
 
       // The widget comes back through the balancer, to node B, with the session id and offset it had.
-      const again = io(b.url, {
-        path: SIGNALING_PATH,
-        transports: ['websocket'],
-        autoConnect: false,
-        reconnection: false,
-        forceNew: true,
-        auth: { protocol: PROTOCOL_VERSION, apiKey: b.publishableKey },
-        extraHeaders: { origin: SITE_ORIGIN },
-      });
-      t.after(() => again.disconnect());
-      Object.assign(again, { _pid: pid, _lastOffset: offset });
-      const missed = next(again as unknown as Client, 'service:draining');
+      const again = recoveringClient(t, b, first);
+      const missed = next(again, 'service:draining');
       again.connect();
       assert.deepEqual(await missed, { reconnectWithinMs: 1234 });
       assert.equal(again.recovered, true);
       assert.equal(again.id, id, 'the same socket, now on node B');
+    });
+
+    it("a connection's message allowance comes with it when it is recovered on another node", async (t) => {
+      const { nodes } = await startNodes(t, 2, { env: { RATE_LIMIT_SIGNALS_PER_SECOND: '1' } });
+      await busesUp(nodes);
+      const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+      const flooder = await connect(t, a);
+      // Six seconds' worth at one message a second, spent at once; the seventh is refused.
+      for (let i = 0; i < 6; i++) assert.ok((await command(flooder, 'ice:servers', {})).ok, `message ${i + 1}`);
+      const refused = await command(flooder, 'ice:servers', {});
+      assert.equal(!refused.ok && refused.error.code, 'rate_limited');
+      const dropped = Date.now();
+      await dropFrom(a, flooder);
+      const { client: again } = await recoveredOn(t, b, flooder);
+      assert.equal(again.recovered, true);
+      const away = Date.now() - dropped;
+      // A fresh allowance would take all three; the one it left with has earned back one message a second since.
+      const replies = [];
+      for (let i = 0; i < 3; i++) replies.push(await command(again, 'ice:servers', {}));
+      const taken = replies.filter((reply) => reply.ok).length;
+      assert.ok(taken <= Math.floor(away / 1000) + 1 && taken < 3, `${taken} of 3 taken after ${away} ms away`);
+      for (const reply of replies.filter((r) => !r.ok)) assert.equal(!reply.ok && reply.error.code, 'rate_limited');
     });
 
     it('one node at a time holds the pruning lease; its holder renews it', async (t) => {

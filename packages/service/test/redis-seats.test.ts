@@ -5,24 +5,21 @@
  * Without TEST_REDIS_URL the suite is skipped, except under CI=true where that is a failure.
  */
 import assert from 'node:assert/strict';
-import { it, type TestContext } from 'node:test';
-import { io } from 'socket.io-client';
+import { it } from 'node:test';
 import {
   PROTOCOL_VERSION,
   type CreatedRoom,
   type ErrorBody,
   type JoinToken,
   type ParticipantList,
-  SIGNALING_PATH,
   type JoinResult,
   type PeerLeft,
   type RecordingRequestResult,
   type RelayedSignal,
-  type SessionInfo,
 } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
-import { busesUp, describeWithRedis, eventually, metric, startNodes } from './helpers/redis-nodes.js';
-import { command, connect, next, sessionOf, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
+import { busesUp, describeWithRedis, eventually, metric, recoveredOn, startNodes } from './helpers/redis-nodes.js';
+import { command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
 
 const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
 const answer = { type: 'answer' as const, sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' };
@@ -53,30 +50,6 @@ function signals(client: Client, count: number): Promise<RelayedSignal[]> {
     };
     client.on('signal', take);
   });
-}
-
-/** The client's connection comes back on `node`, recovered from the session it had (as through a balancer). */
-async function recoveredOn(
-  t: TestContext,
-  node: TestService,
-  gone: Client,
-): Promise<{ client: Client; session: SessionInfo }> {
-  const { _pid: pid, _lastOffset: offset } = gone as unknown as { _pid?: string; _lastOffset?: string };
-  assert.ok(pid && offset, 'the service offered recovery');
-  const client: Client = io(node.url, {
-    path: SIGNALING_PATH,
-    transports: ['websocket'],
-    autoConnect: false,
-    reconnection: false,
-    forceNew: true,
-    auth: { protocol: PROTOCOL_VERSION, apiKey: node.publishableKey },
-    extraHeaders: { origin: SITE_ORIGIN },
-  });
-  t.after(() => client.disconnect());
-  Object.assign(client, { _pid: pid, _lastOffset: offset });
-  const session = next(client, 'session');
-  client.connect();
-  return { client, session: await session };
 }
 
 describeWithRedis('seats across nodes (Redis)', () => {

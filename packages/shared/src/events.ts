@@ -186,6 +186,12 @@ export interface InterServerEvents {
   'participant:taken-over': (socketId: string, roomKey: string, peerId: string) => void;
 }
 
+/** A token bucket: the tokens left, and when they were counted (ms since the epoch). */
+export interface TokenBucket {
+  tokens: number;
+  at: number;
+}
+
 /** What the service keeps on each socket once the handshake succeeded. */
 export interface SocketData {
   projectId: string;
@@ -214,6 +220,12 @@ export interface SocketData {
   closedAs?: LeaveReason;
   /** Support messages (`ticket:create`) this connection has left; they are capped per connection. */
   ticketsCreated?: number;
+  /**
+   * What this connection may still send: its messages, and its refused messages before it is closed. Kept with
+   * the connection, so they come back with it when it resumes, on this node or another: a dropped transport buys
+   * no fresh allowance.
+   */
+  allowance?: { messages?: TokenBucket; strikes?: TokenBucket };
 }
 
 export type ClientCommand = keyof ClientToServerEvents;

@@ -4,8 +4,9 @@
  * A limit configured as 0 is off.
  *
  * Limits on what a whole project, key or address does are `Limiter`s: a shared implementation (several nodes)
- * can take over behind `take`, which may answer with a promise. Limits on one socket stay `RateLimiter`s on
- * its node, which is where the socket lives; they are spent on every message, before anything is awaited.
+ * can take over behind `take`, which may answer with a promise. Limits on one socket are `RateLimiter`s whose
+ * buckets the socket keeps in its own data (`SocketData.allowance`, see `spendOwn`): spent on every message,
+ * before anything is awaited, and carried with the socket when it resumes, on this node or another.
  */
 import type { Awaitable } from '../awaitable.js';
 import type { Config } from '../config.js';

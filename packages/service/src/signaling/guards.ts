@@ -5,8 +5,9 @@
  */
 import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { errorBody, type Ack, type ClientCommand, type ErrorBody } from '@vcw/shared';
+import { errorBody, type Ack, type ClientCommand, type ErrorBody, type SocketData } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
+import type { RateLimiter, Verdict } from '../limits/rate-limiter.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
 import { closeSession } from './sockets.js';
 
@@ -110,15 +111,25 @@ export function throttled(
   ctx: SignalingContext,
   reply: ((reply: Ack) => void) | undefined,
 ): boolean {
-  const verdict = ctx.limits.signals?.take(socket.id);
+  const verdict = ctx.limits.signals && spendOwn(socket, 'messages', ctx.limits.signals);
   if (!verdict || verdict.ok) return false;
   reply?.({
     ok: false,
     error: errorBody('rate_limited', `Too many messages on this connection; retry in ${verdict.retryAfterMs} ms.`),
   });
-  if (!ctx.limits.strikes.take(socket.id).ok && socket.connected) {
+  if (!spendOwn(socket, 'strikes', ctx.limits.strikes).ok && socket.connected) {
     ctx.log.warn({ socket: socket.id, project: socket.data.projectId }, 'connection closed for flooding');
     closeSession(socket, errorBody('rate_limited', 'This connection sent too many messages and was closed.'));
   }
   return true;
+}
+
+/** Spends one token of the connection's own allowance under `limiter` (kept in its data: it travels with it). */
+export function spendOwn(
+  socket: SignalingSocket,
+  which: keyof NonNullable<SocketData['allowance']>,
+  limiter: RateLimiter,
+): Verdict {
+  const allowance = (socket.data.allowance ??= {});
+  return limiter.spend((allowance[which] ??= limiter.full()));
 }

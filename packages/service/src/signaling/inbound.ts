@@ -7,7 +7,7 @@
  */
 import { errorBody, type Ack } from '@vcw/shared';
 import type { SignalingContext, SignalingSocket } from './context.js';
-import { runCommand, throttled, type Command } from './guards.js';
+import { runCommand, spendOwn, throttled, type Command } from './guards.js';
 import { closeSession } from './sockets.js';
 
 export function receiveCommands(
@@ -31,7 +31,7 @@ function refuseUnknown(socket: SignalingSocket, ctx: SignalingContext, event: st
     ok: false,
     error: errorBody('unknown_event', `The service does not know the event "${String(event).slice(0, 40)}".`),
   });
-  if (ctx.limits.strikes.take(socket.id).ok || !socket.connected) return;
+  if (spendOwn(socket, 'strikes', ctx.limits.strikes).ok || !socket.connected) return;
   ctx.log.warn({ socket: socket.id, project: socket.data.projectId }, 'connection closed for unknown events');
   closeSession(
     socket,

@@ -5,7 +5,7 @@ import type { Seat } from '../rooms/room-registry.js';
 import { agentCommands } from './agent.js';
 import { callQualityCommands } from './call-quality.js';
 import { chatCommands } from './chat.js';
-import type { SignalingContext, SignalingSocket } from './context.js';
+import type { SignalingContext } from './context.js';
 import type { Command } from './guards.js';
 import { handshakeGuard } from './handshake.js';
 import { hostCommands } from './host.js';
@@ -69,7 +69,6 @@ export function attachSignaling(ctx: SignalingContext): void {
       seatAfterDisconnect(socket, ctx, reason);
       stopKnocking(socket, ctx, reason);
       matchingAfterDisconnect(socket, ctx, reason);
-      forgetLimits(socket, ctx, reason);
     });
     const greet = (back: boolean | Seat[] | null) => {
       const { peerId } = socket.data;
@@ -90,20 +89,6 @@ export function attachSignaling(ctx: SignalingContext): void {
         ctx.log.error({ err, peer: socket.data.peerId }, 'could not resume a seat'),
       );
   });
-}
-
-/**
- * Drops the socket's message budget and strikes once it is gone for good. A socket that may still resume
- * keeps them through the grace period: dropping the transport must not buy a flooder a fresh allowance.
- */
-function forgetLimits(socket: SignalingSocket, ctx: SignalingContext, reason: string): void {
-  const forget = () => {
-    if (ctx.io.sockets.sockets.has(socket.id)) return; // it resumed: same id, same budget
-    ctx.limits.signals?.forget(socket.id);
-    ctx.limits.strikes.forget(socket.id);
-  };
-  if (ctx.seats.mayResume(reason)) setTimeout(forget, ctx.seats.graceMs + 1000).unref();
-  else forget();
 }
 
 export type { SignalingContext, SignalingServer, SignalingSocket } from './context.js';

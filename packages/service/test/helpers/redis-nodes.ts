@@ -19,7 +19,9 @@ import { build } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openPostgres, openSqlite } from '../../src/store/database.js';
 import type { WebhookTimings } from '../../src/webhooks/dispatcher.js';
-import { SITE_ORIGIN, TEST_TOKEN_SECRET, type TestService } from './service.js';
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION, SIGNALING_PATH, type SessionInfo } from '@vcw/shared';
+import { next, SITE_ORIGIN, TEST_TOKEN_SECRET, type Client, type TestService } from './service.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
 export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? '';
@@ -188,4 +190,37 @@ export function describeWithRedis(suite: string, body: () => void, { postgres = 
     // A skipped test rather than a skipped describe: node 20 leaves skipped suites out of its skip count.
     else it(`runs against ${what}`, { skip: `not set: ${missing.join(', ')}` });
   });
+}
+
+/**
+ * A new client on `node` holding the session id and stream offset the dropped client `gone` had, as the
+ * widget's reconnection through a balancer would; not connected yet (listen first, then `connect()`).
+ */
+export function recoveringClient(t: TestContext, node: TestService, gone: Client): Client {
+  const { _pid: pid, _lastOffset: offset } = gone as unknown as { _pid?: string; _lastOffset?: string };
+  assert.ok(pid && offset, 'the service offered recovery: a session id and a stream offset');
+  const client: Client = io(node.url, {
+    path: SIGNALING_PATH,
+    transports: ['websocket'],
+    autoConnect: false,
+    reconnection: false,
+    forceNew: true,
+    auth: { protocol: PROTOCOL_VERSION, apiKey: node.publishableKey },
+    extraHeaders: { origin: SITE_ORIGIN },
+  });
+  t.after(() => client.disconnect());
+  Object.assign(client, { _pid: pid, _lastOffset: offset });
+  return client;
+}
+
+/** The client's connection comes back on `node`, recovered from the session it had; its `session`. */
+export async function recoveredOn(
+  t: TestContext,
+  node: TestService,
+  gone: Client,
+): Promise<{ client: Client; session: SessionInfo }> {
+  const client = recoveringClient(t, node, gone);
+  const session = next(client, 'session');
+  client.connect();
+  return { client, session: await session };
 }
