@@ -227,3 +227,41 @@ describe('a node on Redis is killed while a participant elsewhere leaves', () =>
     }
   });
 });
+
+describe('a node on Redis is killed while a newcomer joins elsewhere', () => {
+  if (missing) return void it('runs on a Redis and a PostgreSQL of its own', { skip: missing });
+  const suite = suiteStack(() => startProcessStack({ nodes: 2, redis: true }));
+
+  it('SIGKILL: a newcomer who joined while the widgets were away is in a call with each once they are back', async () => {
+    const [first, second] = suite.stack.nodes;
+    const people = await Participant.inCall(suite.stack, 'newcomer', ['Ada', 'Grace'], {}, suite.opened);
+    for (const p of people) await p.seesRemoteVideos(1, 15_000);
+
+    // Frozen, the first node delivers nothing: the newcomer's arrival and its offers to Ada and Grace are lost
+    // with it. Lin joins on the second node, where the two still sit (in Redis) until their node is found dead.
+    process.kill(first.pid(), 'SIGSTOP');
+    const lin = await Participant.open(suite.stack, { room: 'newcomer', name: 'Lin', service: second.url });
+    suite.opened.push(lin);
+    await lin.join();
+    await lin.waitForEvent('vc-join');
+    await first.kill('SIGKILL');
+    let backAt = 0;
+    for (const p of people) {
+      const back = await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'connected', 10_000, {
+        after: (await p.waitForEvent('vc-connection-state-change', (d) => d.state === 'reconnecting')).at,
+      });
+      backAt = Math.max(backAt, back.at);
+    }
+    // Back, each finds Lin in the room and waits for its offer, which Lin sends again for want of an answer.
+    const everyone = [...people, lin];
+    const shownAt = await Promise.all(everyone.map((who) => who.remoteVideosShownAt(2, 20_000)));
+    for (const [i, who] of everyone.entries()) {
+      console.log(`# ${who.name} shows both others' videos ${shownAt[i] - backAt} ms after the two were back`);
+      const videos = await who.seesRemoteVideos(2, 5_000);
+      assert.ok(
+        videos.every((v) => v.advanced > 0),
+        `${who.name}: both others' videos play (${JSON.stringify(videos)})`,
+      );
+    }
+  });
+});

@@ -1,8 +1,8 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import type { RelayedSignal } from '@vcw/shared';
-import { PeerLink, type OutgoingSignal } from '../src/engine/peer-link.js';
-import { until } from './helpers.js';
+import type { OutgoingSignal, PeerLink } from '../src/engine/peer-link.js';
+import { until, videoLink } from './helpers.js';
 
 /**
  * Two real peer links in this page, each delivering its signals straight to the other (the service only
@@ -10,16 +10,8 @@ import { until } from './helpers.js';
  */
 async function linkedPair() {
   const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
-  const make = (initiator: boolean) =>
-    new PeerLink({
-      iceServers: [],
-      iceTransportPolicy: 'all',
-      localTracks: { audio: null, video: stream.getVideoTracks()[0]! },
-      localStream: stream,
-      initiator,
-    });
-  const a = make(true);
-  const b = make(false);
+  const a = videoLink(stream, true);
+  const b = videoLink(stream, false);
   const toA: RelayedSignal[] = [];
   const toB: RelayedSignal[] = [];
   const failures: Error[] = [];

@@ -2,6 +2,7 @@
 /** Helpers for the component tests: the live service, mounting widgets, and waiting on them. */
 import '../src/index.js';
 import type { VideoChatWidget } from '../src/element/video-chat-widget.js';
+import { PeerLink, type PeerLinkOptions } from '../src/engine/peer-link.js';
 import { record, until } from './toolkit.js';
 
 export { barrier, record, until } from './toolkit.js';
@@ -64,4 +65,16 @@ export async function showsFrames(video: HTMLVideoElement): Promise<void> {
   await until(() => video.videoWidth > 0 && video.currentTime > 0, 'a decoded frame');
   const t0 = video.currentTime;
   await until(() => video.currentTime > t0, 'playback to advance');
+}
+
+/** A real peer link sending `stream`'s video, with no ICE servers (host candidates on loopback). */
+export function videoLink(stream: MediaStream, initiator: boolean, options: Partial<PeerLinkOptions> = {}): PeerLink {
+  return new PeerLink({
+    iceServers: [],
+    iceTransportPolicy: 'all',
+    localTracks: { audio: null, video: stream.getVideoTracks()[0]! },
+    localStream: stream,
+    initiator,
+    ...options,
+  });
 }

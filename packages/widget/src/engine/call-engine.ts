@@ -451,7 +451,10 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   /**
    * Our seat was taken back through another node, and what was sent to us meanwhile is lost: those who left
-   * meanwhile go (as `timeout`, which the others saw), and those who came meanwhile are called from here.
+   * meanwhile go (as `timeout`, which the others saw), and those who came meanwhile are added as if they had
+   * just joined. As toward any newcomer, this side is the polite one and waits for their offer: the one they
+   * sent was lost, and they send it again when no answer comes (`OFFER_UNANSWERED_MS`). (Offering from here
+   * too would collide with theirs, and neither side would yield.)
    */
   private resync(peers: PeerInfo[], joined: JoinResult): void {
     const present = new Set(peers.map((peer) => peer.peerId));
@@ -459,7 +462,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       if (!present.has(peerId)) this.mesh.remove(peerId, LeaveReason.timeout);
     const known = new Set(this.mesh.participants.map(({ peerId }) => peerId));
     for (const peer of peers)
-      if (!known.has(peer.peerId)) this.mesh.add(peer, this.videoCalls ? this.links.create(joined, true) : null);
+      if (!known.has(peer.peerId))
+        this.mesh.add({ ...peer, polite: true }, this.videoCalls ? this.links.create(joined, false) : null);
   }
 
   /**

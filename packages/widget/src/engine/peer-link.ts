@@ -37,7 +37,16 @@ export interface PeerLinkOptions {
   initiator: boolean;
   /** Fresh ICE servers (TURN credentials the relay still accepts), asked for before each ICE restart. */
   freshIceServers?: () => Promise<IceServer[]>;
+  /** Runs `run` after `ms`; returns what cancels it (tests run it by hand). Default: a timer. */
+  schedule?: Schedule;
 }
+
+export type Schedule = (run: () => void, ms: number) => () => void;
+
+const timer: Schedule = (run, ms) => {
+  const id = setTimeout(run, ms);
+  return () => clearTimeout(id);
+};
 
 /** Who is on the other end; a link made before joining learns it later. */
 export interface PeerBinding {
@@ -51,6 +60,12 @@ const KINDS = ['audio', 'video'] as const;
 const DISCONNECTED_GRACE_MS = 2_000;
 /** ICE restarts without the path coming back before the link gives up and says so (chat goes on). */
 const MAX_ICE_RESTARTS = 6;
+/**
+ * An offer with no answer after this long is sent again, with its candidates: it may have been lost on the way
+ * (the service's node that held the other side died with it). Then after twice as long, a few times.
+ */
+export const OFFER_UNANSWERED_MS = 3_000;
+const OFFER_RESENDS = 4;
 
 export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   readonly connection: RTCPeerConnection;
@@ -69,6 +84,9 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   private remoteVersion: SessionVersion | null = null;
   private tracksAttached = false;
   private readonly earlyCandidates: RTCIceCandidateInit[] = [];
+  /** The offer sent last and the candidates sent since, until it is answered (or given up for another). */
+  private unanswered: { signals: OutgoingSignal[]; resends: number; cancel?: () => void } | null = null;
+  private readonly schedule: Schedule;
   private inbox: Promise<void> = Promise.resolve();
   /** What this link sends now: the options' tracks until `replaceTrack` swaps one. */
   private readonly tracks: Record<TrackKind, MediaStreamTrack | null>;
@@ -80,6 +98,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   constructor(private readonly options: PeerLinkOptions) {
     super();
     this.tracks = { ...options.localTracks };
+    this.schedule = options.schedule ?? timer;
     this.connection = new RTCPeerConnection({
       iceServers: options.iceServers,
       iceTransportPolicy: options.iceTransportPolicy,
@@ -113,8 +132,12 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       this.emit('state', pc.connectionState);
     };
     pc.onsignalingstatechange = () => {
+      if (pc.signalingState !== 'stable') return;
+      // Our offer was answered, or rolled back for theirs: nothing waits for an answer any more.
+      this.unanswered?.cancel?.();
+      this.unanswered = null;
       // Encodings exist only once a description is applied; a cap set before that is applied now.
-      if (pc.signalingState === 'stable') this.applyLimit();
+      this.applyLimit();
     };
 
     if (options.initiator) {
@@ -160,6 +183,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     for (const signal of this.unsent.splice(0)) {
       if (!(offerDelivered && 'description' in signal)) peer.send(signal);
     }
+    this.awaitAnswer(); // the offer made before is on its way now (sent here, or with the join)
     return this;
   }
 
@@ -259,6 +283,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
 
   close(): void {
     clearTimeout(this.disconnectedTimer);
+    this.unanswered?.cancel?.();
+    this.unanswered = null;
     this.connection.close();
     this.removeAllListeners();
   }
@@ -365,8 +391,31 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   }
 
   private send(signal: OutgoingSignal): void {
+    const offer = 'description' in signal && signal.description.type === 'offer';
+    if (offer) {
+      this.unanswered?.cancel?.();
+      this.unanswered = { signals: [signal], resends: 0 };
+    } else if ('candidate' in signal) this.unanswered?.signals.push(signal);
     if (this.peer) this.peer.send(signal);
     else this.unsent.push(signal);
+    if (offer) this.awaitAnswer();
+  }
+
+  /** Once bound, waits for the answer to the offer sent last; without one in time, sends it again (see `OFFER_UNANSWERED_MS`). */
+  private awaitAnswer(): void {
+    const pending = this.unanswered;
+    if (!pending || pending.cancel || !this.peer) return;
+    pending.cancel = this.schedule(
+      () => {
+        const peer = this.peer;
+        if (this.unanswered !== pending || this.connection.signalingState !== 'have-local-offer' || !peer) return;
+        // The same offer and candidates: if the first ones did arrive, these are duplicates, which are ignored.
+        for (const signal of pending.signals) peer.send(signal);
+        pending.cancel = undefined;
+        if (++pending.resends < OFFER_RESENDS) this.awaitAnswer();
+      },
+      OFFER_UNANSWERED_MS * 2 ** pending.resends,
+    );
   }
 }
 
