@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ChatMessage, JoinResult, Room } from '@vcw/shared';
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION, SIGNALING_PATH, type ChatMessage, type JoinResult, type Room } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
 import {
   busesUp,
@@ -19,7 +20,7 @@ import {
   recoveringClient,
   streamEntries,
 } from './helpers/redis-nodes.js';
-import { command, connect, next, type Client, type TestService } from './helpers/service.js';
+import { command, connect, next, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
 
 /** What socket.io-client keeps to recover its session (private fields: set on a new client, as a reconnect would). */
 interface RecoverableClient {
@@ -180,6 +181,59 @@ if (REDIS_URL) {
       const taken = replies.filter((reply) => reply.ok).length;
       assert.ok(taken <= Math.floor(away / 1000) + 1 && taken < 3, `${taken} of 3 taken after ${away} ms away`);
       for (const reply of replies.filter((r) => !r.ok)) assert.equal(!reply.ok && reply.error.code, 'rate_limited');
+    });
+
+    it('a signal sent while its receiver is being recovered reaches it once, in order (10 recoveries)', async (t) => {
+      const { nodes } = await startNodes(t, 1, {
+        env: { RATE_LIMIT_SIGNALS_PER_SECOND: '0', RESUME_GRACE_SECONDS: '10' },
+      });
+      await busesUp(nodes);
+      const [node] = nodes as [(typeof nodes)[0]];
+      const sender = await connect(t, node);
+      // A widget's connection: it comes back by itself, at once, and is recovered.
+      const receiver: Client = io(node.url, {
+        path: SIGNALING_PATH,
+        transports: ['websocket'],
+        forceNew: true,
+        reconnectionDelay: 50,
+        reconnectionDelayMax: 100,
+        auth: { protocol: PROTOCOL_VERSION, apiKey: node.publishableKey },
+        extraHeaders: { origin: SITE_ORIGIN },
+      });
+      t.after(() => receiver.disconnect());
+      const session = await next(receiver, 'session');
+      for (const client of [sender, receiver])
+        assert.ok((await command<JoinResult>(client, 'room:join', { room: 'desk' })).ok);
+      const got: string[] = [];
+      receiver.on('signal', (signal) => 'candidate' in signal && got.push(signal.candidate.candidate));
+      const sent: string[] = [];
+      const send = async () => {
+        const n = sent.length;
+        const candidate = `candidate:${n} 1 udp 2122260223 192.0.2.1 ${50000 + n} typ host`;
+        sent.push(candidate);
+        const to = session.peerId;
+        assert.ok(
+          (await command(sender, 'signal', { to, candidate: { candidate, sdpMid: '0', sdpMLineIndex: 0 } })).ok,
+        );
+      };
+      for (let round = 0; round < 10; round++) {
+        let recovered = false;
+        const back = next(receiver, 'session').finally(() => (recovered = true));
+        receiver.io.engine.close(); // the network drops; the widget comes back at once
+        while (!recovered) await send(); // signals sent meanwhile: before, during and after its recovery
+        assert.equal((await back).resumed, true, `recovered in round ${round}`);
+      }
+      // The barrier: the last signal reaches it after every one sent before it.
+      const barrier = `candidate:${sent.length} 1 udp 2122260223 192.0.2.1 ${50000 + sent.length} typ host`;
+      const last = new Promise<void>((resolve) =>
+        receiver.on('signal', (signal) => 'candidate' in signal && signal.candidate.candidate === barrier && resolve()),
+      );
+      await send();
+      await last;
+      const missing = sent.filter((candidate) => !got.includes(candidate)).map((c) => c.split(' ')[0]);
+      const repeated = got.filter((candidate, i) => got.indexOf(candidate) !== i).map((c) => c.split(' ')[0]);
+      assert.deepEqual({ missing, repeated }, { missing: [], repeated: [] }, `of ${sent.length} sent`);
+      assert.deepEqual(got, sent, 'in the order sent');
     });
 
     it('one node at a time holds the pruning lease; its holder renews it', async (t) => {
