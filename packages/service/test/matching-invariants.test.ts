@@ -16,6 +16,7 @@ import type { Socket as ServerSocket } from 'socket.io';
 import { PROTOCOL_VERSION, type MatchFound, type QueueStatus } from '@vcw/shared';
 import { ChaosConnection, seededRandom } from './helpers/chaos-client.js';
 import { agentToken } from './helpers/matching.js';
+import type { MatchTicket } from '../src/matching/coordinator.js';
 import { buildService, SITE_ORIGIN, type TestService } from './helpers/service.js';
 import { until } from './helpers/toolkit.js';
 
@@ -233,14 +234,14 @@ describe('matching invariants under load', () => {
         assert.ok(conn.view === 'waiting' || conn.view === 'seated', `${where} is neither waiting nor in a call`);
       else assert.ok(conn.view === 'idle' || conn.view === 'seated', `${where} is stuck`);
       if (conn.view === 'waiting') {
-        assert.equal(matching.stateOf(conn.peerId), 'waiting', where);
+        assert.equal(await matching.stateOf(conn.peerId), 'waiting', where);
         const [mode, queue] = conn.queue!.split('/') as ['random' | 'support', string];
-        const line = matching.waiting({ projectId: service.projectId, mode, queue });
+        const line = await matching.waiting({ projectId: service.projectId, mode, queue });
         assert.equal(line.findIndex((e) => e.peerId === conn.peerId) + 1, conn.position, `${where} knows its position`);
         positions.set(conn.queue!, [...(positions.get(conn.queue!) ?? []), conn.position]);
       }
       if (conn.view === 'seated') {
-        const ticket = matching.ticketOf(conn.peerId);
+        const ticket = await matching.ticketOf(conn.peerId);
         assert.equal(ticket?.room, conn.match?.room, `${where} holds the service's ticket`);
         const partner = byPeer.get(ticket!.partnerPeerId);
         assert.equal(partner?.view, 'seated', `${where}: its partner is in the call too`);
@@ -250,7 +251,7 @@ describe('matching invariants under load', () => {
           `${where} has its seat`,
         );
       }
-      if (conn.view === 'idle') assert.equal(matching.stateOf(conn.peerId), undefined, where);
+      if (conn.view === 'idle') assert.equal(await matching.stateOf(conn.peerId), undefined, where);
     }
     for (const [queue, seen] of positions)
       assert.deepEqual(
@@ -261,7 +262,7 @@ describe('matching invariants under load', () => {
 
     // No queue holds a disconnected connection, nor one of the test's that was let go.
     for (const [mode, queue] of QUEUES) {
-      for (const entry of matching.waiting({ projectId: service.projectId, mode, queue })) {
+      for (const entry of await matching.waiting({ projectId: service.projectId, mode, queue })) {
         assert.ok(
           service.app.io.sockets.sockets.get(entry.socketId)?.connected,
           `${entry.peerId} waits in ${mode}/${queue} without a connection`,
@@ -273,7 +274,7 @@ describe('matching invariants under load', () => {
     for (const conn of everyone) {
       for (const peerId of [...conn.formerPeerIds, ...(conn.gone ? [conn.peerId] : [])]) {
         assert.equal(
-          matching.stateOf(peerId),
+          await matching.stateOf(peerId),
           undefined,
           `${peerId} was let go but is still in matching: ${conn.trail.join(' ; ')}`,
         );
@@ -325,8 +326,9 @@ function observeService(service: TestService): { problems: string[]; absentPartn
       if (event === 'queue:update' && (payload as QueueStatus).status === 'matched') pairedAt.set(peerId, seq);
       if (event !== 'match:found') return;
       const { room, partner } = payload as MatchFound;
-      const mine = matching.ticketOf(peerId);
-      const theirs = matching.ticketOf(partner.peerId);
+      // Read in the same step as the emit: the in-process coordinator answers synchronously.
+      const mine = matching.ticketOf(peerId) as MatchTicket | undefined;
+      const theirs = matching.ticketOf(partner.peerId) as MatchTicket | undefined;
       if (mine?.room !== room || mine.partnerPeerId !== partner.peerId)
         problems.push(`${peerId} was sent ${room} but holds ${JSON.stringify(mine)}`);
       if (theirs?.room !== room || theirs.partnerPeerId !== peerId)

@@ -153,7 +153,7 @@ export default fp<{
     // matched partner hears of a leave (and of the recording it ends) before it hears the pair is over.
     followSeatsWithHistory(seats, history);
     followSeatsWithRecording(ctx);
-    followSeatsWithMatching(seats, matching.coordinator);
+    followSeatsWithMatching(seats, matching.coordinator, log);
     // Once shutting down, new connections are turned away with a code the widget retries on (elsewhere,
     // behind a load balancer, or here after the restart).
     let draining = false;

@@ -4,6 +4,7 @@
  * same `MatchCoordinator`.)
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Awaitable } from '../awaitable.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ServiceEvents } from '../events/service-events.js';
@@ -81,9 +82,13 @@ export function createMatching({
 }
 
 /** Matching follows the seats of match rooms: a pair is in its call once seated, over once a seat is freed or the room ended. */
-export function followSeatsWithMatching(seats: Seats, coordinator: MatchCoordinator): void {
-  seats.follow('seated', ({ seat }) => coordinator.seated(seat.peerId, seat.roomId));
-  seats.follow('vacated', ({ seat }) => coordinator.unseated(seat.peerId, seat.roomId));
+export function followSeatsWithMatching(seats: Seats, coordinator: MatchCoordinator, log: FastifyBaseLogger): void {
+  const settled = (what: string, change: Awaitable<void>) =>
+    void Promise.resolve(change).catch((err: unknown) => log.error({ err }, `matching could not follow ${what}`));
+  seats.follow('seated', ({ seat }) => settled('a seat taken', coordinator.seated(seat.peerId, seat.roomId)));
+  seats.follow('vacated', ({ seat }) => settled('a seat freed', coordinator.unseated(seat.peerId, seat.roomId)));
   // A match's room: its pair is over too (and one of them may not have taken its seat yet).
-  seats.follow('ended', ({ projectId, roomName }) => coordinator.roomEnded(projectId, roomName));
+  seats.follow('ended', ({ projectId, roomName }) =>
+    settled('a room ended', coordinator.roomEnded(projectId, roomName)),
+  );
 }
