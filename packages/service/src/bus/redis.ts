@@ -25,6 +25,7 @@ import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { defineRecordingScripts, redisRecordingBook } from './redis-recording-book.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
 import { redisKnockBook, type KnockCommands } from './knock-book.js';
+import { defineMatchScripts, redisMatchBook } from './match-book.js';
 import { ANSWER_KNOCK, CLAIM_DEAD_KNOCKS, KNOCK, WITHDRAW_KNOCK } from './knock-scripts.js';
 import { redisSeatBook, type SeatCommands } from './seat-book.js';
 import {
@@ -142,6 +143,16 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   // Recording consent rides the seats' connection: it has nowhere to fall back to either, and a node's seat and
   // recording scripts then run in the order it sent them (a newcomer is asked before its own `recording:sync`).
   const recordingScripts = defineRecordingScripts(seatScripts);
+  // Matching too: a pair has nowhere to fall back to. Its news for this node come on a subscription of its own.
+  defineMatchScripts(seatScripts);
+  const matchBook = redisMatchBook(
+    seatScripts,
+    () => publisher.duplicate(),
+    prefix,
+    node,
+    () => failed('matching'),
+    () => publisher.ping(),
+  );
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
     new RedisRateLimiter(
@@ -171,6 +182,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
     rateLimiter,
     seatBook: redisSeatBook(seatScripts as unknown as SeatCommands, prefix, node, () => failed('seats')),
     knockBook: redisKnockBook(seatScripts as unknown as KnockCommands, prefix, node, () => failed('knocks')),
+    matchBook,
     recordingBook: redisRecordingBook(recordingScripts, prefix, RECORDING_REQUEST_EXPIRY_MS, () => failed('recording')),
     async holdLease(name, ttlMs) {
       try {
@@ -195,6 +207,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
     async close() {
       // After Socket.io closed (its adapter publishes nothing more): what was sent is answered before the quit.
       for (const copy of copies) copy.disconnect();
+      matchBook.close();
       await Promise.all(
         [publisher, scripts, seatScripts].map(async (client) => {
           if (client.status === 'ready') await client.quit().catch(() => client.disconnect());

@@ -4,9 +4,9 @@
  * The signaling modules validate and authorise commands, then hand them here; the coordinator decides and
  * reaches connections through a `MatchDelivery`.
  *
- * Each decision (who pairs with whom, who is next in line) is atomic: `LocalCoordinator` answers
- * synchronously; a coordinator shared by several nodes will make it in one script inside Redis, and answer
- * later. So the methods return `Awaitable` values, and callers await them.
+ * Each decision (who pairs with whom, who is next in line) is atomic: on one node because `LocalCoordinator`
+ * answers synchronously, on several because `RedisCoordinator` makes it in one script inside Redis. So the
+ * methods return `Awaitable` values, and callers await them.
  */
 import type { Awaitable } from '../awaitable.js';
 import type {
@@ -118,6 +118,8 @@ export interface MatchRooms {
 }
 
 export interface MatchCoordinator {
+  /** Its places outlive this node (several nodes): a connection that dropped elsewhere finds its place here too. */
+  readonly shared?: boolean;
   /** Loads what pairing in this project needs from the store (its reported pairs), once. Await before `enter`. */
   prepare(projectId: string): Promise<void>;
   /** Puts a visitor in line, pairing at once when it can; their status. `already_in_queue` if they are in matching. */
@@ -139,21 +141,23 @@ export interface MatchCoordinator {
   statusOf(peerId: string): Awaitable<QueueStatus | undefined>;
   /** The room a matched connection may join, once it is open. */
   ticketOf(peerId: string): Awaitable<MatchTicket | undefined>;
-  /** The connection took its seat in its match room. */
-  seated(peerId: string, roomId: string): Awaitable<void>;
+  /** The connection (`socketId`) took its seat in its match room. */
+  seated(peerId: string, roomId: string, socketId?: string): Awaitable<void>;
   /** The connection's seat in room `roomId` was freed (it left, hung up, or its grace ran out). */
   unseated(peerId: string, roomId: string): Awaitable<void>;
   /** The connection dropped and may resume: it keeps its place, unmatchable until it does. */
   suspend(peerId: string): Awaitable<void>;
   /** The connection came back: matchable again. Whether it still had a place (in line, in a pair, or as an agent). */
-  resume(peerId: string): Awaitable<boolean>;
+  resume(peerId: string, socketId?: string): Awaitable<boolean>;
   /** The connection is gone for good: out of every queue and pair at once. */
   disconnected(peerId: string): Awaitable<void>;
   /** A match room's call was ended from outside (REST, expiry): its pair is over and nobody waits again. */
   roomEnded(projectId: string, roomName: string): Awaitable<void>;
   statistics(projectId: string, queue: string): Awaitable<QueueStatistics>;
-  /** Across projects and queues: visitors waiting by mode, and agents online (for the metrics). */
+  /** Across projects and queues, on this node: visitors waiting by mode, and agents online (for the metrics). */
   gauges(): MatchGauges;
+  /** With several nodes: visitors waiting in random queues across the deployment (support lines are per node). */
+  clusterWaiting?(): Promise<{ random: number }>;
   waiting(ref: QueueRef): Awaitable<WaitingEntry[]>;
   /** Stops pairing and timers; resolves once the rooms being opened are settled. */
   close(): Promise<void>;

@@ -124,7 +124,11 @@ export default fp<{
       log: app.log.child({ module: 'matching' }),
       ...(matchTimings ? { timings: matchTimings } : {}),
       ...(matchClock ? { clock: matchClock } : {}),
+      matchBook: app.bus.matchBook,
     });
+    // With several nodes, this node subscribes to what the scripts decide for its connections (its queue
+    // commands wait for that); a node starts while Redis is away, and subscribes once it is back.
+    matching.ready.catch((err: unknown) => log.error({ err }, 'matching could not subscribe to its news'));
     const ctx: SignalingContext = {
       io,
       rooms,

@@ -45,8 +45,11 @@ export function followInMatching(
   { coordinator, delivery, holds }: MatchingContext,
 ): Awaitable<boolean> {
   delivery.track(socket);
-  // A socket back within its grace period finds its place in line (or its pair) as it left it.
-  return socket.recovered && holds.resume(socket.id) ? coordinator.resume(socket.data.peerId) : false;
+  // A socket back within its grace period finds its place in line (or its pair) as it left it. With several
+  // nodes it may have dropped on another one: the shared coordinator knows its place (this node held nothing).
+  if (!socket.recovered) return false;
+  const heldHere = holds.resume(socket.id);
+  return heldHere || coordinator.shared ? coordinator.resume(socket.data.peerId, socket.id) : false;
 }
 
 export const queueCommands = [

@@ -19,6 +19,7 @@ import { build } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openPostgres, openSqlite } from '../../src/store/database.js';
 import type { WebhookTimings } from '../../src/webhooks/dispatcher.js';
+import type { MatchTimings } from '../../src/matching/local-coordinator.js';
 import { SITE_ORIGIN, TEST_TOKEN_SECRET, type TestService } from './service.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
@@ -40,7 +41,8 @@ export interface Nodes {
 
 /**
  * Starts `count` nodes listening on free ports; `env` adds settings (limits); `redisUrl` overrides the Redis;
- * `postgres` puts their store in TEST_DATABASE_URL (see `describeWithRedis`); `webhookTimings` shortens retries.
+ * `postgres` puts their store in TEST_DATABASE_URL (see `describeWithRedis`); `webhookTimings` shortens retries;
+ * `matchTimings` shortens matching's deadlines and pauses.
  */
 export async function startNodes(
   t: TestContext,
@@ -50,11 +52,13 @@ export async function startNodes(
     redisUrl = REDIS_URL,
     postgres = false,
     webhookTimings,
+    matchTimings,
   }: {
     env?: Record<string, string>;
     redisUrl?: string;
     postgres?: boolean;
     webhookTimings?: Partial<WebhookTimings>;
+    matchTimings?: Partial<MatchTimings>;
   } = {},
 ): Promise<Nodes> {
   const prefix = `vcwtest:${process.pid}:${randomBytes(4).toString('hex')}:`;
@@ -82,6 +86,7 @@ export async function startNodes(
       logger: false,
       tokenSecret: TEST_TOKEN_SECRET,
       ...(webhookTimings ? { webhookTimings } : {}),
+      ...(matchTimings ? { matchTimings } : {}),
     });
     apps.push(app);
     await app.listen({ port: 0, host: '127.0.0.1' });
