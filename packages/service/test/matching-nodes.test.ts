@@ -16,32 +16,41 @@ const random = (visitor: string) => ({ mode: 'random', queue: 'lobby', visitorId
 
 describeWithRedis('random queues across nodes', () => {
   it('pairs two visitors on two nodes within 1 s; both join the room and signal each other', async (t) => {
-    const { nodes } = await startNodes(t, 2);
+    const { nodes } = await startNodes(t, 3, { env: { RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0' } });
     await busesUp(nodes);
-    const ann = await visitor(t, nodes[0]!);
-    const bob = await visitor(t, nodes[1]!);
-    const annFound = next(ann.client, 'match:found');
-    const bobFound = next(bob.client, 'match:found');
-    assert.equal((await enter(ann, random('va'))).status, 'waiting');
-    const started = performance.now();
-    const bobStatus = await enter(bob, random('vb'));
-    assert.equal(bobStatus.status, 'matched');
-    const [a, b] = await Promise.all([annFound, bobFound]);
-    const elapsed = performance.now() - started;
-    console.log(`# paired across nodes in ${elapsed.toFixed(1)} ms (enter on node 2 to both match:found)`);
-    assert.ok(elapsed < 1000, `paired within 1 s (${elapsed.toFixed(0)} ms)`);
-    assert.equal(a.room, b.room);
-    assert.equal(a.partner.peerId, bob.peerId);
-    assert.equal(b.partner.peerId, ann.peerId);
-    await joinMatch(ann, a);
-    const joined = await joinMatch(bob, b);
-    assert.deepEqual(
-      joined.peers.map((p) => p.peerId),
-      [ann.peerId],
-    );
-    const signal = next(ann.client, 'signal');
-    assert.ok((await command(bob.client, 'signal', { to: ann.peerId, description: offer })).ok);
-    assert.equal(((await signal) as RelayedSignal).from, bob.peerId);
+    // Twenty pairs, each of a visitor on one node and one on the next, in a queue of their own.
+    const latencies: number[] = [];
+    for (let round = 0; ; round++) {
+      const ann = await visitor(t, nodes[round % 3]!);
+      const bob = await visitor(t, nodes[(round + 1) % 3]!);
+      const queue = { mode: 'random', queue: `lobby-${round}` };
+      const annFound = next(ann.client, 'match:found');
+      const bobFound = next(bob.client, 'match:found');
+      assert.equal((await enter(ann, { ...queue, visitorId: `visitor-a${round}` })).status, 'waiting');
+      const started = performance.now();
+      assert.equal((await enter(bob, { ...queue, visitorId: `visitor-b${round}` })).status, 'matched');
+      const [a, b] = await Promise.all([annFound, bobFound]);
+      latencies.push(performance.now() - started);
+      assert.equal(a.room, b.room);
+      assert.equal(a.partner.peerId, bob.peerId);
+      assert.equal(b.partner.peerId, ann.peerId);
+      if (round < 19) continue;
+      latencies.sort((x, y) => x - y);
+      console.log(
+        `# paired across nodes (queue:enter of the second to both match:found), 20 pairs: median ${latencies[10]!.toFixed(1)} ms, max ${latencies[19]!.toFixed(1)} ms`,
+      );
+      assert.ok(latencies[19]! < 1000, `every pair within 1 s (${latencies[19]!.toFixed(0)} ms)`);
+      await joinMatch(ann, a);
+      const joined = await joinMatch(bob, b);
+      assert.deepEqual(
+        joined.peers.map((p) => p.peerId),
+        [ann.peerId],
+      );
+      const signal = next(ann.client, 'signal');
+      assert.ok((await command(bob.client, 'signal', { to: ann.peerId, description: offer })).ok);
+      assert.equal(((await signal) as RelayedSignal).from, bob.peerId);
+      break;
+    }
     // The cluster's gauge: nobody waits now.
     assert.equal(await metric(nodes[0]!.app, 'vcw_cluster_queue_waiting{mode="random"}'), 0);
   });

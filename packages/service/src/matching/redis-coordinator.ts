@@ -7,10 +7,11 @@
  * queues are not here (see `nodes-coordinator.ts`).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { LeaveReason, type MatchEnded, type MatchFound, type QueueStatus } from '@vcw/shared';
+import { LeaveReason, type QueueStatus } from '@vcw/shared';
 import type { BlockedPair } from '../store/queue-store.js';
 import { ServiceError } from '../errors.js';
-import type { MatchAnswer, MatchBook, MatchBookTimings, MatchEffect, MatchScript } from '../bus/match-book.js';
+import type { MatchAnswer, MatchBook, MatchBookTimings, MatchScript } from '../bus/match-book.js';
+import { MatchNews } from './match-news.js';
 import type {
   MatchDelivery,
   MatchGauges,
@@ -25,8 +26,6 @@ import type {
 import { DEFAULT_MATCH_TIMINGS, type MatchTimings } from './local-coordinator.js';
 import type { PartyIds } from './reported-pairs.js';
 
-/** How long a command waits for its reply token on this node's channel before it answers anyway. */
-const REPLY_WAIT_MS = 2_000;
 /** How often this node asks for due timers (a join deadline fires within this much of its time). */
 export const FIRE_EVERY_MS = 100;
 /** A pair whose room is not open this long after its join deadline would have started waits again. */
@@ -50,10 +49,6 @@ interface StateAnswer extends MatchAnswer {
   ticket?: MatchTicket;
 }
 
-/** What decides whether a connection must be told again (as `LineNotices` does). */
-const toldKey = (status: QueueStatus): string =>
-  `${status.status} ${status.position} ${status.agentsOnline} ${status.estimatedWaitMs}`;
-
 const lineOf = ({ projectId, queue }: Pick<QueueRef, 'projectId' | 'queue'>) => `${projectId}/random/${queue}`;
 
 export class RedisCoordinator {
@@ -63,16 +58,10 @@ export class RedisCoordinator {
   private readonly log: FastifyBaseLogger;
   /** Projects whose stored reports this node merged into Redis. */
   private readonly loaded = new Map<string, Promise<void>>();
-  /** What each of this node's connections (by peer id) was last told, to tell only changes. */
-  private readonly told = new Map<string, string>();
   /** This node's connections in each line, and the line's version when their places were last told. */
   private readonly lines = new Map<string, { peers: Set<string>; ver: string }>();
   private readonly opening = new Set<Promise<void>>();
-  /** Commands waiting for their reply token, by token. */
-  private readonly replies = new Map<string, (flushed: Promise<void>) => void>();
-  /** Peers with a command under way here: what is published for them after its reply token waits for its answer. */
-  private readonly held = new Map<string, { peerId: string; after: boolean; effects: MatchEffect[] }>();
-  private replySeq = 0;
+  private readonly news: MatchNews;
   private readonly firing: ReturnType<typeof setInterval>;
   private readonly sweeping: ReturnType<typeof setInterval>;
   private busy = { fire: false, sweep: false };
@@ -89,6 +78,7 @@ export class RedisCoordinator {
     };
     this.book = options.book;
     this.log = options.log;
+    this.news = new MatchNews(options.book, options.delivery);
     this.firing = setInterval(() => void this.fire(), FIRE_EVERY_MS);
     this.sweeping = setInterval(() => void this.sweep(), this.timings.positionEveryMs);
     this.firing.unref();
@@ -101,7 +91,7 @@ export class RedisCoordinator {
    */
   start(): Promise<void> {
     this.listening = this.book
-      .listen((effects) => this.deliver(effects))
+      .listen((effects) => this.news.deliver(effects))
       .then(() => {
         this.subscribed = true;
       });
@@ -145,7 +135,7 @@ export class RedisCoordinator {
       { project: visitor.projectId, mode: visitor.mode, queue: visitor.queue, peer: visitor.peerId },
       'entered queue',
     );
-    return this.answered(visitor.peerId, answer.status as QueueStatus);
+    return this.news.answered(visitor.peerId, answer.status as QueueStatus);
   }
 
   async leave(peerId: string): Promise<void> {
@@ -154,7 +144,7 @@ export class RedisCoordinator {
 
   async next(peerId: string): Promise<QueueStatus> {
     const answer = await this.answer('vcwMatchNext', peerId);
-    return this.answered(peerId, answer.status as QueueStatus);
+    return this.news.answered(peerId, answer.status as QueueStatus);
   }
 
   async report(peerId: string): Promise<ReportOutcome> {
@@ -165,7 +155,7 @@ export class RedisCoordinator {
     });
     this.log.info({ peer: peerId }, 'pair reported');
     return {
-      status: this.answered(peerId, answer.status as QueueStatus),
+      status: this.news.answered(peerId, answer.status as QueueStatus),
       queue: answer.queue as string,
       reporter: ids(answer.reporter as { peerId: string; visitorId: string }),
       reported: ids(answer.reported as { peerId: string; visitorId: string }),
@@ -200,6 +190,7 @@ export class RedisCoordinator {
 
   /** Whether it had a place; it is this node's connection from now on. */
   async resume(peerId: string, socketId = ''): Promise<boolean> {
+    this.news.forget(peerId);
     const answer = await this.run('vcwMatchConnection', this.scriptTimings, peerId, 'resume', socketId);
     if (typeof answer.line === 'string') this.follow(answer.line, peerId);
     return answer.had === true;
@@ -207,7 +198,7 @@ export class RedisCoordinator {
 
   async disconnected(peerId: string): Promise<void> {
     await this.run('vcwMatchConnection', this.scriptTimings, peerId, 'gone');
-    this.told.delete(peerId);
+    this.news.forget(peerId);
   }
 
   async roomEnded(projectId: string, roomName: string): Promise<void> {
@@ -244,38 +235,11 @@ export class RedisCoordinator {
     return (await this.book.run('vcwMatchState', this.scriptTimings, peerId)) as StateAnswer;
   }
 
-  /**
-   * Runs a script for peer `peerId` whose answer goes back to its client, so that the acknowledgement and the
-   * news the scripts publish keep the order the scripts made them in: what was published before the script is
-   * delivered before the answer (its reply token comes after it on this node's channel, and the fan-out is
-   * flushed from there), and what is published for this peer after it waits until the answer went out.
-   */
+  /** Runs a script for `peerId` whose answer goes back to its client, in order with this node's news. */
   private async answer(script: MatchScript, peerId: string, ...args: Array<string | number>): Promise<MatchAnswer> {
     // Nothing is decided for this node's connections before it can hear of it.
     if (!this.subscribed) await this.listening;
-    const reply = `${this.book.node}:${++this.replySeq}`;
-    const held = { peerId, after: false, effects: [] as MatchEffect[] };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // Resolved with the flush started when the token was heard: awaiting it awaits the flush.
-    const heard = new Promise<void>((resolve) => {
-      this.replies.set(reply, (flushed) => {
-        held.after = true;
-        resolve(flushed);
-      });
-      timer = setTimeout(() => resolve(this.book.flushed()), REPLY_WAIT_MS);
-    });
-    this.held.set(peerId, held);
-    try {
-      const answer = await this.run(script, { ...this.scriptTimings, reply }, peerId, ...args);
-      await heard;
-      return answer;
-    } finally {
-      clearTimeout(timer);
-      this.replies.delete(reply);
-      if (this.held.get(peerId) === held) this.held.delete(peerId);
-      // The acknowledgement goes out in this turn of the event loop; what came after it, in the next.
-      if (held.effects.length > 0) setImmediate(() => this.deliver(held.effects));
-    }
+    return this.news.answer(peerId, (reply) => this.run(script, { ...this.scriptTimings, reply }, peerId, ...args));
   }
 
   /** Runs a script; refuses with its error code; opens and closes the rooms it asks for. */
@@ -365,51 +329,6 @@ export class RedisCoordinator {
     let followed = this.lines.get(line);
     if (!followed) this.lines.set(line, (followed = { peers: new Set(), ver: '' }));
     followed.peers.add(peerId);
-  }
-
-  /** The caller's own status is its acknowledgement: recorded as told, not pushed. */
-  private answered(peerId: string, status: QueueStatus): QueueStatus {
-    this.told.set(peerId, toldKey(status));
-    return status;
-  }
-
-  private deliver(effects: MatchEffect[]): void {
-    const { delivery } = this.options;
-    for (const effect of effects) {
-      const held = this.held.get(effect.p);
-      if (held?.after) {
-        held.effects.push(effect);
-        continue;
-      }
-      switch (effect.t) {
-        case 'status': {
-          const status = effect.st as QueueStatus;
-          const key = toldKey(status);
-          if (this.told.get(effect.p) === key) break;
-          if (status.status === 'left' || status.status === 'declined') this.told.delete(effect.p);
-          else this.told.set(effect.p, key);
-          delivery.status(effect.s, status);
-          break;
-        }
-        case 'ended': {
-          const ended = effect.e as MatchEnded;
-          this.told.set(effect.p, toldKey(ended.status));
-          delivery.ended(effect.s, ended);
-          break;
-        }
-        case 'found':
-          delivery.found(effect.s, effect.m as MatchFound);
-          break;
-        case 'unseat':
-          delivery.unseat(effect.s, effect.r as LeaveReason);
-          break;
-        case 'reply':
-          // Flushed from here: the broadcasts sent for what came before go out first, those for what comes
-          // after (later in this batch, or later batches) after the answer.
-          this.replies.get(effect.s)?.(this.book.flushed());
-          break;
-      }
-    }
   }
 }
 
