@@ -9,15 +9,20 @@
  * - nobody is lost: once things settle, every connected visitor is waiting (at the position the service holds,
  *   positions 1..n without gaps in every queue) or seated in its match room with its partner;
  * - no queue holds a disconnected connection, and the service holds nobody the clients let go.
+ *
+ * A second variant spreads the clients over three nodes on one Redis (TEST_REDIS_URL), in the random queues
+ * (what matching shares across nodes; support queues are still kept by each node).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { Socket as ServerSocket } from 'socket.io';
 import { PROTOCOL_VERSION, type MatchFound, type QueueStatus } from '@vcw/shared';
 import { ChaosConnection, seededRandom } from './helpers/chaos-client.js';
 import { agentToken } from './helpers/matching.js';
+import type { MatchTicket } from '../src/matching/coordinator.js';
 import { buildService, SITE_ORIGIN, type TestService } from './helpers/service.js';
 import { until } from './helpers/toolkit.js';
+import { busesUp, describeWithRedis, startNodes } from './helpers/redis-nodes.js';
 
 const SEED = process.env.MATCHING_SEED ? Number(process.env.MATCHING_SEED) : Math.floor(Math.random() * 2 ** 31);
 const CLIENTS = 200;
@@ -26,14 +31,29 @@ const CHAOS_MS = 8000;
 const TICK_MS = 20;
 const ACTIONS_PER_TICK = 15;
 const TIMINGS = { joinDeadlineMs: 600, rematchAfterMs: 100 };
+type Queues = Array<[mode: 'random' | 'support', queue: string, weight: number]>;
 /** Where visitors go, and how often. */
-const QUEUES: Array<[mode: 'random' | 'support', queue: string, weight: number]> = [
+const QUEUES: Queues = [
   ['random', 'lobby', 0.55],
   ['random', 'night', 0.15],
   ['support', 'help', 0.3],
 ];
+/** Across nodes: the random queues only. */
+const RANDOM_QUEUES: Queues = [
+  ['random', 'lobby', 0.75],
+  ['random', 'night', 0.25],
+];
+const ENV = { RESUME_GRACE_SECONDS: '1', RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0', RATE_LIMIT_SIGNALS_PER_SECOND: '0' };
+
+/** Where the clients connect: one service, or several nodes of one deployment (client i on node i mod n). */
+interface Deployment {
+  nodes: TestService[];
+  queues: Queues;
+  agents: number;
+}
 
 interface Player {
+  index: number;
   kind: 'visitor' | 'agent';
   visitorId: string;
   token?: string;
@@ -46,13 +66,28 @@ const count = (what: string) => (counts[what] = (counts[what] ?? 0) + 1);
 
 describe('matching invariants under load', () => {
   it(`${CLIENTS} clients entering, leaving, dropping and calling next at random keep every invariant`, async (t) => {
-    console.log(`# matching invariants: seed ${SEED} (replay with MATCHING_SEED=${SEED})`);
+    const service = await buildService(t, { env: ENV, matchTimings: TIMINGS });
+    await keepsInvariants(t, { nodes: [service], queues: QUEUES, agents: AGENTS });
+  });
+});
+
+describeWithRedis('matching invariants under load, across three nodes', () => {
+  it(`${CLIENTS} clients spread over three nodes keep every invariant in random queues`, async (t) => {
+    const { nodes } = await startNodes(t, 3, { env: ENV, matchTimings: TIMINGS });
+    await busesUp(nodes);
+    await keepsInvariants(t, { nodes, queues: RANDOM_QUEUES, agents: 0 });
+  });
+});
+
+async function keepsInvariants(t: TestContext, { nodes, queues, agents: AGENTS }: Deployment): Promise<void> {
+  const QUEUES = queues;
+  const service = nodes[0]!;
+  const nodeOf = (i: number) => nodes[i % nodes.length]!;
+  const nodeOfConnection = new Map<ChaosConnection, TestService>();
+  {
+    console.log(`# matching invariants: seed ${SEED} (replay with MATCHING_SEED=${SEED}), ${nodes.length} node(s)`);
     const started = Date.now();
-    const service = await buildService(t, {
-      env: { RESUME_GRACE_SECONDS: '1', RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0', RATE_LIMIT_SIGNALS_PER_SECOND: '0' },
-      matchTimings: TIMINGS,
-    });
-    const observed = observeService(service);
+    const observed = observeService(nodes);
     const rng = seededRandom(SEED);
     const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(rng() * items.length)];
     let finale = false;
@@ -72,7 +107,7 @@ describe('matching invariants under load', () => {
     };
     const open = async (player: Player) => {
       const conn = new ChaosConnection({
-        url: service.url,
+        url: nodeOf(player.index).url,
         kind: player.kind,
         origin: player.kind === 'agent' ? 'https://console.partner.example' : SITE_ORIGIN,
         auth: player.token
@@ -84,6 +119,7 @@ describe('matching invariants under load', () => {
         },
       });
       t.after(() => conn.client.disconnect());
+      nodeOfConnection.set(conn, nodeOf(player.index));
       player.current = conn;
       player.all.push(conn);
       await conn.ready();
@@ -93,6 +129,7 @@ describe('matching invariants under load', () => {
       Array.from({ length: AGENTS }, (_, i) => agentToken(service, 'help', `Agent ${i}`)),
     );
     const players: Player[] = Array.from({ length: CLIENTS }, (_, i) => ({
+      index: i,
       kind: i < AGENTS ? 'agent' : 'visitor',
       visitorId: `visitor-${SEED}-${i}`,
       ...(i < AGENTS ? { token: tokens[i] } : {}),
@@ -233,24 +270,24 @@ describe('matching invariants under load', () => {
         assert.ok(conn.view === 'waiting' || conn.view === 'seated', `${where} is neither waiting nor in a call`);
       else assert.ok(conn.view === 'idle' || conn.view === 'seated', `${where} is stuck`);
       if (conn.view === 'waiting') {
-        assert.equal(matching.stateOf(conn.peerId), 'waiting', where);
+        assert.equal(await matching.stateOf(conn.peerId), 'waiting', where);
         const [mode, queue] = conn.queue!.split('/') as ['random' | 'support', string];
-        const line = matching.waiting({ projectId: service.projectId, mode, queue });
+        const line = await matching.waiting({ projectId: service.projectId, mode, queue });
         assert.equal(line.findIndex((e) => e.peerId === conn.peerId) + 1, conn.position, `${where} knows its position`);
         positions.set(conn.queue!, [...(positions.get(conn.queue!) ?? []), conn.position]);
       }
       if (conn.view === 'seated') {
-        const ticket = matching.ticketOf(conn.peerId);
+        const ticket = await matching.ticketOf(conn.peerId);
         assert.equal(ticket?.room, conn.match?.room, `${where} holds the service's ticket`);
         const partner = byPeer.get(ticket!.partnerPeerId);
         assert.equal(partner?.view, 'seated', `${where}: its partner is in the call too`);
         assert.equal(partner?.match?.room, conn.match?.room);
         assert.ok(
-          service.app.rooms.seat(`${service.projectId}/${conn.match?.room}`, conn.peerId),
+          nodeOfConnection.get(conn)!.app.rooms.seat(`${service.projectId}/${conn.match?.room}`, conn.peerId),
           `${where} has its seat`,
         );
       }
-      if (conn.view === 'idle') assert.equal(matching.stateOf(conn.peerId), undefined, where);
+      if (conn.view === 'idle') assert.equal(await matching.stateOf(conn.peerId), undefined, where);
     }
     for (const [queue, seen] of positions)
       assert.deepEqual(
@@ -261,9 +298,9 @@ describe('matching invariants under load', () => {
 
     // No queue holds a disconnected connection, nor one of the test's that was let go.
     for (const [mode, queue] of QUEUES) {
-      for (const entry of matching.waiting({ projectId: service.projectId, mode, queue })) {
+      for (const entry of await matching.waiting({ projectId: service.projectId, mode, queue })) {
         assert.ok(
-          service.app.io.sockets.sockets.get(entry.socketId)?.connected,
+          nodes.some(({ app }) => app.io.sockets.sockets.get(entry.socketId)?.connected),
           `${entry.peerId} waits in ${mode}/${queue} without a connection`,
         );
         assert.equal(entry.suspended, false);
@@ -273,7 +310,7 @@ describe('matching invariants under load', () => {
     for (const conn of everyone) {
       for (const peerId of [...conn.formerPeerIds, ...(conn.gone ? [conn.peerId] : [])]) {
         assert.equal(
-          matching.stateOf(peerId),
+          await matching.stateOf(peerId),
           undefined,
           `${peerId} was let go but is still in matching: ${conn.trail.join(' ; ')}`,
         );
@@ -292,52 +329,77 @@ describe('matching invariants under load', () => {
         .join(', ')}`,
     );
     assert.ok(matches > 50, `a busy run (${matches} matches)`);
-  });
-});
+  }
+}
 
 /**
  * Watches the service itself: at every `match:found` it sends, both sides hold the service's ticket for that
- * room, and a partner that is not connected dropped after this side was paired (it may still resume).
+ * room (read in the same step on one node; across nodes the tickets are in Redis, read later, and checked at
+ * the end instead), and a partner that is not connected dropped after this side was paired (it may still resume).
+ * Across nodes a drop counts once matching knows of it: once the partner's node told Redis (its suspend or
+ * disconnect answered); a pairing decided in Redis a moment before is no violation.
  */
-function observeService(service: TestService): { problems: string[]; absentPartners: () => number } {
-  const { matching } = service.app;
+function observeService(nodes: TestService[]): { problems: string[]; absentPartners: () => number } {
   const problems: string[] = [];
   const sockets = new Map<string, ServerSocket>();
   const droppedAt = new Map<string, number>();
   const pairedAt = new Map<string, number>();
   let seq = 0;
   let absent = 0;
-  service.app.io.on('connection', (socket) => {
-    const { peerId } = socket.data;
-    sockets.set(peerId, socket);
-    droppedAt.delete(peerId);
-    socket.on('disconnect', () => droppedAt.set(peerId, ++seq));
-    // A command that may pair this connection, taken as the earliest moment it could be paired.
-    socket.onAny((event: string) => {
-      if (
-        ['queue:enter', 'match:next', 'match:report', 'agent:take'].includes(event) &&
-        matching.stateOf(peerId) !== 'matched'
-      )
-        pairedAt.set(peerId, ++seq);
+  for (const { app } of nodes) {
+    const { matching } = app;
+    if (matching.shared) {
+      for (const method of ['suspend', 'disconnected'] as const) {
+        const tell = matching[method].bind(matching);
+        matching[method] = async (peerId: string) => {
+          await tell(peerId);
+          if (!sockets.get(peerId)?.connected && !droppedAt.has(peerId)) droppedAt.set(peerId, ++seq);
+        };
+      }
+    }
+  }
+  for (const { app } of nodes)
+    app.io.on('connection', (socket) => {
+      const { matching } = app;
+      const { peerId } = socket.data;
+      sockets.set(peerId, socket);
+      droppedAt.delete(peerId);
+      if (!matching.shared) socket.on('disconnect', () => droppedAt.set(peerId, ++seq));
+      // A command that may pair this connection, taken as the earliest moment it could be paired.
+      socket.onAny((event: string) => {
+        if (
+          ['queue:enter', 'match:next', 'match:report', 'agent:take'].includes(event) &&
+          (matching.shared || matching.stateOf(peerId) !== 'matched')
+        )
+          pairedAt.set(peerId, ++seq);
+      });
+      socket.onAnyOutgoing((event: string, payload: unknown) => {
+        seq++;
+        // Across nodes a status is emitted a moment after the script that decided it: the commands alone date the pairing.
+        if (!matching.shared && event === 'queue:update' && (payload as QueueStatus).status === 'matched')
+          pairedAt.set(peerId, seq);
+        if (event !== 'match:found') return;
+        const { room, partner } = payload as MatchFound;
+        // Read in the same step as the emit: the in-process coordinator answers synchronously.
+        if (!matching.shared) {
+          const mine = matching.ticketOf(peerId) as MatchTicket | undefined;
+          const theirs = matching.ticketOf(partner.peerId) as MatchTicket | undefined;
+          if (mine?.room !== room || mine.partnerPeerId !== partner.peerId)
+            problems.push(`${peerId} was sent ${room} but holds ${JSON.stringify(mine)}`);
+          if (theirs?.room !== room || theirs.partnerPeerId !== peerId)
+            problems.push(`${partner.peerId}, matched with ${peerId} in ${room}, holds ${JSON.stringify(theirs)}`);
+        }
+        if (sockets.get(partner.peerId)?.connected) return;
+        absent++;
+        const dropped = droppedAt.get(partner.peerId);
+        // Across nodes, a drop its node has not told Redis of yet is not known to matching.
+        const unknown = dropped === undefined && matching.shared;
+        if (!unknown && (dropped === undefined || dropped < (pairedAt.get(peerId) ?? Infinity)))
+          problems.push(
+            `${peerId} was matched with ${partner.peerId}, which had dropped before the pairing (dropped at ${dropped}, paired at ${pairedAt.get(peerId)}, found at ${seq}, in ${room})`,
+          );
+      });
     });
-    socket.onAnyOutgoing((event: string, payload: unknown) => {
-      seq++;
-      if (event === 'queue:update' && (payload as QueueStatus).status === 'matched') pairedAt.set(peerId, seq);
-      if (event !== 'match:found') return;
-      const { room, partner } = payload as MatchFound;
-      const mine = matching.ticketOf(peerId);
-      const theirs = matching.ticketOf(partner.peerId);
-      if (mine?.room !== room || mine.partnerPeerId !== partner.peerId)
-        problems.push(`${peerId} was sent ${room} but holds ${JSON.stringify(mine)}`);
-      if (theirs?.room !== room || theirs.partnerPeerId !== peerId)
-        problems.push(`${partner.peerId}, matched with ${peerId} in ${room}, holds ${JSON.stringify(theirs)}`);
-      if (sockets.get(partner.peerId)?.connected) return;
-      absent++;
-      const dropped = droppedAt.get(partner.peerId);
-      if (dropped === undefined || dropped < (pairedAt.get(peerId) ?? Infinity))
-        problems.push(`${peerId} was matched with ${partner.peerId}, which had dropped before the pairing`);
-    });
-  });
   return { problems, absentPartners: () => absent };
 }
 

@@ -108,9 +108,9 @@ describe('random pairing', () => {
     const other = await randomVisitor(t, service);
     assert.equal((await found).partner.peerId, other.peerId);
     assert.deepEqual(
-      service.app.matching
-        .waiting({ projectId: service.projectId, mode: 'random', queue: 'default' })
-        .map((e) => e.peerId),
+      (await service.app.matching.waiting({ projectId: service.projectId, mode: 'random', queue: 'default' })).map(
+        (e) => e.peerId,
+      ),
       [tab2.peerId],
     );
   });
@@ -295,7 +295,7 @@ describe('a match room ended from outside', () => {
     assert.equal(res.statusCode, 200);
     await ended;
     for (const who of [a, b]) assert.equal(service.app.matching.stateOf(who.peerId), undefined);
-    assert.equal(service.app.matching.statistics(service.projectId, 'default').random.pairs, 0);
+    assert.equal((await service.app.matching.statistics(service.projectId, 'default')).random.pairs, 0);
     assert.equal((await enter(a, { mode: 'random', queue: 'default' })).position, 1, 'free to wait again');
   });
 });
@@ -375,7 +375,7 @@ describe('queues and rooms exclude each other', () => {
     const who = await randomVisitor(t, service);
     assert.equal(await outcome(who.client, 'queue:leave', {}), 'ok');
     assert.equal(await outcome(who.client, 'queue:leave', {}), 'not_in_queue');
-    assert.equal(service.app.matching.statistics(service.projectId, 'default').random.waiting, 0);
+    assert.equal((await service.app.matching.statistics(service.projectId, 'default')).random.waiting, 0);
     assert.ok((await command(who.client, 'room:join', { room: 'lobby' })).ok, 'free to join a room again');
   });
 
@@ -409,8 +409,8 @@ describe('dropped connections', () => {
     dropTransport(dropping.client);
     await gone;
     await until(
-      () =>
-        service.app.matching.waiting({ projectId: service.projectId, mode: 'random', queue: 'default' })[0]
+      async () =>
+        (await service.app.matching.waiting({ projectId: service.projectId, mode: 'random', queue: 'default' }))[0]
           ?.suspended === true,
       'the drop to be noticed',
     );
@@ -441,9 +441,9 @@ describe('dropped connections', () => {
     assert.equal((await moved).position, 1);
     assert.ok(Date.now() - started >= 900, 'not before the grace period');
     assert.deepEqual(
-      service.app.matching
-        .waiting({ projectId: service.projectId, mode: 'support', queue: 'help' })
-        .map((e) => e.peerId),
+      (await service.app.matching.waiting({ projectId: service.projectId, mode: 'support', queue: 'help' })).map(
+        (e) => e.peerId,
+      ),
       [customer.peerId],
     );
   });

@@ -162,7 +162,7 @@ describe('agents taking customers', () => {
     clock.advance(200);
     const updates = collect(customers[2]!.client, 'queue:update');
     assert.ok((await command(smith.client, 'agent:take', {})).ok);
-    const snapshot = service.app.matching.statistics(service.projectId, 'help').support;
+    const snapshot = (await service.app.matching.statistics(service.projectId, 'help')).support;
     assert.equal(snapshot.averageWaitMs, 200, 'Ann waited 200 ms');
     // Places are told at most once a second: the next round is due a second after the agent came online.
     clock.advance(DEFAULT_NOTICE_PACING.positionEveryMs);
@@ -230,7 +230,7 @@ describe('agents taking customers', () => {
     assert.ok((await command(ann.client, 'room:leave', {})).ok);
     assert.deepEqual(await left, { peerId: ann.peerId, reason: 'hangup' });
     assert.equal(service.app.matching.stateOf(ann.peerId), undefined, 'the customer is done');
-    assert.equal(service.app.matching.statistics(service.projectId, 'help').support.waiting, 0);
+    assert.equal((await service.app.matching.statistics(service.projectId, 'help')).support.waiting, 0);
     assert.deepEqual(ended, []);
 
     const bob = await visitor(t, service);
@@ -265,7 +265,7 @@ describe('agents taking customers', () => {
     const smith = await agent(t, service, 'help');
     assert.ok((await command(smith.client, 'agent:status', { status: 'online' })).ok);
     await until(
-      () => service.app.matching.statistics(service.projectId, 'help').support.agentsOnline === 1,
+      async () => (await service.app.matching.statistics(service.projectId, 'help')).support.agentsOnline === 1,
       'the agent online',
     );
     const gone = next(ann.client, 'queue:update');

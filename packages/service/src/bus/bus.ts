@@ -6,13 +6,15 @@
 import type { SharedRateLimiterFactory } from '../limits/shared-rate-limiter.js';
 import type { RecordingBook } from '../rooms/recording-book.js';
 import type { KnockBook } from './knock-book.js';
+import type { MatchBook } from './match-book.js';
 import type { SeatBook } from './seat-book.js';
 
 /**
- * What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit, lease, seat, knock or
- * recording script.
+ * What went wrong talking to Redis: its connection, a fan-out publish, a rate-limit, lease, seat, knock,
+ * recording or matching script.
  */
-export type BusOperation = 'connection' | 'publish' | 'rate-limit' | 'lease' | 'seats' | 'knocks' | 'recording';
+export type BusOperation =
+  'connection' | 'publish' | 'rate-limit' | 'lease' | 'seats' | 'knocks' | 'recording' | 'matching';
 
 export type BusTrouble =
   /** Redis failed an operation. */
@@ -32,6 +34,8 @@ export interface Bus {
   readonly knockBook: KnockBook | null;
   /** Every room's recording consent, shared by the nodes; null: each node keeps its own (`rooms/recording-book.ts`). */
   readonly recordingBook: RecordingBook | null;
+  /** Random queues and their pairs, shared by the nodes; null: each node keeps its own (`matching/local-coordinator.ts`). */
+  readonly matchBook: MatchBook | null;
   /**
    * Takes or renews the lease `name` for `ttlMs`, so that one node at a time does a periodic job; false when
    * another node holds it (or Redis does not answer: then nobody does the job this time).

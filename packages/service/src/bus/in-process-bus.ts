@@ -9,6 +9,7 @@ export const inProcessBus: Bus = {
   seatBook: null,
   knockBook: null,
   recordingBook: null,
+  matchBook: null,
   holdLease: () => Promise.resolve(true),
   reachable: () => Promise.resolve(true),
   onTrouble: () => () => {},

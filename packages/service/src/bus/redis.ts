@@ -26,6 +26,7 @@ import { defineRecordingScripts, redisRecordingBook } from './redis-recording-bo
 import { Retries } from './retries.js';
 import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
 import { redisKnockBook, type KnockCommands } from './knock-book.js';
+import { defineMatchScripts, redisMatchBook } from './match-book.js';
 import { ANSWER_KNOCK, CLAIM_DEAD_KNOCKS, KNOCK, WITHDRAW_KNOCK } from './knock-scripts.js';
 import { redisSeatBook, type SeatCommands } from './seat-book.js';
 import {
@@ -145,6 +146,16 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   const recordingScripts = defineRecordingScripts(seatScripts);
   // Changes no command waits for, tried again until Redis takes them; they stop with the bus.
   const retries = new Retries();
+  // Matching too: a pair has nowhere to fall back to. Its news for this node come on a subscription of its own.
+  defineMatchScripts(seatScripts);
+  const matchBook = redisMatchBook(
+    seatScripts,
+    () => publisher.duplicate(),
+    prefix,
+    node,
+    () => failed('matching'),
+    () => publisher.ping(),
+  );
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
     new RedisRateLimiter(
@@ -174,6 +185,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
     rateLimiter,
     seatBook: redisSeatBook(seatScripts as unknown as SeatCommands, prefix, node, () => failed('seats')),
     knockBook: redisKnockBook(seatScripts as unknown as KnockCommands, prefix, node, () => failed('knocks')),
+    matchBook,
     recordingBook: redisRecordingBook(
       recordingScripts,
       prefix,
@@ -205,6 +217,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
       retries.stop();
       // After Socket.io closed (its adapter publishes nothing more): what was sent is answered before the quit.
       for (const copy of copies) copy.disconnect();
+      matchBook.close();
       await Promise.all(
         [publisher, scripts, seatScripts].map(async (client) => {
           if (client.status === 'ready') await client.quit().catch(() => client.disconnect());

@@ -4,10 +4,11 @@
  * The signaling modules validate and authorise commands, then hand them here; the coordinator decides and
  * reaches connections through a `MatchDelivery`.
  *
- * Every method but `prepare` and `close` runs to completion synchronously: each decision (who pairs with whom,
- * who is next in line) is atomic on this node. A coordinator shared by several nodes will need them to become
- * asynchronous; their callers already sit in asynchronous handlers.
+ * Each decision (who pairs with whom, who is next in line) is atomic: on one node because `LocalCoordinator`
+ * answers synchronously, on several because `RedisCoordinator` makes it in one script inside Redis. So the
+ * methods return `Awaitable` values, and callers await them.
  */
+import type { Awaitable } from '../awaitable.js';
 import type {
   LeaveReason,
   MatchEnded,
@@ -117,43 +118,47 @@ export interface MatchRooms {
 }
 
 export interface MatchCoordinator {
+  /** Its places outlive this node (several nodes): a connection that dropped elsewhere finds its place here too. */
+  readonly shared?: boolean;
   /** Loads what pairing in this project needs from the store (its reported pairs), once. Await before `enter`. */
   prepare(projectId: string): Promise<void>;
   /** Puts a visitor in line, pairing at once when it can; their status. `already_in_queue` if they are in matching. */
-  enter(visitor: Visitor): QueueStatus;
+  enter(visitor: Visitor): Awaitable<QueueStatus>;
   /** Cancel: out of line, or out of the pair it was matched into (the partner is told). `not_in_queue` otherwise. */
-  leave(peerId: string): void;
+  leave(peerId: string): Awaitable<void>;
   /** Random mode: ends the current pair and both wait again; the status it waits with. `not_matched` outside random mode. */
-  next(peerId: string): QueueStatus;
+  next(peerId: string): Awaitable<QueueStatus>;
   /** Random mode: keeps the current (or the just left) partner away for good and ends the pair. `not_matched` without one. */
-  report(peerId: string): ReportOutcome;
+  report(peerId: string): Awaitable<ReportOutcome>;
   /** An agent's availability; the queue as it stands. */
-  agentStatus(agent: AgentConnection, status: 'online' | 'away'): QueueSnapshot;
+  agentStatus(agent: AgentConnection, status: 'online' | 'away'): Awaitable<QueueSnapshot>;
   /** An agent takes the customer waiting longest, or the one named; the customer's id. */
-  take(agent: AgentConnection, customerId?: string): string;
+  take(agent: AgentConnection, customerId?: string): Awaitable<string>;
   /** An agent turns a waiting customer away; the customer is told `reason`. */
-  decline(agent: AgentConnection, customerId: string, reason: string): void;
-  stateOf(peerId: string): MatchingState | undefined;
+  decline(agent: AgentConnection, customerId: string, reason: string): Awaitable<void>;
+  stateOf(peerId: string): Awaitable<MatchingState | undefined>;
   /** A visitor's or customer's status as it stands. */
-  statusOf(peerId: string): QueueStatus | undefined;
+  statusOf(peerId: string): Awaitable<QueueStatus | undefined>;
   /** The room a matched connection may join, once it is open. */
-  ticketOf(peerId: string): MatchTicket | undefined;
-  /** The connection took its seat in its match room. */
-  seated(peerId: string, roomId: string): void;
+  ticketOf(peerId: string): Awaitable<MatchTicket | undefined>;
+  /** The connection (`socketId`) took its seat in its match room. */
+  seated(peerId: string, roomId: string, socketId?: string): Awaitable<void>;
   /** The connection's seat in room `roomId` was freed (it left, hung up, or its grace ran out). */
-  unseated(peerId: string, roomId: string): void;
+  unseated(peerId: string, roomId: string): Awaitable<void>;
   /** The connection dropped and may resume: it keeps its place, unmatchable until it does. */
-  suspend(peerId: string): void;
+  suspend(peerId: string): Awaitable<void>;
   /** The connection came back: matchable again. Whether it still had a place (in line, in a pair, or as an agent). */
-  resume(peerId: string): boolean;
+  resume(peerId: string, socketId?: string): Awaitable<boolean>;
   /** The connection is gone for good: out of every queue and pair at once. */
-  disconnected(peerId: string): void;
+  disconnected(peerId: string): Awaitable<void>;
   /** A match room's call was ended from outside (REST, expiry): its pair is over and nobody waits again. */
-  roomEnded(projectId: string, roomName: string): void;
-  statistics(projectId: string, queue: string): QueueStatistics;
-  /** Across projects and queues: visitors waiting by mode, and agents online (for the metrics). */
+  roomEnded(projectId: string, roomName: string): Awaitable<void>;
+  statistics(projectId: string, queue: string): Awaitable<QueueStatistics>;
+  /** Across projects and queues, on this node: visitors waiting by mode, and agents online (for the metrics). */
   gauges(): MatchGauges;
-  waiting(ref: QueueRef): WaitingEntry[];
+  /** With several nodes: visitors waiting in random queues across the deployment (support lines are per node). */
+  clusterWaiting?(): Promise<{ random: number }>;
+  waiting(ref: QueueRef): Awaitable<WaitingEntry[]>;
   /** Stops pairing and timers; resolves once the rooms being opened are settled. */
   close(): Promise<void>;
 }

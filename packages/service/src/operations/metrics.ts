@@ -118,6 +118,26 @@ export class ServiceMetrics {
     );
   }
 
+  /**
+   * With several nodes: visitors waiting in random queues across the deployment, read (from Redis) at each
+   * scrape; NaN when they cannot be read. Support queues are still per node (`vcw_queue_waiting`).
+   */
+  observeClusterQueues(read: () => Promise<{ random: number }>): void {
+    new Gauge({
+      name: 'vcw_cluster_queue_waiting',
+      help: 'Visitors waiting in random queues, on every node of the deployment, by mode.',
+      labelNames: ['mode'] as const,
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set({ mode: 'random' }, (await read()).random);
+        } catch {
+          this.set({ mode: 'random' }, NaN);
+        }
+      },
+    });
+  }
+
   /** The text exposition format, and its content type. */
   async scrape(): Promise<{ contentType: string; body: string }> {
     if (!processRegistry) {

@@ -39,6 +39,12 @@ export default fp(
     }));
     const { seatBook } = app.bus;
     if (seatBook) metrics.observeCluster(() => seatBook.totals());
+    if (app.bus.matchBook)
+      metrics.observeClusterQueues(async () => {
+        const read = app.matching.clusterWaiting?.bind(app.matching);
+        if (!read) throw new Error('matching is per node');
+        return read();
+      });
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -124,7 +124,11 @@ export default fp<{
       log: app.log.child({ module: 'matching' }),
       ...(matchTimings ? { timings: matchTimings } : {}),
       ...(matchClock ? { clock: matchClock } : {}),
+      matchBook: app.bus.matchBook,
     });
+    // With several nodes, this node subscribes to what the scripts decide for its connections (its queue
+    // commands wait for that); a node starts while Redis is away, and subscribes once it is back.
+    matching.ready.catch((err: unknown) => log.error({ err }, 'matching could not subscribe to its news'));
     const ctx: SignalingContext = {
       io,
       rooms,
@@ -153,7 +157,7 @@ export default fp<{
     // matched partner hears of a leave (and of the recording it ends) before it hears the pair is over.
     followSeatsWithHistory(seats, history);
     followSeatsWithRecording(ctx);
-    followSeatsWithMatching(seats, matching.coordinator);
+    followSeatsWithMatching(seats, matching.coordinator, log);
     // Once shutting down, new connections are turned away with a code the widget retries on (elsewhere,
     // behind a load balancer, or here after the restart).
     let draining = false;

@@ -24,7 +24,7 @@ function agentOf(socket: SignalingSocket): AgentConnection {
 }
 
 export const agentCommands = [
-  command('agent:status', AgentStatusRequest, ({ status, queue }, socket, ctx) => {
+  command('agent:status', AgentStatusRequest, async ({ status, queue }, socket, ctx) => {
     const connection = agentOf(socket);
     if (queue !== undefined && queue !== connection.queue) {
       throw new ServiceError(
@@ -32,19 +32,19 @@ export const agentCommands = [
         `This agent token is for queue "${connection.queue}", not "${queue}".`,
       );
     }
-    return ctx.matching.coordinator.agentStatus(connection, status);
+    return await ctx.matching.coordinator.agentStatus(connection, status);
   }),
 
-  command('agent:take', AgentTakeRequest, ({ customerId }, socket, ctx): AgentTaken => {
+  command('agent:take', AgentTakeRequest, async ({ customerId }, socket, ctx): Promise<AgentTaken> => {
     const connection = agentOf(socket);
     // Still in the room of the last call (the customer left first): leave it before the next one.
     if (socket.data.roomKey)
       throw new ServiceError('already_in_room', 'Leave the current call before taking another customer.');
-    return { customerId: ctx.matching.coordinator.take(connection, customerId) };
+    return { customerId: await ctx.matching.coordinator.take(connection, customerId) };
   }),
 
-  command('agent:decline', AgentDeclineRequest, ({ customerId, reason }, socket, ctx) => {
-    ctx.matching.coordinator.decline(
+  command('agent:decline', AgentDeclineRequest, async ({ customerId, reason }, socket, ctx) => {
+    await ctx.matching.coordinator.decline(
       agentOf(socket),
       customerId,
       messageText(reason) || 'An agent declined the request.',

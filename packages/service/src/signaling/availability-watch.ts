@@ -5,7 +5,7 @@
  * `everyMs`. Agents come and go rarely, and a watcher costs one map lookup per walk.
  */
 import type { QueueAvailability } from '@vcw/shared';
-import type { MatchCoordinator } from '../matching/coordinator.js';
+import type { QueueStatistics } from '../matching/coordinator.js';
 import { estimateWaitMs } from '../matching/wait-estimate.js';
 
 /** How often the watched lines are looked at. */
@@ -23,7 +23,8 @@ export class AvailabilityWatch {
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
-    private readonly coordinator: Pick<MatchCoordinator, 'statistics'>,
+    /** Support lines are kept on each node (see `matching.ts`): read synchronously, on every walk. */
+    private readonly coordinator: { statistics(projectId: string, queue: string): QueueStatistics },
     private readonly tell: (socketId: string, availability: QueueAvailability) => void,
     private readonly everyMs = AVAILABILITY_CHECK_MS,
   ) {}

@@ -70,23 +70,24 @@ export function attachSignaling(ctx: SignalingContext): void {
       stopKnocking(socket, ctx, reason);
       matchingAfterDisconnect(socket, ctx, reason);
     });
-    const greet = (back: boolean | Seat[] | null) => {
+    const greet = (back: boolean | Seat[] | null, placeBack: boolean) => {
       const { peerId } = socket.data;
       const resumeToken = back ? ctx.seats.resumeToken(socket) : undefined;
       socket.emit('session', {
         peerId,
         iceServers: ctx.iceServersFor(peerId),
         iceTransportPolicy: ctx.iceTransportPolicy,
-        ...(back || resumedPlace ? { resumed: true } : {}),
+        ...(back || placeBack ? { resumed: true } : {}),
         ...(resumeToken ? { resume: resumeToken } : {}),
         ...(Array.isArray(back) ? { peers: back.map(peerInfo) } : {}),
       });
     };
-    // Seats kept on this node answer at once: the session is told in the same step as its handlers are set.
-    if (!(seatBack instanceof Promise)) greet(seatBack);
+    // Seats and places kept on this node answer at once: the session is told in the same step as its handlers are set.
+    if (!(seatBack instanceof Promise) && !(resumedPlace instanceof Promise)) greet(seatBack, resumedPlace);
     else
-      seatBack.then(greet, (err: unknown) =>
-        ctx.log.error({ err, peer: socket.data.peerId }, 'could not resume a seat'),
+      Promise.all([seatBack, resumedPlace]).then(
+        ([seat, place]) => greet(seat, place),
+        (err: unknown) => ctx.log.error({ err, peer: socket.data.peerId }, 'could not resume a seat or a place'),
       );
   });
 }

@@ -23,7 +23,7 @@ export const joinCommands = [
     // It hung up while the store answered: seating it now would leave a seat nobody ever frees.
     if (!socket.connected) throw new ServiceError('not_in_room', 'The connection closed while joining.');
     const { peerId } = socket.data;
-    assertStillAdmitted(ctx, peerId, ticket ? stored.id : null);
+    await assertStillAdmitted(ctx, peerId, ticket ? stored.id : null);
     const { agent, grant } = socket.data;
     const displayName =
       shownName(grant?.displayName) ??
@@ -101,7 +101,7 @@ async function admissibleRoom(
   name: string | undefined,
 ): Promise<{ room: StoredRoom; ticket?: MatchTicket }> {
   const { projectId, grant, peerId } = socket.data;
-  const ticket = ctx.matching.coordinator.ticketOf(peerId);
+  const ticket = await ctx.matching.coordinator.ticketOf(peerId);
   if (ticket) {
     if (name !== undefined && name !== ticket.room)
       throw new ServiceError(
@@ -113,7 +113,7 @@ async function admissibleRoom(
     assertRoomOpen(room);
     return { room, ticket };
   }
-  if (ctx.matching.coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
+  if (await ctx.matching.coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
   if (socket.data.agent)
     throw new ServiceError(
       'token_room_mismatch',
@@ -144,12 +144,12 @@ async function admissibleRoom(
  * While the store answered, matching may have moved on: a match may have ended (its room is no longer this
  * connection's to join), or the connection may have entered a queue.
  */
-function assertStillAdmitted(ctx: SignalingContext, peerId: string, matchRoomId: string | null): void {
+async function assertStillAdmitted(ctx: SignalingContext, peerId: string, matchRoomId: string | null): Promise<void> {
   const coordinator = ctx.matching.coordinator;
   if (!coordinator) return;
-  if (matchRoomId !== null && coordinator.ticketOf(peerId)?.roomId !== matchRoomId)
+  if (matchRoomId !== null && (await coordinator.ticketOf(peerId))?.roomId !== matchRoomId)
     throw new ServiceError('not_matched', 'The match ended before this connection joined its room.');
-  if (matchRoomId === null && coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
+  if (matchRoomId === null && (await coordinator.stateOf(peerId))) throw new ServiceError('already_in_queue');
 }
 
 /** The public room a first join by an unknown name opens, if the project allows that. */

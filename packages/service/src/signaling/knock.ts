@@ -91,7 +91,7 @@ async function knockedRoom(
   name: string | undefined,
 ): Promise<StoredRoom> {
   const { projectId, grant } = socket.data;
-  if (socket.data.agent || ctx.matching.coordinator.stateOf(socket.data.peerId))
+  if (socket.data.agent || (await ctx.matching.coordinator.stateOf(socket.data.peerId)))
     throw new ServiceError('token_room_mismatch', 'Matched and agent connections do not knock.');
   let room: StoredRoom | null;
   if (grant) {

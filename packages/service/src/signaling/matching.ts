@@ -4,12 +4,16 @@
  * same `MatchCoordinator`.)
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Awaitable } from '../awaitable.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
 import { ObservedCoordinator } from '../matching/observed-coordinator.js';
+import { NodesCoordinator } from '../matching/nodes-coordinator.js';
+import { RedisCoordinator } from '../matching/redis-coordinator.js';
+import type { MatchBook } from '../bus/match-book.js';
 import { StoreMatchRooms } from '../matching/match-rooms.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { RoomStore } from '../store/room-store.js';
@@ -33,6 +37,8 @@ export interface MatchingDeps {
   timings?: Partial<MatchTimings>;
   /** Where matching's time comes from (tests); the wall clock when not given. */
   clock?: Clock;
+  /** With several nodes: random queues in Redis (support queues stay on each node). */
+  matchBook?: MatchBook | null;
 }
 
 /** Builds matching (before the signaling context, which carries it); `close()` lets rooms being opened or ended finish their writes. */
@@ -46,7 +52,8 @@ export function createMatching({
   log,
   timings,
   clock,
-}: MatchingDeps): MatchingContext & { close(): Promise<void> } {
+  matchBook,
+}: MatchingDeps): MatchingContext & { ready: Promise<void>; close(): Promise<void> } {
   const rooms = new StoreMatchRooms(roomStore, log);
   const delivery = new SocketDelivery(io, seats, log);
   const { waitingPerQueue, waitingPerProject } = caps;
@@ -60,9 +67,11 @@ export function createMatching({
     ...(clock ? { clock } : {}),
   };
   // Support customers' waits are published as service events (webhooks).
-  const coordinator = new ObservedCoordinator(options, events);
+  const local = new ObservedCoordinator(options, events);
+  const random = matchBook ? new RedisCoordinator({ ...options, book: matchBook }) : undefined;
+  const coordinator: MatchCoordinator = random ? new NodesCoordinator(local, random) : local;
   const holds = new SeatHolds(seats.graceMs);
-  const availability = new AvailabilityWatch(coordinator, (socketId, news) =>
+  const availability = new AvailabilityWatch(local, (socketId, news) =>
     io.to(socketId).emit('queue:availability', news),
   );
   return {
@@ -71,6 +80,7 @@ export function createMatching({
     delivery,
     holds,
     availability,
+    ready: random ? random.start() : Promise.resolve(),
     async close() {
       holds.clear();
       availability.close();
@@ -81,9 +91,15 @@ export function createMatching({
 }
 
 /** Matching follows the seats of match rooms: a pair is in its call once seated, over once a seat is freed or the room ended. */
-export function followSeatsWithMatching(seats: Seats, coordinator: MatchCoordinator): void {
-  seats.follow('seated', ({ seat }) => coordinator.seated(seat.peerId, seat.roomId));
-  seats.follow('vacated', ({ seat }) => coordinator.unseated(seat.peerId, seat.roomId));
+export function followSeatsWithMatching(seats: Seats, coordinator: MatchCoordinator, log: FastifyBaseLogger): void {
+  const settled = (what: string, change: Awaitable<void>) =>
+    void Promise.resolve(change).catch((err: unknown) => log.error({ err }, `matching could not follow ${what}`));
+  seats.follow('seated', ({ seat }) =>
+    settled('a seat taken', coordinator.seated(seat.peerId, seat.roomId, seat.socketId)),
+  );
+  seats.follow('vacated', ({ seat }) => settled('a seat freed', coordinator.unseated(seat.peerId, seat.roomId)));
   // A match's room: its pair is over too (and one of them may not have taken its seat yet).
-  seats.follow('ended', ({ projectId, roomName }) => coordinator.roomEnded(projectId, roomName));
+  seats.follow('ended', ({ projectId, roomName }) =>
+    settled('a room ended', coordinator.roomEnded(projectId, roomName)),
+  );
 }

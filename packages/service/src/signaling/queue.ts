@@ -16,6 +16,7 @@ import {
   type QueueStatus,
   type TicketCreated,
 } from '@vcw/shared';
+import type { Awaitable } from '../awaitable.js';
 import { ServiceError } from '../errors.js';
 import {
   DEFAULT_DISPLAY_NAME,
@@ -39,10 +40,16 @@ function refuseRoomToken(grant: { room: string } | undefined, what: 'queues' | '
 }
 
 /** Follows a new connection's matching; whether this (recovered) socket got its place in matching back. */
-export function followInMatching(socket: SignalingSocket, { coordinator, delivery, holds }: MatchingContext): boolean {
+export function followInMatching(
+  socket: SignalingSocket,
+  { coordinator, delivery, holds }: MatchingContext,
+): Awaitable<boolean> {
   delivery.track(socket);
-  // A socket back within its grace period finds its place in line (or its pair) as it left it.
-  return socket.recovered && holds.resume(socket.id) && coordinator.resume(socket.data.peerId);
+  // A socket back within its grace period finds its place in line (or its pair) as it left it. With several
+  // nodes it may have dropped on another one: the shared coordinator knows its place (this node held nothing).
+  if (!socket.recovered) return false;
+  const heldHere = holds.resume(socket.id);
+  return heldHere || coordinator.shared ? coordinator.resume(socket.data.peerId, socket.id) : false;
 }
 
 export const queueCommands = [
@@ -58,14 +65,14 @@ export const queueCommands = [
     }
     refuseRoomToken(grant, 'queues');
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
-    if (ctx.matching.coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
+    if (await ctx.matching.coordinator.stateOf(peerId)) throw new ServiceError('already_in_queue');
     if (request.mode === 'random') await ctx.matching.coordinator.prepare(projectId);
     // Checked again after the store answered: a connection gone meanwhile must not leave a ghost in line.
     if (!socket.connected) throw new ServiceError('not_in_queue', 'The connection closed while entering the queue.');
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     const { mode, queue, media, visitorId, message } = request;
     ctx.matching.availability.unwatch(socket.id); // waiting now: its status says the same
-    return ctx.matching.coordinator.enter({
+    return await ctx.matching.coordinator.enter({
       projectId,
       mode,
       queue,
@@ -78,7 +85,7 @@ export const queueCommands = [
     });
   }),
 
-  command('queue:watch', QueueWatchRequest, ({ queue }, socket, ctx): QueueAvailability => {
+  command('queue:watch', QueueWatchRequest, async ({ queue }, socket, ctx): Promise<QueueAvailability> => {
     // Customers only: an agent sees its own queue, and a room's token holder came for that room.
     const { agent, grant, projectId } = socket.data;
     if (agent)
@@ -88,22 +95,24 @@ export const queueCommands = [
       );
     refuseRoomToken(grant, 'queues');
     // Waiting already: its queue:update says the same.
-    if (ctx.matching.coordinator.stateOf(socket.data.peerId)) throw new ServiceError('already_in_queue');
+    if (await ctx.matching.coordinator.stateOf(socket.data.peerId)) throw new ServiceError('already_in_queue');
     return ctx.matching.availability.watch(socket.id, projectId, queue);
   }),
 
-  command('queue:leave', QueueLeaveRequest, (_request, socket, ctx) => {
-    ctx.matching.coordinator.leave(socket.data.peerId);
+  command('queue:leave', QueueLeaveRequest, async (_request, socket, ctx) => {
+    await ctx.matching.coordinator.leave(socket.data.peerId);
     return {};
   }),
 
-  command('match:next', MatchNextRequest, (_request, socket, ctx) => ctx.matching.coordinator.next(socket.data.peerId)),
+  command('match:next', MatchNextRequest, async (_request, socket, ctx) =>
+    ctx.matching.coordinator.next(socket.data.peerId),
+  ),
 
   command('match:report', MatchReportRequest, async ({ reason, note }, socket, ctx): Promise<QueueStatus> => {
     const { projectId, peerId } = socket.data;
     // The pair ends and is kept apart at once; the store write follows. If it fails, this node still keeps
     // them apart, and the reporter is not asked to report again.
-    const outcome = ctx.matching.coordinator.report(peerId);
+    const outcome = await ctx.matching.coordinator.report(peerId);
     try {
       await ctx.matching.queueStore.createReport({
         projectId,
@@ -117,7 +126,7 @@ export const queueCommands = [
       ctx.log.error({ err, project: projectId }, 'could not store a match report');
     }
     // Its place may have changed while the store wrote; the acknowledgement tells where it is now.
-    return ctx.matching.coordinator.statusOf(peerId) ?? outcome.status;
+    return (await ctx.matching.coordinator.statusOf(peerId)) ?? outcome.status;
   }),
 
   command('ticket:create', TicketCreateRequest, async (request, socket, ctx): Promise<TicketCreated> => {
@@ -179,13 +188,14 @@ export function matchingAfterDisconnect(socket: SignalingSocket, ctx: SignalingC
   const { coordinator, delivery, holds, availability } = ctx.matching;
   const { peerId } = socket.data;
   availability.unwatch(socket.id);
+  const failed = (what: string) => (err: unknown) => ctx.log.error({ err, peer: peerId }, `could not ${what}`);
   const gone = () => {
-    coordinator.disconnected(peerId);
+    Promise.resolve(coordinator.disconnected(peerId)).catch(failed('take a connection out of matching'));
     delivery.untrack(socket.id);
   };
   // Same rule as seats: a connection that may come back keeps its place (unmatchable) for the grace period.
   if (!socket.data.closedAs && ctx.seats.mayResume(reason)) {
-    coordinator.suspend(peerId);
+    Promise.resolve(coordinator.suspend(peerId)).catch(failed('suspend a place in matching'));
     holds.hold(socket.id, gone);
   } else {
     gone();

@@ -43,6 +43,13 @@ export class ChaosConnection {
   gone = false;
   connected = false;
   pending: string | null = null;
+  /** A `match:found` came while the pending command waited for its acknowledgement. */
+  private foundWhilePending = false;
+  /**
+   * A next or report crossed a match:found: the match found meanwhile may be the one it ended (then a newer
+   * match:found follows), until this connection took its seat in it.
+   */
+  private maySupersede = false;
   readonly founds: MatchFound[] = [];
   /** Identities it had before a reconnection the service could not recover. */
   readonly formerPeerIds: string[] = [];
@@ -82,11 +89,16 @@ export class ChaosConnection {
     on.on('match:found', (match: MatchFound) => {
       this.note(`match:found ${match.mode} ${match.room} with ${match.partner.peerId}`);
       const holding = this.view === 'matched' || this.view === 'seated' || this.view === 'over';
-      if (holding && this.match?.room !== match.room && !(this.pending && ENDING.has(this.pending))) {
-        this.contradictions.push(`match:found ${match.room} while still in ${this.match?.room} (${this.view})`);
+      const superseded = this.maySupersede;
+      this.maySupersede = false;
+      if (holding && this.match?.room !== match.room && !(this.pending && ENDING.has(this.pending)) && !superseded) {
+        this.contradictions.push(
+          `match:found ${match.room} while still in ${this.match?.room} (${this.view}) after ${this.trail.slice(-10).join(' ; ')}`,
+        );
       }
       this.match = match;
       this.view = 'matched';
+      if (this.pending) this.foundWhilePending = true;
       this.founds.push(match);
       options.onMatch(this);
     });
@@ -124,6 +136,7 @@ export class ChaosConnection {
   /** Sends a command (one at a time) and applies its acknowledgement; the error code, or 'ok'. */
   async send(event: string, payload: unknown): Promise<string> {
     this.pending = event;
+    this.foundWhilePending = false;
     try {
       return await new Promise<string>((resolve) => {
         const loose = this.client.timeout(3000) as unknown as {
@@ -162,8 +175,15 @@ export class ChaosConnection {
     if (event === 'queue:enter' || event === 'match:next' || event === 'match:report') {
       const status = reply as unknown as QueueStatus;
       this.queue = `${status.mode}/${status.queue}`;
-      // "matched": a match:found follows, or already came.
-      if (status.status === 'matched' && (this.view === 'matched' || this.view === 'seated')) return;
+      // "matched": a match:found follows, or already came. After next or a report, a match held before is over
+      // even when the new one's match:found comes after this acknowledgement (with several nodes it always does).
+      if (status.status === 'matched' && (this.view === 'matched' || this.view === 'seated')) {
+        if (ENDING.has(event) && !this.foundWhilePending) {
+          this.match = undefined;
+          this.view = 'pairing';
+        } else if (ENDING.has(event)) this.maySupersede = true;
+        return;
+      }
       if (event !== 'queue:enter') this.match = undefined;
       this.apply(status);
     } else if (event === 'queue:leave' || event === 'room:leave') {
@@ -172,6 +192,7 @@ export class ChaosConnection {
       this.position = 0;
     } else if (event === 'room:join' && this.match) {
       this.view = 'seated';
+      this.maySupersede = false;
     } else if (event === 'agent:status') {
       // The queue as it stands: the next queue:changes build on it.
       this.snapshot = reply as unknown as QueueSnapshot;

@@ -21,6 +21,7 @@ import { openPostgres, openSqlite } from '../../src/store/database.js';
 import type { WebhookTimings } from '../../src/webhooks/dispatcher.js';
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION, SIGNALING_PATH, type SessionInfo } from '@vcw/shared';
+import type { MatchTimings } from '../../src/matching/local-coordinator.js';
 import { next, SITE_ORIGIN, TEST_TOKEN_SECRET, type Client, type TestService } from './service.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
@@ -42,7 +43,8 @@ export interface Nodes {
 
 /**
  * Starts `count` nodes listening on free ports; `env` adds settings (limits); `redisUrl` overrides the Redis;
- * `postgres` puts their store in TEST_DATABASE_URL (see `describeWithRedis`); `webhookTimings` shortens retries.
+ * `postgres` puts their store in TEST_DATABASE_URL (see `describeWithRedis`); `webhookTimings` shortens retries;
+ * `matchTimings` shortens matching's deadlines and pauses.
  */
 export async function startNodes(
   t: TestContext,
@@ -52,11 +54,13 @@ export async function startNodes(
     redisUrl = REDIS_URL,
     postgres = false,
     webhookTimings,
+    matchTimings,
   }: {
     env?: Record<string, string>;
     redisUrl?: string;
     postgres?: boolean;
     webhookTimings?: Partial<WebhookTimings>;
+    matchTimings?: Partial<MatchTimings>;
   } = {},
 ): Promise<Nodes> {
   const prefix = `vcwtest:${process.pid}:${randomBytes(4).toString('hex')}:`;
@@ -84,6 +88,7 @@ export async function startNodes(
       logger: false,
       tokenSecret: TEST_TOKEN_SECRET,
       ...(webhookTimings ? { webhookTimings } : {}),
+      ...(matchTimings ? { matchTimings } : {}),
     });
     apps.push(app);
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -37,7 +37,7 @@ export async function queueRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { name } = request.params;
-      const { support, random } = app.matching.statistics(request.project.id, name);
+      const { support, random } = await app.matching.statistics(request.project.id, name);
       const averageWaitSeconds = support.averageWaitMs === null ? null : Math.round(support.averageWaitMs / 100) / 10;
       return {
         name,

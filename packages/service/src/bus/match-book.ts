@@ -1,0 +1,153 @@
+/**
+ * Random pairs shared by the nodes (Redis): each transition is one script (`match-scripts.ts`), answered as
+ * JSON; what a script decides for connections held by other nodes reaches them on their node's channel, which
+ * `listen` subscribes this node to.
+ */
+import type { Redis } from 'ioredis';
+import { watchedBy } from './watched.js';
+import {
+  MATCH_CONNECTION,
+  MATCH_ENTER,
+  MATCH_FIRE,
+  MATCH_LEAVE,
+  MATCH_NEXT,
+  MATCH_OPENED,
+  MATCH_OPEN_FAILED,
+  MATCH_REPORT,
+  MATCH_ROOM_ENDED,
+  MATCH_SEAT,
+  MATCH_STATE,
+  MATCH_SWEEP,
+  MATCH_WAITING,
+} from './match-scripts.js';
+
+/** The timings the scripts apply, in ms. */
+export interface MatchBookTimings {
+  /** A command's reply token, published last on this node's channel (see `done` in the scripts). */
+  reply?: string;
+  rematchMs: number;
+  deadlineMs: number;
+  /** A pair whose room is not open by then (its node went away) waits again. */
+  openingMs: number;
+}
+
+/** A script's answer: `err` (an error code), the rooms it asks this node to open and to close, and its own fields. */
+export interface MatchAnswer {
+  err?: string;
+  opens?: Array<{ pair: string; projectId: string; mode: 'random'; queue: string }>;
+  closes?: Array<{ projectId: string; roomId: string }>;
+  [field: string]: unknown;
+}
+
+/** What a script tells one connection, on the channel of the node holding it. */
+export interface MatchEffect {
+  /**
+   * `status` (queue:update), `found`, `ended`, `unseat` (free its seat in its match room), or `reply`: the
+   * script that published it answered a command of this node (`s` is its reply token).
+   */
+  t: 'status' | 'found' | 'ended' | 'unseat' | 'reply';
+  /** The socket and the peer. */
+  s: string;
+  p: string;
+  st?: unknown;
+  m?: unknown;
+  e?: unknown;
+  r?: string;
+}
+
+const SCRIPTS = {
+  vcwMatchEnter: MATCH_ENTER,
+  vcwMatchLeave: MATCH_LEAVE,
+  vcwMatchNext: MATCH_NEXT,
+  vcwMatchReport: MATCH_REPORT,
+  vcwMatchOpened: MATCH_OPENED,
+  vcwMatchOpenFailed: MATCH_OPEN_FAILED,
+  vcwMatchSeat: MATCH_SEAT,
+  vcwMatchConnection: MATCH_CONNECTION,
+  vcwMatchRoomEnded: MATCH_ROOM_ENDED,
+  vcwMatchFire: MATCH_FIRE,
+  vcwMatchState: MATCH_STATE,
+  vcwMatchSweep: MATCH_SWEEP,
+  vcwMatchWaiting: MATCH_WAITING,
+} as const;
+
+export type MatchScript = keyof typeof SCRIPTS;
+
+/** Adds the matching scripts to a connection (they take no KEYS: every key is built from the prefix). */
+export function defineMatchScripts(client: Redis): void {
+  for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 0, lua });
+}
+
+export interface MatchBook {
+  /** This node's id, as the scripts name it. */
+  readonly node: string;
+  /** Runs a script with the timings it applies and its own arguments. */
+  run(script: MatchScript, timings: MatchBookTimings, ...args: Array<string | number>): Promise<MatchAnswer>;
+  /** Adds identity pairs to a project's reported set (each `x y` and `y x`). */
+  addReported(projectId: string, pairs: Array<[string, string]>): Promise<void>;
+  /** The cluster's gauges: visitors waiting in random queues. */
+  totals(): Promise<{ waitingRandom: number }>;
+  /** A line's size and its pairs now. */
+  line(line: string): Promise<{ waiting: number; pairs: number }>;
+  /** Resolves once every broadcast this node sent so far went out (its fan-out connection answered after them). */
+  flushed(): Promise<void>;
+  /** Hears every batch of effects published for this node, in order; resolves once subscribed. */
+  listen(listener: (effects: MatchEffect[]) => void): Promise<void>;
+  close(): void;
+}
+
+/**
+ * The match book on Redis: scripts on `client` (the seats' connection: it has nowhere to fall back to either),
+ * its subscription on `subscriber` (a connection of its own), keys under `prefix`.
+ */
+export function redisMatchBook(
+  client: Redis,
+  subscriber: () => Redis,
+  prefix: string,
+  node: string,
+  failed: () => void,
+  /** A command on the fan-out connection, answered after every broadcast sent before it. */
+  flush: () => Promise<unknown>,
+): MatchBook {
+  const P = `${prefix}match:`;
+  const watched = watchedBy(failed);
+  const loose = client as unknown as Record<MatchScript, (...args: Array<string | number>) => Promise<string>>;
+  let listening: Redis | undefined;
+  return {
+    node,
+    async run(script, timings, ...args) {
+      const raw = await watched(loose[script](P, node, JSON.stringify(timings), ...args));
+      return JSON.parse(raw) as MatchAnswer;
+    },
+    async addReported(projectId, pairs) {
+      const members = pairs.flatMap(([x, y]) => [`${x} ${y}`, `${y} ${x}`]);
+      for (let i = 0; i < members.length; i += 1000)
+        await watched(client.sadd(`${P}reported:${projectId}`, ...members.slice(i, i + 1000)));
+    },
+    async totals() {
+      const waiting = await watched(client.hget(`${P}totals`, 'waiting:random'));
+      return { waitingRandom: Number(waiting ?? 0) };
+    },
+    async line(line) {
+      const [waiting, pairs] = await Promise.all([
+        watched(client.zcard(`${P}line:${line}:order`)),
+        watched(client.hget(`${P}line:${line}`, 'pairs')),
+      ]);
+      return { waiting, pairs: Math.max(0, Number(pairs ?? 0)) };
+    },
+    async flushed() {
+      await flush();
+    },
+    async listen(listener) {
+      listening = subscriber();
+      const channel = `${P}node:${node}`;
+      listening.on('message', (from: string, message: string) => {
+        if (from === channel) listener(JSON.parse(message) as MatchEffect[]);
+      });
+      await listening.subscribe(channel);
+    },
+    close() {
+      listening?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * Random queues shared by several real nodes on one real Redis (TEST_REDIS_URL): visitors on different nodes
+ * are paired and meet in their room, "next" and a report act across nodes, a report holds on every node, a join
+ * deadline is fired by a node other than the one that paired them, and a queue's capacity counts every node.
+ * Without TEST_REDIS_URL the suite is skipped, except under CI=true where that is a failure.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { QueueStatus, RelayedSignal } from '@vcw/shared';
+import { enter, FAST_MATCHING, joinMatch, outcome, visitor } from './helpers/matching.js';
+import { busesUp, describeWithRedis, metric, startNodes } from './helpers/redis-nodes.js';
+import { buildService, command, next } from './helpers/service.js';
+import { ObservedCoordinator } from '../src/matching/observed-coordinator.js';
+
+const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
+const random = (visitor: string) => ({ mode: 'random', queue: 'lobby', visitorId: `visitor-${visitor}` });
+
+describe('matching without REDIS_URL', () => {
+  it('stays in this process, as before: the in-process coordinator, no cluster gauge', async (t) => {
+    const service = await buildService(t);
+    assert.ok(service.app.matching instanceof ObservedCoordinator);
+    assert.ok(!(await service.app.inject('/metrics')).body.includes('vcw_cluster_queue_waiting'));
+  });
+});
+
+describeWithRedis('random queues across nodes', () => {
+  it('pairs two visitors on two nodes within 1 s; both join the room and signal each other', async (t) => {
+    const { nodes } = await startNodes(t, 3, { env: { RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0' } });
+    await busesUp(nodes);
+    // Twenty pairs, each of a visitor on one node and one on the next, in a queue of their own.
+    const latencies: number[] = [];
+    for (let round = 0; ; round++) {
+      const ann = await visitor(t, nodes[round % 3]!);
+      const bob = await visitor(t, nodes[(round + 1) % 3]!);
+      const queue = { mode: 'random', queue: `lobby-${round}` };
+      const annFound = next(ann.client, 'match:found');
+      const bobFound = next(bob.client, 'match:found');
+      assert.equal((await enter(ann, { ...queue, visitorId: `visitor-a${round}` })).status, 'waiting');
+      const started = performance.now();
+      assert.equal((await enter(bob, { ...queue, visitorId: `visitor-b${round}` })).status, 'matched');
+      const [a, b] = await Promise.all([annFound, bobFound]);
+      latencies.push(performance.now() - started);
+      assert.equal(a.room, b.room);
+      assert.equal(a.partner.peerId, bob.peerId);
+      assert.equal(b.partner.peerId, ann.peerId);
+      if (round < 19) continue;
+      latencies.sort((x, y) => x - y);
+      console.log(
+        `# paired across nodes (queue:enter of the second to both match:found), 20 pairs: median ${latencies[10]!.toFixed(1)} ms, max ${latencies[19]!.toFixed(1)} ms`,
+      );
+      assert.ok(latencies[19]! < 1000, `every pair within 1 s (${latencies[19]!.toFixed(0)} ms)`);
+      await joinMatch(ann, a);
+      const joined = await joinMatch(bob, b);
+      assert.deepEqual(
+        joined.peers.map((p) => p.peerId),
+        [ann.peerId],
+      );
+      const signal = next(ann.client, 'signal');
+      assert.ok((await command(bob.client, 'signal', { to: ann.peerId, description: offer })).ok);
+      assert.equal(((await signal) as RelayedSignal).from, bob.peerId);
+      break;
+    }
+    // The cluster's gauge: nobody waits now.
+    assert.equal(await metric(nodes[0]!.app, 'vcw_cluster_queue_waiting{mode="random"}'), 0);
+  });
+
+  it('"next" on one node puts both back; the partner is paired with a visitor of a third node', async (t) => {
+    const { nodes } = await startNodes(t, 3, { matchTimings: FAST_MATCHING });
+    await busesUp(nodes);
+    const ann = await visitor(t, nodes[0]!);
+    const bob = await visitor(t, nodes[1]!);
+    const cat = await visitor(t, nodes[2]!);
+    const bobFound = next(bob.client, 'match:found');
+    await enter(ann, random('va'));
+    await enter(bob, random('vb'));
+    await joinMatch(bob, await bobFound);
+    const ended = next(bob.client, 'match:ended');
+    const bobAgain = next(bob.client, 'match:found');
+    assert.equal((await enter(cat, random('vc'))).status, 'waiting');
+    // Ann calls next: Bob (put back first) is paired with Cat; Ann, who just left Bob, waits.
+    const annStatus = await command<QueueStatus>(ann.client, 'match:next', {});
+    assert.ok(annStatus.ok);
+    assert.equal((await ended).reason, 'next');
+    const again = await bobAgain;
+    assert.equal(again.partner.peerId, cat.peerId);
+    assert.equal(annStatus.status, 'waiting');
+    assert.equal(annStatus.position, 1);
+    assert.equal(await metric(nodes[2]!.app, 'vcw_cluster_queue_waiting{mode="random"}'), 1);
+  });
+
+  it('a report on one node keeps the pair apart when they come back on other nodes', async (t) => {
+    const { nodes } = await startNodes(t, 3, { matchTimings: FAST_MATCHING });
+    await busesUp(nodes);
+    const ann = await visitor(t, nodes[0]!);
+    const bob = await visitor(t, nodes[1]!);
+    const annFound = next(ann.client, 'match:found');
+    await enter(ann, random('va'));
+    await enter(bob, random('vb'));
+    await joinMatch(ann, await annFound);
+    assert.ok((await command(ann.client, 'match:report', { reason: 'spam' })).ok);
+    ann.client.disconnect();
+    bob.client.disconnect();
+    // The same browsers (visitor ids) on the other nodes: each entry is answered after its pairing was
+    // decided, so "waiting" for the second is the proof that they were not paired.
+    const ann2 = await visitor(t, nodes[1]!);
+    const bob2 = await visitor(t, nodes[2]!);
+    assert.equal((await enter(ann2, random('va'))).status, 'waiting');
+    assert.equal((await enter(bob2, random('vb'))).status, 'waiting');
+    // And each is still paired with anyone else: a newcomer on the first node takes the first of them.
+    const cat = await visitor(t, nodes[0]!);
+    const catFound = next(cat.client, 'match:found');
+    assert.equal((await enter(cat, random('vc'))).status, 'matched');
+    assert.equal((await catFound).partner.peerId, ann2.peerId);
+  });
+
+  it('a join deadline is fired by another node once the node that paired them is closed', async (t) => {
+    const { nodes } = await startNodes(t, 2, { matchTimings: { joinDeadlineMs: 500, rematchAfterMs: 100 } });
+    await busesUp(nodes);
+    const ann = await visitor(t, nodes[0]!);
+    const bob = await visitor(t, nodes[1]!);
+    const annFound = next(ann.client, 'match:found');
+    await enter(ann, random('va'));
+    await enter(bob, random('vb')); // node 2 runs the pairing and opens the room
+    const found = await annFound;
+    await joinMatch(ann, found);
+    const ended = next(ann.client, 'match:ended', 5000);
+    await nodes[1]!.app.close();
+    const started = performance.now();
+    const { reason, status } = await ended;
+    assert.equal(reason, 'partner-left');
+    assert.equal(status.status, 'waiting');
+    assert.ok(performance.now() - started < 2000, 'within the deadline and a few timer rounds');
+    assert.equal(await outcome(ann.client, 'queue:leave', {}), 'ok');
+  });
+
+  it("a queue's capacity counts the visitors of every node", async (t) => {
+    const { nodes } = await startNodes(t, 3, { env: { MAX_WAITING_PER_QUEUE: '2' } });
+    await busesUp(nodes);
+    // Two visitor ids of one browser never meet: they fill the queue without being paired.
+    const first = await visitor(t, nodes[0]!);
+    const second = await visitor(t, nodes[1]!);
+    assert.equal((await enter(first, random('same'))).status, 'waiting');
+    assert.equal((await enter(second, random('same'))).status, 'waiting');
+    const third = await visitor(t, nodes[2]!);
+    assert.equal(await outcome(third.client, 'queue:enter', random('other')), 'queue_full');
+    assert.equal(await outcome(first.client, 'queue:leave', {}), 'ok');
+    assert.equal((await enter(third, random('other'))).status, 'matched');
+  });
+});
