@@ -19,6 +19,7 @@ import { build } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openPostgres, openSqlite } from '../../src/store/database.js';
 import type { WebhookTimings } from '../../src/webhooks/dispatcher.js';
+import { deleteKeysAt, keysAt } from './redis-keys.js';
 import { SITE_ORIGIN, TEST_TOKEN_SECRET, type TestService } from './service.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
@@ -124,21 +125,7 @@ export async function busesUp(nodes: TestService[]): Promise<void> {
 }
 
 /** The Redis keys under `prefix`. */
-export async function keysUnder(prefix: string): Promise<string[]> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    return keys;
-  } finally {
-    redis.disconnect();
-  }
-}
+export const keysUnder = (prefix: string): Promise<string[]> => keysAt(REDIS_URL, prefix);
 
 /** How many entries the stream `key` holds. */
 export async function streamEntries(key: string): Promise<number> {
@@ -151,16 +138,7 @@ export async function streamEntries(key: string): Promise<number> {
 }
 
 /** Deletes every key under `prefix`: Redis as it is after it lost its state (a restart without persistence). */
-export async function deleteKeys(prefix: string): Promise<void> {
-  const keys = await keysUnder(prefix);
-  if (keys.length === 0) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
+export const deleteKeys = (prefix: string): Promise<void> => deleteKeysAt(REDIS_URL, prefix);
 
 /** The value of one Prometheus series in a node's `/metrics` (0 when absent). */
 export async function metric(app: FastifyInstance, series: string): Promise<number> {
