@@ -169,6 +169,14 @@ export class CallHistoryWriter {
     this.enqueue(report.roomId, 'network', () => this.history.networkReported(report));
   }
 
+  /**
+   * Holds the room's later writes, and the events they publish, until `pending` settles: what another follower
+   * of the same seat news publishes once Redis answers it (a recording the leave ended) goes out first.
+   */
+  waitFor(roomId: string, pending: Promise<unknown>): void {
+    this.enqueue(roomId, 'wait', () => pending.then(noop, noop));
+  }
+
   /** Resolves once every write queued so far (for one room, or all) has run. */
   async flushed(roomId?: string): Promise<void> {
     const pending = roomId === undefined ? [...this.queues.values()] : [this.queues.get(roomId) ?? Promise.resolve()];
@@ -207,6 +215,8 @@ export class CallHistoryWriter {
     });
   }
 }
+
+function noop(): void {}
 
 /** The store's record of a call the seat scripts keep, with the participants this write knows of. */
 function recordOf(
