@@ -18,7 +18,7 @@ import {
   startNodes,
   streamEntries,
 } from './helpers/redis-nodes.js';
-import { command, connect, next, SITE_ORIGIN, type Client } from './helpers/service.js';
+import { command, connect, next, reconnectingClient, SITE_ORIGIN, type Client } from './helpers/service.js';
 
 /** What socket.io-client keeps to recover its session (private fields: set on a new client, as a reconnect would). */
 interface RecoverableClient {
@@ -164,6 +164,53 @@ if (REDIS_URL) {
       assert.equal(again.recovered, true);
       assert.equal(again.id, id, 'the same socket, now on node B');
     });
+
+    // A known bug, shown here until it is fixed: on the Redis bus about one signal per recovery goes missing (the
+    // one sent as the receiver comes back, by the look of it). Found running the whole suite on Redis.
+    it(
+      'a signal sent while its receiver is being recovered reaches it once, in order (10 recoveries)',
+      {
+        todo: 'on Redis about one signal per recovery is lost',
+      },
+      async (t) => {
+        const { nodes } = await startNodes(t, 1, {
+          env: { RATE_LIMIT_SIGNALS_PER_SECOND: '0', RESUME_GRACE_SECONDS: '10' },
+        });
+        await busesUp(nodes);
+        const [node] = nodes as [(typeof nodes)[0]];
+        const sender = await connect(t, node);
+        const { client: receiver, session } = await reconnectingClient(t, node);
+        for (const client of [sender, receiver])
+          assert.ok((await command<JoinResult>(client, 'room:join', { room: 'desk' })).ok);
+        const got: string[] = [];
+        receiver.on('signal', (signal) => 'candidate' in signal && got.push(signal.candidate.candidate));
+        const sent: string[] = [];
+        const send = async () => {
+          const n = sent.length;
+          const candidate = `candidate:${n} 1 udp 2122260223 192.0.2.1 ${50000 + n} typ host`;
+          sent.push(candidate);
+          const to = session.peerId;
+          assert.ok(
+            (await command(sender, 'signal', { to, candidate: { candidate, sdpMid: '0', sdpMLineIndex: 0 } })).ok,
+          );
+        };
+        for (let round = 0; round < 10; round++) {
+          let recovered = false;
+          const back = next(receiver, 'session').finally(() => (recovered = true));
+          receiver.io.engine.close(); // the network drops; the widget comes back at once
+          while (!recovered) await send(); // signals sent meanwhile: before, during and after its recovery
+          assert.equal((await back).resumed, true, `recovered in round ${round}`);
+        }
+        // The barrier: the last signal reaches it after every one sent before it.
+        const last = next(receiver, 'signal');
+        await send();
+        await last;
+        const missing = sent.filter((candidate) => !got.includes(candidate)).map((c) => c.split(' ')[0]);
+        const repeated = got.filter((candidate, i) => got.indexOf(candidate) !== i).map((c) => c.split(' ')[0]);
+        assert.deepEqual({ missing, repeated }, { missing: [], repeated: [] }, `of ${sent.length} sent`);
+        assert.deepEqual(got, sent, 'in the order sent');
+      },
+    );
 
     it('one node at a time holds the pruning lease; its holder renews it', async (t) => {
       const { nodes } = await startNodes(t, 2);
