@@ -135,6 +135,12 @@ export interface ClientOptions {
 }
 
 const sessions = new WeakMap<Client, SessionInfo>();
+const servicesOf = new WeakMap<Client, TestService>();
+
+/** The service a client of these helpers connected to. */
+export function serviceOf(client: Client): TestService | undefined {
+  return servicesOf.get(client);
+}
 
 /** The `session` the service pushed to this accepted client. */
 export function sessionOf(client: Client): SessionInfo {
@@ -158,6 +164,7 @@ export async function reconnectingClient(
     extraHeaders: { origin: SITE_ORIGIN },
   });
   t.after(() => client.disconnect());
+  servicesOf.set(client, service);
   const session = await next(client, 'session');
   return { client, session };
 }
@@ -178,6 +185,7 @@ export function connect(t: TestContext, service: TestService, options: ClientOpt
     extraHeaders: { ...(origin === null ? {} : { origin }), ...options.headers },
   });
   t.after(() => client.disconnect());
+  servicesOf.set(client, service);
   return new Promise((resolve, reject) => {
     client.once('session', (session) => {
       sessions.set(client, session);
