@@ -34,7 +34,11 @@ if (wanted('service'))
 if (wanted('service-redis')) {
   const redisUrl = process.env.TEST_SUITE_REDIS_URL || process.env.TEST_REDIS_URL;
   if (redisUrl) {
-    const files = testFiles(path.join(repoRoot, 'packages/service/dist/test'));
+    // Only the files that build a service through the test helpers: the others (the store, the CLI, the several-
+    // nodes tests, which start their own Redis nodes) run the same on either bus, and the service suite runs them.
+    const files = testFiles(path.join(repoRoot, 'packages/service/dist/test')).filter((file) =>
+      /\b(buildService|serviceOver|buildTestApp)\(/.test(readFileSync(file, 'utf8')),
+    );
     results['service-redis'] = runNodeTests(files, { env: { TEST_SUITE_REDIS_URL: redisUrl } });
   } else {
     const why = 'TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379)';
