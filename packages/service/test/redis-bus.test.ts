@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, SIGNALING_PATH, type ChatMessage, type JoinResult, type Room } from '@vcw/shared';
+import type { ChatMessage, JoinResult, Room } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
 import {
   busesUp,
@@ -20,7 +19,7 @@ import {
   recoveringClient,
   streamEntries,
 } from './helpers/redis-nodes.js';
-import { command, connect, next, SITE_ORIGIN, type Client, type TestService } from './helpers/service.js';
+import { command, connect, next, reconnectingClient, type Client, type TestService } from './helpers/service.js';
 
 /** What socket.io-client keeps to recover its session (private fields: set on a new client, as a reconnect would). */
 interface RecoverableClient {
@@ -191,17 +190,7 @@ if (REDIS_URL) {
       const [node] = nodes as [(typeof nodes)[0]];
       const sender = await connect(t, node);
       // A widget's connection: it comes back by itself, at once, and is recovered.
-      const receiver: Client = io(node.url, {
-        path: SIGNALING_PATH,
-        transports: ['websocket'],
-        forceNew: true,
-        reconnectionDelay: 50,
-        reconnectionDelayMax: 100,
-        auth: { protocol: PROTOCOL_VERSION, apiKey: node.publishableKey },
-        extraHeaders: { origin: SITE_ORIGIN },
-      });
-      t.after(() => receiver.disconnect());
-      const session = await next(receiver, 'session');
+      const { client: receiver, session } = await reconnectingClient(t, node);
       for (const client of [sender, receiver])
         assert.ok((await command<JoinResult>(client, 'room:join', { room: 'desk' })).ok);
       const got: string[] = [];

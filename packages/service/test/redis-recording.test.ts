@@ -18,8 +18,10 @@ import {
   type ServerToClientEvents,
 } from '@vcw/shared';
 import { busesUp, describeWithRedis, keysUnder, metric, REDIS_URL, startNodes } from './helpers/redis-nodes.js';
+import { partnerAuth } from './helpers/partner.js';
 import { command, connect, next, type Client, type TestService } from './helpers/service.js';
 import { record, until } from './helpers/toolkit.js';
+import { webhookReceiver } from './helpers/webhook-receiver.js';
 
 const RECORDING_EVENTS = [
   'recording:requested',
@@ -357,5 +359,30 @@ describeWithRedis('recording consent across nodes (Redis)', () => {
     const before = await metric(nodes[0].app, 'vcw_bus_errors_total{operation="recording"}');
     await refused(command(ada.client, 'recording:request', {}), 'internal_error');
     assert.equal(await metric(nodes[0].app, 'vcw_bus_errors_total{operation="recording"}'), before + 1);
+  });
+
+  it("a recorder who is the last to leave: recording.stopped goes out before the call's end, as on one node (regression: the end went first)", async (t) => {
+    const { nodes } = await startNodes(t, 1, { webhookTimings: { retryDelaysMs: [100], attemptTimeoutMs: 2_000 } });
+    await busesUp(nodes);
+    const [node] = nodes as [TestService];
+    const receiver = await webhookReceiver(t);
+    const registered = await node.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers: await partnerAuth(node),
+      payload: { url: receiver.url, events: ['recording.started', 'recording.stopped', 'room.session.ended'] },
+    });
+    assert.equal(registered.statusCode, 201, registered.body);
+    const ada = await joined(t, node, 'studio', 'Ada');
+    const grace = await joined(t, node, 'studio', 'Grace');
+    const { requestId } = await request(ada);
+    assert.ok((await command(grace.client, 'recording:answer', { requestId, accept: true })).ok);
+    assert.ok((await command(ada.client, 'recording:state', { active: true, requestId })).ok);
+    assert.ok((await command(grace.client, 'room:leave', {})).ok);
+    assert.ok((await command(ada.client, 'room:leave', {})).ok);
+    assert.deepEqual(
+      (await receiver.until(3)).map((r) => r.payload.type),
+      ['recording.started', 'recording.stopped', 'room.session.ended'],
+    );
   });
 });

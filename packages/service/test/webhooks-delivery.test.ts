@@ -427,6 +427,9 @@ describe('webhook deliveries', () => {
     assert.ok((await command(ada.client, 'room:leave', {})).ok);
     // Still one request at the receiver, held open: everything above happened while it was.
     assert.equal(receiver.received.length, 1);
+    // The events are published once the history has written them (behind the call's back; on Redis a leave's
+    // also waits for the recording book's answer), then queued for delivery.
+    await service.app.callHistoryWriter.flushed();
     await service.app.webhooks.dispatcher.settled();
     const pending = await service.app.webhooks.store.listDeliveries(
       (await service.app.webhooks.store.listEndpoints(service.projectId))[0]!.id,

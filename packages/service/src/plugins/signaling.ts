@@ -153,10 +153,12 @@ export default fp<{
       matching,
       endRoomCall: endRoomEverywhere(io, app.bus, (projectId, roomName) => seats.endRoom(projectId, roomName)),
     };
-    // Who follows the seats, in this order: call history, recording consent, then matching, last, so a
-    // matched partner hears of a leave (and of the recording it ends) before it hears the pair is over.
-    followSeatsWithHistory(seats, history);
+    // Who follows the seats, in this order: recording consent (a leave that ends a recording holds the call's
+    // history until it is told, so recording.stopped goes out before room.session.ended), call history, then
+    // matching, last, so a matched partner hears of a leave (and of the recording it ends) before it hears the
+    // pair is over.
     followSeatsWithRecording(ctx);
+    followSeatsWithHistory(seats, history);
     followSeatsWithMatching(seats, matching.coordinator, log);
     // Once shutting down, new connections are turned away with a code the widget retries on (elsewhere,
     // behind a load balancer, or here after the restart).

@@ -31,6 +31,9 @@ export interface RecordedJoin extends Omit<ParticipantJoin, 'at'> {
 
 type OpenCall = CallPlace;
 
+/** How long a room's history waits for another follower's step (`waitFor`) at most; then it goes on. */
+const WAIT_AT_MOST_MS = 2_000;
+
 export class CallHistoryWriter {
   /** The last queued write of each room with writes pending. */
   private readonly queues = new Map<string, Promise<void>>();
@@ -169,6 +172,27 @@ export class CallHistoryWriter {
     this.enqueue(report.roomId, 'network', () => this.history.networkReported(report));
   }
 
+  /**
+   * Holds the room's later writes, and the events they publish, until `pending` settles: what another follower
+   * of the same seat news publishes once Redis answers it (a recording the leave ended) goes out first.
+   */
+  waitFor(roomId: string, pending: Promise<unknown>): void {
+    this.enqueue(
+      roomId,
+      'wait',
+      () =>
+        new Promise<void>((resolve) => {
+          // Not for ever: a change Redis keeps refusing is tried again for minutes, and the node may be stopping.
+          const enough = setTimeout(resolve, WAIT_AT_MOST_MS);
+          enough.unref();
+          void pending.then(noop, noop).finally(() => {
+            clearTimeout(enough);
+            resolve();
+          });
+        }),
+    );
+  }
+
   /** Resolves once every write queued so far (for one room, or all) has run. */
   async flushed(roomId?: string): Promise<void> {
     const pending = roomId === undefined ? [...this.queues.values()] : [this.queues.get(roomId) ?? Promise.resolve()];
@@ -207,6 +231,8 @@ export class CallHistoryWriter {
     });
   }
 }
+
+function noop(): void {}
 
 /** The store's record of a call the seat scripts keep, with the participants this write knows of. */
 function recordOf(

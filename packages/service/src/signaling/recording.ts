@@ -109,9 +109,9 @@ export const recordingCommands = [
 export function followSeatsWithRecording(ctx: SignalingContext): void {
   ctx.seats.follow('seated', ({ roomKey, seat }) => recordingAfterJoin(ctx, roomKey, seat.peerId));
   ctx.seats.follow('vacated', ({ roomKey, seat }) => recordingAfterLeave(ctx, roomKey, seat.peerId, seat.roomId));
-  ctx.seats.follow('ended', ({ roomKey }) =>
-    afterwards(ctx, ctx.recordings.clear(roomKey), () => undefined, 'could not clear the recording of an ended room'),
-  );
+  ctx.seats.follow('ended', ({ roomKey }) => {
+    void afterwards(ctx, ctx.recordings.clear(roomKey), () => undefined, "could not clear an ended room's recording");
+  });
 }
 
 /**
@@ -120,7 +120,7 @@ export function followSeatsWithRecording(ctx: SignalingContext): void {
  * recording leaves them out until they accept (the recorder follows the answers).
  */
 function recordingAfterJoin(ctx: SignalingContext, roomKey: string, peerId: string): void {
-  afterwards(
+  void afterwards(
     ctx,
     ctx.recordings.joined(roomKey, peerId),
     (change) => void settled(ctx, roomKey, change),
@@ -133,12 +133,15 @@ function recordingAfterJoin(ctx: SignalingContext, roomKey: string, peerId: stri
  * no longer waits for their answer.
  */
 function recordingAfterLeave(ctx: SignalingContext, roomKey: string, peerId: string, roomId: string): void {
-  afterwards(
+  const told = afterwards(
     ctx,
     ctx.recordings.left(roomKey, peerId),
     ({ ended }) => ended && recorderLeft(ctx, roomKey, ended, roomId),
     'could not end the recording of a participant who left',
   );
+  // The call's history of this leave (and the call's end, when it was the last) waits for it: the recording
+  // stops before the call ends, on Redis as on one node (where the book answers at once).
+  if (told) ctx.history.waitFor(roomId, told);
 }
 
 function recorderLeft(ctx: SignalingContext, roomKey: string, recording: RoomRecording, roomId: string): void {
@@ -154,12 +157,17 @@ function recorderLeft(ctx: SignalingContext, roomKey: string, recording: RoomRec
 
 /**
  * Runs `then` on what a follower's change answered: at once when the book answered at once (one node: the room
- * hears of it in the same step as the seat changed), else once it does; a failure is logged (and, with Redis,
- * counted in the bus's errors).
+ * hears of it in the same step as the seat changed), else once it does, and then answers when that is done; a
+ * failure is logged (and, with Redis, counted in the bus's errors).
  */
-function afterwards<T>(ctx: SignalingContext, answer: Awaitable<T>, then: (value: T) => void, what: string): void {
-  if (!(answer instanceof Promise)) return then(answer);
-  answer.then(then).catch((err: unknown) => ctx.log.error({ err }, what));
+function afterwards<T>(
+  ctx: SignalingContext,
+  answer: Awaitable<T>,
+  then: (value: T) => void,
+  what: string,
+): Promise<void> | undefined {
+  if (!(answer instanceof Promise)) return void then(answer);
+  return answer.then(then).catch((err: unknown) => ctx.log.error({ err }, what));
 }
 
 /** Tells subscribers (webhooks) that a room's recording started or stopped. */

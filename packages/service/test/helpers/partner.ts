@@ -3,10 +3,8 @@ import type { TestContext } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
-import { build } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/store/schema.js';
-import { SITE_ORIGIN, TEST_TOKEN_SECRET, type TestService } from './service.js';
+import { buildTestApp, SITE_ORIGIN, type TestService } from './service.js';
 
 /** The `Authorization` header of a fresh secret key of the service's project, as a partner's server sends it. */
 export async function partnerAuth(service: Pick<TestService, 'app' | 'projectId'>): Promise<{ authorization: string }> {
@@ -23,13 +21,7 @@ export async function serviceOver(
   db: Kysely<Database>,
   logger: FastifyServerOptions['logger'] = false,
 ): Promise<TestService> {
-  const app = await build({
-    config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }),
-    db,
-    logger,
-    tokenSecret: TEST_TOKEN_SECRET,
-  });
-  t.after(() => app.close());
+  const app = await buildTestApp(t, { db, logger });
   const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');
   await app.listen({ port: 0, host: '127.0.0.1' });

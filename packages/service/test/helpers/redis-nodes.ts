@@ -22,6 +22,7 @@ import type { WebhookTimings } from '../../src/webhooks/dispatcher.js';
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION, SIGNALING_PATH, type SessionInfo } from '@vcw/shared';
 import type { MatchTimings } from '../../src/matching/local-coordinator.js';
+import { deleteKeysAt, keysAt } from './redis-keys.js';
 import { next, SITE_ORIGIN, TEST_TOKEN_SECRET, type Client, type TestService } from './service.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
@@ -131,21 +132,7 @@ export async function busesUp(nodes: TestService[]): Promise<void> {
 }
 
 /** The Redis keys under `prefix`. */
-export async function keysUnder(prefix: string): Promise<string[]> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    return keys;
-  } finally {
-    redis.disconnect();
-  }
-}
+export const keysUnder = (prefix: string): Promise<string[]> => keysAt(REDIS_URL, prefix);
 
 /** How many entries the stream `key` holds. */
 export async function streamEntries(key: string): Promise<number> {
@@ -158,16 +145,7 @@ export async function streamEntries(key: string): Promise<number> {
 }
 
 /** Deletes every key under `prefix`: Redis as it is after it lost its state (a restart without persistence). */
-export async function deleteKeys(prefix: string): Promise<void> {
-  const keys = await keysUnder(prefix);
-  if (keys.length === 0) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
+export const deleteKeys = (prefix: string): Promise<void> => deleteKeysAt(REDIS_URL, prefix);
 
 /** The value of one Prometheus series in a node's `/metrics` (0 when absent). */
 export async function metric(app: FastifyInstance, series: string): Promise<number> {

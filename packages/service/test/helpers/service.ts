@@ -1,4 +1,8 @@
-/** Test helpers: a real service on port 0 with a fresh in-memory store, and real socket.io clients. */
+/**
+ * Test helpers: a real service on port 0 with a fresh in-memory store, and real socket.io clients. The suite runs
+ * on either bus: in process, or, with TEST_SUITE_REDIS_URL set (`npm run test:redis`), on Redis.
+ */
+import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -13,13 +17,62 @@ import {
   type SessionInfo,
 } from '@vcw/shared';
 import { build, type BuildOptions } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { openSqlite } from '../../src/store/database.js';
+import { deleteKeysAt } from './redis-keys.js';
 
 /** The origin of the test "site" whose key the helper mints. */
 export const SITE_ORIGIN = 'https://site.example';
 /** The join-token signing secret of every test service, so tests can forge tokens the way an attacker would. */
 export const TEST_TOKEN_SECRET = 'test-token-secret-0123456789abcdefghijklmnop';
+
+/** The Redis every test service's bus runs on when set (TEST_SUITE_REDIS_URL); empty: each runs in process. */
+export const SUITE_REDIS_URL = process.env.TEST_SUITE_REDIS_URL ?? '';
+
+/**
+ * Builds a test app (not listening) from `env` over the tests' defaults, closed after the test. On the suite's
+ * Redis it is the one node of a deployment of its own: TOKEN_SECRET set, a key prefix of its own (deleted once
+ * the app closed), and it is returned once its bus answers, as a balancer sends a node traffic once `/ready`
+ * says so. A deployment on Redis also needs DATABASE_URL: the store given stands in for it, as in redis-nodes.ts.
+ */
+export async function buildTestApp(
+  t: TestContext,
+  { env = {}, ...options }: Omit<BuildOptions, 'config'> & { env?: Record<string, string> },
+): Promise<FastifyInstance> {
+  const config = testConfig(env);
+  const app = await build({ config, tokenSecret: TEST_TOKEN_SECRET, ...options });
+  t.after(async () => {
+    await app.close();
+    if (config.redisUrl) await deleteKeysAt(config.redisUrl, config.redisKeyPrefix);
+  });
+  if (config.redisUrl) await busAnswers(app);
+  return app;
+}
+
+function testConfig(env: Record<string, string>): Config {
+  const onRedis = SUITE_REDIS_URL ? { TOKEN_SECRET: TEST_TOKEN_SECRET } : {};
+  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...onRedis, ...env });
+  if (!SUITE_REDIS_URL) return config;
+  const redisKeyPrefix = `vcwsuite:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  return { ...config, redisUrl: SUITE_REDIS_URL, redisKeyPrefix };
+}
+
+async function busAnswers(app: FastifyInstance, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await app.bus.reachable())) {
+    if (Date.now() > deadline)
+      throw new Error(`the Redis bus at TEST_SUITE_REDIS_URL does not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * The options of a test that holds for a service alone in its process only, skipped on the suite's Redis bus
+ * with `why` (what holds there instead, and which test shows it).
+ */
+export function inProcessOnly(why: string): { skip: string | false } {
+  return { skip: SUITE_REDIS_URL ? `in process only: ${why}` : false };
+}
 
 export interface TestService {
   app: FastifyInstance;
@@ -50,19 +103,16 @@ export async function buildService(
     webhookTimings?: BuildOptions['webhookTimings'];
   } = {},
 ): Promise<TestService> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const app = await build({
-    config,
+  const app = await buildTestApp(t, {
+    env,
     db: await openSqlite(':memory:'),
     logger: false,
     demoPublishableKey,
     demoProjectId,
-    tokenSecret: TEST_TOKEN_SECRET,
     ...(matchTimings ? { matchTimings } : {}),
     ...(matchClock ? { matchClock } : {}),
     ...(webhookTimings ? { webhookTimings } : {}),
   });
-  t.after(() => app.close());
   const project = await app.projects.createProject({ name: 'test site', allowedOrigins: [SITE_ORIGIN] });
   const { plaintext } = await app.projects.createApiKey(project.id, 'publishable');
   let url = '';
@@ -85,6 +135,12 @@ export interface ClientOptions {
 }
 
 const sessions = new WeakMap<Client, SessionInfo>();
+const servicesOf = new WeakMap<Client, TestService>();
+
+/** The service a client of these helpers connected to. */
+export function serviceOf(client: Client): TestService | undefined {
+  return servicesOf.get(client);
+}
 
 /** The `session` the service pushed to this accepted client. */
 export function sessionOf(client: Client): SessionInfo {
@@ -108,6 +164,7 @@ export async function reconnectingClient(
     extraHeaders: { origin: SITE_ORIGIN },
   });
   t.after(() => client.disconnect());
+  servicesOf.set(client, service);
   const session = await next(client, 'session');
   return { client, session };
 }
@@ -128,6 +185,7 @@ export function connect(t: TestContext, service: TestService, options: ClientOpt
     extraHeaders: { ...(origin === null ? {} : { origin }), ...options.headers },
   });
   t.after(() => client.disconnect());
+  servicesOf.set(client, service);
   return new Promise((resolve, reject) => {
     client.once('session', (session) => {
       sessions.set(client, session);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { ServerToClientEvents } from '@vcw/shared';
 import type { Clock } from '../../src/clock.js';
-import { command, type Client } from './service.js';
+import { command, serviceOf, type Client } from './service.js';
 
 /** Resolves once `predicate` holds, checking every few milliseconds. */
 export async function until(
@@ -50,7 +50,20 @@ export function record(
 export async function barrier(client: Client): Promise<void> {
   const reply = await command(client, 'queue:leave', 'ordering barrier');
   assert.ok(!reply.ok && reply.error.code === 'invalid_payload', `the barrier was answered ${JSON.stringify(reply)}`);
+  // On the Redis bus a broadcast reaches the client once Redis has taken it, possibly after that answer: a marker
+  // the service sends it through the same adapter afterwards arrives after every broadcast its node sent before.
+  const service = serviceOf(client);
+  if (service?.app.bus.adapter && client.id) {
+    const marker = new Promise<void>((resolve) =>
+      (client as unknown as { once(event: string, listener: () => void): void }).once(BARRIER_EVENT, resolve),
+    );
+    (service.app.io.to(client.id) as unknown as { emit(event: string): void }).emit(BARRIER_EVENT);
+    await marker;
+  }
 }
+
+/** The marker of `barrier` on the Redis bus: an event no client listens to otherwise. */
+const BARRIER_EVENT = 'test:barrier';
 
 /** A clock that moves only when told; its timers run when their time comes, in the order they fall due. */
 export class TestClock implements Clock {
