@@ -9,18 +9,22 @@ import { describe, it } from 'node:test';
 import type { QueueStatus, RelayedSignal } from '@vcw/shared';
 import { enter, FAST_MATCHING, joinMatch, outcome, visitor } from './helpers/matching.js';
 import { busesUp, describeWithRedis, metric, startNodes } from './helpers/redis-nodes.js';
-import { buildService, command, next } from './helpers/service.js';
+import { buildService, command, inProcessOnly, next } from './helpers/service.js';
 import { ObservedCoordinator } from '../src/matching/observed-coordinator.js';
 
 const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
 const random = (visitor: string) => ({ mode: 'random', queue: 'lobby', visitorId: `visitor-${visitor}` });
 
 describe('matching without REDIS_URL', () => {
-  it('stays in this process, as before: the in-process coordinator, no cluster gauge', async (t) => {
-    const service = await buildService(t);
-    assert.ok(service.app.matching instanceof ObservedCoordinator);
-    assert.ok(!(await service.app.inject('/metrics')).body.includes('vcw_cluster_queue_waiting'));
-  });
+  it(
+    'stays in this process, as before: the in-process coordinator, no cluster gauge',
+    inProcessOnly('it is about a service without Redis; with it, see "random queues across nodes" below'),
+    async (t) => {
+      const service = await buildService(t);
+      assert.ok(service.app.matching instanceof ObservedCoordinator);
+      assert.ok(!(await service.app.inject('/metrics')).body.includes('vcw_cluster_queue_waiting'));
+    },
+  );
 });
 
 describeWithRedis('random queues across nodes', () => {
