@@ -3,31 +3,23 @@
  * must still happen when Redis did not take them: each is tried again after a doubling delay until it takes,
  * for about ten minutes. Each must be idempotent (a try Redis took but whose answer was lost runs again).
  */
-export interface RetrySchedule {
-  firstMs: number;
-  maxMs: number;
-  /** Tries after the first failure, at most. */
-  attempts: number;
-}
-
-/** 250 ms, 500 ms, … up to 30 s apart: about ten minutes in all. */
-export const UNTIL_REDIS_TAKES: RetrySchedule = { firstMs: 250, maxMs: 30_000, attempts: 25 };
+/** The first try again after this long, each next one after twice as long, up to the cap: about ten minutes in all. */
+const FIRST_MS = 250;
+const MAX_MS = 30_000;
+const ATTEMPTS = 25;
 
 export class Retries {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
-
-  constructor(private readonly schedule: RetrySchedule = UNTIL_REDIS_TAKES) {}
 
   /**
    * Runs `change` after a first delay, and again while it fails: its answer once it takes, the last failure
    * once the tries are spent. After `stop()`, nothing runs any more (and what waits never settles).
    */
   again<T>(change: () => Promise<T>, tried = 0): Promise<T> {
-    const { firstMs, maxMs, attempts } = this.schedule;
-    return this.wait(Math.min(firstMs * 2 ** tried, maxMs)).then(() =>
+    return this.wait(Math.min(FIRST_MS * 2 ** tried, MAX_MS)).then(() =>
       change().catch((err: unknown) => {
-        if (tried + 1 < attempts) return this.again(change, tried + 1);
+        if (tried + 1 < ATTEMPTS) return this.again(change, tried + 1);
         throw err;
       }),
     );

@@ -59,11 +59,6 @@ export class RateLimiter {
     return { tokens: this.limit.capacity, at: this.now() };
   }
 
-  /** Drops a key's bucket (its socket closed). */
-  forget(key: string): void {
-    this.buckets.delete(key);
-  }
-
   /** How many keys are tracked (for tests of the sweep). */
   get size(): number {
     return this.buckets.size;
