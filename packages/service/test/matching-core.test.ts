@@ -18,7 +18,9 @@ import {
 import type { MatchDelivery, MatchRooms, Visitor } from '../src/matching/coordinator.js';
 import { newLine, TOLD_PER_TURN, type Member } from '../src/matching/lines.js';
 import { LocalCoordinator, type MatchTimings } from '../src/matching/local-coordinator.js';
+import { MatchNews } from '../src/matching/match-news.js';
 import { MatchQueue } from '../src/matching/match-queue.js';
+import type { MatchBook } from '../src/bus/match-book.js';
 import { nextRandomPair } from '../src/matching/random-pairing.js';
 import { ReportedPairs } from '../src/matching/reported-pairs.js';
 import { estimateWaitMs, WaitEstimate } from '../src/matching/wait-estimate.js';
@@ -424,5 +426,53 @@ describe('the in-process coordinator', () => {
       snapshots.at(-1)?.customers.map((c) => c.customerId),
       ['c2', 'c3', 'c4'],
     );
+  });
+});
+
+describe("a node's matching news (several nodes)", () => {
+  /** A book whose channel is driven by the test: `hear` is what the node's subscription would pass on. */
+  const newsWith = () => {
+    const told: string[] = [];
+    const record = (what: string) => (socketId: string, payload: { room?: string; reason?: string }) =>
+      told.push(`${what} ${socketId} ${payload.room ?? payload.reason}`);
+    const delivery = {
+      status: () => undefined,
+      changes: () => undefined,
+      found: record('found'),
+      ended: record('ended'),
+      unseat: () => undefined,
+    } as unknown as MatchDelivery;
+    const book = { node: 'n1', flushed: () => Promise.resolve() } as unknown as MatchBook;
+    return { news: new MatchNews(book, delivery), told };
+  };
+  const status = { mode: 'random', queue: 'lobby', status: 'waiting', position: 1 } as QueueStatus;
+
+  it("delivers what a command held back after its answer, before news heard in the answer's own turn", async () => {
+    const { news, told } = newsWith();
+    const answered = news.answer('peer-a', async (reply) => {
+      news.deliver([{ t: 'reply', s: reply, p: '' }]);
+      // Heard after the reply token: held until the answer went out.
+      news.deliver([{ t: 'found', s: 'sock-a', p: 'peer-a', m: { room: 'room-1' } }]);
+      return 'ack';
+    });
+    assert.equal(await answered, 'ack');
+    // A later batch heard in the same turn as the answer (before the held news went out) waits behind it.
+    news.deliver([{ t: 'ended', s: 'sock-a', p: 'peer-a', e: { reason: 'partner-left', status } }]);
+    assert.deepEqual(told, []);
+    await turn();
+    assert.deepEqual(told, ['found sock-a room-1', 'ended sock-a partner-left']);
+  });
+
+  it('delivers what an answered command held back before the next command of the same peer starts', async () => {
+    const { news, told } = newsWith();
+    await news.answer('peer-a', async (reply) => {
+      news.deliver([{ t: 'reply', s: reply, p: '' }]);
+      news.deliver([{ t: 'found', s: 'sock-a', p: 'peer-a', m: { room: 'room-1' } }]);
+    });
+    await news.answer('peer-a', async (reply) => {
+      news.deliver([{ t: 'ended', s: 'sock-a', p: 'peer-a', e: { reason: 'next', status } }]);
+      news.deliver([{ t: 'reply', s: reply, p: '' }]);
+    });
+    assert.deepEqual(told, ['found sock-a room-1', 'ended sock-a next']);
   });
 });

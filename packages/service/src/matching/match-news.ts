@@ -19,7 +19,10 @@ const toldKey = (status: QueueStatus): string =>
 interface Held {
   /** Its reply token was heard: what comes for the peer from now on waits for the answer. */
   after: boolean;
+  /** Heard after it, delivered once the answer went out; still held meanwhile, so nothing overtakes them. */
   effects: MatchEffect[];
+  /** Its command answered: only what it held back is left to deliver. */
+  answered: boolean;
 }
 
 export class MatchNews {
@@ -42,7 +45,10 @@ export class MatchNews {
    */
   async answer<T>(peerId: string, command: (reply: string) => Promise<T>): Promise<T> {
     const reply = `${this.book.node}:${++this.replySeq}`;
-    const held: Held = { after: false, effects: [] };
+    // What the peer's previous command held back goes out after its answer, before this command's news.
+    const previous = this.held.get(peerId);
+    if (previous?.answered) this.release(peerId, previous);
+    const held: Held = { after: false, effects: [], answered: false };
     let timer: ReturnType<typeof setTimeout> | undefined;
     // Resolved with the flush started when the token was heard: awaiting it awaits the flush.
     const heard = new Promise<void>((resolve) => {
@@ -60,10 +66,19 @@ export class MatchNews {
     } finally {
       clearTimeout(timer);
       this.replies.delete(reply);
-      if (this.held.get(peerId) === held) this.held.delete(peerId);
-      // The acknowledgement goes out in this turn of the event loop; what came after it, in the next.
-      if (held.effects.length > 0) setImmediate(() => this.deliver(held.effects));
+      held.answered = true;
+      // The acknowledgement goes out in this turn of the event loop; what came after it, in the next. Until
+      // then the peer stays held: a batch heard in this same turn must not overtake what it held back.
+      if (held.effects.length === 0) this.release(peerId, held);
+      else setImmediate(() => this.release(peerId, held));
     }
+  }
+
+  /** Stops holding the peer's news (if `held` is still what holds it), and delivers what it held back, once. */
+  private release(peerId: string, held: Held): void {
+    if (this.held.get(peerId) === held) this.held.delete(peerId);
+    const effects = held.effects.splice(0);
+    if (effects.length > 0) this.deliver(effects);
   }
 
   /** The caller's own status is its acknowledgement: recorded as told, not pushed. */
