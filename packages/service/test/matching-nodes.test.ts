@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { QueueStatus, RelayedSignal } from '@vcw/shared';
 import { enter, FAST_MATCHING, joinMatch, outcome, visitor } from './helpers/matching.js';
 import { busesUp, describeWithRedis, metric, startNodes } from './helpers/redis-nodes.js';
-import { buildService, command, inProcessOnly, next } from './helpers/service.js';
+import { buildService, command, inProcessOnly, next, type TestService } from './helpers/service.js';
 import { ObservedCoordinator } from '../src/matching/observed-coordinator.js';
 
 const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
@@ -135,6 +135,51 @@ describeWithRedis('random queues across nodes', () => {
     assert.equal(status.status, 'waiting');
     assert.ok(performance.now() - started < 2000, 'within the deadline and a few timer rounds');
     assert.equal(await outcome(ann.client, 'queue:leave', {}), 'ok');
+  });
+
+  it('a node that stops: another lets its waiting visitors go after 5 s without a beat, and those behind move up', async (t) => {
+    const { nodes } = await startNodes(t, 2, { env: { RESUME_GRACE_SECONDS: '1' } });
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    // Two tabs of one browser never meet: both wait, the one on the node that stops first in line.
+    const ann = await visitor(t, a);
+    const cat = await visitor(t, b);
+    assert.equal((await enter(ann, random('same'))).status, 'waiting');
+    assert.equal((await enter(cat, random('same'))).position, 2);
+    ann.client.io.reconnection(false); // it never comes back (as after SIGKILL: nothing to resume)
+    const moved = next(cat.client, 'queue:update', 15_000);
+    const stoppedAt = Date.now();
+    await a.app.close(); // it beats no more; its visitor's place stays in Redis, suspended
+    const status = await moved;
+    const afterMs = Date.now() - stoppedAt;
+    assert.deepEqual([status.status, status.position, status.waiting], ['waiting', 1, 1]);
+    assert.ok(afterMs >= 4_000 && afterMs <= 5_000 + 2_000, `let go after ${afterMs} ms`);
+    assert.equal(await metric(b.app, 'vcw_cluster_queue_waiting{mode="random"}'), 1);
+    // The place is gone for good: a newcomer is paired with the one left.
+    const dan = await visitor(t, b);
+    const found = next(dan.client, 'match:found');
+    assert.equal((await enter(dan, random('dan'))).status, 'matched');
+    assert.equal((await found).partner.peerId, cat.peerId);
+  });
+
+  it('a node that stops before its visitor took its seat: the partner is told the match ended and waits again', async (t) => {
+    const { nodes } = await startNodes(t, 2, { env: { RESUME_GRACE_SECONDS: '1' } });
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const ann = await visitor(t, a);
+    const bob = await visitor(t, b);
+    const bobFound = next(bob.client, 'match:found');
+    await enter(ann, random('va'));
+    await enter(bob, random('vb'));
+    await joinMatch(bob, await bobFound);
+    ann.client.io.reconnection(false);
+    const ended = next(bob.client, 'match:ended', 15_000);
+    const stoppedAt = Date.now();
+    await a.app.close(); // the join deadline (10 s by default) is far off: the claim comes first
+    const { reason, status } = await ended;
+    const afterMs = Date.now() - stoppedAt;
+    assert.deepEqual([reason, status.status, status.position], ['partner-left', 'waiting', 1]);
+    assert.ok(afterMs >= 4_000 && afterMs <= 5_000 + 2_000, `told after ${afterMs} ms`);
   });
 
   it("a queue's capacity counts the visitors of every node", async (t) => {

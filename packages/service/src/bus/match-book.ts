@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { watchedBy } from './watched.js';
 import {
+  MATCH_CLAIM_DEAD,
   MATCH_CONNECTION,
   MATCH_ENTER,
   MATCH_FIRE,
@@ -66,6 +67,7 @@ const SCRIPTS = {
   vcwMatchConnection: MATCH_CONNECTION,
   vcwMatchRoomEnded: MATCH_ROOM_ENDED,
   vcwMatchFire: MATCH_FIRE,
+  vcwMatchClaimDead: MATCH_CLAIM_DEAD,
   vcwMatchState: MATCH_STATE,
   vcwMatchSweep: MATCH_SWEEP,
   vcwMatchWaiting: MATCH_WAITING,
@@ -105,6 +107,8 @@ export function redisMatchBook(
   subscriber: () => Redis,
   prefix: string,
   node: string,
+  /** The key of the nodes' beats (the seats'): a node that stops beating has its places claimed. */
+  beats: string,
   failed: () => void,
   /** A command on the fan-out connection, answered after every broadcast sent before it. */
   flush: () => Promise<unknown>,
@@ -116,7 +120,7 @@ export function redisMatchBook(
   return {
     node,
     async run(script, timings, ...args) {
-      const raw = await watched(loose[script](P, node, JSON.stringify(timings), ...args));
+      const raw = await watched(loose[script](P, node, JSON.stringify({ ...timings, beats }), ...args));
       return JSON.parse(raw) as MatchAnswer;
     },
     async addReported(projectId, pairs) {

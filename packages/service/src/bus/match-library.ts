@@ -5,7 +5,10 @@
  */
 import { NOW } from './scripts.js';
 
-/** What every matching script starts with: ARGV[1] prefix, ARGV[2] this node, ARGV[3] timings as JSON. */
+/**
+ * What every matching script starts with: ARGV[1] prefix, ARGV[2] this node, ARGV[3] its settings as JSON (the
+ * timings, a reply token, and `beats`: the key of the nodes' beats, which the seats keep).
+ */
 export const MATCH_LIBRARY = `
 local P = ARGV[1]
 local NODE = ARGV[2]
@@ -106,8 +109,18 @@ local function dequeue(m)
   if redis.call('ZREM', okey(m.line), m.peer) == 1 then redis.call('HINCRBY', TOTALS, 'waiting:' .. m.mode, -1) end
   bump(m.line)
 end
+-- The node holding m's connection: its places are claimed if it stops beating (holding a place is a beat).
+local function held_by(m, node)
+  if m.node and m.node ~= node then redis.call('SREM', P .. 'node-places:' .. m.node, m.peer) end
+  m.node = node
+  redis.call('HSET', mkey(m.peer), 'node', node)
+  redis.call('SADD', P .. 'node-places:' .. node, m.peer)
+  redis.call('SADD', P .. 'place-nodes', node)
+  redis.call('ZADD', T.beats, now, node)
+end
 local function forget(m)
   dequeue(m)
+  if m.node then redis.call('SREM', P .. 'node-places:' .. m.node, m.peer) end
   redis.call('DEL', mkey(m.peer))
   if redis.call('DECR', P .. 'project:' .. m.project) <= 0 then redis.call('DEL', P .. 'project:' .. m.project) end
 end

@@ -34,9 +34,10 @@ if per_project > 0 and tonumber(redis.call('GET', P .. 'project:' .. v.project) 
   return refuse('queue_full:project')
 end
 redis.call('HSET', mkey(peer), 'line', line, 'project', v.project, 'mode', 'random', 'queue', v.queue,
-  'socket', v.socket, 'name', v.name, 'media', v.media, 'visitor', v.visitor, 'node', NODE, 'susp', '0',
+  'socket', v.socket, 'name', v.name, 'media', v.media, 'visitor', v.visitor, 'susp', '0',
   'lp', '', 'lpv', '', 'lpat', '0')
 redis.call('INCR', P .. 'project:' .. v.project)
+held_by(member(peer), NODE)
 enqueue(member(peer), false)
 CALLER = peer
 return done(function() return { line = line, status = status_of(member(peer)) } end)
@@ -169,8 +170,9 @@ local peer, what = ARGV[4], ARGV[5]
 local m = member(peer)
 if not m then return done(function() return { had = false } end) end
 if what == 'resume' then
-  redis.call('HSET', mkey(peer), 'node', NODE, 'socket', ARGV[6])
-  m.node, m.socket = NODE, ARGV[6]
+  held_by(m, NODE)
+  redis.call('HSET', mkey(peer), 'socket', ARGV[6])
+  m.socket = ARGV[6]
   -- Told its status as it stands: news sent while it was being recovered may not have reached it.
   touch(peer)
   if m.susp == '1' then
@@ -205,6 +207,34 @@ for _, peer in ipairs({ pr.a, pr.b }) do
   end
 end
 return done()
+`;
+
+/**
+ * Lets go of the places held by nodes that have not beaten for ARGV[4] ms (died, or stopped and nobody came back
+ * within the grace), other than this one, as if each connection were gone for good: partners wait again and are
+ * told. One seated in its match room is left to the seats' claim, which frees its seat first (its partner hears
+ * it leave, then that the pair is over). Those nodes' lists go. Answers how many places it let go.
+ */
+export const MATCH_CLAIM_DEAD = `${MATCH_LIBRARY}
+local dead_ms = tonumber(ARGV[4])
+local claimed = 0
+for _, node in ipairs(redis.call('SMEMBERS', P .. 'place-nodes')) do
+  local beat = redis.call('ZSCORE', T.beats, node)
+  if node ~= NODE and (not beat or tonumber(beat) < now - dead_ms) then
+    local list = P .. 'node-places:' .. node
+    for _, peer in ipairs(redis.call('SMEMBERS', list)) do
+      local m = member(peer)
+      local pr = m and get_pair(m.pair)
+      if m and m.node == node and not (pr and seated(pr, peer)) then
+        depart(m, 'timeout')
+        claimed = claimed + 1
+      end
+    end
+    redis.call('DEL', list)
+    redis.call('SREM', P .. 'place-nodes', node)
+  end
+end
+return done(function() return { claimed = claimed } end)
 `;
 
 /** Fires the due timers (any node; each once): join deadlines, rooms that never opened, rematch pauses over. */

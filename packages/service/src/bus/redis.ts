@@ -28,7 +28,7 @@ import { HOLD_LEASE, TAKE_TOKEN } from './scripts.js';
 import { redisKnockBook, type KnockCommands } from './knock-book.js';
 import { defineMatchScripts, redisMatchBook } from './match-book.js';
 import { ANSWER_KNOCK, CLAIM_DEAD_KNOCKS, KNOCK, WITHDRAW_KNOCK } from './knock-scripts.js';
-import { redisSeatBook, type SeatCommands } from './seat-book.js';
+import { beatsKey, redisSeatBook, type SeatCommands } from './seat-book.js';
 import {
   BEAT,
   CLAIM_DEAD,
@@ -153,6 +153,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
     () => publisher.duplicate(),
     prefix,
     node,
+    beatsKey(prefix),
     () => failed('matching'),
     () => publisher.ping(),
   );

@@ -137,6 +137,9 @@ export interface SeatCommands {
 const parsed = (json: string): BookedSeat => JSON.parse(json) as BookedSeat;
 
 /** In order of arrival. */
+/** The nodes' beats (a sorted set: node → when it last said it is alive), under the bus's prefix. */
+export const beatsKey = (prefix: string): string => `${prefix}node-beats`;
+
 const byArrival = (a: BookedSeat, b: BookedSeat) => a.joinedAt - b.joinedAt || a.epoch - b.epoch;
 
 /**
@@ -148,7 +151,7 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
   const epochs = `${prefix}seat-epochs`;
   const totals = `${prefix}seat-totals`;
   const nodeSeats = `${prefix}node-seats:${node}`;
-  const beats = `${prefix}node-beats`;
+  const beats = beatsKey(prefix);
   const watched = watchedBy(failed);
   return {
     async take(roomKey, seat, capacity, proposal) {

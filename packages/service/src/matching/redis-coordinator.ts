@@ -28,6 +28,8 @@ import type { PartyIds } from './reported-pairs.js';
 
 /** How often this node asks for due timers (a join deadline fires within this much of its time). */
 export const FIRE_EVERY_MS = 100;
+/** How often this node looks for nodes that stopped beating, to let go of their places. */
+const CLAIM_EVERY_MS = 1_000;
 /** A pair whose room is not open this long after its join deadline would have started waits again. */
 const OPENING_GRACE_MS = 5_000;
 const NO_SHOW = 'You did not join the matched room in time.';
@@ -41,6 +43,8 @@ export interface RedisCoordinatorOptions {
   log: FastifyBaseLogger;
   timings?: Partial<MatchTimings>;
   caps?: { waitingPerQueue: number; waitingPerProject: number };
+  /** A node silent this long (no beat) has its places let go by another (as its seats are freed). */
+  deadAfterMs: number;
 }
 
 interface StateAnswer extends MatchAnswer {
@@ -64,7 +68,8 @@ export class RedisCoordinator {
   private readonly news: MatchNews;
   private readonly firing: ReturnType<typeof setInterval>;
   private readonly sweeping: ReturnType<typeof setInterval>;
-  private busy = { fire: false, sweep: false };
+  private readonly claiming: ReturnType<typeof setInterval>;
+  private busy = { fire: false, sweep: false, claim: false };
   private listening: Promise<void> = Promise.resolve();
   private subscribed = false;
   private closed = false;
@@ -81,8 +86,10 @@ export class RedisCoordinator {
     this.news = new MatchNews(options.book, options.delivery);
     this.firing = setInterval(() => void this.fire(), FIRE_EVERY_MS);
     this.sweeping = setInterval(() => void this.sweep(), this.timings.positionEveryMs);
+    this.claiming = setInterval(() => void this.claim(), CLAIM_EVERY_MS);
     this.firing.unref();
     this.sweeping.unref();
+    this.claiming.unref();
   }
 
   /**
@@ -228,6 +235,7 @@ export class RedisCoordinator {
     this.closed = true;
     clearInterval(this.firing);
     clearInterval(this.sweeping);
+    clearInterval(this.claiming);
     await Promise.all(this.opening);
   }
 
@@ -304,6 +312,21 @@ export class RedisCoordinator {
       this.log.warn({ err }, 'could not fire the matching timers');
     } finally {
       this.busy.fire = false;
+    }
+  }
+
+  /** Lets go of the places of nodes that stopped beating; at most one call in flight. */
+  private async claim(): Promise<void> {
+    if (this.busy.claim || this.closed) return;
+    this.busy.claim = true;
+    try {
+      const answer = await this.book.run('vcwMatchClaimDead', this.scriptTimings, this.options.deadAfterMs);
+      if (answer.claimed) this.log.info({ places: answer.claimed }, 'places of a node that stopped let go');
+      this.settle(answer);
+    } catch (err) {
+      this.log.debug({ err }, 'could not claim the places of stopped nodes this time');
+    } finally {
+      this.busy.claim = false;
     }
   }
 

@@ -20,6 +20,7 @@ import type { RoomStore } from '../store/room-store.js';
 import type { MatchingContext } from './context.js';
 import { AvailabilityWatch } from './availability-watch.js';
 import { SocketDelivery } from './match-delivery.js';
+import { DEAD_AFTER_MS } from './redis-seats.js';
 import { SeatHolds } from './seat-holds.js';
 import type { Seats } from './seats.js';
 import type { SignalingServer } from './sockets.js';
@@ -68,7 +69,8 @@ export function createMatching({
   };
   // Support customers' waits are published as service events (webhooks).
   const local = new ObservedCoordinator(options, events);
-  const random = matchBook ? new RedisCoordinator({ ...options, book: matchBook }) : undefined;
+  const deadAfterMs = Math.max(seats.graceMs, DEAD_AFTER_MS);
+  const random = matchBook ? new RedisCoordinator({ ...options, book: matchBook, deadAfterMs }) : undefined;
   const coordinator: MatchCoordinator = random ? new NodesCoordinator(local, random) : local;
   const holds = new SeatHolds(seats.graceMs);
   const availability = new AvailabilityWatch(local, (socketId, news) =>
