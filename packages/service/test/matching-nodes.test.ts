@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { QueueStatus, RelayedSignal } from '@vcw/shared';
+import { PROTOCOL_VERSION, type QueueEntered, type QueueStatus, type RelayedSignal } from '@vcw/shared';
 import { enter, FAST_MATCHING, joinMatch, outcome, visitor } from './helpers/matching.js';
-import { busesUp, describeWithRedis, metric, startNodes } from './helpers/redis-nodes.js';
-import { buildService, command, inProcessOnly, next, type TestService } from './helpers/service.js';
+import { busesUp, describeWithRedis, eventually, metric, setMembers, startNodes } from './helpers/redis-nodes.js';
+import { buildService, command, connect, inProcessOnly, next, sessionOf, type TestService } from './helpers/service.js';
 import { ObservedCoordinator } from '../src/matching/observed-coordinator.js';
 
 const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
@@ -180,6 +180,47 @@ describeWithRedis('random queues across nodes', () => {
     const afterMs = Date.now() - stoppedAt;
     assert.deepEqual([reason, status.status, status.position], ['partner-left', 'waiting', 1]);
     assert.ok(afterMs >= 4_000 && afterMs <= 5_000 + 2_000, `told after ${afterMs} ms`);
+  });
+
+  it('a visitor whose node went away takes its place back through another node with its resume token', async (t) => {
+    const { nodes, prefix } = await startNodes(t, 2, { env: { RESUME_GRACE_SECONDS: '1' } });
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const ann = await visitor(t, a);
+    const cat = await visitor(t, b);
+    const entered = await command<QueueEntered>(ann.client, 'queue:enter', random('same'));
+    assert.ok(entered.ok && entered.resume, 'the place comes with a resume token');
+    assert.equal((await enter(cat, random('same'))).position, 2);
+    ann.client.io.reconnection(false);
+    await a.app.close(); // nothing for Socket.io to recover: its session went with the node
+
+    // A new connection through the other node, as the widget makes it: the same peer, first in line again.
+    const auth = { protocol: PROTOCOL_VERSION, apiKey: b.publishableKey, resume: entered.resume };
+    const back = await connect(t, b, { auth });
+    const session = sessionOf(back);
+    assert.deepEqual([session.resumed, session.peerId], [true, ann.peerId]);
+    assert.ok(session.resume, 'with a token for the next time');
+    assert.equal(await outcome(back, 'queue:enter', random('same')), 'already_in_queue');
+    // Node A's places are claimed once it has been silent for 5 s: the place that moved is not among them.
+    await eventually(
+      async () => (await setMembers(`${prefix}match:place-nodes`)).length === 1,
+      'the stopped node claimed',
+      10_000,
+    );
+    // Taken over again on the same node while that connection is still open: its end no longer speaks for the place.
+    const last = await connect(t, b, { auth: { ...auth, resume: session.resume! } });
+    assert.equal(sessionOf(last).peerId, ann.peerId);
+    const firstId = back.id!;
+    back.disconnect();
+    await eventually(async () => !b.app.io.sockets.sockets.has(firstId), 'its disconnect handled');
+    const dan = await visitor(t, b);
+    const found = next(last, 'match:found');
+    assert.equal((await enter(dan, random('dan'))).status, 'matched');
+    assert.equal((await found).partner.peerId, dan.peerId, 'paired first, from its place at the front');
+    // A token names nothing once its peer holds no place and no seat: a new visitor.
+    assert.equal(await outcome(last, 'queue:leave', {}), 'ok');
+    const again = sessionOf(await connect(t, b, { auth: { ...auth, resume: session.resume! } }));
+    assert.deepEqual([again.resumed, again.peerId === ann.peerId], [undefined, false]);
   });
 
   it("a queue's capacity counts the visitors of every node", async (t) => {

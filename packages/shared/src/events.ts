@@ -61,6 +61,7 @@ import type {
   QueueWatchRequest,
   QueueChanges,
   QueueSnapshot,
+  QueueEntered,
   QueueStatus,
   TicketCreated,
   TicketCreateRequest,
@@ -83,7 +84,7 @@ export interface ClientToServerEvents {
   /** This participant's network quality and whether it goes through a relay, on change (for the call summary). */
   'call:quality': (request: CallQualityRequest, ack: (reply: Ack) => void) => void;
   /** Wait in a random or support queue (see schemas/queue.ts). */
-  'queue:enter': (request: QueueEnterRequest, ack: (reply: Ack<QueueStatus>) => void) => void;
+  'queue:enter': (request: QueueEnterRequest, ack: (reply: Ack<QueueEntered>) => void) => void;
   'queue:leave': (request: QueueLeaveRequest, ack: (reply: Ack) => void) => void;
   /** Support, before waiting: the line's availability now, then `queue:availability` on every change. */
   'queue:watch': (request: QueueWatchRequest, ack: (reply: Ack<QueueAvailability>) => void) => void;

@@ -4,10 +4,14 @@
  * gives one with each seat (`room:join`'s answer, and `session` after a resume); the widget sends the latest back
  * as `auth.resume` when it connects again.
  *
- * A token names one taking of one seat: project, room, peer and the seat's epoch. It is signed (HMAC-SHA256, a
- * key derived from `TOKEN_SECRET`, which every node shares) and lives at most `TTL_MS`, but it is worth only as
- * long as the seat it names is still held under that epoch: once the seat is taken back (a new epoch, a new
- * token) or freed, it takes nothing.
+ * A seat's token names one taking of one seat: project, room, peer and the seat's epoch. It is signed
+ * (HMAC-SHA256, a key derived from `TOKEN_SECRET`, which every node shares) and lives at most `TTL_MS`, but it
+ * is worth only as long as the seat it names is still held under that epoch: once the seat is taken back (a new
+ * epoch, a new token) or freed, it takes nothing.
+ *
+ * A place's token (given with `queue:enter`'s answer) names a peer only (no room, epoch 0): any token of a peer
+ * also takes back its place in matching (waiting, or paired), for as long as that place lasts. A seat's fences
+ * against a stale socket freeing it; a place is only ever spoken for by the socket that holds it last.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
@@ -18,6 +22,7 @@ const TTL_MS = 24 * 60 * 60 * 1000;
 /** What a token names. */
 export interface ResumeClaim {
   projectId: string;
+  /** '' for a place's token. */
   roomKey: string;
   peerId: string;
   epoch: number;
@@ -31,6 +36,11 @@ export class ResumeTokens {
     private readonly now: () => number = Date.now,
   ) {
     this.key = Buffer.from(hkdfSync('sha256', tokenSecret, Buffer.alloc(0), INFO, 32));
+  }
+
+  /** A token for the peer's place in matching (it names no seat). */
+  mintPlace(projectId: string, peerId: string): string {
+    return this.mint({ projectId, roomKey: '', peerId, epoch: 0 });
   }
 
   mint(claim: ResumeClaim): string {

@@ -161,9 +161,10 @@ return done()
 `;
 
 /**
- * The connection dropped (ARGV[5] 'suspend': it keeps its place, unmatchable), came back on this node
- * ('resume': answers whether it had a place, and its line), or is gone for good ('gone'). A drop or an end is
- * heard only from the node holding the connection now: the node it left no longer speaks for it.
+ * The connection dropped (ARGV[5] 'suspend': it keeps its place, unmatchable), came back on this node, or a new
+ * one took its place over ('resume', ARGV[6] its socket: answers whether it had a place, and its line), or is gone
+ * for good ('gone'). A drop or an end is heard only from the node and the socket (ARGV[6], if given) holding the
+ * place now: those it left no longer speak for it.
  */
 export const MATCH_CONNECTION = `${MATCH_LIBRARY}
 local peer, what = ARGV[4], ARGV[5]
@@ -182,7 +183,9 @@ if what == 'resume' then
   end
   return done(function() return { had = true, line = m.line } end)
 end
-if m.node ~= NODE then return done(function() return { had = true } end) end
+if m.node ~= NODE or (ARGV[6] and ARGV[6] ~= '' and m.socket ~= ARGV[6]) then
+  return done(function() return { had = true } end)
+end
 if what == 'suspend' then
   redis.call('HSET', mkey(peer), 'susp', '1')
   unindex(m)

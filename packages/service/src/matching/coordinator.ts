@@ -146,11 +146,11 @@ export interface MatchCoordinator {
   /** The connection's seat in room `roomId` was freed (it left, hung up, or its grace ran out). */
   unseated(peerId: string, roomId: string): Awaitable<void>;
   /** The connection dropped and may resume: it keeps its place, unmatchable until it does. */
-  suspend(peerId: string): Awaitable<void>;
+  suspend(peerId: string, socketId?: string): Awaitable<void>;
   /** The connection came back: matchable again. Whether it still had a place (in line, in a pair, or as an agent). */
   resume(peerId: string, socketId?: string): Awaitable<boolean>;
   /** The connection is gone for good: out of every queue and pair at once. */
-  disconnected(peerId: string): Awaitable<void>;
+  disconnected(peerId: string, socketId?: string): Awaitable<void>;
   /** A match room's call was ended from outside (REST, expiry): its pair is over and nobody waits again. */
   roomEnded(projectId: string, roomName: string): Awaitable<void>;
   statistics(projectId: string, queue: string): Awaitable<QueueStatistics>;

@@ -88,9 +88,9 @@ export class NodesCoordinator implements MatchCoordinator {
     else await this.random.unseated(peerId, roomId);
   }
 
-  async suspend(peerId: string): Promise<void> {
+  async suspend(peerId: string, socketId?: string): Promise<void> {
     this.support.suspend(peerId);
-    await this.random.suspend(peerId);
+    await this.random.suspend(peerId, socketId);
   }
 
   async resume(peerId: string, socketId?: string): Promise<boolean> {
@@ -98,9 +98,9 @@ export class NodesCoordinator implements MatchCoordinator {
     return this.support.resume(peerId) || this.random.resume(peerId, socketId);
   }
 
-  async disconnected(peerId: string): Promise<void> {
+  async disconnected(peerId: string, socketId?: string): Promise<void> {
     this.support.disconnected(peerId);
-    await this.random.disconnected(peerId);
+    await this.random.disconnected(peerId, socketId);
   }
 
   async roomEnded(projectId: string, roomName: string): Promise<void> {

@@ -191,8 +191,9 @@ export class RedisCoordinator {
     await this.run('vcwMatchSeat', this.scriptTimings, peerId, 0, roomId);
   }
 
-  async suspend(peerId: string): Promise<void> {
-    await this.run('vcwMatchConnection', this.scriptTimings, peerId, 'suspend');
+  /** With `socketId`: only if that connection still holds the place (one that took it over holds it now). */
+  async suspend(peerId: string, socketId = ''): Promise<void> {
+    await this.run('vcwMatchConnection', this.scriptTimings, peerId, 'suspend', socketId);
   }
 
   /** Whether it had a place; it is this node's connection from now on. */
@@ -203,8 +204,8 @@ export class RedisCoordinator {
     return answer.had === true;
   }
 
-  async disconnected(peerId: string): Promise<void> {
-    await this.run('vcwMatchConnection', this.scriptTimings, peerId, 'gone');
+  async disconnected(peerId: string, socketId = ''): Promise<void> {
+    await this.run('vcwMatchConnection', this.scriptTimings, peerId, 'gone', socketId);
     this.news.forget(peerId);
   }
 

@@ -135,6 +135,7 @@ export default fp<{
       projects: app.projects,
       roomStore: app.roomStore,
       joinTokens,
+      resumeTokens: app.bus.seatBook ? resumeTokens : undefined,
       limits: app.limits,
       seats,
       doors,

@@ -7,6 +7,7 @@ import type { RecordingBook } from '../rooms/recording-book.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { JoinTokens } from '../auth/join-token.js';
+import type { ResumeTokens } from '../auth/resume-token.js';
 import type { Limits } from '../limits/limits.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { QueueStore } from '../store/queue-store.js';
@@ -32,6 +33,8 @@ export interface SignalingContext {
   projects: ProjectStore;
   roomStore: RoomStore;
   joinTokens: JoinTokens;
+  /** With several nodes: the tokens that take a seat or a place in line back through another node. */
+  resumeTokens: ResumeTokens | undefined;
   limits: Limits;
   /** Taking, keeping and freeing seats; call history, recording consent and matching follow their news. */
   seats: Seats;

@@ -64,7 +64,7 @@ export function attachSignaling(ctx: SignalingContext): void {
     const { resume } = socket.handshake.auth as HandshakeAuth;
     const seatBack = socket.recovered ? ctx.seats.resume(socket) : resume ? ctx.seats.takeOver(socket, resume) : false;
     // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
-    const resumedPlace = followInMatching(socket, ctx.matching);
+    const resumedPlace = followInMatching(socket, ctx, seatBack);
     socket.on('disconnect', (reason) => {
       seatAfterDisconnect(socket, ctx, reason);
       stopKnocking(socket, ctx, reason);
@@ -72,7 +72,11 @@ export function attachSignaling(ctx: SignalingContext): void {
     });
     const greet = (back: boolean | Seat[] | null, placeBack: boolean) => {
       const { peerId } = socket.data;
-      const resumeToken = back ? ctx.seats.resumeToken(socket) : undefined;
+      const resumeToken = back
+        ? ctx.seats.resumeToken(socket)
+        : placeBack
+          ? ctx.resumeTokens?.mintPlace(socket.data.projectId, peerId)
+          : undefined;
       socket.emit('session', {
         peerId,
         iceServers: ctx.iceServersFor(peerId),

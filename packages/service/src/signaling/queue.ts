@@ -13,6 +13,8 @@ import {
   TicketCreateRequest,
   messageText,
   type QueueAvailability,
+  type QueueEntered,
+  type HandshakeAuth,
   type QueueStatus,
   type TicketCreated,
 } from '@vcw/shared';
@@ -21,7 +23,6 @@ import { ServiceError } from '../errors.js';
 import {
   DEFAULT_DISPLAY_NAME,
   shownName,
-  type MatchingContext,
   type SignalingContext,
   type SignalingSocket,
 } from './context.js';
@@ -39,21 +40,41 @@ function refuseRoomToken(grant: { room: string } | undefined, what: 'queues' | '
     );
 }
 
-/** Follows a new connection's matching; whether this (recovered) socket got its place in matching back. */
+/**
+ * Follows a new connection's matching; whether it got its place in matching back. A recovered socket finds it as
+ * it left it. With several nodes, a new one whose resume token names a peer that still holds a place (the node it
+ * was on went away, with nothing for Socket.io to recover) takes that place over as that peer, once `seatBack` (its
+ * seat taken over, if the token names one) is settled.
+ */
 export function followInMatching(
   socket: SignalingSocket,
-  { coordinator, delivery, holds }: MatchingContext,
+  { matching, resumeTokens }: Pick<SignalingContext, 'matching' | 'resumeTokens'>,
+  seatBack: Awaitable<unknown>,
 ): Awaitable<boolean> {
+  const { coordinator, delivery, holds } = matching;
   delivery.track(socket);
-  // A socket back within its grace period finds its place in line (or its pair) as it left it. With several
-  // nodes it may have dropped on another one: the shared coordinator knows its place (this node held nothing).
-  if (!socket.recovered) return false;
-  const heldHere = holds.resume(socket.id);
-  return heldHere || coordinator.shared ? coordinator.resume(socket.data.peerId, socket.id) : false;
+  // Back within its grace period. With several nodes it may have dropped on another one: the shared coordinator
+  // knows its place (this node held nothing).
+  if (socket.recovered) {
+    const heldHere = holds.resume(socket.id);
+    return heldHere || coordinator.shared ? coordinator.resume(socket.data.peerId, socket.id) : false;
+  }
+  const { resume } = socket.handshake.auth as HandshakeAuth;
+  const claim = resume && coordinator.shared ? resumeTokens?.verify(resume) : null;
+  const { projectId, agent, grant } = socket.data;
+  if (!claim || claim.projectId !== projectId || agent || grant) return false;
+  return Promise.resolve(seatBack).then(async () => {
+    if (!(await coordinator.resume(claim.peerId, socket.id))) return false;
+    socket.data.peerId = claim.peerId;
+    if (socket.connected) return true;
+    // Closed while it took the place over: its disconnect spoke for the fresh peer it was then.
+    await coordinator.disconnected(claim.peerId, socket.id);
+    return false;
+  });
 }
 
 export const queueCommands = [
-  command('queue:enter', QueueEnterRequest, async (request, socket, ctx): Promise<QueueStatus> => {
+  command('queue:enter', QueueEnterRequest, async (request, socket, ctx): Promise<QueueEntered> => {
     const { projectId, peerId, agent, grant } = socket.data;
     if (agent) {
       if (request.mode !== 'support' || request.queue !== agent.queue)
@@ -72,7 +93,7 @@ export const queueCommands = [
     if (socket.data.roomKey) throw new ServiceError('already_in_room');
     const { mode, queue, media, visitorId, message } = request;
     ctx.matching.availability.unwatch(socket.id); // waiting now: its status says the same
-    return await ctx.matching.coordinator.enter({
+    const status = await ctx.matching.coordinator.enter({
       projectId,
       mode,
       queue,
@@ -83,6 +104,9 @@ export const queueCommands = [
       ...(visitorId ? { visitorId } : {}),
       ...(message && mode === 'support' && messageText(message) ? { message: messageText(message) } : {}),
     });
+    // With several nodes the place outlives this node: the widget takes it back elsewhere with this token.
+    const resume = ctx.matching.coordinator.shared ? ctx.resumeTokens?.mintPlace(projectId, peerId) : undefined;
+    return resume ? { ...status, resume } : status;
   }),
 
   command('queue:watch', QueueWatchRequest, async ({ queue }, socket, ctx): Promise<QueueAvailability> => {
@@ -190,12 +214,12 @@ export function matchingAfterDisconnect(socket: SignalingSocket, ctx: SignalingC
   availability.unwatch(socket.id);
   const failed = (what: string) => (err: unknown) => ctx.log.error({ err, peer: peerId }, `could not ${what}`);
   const gone = () => {
-    Promise.resolve(coordinator.disconnected(peerId)).catch(failed('take a connection out of matching'));
+    Promise.resolve(coordinator.disconnected(peerId, socket.id)).catch(failed('take a connection out of matching'));
     delivery.untrack(socket.id);
   };
   // Same rule as seats: a connection that may come back keeps its place (unmatchable) for the grace period.
   if (!socket.data.closedAs && ctx.seats.mayResume(reason)) {
-    Promise.resolve(coordinator.suspend(peerId)).catch(failed('suspend a place in matching'));
+    Promise.resolve(coordinator.suspend(peerId, socket.id)).catch(failed('suspend a place in matching'));
     holds.hold(socket.id, gone);
   } else {
     gone();

@@ -164,7 +164,7 @@ export class RedisSeats extends SeatKeeping {
   async takeOver(socket: SignalingSocket, token: string): Promise<Seat[] | null> {
     const claim = this.tokens.verify(token);
     const { projectId, grant } = socket.data;
-    if (!claim || claim.projectId !== projectId) return null;
+    if (!claim || claim.projectId !== projectId || !claim.roomKey) return null;
     const { roomKey, peerId } = claim;
     // A join token admits to one room: it does not carry its powers into another.
     if (grant && RoomRegistry.keyOf(projectId, grant.room) !== roomKey) return null;

@@ -144,6 +144,16 @@ export async function streamEntries(key: string): Promise<number> {
   }
 }
 
+/** The members of the set `key`. */
+export async function setMembers(key: string): Promise<string[]> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    return await redis.smembers(key);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Deletes every key under `prefix`: Redis as it is after it lost its state (a restart without persistence). */
 export const deleteKeys = (prefix: string): Promise<void> => deleteKeysAt(REDIS_URL, prefix);
 

@@ -13,7 +13,8 @@ export const HandshakeAuth = Type.Object(
     pid: Type.Optional(Type.String({ maxLength: 64 })),
     offset: Type.Optional(Type.String({ maxLength: 64 })),
     // With several nodes: the latest resume token the service gave this widget (`JoinResult.resume`,
-    // `SessionInfo.resume`), to take its seat back through another node when the one it was on went away.
+    // `SessionInfo.resume`, `QueueEntered.resume`), to take its seat, and its place in a queue, back through
+    // another node when the one it was on went away.
     resume: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   },
   { additionalProperties: false },

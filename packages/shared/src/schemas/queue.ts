@@ -137,6 +137,13 @@ export interface QueueStatus {
   reason?: string;
 }
 
+/**
+ * The ack of `queue:enter`. With several nodes, `resume`: a token for this place, sent back as `auth.resume` (as a
+ * seat's, `JoinResult.resume`) when connecting again after the node holding the connection went away; any later
+ * token of the same peer (a seat's, `SessionInfo.resume`) takes the place back too, for as long as it lasts.
+ */
+export type QueueEntered = QueueStatus & { resume?: string };
+
 /** A customer as an agent sees them. */
 export interface QueuedCustomer {
   /** The customer's peer id; what `agent:take` and `agent:decline` name. */

@@ -110,13 +110,15 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
       this.seat.setWaiting(true);
       const mode = this.role === 'random' ? 'random' : 'support';
       const visitorId = mode === 'random' ? { visitorId: visitor() } : {};
-      const status = await client.command('queue:enter', {
+      const { resume, ...status } = await client.command('queue:enter', {
         mode,
         queue: this.queue,
         ...entry,
         media: this.seat.outgoing.state,
         ...visitorId,
       });
+      // With several nodes: what takes this place back through another node if ours goes away.
+      if (resume) client.keepResumeToken(resume);
       // Unless cancelled meanwhile, or already matched: a `match:found` may overtake the acknowledgement's
       // continuation (both can arrive in one transport message), and its status is then the older one.
       if (this.entry === entry && !this.match) this.setStatus(status);

@@ -122,7 +122,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   /** Set by `service:draining`: the close that follows is a handover, not a failure. */
   private drainingWithinMs: number | null = null;
   private agentQueue: QueueSnapshot | null = null;
-  /** With several nodes: the token that takes our seat back through another node (sent on every connect). */
+  /**
+   * With several nodes: the token that takes our seat, or our place in a queue, back through another node (sent on
+   * every connect).
+   */
   private resumeToken: string | undefined;
 
   constructor(options: SignalingClientOptions) {
@@ -226,6 +229,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     });
     this.resumeToken = joined.resume;
     return joined;
+  }
+
+  /** A token the service gave for a place in a queue: sent on the next connects, as a seat's is. */
+  keepResumeToken(token: string): void {
+    this.resumeToken = token;
   }
 
   /** Sends a chat message to the others in the room; resolves with the id and time the service gave it. */
