@@ -230,7 +230,7 @@ function harness(t: TestContext, given: Partial<MatchTimings> = {}) {
     changes: (to, changes: QueueChanges) => to.forEach((id) => record(id, 'queue:changes', changes)),
     found: (to, match: MatchFound) => record(to, 'match:found', match),
     ended: (to, ended: MatchEnded) => record(to, 'match:ended', ended),
-    unseat: (to, reason) => record(to, 'unseat', reason),
+    unseat: async (to, reason) => void record(to, 'unseat', reason),
   };
   let rooms = 0;
   const failing = { next: false };

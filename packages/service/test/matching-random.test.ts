@@ -138,7 +138,7 @@ describe('random pairing', () => {
     const foreign = await visitor(t, service, { apiKey: plaintext });
     assert.equal((await enter(foreign, { mode: 'random', queue: 'default' })).position, 1);
     for (const who of [lobby, customer, plain, foreign])
-      assert.equal(service.app.matching.stateOf(who.peerId), 'waiting');
+      assert.equal(await service.app.matching.stateOf(who.peerId), 'waiting');
   });
 });
 
@@ -170,7 +170,7 @@ describe('next', () => {
     assert.ok((await command(b.client, 'match:next', {})).ok);
     clock.advance(FAST_MATCHING.rematchAfterMs - 1);
     assert.deepEqual(
-      [service.app.matching.stateOf(a.peerId), service.app.matching.stateOf(b.peerId)],
+      [await service.app.matching.stateOf(a.peerId), await service.app.matching.stateOf(b.peerId)],
       ['waiting', 'waiting'],
       'not a millisecond early',
     );
@@ -213,7 +213,7 @@ describe('a partner who leaves', () => {
       'not_in_room',
       'the service took Bob out of the empty room',
     );
-    assert.equal(service.app.matching.stateOf(b.peerId), 'waiting');
+    assert.equal(await service.app.matching.stateOf(b.peerId), 'waiting');
   });
 
   it('cancelling (queue:leave) in the middle of a call does the same, and frees the seat', async (t) => {
@@ -226,7 +226,7 @@ describe('a partner who leaves', () => {
     assert.equal((await ended).reason, 'partner-left');
     assert.equal(service.app.rooms.participantCount(`${service.projectId}/${match.room}`), 0);
     assert.equal(await outcome(a.client, 'room:leave', {}), 'not_in_room');
-    assert.equal(service.app.matching.stateOf(a.peerId), undefined);
+    assert.equal(await service.app.matching.stateOf(a.peerId), undefined);
   });
 
   it('closing the connection does the same at once', async (t) => {
@@ -255,7 +255,7 @@ describe('a partner who leaves', () => {
     const { reason, status } = await ended;
     assert.equal(reason, 'partner-left');
     assert.deepEqual([status.status, status.position], ['waiting', 1]);
-    assert.equal(service.app.matching.stateOf(waiting.peerId), 'waiting');
+    assert.equal(await service.app.matching.stateOf(waiting.peerId), 'waiting');
   });
 
   it('a partner who never joins within the deadline: the one who joined waits again at the front; the other is let go', async (t) => {
@@ -270,7 +270,7 @@ describe('a partner who leaves', () => {
     const ended = next(a.client, 'match:ended');
     const letGo = next(late.client, 'queue:update');
     clock.advance(FAST_MATCHING.joinDeadlineMs - 1);
-    assert.equal(service.app.matching.stateOf(late.peerId), 'matched', 'not a millisecond early');
+    assert.equal(await service.app.matching.stateOf(late.peerId), 'matched', 'not a millisecond early');
     clock.advance(1);
     const { reason, status } = await ended;
     assert.deepEqual([reason, status.status, status.position], ['partner-left', 'waiting', 1]);
@@ -294,7 +294,7 @@ describe('a match room ended from outside', () => {
     });
     assert.equal(res.statusCode, 200);
     await ended;
-    for (const who of [a, b]) assert.equal(service.app.matching.stateOf(who.peerId), undefined);
+    for (const who of [a, b]) assert.equal(await service.app.matching.stateOf(who.peerId), undefined);
     assert.equal((await service.app.matching.statistics(service.projectId, 'default')).random.pairs, 0);
     assert.equal((await enter(a, { mode: 'random', queue: 'default' })).position, 1, 'free to wait again');
   });
@@ -321,14 +321,14 @@ describe('reports', () => {
     ]);
 
     clock.advance(FAST_MATCHING.rematchAfterMs * 3);
-    assert.equal(service.app.matching.stateOf(a.peerId), 'waiting', 'alone together, still not paired again');
-    assert.equal(service.app.matching.stateOf(b.peerId), 'waiting');
+    assert.equal(await service.app.matching.stateOf(a.peerId), 'waiting', 'alone together, still not paired again');
+    assert.equal(await service.app.matching.stateOf(b.peerId), 'waiting');
 
     // The reported visitor reloads: a new connection, the same visitor id.
     b.client.disconnect();
     const again = await randomVisitor(t, service, { visitorId: 'reported-001' });
     clock.advance(FAST_MATCHING.rematchAfterMs * 3);
-    assert.equal(service.app.matching.stateOf(again.peerId), 'waiting');
+    assert.equal(await service.app.matching.stateOf(again.peerId), 'waiting');
     const found = next(a.client, 'match:found');
     const carol = await randomVisitor(t, service);
     assert.equal((await found).partner.peerId, carol.peerId);

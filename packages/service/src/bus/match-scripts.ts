@@ -186,13 +186,16 @@ end
 if m.node ~= NODE or (ARGV[6] and ARGV[6] ~= '' and m.socket ~= ARGV[6]) then
   return done(function() return { had = true } end)
 end
+local pr = get_pair(m.pair)
 if what == 'suspend' then
   redis.call('HSET', mkey(peer), 'susp', '1')
   unindex(m)
   bump(m.line)
-else
+elseif not (pr and seated(pr, peer)) then
   depart(m, 'timeout')
 end
+-- Gone while seated in its match room: its seat's hold runs out too, and the pair ends as the seat is freed
+-- (MATCH_SEAT), once the partner heard it leave.
 return done(function() return { had = true } end)
 `;
 

@@ -105,8 +105,11 @@ export interface MatchDelivery {
   changes(socketIds: string[], changes: QueueChanges): void;
   found(socketId: string, match: MatchFound): void;
   ended(socketId: string, ended: MatchEnded): void;
-  /** Frees the connection's seat in its match room, if it holds one; the others there see it leave as `reason`. */
-  unseat(socketId: string, reason: LeaveReason): void;
+  /**
+   * Frees the connection's seat in its match room, if it holds one; the others there see it leave as `reason`.
+   * Settles once they were told (a failure is logged here).
+   */
+  unseat(socketId: string, reason: LeaveReason): Promise<void>;
 }
 
 /** The private rooms matches meet in. */

@@ -406,7 +406,7 @@ export class LocalCoordinator implements MatchCoordinator {
     const { match } = party;
     if (match) {
       // Freeing its seat comes back here as `unseated`, which ends the pair; without a seat, end it now.
-      if (match.seated.has(party.peerId)) this.options.delivery.unseat(socketOf(party), seatReason);
+      if (match.seated.has(party.peerId)) void this.options.delivery.unseat(socketOf(party), seatReason);
       if (!match.over) this.pairs.abandon(match, party, { seatFreed: true });
     }
     if (party.kind === 'member') return this.forget(party);

@@ -11,6 +11,15 @@ import type { MatchDelivery } from './coordinator.js';
 
 /** How long a command waits for its reply token on this node's channel before it answers anyway. */
 const REPLY_WAIT_MS = 2_000;
+/** How long what follows a freed seat waits for the others in its room to be told (Redis slow or away). */
+const UNSEAT_WAIT_MS = 1_000;
+
+/** Resolves when `work` settles, or after `ms`. */
+function atMost(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 /** What decides whether a connection must be told again (as `LineNotices` does). */
 const toldKey = (status: QueueStatus): string =>
@@ -33,6 +42,9 @@ export class MatchNews {
   /** Peers with a command under way here. */
   private readonly held = new Map<string, Held>();
   private replySeq = 0;
+  /** Effects heard and not yet delivered, in order; `draining` while some are being delivered. */
+  private readonly queue: MatchEffect[] = [];
+  private draining = false;
 
   constructor(
     private readonly book: MatchBook,
@@ -92,42 +104,60 @@ export class MatchNews {
     this.told.delete(peerId);
   }
 
+  /**
+   * Delivers a batch after those before it. A seat freed (`unseat`) is waited for (a moment at most) before what
+   * follows: a partner hears its leave (`peer:left`) before it hears the pair is over.
+   */
   deliver(effects: MatchEffect[]): void {
+    this.queue.push(...effects);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      for (let effect = this.queue.shift(); effect; effect = this.queue.shift()) {
+        const freeing = this.deliverOne(effect);
+        if (freeing) await atMost(freeing, UNSEAT_WAIT_MS);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private deliverOne(effect: MatchEffect): Promise<void> | undefined {
     const { delivery } = this;
-    for (const effect of effects) {
-      const held = this.held.get(effect.p);
-      if (held?.after) {
-        held.effects.push(effect);
-        continue;
+    const held = this.held.get(effect.p);
+    if (held?.after) {
+      held.effects.push(effect);
+      return;
+    }
+    switch (effect.t) {
+      case 'status': {
+        const status = effect.st as QueueStatus;
+        const key = toldKey(status);
+        if (this.told.get(effect.p) === key) return;
+        if (status.status === 'left' || status.status === 'declined') this.told.delete(effect.p);
+        else this.told.set(effect.p, key);
+        delivery.status(effect.s, status);
+        return;
       }
-      switch (effect.t) {
-        case 'status': {
-          const status = effect.st as QueueStatus;
-          const key = toldKey(status);
-          if (this.told.get(effect.p) === key) break;
-          if (status.status === 'left' || status.status === 'declined') this.told.delete(effect.p);
-          else this.told.set(effect.p, key);
-          delivery.status(effect.s, status);
-          break;
-        }
-        case 'ended': {
-          const ended = effect.e as MatchEnded;
-          this.told.set(effect.p, toldKey(ended.status));
-          delivery.ended(effect.s, ended);
-          break;
-        }
-        case 'found':
-          delivery.found(effect.s, effect.m as MatchFound);
-          break;
-        case 'unseat':
-          delivery.unseat(effect.s, effect.r as LeaveReason);
-          break;
-        case 'reply':
-          // Flushed from here: the broadcasts sent for what came before go out first, those for what comes
-          // after (later in this batch, or later batches) after the answer.
-          this.replies.get(effect.s)?.(this.book.flushed());
-          break;
+      case 'ended': {
+        const ended = effect.e as MatchEnded;
+        this.told.set(effect.p, toldKey(ended.status));
+        delivery.ended(effect.s, ended);
+        return;
       }
+      case 'found':
+        delivery.found(effect.s, effect.m as MatchFound);
+        return;
+      case 'unseat':
+        return delivery.unseat(effect.s, effect.r as LeaveReason);
+      case 'reply':
+        // Flushed from here: the broadcasts sent for what came before go out first, those for what comes
+        // after (later in this batch, or later batches) after the answer.
+        this.replies.get(effect.s)?.(this.book.flushed());
+        return;
     }
   }
 }

@@ -94,7 +94,7 @@ export class Pairs {
     const at = this.options.clock.now();
     caller.lastPartner = { ids: idsOf(partner), at };
     if (partner.kind === 'member') partner.lastPartner = { ids: idsOf(caller), at };
-    if (match.seated.has(caller.peerId)) this.options.delivery.unseat(caller.visitor.socketId, LeaveReason.hangup);
+    if (match.seated.has(caller.peerId)) void this.options.delivery.unseat(caller.visitor.socketId, LeaveReason.hangup);
     this.requeue(caller);
     // The reported side is not told it was reported: to it, the partner just left.
     this.putBack(match, partner, reason === 'next' ? 'next' : 'partner-left');
@@ -115,7 +115,7 @@ export class Pairs {
     const inCall = match.phase === 'found' && match.seated.size === 2;
     this.finish(match);
     if (!seatFreed && match.seated.has(leaver.peerId))
-      this.options.delivery.unseat(socketOf(leaver), LeaveReason.hangup);
+      void this.options.delivery.unseat(socketOf(leaver), LeaveReason.hangup);
     this.options.log.info(
       { project: match.line.ref.projectId, room: match.room?.name, peer: leaver.peerId },
       'match ended',
@@ -209,7 +209,7 @@ export class Pairs {
    * once already), out of the room first; an agent is free again. `match:ended` tells whoever was sent `match:found`.
    */
   private putBack(match: Match, party: Party, reason: MatchEnded['reason']): void {
-    if (match.seated.has(party.peerId)) this.options.delivery.unseat(socketOf(party), LeaveReason.hangup);
+    if (match.seated.has(party.peerId)) void this.options.delivery.unseat(socketOf(party), LeaveReason.hangup);
     if (party.kind === 'agent') {
       const { mode, queue } = party.line.ref;
       const status: QueueStatus = {

@@ -184,7 +184,7 @@ export class RedisCoordinator {
   /** A seat taken in the room of a pair that ended while it joined is freed (it was told it is out already). */
   async seated(peerId: string, roomId: string, socketId?: string): Promise<void> {
     const answer = await this.run('vcwMatchSeat', this.scriptTimings, peerId, 1, roomId);
-    if (answer.stale && socketId) this.options.delivery.unseat(socketId, LeaveReason.hangup);
+    if (answer.stale && socketId) void this.options.delivery.unseat(socketId, LeaveReason.hangup);
   }
 
   async unseated(peerId: string, roomId: string): Promise<void> {

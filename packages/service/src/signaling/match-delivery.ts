@@ -7,7 +7,7 @@
 import type { LeaveReason, MatchEnded, MatchFound, QueueChanges, QueueStatus } from '@vcw/shared';
 import type { MatchDelivery } from '../matching/coordinator.js';
 import type { FastifyBaseLogger } from 'fastify';
-import { inBackground, type Seats } from './seats.js';
+import { failedToFree, type Seats } from './seats.js';
 import type { SignalingServer, SignalingSocket } from './sockets.js';
 
 export class SocketDelivery implements MatchDelivery {
@@ -44,8 +44,8 @@ export class SocketDelivery implements MatchDelivery {
     this.io.to(socketId).emit('match:ended', ended);
   }
 
-  unseat(socketId: string, reason: LeaveReason): void {
+  async unseat(socketId: string, reason: LeaveReason): Promise<void> {
     const socket = this.sockets.get(socketId);
-    if (socket) inBackground(this.log, socket, this.seats.vacate(socket, reason));
+    if (socket) await Promise.resolve(this.seats.vacate(socket, reason)).catch(failedToFree(this.log, socket));
   }
 }

@@ -20,12 +20,7 @@ import {
 } from '@vcw/shared';
 import type { Awaitable } from '../awaitable.js';
 import { ServiceError } from '../errors.js';
-import {
-  DEFAULT_DISPLAY_NAME,
-  shownName,
-  type SignalingContext,
-  type SignalingSocket,
-} from './context.js';
+import { DEFAULT_DISPLAY_NAME, shownName, type SignalingContext, type SignalingSocket } from './context.js';
 import { command } from './guards.js';
 
 /** Tickets one connection may leave: enough for a customer, too few to fill the store from one page. */

@@ -8,6 +8,7 @@
 import type { KnockAnswer } from '@vcw/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { KnockBook } from '../bus/knock-book.js';
+import { Retries } from '../bus/retries.js';
 import { ServiceError } from '../errors.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import type { StoredRoom } from '../store/room-store.js';
@@ -15,33 +16,30 @@ import type { Doors } from './doors.js';
 import { DEAD_AFTER_MS } from './redis-seats.js';
 import { seatRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
 
-/** How often this node looks for the knocks of nodes that stopped, and tries again the withdrawals Redis refused. */
+/** How often this node looks for the knocks of nodes that stopped. */
 const CLAIM_EVERY_MS = 1_000;
-/** A withdrawal Redis keeps refusing is given up after this many tries (about ten minutes); its knock stays. */
-const WITHDRAW_ATTEMPTS = 600;
 
-/** A withdrawal Redis did not take, to be tried again. */
+/** A knock to take off its door. */
 interface Withdrawal {
   roomKey: string;
   peerId: string;
   socketId: string;
   final: boolean;
-  attempts: number;
 }
 
 export class RedisDoors implements Doors {
   private readonly claiming: ReturnType<typeof setInterval>;
-  /** Withdrawals Redis did not take yet, by socket id. */
-  private readonly unwithdrawn = new Map<string, Withdrawal>();
-  /** A tidying pass is under way (one at a time, however slow Redis is). */
-  private tidying = false;
+  /** Withdrawals Redis did not take, tried again until it does; stopped when the node closes. */
+  private readonly retries = new Retries();
+  /** A claiming pass is under way (one at a time, however slow Redis is). */
+  private claimingNow = false;
 
   constructor(
     private readonly io: SignalingServer,
     private readonly book: KnockBook,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.claiming = setInterval(() => void this.tidy(), CLAIM_EVERY_MS);
+    this.claiming = setInterval(() => void this.claimDead(), CLAIM_EVERY_MS);
     this.claiming.unref();
   }
 
@@ -70,12 +68,17 @@ export class RedisDoors implements Doors {
     const { knockingAt: roomKey, peerId } = socket.data;
     socket.data.knockingAt = undefined;
     if (!roomKey) return;
-    const withdrawal = { roomKey, peerId, socketId: socket.id, final, attempts: 0 };
+    const withdrawal = { roomKey, peerId, socketId: socket.id, final };
     try {
       await this.take(withdrawal);
     } catch (err) {
       // The guest is no longer at the door here; Redis hears of it on a later try, and the hosts then.
-      this.unwithdrawn.set(socket.id, withdrawal);
+      this.retries
+        .again(() => this.take(withdrawal))
+        .catch((last: unknown) =>
+          // About ten minutes on: the knock stays until the room ends.
+          this.log.error({ err: last, roomKey, peer: peerId }, 'gave up withdrawing a knock'),
+        );
       throw err;
     }
   }
@@ -99,38 +102,13 @@ export class RedisDoors implements Doors {
 
   close(): void {
     clearInterval(this.claiming);
-    this.unwithdrawn.clear();
+    this.retries.stop();
   }
 
   /** Takes the knock off the door in Redis and tells the hosts, if it was still there. */
   private async take({ roomKey, peerId, socketId, final }: Withdrawal): Promise<void> {
     const gone = await this.book.withdraw(roomKey, peerId, socketId, final);
     if (gone) this.toHosts(roomKey, gone.hosts)?.emit('knock:withdrawn', { peerId });
-  }
-
-  /** Each second: the withdrawals Redis refused are tried again, and the knocks of stopped nodes withdrawn. */
-  private async tidy(): Promise<void> {
-    if (this.tidying) return;
-    this.tidying = true;
-    try {
-      await this.tryWithdrawalsAgain();
-      await this.claimDead();
-    } finally {
-      this.tidying = false;
-    }
-  }
-
-  private async tryWithdrawalsAgain(): Promise<void> {
-    for (const [socketId, withdrawal] of this.unwithdrawn) {
-      try {
-        await this.take(withdrawal);
-        this.unwithdrawn.delete(socketId);
-      } catch (err) {
-        if (++withdrawal.attempts < WITHDRAW_ATTEMPTS) continue;
-        this.unwithdrawn.delete(socketId);
-        this.log.error({ err, roomKey: withdrawal.roomKey, peer: withdrawal.peerId }, 'gave up withdrawing a knock');
-      }
-    }
   }
 
   /** The hosts of the room, each in its seat's room (on whichever node); undefined for none. */
@@ -141,6 +119,8 @@ export class RedisDoors implements Doors {
 
   /** Withdraws the knocks of nodes that stopped beating: their hosts hear `knock:withdrawn`. */
   private async claimDead(): Promise<void> {
+    if (this.claimingNow) return;
+    this.claimingNow = true;
     try {
       for (const { roomKey, knock, hosts } of await this.book.claimDead(DEAD_AFTER_MS)) {
         this.toHosts(roomKey, hosts)?.emit('knock:withdrawn', { peerId: knock.peerId });
@@ -148,6 +128,8 @@ export class RedisDoors implements Doors {
       }
     } catch (err) {
       this.log.debug({ err }, 'could not withdraw the knocks of stopped nodes this time');
+    } finally {
+      this.claimingNow = false;
     }
   }
 }

@@ -290,7 +290,11 @@ export class LocalSeats extends SeatKeeping {
 
 /** Lets a seat change run without waiting for it (a disconnect, matching's unseat); a failure is logged. */
 export function inBackground(log: FastifyBaseLogger, socket: SignalingSocket, change: Awaitable<void>): void {
-  Promise.resolve(change).catch((err: unknown) =>
-    log.error({ err, peer: socket.data.peerId }, 'could not free a seat'),
-  );
+  Promise.resolve(change).catch(failedToFree(log, socket));
 }
+
+/** Logs a seat that could not be freed. */
+export const failedToFree =
+  (log: FastifyBaseLogger, socket: SignalingSocket) =>
+  (err: unknown): void =>
+    log.error({ err, peer: socket.data.peerId }, 'could not free a seat');

@@ -1,7 +1,14 @@
 /** Test helpers for matching: visitors in queues, agents with their tokens, and the events they receive. */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { PROTOCOL_VERSION, type AgentToken, type JoinResult, type MatchFound, type QueueStatus } from '@vcw/shared';
+import {
+  PROTOCOL_VERSION,
+  type AgentToken,
+  type JoinResult,
+  type MatchFound,
+  type QueueEntered,
+  type QueueStatus,
+} from '@vcw/shared';
 import { partnerAuth } from './partner.js';
 import { command, connect, next, sessionOf, type Client, type ClientOptions, type TestService } from './service.js';
 
@@ -19,11 +26,12 @@ export async function visitor(t: TestContext, service: TestService, options: Cli
   return { client, peerId: sessionOf(client).peerId };
 }
 
-/** Enters a queue and asserts it was accepted; its status. */
+/** Enters a queue and asserts it was accepted; its status (less the resume token several nodes give with it). */
 export async function enter(who: Visitor, request: Record<string, unknown>): Promise<QueueStatus> {
-  const reply = await command<QueueStatus>(who.client, 'queue:enter', request);
+  const reply = await command<QueueEntered>(who.client, 'queue:enter', request);
   assert.ok(reply.ok, `queue:enter refused: ${JSON.stringify(reply)}`);
-  return stripOk(reply);
+  const { resume: _resume, ...status } = stripOk(reply);
+  return status;
 }
 
 /** A visitor waiting in random queue `queue` (default `default`). */
