@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ERROR_MESSAGES, type JoinResult } from '@vcw/shared';
+import { ERROR_MESSAGES, type JoinResult, type RelayedSignal } from '@vcw/shared';
 import { buildService, command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
 import type { TestContext } from 'node:test';
 
@@ -42,20 +42,29 @@ describe('rooms and relay', () => {
     assert.deepEqual(reply.iceServers, session.iceServers);
   });
 
-  it('hands an offer made before joining to one participant already there, right after announcing the newcomer', async (t) => {
+  it('hands an offer made before joining to the first participant there, with the news of the newcomer', async (t) => {
     const service = await buildService(t);
     const alice = await joined(t, service, 'warm');
-    const order: string[] = [];
-    alice.client.on('peer:joined', () => order.push('peer:joined'));
-    const signal = next(alice.client, 'signal');
-    alice.client.on('signal', () => order.push('signal'));
+    const heardCarol = next(alice.client, 'peer:joined');
+    const carol = await joined(t, service, 'warm');
+    await heardCarol; // on Redis it may come after Carol's own answer
+    const toAlice = next(alice.client, 'peer:joined');
+    const toCarol = next(carol.client, 'peer:joined');
+    const signals: RelayedSignal[] = [];
+    alice.client.on('signal', (signal) => signals.push(signal));
     const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' };
     const bob = await connect(t, service);
     const reply = await command<JoinResult>(bob, 'room:join', { room: 'warm', offer });
     assert.ok(reply.ok);
     assert.equal(reply.offeredTo, alice.seat.peerId);
-    assert.deepEqual(await signal, { from: reply.peerId, description: offer });
-    assert.deepEqual(order, ['peer:joined', 'signal']);
+    assert.deepEqual((await toAlice).offer, offer);
+    assert.equal((await toCarol).offer, undefined, 'the others hear of the newcomer only');
+    // No signal carries it too: the first signal after it, sent behind it on the same connection, is the marker.
+    const marker = next(alice.client, 'signal');
+    const candidate = { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    assert.ok((await command(bob, 'signal', { to: alice.seat.peerId, candidate })).ok);
+    await marker;
+    assert.deepEqual(signals, [{ from: reply.peerId, candidate }]);
 
     const alone = await connect(t, service);
     const empty = await command<JoinResult>(alone, 'room:join', { room: 'nobody-here', offer });

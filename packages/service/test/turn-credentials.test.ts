@@ -96,6 +96,7 @@ describe('TURN and relay-only calls through the service', () => {
     assert.ok((await command<JoinResult>(first, 'room:join', { room: 'private-desk' })).ok);
     let forwarded = false;
     first.on('signal', () => (forwarded = true));
+    first.on('peer:joined', (peer) => (forwarded ||= peer.offer !== undefined));
     const joined = await command<JoinResult>(second, 'room:join', {
       room: 'private-desk',
       offer: { type: 'offer', sdp: 'v=0\r\n' },

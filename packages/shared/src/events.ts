@@ -28,7 +28,7 @@ import type {
   JoinRequest,
   JoinResult,
   LeaveRequest,
-  PeerInfo,
+  PeerJoined,
   PeerLeft,
   SessionInfo,
 } from './schemas/room.js';
@@ -126,7 +126,7 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   session: (session: SessionInfo) => void;
-  'peer:joined': (peer: PeerInfo) => void;
+  'peer:joined': (peer: PeerJoined) => void;
   'peer:left': (left: PeerLeft) => void;
   /** The room was ended (by its partner through REST); everyone in it has been removed. */
   'room:ended': (ended: { room: string }) => void;

@@ -41,18 +41,13 @@ export const joinCommands = [
       capacity: stored.maxParticipants,
       iceTransportPolicy,
     };
-    const others = await ctx.seats.take(socket, room, { displayName, role, media });
+    // An offer made before joining goes to the first one seated, with the news of the newcomer. It was made under
+    // the service's policy (the session's); a relay-only room needs one made under its own.
+    const offer = iceTransportPolicy === ctx.iceTransportPolicy ? request.offer : undefined;
+    const others = await ctx.seats.take(socket, room, { displayName, role, media, ...(offer ? { offer } : {}) });
     const resume = ctx.seats.resumeToken(socket);
     if (role === 'host') await showKnocksTo(ctx, socket, RoomRegistry.keyOf(stored.projectId, stored.name));
-    // An offer made before joining goes to one of them right behind the announcement (same socket, so in order).
-    // The offer was made under the service's policy (the session's); a relay-only room needs one made under its own.
-    const offeredTo = request.offer && iceTransportPolicy === ctx.iceTransportPolicy ? others[0] : undefined;
-    if (offeredTo && request.offer)
-      ctx.io
-        .to(
-          ctx.seats.signalTo(RoomRegistry.keyOf(stored.projectId, stored.name), offeredTo.peerId) ?? offeredTo.socketId,
-        )
-        .emit('signal', { from: peerId, description: request.offer });
+    const offeredTo = offer ? others[0] : undefined;
     ctx.log.info(
       { room: stored.name, project: socket.data.projectId, peer: peerId, count: others.length + 1 },
       'participant joined',

@@ -51,7 +51,7 @@ export class RedisSeats extends SeatKeeping {
     void this.beat();
   }
 
-  async take(socket: SignalingSocket, room: SeatRoom, { displayName, role, media }: Sitter): Promise<Seat[]> {
+  async take(socket: SignalingSocket, room: SeatRoom, { displayName, role, media, offer }: Sitter): Promise<Seat[]> {
     if (this.taking.has(socket.id)) throw new ServiceError('already_in_room');
     this.taking.add(socket.id);
     try {
@@ -88,11 +88,13 @@ export class RedisSeats extends SeatKeeping {
       socket.data.displayName = displayName;
       void socket.join([broadcastRoom(roomKey), seatRoom(roomKey, peerId)]);
       // Told to those seated before this one, each in its seat's room; whoever sits down after it finds it among
-      // the seated instead: each pair hears of each other once. The newcomer makes the offers.
-      if (others.length > 0)
-        this.io
-          .to(others.map((other) => seatRoom(roomKey, other.peerId)))
-          .emit('peer:joined', { peerId, displayName, polite: true, media });
+      // the seated instead: each pair hears of each other once. The newcomer makes the offers; the first seated
+      // hears the one it made before joining with the news.
+      const joined = { peerId, displayName, polite: true, media };
+      const [first, ...rest] = others.map((other) => seatRoom(roomKey, other.peerId));
+      if (first && offer) this.io.to(first).emit('peer:joined', { ...joined, offer });
+      else if (first) rest.unshift(first);
+      if (rest.length > 0) this.io.to(rest).emit('peer:joined', joined);
       this.tell('seated', { roomKey, room, seat, call });
       return others;
     } finally {

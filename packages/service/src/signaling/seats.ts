@@ -8,7 +8,7 @@
  * over behind the same methods, which is why they may answer with a promise.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { errorBody, LeaveReason, type IceTransportPolicy, type MediaState } from '@vcw/shared';
+import { errorBody, LeaveReason, type IceTransportPolicy, type MediaState, type OfferDescription } from '@vcw/shared';
 import type { Awaitable } from '../awaitable.js';
 import type { EndedCall, JoinedCall, LeftCall } from '../bus/call-book.js';
 import { RoomRegistry, type Seat } from '../rooms/room-registry.js';
@@ -30,6 +30,8 @@ export interface Sitter {
   displayName: string;
   role: Seat['role'];
   media: MediaState | undefined;
+  /** Its offer made before joining: told to the first one seated, with the news of it (see `PeerJoined`). */
+  offer?: OfferDescription;
 }
 
 /** A participant took a seat. */
@@ -213,7 +215,7 @@ export abstract class SeatKeeping implements Seats {
 
 /** Seats on this node: who sits where is `RoomRegistry`'s, and every change is synchronous, so atomic. */
 export class LocalSeats extends SeatKeeping {
-  take(socket: SignalingSocket, room: SeatRoom, { displayName, role, media }: Sitter): Seat[] {
+  take(socket: SignalingSocket, room: SeatRoom, { displayName, role, media, offer }: Sitter): Seat[] {
     const { peerId } = socket.data;
     const roomKey = RoomRegistry.keyOf(room.projectId, room.name);
     const seat: Seat = { roomId: room.id, peerId, displayName, role, socketId: socket.id, joinedAt: Date.now(), media };
@@ -223,7 +225,13 @@ export class LocalSeats extends SeatKeeping {
     void socket.join(broadcastRoom(roomKey));
     // Told in the same step as the seat is taken: whoever sits down next sees this one among the seated, not twice.
     // Those already in the room are the polite side toward a newcomer; the newcomer makes the offers.
-    socket.to(broadcastRoom(roomKey)).emit('peer:joined', { peerId, displayName, polite: true, media });
+    const joined = { peerId, displayName, polite: true, media };
+    const offeredTo = offer ? others[0] : undefined;
+    if (!offeredTo) socket.to(broadcastRoom(roomKey)).emit('peer:joined', joined);
+    else {
+      socket.to(broadcastRoom(roomKey)).except(offeredTo.socketId).emit('peer:joined', joined);
+      this.io.to(offeredTo.socketId).emit('peer:joined', { ...joined, offer });
+    }
     this.tell('seated', { roomKey, room, seat });
     return others;
   }

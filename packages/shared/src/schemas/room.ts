@@ -43,6 +43,12 @@ export interface PeerInfo {
   media?: MediaState;
 }
 
+/**
+ * `peer:joined`. `offer`: to the participant the newcomer's join offer was for (`JoinResult.offeredTo`), that offer,
+ * so it is read with the news of the newcomer, before anything is drawn for it; no `signal` carries it then.
+ */
+export type PeerJoined = PeerInfo & { offer?: OfferDescription };
+
 /** An ICE server as given to `RTCPeerConnection`. */
 export interface IceServer {
   urls: string[];

@@ -1,5 +1,5 @@
 /** Every remote participant of the call: one PeerLink each, and what the UI shows of them. */
-import type { IceServer, LeaveReason, MediaState, PeerInfo, RelayedSignal } from '@vcw/shared';
+import type { IceServer, LeaveReason, MediaState, PeerJoined, RelayedSignal } from '@vcw/shared';
 import { CallError } from './call-error.js';
 import type { NetworkQuality } from './network-quality.js';
 import type { OutgoingSignal, PeerBinding, PeerLink, TrackKind } from './peer-link.js';
@@ -68,10 +68,11 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
   }
 
   /**
-   * Adds a participant, calling them over `link`. `offerDelivered`: the link's offer already reached them.
+   * Adds a participant, calling them over `link`. `offerDelivered`: the link's offer already reached them; `peer.offer`:
+   * theirs, made before they joined.
    * Without a link (this browser has no WebRTC) they are reachable by chat only.
    */
-  add(peer: PeerInfo, link: PeerLink | null, offerDelivered = false): void {
+  add(peer: PeerJoined, link: PeerLink | null, offerDelivered = false): void {
     if (this.people.has(peer.peerId)) {
       link?.close();
       return;
@@ -87,13 +88,16 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
       textOnly: !link,
     };
     this.people.set(peer.peerId, participant);
-    if (link)
+    if (link) {
       this.connect(
         participant,
         link,
         { peerId: peer.peerId, polite: peer.polite, send: (signal) => this.send(peer.peerId, signal) },
         offerDelivered,
       );
+      // The newcomer's offer, read before the page draws them: the browser works on it meanwhile.
+      if (peer.offer) void link.receive({ from: peer.peerId, description: peer.offer });
+    }
     this.emit('participant-join', participant);
   }
 
