@@ -5,7 +5,7 @@ import type { Seat } from '../rooms/room-registry.js';
 import { agentCommands } from './agent.js';
 import { callQualityCommands } from './call-quality.js';
 import { chatCommands } from './chat.js';
-import type { SignalingContext } from './context.js';
+import type { SignalingContext, SignalingSocket } from './context.js';
 import type { Command } from './guards.js';
 import { handshakeGuard } from './handshake.js';
 import { hostCommands } from './host.js';
@@ -55,6 +55,12 @@ export function attachSignaling(ctx: SignalingContext): void {
     next(Object.assign(new Error(refusal.message), { data: refusal }));
   });
   ctx.io.use(handshakeGuard(ctx));
+  // One listener for every connection's disconnect (called on the one that went), rather than a closure each.
+  function disconnected(this: SignalingSocket, reason: string) {
+    seatAfterDisconnect(this, ctx, reason);
+    stopKnocking(this, ctx, reason);
+    matchingAfterDisconnect(this, ctx, reason);
+  }
   ctx.io.on('connection', (socket) => {
     receiveCommands(socket, ctx, COMMANDS);
     // A recovered socket is one that dropped and came back within the grace period: same id, same data. It
@@ -65,34 +71,33 @@ export function attachSignaling(ctx: SignalingContext): void {
     const seatBack = socket.recovered ? ctx.seats.resume(socket) : resume ? ctx.seats.takeOver(socket, resume) : false;
     // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
     const resumedPlace = followInMatching(socket, ctx, seatBack);
-    socket.on('disconnect', (reason) => {
-      seatAfterDisconnect(socket, ctx, reason);
-      stopKnocking(socket, ctx, reason);
-      matchingAfterDisconnect(socket, ctx, reason);
-    });
-    const greet = (back: boolean | Seat[] | null, placeBack: boolean) => {
-      const { peerId } = socket.data;
-      const resumeToken = back
-        ? ctx.seats.resumeToken(socket)
-        : placeBack
-          ? ctx.resumeTokens?.mintPlace(socket.data.projectId, peerId)
-          : undefined;
-      socket.emit('session', {
-        peerId,
-        iceServers: ctx.iceServersFor(peerId),
-        iceTransportPolicy: ctx.iceTransportPolicy,
-        ...(back || placeBack ? { resumed: true } : {}),
-        ...(resumeToken ? { resume: resumeToken } : {}),
-        ...(Array.isArray(back) ? { peers: back.map(peerInfo) } : {}),
-      });
-    };
+    socket.on('disconnect', disconnected);
     // Seats and places kept on this node answer at once: the session is told in the same step as its handlers are set.
-    if (!(seatBack instanceof Promise) && !(resumedPlace instanceof Promise)) greet(seatBack, resumedPlace);
+    if (!(seatBack instanceof Promise) && !(resumedPlace instanceof Promise))
+      greet(socket, ctx, seatBack, resumedPlace);
     else
       Promise.all([seatBack, resumedPlace]).then(
-        ([seat, place]) => greet(seat, place),
+        ([seat, place]) => greet(socket, ctx, seat, place),
         (err: unknown) => ctx.log.error({ err, peer: socket.data.peerId }, 'could not resume a seat or a place'),
       );
+  });
+}
+
+/** Tells a connection its session: who it is, its ICE servers, and what it got back if it resumed. */
+function greet(socket: SignalingSocket, ctx: SignalingContext, back: boolean | Seat[] | null, placeBack: boolean) {
+  const { peerId } = socket.data;
+  const resumeToken = back
+    ? ctx.seats.resumeToken(socket)
+    : placeBack
+      ? ctx.resumeTokens?.mintPlace(socket.data.projectId, peerId)
+      : undefined;
+  socket.emit('session', {
+    peerId,
+    iceServers: ctx.iceServersFor(peerId),
+    iceTransportPolicy: ctx.iceTransportPolicy,
+    ...(back || placeBack ? { resumed: true } : {}),
+    ...(resumeToken ? { resume: resumeToken } : {}),
+    ...(Array.isArray(back) ? { peers: back.map(peerInfo) } : {}),
   });
 }
 
