@@ -37,6 +37,8 @@ export class MatchNews {
   constructor(
     private readonly book: MatchBook,
     private readonly delivery: MatchDelivery,
+    /** The peer's connection came back on another node, which speaks for it from now on. */
+    private readonly moved: (peerId: string) => void = () => {},
   ) {}
 
   /**
@@ -121,6 +123,10 @@ export class MatchNews {
           break;
         case 'unseat':
           delivery.unseat(effect.s, effect.r as LeaveReason);
+          break;
+        case 'moved':
+          this.told.delete(effect.p);
+          this.moved(effect.p);
           break;
         case 'reply':
           // Flushed from here: the broadcasts sent for what came before go out first, those for what comes
