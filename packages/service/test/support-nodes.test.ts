@@ -169,6 +169,31 @@ describeWithRedis('support queues across nodes', () => {
     assert.ok(stats.averageWaitMs !== null && stats.averageWaitMs >= 0, 'the waits are recorded');
   });
 
+  it('20 takes across nodes, each from agent:take to both match:found within 1 s', async (t) => {
+    const { nodes } = await startNodes(t, 3, { env: { RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0' } });
+    await busesUp(nodes);
+    const latencies: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      const queue = `desk-${round}`;
+      const customer = await visitor(t, nodes[round % 3]!);
+      await enter(customer, { mode: 'support', queue });
+      const smith = await agent(t, nodes[(round + 1) % 3]!, queue);
+      const found = [next(customer.client, 'match:found'), next(smith.client, 'match:found')];
+      const started = performance.now();
+      assert.equal(await outcome(smith.client, 'agent:take', {}), 'ok');
+      const [forCustomer, forAgent] = await Promise.all(found);
+      latencies.push(performance.now() - started);
+      assert.equal(forCustomer!.room, forAgent!.room);
+      customer.client.disconnect();
+      smith.client.disconnect();
+    }
+    latencies.sort((x, y) => x - y);
+    console.log(
+      `# taken across nodes (agent:take to both match:found), 20 calls: median ${latencies[10]!.toFixed(1)} ms, max ${latencies[19]!.toFixed(1)} ms`,
+    );
+    assert.ok(latencies[19]! < 1000, `every call within 1 s (${latencies[19]!.toFixed(0)} ms)`);
+  });
+
   it('the waiting caps count the customers of every node, per queue and per project', async (t) => {
     const { nodes } = await startNodes(t, 3, { env: { MAX_WAITING_PER_QUEUE: '2', MAX_WAITING_PER_PROJECT: '3' } });
     await busesUp(nodes);

@@ -80,6 +80,8 @@ export class AgentViews {
       let served = this.lines.get(line);
       if (!served) this.lines.set(line, (served = { ver: -1, agents: new Set() }));
       served.agents.add(peerId);
+      // Read the line again at the next round: a newcomer that was sent nothing yet is sent all it should hold.
+      served.ver = -1;
     }
     agent.socketId = socketId;
     if (status) agent.status = status;
