@@ -403,10 +403,7 @@ function checkPairsAgree(connections: ChaosConnection[]): void {
   const byRoom = new Map<string, Array<{ peerId: string; partner: string }>>();
   for (const conn of connections)
     for (const found of conn.founds)
-      byRoom.set(found.room, [
-        ...(byRoom.get(found.room) ?? []),
-        { peerId: conn.peerId, partner: found.partner.peerId },
-      ]);
+      byRoom.set(found.room, [...(byRoom.get(found.room) ?? []), { peerId: found.by, partner: found.partner.peerId }]);
   for (const [room, sides] of byRoom) {
     assert.ok(sides.length <= 2, `${room} was found by ${sides.length} connections`);
     const [a, b] = sides;

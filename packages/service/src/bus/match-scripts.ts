@@ -162,8 +162,13 @@ local m = party(peer)
 local pr = m and get_pair(m.pair)
 if not pr or pr.roomId ~= room then
   -- Seated in the room of a pair that ended meanwhile (its deadline fired while it joined): its node frees the seat.
-  if taken and redis.call('EXISTS', P .. 'over:' .. room) == 1 then return cjson.encode({ stale = true }) end
-  return done()
+  if not taken or redis.call('EXISTS', P .. 'over:' .. room) == 0 then return done() end
+  -- A visitor or customer was told it is out when its pair ended; an agent, not seated then, was told nothing
+  -- (on one node its join would have been refused): it hears the call is over.
+  if m and m.kind == 'agent' and m.pair == '' then
+    tell(m, { t = 'ended', e = { reason = 'partner-left', status = agent_status(m) } })
+  end
+  return done(function() return { stale = true } end)
 end
 if taken then
   redis.call('HSET', pkey(pr.id), 's:' .. peer, '1')
