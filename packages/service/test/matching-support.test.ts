@@ -20,8 +20,8 @@ import {
   next,
   outcome,
   randomVisitor,
+  snapshotFor,
   visitor,
-  type Visitor,
 } from './helpers/matching.js';
 import { collect, TestClock, until } from './helpers/toolkit.js';
 import { partnerAuth } from './helpers/partner.js';
@@ -352,14 +352,6 @@ describe('what agents are sent', () => {
     );
   });
 });
-
-/** An agent's `agent:status` ack (the queue as it stands), without `ok`. */
-async function snapshotFor(who: Visitor, status: 'online' | 'away'): Promise<QueueSnapshot> {
-  const reply = await command<QueueSnapshot>(who.client, 'agent:status', { status });
-  assert.ok(reply.ok);
-  const { ok: _ok, ...snapshot } = reply;
-  return snapshot;
-}
 
 describe('agent tokens', () => {
   it('are required for agent commands, serve one queue, and open no room but those of the customers taken', async (t) => {

@@ -16,7 +16,7 @@ import {
   type RelayedSignal,
   type WebhookEventType,
 } from '@vcw/shared';
-import { agent, enter, joinMatch, next, outcome, visitor, type Visitor } from './helpers/matching.js';
+import { agent, enter, joinMatch, next, outcome, snapshotFor, visitor, type Visitor } from './helpers/matching.js';
 import { partnerAuth } from './helpers/partner.js';
 import { busesUp, describeWithRedis, eventually, metric, recoveringClient, startNodes } from './helpers/redis-nodes.js';
 import { command, type TestService } from './helpers/service.js';
@@ -25,14 +25,6 @@ import { webhookReceiver } from './helpers/webhook-receiver.js';
 
 const help = { mode: 'support', queue: 'help' };
 const offer = { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
-
-/** An agent's `agent:status` ack (the queue as it stands), without `ok`. */
-async function snapshotFor(who: Visitor, status: 'online' | 'away'): Promise<QueueSnapshot> {
-  const reply = await command<QueueSnapshot>(who.client, 'agent:status', { status });
-  assert.ok(reply.ok, JSON.stringify(reply));
-  const { ok: _ok, ...snapshot } = reply;
-  return snapshot;
-}
 
 /** An agent's view: its last snapshot with every `queue:changes` since applied in order. */
 function agentView(who: Visitor, base: QueueSnapshot): () => QueueSnapshot {

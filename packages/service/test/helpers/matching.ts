@@ -1,7 +1,14 @@
 /** Test helpers for matching: visitors in queues, agents with their tokens, and the events they receive. */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { PROTOCOL_VERSION, type AgentToken, type JoinResult, type MatchFound, type QueueStatus } from '@vcw/shared';
+import {
+  PROTOCOL_VERSION,
+  type AgentToken,
+  type JoinResult,
+  type MatchFound,
+  type QueueSnapshot,
+  type QueueStatus,
+} from '@vcw/shared';
 import { partnerAuth } from './partner.js';
 import { command, connect, next, sessionOf, type Client, type ClientOptions, type TestService } from './service.js';
 
@@ -67,6 +74,13 @@ export async function agent(
     auth: { protocol: PROTOCOL_VERSION, token: await agentToken(service, queue, displayName) },
     origin: 'https://partner-console.example',
   });
+}
+
+/** An agent's `agent:status` ack (the queue as it stands), without `ok`. */
+export async function snapshotFor(who: Visitor, status: 'online' | 'away'): Promise<QueueSnapshot> {
+  const reply = await command<QueueSnapshot>(who.client, 'agent:status', { status });
+  assert.ok(reply.ok, `agent:status refused: ${JSON.stringify(reply)}`);
+  return stripOk(reply);
 }
 
 /** The error code of a refused command, or 'ok'. */
