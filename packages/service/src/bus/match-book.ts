@@ -1,7 +1,7 @@
 /**
- * Random pairs shared by the nodes (Redis): each transition is one script (`match-scripts.ts`), answered as
- * JSON; what a script decides for connections held by other nodes reaches them on their node's channel, which
- * `listen` subscribes this node to.
+ * Random pairs and support lines shared by the nodes (Redis): each transition is one script (`match-scripts.ts`,
+ * `support-scripts.ts`), answered as JSON; what a script decides for connections held by other nodes reaches
+ * them on their node's channel, which `listen` subscribes this node to.
  */
 import type { Redis } from 'ioredis';
 import { watchedBy } from './watched.js';
@@ -21,6 +21,13 @@ import {
   MATCH_SWEEP,
   MATCH_WAITING,
 } from './match-scripts.js';
+import {
+  SUPPORT_AGENT_STATUS,
+  SUPPORT_DECLINE,
+  SUPPORT_FIGURES,
+  SUPPORT_TAKE,
+  SUPPORT_VIEWS,
+} from './support-scripts.js';
 
 /** The timings the scripts apply, in ms. */
 export interface MatchBookTimings {
@@ -32,21 +39,55 @@ export interface MatchBookTimings {
   openingMs: number;
 }
 
-/** A script's answer: `err` (an error code), the rooms it asks this node to open and to close, and its own fields. */
+/** A room a script asks this node to open: for a random pair, or a support call (with its customer). */
+export interface MatchOpening {
+  pair: string;
+  projectId: string;
+  mode: 'random' | 'support';
+  queue: string;
+  customer?: { peerId: string; displayName: string; message: string | null };
+}
+
+/** What a script tells of a support customer, for the webhooks: published once, by the node that ran it. */
+export interface CustomerNews {
+  type: 'waiting' | 'answered' | 'abandoned';
+  projectId: string;
+  queue: string;
+  peerId: string;
+  displayName: string;
+  /** Redis's time of the change, in ms. */
+  at: number;
+  /** `waiting`: since when, and the customer's message. */
+  since?: number;
+  message?: string | null;
+  /** `answered`: by whom. */
+  agent?: { peerId: string; displayName: string };
+  /** `answered`, `abandoned`: since the customer first waited. */
+  waitedMs?: number;
+  /** `abandoned`: it left the queue, or its connection did not come back. */
+  reason?: 'left' | 'disconnected';
+}
+
+/**
+ * A script's answer: `err` (an error code), the rooms it asks this node to open and to close, the customers'
+ * news it made, and its own fields.
+ */
 export interface MatchAnswer {
   err?: string;
-  opens?: Array<{ pair: string; projectId: string; mode: 'random'; queue: string }>;
+  opens?: MatchOpening[];
   closes?: Array<{ projectId: string; roomId: string }>;
+  customers?: CustomerNews[];
   [field: string]: unknown;
 }
 
 /** What a script tells one connection, on the channel of the node holding it. */
 export interface MatchEffect {
   /**
-   * `status` (queue:update), `found`, `ended`, `unseat` (free its seat in its match room), or `reply`: the
-   * script that published it answered a command of this node (`s` is its reply token).
+   * `status` (queue:update), `found`, `ended`, `unseat` (free its seat in its match room), `moved` (its
+   * connection came back on another node, which speaks for it from now on), or `reply`: the script that
+   * published it answered a command of this node (`s` is its reply token).
    */
-  t: 'status' | 'found' | 'ended' | 'unseat' | 'reply';
+  t: 'status' | 'found' | 'ended' | 'unseat' | 'moved' | 'reply';
   /** The socket and the peer. */
   s: string;
   p: string;
@@ -71,6 +112,11 @@ const SCRIPTS = {
   vcwMatchState: MATCH_STATE,
   vcwMatchSweep: MATCH_SWEEP,
   vcwMatchWaiting: MATCH_WAITING,
+  vcwSupportAgentStatus: SUPPORT_AGENT_STATUS,
+  vcwSupportTake: SUPPORT_TAKE,
+  vcwSupportDecline: SUPPORT_DECLINE,
+  vcwSupportViews: SUPPORT_VIEWS,
+  vcwSupportFigures: SUPPORT_FIGURES,
 } as const;
 
 export type MatchScript = keyof typeof SCRIPTS;
@@ -80,6 +126,11 @@ export function defineMatchScripts(client: Redis): void {
   for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 0, lua });
 }
 
+export interface MatchTotals {
+  waiting: { random: number; support: number };
+  agentsOnline: number;
+}
+
 export interface MatchBook {
   /** This node's id, as the scripts name it. */
   readonly node: string;
@@ -87,14 +138,17 @@ export interface MatchBook {
   run(script: MatchScript, timings: MatchBookTimings, ...args: Array<string | number>): Promise<MatchAnswer>;
   /** Adds identity pairs to a project's reported set (each `x y` and `y x`). */
   addReported(projectId: string, pairs: Array<[string, string]>): Promise<void>;
-  /** The cluster's gauges: visitors waiting in random queues. */
-  totals(): Promise<{ waitingRandom: number }>;
+  /** The cluster's gauges: visitors waiting in random and in support queues, agents online. */
+  totals(): Promise<MatchTotals>;
   /** A line's size and its pairs now. */
   line(line: string): Promise<{ waiting: number; pairs: number }>;
   /** Resolves once every broadcast this node sent so far went out (its fan-out connection answered after them). */
   flushed(): Promise<void>;
-  /** Hears every batch of effects published for this node, in order; resolves once subscribed. */
-  listen(listener: (effects: MatchEffect[]) => void): Promise<void>;
+  /**
+   * Hears every batch of effects published for this node, in order, and every support line whose agents online
+   * changed (`lineNews`); resolves once subscribed.
+   */
+  listen(listener: (effects: MatchEffect[]) => void, lineNews: (line: string) => void): Promise<void>;
   close(): void;
 }
 
@@ -129,8 +183,13 @@ export function redisMatchBook(
         await watched(client.sadd(`${P}reported:${projectId}`, ...members.slice(i, i + 1000)));
     },
     async totals() {
-      const waiting = await watched(client.hget(`${P}totals`, 'waiting:random'));
-      return { waitingRandom: Number(waiting ?? 0) };
+      const [random, support, online] = await watched(
+        client.hmget(`${P}totals`, 'waiting:random', 'waiting:support', 'agents:online'),
+      );
+      return {
+        waiting: { random: Number(random ?? 0), support: Number(support ?? 0) },
+        agentsOnline: Number(online ?? 0),
+      };
     },
     async line(line) {
       const [waiting, pairs] = await Promise.all([
@@ -142,13 +201,15 @@ export function redisMatchBook(
     async flushed() {
       await flush();
     },
-    async listen(listener) {
+    async listen(listener, lineNews) {
       listening = subscriber();
       const channel = `${P}node:${node}`;
+      const lines = `${P}lines`;
       listening.on('message', (from: string, message: string) => {
         if (from === channel) listener(JSON.parse(message) as MatchEffect[]);
+        else if (from === lines) lineNews(message);
       });
-      await listening.subscribe(channel);
+      await listening.subscribe(channel, lines);
     },
     close() {
       listening?.disconnect();

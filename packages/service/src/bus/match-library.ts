@@ -1,15 +1,18 @@
 /**
- * What every matching script shares (see `match-scripts.ts` for the keys and the commands): reading members and
- * pairs, the order and its index by visitor group, the search for a partner, pairs starting and ending, and
- * `done`, which pairs what can be paired, tells every connection concerned on its node's channel, and answers.
+ * What every matching script shares (see `match-scripts.ts` for the keys and the commands): reading members,
+ * agents and pairs, the order and its index by visitor group, a line's figures and a member's status, pairs
+ * ending, and `done`, which pairs what can be paired, tells every connection concerned on its node's channel,
+ * and answers. Random pairing is `random-library.ts`; support agents and calls are `support-library.ts`.
  */
+import { RANDOM_LIBRARY } from './random-library.js';
 import { NOW } from './scripts.js';
+import { SUPPORT_LIBRARY } from './support-library.js';
 
 /**
- * What every matching script starts with: ARGV[1] prefix, ARGV[2] this node, ARGV[3] its settings as JSON (the
- * timings, a reply token, and `beats`: the key of the nodes' beats, which the seats keep).
+ * Reading: ARGV[1] prefix, ARGV[2] this node, ARGV[3] its settings as JSON (the timings, a reply token, and
+ * `beats`: the key of the nodes' beats, which the seats keep); keys, members, agents, pairs, figures.
  */
-export const MATCH_LIBRARY = `
+const BASE = `
 local P = ARGV[1]
 local NODE = ARGV[2]
 local T = cjson.decode(ARGV[3])
@@ -20,13 +23,18 @@ local effects = {}
 local touched, touched_list = {}, {}
 local fresh_list = {}
 local opens, closes = {}, {}
+-- Support customers' news for the webhooks (published once, by the node that ran the script), and the lines
+-- whose agents online changed (every node tells its waiting customers there at once).
+local customers, lines_changed = {}, {}
 local CALLER = ''
 
 local function mkey(peer) return P .. 'member:' .. peer end
+local function akey(peer) return P .. 'agent:' .. peer end
 local function lkey(line) return P .. 'line:' .. line end
 local function okey(line) return P .. 'line:' .. line .. ':order' end
 local function hkey(line) return P .. 'line:' .. line .. ':heads' end
 local function gkey(line, g) return P .. 'line:' .. line .. ':group:' .. g end
+local function wkey(line) return P .. 'line:' .. line .. ':waits' end
 local function pkey(id) return P .. 'pair:' .. id end
 local function rkey(project) return P .. 'reported:' .. project end
 
@@ -39,9 +47,16 @@ local function hash(key)
 end
 local function member(peer)
   local m = hash(mkey(peer))
-  if m then m.peer = peer end
+  if m then m.peer, m.kind = peer, 'member' end
   return m
 end
+local function agent(peer)
+  local a = hash(akey(peer))
+  if a then a.peer, a.kind = peer, 'agent' end
+  return a
+end
+-- Whoever a pair may hold: a member (random visitor or support customer) or an agent.
+local function party(peer) return member(peer) or agent(peer) end
 local function get_pair(id)
   if not id or id == '' then return nil end
   local pr = hash(pkey(id))
@@ -50,6 +65,7 @@ local function get_pair(id)
 end
 local function other(pr, peer) if pr.a == peer then return pr.b end return pr.a end
 local function seated(pr, peer) return pr['s:' .. peer] == '1' end
+local function holder_key(pr, peer) if pr.agent == peer then return akey(peer) end return mkey(peer) end
 
 local function tell(m, effect)
   effect.s = m.socket
@@ -62,6 +78,24 @@ local function touch(peer)
   if not touched[peer] then touched[peer] = true; touched_list[#touched_list + 1] = peer end
 end
 
+-- A support line's figures: agents online, and the average of its last waits (nil without history).
+local function online_of(line) return tonumber(redis.call('HGET', lkey(line), 'online') or '0') end
+local averages = {}
+local function average_of(line)
+  if averages[line] == nil then
+    local waits = redis.call('LRANGE', wkey(line), 0, -1)
+    local sum = 0
+    for _, w in ipairs(waits) do sum = sum + tonumber(w) end
+    averages[line] = #waits > 0 and math.floor(sum / #waits + 0.5) or false
+  end
+  return averages[line] or nil
+end
+-- As matching/wait-estimate.ts: the average per customer ahead (and their own), shared among the agents online.
+local function estimate(average, position, online)
+  if not average or online == 0 or position < 1 then return cjson.null end
+  return math.floor(average * position / math.max(1, online) + 0.5)
+end
+
 local function status_of(m, override, reason)
   local position = 0
   if not override and m.state == 'waiting' then
@@ -70,6 +104,10 @@ local function status_of(m, override, reason)
   end
   local s = { mode = m.mode, queue = m.queue, status = override or m.state, position = position,
     waiting = redis.call('ZCARD', okey(m.line)), agentsOnline = 0, estimatedWaitMs = cjson.null }
+  if m.mode == 'support' then
+    s.agentsOnline = online_of(m.line)
+    s.estimatedWaitMs = estimate(average_of(m.line), position, s.agentsOnline)
+  end
   if reason then s.reason = reason end
   return s
 end
@@ -113,7 +151,7 @@ end
 local function held_by(m, node)
   if m.node and m.node ~= node then redis.call('SREM', P .. 'node-places:' .. m.node, m.peer) end
   m.node = node
-  redis.call('HSET', mkey(m.peer), 'node', node)
+  redis.call('HSET', m.kind == 'agent' and akey(m.peer) or mkey(m.peer), 'node', node)
   redis.call('SADD', P .. 'node-places:' .. node, m.peer)
   redis.call('SADD', P .. 'place-nodes', node)
   redis.call('ZADD', T.beats, now, node)
@@ -129,106 +167,10 @@ local function let_go(m, reason)
   forget(m)
   tell(m, { t = 'status', st = s })
 end
+`;
 
-local function ids_of(peer, visitor)
-  if visitor and visitor ~= '' then return { 'p:' .. peer, 'v:' .. visitor } end
-  return { 'p:' .. peer }
-end
-local function blocks(project, a, b)
-  for _, x in ipairs(a) do
-    for _, y in ipairs(b) do
-      if redis.call('SISMEMBER', rkey(project), x .. ' ' .. y) == 1 then return true end
-    end
-  end
-  return false
-end
-local function just_left(a, b) return a.lp == b.peer or b.lp == a.peer end
-local function pause_left(a, b)
-  local ended = -1
-  if a.lp == b.peer then ended = math.max(ended, tonumber(a.lpat)) end
-  if b.lp == a.peer then ended = math.max(ended, tonumber(b.lpat)) end
-  if ended < 0 then return 0 end
-  return ended + T.rematchMs - now
-end
-
--- The earliest free entry m may be paired with: other groups in order, each walked only past those it may not meet.
-local function earliest_partner(m, pausing)
-  local own = group_of(m)
-  local ids = ids_of(m.peer, m.visitor)
-  local best, best_seq, retry = nil, math.huge, math.huge
-  local i = 0
-  while true do
-    local heads = redis.call('ZRANGE', hkey(m.line), i, i + 15, 'WITHSCORES')
-    if #heads == 0 then break end
-    for h = 1, #heads, 2 do
-      local g = heads[h]
-      if tonumber(heads[h + 1]) > best_seq then return best, retry end
-      local skip = g == own or (string.sub(g, 1, 2) == 'v:' and blocks(m.project, ids, { g }))
-      local j = 0
-      while not skip do
-        local entries = redis.call('ZRANGE', gkey(m.line, g), j, j + 15, 'WITHSCORES')
-        if #entries == 0 then break end
-        for e = 1, #entries, 2 do
-          local seq = tonumber(entries[e + 1])
-          if seq > best_seq then skip = true; break end
-          local o = member(entries[e])
-          if o and not blocks(m.project, ids, ids_of(o.peer, o.visitor)) then
-            local ok = true
-            if just_left(m, o) then
-              local wait = pausing and pause_left(m, o) or 1
-              if wait > 0 then ok = false end
-              if pausing and wait > 0 then retry = math.min(retry, wait) end
-            end
-            if ok then best, best_seq, skip = o, seq, true; break end
-          end
-        end
-        j = j + 16
-      end
-    end
-    i = i + 16
-  end
-  return best, retry
-end
-
-local function start_pair(a, b)
-  local id = tostring(redis.call('INCR', P .. 'pair-ids'))
-  redis.call('HSET', pkey(id), 'line', a.line, 'project', a.project, 'mode', a.mode, 'queue', a.queue,
-    'a', a.peer, 'b', b.peer, 'phase', 'opening')
-  for _, m in ipairs({ a, b }) do
-    dequeue(m)
-    redis.call('HSET', mkey(m.peer), 'state', 'matched', 'pair', id)
-    touch(m.peer)
-  end
-  redis.call('HINCRBY', lkey(a.line), 'pairs', 1)
-  redis.call('ZADD', TIMERS, now + T.openingMs, 'opening ' .. id)
-  opens[#opens + 1] = { pair = id, projectId = a.project, mode = a.mode, queue = a.queue }
-end
-
--- Random: forms every pair the fresh entries allow (after every script no two free entries may be paired).
-local function pair_fresh()
-  while #fresh_list > 0 do
-    local list = {}
-    for _, peer in ipairs(fresh_list) do
-      local m = member(peer)
-      if m and m.state == 'waiting' and m.susp ~= '1' then list[#list + 1] = m end
-    end
-    fresh_list = {}
-    table.sort(list, function(x, y) return tonumber(x.seq) < tonumber(y.seq) end)
-    for _, stale in ipairs(list) do
-      local m = member(stale.peer)
-      if m and m.state == 'waiting' and m.susp ~= '1' then
-        local partner, retry = earliest_partner(m, false)
-        if not partner then partner, retry = earliest_partner(m, true) end
-        if partner then
-          if tonumber(partner.seq) < tonumber(m.seq) then start_pair(partner, m) else start_pair(m, partner) end
-        elseif retry < math.huge then
-          redis.call('ZADD', TIMERS, now + retry, 'rematch ' .. m.peer)
-        end
-      end
-    end
-  end
-end
-
+/** Pairs ending, whatever their mode, and `done`, every changing script's last step. */
+const ENDS = `
 local function finish(pr)
   redis.call('DEL', pkey(pr.id))
   redis.call('ZREM', TIMERS, 'opening ' .. pr.id, 'deadline ' .. pr.id)
@@ -240,7 +182,8 @@ local function finish(pr)
     closes[#closes + 1] = { projectId = pr.project, roomId = pr.roomId }
   end
   for _, peer in ipairs({ pr.a, pr.b }) do
-    if redis.call('HGET', mkey(peer), 'pair') == pr.id then redis.call('HSET', mkey(peer), 'pair', '') end
+    local key = holder_key(pr, peer)
+    if redis.call('HGET', key, 'pair') == pr.id then redis.call('HSET', key, 'pair', '') end
   end
 end
 local function remember_partner(peer, partner, visitor)
@@ -249,21 +192,34 @@ local function remember_partner(peer, partner, visitor)
   end
 end
 
--- After its pair ended, a party waits again at the front; match:ended tells whoever was sent match:found.
+-- After its pair ended, a member waits again at the front and an agent is free again; match:ended tells whoever
+-- was sent match:found.
 local function put_back(pr, peer, reason)
-  local m = member(peer)
-  if not m then return end
-  if seated(pr, peer) then tell(m, { t = 'unseat', r = 'hangup' }) end
-  enqueue(m, true)
+  local p = party(peer)
+  if not p then return end
+  if seated(pr, peer) then tell(p, { t = 'unseat', r = 'hangup' }) end
+  if p.kind == 'agent' then
+    if pr.phase == 'found' then tell(p, { t = 'ended', e = { reason = reason, status = agent_status(p) } }) end
+    return
+  end
+  enqueue(p, true)
   if pr.phase ~= 'found' then return end
-  tell(m, { t = 'ended', e = { reason = reason, status = status_of(m) } })
+  tell(p, { t = 'ended', e = { reason = reason, status = status_of(p) } })
 end
 local function abandon(pr, leaver, seat_freed)
   local partner = other(pr, leaver)
+  local in_call = pr.phase == 'found' and seated(pr, pr.a) and seated(pr, pr.b)
   finish(pr)
-  local l = member(leaver)
+  local l = party(leaver)
   if l and not seat_freed and seated(pr, leaver) then tell(l, { t = 'unseat', r = 'hangup' }) end
-  remember_partner(partner, leaver, l and l.visitor)
+  if pr.mode == 'support' and in_call then
+    -- A support call is over when either side leaves: the other stays in the room (told by peer:left), nobody
+    -- waits again, and the customer's visit ends with it.
+    local p = member(partner)
+    if p then forget(p) end
+    return
+  end
+  if pr.mode == 'random' then remember_partner(partner, leaver, l and l.visitor) end
   put_back(pr, partner, 'partner-left')
 end
 local function split(pr, caller, reason)
@@ -282,14 +238,19 @@ local function cancel_opening(pr)
   put_back(pr, pr.a, 'partner-left')
   put_back(pr, pr.b, 'partner-left')
 end
--- m leaves matching altogether (cancel, disconnect): a seat it holds is freed as seat_reason, its partner waits again.
+-- A party leaves matching altogether (cancel, disconnect): a seat it holds is freed as seat_reason, its partner
+-- waits again (or is done, after a support call); an agent stops serving its line.
 local function depart(m, seat_reason)
   local pr = get_pair(m.pair)
   if pr then
     if seated(pr, m.peer) then tell(m, { t = 'unseat', r = seat_reason }) end
     abandon(pr, m.peer, true)
   end
-  forget(member(m.peer))
+  if m.kind == 'agent' then
+    forget_agent(m)
+  else
+    forget(member(m.peer))
+  end
 end
 
 -- Pairs what can be paired now, tells every connection concerned (its node, in order), and answers the caller.
@@ -305,10 +266,14 @@ local function done(respond)
   end
   if T.reply then tell({ socket = T.reply, peer = '', node = NODE }, { t = 'reply' }) end
   for node, list in pairs(effects) do redis.call('PUBLISH', P .. 'node:' .. node, cjson.encode(list)) end
+  for line in pairs(lines_changed) do redis.call('PUBLISH', P .. 'lines', line) end
   local answer = respond and respond() or {}
   if #opens > 0 then answer.opens = opens end
   if #closes > 0 then answer.closes = closes end
+  if #customers > 0 then answer.customers = customers end
   return cjson.encode(answer)
 end
 local function refuse(code) return cjson.encode({ err = code }) end
 `;
+
+export const MATCH_LIBRARY = `${BASE}${RANDOM_LIBRARY}${SUPPORT_LIBRARY}${ENDS}`;

@@ -1,44 +1,55 @@
 /**
- * The matching scripts of random mode (see `scripts.ts` for how they run): every transition of a random queue
- * is one of them, so no two nodes interleave and Redis's `TIME` is the one clock. `MATCH_LIBRARY` holds what
- * they share; each command is that library and a few lines of its own.
+ * The matching scripts (see `scripts.ts` for how they run): every transition of a random or a support queue is
+ * one of them, so no two nodes interleave and Redis's `TIME` is the one clock. `MATCH_LIBRARY` holds what they
+ * share; each command is that library and a few lines of its own. The agents' own commands are in
+ * `support-scripts.ts`.
  *
- * Keys, all under the matching prefix P (`ARGV[1]`), a line being `project/random/queue`:
+ * Keys, all under the matching prefix P (`ARGV[1]`), a line being `project/MODE/queue`:
  * - `line:L` (hash: the counters of the front and back of the order, `ver` bumped by every change, `pairs`),
  *   `line:L:order` (sorted set: who waits, by place; the front counts down, the back up),
  *   `line:L:heads` and `line:L:group:G` (the free entries, indexed by visitor group: each group's free entries,
  *   and each group by its first one, so a search skips a group it may not meet in one step, as `match-queue.ts`);
- * - `member:PEER` (hash: the visitor, its state, place, pair, the node holding its connection, its last partner);
- * - `pair:ID` (hash: the two, `opening` or `found`, the room, who took their seat), `room:PROJECT/NAME` → ID;
+ * - `member:PEER` (hash: the visitor or customer, its state, place, pair, the node holding its connection, its
+ *   last partner; a customer's message, when it first waited and whether an agent answered it);
+ * - `agent:PEER` (hash: its line, status, pair, node and socket), `line:L` field `online` (agents online there),
+ *   `line:L:waits` (list: the last waits, for the estimates);
+ * - `pair:ID` (hash: the two, `opening` or `found`, the room, who took their seat, which is the agent in a
+ *   support call), `room:PROJECT/NAME` → ID;
  * - `reported:PROJECT` (set: `x y` for each identity pair kept apart, both ways), `project:PROJECT` (members);
  * - `timers` (sorted set of due timers, fired by whichever node asks first: `deadline ID`, `opening ID`,
- *   `rematch PEER`), `totals` (hash: `waiting:random`, the cluster's gauge).
+ *   `rematch PEER`), `totals` (hash: `waiting:random`, `waiting:support`, `agents:online`, the cluster's gauges).
  *
  * What a script decides for other connections is published, in the script, on the channel `node:NODE` of the
- * node holding each one: every node so hears of its connections' news in the order the scripts made it.
+ * node holding each one: every node so hears of its connections' news in the order the scripts made it. A line
+ * whose agents online changed is published on `lines`: every node tells its customers there at once.
  */
 import { MATCH_LIBRARY } from './match-library.js';
 
 /**
- * Puts a visitor in line. ARGV[4]: peer id; ARGV[5]: the visitor as JSON (project, queue, socket, name, media,
- * visitor); ARGV[6], ARGV[7]: the caps per queue and per project (0: none). Answers its status and line.
+ * Puts a visitor or a customer in line. ARGV[4]: peer id; ARGV[5]: the visitor as JSON (project, mode, queue,
+ * socket, name, media, visitor, message); ARGV[6], ARGV[7]: the caps per queue and per project (0: none).
+ * Answers its status and line.
  */
 export const MATCH_ENTER = `${MATCH_LIBRARY}
 local peer = ARGV[4]
 local v = cjson.decode(ARGV[5])
-if redis.call('EXISTS', mkey(peer)) == 1 then return refuse('already_in_queue') end
-local line = v.project .. '/random/' .. v.queue
+if redis.call('EXISTS', mkey(peer)) == 1 or redis.call('EXISTS', akey(peer)) == 1 then
+  return refuse('already_in_queue')
+end
+local line = v.project .. '/' .. v.mode .. '/' .. v.queue
 local per_queue, per_project = tonumber(ARGV[6]), tonumber(ARGV[7])
 if per_queue > 0 and redis.call('ZCARD', okey(line)) >= per_queue then return refuse('queue_full:queue') end
 if per_project > 0 and tonumber(redis.call('GET', P .. 'project:' .. v.project) or '0') >= per_project then
   return refuse('queue_full:project')
 end
-redis.call('HSET', mkey(peer), 'line', line, 'project', v.project, 'mode', 'random', 'queue', v.queue,
+redis.call('HSET', mkey(peer), 'line', line, 'project', v.project, 'mode', v.mode, 'queue', v.queue,
   'socket', v.socket, 'name', v.name, 'media', v.media, 'visitor', v.visitor, 'susp', '0',
-  'lp', '', 'lpv', '', 'lpat', '0')
+  'lp', '', 'lpv', '', 'lpat', '0', 'msg', v.message, 'wsince', now, 'answered', '0')
 redis.call('INCR', P .. 'project:' .. v.project)
-held_by(member(peer), NODE)
-enqueue(member(peer), false)
+local m = member(peer)
+held_by(m, NODE)
+enqueue(m, false)
+if v.mode == 'support' then customer_news(m, 'waiting', { since = now, message = v.message ~= '' and v.message or cjson.null }) end
 CALLER = peer
 return done(function() return { line = line, status = status_of(member(peer)) } end)
 `;
@@ -47,6 +58,7 @@ return done(function() return { line = line, status = status_of(member(peer)) } 
 export const MATCH_LEAVE = `${MATCH_LIBRARY}
 local m = member(ARGV[4])
 if not m then return refuse('not_in_queue') end
+abandoned(m, 'left')
 depart(m, 'hangup')
 return done()
 `;
@@ -55,7 +67,7 @@ return done()
 export const MATCH_NEXT = `${MATCH_LIBRARY}
 local peer = ARGV[4]
 local m = member(peer)
-if not m then return refuse('not_matched') end
+if not m or m.mode ~= 'random' then return refuse('not_matched') end
 -- Already waiting, or matched anew (a "next" that crossed its partner's): nothing to end.
 local pr = get_pair(m.pair)
 if pr and pr.phase == 'found' then split(pr, peer, 'next') end
@@ -70,7 +82,7 @@ return done(function() return { status = status_of(member(peer)) } end)
 export const MATCH_REPORT = `${MATCH_LIBRARY}
 local peer = ARGV[4]
 local m = member(peer)
-if not m then return refuse('not_matched') end
+if not m or m.mode ~= 'random' then return refuse('not_matched') end
 local pr = get_pair(m.pair)
 local reported, reported_visitor
 if pr and pr.phase == 'found' then
@@ -108,12 +120,12 @@ redis.call('HSET', pkey(pr.id), 'phase', 'found', 'roomId', ARGV[5], 'roomName',
 redis.call('SET', P .. 'room:' .. pr.project .. '/' .. ARGV[6], pr.id)
 redis.call('ZREM', TIMERS, 'opening ' .. pr.id)
 redis.call('ZADD', TIMERS, now + T.deadlineMs, 'deadline ' .. pr.id)
-local a, b = member(pr.a), member(pr.b)
+local a, b = party(pr.a), party(pr.b)
 for _, side in ipairs({ { a, b }, { b, a } }) do
   local m, partner = side[1], side[2]
   local found = { mode = pr.mode, queue = pr.queue, room = ARGV[6],
     partner = { peerId = partner.peer, displayName = partner.name } }
-  if partner.media ~= '' then found.partner.media = cjson.decode(partner.media) end
+  if partner.media and partner.media ~= '' then found.partner.media = cjson.decode(partner.media) end
   tell(m, { t = 'found', m = found })
 end
 return done()
@@ -121,12 +133,18 @@ return done()
 
 /**
  * A pair's room could not be opened: both wait again at the front, kept from each other for the rematch pause
- * (so a store that fails does not make them retry each other at once). ARGV[4]: pair.
+ * (so a store that fails does not make them retry each other at once). A support customer is let go, told
+ * ARGV[5], and the agent is free again (as on one node). ARGV[4]: pair.
  */
 export const MATCH_OPEN_FAILED = `${MATCH_LIBRARY}
 local pr = get_pair(ARGV[4])
 if not pr or pr.phase ~= 'opening' then return done() end
 finish(pr)
+if pr.mode == 'support' then
+  local c = member(pr.a)
+  if c then let_go(c, ARGV[5]) end
+  return done()
+end
 local a, b = member(pr.a), member(pr.b)
 remember_partner(pr.a, pr.b, b and b.visitor)
 remember_partner(pr.b, pr.a, a and a.visitor)
@@ -141,12 +159,17 @@ return done()
  */
 export const MATCH_SEAT = `${MATCH_LIBRARY}
 local peer, taken, room = ARGV[4], ARGV[5] == '1', ARGV[6]
-local m = member(peer)
+local m = party(peer)
 local pr = m and get_pair(m.pair)
 if not pr or pr.roomId ~= room then
   -- Seated in the room of a pair that ended meanwhile (its deadline fired while it joined): its node frees the seat.
-  if taken and redis.call('EXISTS', P .. 'over:' .. room) == 1 then return cjson.encode({ stale = true }) end
-  return done()
+  if not taken or redis.call('EXISTS', P .. 'over:' .. room) == 0 then return done() end
+  -- A visitor or customer was told it is out when its pair ended; an agent, not seated then, was told nothing
+  -- (on one node its join would have been refused): it hears the call is over.
+  if m and m.kind == 'agent' and m.pair == '' then
+    tell(m, { t = 'ended', e = { reason = 'partner-left', status = agent_status(m) } })
+  end
+  return done(function() return { stale = true } end)
 end
 if taken then
   redis.call('HSET', pkey(pr.id), 's:' .. peer, '1')
@@ -154,26 +177,32 @@ if taken then
   return done()
 end
 if not seated(pr, peer) then return done() end
--- It left its match room (hung up, or did not come back in time): the pair is over, and it is done with matching.
+-- It left its match room (hung up, or did not come back in time): the pair is over, and a visitor or customer is
+-- done with matching; an agent stays an agent.
 abandon(pr, peer, true)
-forget(member(peer))
+if m.kind == 'member' then forget(member(peer)) elseif m.gone == '1' then forget_agent(agent(peer)) end
 return done()
 `;
 
 /**
- * The connection dropped (ARGV[5] 'suspend': it keeps its place, unmatchable), came back on this node, or a new
- * one took its place over ('resume', ARGV[6] its socket: answers whether it had a place, and its line), or is gone
- * for good ('gone'). A drop or an end is heard only from the node and the socket (ARGV[6], if given) holding the
- * place now: those it left no longer speak for it.
+ * The connection dropped (ARGV[5] 'suspend': it keeps its place, unmatchable; an agent keeps counting as online),
+ * came back on this node, or a new one took its place over ('resume', ARGV[6] its socket: answers whether it had
+ * a place, and its line or, for an agent, its line and status), or is gone for good ('gone'). A drop or an end is
+ * heard only from the node and the socket (ARGV[6], if given) holding the place now: those it left no longer
+ * speak for it (a node it left is told `moved`).
  */
 export const MATCH_CONNECTION = `${MATCH_LIBRARY}
 local peer, what = ARGV[4], ARGV[5]
-local m = member(peer)
+local m = party(peer)
 if not m then return done(function() return { had = false } end) end
 if what == 'resume' then
+  if m.node ~= NODE then tell(m, { t = 'moved' }) end
   held_by(m, NODE)
-  redis.call('HSET', mkey(peer), 'socket', ARGV[6])
+  redis.call('HSET', m.kind == 'agent' and akey(peer) or mkey(peer), 'socket', ARGV[6])
   m.socket = ARGV[6]
+  if m.kind == 'agent' then
+    return done(function() return { had = true, agent = { line = m.line, status = m.status } } end)
+  end
   -- Told its status as it stands: news sent while it was being recovered may not have reached it.
   touch(peer)
   if m.susp == '1' then
@@ -188,14 +217,22 @@ if m.node ~= NODE or (ARGV[6] and ARGV[6] ~= '' and m.socket ~= ARGV[6]) then
 end
 local pr = get_pair(m.pair)
 if what == 'suspend' then
-  redis.call('HSET', mkey(peer), 'susp', '1')
-  unindex(m)
-  bump(m.line)
-elseif not (pr and seated(pr, peer)) then
+  if m.kind == 'member' then
+    redis.call('HSET', mkey(peer), 'susp', '1')
+    unindex(m)
+    bump(m.line)
+  end
+elseif pr and seated(pr, peer) then
+  -- Gone while seated in its match room: its seat's hold runs out too, and the pair ends as the seat is freed
+  -- (MATCH_SEAT), once the partner heard it leave. An agent is offline from now on, and forgotten then.
+  if m.kind == 'agent' then
+    set_online(m, false)
+    redis.call('HSET', akey(peer), 'gone', '1')
+  end
+else
+  abandoned(m, 'disconnected')
   depart(m, 'timeout')
 end
--- Gone while seated in its match room: its seat's hold runs out too, and the pair ends as the seat is freed
--- (MATCH_SEAT), once the partner heard it leave.
 return done(function() return { had = true } end)
 `;
 
@@ -216,10 +253,11 @@ return done()
 `;
 
 /**
- * Lets go of the places held by nodes that have not beaten for ARGV[4] ms (died, or stopped and nobody came back
- * within the grace), other than this one, as if each connection were gone for good: partners wait again and are
- * told. One seated in its match room is left to the seats' claim, which frees its seat first (its partner hears
- * it leave, then that the pair is over). Those nodes' lists go. Answers how many places it let go.
+ * Lets go of the places (and agents) held by nodes that have not beaten for ARGV[4] ms (died, or stopped and
+ * nobody came back within the grace), other than this one, as if each connection were gone for good: partners
+ * wait again and are told, agents go offline. One seated in its match room is left to the seats' claim, which
+ * frees its seat first (its partner hears it leave, then that the pair is over). Those nodes' lists go. Answers
+ * how many it let go.
  */
 export const MATCH_CLAIM_DEAD = `${MATCH_LIBRARY}
 local dead_ms = tonumber(ARGV[4])
@@ -229,11 +267,17 @@ for _, node in ipairs(redis.call('SMEMBERS', P .. 'place-nodes')) do
   if node ~= NODE and (not beat or tonumber(beat) < now - dead_ms) then
     local list = P .. 'node-places:' .. node
     for _, peer in ipairs(redis.call('SMEMBERS', list)) do
-      local m = member(peer)
+      local m = party(peer)
       local pr = m and get_pair(m.pair)
-      if m and m.node == node and not (pr and seated(pr, peer)) then
-        depart(m, 'timeout')
+      if m and m.node == node then
         claimed = claimed + 1
+        if not (pr and seated(pr, peer)) then
+          abandoned(m, 'disconnected')
+          depart(m, 'timeout')
+        elseif m.kind == 'agent' then
+          set_online(m, false)
+          redis.call('HSET', akey(peer), 'gone', '1')
+        end
       end
     end
     redis.call('DEL', list)
@@ -274,13 +318,15 @@ return done(function() return { fired = #due } end)
 `;
 
 /**
- * Where a connection stands: its state, its status, and the ticket to its room once open. ARGV[4]: peer id.
- * Read-only.
+ * Where a connection stands: its state, its status (an agent has none, and is `matched` while in a call), and the
+ * ticket to its room once open. ARGV[4]: peer id. Read-only.
  */
 export const MATCH_STATE = `${MATCH_LIBRARY}
-local m = member(ARGV[4])
+local m = party(ARGV[4])
 if not m then return '{}' end
-local answer = { state = m.state, status = status_of(m) }
+local answer = {}
+if m.kind == 'member' then answer.state, answer.status = m.state, status_of(m)
+elseif m.pair ~= '' then answer.state = 'matched' end
 local pr = get_pair(m.pair)
 if pr and pr.phase == 'found' then
   answer.ticket = { roomId = pr.roomId, room = pr.roomName, mode = pr.mode, queue = pr.queue,

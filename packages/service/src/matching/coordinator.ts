@@ -1,6 +1,7 @@
 /**
  * The matchmaking core's contract: every queue, every waiting visitor, every agent and every pair lives behind
- * it, so one node (in process, `LocalCoordinator`) and several (shared state, to come) are interchangeable.
+ * it, so one node (in process, `LocalCoordinator`) and several (shared in Redis, `RedisCoordinator`) are
+ * interchangeable.
  * The signaling modules validate and authorise commands, then hand them here; the coordinator decides and
  * reaches connections through a `MatchDelivery`.
  *
@@ -19,6 +20,7 @@ import type {
   QueueSnapshot,
   QueueStatus,
 } from '@vcw/shared';
+import type { MatchTotals } from '../bus/match-book.js';
 import type { PartyIds } from './reported-pairs.js';
 
 /** A queue: scoped to a project, and a random and a support queue of one name are different queues. */
@@ -159,8 +161,8 @@ export interface MatchCoordinator {
   statistics(projectId: string, queue: string): Awaitable<QueueStatistics>;
   /** Across projects and queues, on this node: visitors waiting by mode, and agents online (for the metrics). */
   gauges(): MatchGauges;
-  /** With several nodes: visitors waiting in random queues across the deployment (support lines are per node). */
-  clusterWaiting?(): Promise<{ random: number }>;
+  /** With several nodes: visitors waiting by mode, and agents online, across the deployment. */
+  clusterQueues?(): Promise<MatchTotals>;
   waiting(ref: QueueRef): Awaitable<WaitingEntry[]>;
   /** Stops pairing and timers; resolves once the rooms being opened are settled. */
   close(): Promise<void>;

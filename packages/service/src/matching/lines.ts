@@ -164,7 +164,7 @@ export function snapshotOf(line: Line, limit: number): QueueSnapshot {
 }
 
 /** A snapshot as `queue:changes` say it, bar `added`: the ids of its customers instead of their entries. */
-const orderOf = (snapshot: QueueSnapshot): Omit<QueueChanges, 'added'> => ({
+export const orderOf = (snapshot: QueueSnapshot): Omit<QueueChanges, 'added'> => ({
   queue: snapshot.queue,
   order: snapshot.customers.map((customer) => customer.customerId),
   total: snapshot.total,
@@ -173,7 +173,7 @@ const orderOf = (snapshot: QueueSnapshot): Omit<QueueChanges, 'added'> => ({
 });
 
 /** What an agent's view of its line says, bar the entries (which never change while a customer waits). */
-const sentKey = (changes: Omit<QueueChanges, 'added'>): string =>
+export const sentKey = (changes: Omit<QueueChanges, 'added'>): string =>
   `${changes.order.join(' ')}|${changes.total}|${changes.agentsOnline}|${changes.averageWaitMs}`;
 
 /** What decides whether a member must be told again: the waiting count alone changes too often to push. */

@@ -49,6 +49,8 @@ export class MatchNews {
   constructor(
     private readonly book: MatchBook,
     private readonly delivery: MatchDelivery,
+    /** The peer's connection came back on another node, which speaks for it from now on. */
+    private readonly moved: (peerId: string) => void = () => {},
   ) {}
 
   /**
@@ -153,6 +155,10 @@ export class MatchNews {
         return;
       case 'unseat':
         return delivery.unseat(effect.s, effect.r as LeaveReason);
+      case 'moved':
+        this.told.delete(effect.p);
+        this.moved(effect.p);
+        return;
       case 'reply':
         // Flushed from here: the broadcasts sent for what came before go out first, those for what comes
         // after (later in this batch, or later batches) after the answer.

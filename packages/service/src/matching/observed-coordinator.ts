@@ -5,6 +5,7 @@
  * coordinator's outcomes from outside, so the matching core itself knows nothing of subscribers.
  */
 import type { AgentConnection, Visitor } from './coordinator.js';
+import { publishCustomerNews, type CustomerNews } from './customer-news.js';
 import { LocalCoordinator, type LocalCoordinatorOptions } from './local-coordinator.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { QueueStatus } from '@vcw/shared';
@@ -30,10 +31,7 @@ export class ObservedCoordinator extends LocalCoordinator {
     if (visitor.mode === 'support' && this.stateOf(visitor.peerId) === 'waiting') {
       const since = this.clock.now();
       this.customers.set(visitor.peerId, { visitor, since });
-      this.publish(visitor, 'queue.customer.waiting', {
-        message: visitor.message ?? null,
-        since: new Date(since).toISOString(),
-      });
+      this.publish(visitor, { type: 'waiting', since, message: visitor.message ?? null });
     }
     return status;
   }
@@ -43,9 +41,10 @@ export class ObservedCoordinator extends LocalCoordinator {
     const waiting = this.customers.get(taken);
     if (waiting) {
       this.customers.delete(taken);
-      this.publish(waiting.visitor, 'queue.customer.answered', {
+      this.publish(waiting.visitor, {
+        type: 'answered',
         agent: { peerId: agent.peerId, displayName: agent.displayName },
-        waitedSeconds: this.secondsSince(waiting.since),
+        waitedMs: this.clock.now() - waiting.since,
       });
     }
     return taken;
@@ -71,26 +70,20 @@ export class ObservedCoordinator extends LocalCoordinator {
     const waiting = this.customers.get(peerId);
     if (!waiting || this.stateOf(peerId) === 'waiting') return;
     this.customers.delete(peerId);
-    this.publish(waiting.visitor, 'queue.customer.abandoned', {
-      reason,
-      waitedSeconds: this.secondsSince(waiting.since),
-    });
-  }
-
-  private secondsSince(since: number): number {
-    return Math.round((this.clock.now() - since) / 100) / 10;
+    this.publish(waiting.visitor, { type: 'abandoned', reason, waitedMs: this.clock.now() - waiting.since });
   }
 
   private publish(
     visitor: Visitor,
-    type: 'queue.customer.waiting' | 'queue.customer.answered' | 'queue.customer.abandoned',
-    data: Record<string, unknown>,
+    news: Pick<CustomerNews, 'type' | 'since' | 'message' | 'agent' | 'waitedMs' | 'reason'>,
   ): void {
-    this.events.publish({
+    publishCustomerNews(this.events, {
       projectId: visitor.projectId,
-      type,
-      at: new Date(this.clock.now()),
-      data: { queue: visitor.queue, peerId: visitor.peerId, displayName: visitor.displayName, ...data },
+      queue: visitor.queue,
+      peerId: visitor.peerId,
+      displayName: visitor.displayName,
+      at: this.clock.now(),
+      ...news,
     });
   }
 }

@@ -1,30 +1,44 @@
 /**
- * Random pairs across nodes: every transition is one script over Redis (`bus/match-scripts.ts`), so a visitor
- * on one node is paired with a visitor on another, and a report made on one node keeps the pair apart on all.
- * This node runs the scripts its connections' commands and seat changes call for, opens the rooms of the pairs
- * its scripts formed, fires due timers (join deadlines, rooms never opened, rematch pauses) as any node may,
- * and delivers what the scripts published for its connections, in the order they were published. Support
- * queues are not here (see `nodes-coordinator.ts`).
+ * Matching across nodes: every transition of a random or a support queue is one script over Redis
+ * (`bus/match-scripts.ts`, `bus/support-scripts.ts`), so a visitor on one node is paired with a visitor on
+ * another, an agent on one node takes a customer on another, and a report made on one node keeps the pair apart
+ * on all. This node runs the scripts its connections' commands and seat changes call for, opens the rooms of the
+ * pairs and calls its scripts formed, fires due timers (join deadlines, rooms never opened, rematch pauses) as
+ * any node may, publishes the support customers' news its scripts made (webhooks, once), and delivers what the
+ * scripts published for its connections, in the order they were published.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { LeaveReason, type QueueStatus } from '@vcw/shared';
+import { LeaveReason, type QueueSnapshot, type QueueStatus } from '@vcw/shared';
 import type { BlockedPair } from '../store/queue-store.js';
 import { ServiceError } from '../errors.js';
-import type { MatchAnswer, MatchBook, MatchBookTimings, MatchScript } from '../bus/match-book.js';
+import type {
+  CustomerNews,
+  MatchAnswer,
+  MatchBook,
+  MatchBookTimings,
+  MatchOpening,
+  MatchScript,
+  MatchTotals,
+} from '../bus/match-book.js';
+import { AgentViews, snapshotFrom, type LineView } from './agent-views.js';
 import { MatchNews } from './match-news.js';
 import type {
+  AgentConnection,
+  MatchCoordinator,
   MatchDelivery,
   MatchGauges,
   MatchingState,
   MatchRooms,
   MatchTicket,
   QueueRef,
+  QueueStatistics,
   ReportOutcome,
   Visitor,
   WaitingEntry,
 } from './coordinator.js';
 import { DEFAULT_MATCH_TIMINGS, type MatchTimings } from './local-coordinator.js';
 import type { PartyIds } from './reported-pairs.js';
+import { WaitingPositions } from './waiting-positions.js';
 
 /** How often this node asks for due timers (a join deadline fires within this much of its time). */
 export const FIRE_EVERY_MS = 100;
@@ -34,6 +48,7 @@ const CLAIM_EVERY_MS = 1_000;
 const OPENING_GRACE_MS = 5_000;
 const NO_SHOW = 'You did not join the matched room in time.';
 const ROOM_ENDED = 'The room of this match was ended.';
+const ROOM_FAILED = 'The service could not open a room for this match; try again.';
 
 export interface RedisCoordinatorOptions {
   book: MatchBook;
@@ -43,6 +58,8 @@ export interface RedisCoordinatorOptions {
   log: FastifyBaseLogger;
   timings?: Partial<MatchTimings>;
   caps?: { waitingPerQueue: number; waitingPerProject: number };
+  /** Support customers' news (the `queue.customer.*` webhooks), made by this node's scripts. */
+  customerNews?: (news: CustomerNews) => void;
   /** A node silent this long (no beat) has its places let go by another (as its seats are freed). */
   deadAfterMs: number;
 }
@@ -53,23 +70,27 @@ interface StateAnswer extends MatchAnswer {
   ticket?: MatchTicket;
 }
 
-const lineOf = ({ projectId, queue }: Pick<QueueRef, 'projectId' | 'queue'>) => `${projectId}/random/${queue}`;
+const lineOf = ({ projectId, mode, queue }: QueueRef) => `${projectId}/${mode}/${queue}`;
 
-export class RedisCoordinator {
+/** An agent's connection as the support scripts take it. */
+const agentArgs = (agent: AgentConnection): string =>
+  JSON.stringify({ project: agent.projectId, queue: agent.queue, socket: agent.socketId, name: agent.displayName });
+
+export class RedisCoordinator implements MatchCoordinator {
+  readonly shared = true;
   private readonly timings: MatchTimings;
   private readonly scriptTimings: MatchBookTimings;
   private readonly book: MatchBook;
   private readonly log: FastifyBaseLogger;
   /** Projects whose stored reports this node merged into Redis. */
   private readonly loaded = new Map<string, Promise<void>>();
-  /** This node's connections in each line, and the line's version when their places were last told. */
-  private readonly lines = new Map<string, { peers: Set<string>; ver: string }>();
   private readonly opening = new Set<Promise<void>>();
   private readonly news: MatchNews;
+  private readonly positions: WaitingPositions;
+  private readonly views: AgentViews;
   private readonly firing: ReturnType<typeof setInterval>;
-  private readonly sweeping: ReturnType<typeof setInterval>;
   private readonly claiming: ReturnType<typeof setInterval>;
-  private busy = { fire: false, sweep: false, claim: false };
+  private busy = { fire: false, claim: false };
   private listening: Promise<void> = Promise.resolve();
   private subscribed = false;
   private closed = false;
@@ -83,12 +104,12 @@ export class RedisCoordinator {
     };
     this.book = options.book;
     this.log = options.log;
-    this.news = new MatchNews(options.book, options.delivery);
+    this.news = new MatchNews(options.book, options.delivery, (peerId) => this.views.forget(peerId));
+    this.positions = new WaitingPositions(this.book, () => this.scriptTimings, this.timings.positionEveryMs, this.log);
+    this.views = new AgentViews((size, lines) => this.readViews(size, lines), options.delivery, this.timings, this.log);
     this.firing = setInterval(() => void this.fire(), FIRE_EVERY_MS);
-    this.sweeping = setInterval(() => void this.sweep(), this.timings.positionEveryMs);
     this.claiming = setInterval(() => void this.claim(), CLAIM_EVERY_MS);
     this.firing.unref();
-    this.sweeping.unref();
     this.claiming.unref();
   }
 
@@ -98,7 +119,10 @@ export class RedisCoordinator {
    */
   start(): Promise<void> {
     this.listening = this.book
-      .listen((effects) => this.news.deliver(effects))
+      .listen(
+        (effects) => this.news.deliver(effects),
+        (line) => this.positions.now(line),
+      )
       .then(() => {
         this.subscribed = true;
       });
@@ -128,16 +152,18 @@ export class RedisCoordinator {
       visitor.peerId,
       JSON.stringify({
         project: visitor.projectId,
+        mode: visitor.mode,
         queue: visitor.queue,
         socket: visitor.socketId,
         name: visitor.displayName,
         media: visitor.media ? JSON.stringify(visitor.media) : '',
         visitor: visitor.visitorId ?? '',
+        message: visitor.message ?? '',
       }),
       this.options.caps?.waitingPerQueue ?? 0,
       this.options.caps?.waitingPerProject ?? 0,
     );
-    this.follow(answer.line as string, visitor.peerId);
+    this.positions.follow(answer.line as string, visitor.peerId);
     this.log.info(
       { project: visitor.projectId, mode: visitor.mode, queue: visitor.queue, peer: visitor.peerId },
       'entered queue',
@@ -169,6 +195,35 @@ export class RedisCoordinator {
     };
   }
 
+  async agentStatus(agent: AgentConnection, status: 'online' | 'away'): Promise<QueueSnapshot> {
+    const answer = await this.answer(
+      'vcwSupportAgentStatus',
+      agent.peerId,
+      agentArgs(agent),
+      status,
+      this.timings.snapshotSize,
+    );
+    const snapshot = snapshotFrom(answer.snapshot);
+    this.views.sent(agent.peerId, agent.socketId, answer.line as string, snapshot, answer.ver as number, status);
+    this.log.info({ project: agent.projectId, queue: agent.queue, peer: agent.peerId, status }, 'agent status');
+    return snapshot;
+  }
+
+  async take(agent: AgentConnection, customerId?: string): Promise<string> {
+    const answer = await this.answer('vcwSupportTake', agent.peerId, agentArgs(agent), customerId ?? '');
+    this.views.follow(agent.peerId, agent.socketId, answer.line as string);
+    return answer.customerId as string;
+  }
+
+  async decline(agent: AgentConnection, customerId: string, reason: string): Promise<void> {
+    const answer = await this.answer('vcwSupportDecline', agent.peerId, agentArgs(agent), customerId, reason);
+    this.views.follow(agent.peerId, agent.socketId, answer.line as string);
+    this.log.info(
+      { project: agent.projectId, queue: agent.queue, peer: customerId, agent: agent.peerId },
+      'customer declined',
+    );
+  }
+
   async stateOf(peerId: string): Promise<MatchingState | undefined> {
     return (await this.state(peerId)).state;
   }
@@ -196,36 +251,41 @@ export class RedisCoordinator {
     await this.run('vcwMatchConnection', this.scriptTimings, peerId, 'suspend', socketId);
   }
 
-  /** Whether it had a place; it is this node's connection from now on. */
+  /** Whether it had a place (in line, in a pair, or as an agent); it is this node's connection from now on. */
   async resume(peerId: string, socketId = ''): Promise<boolean> {
     this.news.forget(peerId);
     const answer = await this.run('vcwMatchConnection', this.scriptTimings, peerId, 'resume', socketId);
-    if (typeof answer.line === 'string') this.follow(answer.line, peerId);
+    if (typeof answer.line === 'string') this.positions.follow(answer.line, peerId);
+    const agent = answer.agent as { line: string; status: 'online' | 'away' } | undefined;
+    if (agent) this.views.follow(peerId, socketId, agent.line, agent.status);
     return answer.had === true;
   }
 
   async disconnected(peerId: string, socketId = ''): Promise<void> {
     await this.run('vcwMatchConnection', this.scriptTimings, peerId, 'gone', socketId);
     this.news.forget(peerId);
+    this.views.forget(peerId);
   }
 
   async roomEnded(projectId: string, roomName: string): Promise<void> {
     await this.run('vcwMatchRoomEnded', this.scriptTimings, projectId, roomName, ROOM_ENDED);
   }
 
-  async statistics(projectId: string, queue: string): Promise<{ waiting: number; pairs: number }> {
-    return this.book.line(lineOf({ projectId, queue }));
+  async statistics(projectId: string, queue: string): Promise<QueueStatistics> {
+    const [support, random] = await Promise.all([
+      this.book.run('vcwSupportFigures', this.scriptTimings, lineOf({ projectId, mode: 'support', queue })),
+      this.book.line(lineOf({ projectId, mode: 'random', queue })),
+    ]);
+    return { support: support as unknown as QueueStatistics['support'], random };
   }
 
-  /** This node's share: its connections in random lines, as its last walk found them. */
+  /** This node's share: its connections in lines, as its last walk found them, and its agents online. */
   gauges(): MatchGauges {
-    let waiting = 0;
-    for (const { peers } of this.lines.values()) waiting += peers.size;
-    return { waiting: { random: waiting, support: 0 }, agentsOnline: 0 };
+    return { waiting: this.positions.counts(), agentsOnline: this.views.online() };
   }
 
-  async clusterWaiting(): Promise<number> {
-    return (await this.book.totals()).waitingRandom;
+  clusterQueues(): Promise<MatchTotals> {
+    return this.book.totals();
   }
 
   async waiting(ref: QueueRef): Promise<WaitingEntry[]> {
@@ -235,13 +295,19 @@ export class RedisCoordinator {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.firing);
-    clearInterval(this.sweeping);
     clearInterval(this.claiming);
+    this.positions.close();
+    this.views.close();
     await Promise.all(this.opening);
   }
 
   private async state(peerId: string): Promise<StateAnswer> {
     return (await this.book.run('vcwMatchState', this.scriptTimings, peerId)) as StateAnswer;
+  }
+
+  private async readViews(size: number, lines: Array<[string, number]>): Promise<LineView[]> {
+    const answer = await this.book.run('vcwSupportViews', this.scriptTimings, size, ...lines.flat());
+    return answer as unknown as LineView[];
   }
 
   /** Runs a script for `peerId` whose answer goes back to its client, in order with this node's news. */
@@ -258,42 +324,60 @@ export class RedisCoordinator {
     ...args: Array<string | number>
   ): Promise<MatchAnswer> {
     const answer = await this.book.run(script, timings, ...args);
-    if (answer.err) {
-      const [code, scope] = answer.err.split(':') as [string, string | undefined];
-      if (code === 'queue_full') {
-        const { waitingPerQueue = 0, waitingPerProject = 0 } = this.options.caps ?? {};
-        throw new ServiceError(
-          'queue_full',
-          scope === 'queue'
-            ? `This queue holds ${waitingPerQueue} waiting already; try again in a while.`
-            : `This site's queues hold ${waitingPerProject} waiting already; try again in a while.`,
-        );
-      }
-      throw new ServiceError(code as 'not_in_queue');
-    }
+    if (answer.err) throw this.refusal(answer.err);
     this.settle(answer);
     return answer;
+  }
+
+  /** A script's refusal (`code` or `code:scope`) as the error its command answers. */
+  private refusal(err: string): ServiceError {
+    const { waitingPerQueue = 0, waitingPerProject = 0 } = this.options.caps ?? {};
+    switch (err) {
+      case 'queue_full:queue':
+        return new ServiceError(
+          'queue_full',
+          `This queue holds ${waitingPerQueue} waiting already; try again in a while.`,
+        );
+      case 'queue_full:project':
+        return new ServiceError(
+          'queue_full',
+          `This site's queues hold ${waitingPerProject} waiting already; try again in a while.`,
+        );
+      case 'customer_not_waiting:suspended':
+        return new ServiceError(
+          'customer_not_waiting',
+          "That customer's connection dropped; they may be back in a moment.",
+        );
+      case 'already_in_room':
+        return new ServiceError(
+          'already_in_room',
+          'Finish the current call (leave its room) before taking another customer.',
+        );
+      default:
+        return new ServiceError(err as 'not_in_queue');
+    }
   }
 
   private settle(answer: MatchAnswer): void {
     for (const { projectId, roomId } of answer.closes ?? []) this.options.rooms.close(projectId, roomId);
     for (const open of answer.opens ?? []) this.open(open);
+    for (const news of answer.customers ?? []) this.options.customerNews?.(news);
   }
 
   /** Opens a pair's room in the store; the script then tells both, or (it ended meanwhile) the room is closed. */
-  private open({ pair, projectId, queue }: NonNullable<MatchAnswer['opens']>[number]): void {
+  private open({ pair, projectId, mode, queue, customer }: MatchOpening): void {
     const opening = this.options.rooms
-      .open({ projectId, mode: 'random', queue })
+      .open({ projectId, mode, queue }, customer)
       .then(
         async (room) => {
           const answer = await this.book.run('vcwMatchOpened', this.scriptTimings, pair, room.id, room.name);
           if (answer.close || this.closed) this.options.rooms.close(projectId, room.id);
-          else this.log.info({ project: projectId, mode: 'random', queue, room: room.name }, 'matched');
+          else this.log.info({ project: projectId, mode, queue, room: room.name }, 'matched');
           this.settle(answer);
         },
         async (error: unknown) => {
           this.log.error({ err: error, project: projectId }, 'could not open a match room');
-          this.settle(await this.book.run('vcwMatchOpenFailed', this.scriptTimings, pair));
+          this.settle(await this.book.run('vcwMatchOpenFailed', this.scriptTimings, pair, ROOM_FAILED));
         },
       )
       // Redis away: the pair's opening timer puts both back in line on whichever node fires it.
@@ -329,30 +413,6 @@ export class RedisCoordinator {
     } finally {
       this.busy.claim = false;
     }
-  }
-
-  /** Tells this node's waiting connections their new places, per line that changed, at most once per interval. */
-  private async sweep(): Promise<void> {
-    if (this.busy.sweep || this.closed) return;
-    this.busy.sweep = true;
-    try {
-      for (const [line, followed] of this.lines) {
-        const answer = await this.book.run('vcwMatchSweep', this.scriptTimings, line, followed.ver, ...followed.peers);
-        followed.ver = answer.ver as string;
-        for (const peer of (answer.gone as string[] | undefined) ?? []) followed.peers.delete(peer);
-        if (followed.peers.size === 0) this.lines.delete(line);
-      }
-    } catch (err) {
-      this.log.warn({ err }, 'could not tell waiting visitors their places');
-    } finally {
-      this.busy.sweep = false;
-    }
-  }
-
-  private follow(line: string, peerId: string): void {
-    let followed = this.lines.get(line);
-    if (!followed) this.lines.set(line, (followed = { peers: new Set(), ver: '' }));
-    followed.peers.add(peerId);
   }
 }
 

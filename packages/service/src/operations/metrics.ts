@@ -5,6 +5,7 @@
  * room or person can be read from them.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MatchTotals } from '../bus/match-book.js';
 import type { MatchGauges } from '../matching/coordinator.js';
 import type { RoomTotals } from '../rooms/room-registry.js';
 
@@ -119,21 +120,26 @@ export class ServiceMetrics {
   }
 
   /**
-   * With several nodes: visitors waiting in random queues across the deployment, read (from Redis) at each
-   * scrape; NaN when they cannot be read. Support queues are still per node (`vcw_queue_waiting`).
+   * With several nodes: visitors waiting in random and support queues, and support agents online, across the
+   * deployment, read (from Redis) at each scrape; NaN when they cannot be read.
    */
-  observeClusterQueues(read: () => Promise<{ random: number }>): void {
+  observeClusterQueues(read: () => Promise<MatchTotals>): void {
     new Gauge({
       name: 'vcw_cluster_queue_waiting',
-      help: 'Visitors waiting in random queues, on every node of the deployment, by mode.',
+      help: 'Visitors waiting in random and support queues, on every node of the deployment, by mode.',
       labelNames: ['mode'] as const,
       registers: [this.registry],
       async collect() {
-        try {
-          this.set({ mode: 'random' }, (await read()).random);
-        } catch {
-          this.set({ mode: 'random' }, NaN);
-        }
+        const totals = await read().catch(() => undefined);
+        for (const mode of ['random', 'support'] as const) this.set({ mode }, totals?.waiting[mode] ?? NaN);
+      },
+    });
+    new Gauge({
+      name: 'vcw_cluster_agents_online',
+      help: 'Support agents online, on every node of the deployment.',
+      registers: [this.registry],
+      async collect() {
+        this.set((await read().catch(() => undefined))?.agentsOnline ?? NaN);
       },
     });
   }

@@ -41,7 +41,7 @@ export default fp(
     if (seatBook) metrics.observeCluster(() => seatBook.totals());
     if (app.bus.matchBook)
       metrics.observeClusterQueues(async () => {
-        const read = app.matching.clusterWaiting?.bind(app.matching);
+        const read = app.matching.clusterQueues?.bind(app.matching);
         if (!read) throw new Error('matching is per node');
         return read();
       });

@@ -1,7 +1,7 @@
 /**
  * Matching (random pairs and support calls) as signaling uses it: the in-process coordinator over the room
- * and queue stores, delivering to this node's sockets. (A Redis coordinator for several nodes implements the
- * same `MatchCoordinator`.)
+ * and queue stores, delivering to this node's sockets; with several nodes (`REDIS_URL`), the Redis coordinator,
+ * whose queues every node shares.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Awaitable } from '../awaitable.js';
@@ -11,7 +11,7 @@ import type { ServiceEvents } from '../events/service-events.js';
 import type { MatchCoordinator } from '../matching/coordinator.js';
 import type { MatchTimings } from '../matching/local-coordinator.js';
 import { ObservedCoordinator } from '../matching/observed-coordinator.js';
-import { NodesCoordinator } from '../matching/nodes-coordinator.js';
+import { publishCustomerNews } from '../matching/customer-news.js';
 import { RedisCoordinator } from '../matching/redis-coordinator.js';
 import type { MatchBook } from '../bus/match-book.js';
 import { StoreMatchRooms } from '../matching/match-rooms.js';
@@ -38,7 +38,7 @@ export interface MatchingDeps {
   timings?: Partial<MatchTimings>;
   /** Where matching's time comes from (tests); the wall clock when not given. */
   clock?: Clock;
-  /** With several nodes: random queues in Redis (support queues stay on each node). */
+  /** With several nodes: every queue in Redis. */
   matchBook?: MatchBook | null;
 }
 
@@ -68,12 +68,18 @@ export function createMatching({
     ...(clock ? { clock } : {}),
   };
   // Support customers' waits are published as service events (webhooks).
-  const local = new ObservedCoordinator(options, events);
   const deadAfterMs = Math.max(seats.graceMs, DEAD_AFTER_MS);
-  const random = matchBook ? new RedisCoordinator({ ...options, book: matchBook, deadAfterMs }) : undefined;
-  const coordinator: MatchCoordinator = random ? new NodesCoordinator(local, random) : local;
+  const shared = matchBook
+    ? new RedisCoordinator({
+        ...options,
+        book: matchBook,
+        customerNews: (news) => publishCustomerNews(events, news),
+        deadAfterMs,
+      })
+    : undefined;
+  const coordinator: MatchCoordinator = shared ?? new ObservedCoordinator(options, events);
   const holds = new SeatHolds(seats.graceMs);
-  const availability = new AvailabilityWatch(local, (socketId, news) =>
+  const availability = new AvailabilityWatch(coordinator, (socketId, news) =>
     io.to(socketId).emit('queue:availability', news),
   );
   return {
@@ -82,7 +88,7 @@ export function createMatching({
     delivery,
     holds,
     availability,
-    ready: random ? random.start() : Promise.resolve(),
+    ready: shared ? shared.start() : Promise.resolve(),
     async close() {
       holds.clear();
       availability.close();

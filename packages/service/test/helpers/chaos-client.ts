@@ -50,7 +50,8 @@ export class ChaosConnection {
    * match:found follows), until this connection took its seat in it.
    */
   private maySupersede = false;
-  readonly founds: MatchFound[] = [];
+  /** Every match:found, with the identity it came to (a reconnection the service could not recover makes a new one). */
+  readonly founds: Array<MatchFound & { by: string }> = [];
   /** Identities it had before a reconnection the service could not recover. */
   readonly formerPeerIds: string[] = [];
   readonly contradictions: string[] = [];
@@ -99,7 +100,7 @@ export class ChaosConnection {
       this.match = match;
       this.view = 'matched';
       if (this.pending) this.foundWhilePending = true;
-      this.founds.push(match);
+      this.founds.push({ ...match, by: this.peerId });
       options.onMatch(this);
     });
     on.on('match:ended', ({ reason, status }: { reason: string; status: QueueStatus }) => {

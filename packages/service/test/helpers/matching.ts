@@ -7,6 +7,7 @@ import {
   type JoinResult,
   type MatchFound,
   type QueueEntered,
+  type QueueSnapshot,
   type QueueStatus,
 } from '@vcw/shared';
 import { partnerAuth } from './partner.js';
@@ -75,6 +76,13 @@ export async function agent(
     auth: { protocol: PROTOCOL_VERSION, token: await agentToken(service, queue, displayName) },
     origin: 'https://partner-console.example',
   });
+}
+
+/** An agent's `agent:status` ack (the queue as it stands), without `ok`. */
+export async function snapshotFor(who: Visitor, status: 'online' | 'away'): Promise<QueueSnapshot> {
+  const reply = await command<QueueSnapshot>(who.client, 'agent:status', { status });
+  assert.ok(reply.ok, `agent:status refused: ${JSON.stringify(reply)}`);
+  return stripOk(reply);
 }
 
 /** The error code of a refused command, or 'ok'. */
