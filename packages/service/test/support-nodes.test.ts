@@ -286,6 +286,37 @@ describeWithRedis('support queues across nodes', () => {
     assert.equal(deliveries.deliveries.length, 6, 'each event stored once, across the three nodes');
   });
 
+  it('a node that stops: after 5 s without a beat another lets its customers go and takes its agents offline', async (t) => {
+    const { nodes } = await startNodes(t, 2, { env: { RESUME_GRACE_SECONDS: '1' } });
+    await busesUp(nodes);
+    const [a, b] = nodes as [TestService, TestService];
+    const smith = await agent(t, a, 'help', 'Agent Smith');
+    await snapshotFor(smith, 'online');
+    const ann = await visitor(t, a);
+    const bob = await visitor(t, b);
+    await enter(ann, { ...help, displayName: 'Ann' });
+    const waiting = await enter(bob, { ...help, displayName: 'Bob' });
+    assert.deepEqual([waiting.position, waiting.agentsOnline], [2, 1]);
+    for (const who of [smith, ann]) who.client.io.reconnection(false); // as after SIGKILL: nothing to resume
+    const told = collect(bob.client, 'queue:update');
+    const stoppedAt = Date.now();
+    await a.app.close(); // its agent stays online and its customer in line, in Redis, until another node claims them
+    await eventually(
+      async () => told.some((s) => s.position === 1 && s.agentsOnline === 0),
+      'Bob first in line, with nobody online',
+      10_000,
+    );
+    const afterMs = Date.now() - stoppedAt;
+    assert.ok(afterMs >= 4_000 && afterMs <= 5_000 + 2_000, `let go after ${afterMs} ms`);
+    assert.deepEqual(
+      [
+        await metric(b.app, 'vcw_cluster_queue_waiting{mode="support"}'),
+        await metric(b.app, 'vcw_cluster_agents_online'),
+      ],
+      [1, 0],
+    );
+  });
+
   it('a customer who drops keeps their place through the grace, and comes back on another node', async (t) => {
     const { nodes } = await startNodes(t, 3, { env: { RESUME_GRACE_SECONDS: '5' } });
     await busesUp(nodes);
