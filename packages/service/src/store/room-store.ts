@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { DEFAULT_ROOM_CAPACITY, type IceTransportPolicy, type RoomPrivacy } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
+import { CompiledOnce } from './compiled-once.js';
 import { sortableId } from './ids.js';
 import { newestFirstPage } from './paging.js';
 import { sqlBoolean, type Database, type RoomsTable } from './schema.js';
@@ -40,6 +41,14 @@ export interface NewRoom {
 }
 
 export class RoomStore {
+  /** The lookups of every join, compiled once (see `CompiledOnce`). */
+  private readonly byId = new CompiledOnce((db, value) =>
+    db.selectFrom('rooms').selectAll().where('project_id', '=', value(0)).where('id', '=', value(1)),
+  );
+  private readonly byName = new CompiledOnce((db, value) =>
+    db.selectFrom('rooms').selectAll().where('project_id', '=', value(0)).where('name', '=', value(1)),
+  );
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
@@ -141,22 +150,12 @@ export class RoomStore {
   }
 
   async find(projectId: string, id: string): Promise<StoredRoom | null> {
-    const row = await this.db
-      .selectFrom('rooms')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.byId.first(this.db, projectId, id);
     return row ? fromRow(row) : null;
   }
 
   async findByName(projectId: string, name: string): Promise<StoredRoom | null> {
-    const row = await this.db
-      .selectFrom('rooms')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const row = await this.byName.first(this.db, projectId, name);
     return row ? fromRow(row) : null;
   }
 
