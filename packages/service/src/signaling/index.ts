@@ -1,5 +1,7 @@
 /** Wires the signaling modules onto a Socket.io server: the handshake guard, then one module per concern. */
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { errorBody, type HandshakeAuth } from '@vcw/shared';
 import type { Seat } from '../rooms/room-registry.js';
 import { agentCommands } from './agent.js';
@@ -17,6 +19,7 @@ import { presenceCommands } from './presence.js';
 import { followInMatching, matchingAfterDisconnect, queueCommands } from './queue.js';
 import { recordingCommands } from './recording.js';
 import { relayCommands } from './relay.js';
+import { forgetClearedTimer } from './upgraded-socket.js';
 
 /** Every command a connection may send, by event name: one table for the service. */
 const COMMANDS: ReadonlyMap<string, Command> = new Map(
@@ -38,13 +41,18 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map(
 export function attachSignaling(ctx: SignalingContext): void {
   // Counted from the transport's opening, so the count includes handshakes still under way. One listener for
   // all transports (it is called on the one that closed), rather than a closure per connection.
-  type Transport = { remoteAddress: string; on(event: 'close', listener: (this: Transport) => void): void };
+  type Transport = {
+    remoteAddress: string;
+    request?: IncomingMessage;
+    on(event: 'close', listener: (this: Transport) => void): void;
+  };
   function transportClosed(this: Transport) {
     ctx.openConnections.closed(this.remoteAddress);
   }
   ctx.io.engine.on('connection', (raw: Transport) => {
     ctx.openConnections.opened(raw.remoteAddress);
     raw.on('close', transportClosed);
+    if (raw.request) forgetClearedTimer(raw.request.socket as Socket);
   });
   ctx.io.use((socket, next) => {
     if (!ctx.openConnections.over(socket.handshake.address)) return next();

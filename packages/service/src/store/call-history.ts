@@ -5,6 +5,7 @@
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { LeaveReason, type CallNetworkQuality, type ParticipantRole } from '@vcw/shared';
+import { CompiledOnce } from './compiled-once.js';
 import { sortableId } from './ids.js';
 import { newestFirstPage } from './paging.js';
 import { upsertCall, type RecordedCall } from './recorded-call.js';
@@ -85,34 +86,46 @@ export interface RoomEndOutcome {
 }
 
 export class CallHistory {
+  /** What every join writes, compiled once (see `CompiledOnce`). */
+  private readonly openSession = new CompiledOnce((db, value) =>
+    db
+      .selectFrom('room_sessions')
+      .select('id')
+      .where('room_id', '=', value(0))
+      .where('ended_at', 'is', null)
+      .orderBy('started_at', 'desc'),
+  );
+  private readonly newSession = new CompiledOnce((db, value) =>
+    db
+      .insertInto('room_sessions')
+      .values({ id: value(0), project_id: value(1), room_id: value(2), started_at: value(3), ended_at: null }),
+  );
+  private readonly newParticipant = new CompiledOnce((db, value) =>
+    db.insertInto('room_session_participants').values({
+      id: value(0),
+      session_id: value(1),
+      peer_id: value(2),
+      display_name: value(3),
+      role: value(4) as ParticipantRole,
+      joined_at: value(5),
+      left_at: null,
+      leave_reason: null,
+    }),
+  );
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Records a participant joining; the first one into an empty room starts a new session. */
   async participantJoined(join: ParticipantJoin): Promise<JoinOutcome> {
     const at = join.at.toISOString();
     return this.db.transaction().execute(async (trx) => {
-      let sessionId = await openSessionOf(trx, join.roomId);
+      let sessionId = (await this.openSession.first(trx, join.roomId))?.id;
       const started = !sessionId;
       if (!sessionId) {
         sessionId = sortableId('ses');
-        await trx
-          .insertInto('room_sessions')
-          .values({ id: sessionId, project_id: join.projectId, room_id: join.roomId, started_at: at, ended_at: null })
-          .execute();
+        await this.newSession.run(trx, sessionId, join.projectId, join.roomId, at);
       }
-      await trx
-        .insertInto('room_session_participants')
-        .values({
-          id: sortableId('par'),
-          session_id: sessionId,
-          peer_id: join.peerId,
-          display_name: join.displayName,
-          role: join.role,
-          joined_at: at,
-          left_at: null,
-          leave_reason: null,
-        })
-        .execute();
+      await this.newParticipant.run(trx, sortableId('par'), sessionId, join.peerId, join.displayName, join.role, at);
       return { sessionId, started };
     });
   }
@@ -129,7 +142,7 @@ export class CallHistory {
   async participantLeft(leave: ParticipantLeave): Promise<LeaveOutcome | null> {
     const at = leave.at.toISOString();
     return this.db.transaction().execute(async (trx) => {
-      const sessionId = await openSessionOf(trx, leave.roomId);
+      const sessionId = (await this.openSession.first(trx, leave.roomId))?.id;
       if (!sessionId) return null;
       await trx
         .updateTable('room_session_participants')

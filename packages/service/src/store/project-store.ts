@@ -12,6 +12,7 @@ import {
   type KeyType,
   type MintedKey,
 } from '../auth/api-key.js';
+import { CompiledOnce } from './compiled-once.js';
 import { sqlBoolean, type Database } from './schema.js';
 
 export interface Project {
@@ -67,6 +68,13 @@ export class ProjectStore {
   private readonly lastUseWritten = new Map<string, number>();
   /** The key lookup, compiled once (see `authenticateKey`). */
   private keyLookup: ReturnType<ProjectStore['keyLookupQuery']> | null = null;
+  /** A project and its origins, read on every token handshake and every room opened by name, compiled once. */
+  private readonly projectById = new CompiledOnce((db, value) =>
+    db.selectFrom('projects').selectAll().where('id', '=', value(0)),
+  );
+  private readonly originsById = new CompiledOnce((db, value) =>
+    db.selectFrom('project_origins').select('origin').where('project_id', '=', value(0)),
+  );
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -114,7 +122,7 @@ export class ProjectStore {
   }
 
   async findProject(id: string): Promise<Project | null> {
-    const row = await this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.projectById.first(this.db, id);
     if (!row) return null;
     return {
       id: row.id,
@@ -175,11 +183,7 @@ export class ProjectStore {
   }
 
   async originsOf(projectId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('project_origins')
-      .select('origin')
-      .where('project_id', '=', projectId)
-      .execute();
+    const { rows } = await this.originsById.run(this.db, projectId);
     // Sorted here, not by the database, whose collation differs between SQLite and PostgreSQL locales.
     return rows.map((r) => r.origin).sort();
   }

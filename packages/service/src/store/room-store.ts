@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { DEFAULT_ROOM_CAPACITY, type IceTransportPolicy, type RoomPrivacy } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
+import { CompiledOnce } from './compiled-once.js';
 import { sortableId } from './ids.js';
 import { newestFirstPage } from './paging.js';
 import { sqlBoolean, type Database, type RoomsTable } from './schema.js';
@@ -39,7 +40,38 @@ export interface NewRoom {
   knock?: boolean;
 }
 
+/** What every room opened by name is made with, beside its id, project, name and creation time. */
+const AD_HOC_ROOM: Omit<StoredRoom, 'id' | 'projectId' | 'name' | 'createdAt'> = {
+  privacy: 'public',
+  maxParticipants: DEFAULT_ROOM_CAPACITY,
+  metadata: null,
+  iceTransportPolicy: null,
+  expiresAt: null,
+  endedAt: null,
+  locked: false,
+  knock: false,
+};
+
 export class RoomStore {
+  /** The lookups of every join, compiled once (see `CompiledOnce`). */
+  private readonly byId = new CompiledOnce((db, value) =>
+    db.selectFrom('rooms').selectAll().where('project_id', '=', value(0)).where('id', '=', value(1)),
+  );
+  private readonly byName = new CompiledOnce((db, value) =>
+    db.selectFrom('rooms').selectAll().where('project_id', '=', value(0)).where('name', '=', value(1)),
+  );
+
+  /** A room opened by name: only its id, project, name and creation time vary. */
+  private readonly adHocInsert = new CompiledOnce((db, value) =>
+    db
+      .insertInto('rooms')
+      .values({
+        ...toRow({ ...AD_HOC_ROOM, id: value(0), projectId: value(1), name: value(2), createdAt: value(3) }),
+        ad_hoc: sqlBoolean(true),
+      })
+      .onConflict((oc) => oc.columns(['project_id', 'name']).doNothing()),
+  );
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
@@ -118,45 +150,17 @@ export class RoomStore {
   async ensureAdHoc(projectId: string, name: string): Promise<StoredRoom> {
     const existing = await this.findByName(projectId, name);
     if (existing) return existing;
-    const room: StoredRoom = {
-      id: sortableId('room'),
-      projectId,
-      name,
-      privacy: 'public',
-      maxParticipants: DEFAULT_ROOM_CAPACITY,
-      metadata: null,
-      iceTransportPolicy: null,
-      createdAt: new Date().toISOString(),
-      expiresAt: null,
-      endedAt: null,
-      locked: false,
-      knock: false,
-    };
-    await this.db
-      .insertInto('rooms')
-      .values({ ...toRow(room), ad_hoc: sqlBoolean(true) })
-      .onConflict((oc) => oc.columns(['project_id', 'name']).doNothing())
-      .execute();
+    await this.adHocInsert.run(this.db, sortableId('room'), projectId, name, new Date().toISOString());
     return (await this.findByName(projectId, name))!;
   }
 
   async find(projectId: string, id: string): Promise<StoredRoom | null> {
-    const row = await this.db
-      .selectFrom('rooms')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.byId.first(this.db, projectId, id);
     return row ? fromRow(row) : null;
   }
 
   async findByName(projectId: string, name: string): Promise<StoredRoom | null> {
-    const row = await this.db
-      .selectFrom('rooms')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const row = await this.byName.first(this.db, projectId, name);
     return row ? fromRow(row) : null;
   }
 

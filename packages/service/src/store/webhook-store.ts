@@ -5,6 +5,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { WebhookEventType } from '@vcw/shared';
+import { CompiledOnce } from './compiled-once.js';
 import { sortableId } from './ids.js';
 import { newestFirstPage } from './paging.js';
 import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
@@ -65,6 +66,16 @@ export interface AttemptOutcome {
 }
 
 export class WebhookStore {
+  /** A project's endpoints, looked up for every event it publishes (each join's), compiled once. */
+  private readonly endpointsOf = new CompiledOnce((db, value) =>
+    db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('project_id', '=', value(0))
+      .orderBy('created_at')
+      .orderBy('id'),
+  );
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async createEndpoint(input: NewEndpoint): Promise<StoredEndpoint> {
@@ -94,13 +105,7 @@ export class WebhookStore {
 
   /** The project's endpoints, oldest first. */
   async listEndpoints(projectId: string): Promise<StoredEndpoint[]> {
-    const rows = await this.db
-      .selectFrom('webhook_endpoints')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
+    const { rows } = await this.endpointsOf.run(this.db, projectId);
     return rows.map(toEndpoint);
   }
 
