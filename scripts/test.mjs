@@ -3,8 +3,8 @@
 // for some suites. Service tests run here; browser suites run inside a loopback-only network namespace.
 // Ends with one line of totals: "N passed, N failed, N skipped". The service suite finds PostgreSQL and Redis
 // through TEST_DATABASE_URL and TEST_REDIS_URL (.ci/run sets both); without them those tests are skipped.
-// `service-redis` (asked for by name) runs the service's own tests again with every service they build on the
-// Redis bus (TEST_SUITE_REDIS_URL, taken from TEST_REDIS_URL): `npm run test:redis`.
+// `service-redis` runs the service's own tests again with every service they build on the Redis bus
+// (TEST_SUITE_REDIS_URL, taken from TEST_REDIS_URL; alone: `npm run test:redis`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { repoRoot, runNodeTests, testFiles } from './test-runners.mjs';
 
 const SUITES = ['service', 'widget', 'e2e', 'service-redis'];
 /** The suites run when none is named. */
-const DEFAULT_SUITES = ['service', 'widget', 'e2e'];
+const DEFAULT_SUITES = ['service', 'service-redis', 'widget', 'e2e'];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((s) => !SUITES.includes(s));
 if (unknown.length > 0) {
