@@ -82,9 +82,9 @@ export class MatchNews {
       this.replies.delete(reply);
       held.answered = true;
       // The acknowledgement goes out in this turn of the event loop; what came after it, in the next. Until
-      // then the peer stays held: a batch heard in this same turn must not overtake what it held back.
-      if (held.effects.length === 0) this.release(peerId, held);
-      else setImmediate(() => this.release(peerId, held));
+      // then the peer stays held: news delivered in this same turn (a batch heard, or one that waited behind a
+      // freed seat) must not overtake the answer or what it held back.
+      setImmediate(() => this.release(peerId, held));
     }
   }
 
