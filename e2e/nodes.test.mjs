@@ -270,16 +270,16 @@ describe('a node on Redis is killed while a visitor waits in a random queue', ()
   if (missing) return void it('runs on a Redis and a PostgreSQL of its own', { skip: missing });
   const suite = suiteStack(() => startProcessStack({ nodes: 2, redis: true }));
 
-  it('SIGKILL: the visitor takes its place back on the other node with its resume token, and is paired there', async () => {
+  it('SIGKILL: the visitor takes its place back on the other node with its resume token, and meets whom it was paired with meanwhile', async () => {
     const [first, second] = suite.stack.nodes;
     // Ada through the balancer, so on the first node, waits alone.
     const ada = await Participant.open(suite.stack, { mode: 'random', queue: 'lobby', name: 'Ada' });
     suite.opened.push(ada);
     await ada.join();
     await ada.waitForEvent('vc-queue-update', (d) => d.status === 'waiting');
-    // Waiting, the widget shows no connection state: it reconnects quietly (to the second node, the only one left).
-    await first.kill('SIGKILL');
-    // Grace, on the node Ada is on now, is paired with her: both see each other.
+    // Frozen, the first node still holds Ada's connection: Grace, on the second node, is paired with her, and
+    // Ada's match:found goes to the frozen node, lost with it when it is killed.
+    process.kill(first.pid(), 'SIGSTOP');
     const grace = await Participant.open(suite.stack, {
       mode: 'random',
       queue: 'lobby',
@@ -288,6 +288,10 @@ describe('a node on Redis is killed while a visitor waits in a random queue', ()
     });
     suite.opened.push(grace);
     await grace.join();
+    await grace.waitForEvent('vc-join');
+    await first.kill('SIGKILL');
+    // Waiting, the widget shows no connection state: it reconnects quietly, to the second node, with its token,
+    // and is told the match it missed.
     const [seen, sees] = await Promise.all([ada.seesRemoteVideos(1, 20_000), grace.seesRemoteVideos(1, 20_000)]);
     assert.ok(seen[0].advanced > 0 && sees[0].advanced > 0, 'video both ways');
     // Her place came back with her: the second node took one queue:enter only, Grace's.

@@ -240,6 +240,15 @@ local function cancel_opening(pr)
 end
 -- A party leaves matching altogether (cancel, disconnect): a seat it holds is freed as seat_reason, its partner
 -- waits again (or is done, after a support call); an agent stops serving its line.
+-- Tells m, a party of pr whose room is open, its match:found.
+local function tell_found(pr, m)
+  local partner = party(other(pr, m.peer))
+  if not partner then return end
+  local found = { mode = pr.mode, queue = pr.queue, room = pr.roomName,
+    partner = { peerId = partner.peer, displayName = partner.name } }
+  if partner.media and partner.media ~= '' then found.partner.media = cjson.decode(partner.media) end
+  tell(m, { t = 'found', m = found })
+end
 local function depart(m, seat_reason)
   local pr = get_pair(m.pair)
   if pr then

@@ -120,13 +120,10 @@ redis.call('HSET', pkey(pr.id), 'phase', 'found', 'roomId', ARGV[5], 'roomName',
 redis.call('SET', P .. 'room:' .. pr.project .. '/' .. ARGV[6], pr.id)
 redis.call('ZREM', TIMERS, 'opening ' .. pr.id)
 redis.call('ZADD', TIMERS, now + T.deadlineMs, 'deadline ' .. pr.id)
-local a, b = party(pr.a), party(pr.b)
-for _, side in ipairs({ { a, b }, { b, a } }) do
-  local m, partner = side[1], side[2]
-  local found = { mode = pr.mode, queue = pr.queue, room = ARGV[6],
-    partner = { peerId = partner.peer, displayName = partner.name } }
-  if partner.media and partner.media ~= '' then found.partner.media = cjson.decode(partner.media) end
-  tell(m, { t = 'found', m = found })
+pr.roomName = ARGV[6]
+for _, peer in ipairs({ pr.a, pr.b }) do
+  local m = party(peer)
+  if m then tell_found(pr, m) end
 end
 return done()
 `;
@@ -203,8 +200,11 @@ if what == 'resume' then
   if m.kind == 'agent' then
     return done(function() return { had = true, agent = { line = m.line, status = m.status } } end)
   end
-  -- Told its status as it stands: news sent while it was being recovered may not have reached it.
+  -- Told its status as it stands: news sent while it was being recovered may not have reached it. Nor may the
+  -- match found meanwhile (its node died before telling it): told again, unless it sits in its room already.
   touch(peer)
+  local found = get_pair(m.pair)
+  if found and found.phase == 'found' and not seated(found, peer) then tell_found(found, m) end
   if m.susp == '1' then
     redis.call('HSET', mkey(peer), 'susp', '0')
     m.susp = '0'

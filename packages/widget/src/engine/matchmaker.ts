@@ -243,6 +243,7 @@ export class Matchmaker extends TypedEmitter<MatchmakerEvents> {
 
   private readonly found = (match: MatchFound): void => {
     if (!this.entry && this.role !== 'agent') return; // cancelled meanwhile
+    if (this.match?.room === match.room) return; // told again after a resume: already on its way there
     this.match = match;
     this.emit('found', match);
     const name = this.role === 'agent' ? this.agentName : this.entry?.displayName;
