@@ -194,17 +194,21 @@ local m = party(peer)
 if not m then return done(function() return { had = false } end) end
 if what == 'resume' then
   if m.node ~= NODE then tell(m, { t = 'moved' }) end
+  -- Taken over by a new connection (a resume token: its node went away), not recovered by Socket.io (which
+  -- replays what the connection missed).
+  local taken_over = m.socket ~= ARGV[6]
   held_by(m, NODE)
   redis.call('HSET', m.kind == 'agent' and akey(peer) or mkey(peer), 'socket', ARGV[6])
   m.socket = ARGV[6]
   if m.kind == 'agent' then
     return done(function() return { had = true, agent = { line = m.line, status = m.status } } end)
   end
-  -- Told its status as it stands: news sent while it was being recovered may not have reached it. Nor may the
-  -- match found meanwhile (its node died before telling it): told again, unless it sits in its room already.
+  -- Told its status as it stands: news sent while it was being recovered may not have reached it. One taken
+  -- over may have missed the match found meanwhile (its node died before telling it): told again, unless it sits
+  -- in its room already.
   touch(peer)
   local found = get_pair(m.pair)
-  if found and found.phase == 'found' and not seated(found, peer) then tell_found(found, m) end
+  if taken_over and found and found.phase == 'found' and not seated(found, peer) then tell_found(found, m) end
   if m.susp == '1' then
     redis.call('HSET', mkey(peer), 'susp', '0')
     m.susp = '0'
