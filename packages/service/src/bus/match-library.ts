@@ -261,6 +261,21 @@ local function depart(m, seat_reason)
     forget(member(m.peer))
   end
 end
+-- m's connection is gone for good. Seated in its match room, its seat is freed too, and the pair ends then
+-- (MATCH_SEAT), once the partner heard it leave (an agent is offline from now on, and forgotten then); else it
+-- leaves matching now.
+local function gone_for_good(m)
+  local pr = get_pair(m.pair)
+  if pr and seated(pr, m.peer) then
+    if m.kind == 'agent' then
+      set_online(m, false)
+      redis.call('HSET', akey(m.peer), 'gone', '1')
+    end
+    return
+  end
+  abandoned(m, 'disconnected')
+  depart(m, 'timeout')
+end
 
 -- Pairs what can be paired now, tells every connection concerned (its node, in order), and answers the caller.
 -- A caller's reply token (T.reply) is published last on its own node's channel: once its node hears it, it has

@@ -219,23 +219,14 @@ end
 if m.node ~= NODE or (ARGV[6] and ARGV[6] ~= '' and m.socket ~= ARGV[6]) then
   return done(function() return { had = true } end)
 end
-local pr = get_pair(m.pair)
 if what == 'suspend' then
   if m.kind == 'member' then
     redis.call('HSET', mkey(peer), 'susp', '1')
     unindex(m)
     bump(m.line)
   end
-elseif pr and seated(pr, peer) then
-  -- Gone while seated in its match room: its seat's hold runs out too, and the pair ends as the seat is freed
-  -- (MATCH_SEAT), once the partner heard it leave. An agent is offline from now on, and forgotten then.
-  if m.kind == 'agent' then
-    set_online(m, false)
-    redis.call('HSET', akey(peer), 'gone', '1')
-  end
 else
-  abandoned(m, 'disconnected')
-  depart(m, 'timeout')
+  gone_for_good(m)
 end
 return done(function() return { had = true } end)
 `;
@@ -272,16 +263,9 @@ for _, node in ipairs(redis.call('SMEMBERS', P .. 'place-nodes')) do
     local list = P .. 'node-places:' .. node
     for _, peer in ipairs(redis.call('SMEMBERS', list)) do
       local m = party(peer)
-      local pr = m and get_pair(m.pair)
       if m and m.node == node then
         claimed = claimed + 1
-        if not (pr and seated(pr, peer)) then
-          abandoned(m, 'disconnected')
-          depart(m, 'timeout')
-        elseif m.kind == 'agent' then
-          set_online(m, false)
-          redis.call('HSET', akey(peer), 'gone', '1')
-        end
+        gone_for_good(m)
       end
     end
     redis.call('DEL', list)

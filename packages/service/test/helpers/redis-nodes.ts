@@ -117,6 +117,15 @@ async function dropSchema(schema: string): Promise<void> {
   }
 }
 
+/**
+ * Asserts that what a stopped node held was taken over in time: a node is taken for stopped after 5 s without a
+ * beat (beats come every second, whatever the grace), and the others look every second.
+ */
+export function assertClaimedInTime(stoppedAt: number, what: string): void {
+  const afterMs = Date.now() - stoppedAt;
+  assert.ok(afterMs >= 4_000 && afterMs <= 5_000 + 2_000, `${what} ${afterMs} ms after the node stopped`);
+}
+
 /** Resolves once `check` holds (asked every 20 ms), or throws naming `what` after `timeoutMs`. */
 export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
