@@ -1,7 +1,8 @@
 /**
  * Call history when several nodes share one Redis and one store (TEST_REDIS_URL): a node that starts closes, as
- * interrupted, only the calls whose rooms hold no seat in Redis. A call going on at another node stays open;
- * one that Redis lost (a restart without persistence) is closed, its participants lost to the network.
+ * interrupted, only the calls Redis lost (a restart without persistence), their participants lost to the
+ * network. A call going on at another node stays open (and one whose end waits in a node's journal of call
+ * history: `call-history-shared.test.ts`).
  * Without TEST_REDIS_URL the suite is skipped, except under CI=true where that is a failure.
  */
 import assert from 'node:assert/strict';

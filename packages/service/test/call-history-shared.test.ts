@@ -66,6 +66,17 @@ async function partnerOf(node: TestService) {
       assert.equal(res.statusCode, 201, res.body);
       return res.json<WebhookWithSecret>();
     },
+    /** How many deliveries of each call event the endpoint got. */
+    async callEvents(webhookId: string) {
+      const log = await this.deliveries(webhookId);
+      const count = (type: WebhookEventType) => log.filter((d) => d.eventType === type).length;
+      return {
+        started: count('room.session.started'),
+        joined: count('participant.joined'),
+        left: count('participant.left'),
+        ended: count('room.session.ended'),
+      };
+    },
     async deliveries(webhookId: string) {
       const res = await node.app.inject({ url: `/v1/webhooks/${webhookId}/deliveries?limit=100`, headers });
       assert.equal(res.statusCode, 200, res.body);
@@ -79,12 +90,12 @@ const who = (call: CallSession | undefined) => call?.participants.map((p) => [p.
 
 /** Three nodes on one Redis and one PostgreSQL, with a partner on the third and a webhook endpoint of theirs. */
 async function deployment(t: TestContext, env: Record<string, string> = {}) {
-  const { nodes } = await startNodes(t, 3, { postgres: true, env, webhookTimings: FAST });
+  const { nodes, addNode } = await startNodes(t, 3, { postgres: true, env, webhookTimings: FAST });
   await busesUp(nodes);
   const partner = await partnerOf(nodes[2]!);
   const receiver = await webhookReceiver(t);
   const hook = await partner.register(receiver.url);
-  return { nodes: nodes as [TestService, TestService, TestService], partner, receiver, hook };
+  return { nodes: nodes as [TestService, TestService, TestService], partner, receiver, hook, addNode };
 }
 
 describeWithRedis(
@@ -142,16 +153,9 @@ describeWithRedis(
       }
 
       // Everything every node published is stored: the delivery log is final for these calls.
-      const log = await partner.deliveries(hook.id);
-      const count = (type: WebhookEventType) => log.filter((d) => d.eventType === type).length;
       assert.deepEqual(
-        CALL_EVENTS.map((type) => [type, count(type)]),
-        [
-          ['room.session.started', rounds],
-          ['participant.joined', 2 * rounds],
-          ['participant.left', 2 * rounds],
-          ['room.session.ended', rounds],
-        ],
+        await partner.callEvents(hook.id),
+        { started: rounds, joined: 2 * rounds, left: 2 * rounds, ended: rounds },
         'one start and one end per call, one join and one leave per participant',
       );
       const ends = await receiver.until(rounds, (r) => r.payload.type === 'room.session.ended');
@@ -233,15 +237,9 @@ describeWithRedis(
         ['Ada', 'hangup'],
         ['Grace', 'hangup'],
       ]);
-      const log = await partner.deliveries(hook.id);
       assert.deepEqual(
-        CALL_EVENTS.map((type) => [type, log.filter((d) => d.eventType === type).length]),
-        [
-          ['room.session.started', 1],
-          ['participant.joined', 2],
-          ['participant.left', 2],
-          ['room.session.ended', 1],
-        ],
+        await partner.callEvents(hook.id),
+        { started: 1, joined: 2, left: 2, ended: 1 },
         'the take-over is neither a leave nor a join',
       );
     });
@@ -277,16 +275,7 @@ describeWithRedis(
       const calls = await partner.calls('desk');
       assert.equal(calls.length, 1);
       assert.deepEqual(who(calls[0]), [['Grace', 'hangup']], 'Ada never took part');
-      const log = await partner.deliveries(hook.id);
-      assert.deepEqual(
-        CALL_EVENTS.map((type) => [type, log.filter((d) => d.eventType === type).length]),
-        [
-          ['room.session.started', 1],
-          ['participant.joined', 1],
-          ['participant.left', 1],
-          ['room.session.ended', 1],
-        ],
-      );
+      assert.deepEqual(await partner.callEvents(hook.id), { started: 1, joined: 1, left: 1, ended: 1 });
     });
 
     it('a node that stops: its participant, never back, leaves the call with timeout; the call goes on', async (t) => {
@@ -318,6 +307,89 @@ describeWithRedis(
         ['Ada', 'timeout'],
         ['Grace', 'hangup'],
       ]);
+    });
+
+    it('a node that stops before its writes reach the store: the node that claims it writes them, each told once', async (t) => {
+      const { nodes, partner, hook } = await deployment(t, { RESUME_GRACE_SECONDS: '1' });
+      const [a, b] = nodes;
+      // Node A's store refuses its writes from here on: A stops with Ada's join (the start of the call) written
+      // nowhere but in its journal in Redis.
+      a.app.callHistory.recordCall = () => Promise.reject(new Error('the store is away'));
+      const gone = await connect(t, a);
+      await seated(gone, 'desk', 'Ada');
+      const stays = await connect(t, b);
+      await seated(stays, 'desk', 'Grace');
+      gone.io.reconnection(false); // it never comes back (as after SIGKILL: nothing to resume)
+      const left = next(stays, 'peer:left', 15_000);
+      await a.app.close(); // it beats no more: node B claims its seats and adopts its journal
+      assert.equal((await left).reason, 'timeout');
+      const alive = nodes.slice(1);
+      await settledEverywhere(alive);
+      assert.deepEqual(await b.app.bus.seatBook!.journal(10), [], "B wrote what it adopted of A's journal");
+      assert.deepEqual(await command(stays, 'room:leave', {}), { ok: true });
+      await settledEverywhere(alive);
+      const [ended, ...more] = await partner.calls('desk');
+      assert.equal(more.length, 0);
+      assert.ok(ended?.endedAt);
+      assert.deepEqual(who(ended), [
+        ['Ada', 'timeout'],
+        ['Grace', 'hangup'],
+      ]);
+      assert.deepEqual(
+        await partner.callEvents(hook.id),
+        { started: 1, joined: 2, left: 2, ended: 1 },
+        "Ada's join and the call's start, journaled on A, were told by B",
+      );
+    });
+
+    it('leaves the store refused are written again from the journal; a node starting meanwhile leaves that call open', async (t) => {
+      const { nodes, partner, hook, addNode } = await deployment(t);
+      const [a] = nodes;
+      const ada = await connect(t, a);
+      const grace = await connect(t, a);
+      await seated(ada, 'desk', 'Ada');
+      await seated(grace, 'desk', 'Grace');
+      await settledEverywhere(nodes);
+      // The call is open in the store; now the store refuses node A's writes.
+      const store = a.app.callHistory;
+      const recordCall = store.recordCall.bind(store);
+      let refused = 0;
+      store.recordCall = () => {
+        refused++;
+        return Promise.reject(new Error('the store is away'));
+      };
+      assert.deepEqual(await command(ada, 'room:leave', {}), { ok: true });
+      assert.deepEqual(await command(grace, 'room:leave', {}), { ok: true });
+      await a.app.callHistoryWriter.flushed();
+      assert.equal(refused, 2, 'both leaves were refused');
+      assert.equal((await a.app.bus.seatBook!.journal(10)).length, 2, 'both are in the journal');
+
+      // Redis kept its state: a node starting now leaves the call, seatless but journaled, to the journal.
+      const late = await addNode();
+      const [open] = await partner.calls('desk');
+      assert.equal(open?.endedAt, null, 'not closed by the starting node');
+      assert.deepEqual(who(open), [
+        ['Ada', null],
+        ['Grace', null],
+      ]);
+      nodes.push(late);
+
+      // The store is back: the first look finds the entries idle, the second writes them again.
+      store.recordCall = recordCall;
+      await a.app.historyJournal!.look();
+      await a.app.callHistoryWriter.flushed();
+      assert.equal((await a.app.bus.seatBook!.journal(10)).length, 2, 'one look writes nothing');
+      await a.app.historyJournal!.look();
+      await settledEverywhere(nodes);
+      assert.deepEqual(await a.app.bus.seatBook!.journal(10), [], 'written, and taken out');
+      const [ended, ...more] = await partner.calls('desk');
+      assert.equal(more.length, 0);
+      assert.ok(ended?.endedAt);
+      assert.deepEqual(who(ended), [
+        ['Ada', 'hangup'],
+        ['Grace', 'hangup'],
+      ]);
+      assert.deepEqual(await partner.callEvents(hook.id), { started: 1, joined: 2, left: 2, ended: 1 });
     });
   },
   { postgres: true },

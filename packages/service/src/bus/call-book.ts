@@ -36,6 +36,8 @@ export interface BookedParticipant {
 export interface EndedCall extends BookedCall {
   endedAt: number;
   participants: BookedParticipant[];
+  /** The id of the entry that journals its end, when it ended without a leave to carry it (`history-journal.ts`). */
+  journal?: string;
 }
 
 /** What a node proposes when it takes a seat: ids it made (unique even if Redis loses its state) and the place. */
@@ -45,14 +47,21 @@ export interface CallProposal {
   place: CallPlace;
 }
 
-/** The call a seat was taken into, and whether taking it started the call. */
-export type JoinedCall = BookedCall & { started: boolean };
+/**
+ * The call a seat was taken into, whether taking it started the call, and the id of the entry that journals
+ * the join (`history-journal.ts`).
+ */
+export type JoinedCall = BookedCall & { started: boolean; journal?: string };
 
-/** The call a seat was freed from: when the leave happened, and the whole call if it left the room empty. */
+/**
+ * The call a seat was freed from: when the leave happened, the whole call if it left the room empty, and the id
+ * of the entry that journals the leave.
+ */
 export interface LeftCall {
   call: BookedCall;
   leftAt: number;
   ended: EndedCall | null;
+  journal?: string;
 }
 
 /**
@@ -67,7 +76,8 @@ export interface LeftCall {
  * seats. Records the leave (reason '': the take is undone, nobody having heard of it: the participant goes);
  * when none is left, closes the call (whoever has not left, leaves now with `reason`, or `network`) and deletes
  * it. Returns the call as JSON, with `endedAt` and `participants` when it ended; '' when the seat was taken
- * before calls were kept in Redis, or the call ends with nobody in it (an undone take that opened it).
+ * before calls were kept in Redis, or the call ends with nobody in it (an undone take that opened it); and 1
+ * when the call ended, else 0.
  */
 export const CALL_BOOK = `
 local function call_key(prefix, room) return prefix .. 'call:' .. room end
@@ -112,7 +122,7 @@ local function call_left(prefix, room, seat, left, reason, now)
       end
     end
   end
-  if left > 0 then return raw end
+  if left > 0 then return raw, 0 end
   local call = cjson.decode(raw)
   local fields = redis.call('HGETALL', key)
   local participants = {}
@@ -127,10 +137,10 @@ local function call_left(prefix, room, seat, left, reason, now)
     end
   end
   redis.call('DEL', key)
-  if #participants == 0 then return '' end
+  if #participants == 0 then return '', 0 end
   call.endedAt = now
   call.participants = participants
-  return cjson.encode(call)
+  return cjson.encode(call), 1
 end
 `;
 

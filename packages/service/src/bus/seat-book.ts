@@ -12,10 +12,14 @@ import {
   type JoinedCall,
   type LeftCall,
 } from './call-book.js';
+import { journalEntry, journalKey, type JournalEntry } from './history-journal.js';
 import { watchedBy } from './watched.js';
 
-/** A seat as the nodes share it: with the epoch it was taken or last resumed under, and the node holding it. */
-export type BookedSeat = Seat & { epoch: number; node?: string };
+/**
+ * A seat as the nodes share it: with the epoch it was taken or last resumed under, the node holding it, and the
+ * id of the journal entry of its join (`history-journal.ts`).
+ */
+export type BookedSeat = Seat & { epoch: number; node?: string; journal?: string };
 
 /** A seat freed, with what its call recorded of the leave. */
 export interface FreedSeat {
@@ -73,9 +77,19 @@ export interface SeatBook {
   beat(): Promise<void>;
   /**
    * Frees the seats of every other node that has not beaten for `graceMs`, but those taken back on another node
-   * meanwhile (their calls record them leaving with `timeout`): each freed seat with its room key.
+   * meanwhile (their calls record them leaving with `timeout`): each freed seat with its room key. The journals
+   * of call history of those nodes become this node's: what was left in them, in order, comes first.
    */
-  claimDead(graceMs: number): Promise<Array<FreedSeat & { roomKey: string }>>;
+  claimDead(graceMs: number): Promise<{ adopted: JournalEntry[]; freed: Array<FreedSeat & { roomKey: string }> }>;
+  /** The oldest entries of this node's journal of call history (at most `count`). */
+  journal(count: number): Promise<JournalEntry[]>;
+  /** The store holds these entries of this node's journal now: they go. */
+  journaled(ids: string[]): Promise<void>;
+  /**
+   * Whether Redis kept its state since a node last asked (it did unless it lost its data, or was never used by
+   * this deployment): then what the store shows of calls going on is Redis's to end, not a starting node's.
+   */
+  stateKept(): Promise<boolean>;
 }
 
 /** The seat scripts, as `defineCommand` adds them to the scripts' connection. */
@@ -101,7 +115,8 @@ export interface SeatCommands {
     prefix: string,
     roomKey: string,
     reason: LeaveReason | '',
-  ): Promise<[string, number, string] | null>;
+    node: string,
+  ): Promise<[string, number, string, string] | null>;
   vcwResumeSeat(
     seats: string,
     epochs: string,
@@ -125,16 +140,32 @@ export interface SeatCommands {
     prefix: string,
     roomKey: string,
   ): Promise<string[] | null>;
-  vcwClearSeats(seats: string, prefix: string, roomKey: string): Promise<[number, string, ...string[]]>;
+  vcwClearSeats(
+    seats: string,
+    prefix: string,
+    roomKey: string,
+    node: string,
+  ): Promise<[number, string, string, ...string[]]>;
   vcwBeat(beats: string, node: string): Promise<number>;
-  vcwClaimDead(beats: string, prefix: string, graceMs: number, node: string): Promise<[number, ...string[]]>;
+  vcwClaimDead(
+    beats: string,
+    prefix: string,
+    graceMs: number,
+    node: string,
+  ): Promise<[number, Array<[string, string[]]>, ...string[]]>;
   vcwSetMedia(seats: string, peerId: string, socketId: string, media: string): Promise<number>;
   hget(seats: string, peerId: string): Promise<string | null>;
   hvals(seats: string): Promise<string[]>;
   hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
+  xrange(key: string, start: string, end: string, count: 'COUNT', n: number): Promise<Array<[string, string[]]>>;
+  xdel(key: string, ...ids: string[]): Promise<number>;
+  set(key: string, value: string, nx: 'NX'): Promise<'OK' | null>;
 }
 
 const parsed = (json: string): BookedSeat => JSON.parse(json) as BookedSeat;
+
+const entries = (raw: Array<[string, string[]]>): JournalEntry[] =>
+  raw.flatMap(([id, fields]) => journalEntry(id, fields) ?? []);
 
 /** In order of arrival. */
 /** The nodes' beats (a sorted set: node → when it last said it is alive), under the bus's prefix. */
@@ -152,7 +183,10 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
   const totals = `${prefix}seat-totals`;
   const nodeSeats = `${prefix}node-seats:${node}`;
   const beats = beatsKey(prefix);
+  const journal = journalKey(prefix, node);
   const watched = watchedBy(failed);
+  const journaled = <C extends { journal?: string }>(call: C | null, id: string | undefined): C | null =>
+    call && id ? { ...call, journal: id } : call;
   return {
     async take(roomKey, seat, capacity, proposal) {
       const [granted, written, call, started, ...others] = await watched(
@@ -171,19 +205,20 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
         ),
       );
       if (granted !== 1 || typeof written !== 'string') return null;
+      const booked = parsed(written);
       return {
-        seat: parsed(written),
-        call: joinedCall(String(call), started!),
+        seat: booked,
+        call: { ...joinedCall(String(call), started!), journal: booked.journal },
         others: (others as string[]).map(parsed).sort(byArrival),
       };
     },
     async leave(roomKey, peerId, socketId, epoch, reason) {
       const freed = await watched(
-        run.vcwLeaveSeat(seats(roomKey), peerId, socketId, epoch ?? '', prefix, roomKey, reason ?? ''),
+        run.vcwLeaveSeat(seats(roomKey), peerId, socketId, epoch ?? '', prefix, roomKey, reason ?? '', node),
       );
       if (!freed) return null;
-      const [seat, leftAt, call] = freed;
-      return { seat: parsed(seat), call: leftCall(call, leftAt) };
+      const [seat, leftAt, call, entry] = freed;
+      return { seat: parsed(seat), call: journaled(leftCall(call, leftAt), entry) };
     },
     async resume(roomKey, peerId, socketId) {
       const seat = await watched(
@@ -210,8 +245,11 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
       return (await watched(run.hvals(seats(roomKey)))).map(parsed).sort(byArrival);
     },
     async clear(roomKey) {
-      const [at, call, ...cleared] = await watched(run.vcwClearSeats(seats(roomKey), prefix, roomKey));
-      return { seats: cleared.map(parsed).sort(byArrival), ended: leftCall(call, at)?.ended ?? null };
+      const [at, call, entry, ...cleared] = await watched(run.vcwClearSeats(seats(roomKey), prefix, roomKey, node));
+      return {
+        seats: cleared.map(parsed).sort(byArrival),
+        ended: journaled(leftCall(call, at)?.ended ?? null, entry),
+      };
     },
     async totals() {
       const [rooms, participants] = await watched(run.hmget(totals, 'rooms', 'participants'));
@@ -221,11 +259,29 @@ export function redisSeatBook(run: SeatCommands, prefix: string, node: string, f
       await watched(run.vcwBeat(beats, node));
     },
     async claimDead(graceMs) {
-      const [at, ...freed] = await watched(run.vcwClaimDead(beats, prefix, graceMs, node));
+      const [at, adopted, ...freed] = await watched(run.vcwClaimDead(beats, prefix, graceMs, node));
       const out: Array<FreedSeat & { roomKey: string }> = [];
-      for (let i = 0; i + 2 < freed.length; i += 3)
-        out.push({ roomKey: freed[i]!, seat: parsed(freed[i + 1]!), call: leftCall(freed[i + 2]!, at) });
-      return out;
+      for (let i = 0; i + 3 < freed.length; i += 4)
+        out.push({
+          roomKey: freed[i]!,
+          seat: parsed(freed[i + 1]!),
+          call: journaled(leftCall(freed[i + 2]!, at), freed[i + 3]),
+        });
+      return { adopted: entries(adopted), freed: out };
+    },
+    async journal(count) {
+      const raw = await watched(run.xrange(journal, '-', '+', 'COUNT', count));
+      const known = entries(raw);
+      // An entry this version cannot read (a newer node's) would stay for ever: it goes.
+      const unknown = raw.filter(([id]) => !known.some((entry) => entry.id === id)).map(([id]) => id);
+      if (unknown.length > 0) await watched(run.xdel(journal, ...unknown));
+      return known;
+    },
+    async journaled(ids) {
+      if (ids.length > 0) await watched(run.xdel(journal, ...ids));
+    },
+    async stateKept() {
+      return (await watched(run.set(`${prefix}state-kept`, '1', 'NX'))) === null;
     },
   };
 }

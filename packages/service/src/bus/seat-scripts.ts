@@ -14,6 +14,7 @@
  * closes it, in the step that changes the seats.
  */
 import { CALL_BOOK } from './call-book.js';
+import { HISTORY_JOURNAL } from './history-journal.js';
 import { NODE_MEMBER, NOW } from './scripts.js';
 
 /**
@@ -32,11 +33,13 @@ end
  * Takes a seat. KEYS: the room's seats, the epoch counter, the totals, the seats of the seat's node, the nodes'
  * beats (taking a seat is a beat: a node's seats are never without one); ARGV: peer id, the seat as JSON (naming
  * its node), the room's capacity, the room key, the keys' prefix, the node's call proposal as JSON (see
- * `call-book.ts`). Returns `{0}` when the room is full, else `{1, the seat as written, the room's call as JSON,
- * 1 when this seat started the call else 0, each seat already there}`.
+ * `call-book.ts`). The join goes into the node's journal, and the seat keeps the entry's id (`journal`), so that
+ * undoing the take takes the entry back. Returns `{0}` when the room is full, else `{1, the seat as written, the
+ * room's call as JSON, 1 when this seat started the call else 0, each seat already there}`.
  */
 export const TAKE_SEAT = `
 ${CALL_BOOK}
+${HISTORY_JOURNAL}
 local taken = redis.call('HVALS', KEYS[1])
 if #taken >= tonumber(ARGV[3]) then return {0} end
 ${NOW}
@@ -44,6 +47,7 @@ local seat = cjson.decode(ARGV[2])
 seat.joinedAt = now
 seat.epoch = redis.call('INCR', KEYS[2])
 local call, started = call_joined(ARGV[5], ARGV[4], seat, #taken + 1, cjson.decode(ARGV[6]))
+seat.journal = journal(ARGV[5], seat.node, 'k', 'joined', 'seat', cjson.encode(seat), 'call', call, 'started', started)
 local written = cjson.encode(seat)
 if redis.call('HSET', KEYS[1], ARGV[1], written) == 1 then
   redis.call('HINCRBY', KEYS[3], 'participants', 1)
@@ -55,15 +59,37 @@ return {1, written, call, started, unpack(taken)}
 `;
 
 /**
+ * Lua for the scripts that free seats: `seat_left(prefix, node, raw, seat, left, reason, now)` records in the
+ * seat's call (\`call_left\`) that `seat` (decoded from `raw`) was freed for `reason`, leaving `left` seats, and
+ * journals it on `node`: a leave as such; an undone take (reason '') takes its join back out of the journal, and
+ * journals only the end of a call others took part in. Returns the call as \`call_left\` answers it, and the
+ * journal entry's id ('' when none).
+ */
+const SEAT_LEFT = `
+local function seat_left(prefix, node, raw, seat, left, reason, now, room)
+  local call, ended = call_left(prefix, room, seat, left, reason, now)
+  if reason == '' and seat.journal then redis.call('XDEL', journal_key(prefix, seat.node), seat.journal) end
+  if call == '' then return call, '' end
+  if reason ~= '' then
+    return call, journal(prefix, node, 'k', 'left', 'seat', raw, 'reason', reason, 'at', now, 'call', call)
+  end
+  if ended == 1 then return call, journal(prefix, node, 'k', 'ended', 'at', now, 'call', call) end
+  return call, ''
+end
+`;
+
+/**
  * Frees a seat, if `ARGV`'s socket and epoch still hold it. KEYS: the room's seats; ARGV: peer id, socket id,
  * epoch (empty: whichever, for a take whose answer was lost), the keys' prefix, the room key, the leave reason
- * (empty: the take is undone).
- * Returns `{the freed seat as JSON, when (Redis's clock), its call as \`call_left\` answers}`, or false when the
- * seat is gone or held by another socket or epoch.
+ * (empty: the take is undone), the node freeing it (whose journal holds the leave).
+ * Returns `{the freed seat as JSON, when (Redis's clock), its call as \`call_left\` answers, the journal entry's
+ * id}`, or false when the seat is gone or held by another socket or epoch.
  */
 export const LEAVE_SEAT = `
 ${FORGET_SEAT}
 ${CALL_BOOK}
+${HISTORY_JOURNAL}
+${SEAT_LEFT}
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return false end
 local seat = cjson.decode(raw)
@@ -72,7 +98,8 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 local left = redis.call('HLEN', KEYS[1])
 forget_seat(ARGV[4], ARGV[5], ARGV[1], seat, left)
 ${NOW}
-return {raw, now, call_left(ARGV[4], ARGV[5], seat, left, ARGV[6], now)}
+local call, entry = seat_left(ARGV[4], ARGV[7], raw, seat, left, ARGV[6], now, ARGV[5])
+return {raw, now, call, entry}
 `;
 
 /**
@@ -148,13 +175,15 @@ return 1
 `;
 
 /**
- * Empties a room: everyone in it leaves with `room-ended`, and its call ends. KEYS: the room's seats; ARGV: the
- * keys' prefix, the room key. Returns `{when (Redis's clock), the ended call as JSON or '', each seat that was
- * there as JSON}`.
+ * Empties a room: everyone in it leaves with `room-ended`, and its call ends, journaled once (its end, with
+ * everyone) on the node emptying it. KEYS: the room's seats; ARGV: the keys' prefix, the room key, that node.
+ * Returns `{when (Redis's clock), the ended call as JSON or '', the journal entry's id or '', each seat that
+ * was there as JSON}`.
  */
 export const CLEAR_SEATS = `
 ${FORGET_SEAT}
 ${CALL_BOOK}
+${HISTORY_JOURNAL}
 ${NOW}
 local seats = redis.call('HVALS', KEYS[1])
 redis.call('DEL', KEYS[1])
@@ -165,7 +194,9 @@ for i, raw in ipairs(seats) do
   local call = call_left(ARGV[1], ARGV[2], seat, #seats - i, 'room-ended', now)
   if i == #seats then ended = call end
 end
-return {now, ended, unpack(seats)}
+local entry = ''
+if ended ~= '' then entry = journal(ARGV[1], ARGV[3], 'k', 'ended', 'at', now, 'call', ended) end
+return {now, ended, entry, unpack(seats)}
 `;
 
 /** A node's beat. KEYS: the nodes' beats; ARGV: the node. */
@@ -177,21 +208,26 @@ return now
 
 /**
  * Frees the seats of the nodes that stopped beating at least the grace period ago (`ARGV[2]` ms), other than
- * `ARGV[3]` (the caller), unless another node took them back meanwhile; those nodes are forgotten. KEYS: the
- * nodes' beats; ARGV: the keys' prefix, the grace in ms, the calling node. Each freed seat leaves its call with
- * `timeout`. Returns `{when (Redis's clock), then for each seat freed: its room key, the seat as JSON and its
- * call as \`call_left\` answers}`.
+ * `ARGV[3]` (the caller), unless another node took them back meanwhile; those nodes are forgotten. Their
+ * journals of call history are adopted first (moved to the caller's), then each freed seat leaves its call with
+ * `timeout`, journaled on the caller. KEYS: the nodes' beats; ARGV: the keys' prefix, the grace in ms, the
+ * calling node. Returns `{when (Redis's clock), the adopted entries ({id, fields} each), then for each seat
+ * freed: its room key, the seat as JSON, its call as \`call_left\` answers and its journal entry's id}`.
  */
 export const CLAIM_DEAD = `
 ${NODE_MEMBER}
 ${FORGET_SEAT}
 ${CALL_BOOK}
+${HISTORY_JOURNAL}
+${SEAT_LEFT}
 ${NOW}
 local prefix = ARGV[1]
-local freed = {now}
+local adopted = {}
+local freed = {now, adopted}
 local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
 for _, node in ipairs(dead) do
   if node ~= ARGV[3] then
+    for _, entry in ipairs(adopt_journal(prefix, ARGV[3], node)) do table.insert(adopted, entry) end
     local list = prefix .. 'node-seats:' .. node
     for _, member in ipairs(redis.call('SMEMBERS', list)) do
       local peer, room = node_member(member)
@@ -203,9 +239,11 @@ for _, node in ipairs(dead) do
           redis.call('HDEL', seats, peer)
           local left = redis.call('HLEN', seats)
           forget_seat(prefix, room, peer, seat, left)
+          local call, entry = seat_left(prefix, ARGV[3], raw, seat, left, 'timeout', now, room)
           table.insert(freed, room)
           table.insert(freed, raw)
-          table.insert(freed, call_left(prefix, room, seat, left, 'timeout', now))
+          table.insert(freed, call)
+          table.insert(freed, entry)
         end
       end
     end

@@ -15,6 +15,7 @@ import type { JoinTokens } from '../auth/join-token.js';
 import { RoomRegistry } from '../rooms/room-registry.js';
 import { LocalRecordingBook } from '../rooms/recording-book.js';
 import { CallHistoryWriter, followSeatsWithHistory } from '../signaling/call-history-writer.js';
+import { HistoryJournalReplay } from '../signaling/history-journal-replay.js';
 import { attachSignaling, type SignalingContext, type SignalingServer } from '../signaling/index.js';
 import { announceRoomLock } from '../signaling/host.js';
 import { endRoomEverywhere } from '../bus/room-end-everywhere.js';
@@ -47,6 +48,8 @@ declare module 'fastify' {
     hasTurn: boolean;
     /** Queues call history writes; `flushed()` waits for them. */
     callHistoryWriter: CallHistoryWriter;
+    /** Several nodes: writes again what this node's journal of call history still holds (tests look at will). */
+    historyJournal: HistoryJournalReplay | null;
     /** Removes everyone from a room's call on every node, telling them `room:ended`; how many this node removed. */
     endRoomCall(projectId: string, roomName: string): Awaitable<number>;
     /** Removes a participant from a room's call (reason `kicked`); the seat removed, if there was one. */
@@ -113,7 +116,8 @@ export default fp<{
       ? new RedisSeats(io, rooms, log, graceMs, app.bus.seatBook, resumeTokens)
       : new LocalSeats(io, rooms, log, graceMs);
     const doors: Doors = app.bus.knockBook ? new RedisDoors(io, app.bus.knockBook, log) : new LocalDoors(io, rooms);
-    const history = new CallHistoryWriter(app.callHistory, log, app.serviceEvents);
+    const history = new CallHistoryWriter(app.callHistory, log, app.serviceEvents, app.bus.seatBook ?? undefined);
+    const journalReplay = app.bus.seatBook ? new HistoryJournalReplay(app.bus.seatBook, history, log) : null;
     const matching = createMatching({
       io,
       seats,
@@ -178,6 +182,7 @@ export default fp<{
     app.decorate('rooms', rooms);
     app.decorate('seats', seats);
     app.decorate('callHistoryWriter', history);
+    app.decorate('historyJournal', journalReplay);
     app.decorate('matching', matching.coordinator);
     app.decorate('endRoomCall', ctx.endRoomCall);
     app.decorate('announceRoomLock', (projectId: string, roomName: string, locked: boolean) =>
@@ -199,6 +204,7 @@ export default fp<{
     });
     app.addHook('onClose', async () => {
       await credentials.stop();
+      journalReplay?.close();
       seats.close();
       doors.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));

@@ -54,8 +54,8 @@ export default fp<{ db: Kysely<Database> }>(
       }
     });
     // Calls open in the store at boot were cut off when the last process stopped: their participants are
-    // recorded as lost to the network now. With one node that is always true. With several on Redis, a call
-    // whose room still has seats there goes on at another node: only the others are closed.
+    // recorded as lost to the network now. With one node that is always true. With several on Redis, only when
+    // Redis lost its state, and then only calls whose rooms have no seat there (those go on at another node).
     const interrupted = await callsWithoutSeats(app.bus.seatBook, await callHistory.openCalls(), app.log);
     const closedAt = new Date();
     const closed = await callHistory.closeInterrupted(
@@ -96,8 +96,8 @@ export default fp<{ db: Kysely<Database> }>(
 const SEATS_READ_TIMEOUT_MS = 5_000;
 
 /**
- * The open calls nobody holds a seat of: all of them with one node; with several (a seat book in Redis), those
- * whose room has no seat there. Redis not answering (it may still be connecting: asked again until it does, for
+ * The open calls nobody holds a seat of: all of them with one node; with several (a seat book in Redis), none
+ * when Redis kept its state, else those whose room has no seat there. Redis not answering (it may still be connecting: asked again until it does, for
  * a while) closes none: a live call must not be ended in the history.
  */
 async function callsWithoutSeats<C extends { projectId: string; room: string }>(
@@ -105,10 +105,15 @@ async function callsWithoutSeats<C extends { projectId: string; room: string }>(
   calls: C[],
   log: FastifyBaseLogger,
 ): Promise<C[]> {
-  if (!seatBook || calls.length === 0) return calls;
+  if (!seatBook) return calls;
   const deadline = Date.now() + SEATS_READ_TIMEOUT_MS;
   for (;;) {
     try {
+      // Redis kept its state: every call it knew of ends there, and reaches the store through a node's journal
+      // of call history (adopted with its seats when that node stopped). Only a Redis that lost its state (or
+      // never held this deployment's) leaves calls open in the store that nothing will end.
+      if (await seatBook.stateKept()) return [];
+      if (calls.length === 0) return calls;
       const seated = await Promise.all(calls.map((c) => seatBook.list(RoomRegistry.keyOf(c.projectId, c.room))));
       return calls.filter((_call, i) => seated[i]!.length === 0);
     } catch (err) {

@@ -12,10 +12,14 @@
  * writer then copies that into the store as idempotent upserts (`store/recorded-call.ts`), so the nodes' writes
  * may land in any order, and publishes each event once: a call's start on the node whose seat opened it, a
  * join or leave on the node whose seat it was, the end (with the whole call) on the node whose seat closed it.
+ * Each of those events is also in that node's journal in Redis (`bus/history-journal.ts`), from the step that
+ * decided it: the writer takes it out once written and published, and writes again what another node's journal
+ * left (`replay`), so that nothing is lost to a node that stops, or to a store that refused a write.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { LeaveReason } from '@vcw/shared';
 import type { BookedParticipant, EndedCall, JoinedCall, LeftCall } from '../bus/call-book.js';
+import type { JournalEntry } from '../bus/history-journal.js';
 import { participantLeftEvent, sessionEndedEvent, type CallPlace } from '../events/call-events.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { Seat } from '../rooms/room-registry.js';
@@ -39,11 +43,15 @@ export class CallHistoryWriter {
   private readonly queues = new Map<string, Promise<void>>();
   /** Rooms with a call going on (as this writer saw it start): what their events carry. */
   private readonly calls = new Map<string, OpenCall>();
+  /** The journal entries whose write is queued or under way. */
+  private readonly writing = new Set<string>();
 
   constructor(
     private readonly history: CallHistory,
     private readonly log: FastifyBaseLogger,
     private readonly events?: ServiceEvents,
+    /** Several nodes: this node's journal of call history, whose entries go once written. */
+    private readonly journal?: { journaled(ids: string[]): Promise<void> },
   ) {}
 
   /** A participant took a seat (the event's time is now, not when the write runs). */
@@ -106,7 +114,7 @@ export class CallHistoryWriter {
   /** Several nodes: a seat was taken into `call` (which it started, or not), as Redis decided. */
   joinedCall(call: JoinedCall, seat: Seat): void {
     const { place } = call;
-    this.enqueue(place.roomId, 'join', async () => {
+    this.enqueueJournaled(place.roomId, 'join', call.journal, async () => {
       await this.history.recordCall(recordOf(call, null, [participantOf(call, seat)]));
       const where = { roomId: place.roomId, room: place.room, sessionId: call.id };
       const startedAt = new Date(call.startedAt);
@@ -124,9 +132,9 @@ export class CallHistoryWriter {
   }
 
   /** Several nodes: a seat was freed from its call, as Redis recorded it; the whole call when it was the last. */
-  leftCall(seat: Seat, reason: LeaveReason, { call, leftAt, ended }: LeftCall): void {
+  leftCall(seat: Seat, reason: LeaveReason, { call, leftAt, ended, journal }: LeftCall): void {
     const { place } = call;
-    this.enqueue(place.roomId, 'leave', async () => {
+    this.enqueueJournaled(place.roomId, 'leave', journal, async () => {
       const left = { ...participantOf(call, seat), leftAt: new Date(leftAt), leaveReason: reason };
       await this.history.recordCall(
         ended
@@ -150,7 +158,7 @@ export class CallHistoryWriter {
    * it are told to have left), or a join it undid was the last seat.
    */
   endedCall(ended: EndedCall): void {
-    this.enqueue(ended.place.roomId, 'room end', async () => {
+    this.enqueueJournaled(ended.place.roomId, 'room end', ended.journal, async () => {
       await this.history.recordCall(recordOf(ended, ended.endedAt, ended.participants.map(recordedParticipant)));
       for (const p of ended.participants) {
         if (p.leftAt !== ended.endedAt || p.leaveReason !== LeaveReason.roomEnded) continue;
@@ -165,6 +173,21 @@ export class CallHistoryWriter {
       }
       await this.publishEnded(ended);
     });
+  }
+
+  /**
+   * Several nodes: writes what a journal entry says, as when this node's seats told it (an entry of a node that
+   * stopped, or one of this node's whose write failed), and takes the entry out once done.
+   */
+  replay({ id, event }: JournalEntry): void {
+    if (event.kind === 'joined') this.joinedCall({ ...event.call, journal: id }, event.seat);
+    else if (event.kind === 'left') this.leftCall(event.seat, event.reason, { ...event.left, journal: id });
+    else this.endedCall({ ...event.ended, journal: id });
+  }
+
+  /** Whether the journal entry's write is queued or under way here. */
+  isWriting(id: string): boolean {
+    return this.writing.has(id);
   }
 
   /** A participant's widget reported its network (written in turn with the room's joins and leaves). */
@@ -217,6 +240,25 @@ export class CallHistoryWriter {
     data: Record<string, unknown>,
   ): void {
     this.events?.publish({ projectId: call.projectId, type, at, data });
+  }
+
+  /** `enqueue`, for the write of a journal entry (`id`): the entry goes once the write and what it publishes are done. */
+  private enqueueJournaled(roomId: string, event: string, id: string | undefined, write: () => Promise<void>): void {
+    if (!id) return this.enqueue(roomId, event, write);
+    this.writing.add(id);
+    this.enqueue(roomId, event, async () => {
+      try {
+        await write();
+        // Not taken out (Redis away): written again later, the same rows, its events told once more.
+        await this.journal
+          ?.journaled([id])
+          .catch((err: unknown) =>
+            this.log.warn({ err, roomId, event }, 'could not take a written entry out of the history journal'),
+          );
+      } finally {
+        this.writing.delete(id);
+      }
+    });
   }
 
   private enqueue(roomId: string, event: string, write: () => Promise<void>): void {
@@ -300,6 +342,9 @@ export function followSeatsWithHistory(seats: Seats, writer: CallHistoryWriter):
     else writer.left(seat.roomId, seat.peerId, reason);
   });
   seats.follow('callEnded', (call) => writer.endedCall(call));
+  seats.follow('journaled', (entries) => {
+    for (const entry of entries) writer.replay(entry);
+  });
   seats.follow('ended', ({ roomId, call }) => {
     // Several nodes: only the node that emptied the room in Redis has the call; the others have nothing to write.
     if (call !== undefined) {

@@ -142,7 +142,7 @@ export class RedisSeats extends SeatKeeping {
    */
   private async undo(roomKey: string, peerId: string, socketId: string, epoch: number | null): Promise<void> {
     const undone = await this.book.leave(roomKey, peerId, socketId, epoch, null);
-    if (undone?.call?.ended) this.tell('callEnded', undone.call.ended);
+    if (undone?.call?.ended) this.tell('callEnded', { ...undone.call.ended, journal: undone.call.journal });
   }
 
   override close(): void {
@@ -250,7 +250,10 @@ export class RedisSeats extends SeatKeeping {
   private async beat(): Promise<void> {
     try {
       await this.book.beat();
-      for (const { roomKey, seat, call } of await this.book.claimDead(Math.max(this.graceMs, DEAD_AFTER_MS))) {
+      const { adopted, freed } = await this.book.claimDead(Math.max(this.graceMs, DEAD_AFTER_MS));
+      // What the stopped nodes journaled and never wrote goes first: their joins come before these leaves.
+      if (adopted.length > 0) this.tell('journaled', adopted);
+      for (const { roomKey, seat, call } of freed) {
         this.io.to(broadcastRoom(roomKey)).emit('peer:left', { peerId: seat.peerId, reason: LeaveReason.timeout });
         this.log.info({ roomKey, peer: seat.peerId, node: seat.node }, 'seat of a node that stopped freed');
         this.tell('vacated', { roomKey, seat, reason: LeaveReason.timeout, call });

@@ -11,6 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { errorBody, LeaveReason, type IceTransportPolicy, type MediaState, type OfferDescription } from '@vcw/shared';
 import type { Awaitable } from '../awaitable.js';
 import type { EndedCall, JoinedCall, LeftCall } from '../bus/call-book.js';
+import type { JournalEntry } from '../bus/history-journal.js';
 import { RoomRegistry, type Seat } from '../rooms/room-registry.js';
 import { SeatHolds } from './seat-holds.js';
 import { broadcastRoom, closeSession, isBroadcastRoom, type SignalingServer, type SignalingSocket } from './sockets.js';
@@ -73,6 +74,11 @@ export interface SeatNews {
    * of it, was the room's last seat).
    */
   callEnded: EndedCall;
+  /**
+   * With several nodes: call history journaled in Redis that this node now has to write (`bus/history-journal.ts`),
+   * the journal of a node that stopped, adopted with its seats. Told before those seats are freed.
+   */
+  journaled: JournalEntry[];
 }
 
 export type SeatFollower<E extends keyof SeatNews> = (news: SeatNews[E]) => void;
@@ -130,6 +136,7 @@ export abstract class SeatKeeping implements Seats {
     vacated: [],
     ended: [],
     callEnded: [],
+    journaled: [],
   };
 
   constructor(
