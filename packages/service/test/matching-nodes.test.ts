@@ -76,6 +76,36 @@ describeWithRedis('random queues across nodes', () => {
     assert.equal(await metric(nodes[0]!.app, 'vcw_cluster_queue_waiting{mode="random"}'), 0);
   });
 
+  it("a partner on another node hears the other's peer:left before match:ended, though its node reads the fan-out late", async (t) => {
+    const { nodes } = await startNodes(t, 2);
+    await busesUp(nodes);
+    const [one, two] = nodes as [TestService, TestService];
+    for (let round = 0; round < 5; round++) {
+      const ann = await visitor(t, one);
+      const bob = await visitor(t, two);
+      const annFound = next(ann.client, 'match:found');
+      const bobFound = next(bob.client, 'match:found');
+      // A queue per round: the partner left behind waits again in its own.
+      const queue = { mode: 'random', queue: `late-${round}` };
+      await enter(ann, { ...queue, visitorId: `visitor-a${round}` });
+      await enter(bob, { ...queue, visitorId: `visitor-b${round}` });
+      await joinMatch(ann, await annFound);
+      await joinMatch(bob, await bobFound);
+      // Node two reads the fan-out stream (room broadcasts) 50 ms late, as a busy node may: Ann's peer:left,
+      // broadcast by node one, reaches it after the matching news that the pair is over.
+      const restore = readFanoutLate(two, 50);
+      const heard: string[] = [];
+      const client = bob.client as unknown as { on(event: string, listener: () => void): void };
+      client.on('peer:left', () => heard.push('peer:left'));
+      client.on('match:ended', () => heard.push('match:ended'));
+      const ended = next(bob.client, 'match:ended');
+      assert.deepEqual(await command(ann.client, 'room:leave', {}), { ok: true });
+      assert.equal((await ended).reason, 'partner-left');
+      restore();
+      assert.deepEqual(heard, ['peer:left', 'match:ended'], `round ${round}`);
+    }
+  });
+
   it('"next" on one node puts both back; the partner is paired with a visitor of a third node', async (t) => {
     const { nodes } = await startNodes(t, 3, { matchTimings: FAST_MATCHING });
     await busesUp(nodes);
@@ -243,3 +273,13 @@ describeWithRedis('random queues across nodes', () => {
     assert.equal((await enter(third, random('other'))).status, 'matched');
   });
 });
+
+/** Delays every entry `node` reads from the fan-out stream (the Socket.io adapter's) by `ms`; returns the undo. */
+function readFanoutLate(node: TestService, ms: number): () => void {
+  const adapter = node.app.io.of('/').adapter as unknown as { onRawMessage(raw: unknown, offset: string): void };
+  const read = adapter.onRawMessage;
+  adapter.onRawMessage = (raw, offset) => void setTimeout(() => read.call(adapter, raw, offset), ms);
+  return () => {
+    adapter.onRawMessage = read;
+  };
+}

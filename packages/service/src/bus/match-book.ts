@@ -4,6 +4,7 @@
  * them on their node's channel, which `listen` subscribes this node to.
  */
 import type { Redis } from 'ioredis';
+import type { FanoutProgress } from './fanout-progress.js';
 import { watchedBy } from './watched.js';
 import {
   MATCH_CLAIM_DEAD,
@@ -95,6 +96,11 @@ export interface MatchEffect {
   m?: unknown;
   e?: unknown;
   r?: string;
+  /**
+   * `ended`, `unseat`: the fan-out stream's last entry when the script ran. The room broadcasts sent before it (a
+   * partner's `peer:left`) are delivered first.
+   */
+  a?: string;
 }
 
 const SCRIPTS = {
@@ -145,6 +151,11 @@ export interface MatchBook {
   /** Resolves once every broadcast this node sent so far went out (its fan-out connection answered after them). */
   flushed(): Promise<void>;
   /**
+   * Resolves once this node delivered every broadcast of the fan-out stream up to `mark` (an effect's `a`), or
+   * after `ms`.
+   */
+  caughtUp(mark: string, ms: number): Promise<void>;
+  /**
    * Hears every batch of effects published for this node, in order, and every support line whose agents online
    * changed (`lineNews`); resolves once subscribed.
    */
@@ -161,11 +172,21 @@ export function redisMatchBook(
   subscriber: () => Redis,
   prefix: string,
   node: string,
-  /** The key of the nodes' beats (the seats'): a node that stops beating has its places claimed. */
-  beats: string,
   failed: () => void,
-  /** A command on the fan-out connection, answered after every broadcast sent before it. */
-  flush: () => Promise<unknown>,
+  {
+    beats,
+    flush,
+    stream,
+    progress,
+  }: {
+    /** The key of the nodes' beats (the seats'): a node that stops beating has its places claimed. */
+    beats: string;
+    /** A command on the fan-out connection, answered after every broadcast sent before it. */
+    flush: () => Promise<unknown>;
+    /** The fan-out stream's key, and how far this node delivered it. */
+    stream: string;
+    progress: FanoutProgress;
+  },
 ): MatchBook {
   const P = `${prefix}match:`;
   const watched = watchedBy(failed);
@@ -174,7 +195,7 @@ export function redisMatchBook(
   return {
     node,
     async run(script, timings, ...args) {
-      const raw = await watched(loose[script](P, node, JSON.stringify({ ...timings, beats }), ...args));
+      const raw = await watched(loose[script](P, node, JSON.stringify({ ...timings, beats, fanout: stream }), ...args));
       return JSON.parse(raw) as MatchAnswer;
     },
     async addReported(projectId, pairs) {
@@ -200,6 +221,9 @@ export function redisMatchBook(
     },
     async flushed() {
       await flush();
+    },
+    caughtUp(mark, ms) {
+      return progress.until(mark, ms);
     },
     async listen(listener, lineNews) {
       listening = subscriber();

@@ -9,8 +9,9 @@ import { NOW } from './scripts.js';
 import { SUPPORT_LIBRARY } from './support-library.js';
 
 /**
- * Reading: ARGV[1] prefix, ARGV[2] this node, ARGV[3] its settings as JSON (the timings, a reply token, and
- * `beats`: the key of the nodes' beats, which the seats keep); keys, members, agents, pairs, figures.
+ * Reading: ARGV[1] prefix, ARGV[2] this node, ARGV[3] its settings as JSON (the timings, a reply token,
+ * `beats`: the key of the nodes' beats, which the seats keep, and `fanout`: the key of the Socket.io adapter's
+ * stream); keys, members, agents, pairs, figures.
  */
 const BASE = `
 local P = ARGV[1]
@@ -67,9 +68,21 @@ local function other(pr, peer) if pr.a == peer then return pr.b end return pr.a 
 local function seated(pr, peer) return pr['s:' .. peer] == '1' end
 local function holder_key(pr, peer) if pr.agent == peer then return akey(peer) end return mkey(peer) end
 
+-- The fan-out stream's last entry (once per script): an ended pair's news (its end, its seat freed) waits there
+-- for the room broadcasts sent before it, so that a partner hears the other's peer:left first, whichever nodes
+-- they are on.
+local FANOUT_MARK
+local function fanout_mark()
+  if not FANOUT_MARK then
+    local last = redis.call('XREVRANGE', T.fanout, '+', '-', 'COUNT', 1)
+    FANOUT_MARK = last[1] and last[1][1] or '0-0'
+  end
+  return FANOUT_MARK
+end
 local function tell(m, effect)
   effect.s = m.socket
   effect.p = m.peer
+  if (effect.t == 'ended' or effect.t == 'unseat') and T.fanout then effect.a = fanout_mark() end
   local list = effects[m.node]
   if not list then list = {}; effects[m.node] = list end
   list[#list + 1] = effect

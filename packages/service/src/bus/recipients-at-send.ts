@@ -14,6 +14,7 @@
  *   packets its session restored, in stream order.
  */
 import type { Adapter, BroadcastOptions, PrivateSessionId, Room, Session, SocketId } from 'socket.io-adapter';
+import { later, type FanoutProgress } from './fanout-progress.js';
 
 interface LocalSocket {
   id: SocketId;
@@ -47,9 +48,13 @@ interface ComingBack {
  */
 const COMING_BACK_MS = 30_000;
 
-/** Makes `adapter` (the streams adapter, fresh from its factory) deliver locally as said above. */
-export function deliverToRecipientsAtSend<A extends Adapter>(adapter: A): A {
+/**
+ * Makes `adapter` (the streams adapter, fresh from its factory) deliver locally as said above, and tells
+ * `progress` of each entry of the stream delivered here.
+ */
+export function deliverToRecipientsAtSend<A extends Adapter>(adapter: A, progress: FanoutProgress): A {
   const loose = adapter as unknown as {
+    onRawMessage: (raw: unknown, offset: string) => void;
     apply: Apply;
     broadcast: (packet: unknown, opts: BroadcastOptions) => unknown;
     addOffsetIfNecessary: (packet: { data: unknown[] }, opts: BroadcastOptions, offset: string) => void;
@@ -64,6 +69,11 @@ export function deliverToRecipientsAtSend<A extends Adapter>(adapter: A): A {
   const send = loose.broadcast.bind(adapter);
   const addOffset = loose.addOffsetIfNecessary.bind(adapter);
   const restore = loose.restoreSession.bind(adapter);
+  const onRaw = loose.onRawMessage.bind(adapter);
+  loose.onRawMessage = (raw, offset) => {
+    onRaw(raw, offset);
+    progress.reached(offset);
+  };
   /** The local recipients of each broadcast under way, by its options object (the adapter passes it through). */
   const pending = new WeakMap<BroadcastOptions, SocketId[]>();
   /** The stream offset of each broadcast a resumed session could have missed (not one with an acknowledgement). */
@@ -153,11 +163,4 @@ function reaches(rooms: Set<Room>, { rooms: to, except }: BroadcastOptions): boo
   if (to.size === 0) return true;
   for (const room of to) if (rooms.has(room)) return true;
   return false;
-}
-
-/** Whether stream id `a` (`<ms>-<seq>`) comes after `b`. */
-function later(a: string, b: string): boolean {
-  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
-  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
-  return aMs > bMs || (aMs === bMs && aSeq > bSeq);
 }

@@ -20,6 +20,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { SharedRateLimiterFactory } from '../limits/shared-rate-limiter.js';
 import type { Bus, BusOperation, BusTrouble } from './bus.js';
+import { FanoutProgress } from './fanout-progress.js';
 import { deliverToRecipientsAtSend } from './recipients-at-send.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { defineRecordingScripts, redisRecordingBook } from './redis-recording-book.js';
@@ -148,14 +149,20 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
   const retries = new Retries();
   // Matching too: a pair has nowhere to fall back to. Its news for this node come on a subscription of its own.
   defineMatchScripts(seatScripts);
+  const fanout = new FanoutProgress();
+  const fanoutStream = `${prefix}socket.io`;
   const matchBook = redisMatchBook(
     seatScripts,
     () => publisher.duplicate(),
     prefix,
     node,
-    beatsKey(prefix),
     () => failed('matching'),
-    () => publisher.ping(),
+    {
+      beats: beatsKey(prefix),
+      flush: () => publisher.ping(),
+      stream: fanoutStream,
+      progress: fanout,
+    },
   );
 
   const rateLimiter: SharedRateLimiterFactory = (name, limit, now) =>
@@ -171,7 +178,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
     );
 
   const streams = createAdapter(publisher, {
-    streamName: `${prefix}socket.io`,
+    streamName: fanoutStream,
     channelPrefix: `${prefix}socket.io`,
     sessionKeyPrefix: `${prefix}sio:session:`,
     maxLen: config.redisStreamMaxLength,
@@ -181,7 +188,7 @@ export function openRedisBus(config: RedisBusConfig, log: FastifyBaseLogger): Bu
     kind: 'redis',
     // Socket.io calls it with `new`: a function (not an arrow) whose returned object stands for the instance.
     adapter: function redisStreamsAdapter(nsp: unknown) {
-      return deliverToRecipientsAtSend(streams(nsp));
+      return deliverToRecipientsAtSend(streams(nsp), fanout);
     },
     rateLimiter,
     seatBook: redisSeatBook(seatScripts as unknown as SeatCommands, prefix, node, () => failed('seats')),

@@ -13,6 +13,8 @@ import type { MatchDelivery } from './coordinator.js';
 const REPLY_WAIT_MS = 2_000;
 /** How long what follows a freed seat waits for the others in its room to be told (Redis slow or away). */
 const UNSEAT_WAIT_MS = 1_000;
+/** How long a pair's end waits for this node to deliver the room broadcasts sent before it (the same). */
+const FANOUT_WAIT_MS = 1_000;
 
 /** Resolves when `work` settles, or after `ms`. */
 function atMost(work: Promise<void>, ms: number): Promise<void> {
@@ -108,7 +110,8 @@ export class MatchNews {
 
   /**
    * Delivers a batch after those before it. A seat freed (`unseat`) is waited for (a moment at most) before what
-   * follows: a partner hears its leave (`peer:left`) before it hears the pair is over.
+   * follows, and a pair's end waits for the room broadcasts sent before it to be delivered here (the same): a
+   * partner hears its leave (`peer:left`) before it hears the pair is over.
    */
   deliver(effects: MatchEffect[]): void {
     this.queue.push(...effects);
@@ -119,6 +122,7 @@ export class MatchNews {
     this.draining = true;
     try {
       for (let effect = this.queue.shift(); effect; effect = this.queue.shift()) {
+        if (effect.a) await this.book.caughtUp(effect.a, FANOUT_WAIT_MS);
         const freeing = this.deliverOne(effect);
         if (freeing) await atMost(freeing, UNSEAT_WAIT_MS);
       }

@@ -243,6 +243,9 @@ export class RedisCoordinator implements MatchCoordinator {
   }
 
   async unseated(peerId: string, roomId: string): Promise<void> {
+    // The room heard of the leave first (`peer:left`, on the fan-out stream): the pair's end, if it ends, is
+    // marked after it, and its partner's node delivers it after that broadcast.
+    await this.book.flushed();
     await this.run('vcwMatchSeat', this.scriptTimings, peerId, 0, roomId);
   }
 
