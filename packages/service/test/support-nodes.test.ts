@@ -244,6 +244,45 @@ describeWithRedis('support queues across nodes', () => {
     assert.deepEqual(bobTold.length, 1, "Bob's own leave is its acknowledgement");
   });
 
+  it(
+    'a node with 600 customers in one line tells each their new place (in scripts of 250)',
+    { timeout: 60_000 },
+    async (t) => {
+      const { nodes } = await startNodes(t, 2, {
+        env: {
+          RATE_LIMIT_HANDSHAKES_PER_MINUTE: '0',
+          MAX_CONNECTIONS_PER_ADDRESS: '0',
+          MAX_WAITING_PER_QUEUE: '1000',
+          MAX_WAITING_PER_PROJECT: '1000',
+        },
+      });
+      await busesUp(nodes);
+      const [one, two] = nodes as [TestService, TestService];
+      const first = await visitor(t, two);
+      await enter(first, help);
+      const line: Visitor[] = [];
+      for (let i = 0; i < 600; i += 50)
+        line.push(...(await Promise.all(Array.from({ length: 50 }, () => visitor(t, one)))));
+      const places = new Map<Visitor, number>();
+      for (const who of line) {
+        const { position } = await enter(who, help);
+        places.set(who, position);
+        who.client.on('queue:update', (status) => places.set(who, status.position));
+      }
+      assert.deepEqual(
+        line.map((who) => places.get(who)),
+        line.map((_, i) => i + 2),
+        'each entered behind the first',
+      );
+      assert.equal(await outcome(first.client, 'queue:leave', {}), 'ok');
+      await eventually(
+        async () => line.every((who, i) => places.get(who) === i + 1),
+        'all 600 told they moved up one place',
+        10_000,
+      );
+    },
+  );
+
   it('a node that stops: after 5 s without a beat another lets its customers go and takes its agents offline', async (t) => {
     const { nodes } = await startNodes(t, 2, { env: { RESUME_GRACE_SECONDS: '1' } });
     await busesUp(nodes);

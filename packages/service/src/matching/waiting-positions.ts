@@ -1,12 +1,15 @@
 /**
  * With several nodes, each node tells its own waiting connections their place (random visitors and support
- * customers): per line that changed, at most once per `positionEveryMs`, one script that publishes each one's
- * status on this node's channel like every other status (so it never overtakes a newer one, and `MatchNews`
+ * customers): per line that changed, at most once per `positionEveryMs`, scripts (one per 250 connections) that
+ * publish each one's status on this node's channel like every other status (so it never overtakes a newer one, and `MatchNews`
  * sends it only when it changed). A support line whose agents online changed is told at once, as on one node.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { QueueMode } from '@vcw/shared';
 import type { MatchBook, MatchBookTimings } from '../bus/match-book.js';
+
+/** The most connections one script tells (O(each × log n) in Redis). */
+const PER_SCRIPT = 250;
 
 interface FollowedLine {
   peers: Set<string>;
@@ -71,10 +74,20 @@ export class WaitingPositions {
     }
   }
 
+  /**
+   * One script per `PER_SCRIPT` connections, so that a long line keeps Redis busy a moment at a time: the first
+   * finds out whether the line changed since its places were told (and tells nothing if not), the others tell.
+   */
   private async tell(line: string, followed: FollowedLine): Promise<void> {
-    const answer = await this.book.run('vcwMatchSweep', this.timings(), line, followed.ver, ...followed.peers);
-    followed.ver = answer.ver as string;
-    for (const peer of (answer.gone as string[] | undefined) ?? []) followed.peers.delete(peer);
+    const peers = [...followed.peers];
+    for (let from = 0; from < peers.length; from += PER_SCRIPT) {
+      const known = from === 0 ? followed.ver : '';
+      const batch = peers.slice(from, from + PER_SCRIPT);
+      const answer = await this.book.run('vcwMatchSweep', this.timings(), line, known, ...batch);
+      for (const peer of (answer.gone as string[] | undefined) ?? []) followed.peers.delete(peer);
+      if (from === 0 && answer.ver === followed.ver) break;
+      if (from === 0) followed.ver = answer.ver as string;
+    }
     if (followed.peers.size === 0 && this.lines.get(line) === followed) this.lines.delete(line);
   }
 }
