@@ -19,7 +19,8 @@ import {
   type WebhookWithSecret,
 } from '@vcw/shared';
 import { partnerAuth } from './helpers/partner.js';
-import { busesUp, describeWithRedis, eventually, startNodes } from './helpers/redis-nodes.js';
+import { busesUp, describeWithRedis, eventually, REDIS_URL, startNodes } from './helpers/redis-nodes.js';
+import { streamEntriesAt } from './helpers/redis-keys.js';
 import { command, connect, next, sessionOf, type Client, type TestService } from './helpers/service.js';
 import { webhookReceiver } from './helpers/webhook-receiver.js';
 
@@ -90,19 +91,27 @@ const who = (call: CallSession | undefined) => call?.participants.map((p) => [p.
 
 /** Three nodes on one Redis and one PostgreSQL, with a partner on the third and a webhook endpoint of theirs. */
 async function deployment(t: TestContext, env: Record<string, string> = {}) {
-  const { nodes, addNode } = await startNodes(t, 3, { postgres: true, env, webhookTimings: FAST });
+  const { nodes, addNode, prefix } = await startNodes(t, 3, { postgres: true, env, webhookTimings: FAST });
   await busesUp(nodes);
   const partner = await partnerOf(nodes[2]!);
   const receiver = await webhookReceiver(t);
   const hook = await partner.register(receiver.url);
-  return { nodes: nodes as [TestService, TestService, TestService], partner, receiver, hook, addNode };
+  return {
+    nodes: nodes as [TestService, TestService, TestService],
+    partner,
+    receiver,
+    hook,
+    addNode,
+    /** How many entries the nodes' journals of call history still hold. */
+    journaled: () => streamEntriesAt(REDIS_URL, `${prefix}history:`),
+  };
 }
 
 describeWithRedis(
   'call history across nodes (Redis and PostgreSQL)',
   () => {
     it('two participants joining at once on two nodes are one call, open until the last leaves, on either node', async (t) => {
-      const { nodes, partner, receiver, hook } = await deployment(t);
+      const { nodes, partner, receiver, hook, journaled } = await deployment(t);
       const [a, b] = nodes;
       const rounds = 6;
       for (let round = 0; round < rounds; round++) {
@@ -158,6 +167,7 @@ describeWithRedis(
         { started: rounds, joined: 2 * rounds, left: 2 * rounds, ended: rounds },
         'one start and one end per call, one join and one leave per participant',
       );
+      assert.equal(await journaled(), 0, 'each journal entry was taken out once written and told');
       const ends = await receiver.until(rounds, (r) => r.payload.type === 'room.session.ended');
       for (let round = 0; round < rounds; round++) {
         const [call] = await partner.calls(`desk-${round}`);
@@ -279,7 +289,7 @@ describeWithRedis(
     });
 
     it('a node that stops: its participant, never back, leaves the call with timeout; the call goes on', async (t) => {
-      const { nodes, partner } = await deployment(t, { RESUME_GRACE_SECONDS: '1' });
+      const { nodes, partner, hook, journaled } = await deployment(t, { RESUME_GRACE_SECONDS: '1' });
       const [a, b] = nodes;
       const gone = await connect(t, a);
       const stays = await connect(t, b);
@@ -307,6 +317,9 @@ describeWithRedis(
         ['Ada', 'timeout'],
         ['Grace', 'hangup'],
       ]);
+      // Node A stopped with its journal empty: B adopted nothing, so nothing was told twice.
+      assert.equal(await journaled(), 0);
+      assert.deepEqual(await partner.callEvents(hook.id), { started: 1, joined: 2, left: 2, ended: 1 });
     });
 
     it('a node that stops before its writes reach the store: the node that claims it writes them, each told once', async (t) => {

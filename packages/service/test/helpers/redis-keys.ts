@@ -29,3 +29,15 @@ export async function deleteKeysAt(redisUrl: string, prefix: string): Promise<vo
     redis.disconnect();
   }
 }
+
+/** How many entries the streams under `prefix` (every node's journal of call history, say) hold in all. */
+export async function streamEntriesAt(redisUrl: string, prefix: string): Promise<number> {
+  const keys = await keysAt(redisUrl, prefix);
+  const redis = new Redis(redisUrl);
+  try {
+    const lengths = await Promise.all(keys.map((key) => redis.xlen(key)));
+    return lengths.reduce((sum, length) => sum + length, 0);
+  } finally {
+    redis.disconnect();
+  }
+}
