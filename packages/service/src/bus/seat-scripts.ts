@@ -60,10 +60,10 @@ return {1, written, call, started, unpack(taken)}
 
 /**
  * Lua for the scripts that free seats: `seat_left(prefix, node, raw, seat, left, reason, now, room)` records in
- * the call of room `room` (\`call_left\`) that `seat` (decoded from `raw`) was freed for `reason`, leaving `left` seats, and
- * journals it on `node`: a leave as such; an undone take (reason '') takes its join back out of the journal, and
- * journals only the end of a call others took part in. Returns the call as \`call_left\` answers it, and the
- * journal entry's id ('' when none).
+ * the call of room `room` (\`call_left\`) that `seat` (decoded from `raw`) was freed for `reason`, leaving
+ * `left` seats, and journals it on `node`: a leave as such; an undone take (reason '') takes its join back out
+ * of the journal, and journals only the end of a call others took part in. Returns the call as \`call_left\`
+ * answers it, and the journal entry's id ('' when none).
  */
 const SEAT_LEFT = `
 local function seat_left(prefix, node, raw, seat, left, reason, now, room)
