@@ -79,6 +79,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private readonly links: LinkFactory;
   private signaling: SignalingClient | null = null;
   private preparing: Promise<void> | null = null;
+  /** `preparing` is done: the devices are open, the connection is up and the warm link made. */
+  private ready = false;
   /** Camera and microphone being opened (once asked for), and what was opened reported. */
   private opening: Promise<void> | null = null;
   private toldNoWebrtc = false;
@@ -197,7 +199,9 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (this.joining || this.joined) return;
     this.joining = true;
     this.retake = retake;
-    this.setState('connecting');
+    // Ready (the usual case: the pre-join prepared everything), the join goes out before the page draws it.
+    const ready = this.ready;
+    if (!ready) this.setState('connecting');
     const generation = this.generation;
     const abandoned = () => generation !== this.generation;
     let warm: PeerLink | null = null;
@@ -211,18 +215,21 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       let media: MediaState;
       try {
         media = this.outgoing.state;
-        result = await this.joinOrKnock(
+        const joining = this.joinOrKnock(
           signaling,
-          () => signaling.join(room, displayName, warm?.localOffer ?? undefined, media),
+          () => signaling.join(room, displayName, warm?.offerToCarry() ?? undefined, media),
           room,
           displayName,
         );
+        if (ready) this.setState('connecting');
+        result = await joining;
       } catch (error) {
         if (!abandoned() && error instanceof CallError && error.code === 'connection_failed') {
           // The reply was lost; a fresh connection makes the service free any seat it gave us.
           signaling.close();
           this.signaling = null;
           this.preparing = null;
+          this.ready = false;
         } else if (!abandoned()) {
           [this.links.warm, warm] = [warm, null]; // not used: keep it for the next attempt
         }
@@ -351,18 +358,24 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   }
 
   private prepared(): Promise<void> {
-    this.preparing ??= Promise.all([
+    if (this.preparing) return this.preparing;
+    const preparing: Promise<void> = Promise.all([
       // Without WebRTC nothing could be sent: the camera stays closed, and the visitor is told once.
       this.videoCalls ? this.openDevices() : Promise.resolve(this.tellNoWebrtc()),
       this.connect(),
     ]).then(
-      () => this.warmUp(),
+      () => {
+        this.warmUp();
+        // Not if it was dropped meanwhile (a teardown): the next join prepares again.
+        if (this.preparing === preparing) this.ready = true;
+      },
       (error: unknown) => {
-        this.preparing = null;
+        if (this.preparing === preparing) this.preparing = null;
         throw error;
       },
     );
-    return this.preparing;
+    this.preparing = preparing;
+    return preparing;
   }
 
   /**
@@ -514,6 +527,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     const signaling = this.signaling;
     this.signaling = null;
     this.preparing = null;
+    this.ready = false;
     this.opening = null;
     return signaling;
   }

@@ -88,6 +88,10 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   private unanswered: { signals: OutgoingSignal[]; resends: number; cancel?: () => void } | null = null;
   private readonly schedule: Schedule;
   private inbox: Promise<void> = Promise.resolve();
+  /** The offer SDP `offerToCarry` gave last ('' before). */
+  private carried = '';
+  /** Signals received and not yet applied (the inbox is idle at 0). */
+  private inboxed = 0;
   /** What this link sends now: the options' tracks until `replaceTrack` swaps one. */
   private readonly tracks: Record<TrackKind, MediaStreamTrack | null>;
   /** Cap of the video encoding (bitrate and size), re-applied after each negotiation and each new track; none until set. */
@@ -171,28 +175,39 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     return this.connection.connectionState;
   }
 
-  /** The local offer, once made (the link of an initiator that is not yet bound to a peer). */
-  get localOffer(): OfferDescription | null {
+  /**
+   * The local offer, once made (the link of an initiator that is not yet bound to a peer), as it stands now: with
+   * the candidates gathered so far. Remembered, so that `bind` does not send again what it carried.
+   */
+  offerToCarry(): OfferDescription | null {
     const local = this.connection.localDescription;
-    return local?.type === 'offer' ? { type: 'offer', sdp: local.sdp } : null;
+    if (local?.type !== 'offer') return null;
+    this.carried = local.sdp;
+    return { type: 'offer', sdp: local.sdp };
   }
 
-  /** Attaches the link to its remote peer and sends what was made before (ICE candidates). */
+  /**
+   * Attaches the link to its remote peer and sends what was made before (ICE candidates). `offerDelivered`: the
+   * offer went with the join (`offerToCarry`), and so did the candidates it held.
+   */
   bind(peer: PeerBinding, { offerDelivered = false } = {}): this {
     this.peer = peer;
+    const carried = offerDelivered ? this.carried : '';
     for (const signal of this.unsent.splice(0)) {
-      if (!(offerDelivered && 'description' in signal)) peer.send(signal);
+      if ('description' in signal ? !offerDelivered : !carries(carried, signal.candidate)) peer.send(signal);
     }
     this.awaitAnswer(); // the offer made before is on its way now (sent here, or with the join)
     return this;
   }
 
-  /** Applies a signal from the remote peer, after any that came before it. */
+  /**
+   * Applies a signal from the remote peer, after any that came before it. With none waiting it starts now, in
+   * this task: an offer reaches the browser before the page draws whoever sent it, and is worked on meanwhile.
+   */
   receive(signal: RelayedSignal): Promise<void> {
-    this.inbox = this.inbox.then(
-      () => this.apply(signal),
-      () => this.apply(signal),
-    );
+    const apply = () => this.apply(signal);
+    this.inboxed++;
+    this.inbox = (this.inboxed === 1 ? apply() : this.inbox.then(apply, apply)).finally(() => this.inboxed--);
     return this.inbox.catch((error: unknown) => this.emit('failure', asError(error)));
   }
 
@@ -417,6 +432,15 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       OFFER_UNANSWERED_MS * 2 ** pending.resends,
     );
   }
+}
+
+/**
+ * Whether the SDP `sdp` holds `candidate` already: the same foundation, component, transport, priority, address,
+ * port and type (the SDP's line leaves out what the candidate's string adds, such as `ufrag`).
+ */
+function carries(sdp: string, { candidate }: IceCandidate): boolean {
+  const fields = candidate.split(' ').slice(0, 8).join(' ');
+  return fields.startsWith('candidate:') && sdp.includes(`\na=${fields}`);
 }
 
 function toIceCandidate(candidate: RTCIceCandidate): IceCandidate {
