@@ -4,6 +4,7 @@
  * does not fall to the model's. Reached only by `import()`: it pulls in the model loader.
  */
 import { BackgroundComposite } from './background-composite.js';
+import { BlurredBackground } from './blurred-background.js';
 import { BlurScratch } from './box-blur.js';
 import { EffectError } from './effect-error.js';
 import { blurRadius, type FrameEffect } from './frame-effect.js';
@@ -15,6 +16,7 @@ export class BackgroundBlur implements FrameEffect {
   #segmenter: PersonSegmenter;
   #buffer: Uint8Array | null = null;
   #scratch = new BlurScratch();
+  #blurred = new BlurredBackground();
   #composite = new BackgroundComposite();
 
   private constructor(segmenter: PersonSegmenter) {
@@ -36,7 +38,8 @@ export class BackgroundBlur implements FrameEffect {
     this.#segmenter.submit(pixels);
     // Stronger than `blur`: the background should be unreadable, not just soft. Until the first mask
     // arrives everything stays blurred: better than showing the room for a moment.
-    this.#composite.apply(pixels, this.#segmenter.mask, blurRadius(pixels.width, 64), this.#scratch);
+    this.#blurred.update(pixels, frame.timestamp, blurRadius(pixels.width, 64), this.#scratch);
+    this.#composite.apply(pixels, this.#segmenter.mask, this.#blurred.data);
     return toFrame(pixels, frame);
   }
 

@@ -1,11 +1,11 @@
 /**
- * One frame of background-blur, composited plane by plane in one pass: the blurred picture (made on a
- * coarse grid, see box-blur.ts) is scaled up into the background only, the person's samples are not touched,
- * and the two are blended sample by sample only along the outline, where the model is unsure. Which is
- * which is decided per cell of the mask (the frame pixels between four mask pixels), once per mask, so most
- * of the frame costs one memory copy per row or nothing at all.
+ * One frame of background-blur, composited plane by plane in one pass: the blurred picture (see
+ * blurred-background.ts) is copied into the background only, the person's samples are not touched, and the
+ * two are blended sample by sample only along the outline, where the model is unsure. Which is which is
+ * decided per cell of the mask (the frame pixels between four mask pixels), once per mask, so most of the
+ * frame costs one memory copy per row or nothing at all.
  */
-import { blendRow, blurSmall, taps, widen, type BlurScratch, type Dense, type Taps } from './box-blur.js';
+import { taps, type Taps } from './box-blur.js';
 import type { FramePixels, Plane } from './frame-pixels.js';
 import type { PersonMask } from './person-segmenter.js';
 
@@ -23,15 +23,13 @@ interface MaskRuns {
   runs: Int32Array;
 }
 
-/** Where a plane's samples fall on the mask and on the coarse blur grid; computed once per frame size. */
+/** Where a plane's samples fall on the mask; computed once per frame and mask size. */
 interface PlaneGeometry {
   key: string;
   maskX: Taps;
   maskY: Taps;
   /** For each mask column c, the first plane column whose left mask tap is c or more (mask width + 1 entries). */
   spanStart: Int32Array;
-  blurX: Taps;
-  blurY: Taps;
 }
 
 export class BackgroundComposite {
@@ -39,24 +37,22 @@ export class BackgroundComposite {
   #runs: MaskRuns | null = null;
 
   /**
-   * Blurs the background of `pixels` in place with a blur of `radius` frame pixels, keeping the person
-   * `mask` shows sharp; with no mask yet, all of the frame is blurred.
+   * Puts `blurred` (planes laid out as `pixels`' buffer) into the background of `pixels`, keeping the
+   * person `mask` shows sharp; with no mask yet, all of the frame is blurred.
    */
-  apply(pixels: FramePixels, mask: PersonMask | null, radius: number, scratch: BlurScratch): void {
-    const runs = mask ? this.#runsOf(mask) : null;
-    pixels.planes.forEach((plane, i) => {
-      // Sparse: a blur this strong (a 64th of the width) smooths over the rows the shrink skips.
-      const blurred = blurSmall(pixels.data, plane, radius / plane.subX, scratch, true);
-      if (!blurred) return;
-      const geometry = this.#geometryOf(i, plane, blurred.small, blurred.factor, mask);
-      compositePlane(pixels.data, plane, blurred.small, geometry, mask, runs, scratch);
-    });
+  apply(pixels: FramePixels, mask: PersonMask | null, blurred: Uint8Array): void {
+    const { data } = pixels;
+    if (!mask) return data.set(blurred.subarray(0, data.length));
+    const runs = this.#runsOf(mask);
+    pixels.planes.forEach((plane, i) =>
+      compositePlane(data, plane, blurred, this.#geometryOf(i, plane, mask), mask, runs),
+    );
   }
 
-  #geometryOf(i: number, plane: Plane, small: Dense, factor: number, mask: PersonMask | null): PlaneGeometry {
-    const [mw, mh] = mask ? [mask.width, mask.height] : [1, 1];
+  #geometryOf(i: number, plane: Plane, mask: PersonMask): PlaneGeometry {
+    const { width: mw, height: mh } = mask;
     const { width, height } = plane;
-    const key = `${width}x${height}/${mw}x${mh}/${small.width}x${small.height}/${factor}`;
+    const key = `${width}x${height}/${mw}x${mh}`;
     const known = this.#geometry[i];
     if (known?.key === key) return known;
     const maskX = taps(width, width / mw, mw);
@@ -65,14 +61,7 @@ export class BackgroundComposite {
       while (x < width && maskX.lo[x]! < c) x++; // the taps never go left
       spanStart[c] = x;
     }
-    const geometry: PlaneGeometry = {
-      key,
-      maskX,
-      maskY: taps(height, height / mh, mh),
-      spanStart,
-      blurX: taps(width, factor, small.width),
-      blurY: taps(height, factor, small.height),
-    };
+    const geometry: PlaneGeometry = { key, maskX, maskY: taps(height, height / mh, mh), spanStart };
     this.#geometry[i] = geometry;
     return geometry;
   }
@@ -111,83 +100,31 @@ export class BackgroundComposite {
 function compositePlane(
   data: Uint8Array,
   plane: Plane,
-  small: Dense,
+  blurred: Uint8Array,
   g: PlaneGeometry,
-  mask: PersonMask | null,
-  runs: MaskRuns | null,
-  scratch: BlurScratch,
+  mask: PersonMask,
+  { rowStart, runs }: MaskRuns,
 ): void {
-  const { offset, stride, step, width, height } = plane;
-  // Two widened rows of the coarse grid, and the blurred plane row blended from them.
-  const rows = scratch.take(2, width * 2);
-  const line = scratch.take(3, width);
-  const lanes = width % 4 === 0 ? new Int32Array(rows.buffer, rows.byteOffset, (width * 2) >> 2) : null;
-  const lineWords = new Int32Array(line.buffer, line.byteOffset, line.byteLength >> 2);
-  // A plane exactly four times as wide as its grid is widened a word (four samples) at a time.
-  const quads = small.width * 4 === width && g.blurX.w[0] === 0;
-  let top = -1;
-  /** The plane row pair `line` was made for: one blurred row serves two plane rows (see below). */
-  let lineFor = -1;
+  const { offset, stride, step, height } = plane;
   for (let y = 0; y < height; y++) {
     const row = offset + y * stride;
-    const r = runs ? g.maskY.lo[y]! : 0;
-    const first = runs ? runs.rowStart[r]! : 0;
-    const last = runs ? runs.rowStart[r + 1]! : 1;
-    for (let k = first; k < last; k++) {
-      const kind = runs ? runs.runs[k * 3 + 2]! : BACKGROUND;
+    const r = g.maskY.lo[y]!;
+    for (let k = rowStart[r]!, end = rowStart[r + 1]!; k < end; k++) {
+      const kind = runs[k * 3 + 2]!;
       if (kind === PERSON) continue;
-      const x0 = runs ? g.spanStart[runs.runs[k * 3]!]! : 0;
-      const x1 = runs ? g.spanStart[runs.runs[k * 3 + 1]!]! : width;
+      const x0 = g.spanStart[runs[k * 3]!]!;
+      const x1 = g.spanStart[runs[k * 3 + 1]!]!;
       if (x1 <= x0) continue;
-      // Two plane rows share one blurred row: the blur is tens of rows wide, so neighbouring blurred rows
-      // differ by about a level at most, and this halves the work of making them.
-      if (lineFor !== y >> 1) {
-        // The coarse rows this plane row falls between, widened once as the rows go down.
-        const lo = g.blurY.lo[y]!;
-        if (lo !== top) {
-          if (lo === top + 1 && top >= 0) rows.copyWithin(0, width, width * 2);
-          else if (lanes && quads) widenFourfold(small.data, lo * small.width, small.width, lanes, 0);
-          else widen(small.data, lo * small.width, g.blurX, rows, 0, width);
-          const hi = g.blurY.hi[y]! * small.width;
-          if (lanes && quads) widenFourfold(small.data, hi, small.width, lanes, width >> 2);
-          else widen(small.data, hi, g.blurX, rows, width, width);
-          top = lo;
-        }
-        blendRow(rows, lanes, width, g.blurY.w[y]!, line, 0, 1, lineWords);
-        lineFor = y >> 1;
-      }
-      if (kind === BACKGROUND) copySpan(line, x0, x1, data, row, step);
-      else blendSpan(line, x0, x1, data, row, step, mask!, g.maskX, r, g.maskY.hi[y]!, g.maskY.w[y]!);
+      if (kind === BACKGROUND) copySpan(blurred, x0, x1, data, row, step);
+      else blendSpan(blurred, x0, x1, data, row, step, mask, g.maskX, r, g.maskY.hi[y]!, g.maskY.w[y]!);
     }
   }
 }
 
-/**
- * Row `row` of the grid scaled up fourfold into the words of `out` from word `into`: the bilinear taps of
- * `widen` for a factor of 4, which are the same in every block (sample i feeds plane samples 4i−2 … 4i+5
- * with weights 1/8, 3/8, 5/8, 7/8), so one word is made per grid sample instead of four bytes through tables.
- */
-function widenFourfold(src: Uint8Array, row: number, n: number, out: Int32Array, into: number): void {
-  const last = row + n - 1;
-  let p = src[row]!;
-  let c = p;
-  for (let i = 0; i < n; i++) {
-    const at = row + i;
-    const next = src[at < last ? at + 1 : last]!;
-    const b0 = (p * 96 + c * 160 + 128) >> 8;
-    const b1 = (p * 32 + c * 224 + 128) >> 8;
-    const b2 = (c * 224 + next * 32 + 128) >> 8;
-    const b3 = (c * 160 + next * 96 + 128) >> 8;
-    out[into + i] = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
-    p = c;
-    c = next;
-  }
-}
-
-/** The blurred samples x0..x1 of `line` into the plane row at `row`. */
-function copySpan(line: Uint8Array, x0: number, x1: number, data: Uint8Array, row: number, step: number): void {
-  if (step === 1) data.set(line.subarray(x0, x1), row + x0);
-  else for (let x = x0; x < x1; x++) data[row + x * step] = line[x]!;
+/** Samples x0..x1 of the plane row at `row`, from the blurred planes. */
+function copySpan(blurred: Uint8Array, x0: number, x1: number, data: Uint8Array, row: number, step: number): void {
+  if (step === 1) data.set(blurred.subarray(row + x0, row + x1), row + x0);
+  else for (let i = row + x0 * step, end = row + x1 * step; i < end; i += step) data[i] = blurred[i]!;
 }
 
 /**
@@ -195,7 +132,7 @@ function copySpan(line: Uint8Array, x0: number, x1: number, data: Uint8Array, ro
  * the sample (mask rows r0 and r1, weight wy/256 for r1).
  */
 function blendSpan(
-  line: Uint8Array,
+  blurred: Uint8Array,
   x0: number,
   x1: number,
   data: Uint8Array,
@@ -219,7 +156,7 @@ function blendSpan(
     const p = (up * (256 - wy) + down * wy + 32768) >> 16;
     const i = row + x * step;
     // Division by 255, rounded, in integers: (t + (t >> 8)) >> 8 equals round(t / 255) for these t.
-    const t = p * data[i]! + (255 - p) * line[x]! + 128;
+    const t = p * data[i]! + (255 - p) * blurred[i]! + 128;
     data[i] = (t + (t >> 8)) >> 8;
   }
 }
