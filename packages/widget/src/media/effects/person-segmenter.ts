@@ -20,11 +20,13 @@ const LOAD_TIMEOUT_MS = 30_000;
  */
 const IDLE_PER_BUSY = 1;
 /**
- * The fewest milliseconds between the starts of two inferences: a mask at most 10 times a second. A person
- * moves little in 100 ms and every frame is composited with the latest mask, so the outline follows closely
- * enough, at a third of the inferences a mask per frame costs (the model is most of background-blur's CPU).
+ * The fewest milliseconds between the starts of two inferences: a mask at most 5 times a second, and every
+ * frame between is composited with the latest one. A mask costs about 16 ms of CPU in all (inference, and
+ * the solution's WebGL steps, in software without a GPU), against about 2 ms for compositing a frame, so
+ * the mask's rate is most of background-blur's CPU (bench/effects.mjs): at 10 a second it was half of it.
+ * A person sitting in a call moves little in 200 ms; a quick movement shows the outline late by as much.
  */
-const MASK_INTERVAL_MS = 100;
+const MASK_INTERVAL_MS = 200;
 
 /** Probabilities (of 255) at or beyond which a model pixel is taken as surely background, surely person. */
 const SURE_BACKGROUND = 8;
