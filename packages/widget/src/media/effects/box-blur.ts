@@ -44,17 +44,21 @@ export function blurSmall(
   scratch: BlurScratch,
   sparse = false,
 ): { small: Dense; factor: number } | null {
-  // Quarter size from a radius of 4 on (a radius of at least one small sample remains); 4×4 blocks also
-  // have the fastest shrink (one 32-bit load per block row).
-  const factor = radius >= 4 ? 4 : radius >= 2 ? 2 : 1;
+  // Quarter size from a radius of 4 on, an eighth from 16 on (a radius of at least two small samples
+  // remains); blocks of 4 or 8 also have the fastest shrink (32-bit loads).
+  const factor = radius >= 16 ? 8 : radius >= 4 ? 4 : radius >= 2 ? 2 : 1;
   const width = Math.ceil(plane.width / factor);
   const height = Math.ceil(plane.height / factor);
-  const r = Math.min(Math.max(1, Math.round(radius / factor)), width - 1, height - 1);
-  if (r < 1) return null;
+  // Two passes whose radii straddle a fractional one (2 and 3 for 2.5): together they blur as wide.
+  const q = radius / factor;
+  const radii = [Math.round(q - 0.25), Math.round(q + 0.25)].map((r) =>
+    Math.min(Math.max(1, r), width - 1, height - 1),
+  );
+  if (radii[0]! < 1) return null;
   const small: Dense = { data: scratch.take(0, width * height), width, height };
   shrink(data, plane, factor, small, sparse);
   const tmp = scratch.take(1, small.width * small.height);
-  for (let pass = 0; pass < 2; pass++) {
+  for (const r of radii) {
     boxRows(small, tmp, r);
     boxColumns(tmp, small, r);
   }
@@ -69,9 +73,9 @@ export function blurSmall(
 function shrink(data: Uint8Array, plane: Plane, factor: number, out: Dense, sparse: boolean): void {
   const { offset, stride, step, width, height } = plane;
   const sums = new Uint32Array(out.width);
-  // 4×4 blocks of a planar row: one 32-bit load per block row.
+  // Blocks of 4 or 8 samples of a planar row: one or two 32-bit loads per block row.
   const words =
-    factor === 4 && step === 1 && data.byteOffset % 4 === 0
+    (factor === 4 || factor === 8) && step === 1 && data.byteOffset % 4 === 0
       ? new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2)
       : null;
   for (let sy = 0; sy < out.height; sy++) {
@@ -83,9 +87,9 @@ function shrink(data: Uint8Array, plane: Plane, factor: number, out: Dense, spar
     for (let y = y0; y < y1; y++) {
       const row = offset + y * stride;
       if (words && row % 4 === 0) {
-        sumWords(words, row >> 2, width >> 2, sums);
-        // A last partial block, if the width is not a multiple of 4.
-        for (let x = width & ~3; x < width; x++) sums[x >> 2]! += data[row + x]!;
+        sumWords(words, row >> 2, width >> 2, sums, factor >> 3);
+        // The last few samples, if the width is not a multiple of 4.
+        for (let x = width & ~3; x < width; x++) sums[(x / factor) | 0]! += data[row + x]!;
         continue;
       }
       for (let sx = 0, x = 0; sx < out.width; sx++) {
@@ -108,12 +112,12 @@ function shrink(data: Uint8Array, plane: Plane, factor: number, out: Dense, spar
   }
 }
 
-/** Adds the four bytes of each of `count` words from `first` into `sums` (pairwise, as 16-bit lanes). */
-function sumWords(words: Int32Array, first: number, count: number, sums: Uint32Array): void {
+/** Adds the four bytes of each of `count` words from `first` into `sums` (pairwise, as 16-bit lanes), 2^shift words a sum. */
+function sumWords(words: Int32Array, first: number, count: number, sums: Uint32Array, shift: number): void {
   for (let i = 0; i < count; i++) {
     const v = words[first + i]!;
     const pairs = (v & 0x00ff00ff) + ((v >> 8) & 0x00ff00ff);
-    sums[i]! += (pairs & 0xffff) + (pairs >>> 16);
+    sums[i >> shift]! += (pairs & 0xffff) + (pairs >>> 16);
   }
 }
 
