@@ -83,13 +83,18 @@ async function measureSegmenter(seconds) {
   const { readable } = new MediaStreamTrackProcessor({ track: camera });
   const source = `self.onmessage = async ({ data: { frames, seconds, base } }) => {
     const { PersonSegmenter } = await import(base + '/packages/widget/dist/src/media/effects/person-segmenter.js');
+    const { readPixels } = await import(base + '/packages/widget/dist/src/media/effects/frame-pixels.js');
     const segmenter = await PersonSegmenter.load(base + '/node_modules/@mediapipe/selfie_segmentation/');
     const reader = frames.getReader();
     const until = performance.now() + seconds * 1000;
     let first = -1;
+    let buffer = null;
     while (performance.now() < until) {
       const { value: frame } = await reader.read();
-      segmenter.submit(frame);
+      // As background-blur does: the segmenter reads the frame's pixels the effect has copied out.
+      const pixels = await readPixels(frame, buffer);
+      buffer = pixels.data;
+      segmenter.submit(pixels);
       frame.close();
       if (first < 0 && segmenter.mask) first = segmenter.mask.version;
     }

@@ -231,6 +231,20 @@ describe('video effects: background-blur', () => {
       );
   });
 
+  it('keeps its blurred background in step with the camera: a new picture shows within a few frames', async () => {
+    // Made every other frame and copied in between (blurred-background.ts): it must never stop following.
+    // A flat colour has no person in it, so the output is that background, blurred: the same colour.
+    let colour: Rgb = [200, 40, 40];
+    const source = canvasTrack((context, width, height) => {
+      context.fillStyle = `rgb(${colour.join(', ')})`;
+      context.fillRect(0, 0, width, height);
+    });
+    const pipeline = await start(source, 'background-blur', { assetsBaseUrl: ASSETS });
+    expectClose(colourAt(await latestPixels(pipeline.track, 8), 160, 120), colour, 12, 'the first picture');
+    colour = [40, 60, 200];
+    expectClose(colourAt(await latestPixels(pipeline.track, 8), 160, 120), colour, 12, 'the new picture');
+  });
+
   it('fails with effect_unavailable without a model URL, and keeps the effect that was running', async () => {
     const source = solidTrack([200, 100, 50]);
     const pipeline = await start(source, 'grayscale');

@@ -20,7 +20,7 @@ export class BlurScratch {
 }
 
 /** A dense single-channel image. */
-interface Dense {
+export interface Dense {
   data: Uint8Array;
   width: number;
   height: number;
@@ -28,42 +28,68 @@ interface Dense {
 
 /** Blurs `plane` of `data` in place with (approximately) a Gaussian of about `radius` samples. */
 export function blurPlane(data: Uint8Array, plane: Plane, radius: number, scratch: BlurScratch): void {
-  // Quarter size from a radius of 4 on (a radius of at least one small sample remains); 4×4 blocks also
-  // have the fastest shrink (one 32-bit load per block row).
-  const factor = radius >= 4 ? 4 : radius >= 2 ? 2 : 1;
+  const blurred = blurSmall(data, plane, radius, scratch);
+  if (blurred) enlarge(blurred.small, blurred.factor, data, plane, scratch.take(2, plane.width * 2));
+}
+
+/**
+ * `plane` shrunk by an integer factor and blurred there: the picture a blur of `radius` samples gives, on a
+ * grid `factor` samples apart (in scratch buffer 0, so valid until the next call). Null for a plane too small
+ * to blur. `sparse`: see `shrink`.
+ */
+export function blurSmall(
+  data: Uint8Array,
+  plane: Plane,
+  radius: number,
+  scratch: BlurScratch,
+  sparse = false,
+): { small: Dense; factor: number } | null {
+  // Quarter size from a radius of 4 on, an eighth from 16 on (a radius of at least two small samples
+  // remains); blocks of 4 or 8 also have the fastest shrink (32-bit loads).
+  const factor = radius >= 16 ? 8 : radius >= 4 ? 4 : radius >= 2 ? 2 : 1;
   const width = Math.ceil(plane.width / factor);
   const height = Math.ceil(plane.height / factor);
-  const r = Math.min(Math.max(1, Math.round(radius / factor)), width - 1, height - 1);
-  if (r < 1) return; // a plane too small to blur
+  // Two passes whose radii straddle a fractional one (2 and 3 for 2.5): together they blur as wide.
+  const q = radius / factor;
+  const radii = [Math.round(q - 0.25), Math.round(q + 0.25)].map((r) =>
+    Math.min(Math.max(1, r), width - 1, height - 1),
+  );
+  if (radii[0]! < 1) return null;
   const small: Dense = { data: scratch.take(0, width * height), width, height };
-  shrink(data, plane, factor, small);
+  shrink(data, plane, factor, small, sparse);
   const tmp = scratch.take(1, small.width * small.height);
-  for (let pass = 0; pass < 2; pass++) {
+  for (const r of radii) {
     boxRows(small, tmp, r);
     boxColumns(tmp, small, r);
   }
-  enlarge(small, factor, data, plane, scratch.take(2, plane.width * 2));
+  return { small, factor };
 }
 
-/** Block averages of `factor` × `factor` samples of `plane` (partial blocks at the edges). */
-function shrink(data: Uint8Array, plane: Plane, factor: number, out: Dense): void {
+/**
+ * Block averages of `factor` × `factor` samples of `plane` (partial blocks at the edges). `sparse`: of each
+ * block only its middle half of rows is read, half the memory traffic; the blur that follows on the small
+ * grid hides what that misses.
+ */
+function shrink(data: Uint8Array, plane: Plane, factor: number, out: Dense, sparse: boolean): void {
   const { offset, stride, step, width, height } = plane;
   const sums = new Uint32Array(out.width);
-  // 4×4 blocks of a planar row: one 32-bit load per block row.
+  // Blocks of 4 or 8 samples of a planar row: one or two 32-bit loads per block row.
   const words =
-    factor === 4 && step === 1 && data.byteOffset % 4 === 0
-      ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2)
+    (factor === 4 || factor === 8) && step === 1 && data.byteOffset % 4 === 0
+      ? new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2)
       : null;
   for (let sy = 0; sy < out.height; sy++) {
     sums.fill(0);
-    const y0 = sy * factor;
-    const y1 = Math.min(height, y0 + factor);
+    const skip = sparse ? factor >> 2 : 0;
+    let y0 = sy * factor;
+    const y1 = Math.min(height, y0 + factor - skip);
+    if (y0 + skip < y1) y0 += skip;
     for (let y = y0; y < y1; y++) {
       const row = offset + y * stride;
       if (words && row % 4 === 0) {
-        sumWords(words, row >> 2, width >> 2, sums);
-        // A last partial block, if the width is not a multiple of 4.
-        for (let x = width & ~3; x < width; x++) sums[x >> 2]! += data[row + x]!;
+        sumWords(words, row >> 2, width >> 2, sums, factor >> 3);
+        // The last few samples, if the width is not a multiple of 4.
+        for (let x = width & ~3; x < width; x++) sums[(x / factor) | 0]! += data[row + x]!;
         continue;
       }
       for (let sx = 0, x = 0; sx < out.width; sx++) {
@@ -74,19 +100,24 @@ function shrink(data: Uint8Array, plane: Plane, factor: number, out: Dense): voi
     }
     const rows = y1 - y0;
     const o = sy * out.width;
-    for (let sx = 0; sx < out.width; sx++) {
-      const cols = Math.min(width, (sx + 1) * factor) - sx * factor;
+    // Fixed-point reciprocal of the block size (a multiply and a shift, not a division, per block); only
+    // the last block of a row may be narrower.
+    const inv = Math.round(65536 / (rows * factor));
+    const full = Math.floor(width / factor);
+    for (let sx = 0; sx < full; sx++) out.data[o + sx] = (sums[sx]! * inv + 32768) >> 16;
+    for (let sx = full; sx < out.width; sx++) {
+      const cols = width - sx * factor;
       out.data[o + sx] = (sums[sx]! + ((rows * cols) >> 1)) / (rows * cols);
     }
   }
 }
 
-/** Adds the four bytes of each of `count` words from `first` into `sums` (pairwise, as 16-bit lanes). */
-function sumWords(words: Uint32Array, first: number, count: number, sums: Uint32Array): void {
+/** Adds the four bytes of each of `count` words from `first` into `sums` (pairwise, as 16-bit lanes), 2^shift words a sum. */
+function sumWords(words: Int32Array, first: number, count: number, sums: Uint32Array, shift: number): void {
   for (let i = 0; i < count; i++) {
     const v = words[first + i]!;
-    const pairs = (v & 0x00ff00ff) + ((v >>> 8) & 0x00ff00ff);
-    sums[i]! += (pairs & 0xffff) + (pairs >>> 16);
+    const pairs = (v & 0x00ff00ff) + ((v >> 8) & 0x00ff00ff);
+    sums[i >> shift]! += (pairs & 0xffff) + (pairs >>> 16);
   }
 }
 
@@ -98,13 +129,13 @@ function between(p: number, factor: number, n: number): { lo: number; hi: number
 }
 
 /** Positions and weights for scaling n small samples up to `size`, per output position. */
-interface Taps {
+export interface Taps {
   lo: Int32Array;
   hi: Int32Array;
   w: Int32Array;
 }
 
-function taps(size: number, factor: number, n: number): Taps {
+export function taps(size: number, factor: number, n: number): Taps {
   const t: Taps = { lo: new Int32Array(size), hi: new Int32Array(size), w: new Int32Array(size) };
   for (let p = 0; p < size; p++) {
     const b = between(p, factor, n);
@@ -119,7 +150,14 @@ function taps(size: number, factor: number, n: number): Taps {
 // closure captures are reloaded from its context on every iteration (several times slower here).
 
 /** Row `sy` of `small` widened into `out` from index `into`. */
-function widen(src: Uint8Array, row: number, { lo, hi, w }: Taps, out: Uint8Array, into: number, width: number): void {
+export function widen(
+  src: Uint8Array,
+  row: number,
+  { lo, hi, w }: Taps,
+  out: Uint8Array,
+  into: number,
+  width: number,
+): void {
   for (let x = 0; x < width; x++) {
     const k = w[x]!;
     out[into + x] = (src[row + lo[x]!]! * (256 - k) + src[row + hi[x]!]! * k + 128) >> 8;
@@ -131,15 +169,15 @@ function widen(src: Uint8Array, row: number, { lo, hi, w }: Taps, out: Uint8Arra
  * Planar rows on 4-byte boundaries go four samples at a time: each 32-bit word split into its even and odd
  * bytes as two 16-bit lanes, so one multiply blends two samples (255 × 256 + 128 still fits a lane).
  */
-function blendRow(
+export function blendRow(
   rows: Uint8Array,
-  lanes: Uint32Array | null,
+  lanes: Int32Array | null,
   width: number,
   w: number,
   data: Uint8Array,
   row: number,
   step: number,
-  words: Uint32Array | null,
+  words: Int32Array | null,
 ): void {
   const v = 256 - w;
   let x = 0;
@@ -148,9 +186,11 @@ function blendRow(
     for (let i = 0, o = row >> 2; i < bottom; i++, o++) {
       const t = lanes[i]!;
       const b = lanes[bottom + i]!;
-      const even = ((t & 0x00ff00ff) * v + (b & 0x00ff00ff) * w + 0x00800080) >>> 8;
-      const odd = (((t >>> 8) & 0x00ff00ff) * v + ((b >>> 8) & 0x00ff00ff) * w + 0x00800080) >>> 8;
-      words[o] = (even & 0x00ff00ff) | ((odd & 0x00ff00ff) << 8);
+      // imul and `| 0` keep every step in 32-bit integers (wrapping, which the lanes allow for): plain `*`
+      // would leave them as doubles, several times slower.
+      const even = (Math.imul(t & 0x00ff00ff, v) + Math.imul(b & 0x00ff00ff, w) + 0x00800080) | 0;
+      const odd = (Math.imul((t >> 8) & 0x00ff00ff, v) + Math.imul((b >> 8) & 0x00ff00ff, w) + 0x00800080) | 0;
+      words[o] = ((even >> 8) & 0x00ff00ff) | (odd & ~0x00ff00ff);
     }
     x = width;
   }
@@ -162,10 +202,10 @@ function enlarge(small: Dense, factor: number, data: Uint8Array, plane: Plane, r
   const { offset, stride, step, width, height } = plane;
   const across = taps(width, factor, small.width);
   const down = taps(height, factor, small.height);
-  const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2) : null;
+  const words = data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2) : null;
   const lanes =
     width % 4 === 0 && rows.byteOffset % 4 === 0
-      ? new Uint32Array(rows.buffer, rows.byteOffset, (width * 2) >> 2)
+      ? new Int32Array(rows.buffer, rows.byteOffset, (width * 2) >> 2)
       : null;
   let top = -1;
   for (let y = 0; y < height; y++) {

@@ -5,6 +5,8 @@
  */
 import type { Results, SelfieSegmentation } from '@mediapipe/selfie_segmentation';
 import { EffectError } from './effect-error.js';
+import type { FramePixels } from './frame-pixels.js';
+import { ModelInput } from './model-input.js';
 
 /** The model's input size (the "landscape" model, 256×144): frames are scaled to it before inference. */
 const MODEL_WIDTH = 256;
@@ -18,11 +20,17 @@ const LOAD_TIMEOUT_MS = 30_000;
  */
 const IDLE_PER_BUSY = 1;
 /**
- * The fewest milliseconds between the starts of two inferences: a mask at most 10 times a second. A person
- * moves little in 100 ms and every frame is composited with the latest mask, so the outline follows closely
- * enough, at a third of the inferences a mask per frame costs (the model is most of background-blur's CPU).
+ * The fewest milliseconds between the starts of two inferences: a mask at most 5 times a second, and every
+ * frame between is composited with the latest one. A mask costs about 16 ms of CPU in all (inference, and
+ * the solution's WebGL steps, in software without a GPU), against about 2 ms for compositing a frame, so
+ * the mask's rate is most of background-blur's CPU (bench/effects.mjs): at 10 a second it was half of it.
+ * A person sitting in a call moves little in 200 ms; a quick movement shows the outline late by as much.
  */
-const MASK_INTERVAL_MS = 100;
+const MASK_INTERVAL_MS = 200;
+
+/** Probabilities (of 255) at or beyond which a model pixel is taken as surely background, surely person. */
+const SURE_BACKGROUND = 8;
+const SURE_PERSON = 247;
 
 /** The person's probability per model pixel (0–255), row by row; `version` rises with each new mask. */
 export interface PersonMask {
@@ -103,8 +111,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export class PersonSegmenter {
   mask: PersonMask | null = null;
   #solution: SelfieSegmentation;
-  #input = new OffscreenCanvas(MODEL_WIDTH, MODEL_HEIGHT);
-  #inputContext: OffscreenCanvasRenderingContext2D;
+  #input = new ModelInput(MODEL_WIDTH, MODEL_HEIGHT);
   #maskContext: OffscreenCanvasRenderingContext2D;
   #busy = false;
   #closed = false;
@@ -113,7 +120,6 @@ export class PersonSegmenter {
 
   private constructor(solution: SelfieSegmentation) {
     this.#solution = solution;
-    this.#inputContext = this.#input.getContext('2d') as OffscreenCanvasRenderingContext2D;
     this.#maskContext = new OffscreenCanvas(MODEL_WIDTH, MODEL_HEIGHT).getContext('2d', {
       willReadFrequently: true,
     }) as OffscreenCanvasRenderingContext2D;
@@ -144,16 +150,18 @@ export class PersonSegmenter {
     }
   }
 
-  /** Starts segmenting `frame`, unless an inference is running or resting (then the frame is skipped). */
-  submit(frame: VideoFrame): void {
+  /**
+   * Starts segmenting the frame whose pixels are `pixels`, unless an inference is running or resting (then
+   * the frame is skipped). Reads them now: the caller may change them once this returns.
+   */
+  submit(pixels: FramePixels): void {
     const started = performance.now();
     if (this.#busy || this.#closed || started < this.#restAt) return;
     this.#busy = true;
-    // Drawn now, while the frame is open; the pipeline closes it before inference finishes.
-    this.#inputContext.drawImage(frame, 0, 0, MODEL_WIDTH, MODEL_HEIGHT);
+    const image = this.#input.fill(pixels);
     this.#solution
       // Its types name the page's image elements only; its worker path takes any texImage2D source.
-      .send({ image: this.#input as unknown as HTMLCanvasElement })
+      .send({ image: image as unknown as HTMLCanvasElement })
       .catch(() => undefined) // a failed frame keeps the previous mask; the next frame tries again
       .finally(() => {
         const now = performance.now();
@@ -182,7 +190,11 @@ export class PersonSegmenter {
     const rgba = context.getImageData(0, 0, width, height).data;
     const data = this.mask?.data.length === width * height ? this.mask.data : new Uint8Array(width * height);
     // The worker path renders the mask into an opaque canvas (alpha always 255): the probability is in red.
-    for (let i = 0; i < data.length; i++) data[i] = rgba[i * 4]!;
+    // Near-certain answers count as certain, so that the compositor skips the blend for all of those cells.
+    for (let i = 0; i < data.length; i++) {
+      const p = rgba[i * 4]!;
+      data[i] = p <= SURE_BACKGROUND ? 0 : p >= SURE_PERSON ? 255 : p;
+    }
     this.mask = { data, width, height, version: (this.mask?.version ?? 0) + 1 };
   }
 }

@@ -1,0 +1,162 @@
+/**
+ * One frame of background-blur, composited plane by plane in one pass: the blurred picture (see
+ * blurred-background.ts) is copied into the background only, the person's samples are not touched, and the
+ * two are blended sample by sample only along the outline, where the model is unsure. Which is which is
+ * decided per cell of the mask (the frame pixels between four mask pixels), once per mask, so most of the
+ * frame costs one memory copy per row or nothing at all.
+ */
+import { taps, type Taps } from './box-blur.js';
+import type { FramePixels, Plane } from './frame-pixels.js';
+import type { PersonMask } from './person-segmenter.js';
+
+/** What a mask cell covers: all background, some of each (the outline), all person. */
+const BACKGROUND = 0;
+const OUTLINE = 1;
+const PERSON = 2;
+
+/** The mask's cells as runs of one kind per mask row: `start`, `end` (columns) and `kind`, row by row. */
+interface MaskRuns {
+  version: number;
+  /** Index of each mask row's first run in `runs` (mask height + 1 entries). */
+  rowStart: Int32Array;
+  /** start, end, kind of each run, three numbers a run. */
+  runs: Int32Array;
+}
+
+/** Where a plane's samples fall on the mask; computed once per frame and mask size. */
+interface PlaneGeometry {
+  key: string;
+  maskX: Taps;
+  maskY: Taps;
+  /** For each mask column c, the first plane column whose left mask tap is c or more (mask width + 1 entries). */
+  spanStart: Int32Array;
+}
+
+export class BackgroundComposite {
+  #geometry: PlaneGeometry[] = [];
+  #runs: MaskRuns | null = null;
+
+  /**
+   * Puts `blurred` (planes laid out as `pixels`' buffer) into the background of `pixels`, keeping the
+   * person `mask` shows sharp; with no mask yet, all of the frame is blurred.
+   */
+  apply(pixels: FramePixels, mask: PersonMask | null, blurred: Uint8Array): void {
+    const { data } = pixels;
+    if (!mask) return data.set(blurred.subarray(0, data.length));
+    const runs = this.#runsOf(mask);
+    pixels.planes.forEach((plane, i) =>
+      compositePlane(data, plane, blurred, this.#geometryOf(i, plane, mask), mask, runs),
+    );
+  }
+
+  #geometryOf(i: number, plane: Plane, mask: PersonMask): PlaneGeometry {
+    const { width: mw, height: mh } = mask;
+    const { width, height } = plane;
+    const key = `${width}x${height}/${mw}x${mh}`;
+    const known = this.#geometry[i];
+    if (known?.key === key) return known;
+    const maskX = taps(width, width / mw, mw);
+    const spanStart = new Int32Array(mw + 1);
+    for (let c = 0, x = 0; c <= mw; c++) {
+      while (x < width && maskX.lo[x]! < c) x++; // the taps never go left
+      spanStart[c] = x;
+    }
+    const geometry: PlaneGeometry = { key, maskX, maskY: taps(height, height / mh, mh), spanStart };
+    this.#geometry[i] = geometry;
+    return geometry;
+  }
+
+  /** The mask's cells, classified and run-length coded per mask row: once per new mask. */
+  #runsOf(mask: PersonMask): MaskRuns {
+    if (this.#runs?.version === mask.version) return this.#runs;
+    const { data, width: mw, height: mh } = mask;
+    const rowStart = new Int32Array(mh + 1);
+    const runs: number[] = [];
+    for (let r = 0; r < mh; r++) {
+      rowStart[r] = runs.length / 3;
+      const top = r * mw;
+      const bottom = Math.min(r + 1, mh - 1) * mw;
+      for (let c = 0; c < mw; c++) {
+        const right = Math.min(c + 1, mw - 1);
+        const a = data[top + c]!;
+        const b = data[top + right]!;
+        const d = data[bottom + c]!;
+        const e = data[bottom + right]!;
+        const kind = Math.max(a, b, d, e) === 0 ? BACKGROUND : Math.min(a, b, d, e) === 255 ? PERSON : OUTLINE;
+        const last = runs.length - 3;
+        if (c > 0 && runs[last + 2] === kind) runs[last + 1] = c + 1;
+        else runs.push(c, c + 1, kind);
+      }
+    }
+    rowStart[mh] = runs.length / 3;
+    this.#runs = { version: mask.version, rowStart, runs: Int32Array.from(runs) };
+    return this.#runs;
+  }
+}
+
+// The loops below take everything as parameters: V8 keeps parameters in registers, while variables a
+// closure captures are reloaded from its context on every iteration.
+
+function compositePlane(
+  data: Uint8Array,
+  plane: Plane,
+  blurred: Uint8Array,
+  g: PlaneGeometry,
+  mask: PersonMask,
+  { rowStart, runs }: MaskRuns,
+): void {
+  const { offset, stride, step, height } = plane;
+  for (let y = 0; y < height; y++) {
+    const row = offset + y * stride;
+    const r = g.maskY.lo[y]!;
+    for (let k = rowStart[r]!, end = rowStart[r + 1]!; k < end; k++) {
+      const kind = runs[k * 3 + 2]!;
+      if (kind === PERSON) continue;
+      const x0 = g.spanStart[runs[k * 3]!]!;
+      const x1 = g.spanStart[runs[k * 3 + 1]!]!;
+      if (x1 <= x0) continue;
+      if (kind === BACKGROUND) copySpan(blurred, x0, x1, data, row, step);
+      else blendSpan(blurred, x0, x1, data, row, step, mask, g.maskX, r, g.maskY.hi[y]!, g.maskY.w[y]!);
+    }
+  }
+}
+
+/** Samples x0..x1 of the plane row at `row`, from the blurred planes. */
+function copySpan(blurred: Uint8Array, x0: number, x1: number, data: Uint8Array, row: number, step: number): void {
+  if (step === 1) data.set(blurred.subarray(row + x0, row + x1), row + x0);
+  else for (let i = row + x0 * step, end = row + x1 * step; i < end; i += step) data[i] = blurred[i]!;
+}
+
+/**
+ * Along the outline: out = (m·sharp + (255 − m)·blurred) / 255 per sample, m the mask scaled bilinearly to
+ * the sample (mask rows r0 and r1, weight wy/256 for r1).
+ */
+function blendSpan(
+  blurred: Uint8Array,
+  x0: number,
+  x1: number,
+  data: Uint8Array,
+  row: number,
+  step: number,
+  mask: PersonMask,
+  { lo, hi, w }: Taps,
+  r0: number,
+  r1: number,
+  wy: number,
+): void {
+  const m = mask.data;
+  const top = r0 * mask.width;
+  const bottom = r1 * mask.width;
+  for (let x = x0; x < x1; x++) {
+    const a = lo[x]!;
+    const b = hi[x]!;
+    const wx = w[x]!;
+    const up = m[top + a]! * (256 - wx) + m[top + b]! * wx;
+    const down = m[bottom + a]! * (256 - wx) + m[bottom + b]! * wx;
+    const p = (up * (256 - wy) + down * wy + 32768) >> 16;
+    const i = row + x * step;
+    // Division by 255, rounded, in integers: (t + (t >> 8)) >> 8 equals round(t / 255) for these t.
+    const t = p * data[i]! + (255 - p) * blurred[i]! + 128;
+    data[i] = (t + (t >> 8)) >> 8;
+  }
+}
