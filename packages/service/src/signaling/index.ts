@@ -12,7 +12,7 @@ import type { Command } from './guards.js';
 import { handshakeGuard } from './handshake.js';
 import { hostCommands } from './host.js';
 import { iceServersCommands } from './ice-servers.js';
-import { receiveCommands } from './inbound.js';
+import { commandReceiver, receiveCommands } from './inbound.js';
 import { joinCommands, peerInfo, seatAfterDisconnect } from './join.js';
 import { knockCommands, stopKnocking } from './knock.js';
 import { presenceCommands } from './presence.js';
@@ -69,8 +69,9 @@ export function attachSignaling(ctx: SignalingContext): void {
     stopKnocking(this, ctx, reason);
     matchingAfterDisconnect(this, ctx, reason);
   }
+  const receive = commandReceiver(ctx, COMMANDS);
   ctx.io.on('connection', (socket) => {
-    receiveCommands(socket, ctx, COMMANDS);
+    receiveCommands(socket, receive);
     // A recovered socket is one that dropped and came back within the grace period: same id, same data. It
     // went through the middlewares again (attempts and connections per address, key, origin, token).
     if (!socket.recovered) socket.data.peerId = randomBytes(12).toString('base64url');
