@@ -38,6 +38,9 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map(
   ].map((spec) => [spec.event, spec]),
 );
 
+/** What a connection's handshake `auth` is once it was read (see below). */
+const CREDENTIALS_LET_GO: Readonly<Record<string, never>> = Object.freeze({});
+
 export function attachSignaling(ctx: SignalingContext): void {
   // Counted from the transport's opening, so the count includes handshakes still under way. One listener for
   // all transports (it is called on the one that closed), rather than a closure per connection.
@@ -80,6 +83,9 @@ export function attachSignaling(ctx: SignalingContext): void {
     const seatBack = socket.recovered ? ctx.seats.resume(socket) : resume ? ctx.seats.takeOver(socket, resume) : false;
     // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
     const resumedPlace = followInMatching(socket, ctx, seatBack);
+    // Its key or token admitted it and its resume token is read: a connection does not keep its credentials for
+    // its whole life (one that recovers brings them again, and they are checked again).
+    socket.handshake.auth = CREDENTIALS_LET_GO;
     socket.on('disconnect', disconnected);
     // Seats and places kept on this node answer at once: the session is told in the same step as its handlers are set.
     if (!(seatBack instanceof Promise) && !(resumedPlace instanceof Promise))
