@@ -52,9 +52,13 @@ export function attachSignaling(ctx: SignalingContext): void {
   function transportClosed(this: Transport) {
     ctx.openConnections.closed(this.remoteAddress);
   }
+  // Without a cap (MAX_CONNECTIONS_PER_ADDRESS=0) there is nothing to count against: no listener either.
+  const counted = ctx.openConnections.cap > 0;
   ctx.io.engine.on('connection', (raw: Transport) => {
-    ctx.openConnections.opened(raw.remoteAddress);
-    raw.on('close', transportClosed);
+    if (counted) {
+      ctx.openConnections.opened(raw.remoteAddress);
+      raw.on('close', transportClosed);
+    }
     if (raw.request) forgetClearedTimer(raw.request.socket as Socket);
   });
   ctx.io.use((socket, next) => {
