@@ -22,6 +22,14 @@ import {
 } from 'socket.io-adapter';
 import type { Namespace } from 'socket.io';
 
+/**
+ * Events a resuming connection is told afresh rather than replayed: `session` is sent on every connection,
+ * recovered or not (`greet` in `index.ts`), so keeping it until delivered would only tell it twice. It still
+ * carries its offset: that is what a client that heard nothing else yet resumes from (without one, Socket.io's
+ * client does not ask to resume at all).
+ */
+const TOLD_AFRESH: ReadonlySet<string> = new Set(['session']);
+
 /** A socket with more undelivered packets than this is not resumed: it is far behind or gone. */
 export const MAX_HELD_PER_SOCKET = 512;
 
@@ -162,9 +170,11 @@ export class RecoveryBuffer extends SessionAwareAdapter {
       // The client reads the offset off the end of the event's arguments. A new array of just that length: pushing
       // onto Socket.io's would leave it room for 16 more, kept as long as the packet is.
       const data = (packet.data = packet.data.concat(seq.toString(36)));
-      const to = this.soleSocket(opts);
+      const kept = !TOLD_AFRESH.has(data[0] as string);
+      const to = kept ? this.soleSocket(opts) : null;
       if (to) this.hold(to, { seq, data });
-      else this.shared.push(new HeldForRooms(seq, data, Date.now(), compact(opts.rooms), compact(opts.except)));
+      else if (kept)
+        this.shared.push(new HeldForRooms(seq, data, Date.now(), compact(opts.rooms), compact(opts.except)));
     }
     Adapter.prototype.broadcast.call(this, packet as never, opts);
   }
