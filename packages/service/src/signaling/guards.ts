@@ -5,7 +5,7 @@
  */
 import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { errorBody, type Ack, type ClientCommand, type ErrorBody, type SocketData } from '@vcw/shared';
+import { errorBody, type Ack, type ClientCommand, type ErrorBody } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { RateLimiter, Verdict } from '../limits/rate-limiter.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
@@ -165,7 +165,7 @@ export function throttled(
 
 /** Spends one of the socket's message tokens: null while it has one, else the refusal to answer with. */
 function spendMessage(socket: SignalingSocket, ctx: SignalingContext): Ack | null {
-  const verdict = ctx.limits.signals && spendOwn(socket, 'messages', ctx.limits.signals);
+  const verdict = ctx.limits.signals && spendOwn(socket, 'messageAllowance', ctx.limits.signals);
   if (!verdict || verdict.ok) return null;
   return {
     ok: false,
@@ -175,7 +175,7 @@ function spendMessage(socket: SignalingSocket, ctx: SignalingContext): Ack | nul
 
 /** A refused message is a strike: a socket out of strikes is told why and disconnected. */
 function strike(socket: SignalingSocket, ctx: SignalingContext): void {
-  if (spendOwn(socket, 'strikes', ctx.limits.strikes).ok || !socket.connected) return;
+  if (spendOwn(socket, 'strikeAllowance', ctx.limits.strikes).ok || !socket.connected) return;
   ctx.log.warn({ socket: socket.id, project: socket.data.projectId }, 'connection closed for flooding');
   closeSession(socket, errorBody('rate_limited', 'This connection sent too many messages and was closed.'));
 }
@@ -183,9 +183,8 @@ function strike(socket: SignalingSocket, ctx: SignalingContext): void {
 /** Spends one token of the connection's own allowance under `limiter` (kept in its data: it travels with it). */
 export function spendOwn(
   socket: SignalingSocket,
-  which: keyof NonNullable<SocketData['allowance']>,
+  which: 'messageAllowance' | 'strikeAllowance',
   limiter: RateLimiter,
 ): Verdict {
-  const allowance = (socket.data.allowance ??= {});
-  return limiter.spend((allowance[which] ??= limiter.full()));
+  return limiter.spend((socket.data[which] ??= limiter.full()));
 }

@@ -59,7 +59,7 @@ function refuseUnknown(
     ok: false,
     error: errorBody('unknown_event', `The service does not know the event "${String(event).slice(0, 40)}".`),
   });
-  if (spendOwn(socket, 'strikes', ctx.limits.strikes).ok || !socket.connected) return;
+  if (spendOwn(socket, 'strikeAllowance', ctx.limits.strikes).ok || !socket.connected) return;
   ctx.log.warn({ socket: socket.id, project: socket.data.projectId }, 'connection closed for unknown events');
   closeSession(
     socket,
