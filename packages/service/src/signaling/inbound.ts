@@ -16,15 +16,18 @@ interface EventPacket {
   id?: number;
 }
 
-/** The two members of Socket.io's `Socket` (4.8, pinned) that route an event packet: private in its types. */
+/** The members of Socket.io's `Socket` (4.8, pinned) that route an event packet: private in its types. */
 interface ReceivingSocket {
   onevent(this: SignalingSocket, packet: EventPacket): void;
   ack(id: number): (reply: Ack) => void;
+  /** Those of `onAny`, which hear every event first (the tests watch commands with it). */
+  _anyListeners?: Array<(...args: unknown[]) => void>;
 }
 
 /**
  * What every connection does with an event it receives, made once for the service. It stands in for Socket.io's
- * own `onevent` (which runs the socket's middlewares, then emits the event to its listeners, a tick later): a
+ * own `onevent` (which tells `onAny` listeners, runs the socket's middlewares, then emits the event to its
+ * listeners a tick later; here, it tells `onAny` listeners and runs the command): a
  * connection's commands cost it no middleware array, closure or listener of its own, and a command costs no
  * copy of its arguments. Socket.io calls it with the socket as `this`.
  */
@@ -34,7 +37,13 @@ export function commandReceiver(
 ): ReceivingSocket['onevent'] {
   return function onevent(this: SignalingSocket, packet: EventPacket): void {
     const data = packet.data ?? [];
-    const ack = packet.id != null ? (this as unknown as ReceivingSocket).ack(packet.id) : undefined;
+    const socket = this as unknown as ReceivingSocket;
+    const ack = packet.id != null ? socket.ack(packet.id) : undefined;
+    // As Socket.io's own: `onAny` listeners hear the event, with its acknowledgement, before anything else does.
+    if (socket._anyListeners?.length) {
+      const args = ack ? [...data, ack] : data;
+      for (const listener of socket._anyListeners.slice()) listener.apply(this, args);
+    }
     const event = data[0] as string | number;
     const spec = commands.get(event as string);
     if (spec) runCommand(this, ctx, spec, data[1], ack);
