@@ -124,4 +124,29 @@ describe('the recovery buffer', () => {
       assert.equal(bufferOf(service).heldCount < 10, true, 'and nothing is kept for it');
     },
   );
+  it(
+    'news told to a room nobody else is in is not kept, and news for a participant who is away is',
+    { timeout: 60_000, ...inProcessOnly(ON_REDIS) },
+    async (t) => {
+      const service = await buildService(t, { env: { RESUME_GRACE_SECONDS: '10' } });
+      const first = await connect(t, service);
+      assert.ok((await command<JoinResult>(first, 'room:join', { room: 'desk' })).ok);
+      assert.equal(bufferOf(service).heldCount, 0, 'its session and the news of it, to nobody, are not kept');
+      const { client: away } = await reconnectingClient(t, service);
+      assert.ok((await command<JoinResult>(away, 'room:join', { room: 'desk' })).ok);
+      away.io.reconnection(false); // away until the message is sent
+      const gone = new Promise<void>((resolve) => away.once('disconnect', () => resolve()));
+      dropTransport(away);
+      await gone;
+      const sockets = service.app.io.of('/').sockets;
+      while (sockets.size > 1) await new Promise((resolve) => setTimeout(resolve, 10)); // the service saw it go
+      // The sender is the only one connected in the room: the message is kept for the one away.
+      assert.ok((await command(first, 'chat:send', { text: 'still there?' })).ok);
+      const message = next(away, 'chat:message');
+      const back = next(away, 'session');
+      away.connect(); // with its session id and offset, as a reconnection would
+      assert.equal((await back).resumed, true);
+      assert.equal((await message).text, 'still there?');
+    },
+  );
 });

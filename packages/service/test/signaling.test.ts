@@ -221,4 +221,15 @@ describe('rooms and relay', () => {
     const reply = await command(alice.client, 'room:join', { room: 'twice' });
     assert.equal(!reply.ok && reply.error.code, 'already_in_room');
   });
+  it("a connection's onAny listeners hear each command it sends, with its acknowledgement", async (t) => {
+    const service = await buildService(t);
+    const heard: unknown[][] = [];
+    service.app.io.on('connection', (socket) => socket.onAny((...args: unknown[]) => heard.push(args)));
+    const client = await connect(t, service);
+    assert.ok((await command(client, 'room:join', { room: 'watched' })).ok);
+    assert.deepEqual(
+      heard.map(([event, payload, ack]) => [event, payload, typeof ack]),
+      [['room:join', { room: 'watched' }, 'function']],
+    );
+  });
 });

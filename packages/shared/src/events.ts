@@ -224,9 +224,11 @@ export interface SocketData {
   /**
    * What this connection may still send: its messages, and its refused messages before it is closed. Kept with
    * the connection, so they come back with it when it resumes, on this node or another: a dropped transport buys
-   * no fresh allowance.
+   * no fresh allowance. Two fields of the data rather than one object holding both: one object less for each
+   * connection.
    */
-  allowance?: { messages?: TokenBucket; strikes?: TokenBucket };
+  messageAllowance?: TokenBucket;
+  strikeAllowance?: TokenBucket;
 }
 
 export type ClientCommand = keyof ClientToServerEvents;

@@ -5,7 +5,7 @@
  *
  * Limits on what a whole project, key or address does are `Limiter`s: a shared implementation (several nodes)
  * can take over behind `take`, which may answer with a promise. Limits on one socket are `RateLimiter`s whose
- * buckets the socket keeps in its own data (`SocketData.allowance`, see `spendOwn`): spent on every message,
+ * buckets the socket keeps in its own data (`SocketData.messageAllowance`, see `spendOwn`): spent on every message,
  * before anything is awaited, and carried with the socket when it resumes, on this node or another.
  */
 import type { Awaitable } from '../awaitable.js';

@@ -40,7 +40,7 @@ export class RateLimiter {
 
   /**
    * Spends one token of a bucket its owner keeps rather than this limiter (a connection keeps its own, in its
-   * data: see `SocketData.allowance`). Time before the bucket's stamp (another node's clock, a little ahead)
+   * data: see `SocketData.messageAllowance`). Time before the bucket's stamp (another node's clock, a little ahead)
    * earns nothing.
    */
   spend(bucket: TokenBucket, now = this.now()): Verdict {

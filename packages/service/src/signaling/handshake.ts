@@ -10,8 +10,11 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { HandshakeAuth, PROTOCOL_VERSION } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import type { SignalingContext, SignalingSocket } from './context.js';
+import { SharedIds } from './shared-ids.js';
 
 const checkAuth = TypeCompiler.Compile(HandshakeAuth);
+/** Project and key ids, one copy for every connection of a project (each process's own: they are only strings). */
+const ids = new SharedIds();
 
 type ConnectError = Error & { data?: unknown };
 
@@ -72,7 +75,7 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
     // A recovered connection was admitted once: its token's expiry does not end it, the rest is checked again.
     const grant = await ctx.joinTokens.verify(auth.token, { acceptExpired: socket.recovered });
     if (!(await ctx.projects.findProject(grant.projectId))) throw new ServiceError('token_invalid');
-    socket.data.projectId = grant.projectId;
+    socket.data.projectId = ids.of(grant.projectId);
     if (grant.kind === 'agent') {
       socket.data.agent = { queue: grant.queue, displayName: grant.displayName };
       return;
@@ -108,8 +111,8 @@ async function authenticate(socket: SignalingSocket, ctx: SignalingContext): Pro
       `The origin ${origin} is not allowed for this key. Add it to the project's allowed origins.`,
     );
   }
-  socket.data.projectId = match.project.id;
-  socket.data.keyId = match.key.id;
+  socket.data.projectId = ids.of(match.project.id);
+  socket.data.keyId = ids.of(match.key.id);
   socket.data.origin = origin;
   void ctx.projects
     .markKeyUsed(match.key.id)

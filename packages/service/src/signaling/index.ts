@@ -12,7 +12,7 @@ import type { Command } from './guards.js';
 import { handshakeGuard } from './handshake.js';
 import { hostCommands } from './host.js';
 import { iceServersCommands } from './ice-servers.js';
-import { receiveCommands } from './inbound.js';
+import { commandReceiver, receiveCommands } from './inbound.js';
 import { joinCommands, peerInfo, seatAfterDisconnect } from './join.js';
 import { knockCommands, stopKnocking } from './knock.js';
 import { presenceCommands } from './presence.js';
@@ -38,6 +38,9 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map(
   ].map((spec) => [spec.event, spec]),
 );
 
+/** What a connection's handshake `auth` is once it was read (see below). */
+const CREDENTIALS_LET_GO: Readonly<Record<string, never>> = Object.freeze({});
+
 export function attachSignaling(ctx: SignalingContext): void {
   // Counted from the transport's opening, so the count includes handshakes still under way. One listener for
   // all transports (it is called on the one that closed), rather than a closure per connection.
@@ -49,9 +52,13 @@ export function attachSignaling(ctx: SignalingContext): void {
   function transportClosed(this: Transport) {
     ctx.openConnections.closed(this.remoteAddress);
   }
+  // Without a cap (MAX_CONNECTIONS_PER_ADDRESS=0) there is nothing to count against: no listener either.
+  const counted = ctx.openConnections.cap > 0;
   ctx.io.engine.on('connection', (raw: Transport) => {
-    ctx.openConnections.opened(raw.remoteAddress);
-    raw.on('close', transportClosed);
+    if (counted) {
+      ctx.openConnections.opened(raw.remoteAddress);
+      raw.on('close', transportClosed);
+    }
     if (raw.request) forgetClearedTimer(raw.request.socket as Socket);
   });
   ctx.io.use((socket, next) => {
@@ -69,8 +76,9 @@ export function attachSignaling(ctx: SignalingContext): void {
     stopKnocking(this, ctx, reason);
     matchingAfterDisconnect(this, ctx, reason);
   }
+  const receive = commandReceiver(ctx, COMMANDS);
   ctx.io.on('connection', (socket) => {
-    receiveCommands(socket, ctx, COMMANDS);
+    receiveCommands(socket, receive);
     // A recovered socket is one that dropped and came back within the grace period: same id, same data. It
     // went through the middlewares again (attempts and connections per address, key, origin, token).
     if (!socket.recovered) socket.data.peerId = randomBytes(12).toString('base64url');
@@ -79,6 +87,9 @@ export function attachSignaling(ctx: SignalingContext): void {
     const seatBack = socket.recovered ? ctx.seats.resume(socket) : resume ? ctx.seats.takeOver(socket, resume) : false;
     // Its place in a queue or a pair counts as resumed too: the widget keeps waiting rather than entering again.
     const resumedPlace = followInMatching(socket, ctx, seatBack);
+    // Its key or token admitted it and its resume token is read: a connection does not keep its credentials for
+    // its whole life (one that recovers brings them again, and they are checked again).
+    socket.handshake.auth = CREDENTIALS_LET_GO;
     socket.on('disconnect', disconnected);
     // Seats and places kept on this node answer at once: the session is told in the same step as its handlers are set.
     if (!(seatBack instanceof Promise) && !(resumedPlace instanceof Promise))

@@ -22,6 +22,14 @@ import {
 } from 'socket.io-adapter';
 import type { Namespace } from 'socket.io';
 
+/**
+ * Events a resuming connection is told afresh rather than replayed: `session` is sent on every connection,
+ * recovered or not (`greet` in `index.ts`), so keeping it until delivered would only tell it twice. It still
+ * carries its offset: that is what a client that heard nothing else yet resumes from (without one, Socket.io's
+ * client does not ask to resume at all).
+ */
+const TOLD_AFRESH: ReadonlySet<string> = new Set(['session']);
+
 /** A socket with more undelivered packets than this is not resumed: it is far behind or gone. */
 export const MAX_HELD_PER_SOCKET = 512;
 
@@ -76,6 +84,8 @@ export class RecoveryBuffer extends SessionAwareAdapter {
   private readonly overflowed = new Set<SocketId>();
   /** Sessions of dropped sockets, by private id, while they may resume. */
   private readonly dropped = new Map<PrivateSessionId, DroppedSession>();
+  /** The rooms of the sessions in `dropped`, with how many of them are in each. */
+  private readonly droppedIn = new Map<Room, number>();
   /** Dropped sockets whose packets wait for them, until when. */
   private readonly parked = new Map<SocketId, number>();
   /** Packets to rooms, oldest first, kept for `sharedRetentionMs`. */
@@ -106,8 +116,10 @@ export class RecoveryBuffer extends SessionAwareAdapter {
     // The listeners' own `this` is the connection.
     const buffer = this;
     this.pingWritten = function (packet) {
+      // Called for every packet written (each signal): only a ping is looked at.
+      if (packet.type !== 'ping') return;
       const id = buffer.socketOf.get(this);
-      if (packet.type === 'ping' && id !== undefined) buffer.pinged.set(id, buffer.seq);
+      if (id !== undefined) buffer.pinged.set(id, buffer.seq);
     };
     this.pongRead = function () {
       const id = buffer.socketOf.get(this);
@@ -136,7 +148,10 @@ export class RecoveryBuffer extends SessionAwareAdapter {
 
   override persistSession(session: Parameters<SessionAwareAdapter['persistSession']>[0]): void {
     const disconnectedAt = Date.now();
+    const before = this.dropped.get(session.pid);
+    if (before) this.countDropped(before, -1);
     this.dropped.set(session.pid, { ...session, disconnectedAt, missedPackets: [] });
+    this.countDropped(session, 1);
     this.parked.set(session.sid, disconnectedAt + this.graceMs);
   }
 
@@ -162,9 +177,11 @@ export class RecoveryBuffer extends SessionAwareAdapter {
       // The client reads the offset off the end of the event's arguments. A new array of just that length: pushing
       // onto Socket.io's would leave it room for 16 more, kept as long as the packet is.
       const data = (packet.data = packet.data.concat(seq.toString(36)));
-      const to = this.soleSocket(opts);
+      const kept = !TOLD_AFRESH.has(data[0] as string);
+      const to = kept ? this.soleSocket(opts) : null;
       if (to) this.hold(to, { seq, data });
-      else this.shared.push(new HeldForRooms(seq, data, Date.now(), compact(opts.rooms), compact(opts.except)));
+      else if (kept && this.mayReach(opts))
+        this.shared.push(new HeldForRooms(seq, data, Date.now(), compact(opts.rooms), compact(opts.except)));
     }
     Adapter.prototype.broadcast.call(this, packet as never, opts);
   }
@@ -209,6 +226,33 @@ export class RecoveryBuffer extends SessionAwareAdapter {
     else queue.splice(0, arrived);
   }
 
+  /**
+   * Whether a packet to rooms goes to anyone, now or on a resume: a connected socket of its rooms that it does not
+   * leave out, or a dropped session in one of them. Nobody else can ever be sent it, so it is not kept (the news of
+   * the first one into a room, told to an empty room, is most of those).
+   */
+  private mayReach(opts: BroadcastOptions): boolean {
+    if (opts.rooms.size === 0) return true; // to every socket
+    for (const room of opts.rooms) {
+      if (this.droppedIn.has(room)) return true;
+      for (const id of this.rooms.get(room) ?? []) if (!this.leftOut(id, opts.except)) return true;
+    }
+    return false;
+  }
+
+  private leftOut(id: SocketId, except: Set<Room> | undefined): boolean {
+    if (except) for (const room of except) if (this.rooms.get(room)?.has(id)) return true;
+    return false;
+  }
+
+  private countDropped(session: { rooms: Room[] }, by: 1 | -1): void {
+    for (const room of session.rooms) {
+      const count = (this.droppedIn.get(room) ?? 0) + by;
+      if (count > 0) this.droppedIn.set(room, count);
+      else this.droppedIn.delete(room);
+    }
+  }
+
   private forget(id: SocketId): void {
     this.direct.delete(id);
     this.parked.delete(id);
@@ -219,7 +263,10 @@ export class RecoveryBuffer extends SessionAwareAdapter {
     const now = Date.now();
     for (const [id, until] of this.parked) if (until < now) this.forget(id);
     for (const [pid, session] of this.dropped)
-      if (session.disconnectedAt + this.graceMs < now) this.dropped.delete(pid);
+      if (session.disconnectedAt + this.graceMs < now) {
+        this.dropped.delete(pid);
+        this.countDropped(session, -1);
+      }
     const threshold = now - this.sharedRetentionMs;
     let expired = 0;
     while (expired < this.shared.length && this.shared[expired]!.emittedAt < threshold) expired++;
