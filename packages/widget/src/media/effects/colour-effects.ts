@@ -3,7 +3,7 @@
  * applied in place to a frame's pixels. On YUV frames they are lookup tables on the planes, computed once
  * per frame from 256-entry tables, which is what keeps them within a few milliseconds at 720p on a CPU.
  */
-import type { FramePixels, Plane } from './frame-pixels.js';
+import { lumaWeights, ycbcrRange, type FramePixels, type Plane } from './frame-pixels.js';
 
 export type ColourEffect = 'grayscale' | 'sepia' | 'invert' | 'brightness';
 
@@ -80,15 +80,10 @@ function applyRgb(effect: ColourEffect, { data, planes: [r, g, b] }: FramePixels
   }
 }
 
-/** Video-range or full-range scaling of 8-bit Y and chroma. */
-function range(fullRange: boolean): { y0: number; ys: number; cs: number } {
-  return fullRange ? { y0: 0, ys: 255, cs: 255 } : { y0: 16, ys: 219, cs: 224 };
-}
-
 function applyYuv(effect: ColourEffect, pixels: FramePixels): void {
-  const { data, planes, fullRange } = pixels;
+  const { data, planes } = pixels;
   const [luma, u, v] = planes;
-  const { y0, ys } = range(fullRange);
+  const { y0, ys } = ycbcrRange(pixels);
   if (effect === 'grayscale') {
     // R = G = B exactly when both colour differences are zero; luma stays as it is.
     const neutral = table(() => 128);
@@ -124,10 +119,13 @@ function applyYuv(effect: ColourEffect, pixels: FramePixels): void {
  * is a function of luma alone: (1.351, 1.203, 0.937) × light, clipped. The chroma samples take the tone of
  * the luma sample they sit on.
  */
-function sepiaYuv({ data, planes: [luma, u, v], fullRange, bt709 }: FramePixels): void {
-  const { y0, ys, cs } = range(fullRange);
-  const kr = bt709 ? 0.2126 : 0.299;
-  const kb = bt709 ? 0.0722 : 0.114;
+function sepiaYuv(pixels: FramePixels): void {
+  const {
+    data,
+    planes: [luma, u, v],
+  } = pixels;
+  const { y0, ys, cs } = ycbcrRange(pixels);
+  const { kr, kb } = lumaWeights(pixels);
   const tone = SEPIA.map((row) => row[0] + row[1] + row[2]);
   const ty = new Uint8Array(256);
   const tu = new Uint8Array(256);

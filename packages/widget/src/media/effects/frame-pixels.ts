@@ -31,6 +31,19 @@ export interface FramePixels {
   layout: PlaneLayout[];
 }
 
+/**
+ * How the frame's 8-bit Y'CbCr is scaled: black at `y0`, `ys` steps from black to white, `cs` steps of chroma
+ * (full range, else video range).
+ */
+export function ycbcrRange({ fullRange }: Pick<FramePixels, 'fullRange'>): { y0: number; ys: number; cs: number } {
+  return fullRange ? { y0: 0, ys: 255, cs: 255 } : { y0: 16, ys: 219, cs: 224 };
+}
+
+/** The red and blue weights of luma in the frame's matrix (BT.709, else BT.601); green's is what is left. */
+export function lumaWeights({ bt709 }: Pick<FramePixels, 'bt709'>): { kr: number; kb: number } {
+  return bt709 ? { kr: 0.2126, kb: 0.0722 } : { kr: 0.299, kb: 0.114 };
+}
+
 /** Chroma subsampling of the planar YUV formats handled here; other formats are left alone. */
 const PLANAR: Partial<Record<VideoPixelFormat, [number, number]>> = {
   I420: [2, 2],

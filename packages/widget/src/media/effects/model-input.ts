@@ -4,7 +4,7 @@
  * every one of its pixels to RGB in software before scaling it down: about 5 ms per mask at 720p, against a
  * fraction of a millisecond for these few thousand samples.
  */
-import type { FramePixels, Plane } from './frame-pixels.js';
+import { lumaWeights, ycbcrRange, type FramePixels, type Plane } from './frame-pixels.js';
 
 export class ModelInput {
   /** The picture handed to the model, rewritten by `fill`. */
@@ -33,9 +33,8 @@ export class ModelInput {
       return this.image;
     }
     // Y'CbCr to R'G'B' with the frame's own matrix and range, in 1/1024 steps.
-    const kr = pixels.bt709 ? 0.2126 : 0.299;
-    const kb = pixels.bt709 ? 0.0722 : 0.114;
-    const [y0, ys, cs] = pixels.fullRange ? [0, 255, 255] : [16, 219, 224];
+    const { kr, kb } = lumaWeights(pixels);
+    const { y0, ys, cs } = ycbcrRange(pixels);
     const gain = Math.round((1024 * 255) / ys);
     const crR = Math.round((1024 * 255 * 2 * (1 - kr)) / cs);
     const cbB = Math.round((1024 * 255 * 2 * (1 - kb)) / cs);
