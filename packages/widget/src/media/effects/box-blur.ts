@@ -29,7 +29,10 @@ export interface Dense {
 /** Blurs `plane` of `data` in place with (approximately) a Gaussian of about `radius` samples. */
 export function blurPlane(data: Uint8Array, plane: Plane, radius: number, scratch: BlurScratch): void {
   const blurred = blurSmall(data, plane, radius, scratch);
-  if (blurred) enlarge(blurred.small, blurred.factor, data, plane, scratch.take(2, plane.width * 2));
+  if (!blurred) return;
+  const { small, factor } = blurred;
+  const scaling = { across: taps(plane.width, factor, small.width), down: taps(plane.height, factor, small.height) };
+  enlarge(small, scaling, data, plane, scratch.take(2, plane.width * 2));
 }
 
 /**
@@ -197,27 +200,78 @@ export function blendRow(
   for (; x < width; x++) data[row + x * step] = (rows[x]! * v + rows[width + x]! * w + 128) >> 8;
 }
 
-/** Bilinear scale-up of `small` into `plane`: each small row widened once, then rows blended (integer maths). */
-function enlarge(small: Dense, factor: number, data: Uint8Array, plane: Plane, rows: Uint8Array): void {
+/** How `enlarge` scales a grid up: its taps across and down, and two shortcuts background-blur takes. */
+export interface Enlargement {
+  across: Taps;
+  down: Taps;
+  /**
+   * Every odd row of a planar plane is a copy of the row above: a blur tens of rows wide changes by about a
+   * level at most from one row to the next, and copying halves the work.
+   */
+  shareRows?: boolean;
+  /** A plane exactly four times as wide as its grid is widened a word (four samples) at a time. */
+  fourfold?: boolean;
+}
+
+/**
+ * Bilinear scale-up of `small` into `plane` of `data`: each grid row widened once (into `rows`, two plane
+ * rows long), then rows blended (integer maths).
+ */
+export function enlarge(
+  small: Dense,
+  { across, down, shareRows = false, fourfold = false }: Enlargement,
+  data: Uint8Array,
+  plane: Plane,
+  rows: Uint8Array,
+): void {
   const { offset, stride, step, width, height } = plane;
-  const across = taps(width, factor, small.width);
-  const down = taps(height, factor, small.height);
   const words = data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2) : null;
   const lanes =
     width % 4 === 0 && rows.byteOffset % 4 === 0
       ? new Int32Array(rows.buffer, rows.byteOffset, (width * 2) >> 2)
       : null;
+  const wordWise = fourfold && small.width * 4 === width ? lanes : null;
   let top = -1;
   for (let y = 0; y < height; y++) {
+    const row = offset + y * stride;
+    if (shareRows && y & 1 && step === 1) {
+      data.copyWithin(row, row - stride, row - stride + width);
+      continue;
+    }
     const lo = down.lo[y]!;
     if (lo !== top) {
       // Moving down one small row, the old bottom row is the new top: move it rather than widen it again.
       if (lo === top + 1 && top >= 0) rows.copyWithin(0, width, width * 2);
+      else if (wordWise) widenFourfold(small.data, lo * small.width, small.width, wordWise, 0);
       else widen(small.data, lo * small.width, across, rows, 0, width);
-      widen(small.data, down.hi[y]! * small.width, across, rows, width, width);
+      const hi = down.hi[y]! * small.width;
+      if (wordWise) widenFourfold(small.data, hi, small.width, wordWise, width >> 2);
+      else widen(small.data, hi, across, rows, width, width);
       top = lo;
     }
-    blendRow(rows, lanes, width, down.w[y]!, data, offset + y * stride, step, words);
+    blendRow(rows, lanes, width, down.w[y]!, data, row, step, words);
+  }
+}
+
+/**
+ * Row `row` of the grid scaled up fourfold into the words of `out` from word `into`: the bilinear taps of
+ * `widen` for a factor of 4 are the same in every block (weights 1/8, 3/8, 5/8, 7/8 between neighbours),
+ * so one word is made per grid sample instead of four bytes through the tap tables.
+ */
+function widenFourfold(src: Uint8Array, row: number, n: number, out: Int32Array, into: number): void {
+  const last = row + n - 1;
+  let previous = src[row]!;
+  let current = previous;
+  for (let i = 0; i < n; i++) {
+    const at = row + i;
+    const next = src[at < last ? at + 1 : last]!;
+    const b0 = (previous * 96 + current * 160 + 128) >> 8;
+    const b1 = (previous * 32 + current * 224 + 128) >> 8;
+    const b2 = (current * 224 + next * 32 + 128) >> 8;
+    const b3 = (current * 160 + next * 96 + 128) >> 8;
+    out[into + i] = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
+    previous = current;
+    current = next;
   }
 }
 
