@@ -35,8 +35,9 @@ async function pair(t: Parameters<typeof buildService>[0], service: TestService)
   const sender = await connect(t, service);
   const { client: receiver, session } = await reconnectingClient(t, service);
   assert.ok((await command<JoinResult>(sender, 'room:join', { room: 'desk' })).ok);
-  assert.ok((await command<JoinResult>(receiver, 'room:join', { room: 'desk' })).ok);
-  return { sender, receiver, receiverId: session.peerId };
+  const joined = await command<JoinResult>(receiver, 'room:join', { room: 'desk' });
+  assert.ok(joined.ok);
+  return { sender, receiver, receiverId: session.peerId, senderId: joined.peers[0]!.peerId };
 }
 
 const candidate = (n: number) => ({
@@ -65,6 +66,41 @@ describe('the recovery buffer', () => {
         bufferOf(service).heldCount < 10,
         `let go after the pong (${bufferOf(service).heldCount} held: the room's own broadcasts)`,
       );
+    },
+  );
+
+  it(
+    "lets go of signals with the receiver's next signal, up to the offset it says it has seen",
+    { timeout: 60_000, ...inProcessOnly(ON_REDIS) },
+    async (t) => {
+      const service = await buildService(t, { env: { RATE_LIMIT_SIGNALS_PER_SECOND: '0' } });
+      const { sender, receiver, receiverId, senderId } = await pair(t, service);
+      let pings = 0;
+      receiver.io.engine.on('ping', () => pings++);
+      let got = 0;
+      const all = new Promise<void>((resolve) => receiver.on('signal', () => ++got === 200 && resolve()));
+      for (let n = 0; n < 200; n++)
+        assert.ok((await command(sender, 'signal', { to: receiverId, ...candidate(n) })).ok);
+      await all;
+      const lastOffset = (receiver as unknown as { _lastOffset: string })._lastOffset;
+      const upTo = parseInt(lastOffset, 36);
+      assert.ok(bufferOf(service).heldCount >= 200, 'held until the receiver shows it has them');
+      // The receiver answers (its acknowledgement is the barrier): an offset never given out lets nothing go…
+      const back = { to: senderId, ...candidate(0) };
+      const future = (upTo + 1000).toString(36);
+      assert.equal((await command(receiver, 'signal', { ...back, seen: future })).ok, true);
+      assert.ok(bufferOf(service).heldCount >= 200, `${bufferOf(service).heldCount} held after an offset to come`);
+      // …half of them, half; all of them, all.
+      const half = (upTo - 100).toString(36);
+      assert.equal((await command(receiver, 'signal', { ...back, seen: half })).ok, true);
+      const held = bufferOf(service).heldCount;
+      assert.ok(held >= 100 && held < 110, `${held} held after the receiver saw 100 of 200`);
+      assert.equal((await command(receiver, 'signal', { ...back, seen: lastOffset })).ok, true);
+      assert.ok(bufferOf(service).heldCount < 10, `${bufferOf(service).heldCount} held after it saw them all`);
+      assert.equal(pings, 0, 'no pong let them go');
+      // A malformed one is refused as a signal's payload is.
+      const refused = await command(receiver, 'signal', { ...back, seen: 'NOT AN OFFSET' });
+      assert.equal(refused.ok ? null : refused.error.code, 'invalid_payload');
     },
   );
 

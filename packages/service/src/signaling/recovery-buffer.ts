@@ -2,9 +2,10 @@
  * What a dropped connection gets back when it resumes: Socket.io's connection state recovery, with a buffer
  * whose size does not follow the message rate. Socket.io's own keeps every packet for the grace period and
  * prunes once a minute (up to 90 s of all traffic). Here:
- * - a packet to one socket (a relayed signal) is kept until that socket shows it has it: Engine.IO writes a
- *   ping after every packet queued before it, in order, so its pong proves them delivered (about every
- *   `pingInterval`). A socket that drops keeps its packets for the grace period, then they go. At most
+ * - a packet to one socket (a relayed signal) is kept until that socket shows it has it: by the `seen` offset of
+ *   its next `signal` (a call's signals go both ways), else by its next pong (Engine.IO writes a ping after every
+ *   packet queued before it, in order, so its pong proves them delivered, about every `pingInterval`). A socket
+ *   that drops keeps its packets for the grace period, then they go. At most
  *   `MAX_HELD_PER_SOCKET` wait for one socket; past that its session is not resumed (the widget joins anew)
  *   rather than resumed without a signal;
  * - a packet to a room (joins, leaves, chat, media state: a few per call) is kept for the grace period plus
@@ -168,6 +169,15 @@ export class RecoveryBuffer extends SessionAwareAdapter {
       ...this.shared.filter((held) => held.seq > after && reaches(session.rooms, held)),
     ].sort((a, b) => a.seq - b.seq);
     return Promise.resolve({ ...session, missedPackets: missed.map((held) => held.data) });
+  }
+
+  /**
+   * `id` says it received everything up to `offset` (a `signal`'s `seen`): what was kept for it up to there can
+   * go now, rather than at its next pong. An offset this process never gave out is ignored.
+   */
+  seen(id: SocketId, offset: string): void {
+    const upTo = /^[0-9a-z]{1,11}$/.test(offset) ? parseInt(offset, 36) : NaN;
+    if (upTo <= this.seq) this.delivered(id, upTo);
   }
 
   override broadcast(packet: Packet, opts: BroadcastOptions): void {

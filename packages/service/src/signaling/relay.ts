@@ -5,12 +5,19 @@
 import { SignalRequest, type RelayedSignal } from '@vcw/shared';
 import { ServiceError } from '../errors.js';
 import { command } from './guards.js';
+import { RecoveryBuffer } from './recovery-buffer.js';
 
 export const relayCommands = [
   command(
     'signal',
     SignalRequest,
     (request, socket, ctx) => {
+      // What the sender received needs no keeping for its resume, relayed or not (on Redis, the bus's stream keeps
+      // it regardless).
+      if (request.seen !== undefined) {
+        const adapter = ctx.io.of('/').adapter;
+        if (adapter instanceof RecoveryBuffer) adapter.seen(socket.id, request.seen);
+      }
       const { roomKey, peerId } = socket.data;
       if (!roomKey) throw new ServiceError('not_in_room');
       // With several nodes: the target's seat room, on whichever node it is (a target gone meanwhile hears nothing).

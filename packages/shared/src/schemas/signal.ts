@@ -36,10 +36,16 @@ export const IceCandidate = Type.Object(
 );
 export type IceCandidate = Static<typeof IceCandidate>;
 
+/**
+ * The offset of the last event the sender received (Socket.io's, the last argument of each event it is sent): what
+ * the service kept of earlier events for a resume can go. Optional; the service reads it when it alone keeps them.
+ */
+const Seen = Type.Optional(Type.String({ pattern: '^[0-9a-z-]{1,32}$' }));
+
 /** `signal` sent by a client: one offer, answer or ICE candidate for one peer of the same room. */
 export const SignalRequest = Type.Union([
-  Type.Object({ to: PeerId, description: SessionDescription }, { additionalProperties: false }),
-  Type.Object({ to: PeerId, candidate: IceCandidate }, { additionalProperties: false }),
+  Type.Object({ to: PeerId, description: SessionDescription, seen: Seen }, { additionalProperties: false }),
+  Type.Object({ to: PeerId, candidate: IceCandidate, seen: Seen }, { additionalProperties: false }),
 ]);
 export type SignalRequest = Static<typeof SignalRequest>;
 

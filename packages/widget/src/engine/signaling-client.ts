@@ -266,7 +266,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
    * it, and `signal-failed` when it does not (one frame each way per signal, not two back).
    */
   signal(request: SignalRequest): void {
-    this.socket.emit('signal', request);
+    // With it, the offset of the last event received (Socket.io's own, which a resume sends too: 4.8.4 keeps it as
+    // `_lastOffset`): the service lets go of what it kept of those for a resume now, not at the next pong.
+    const seen = (this.socket as unknown as { _lastOffset?: string })._lastOffset;
+    this.socket.emit('signal', seen === undefined ? request : { ...request, seen });
   }
 
   get connected(): boolean {
