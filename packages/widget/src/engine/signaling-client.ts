@@ -267,9 +267,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
    */
   signal(request: SignalRequest): void {
     // With it, the offset of the last event received (Socket.io's own, which a resume sends too: 4.8.4 keeps it as
-    // `_lastOffset`): the service lets go of what it kept of those for a resume now, not at the next pong.
-    const seen = (this.socket as unknown as { _lastOffset?: string })._lastOffset;
-    this.socket.emit('signal', seen === undefined ? request : { ...request, seen });
+    // `_lastOffset`; undefined before any, and then left out of the JSON): the service lets go of what it kept of
+    // those for a resume now, not at the next pong.
+    this.socket.emit('signal', { ...request, seen: (this.socket as unknown as { _lastOffset?: string })._lastOffset });
   }
 
   get connected(): boolean {
