@@ -463,6 +463,43 @@ describe("a node's matching news (several nodes)", () => {
     assert.deepEqual(told, ['found sock-a room-1', 'ended sock-a partner-left']);
   });
 
+  it('news waiting for a stream that is away waits a second from when it was heard, not a second more for each before it', async () => {
+    const clock = new TestClock();
+    const waits: number[] = [];
+    const told: string[] = [];
+    const delivery = {
+      ended: (socketId: string) => told.push(socketId),
+    } as unknown as MatchDelivery;
+    // The fan-out stream is away: each wait runs its whole time.
+    const book = {
+      node: 'n1',
+      flushed: () => Promise.resolve(),
+      caughtUp: (_mark: string, ms: number) => {
+        waits.push(ms);
+        return new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+      },
+    } as unknown as MatchBook;
+    const news = new MatchNews(book, delivery, undefined, clock);
+    const ended = (socket: string, mark: string) => ({
+      t: 'ended' as const,
+      s: socket,
+      p: `peer-${socket}`,
+      e: { reason: 'next', status },
+      a: mark,
+    });
+    news.deliver([ended('a', '5-0'), ended('b', '6-0')]);
+    news.deliver([ended('c', '7-0')]);
+    await turn();
+    assert.deepEqual(told, [], 'each waits for the broadcasts before it');
+    clock.advanceTo(clock.now() + 999);
+    await turn();
+    assert.deepEqual(told, []);
+    clock.advanceTo(clock.now() + 1);
+    for (let i = 0; i < 5; i++) await turn();
+    assert.deepEqual(told, ['a', 'b', 'c'], 'all told a second after they were heard, in order');
+    assert.deepEqual(waits, [1000], 'those behind the first did not wait again');
+  });
+
   it('delivers what an answered command held back before the next command of the same peer starts', async () => {
     const { news, told } = newsWith();
     await news.answer('peer-a', async (reply) => {

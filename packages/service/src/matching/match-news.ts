@@ -7,20 +7,25 @@
  */
 import type { LeaveReason, MatchEnded, MatchFound, QueueStatus } from '@vcw/shared';
 import type { MatchBook, MatchEffect } from '../bus/match-book.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { MatchDelivery } from './coordinator.js';
 
 /** How long a command waits for its reply token on this node's channel before it answers anyway. */
 const REPLY_WAIT_MS = 2_000;
-/** How long what follows a freed seat waits for the others in its room to be told (Redis slow or away). */
-const UNSEAT_WAIT_MS = 1_000;
-/** How long a pair's end waits for this node to deliver the room broadcasts sent before it (the same). */
-const FANOUT_WAIT_MS = 1_000;
+/**
+ * How long, from when it was heard, news may wait for what must be told before it (Redis slow or away): a pair's
+ * end for this node to deliver the room broadcasts sent before it, and what follows a freed seat for the others in
+ * its room to be told. Counted from when it was heard, not from when its turn came, so that news queued behind
+ * a wait does not wait again in turn: what this node tells lags what it heard by this much at most, less than a
+ * command's `REPLY_WAIT_MS`, and an answer never overtakes the news published before it.
+ */
+const ORDER_WAIT_MS = 1_000;
 
 /** Resolves when `work` settles, or after `ms`. */
-function atMost(work: Promise<void>, ms: number): Promise<void> {
+function atMost(work: Promise<void>, ms: number, clock: Clock): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+  const late = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, ms)));
+  return Promise.race([work, late]).finally(() => clock.clearTimeout(timer));
 }
 
 /** What decides whether a connection must be told again (as `LineNotices` does). */
@@ -44,8 +49,8 @@ export class MatchNews {
   /** Peers with a command under way here. */
   private readonly held = new Map<string, Held>();
   private replySeq = 0;
-  /** Effects heard and not yet delivered, in order; `draining` while some are being delivered. */
-  private readonly queue: MatchEffect[] = [];
+  /** Effects heard and not yet delivered, in order, with when each was heard; `draining` while some are delivered. */
+  private readonly queue: { effect: MatchEffect; heardAt: number }[] = [];
   private draining = false;
 
   constructor(
@@ -53,6 +58,7 @@ export class MatchNews {
     private readonly delivery: MatchDelivery,
     /** The peer's connection came back on another node, which speaks for it from now on. */
     private readonly moved: (peerId: string) => void = () => {},
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -114,17 +120,20 @@ export class MatchNews {
    * partner hears its leave (`peer:left`) before it hears the pair is over.
    */
   deliver(effects: MatchEffect[]): void {
-    this.queue.push(...effects);
+    const heardAt = this.clock.now();
+    for (const effect of effects) this.queue.push({ effect, heardAt });
     if (!this.draining) void this.drain();
   }
 
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      for (let effect = this.queue.shift(); effect; effect = this.queue.shift()) {
-        if (effect.a) await this.book.caughtUp(effect.a, FANOUT_WAIT_MS);
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+        const { effect, heardAt } = next;
+        const left = () => heardAt + ORDER_WAIT_MS - this.clock.now();
+        if (effect.a && left() > 0) await this.book.caughtUp(effect.a, left());
         const freeing = this.deliverOne(effect);
-        if (freeing) await atMost(freeing, UNSEAT_WAIT_MS);
+        if (freeing) await atMost(freeing, Math.max(0, left()), this.clock);
       }
     } finally {
       this.draining = false;
