@@ -3,7 +3,8 @@
  * blurred-background.ts) is copied into the background only, the person's samples are not touched, and the
  * two are blended sample by sample only along the outline, where the model is unsure. Which is which is
  * decided per cell of the mask (the frame pixels between four mask pixels), once per mask, so most of the
- * frame costs one memory copy per row or nothing at all.
+ * frame costs one memory copy per row or nothing at all. The outline's blend weights (the mask scaled up to
+ * the plane) are also worked out once per mask, not once per frame: a mask serves six frames or more.
  */
 import { taps, type Taps } from './box-blur.js';
 import type { FramePixels, Plane } from './frame-pixels.js';
@@ -30,6 +31,10 @@ interface PlaneGeometry {
   maskY: Taps;
   /** For each mask column c, the first plane column whose left mask tap is c or more (mask width + 1 entries). */
   spanStart: Int32Array;
+  /** The mask scaled up to the plane (0–255, dense rows of the plane's width), written on the outline only. */
+  weights: Uint8Array;
+  /** The mask version `weights` holds. */
+  version: number;
 }
 
 export class BackgroundComposite {
@@ -44,9 +49,14 @@ export class BackgroundComposite {
     const { data } = pixels;
     if (!mask) return data.set(blurred.subarray(0, data.length));
     const runs = this.#runsOf(mask);
-    pixels.planes.forEach((plane, i) =>
-      compositePlane(data, plane, blurred, this.#geometryOf(i, plane, mask), mask, runs),
-    );
+    pixels.planes.forEach((plane, i) => {
+      const geometry = this.#geometryOf(i, plane, mask);
+      if (geometry.version !== mask.version) {
+        outlineWeights(plane, geometry, mask, runs);
+        geometry.version = mask.version;
+      }
+      compositePlane(data, plane, blurred, geometry, runs);
+    });
   }
 
   #geometryOf(i: number, plane: Plane, mask: PersonMask): PlaneGeometry {
@@ -61,7 +71,14 @@ export class BackgroundComposite {
       while (x < width && maskX.lo[x]! < c) x++; // the taps never go left
       spanStart[c] = x;
     }
-    const geometry: PlaneGeometry = { key, maskX, maskY: taps(height, height / mh, mh), spanStart };
+    const geometry: PlaneGeometry = {
+      key,
+      maskX,
+      maskY: taps(height, height / mh, mh),
+      spanStart,
+      weights: new Uint8Array(width * height),
+      version: -1,
+    };
     this.#geometry[i] = geometry;
     return geometry;
   }
@@ -102,10 +119,9 @@ function compositePlane(
   plane: Plane,
   blurred: Uint8Array,
   g: PlaneGeometry,
-  mask: PersonMask,
   { rowStart, runs }: MaskRuns,
 ): void {
-  const { offset, stride, step, height } = plane;
+  const { offset, stride, step, width, height } = plane;
   for (let y = 0; y < height; y++) {
     const row = offset + y * stride;
     const r = g.maskY.lo[y]!;
@@ -116,7 +132,7 @@ function compositePlane(
       const x1 = g.spanStart[runs[k * 3 + 1]!]!;
       if (x1 <= x0) continue;
       if (kind === BACKGROUND) copySpan(blurred, x0, x1, data, row, step);
-      else blendSpan(blurred, x0, x1, data, row, step, mask, g.maskX, r, g.maskY.hi[y]!, g.maskY.w[y]!);
+      else blendSpan(blurred, x0, x1, data, row, step, g.weights, y * width);
     }
   }
 }
@@ -127,10 +143,7 @@ function copySpan(blurred: Uint8Array, x0: number, x1: number, data: Uint8Array,
   else for (let i = row + x0 * step, end = row + x1 * step; i < end; i += step) data[i] = blurred[i]!;
 }
 
-/**
- * Along the outline: out = (m·sharp + (255 − m)·blurred) / 255 per sample, m the mask scaled bilinearly to
- * the sample (mask rows r0 and r1, weight wy/256 for r1).
- */
+/** Along the outline: out = (m·sharp + (255 − m)·blurred) / 255 per sample, m from `weights` (row at `at`). */
 function blendSpan(
   blurred: Uint8Array,
   x0: number,
@@ -138,11 +151,45 @@ function blendSpan(
   data: Uint8Array,
   row: number,
   step: number,
+  weights: Uint8Array,
+  at: number,
+): void {
+  for (let x = x0, i = row + x0 * step; x < x1; x++, i += step) {
+    const m = weights[at + x]!;
+    // Division by 255, rounded, in integers: (t + (t >> 8)) >> 8 equals round(t / 255) for these t.
+    const t = m * data[i]! + (255 - m) * blurred[i]! + 128;
+    data[i] = (t + (t >> 8)) >> 8;
+  }
+}
+
+/**
+ * The blend weights of the plane's outline samples for a new mask: the mask scaled bilinearly to each sample
+ * (into `g.weights`, at the sample's place in a dense plane-sized grid). Only outline cells are written.
+ */
+function outlineWeights(plane: Plane, g: PlaneGeometry, mask: PersonMask, { rowStart, runs }: MaskRuns): void {
+  const { width, height } = plane;
+  for (let y = 0; y < height; y++) {
+    const r = g.maskY.lo[y]!;
+    for (let k = rowStart[r]!, end = rowStart[r + 1]!; k < end; k++) {
+      if (runs[k * 3 + 2] !== OUTLINE) continue;
+      const x0 = g.spanStart[runs[k * 3]!]!;
+      const x1 = g.spanStart[runs[k * 3 + 1]!]!;
+      scaleMaskRow(mask, g.maskX, r, g.maskY.hi[y]!, g.maskY.w[y]!, x0, x1, g.weights, y * width);
+    }
+  }
+}
+
+/** Columns x0..x1 of the mask scaled up bilinearly, between mask rows r0 and r1 (weight wy/256 for r1). */
+function scaleMaskRow(
   mask: PersonMask,
   { lo, hi, w }: Taps,
   r0: number,
   r1: number,
   wy: number,
+  x0: number,
+  x1: number,
+  out: Uint8Array,
+  at: number,
 ): void {
   const m = mask.data;
   const top = r0 * mask.width;
@@ -153,10 +200,6 @@ function blendSpan(
     const wx = w[x]!;
     const up = m[top + a]! * (256 - wx) + m[top + b]! * wx;
     const down = m[bottom + a]! * (256 - wx) + m[bottom + b]! * wx;
-    const p = (up * (256 - wy) + down * wy + 32768) >> 16;
-    const i = row + x * step;
-    // Division by 255, rounded, in integers: (t + (t >> 8)) >> 8 equals round(t / 255) for these t.
-    const t = p * data[i]! + (255 - p) * blurred[i]! + 128;
-    data[i] = (t + (t >> 8)) >> 8;
+    out[at + x] = (up * (256 - wy) + down * wy + 32768) >> 16;
   }
 }

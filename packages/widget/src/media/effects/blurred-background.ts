@@ -46,7 +46,7 @@ export class BlurredBackground {
       across: taps(plane.width, factor, small.width),
       down: taps(plane.height, factor, small.height),
       shareRows: true,
-      fourfold: true,
+      byWords: true,
     };
     this.#upscales[i] = made;
     return made;
