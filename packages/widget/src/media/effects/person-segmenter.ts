@@ -7,6 +7,7 @@ import type { SelfieSegmentation } from '@mediapipe/selfie_segmentation';
 import { EffectError } from './effect-error.js';
 import type { FramePixels } from './frame-pixels.js';
 import { ModelInput } from './model-input.js';
+import { PictureMotion } from './picture-motion.js';
 
 /** The model's input size (the "landscape" model, 256×144): frames are scaled to it before inference. */
 const MODEL_WIDTH = 256;
@@ -27,6 +28,13 @@ const IDLE_PER_BUSY = 1;
  * A person sitting in a call moves little in 200 ms; a quick movement shows the outline late by as much.
  */
 const MASK_INTERVAL_MS = 200;
+/**
+ * While the picture is still (less than MOVING_SHARE of its thumbnail changed since the frame of the last mask,
+ * see picture-motion.ts), the mask is remade only this often: it would come out the same, and a slow change
+ * (someone walking in slowly) is still caught within a second. Any movement brings back the full rate.
+ */
+const STILL_INTERVAL_MS = 1000;
+const MOVING_SHARE = 0.005;
 
 /** Probabilities (of 255) at or beyond which a model pixel is taken as surely background, surely person. */
 const SURE_BACKGROUND = 8;
@@ -176,6 +184,9 @@ export class PersonSegmenter {
   mask: PersonMask | null = null;
   #solution: SelfieSegmentation;
   #input = new ModelInput(MODEL_WIDTH, MODEL_HEIGHT);
+  #motion = new PictureMotion();
+  /** performance.now() when the last inference started. */
+  #startedAt = -Infinity;
   #maskReader: MaskReader;
   #busy = false;
   #closed = false;
@@ -217,12 +228,17 @@ export class PersonSegmenter {
   }
 
   /**
-   * Starts segmenting the frame whose pixels are `pixels`, unless an inference is running or resting (then
-   * the frame is skipped). Reads them now: the caller may change them once this returns.
+   * Starts segmenting the frame whose pixels are `pixels`, unless an inference is running or resting, or the
+   * picture is still and its mask recent (then the frame is skipped). Reads them now: the caller may change
+   * them once this returns.
    */
   submit(pixels: FramePixels): void {
     const started = performance.now();
     if (this.#busy || this.#closed || started < this.#restAt) return;
+    const still = this.mask && started < this.#startedAt + STILL_INTERVAL_MS;
+    if (still && this.#motion.changedSince(pixels) < MOVING_SHARE) return;
+    this.#motion.keep(pixels);
+    this.#startedAt = started;
     this.#busy = true;
     const image = this.#input.fill(pixels);
     this.#solution
