@@ -235,9 +235,9 @@ export class PersonSegmenter {
   submit(pixels: FramePixels): void {
     const started = performance.now();
     if (this.#busy || this.#closed || started < this.#restAt) return;
-    const still = this.mask && started < this.#startedAt + STILL_INTERVAL_MS;
-    if (still && this.#motion.changedSince(pixels) < MOVING_SHARE) return;
-    this.#motion.keep(pixels);
+    const moved = this.#motion.changedSince(pixels);
+    if (this.mask && started < this.#startedAt + STILL_INTERVAL_MS && moved < MOVING_SHARE) return;
+    this.#motion.keep();
     this.#startedAt = started;
     this.#busy = true;
     const image = this.#input.fill(pixels);

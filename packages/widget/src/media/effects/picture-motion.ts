@@ -15,16 +15,19 @@ const CHANGED_LEVELS = 12;
 export class PictureMotion {
   /** The thumbnail of the frame the last mask was made from (null before the first). */
   #reference: Uint8Array | null = null;
-  #current = new Uint8Array(COLUMNS * ROWS);
+  #current: Uint8Array = new Uint8Array(COLUMNS * ROWS);
   /** The byte each cell's four samples read, for the frame geometry `#key`. */
   #indices = new Int32Array(COLUMNS * ROWS * 4);
   #key = '';
 
-  /** The share of thumbnail cells (0–1) that changed since `keep()` was last called; 1 before it ever was. */
+  /**
+   * The share of thumbnail cells (0–1) that changed in `pixels` since the frame `keep()` last kept; 1 before
+   * any was kept.
+   */
   changedSince(pixels: FramePixels): number {
+    const current = this.#thumbnail(pixels, this.#current);
     const reference = this.#reference;
     if (!reference) return 1;
-    const current = this.#thumbnail(pixels, this.#current);
     let changed = 0;
     for (let i = 0; i < current.length; i++) {
       const d = current[i]! - reference[i]!;
@@ -33,9 +36,11 @@ export class PictureMotion {
     return changed / current.length;
   }
 
-  /** Takes `pixels` as the frame the next measures compare with (the one a mask is being made from). */
-  keep(pixels: FramePixels): void {
-    this.#reference = this.#thumbnail(pixels, this.#reference ?? new Uint8Array(COLUMNS * ROWS));
+  /** Keeps the frame `changedSince` last measured as the one the next measures compare with. */
+  keep(): void {
+    const kept = this.#current;
+    this.#current = this.#reference ?? new Uint8Array(COLUMNS * ROWS);
+    this.#reference = kept;
   }
 
   #thumbnail(pixels: FramePixels, out: Uint8Array): Uint8Array {
