@@ -2,7 +2,9 @@
  * The blurred picture background-blur shows behind the person, kept at full size in the frame's own layout
  * and remade from the camera at most every REFRESH_MS. It is blurred tens of pixels wide, so it changes
  * slowly: remaking it on every other frame of a 30 fps camera halves its cost, and each frame in between
- * only copies it (see background-composite.ts).
+ * only copies it (see background-composite.ts). Of Y'CbCr frames, the colour (chroma) planes are remade on
+ * every other remake only: blurred colour changes even more slowly than blurred light, and the chroma was
+ * nearly half of a remake's cost.
  */
 import { blurSmall, enlarge, taps, type BlurScratch, type Dense, type Enlargement } from './box-blur.js';
 import type { FramePixels, Plane } from './frame-pixels.js';
@@ -18,6 +20,8 @@ export class BlurredBackground {
   data = new Uint8Array(0);
   #madeAt = -Infinity;
   #layout = '';
+  /** Remakes since the layout last changed. */
+  #remakes = 0;
   #upscales: Upscale[] = [];
 
   /** Remakes the blurred planes from `pixels` (frame `timestamp`, µs) when they are due or the layout changed. */
@@ -25,10 +29,13 @@ export class BlurredBackground {
     const layout = JSON.stringify([pixels.format, pixels.width, pixels.height, pixels.layout, radius]);
     const age = timestamp - this.#madeAt;
     if (layout === this.#layout && age >= 0 && age < REFRESH_US) return;
+    if (layout !== this.#layout) this.#remakes = 0;
     this.#layout = layout;
     this.#madeAt = timestamp;
+    const colourToo = pixels.model === 'rgb' || this.#remakes++ % 2 === 0;
     if (this.data.length < pixels.data.length) this.data = new Uint8Array(pixels.data.length);
     pixels.planes.forEach((plane, i) => {
+      if (i > 0 && !colourToo) return;
       // Sparse: a blur this wide smooths over the rows the shrink skips.
       const blurred = blurSmall(pixels.data, plane, radius / plane.subX, scratch, true);
       if (!blurred) return copyPlane(pixels.data, plane, this.data);
