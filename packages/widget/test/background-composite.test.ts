@@ -74,19 +74,24 @@ function mismatches(
 describe('background-blur: compositing', () => {
   it('keeps the person, puts the blurred picture behind them and blends the outline as the mask says, frame after frame and mask after mask', () => {
     const composite = new BackgroundComposite();
-    const blurred = i420((p, x, y) => 100 + ((x + 2 * y + p) % 7)).data;
+    const blurredPictures = [
+      i420((p, x, y) => 100 + ((x + 2 * y + p) % 7)).data,
+      i420((p, x, y) => 150 + ((3 * x + y + p) % 5)).data,
+    ];
     let left = 0;
     let right = 0;
     let outline = 0;
-    // Three frames with one mask (its blend weights are worked out once), then the person moves: a new mask.
+    // Three frames with one mask (its blend weights are worked out once), the third with another blurred
+    // buffer (as when the frame size changes), then the person moves: a new mask.
     const frames = [
-      { mask: ellipseMask(24, 1), seed: 1 },
-      { mask: ellipseMask(24, 1), seed: 2 },
-      { mask: ellipseMask(24, 1), seed: 3 },
-      { mask: ellipseMask(40, 2), seed: 4 },
-      { mask: ellipseMask(40, 2), seed: 5 },
+      { mask: ellipseMask(24, 1), seed: 1, picture: 0 },
+      { mask: ellipseMask(24, 1), seed: 2, picture: 0 },
+      { mask: ellipseMask(24, 1), seed: 3, picture: 1 },
+      { mask: ellipseMask(40, 2), seed: 4, picture: 1 },
+      { mask: ellipseMask(40, 2), seed: 5, picture: 1 },
     ];
-    for (const { mask, seed } of frames) {
+    for (const { mask, seed, picture } of frames) {
+      const blurred = blurredPictures[picture]!;
       const value = (p: number, x: number, y: number): number => (x * 13 + y * 7 * seed + p * 31) % 256;
       const sharp = i420(value);
       const out = i420(value);

@@ -33,8 +33,16 @@ interface PlaneGeometry {
   spanStart: Int32Array;
   /** The mask scaled up to the plane (0–255, dense rows of the plane's width), written on the outline only. */
   weights: Uint8Array;
-  /** The mask version `weights` holds. */
+  /** The mask version `weights` and the spans below are for. */
   version: number;
+  /** The blurred buffer `copies` are views of. */
+  blurred: Uint8Array | null;
+  /** The background's spans of a planar plane, as views of the blurred buffer (neighbours merged). */
+  copies: Uint8Array[];
+  /** Where each of `copies` goes in the frame buffer. */
+  copyAt: number[];
+  /** The other spans, four numbers each: kind (BACKGROUND of a plane with gaps, or OUTLINE), row, x0, x1. */
+  spans: number[];
 }
 
 export class BackgroundComposite {
@@ -51,11 +59,11 @@ export class BackgroundComposite {
     const runs = this.#runsOf(mask);
     pixels.planes.forEach((plane, i) => {
       const geometry = this.#geometryOf(i, plane, mask);
-      if (geometry.version !== mask.version) {
-        outlineWeights(plane, geometry, mask, runs);
+      if (geometry.version !== mask.version || geometry.blurred !== blurred) {
+        planSpans(plane, geometry, mask, runs, blurred);
         geometry.version = mask.version;
       }
-      compositePlane(data, plane, blurred, geometry, runs);
+      compositePlane(data, plane, blurred, geometry);
     });
   }
 
@@ -78,6 +86,10 @@ export class BackgroundComposite {
       spanStart,
       weights: new Uint8Array(width * height),
       version: -1,
+      blurred: null,
+      copies: [],
+      copyAt: [],
+      spans: [],
     };
     this.#geometry[i] = geometry;
     return geometry;
@@ -114,27 +126,59 @@ export class BackgroundComposite {
 // The loops below take everything as parameters: V8 keeps parameters in registers, while variables a
 // closure captures are reloaded from its context on every iteration.
 
-function compositePlane(
-  data: Uint8Array,
-  plane: Plane,
-  blurred: Uint8Array,
-  g: PlaneGeometry,
-  { rowStart, runs }: MaskRuns,
-): void {
-  const { offset, stride, step, width, height } = plane;
+function compositePlane(data: Uint8Array, plane: Plane, blurred: Uint8Array, g: PlaneGeometry): void {
+  const { offset, stride, step, width } = plane;
+  const { copies, copyAt, spans, weights } = g;
+  for (let k = 0; k < copies.length; k++) data.set(copies[k]!, copyAt[k]!);
+  for (let k = 0; k < spans.length; k += 4) {
+    const y = spans[k + 1]!;
+    const row = offset + y * stride;
+    if (spans[k] === BACKGROUND) copySpan(blurred, spans[k + 2]!, spans[k + 3]!, data, row, step);
+    else blendSpan(blurred, spans[k + 2]!, spans[k + 3]!, data, row, step, weights, y * width);
+  }
+}
+
+/**
+ * For a new mask (or a new blurred buffer): the plane's spans to copy and to blend, and the blend weights of
+ * the outline. The background of a planar plane becomes views of the blurred buffer, one per run of adjacent
+ * bytes (whole rows of background follow one another in memory), so each frame copies them with few calls
+ * and makes no garbage.
+ */
+function planSpans(plane: Plane, g: PlaneGeometry, mask: PersonMask, runs: MaskRuns, blurred: Uint8Array): void {
+  const { offset, stride, step, height } = plane;
+  const copies: Uint8Array[] = [];
+  const copyAt: number[] = [];
+  const spans: number[] = [];
+  let start = -1;
+  let end = -1;
+  const flush = (): void => {
+    if (end <= start) return;
+    copies.push(blurred.subarray(start, end));
+    copyAt.push(start);
+  };
   for (let y = 0; y < height; y++) {
     const row = offset + y * stride;
     const r = g.maskY.lo[y]!;
-    for (let k = rowStart[r]!, end = rowStart[r + 1]!; k < end; k++) {
-      const kind = runs[k * 3 + 2]!;
+    for (let k = runs.rowStart[r]!, last = runs.rowStart[r + 1]!; k < last; k++) {
+      const kind = runs.runs[k * 3 + 2]!;
       if (kind === PERSON) continue;
-      const x0 = g.spanStart[runs[k * 3]!]!;
-      const x1 = g.spanStart[runs[k * 3 + 1]!]!;
+      const x0 = g.spanStart[runs.runs[k * 3]!]!;
+      const x1 = g.spanStart[runs.runs[k * 3 + 1]!]!;
       if (x1 <= x0) continue;
-      if (kind === BACKGROUND) copySpan(blurred, x0, x1, data, row, step);
-      else blendSpan(blurred, x0, x1, data, row, step, g.weights, y * width);
+      if (kind === OUTLINE) {
+        spans.push(OUTLINE, y, x0, x1);
+        scaleMaskRow(mask, g.maskX, r, g.maskY.hi[y]!, g.maskY.w[y]!, x0, x1, g.weights, y * plane.width);
+      } else if (step !== 1) spans.push(BACKGROUND, y, x0, x1);
+      else if (row + x0 === end) end = row + x1;
+      else {
+        flush();
+        start = row + x0;
+        end = row + x1;
+      }
     }
   }
+  flush();
+  Object.assign(g, { copies, copyAt, spans, blurred });
 }
 
 /** Samples x0..x1 of the plane row at `row`, from the blurred planes. */
@@ -159,23 +203,6 @@ function blendSpan(
     // Division by 255, rounded, in integers: (t + (t >> 8)) >> 8 equals round(t / 255) for these t.
     const t = m * data[i]! + (255 - m) * blurred[i]! + 128;
     data[i] = (t + (t >> 8)) >> 8;
-  }
-}
-
-/**
- * The blend weights of the plane's outline samples for a new mask: the mask scaled bilinearly to each sample
- * (into `g.weights`, at the sample's place in a dense plane-sized grid). Only outline cells are written.
- */
-function outlineWeights(plane: Plane, g: PlaneGeometry, mask: PersonMask, { rowStart, runs }: MaskRuns): void {
-  const { width, height } = plane;
-  for (let y = 0; y < height; y++) {
-    const r = g.maskY.lo[y]!;
-    for (let k = rowStart[r]!, end = rowStart[r + 1]!; k < end; k++) {
-      if (runs[k * 3 + 2] !== OUTLINE) continue;
-      const x0 = g.spanStart[runs[k * 3]!]!;
-      const x1 = g.spanStart[runs[k * 3 + 1]!]!;
-      scaleMaskRow(mask, g.maskX, r, g.maskY.hi[y]!, g.maskY.w[y]!, x0, x1, g.weights, y * width);
-    }
   }
 }
 
