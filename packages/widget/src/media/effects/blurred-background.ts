@@ -1,16 +1,20 @@
 /**
  * The blurred picture background-blur shows behind the person, kept at full size in the frame's own layout
- * and remade from the camera at most every REFRESH_MS. It is blurred tens of pixels wide, so it changes
- * slowly: remaking it on every other frame of a 30 fps camera halves its cost, and each frame in between
- * only copies it (see background-composite.ts). Of Y'CbCr frames, the colour (chroma) planes are remade on
- * every other remake only: blurred colour changes even more slowly than blurred light, and the chroma was
- * nearly half of a remake's cost.
+ * and remade from the camera at most every REFRESH_US. It is blurred tens of pixels wide, so it changes
+ * slowly: remaking it on every third frame of a 30 fps camera (100 ms) cuts its cost to a third, and each
+ * frame in between only copies it (see background-composite.ts). Of Y'CbCr frames, the colour (chroma)
+ * planes are remade on every other remake only: blurred colour changes even more slowly than blurred light,
+ * and the chroma was nearly half of a remake's cost. Both are within the mask's own lag (a mask is made at
+ * most every 200 ms), which is what decides where the person's outline is.
  */
 import { blurSmall, enlarge, taps, type BlurScratch, type Dense, type Enlargement } from './box-blur.js';
 import type { FramePixels, Plane } from './frame-pixels.js';
 
-/** The least time, in frame-timestamp microseconds, between two remakes: 50 ms, every other frame at 30 fps. */
-const REFRESH_US = 50_000;
+/**
+ * The least time, in frame-timestamp microseconds, between two remakes: 90 ms, every third frame at 30 fps
+ * (frame timestamps jitter; 100 ms would sometimes wait for the fourth).
+ */
+const REFRESH_US = 90_000;
 
 /** Where a plane's samples fall on its coarse blur grid; computed once per frame size. */
 type Upscale = Enlargement & { key: string };
