@@ -232,7 +232,7 @@ describe('video effects: background-blur', () => {
   });
 
   it('keeps its blurred background in step with the camera: a new picture shows within a few frames', async () => {
-    // Made every other frame and copied in between (blurred-background.ts): it must never stop following.
+    // Remade every third frame and copied in between (blurred-background.ts): it must never stop following.
     // A flat colour has no person in it, so the output is that background, blurred: the same colour.
     let colour: Rgb = [200, 40, 40];
     const source = canvasTrack((context, width, height) => {

@@ -3,7 +3,8 @@
  * blurred-background.ts) is copied into the background only, the person's samples are not touched, and the
  * two are blended sample by sample only along the outline, where the model is unsure. Which is which is
  * decided per cell of the mask (the frame pixels between four mask pixels), once per mask, so most of the
- * frame costs one memory copy per row or nothing at all.
+ * frame costs one memory copy per row or nothing at all. The outline's blend weights (the mask scaled up to
+ * the plane) are also worked out once per mask, not once per frame: a mask serves six frames or more.
  */
 import { taps, type Taps } from './box-blur.js';
 import type { FramePixels, Plane } from './frame-pixels.js';
@@ -30,6 +31,18 @@ interface PlaneGeometry {
   maskY: Taps;
   /** For each mask column c, the first plane column whose left mask tap is c or more (mask width + 1 entries). */
   spanStart: Int32Array;
+  /** The mask scaled up to the plane (0–255, dense rows of the plane's width), written on the outline only. */
+  weights: Uint8Array;
+  /** The mask version `weights` and the spans below are for. */
+  version: number;
+  /** The blurred buffer `copies` are views of. */
+  blurred: Uint8Array | null;
+  /** The background's spans of a planar plane, as views of the blurred buffer (neighbours merged). */
+  copies: Uint8Array[];
+  /** Where each of `copies` goes in the frame buffer. */
+  copyAt: number[];
+  /** The other spans, four numbers each: kind (BACKGROUND of a plane with gaps, or OUTLINE), row, x0, x1. */
+  spans: number[];
 }
 
 export class BackgroundComposite {
@@ -44,9 +57,14 @@ export class BackgroundComposite {
     const { data } = pixels;
     if (!mask) return data.set(blurred.subarray(0, data.length));
     const runs = this.#runsOf(mask);
-    pixels.planes.forEach((plane, i) =>
-      compositePlane(data, plane, blurred, this.#geometryOf(i, plane, mask), mask, runs),
-    );
+    pixels.planes.forEach((plane, i) => {
+      const geometry = this.#geometryOf(i, plane, mask);
+      if (geometry.version !== mask.version || geometry.blurred !== blurred) {
+        planSpans(plane, geometry, mask, runs, blurred);
+        geometry.version = mask.version;
+      }
+      compositePlane(data, plane, blurred, geometry);
+    });
   }
 
   #geometryOf(i: number, plane: Plane, mask: PersonMask): PlaneGeometry {
@@ -61,7 +79,18 @@ export class BackgroundComposite {
       while (x < width && maskX.lo[x]! < c) x++; // the taps never go left
       spanStart[c] = x;
     }
-    const geometry: PlaneGeometry = { key, maskX, maskY: taps(height, height / mh, mh), spanStart };
+    const geometry: PlaneGeometry = {
+      key,
+      maskX,
+      maskY: taps(height, height / mh, mh),
+      spanStart,
+      weights: new Uint8Array(width * height),
+      version: -1,
+      blurred: null,
+      copies: [],
+      copyAt: [],
+      spans: [],
+    };
     this.#geometry[i] = geometry;
     return geometry;
   }
@@ -97,28 +126,59 @@ export class BackgroundComposite {
 // The loops below take everything as parameters: V8 keeps parameters in registers, while variables a
 // closure captures are reloaded from its context on every iteration.
 
-function compositePlane(
-  data: Uint8Array,
-  plane: Plane,
-  blurred: Uint8Array,
-  g: PlaneGeometry,
-  mask: PersonMask,
-  { rowStart, runs }: MaskRuns,
-): void {
+function compositePlane(data: Uint8Array, plane: Plane, blurred: Uint8Array, g: PlaneGeometry): void {
+  const { offset, stride, step, width } = plane;
+  const { copies, copyAt, spans, weights } = g;
+  for (let k = 0; k < copies.length; k++) data.set(copies[k]!, copyAt[k]!);
+  for (let k = 0; k < spans.length; k += 4) {
+    const y = spans[k + 1]!;
+    const row = offset + y * stride;
+    if (spans[k] === BACKGROUND) copySpan(blurred, spans[k + 2]!, spans[k + 3]!, data, row, step);
+    else blendSpan(blurred, spans[k + 2]!, spans[k + 3]!, data, row, step, weights, y * width);
+  }
+}
+
+/**
+ * For a new mask (or a new blurred buffer): the plane's spans to copy and to blend, and the blend weights of
+ * the outline. The background of a planar plane becomes views of the blurred buffer, one per run of adjacent
+ * bytes (whole rows of background follow one another in memory), so each frame copies them with few calls
+ * and makes no garbage.
+ */
+function planSpans(plane: Plane, g: PlaneGeometry, mask: PersonMask, runs: MaskRuns, blurred: Uint8Array): void {
   const { offset, stride, step, height } = plane;
+  const copies: Uint8Array[] = [];
+  const copyAt: number[] = [];
+  const spans: number[] = [];
+  let start = -1;
+  let end = -1;
+  const flush = (): void => {
+    if (end <= start) return;
+    copies.push(blurred.subarray(start, end));
+    copyAt.push(start);
+  };
   for (let y = 0; y < height; y++) {
     const row = offset + y * stride;
     const r = g.maskY.lo[y]!;
-    for (let k = rowStart[r]!, end = rowStart[r + 1]!; k < end; k++) {
-      const kind = runs[k * 3 + 2]!;
+    for (let k = runs.rowStart[r]!, last = runs.rowStart[r + 1]!; k < last; k++) {
+      const kind = runs.runs[k * 3 + 2]!;
       if (kind === PERSON) continue;
-      const x0 = g.spanStart[runs[k * 3]!]!;
-      const x1 = g.spanStart[runs[k * 3 + 1]!]!;
+      const x0 = g.spanStart[runs.runs[k * 3]!]!;
+      const x1 = g.spanStart[runs.runs[k * 3 + 1]!]!;
       if (x1 <= x0) continue;
-      if (kind === BACKGROUND) copySpan(blurred, x0, x1, data, row, step);
-      else blendSpan(blurred, x0, x1, data, row, step, mask, g.maskX, r, g.maskY.hi[y]!, g.maskY.w[y]!);
+      if (kind === OUTLINE) {
+        spans.push(OUTLINE, y, x0, x1);
+        scaleMaskRow(mask, g.maskX, r, g.maskY.hi[y]!, g.maskY.w[y]!, x0, x1, g.weights, y * plane.width);
+      } else if (step !== 1) spans.push(BACKGROUND, y, x0, x1);
+      else if (row + x0 === end) end = row + x1;
+      else {
+        flush();
+        start = row + x0;
+        end = row + x1;
+      }
     }
   }
+  flush();
+  Object.assign(g, { copies, copyAt, spans, blurred });
 }
 
 /** Samples x0..x1 of the plane row at `row`, from the blurred planes. */
@@ -127,10 +187,7 @@ function copySpan(blurred: Uint8Array, x0: number, x1: number, data: Uint8Array,
   else for (let i = row + x0 * step, end = row + x1 * step; i < end; i += step) data[i] = blurred[i]!;
 }
 
-/**
- * Along the outline: out = (m·sharp + (255 − m)·blurred) / 255 per sample, m the mask scaled bilinearly to
- * the sample (mask rows r0 and r1, weight wy/256 for r1).
- */
+/** Along the outline: out = (m·sharp + (255 − m)·blurred) / 255 per sample, m from `weights` (row at `at`). */
 function blendSpan(
   blurred: Uint8Array,
   x0: number,
@@ -138,11 +195,28 @@ function blendSpan(
   data: Uint8Array,
   row: number,
   step: number,
+  weights: Uint8Array,
+  at: number,
+): void {
+  for (let x = x0, i = row + x0 * step; x < x1; x++, i += step) {
+    const m = weights[at + x]!;
+    // Division by 255, rounded, in integers: (t + (t >> 8)) >> 8 equals round(t / 255) for these t.
+    const t = m * data[i]! + (255 - m) * blurred[i]! + 128;
+    data[i] = (t + (t >> 8)) >> 8;
+  }
+}
+
+/** Columns x0..x1 of the mask scaled up bilinearly, between mask rows r0 and r1 (weight wy/256 for r1). */
+function scaleMaskRow(
   mask: PersonMask,
   { lo, hi, w }: Taps,
   r0: number,
   r1: number,
   wy: number,
+  x0: number,
+  x1: number,
+  out: Uint8Array,
+  at: number,
 ): void {
   const m = mask.data;
   const top = r0 * mask.width;
@@ -153,10 +227,6 @@ function blendSpan(
     const wx = w[x]!;
     const up = m[top + a]! * (256 - wx) + m[top + b]! * wx;
     const down = m[bottom + a]! * (256 - wx) + m[bottom + b]! * wx;
-    const p = (up * (256 - wy) + down * wy + 32768) >> 16;
-    const i = row + x * step;
-    // Division by 255, rounded, in integers: (t + (t >> 8)) >> 8 equals round(t / 255) for these t.
-    const t = p * data[i]! + (255 - p) * blurred[i]! + 128;
-    data[i] = (t + (t >> 8)) >> 8;
+    out[at + x] = (up * (256 - wy) + down * wy + 32768) >> 16;
   }
 }

@@ -209,8 +209,11 @@ export interface Enlargement {
    * level at most from one row to the next, and copying halves the work.
    */
   shareRows?: boolean;
-  /** A plane exactly four times as wide as its grid is widened a word (four samples) at a time. */
-  fourfold?: boolean;
+  /**
+   * A plane exactly four or eight times as wide as its grid is widened a word (four samples) at a time, with
+   * the weights those factors have in every block instead of the tap tables.
+   */
+  byWords?: boolean;
 }
 
 /**
@@ -219,7 +222,7 @@ export interface Enlargement {
  */
 export function enlarge(
   small: Dense,
-  { across, down, shareRows = false, fourfold = false }: Enlargement,
+  { across, down, shareRows = false, byWords = false }: Enlargement,
   data: Uint8Array,
   plane: Plane,
   rows: Uint8Array,
@@ -230,7 +233,8 @@ export function enlarge(
     width % 4 === 0 && rows.byteOffset % 4 === 0
       ? new Int32Array(rows.buffer, rows.byteOffset, (width * 2) >> 2)
       : null;
-  const wordWise = fourfold && small.width * 4 === width ? lanes : null;
+  const factor = byWords && lanes ? width / small.width : 0;
+  const wordWise = factor === 4 ? widenFourfold : factor === 8 ? widenEightfold : null;
   let top = -1;
   for (let y = 0; y < height; y++) {
     const row = offset + y * stride;
@@ -242,10 +246,10 @@ export function enlarge(
     if (lo !== top) {
       // Moving down one small row, the old bottom row is the new top: move it rather than widen it again.
       if (lo === top + 1 && top >= 0) rows.copyWithin(0, width, width * 2);
-      else if (wordWise) widenFourfold(small.data, lo * small.width, small.width, wordWise, 0);
+      else if (wordWise && lanes) wordWise(small.data, lo * small.width, small.width, lanes, 0);
       else widen(small.data, lo * small.width, across, rows, 0, width);
       const hi = down.hi[y]! * small.width;
-      if (wordWise) widenFourfold(small.data, hi, small.width, wordWise, width >> 2);
+      if (wordWise && lanes) wordWise(small.data, hi, small.width, lanes, width >> 2);
       else widen(small.data, hi, across, rows, width, width);
       top = lo;
     }
@@ -270,6 +274,32 @@ function widenFourfold(src: Uint8Array, row: number, n: number, out: Int32Array,
     const b2 = (current * 224 + next * 32 + 128) >> 8;
     const b3 = (current * 160 + next * 96 + 128) >> 8;
     out[into + i] = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
+    previous = current;
+    current = next;
+  }
+}
+
+/**
+ * The same for a factor of 8: two words per grid sample, weights 9/16, 11/16, 13/16, 15/16 of it against the
+ * sample before, then 1/16, 3/16, 5/16, 7/16 of the sample after against it.
+ */
+function widenEightfold(src: Uint8Array, row: number, n: number, out: Int32Array, into: number): void {
+  const last = row + n - 1;
+  let previous = src[row]!;
+  let current = previous;
+  for (let i = 0, o = into; i < n; i++, o += 2) {
+    const at = row + i;
+    const next = src[at < last ? at + 1 : last]!;
+    const b0 = (previous * 112 + current * 144 + 128) >> 8;
+    const b1 = (previous * 80 + current * 176 + 128) >> 8;
+    const b2 = (previous * 48 + current * 208 + 128) >> 8;
+    const b3 = (previous * 16 + current * 240 + 128) >> 8;
+    const b4 = (current * 240 + next * 16 + 128) >> 8;
+    const b5 = (current * 208 + next * 48 + 128) >> 8;
+    const b6 = (current * 176 + next * 80 + 128) >> 8;
+    const b7 = (current * 144 + next * 112 + 128) >> 8;
+    out[o] = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
+    out[o + 1] = b4 | (b5 << 8) | (b6 << 16) | (b7 << 24);
     previous = current;
     current = next;
   }

@@ -3,10 +3,11 @@
  * Apache-2.0). Its script, wasm, graph and model are all loaded from `assetsBaseUrl`, i.e. from our service,
  * never from a CDN. Loaded only when `background-blur` is chosen (this module is reached by `import()` alone).
  */
-import type { Results, SelfieSegmentation } from '@mediapipe/selfie_segmentation';
+import type { SelfieSegmentation } from '@mediapipe/selfie_segmentation';
 import { EffectError } from './effect-error.js';
 import type { FramePixels } from './frame-pixels.js';
 import { ModelInput } from './model-input.js';
+import { PictureMotion } from './picture-motion.js';
 
 /** The model's input size (the "landscape" model, 256×144): frames are scaled to it before inference. */
 const MODEL_WIDTH = 256;
@@ -27,6 +28,13 @@ const IDLE_PER_BUSY = 1;
  * A person sitting in a call moves little in 200 ms; a quick movement shows the outline late by as much.
  */
 const MASK_INTERVAL_MS = 200;
+/**
+ * While the picture is still (less than MOVING_SHARE of its thumbnail changed since the frame of the last mask,
+ * see picture-motion.ts), the mask is remade only this often: it would come out the same, and a slow change
+ * (someone walking in slowly) is still caught within a second. Any movement brings back the full rate.
+ */
+const STILL_INTERVAL_MS = 1000;
+const MOVING_SHARE = 0.005;
 
 /** Probabilities (of 255) at or beyond which a model pixel is taken as surely background, surely person. */
 const SURE_BACKGROUND = 8;
@@ -93,6 +101,70 @@ function keepGlContext(solution: SelfieSegmentation): void {
   inner.K ??= canvas.getContext('webgl2') ?? canvas.getContext('webgl');
 }
 
+/** What the solution's listener hands over for the mask when it is asked for the raw packet: a texture. */
+interface MaskTexture {
+  glName: number;
+  width: number;
+  height: number;
+}
+
+/** The solution's internals this file reaches into (version 0.1.1675465747). */
+interface SolutionInternals {
+  h?: {
+    m?: OffscreenCanvas;
+    K?: WebGL2RenderingContext | WebGLRenderingContext;
+    i?: { GL?: { textures?: (WebGLTexture | null)[] } };
+    h?: { listeners?: { wants: string[]; outs?: unknown }[] };
+  };
+}
+
+/**
+ * Asks the solution for the mask alone, as its texture. By default it hands over two pictures, the mask and
+ * the model's input echoed back, each drawn onto its canvas and turned into an ImageBitmap, which this file
+ * then drew onto a 2D canvas to read: four passes through the software rasteriser per mask for 37 KB of
+ * probabilities. The texture is read once instead (see `MaskReader`). Before `initialize()`.
+ */
+function askForMaskTexture(solution: SelfieSegmentation): void {
+  const listener = (solution as unknown as SolutionInternals).h?.h?.listeners?.[0];
+  if (!listener?.wants.includes('segmentation_mask'))
+    throw new Error('an unknown version of the segmentation solution');
+  listener.wants = ['segmentation_mask'];
+  listener.outs = undefined;
+}
+
+/** Reads the mask texture into memory with the solution's own WebGL context, through a framebuffer of ours. */
+class MaskReader {
+  #gl: WebGL2RenderingContext | WebGLRenderingContext;
+  #textures: (WebGLTexture | null)[];
+  #framebuffer: WebGLFramebuffer | null;
+  #rgba = new Uint8Array(0);
+
+  constructor(solution: SelfieSegmentation) {
+    const inner = (solution as unknown as SolutionInternals).h;
+    const gl = inner?.K;
+    const textures = inner?.i?.GL?.textures;
+    if (!gl || !textures) throw new Error('an unknown version of the segmentation solution');
+    this.#gl = gl;
+    this.#textures = textures;
+    this.#framebuffer = gl.createFramebuffer();
+  }
+
+  /** The texture's RGBA bytes, top row first (how the solution lays its textures out), or null. */
+  read({ glName, width, height }: MaskTexture): Uint8Array | null {
+    const gl = this.#gl;
+    const texture = this.#textures[glName];
+    if (!texture) return null;
+    if (this.#rgba.length !== width * height * 4) this.#rgba = new Uint8Array(width * height * 4);
+    const previous = gl.getParameter(gl.FRAMEBUFFER_BINDING) as WebGLFramebuffer | null;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.#framebuffer);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
+    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, this.#rgba);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, previous);
+    return this.#rgba;
+  }
+}
+
 /** Whether WebGL exists: the solution needs it and, without it, shows an `alert()` instead of failing. */
 function hasWebGl(): boolean {
   const canvas = new OffscreenCanvas(1, 1);
@@ -112,7 +184,10 @@ export class PersonSegmenter {
   mask: PersonMask | null = null;
   #solution: SelfieSegmentation;
   #input = new ModelInput(MODEL_WIDTH, MODEL_HEIGHT);
-  #maskContext: OffscreenCanvasRenderingContext2D;
+  #motion = new PictureMotion();
+  /** performance.now() when the last inference started. */
+  #startedAt = -Infinity;
+  #maskReader: MaskReader;
   #busy = false;
   #closed = false;
   /** performance.now() before which no new inference starts. */
@@ -120,10 +195,11 @@ export class PersonSegmenter {
 
   private constructor(solution: SelfieSegmentation) {
     this.#solution = solution;
-    this.#maskContext = new OffscreenCanvas(MODEL_WIDTH, MODEL_HEIGHT).getContext('2d', {
-      willReadFrequently: true,
-    }) as OffscreenCanvasRenderingContext2D;
-    solution.onResults((results) => this.#receive(results));
+    this.#maskReader = new MaskReader(solution);
+    // With `askForMaskTexture`, the results are the raw packets by stream name, not the declared `Results`.
+    solution.onResults((results) =>
+      this.#receive((results as unknown as { segmentation_mask: MaskTexture }).segmentation_mask),
+    );
   }
 
   /** Loads the solution from `assetsBaseUrl` (a directory URL) and its model; rejects with an EffectError. */
@@ -140,6 +216,7 @@ export class PersonSegmenter {
       solution.setOptions({ modelSelection: 1, selfieMode: false, useCpuInference: true } as Parameters<
         SelfieSegmentation['setOptions']
       >[0]);
+      askForMaskTexture(solution);
       await withTimeout(solution.initialize(), LOAD_TIMEOUT_MS);
       keepGlContext(solution);
       return new PersonSegmenter(solution);
@@ -151,12 +228,17 @@ export class PersonSegmenter {
   }
 
   /**
-   * Starts segmenting the frame whose pixels are `pixels`, unless an inference is running or resting (then
-   * the frame is skipped). Reads them now: the caller may change them once this returns.
+   * Starts segmenting the frame whose pixels are `pixels`, unless an inference is running or resting, or the
+   * picture is still and its mask recent (then the frame is skipped). Reads them now: the caller may change
+   * them once this returns.
    */
   submit(pixels: FramePixels): void {
     const started = performance.now();
     if (this.#busy || this.#closed || started < this.#restAt) return;
+    const moved = this.#motion.changedSince(pixels);
+    if (this.mask && started < this.#startedAt + STILL_INTERVAL_MS && moved < MOVING_SHARE) return;
+    this.#motion.keep();
+    this.#startedAt = started;
     this.#busy = true;
     const image = this.#input.fill(pixels);
     this.#solution
@@ -176,20 +258,14 @@ export class PersonSegmenter {
     void this.#solution.close().catch(() => undefined);
   }
 
-  /** Reads the mask while the results are valid (only during this callback): red is the person's probability. */
-  #receive({ segmentationMask }: Results): void {
+  /** Reads the mask while its texture is valid (only during this callback): red is the person's probability. */
+  #receive(texture: MaskTexture): void {
     if (this.#closed) return;
-    const { width, height } = segmentationMask;
-    const context = this.#maskContext;
-    if (context.canvas.width !== width || context.canvas.height !== height) {
-      context.canvas.width = width;
-      context.canvas.height = height;
-    }
-    context.clearRect(0, 0, width, height);
-    context.drawImage(segmentationMask, 0, 0);
-    const rgba = context.getImageData(0, 0, width, height).data;
+    const rgba = this.#maskReader.read(texture);
+    if (!rgba) return;
+    const { width, height } = texture;
     const data = this.mask?.data.length === width * height ? this.mask.data : new Uint8Array(width * height);
-    // The worker path renders the mask into an opaque canvas (alpha always 255): the probability is in red.
+    // The probability is in red (the solution's own drawing of the texture shows red as the mask).
     // Near-certain answers count as certain, so that the compositor skips the blend for all of those cells.
     for (let i = 0; i < data.length; i++) {
       const p = rgba[i * 4]!;
