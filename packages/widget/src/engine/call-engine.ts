@@ -79,10 +79,10 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private readonly links: LinkFactory;
   private signaling: SignalingClient | null = null;
   private preparing: Promise<void> | null = null;
-  /** `preparing` is done: the devices are open, the connection is up and the warm link made. */
-  private ready = false;
   /** Camera and microphone being opened (once asked for), and what was opened reported. */
   private opening: Promise<void> | null = null;
+  /** `opening` is done (what could be opened is open, and the warm link made). */
+  private opened = false;
   private toldNoWebrtc = false;
   /** The seat we hold, while in a room, and the name we took it under. */
   private joined: JoinResult | null = null;
@@ -172,11 +172,15 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   openDevices(): Promise<void> {
     if (!this.videoCalls) return Promise.resolve(); // nothing could be sent: the camera stays closed
-    this.opening ??= this.media.acquire().then(() => {
-      if (this.media.issue) this.emit('error', this.media.issue);
-      void this.devices.watch(); // labels are known once a device is open
-      this.warmUp();
-    });
+    if (!this.opening) {
+      const opening: Promise<void> = this.media.acquire().then(() => {
+        if (this.opening === opening) this.opened = true; // not after a teardown meanwhile
+        if (this.media.issue) this.emit('error', this.media.issue);
+        void this.devices.watch(); // labels are known once a device is open
+        this.warmUp();
+      });
+      this.opening = opening;
+    }
     return this.opening;
   }
 
@@ -199,15 +203,18 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (this.joining || this.joined) return;
     this.joining = true;
     this.retake = retake;
-    // Ready (the usual case: the pre-join prepared everything), the join goes out before the page draws it.
+    // Ready (the usual case: the pre-join prepared everything), the join goes out in this task, before the page
+    // draws anything of it (or the click handler does more).
     const ready = this.ready;
-    if (!ready) this.setState('connecting');
     const generation = this.generation;
     const abandoned = () => generation !== this.generation;
     let warm: PeerLink | null = null;
     try {
-      await this.prepared();
-      if (abandoned()) return;
+      if (!ready) {
+        this.setState('connecting');
+        await this.prepared();
+        if (abandoned()) return;
+      }
       const signaling = this.signaling!;
       warm = this.links.take();
       this.held = [];
@@ -229,7 +236,6 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
           signaling.close();
           this.signaling = null;
           this.preparing = null;
-          this.ready = false;
         } else if (!abandoned()) {
           [this.links.warm, warm] = [warm, null]; // not used: keep it for the next attempt
         }
@@ -357,6 +363,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.emit('error', new CallError('webrtc_unsupported'));
   }
 
+  /**
+   * What Join needs is there, prepared on the pre-join: camera and microphone opened (none to open without
+   * WebRTC), the connection to the service up.
+   */
+  private get ready(): boolean {
+    return (this.opened || !this.videoCalls) && !!this.signaling?.connected && this.signaling.session !== null;
+  }
+
   private prepared(): Promise<void> {
     if (this.preparing) return this.preparing;
     const preparing: Promise<void> = Promise.all([
@@ -364,11 +378,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       this.videoCalls ? this.openDevices() : Promise.resolve(this.tellNoWebrtc()),
       this.connect(),
     ]).then(
-      () => {
-        this.warmUp();
-        // Not if it was dropped meanwhile (a teardown): the next join prepares again.
-        if (this.preparing === preparing) this.ready = true;
-      },
+      () => this.warmUp(),
       (error: unknown) => {
         if (this.preparing === preparing) this.preparing = null;
         throw error;
@@ -527,8 +537,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     const signaling = this.signaling;
     this.signaling = null;
     this.preparing = null;
-    this.ready = false;
     this.opening = null;
+    this.opened = false;
     return signaling;
   }
 
