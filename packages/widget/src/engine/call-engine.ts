@@ -99,10 +99,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   constructor(private readonly options: CallEngineOptions) {
     super();
-    // What is sent goes to every participant's link, and to the one made before joining.
+    // What is sent goes to every participant's link, to the one made before joining and to the one made ahead.
     this.outgoing = new OutgoingMedia(
       this.media,
-      () => [...this.mesh.entries.map((e) => e.link), ...(this.links.warm ? [this.links.warm] : [])],
+      () => [
+        ...this.mesh.entries.map((e) => e.link),
+        ...(this.links.warm ? [this.links.warm] : []),
+        ...(this.links.answering ? [this.links.answering] : []),
+      ],
       new URL(EFFECT_ASSETS_PATH, options.serverUrl).href,
     );
     const freshIceServers = () =>
@@ -120,6 +124,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.mesh.on('error', (error) => this.emit('error', error));
     this.monitor = new CallMonitor(this.mesh, this.outgoing, () => this.media.microphoneEnabled);
     this.monitor.on('self-speaking', () => this.emit('media'));
+    this.monitor.on('steady', () => this.answerAhead());
   }
 
   get participants(): Participant[] {
@@ -398,14 +403,24 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (session && !this.joined && this.videoCalls && this.media.stream) this.links.warmUp(session);
   }
 
+  /**
+   * Seated, and with every call steady (connected for a second, or nobody there: see the monitor), makes the link
+   * that will answer the next newcomer: made then it costs no call being set up anything, and the newcomer's
+   * offer finds it ready.
+   */
+  private answerAhead(): void {
+    const joined = this.joined;
+    // Not in a room that is full (a matched pair's): nobody can come.
+    if (!joined || !this.videoCalls || !this.media.stream || this.participants.length + 1 >= joined.capacity) return;
+    this.links.answerAhead(joined);
+  }
+
   private connect(): Promise<unknown> {
     if (!this.signaling) {
       const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, credential: this.options.credential });
       const inOrder = (apply: () => void) => (this.held ? this.held.push(apply) : apply());
       signaling.on('peer-joined', (peer) =>
-        inOrder(
-          () => this.joined && this.mesh.add(peer, this.videoCalls ? this.links.create(this.joined, false) : null),
-        ),
+        inOrder(() => this.joined && this.mesh.add(peer, this.videoCalls ? this.links.forNewcomer(this.joined) : null)),
       );
       signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));
       signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
@@ -468,6 +483,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (this.state !== 'reconnecting' || !this.joined) return;
     this.joined = { ...this.joined, iceServers: session.iceServers };
     this.mesh.useIceServers(session.iceServers);
+    this.links.answering?.useIceServers(session.iceServers);
     if (session.peers) this.resync(session.peers, this.joined);
     this.setState('connected');
   }
@@ -499,6 +515,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.mesh.removeAll(LeaveReason.network);
     if (!this.retake) return this.vacate(); // a matched pair's room: matching decides what comes next
     this.joined = null;
+    this.links.dropAnswering();
     this.setState('prejoin');
     await this.join(room, this.joinedAs).catch(() => undefined);
   }
@@ -545,6 +562,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   /** Forgets the room: its seat, chat, statistics and any join in flight (the links are the caller's to drop). */
   private dropRoom(): void {
     this.generation++;
+    this.links.dropAnswering();
     this.monitor.stop();
     this.outgoing.announceTo(null);
     this.chat.close();

@@ -35,6 +35,12 @@ export interface PeerLinkOptions {
   localStream: MediaStream;
   /** The side that makes the first offer: the newcomer, toward everyone already in the room. */
   initiator: boolean;
+  /**
+   * The answering side's link made ahead, for a newcomer yet to come: its tracks are attached now (and its sender
+   * settings applied as soon as they are set), so the offer finds them bound. It makes no offer of its own before
+   * it has the other side's first.
+   */
+  tracksAhead?: boolean;
   /** Fresh ICE servers (TURN credentials the relay still accepts), asked for before each ICE restart. */
   freshIceServers?: () => Promise<IceServer[]>;
   /** Runs `run` after `ms`; returns what cancels it (tests run it by hand). Default: a timer. */
@@ -112,7 +118,12 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.send({ candidate: toIceCandidate(candidate) });
     };
-    pc.onnegotiationneeded = () => void this.offer();
+    pc.onnegotiationneeded = () => {
+      // The answering side waits for the first offer (tracks attached ahead ask for a negotiation already: the
+      // browser asks again after the answer if the offer left anything out).
+      if (!options.initiator && !pc.remoteDescription) return;
+      void this.offer();
+    };
     pc.ontrack = ({ track }) => {
       // A fresh stream object lets views re-bind; the tracks are the same.
       this.remoteStream = new MediaStream([
@@ -154,6 +165,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       // Offer at once rather than a task later on `negotiationneeded`; once this offer is answered the
       // browser sees nothing left to negotiate, so no second offer follows.
       void this.offer();
+    } else if (options.tracksAhead) {
+      this.attachLocalTracks();
     }
   }
 
@@ -356,8 +369,9 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   }
 
   /**
-   * The answering side adds its tracks just before applying the first offer: the browser then binds them to
-   * the offered audio and video sections (JSEP 5.10), so the answer already sends them, with no extra round.
+   * The answering side adds its tracks before applying the first offer (just before, or ahead when the link was
+   * made ahead): the browser then binds them to the offered audio and video sections (JSEP 5.10), so the answer
+   * already sends them, with no extra round.
    */
   private attachLocalTracks(): void {
     if (this.tracksAttached) return;

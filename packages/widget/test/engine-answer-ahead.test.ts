@@ -1,0 +1,106 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import type { RelayedSignal } from '@vcw/shared';
+import { CallEngine } from '../src/engine/call-engine.js';
+import type { LinkFactory } from '../src/engine/link-factory.js';
+import { service, uniqueRoom, until, videoLink } from './helpers.js';
+
+/** The engine's link factory (private), to see the link it made ahead. */
+const linksOf = (engine: CallEngine) => (engine as unknown as { links: LinkFactory }).links;
+
+/**
+ * Engines in this page, on the test service, with real links: a participant seated in a room keeps a link made
+ * ahead for the next newcomer (tracks attached, sender settings applied), and answers the newcomer's offer on it.
+ */
+describe('CallEngine: the link made ahead for the next newcomer', () => {
+  const engines: CallEngine[] = [];
+  afterEach(async () => {
+    for (const engine of engines.splice(0)) await engine.leave();
+  });
+
+  async function participant(room: string): Promise<CallEngine> {
+    const { serviceUrl, publishableKey } = await service();
+    const engine = new CallEngine({ serverUrl: serviceUrl, credential: { apiKey: publishableKey } });
+    engines.push(engine);
+    await engine.prepare();
+    await engine.openDevices();
+    // As a visitor looking at their preview: the offer for the first participant met is made (it goes with the join).
+    await until(() => linksOf(engine).warm?.connection.localDescription, 'the offer made before joining');
+    await engine.join(room);
+    return engine;
+  }
+
+  it('answers the newcomer on the link made ahead, and makes the next once the call is steady', async () => {
+    const room = uniqueRoom();
+    const a = await participant(room);
+    // Alone in the room: the link for the next newcomer is made.
+    await until(() => linksOf(a).answering, 'the link made ahead');
+    const ahead = linksOf(a).answering!.connection;
+    const kinds = ahead.getSenders().map((sender) => sender.track?.kind);
+    expect(kinds).to.have.members(['audio', 'video'], 'its tracks attached before any offer');
+    const video = ahead.getSenders().find((sender) => sender.track?.kind === 'video')!;
+    expect(video.getParameters().degradationPreference).to.equal('maintain-resolution', 'sender settings applied');
+    expect(ahead.signalingState).to.equal('stable', 'no offer of its own');
+
+    const b = await participant(room);
+    const bPeerId = b.service!.session!.peerId;
+    await until(() => a.participants.length === 1, 'A hears of B');
+    expect(a.peerConnection(bPeerId)).to.equal(ahead, 'the newcomer answered on the link made ahead');
+    await until(
+      () => a.participants[0]?.connectionState === 'connected' && b.participants[0]?.connectionState === 'connected',
+      'A and B connected',
+    );
+    expect(linksOf(a).answering?.connection, 'not the one in use').to.not.equal(ahead);
+
+    // Both steady: each has a link ready for the third, and answers them on it.
+    await until(() => linksOf(a).answering && linksOf(b).answering, 'links made ahead on both sides');
+    const aheadOfA = linksOf(a).answering!.connection;
+    const aheadOfB = linksOf(b).answering!.connection;
+    const c = await participant(room);
+    const cPeerId = c.service!.session!.peerId;
+    await until(
+      () => c.participants.length === 2 && c.participants.every((p) => p.connectionState === 'connected'),
+      'C connected with A and B',
+    );
+    expect(a.peerConnection(cPeerId)).to.equal(aheadOfA);
+    expect(b.peerConnection(cPeerId)).to.equal(aheadOfB);
+  });
+});
+
+describe('PeerLink: a link made ahead to answer', () => {
+  it('makes no offer of its own, and answers the first one with the tracks it attached', async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+    const ahead = videoLink(stream, false, { tracksAhead: true });
+    try {
+      const pc = ahead.connection;
+      // Its tracks ask for a negotiation at once; the link's handler runs before this listener.
+      await new Promise((resolve) => pc.addEventListener('negotiationneeded', resolve, { once: true }));
+      // An ordering barrier: an offer the handler started (setLocalDescription) would be done before this one.
+      await pc.createOffer();
+      expect(pc.signalingState).to.equal('stable', 'no offer of its own');
+
+      const offering = videoLink(stream, true);
+      try {
+        offering.bind({
+          peerId: 'ahead',
+          polite: false,
+          send: (s) => void ahead.receive({ from: 'o', ...s } as RelayedSignal),
+        });
+        ahead.bind({
+          peerId: 'o',
+          polite: true,
+          send: (s) => void offering.receive({ from: 'ahead', ...s } as RelayedSignal),
+        });
+        await until(() => ahead.state === 'connected' && offering.state === 'connected', 'both connected');
+        const video = pc.getTransceivers().filter((t) => t.receiver.track.kind === 'video');
+        expect(video.length, 'the track attached ahead took the offered video section').to.equal(1);
+        expect(video[0]!.currentDirection).to.equal('sendrecv');
+      } finally {
+        offering.close();
+      }
+    } finally {
+      ahead.close();
+      stream.getTracks().forEach((t) => t.stop());
+    }
+  });
+});
