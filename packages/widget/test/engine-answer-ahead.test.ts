@@ -10,7 +10,8 @@ const linksOf = (engine: CallEngine) => (engine as unknown as { links: LinkFacto
 
 /**
  * Engines in this page, on the test service, with real links: a participant seated in a room keeps a link made
- * ahead for the next newcomer (tracks attached, sender settings applied), and answers the newcomer's offer on it.
+ * ahead for the next newcomer (tracks attached, sender settings applied), and answers the newcomer's offer on it;
+ * the page hears of the newcomer once the answer went.
  */
 describe('CallEngine: the link made ahead for the next newcomer', () => {
   const engines: CallEngine[] = [];
@@ -30,7 +31,7 @@ describe('CallEngine: the link made ahead for the next newcomer', () => {
     return engine;
   }
 
-  it('answers the newcomer on the link made ahead, and makes the next once the call is steady', async () => {
+  it('answers the newcomer on the link made ahead, and tells the page of them after the answer went', async () => {
     const room = uniqueRoom();
     const a = await participant(room);
     // Alone in the room: the link for the next newcomer is made.
@@ -42,10 +43,21 @@ describe('CallEngine: the link made ahead for the next newcomer', () => {
     expect(video.getParameters().degradationPreference).to.equal('maintain-resolution', 'sender settings applied');
     expect(ahead.signalingState).to.equal('stable', 'no offer of its own');
 
+    // What A's engine sends, and when its page hears of the newcomer.
+    const told: string[] = [];
+    const signaling = a.service!;
+    const signal = signaling.signal.bind(signaling);
+    signaling.signal = (request) => {
+      if ('description' in request) told.push(request.description.type);
+      signal(request);
+    };
+    a.on('participant-join', () => told.push('participant-join'));
+
     const b = await participant(room);
     const bPeerId = b.service!.session!.peerId;
-    await until(() => a.participants.length === 1, 'A hears of B');
+    await until(() => told.includes('participant-join'), 'A hears of B');
     expect(a.peerConnection(bPeerId)).to.equal(ahead, 'the newcomer answered on the link made ahead');
+    expect(told).to.deep.equal(['answer', 'participant-join'], 'the answer went before the page heard of B');
     await until(
       () => a.participants[0]?.connectionState === 'connected' && b.participants[0]?.connectionState === 'connected',
       'A and B connected',
