@@ -79,6 +79,37 @@ describe('CallEngine: the link made ahead for the next newcomer', () => {
   });
 });
 
+describe('CallEngine: a newcomer whose offer went with the join', () => {
+  const engines: CallEngine[] = [];
+  afterEach(async () => {
+    for (const engine of engines.splice(0)) await engine.leave();
+  });
+
+  it('shows the call (state connected, joined) once the answer to that offer is applied', async () => {
+    const { serviceUrl, publishableKey } = await service();
+    const room = uniqueRoom();
+    const [a, b] = [0, 1].map(() => {
+      const engine = new CallEngine({ serverUrl: serviceUrl, credential: { apiKey: publishableKey } });
+      engines.push(engine);
+      return engine;
+    }) as [CallEngine, CallEngine];
+    for (const engine of [a, b]) {
+      await engine.prepare();
+      await engine.openDevices();
+      await until(() => linksOf(engine).warm?.connection.localDescription, 'the offer made before joining');
+    }
+    await a.join(room);
+    // What B's link to A had applied when B's call was shown.
+    const seen: Array<RTCSdpType | undefined> = [];
+    b.on('state', (state) => {
+      if (state === 'connected') seen.push(b.peerConnection(a.service!.session!.peerId)?.remoteDescription?.type);
+    });
+    b.on('joined', () => seen.push(b.peerConnection(a.service!.session!.peerId)?.remoteDescription?.type));
+    await b.join(room);
+    expect(seen, "A's answer applied before B's call is shown").to.deep.equal(['answer', 'answer']);
+  });
+});
+
 describe('PeerLink: a link made ahead to answer', () => {
   it('makes no offer of its own, and answers the first one with the tracks it attached', async () => {
     const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });

@@ -253,17 +253,25 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       }
       this.joined = result;
       this.joinedAs = displayName;
+      /** The link whose offer went with the join. */
+      let offered: PeerLink | null = null;
       if (this.videoCalls)
-        warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) =>
-          this.mesh.add(peer, link, offerDelivered),
-        );
+        warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) => {
+          this.mesh.add(peer, link, offerDelivered);
+          if (offerDelivered) offered = link;
+        });
       else for (const peer of result.peers) this.mesh.add(peer, null);
-      this.setState('connected');
       this.monitor.start(signaling);
       this.chat.open(signaling, { peerId: result.peerId, displayName: displayName ?? '' });
       this.outgoing.announceTo(signaling, media);
-      this.emit('joined', result);
       for (const apply of this.held.splice(0)) apply();
+      this.held = null;
+      // The page draws the call once the answer to the offer that went with the join is applied: drawing it
+      // meanwhile holds up reading and applying that answer, which the call waits for.
+      if (offered) await (offered as PeerLink).answered();
+      if (abandoned()) return;
+      this.setState('connected');
+      this.emit('joined', result);
     } catch (error) {
       if (!abandoned()) throw this.fail(error);
     } finally {

@@ -92,6 +92,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   private readonly earlyCandidates: RTCIceCandidateInit[] = [];
   /** The offer sent last and the candidates sent since, until it is answered (or given up for another). */
   private unanswered: { signals: OutgoingSignal[]; resends: number; cancel?: () => void } | null = null;
+  /** Callers of `answered()` still waiting. */
+  private readonly answerWaiters: Array<() => void> = [];
   private readonly schedule: Schedule;
   private inbox: Promise<void> = Promise.resolve();
   /** The offer SDP `offerToCarry` gave last ('' before). */
@@ -151,6 +153,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       // Our offer was answered, or rolled back for theirs: nothing waits for an answer any more.
       this.unanswered?.cancel?.();
       this.unanswered = null;
+      this.stopWaitingForAnswer();
       // Encodings exist only once a description is applied; a cap set before that is applied now.
       this.applyLimit();
     };
@@ -309,10 +312,24 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     return this.transceiverOf('video')?.sender ?? null;
   }
 
+  /**
+   * Resolves once no offer of ours waits for an answer: at once if none does, else when the answer is applied, when
+   * the offer is sent again for want of one (`OFFER_UNANSWERED_MS`), or when the link closes.
+   */
+  answered(): Promise<void> {
+    if (!this.unanswered || this.connection.signalingState === 'closed') return Promise.resolve();
+    return new Promise((resolve) => this.answerWaiters.push(resolve));
+  }
+
+  private stopWaitingForAnswer(): void {
+    for (const resolve of this.answerWaiters.splice(0)) resolve();
+  }
+
   close(): void {
     clearTimeout(this.disconnectedTimer);
     this.unanswered?.cancel?.();
     this.unanswered = null;
+    this.stopWaitingForAnswer();
     this.connection.close();
     this.removeAllListeners();
   }
@@ -440,6 +457,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
         if (this.unanswered !== pending || this.connection.signalingState !== 'have-local-offer' || !peer) return;
         // The same offer and candidates: if the first ones did arrive, these are duplicates, which are ignored.
         for (const signal of pending.signals) peer.send(signal);
+        this.stopWaitingForAnswer(); // it may never come
         pending.cancel = undefined;
         if (++pending.resends < OFFER_RESENDS) this.awaitAnswer();
       },
