@@ -99,14 +99,17 @@ describe('CallEngine: a newcomer whose offer went with the join', () => {
       await until(() => linksOf(engine).warm?.connection.localDescription, 'the offer made before joining');
     }
     await a.join(room);
-    // What B's link to A had applied when B's call was shown.
-    const seen: Array<RTCSdpType | undefined> = [];
-    b.on('state', (state) => {
-      if (state === 'connected') seen.push(b.peerConnection(a.service!.session!.peerId)?.remoteDescription?.type);
-    });
-    b.on('joined', () => seen.push(b.peerConnection(a.service!.session!.peerId)?.remoteDescription?.type));
+    // What B's link to A had applied, and B had of A's media, when B's call was shown.
+    const seen: string[] = [];
+    const look = () =>
+      `${b.peerConnection(a.service!.session!.peerId)?.remoteDescription?.type} ${b.participants[0]?.stream?.getVideoTracks().length}`;
+    b.on('state', (state) => state === 'connected' && seen.push(look()));
+    b.on('joined', () => seen.push(look()));
     await b.join(room);
-    expect(seen, "A's answer applied before B's call is shown").to.deep.equal(['answer', 'answer']);
+    expect(seen, "A's answer applied, and A's video told, before B's call is shown").to.deep.equal([
+      'answer 1',
+      'answer 1',
+    ]);
   });
 });
 

@@ -153,7 +153,6 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       // Our offer was answered, or rolled back for theirs: nothing waits for an answer any more.
       this.unanswered?.cancel?.();
       this.unanswered = null;
-      this.stopWaitingForAnswer();
       // Encodings exist only once a description is applied; a cap set before that is applied now.
       this.applyLimit();
     };
@@ -313,8 +312,9 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   }
 
   /**
-   * Resolves once no offer of ours waits for an answer: at once if none does, else when the answer is applied, when
-   * the offer is sent again for want of one (`OFFER_UNANSWERED_MS`), or when the link closes.
+   * Resolves once no offer of ours waits for an answer: at once if none does, else when the answer is applied (its
+   * remote tracks told), when the offer is sent again for want of one (`OFFER_UNANSWERED_MS`), or when the link
+   * closes.
    */
   answered(): Promise<void> {
     if (!this.unanswered || this.connection.signalingState === 'closed') return Promise.resolve();
@@ -346,6 +346,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       if (description.type === 'offer') this.attachLocalTracks();
       await pc.setRemoteDescription(description); // a polite peer rolls its own offer back implicitly
       this.remoteVersion = sessionVersion(description.sdp);
+      // Answered (or rolled back), with the remote tracks it brought already told (`stream`).
+      if (pc.signalingState !== 'have-local-offer') this.stopWaitingForAnswer();
       if (description.type === 'offer') {
         await pc.setLocalDescription();
         this.sendLocalDescription();
