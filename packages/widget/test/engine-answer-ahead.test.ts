@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
 import type { RelayedSignal } from '@vcw/shared';
+import type { OutgoingSignal } from '../src/engine/peer-link.js';
 import { CallEngine } from '../src/engine/call-engine.js';
 import type { LinkFactory } from '../src/engine/link-factory.js';
 import { service, uniqueRoom, until, videoLink } from './helpers.js';
@@ -145,6 +146,26 @@ describe('PeerLink: a link made ahead to answer', () => {
         offering.close();
       }
     } finally {
+      ahead.close();
+      stream.getTracks().forEach((t) => t.stop());
+    }
+  });
+  it('offers what the first offer left out, once it has answered it', async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+    const ahead = videoLink(stream, false, { tracksAhead: true });
+    const other = new RTCPeerConnection();
+    try {
+      other.addTransceiver('audio'); // an offer with no video section: the video track attached ahead is left out
+      await other.setLocalDescription();
+      const sent: OutgoingSignal[] = [];
+      ahead.bind({ peerId: 'other', polite: true, send: (signal) => void sent.push(signal) });
+      await ahead.receive({ from: 'other', description: { type: 'offer', sdp: other.localDescription!.sdp } });
+      const descriptions = () => sent.flatMap((s) => ('description' in s ? [s.description] : []));
+      await until(() => descriptions().length === 2, 'an offer after the answer');
+      expect(descriptions().map((d) => d.type)).to.deep.equal(['answer', 'offer']);
+      expect(descriptions()[1]!.sdp).to.match(/\nm=video /, 'the offer brings the video');
+    } finally {
+      other.close();
       ahead.close();
       stream.getTracks().forEach((t) => t.stop());
     }
