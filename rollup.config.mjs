@@ -13,12 +13,12 @@ const OUT_DIR = 'packages/widget/dist';
 const CHUNKS_DIR = 'chunks';
 
 /** The first file a page loads must stay small: the build fails above this many gzip bytes. */
-// 43.5 KiB: WebRTC-less browsers, sender-side quality, the accessibility hooks and Safari's sound rules (issue 13), the
-// layout, notices and pre-join of issue 12, the host and knock hooks (issue 18), and taking a seat back through another
-// node with a resume token (issue 17); the call's views, host powers,
-// matching, recording and effects are lazy chunks, fetched when used (the call's as the visitor goes to Join). Brotli,
+// 44 KiB: WebRTC-less browsers, sender-side quality, the accessibility hooks and Safari's sound rules (issue 13), the
+// layout, notices and pre-join of issue 12, the host and knock hooks (issue 18), taking a seat back through another
+// node with a resume token (issue 17), and the link made ahead for the next newcomer (issue 16's call setup); the
+// call's views, host powers, matching, recording and effects are lazy chunks, fetched when used (the call's as the visitor goes to Join). Brotli,
 // as served, it is ~38 KiB: all the JavaScript a visitor loads before the pre-join shows (bench/page-weight.mjs).
-const GZIP_BUDGET_BYTES = 43.5 * 1024;
+const GZIP_BUDGET_BYTES = 44 * 1024;
 
 /** Prints the gzip size of each file and fails the build when the entry (widget.js) is over budget. */
 function sizeReport() {

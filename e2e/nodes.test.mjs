@@ -138,9 +138,16 @@ async function callSurvivesItsNode(suite, signal, withinMs) {
     suite.opened,
   );
   const seats = await Promise.all(people.map((p) => p.seat()));
+  // The connections that carry a call (an answer or offer applied): not the one made before joining and closed
+  // unused (Ada's), nor one made ahead for a newcomer yet to come.
   const connections = () =>
-    Promise.all(people.map((p) => p.page.evaluate(() => window.peerConnections.map((pc) => pc.connectionState))));
-  // Ada's first one was made before she joined, for whoever would be there, and closed unused.
+    Promise.all(
+      people.map((p) =>
+        p.page.evaluate(() =>
+          window.peerConnections.filter((pc) => pc.remoteDescription).map((pc) => pc.connectionState),
+        ),
+      ),
+    );
   const before = await connections();
   for (const [i, states] of before.entries())
     assert.equal(states.filter((s) => s === 'connected').length, 1, `${people[i].name}: one call, connected`);

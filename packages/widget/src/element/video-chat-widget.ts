@@ -709,8 +709,8 @@ export class VideoChatWidget extends LitElement {
       siteMemory.set('display-name', name.trim());
     },
     onJoin: () => {
-      startSoundFromGesture(); // in the click: Safari lets sound start only from the visitor's gesture
-      void this.join().catch(() => undefined);
+      void this.join().catch(() => undefined); // prepared on the pre-join, the join goes out here, in the click
+      startSoundFromGesture(); // still in the click (Safari lets sound start only from the visitor's gesture)
     },
     onCheckCamera: () => void this.engine?.openDevices(),
     onRetry: () => void this.retry(),

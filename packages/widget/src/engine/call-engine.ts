@@ -79,10 +79,10 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   private readonly links: LinkFactory;
   private signaling: SignalingClient | null = null;
   private preparing: Promise<void> | null = null;
-  /** `preparing` is done: the devices are open, the connection is up and the warm link made. */
-  private ready = false;
   /** Camera and microphone being opened (once asked for), and what was opened reported. */
   private opening: Promise<void> | null = null;
+  /** `opening` is done (what could be opened is open, and the warm link made). */
+  private opened = false;
   private toldNoWebrtc = false;
   /** The seat we hold, while in a room, and the name we took it under. */
   private joined: JoinResult | null = null;
@@ -99,10 +99,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   constructor(private readonly options: CallEngineOptions) {
     super();
-    // What is sent goes to every participant's link, and to the one made before joining.
+    // What is sent goes to every participant's link, to the one made before joining and to the one made ahead.
     this.outgoing = new OutgoingMedia(
       this.media,
-      () => [...this.mesh.entries.map((e) => e.link), ...(this.links.warm ? [this.links.warm] : [])],
+      () => [
+        ...this.mesh.entries.map((e) => e.link),
+        ...(this.links.warm ? [this.links.warm] : []),
+        ...(this.links.answering ? [this.links.answering] : []),
+      ],
       new URL(EFFECT_ASSETS_PATH, options.serverUrl).href,
     );
     const freshIceServers = () =>
@@ -120,6 +124,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.mesh.on('error', (error) => this.emit('error', error));
     this.monitor = new CallMonitor(this.mesh, this.outgoing, () => this.media.microphoneEnabled);
     this.monitor.on('self-speaking', () => this.emit('media'));
+    this.monitor.on('steady', () => this.answerAhead());
   }
 
   get participants(): Participant[] {
@@ -172,11 +177,15 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
    */
   openDevices(): Promise<void> {
     if (!this.videoCalls) return Promise.resolve(); // nothing could be sent: the camera stays closed
-    this.opening ??= this.media.acquire().then(() => {
-      if (this.media.issue) this.emit('error', this.media.issue);
-      void this.devices.watch(); // labels are known once a device is open
-      this.warmUp();
-    });
+    if (!this.opening) {
+      const opening: Promise<void> = this.media.acquire().then(() => {
+        if (this.opening === opening) this.opened = true; // not after a teardown meanwhile
+        if (this.media.issue) this.emit('error', this.media.issue);
+        void this.devices.watch(); // labels are known once a device is open
+        this.warmUp();
+      });
+      this.opening = opening;
+    }
     return this.opening;
   }
 
@@ -199,15 +208,18 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (this.joining || this.joined) return;
     this.joining = true;
     this.retake = retake;
-    // Ready (the usual case: the pre-join prepared everything), the join goes out before the page draws it.
+    // Ready (the usual case: the pre-join prepared everything), the join goes out in this task, before the page
+    // draws anything of it (or the click handler does more).
     const ready = this.ready;
-    if (!ready) this.setState('connecting');
     const generation = this.generation;
     const abandoned = () => generation !== this.generation;
     let warm: PeerLink | null = null;
     try {
-      await this.prepared();
-      if (abandoned()) return;
+      if (!ready) {
+        this.setState('connecting');
+        await this.prepared();
+        if (abandoned()) return;
+      }
       const signaling = this.signaling!;
       warm = this.links.take();
       this.held = [];
@@ -229,7 +241,6 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
           signaling.close();
           this.signaling = null;
           this.preparing = null;
-          this.ready = false;
         } else if (!abandoned()) {
           [this.links.warm, warm] = [warm, null]; // not used: keep it for the next attempt
         }
@@ -242,17 +253,25 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       }
       this.joined = result;
       this.joinedAs = displayName;
+      /** The link whose offer went with the join. */
+      let offered: PeerLink | null = null;
       if (this.videoCalls)
-        warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) =>
-          this.mesh.add(peer, link, offerDelivered),
-        );
+        warm = this.links.callPeers(result, warm, (peer, link, offerDelivered) => {
+          this.mesh.add(peer, link, offerDelivered);
+          if (offerDelivered) offered = link;
+        });
       else for (const peer of result.peers) this.mesh.add(peer, null);
-      this.setState('connected');
       this.monitor.start(signaling);
       this.chat.open(signaling, { peerId: result.peerId, displayName: displayName ?? '' });
       this.outgoing.announceTo(signaling, media);
-      this.emit('joined', result);
       for (const apply of this.held.splice(0)) apply();
+      this.held = null;
+      // The page draws the call once the answer to the offer that went with the join is applied: drawing it
+      // meanwhile holds up reading and applying that answer, which the call waits for.
+      if (offered) await (offered as PeerLink).answered();
+      if (abandoned()) return;
+      this.setState('connected');
+      this.emit('joined', result);
     } catch (error) {
       if (!abandoned()) throw this.fail(error);
     } finally {
@@ -357,6 +376,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.emit('error', new CallError('webrtc_unsupported'));
   }
 
+  /**
+   * What Join needs is there, prepared on the pre-join: camera and microphone opened (none to open without
+   * WebRTC), the connection to the service up.
+   */
+  private get ready(): boolean {
+    return (this.opened || !this.videoCalls) && !!this.signaling?.connected && this.signaling.session !== null;
+  }
+
   private prepared(): Promise<void> {
     if (this.preparing) return this.preparing;
     const preparing: Promise<void> = Promise.all([
@@ -364,11 +391,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       this.videoCalls ? this.openDevices() : Promise.resolve(this.tellNoWebrtc()),
       this.connect(),
     ]).then(
-      () => {
-        this.warmUp();
-        // Not if it was dropped meanwhile (a teardown): the next join prepares again.
-        if (this.preparing === preparing) this.ready = true;
-      },
+      () => this.warmUp(),
       (error: unknown) => {
         if (this.preparing === preparing) this.preparing = null;
         throw error;
@@ -388,14 +411,24 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (session && !this.joined && this.videoCalls && this.media.stream) this.links.warmUp(session);
   }
 
+  /**
+   * Seated, and with every call steady (connected for a second, or nobody there: see the monitor), makes the link
+   * that will answer the next newcomer: made then it costs no call being set up anything, and the newcomer's
+   * offer finds it ready.
+   */
+  private answerAhead(): void {
+    const joined = this.joined;
+    // Not in a room that is full (a matched pair's): nobody can come.
+    if (!joined || !this.videoCalls || !this.media.stream || this.participants.length + 1 >= joined.capacity) return;
+    this.links.answerAhead(joined);
+  }
+
   private connect(): Promise<unknown> {
     if (!this.signaling) {
       const signaling = new SignalingClient({ serverUrl: this.options.serverUrl, credential: this.options.credential });
       const inOrder = (apply: () => void) => (this.held ? this.held.push(apply) : apply());
       signaling.on('peer-joined', (peer) =>
-        inOrder(
-          () => this.joined && this.mesh.add(peer, this.videoCalls ? this.links.create(this.joined, false) : null),
-        ),
+        inOrder(() => this.joined && this.mesh.add(peer, this.videoCalls ? this.links.forNewcomer(this.joined) : null)),
       );
       signaling.on('peer-left', ({ peerId, reason }) => inOrder(() => this.mesh.remove(peerId, reason)));
       signaling.on('signal', (signal) => inOrder(() => this.mesh.receive(signal)));
@@ -458,6 +491,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (this.state !== 'reconnecting' || !this.joined) return;
     this.joined = { ...this.joined, iceServers: session.iceServers };
     this.mesh.useIceServers(session.iceServers);
+    this.links.answering?.useIceServers(session.iceServers);
     if (session.peers) this.resync(session.peers, this.joined);
     this.setState('connected');
   }
@@ -489,6 +523,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.mesh.removeAll(LeaveReason.network);
     if (!this.retake) return this.vacate(); // a matched pair's room: matching decides what comes next
     this.joined = null;
+    this.links.dropAnswering();
     this.setState('prejoin');
     await this.join(room, this.joinedAs).catch(() => undefined);
   }
@@ -527,14 +562,15 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     const signaling = this.signaling;
     this.signaling = null;
     this.preparing = null;
-    this.ready = false;
     this.opening = null;
+    this.opened = false;
     return signaling;
   }
 
   /** Forgets the room: its seat, chat, statistics and any join in flight (the links are the caller's to drop). */
   private dropRoom(): void {
     this.generation++;
+    this.links.dropAnswering();
     this.monitor.stop();
     this.outgoing.announceTo(null);
     this.chat.close();

@@ -29,6 +29,8 @@ type CallMonitorEvents = {
   stats: [PeerStats[]];
   /** This participant started or stopped speaking. */
   'self-speaking': [boolean];
+  /** A once-a-second round found every participant's link connected since the round before (or nobody there). */
+  steady: [];
 };
 
 export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
@@ -117,8 +119,10 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
     const settled: LinkHealth[] = [];
     const rows: PeerStats[] = [];
     let worst: NetworkQuality = 'unknown';
+    let steady = reports.length === this.mesh.participants.length;
     for (const { participant, report } of reports) {
       const { peerId, displayName } = participant;
+      steady &&= this.history.has(peerId);
       const past = this.history.get(peerId) ?? { connectedAt: now };
       const health = healthBetween(past.report, report);
       const quality = networkQuality(health);
@@ -140,6 +144,7 @@ export class CallMonitor extends TypedEmitter<CallMonitorEvents> {
       this.network.observe({ quality: worst, relay: reports.some((r) => r.report.path === 'relay') });
     if (this.watched) this.emit('stats', this.withUnconnected(rows));
     this.rounds++;
+    if (steady) this.emit('steady');
   }
 
   /** Participants without a connected link still get a row, with nothing measured. */

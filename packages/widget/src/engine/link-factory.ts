@@ -1,7 +1,8 @@
 /**
- * Makes the call's peer links: each with this participant's tracks and the route's ICE servers and policy,
- * and one "warm" link made before joining, whose offer travels with the join request so that the call with
- * the first participant met starts a round trip sooner.
+ * Makes the call's peer links: each with this participant's tracks and the route's ICE servers and policy;
+ * one "warm" link made before joining, whose offer travels with the join request so that the call with the
+ * first participant met starts a round trip sooner; and, once seated, one made ahead for the next newcomer
+ * (tracks attached, sender settings applied), so that their offer is answered without building a link first.
  */
 import type { IceServer, JoinResult, PeerInfo, SessionInfo } from '@vcw/shared';
 import type { MediaManager } from './media-manager.js';
@@ -14,6 +15,8 @@ export type LinkRoute = Pick<SessionInfo, 'iceServers' | 'iceTransportPolicy'>;
 export class LinkFactory {
   /** The link made before joining, with its offer under way; null once taken or dropped. */
   warm: PeerLink | null = null;
+  /** The link made ahead for the next newcomer of the room, waiting for their offer; null once taken or dropped. */
+  answering: PeerLink | null = null;
 
   constructor(
     private readonly media: MediaManager,
@@ -22,7 +25,8 @@ export class LinkFactory {
     private readonly freshIceServers: () => Promise<IceServer[]>,
   ) {}
 
-  create(route: LinkRoute, initiator: boolean): PeerLink {
+  /** A link under `route` that makes the first offer (`initiator`) or answers one; `tracksAhead`: see PeerLinkOptions. */
+  create(route: LinkRoute, initiator: boolean, tracksAhead = false): PeerLink {
     const { outgoing } = this;
     const localTracks = { audio: outgoing.audioTrack, video: outgoing.videoTrack };
     const { iceServers, iceTransportPolicy } = route;
@@ -32,6 +36,7 @@ export class LinkFactory {
       localTracks,
       localStream: this.media.stream ?? new MediaStream(),
       initiator,
+      tracksAhead,
       freshIceServers: this.freshIceServers,
     });
     link.setSendLimit(outgoing.sendLimit);
@@ -41,6 +46,29 @@ export class LinkFactory {
   /** Makes the warm link under `route` (the session's), unless there is one. */
   warmUp(route: LinkRoute): void {
     this.warm ??= this.create(route, true);
+  }
+
+  /** Makes the link for the next newcomer under `route` (the room's), unless there is one. */
+  answerAhead(route: LinkRoute): void {
+    this.answering ??= this.create(route, false, true);
+  }
+
+  /**
+   * The link for a newcomer of the room seated under `route`: the one made ahead if it fits the route's policy
+   * (closed otherwise), else a new one.
+   */
+  forNewcomer(route: LinkRoute): PeerLink {
+    const ahead = this.answering;
+    this.answering = null;
+    if (ahead?.iceTransportPolicy === route.iceTransportPolicy) return ahead;
+    ahead?.close();
+    return this.create(route, false);
+  }
+
+  /** Drops the link made ahead (the room was left, or its ICE servers changed). */
+  dropAnswering(): void {
+    this.answering?.close();
+    this.answering = null;
   }
 
   /** Hands the warm link over to a join (null if there is none). */
@@ -74,5 +102,6 @@ export class LinkFactory {
   drop(): void {
     this.warm?.close();
     this.warm = null;
+    this.dropAnswering();
   }
 }

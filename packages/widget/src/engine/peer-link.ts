@@ -35,6 +35,12 @@ export interface PeerLinkOptions {
   localStream: MediaStream;
   /** The side that makes the first offer: the newcomer, toward everyone already in the room. */
   initiator: boolean;
+  /**
+   * The answering side's link made ahead, for a newcomer yet to come: its tracks are attached now (and its sender
+   * settings applied as soon as they are set), so the offer finds them bound. It makes no offer of its own before
+   * it has the other side's first.
+   */
+  tracksAhead?: boolean;
   /** Fresh ICE servers (TURN credentials the relay still accepts), asked for before each ICE restart. */
   freshIceServers?: () => Promise<IceServer[]>;
   /** Runs `run` after `ms`; returns what cancels it (tests run it by hand). Default: a timer. */
@@ -86,6 +92,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   private readonly earlyCandidates: RTCIceCandidateInit[] = [];
   /** The offer sent last and the candidates sent since, until it is answered (or given up for another). */
   private unanswered: { signals: OutgoingSignal[]; resends: number; cancel?: () => void } | null = null;
+  /** Callers of `answered()` still waiting. */
+  private readonly answerWaiters: Array<() => void> = [];
   private readonly schedule: Schedule;
   private inbox: Promise<void> = Promise.resolve();
   /** The offer SDP `offerToCarry` gave last ('' before). */
@@ -112,7 +120,12 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.send({ candidate: toIceCandidate(candidate) });
     };
-    pc.onnegotiationneeded = () => void this.offer();
+    pc.onnegotiationneeded = () => {
+      // The answering side waits for the first offer (tracks attached ahead ask for a negotiation already: the
+      // browser asks again after the answer if the offer left anything out).
+      if (!options.initiator && !pc.remoteDescription) return;
+      void this.offer();
+    };
     pc.ontrack = ({ track }) => {
       // A fresh stream object lets views re-bind; the tracks are the same.
       this.remoteStream = new MediaStream([
@@ -154,6 +167,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       // Offer at once rather than a task later on `negotiationneeded`; once this offer is answered the
       // browser sees nothing left to negotiate, so no second offer follows.
       void this.offer();
+    } else if (options.tracksAhead) {
+      this.attachLocalTracks();
     }
   }
 
@@ -296,10 +311,25 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
     return this.transceiverOf('video')?.sender ?? null;
   }
 
+  /**
+   * Resolves once no offer of ours waits for an answer: at once if none does, else when the answer is applied (its
+   * remote tracks told), when the offer is sent again for want of one (`OFFER_UNANSWERED_MS`), or when the link
+   * closes.
+   */
+  answered(): Promise<void> {
+    if (!this.unanswered || this.connection.signalingState === 'closed') return Promise.resolve();
+    return new Promise((resolve) => this.answerWaiters.push(resolve));
+  }
+
+  private stopWaitingForAnswer(): void {
+    for (const resolve of this.answerWaiters.splice(0)) resolve();
+  }
+
   close(): void {
     clearTimeout(this.disconnectedTimer);
     this.unanswered?.cancel?.();
     this.unanswered = null;
+    this.stopWaitingForAnswer();
     this.connection.close();
     this.removeAllListeners();
   }
@@ -316,6 +346,8 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       if (description.type === 'offer') this.attachLocalTracks();
       await pc.setRemoteDescription(description); // a polite peer rolls its own offer back implicitly
       this.remoteVersion = sessionVersion(description.sdp);
+      // Answered (or rolled back), with the remote tracks it brought already told (`stream`).
+      if (pc.signalingState !== 'have-local-offer') this.stopWaitingForAnswer();
       if (description.type === 'offer') {
         await pc.setLocalDescription();
         this.sendLocalDescription();
@@ -356,8 +388,9 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   }
 
   /**
-   * The answering side adds its tracks just before applying the first offer: the browser then binds them to
-   * the offered audio and video sections (JSEP 5.10), so the answer already sends them, with no extra round.
+   * The answering side adds its tracks before applying the first offer (just before, or ahead when the link was
+   * made ahead): the browser then binds them to the offered audio and video sections (JSEP 5.10), so the answer
+   * already sends them, with no extra round.
    */
   private attachLocalTracks(): void {
     if (this.tracksAttached) return;
@@ -426,6 +459,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
         if (this.unanswered !== pending || this.connection.signalingState !== 'have-local-offer' || !peer) return;
         // The same offer and candidates: if the first ones did arrive, these are duplicates, which are ignored.
         for (const signal of pending.signals) peer.send(signal);
+        this.stopWaitingForAnswer(); // it may never come
         pending.cancel = undefined;
         if (++pending.resends < OFFER_RESENDS) this.awaitAnswer();
       },

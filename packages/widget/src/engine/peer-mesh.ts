@@ -40,6 +40,8 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
   private readonly links = new Map<string, PeerLink>();
   private readonly people = new Map<string, Participant>();
   private readonly deadlines = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Newcomers whose offer (it came with their arrival) is being answered: the page hears of them once it went. */
+  private readonly answering = new Set<string>();
 
   /** `send` delivers a signal to one participant through the service. */
   constructor(private readonly send: (to: string, signal: OutgoingSignal) => void) {
@@ -95,22 +97,35 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
         { peerId: peer.peerId, polite: peer.polite, send: (signal) => this.send(peer.peerId, signal) },
         offerDelivered,
       );
-      // The newcomer's offer, read before the page draws them: the browser works on it meanwhile.
-      if (peer.offer) void link.receive({ from: peer.peerId, description: peer.offer });
+      if (peer.offer) {
+        // The newcomer's offer is answered before the page hears of them (and draws them): the answer is what
+        // the call waits for, and a page drawing a new tile would hold it up.
+        this.answering.add(peer.peerId);
+        void link.receive({ from: peer.peerId, description: peer.offer }).finally(() => {
+          if (!this.answering.delete(peer.peerId)) return; // gone meanwhile
+          this.emit('participant-join', participant);
+        });
+        return;
+      }
     }
     this.emit('participant-join', participant);
+  }
+
+  /** Tells the page a participant changed, unless it has not heard of them yet (their join says it all). */
+  private changed(participant: Participant): void {
+    if (!this.answering.has(participant.peerId)) this.emit('participant-update', participant);
   }
 
   private connect(participant: Participant, link: PeerLink, binding: PeerBinding, offerDelivered: boolean): void {
     link.on('stream', (stream) => {
       participant.stream = stream;
-      this.emit('participant-update', participant);
+      this.changed(participant);
     });
     link.on('state', (state) => {
       participant.connectionState = state;
       if (state === 'connected') participant.textOnly = false; // a late or restored path upgrades back
       if (state === 'failed') participant.textOnly = true;
-      this.emit('participant-update', participant);
+      this.changed(participant);
       if (state === 'failed')
         this.emit(
           'error',
@@ -136,7 +151,7 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
         link.restartIce();
         if (!participant.textOnly) {
           participant.textOnly = true;
-          this.emit('participant-update', participant);
+          this.changed(participant);
         }
       }
       this.deadlines.set(participant.peerId, setTimeout(check, MEDIA_CONNECT_DEADLINE_MS));
@@ -159,7 +174,7 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     const changed = Object.entries(change).some(([key, value]) => participant[key as keyof Participant] !== value);
     if (!changed) return;
     Object.assign(participant, change);
-    this.emit('participant-update', participant);
+    this.changed(participant);
   }
 
   /** Sends `track` for `kind` on every link, without renegotiating where a sender exists. */
@@ -174,7 +189,8 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     this.deadlines.delete(peerId);
     this.links.delete(peerId);
     this.people.delete(peerId);
-    this.emit('participant-leave', { peerId, reason });
+    // One the page never heard of leaves without a word.
+    if (!this.answering.delete(peerId)) this.emit('participant-leave', { peerId, reason });
   }
 
   /** Removes everyone, each reported gone for `reason`. */
@@ -189,5 +205,6 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     this.deadlines.clear();
     this.links.clear();
     this.people.clear();
+    this.answering.clear();
   }
 }
