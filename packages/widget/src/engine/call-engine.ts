@@ -102,11 +102,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     // What is sent goes to every participant's link, to the one made before joining and to the one made ahead.
     this.outgoing = new OutgoingMedia(
       this.media,
-      () => [
-        ...this.mesh.entries.map((e) => e.link),
-        ...(this.links.warm ? [this.links.warm] : []),
-        ...(this.links.answering ? [this.links.answering] : []),
-      ],
+      () => [...this.mesh.entries.map((e) => e.link), ...this.links.spares()],
       new URL(EFFECT_ASSETS_PATH, options.serverUrl).href,
     );
     const freshIceServers = () =>

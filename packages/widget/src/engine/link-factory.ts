@@ -71,6 +71,11 @@ export class LinkFactory {
     this.answering = null;
   }
 
+  /** The links made before they carry a call (the warm one, the one made ahead): they send what the call sends. */
+  spares(): PeerLink[] {
+    return [this.warm, this.answering].filter((link): link is PeerLink => link !== null);
+  }
+
   /** Hands the warm link over to a join (null if there is none). */
   take(): PeerLink | null {
     const warm = this.warm;
